@@ -1,0 +1,45 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config/load.js';
+import { createMemos } from '../../main.js';
+import { MemosError } from '../../core/errors.js';
+
+/** `memos serve`: load config, open storage, listen, and close cleanly on SIGINT/SIGTERM. */
+export async function serveCommand(args: string[]): Promise<void> {
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        config: { type: 'string' },
+        'log-level': { type: 'string' },
+      },
+      strict: true,
+    }) as { values: Record<string, string | undefined> });
+  } catch (cause) {
+    throw new MemosError('E_CONFIG', (cause as Error).message, { cause });
+  }
+
+  const config = loadConfig({ flags: values, env: process.env });
+  const memos = await createMemos(config);
+  const address = await memos.app.listen({ host: config.server.host, port: config.server.port });
+  memos.logger.info({ address, dataDir: config.dataDir, storage: config.storage.driver }, 'memOS is listening');
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    memos.logger.info({ signal }, 'shutting down');
+    memos.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        memos.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}

@@ -1,0 +1,22 @@
+import { MemosError } from './errors.js';
+import type { CursorPosition } from './types.js';
+
+/** Cursors are opaque to clients: base64url of the last item's sort time and id. */
+export function encodeCursor(position: CursorPosition): string {
+  return Buffer.from(JSON.stringify([position.time, position.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): CursorPosition {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 2) {
+      const [time, id] = parsed as unknown[];
+      if (typeof time === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(time))) return { time, id };
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new MemosError('E_VALIDATION', 'cursor: not a cursor this server issued', {
+    details: { field: 'cursor', issues: [{ field: 'cursor', message: 'not a cursor this server issued' }] },
+  });
+}

@@ -1,0 +1,60 @@
+// The one error type memOS throws. Callers branch on `code`; only the edges
+// (HTTP, CLI) translate codes into statuses or exit codes.
+
+export const ERROR_CODES = [
+  'E_VALIDATION',
+  'E_NOT_FOUND',
+  'E_CONFLICT',
+  'E_PAYLOAD_TOO_LARGE',
+  'E_UNSUPPORTED_MEDIA_TYPE',
+  'E_UNAVAILABLE',
+  'E_STORAGE_UNAVAILABLE',
+  'E_CONFIG',
+  'E_INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** One offending input, named by its path, e.g. `memories[3].content`. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+  /** Where the field was sent: `body`, `query` or `path`. */
+  location?: string;
+}
+
+export interface MemosErrorDetails {
+  /** The first offending field, for validation errors. */
+  field?: string;
+  issues?: FieldIssue[];
+  /** Seconds a client should wait before retrying, for E_UNAVAILABLE-like errors. */
+  retryAfter?: number;
+}
+
+export class MemosError extends Error {
+  override readonly name = 'MemosError';
+  readonly code: ErrorCode;
+  readonly details: MemosErrorDetails | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { details?: MemosErrorDetails; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details;
+  }
+}
+
+export function isMemosError(error: unknown): error is MemosError {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && error.name === 'MemosError';
+}
+
+export function validationError(issues: FieldIssue[]): MemosError {
+  const first = issues[0] ?? { field: 'body', message: 'invalid input' };
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return new MemosError('E_VALIDATION', `${first.field}: ${first.message}${more}`, {
+    details: { field: first.field, issues },
+  });
+}
+
+export function notFound(what: string, id: string): MemosError {
+  return new MemosError('E_NOT_FOUND', `${what} '${id}' was not found`);
+}

@@ -1,0 +1,38 @@
+import type { Memory, UpsertAction } from './types.js';
+
+/**
+ * What writing `incoming` over an existing memory with the same scope and normalised text does.
+ * The stored wording is kept; importance takes the higher value; metadata is merged with the
+ * incoming keys winning; sources are united; the later or absent expiry wins; the incoming kind wins.
+ * `unchanged` means the write would change nothing, so nothing is written.
+ */
+export function mergeMemory(existing: Memory, incoming: Memory, now: string): { action: UpsertAction; memory: Memory } {
+  const merged: Memory = {
+    ...existing,
+    kind: incoming.kind,
+    importance: Math.max(existing.importance, incoming.importance),
+    metadata: { ...existing.metadata, ...incoming.metadata },
+    sourceEpisodeIds: [...new Set([...existing.sourceEpisodeIds, ...incoming.sourceEpisodeIds])],
+  };
+  const expiresAt = laterExpiry(existing.expiresAt, incoming.expiresAt);
+  if (expiresAt === undefined) delete merged.expiresAt;
+  else merged.expiresAt = expiresAt;
+
+  if (sameMemory(existing, merged)) return { action: 'unchanged', memory: existing };
+  return { action: 'merged', memory: { ...merged, version: existing.version + 1, updatedAt: now } };
+}
+
+function laterExpiry(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+function sameMemory(a: Memory, b: Memory): boolean {
+  return (
+    a.kind === b.kind &&
+    a.importance === b.importance &&
+    a.expiresAt === b.expiresAt &&
+    JSON.stringify(a.metadata) === JSON.stringify(b.metadata) &&
+    JSON.stringify(a.sourceEpisodeIds) === JSON.stringify(b.sourceEpisodeIds)
+  );
+}

@@ -1,0 +1,150 @@
+// The ports that services depend on and adapters implement. Each method takes one
+// query object and returns domain types; adapters never leak driver types.
+
+import type {
+  Episode,
+  KeywordQuery,
+  ListQuery,
+  Memory,
+  MemoryKind,
+  MemoryVersion,
+  Message,
+  Metadata,
+  Page,
+  Scored,
+  Session,
+  UpsertAction,
+} from './types.js';
+
+/** Explicit lifecycle: constructors do no I/O; `init()` connects and migrates; `close()` releases. */
+export interface Lifecycle {
+  init(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RecordRef {
+  namespace: string;
+  id: string;
+}
+
+// ── Short-term tier ────────────────────────────────────────────────────────
+
+export interface SessionKey {
+  namespace: string;
+  sessionId: string;
+}
+
+export interface PutSession {
+  key: SessionKey;
+  userId?: string;
+  agentId?: string;
+  messages: Message[];
+  state: Metadata;
+  summary?: string;
+  ttlSeconds: number;
+  /** Most messages kept; older ones are promoted to episodes in the same write. */
+  window: number;
+}
+
+export interface AppendMessages {
+  key: SessionKey;
+  messages: Message[];
+  window: number;
+  /** TTL given to a session that the append creates. */
+  ttlSeconds: number;
+}
+
+export interface SessionWrite {
+  session: Session;
+  created: boolean;
+  /** Episodes made from messages that overflowed the window, oldest first. */
+  promoted: Episode[];
+}
+
+export interface WorkingMemoryStore {
+  /** Create or replace. A replaced session's messages are not promoted: replacing is explicit. */
+  put(command: PutSession): Promise<SessionWrite>;
+  /** A live session, its idle TTL refreshed; null when missing or expired. */
+  get(key: SessionKey): Promise<Session | null>;
+  /** Append to a session, creating it when missing; overflow is promoted atomically. */
+  append(command: AppendMessages): Promise<SessionWrite>;
+  delete(key: SessionKey): Promise<boolean>;
+  /** Remove expired sessions, promoting the messages they still held. Returns how many expired. */
+  sweepExpired(): Promise<number>;
+}
+
+// ── Episodic tier ──────────────────────────────────────────────────────────
+
+export interface EpisodeStore {
+  /** Insert all or none, in one transaction. */
+  append(episodes: Episode[]): Promise<void>;
+  get(ref: RecordRef): Promise<Episode | null>;
+  list(query: ListQuery): Promise<Page<Episode>>;
+  delete(ref: RecordRef): Promise<boolean>;
+  search(query: KeywordQuery): Promise<Scored<Episode>[]>;
+}
+
+// ── Semantic tier ──────────────────────────────────────────────────────────
+
+/** A memory the service has prepared (id, timestamps, version 1) and the key of its normalised text. */
+export interface MemoryDraft {
+  memory: Memory;
+  contentKey: string;
+}
+
+export interface MemoryPatch {
+  content?: string;
+  contentKey?: string;
+  kind?: MemoryKind;
+  importance?: number;
+  metadata?: Metadata;
+  /** null clears the expiry. */
+  expiresAt?: string | null;
+}
+
+export interface MemoryUpdate {
+  ref: RecordRef;
+  patch: MemoryPatch;
+  /** When set, the update applies only if the stored version matches (else E_CONFLICT). */
+  expectedVersion?: number;
+}
+
+export interface UpsertOutcome {
+  memory: Memory;
+  action: UpsertAction;
+}
+
+export interface SemanticStore {
+  /**
+   * Insert or merge, all or none, in input order. A draft whose scope and `contentKey`
+   * match a live memory (or an earlier draft of the same batch) merges into it.
+   */
+  upsert(drafts: MemoryDraft[]): Promise<UpsertOutcome[]>;
+  /** A live memory; null when missing or expired. */
+  get(ref: RecordRef): Promise<Memory | null>;
+  list(query: ListQuery): Promise<Page<Memory>>;
+  /** Keeps the previous version in history. null when missing or expired. */
+  update(command: MemoryUpdate): Promise<Memory | null>;
+  delete(ref: RecordRef): Promise<boolean>;
+  /** Earlier versions, newest first; null when the memory is missing or expired. */
+  history(ref: RecordRef): Promise<MemoryVersion[] | null>;
+  search(query: KeywordQuery): Promise<Scored<Memory>[]>;
+}
+
+// ── Composition ────────────────────────────────────────────────────────────
+
+export type StorageDriver = 'sqlite';
+
+/** Durable episodic and semantic memory. */
+export interface MemoryStore {
+  readonly episodes: EpisodeStore;
+  readonly memories: SemanticStore;
+}
+
+/** Everything a storage driver provides: the durable tiers, the short-term tier and a liveness probe. */
+export interface Storage extends Lifecycle, MemoryStore {
+  readonly driver: StorageDriver;
+  readonly sessions: WorkingMemoryStore;
+  /** Throws E_STORAGE_UNAVAILABLE when the engine cannot answer. */
+  ping(): Promise<void>;
+}

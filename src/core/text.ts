@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+
+/** The form two memories must share to count as exact duplicates: NFKC, lower case, single spaces, no trailing full stop. */
+export function normaliseContent(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/\s+/gu, ' ')
+    .trim()
+    .replace(/[.!]+$/u, '')
+    .trim();
+}
+
+/** A short stable key of the normalised text, indexed by stores for duplicate lookups. */
+export function contentKey(text: string): string {
+  return createHash('sha256').update(normaliseContent(text)).digest('base64url');
+}
+
+// Words that carry no meaning for ranking. Short on purpose: BM25 already discounts common words.
+const STOPWORDS = new Set(
+  'a an and are as at be but by did do does for from had has have how i in is it its me my of on or our so that the their them they this to was we were what when where which who why will with you your'.split(
+    ' ',
+  ),
+);
+
+/** Splits a free-text query into lower-case word terms for keyword search, dropping stopwords and repeats. */
+export function keywordTerms(query: string): string[] {
+  const words = query.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const terms = new Set<string>();
+  for (const word of words) {
+    if (!STOPWORDS.has(word)) terms.add(word);
+  }
+  // A query made only of stopwords still searches for them rather than for nothing.
+  if (terms.size === 0) for (const word of words) terms.add(word);
+  return [...terms].slice(0, 64);
+}

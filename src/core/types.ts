@@ -1,0 +1,156 @@
+// Domain types shared by every tier, service and adapter. No I/O here.
+// Timestamps are ISO 8601 strings in UTC (`2026-11-21T15:00:00.000Z`).
+
+/** Who a record belongs to. `namespace` isolates tenants; the ids narrow within one. */
+export interface Scope {
+  namespace: string;
+  userId?: string;
+  agentId?: string;
+  sessionId?: string;
+}
+
+export type Metadata = Record<string, unknown>;
+export type MetadataValue = string | number | boolean;
+
+/** How a record's vector stands. Vectors arrive with the embeddings work; until then every record is `none`. */
+export interface EmbeddingInfo {
+  status: 'none' | 'pending' | 'ready';
+  model?: string;
+  dimensions?: number;
+}
+
+// ── Short-term tier ────────────────────────────────────────────────────────
+
+export const MESSAGE_ROLES = ['user', 'assistant', 'system', 'tool'] as const;
+export type MessageRole = (typeof MESSAGE_ROLES)[number];
+
+export interface Message {
+  role: MessageRole;
+  content: string;
+  name?: string;
+  createdAt: string;
+  metadata?: Metadata;
+}
+
+export interface Session {
+  sessionId: string;
+  namespace: string;
+  userId?: string;
+  agentId?: string;
+  messages: Message[];
+  state: Metadata;
+  summary?: string;
+  ttlSeconds: number;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string;
+}
+
+// ── Episodic tier ──────────────────────────────────────────────────────────
+
+export const EPISODE_KINDS = ['message', 'intervention', 'observation', 'tool_result', 'outcome'] as const;
+export const INTERVENTION_OUTCOMES = ['task_completed', 'task_failed', 'abandoned', 'unknown'] as const;
+export type InterventionOutcome = (typeof INTERVENTION_OUTCOMES)[number];
+
+export interface Episode extends Scope {
+  id: string;
+  /** One of EPISODE_KINDS or a custom kind. */
+  kind: string;
+  content: string;
+  role?: MessageRole;
+  occurredAt: string;
+  createdAt: string;
+  metadata: Metadata;
+  task?: string;
+  context?: string;
+  outcome?: InterventionOutcome;
+  embedding: EmbeddingInfo;
+}
+
+// ── Semantic tier ──────────────────────────────────────────────────────────
+
+export const MEMORY_KINDS = ['fact', 'preference', 'reflection', 'summary', 'procedure'] as const;
+export type MemoryKind = (typeof MEMORY_KINDS)[number];
+
+export interface Memory extends Scope {
+  id: string;
+  content: string;
+  kind: MemoryKind;
+  importance: number;
+  metadata: Metadata;
+  expiresAt?: string;
+  sourceEpisodeIds: string[];
+  /** Starts at 1; every update or merge that changes the record adds one. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  embedding: EmbeddingInfo;
+}
+
+/** A memory as it was before an update or a merge replaced it. */
+export interface MemoryVersion {
+  memoryId: string;
+  version: number;
+  content: string;
+  kind: MemoryKind;
+  importance: number;
+  metadata: Metadata;
+  expiresAt?: string;
+  sourceEpisodeIds: string[];
+  /** When this version became current. */
+  validFrom: string;
+  /** When it was replaced. */
+  validTo: string;
+  reason: 'update' | 'merge';
+}
+
+export type UpsertAction = 'created' | 'merged' | 'unchanged';
+
+// ── Queries ────────────────────────────────────────────────────────────────
+
+/**
+ * The storage-neutral filter every adapter compiles. `from`/`to` bound `occurredAt`
+ * for episodes and `createdAt` for memories (inclusive from, exclusive to).
+ */
+export interface RecordFilter {
+  namespace: string;
+  userId?: string;
+  agentId?: string;
+  sessionId?: string;
+  kinds?: string[];
+  from?: string;
+  to?: string;
+  metadata?: Record<string, MetadataValue>;
+}
+
+/** A position in a time-ordered listing: strictly after (or before, descending) this record. */
+export interface CursorPosition {
+  time: string;
+  id: string;
+}
+
+export interface ListQuery {
+  filter: RecordFilter;
+  limit: number;
+  order: 'asc' | 'desc';
+  after?: CursorPosition;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Position of the last item when more may follow. */
+  next?: CursorPosition;
+}
+
+/** Keyword search over one tier: `terms` are already normalised words, OR-ed and ranked by BM25. */
+export interface KeywordQuery {
+  filter: RecordFilter;
+  terms: string[];
+  limit: number;
+}
+
+export interface Scored<T> {
+  item: T;
+  /** Higher is better. For keyword search this is the BM25 score. */
+  score: number;
+}

@@ -1,0 +1,111 @@
+// The HTTP edge's error translation: every failure leaves as RFC 9457 problem+json.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isMemosError, MemosError, validationError, type ErrorCode, type FieldIssue } from '../core/errors.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+const STATUS: Record<ErrorCode, number> = {
+  E_VALIDATION: 400,
+  E_NOT_FOUND: 404,
+  E_CONFLICT: 409,
+  E_PAYLOAD_TOO_LARGE: 413,
+  E_UNSUPPORTED_MEDIA_TYPE: 415,
+  E_UNAVAILABLE: 503,
+  E_STORAGE_UNAVAILABLE: 503,
+  E_CONFIG: 500,
+  E_INTERNAL: 500,
+};
+
+const TITLE: Record<ErrorCode, string> = {
+  E_VALIDATION: 'Invalid request',
+  E_NOT_FOUND: 'Not found',
+  E_CONFLICT: 'Conflict',
+  E_PAYLOAD_TOO_LARGE: 'Payload too large',
+  E_UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
+  E_UNAVAILABLE: 'Service unavailable',
+  E_STORAGE_UNAVAILABLE: 'Storage unavailable',
+  E_CONFIG: 'Server misconfigured',
+  E_INTERNAL: 'Internal error',
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  instance: string;
+  requestId: string;
+  field?: string;
+  errors?: FieldIssue[];
+}
+
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
+/** Turns anything thrown while serving a request into a MemosError with a safe message. */
+export function toMemosError(error: unknown): MemosError {
+  if (isMemosError(error)) return error;
+  const fastifyError = error as FastifyError & { validationContext?: string };
+  if (hasZodFastifySchemaValidationErrors(fastifyError)) {
+    const location = fastifyError.validationContext ?? 'body';
+    return validationError(fastifyError.validation.flatMap((issue) => fieldIssues(location, issue)));
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return validationError([{ field: 'body', message: 'is not valid JSON' }]);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return validationError([{ field: 'body', message: 'is empty; send a JSON object' }]);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new MemosError('E_PAYLOAD_TOO_LARGE', 'body: is larger than this server accepts', { details: { field: 'body' } });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new MemosError('E_UNSUPPORTED_MEDIA_TYPE', 'body: send application/json', { details: { field: 'body' } });
+  }
+  const status = fastifyError.statusCode;
+  if (error instanceof SyntaxError || (typeof status === 'number' && status >= 400 && status < 500)) {
+    // Other client errors from the framework (prototype poisoning, bad content length, ...).
+    return validationError([{ field: 'body', message: fastifyError.message }]);
+  }
+  return new MemosError('E_INTERNAL', 'the server failed to handle this request', { cause: error });
+}
+
+export function problemOf(error: MemosError, request: FastifyRequest): Problem {
+  return {
+    type: `urn:memos:problem:${error.code.slice(2).toLowerCase()}`,
+    title: TITLE[error.code],
+    status: STATUS[error.code],
+    detail: error.message,
+    code: error.code,
+    instance: request.url.split('?')[0] ?? request.url,
+    requestId: String(request.id),
+    ...(error.details?.field === undefined ? {} : { field: error.details.field }),
+    ...(error.details?.issues === undefined ? {} : { errors: error.details.issues }),
+  };
+}
+
+export function sendProblem(reply: FastifyReply, error: MemosError): FastifyReply {
+  const problem = problemOf(error, reply.request);
+  if (error.details?.retryAfter !== undefined) void reply.header('retry-after', String(error.details.retryAfter));
+  return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+interface ValidationIssue {
+  instancePath: string;
+  message?: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+/** `/memories/3/content` in the body becomes `memories[3].content`; query and path fields keep their names. */
+function fieldIssues(location: string, issue: ValidationIssue): FieldIssue[] {
+  const segments = issue.instancePath.split('/').filter(Boolean);
+  const base = segments.reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment), '');
+  const root = location === 'body' ? 'body' : location === 'querystring' ? 'query' : location === 'params' ? 'path' : location;
+  const message = issue.message ?? 'is invalid';
+  if (issue.keyword === 'unrecognized_keys' && Array.isArray(issue.params.keys)) {
+    return issue.params.keys.map((key) => ({ field: base ? `${base}.${String(key)}` : String(key), message: 'is not a known field', location: root }));
+  }
+  return [{ field: base || root, message, location: root }];
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { INTERVENTION_OUTCOMES, MESSAGE_ROLES } from '../../core/types.js';
+import {
+  episodeKindSchema,
+  episodeRecord,
+  idParams,
+  idSchema,
+  limitQuery,
+  listQuery,
+  namespaceQuery,
+  timestampSchema,
+} from '../schemas.js';
+import { checkRange, scopeFilter } from './filters.js';
+import type { RouteContext, ZodApp } from './route-context.js';
+
+const INTERVENTION_FIELDS = ['task', 'context', 'outcome'] as const;
+
+/** Episodic memory: `/api/v1/episodes`. */
+export function episodeRoutes(app: ZodApp, { services, fields }: RouteContext): void {
+  const tags = ['episodes'];
+  const episode = z
+    .strictObject({
+      kind: episodeKindSchema,
+      content: fields.content,
+      userId: idSchema.optional(),
+      agentId: idSchema.optional(),
+      sessionId: idSchema.optional(),
+      role: z.enum(MESSAGE_ROLES).optional(),
+      occurredAt: timestampSchema.optional(),
+      metadata: fields.metadata.optional(),
+      task: fields.text('task').optional(),
+      context: fields.text('context').optional(),
+      outcome: z.enum(INTERVENTION_OUTCOMES).optional(),
+    })
+    .superRefine((value, ctx) => {
+      if (value.kind === 'intervention' && value.task === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['task'], message: 'is required for an intervention' });
+      }
+      if (value.kind !== 'intervention' && value.kind !== 'outcome') {
+        for (const field of INTERVENTION_FIELDS) {
+          if (value[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'is only for kinds intervention and outcome' });
+        }
+      }
+    });
+
+  app.post('/api/v1/episodes', {
+    schema: {
+      tags,
+      summary: 'Append episodes (all or none)',
+      body: z.strictObject({
+        namespace: fields.namespace,
+        userId: idSchema.optional().describe('Default for episodes that name no user'),
+        agentId: idSchema.optional(),
+        sessionId: idSchema.optional(),
+        episodes: fields.batch(episode, 'episode'),
+      }),
+      response: { 201: z.object({ ids: z.array(z.string()).describe('In input order') }) },
+    },
+    handler: async (request, reply) => {
+      const { namespace, episodes, ...defaults } = request.body;
+      const stored = await services.episodes.append(
+        namespace,
+        episodes.map((item) => ({ ...defaults, ...item })),
+      );
+      return reply.code(201).send({ ids: stored.map((item) => item.id) });
+    },
+  });
+
+  app.get('/api/v1/episodes', {
+    schema: {
+      tags,
+      summary: 'The timeline: episodes by occurredAt, filtered and paged',
+      querystring: z
+        .strictObject({
+          namespace: fields.namespace,
+          userId: idSchema.optional(),
+          agentId: idSchema.optional(),
+          sessionId: idSchema.optional(),
+          kind: listQuery(episodeKindSchema).optional(),
+          from: timestampSchema.optional(),
+          to: timestampSchema.optional(),
+          order: z.enum(['asc', 'desc']).default('asc'),
+          limit: limitQuery(500).default(50),
+          cursor: z.string().max(512).optional(),
+        })
+        .superRefine(checkRange),
+      response: { 200: z.object({ items: z.array(episodeRecord), nextCursor: z.string().optional() }) },
+    },
+    handler: (request) => {
+      const { limit, order, cursor } = request.query;
+      return services.episodes.timeline({ filter: scopeFilter(request.query), limit, order, ...(cursor === undefined ? {} : { cursor }) });
+    },
+  });
+
+  app.get('/api/v1/episodes/:id', {
+    schema: { tags, summary: 'Read an episode', params: idParams, querystring: namespaceQuery, response: { 200: episodeRecord } },
+    handler: (request) => services.episodes.get({ namespace: request.query.namespace, id: request.params.id }),
+  });
+
+  app.delete('/api/v1/episodes/:id', {
+    schema: { tags, summary: 'Delete an episode', params: idParams, querystring: namespaceQuery, response: { 204: z.null() } },
+    handler: async (request, reply) => {
+      await services.episodes.delete({ namespace: request.query.namespace, id: request.params.id });
+      return reply.code(204).send(null);
+    },
+  });
+}

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { MEMORY_KINDS } from '../../core/types.js';
+import {
+  idParams,
+  idSchema,
+  limitQuery,
+  listQuery,
+  memoryRecord,
+  memoryVersionRecord,
+  namespaceQuery,
+  timestampSchema,
+} from '../schemas.js';
+import { checkRange, scopeFilter } from './filters.js';
+import type { RouteContext, ZodApp } from './route-context.js';
+
+const importance = z.number().min(0).max(1);
+
+/** Semantic memory: `/api/v1/memories`. */
+export function memoryRoutes(app: ZodApp, { services, fields }: RouteContext): void {
+  const tags = ['memories'];
+  const memory = z.strictObject({
+    content: fields.content,
+    kind: z.enum(MEMORY_KINDS).optional().describe('Default fact'),
+    importance: importance.optional().describe('0 to 1, default 0.5'),
+    metadata: fields.metadata.optional(),
+    expiresAt: timestampSchema.optional(),
+    sourceEpisodeIds: z.array(idSchema).max(256).optional(),
+    userId: idSchema.optional(),
+    agentId: idSchema.optional(),
+    sessionId: idSchema.optional(),
+  });
+
+  app.post('/api/v1/memories', {
+    schema: {
+      tags,
+      summary: 'Write memories: create, or merge into an exact duplicate (all or none)',
+      body: z.strictObject({
+        namespace: fields.namespace,
+        userId: idSchema.optional().describe('Default for memories that name no user'),
+        agentId: idSchema.optional(),
+        sessionId: idSchema.optional(),
+        memories: fields.batch(memory, 'memory'),
+      }),
+      response: {
+        200: upsertResults,
+        201: upsertResults,
+      },
+    },
+    handler: async (request, reply) => {
+      const { namespace, memories, ...defaults } = request.body;
+      const outcomes = await services.memories.upsert(
+        namespace,
+        memories.map((item) => ({ ...defaults, ...item })),
+      );
+      const results = outcomes.map(({ memory: stored, action }) => ({ id: stored.id, action, version: stored.version }));
+      return reply.code(results.some((result) => result.action === 'created') ? 201 : 200).send({ results });
+    },
+  });
+
+  app.get('/api/v1/memories', {
+    schema: {
+      tags,
+      summary: 'List live memories by createdAt, filtered and paged',
+      querystring: z
+        .strictObject({
+          namespace: fields.namespace,
+          userId: idSchema.optional(),
+          agentId: idSchema.optional(),
+          sessionId: idSchema.optional(),
+          kind: listQuery(z.enum(MEMORY_KINDS)).optional(),
+          from: timestampSchema.optional(),
+          to: timestampSchema.optional(),
+          order: z.enum(['asc', 'desc']).default('desc'),
+          limit: limitQuery(500).default(50),
+          cursor: z.string().max(512).optional(),
+        })
+        .superRefine(checkRange),
+      response: { 200: z.object({ items: z.array(memoryRecord), nextCursor: z.string().optional() }) },
+    },
+    handler: (request) => {
+      const { limit, order, cursor } = request.query;
+      return services.memories.list({ filter: scopeFilter(request.query), limit, order, ...(cursor === undefined ? {} : { cursor }) });
+    },
+  });
+
+  app.get('/api/v1/memories/:id', {
+    schema: { tags, summary: 'Read a memory', params: idParams, querystring: namespaceQuery, response: { 200: memoryRecord } },
+    handler: (request) => services.memories.get({ namespace: request.query.namespace, id: request.params.id }),
+  });
+
+  app.patch('/api/v1/memories/:id', {
+    schema: {
+      tags,
+      summary: 'Update a memory; the previous version goes to its history',
+      params: idParams,
+      querystring: namespaceQuery,
+      body: z
+        .strictObject({
+          content: fields.content.optional(),
+          kind: z.enum(MEMORY_KINDS).optional(),
+          importance: importance.optional(),
+          metadata: fields.metadata.optional().describe('Replaces the metadata'),
+          expiresAt: timestampSchema.nullable().optional().describe('null clears the expiry'),
+          expectedVersion: z.number().int().min(1).optional().describe('Apply only if the memory is at this version'),
+        })
+        .refine((body) => Object.keys(body).some((key) => key !== 'expectedVersion'), 'name at least one field to change'),
+      response: { 200: memoryRecord },
+    },
+    handler: (request) => {
+      const { expectedVersion, ...patch } = request.body;
+      return services.memories.update({ namespace: request.query.namespace, id: request.params.id }, patch, expectedVersion);
+    },
+  });
+
+  app.delete('/api/v1/memories/:id', {
+    schema: { tags, summary: 'Delete a memory and its history', params: idParams, querystring: namespaceQuery, response: { 204: z.null() } },
+    handler: async (request, reply) => {
+      await services.memories.delete({ namespace: request.query.namespace, id: request.params.id });
+      return reply.code(204).send(null);
+    },
+  });
+
+  app.get('/api/v1/memories/:id/history', {
+    schema: {
+      tags,
+      summary: 'Earlier versions of a memory, newest first',
+      params: idParams,
+      querystring: namespaceQuery,
+      response: { 200: z.object({ memoryId: z.string(), currentVersion: z.number(), versions: z.array(memoryVersionRecord) }) },
+    },
+    handler: async (request) => {
+      const ref = { namespace: request.query.namespace, id: request.params.id };
+      const [current, versions] = await Promise.all([services.memories.get(ref), services.memories.history(ref)]);
+      return { memoryId: current.id, currentVersion: current.version, versions };
+    },
+  });
+}
+
+const upsertResults = z.object({
+  results: z
+    .array(z.object({ id: z.string(), action: z.enum(['created', 'merged', 'unchanged']), version: z.number() }))
+    .describe('In input order'),
+});

@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { manualClock } from '../../core/clock.js';
+import { startTestMemos, type TestMemos } from '../../../test/support/test-memos.js';
+
+let memos: TestMemos;
+afterEach(async () => memos?.close());
+
+const say = (content: string, role = 'user') => ({ role, content });
+
+describe('sessions over HTTP', () => {
+  it('creates, reads, replaces and deletes a session', async () => {
+    memos = await startTestMemos();
+    const created = await memos.json('PUT', '/api/v1/sessions/chat-1', {
+      userId: 'alice',
+      messages: [say('hello'), say('hi Alice', 'assistant')],
+      state: { step: 1 },
+      ttlSeconds: 600,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.created).toBe(true);
+    expect(created.body.session).toMatchObject({ sessionId: 'chat-1', namespace: 'default', userId: 'alice', state: { step: 1 }, ttlSeconds: 600 });
+
+    const read = await memos.json('GET', '/api/v1/sessions/chat-1');
+    expect(read.status).toBe(200);
+    expect(read.body.messages.map((m: { content: string }) => m.content)).toEqual(['hello', 'hi Alice']);
+    expect(Date.parse(read.body.expiresAt)).toBeGreaterThan(Date.now());
+
+    const replaced = await memos.json('PUT', '/api/v1/sessions/chat-1', { messages: [say('fresh start')] });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body.created).toBe(false);
+    expect(replaced.body.session.messages).toHaveLength(1);
+
+    expect((await memos.json('DELETE', '/api/v1/sessions/chat-1')).status).toBe(204);
+    expect((await memos.json('GET', '/api/v1/sessions/chat-1')).status).toBe(404);
+    expect((await memos.json('DELETE', '/api/v1/sessions/chat-1')).status).toBe(404);
+  });
+
+  it('appends messages, creating the session when it is missing', async () => {
+    memos = await startTestMemos();
+    const first = await memos.json('POST', '/api/v1/sessions/s-2/messages', { messages: [say('one')] });
+    expect(first.status).toBe(201);
+    const second = await memos.json('POST', '/api/v1/sessions/s-2/messages', { messages: [say('two'), say('three')] });
+    expect(second.status).toBe(200);
+    expect(second.body.session.messages.map((m: { content: string }) => m.content)).toEqual(['one', 'two', 'three']);
+  });
+
+  it('promotes messages that overflow the window into the episode timeline', async () => {
+    memos = await startTestMemos({ MEMOS_SESSION_WINDOW: '3' });
+    await memos.json('PUT', '/api/v1/sessions/s-3', { userId: 'bob', messages: [say('m1'), say('m2')] });
+    const appended = await memos.json('POST', '/api/v1/sessions/s-3/messages', { messages: [say('m3'), say('m4', 'assistant'), say('m5')] });
+    expect(appended.status).toBe(200);
+    expect(appended.body.session.messages.map((m: { content: string }) => m.content)).toEqual(['m3', 'm4', 'm5']);
+    expect(appended.body.promotedEpisodeIds).toHaveLength(2);
+
+    const timeline = await memos.json('GET', '/api/v1/episodes?sessionId=s-3');
+    expect(timeline.body.items.map((e: { content: string }) => e.content)).toEqual(['m1', 'm2']);
+    expect(timeline.body.items[0]).toMatchObject({ kind: 'message', role: 'user', userId: 'bob', sessionId: 's-3' });
+    expect(timeline.body.items.map((e: { id: string }) => e.id)).toEqual(appended.body.promotedEpisodeIds);
+  });
+
+  it('expires idle sessions and promotes what they held when swept', async () => {
+    const clock = manualClock();
+    memos = await startTestMemos({}, clock);
+    await memos.json('PUT', '/api/v1/sessions/s-4', { messages: [say('remember the milk')], ttlSeconds: 60 });
+    clock.advance(59_000);
+    expect((await memos.json('GET', '/api/v1/sessions/s-4')).status).toBe(200); // a read refreshes the idle TTL
+    clock.advance(59_000);
+    expect((await memos.json('GET', '/api/v1/sessions/s-4')).status).toBe(200);
+    clock.advance(61_000);
+    const gone = await memos.json('GET', '/api/v1/sessions/s-4');
+    expect(gone.status).toBe(404);
+    expect(gone.body.code).toBe('E_NOT_FOUND');
+
+    expect(await memos.services.sessions.sweepExpired()).toBe(1);
+    const timeline = await memos.json('GET', '/api/v1/episodes?sessionId=s-4');
+    expect(timeline.body.items.map((e: { content: string }) => e.content)).toEqual(['remember the milk']);
+  });
+
+  it('keeps namespaces apart', async () => {
+    memos = await startTestMemos();
+    await memos.json('PUT', '/api/v1/sessions/shared-id', { namespace: 'tenant-a', messages: [say('secret of a')] });
+    expect((await memos.json('GET', '/api/v1/sessions/shared-id?namespace=tenant-b')).status).toBe(404);
+    expect((await memos.json('GET', '/api/v1/sessions/shared-id')).status).toBe(404);
+    expect((await memos.json('GET', '/api/v1/sessions/shared-id?namespace=tenant-a')).status).toBe(200);
+  });
+});

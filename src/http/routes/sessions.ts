@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { idSchema, namespaceQuery, sessionParams, sessionRecord } from '../schemas.js';
+import type { RouteContext, ZodApp } from './route-context.js';
+
+const writeResult = z.object({
+  session: sessionRecord,
+  created: z.boolean(),
+  promotedEpisodeIds: z.array(z.string()).describe('Episodes made from messages that overflowed the window'),
+});
+
+/** Short-term memory: `/api/v1/sessions/{sessionId}`. */
+export function sessionRoutes(app: ZodApp, { services, fields, config }: RouteContext): void {
+  const tags = ['sessions'];
+  const ttlSeconds = z.number().int().min(1).max(30 * 24 * 3600);
+
+  app.put('/api/v1/sessions/:sessionId', {
+    schema: {
+      tags,
+      summary: 'Create or replace a session',
+      params: sessionParams,
+      body: z.strictObject({
+        namespace: fields.namespace,
+        userId: idSchema.optional(),
+        agentId: idSchema.optional(),
+        messages: z.array(fields.message).max(config.limits.batchItems).optional(),
+        state: fields.state.optional(),
+        summary: fields.text('summary').optional(),
+        ttlSeconds: ttlSeconds.optional(),
+      }),
+      response: { 200: writeResult, 201: writeResult },
+    },
+    handler: async (request, reply) => {
+      const { namespace, ...rest } = request.body;
+      const result = await services.sessions.put({ namespace, sessionId: request.params.sessionId, ...rest });
+      return reply.code(result.created ? 201 : 200).send({
+        session: result.session,
+        created: result.created,
+        promotedEpisodeIds: result.promoted.map((episode) => episode.id),
+      });
+    },
+  });
+
+  app.get('/api/v1/sessions/:sessionId', {
+    schema: { tags, summary: 'Read a live session (refreshes its idle TTL)', params: sessionParams, querystring: namespaceQuery, response: { 200: sessionRecord } },
+    handler: (request) => services.sessions.get({ namespace: request.query.namespace, sessionId: request.params.sessionId }),
+  });
+
+  app.post('/api/v1/sessions/:sessionId/messages', {
+    schema: {
+      tags,
+      summary: 'Append messages (creates the session when missing)',
+      params: sessionParams,
+      body: z.strictObject({ namespace: fields.namespace, messages: fields.batch(fields.message, 'message') }),
+      response: { 200: writeResult, 201: writeResult },
+    },
+    handler: async (request, reply) => {
+      const key = { namespace: request.body.namespace, sessionId: request.params.sessionId };
+      const result = await services.sessions.append(key, request.body.messages);
+      return reply.code(result.created ? 201 : 200).send({
+        session: result.session,
+        created: result.created,
+        promotedEpisodeIds: result.promoted.map((episode) => episode.id),
+      });
+    },
+  });
+
+  app.delete('/api/v1/sessions/:sessionId', {
+    schema: { tags, summary: 'Delete a session', params: sessionParams, querystring: namespaceQuery, response: { 204: z.null() } },
+    handler: async (request, reply) => {
+      await services.sessions.delete({ namespace: request.query.namespace, sessionId: request.params.sessionId });
+      return reply.code(204).send(null);
+    },
+  });
+}

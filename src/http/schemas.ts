@@ -1,0 +1,169 @@
+// Request field schemas (built from the configured limits) and record schemas shared by the routes.
+import { z } from 'zod';
+import type { Config } from '../config/schema.js';
+import { ID_PATTERN } from '../core/ids.js';
+import { EPISODE_KINDS, INTERVENTION_OUTCOMES, MEMORY_KINDS, MESSAGE_ROLES } from '../core/types.js';
+
+export const DEFAULT_NAMESPACE = 'default';
+const METADATA_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
+const CUSTOM_KIND = /^[a-z][a-z0-9_.:-]{0,63}$/;
+
+const byteLength = (text: string) => Buffer.byteLength(text, 'utf8');
+
+function jsonDepth(value: unknown, depth = 0): number {
+  if (typeof value !== 'object' || value === null) return depth;
+  let max = depth + 1;
+  for (const child of Object.values(value)) max = Math.max(max, jsonDepth(child, depth + 1));
+  return max;
+}
+
+/** A JSON object bounded in encoded size and nesting depth. */
+function boundedObject(maxBytes: number, maxDepth: number, what: string) {
+  return z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+    const bytes = byteLength(JSON.stringify(value));
+    if (bytes > maxBytes) ctx.addIssue({ code: 'custom', message: `${what} must be at most ${maxBytes} bytes as JSON (got ${bytes})` });
+    const depth = jsonDepth(value);
+    if (depth > maxDepth) ctx.addIssue({ code: 'custom', message: `${what} must nest at most ${maxDepth} levels deep (got ${depth})` });
+  });
+}
+
+export const idSchema = z.string().regex(ID_PATTERN, 'must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -');
+
+/** An ISO 8601 date-time with a zone (`Z` or an offset), normalised to UTC. */
+export const timestampSchema = z.iso
+  .datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-21T15:00:00Z' })
+  .transform((value) => new Date(value).toISOString());
+
+export const episodeKindSchema = z.union([
+  z.enum(EPISODE_KINDS),
+  z.string().regex(CUSTOM_KIND, `must be one of ${EPISODE_KINDS.join(', ')} or a custom kind of lower-case a-z 0-9 _ . : - (1 to 64 characters)`),
+]);
+
+export const metadataFilterSchema = z
+  .record(z.string().regex(METADATA_KEY, 'metadata keys are 1 to 64 characters of A-Z a-z 0-9 _ . : -'), z.union([z.string(), z.number(), z.boolean()]))
+  .refine((value) => Object.keys(value).length <= 16, 'at most 16 metadata conditions');
+
+/** Field schemas whose bounds come from the `limits` config. */
+export function fieldSchemas(limits: Config['limits']) {
+  const text = (what: string) =>
+    z
+      .string()
+      .refine((value) => value.trim().length > 0, `${what} must not be blank`)
+      .refine((value) => byteLength(value) <= limits.contentBytes, `${what} must be at most ${limits.contentBytes} bytes`);
+  const batch = <T extends z.ZodType>(item: T, what: string) =>
+    z.array(item).min(1, `at least one ${what}`).max(limits.batchItems, `at most ${limits.batchItems} ${what}s in one request`);
+
+  return {
+    namespace: idSchema.default(DEFAULT_NAMESPACE),
+    content: text('content'),
+    text,
+    batch,
+    metadata: boundedObject(limits.metadataBytes, limits.metadataDepth, 'metadata'),
+    state: boundedObject(limits.stateBytes, limits.metadataDepth, 'state'),
+    message: z.strictObject({
+      role: z.enum(MESSAGE_ROLES),
+      content: text('content'),
+      name: idSchema.optional(),
+      createdAt: timestampSchema.optional(),
+      metadata: boundedObject(limits.metadataBytes, limits.metadataDepth, 'metadata').optional(),
+    }),
+  };
+}
+
+export type FieldSchemas = ReturnType<typeof fieldSchemas>;
+
+/** `?limit=` in a listing: a whole number from 1 to `max`. */
+export const limitQuery = (max: number) => z.coerce.number().int().min(1).max(max);
+
+/** A query parameter that may repeat (`?kind=a&kind=b`) or hold a comma-separated list. */
+export function listQuery<T extends z.ZodType<unknown, string>>(item: T) {
+  return z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((part) => part.split(',')).filter(Boolean))
+    .pipe(z.array(item).min(1).max(32));
+}
+
+// ── Records, as responses show them ─────────────────────────────────────────
+
+const embeddingRecord = z.object({
+  status: z.enum(['none', 'pending', 'ready']),
+  model: z.string().optional(),
+  dimensions: z.number().optional(),
+});
+
+const scopeRecord = {
+  namespace: z.string(),
+  userId: z.string().optional(),
+  agentId: z.string().optional(),
+  sessionId: z.string().optional(),
+};
+
+export const messageRecord = z.object({
+  role: z.enum(MESSAGE_ROLES),
+  content: z.string(),
+  name: z.string().optional(),
+  createdAt: z.string(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const sessionRecord = z.object({
+  sessionId: z.string(),
+  namespace: z.string(),
+  userId: z.string().optional(),
+  agentId: z.string().optional(),
+  messages: z.array(messageRecord),
+  state: z.record(z.string(), z.unknown()),
+  summary: z.string().optional(),
+  ttlSeconds: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  expiresAt: z.string(),
+});
+
+export const episodeRecord = z.object({
+  id: z.string(),
+  ...scopeRecord,
+  kind: z.string(),
+  content: z.string(),
+  role: z.enum(MESSAGE_ROLES).optional(),
+  occurredAt: z.string(),
+  createdAt: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+  task: z.string().optional(),
+  context: z.string().optional(),
+  outcome: z.enum(INTERVENTION_OUTCOMES).optional(),
+  embedding: embeddingRecord,
+});
+
+export const memoryRecord = z.object({
+  id: z.string(),
+  ...scopeRecord,
+  content: z.string(),
+  kind: z.enum(MEMORY_KINDS),
+  importance: z.number(),
+  metadata: z.record(z.string(), z.unknown()),
+  expiresAt: z.string().optional(),
+  sourceEpisodeIds: z.array(z.string()),
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  embedding: embeddingRecord,
+});
+
+export const memoryVersionRecord = z.object({
+  memoryId: z.string(),
+  version: z.number(),
+  content: z.string(),
+  kind: z.enum(MEMORY_KINDS),
+  importance: z.number(),
+  metadata: z.record(z.string(), z.unknown()),
+  expiresAt: z.string().optional(),
+  sourceEpisodeIds: z.array(z.string()),
+  validFrom: z.string(),
+  validTo: z.string(),
+  reason: z.enum(['update', 'merge']),
+});
+
+export const namespaceQuery = z.strictObject({ namespace: idSchema.default(DEFAULT_NAMESPACE) });
+export const idParams = z.strictObject({ id: idSchema });
+export const sessionParams = z.strictObject({ sessionId: idSchema });
