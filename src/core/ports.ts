@@ -57,7 +57,10 @@ export interface AppendMessages {
 export interface SessionWrite {
   session: Session;
   created: boolean;
-  /** Episodes made from messages that overflowed the window, oldest first. */
+  /**
+   * Episodes made in this write, oldest first: the messages an expired session still held
+   * (when the write found one), then the messages that overflowed the window.
+   */
   promoted: Episode[];
 }
 

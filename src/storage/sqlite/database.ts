@@ -1,0 +1,137 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Clock } from '../../core/clock.js';
+import { MemosError, isMemosError } from '../../core/errors.js';
+import { MIGRATIONS, migrate, type Migration } from './migrations.js';
+
+export type Connection = Database.Database;
+export type Statement = Database.Statement<unknown[]>;
+
+export interface DatabaseOptions {
+  /** A database file path, or ':memory:'. */
+  path: string;
+  synchronous: 'full' | 'normal';
+  clock: Clock;
+  migrations?: readonly Migration[];
+}
+
+/** Engine codes that mean "the store cannot answer right now", not "this request is wrong". */
+const UNAVAILABLE_CODE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/;
+/** Prepared statements kept per connection; dynamic filter SQL varies, so the cache is bounded. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * One SQLite connection and the one place where engine errors become MemosErrors.
+ * Every store call goes through `run` or `transaction`; both are synchronous, as better-sqlite3 is.
+ */
+export class SqliteDatabase {
+  readonly #options: DatabaseOptions;
+  #connection: Connection | undefined;
+  readonly #statements = new Map<string, Statement>();
+
+  constructor(options: DatabaseOptions) {
+    this.#options = options;
+  }
+
+  get isOpen(): boolean {
+    return this.#connection !== undefined;
+  }
+
+  /** Creates the parent folder, opens the file, sets pragmas and applies pending migrations. */
+  open(): void {
+    if (this.#connection) return;
+    const { path, synchronous, clock } = this.#options;
+    let connection: Connection;
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      connection = new Database(path);
+    } catch (error) {
+      // Failing to create the folder or the file is never the caller's fault.
+      throw new MemosError('E_STORAGE_UNAVAILABLE', `sqlite: cannot open the database (${errorCode(error) ?? 'unknown'})`, {
+        cause: error,
+      });
+    }
+    try {
+      connection.pragma('journal_mode = WAL');
+      connection.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+      connection.pragma('foreign_keys = ON');
+      connection.pragma('busy_timeout = 5000');
+      migrate(connection, this.#options.migrations ?? MIGRATIONS, clock.now());
+    } catch (error) {
+      connection.close();
+      throw toMemosError('open', error);
+    }
+    this.#connection = connection;
+  }
+
+  close(): void {
+    const connection = this.#connection;
+    if (!connection) return;
+    this.#connection = undefined;
+    this.#statements.clear();
+    try {
+      connection.close();
+    } catch (error) {
+      throw toMemosError('close', error);
+    }
+  }
+
+  /** Runs `fn` against the open connection, translating any engine error. */
+  run<T>(operation: string, fn: (connection: Connection) => T): T {
+    const connection = this.#connection;
+    if (!connection) throw closedError(operation);
+    try {
+      return fn(connection);
+    } catch (error) {
+      throw toMemosError(operation, error);
+    }
+  }
+
+  /** Runs `fn` in one write transaction (BEGIN IMMEDIATE, so read-then-write never deadlocks). */
+  transaction<T>(operation: string, fn: () => T): T {
+    return this.run(operation, (connection) => connection.transaction(fn).immediate());
+  }
+
+  /** A cached prepared statement. Call it inside `run` or `transaction`. */
+  statement(sql: string): Statement {
+    const connection = this.#connection;
+    if (!connection) throw closedError('prepare');
+    const cached = this.#statements.get(sql);
+    if (cached) return cached;
+    const prepared = connection.prepare<unknown[]>(sql);
+    if (this.#statements.size >= STATEMENT_CACHE_SIZE) {
+      const oldest = this.#statements.keys().next().value;
+      if (oldest !== undefined) this.#statements.delete(oldest);
+    }
+    this.#statements.set(sql, prepared);
+    return prepared;
+  }
+}
+
+/**
+ * The choke point: MemosErrors (E_CONFLICT, E_VALIDATION) pass through; engine errors become
+ * E_STORAGE_UNAVAILABLE or E_INTERNAL. The message names the operation and the engine code only,
+ * never SQL parameters or record text; the original error stays in `cause` for logs.
+ */
+export function toMemosError(operation: string, error: unknown): MemosError {
+  if (isMemosError(error)) return error;
+  const code = errorCode(error);
+  if (code !== undefined && UNAVAILABLE_CODE.test(code)) {
+    return new MemosError('E_STORAGE_UNAVAILABLE', `sqlite: ${operation} failed, storage unavailable (${code})`, {
+      cause: error,
+    });
+  }
+  return new MemosError('E_INTERNAL', `sqlite: ${operation} failed${code === undefined ? '' : ` (${code})`}`, {
+    cause: error,
+  });
+}
+
+function closedError(operation: string): MemosError {
+  return new MemosError('E_STORAGE_UNAVAILABLE', `sqlite: ${operation} failed, the database is not open`);
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}

@@ -1,0 +1,129 @@
+// Compiles the storage-neutral RecordFilter, list and keyword queries into SQLite SQL.
+// Only column names chosen here are ever concatenated; every value is a bound parameter.
+
+import { MemosError } from '../../core/errors.js';
+import type { CursorPosition, KeywordQuery, ListQuery, MetadataValue, Page, RecordFilter } from '../../core/types.js';
+import { toMs } from './rows.js';
+
+export type SqlParam = string | number | null;
+
+export interface SqlFragment {
+  sql: string;
+  params: SqlParam[];
+}
+
+/** Where a tier keeps its rows: the table, its FTS5 index and the column `from`/`to` bound. */
+export interface TableSpec {
+  table: 'episodes' | 'memories';
+  fts: 'episodes_fts' | 'memories_fts';
+  timeColumn: 'occurred_at' | 'created_at';
+}
+
+const METADATA_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** `namespace = ? AND ...` for a filter. `alias` qualifies columns when the query joins tables. */
+export function compileFilter(filter: RecordFilter, timeColumn: string, alias?: string): SqlFragment {
+  const col = (name: string) => (alias ? `${alias}.${name}` : name);
+  const clauses: string[] = [`${col('namespace')} = ?`];
+  const params: SqlParam[] = [filter.namespace];
+  const equal = (column: string, value: string | undefined) => {
+    if (value === undefined) return;
+    clauses.push(`${col(column)} = ?`);
+    params.push(value);
+  };
+  equal('user_id', filter.userId);
+  equal('agent_id', filter.agentId);
+  equal('session_id', filter.sessionId);
+  // An empty kinds list means "no kind filter", the same as an absent one.
+  if (filter.kinds && filter.kinds.length > 0) {
+    clauses.push(`${col('kind')} IN (${filter.kinds.map(() => '?').join(', ')})`);
+    params.push(...filter.kinds);
+  }
+  if (filter.from !== undefined) {
+    clauses.push(`${col(timeColumn)} >= ?`);
+    params.push(toMs(filter.from, 'from'));
+  }
+  if (filter.to !== undefined) {
+    clauses.push(`${col(timeColumn)} < ?`);
+    params.push(toMs(filter.to, 'to'));
+  }
+  for (const [key, value] of Object.entries(filter.metadata ?? {})) {
+    const fragment = metadataEquals(col('metadata'), key, value);
+    clauses.push(fragment.sql);
+    params.push(...fragment.params);
+  }
+  return { sql: clauses.join(' AND '), params };
+}
+
+/**
+ * Top-level key equality that respects JSON types: json_extract alone would make the
+ * string 'true' equal to boolean true (both come back as text/integer), so the JSON type is checked too.
+ */
+function metadataEquals(column: string, key: string, value: MetadataValue): SqlFragment {
+  if (!METADATA_KEY.test(key)) {
+    throw new MemosError('E_VALIDATION', 'filters.metadata: keys must be 1-64 of A-Z a-z 0-9 _ . : -', {
+      details: { field: 'filters.metadata', issues: [{ field: 'filters.metadata', message: 'invalid key' }] },
+    });
+  }
+  const path = `$."${key}"`;
+  if (typeof value === 'boolean') {
+    return { sql: `json_type(${column}, ?) = ?`, params: [path, value ? 'true' : 'false'] };
+  }
+  if (typeof value === 'number') {
+    return {
+      sql: `(json_type(${column}, ?) IN ('integer', 'real') AND json_extract(${column}, ?) = ?)`,
+      params: [path, path, value],
+    };
+  }
+  return { sql: `(json_type(${column}, ?) = 'text' AND json_extract(${column}, ?) = ?)`, params: [path, path, value] };
+}
+
+/** Strictly after `after` in the chosen (time, id) order. */
+function cursorClause(after: CursorPosition, order: 'asc' | 'desc', timeColumn: string): SqlFragment {
+  const op = order === 'asc' ? '>' : '<';
+  const time = toMs(after.time, 'cursor');
+  // A row-value comparison, which SQLite can answer from the (namespace, time, id) index.
+  return { sql: `(${timeColumn}, id) ${op} (?, ?)`, params: [time, after.id] };
+}
+
+/** One page of a time-ordered listing; fetches limit + 1 rows to tell whether more follow. */
+export function listSql(spec: TableSpec, query: ListQuery, extra?: SqlFragment): SqlFragment {
+  const parts = [compileFilter(query.filter, spec.timeColumn)];
+  if (query.after) parts.push(cursorClause(query.after, query.order, spec.timeColumn));
+  if (extra) parts.push(extra);
+  const direction = query.order === 'desc' ? 'DESC' : 'ASC';
+  return {
+    sql: `SELECT * FROM ${spec.table} WHERE ${parts.map((p) => p.sql).join(' AND ')}
+      ORDER BY ${spec.timeColumn} ${direction}, id ${direction} LIMIT ?`,
+    params: [...parts.flatMap((p) => p.params), Math.max(0, query.limit) + 1],
+  };
+}
+
+export function toPage<T extends { id: string }>(items: T[], limit: number, timeOf: (item: T) => string): Page<T> {
+  const page = items.slice(0, Math.max(0, limit));
+  const last = page[page.length - 1];
+  if (items.length > page.length && last) return { items: page, next: { time: timeOf(last), id: last.id } };
+  return { items: page };
+}
+
+/**
+ * BM25 keyword search: terms are OR-ed phrases, best first. `bm25()` is lower-is-better,
+ * so rows carry `rank` and callers report `-rank`. Null when there is nothing to search for.
+ */
+export function searchSql(spec: TableSpec, query: KeywordQuery, extra?: SqlFragment): SqlFragment | null {
+  const match = matchExpression(query.terms);
+  if (match === null || query.limit <= 0) return null;
+  const filter = compileFilter(query.filter, spec.timeColumn, 't');
+  const where = [`${spec.fts} MATCH ?`, filter.sql, ...(extra ? [extra.sql] : [])].join(' AND ');
+  return {
+    sql: `SELECT t.*, bm25(${spec.fts}) AS rank FROM ${spec.fts} JOIN ${spec.table} t ON t.seq = ${spec.fts}.rowid
+      WHERE ${where} ORDER BY rank ASC, t.id ASC LIMIT ?`,
+    params: [match, ...filter.params, ...(extra ? extra.params : []), query.limit],
+  };
+}
+
+/** `"a" OR "b"`: each term a quoted FTS5 string (quotes doubled), so no term is read as syntax. */
+export function matchExpression(terms: string[]): string | null {
+  const quoted = terms.filter((term) => term.trim() !== '').map((term) => `"${term.replaceAll('"', '""')}"`);
+  return quoted.length === 0 ? null : quoted.join(' OR ');
+}

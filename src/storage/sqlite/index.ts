@@ -1,0 +1,44 @@
+import type { Clock } from '../../core/clock.js';
+import type { IdGenerator } from '../../core/ids.js';
+import type { Storage } from '../../core/ports.js';
+import { SqliteDatabase } from './database.js';
+import { SqliteEpisodeStore } from './episode-store.js';
+import { SqliteSemanticStore } from './semantic-store.js';
+import { SqliteSessionStore } from './session-store.js';
+
+export interface SqliteStorageOptions {
+  /** The database file (its folder is created at init), or ':memory:'. */
+  path: string;
+  clock: Clock;
+  /** Ids for the episodes that session promotion creates. */
+  ids: IdGenerator;
+  /** `full` (default) survives power loss; `normal` is faster and, in WAL mode, still never corrupts. */
+  synchronous?: 'full' | 'normal';
+}
+
+/**
+ * The embedded storage driver: episodes, memories and sessions in one SQLite file (WAL, FTS5).
+ * Does no I/O until `init()`.
+ */
+export function createSqliteStorage(options: SqliteStorageOptions): Storage {
+  const db = new SqliteDatabase({
+    path: options.path,
+    synchronous: options.synchronous ?? 'full',
+    clock: options.clock,
+  });
+  return {
+    driver: 'sqlite',
+    episodes: new SqliteEpisodeStore(db),
+    memories: new SqliteSemanticStore(db, options.clock),
+    sessions: new SqliteSessionStore(db, options.clock, options.ids),
+    async init() {
+      db.open();
+    },
+    async close() {
+      db.close();
+    },
+    async ping() {
+      db.run('ping', () => db.statement('SELECT 1').get());
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+// Times are INTEGER epoch milliseconds. Episodes and memories carry an explicit
+// `seq INTEGER PRIMARY KEY` so the FTS5 external-content tables have a stable rowid
+// (an implicit rowid may change on VACUUM); the public id is a UNIQUE text column.
+const INITIAL = `
+CREATE TABLE episodes (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  namespace TEXT NOT NULL,
+  user_id TEXT,
+  agent_id TEXT,
+  session_id TEXT,
+  kind TEXT NOT NULL,
+  role TEXT,
+  content TEXT NOT NULL,
+  occurred_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  metadata TEXT NOT NULL DEFAULT '{}',
+  task TEXT,
+  context TEXT,
+  outcome TEXT,
+  embedding BLOB,
+  embedding_model TEXT,
+  embedding_dim INTEGER,
+  embedding_status TEXT NOT NULL DEFAULT 'none'
+);
+CREATE INDEX episodes_timeline ON episodes (namespace, occurred_at, id);
+CREATE INDEX episodes_session ON episodes (namespace, session_id, occurred_at, id);
+CREATE INDEX episodes_user ON episodes (namespace, user_id, occurred_at, id);
+
+CREATE VIRTUAL TABLE episodes_fts USING fts5(
+  content, content = 'episodes', content_rowid = 'seq',
+  tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER episodes_fts_insert AFTER INSERT ON episodes BEGIN
+  INSERT INTO episodes_fts (rowid, content) VALUES (new.seq, new.content);
+END;
+CREATE TRIGGER episodes_fts_delete AFTER DELETE ON episodes BEGIN
+  INSERT INTO episodes_fts (episodes_fts, rowid, content) VALUES ('delete', old.seq, old.content);
+END;
+CREATE TRIGGER episodes_fts_update AFTER UPDATE OF content ON episodes BEGIN
+  INSERT INTO episodes_fts (episodes_fts, rowid, content) VALUES ('delete', old.seq, old.content);
+  INSERT INTO episodes_fts (rowid, content) VALUES (new.seq, new.content);
+END;
+
+CREATE TABLE memories (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  namespace TEXT NOT NULL,
+  user_id TEXT,
+  agent_id TEXT,
+  session_id TEXT,
+  kind TEXT NOT NULL,
+  content TEXT NOT NULL,
+  content_key TEXT NOT NULL,
+  importance REAL NOT NULL,
+  metadata TEXT NOT NULL DEFAULT '{}',
+  source_episode_ids TEXT NOT NULL DEFAULT '[]',
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  embedding BLOB,
+  embedding_model TEXT,
+  embedding_dim INTEGER,
+  embedding_status TEXT NOT NULL DEFAULT 'none'
+);
+CREATE INDEX memories_content_key ON memories (namespace, content_key);
+CREATE INDEX memories_timeline ON memories (namespace, created_at, id);
+CREATE INDEX memories_expiry ON memories (expires_at) WHERE expires_at IS NOT NULL;
+
+CREATE VIRTUAL TABLE memories_fts USING fts5(
+  content, content = 'memories', content_rowid = 'seq',
+  tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
+  INSERT INTO memories_fts (rowid, content) VALUES (new.seq, new.content);
+END;
+CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
+  INSERT INTO memories_fts (memories_fts, rowid, content) VALUES ('delete', old.seq, old.content);
+END;
+CREATE TRIGGER memories_fts_update AFTER UPDATE OF content ON memories BEGIN
+  INSERT INTO memories_fts (memories_fts, rowid, content) VALUES ('delete', old.seq, old.content);
+  INSERT INTO memories_fts (rowid, content) VALUES (new.seq, new.content);
+END;
+
+CREATE TABLE memory_history (
+  memory_id TEXT NOT NULL REFERENCES memories (id) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  content TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  importance REAL NOT NULL,
+  metadata TEXT NOT NULL,
+  expires_at INTEGER,
+  source_episode_ids TEXT NOT NULL,
+  valid_from INTEGER NOT NULL,
+  valid_to INTEGER NOT NULL,
+  reason TEXT NOT NULL CHECK (reason IN ('update', 'merge')),
+  PRIMARY KEY (memory_id, version)
+);
+
+CREATE TABLE sessions (
+  namespace TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  user_id TEXT,
+  agent_id TEXT,
+  messages TEXT NOT NULL DEFAULT '[]',
+  state TEXT NOT NULL DEFAULT '{}',
+  summary TEXT,
+  ttl_seconds INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (namespace, session_id)
+);
+CREATE INDEX sessions_expiry ON sessions (expires_at);
+`;
+
+/** Applied in order; never edit a released migration, append a new one. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: INITIAL }];
+
+/** Applies every pending migration, each in its own transaction. Returns the versions applied. */
+export function migrate(db: Database.Database, migrations: readonly Migration[], now: number): number[] {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+  );
+  const applied = new Set(
+    db
+      .prepare<[], number>('SELECT version FROM schema_migrations')
+      .pluck()
+      .all(),
+  );
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const done: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, now);
+    }).immediate();
+    done.push(migration.version);
+  }
+  return done;
+}

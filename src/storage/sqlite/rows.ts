@@ -1,0 +1,238 @@
+// Row shapes and the mapping between them and domain types. Times are epoch ms in the
+// database and ISO strings outside; optional fields that are NULL are left out entirely.
+
+import { toIso } from '../../core/clock.js';
+import { MemosError } from '../../core/errors.js';
+import type {
+  EmbeddingInfo,
+  Episode,
+  InterventionOutcome,
+  Memory,
+  MemoryKind,
+  MemoryVersion,
+  Message,
+  MessageRole,
+  Metadata,
+  Session,
+} from '../../core/types.js';
+
+interface EmbeddingColumns {
+  embedding_model: string | null;
+  embedding_dim: number | null;
+  embedding_status: string;
+}
+
+export interface EpisodeRow extends EmbeddingColumns {
+  id: string;
+  namespace: string;
+  user_id: string | null;
+  agent_id: string | null;
+  session_id: string | null;
+  kind: string;
+  role: string | null;
+  content: string;
+  occurred_at: number;
+  created_at: number;
+  metadata: string;
+  task: string | null;
+  context: string | null;
+  outcome: string | null;
+}
+
+export interface MemoryRow extends EmbeddingColumns {
+  id: string;
+  namespace: string;
+  user_id: string | null;
+  agent_id: string | null;
+  session_id: string | null;
+  kind: string;
+  content: string;
+  content_key: string;
+  importance: number;
+  metadata: string;
+  source_episode_ids: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+  expires_at: number | null;
+}
+
+export interface HistoryRow {
+  memory_id: string;
+  version: number;
+  content: string;
+  kind: string;
+  importance: number;
+  metadata: string;
+  expires_at: number | null;
+  source_episode_ids: string;
+  valid_from: number;
+  valid_to: number;
+  reason: string;
+}
+
+export interface SessionRow {
+  namespace: string;
+  session_id: string;
+  user_id: string | null;
+  agent_id: string | null;
+  messages: string;
+  state: string;
+  summary: string | null;
+  ttl_seconds: number;
+  created_at: number;
+  updated_at: number;
+  expires_at: number;
+}
+
+/** An ISO time as epoch ms; a malformed time is the caller's error, never a silent NULL. */
+export function toMs(iso: string, field: string): number {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) {
+    throw new MemosError('E_VALIDATION', `${field}: not an ISO 8601 time`, {
+      details: { field, issues: [{ field, message: 'not an ISO 8601 time' }] },
+    });
+  }
+  return ms;
+}
+
+/** `{ [key]: value }` when value is not NULL, else `{}`: spread it to leave absent fields out. */
+function optional<K extends string, V>(key: K, value: V | null): { [P in K]?: V } {
+  return (value === null ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function toEmbedding(row: EmbeddingColumns): EmbeddingInfo {
+  return {
+    status: row.embedding_status as EmbeddingInfo['status'],
+    ...optional('model', row.embedding_model),
+    ...optional('dimensions', row.embedding_dim),
+  };
+}
+
+function embeddingParams(embedding: EmbeddingInfo | undefined) {
+  return {
+    embedding_status: embedding?.status ?? 'none',
+    embedding_model: embedding?.model ?? null,
+    embedding_dim: embedding?.dimensions ?? null,
+  };
+}
+
+export function rowToEpisode(row: EpisodeRow): Episode {
+  return {
+    id: row.id,
+    namespace: row.namespace,
+    ...optional('userId', row.user_id),
+    ...optional('agentId', row.agent_id),
+    ...optional('sessionId', row.session_id),
+    kind: row.kind,
+    ...optional('role', row.role as MessageRole | null),
+    content: row.content,
+    occurredAt: toIso(row.occurred_at),
+    createdAt: toIso(row.created_at),
+    metadata: JSON.parse(row.metadata) as Metadata,
+    ...optional('task', row.task),
+    ...optional('context', row.context),
+    ...optional('outcome', row.outcome as InterventionOutcome | null),
+    embedding: toEmbedding(row),
+  };
+}
+
+/** Named parameters for INSERT_EPISODE. */
+export function episodeParams(episode: Episode) {
+  return {
+    id: episode.id,
+    namespace: episode.namespace,
+    user_id: episode.userId ?? null,
+    agent_id: episode.agentId ?? null,
+    session_id: episode.sessionId ?? null,
+    kind: episode.kind,
+    role: episode.role ?? null,
+    content: episode.content,
+    occurred_at: toMs(episode.occurredAt, 'occurredAt'),
+    created_at: toMs(episode.createdAt, 'createdAt'),
+    metadata: JSON.stringify(episode.metadata ?? {}),
+    task: episode.task ?? null,
+    context: episode.context ?? null,
+    outcome: episode.outcome ?? null,
+    ...embeddingParams(episode.embedding),
+  };
+}
+
+export const INSERT_EPISODE = `INSERT INTO episodes (id, namespace, user_id, agent_id, session_id, kind, role, content,
+  occurred_at, created_at, metadata, task, context, outcome, embedding_status, embedding_model, embedding_dim)
+  VALUES (@id, @namespace, @user_id, @agent_id, @session_id, @kind, @role, @content, @occurred_at, @created_at,
+  @metadata, @task, @context, @outcome, @embedding_status, @embedding_model, @embedding_dim)`;
+
+export function rowToMemory(row: MemoryRow): Memory {
+  return {
+    id: row.id,
+    namespace: row.namespace,
+    ...optional('userId', row.user_id),
+    ...optional('agentId', row.agent_id),
+    ...optional('sessionId', row.session_id),
+    content: row.content,
+    kind: row.kind as MemoryKind,
+    importance: row.importance,
+    metadata: JSON.parse(row.metadata) as Metadata,
+    ...optional('expiresAt', row.expires_at === null ? null : toIso(row.expires_at)),
+    sourceEpisodeIds: JSON.parse(row.source_episode_ids) as string[],
+    version: row.version,
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+    embedding: toEmbedding(row),
+  };
+}
+
+/** Named parameters for the memory INSERT and UPDATE statements. */
+export function memoryParams(memory: Memory, contentKey: string) {
+  return {
+    id: memory.id,
+    namespace: memory.namespace,
+    user_id: memory.userId ?? null,
+    agent_id: memory.agentId ?? null,
+    session_id: memory.sessionId ?? null,
+    kind: memory.kind,
+    content: memory.content,
+    content_key: contentKey,
+    importance: memory.importance,
+    metadata: JSON.stringify(memory.metadata ?? {}),
+    source_episode_ids: JSON.stringify(memory.sourceEpisodeIds ?? []),
+    version: memory.version,
+    created_at: toMs(memory.createdAt, 'createdAt'),
+    updated_at: toMs(memory.updatedAt, 'updatedAt'),
+    expires_at: memory.expiresAt === undefined ? null : toMs(memory.expiresAt, 'expiresAt'),
+    ...embeddingParams(memory.embedding),
+  };
+}
+
+export function rowToVersion(row: HistoryRow): MemoryVersion {
+  return {
+    memoryId: row.memory_id,
+    version: row.version,
+    content: row.content,
+    kind: row.kind as MemoryKind,
+    importance: row.importance,
+    metadata: JSON.parse(row.metadata) as Metadata,
+    ...optional('expiresAt', row.expires_at === null ? null : toIso(row.expires_at)),
+    sourceEpisodeIds: JSON.parse(row.source_episode_ids) as string[],
+    validFrom: toIso(row.valid_from),
+    validTo: toIso(row.valid_to),
+    reason: row.reason as MemoryVersion['reason'],
+  };
+}
+
+export function rowToSession(row: SessionRow): Session {
+  return {
+    sessionId: row.session_id,
+    namespace: row.namespace,
+    ...optional('userId', row.user_id),
+    ...optional('agentId', row.agent_id),
+    messages: JSON.parse(row.messages) as Message[],
+    state: JSON.parse(row.state) as Metadata,
+    ...optional('summary', row.summary),
+    ttlSeconds: row.ttl_seconds,
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+    expiresAt: toIso(row.expires_at),
+  };
+}

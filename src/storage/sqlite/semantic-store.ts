@@ -1,0 +1,173 @@
+import type { Clock } from '../../core/clock.js';
+import { toIso } from '../../core/clock.js';
+import { MemosError } from '../../core/errors.js';
+import { mergeMemory } from '../../core/memory-merge.js';
+import type { MemoryDraft, MemoryUpdate, RecordRef, SemanticStore, UpsertOutcome } from '../../core/ports.js';
+import type { KeywordQuery, ListQuery, Memory, MemoryVersion, Page, Scored } from '../../core/types.js';
+import type { SqliteDatabase } from './database.js';
+import { listSql, searchSql, toPage, type SqlFragment, type TableSpec } from './filter-sql.js';
+import { applyPatch } from './memory-patch.js';
+import { memoryParams, rowToMemory, rowToVersion, toMs, type HistoryRow, type MemoryRow } from './rows.js';
+
+const MEMORIES: TableSpec = { table: 'memories', fts: 'memories_fts', timeColumn: 'created_at' };
+
+const GET_LIVE = `SELECT * FROM memories WHERE namespace = ? AND id = ? AND (expires_at IS NULL OR expires_at > ?)`;
+const FIND_DUPLICATE = `SELECT * FROM memories WHERE namespace = ? AND user_id IS ? AND agent_id IS ? AND session_id IS ?
+  AND content_key = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at, id LIMIT 1`;
+const INSERT = `INSERT INTO memories (id, namespace, user_id, agent_id, session_id, kind, content, content_key,
+  importance, metadata, source_episode_ids, version, created_at, updated_at, expires_at,
+  embedding_status, embedding_model, embedding_dim)
+  VALUES (@id, @namespace, @user_id, @agent_id, @session_id, @kind, @content, @content_key, @importance, @metadata,
+  @source_episode_ids, @version, @created_at, @updated_at, @expires_at, @embedding_status, @embedding_model, @embedding_dim)`;
+// Scope, id and creation time never change; the embedding columns change only through RESET_EMBEDDING.
+const UPDATE = `UPDATE memories SET kind = @kind, content = @content, content_key = @content_key,
+  importance = @importance, metadata = @metadata, source_episode_ids = @source_episode_ids, version = @version,
+  updated_at = @updated_at, expires_at = @expires_at WHERE id = @id`;
+const RESET_EMBEDDING = `UPDATE memories SET embedding = NULL, embedding_model = NULL, embedding_dim = NULL,
+  embedding_status = CASE embedding_status WHEN 'none' THEN 'none' ELSE 'pending' END WHERE id = ?`;
+const ARCHIVE = `INSERT INTO memory_history (memory_id, version, content, kind, importance, metadata, expires_at,
+  source_episode_ids, valid_from, valid_to, reason)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const HISTORY = 'SELECT * FROM memory_history WHERE memory_id = ? ORDER BY version DESC';
+const DELETE = 'DELETE FROM memories WHERE namespace = ? AND id = ?';
+
+function live(now: number, alias?: string): SqlFragment {
+  const column = alias ? `${alias}.expires_at` : 'expires_at';
+  return { sql: `(${column} IS NULL OR ${column} > ?)`, params: [now] };
+}
+
+/** Semantic memory. Every read ignores memories whose expiresAt has passed; delete does not. */
+export class SqliteSemanticStore implements SemanticStore {
+  readonly #db: SqliteDatabase;
+  readonly #clock: Clock;
+
+  constructor(db: SqliteDatabase, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  async upsert(drafts: MemoryDraft[]): Promise<UpsertOutcome[]> {
+    if (drafts.length === 0) return [];
+    return this.#db.transaction('memories.upsert', () => {
+      const now = this.#clock.now();
+      return drafts.map((draft) => this.#upsertOne(draft, now));
+    });
+  }
+
+  async get(ref: RecordRef): Promise<Memory | null> {
+    return this.#db.run('memories.get', () => this.#getLive(ref, this.#clock.now()));
+  }
+
+  async list(query: ListQuery): Promise<Page<Memory>> {
+    return this.#db.run('memories.list', () => {
+      const { sql, params } = listSql(MEMORIES, query, live(this.#clock.now()));
+      const rows = this.#db.statement(sql).all(...params) as MemoryRow[];
+      return toPage(rows.map(rowToMemory), query.limit, (memory) => memory.createdAt);
+    });
+  }
+
+  async update(command: MemoryUpdate): Promise<Memory | null> {
+    return this.#db.transaction('memories.update', () => {
+      const now = this.#clock.now();
+      const current = this.#getLive(command.ref, now);
+      if (!current) return null;
+      if (command.expectedVersion !== undefined && command.expectedVersion !== current.version) {
+        throw new MemosError(
+          'E_CONFLICT',
+          `memory is at version ${current.version}, not the expected version ${command.expectedVersion}`,
+        );
+      }
+      const patched = applyPatch(current, command.patch);
+      if (!patched) return current;
+      const next: Memory = { ...patched.memory, version: current.version + 1, updatedAt: toIso(now) };
+      this.#archive(current, now, 'update');
+      const key = patched.contentKey ?? this.#contentKeyOf(current.id);
+      this.#db.statement(UPDATE).run(memoryParams(next, key));
+      if (patched.contentKey !== undefined) this.#db.statement(RESET_EMBEDDING).run(current.id);
+      return this.#getById(current.id);
+    });
+  }
+
+  async delete(ref: RecordRef): Promise<boolean> {
+    // memory_history rows go with the memory (ON DELETE CASCADE).
+    return this.#db.run('memories.delete', () => this.#db.statement(DELETE).run(ref.namespace, ref.id).changes > 0);
+  }
+
+  async history(ref: RecordRef): Promise<MemoryVersion[] | null> {
+    return this.#db.run('memories.history', () => {
+      if (!this.#getLive(ref, this.#clock.now())) return null;
+      const rows = this.#db.statement(HISTORY).all(ref.id) as HistoryRow[];
+      return rows.map(rowToVersion);
+    });
+  }
+
+  async search(query: KeywordQuery): Promise<Scored<Memory>[]> {
+    return this.#db.run('memories.search', () => {
+      const compiled = searchSql(MEMORIES, query, live(this.#clock.now(), 't'));
+      if (!compiled) return [];
+      const rows = this.#db.statement(compiled.sql).all(...compiled.params) as (MemoryRow & { rank: number })[];
+      return rows.map((row) => ({ item: rowToMemory(row), score: -row.rank }));
+    });
+  }
+
+  /** Merges into a live memory of the same scope and content key (earlier drafts included), else inserts. */
+  #upsertOne(draft: MemoryDraft, now: number): UpsertOutcome {
+    const incoming = draft.memory;
+    const row = this.#db
+      .statement(FIND_DUPLICATE)
+      .get(
+        incoming.namespace,
+        incoming.userId ?? null,
+        incoming.agentId ?? null,
+        incoming.sessionId ?? null,
+        draft.contentKey,
+        now,
+      ) as MemoryRow | undefined;
+    if (!row) {
+      this.#db.statement(INSERT).run(memoryParams(incoming, draft.contentKey));
+      return { memory: this.#getById(incoming.id), action: 'created' };
+    }
+    const existing = rowToMemory(row);
+    const outcome = mergeMemory(existing, incoming, toIso(now));
+    if (outcome.action !== 'merged') return { memory: existing, action: outcome.action };
+    this.#archive(existing, now, 'merge');
+    this.#db.statement(UPDATE).run(memoryParams(outcome.memory, row.content_key));
+    return { memory: this.#getById(existing.id), action: 'merged' };
+  }
+
+  /** Keeps `memory` as it stood until `now` in memory_history. */
+  #archive(memory: Memory, now: number, reason: MemoryVersion['reason']): void {
+    this.#db
+      .statement(ARCHIVE)
+      .run(
+        memory.id,
+        memory.version,
+        memory.content,
+        memory.kind,
+        memory.importance,
+        JSON.stringify(memory.metadata),
+        memory.expiresAt === undefined ? null : toMs(memory.expiresAt, 'expiresAt'),
+        JSON.stringify(memory.sourceEpisodeIds),
+        toMs(memory.updatedAt, 'updatedAt'),
+        now,
+        reason,
+      );
+  }
+
+  #getLive(ref: RecordRef, now: number): Memory | null {
+    const row = this.#db.statement(GET_LIVE).get(ref.namespace, ref.id, now) as MemoryRow | undefined;
+    return row ? rowToMemory(row) : null;
+  }
+
+  /** Re-reads a row just written, so callers get exactly what a later get returns. */
+  #getById(id: string): Memory {
+    const row = this.#db.statement('SELECT * FROM memories WHERE id = ?').get(id) as MemoryRow | undefined;
+    if (!row) throw new MemosError('E_INTERNAL', 'sqlite: a memory just written could not be read back');
+    return rowToMemory(row);
+  }
+
+  #contentKeyOf(id: string): string {
+    const key = this.#db.statement('SELECT content_key FROM memories WHERE id = ?').pluck().get(id);
+    return typeof key === 'string' ? key : '';
+  }
+}

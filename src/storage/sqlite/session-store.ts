@@ -1,0 +1,156 @@
+import type { Clock } from '../../core/clock.js';
+import { toIso } from '../../core/clock.js';
+import type { IdGenerator } from '../../core/ids.js';
+import type { AppendMessages, PutSession, SessionKey, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
+import { promoteMessages, splitWindow } from '../../core/session-window.js';
+import type { Episode, Message, Session } from '../../core/types.js';
+import type { SqliteDatabase } from './database.js';
+import { insertEpisodes } from './episode-store.js';
+import { rowToSession, type SessionRow } from './rows.js';
+
+const GET = 'SELECT * FROM sessions WHERE namespace = ? AND session_id = ?';
+const WRITE = `INSERT INTO sessions (namespace, session_id, user_id, agent_id, messages, state, summary, ttl_seconds,
+  created_at, updated_at, expires_at)
+  VALUES (@namespace, @session_id, @user_id, @agent_id, @messages, @state, @summary, @ttl_seconds,
+  @created_at, @updated_at, @expires_at)
+  ON CONFLICT (namespace, session_id) DO UPDATE SET user_id = excluded.user_id, agent_id = excluded.agent_id,
+  messages = excluded.messages, state = excluded.state, summary = excluded.summary,
+  ttl_seconds = excluded.ttl_seconds, created_at = excluded.created_at, updated_at = excluded.updated_at,
+  expires_at = excluded.expires_at`;
+const TOUCH = 'UPDATE sessions SET expires_at = ? WHERE namespace = ? AND session_id = ?';
+const DELETE = 'DELETE FROM sessions WHERE namespace = ? AND session_id = ?';
+const EXPIRED = 'SELECT * FROM sessions WHERE expires_at <= ? ORDER BY expires_at, namespace, session_id';
+
+/** A session row split into the live session (if any) and the episodes an expired row leaves behind. */
+interface Loaded {
+  live: Session | null;
+  promoted: Episode[];
+}
+
+/**
+ * Short-term memory with an idle TTL: get, put and append push `expiresAt` to now + ttl.
+ * Messages never vanish silently: overflow beyond the window, and whatever an expired session
+ * still held, become `message` episodes in the same transaction as the session write.
+ */
+export class SqliteSessionStore implements WorkingMemoryStore {
+  readonly #db: SqliteDatabase;
+  readonly #clock: Clock;
+  readonly #ids: IdGenerator;
+
+  constructor(db: SqliteDatabase, clock: Clock, ids: IdGenerator) {
+    this.#db = db;
+    this.#clock = clock;
+    this.#ids = ids;
+  }
+
+  async put(command: PutSession): Promise<SessionWrite> {
+    return this.#db.transaction('sessions.put', () => {
+      const now = this.#clock.now();
+      const { live, promoted } = this.#load(command.key, now);
+      // Replacing a live session is explicit, so its old messages are not promoted.
+      const session: Session = {
+        sessionId: command.key.sessionId,
+        namespace: command.key.namespace,
+        ...(command.userId === undefined ? {} : { userId: command.userId }),
+        ...(command.agentId === undefined ? {} : { agentId: command.agentId }),
+        messages: command.messages,
+        state: command.state,
+        ...(command.summary === undefined ? {} : { summary: command.summary }),
+        ttlSeconds: command.ttlSeconds,
+        createdAt: live ? live.createdAt : toIso(now),
+        updatedAt: toIso(now),
+        expiresAt: toIso(now), // replaced by #write
+      };
+      return this.#write(session, command.window, now, live === null, promoted);
+    });
+  }
+
+  async get(key: SessionKey): Promise<Session | null> {
+    return this.#db.transaction('sessions.get', () => {
+      const now = this.#clock.now();
+      const row = this.#db.statement(GET).get(key.namespace, key.sessionId) as SessionRow | undefined;
+      if (!row || row.expires_at <= now) return null;
+      // Reading refreshes the idle TTL but is not a change: updatedAt stays.
+      const expiresAt = now + row.ttl_seconds * 1000;
+      this.#db.statement(TOUCH).run(expiresAt, key.namespace, key.sessionId);
+      return rowToSession({ ...row, expires_at: expiresAt });
+    });
+  }
+
+  async append(command: AppendMessages): Promise<SessionWrite> {
+    return this.#db.transaction('sessions.append', () => {
+      const now = this.#clock.now();
+      const { live, promoted } = this.#load(command.key, now);
+      const base: Session = live ?? {
+        sessionId: command.key.sessionId,
+        namespace: command.key.namespace,
+        messages: [],
+        state: {},
+        ttlSeconds: command.ttlSeconds,
+        createdAt: toIso(now),
+        updatedAt: toIso(now),
+        expiresAt: toIso(now), // replaced by #write
+      };
+      const session: Session = { ...base, messages: [...base.messages, ...command.messages], updatedAt: toIso(now) };
+      return this.#write(session, command.window, now, live === null, promoted);
+    });
+  }
+
+  async delete(key: SessionKey): Promise<boolean> {
+    // Deletion is explicit, so nothing is promoted; an expired row counts as removed.
+    return this.#db.run('sessions.delete', () => this.#db.statement(DELETE).run(key.namespace, key.sessionId).changes > 0);
+  }
+
+  async sweepExpired(): Promise<number> {
+    return this.#db.transaction('sessions.sweep', () => {
+      const now = this.#clock.now();
+      const rows = this.#db.statement(EXPIRED).all(now) as SessionRow[];
+      const remove = this.#db.statement(DELETE);
+      for (const row of rows) {
+        const expired = rowToSession(row);
+        insertEpisodes(this.#db, this.#promote(expired, expired.messages, now));
+        remove.run(row.namespace, row.session_id);
+      }
+      return rows.length;
+    });
+  }
+
+  /** Reads the row; an expired one is returned as episodes to promote and otherwise treated as absent. */
+  #load(key: SessionKey, now: number): Loaded {
+    const row = this.#db.statement(GET).get(key.namespace, key.sessionId) as SessionRow | undefined;
+    if (!row) return { live: null, promoted: [] };
+    if (row.expires_at > now) return { live: rowToSession(row), promoted: [] };
+    const expired = rowToSession(row);
+    return { live: null, promoted: this.#promote(expired, expired.messages, now) };
+  }
+
+  /**
+   * Keeps the newest `window` messages, promotes the rest and writes the session.
+   * `promoted` lists the expired row's messages first (they are older), then the overflow.
+   */
+  #write(session: Session, window: number, now: number, created: boolean, expiredPromoted: Episode[]): SessionWrite {
+    const { kept, overflow } = splitWindow(session.messages, window);
+    const promoted = [...expiredPromoted, ...this.#promote(session, overflow, now)];
+    insertEpisodes(this.#db, promoted);
+    const row: SessionRow = {
+      namespace: session.namespace,
+      session_id: session.sessionId,
+      user_id: session.userId ?? null,
+      agent_id: session.agentId ?? null,
+      messages: JSON.stringify(kept),
+      state: JSON.stringify(session.state),
+      summary: session.summary ?? null,
+      ttl_seconds: session.ttlSeconds,
+      created_at: Date.parse(session.createdAt),
+      updated_at: now,
+      expires_at: now + session.ttlSeconds * 1000,
+    };
+    this.#db.statement(WRITE).run(row);
+    // Returned as a later get would read it (JSON round trip included).
+    return { session: rowToSession(row), created, promoted };
+  }
+
+  #promote(session: Session, messages: Message[], now: number): Episode[] {
+    return messages.length === 0 ? [] : promoteMessages(session, messages, this.#ids, toIso(now));
+  }
+}

@@ -1,0 +1,235 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { manualClock, toIso } from '../../core/clock.js';
+import { MemosError, isMemosError } from '../../core/errors.js';
+import { ulidGenerator } from '../../core/ids.js';
+import type { Storage } from '../../core/ports.js';
+import { contentKey } from '../../core/text.js';
+import type { Episode } from '../../core/types.js';
+import { runEpisodeStoreContract } from '../episode-store.case.test.js';
+import { runSemanticStoreContract } from '../semantic-store.case.test.js';
+import { runWorkingMemoryStoreContract } from '../working-memory-store.case.test.js';
+import { SqliteDatabase, toMemosError } from './database.js';
+import { SqliteEpisodeStore } from './episode-store.js';
+import { createSqliteStorage, type SqliteStorageOptions } from './index.js';
+import { MIGRATIONS } from './migrations.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'memos-sqlite-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let files = 0;
+const freshPath = () => join(dir, `nested-${++files}`, 'memos.db');
+
+async function open(overrides: Partial<SqliteStorageOptions> = {}) {
+  const clock = manualClock();
+  const storage = createSqliteStorage({ path: freshPath(), clock, ids: ulidGenerator(clock), ...overrides });
+  await storage.init();
+  return { storage, clock, close: () => storage.close() };
+}
+
+runEpisodeStoreContract('sqlite', {
+  create: async () => {
+    const { storage, clock, close } = await open();
+    return { store: storage.episodes, clock, close };
+  },
+});
+
+runSemanticStoreContract('sqlite', {
+  create: async () => {
+    const { storage, clock, close } = await open();
+    return { store: storage.memories, clock, close };
+  },
+});
+
+runWorkingMemoryStoreContract('sqlite', {
+  create: async () => {
+    const { storage, clock, close } = await open();
+    return { store: storage.sessions, episodes: storage.episodes, clock, close };
+  },
+});
+
+const episode = (id: string, content: string): Episode => ({
+  id,
+  namespace: 'ns1',
+  kind: 'observation',
+  content,
+  occurredAt: '2026-01-01T00:00:00.000Z',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  metadata: {},
+  embedding: { status: 'none' },
+});
+
+describe('sqlite storage', () => {
+  it('does no I/O before init, and creates the parent folder at init', async () => {
+    const clock = manualClock();
+    const path = join(dir, 'lazy', 'deeper', 'memos.db');
+    const storage = createSqliteStorage({ path, clock, ids: ulidGenerator(clock) });
+    expect(storage.driver).toBe('sqlite');
+    await expect(storage.ping()).rejects.toMatchObject({ code: 'E_STORAGE_UNAVAILABLE' });
+    await storage.init();
+    await storage.ping();
+    await storage.close();
+  });
+
+  it('applies migrations once: reopening the same file applies nothing', async () => {
+    const clock = manualClock();
+    const path = freshPath();
+    const first = createSqliteStorage({ path, clock, ids: ulidGenerator(clock) });
+    await first.init();
+    await first.close();
+    clock.advance(60_000);
+    const second = createSqliteStorage({ path, clock, ids: ulidGenerator(clock) });
+    await second.init();
+    await second.close();
+    const raw = new Database(path, { readonly: true });
+    const rows = raw.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all();
+    raw.close();
+    expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: Date.parse('2026-01-01T00:00:00.000Z') })));
+  });
+
+  it('keeps data across close and reopen', async () => {
+    const { storage, clock } = await open({ path: join(dir, 'durable.db') });
+    const ids = ulidGenerator(clock);
+    const now = toIso(clock.now());
+    await storage.episodes.append([episode('ep_durable', 'survives restarts')]);
+    const memory = {
+      id: ids.next('mem'),
+      namespace: 'ns1',
+      content: 'Remembers across restarts',
+      kind: 'fact' as const,
+      importance: 0.5,
+      metadata: { k: 'v' },
+      sourceEpisodeIds: ['ep_durable'],
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      embedding: { status: 'none' as const },
+    };
+    await storage.memories.upsert([{ memory, contentKey: contentKey(memory.content) }]);
+    await storage.sessions.put({ key: { namespace: 'ns1', sessionId: 's1' }, messages: [], state: { x: 1 }, ttlSeconds: 60, window: 5 });
+    await storage.close();
+
+    const reopened = createSqliteStorage({ path: join(dir, 'durable.db'), clock, ids });
+    await reopened.init();
+    expect((await reopened.episodes.get({ namespace: 'ns1', id: 'ep_durable' }))?.content).toBe('survives restarts');
+    expect(await reopened.memories.get({ namespace: 'ns1', id: memory.id })).toStrictEqual(memory);
+    expect((await reopened.memories.search({ filter: { namespace: 'ns1' }, terms: ['restarts'], limit: 5 })).length).toBe(1);
+    expect((await reopened.sessions.get({ namespace: 'ns1', sessionId: 's1' }))?.state).toEqual({ x: 1 });
+    await reopened.close();
+  });
+
+  it('runs in WAL mode with foreign keys on and the requested synchronous level', () => {
+    for (const [synchronous, level] of [['full', 2], ['normal', 1]] as const) {
+      const db = new SqliteDatabase({ path: freshPath(), synchronous, clock: manualClock() });
+      db.open();
+      const pragma = (name: string) => db.run('test', (c) => c.pragma(name, { simple: true }));
+      expect(pragma('journal_mode')).toBe('wal');
+      expect(pragma('synchronous')).toBe(level);
+      expect(pragma('foreign_keys')).toBe(1);
+      expect(pragma('busy_timeout')).toBe(5000);
+      db.close();
+    }
+  });
+
+  it('removes a memory history with the memory (cascade)', async () => {
+    const path = freshPath();
+    const { storage, clock } = await open({ path });
+    const now = toIso(clock.now());
+    const memory = {
+      id: 'mem_cascade', namespace: 'ns1', content: 'first', kind: 'fact' as const, importance: 0.5, metadata: {},
+      sourceEpisodeIds: [], version: 1, createdAt: now, updatedAt: now, embedding: { status: 'none' as const },
+    };
+    await storage.memories.upsert([{ memory, contentKey: contentKey('first') }]);
+    await storage.memories.update({ ref: { namespace: 'ns1', id: memory.id }, patch: { content: 'second' } });
+    const count = () => {
+      const raw = new Database(path, { readonly: true });
+      const n = raw.prepare('SELECT count(*) FROM memory_history').pluck().get();
+      raw.close();
+      return n;
+    };
+    expect(count()).toBe(1);
+    expect(await storage.memories.delete({ namespace: 'ns1', id: memory.id })).toBe(true);
+    expect(count()).toBe(0);
+    await storage.close();
+  });
+
+  it('fails with E_STORAGE_UNAVAILABLE after close, on every tier', async () => {
+    const { storage } = await open();
+    await storage.close();
+    const calls: Promise<unknown>[] = [
+      storage.ping(),
+      storage.episodes.get({ namespace: 'ns1', id: 'x' }),
+      storage.memories.list({ filter: { namespace: 'ns1' }, limit: 1, order: 'asc' }),
+      storage.sessions.sweepExpired(),
+    ];
+    for (const call of calls) await expect(call).rejects.toMatchObject({ name: 'MemosError', code: 'E_STORAGE_UNAVAILABLE' });
+    await storage.close(); // closing twice is harmless
+  });
+
+  it('fails init with E_STORAGE_UNAVAILABLE when the path cannot be created', async () => {
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    const clock = manualClock();
+    const storage = createSqliteStorage({ path: join(blocker, 'memos.db'), clock, ids: ulidGenerator(clock) });
+    await expect(storage.init()).rejects.toMatchObject({ code: 'E_STORAGE_UNAVAILABLE' });
+  });
+
+  it('maps a locked database to E_STORAGE_UNAVAILABLE and rolls the write back', async () => {
+    const path = freshPath();
+    const db = new SqliteDatabase({ path, synchronous: 'full', clock: manualClock() });
+    db.open();
+    db.run('test', (c) => c.pragma('busy_timeout = 50'));
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    const store = new SqliteEpisodeStore(db);
+    const error = await store.append([episode('ep_locked', 'secret words')]).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    other.exec('ROLLBACK');
+    other.close();
+    expect(isMemosError(error) && error.code).toBe('E_STORAGE_UNAVAILABLE');
+    expect((error as Error).message).not.toContain('secret');
+    expect((error as Error).cause).toMatchObject({ code: 'SQLITE_BUSY' });
+    expect(await store.get({ namespace: 'ns1', id: 'ep_locked' })).toBeNull();
+    db.close();
+  });
+
+  it('maps engine error codes at the choke point and passes MemosErrors through', () => {
+    const sqliteError = (code: string) => new Database.SqliteError('engine said no: value 42', code);
+    for (const code of ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR_WRITE', 'SQLITE_FULL', 'SQLITE_CANTOPEN', 'SQLITE_READONLY']) {
+      expect(toMemosError('op', sqliteError(code)).code).toBe('E_STORAGE_UNAVAILABLE');
+    }
+    const internal = toMemosError('episodes.append', sqliteError('SQLITE_CONSTRAINT_UNIQUE'));
+    expect(internal).toMatchObject({ code: 'E_INTERNAL', message: 'sqlite: episodes.append failed (SQLITE_CONSTRAINT_UNIQUE)' });
+    expect(internal.message).not.toContain('42');
+    expect(toMemosError('op', new TypeError('boom')).code).toBe('E_INTERNAL');
+    const conflict = new MemosError('E_CONFLICT', 'memory is at version 3');
+    expect(toMemosError('op', conflict)).toBe(conflict);
+  });
+
+  it('promotes and writes a session in one transaction: a failed promotion leaves the session as it was', async () => {
+    const clock = manualClock();
+    const fixedIds = { next: () => 'ep_fixed' };
+    const storage = createSqliteStorage({ path: freshPath(), clock, ids: fixedIds });
+    await storage.init();
+    await storage.episodes.append([episode('ep_fixed', 'already here')]);
+    const key = { namespace: 'ns1', sessionId: 's1' };
+    const message = (content: string) => ({ role: 'user' as const, content, createdAt: toIso(clock.now()) });
+    await storage.sessions.put({ key, messages: [message('kept')], state: {}, ttlSeconds: 60, window: 5 });
+    const overflow = storage.sessions.append({ key, messages: [message('a'), message('b')], window: 1, ttlSeconds: 60 });
+    await expect(overflow).rejects.toMatchObject({ code: 'E_INTERNAL' });
+    expect((await storage.sessions.get(key))?.messages.map((m) => m.content)).toEqual(['kept']);
+    await storage.close();
+  });
+
+  it('works on an in-memory database', async () => {
+    const { storage } = await open({ path: ':memory:' });
+    await storage.episodes.append([episode('ep_mem', 'in memory')]);
+    expect((await storage.episodes.get({ namespace: 'ns1', id: 'ep_mem' }))?.content).toBe('in memory');
+    await storage.close();
+  });
+});

@@ -1,0 +1,244 @@
+// The WorkingMemoryStore contract. Every session adapter runs it against its real engine,
+// together with the EpisodeStore that receives promoted messages.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../core/clock.js';
+import { toIso } from '../core/clock.js';
+import type { EpisodeStore, PutSession, SessionKey, WorkingMemoryStore } from '../core/ports.js';
+import type { Episode, Message } from '../core/types.js';
+
+export interface WorkingMemoryStoreHarness {
+  store: WorkingMemoryStore;
+  /** Where promoted messages land; the contract reads it to check promotion. */
+  episodes: EpisodeStore;
+  clock: Clock & { advance(ms: number): void };
+  close(): Promise<void>;
+}
+
+export interface WorkingMemoryStoreContractOptions {
+  /** A fresh, empty, initialised store for each test. */
+  create(): Promise<WorkingMemoryStoreHarness>;
+}
+
+const SECOND = 1000;
+const TTL = 1800; // 30 minutes
+
+export function runWorkingMemoryStoreContract(name: string, options: WorkingMemoryStoreContractOptions): void {
+  describe(`WorkingMemoryStore contract: ${name}`, () => {
+    let h: WorkingMemoryStoreHarness;
+    let store: WorkingMemoryStore;
+    beforeEach(async () => {
+      h = await options.create();
+      store = h.store;
+    });
+    afterEach(async () => {
+      await h.close();
+    });
+
+    const key: SessionKey = { namespace: 'ns1', sessionId: 's1' };
+    /** Messages m<from>..m<to>, one second apart, ending now. */
+    function messages(from: number, to: number): Message[] {
+      const now = h.clock.now();
+      return Array.from({ length: to - from + 1 }, (_, i) => ({
+        role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
+        content: `m${from + i}`,
+        createdAt: toIso(now - (to - from - i) * SECOND),
+      }));
+    }
+    function put(overrides: Partial<PutSession> = {}): ReturnType<WorkingMemoryStore['put']> {
+      return store.put({ key, messages: [], state: {}, ttlSeconds: TTL, window: 10, ...overrides });
+    }
+    async function sessionEpisodes(sessionId = 's1', namespace = 'ns1'): Promise<Episode[]> {
+      return (await h.episodes.list({ filter: { namespace, sessionId }, limit: 100, order: 'asc' })).items;
+    }
+    const contents = (items: { content: string }[]) => items.map((m) => m.content);
+
+    describe('put and get', () => {
+      it('creates a session and reads it back with its TTL', async () => {
+        const msgs = messages(1, 2);
+        msgs[0] = { ...msgs[0]!, name: 'alice', metadata: { lang: 'en' } };
+        const write = await put({ userId: 'u1', agentId: 'a1', messages: msgs, state: { step: 2 }, summary: 'so far' });
+        const now = h.clock.now();
+        expect(write.created).toBe(true);
+        expect(write.promoted).toEqual([]);
+        const expected = {
+          sessionId: 's1',
+          namespace: 'ns1',
+          userId: 'u1',
+          agentId: 'a1',
+          messages: msgs,
+          state: { step: 2 },
+          summary: 'so far',
+          ttlSeconds: TTL,
+          createdAt: toIso(now),
+          updatedAt: toIso(now),
+          expiresAt: toIso(now + TTL * SECOND),
+        };
+        expect(write.session).toStrictEqual(expected);
+        expect(await store.get(key)).toStrictEqual(expected);
+      });
+
+      it('leaves unset optional fields absent', async () => {
+        await put();
+        const got = await store.get(key);
+        for (const field of ['userId', 'agentId', 'summary']) expect(got).not.toHaveProperty(field);
+      });
+
+      it('replaces a live session, keeping createdAt and promoting nothing', async () => {
+        const first = await put({ messages: messages(1, 3), state: { a: 1 }, summary: 'old' });
+        h.clock.advance(10 * SECOND);
+        const second = await put({ messages: messages(4, 4), state: { b: 2 } });
+        expect(second.created).toBe(false);
+        expect(second.promoted).toEqual([]);
+        expect(second.session).toMatchObject({ createdAt: first.session.createdAt, updatedAt: toIso(h.clock.now()), state: { b: 2 } });
+        expect(second.session).not.toHaveProperty('summary');
+        expect(contents((await store.get(key))!.messages)).toEqual(['m4']);
+        expect(await sessionEpisodes()).toEqual([]);
+      });
+
+      it('isolates namespaces and session ids', async () => {
+        await put({ messages: messages(1, 1) });
+        await store.put({ key: { namespace: 'ns2', sessionId: 's1' }, messages: messages(2, 2), state: {}, ttlSeconds: TTL, window: 10 });
+        expect(contents((await store.get(key))!.messages)).toEqual(['m1']);
+        expect(contents((await store.get({ namespace: 'ns2', sessionId: 's1' }))!.messages)).toEqual(['m2']);
+        expect(await store.get({ namespace: 'ns1', sessionId: 's2' })).toBeNull();
+        expect(await store.get({ namespace: 'ns3', sessionId: 's1' })).toBeNull();
+      });
+    });
+
+    describe('idle TTL', () => {
+      it('get refreshes expiresAt but not updatedAt', async () => {
+        const { session } = await put({ messages: messages(1, 1) });
+        h.clock.advance(20 * 60 * SECOND);
+        const touched = await store.get(key);
+        expect(touched?.expiresAt).toBe(toIso(h.clock.now() + TTL * SECOND));
+        expect(touched?.updatedAt).toBe(session.updatedAt);
+        h.clock.advance(20 * 60 * SECOND); // 40 minutes after put, 20 after the get
+        expect(await store.get(key)).not.toBeNull();
+      });
+
+      it('a session is gone once expiresAt is reached', async () => {
+        await put({ ttlSeconds: 60 });
+        h.clock.advance(60 * SECOND - 1);
+        expect(await store.get(key)).not.toBeNull();
+        h.clock.advance(60 * SECOND);
+        expect(await store.get(key)).toBeNull();
+      });
+
+      it('append refreshes expiresAt and updatedAt', async () => {
+        await put({ ttlSeconds: 60 });
+        h.clock.advance(50 * SECOND);
+        const write = await store.append({ key, messages: messages(1, 1), window: 10, ttlSeconds: 999 });
+        expect(write.created).toBe(false);
+        expect(write.session.ttlSeconds).toBe(60); // an existing session keeps its own TTL
+        expect(write.session.updatedAt).toBe(toIso(h.clock.now()));
+        expect(write.session.expiresAt).toBe(toIso(h.clock.now() + 60 * SECOND));
+        h.clock.advance(50 * SECOND);
+        expect(await store.get(key)).not.toBeNull();
+      });
+    });
+
+    describe('window promotion', () => {
+      it('put keeps the newest messages and promotes the overflow, oldest first, in the same write', async () => {
+        const msgs = messages(1, 5);
+        const write = await put({ userId: 'u1', agentId: 'a1', messages: msgs, window: 3 });
+        expect(contents(write.session.messages)).toEqual(['m3', 'm4', 'm5']);
+        expect(contents(write.promoted)).toEqual(['m1', 'm2']);
+        const stored = await sessionEpisodes();
+        expect(stored).toEqual(write.promoted);
+        expect(stored.map((e) => [e.kind, e.role, e.sessionId, e.userId, e.agentId, e.occurredAt])).toEqual([
+          ['message', 'user', 's1', 'u1', 'a1', msgs[0]!.createdAt],
+          ['message', 'assistant', 's1', 'u1', 'a1', msgs[1]!.createdAt],
+        ]);
+        expect(stored.every((e) => e.createdAt === toIso(h.clock.now()))).toBe(true);
+        expect(contents((await store.get(key))!.messages)).toEqual(['m3', 'm4', 'm5']);
+      });
+
+      it('append creates a missing session with the given TTL and empty state', async () => {
+        const write = await store.append({ key, messages: messages(1, 2), window: 10, ttlSeconds: 120 });
+        expect(write.created).toBe(true);
+        expect(write.promoted).toEqual([]);
+        expect(write.session).toMatchObject({ ttlSeconds: 120, state: {}, expiresAt: toIso(h.clock.now() + 120 * SECOND) });
+        expect(contents((await store.get(key))!.messages)).toEqual(['m1', 'm2']);
+      });
+
+      it('append promotes what overflows the window across several appends, in order', async () => {
+        await store.append({ key, messages: messages(1, 3), window: 4, ttlSeconds: TTL });
+        h.clock.advance(10 * SECOND);
+        const second = await store.append({ key, messages: messages(4, 6), window: 4, ttlSeconds: TTL });
+        expect(contents(second.promoted)).toEqual(['m1', 'm2']);
+        h.clock.advance(10 * SECOND);
+        const third = await store.append({ key, messages: messages(7, 7), window: 4, ttlSeconds: TTL });
+        expect(contents(third.promoted)).toEqual(['m3']);
+        expect(contents(third.session.messages)).toEqual(['m4', 'm5', 'm6', 'm7']);
+        expect(contents(await sessionEpisodes())).toEqual(['m1', 'm2', 'm3']);
+        const ids = (await sessionEpisodes()).map((e) => e.id);
+        expect(new Set(ids).size).toBe(3);
+      });
+
+      it('carries message name and metadata into the promoted episode', async () => {
+        const msgs = messages(1, 2);
+        msgs[0] = { ...msgs[0]!, name: 'bob', metadata: { lang: 'fr' } };
+        await put({ messages: msgs, window: 1 });
+        const [episode] = await sessionEpisodes();
+        expect(episode?.metadata).toMatchObject({ lang: 'fr', name: 'bob' });
+        expect(episode?.content).toBe('m1');
+      });
+    });
+
+    describe('expired sessions', () => {
+      it('put on an expired session promotes its old messages first, then starts anew', async () => {
+        await put({ messages: messages(1, 2), ttlSeconds: 60, state: { old: true } });
+        h.clock.advance(61 * SECOND);
+        const write = await put({ messages: messages(3, 5), window: 2 });
+        expect(write.created).toBe(true);
+        expect(contents(write.promoted)).toEqual(['m1', 'm2', 'm3']);
+        expect(write.session).toMatchObject({ createdAt: toIso(h.clock.now()), state: {} });
+        expect(contents(await sessionEpisodes())).toEqual(['m1', 'm2', 'm3']);
+      });
+
+      it('append on an expired session promotes its old messages and starts empty', async () => {
+        await put({ messages: messages(1, 2), ttlSeconds: 60, state: { old: true }, summary: 'old' });
+        h.clock.advance(61 * SECOND);
+        const write = await store.append({ key, messages: messages(3, 3), window: 10, ttlSeconds: 90 });
+        expect(write.created).toBe(true);
+        expect(contents(write.promoted)).toEqual(['m1', 'm2']);
+        expect(write.session).toMatchObject({ ttlSeconds: 90, state: {} });
+        expect(write.session).not.toHaveProperty('summary');
+        expect(contents(write.session.messages)).toEqual(['m3']);
+      });
+
+      it('sweepExpired promotes what expired sessions held, deletes them and leaves live ones', async () => {
+        await store.put({ key: { namespace: 'ns1', sessionId: 'a' }, messages: messages(1, 2), state: {}, ttlSeconds: 60, window: 10 });
+        await store.put({ key: { namespace: 'ns2', sessionId: 'b' }, messages: messages(3, 3), state: {}, ttlSeconds: 60, window: 10 });
+        await store.put({ key: { namespace: 'ns1', sessionId: 'c' }, messages: [], state: {}, ttlSeconds: 60, window: 10 });
+        await store.put({ key: { namespace: 'ns1', sessionId: 'live' }, messages: messages(4, 4), state: {}, ttlSeconds: 600, window: 10 });
+        h.clock.advance(60 * SECOND);
+        expect(await store.sweepExpired()).toBe(3);
+        expect(contents(await sessionEpisodes('a'))).toEqual(['m1', 'm2']);
+        expect(contents(await sessionEpisodes('b', 'ns2'))).toEqual(['m3']);
+        expect(await sessionEpisodes('live')).toEqual([]);
+        expect(contents((await store.get({ namespace: 'ns1', sessionId: 'live' }))!.messages)).toEqual(['m4']);
+        expect(await store.sweepExpired()).toBe(0);
+        // Swept rows are gone: a new put creates without promoting anything again.
+        const again = await store.put({ key: { namespace: 'ns1', sessionId: 'a' }, messages: [], state: {}, ttlSeconds: 60, window: 10 });
+        expect(again).toMatchObject({ created: true, promoted: [] });
+        expect(await store.delete({ namespace: 'ns2', sessionId: 'b' })).toBe(false);
+      });
+    });
+
+    describe('delete', () => {
+      it('removes a live or expired session without promoting its messages', async () => {
+        await put({ messages: messages(1, 3) });
+        expect(await store.delete({ namespace: 'ns2', sessionId: 's1' })).toBe(false);
+        expect(await store.delete(key)).toBe(true);
+        expect(await store.get(key)).toBeNull();
+        expect(await store.delete(key)).toBe(false);
+        await put({ messages: messages(4, 4), ttlSeconds: 1 });
+        h.clock.advance(5 * SECOND);
+        expect(await store.delete(key)).toBe(true);
+        expect(await sessionEpisodes()).toEqual([]);
+        expect(await store.sweepExpired()).toBe(0);
+      });
+    });
+  });
+}
