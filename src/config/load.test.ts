@@ -1,0 +1,65 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './load.js';
+
+const folder = () => mkdtempSync(join(tmpdir(), 'memos-config-'));
+
+describe('loadConfig', () => {
+  it('has working defaults with nothing set', () => {
+    const config = loadConfig({ cwd: folder() });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 7420 });
+    expect(config.dataDir).toBe('./.memos');
+    expect(config.storage).toEqual({ driver: 'sqlite', synchronous: 'full' });
+    expect(config.sessions).toMatchObject({ ttlSeconds: 1800, window: 50 });
+    expect(config.limits).toMatchObject({ contentBytes: 32 * 1024, metadataBytes: 16 * 1024, metadataDepth: 8, batchItems: 1000 });
+  });
+
+  it('applies defaults < file < environment < flags', () => {
+    const cwd = folder();
+    writeFileSync(join(cwd, 'memos.config.json'), JSON.stringify({ server: { port: 1111, host: '0.0.0.0' }, sessions: { window: 7 }, dataDir: '/from/file' }));
+    const config = loadConfig({ cwd, env: { MEMOS_PORT: '2222', MEMOS_DATA_DIR: '/from/env' }, flags: { port: '3333' } });
+    expect(config.server.port).toBe(3333); // flag beats env and file
+    expect(config.dataDir).toBe('/from/env'); // env beats file
+    expect(config.server.host).toBe('0.0.0.0'); // file beats default
+    expect(config.sessions.window).toBe(7);
+    expect(config.sessions.ttlSeconds).toBe(1800); // untouched default inside a section the file sets
+  });
+
+  it('reads the file named by --config or MEMOS_CONFIG', () => {
+    const cwd = folder();
+    writeFileSync(join(cwd, 'a.json'), JSON.stringify({ log: { level: 'warn' } }));
+    writeFileSync(join(cwd, 'b.json'), JSON.stringify({ log: { level: 'debug' } }));
+    expect(loadConfig({ cwd, env: { MEMOS_CONFIG: 'a.json' } }).log.level).toBe('warn');
+    expect(loadConfig({ cwd, env: { MEMOS_CONFIG: 'a.json' }, flags: { config: 'b.json' } }).log.level).toBe('debug');
+  });
+
+  it('is frozen', () => {
+    const config = loadConfig({ cwd: folder() });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.limits)).toBe(true);
+  });
+
+  it.each([
+    [{ env: { MEMOS_PORT: 'seventy' } }, /MEMOS_PORT/],
+    [{ env: { MEMOS_PORT: '70000' } }, /MEMOS_PORT/],
+    [{ flags: { port: '-1' } }, /--port/],
+    [{ env: { MEMOS_LOG_LEVEL: 'loud' } }, /MEMOS_LOG_LEVEL/],
+    [{ env: { MEMOS_SQLITE_SYNCHRONOUS: 'off' } }, /MEMOS_SQLITE_SYNCHRONOUS/],
+    [{ env: { MEMOS_MAX_BATCH_ITEMS: '0' } }, /MEMOS_MAX_BATCH_ITEMS/],
+  ])('names the setting in a bad value: %o', (sources, pattern) => {
+    expect(() => loadConfig({ cwd: folder(), ...sources })).toThrow(pattern);
+  });
+
+  it('names the file key and rejects unknown keys and bad JSON in a file', () => {
+    const cwd = folder();
+    writeFileSync(join(cwd, 'memos.config.json'), JSON.stringify({ sessions: { window: 0 } }));
+    expect(() => loadConfig({ cwd })).toThrow(/sessions\.window in memos\.config\.json/);
+    writeFileSync(join(cwd, 'memos.config.json'), JSON.stringify({ sesions: {} }));
+    expect(() => loadConfig({ cwd })).toThrow(/sesions/);
+    writeFileSync(join(cwd, 'memos.config.json'), '{ nope');
+    expect(() => loadConfig({ cwd })).toThrow(/not valid JSON/);
+    expect(() => loadConfig({ cwd, flags: { config: 'missing.json' } })).toThrow(/cannot be read/);
+  });
+});
