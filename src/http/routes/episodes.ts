@@ -1,16 +1,7 @@
 import { z } from 'zod';
 import { INTERVENTION_OUTCOMES, MESSAGE_ROLES } from '../../core/types.js';
-import {
-  episodeKindSchema,
-  episodeRecord,
-  idParams,
-  idSchema,
-  limitQuery,
-  listQuery,
-  namespaceQuery,
-  timestampSchema,
-} from '../schemas.js';
-import { checkRange, scopeFilter } from './filters.js';
+import { episodeKindSchema, episodeRecord, idParams, idSchema, namespaceQuery, timestampSchema } from '../schemas.js';
+import { listInput, listingQuery } from './filters.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
 const INTERVENTION_FIELDS = ['task', 'context', 'outcome'] as const;
@@ -70,26 +61,10 @@ export function episodeRoutes(app: ZodApp, { services, fields }: RouteContext): 
     schema: {
       tags,
       summary: 'The timeline: episodes by occurredAt, filtered and paged',
-      querystring: z
-        .strictObject({
-          namespace: fields.namespace,
-          userId: idSchema.optional(),
-          agentId: idSchema.optional(),
-          sessionId: idSchema.optional(),
-          kind: listQuery(episodeKindSchema).optional(),
-          from: timestampSchema.optional(),
-          to: timestampSchema.optional(),
-          order: z.enum(['asc', 'desc']).default('asc'),
-          limit: limitQuery(500).default(50),
-          cursor: z.string().max(512).optional(),
-        })
-        .superRefine(checkRange),
+      querystring: listingQuery(fields, episodeKindSchema, 'asc'),
       response: { 200: z.object({ items: z.array(episodeRecord), nextCursor: z.string().optional() }) },
     },
-    handler: (request) => {
-      const { limit, order, cursor } = request.query;
-      return services.episodes.timeline({ filter: scopeFilter(request.query), limit, order, ...(cursor === undefined ? {} : { cursor }) });
-    },
+    handler: (request) => services.episodes.timeline(listInput(request.query)),
   });
 
   app.get('/api/v1/episodes/:id', {

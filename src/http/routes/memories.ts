@@ -1,16 +1,7 @@
 import { z } from 'zod';
 import { MEMORY_KINDS } from '../../core/types.js';
-import {
-  idParams,
-  idSchema,
-  limitQuery,
-  listQuery,
-  memoryRecord,
-  memoryVersionRecord,
-  namespaceQuery,
-  timestampSchema,
-} from '../schemas.js';
-import { checkRange, scopeFilter } from './filters.js';
+import { idParams, idSchema, memoryRecord, memoryVersionRecord, namespaceQuery, timestampSchema } from '../schemas.js';
+import { listInput, listingQuery } from './filters.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
 const importance = z.number().min(0).max(1);
@@ -61,26 +52,10 @@ export function memoryRoutes(app: ZodApp, { services, fields }: RouteContext): v
     schema: {
       tags,
       summary: 'List live memories by createdAt, filtered and paged',
-      querystring: z
-        .strictObject({
-          namespace: fields.namespace,
-          userId: idSchema.optional(),
-          agentId: idSchema.optional(),
-          sessionId: idSchema.optional(),
-          kind: listQuery(z.enum(MEMORY_KINDS)).optional(),
-          from: timestampSchema.optional(),
-          to: timestampSchema.optional(),
-          order: z.enum(['asc', 'desc']).default('desc'),
-          limit: limitQuery(500).default(50),
-          cursor: z.string().max(512).optional(),
-        })
-        .superRefine(checkRange),
+      querystring: listingQuery(fields, z.enum(MEMORY_KINDS), 'desc'),
       response: { 200: z.object({ items: z.array(memoryRecord), nextCursor: z.string().optional() }) },
     },
-    handler: (request) => {
-      const { limit, order, cursor } = request.query;
-      return services.memories.list({ filter: scopeFilter(request.query), limit, order, ...(cursor === undefined ? {} : { cursor }) });
-    },
+    handler: (request) => services.memories.list(listInput(request.query)),
   });
 
   app.get('/api/v1/memories/:id', {

@@ -1,4 +1,6 @@
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import type { SessionWrite } from '../../core/ports.js';
 import { idSchema, namespaceQuery, sessionParams, sessionRecord } from '../schemas.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
@@ -7,6 +9,15 @@ const writeResult = z.object({
   created: z.boolean(),
   promotedEpisodeIds: z.array(z.string()).describe('Episodes made from messages that overflowed the window'),
 });
+
+/** 201 when the write created the session, 200 when it changed one. */
+function sendWrite(reply: FastifyReply, result: SessionWrite) {
+  return reply.code(result.created ? 201 : 200).send({
+    session: result.session,
+    created: result.created,
+    promotedEpisodeIds: result.promoted.map((episode) => episode.id),
+  });
+}
 
 /** Short-term memory: `/api/v1/sessions/{sessionId}`. */
 export function sessionRoutes(app: ZodApp, { services, fields, config }: RouteContext): void {
@@ -31,12 +42,7 @@ export function sessionRoutes(app: ZodApp, { services, fields, config }: RouteCo
     },
     handler: async (request, reply) => {
       const { namespace, ...rest } = request.body;
-      const result = await services.sessions.put({ namespace, sessionId: request.params.sessionId, ...rest });
-      return reply.code(result.created ? 201 : 200).send({
-        session: result.session,
-        created: result.created,
-        promotedEpisodeIds: result.promoted.map((episode) => episode.id),
-      });
+      return sendWrite(reply, await services.sessions.put({ namespace, sessionId: request.params.sessionId, ...rest }));
     },
   });
 
@@ -55,12 +61,7 @@ export function sessionRoutes(app: ZodApp, { services, fields, config }: RouteCo
     },
     handler: async (request, reply) => {
       const key = { namespace: request.body.namespace, sessionId: request.params.sessionId };
-      const result = await services.sessions.append(key, request.body.messages);
-      return reply.code(result.created ? 201 : 200).send({
-        session: result.session,
-        created: result.created,
-        promotedEpisodeIds: result.promoted.map((episode) => episode.id),
-      });
+      return sendWrite(reply, await services.sessions.append(key, request.body.messages));
     },
   });
 

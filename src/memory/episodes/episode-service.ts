@@ -1,9 +1,9 @@
 import { toIso, type Clock } from '../../core/clock.js';
-import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { notFound } from '../../core/errors.js';
 import type { IdGenerator } from '../../core/ids.js';
 import type { EpisodeStore, RecordRef } from '../../core/ports.js';
-import type { Episode, InterventionOutcome, MessageRole, Metadata, RecordFilter } from '../../core/types.js';
+import type { Episode, InterventionOutcome, MessageRole, Metadata } from '../../core/types.js';
+import { listPage, type ListInput, type ListOutput } from '../paging.js';
 
 export interface EpisodeInput {
   kind: string;
@@ -17,13 +17,6 @@ export interface EpisodeInput {
   task?: string;
   context?: string;
   outcome?: InterventionOutcome;
-}
-
-export interface TimelineInput {
-  filter: RecordFilter;
-  limit: number;
-  order: 'asc' | 'desc';
-  cursor?: string;
 }
 
 export interface EpisodeServiceOptions {
@@ -58,14 +51,9 @@ export function createEpisodeService({ store, clock, ids }: EpisodeServiceOption
       return episode;
     },
 
-    async timeline(input: TimelineInput): Promise<{ items: Episode[]; nextCursor?: string }> {
-      const page = await store.list({
-        filter: input.filter,
-        limit: input.limit,
-        order: input.order,
-        ...(input.cursor === undefined ? {} : { after: decodeCursor(input.cursor) }),
-      });
-      return { items: page.items, ...(page.next === undefined ? {} : { nextCursor: encodeCursor(page.next) }) };
+    /** Episodes by occurredAt, paged. */
+    timeline(input: ListInput): Promise<ListOutput<Episode>> {
+      return listPage((query) => store.list(query), input);
     },
 
     async delete(ref: RecordRef): Promise<void> {

@@ -1,10 +1,10 @@
 import { toIso, type Clock } from '../../core/clock.js';
-import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type { IdGenerator } from '../../core/ids.js';
 import type { MemoryPatch, RecordRef, SemanticStore, UpsertOutcome } from '../../core/ports.js';
 import { contentKey } from '../../core/text.js';
-import type { Memory, MemoryKind, MemoryVersion, Metadata, RecordFilter } from '../../core/types.js';
+import type { Memory, MemoryKind, MemoryVersion, Metadata } from '../../core/types.js';
+import { listPage, type ListInput, type ListOutput } from '../paging.js';
 
 export interface MemoryInput {
   content: string;
@@ -16,13 +16,6 @@ export interface MemoryInput {
   userId?: string;
   agentId?: string;
   sessionId?: string;
-}
-
-export interface MemoryListInput {
-  filter: RecordFilter;
-  limit: number;
-  order: 'asc' | 'desc';
-  cursor?: string;
 }
 
 export interface MemoryServiceOptions {
@@ -76,14 +69,9 @@ export function createMemoryService({ store, clock, ids }: MemoryServiceOptions)
       return live(ref, await store.get(ref));
     },
 
-    async list(input: MemoryListInput): Promise<{ items: Memory[]; nextCursor?: string }> {
-      const page = await store.list({
-        filter: input.filter,
-        limit: input.limit,
-        order: input.order,
-        ...(input.cursor === undefined ? {} : { after: decodeCursor(input.cursor) }),
-      });
-      return { items: page.items, ...(page.next === undefined ? {} : { nextCursor: encodeCursor(page.next) }) };
+    /** Live memories by createdAt, paged. */
+    list(input: ListInput): Promise<ListOutput<Memory>> {
+      return listPage((query) => store.list(query), input);
     },
 
     async update(ref: RecordRef, patch: Omit<MemoryPatch, 'contentKey'>, expectedVersion?: number): Promise<Memory> {

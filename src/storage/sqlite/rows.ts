@@ -13,6 +13,7 @@ import type {
   Message,
   MessageRole,
   Metadata,
+  Scope,
   Session,
 } from '../../core/types.js';
 
@@ -117,13 +118,37 @@ function embeddingParams(embedding: EmbeddingInfo | undefined) {
   };
 }
 
-export function rowToEpisode(row: EpisodeRow): Episode {
+interface ScopeColumns {
+  namespace: string;
+  user_id: string | null;
+  agent_id: string | null;
+  session_id: string | null;
+}
+
+/** The scope of a record row; unset ids are absent, not undefined. */
+function scopeOfRow(row: ScopeColumns) {
   return {
-    id: row.id,
     namespace: row.namespace,
     ...optional('userId', row.user_id),
     ...optional('agentId', row.agent_id),
     ...optional('sessionId', row.session_id),
+  };
+}
+
+/** The scope columns of a record, NULL where an id is unset. */
+function scopeParams(record: Scope): ScopeColumns {
+  return {
+    namespace: record.namespace,
+    user_id: record.userId ?? null,
+    agent_id: record.agentId ?? null,
+    session_id: record.sessionId ?? null,
+  };
+}
+
+export function rowToEpisode(row: EpisodeRow): Episode {
+  return {
+    id: row.id,
+    ...scopeOfRow(row),
     kind: row.kind,
     ...optional('role', row.role as MessageRole | null),
     content: row.content,
@@ -141,10 +166,7 @@ export function rowToEpisode(row: EpisodeRow): Episode {
 export function episodeParams(episode: Episode) {
   return {
     id: episode.id,
-    namespace: episode.namespace,
-    user_id: episode.userId ?? null,
-    agent_id: episode.agentId ?? null,
-    session_id: episode.sessionId ?? null,
+    ...scopeParams(episode),
     kind: episode.kind,
     role: episode.role ?? null,
     content: episode.content,
@@ -166,10 +188,7 @@ export const INSERT_EPISODE = `INSERT INTO episodes (id, namespace, user_id, age
 export function rowToMemory(row: MemoryRow): Memory {
   return {
     id: row.id,
-    namespace: row.namespace,
-    ...optional('userId', row.user_id),
-    ...optional('agentId', row.agent_id),
-    ...optional('sessionId', row.session_id),
+    ...scopeOfRow(row),
     content: row.content,
     kind: row.kind as MemoryKind,
     importance: row.importance,
@@ -187,10 +206,7 @@ export function rowToMemory(row: MemoryRow): Memory {
 export function memoryParams(memory: Memory, contentKey: string) {
   return {
     id: memory.id,
-    namespace: memory.namespace,
-    user_id: memory.userId ?? null,
-    agent_id: memory.agentId ?? null,
-    session_id: memory.sessionId ?? null,
+    ...scopeParams(memory),
     kind: memory.kind,
     content: memory.content,
     content_key: contentKey,
