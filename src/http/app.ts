@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
@@ -35,13 +35,14 @@ function bodyLimit(limits: Config['limits']): number {
 export async function createHttpApp({ config, services, health, logger }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // One log line per request comes from the onResponse hook below, not Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: bodyLimit(config.limits),
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
     // Ids may be 128 characters; a longer one should fail validation by name, not with 414.
-    maxParamLength: 512,
+    routerOptions: { maxParamLength: 512 },
   }).withTypeProvider<ZodTypeProvider>();
 
   // memOS speaks JSON only: anything else is 415, not a string body.
