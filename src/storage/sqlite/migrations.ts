@@ -72,7 +72,7 @@ CREATE TABLE memories (
   embedding_dim INTEGER,
   embedding_status TEXT NOT NULL DEFAULT 'none'
 );
-CREATE INDEX memories_content_key ON memories (namespace, content_key);
+CREATE INDEX memories_content_key ON memories (namespace, content_key, created_at, id);
 CREATE INDEX memories_timeline ON memories (namespace, created_at, id);
 CREATE INDEX memories_expiry ON memories (expires_at) WHERE expires_at IS NOT NULL;
 

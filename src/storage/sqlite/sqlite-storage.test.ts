@@ -6,7 +6,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { manualClock, toIso } from '../../core/clock.js';
 import { MemosError, isMemosError } from '../../core/errors.js';
 import { ulidGenerator } from '../../core/ids.js';
-import type { Storage } from '../../core/ports.js';
 import { contentKey } from '../../core/text.js';
 import type { Episode } from '../../core/types.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
