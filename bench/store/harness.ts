@@ -1,0 +1,170 @@
+// Starts a real memOS on a fresh data folder and drives it: batch ingest and keyword search,
+// each either through the HTTP API on a listening socket or straight through the services.
+
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { loadConfig } from '../../src/config/load.js';
+import { keywordTerms } from '../../src/core/text.js';
+import type { UpsertAction } from '../../src/core/types.js';
+import { createMemos, type Memos } from '../../src/main.js';
+import { matchExpression } from '../../src/storage/sqlite/filter-sql.js';
+import type { BenchQuery, CorpusMemory } from './corpus.js';
+
+export const NAMESPACE = 'bench';
+export type Synchronous = 'full' | 'normal';
+export type Path = 'http' | 'direct';
+
+export interface Server {
+  memos: Memos;
+  dir: string;
+  baseUrl: string;
+  dbPath: string;
+  close(): Promise<void>;
+}
+
+/** memOS in-process on 127.0.0.1 (ephemeral port) over a new folder in the OS temp dir. */
+export async function startServer(synchronous: Synchronous, batchItems: number): Promise<Server> {
+  const dir = mkdtempSync(join(tmpdir(), 'memos-bench-'));
+  const config = loadConfig({
+    env: {
+      MEMOS_DATA_DIR: dir,
+      MEMOS_LOG_LEVEL: 'silent',
+      MEMOS_SQLITE_SYNCHRONOUS: synchronous,
+      MEMOS_MAX_BATCH_ITEMS: String(batchItems),
+    },
+    cwd: dir,
+  });
+  const memos = await createMemos(config);
+  await memos.app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = memos.app.server.address() as AddressInfo;
+  return {
+    memos,
+    dir,
+    baseUrl: `http://127.0.0.1:${port}`,
+    dbPath: join(dir, 'memos.db'),
+    async close() {
+      await memos.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Bytes on disk of the database, its WAL and shared-memory files. */
+export function databaseBytes(server: Server): number {
+  return ['', '-wal', '-shm']
+    .map((suffix) => server.dbPath + suffix)
+    .filter((path) => existsSync(path))
+    .reduce((sum, path) => sum + statSync(path).size, 0);
+}
+
+export interface IngestRun {
+  records: number;
+  /** Wall time of each batch, request start to parsed response (HTTP) or to the resolved promise (direct). */
+  batchMs: number[];
+  wallMs: number;
+  actions: Record<UpsertAction, number>;
+  /** True when the time budget ran out before `to` was reached. */
+  stoppedEarly: boolean;
+}
+
+async function postJson<T>(server: Server, path: string, body: string, expected: number[]): Promise<T> {
+  const response = await fetch(server.baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const text = await response.text();
+  if (!expected.includes(response.status)) throw new Error(`POST ${path}: HTTP ${response.status}: ${text.slice(0, 500)}`);
+  return JSON.parse(text) as T;
+}
+
+/**
+ * Writes corpus[from, to) in batches of `batchSize`, one batch at a time, along `path`.
+ * Stops after the batch that takes the run past `budgetMs`, so a slow store cannot stall the benchmark.
+ */
+export async function ingest(
+  server: Server,
+  path: Path,
+  corpus: readonly CorpusMemory[],
+  range: { from: number; to: number; batchSize: number; budgetMs: number },
+): Promise<IngestRun> {
+  const { from, to, batchSize, budgetMs } = range;
+  const run: IngestRun = { records: 0, batchMs: [], wallMs: 0, actions: { created: 0, merged: 0, unchanged: 0 }, stoppedEarly: false };
+  const wallStart = performance.now();
+  for (let start = from; start < to; start += batchSize) {
+    if (performance.now() - wallStart > budgetMs) {
+      run.stoppedEarly = true;
+      break;
+    }
+    const batch = corpus.slice(start, Math.min(start + batchSize, to));
+    let actions: UpsertAction[];
+    let ms: number;
+    if (path === 'http') {
+      // Serialising the request is client work, so it stays outside the timed span; reading the reply is inside.
+      const body = JSON.stringify({ namespace: NAMESPACE, memories: batch });
+      const begin = performance.now();
+      const reply = await postJson<{ results: { action: UpsertAction }[] }>(server, '/api/v1/memories', body, [200, 201]);
+      ms = performance.now() - begin;
+      actions = reply.results.map((result) => result.action);
+    } else {
+      const begin = performance.now();
+      const outcomes = await server.memos.services.memories.upsert(NAMESPACE, batch.map((item) => ({ ...item })));
+      ms = performance.now() - begin;
+      actions = outcomes.map((outcome) => outcome.action);
+    }
+    run.batchMs.push(ms);
+    run.records += batch.length;
+    for (const action of actions) run.actions[action] += 1;
+  }
+  run.wallMs = performance.now() - wallStart;
+  return run;
+}
+
+export interface QuerySample {
+  query: BenchQuery;
+  ms: number;
+  hits: number;
+}
+
+/** Runs `warmup` untimed queries, then every query once, sequentially; one sample per query. */
+export async function search(server: Server, path: Path, queries: readonly BenchQuery[], warmup: number): Promise<QuerySample[]> {
+  const once = async (query: BenchQuery): Promise<number> => {
+    if (path === 'http') {
+      const body = JSON.stringify({ namespace: NAMESPACE, mode: 'keyword', query: query.text, limit: 10 });
+      const reply = await postJson<{ hits: unknown[] }>(server, '/api/v1/search', body, [200]);
+      return reply.hits.length;
+    }
+    const result = await server.memos.services.search.search({
+      namespace: NAMESPACE,
+      query: query.text,
+      types: ['memories', 'episodes'],
+      limit: 10,
+      mode: 'keyword',
+      filters: {},
+    });
+    return result.hits.length;
+  };
+  for (let i = 0; i < warmup; i++) await once(queries[i % queries.length] as BenchQuery);
+  const samples: QuerySample[] = [];
+  for (const query of queries) {
+    const begin = performance.now();
+    const hits = await once(query);
+    samples.push({ query, ms: performance.now() - begin, hits });
+  }
+  return samples;
+}
+
+/** How many memories each query's terms match in the FTS index (read-only side connection). */
+export function matchCounts(server: Server, texts: readonly string[]): Map<string, number> {
+  const db = new Database(server.dbPath, { readonly: true });
+  try {
+    const count = db.prepare<[string], number>('SELECT count(*) FROM memories_fts WHERE memories_fts MATCH ?').pluck();
+    const counts = new Map<string, number>();
+    for (const text of texts) {
+      const match = matchExpression(keywordTerms(text));
+      counts.set(text, match === null ? 0 : (count.get(match) ?? 0));
+    }
+    return counts;
+  } finally {
+    db.close();
+  }
+}

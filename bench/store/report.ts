@@ -1,0 +1,153 @@
+// Turns ingest runs and search samples into summary rows, console tables and the JSON record.
+
+import { fmt, fmtBytes, mean, median, summarize, table, type Summary } from '../stats.js';
+import type { QueryShape } from './corpus.js';
+import type { IngestRun, Path, QuerySample, Synchronous } from './harness.js';
+
+export interface IngestRow {
+  synchronous: Synchronous;
+  path: Path;
+  segment: string;
+  records: number;
+  batchSize: number;
+  batchMs: Summary;
+  firstBatchMs: number;
+  lastBatchMs: number;
+  stoppedEarly: boolean;
+  /** Records per second of the median batch, and of the p95 (slow-tail) batch. */
+  recPerSecMedianBatch: number;
+  recPerSecP95Batch: number;
+  recPerSecOverall: number;
+  actions: IngestRun['actions'];
+  dbBytesAfter: number;
+}
+
+export function ingestRow(synchronous: Synchronous, path: Path, segment: string, batchSize: number, run: IngestRun, dbBytesAfter: number): IngestRow {
+  const batchMs = summarize(run.batchMs);
+  return {
+    synchronous,
+    path,
+    segment,
+    records: run.records,
+    batchSize,
+    batchMs,
+    firstBatchMs: run.batchMs[0] ?? Number.NaN,
+    lastBatchMs: run.batchMs[run.batchMs.length - 1] ?? Number.NaN,
+    stoppedEarly: run.stoppedEarly,
+    recPerSecMedianBatch: (batchSize / batchMs.p50) * 1000,
+    recPerSecP95Batch: (batchSize / batchMs.p95) * 1000,
+    recPerSecOverall: (run.records / run.wallMs) * 1000,
+    actions: run.actions,
+    dbBytesAfter,
+  };
+}
+
+export function ingestTable(rows: readonly IngestRow[]): string {
+  return table(
+    ['sync', 'path', 'corpus', 'batches', 'batch ms p50', 'p95', 'max', 'first', 'last', 'rec/s p50', 'rec/s p95', 'rec/s overall', 'created/merged/unch.', 'db size'],
+    rows.map((row) => [
+      row.synchronous,
+      row.path,
+      row.stoppedEarly ? `${row.segment} (budget)` : row.segment,
+      row.batchMs.n,
+      fmt(row.batchMs.p50, 1),
+      fmt(row.batchMs.p95, 1),
+      fmt(row.batchMs.max, 1),
+      fmt(row.firstBatchMs, 1),
+      fmt(row.lastBatchMs, 1),
+      fmt(row.recPerSecMedianBatch),
+      fmt(row.recPerSecP95Batch),
+      fmt(row.recPerSecOverall),
+      `${row.actions.created}/${row.actions.merged}/${row.actions.unchanged}`,
+      fmtBytes(row.dbBytesAfter),
+    ]),
+    ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+  );
+}
+
+export interface SearchRow {
+  corpus: number;
+  path: Path;
+  shape: QueryShape | 'all';
+  ms: Summary;
+  meanHits: number;
+  /** Median count of memories the query's terms match (before the limit of 10). */
+  medianMatches: number;
+}
+
+const SHAPES: readonly (QueryShape | 'all')[] = ['all', '1 word', '3-5 words', 'no match'];
+
+export function searchRows(corpus: number, path: Path, samples: readonly QuerySample[], matches: Map<string, number>): SearchRow[] {
+  return SHAPES.map((shape) => {
+    const chosen = samples.filter((sample) => shape === 'all' || sample.query.shape === shape);
+    return {
+      corpus,
+      path,
+      shape,
+      ms: summarize(chosen.map((sample) => sample.ms)),
+      meanHits: mean(chosen.map((sample) => sample.hits)),
+      medianMatches: median(chosen.map((sample) => matches.get(sample.query.text) ?? 0)),
+    };
+  });
+}
+
+export function searchTable(rows: readonly SearchRow[]): string {
+  return table(
+    ['corpus', 'path', 'queries', 'n', 'mean ms', 'p50 ms', 'p95 ms', 'max ms', 'hits/query', 'median matches'],
+    rows.map((row) => [
+      fmt(row.corpus),
+      row.path,
+      row.shape,
+      row.ms.n,
+      fmt(row.ms.mean, 2),
+      fmt(row.ms.p50, 2),
+      fmt(row.ms.p95, 2),
+      fmt(row.ms.max, 2),
+      fmt(row.meanHits, 1),
+      fmt(row.medianMatches),
+    ]),
+    ['right', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+  );
+}
+
+/** HTTP minus direct, per corpus size, for the median and p95 of all queries. */
+export function overheadTable(rows: readonly SearchRow[]): string {
+  const all = rows.filter((row) => row.shape === 'all');
+  const sizes = [...new Set(all.map((row) => row.corpus))];
+  return table(
+    ['corpus', 'http p50 ms', 'direct p50 ms', 'overhead p50', 'http p95 ms', 'direct p95 ms', 'overhead p95'],
+    sizes.flatMap((size) => {
+      const http = all.find((row) => row.corpus === size && row.path === 'http');
+      const direct = all.find((row) => row.corpus === size && row.path === 'direct');
+      if (!http || !direct) return [];
+      return [
+        [
+          fmt(size),
+          fmt(http.ms.p50, 2),
+          fmt(direct.ms.p50, 2),
+          fmt(http.ms.p50 - direct.ms.p50, 2),
+          fmt(http.ms.p95, 2),
+          fmt(direct.ms.p95, 2),
+          fmt(http.ms.p95 - direct.ms.p95, 2),
+        ],
+      ];
+    }),
+  );
+}
+
+export interface SlowQuery {
+  shape: QueryShape;
+  text: string;
+  terms: string[];
+  ms: number;
+  hits: number;
+  matches: number;
+}
+
+export function slowestTable(slow: readonly SlowQuery[]): string {
+  return table(
+    ['ms', 'shape', 'matches', 'hits', 'query (terms searched)'],
+    slow.map((query) => [fmt(query.ms, 2), query.shape, fmt(query.matches), query.hits, `"${query.text}" (${query.terms.join(' OR ')})`]),
+    ['right', 'left', 'right', 'right', 'left'],
+  );
+}
