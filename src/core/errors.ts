@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'E_UNSUPPORTED_MEDIA_TYPE',
   'E_UNAVAILABLE',
   'E_STORAGE_UNAVAILABLE',
+  'E_EMBEDDING_PROVIDER',
+  'E_DIMENSION_MISMATCH',
   'E_CONFIG',
   'E_INTERNAL',
 ] as const;
@@ -29,6 +31,8 @@ export interface MemosErrorDetails {
   issues?: FieldIssue[];
   /** Seconds a client should wait before retrying, for E_UNAVAILABLE-like errors. */
   retryAfter?: number;
+  /** For upstream failures: whether trying again may succeed (429, 5xx, network), or not (4xx, bad answer). */
+  retryable?: boolean;
 }
 
 export class MemosError extends Error {

@@ -134,6 +134,76 @@ export interface SemanticStore {
   search(query: KeywordQuery): Promise<Scored<Memory>[]>;
 }
 
+// ── Embeddings ─────────────────────────────────────────────────────────────
+
+export type EmbedPurpose = 'document' | 'query';
+
+/**
+ * One embedding engine (Model2Vec in process, or an OpenAI-compatible server). An adapter makes
+ * one call for at most `maxBatchSize` texts; batching, retries, the circuit breaker and caching
+ * are done once, around every provider, by the core (src/embeddings/embed-many.ts, src/cache/).
+ */
+export interface EmbeddingProvider extends Lifecycle {
+  /** `model2vec` or `openai`. */
+  readonly provider: string;
+  /** The model id vectors are stored under, e.g. `minishlab/potion-base-8M`. */
+  readonly model: string;
+  /** Length of every vector; 0 until known (an upstream not yet reached). */
+  readonly dimensions: number;
+  readonly maxBatchSize: number;
+  /**
+   * Vectors in input order. Failures throw MemosError `E_EMBEDDING_PROVIDER` with
+   * `details.retryable` (and `details.retryAfter` when the upstream said), or `E_DIMENSION_MISMATCH`.
+   */
+  embed(request: { texts: string[]; purpose: EmbedPurpose; signal?: AbortSignal }): Promise<Float32Array[]>;
+}
+
+export interface EmbedRequest {
+  texts: string[];
+  purpose: EmbedPurpose;
+  /** Cache entries are kept per namespace. */
+  namespace: string;
+  signal?: AbortSignal;
+}
+
+/** What services call: a provider wrapped with batching, retries, a circuit breaker and a cache. */
+export interface Embedder {
+  readonly provider: string;
+  readonly model: string;
+  /** 0 until known. */
+  readonly dimensions: number;
+  /** Vectors in input order, each L2-normalised or as the provider returns them. */
+  embed(request: EmbedRequest): Promise<Float32Array[]>;
+}
+
+// ── Cache ──────────────────────────────────────────────────────────────────
+
+export interface CacheEntry {
+  key: string;
+  value: Uint8Array;
+  ttlSeconds: number;
+}
+
+export interface CacheUsage {
+  entries: number;
+  bytes: number;
+  evictions: number;
+}
+
+/**
+ * Bytes by key, with a TTL per entry (in-process LRU bounded in bytes, or Redis). Keys are
+ * `memos:{namespace}:{cache}:{hash}`, so that a namespace or a cache class clears by prefix.
+ */
+export interface Cache {
+  readonly backend: string;
+  getMany(keys: string[]): Promise<(Uint8Array | undefined)[]>;
+  setMany(entries: CacheEntry[]): Promise<void>;
+  /** Removes every key that starts with `prefix`; returns how many went. */
+  deleteByPrefix(prefix: string): Promise<number>;
+  /** Usage of the keys under `prefix` (all keys when omitted). */
+  usage(prefix?: string): Promise<CacheUsage>;
+}
+
 // ── Composition ────────────────────────────────────────────────────────────
 
 export type StorageDriver = 'sqlite';

@@ -13,6 +13,8 @@ const STATUS: Record<ErrorCode, number> = {
   E_UNSUPPORTED_MEDIA_TYPE: 415,
   E_UNAVAILABLE: 503,
   E_STORAGE_UNAVAILABLE: 503,
+  E_EMBEDDING_PROVIDER: 502,
+  E_DIMENSION_MISMATCH: 500,
   E_CONFIG: 500,
   E_INTERNAL: 500,
 };
@@ -25,6 +27,8 @@ const TITLE: Record<ErrorCode, string> = {
   E_UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
   E_UNAVAILABLE: 'Service unavailable',
   E_STORAGE_UNAVAILABLE: 'Storage unavailable',
+  E_EMBEDDING_PROVIDER: 'Embedding provider failed',
+  E_DIMENSION_MISMATCH: 'Embedding dimension mismatch',
   E_CONFIG: 'Server misconfigured',
   E_INTERNAL: 'Internal error',
 };
