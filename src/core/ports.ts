@@ -178,10 +178,27 @@ export interface Embedder {
 
 // ── Cache ──────────────────────────────────────────────────────────────────
 
+/** A cache class: each has its own TTL default and statistics. */
+export type CacheClass = 'embeddings' | 'responses';
+
+/** A cache key, formatted by adapters as `memos:{namespace}:{cache}:{hash}` (see core/cache-key.ts). */
+export interface CacheKey {
+  namespace: string;
+  cache: CacheClass;
+  /** Derived from the cached input; no `:` in it. */
+  hash: string;
+}
+
 export interface CacheEntry {
-  key: string;
+  key: CacheKey;
   value: Uint8Array;
   ttlSeconds: number;
+}
+
+/** Which keys an operation covers: everything, one namespace, one cache class, or both. */
+export interface CacheScope {
+  namespace?: string;
+  cache?: CacheClass;
 }
 
 export interface CacheUsage {
@@ -190,18 +207,14 @@ export interface CacheUsage {
   evictions: number;
 }
 
-/**
- * Bytes by key, with a TTL per entry (in-process LRU bounded in bytes, or Redis). Keys are
- * `memos:{namespace}:{cache}:{hash}`, so that a namespace or a cache class clears by prefix.
- */
-export interface Cache {
+/** Bytes by key with a TTL per entry: an in-process LRU bounded in bytes, or Redis. */
+export interface Cache extends Lifecycle {
   readonly backend: string;
-  getMany(keys: string[]): Promise<(Uint8Array | undefined)[]>;
+  getMany(keys: CacheKey[]): Promise<(Uint8Array | undefined)[]>;
   setMany(entries: CacheEntry[]): Promise<void>;
-  /** Removes every key that starts with `prefix`; returns how many went. */
-  deleteByPrefix(prefix: string): Promise<number>;
-  /** Usage of the keys under `prefix` (all keys when omitted). */
-  usage(prefix?: string): Promise<CacheUsage>;
+  /** Removes every key in the scope; returns how many went. */
+  clear(scope: CacheScope): Promise<number>;
+  usage(scope: CacheScope): Promise<CacheUsage>;
 }
 
 // ── Composition ────────────────────────────────────────────────────────────
