@@ -1,14 +1,22 @@
 import type { Memory, UpsertAction } from './types.js';
 
 /**
- * What writing `incoming` over an existing memory with the same scope and normalised text does.
- * The stored wording is kept; importance takes the higher value; metadata is merged with the
+ * What writing `incoming` over an existing memory of the same scope does. For an exact duplicate
+ * (same normalised text) the stored wording is kept; for a near-duplicate (found by vector
+ * similarity) the incoming wording wins, as a restatement usually updates what it repeats, and
+ * the old wording stays in history. Importance takes the higher value; metadata is merged with the
  * incoming keys winning; sources are united; the later or absent expiry wins; the incoming kind wins.
  * `unchanged` means the write would change nothing, so nothing is written.
  */
-export function mergeMemory(existing: Memory, incoming: Memory, now: string): { action: UpsertAction; memory: Memory } {
+export function mergeMemory(
+  existing: Memory,
+  incoming: Memory,
+  now: string,
+  wording: 'stored' | 'incoming' = 'stored',
+): { action: UpsertAction; memory: Memory } {
   const merged: Memory = {
     ...existing,
+    content: wording === 'incoming' ? incoming.content : existing.content,
     kind: incoming.kind,
     importance: Math.max(existing.importance, incoming.importance),
     metadata: { ...existing.metadata, ...incoming.metadata },
@@ -29,6 +37,7 @@ function laterExpiry(a: string | undefined, b: string | undefined): string | und
 
 function sameMemory(a: Memory, b: Memory): boolean {
   return (
+    a.content === b.content &&
     a.kind === b.kind &&
     a.importance === b.importance &&
     a.expiresAt === b.expiresAt &&

@@ -2,6 +2,7 @@
 // query object and returns domain types; adapters never leak driver types.
 
 import type {
+  EmbeddingProgress,
   Episode,
   KeywordQuery,
   ListQuery,
@@ -11,9 +12,15 @@ import type {
   Message,
   Metadata,
   Page,
+  PendingEmbedding,
+  Scope,
   Scored,
   Session,
+  Tier,
+  TierRecord,
   UpsertAction,
+  VectorQuery,
+  VectorWrite,
 } from './types.js';
 
 /** Explicit lifecycle: constructors do no I/O; `init()` connects and migrates; `close()` releases. */
@@ -93,6 +100,11 @@ export interface EpisodeStore {
 export interface MemoryDraft {
   memory: Memory;
   contentKey: string;
+  /**
+   * A near-duplicate the service found by vector similarity: the draft merges into it when it is
+   * still live and in exactly the draft's scope; otherwise the usual exact-duplicate rule applies.
+   */
+  mergeInto?: string;
 }
 
 export interface MemoryPatch {
@@ -132,6 +144,25 @@ export interface SemanticStore {
   /** Earlier versions, newest first; null when the memory is missing or expired. */
   history(ref: RecordRef): Promise<MemoryVersion[] | null>;
   search(query: KeywordQuery): Promise<Scored<Memory>[]>;
+}
+
+// ── Vectors ────────────────────────────────────────────────────────────────
+
+/**
+ * Vectors of episodes and memories, kept beside the records they belong to. Records are written
+ * first with `embedding.status = 'pending'`; vectors follow through `put`, and anything a crash or
+ * an embedder outage left pending is found again through `pending`.
+ */
+export interface VectorStore {
+  /** Nearest records by cosine (higher is better), with every filter of `query.filter` applied. */
+  search<T extends Tier>(query: VectorQuery<T>): Promise<Scored<TierRecord[T]>[]>;
+  /** The live memory in exactly this scope (namespace and every id, unset ids included) most similar to `vector`, if any reaches `threshold`. */
+  nearestMemory(query: { scope: Scope; model: string; vector: Float32Array; threshold: number }): Promise<Scored<Memory> | null>;
+  /** Stores vectors and marks the records ready; skips records deleted, or whose content is no longer the embedded text. Returns how many were stored. */
+  put(writes: VectorWrite[]): Promise<number>;
+  /** Records without a vector of `model` and `dimensions`, oldest first. */
+  pending(query: { model: string; dimensions: number; limit: number }): Promise<PendingEmbedding[]>;
+  progress(query: { model: string; dimensions: number }): Promise<EmbeddingProgress>;
 }
 
 // ── Embeddings ─────────────────────────────────────────────────────────────
@@ -221,10 +252,11 @@ export interface Cache extends Lifecycle {
 
 export type StorageDriver = 'sqlite';
 
-/** Durable episodic and semantic memory. */
+/** Durable episodic and semantic memory, and their vectors. */
 export interface MemoryStore {
   readonly episodes: EpisodeStore;
   readonly memories: SemanticStore;
+  readonly vectors: VectorStore;
 }
 
 /** Everything a storage driver provides: the durable tiers, the short-term tier and a liveness probe. */

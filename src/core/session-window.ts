@@ -30,6 +30,6 @@ export function promoteMessages(
       ...(message.name === undefined ? {} : { name: message.name }),
       promotedFrom: 'session',
     },
-    embedding: { status: 'none' },
+    embedding: { status: 'pending' },
   }));
 }

@@ -154,3 +154,51 @@ export interface Scored<T> {
   /** Higher is better. For keyword search this is the BM25 score. */
   score: number;
 }
+
+// ── Vectors ────────────────────────────────────────────────────────────────
+
+export type Tier = 'memories' | 'episodes';
+
+export interface TierRecord {
+  memories: Memory;
+  episodes: Episode;
+}
+
+/** Nearest neighbours by cosine among vectors of one model, within a filter. */
+export interface VectorQuery<T extends Tier = Tier> {
+  tier: T;
+  filter: RecordFilter;
+  /** Only vectors this model made take part. */
+  model: string;
+  vector: Float32Array;
+  limit: number;
+}
+
+/** A record that has no vector of the current model yet: new, or embedded by another model. */
+export interface PendingEmbedding {
+  tier: Tier;
+  namespace: string;
+  id: string;
+  /** The text to embed; a vector is stored only if the record still holds this text. */
+  content: string;
+}
+
+export interface VectorWrite {
+  tier: Tier;
+  namespace: string;
+  id: string;
+  /** The text the vector was made from. */
+  content: string;
+  model: string;
+  vector: Float32Array;
+}
+
+export interface EmbeddingProgress {
+  model: string;
+  dimensions: number;
+  /** Records with a vector of this model. */
+  ready: number;
+  /** Records still to embed with this model (new, or embedded by another model). */
+  pending: number;
+  total: number;
+}

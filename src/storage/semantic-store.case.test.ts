@@ -220,6 +220,14 @@ export function runSemanticStoreContract(name: string, options: SemanticStoreCon
         expect(red?.action).toBe('created');
       });
 
+      it('a content change leaves the memory pending, whatever its embedding was; other changes leave it as it is', async () => {
+        const m = await create({ content: 'Lives in Oslo', embedding: { status: 'none' } });
+        const moved = await store.update({ ref: ref(m), patch: { content: 'Lives in Bergen', contentKey: contentKey('Lives in Bergen') } });
+        expect(moved?.embedding).toEqual({ status: 'pending' });
+        const bumped = await store.update({ ref: ref(m), patch: { importance: 0.9 } });
+        expect(bumped?.embedding).toEqual({ status: 'pending' });
+      });
+
       it('updated content is found by keyword search and the old wording is not', async () => {
         const m = await create({ content: 'plays the violin' });
         await store.update({ ref: ref(m), patch: { content: 'plays the cello', contentKey: contentKey('plays the cello') } });

@@ -3,6 +3,7 @@ import type { Episode, KeywordQuery, ListQuery, Page, Scored } from '../../core/
 import type { SqliteDatabase } from './database.js';
 import { listSql, searchSql, toPage, type TableSpec } from './filter-sql.js';
 import { INSERT_EPISODE, episodeParams, rowToEpisode, type EpisodeRow } from './rows.js';
+import type { VectorIndex } from './vector-index.js';
 
 const EPISODES: TableSpec = { table: 'episodes', fts: 'episodes_fts', timeColumn: 'occurred_at' };
 
@@ -17,9 +18,12 @@ export function insertEpisodes(db: SqliteDatabase, episodes: Episode[]): void {
 
 export class SqliteEpisodeStore implements EpisodeStore {
   readonly #db: SqliteDatabase;
+  readonly #vectors: VectorIndex;
 
-  constructor(db: SqliteDatabase) {
+  /** `vectors` is the adapter's shared vector index, which a delete keeps current. */
+  constructor(db: SqliteDatabase, vectors: VectorIndex) {
     this.#db = db;
+    this.#vectors = vectors;
   }
 
   async append(episodes: Episode[]): Promise<void> {
@@ -43,7 +47,9 @@ export class SqliteEpisodeStore implements EpisodeStore {
   }
 
   async delete(ref: RecordRef): Promise<boolean> {
-    return this.#db.run('episodes.delete', () => this.#db.statement(DELETE).run(ref.namespace, ref.id).changes > 0);
+    const deleted = this.#db.run('episodes.delete', () => this.#db.statement(DELETE).run(ref.namespace, ref.id).changes > 0);
+    if (deleted) this.#vectors.remove('episodes', ref.namespace, ref.id);
+    return deleted;
   }
 
   async search(query: KeywordQuery): Promise<Scored<Episode>[]> {

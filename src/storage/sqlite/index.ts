@@ -5,6 +5,8 @@ import { SqliteDatabase } from './database.js';
 import { SqliteEpisodeStore } from './episode-store.js';
 import { SqliteSemanticStore } from './semantic-store.js';
 import { SqliteSessionStore } from './session-store.js';
+import { VectorIndex } from './vector-index.js';
+import { SqliteVectorStore } from './vector-store.js';
 
 export interface SqliteStorageOptions {
   /** The database file (its folder is created at init), or ':memory:'. */
@@ -17,8 +19,8 @@ export interface SqliteStorageOptions {
 }
 
 /**
- * The embedded storage driver: episodes, memories and sessions in one SQLite file (WAL, FTS5).
- * Does no I/O until `init()`.
+ * The embedded storage driver: episodes, memories, their vectors and sessions in one SQLite file
+ * (WAL, FTS5), with vectors searched in process. Does no I/O until `init()`.
  */
 export function createSqliteStorage(options: SqliteStorageOptions): Storage {
   const db = new SqliteDatabase({
@@ -26,15 +28,19 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     synchronous: options.synchronous ?? 'full',
     clock: options.clock,
   });
+  // One index shared by every store that changes vectors: put adds, content updates and deletes remove.
+  const index = new VectorIndex();
   return {
     driver: 'sqlite',
-    episodes: new SqliteEpisodeStore(db),
-    memories: new SqliteSemanticStore(db, options.clock),
+    episodes: new SqliteEpisodeStore(db, index),
+    memories: new SqliteSemanticStore(db, options.clock, index),
+    vectors: new SqliteVectorStore(db, options.clock, index),
     sessions: new SqliteSessionStore(db, options.clock, options.ids),
     async init() {
       db.open();
     },
     async close() {
+      index.clear();
       db.close();
     },
     async ping() {

@@ -123,8 +123,26 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_expiry ON sessions (expires_at);
 `;
 
+// Vectors: partial indexes so that finding what is left to embed reads only the rows concerned
+// (see embedding-backlog.ts), and a clean-up so that 'ready' always means a vector is stored.
+const VECTOR_BACKLOG = `
+CREATE INDEX episodes_unembedded ON episodes (created_at, id) WHERE embedding_status != 'ready';
+CREATE INDEX episodes_embedded ON episodes (embedding_model, embedding_dim, created_at, id)
+  WHERE embedding_status = 'ready';
+CREATE INDEX memories_unembedded ON memories (created_at, id) WHERE embedding_status != 'ready';
+CREATE INDEX memories_embedded ON memories (embedding_model, embedding_dim, created_at, id, expires_at)
+  WHERE embedding_status = 'ready';
+UPDATE episodes SET embedding_status = 'pending', embedding_model = NULL, embedding_dim = NULL
+  WHERE embedding_status = 'ready' AND (embedding IS NULL OR embedding_model IS NULL OR embedding_dim IS NULL);
+UPDATE memories SET embedding_status = 'pending', embedding_model = NULL, embedding_dim = NULL
+  WHERE embedding_status = 'ready' AND (embedding IS NULL OR embedding_model IS NULL OR embedding_dim IS NULL);
+`;
+
 /** Applied in order; never edit a released migration, append a new one. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: INITIAL }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: INITIAL },
+  { version: 2, name: 'vector_backlog', sql: VECTOR_BACKLOG },
+];
 
 /** Applies every pending migration, each in its own transaction. Returns the versions applied. */
 export function migrate(db: Database.Database, migrations: readonly Migration[], now: number): number[] {

@@ -110,7 +110,13 @@ function toEmbedding(row: EmbeddingColumns): EmbeddingInfo {
   };
 }
 
+/**
+ * The embedding columns of a record being inserted. An insert never carries the vector itself
+ * (vectors arrive through the vector store's `put`), so a record claimed `ready` is stored as
+ * `pending`: `ready` is kept to mean "a vector is stored".
+ */
 function embeddingParams(embedding: EmbeddingInfo | undefined) {
+  if (embedding?.status === 'ready') return { embedding_status: 'pending', embedding_model: null, embedding_dim: null };
   return {
     embedding_status: embedding?.status ?? 'none',
     embedding_model: embedding?.model ?? null,
@@ -118,7 +124,7 @@ function embeddingParams(embedding: EmbeddingInfo | undefined) {
   };
 }
 
-interface ScopeColumns {
+export interface ScopeColumns {
   namespace: string;
   user_id: string | null;
   agent_id: string | null;
@@ -126,7 +132,7 @@ interface ScopeColumns {
 }
 
 /** The scope of a record row; unset ids are absent, not undefined. */
-function scopeOfRow(row: ScopeColumns) {
+export function scopeOfRow(row: ScopeColumns) {
   return {
     namespace: row.namespace,
     ...optional('userId', row.user_id),

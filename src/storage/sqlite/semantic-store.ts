@@ -8,6 +8,7 @@ import type { SqliteDatabase } from './database.js';
 import { listSql, searchSql, toPage, type SqlFragment, type TableSpec } from './filter-sql.js';
 import { applyPatch } from './memory-patch.js';
 import { memoryParams, rowToMemory, rowToVersion, toMs, type HistoryRow, type MemoryRow } from './rows.js';
+import type { VectorIndex } from './vector-index.js';
 
 const MEMORIES: TableSpec = { table: 'memories', fts: 'memories_fts', timeColumn: 'created_at' };
 
@@ -19,12 +20,14 @@ const INSERT = `INSERT INTO memories (id, namespace, user_id, agent_id, session_
   embedding_status, embedding_model, embedding_dim)
   VALUES (@id, @namespace, @user_id, @agent_id, @session_id, @kind, @content, @content_key, @importance, @metadata,
   @source_episode_ids, @version, @created_at, @updated_at, @expires_at, @embedding_status, @embedding_model, @embedding_dim)`;
-// Scope, id and creation time never change; the embedding columns change only through RESET_EMBEDDING.
+// Scope, id and creation time never change; here the embedding columns change only through
+// RESET_EMBEDDING, when the wording changes (an update, or a near-duplicate merge).
 const UPDATE = `UPDATE memories SET kind = @kind, content = @content, content_key = @content_key,
   importance = @importance, metadata = @metadata, source_episode_ids = @source_episode_ids, version = @version,
   updated_at = @updated_at, expires_at = @expires_at WHERE id = @id`;
+// New wording needs a new vector: the old one goes, and the memory waits to be embedded again.
 const RESET_EMBEDDING = `UPDATE memories SET embedding = NULL, embedding_model = NULL, embedding_dim = NULL,
-  embedding_status = CASE embedding_status WHEN 'none' THEN 'none' ELSE 'pending' END WHERE id = ?`;
+  embedding_status = 'pending' WHERE id = ?`;
 const ARCHIVE = `INSERT INTO memory_history (memory_id, version, content, kind, importance, metadata, expires_at,
   source_episode_ids, valid_from, valid_to, reason)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
@@ -40,18 +43,25 @@ function live(now: number, alias?: string): SqlFragment {
 export class SqliteSemanticStore implements SemanticStore {
   readonly #db: SqliteDatabase;
   readonly #clock: Clock;
+  readonly #vectors: VectorIndex;
 
-  constructor(db: SqliteDatabase, clock: Clock) {
+  /** `vectors` is the adapter's shared vector index, which content updates and deletes keep current. */
+  constructor(db: SqliteDatabase, clock: Clock, vectors: VectorIndex) {
     this.#db = db;
     this.#clock = clock;
+    this.#vectors = vectors;
   }
 
   async upsert(drafts: MemoryDraft[]): Promise<UpsertOutcome[]> {
     if (drafts.length === 0) return [];
-    return this.#db.transaction('memories.upsert', () => {
+    const reworded: string[] = [];
+    const outcomes = this.#db.transaction('memories.upsert', () => {
       const now = this.#clock.now();
-      return drafts.map((draft) => this.#upsertOne(draft, now));
+      return drafts.map((draft) => this.#upsertOne(draft, now, reworded));
     });
+    // After the commit: a memory merged with new wording has no vector until it is embedded again.
+    for (const id of reworded) this.#vectors.remove('memories', drafts[0]!.memory.namespace, id);
+    return outcomes;
   }
 
   async get(ref: RecordRef): Promise<Memory | null> {
@@ -67,30 +77,17 @@ export class SqliteSemanticStore implements SemanticStore {
   }
 
   async update(command: MemoryUpdate): Promise<Memory | null> {
-    return this.#db.transaction('memories.update', () => {
-      const now = this.#clock.now();
-      const current = this.#getLive(command.ref, now);
-      if (!current) return null;
-      if (command.expectedVersion !== undefined && command.expectedVersion !== current.version) {
-        throw new MemosError(
-          'E_CONFLICT',
-          `memory is at version ${current.version}, not the expected version ${command.expectedVersion}`,
-        );
-      }
-      const patched = applyPatch(current, command.patch);
-      if (!patched) return current;
-      const next: Memory = { ...patched.memory, version: current.version + 1, updatedAt: toIso(now) };
-      this.#archive(current, now, 'update');
-      const key = patched.contentKey ?? this.#contentKeyOf(current.id);
-      this.#db.statement(UPDATE).run(memoryParams(next, key));
-      if (patched.contentKey !== undefined) this.#db.statement(RESET_EMBEDDING).run(current.id);
-      return this.#getById(current.id);
-    });
+    const { memory, reworded } = this.#db.transaction('memories.update', () => this.#update(command));
+    // After the commit: a memory with new wording has no vector until it is embedded again.
+    if (reworded) this.#vectors.remove('memories', command.ref.namespace, command.ref.id);
+    return memory;
   }
 
   async delete(ref: RecordRef): Promise<boolean> {
     // memory_history rows go with the memory (ON DELETE CASCADE).
-    return this.#db.run('memories.delete', () => this.#db.statement(DELETE).run(ref.namespace, ref.id).changes > 0);
+    const deleted = this.#db.run('memories.delete', () => this.#db.statement(DELETE).run(ref.namespace, ref.id).changes > 0);
+    if (deleted) this.#vectors.remove('memories', ref.namespace, ref.id);
+    return deleted;
   }
 
   async history(ref: RecordRef): Promise<MemoryVersion[] | null> {
@@ -110,29 +107,70 @@ export class SqliteSemanticStore implements SemanticStore {
     });
   }
 
-  /** Merges into a live memory of the same scope and content key (earlier drafts included), else inserts. */
-  #upsertOne(draft: MemoryDraft, now: number): UpsertOutcome {
+  /** The update itself, inside its transaction; `reworded` when the content changed. */
+  #update(command: MemoryUpdate): { memory: Memory | null; reworded: boolean } {
+    const now = this.#clock.now();
+    const current = this.#getLive(command.ref, now);
+    if (!current) return { memory: null, reworded: false };
+    if (command.expectedVersion !== undefined && command.expectedVersion !== current.version) {
+      throw new MemosError(
+        'E_CONFLICT',
+        `memory is at version ${current.version}, not the expected version ${command.expectedVersion}`,
+      );
+    }
+    const patched = applyPatch(current, command.patch);
+    if (!patched) return { memory: current, reworded: false };
+    const next: Memory = { ...patched.memory, version: current.version + 1, updatedAt: toIso(now) };
+    this.#archive(current, now, 'update');
+    const key = patched.contentKey ?? this.#contentKeyOf(current.id);
+    this.#db.statement(UPDATE).run(memoryParams(next, key));
+    const reworded = patched.contentKey !== undefined;
+    if (reworded) this.#db.statement(RESET_EMBEDDING).run(current.id);
+    return { memory: this.#getById(current.id), reworded };
+  }
+
+  /**
+   * Merges into the draft's `mergeInto` when that memory is live and in exactly the draft's scope
+   * (taking the draft's wording when it differs), else into a live memory of the same scope and
+   * content key (earlier drafts included, keeping the stored wording), else inserts. Ids of memories
+   * whose wording changed are added to `reworded`.
+   */
+  #upsertOne(draft: MemoryDraft, now: number, reworded: string[]): UpsertOutcome {
     const incoming = draft.memory;
-    const row = this.#db
-      .statement(FIND_DUPLICATE)
-      .get(
-        incoming.namespace,
-        incoming.userId ?? null,
-        incoming.agentId ?? null,
-        incoming.sessionId ?? null,
-        draft.contentKey,
-        now,
-      ) as MemoryRow | undefined;
+    const target = draft.mergeInto === undefined ? undefined : this.#mergeTarget(incoming, draft.mergeInto, now);
+    const row = target ?? this.#duplicateOf(draft, now);
     if (!row) {
       this.#db.statement(INSERT).run(memoryParams(incoming, draft.contentKey));
       return { memory: this.#getById(incoming.id), action: 'created' };
     }
     const existing = rowToMemory(row);
-    const outcome = mergeMemory(existing, incoming, toIso(now));
+    const rewording = target !== undefined && row.content_key !== draft.contentKey;
+    const outcome = mergeMemory(existing, incoming, toIso(now), rewording ? 'incoming' : 'stored');
     if (outcome.action !== 'merged') return { memory: existing, action: outcome.action };
     this.#archive(existing, now, 'merge');
-    this.#db.statement(UPDATE).run(memoryParams(outcome.memory, row.content_key));
+    this.#db.statement(UPDATE).run(memoryParams(outcome.memory, rewording ? draft.contentKey : row.content_key));
+    if (rewording) {
+      this.#db.statement(RESET_EMBEDDING).run(existing.id);
+      reworded.push(existing.id);
+    }
     return { memory: this.#getById(existing.id), action: 'merged' };
+  }
+
+  /** The oldest live memory with the draft's scope and content key. */
+  #duplicateOf(draft: MemoryDraft, now: number): MemoryRow | undefined {
+    const { namespace, userId, agentId, sessionId } = draft.memory;
+    return this.#db
+      .statement(FIND_DUPLICATE)
+      .get(namespace, userId ?? null, agentId ?? null, sessionId ?? null, draft.contentKey, now) as MemoryRow | undefined;
+  }
+
+  /** The live memory `id` when it shares the namespace and every scope id (unset ones included) with `incoming`. */
+  #mergeTarget(incoming: Memory, id: string, now: number): MemoryRow | undefined {
+    const row = this.#db.statement(GET_LIVE).get(incoming.namespace, id, now) as MemoryRow | undefined;
+    if (!row) return undefined;
+    const same = (stored: string | null, wanted: string | undefined) => stored === (wanted ?? null);
+    const inScope = same(row.user_id, incoming.userId) && same(row.agent_id, incoming.agentId) && same(row.session_id, incoming.sessionId);
+    return inScope ? row : undefined;
   }
 
   /** Keeps `memory` as it stood until `now` in memory_history. */

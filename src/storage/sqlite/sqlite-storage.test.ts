@@ -10,11 +10,13 @@ import { contentKey } from '../../core/text.js';
 import type { Episode } from '../../core/types.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
+import { runVectorStoreContract, type VectorStoreHarness } from '../vector-store.case.test.js';
 import { runWorkingMemoryStoreContract } from '../working-memory-store.case.test.js';
 import { SqliteDatabase, toMemosError } from './database.js';
-import { SqliteEpisodeStore } from './episode-store.js';
+import { SqliteEpisodeStore, insertEpisodes } from './episode-store.js';
 import { createSqliteStorage, type SqliteStorageOptions } from './index.js';
 import { MIGRATIONS } from './migrations.js';
+import { VectorIndex } from './vector-index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memos-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,9 +24,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const freshPath = () => join(dir, `nested-${++files}`, 'memos.db');
 
-async function open(overrides: Partial<SqliteStorageOptions> = {}) {
-  const clock = manualClock();
-  const storage = createSqliteStorage({ path: freshPath(), clock, ids: ulidGenerator(clock), ...overrides });
+async function open(overrides: Partial<SqliteStorageOptions> & { clock?: ReturnType<typeof manualClock> } = {}) {
+  const clock = overrides.clock ?? manualClock();
+  const storage = createSqliteStorage({ path: freshPath(), ids: ulidGenerator(clock), ...overrides, clock });
   await storage.init();
   return { storage, clock, close: () => storage.close() };
 }
@@ -49,6 +51,22 @@ runWorkingMemoryStoreContract('sqlite', {
     return { store: storage.sessions, episodes: storage.episodes, clock, close };
   },
 });
+
+/** A storage on `path`; reopening closes it and opens the same file with the same clock. */
+async function vectorHarness(path: string, clock = manualClock()): Promise<VectorStoreHarness> {
+  const { storage } = await open({ path, clock });
+  return {
+    storage,
+    clock,
+    close: () => storage.close(),
+    reopen: async () => {
+      await storage.close();
+      return vectorHarness(path, clock);
+    },
+  };
+}
+
+runVectorStoreContract('sqlite', () => vectorHarness(freshPath()));
 
 const episode = (id: string, content: string): Episode => ({
   id,
@@ -87,6 +105,29 @@ describe('sqlite storage', () => {
     const rows = raw.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all();
     raw.close();
     expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: Date.parse('2026-01-01T00:00:00.000Z') })));
+  });
+
+  it('upgrades a version 1 database: a ready record without a stored vector goes back to pending', async () => {
+    const path = freshPath();
+    const clock = manualClock();
+    const v1 = new SqliteDatabase({ path, synchronous: 'full', clock, migrations: MIGRATIONS.filter((m) => m.version === 1) });
+    v1.open();
+    const stranded = { ...episode('ep_old', 'claimed ready'), embedding: { status: 'none' as const } };
+    v1.transaction('test', () => insertEpisodes(v1, [stranded]));
+    v1.run('test', (c) => c.exec(`UPDATE episodes SET embedding_status = 'ready', embedding_model = 'm', embedding_dim = 4`));
+    v1.close();
+    const storage = createSqliteStorage({ path, clock, ids: ulidGenerator(clock) });
+    await storage.init();
+    expect((await storage.episodes.get({ namespace: 'ns1', id: 'ep_old' }))?.embedding).toEqual({ status: 'pending' });
+    expect((await storage.vectors.pending({ model: 'm', dimensions: 4, limit: 5 })).map((p) => p.id)).toEqual(['ep_old']);
+    await storage.close();
+  });
+
+  it('stores a record claimed ready at insert as pending: only put stores a vector', async () => {
+    const { storage } = await open();
+    await storage.episodes.append([{ ...episode('ep_claim', 'no vector yet'), embedding: { status: 'ready', model: 'm', dimensions: 4 } }]);
+    expect((await storage.episodes.get({ namespace: 'ns1', id: 'ep_claim' }))?.embedding).toEqual({ status: 'pending' });
+    await storage.close();
   });
 
   it('keeps data across close and reopen', async () => {
@@ -163,6 +204,8 @@ describe('sqlite storage', () => {
       storage.episodes.get({ namespace: 'ns1', id: 'x' }),
       storage.memories.list({ filter: { namespace: 'ns1' }, limit: 1, order: 'asc' }),
       storage.sessions.sweepExpired(),
+      storage.vectors.pending({ model: 'm', dimensions: 4, limit: 1 }),
+      storage.vectors.search({ tier: 'episodes', filter: { namespace: 'ns1' }, model: 'm', vector: Float32Array.of(1, 0), limit: 1 }),
     ];
     for (const call of calls) await expect(call).rejects.toMatchObject({ name: 'MemosError', code: 'E_STORAGE_UNAVAILABLE' });
     await storage.close(); // closing twice is harmless
@@ -183,7 +226,7 @@ describe('sqlite storage', () => {
     db.run('test', (c) => c.pragma('busy_timeout = 50'));
     const other = new Database(path);
     other.exec('BEGIN IMMEDIATE');
-    const store = new SqliteEpisodeStore(db);
+    const store = new SqliteEpisodeStore(db, new VectorIndex());
     const error = await store.append([episode('ep_locked', 'secret words')]).then(
       () => null,
       (e: unknown) => e,

@@ -1,0 +1,221 @@
+// The vectors of one (tier, namespace, model, dimensions): a growable matrix of unit vectors,
+// one row per record, with the record's id and interned scope ids in parallel arrays.
+// Cosine similarity is then a dot product. No SQL here.
+
+import { EXCLUDED, topK } from './top-k.js';
+
+/** The scope ids a record carries; a missing id is unset. */
+export interface ScopeIds {
+  userId?: string | undefined;
+  agentId?: string | undefined;
+  sessionId?: string | undefined;
+}
+
+/** Which rows take part, per id: `undefined` any value, `null` only unset, a string only that id. */
+export interface ScopeMatch {
+  userId: string | null | undefined;
+  agentId: string | null | undefined;
+  sessionId: string | null | undefined;
+}
+
+export interface Candidate {
+  id: string;
+  score: number;
+}
+
+/** Candidates of one query, best first; ask again with a larger `k` to widen. */
+export interface Ranking {
+  /** Rows that matched the scope, so `top(k)` can return at most this many. */
+  readonly eligible: number;
+  top(k: number): Candidate[];
+}
+
+const UNSET = 0;
+const ANY = -1;
+const NOWHERE = -2;
+const INITIAL_ROWS = 64;
+/** Deleted rows are compacted away once there are this many and they are a quarter of the rows. */
+const COMPACT_AFTER = 256;
+
+export class VectorPartition {
+  readonly dimensions: number;
+  // Nothing is allocated until the first vector: a namespace without vectors costs next to nothing.
+  #capacity = 0;
+  #size = 0;
+  #dead = 0;
+  #matrix = new Float32Array(0);
+  #alive = new Uint8Array(0);
+  #users = new Int32Array(0);
+  #agents = new Int32Array(0);
+  #sessions = new Int32Array(0);
+  #ids: string[] = [];
+  readonly #rowOf = new Map<string, number>();
+  /** Scope id → code; 0 is unset. Codes only ever grow, so a removed row's code stays valid. */
+  readonly #codes = new Map<string, number>();
+
+  constructor(dimensions: number) {
+    this.dimensions = dimensions;
+  }
+
+  /** Live rows. */
+  get size(): number {
+    return this.#size - this.#dead;
+  }
+
+  /** Adds or replaces a record's vector, stored as a unit-length copy (a zero vector stays zero). */
+  upsert(id: string, scope: ScopeIds, vector: Float32Array): void {
+    let row = this.#rowOf.get(id);
+    if (row === undefined) {
+      if (this.#size === this.#capacity) this.#grow();
+      row = this.#size;
+      this.#size += 1;
+      this.#rowOf.set(id, row);
+      this.#ids[row] = id;
+      this.#alive[row] = 1;
+    }
+    this.#users[row] = this.#intern(scope.userId);
+    this.#agents[row] = this.#intern(scope.agentId);
+    this.#sessions[row] = this.#intern(scope.sessionId);
+    let norm = 0;
+    for (let j = 0; j < this.dimensions; j += 1) norm += vector[j]! * vector[j]!;
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    const base = row * this.dimensions;
+    for (let j = 0; j < this.dimensions; j += 1) this.#matrix[base + j] = vector[j]! * scale;
+  }
+
+  remove(id: string): boolean {
+    const row = this.#rowOf.get(id);
+    if (row === undefined) return false;
+    this.#rowOf.delete(id);
+    this.#alive[row] = 0;
+    this.#dead += 1;
+    if (this.#dead >= COMPACT_AFTER && this.#dead * 4 >= this.#size) this.#compact();
+    return true;
+  }
+
+  /** Scores every row in scope against `query` (any length-`dimensions` vector; normalised here). */
+  rank(query: Float32Array, match: ScopeMatch): Ranking {
+    const users = this.#code(match.userId);
+    const agents = this.#code(match.agentId);
+    const sessions = this.#code(match.sessionId);
+    const q = new Float64Array(this.dimensions);
+    let norm = 0;
+    for (let j = 0; j < this.dimensions; j += 1) norm += query[j]! * query[j]!;
+    const scores = new Float64Array(this.#size);
+    if (norm === 0 || users === NOWHERE || agents === NOWHERE || sessions === NOWHERE) return this.#ranking(scores.fill(EXCLUDED), 0);
+    const scale = 1 / Math.sqrt(norm);
+    for (let j = 0; j < this.dimensions; j += 1) q[j] = query[j]! * scale;
+    const eligible = this.#scan(q, scores, users, agents, sessions);
+    return this.#ranking(scores, eligible);
+  }
+
+  /**
+   * The hot loop: walks the matrix once, eight products per step into four accumulators, so
+   * that the engine can overlap the multiplications. Rows out of scope score EXCLUDED.
+   */
+  #scan(q: Float64Array, scores: Float64Array, users: number, agents: number, sessions: number): number {
+    const m = this.#matrix;
+    const alive = this.#alive;
+    const rowUsers = this.#users;
+    const rowAgents = this.#agents;
+    const rowSessions = this.#sessions;
+    const dim = this.dimensions;
+    const tail = dim - (dim % 8);
+    let eligible = 0;
+    for (let row = 0, base = 0; row < scores.length; row += 1, base += dim) {
+      if (
+        alive[row] === 0 ||
+        (users !== ANY && rowUsers[row] !== users) ||
+        (agents !== ANY && rowAgents[row] !== agents) ||
+        (sessions !== ANY && rowSessions[row] !== sessions)
+      ) {
+        scores[row] = EXCLUDED;
+        continue;
+      }
+      let a = 0;
+      let b = 0;
+      let c = 0;
+      let d = 0;
+      let j = 0;
+      let i = base;
+      for (; j < tail; j += 8, i += 8) {
+        a += m[i]! * q[j]! + m[i + 4]! * q[j + 4]!;
+        b += m[i + 1]! * q[j + 1]! + m[i + 5]! * q[j + 5]!;
+        c += m[i + 2]! * q[j + 2]! + m[i + 6]! * q[j + 6]!;
+        d += m[i + 3]! * q[j + 3]! + m[i + 7]! * q[j + 7]!;
+      }
+      for (; j < dim; j += 1, i += 1) a += m[i]! * q[j]!;
+      scores[row] = a + b + c + d;
+      eligible += 1;
+    }
+    return eligible;
+  }
+
+  #ranking(scores: Float64Array, eligible: number): Ranking {
+    // Ids are captured now: the ranking is read within the same synchronous call, before any write.
+    const ids = this.#ids;
+    return {
+      eligible,
+      top: (k) => topK(scores, scores.length, Math.min(k, eligible)).map((row) => ({ id: ids[row]!, score: scores[row]! })),
+    };
+  }
+
+  #code(value: string | null | undefined): number {
+    if (value === undefined) return ANY;
+    if (value === null) return UNSET;
+    return this.#codes.get(value) ?? NOWHERE;
+  }
+
+  #intern(value: string | undefined): number {
+    if (value === undefined) return UNSET;
+    let code = this.#codes.get(value);
+    if (code === undefined) {
+      code = this.#codes.size + 1;
+      this.#codes.set(value, code);
+    }
+    return code;
+  }
+
+  #grow(): void {
+    this.#resize(Math.max(INITIAL_ROWS, this.#capacity * 2));
+  }
+
+  #resize(capacity: number): void {
+    const matrix = new Float32Array(capacity * this.dimensions);
+    matrix.set(this.#matrix.subarray(0, Math.min(this.#size, capacity) * this.dimensions));
+    this.#matrix = matrix;
+    const copy = <A extends Uint8Array | Int32Array>(from: A, to: A): A => {
+      to.set(from.subarray(0, Math.min(this.#size, capacity)));
+      return to;
+    };
+    this.#alive = copy(this.#alive, new Uint8Array(capacity));
+    this.#users = copy(this.#users, new Int32Array(capacity));
+    this.#agents = copy(this.#agents, new Int32Array(capacity));
+    this.#sessions = copy(this.#sessions, new Int32Array(capacity));
+    this.#capacity = capacity;
+  }
+
+  /** Moves live rows down over dead ones, in order, then shrinks when far below capacity. */
+  #compact(): void {
+    const dim = this.dimensions;
+    let next = 0;
+    for (let row = 0; row < this.#size; row += 1) {
+      if (this.#alive[row] === 0) continue;
+      if (row !== next) {
+        this.#matrix.copyWithin(next * dim, row * dim, (row + 1) * dim);
+        this.#users[next] = this.#users[row]!;
+        this.#agents[next] = this.#agents[row]!;
+        this.#sessions[next] = this.#sessions[row]!;
+        this.#alive[next] = 1;
+        this.#ids[next] = this.#ids[row]!;
+        this.#rowOf.set(this.#ids[row]!, next);
+      }
+      next += 1;
+    }
+    this.#alive.fill(0, next, this.#size);
+    this.#ids.length = next;
+    this.#size = next;
+    this.#dead = 0;
+    if (this.#capacity > INITIAL_ROWS && next * 4 < this.#capacity) this.#resize(Math.max(INITIAL_ROWS, next * 2));
+  }
+}

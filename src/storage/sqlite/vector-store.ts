@@ -1,0 +1,207 @@
+// The VectorStore port on SQLite. Vectors live in the records' `embedding` BLOB columns
+// (float32, little-endian); search runs in process over the VectorIndex, which this store loads
+// lazily per (tier, namespace, model, dimensions) and which every write path keeps current.
+// A query ranks the index rows in scope, then reads the best candidates back from SQLite with
+// the full filter applied, widening the candidate set until `limit` records survive it.
+
+import { endianness } from 'node:os';
+import type { Clock } from '../../core/clock.js';
+import { MemosError } from '../../core/errors.js';
+import type { VectorStore } from '../../core/ports.js';
+import type {
+  EmbeddingProgress,
+  Memory,
+  PendingEmbedding,
+  RecordFilter,
+  Scope,
+  Scored,
+  Tier,
+  TierRecord,
+  VectorQuery,
+  VectorWrite,
+} from '../../core/types.js';
+import type { SqliteDatabase } from './database.js';
+import { countProgress, listPending, type ModelQuery } from './embedding-backlog.js';
+import { compileFilter } from './filter-sql.js';
+import { rowToEpisode, rowToMemory, scopeOfRow, type EpisodeRow, type MemoryRow, type ScopeColumns } from './rows.js';
+import type { Candidate, IndexedVector, PartitionKey, Ranking, ScopeMatch, VectorIndex } from './vector-index.js';
+
+const TABLES = {
+  memories: { table: 'memories', timeColumn: 'created_at', toRecord: (row: unknown) => rowToMemory(row as MemoryRow) },
+  episodes: { table: 'episodes', timeColumn: 'occurred_at', toRecord: (row: unknown) => rowToEpisode(row as EpisodeRow) },
+} as const;
+
+const putSql = (table: string) => `UPDATE ${table} SET embedding = ?, embedding_model = ?, embedding_dim = ?,
+  embedding_status = 'ready' WHERE namespace = ? AND id = ? AND content = ? RETURNING user_id, agent_id, session_id`;
+const loadSql = (table: string) => `SELECT id, user_id, agent_id, session_id, embedding FROM ${table}
+  WHERE namespace = ? AND embedding_status = 'ready' AND embedding_model = ? AND embedding_dim = ?`;
+
+type LoadRow = [id: string, userId: string | null, agentId: string | null, sessionId: string | null, embedding: Uint8Array | null];
+
+/** Stored vectors are little-endian; on such a host (nearly all) they decode by copying bytes. */
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/** Candidates a search reads back first, per result wanted; more are read while the filter rejects them. */
+const OVERSAMPLE = 8;
+const WIDEN = 4;
+
+export class SqliteVectorStore implements VectorStore {
+  readonly #db: SqliteDatabase;
+  readonly #clock: Clock;
+  readonly #index: VectorIndex;
+
+  constructor(db: SqliteDatabase, clock: Clock, index: VectorIndex) {
+    this.#db = db;
+    this.#clock = clock;
+    this.#index = index;
+  }
+
+  async search<T extends Tier>(query: VectorQuery<T>): Promise<Scored<TierRecord[T]>[]> {
+    const dimensions = checkVector(query.vector, 'vector');
+    if (query.limit <= 0) return [];
+    return this.#db.run('vectors.search', () => {
+      const { filter, tier, limit } = query;
+      const match: ScopeMatch = { userId: filter.userId, agentId: filter.agentId, sessionId: filter.sessionId };
+      const ranking = this.#rank({ tier, namespace: filter.namespace, model: query.model, dimensions }, query.vector, match);
+      const now = this.#clock.now();
+      const admitted: Candidate[] = [];
+      let seen = 0;
+      for (let k = limit * OVERSAMPLE + 32; ; k *= WIDEN) {
+        const candidates = ranking.top(k);
+        admitted.push(...this.#admit(tier, filter, query.model, candidates.slice(seen), now));
+        seen = candidates.length;
+        if (admitted.length >= limit || seen >= ranking.eligible) break;
+      }
+      return this.#records(tier, admitted.sort(byScore).slice(0, limit));
+    });
+  }
+
+  async nearestMemory(query: { scope: Scope; model: string; vector: Float32Array; threshold: number }): Promise<Scored<Memory> | null> {
+    const dimensions = checkVector(query.vector, 'vector');
+    return this.#db.run('vectors.nearestMemory', () => {
+      const { scope } = query;
+      const match: ScopeMatch = { userId: scope.userId ?? null, agentId: scope.agentId ?? null, sessionId: scope.sessionId ?? null };
+      const ranking = this.#rank({ tier: 'memories', namespace: scope.namespace, model: query.model, dimensions }, query.vector, match);
+      const now = this.#clock.now();
+      let seen = 0;
+      for (let k = OVERSAMPLE; ; k *= WIDEN) {
+        const candidates = ranking.top(k);
+        const fresh = candidates.slice(seen);
+        const reaching = fresh.filter((candidate) => candidate.score >= query.threshold);
+        // Exact scope is the index's match; admitting adds liveness (expired memories stay indexed).
+        const [best] = this.#admit('memories', { namespace: scope.namespace }, query.model, reaching, now).sort(byScore);
+        if (best) return this.#records('memories', [best])[0]!;
+        seen = candidates.length;
+        if (reaching.length < fresh.length || seen >= ranking.eligible) return null;
+      }
+    });
+  }
+
+  async put(writes: VectorWrite[]): Promise<number> {
+    const blobs = writes.map((write, i) => toBlob(write.vector, `writes[${i}].vector`));
+    if (writes.length === 0) return 0;
+    const stored = this.#db.transaction('vectors.put', () =>
+      writes.flatMap((write, i) => {
+        const row = this.#db
+          .statement(putSql(TABLES[write.tier].table))
+          .get(blobs[i], write.model, write.vector.length, write.namespace, write.id, write.content) as ScopeColumns | undefined;
+        return row ? [{ write, row }] : [];
+      }),
+    );
+    // Only now that the transaction has committed does the index learn of the vectors.
+    for (const { write, row } of stored) {
+      const key = { tier: write.tier, namespace: write.namespace, model: write.model, dimensions: write.vector.length };
+      this.#index.set(key, write.id, scopeOfRow({ ...row, namespace: write.namespace }), write.vector);
+    }
+    return stored.length;
+  }
+
+  async pending(query: ModelQuery & { limit: number }): Promise<PendingEmbedding[]> {
+    return this.#db.run('vectors.pending', () => listPending(this.#db, query, this.#clock.now()));
+  }
+
+  async progress(query: ModelQuery): Promise<EmbeddingProgress> {
+    return this.#db.run('vectors.progress', () => countProgress(this.#db, query, this.#clock.now()));
+  }
+
+  /** Ranks the partition's rows, loading the partition from SQLite on its first use. */
+  #rank(key: PartitionKey, vector: Float32Array, match: ScopeMatch): Ranking {
+    const partition = this.#index.get(key) ?? this.#index.load(key, this.#stored(key));
+    return partition.rank(vector, match);
+  }
+
+  /** Every stored vector of a partition, decoded into one reused buffer (the index copies it). */
+  *#stored(key: PartitionKey): Generator<IndexedVector> {
+    const vector = new Float32Array(key.dimensions);
+    const bytes = new Uint8Array(vector.buffer);
+    // Rows as arrays rather than objects: a partition can be 100k rows, and this is its load time.
+    const rows = this.#db
+      .statement(loadSql(TABLES[key.tier].table))
+      .raw(true)
+      .iterate(key.namespace, key.model, key.dimensions) as IterableIterator<LoadRow>;
+    for (const [id, userId, agentId, sessionId, blob] of rows) {
+      if (!blob || blob.byteLength !== bytes.byteLength) continue;
+      if (LITTLE_ENDIAN) bytes.set(blob);
+      else {
+        const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+        for (let j = 0; j < key.dimensions; j += 1) vector[j] = view.getFloat32(j * 4, true);
+      }
+      yield { id, scope: scopeOfRow({ namespace: key.namespace, user_id: userId, agent_id: agentId, session_id: sessionId }), vector };
+    }
+  }
+
+  /**
+   * The candidates that pass the full filter (and, for memories, are live). The row must still
+   * hold a vector of `model`, so that the index can never return a record it is behind on.
+   * Only ids are read here: when the filter rejects most candidates, many are checked.
+   */
+  #admit(tier: Tier, filter: RecordFilter, model: string, candidates: Candidate[], now: number): Candidate[] {
+    if (candidates.length === 0) return [];
+    const spec = TABLES[tier];
+    const where = compileFilter(filter, spec.timeColumn, 't');
+    const live = tier === 'memories' ? ' AND (t.expires_at IS NULL OR t.expires_at > ?)' : '';
+    // CROSS JOIN keeps json_each as the outer loop: one id lookup per candidate, whatever the filter.
+    const ids = this.#db
+      .statement(
+        `SELECT t.id FROM json_each(?) AS j CROSS JOIN ${spec.table} AS t ON t.id = j.value
+          WHERE t.embedding_status = 'ready' AND t.embedding_model = ? AND ${where.sql}${live}`,
+      )
+      .pluck()
+      .all(JSON.stringify(candidates.map((c) => c.id)), model, ...where.params, ...(live ? [now] : []));
+    const passed = new Set(ids);
+    return candidates.filter((c) => passed.has(c.id));
+  }
+
+  /** The records of admitted candidates, in the order given. */
+  #records<T extends Tier>(tier: T, admitted: Candidate[]): Scored<TierRecord[T]>[] {
+    if (admitted.length === 0) return [];
+    const spec = TABLES[tier];
+    const rows = this.#db
+      .statement(`SELECT t.* FROM json_each(?) AS j CROSS JOIN ${spec.table} AS t ON t.id = j.value`)
+      .all(JSON.stringify(admitted.map((c) => c.id))) as { id: string }[];
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return admitted.map((c) => ({ item: spec.toRecord(byId.get(c.id)) as TierRecord[T], score: c.score }));
+  }
+}
+
+/** Best first; equal scores in id order. */
+function byScore(a: Candidate, b: Candidate): number {
+  return b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** The vector's length, after checking it can be stored or searched with. */
+function checkVector(vector: Float32Array, field: string): number {
+  let finite = vector.length > 0;
+  for (let j = 0; finite && j < vector.length; j += 1) finite = Number.isFinite(vector[j]);
+  if (!finite) throw new MemosError('E_DIMENSION_MISMATCH', `${field}: must hold at least one number, all finite`);
+  return vector.length;
+}
+
+/** Float32, little-endian, whatever the host's byte order. */
+function toBlob(vector: Float32Array, field: string): Buffer {
+  checkVector(vector, field);
+  if (LITTLE_ENDIAN) return Buffer.from(vector.buffer.slice(vector.byteOffset, vector.byteOffset + vector.byteLength));
+  const blob = Buffer.alloc(vector.length * 4);
+  for (let j = 0; j < vector.length; j += 1) blob.writeFloatLE(vector[j]!, j * 4);
+  return blob;
+}
