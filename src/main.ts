@@ -4,17 +4,22 @@ import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { ulidGenerator } from './core/ids.js';
-import type { Storage } from './core/ports.js';
+import type { Cache, EmbeddingProvider, Storage } from './core/ports.js';
+import { startEmbeddingRuntime, type EmbeddingRuntime } from './embeddings/embedding-runtime.js';
+import { loadEmbeddingProvider } from './embeddings/load-provider.js';
 import { createHttpApp } from './http/app.js';
 import { createServices, type Services } from './memory/services.js';
 import { createHealth } from './observability/health.js';
 import { createLogger } from './observability/logger.js';
+import { createLruCache } from './storage/in-process/index.js';
 import { loadStorage } from './storage/index.js';
 
 export interface Memos {
   config: Config;
   app: FastifyInstance;
   storage: Storage;
+  cache: Cache;
+  embeddings: EmbeddingRuntime;
   services: Services;
   logger: Logger;
   /** Stops background work, then the HTTP server, then storage. */
@@ -24,6 +29,8 @@ export interface Memos {
 export interface CreateMemosOptions {
   logger?: Logger;
   clock?: Clock;
+  /** Replaces the provider the config names (tests inject the fake one). */
+  embeddingProvider?: EmbeddingProvider;
 }
 
 /** The composition root: one adapter per port from config, the services, the HTTP app and background sweeps. */
@@ -36,8 +43,17 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
   const storage = await loadStorage({ config, clock, ids });
   await storage.init();
 
-  const services = createServices({ storage, clock, ids, config });
-  const health = createHealth({ storage, dataDir: config.dataDir });
+  const cache = createLruCache({ maxBytes: config.cache.maxBytes });
+  await cache.init();
+  const provider = options.embeddingProvider ?? (await loadEmbeddingProvider(config));
+  const embeddings = startEmbeddingRuntime({ provider, cache, ttlSeconds: config.cache.embeddingsTtlSeconds, logger });
+
+  const services = createServices({ storage, embeddings, clock, ids, config, logger });
+  // Once the embedder is ready, whatever is pending (or embedded by another model) is embedded in the background.
+  void embeddings.settled.then(() => {
+    if (embeddings.status().state === 'ready' && config.indexing.autoBackfill) services.backfill.start();
+  });
+  const health = createHealth({ storage, embeddings, dataDir: config.dataDir });
   const app = await createHttpApp({ config, services, health, logger });
 
   const sweep = setInterval(() => {
@@ -54,11 +70,16 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
     config,
     app,
     storage,
+    cache,
+    embeddings,
     services,
     logger,
     async close() {
       clearInterval(sweep);
       await app.close();
+      await services.backfill.stop();
+      await embeddings.close();
+      await cache.close();
       await storage.close();
     },
   };

@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 import { isMemosError } from '../core/errors.js';
+import { reindexCommand } from './commands/reindex.js';
 import { serveCommand } from './commands/serve.js';
 
 const USAGE = `memOS: a memory server for AI agents
 
 Usage:
   memos serve [--host H] [--port P] [--data-dir DIR] [--config FILE] [--log-level LEVEL]
+  memos reindex [--url http://127.0.0.1:7420] [--no-wait]
+      embed every record that has no vector of the current model, on a running server
   memos --version
   memos --help
 
@@ -13,6 +16,7 @@ Settings come from defaults < config file < MEMOS_* environment < flags. See the
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: serveCommand,
+  reindex: reindexCommand,
 };
 
 async function main(argv: string[]): Promise<void> {

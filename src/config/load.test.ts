@@ -62,4 +62,26 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ cwd })).toThrow(/not valid JSON/);
     expect(() => loadConfig({ cwd, flags: { config: 'missing.json' } })).toThrow(/cannot be read/);
   });
+
+  it('picks the embedding provider: model2vec by default, openai when a URL is given, or as named', () => {
+    const cwd = folder();
+    expect(loadConfig({ cwd }).embeddings).toMatchObject({ provider: 'model2vec', model: 'minishlab/potion-base-8M' });
+    expect(loadConfig({ cwd, env: { MEMOS_MODEL2VEC_PATH: '/models/potion' } }).embeddings).toMatchObject({ provider: 'model2vec', path: '/models/potion' });
+    const openai = loadConfig({ cwd, env: { MEMOS_EMBEDDING_URL: 'http://127.0.0.1:1234/v1', MEMOS_EMBEDDING_MODEL: 'nomic', MEMOS_EMBEDDING_API_KEY: 'sk-test' } });
+    expect(openai.embeddings).toMatchObject({ provider: 'openai', url: 'http://127.0.0.1:1234/v1', model: 'nomic', apiKey: 'sk-test', maxBatchSize: 128 });
+    expect(loadConfig({ cwd, env: { MEMOS_EMBEDDER: 'none', MEMOS_MODEL2VEC_PATH: '/models/potion' } }).embeddings).toEqual({ provider: 'none' });
+  });
+
+  it("reads a provider's own variables only when that provider is in use", () => {
+    const cwd = folder();
+    const config = loadConfig({ cwd, env: { MEMOS_EMBEDDER: 'openai', MEMOS_EMBEDDING_URL: 'http://127.0.0.1:9/v1', MEMOS_EMBEDDING_MODEL: 'm', MEMOS_MODEL2VEC_PATH: '/ignored' } });
+    expect(config.embeddings).not.toHaveProperty('path');
+  });
+
+  it('names the embedding setting that is wrong', () => {
+    const cwd = folder();
+    expect(() => loadConfig({ cwd, env: { MEMOS_EMBEDDER: 'openai', MEMOS_EMBEDDING_MODEL: 'm' } })).toThrow(/embeddings\.url/);
+    expect(() => loadConfig({ cwd, env: { MEMOS_EMBEDDING_URL: 'not a url', MEMOS_EMBEDDING_MODEL: 'm' } })).toThrow(/MEMOS_EMBEDDING_URL/);
+    expect(() => loadConfig({ cwd, env: { MEMOS_EMBEDDER: 'magic' } })).toThrow(/MEMOS_EMBEDDER/);
+  });
 });

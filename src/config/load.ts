@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MemosError } from '../core/errors.js';
-import { configSchema, ENV_SETTINGS, FLAG_SETTINGS, type Config } from './schema.js';
+import { configSchema, ENV_SETTINGS, FLAG_SETTINGS, PROVIDER_ENV_SETTINGS, type Config } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'memos.config.json';
 
@@ -39,6 +39,13 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     setPath(merged, path, value);
     origin.set(path, name);
   }
+  const provider = embeddingProvider(merged, env);
+  for (const [name, setting] of Object.entries(PROVIDER_ENV_SETTINGS)) {
+    const value = env[name];
+    if (value === undefined || value === '' || setting.provider !== provider) continue;
+    setPath(merged, setting.path, value);
+    origin.set(setting.path, name);
+  }
   for (const [name, path] of Object.entries(FLAG_SETTINGS)) {
     const value = flags[name];
     if (value === undefined) continue;
@@ -60,6 +67,13 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     throw new MemosError('E_CONFIG', 'invalid configuration: search.defaultLimit must not exceed search.maxLimit');
   }
   return deepFreeze(config);
+}
+
+/** The embedding provider in force: named outright, else openai when a URL is given, else model2vec. */
+function embeddingProvider(merged: Tree, env: Record<string, string | undefined>): string {
+  const section = isTree(merged.embeddings) ? merged.embeddings : {};
+  if (typeof section.provider === 'string') return section.provider;
+  return typeof section.url === 'string' || (env.MEMOS_EMBEDDING_URL ?? '') !== '' ? 'openai' : 'model2vec';
 }
 
 function readConfigFile(path: string): Tree {

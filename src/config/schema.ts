@@ -26,6 +26,56 @@ export const configSchema = z.strictObject({
       }),
     ]),
   ).prefault({}),
+  /** Which embedding provider memOS uses. With no URL configured, the offline Model2Vec model. */
+  embeddings: z.preprocess(
+    (value) =>
+      typeof value === 'object' && value !== null && !('provider' in value)
+        ? { provider: 'url' in value ? 'openai' : 'model2vec', ...value }
+        : value,
+    z.discriminatedUnion('provider', [
+      z.strictObject({
+        provider: z.literal('model2vec'),
+        /** A local model folder (model.safetensors + tokenizer.json). When unset, the model is fetched once into the data folder. */
+        path: z.string().min(1).optional(),
+        /** The hub repository fetched when no path is given. */
+        model: z.string().min(1).default('minishlab/potion-base-8M'),
+        hubUrl: z.url().default('https://huggingface.co'),
+      }),
+      z.strictObject({
+        provider: z.literal('openai'),
+        /** Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:1234/v1 for LM Studio. */
+        url: z.url(),
+        model: z.string().min(1),
+        apiKey: z.string().min(1).optional(),
+        /** Vector length; learned from the server when unset. */
+        dimensions: int(1, 65_536).optional(),
+        maxBatchSize: int(1, 4096).default(128),
+        timeoutMs: int(100, 600_000).default(30_000),
+      }),
+      z.strictObject({ provider: z.literal('none') }),
+    ]),
+  ).prefault({}),
+  /** How records get their vectors. */
+  indexing: z
+    .strictObject({
+      /** Cosine at or above which a new memory merges into one in the same scope. */
+      duplicateThreshold: z.coerce.number().min(0).max(1).default(0.95),
+      /** Longest a write waits for its embeddings before leaving them to the backfill. */
+      writeTimeoutMs: int(1, 600_000).default(2000),
+      /** Embed pending records in the background from start; when false, only `memos reindex` starts it. */
+      autoBackfill: z.union([z.boolean(), z.stringbool()]).default(true),
+      backfillBatch: int(1, 10_000).default(256),
+      backfillIdleSeconds: int(1, 3600).default(5),
+    })
+    .prefault({}),
+  cache: z
+    .strictObject({
+      /** Bytes the in-process cache may hold. */
+      maxBytes: int(1024 * 1024, 64 * 1024 * MiB).default(256 * MiB),
+      embeddingsTtlSeconds: int(1, 365 * 86_400).default(86_400),
+      responsesTtlSeconds: int(1, 365 * 86_400).default(3600),
+    })
+    .prefault({}),
   sessions: z
     .strictObject({
       /** Idle time after which a session expires; each session may set its own. */
@@ -49,6 +99,10 @@ export const configSchema = z.strictObject({
     .strictObject({
       defaultLimit: int(1, 1000).default(10),
       maxLimit: int(1, 1000).default(100),
+      /** Weights of keyword and vector ranks in hybrid search (weighted reciprocal rank fusion). */
+      keywordWeight: z.coerce.number().min(0).max(100).default(1),
+      vectorWeight: z.coerce.number().min(0).max(100).default(1),
+      rrfK: z.coerce.number().min(0).max(10_000).default(60),
     })
     .prefault({}),
   log: z
@@ -77,7 +131,30 @@ export const ENV_SETTINGS = {
   MEMOS_MAX_BATCH_ITEMS: 'limits.batchItems',
   MEMOS_SEARCH_DEFAULT_LIMIT: 'search.defaultLimit',
   MEMOS_SEARCH_MAX_LIMIT: 'search.maxLimit',
+  MEMOS_SEARCH_KEYWORD_WEIGHT: 'search.keywordWeight',
+  MEMOS_SEARCH_VECTOR_WEIGHT: 'search.vectorWeight',
+  MEMOS_DUPLICATE_THRESHOLD: 'indexing.duplicateThreshold',
+  MEMOS_EMBED_WRITE_TIMEOUT_MS: 'indexing.writeTimeoutMs',
+  MEMOS_AUTO_BACKFILL: 'indexing.autoBackfill',
   MEMOS_LOG_LEVEL: 'log.level',
+  MEMOS_EMBEDDER: 'embeddings.provider',
+  MEMOS_EMBEDDING_MODEL: 'embeddings.model',
+  MEMOS_CACHE_MAX_BYTES: 'cache.maxBytes',
+  MEMOS_CACHE_EMBEDDINGS_TTL_SECONDS: 'cache.embeddingsTtlSeconds',
+  MEMOS_CACHE_RESPONSES_TTL_SECONDS: 'cache.responsesTtlSeconds',
+} as const;
+
+/**
+ * Environment variables that belong to one embedding provider. They are read only when that
+ * provider is in use, so that, say, MEMOS_MODEL2VEC_PATH set for tests does not stop an
+ * OpenAI-compatible set-up from starting.
+ */
+export const PROVIDER_ENV_SETTINGS = {
+  MEMOS_MODEL2VEC_PATH: { provider: 'model2vec', path: 'embeddings.path' },
+  MEMOS_HF_ENDPOINT: { provider: 'model2vec', path: 'embeddings.hubUrl' },
+  MEMOS_EMBEDDING_URL: { provider: 'openai', path: 'embeddings.url' },
+  MEMOS_EMBEDDING_API_KEY: { provider: 'openai', path: 'embeddings.apiKey' },
+  MEMOS_EMBEDDING_DIMENSIONS: { provider: 'openai', path: 'embeddings.dimensions' },
 } as const;
 
 /** Each command-line flag of `memos serve` and the setting it sets. */

@@ -10,6 +10,8 @@ import type { Services } from '../memory/services.js';
 import type { HealthService } from '../observability/health.js';
 import { VERSION } from '../version.js';
 import { sendProblem, toMemosError } from './problem.js';
+import { adminRoutes } from './routes/admin.js';
+import { embeddingRoutes } from './routes/embeddings.js';
 import { episodeRoutes } from './routes/episodes.js';
 import { memoryRoutes } from './routes/memories.js';
 import { operationRoutes } from './routes/operations.js';
@@ -89,6 +91,7 @@ export async function createHttpApp({ config, services, health, logger }: AppOpt
         { name: 'episodes', description: 'Episodic memory' },
         { name: 'memories', description: 'Semantic memory' },
         { name: 'recall', description: 'Search' },
+        { name: 'embeddings', description: 'Embedding gateway, OpenAI-compatible, cached' },
         { name: 'operations', description: 'Service info and health' },
       ],
     },
@@ -102,6 +105,8 @@ export async function createHttpApp({ config, services, health, logger }: AppOpt
   episodeRoutes(app, context);
   memoryRoutes(app, context);
   searchRoutes(app, context);
+  embeddingRoutes(app, context);
+  adminRoutes(app, context);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   await app.ready();

@@ -43,6 +43,8 @@ export interface Problem {
   requestId: string;
   field?: string;
   errors?: FieldIssue[];
+  /** On the OpenAI-compatible routes (`/v1/…`), the same error as OpenAI's SDKs read it. */
+  error?: { message: string; type: string; param: string | null; code: string };
 }
 
 export function statusOf(code: ErrorCode): number {
@@ -76,16 +78,21 @@ export function toMemosError(error: unknown): MemosError {
 }
 
 export function problemOf(error: MemosError, request: FastifyRequest): Problem {
+  const status = STATUS[error.code];
+  const openAi = request.url.startsWith('/v1/')
+    ? { error: { message: error.message, type: status < 500 ? 'invalid_request_error' : 'server_error', param: error.details?.field ?? null, code: error.code } }
+    : {};
   return {
     type: `urn:memos:problem:${error.code.slice(2).toLowerCase()}`,
     title: TITLE[error.code],
-    status: STATUS[error.code],
+    status,
     detail: error.message,
     code: error.code,
     instance: request.url.split('?')[0] ?? request.url,
     requestId: String(request.id),
     ...(error.details?.field === undefined ? {} : { field: error.details.field }),
     ...(error.details?.issues === undefined ? {} : { errors: error.details.issues }),
+    ...openAi,
   };
 }
 

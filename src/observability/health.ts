@@ -1,5 +1,6 @@
 import { statfs } from 'node:fs/promises';
 import type { Storage } from '../core/ports.js';
+import type { EmbeddingRuntime } from '../embeddings/embedding-runtime.js';
 
 export type ComponentStatus = 'healthy' | 'degraded' | 'unhealthy';
 
@@ -16,6 +17,7 @@ export interface HealthReport {
 
 export interface HealthOptions {
   storage: Storage;
+  embeddings: EmbeddingRuntime;
   dataDir: string;
   /** Free space below which the data folder reports degraded. */
   minFreeBytes?: number;
@@ -24,7 +26,7 @@ export interface HealthOptions {
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /** Checks each component memOS depends on and folds them into one status. */
-export function createHealth({ storage, dataDir, minFreeBytes = 512 * 1024 * 1024 }: HealthOptions) {
+export function createHealth({ storage, embeddings, dataDir, minFreeBytes = 512 * 1024 * 1024 }: HealthOptions) {
   const startedAt = performance.now();
 
   const timed = async (check: () => Promise<Omit<ComponentHealth, 'latencyMs'>>): Promise<ComponentHealth> => {
@@ -53,11 +55,12 @@ export function createHealth({ storage, dataDir, minFreeBytes = 512 * 1024 * 102
         : { status: 'healthy', detail: `${mib} MiB free in the data folder` };
     });
 
-  const embedderHealth = async (): Promise<ComponentHealth> => ({
-    status: 'degraded',
-    latencyMs: 0,
-    detail: 'no embedder is configured; search is keyword-only',
-  });
+  /** The embedder's state as last seen; no upstream call is made for a health check. */
+  const embedderHealth = async (): Promise<ComponentHealth> => {
+    const { state, detail, circuit } = embeddings.status();
+    const status: ComponentStatus = state === 'ready' && (circuit === undefined || circuit === 'closed') ? 'healthy' : 'degraded';
+    return { status, latencyMs: 0, detail };
+  };
 
   return {
     uptimeSeconds: () => Math.round((performance.now() - startedAt) / 1000),

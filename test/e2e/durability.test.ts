@@ -14,6 +14,7 @@ afterAll(async () => {
 });
 
 interface Acked {
+  merged: number;
   memories: Map<string, string>; // id → content
   episodes: Map<string, string>;
   messages: Set<string>; // session message contents
@@ -28,14 +29,31 @@ async function post(baseUrl: string, path: string, body: unknown): Promise<{ sta
   }
 }
 
+const WORDS = 'amber basil canyon dolphin ember falcon glacier harbor iris juniper kettle lantern meadow nectar orchid pepper quartz raven saffron tundra umbrella velvet walnut yarrow zephyr anchor bramble cobalt dune everest fjord granite hazel indigo jasmine kelp lichen marble nutmeg opal pumice quill rhubarb sorrel thistle urchin vortex willow xylophone yucca zinnia'.split(' ');
+
+/** Words that differ from write to write, so that no two memories are near-duplicates and merge. */
+function distinctText(tag: string): string {
+  let seed = [...tag].reduce((hash, char) => Math.imul(hash ^ char.charCodeAt(0), 16777619) >>> 0, 2166136261);
+  const words = Array.from({ length: 8 }, () => {
+    seed = Math.imul(seed ^ (seed >>> 15), 2246822507) >>> 0;
+    return WORDS[seed % WORDS.length];
+  });
+  return `${words.join(' ')} (${tag})`;
+}
+
 /** One writer: keeps writing one kind of record until told to stop, recording what was acknowledged. */
 async function writer(baseUrl: string, kind: 'memories' | 'episodes' | 'messages', worker: number, acked: Acked, running: () => boolean) {
   for (let i = 0; running(); i++) {
     const tag = `w${worker}-${i}`;
     if (kind === 'memories') {
-      const contents = [0, 1, 2].map((j) => `durable memory ${tag}-${j}`);
+      const contents = [0, 1, 2].map((j) => distinctText(`${tag}-${j}`));
       const result = await post(baseUrl, '/api/v1/memories', { namespace: 'dur', memories: contents.map((content) => ({ content })) });
-      if (result?.status === 201) result.json.results.forEach((r: { id: string }, j: number) => acked.memories.set(r.id, contents[j]!));
+      if (result?.status === 201) {
+        result.json.results.forEach((r: { id: string; action: string }, j: number) => {
+          if (r.action !== 'created') acked.merged += 1; // would make the id-to-text check below ambiguous
+          acked.memories.set(r.id, contents[j]!);
+        });
+      }
     } else if (kind === 'episodes') {
       const content = `durable episode ${tag}`;
       const result = await post(baseUrl, '/api/v1/episodes', { namespace: 'dur', episodes: [{ kind: 'observation', content }] });
@@ -53,7 +71,7 @@ describe('durability', () => {
     // A small window so that session messages are promoted to episodes while the load runs.
     const env = { MEMOS_DATA_DIR: dataDir, MEMOS_SESSION_WINDOW: '5' };
     server = await startServerProcess(env);
-    const acked: Acked = { memories: new Map(), episodes: new Map(), messages: new Set() };
+    const acked: Acked = { merged: 0, memories: new Map(), episodes: new Map(), messages: new Set() };
     let running = true;
     const writers = [
       writer(server.baseUrl, 'memories', 0, acked, () => running),
@@ -70,6 +88,7 @@ describe('durability', () => {
     await Promise.all(writers);
     expect(code).toBeNull(); // killed by the signal, no clean shutdown
     expect(acked.memories.size).toBeGreaterThanOrEqual(300);
+    expect(acked.merged).toBe(0);
     expect(acked.episodes.size).toBeGreaterThan(0);
     expect(acked.messages.size).toBeGreaterThan(0);
 

@@ -1,6 +1,6 @@
 // The README's curl walk-through, run as written against a real server process.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,30 +15,39 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** The bash blocks of the README's "Walk-through" section, in order. */
-function walkthroughScript(): string {
+/** The bash blocks of one README section, in order. */
+function sectionScript(heading: string): string {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const section = readme.split(/^## /m).find((part) => part.startsWith('Walk-through'));
-  if (!section) throw new Error('README has no Walk-through section');
+  const section = readme.split(/^## /m).find((part) => part.startsWith(heading));
+  if (!section) throw new Error(`README has no ${heading} section`);
   return [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((match) => match[1]).join('\n');
 }
+
+/** Runs a README script against `baseUrl`, with every curl reporting its status on stderr. */
+function runScript(script: string, baseUrl: string) {
+  const run = spawnSync(
+    'bash',
+    ['-c', `set -euo pipefail\ncurl() { command curl -w '%{stderr}@@%{http_code}\\n' "$@"; }\n${script.replace('M=http://127.0.0.1:7420', `M=${baseUrl}`)}`],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
+  return { ...run, statuses: [...run.stderr.matchAll(/@@(\d{3})/g)].map((match) => Number(match[1])) };
+}
+
+const countCurls = (script: string) => script.match(/(^|\$\(|\s)curl /g)?.length ?? 0;
+
+const MODEL_PATH = process.env.MEMOS_MODEL2VEC_PATH ?? join(ROOT, '..', 'shared', 'models', 'potion-base-4M-int8');
+const haveModel = existsSync(join(MODEL_PATH, 'model.safetensors'));
+if (!haveModel && process.env.MEMOS_REQUIRE_SERVICES === '1') throw new Error(`no Model2Vec model at ${MODEL_PATH}`);
 
 describe('README walk-through', () => {
   it('works line by line against a running server', async () => {
     server = await startServerProcess({ MEMOS_DATA_DIR: dataDir });
-    const script = walkthroughScript();
+    const script = sectionScript('Walk-through');
     expect(script).toContain('M=http://127.0.0.1:7420');
-    const curls = script.match(/(^|\$\(|\s)curl /g)?.length ?? 0;
-
-    // Point the walk-through at this server's port, and have every curl report its status on stderr.
-    const run = spawnSync(
-      'bash',
-      ['-c', `set -euo pipefail\ncurl() { command curl -w '%{stderr}@@%{http_code}\\n' "$@"; }\n${script.replace('M=http://127.0.0.1:7420', `M=${server.baseUrl}`)}`],
-      { encoding: 'utf8', timeout: 30_000 },
-    );
+    const run = runScript(script, server.baseUrl);
     expect(run.status, run.stderr).toBe(0);
-    const statuses = [...run.stderr.matchAll(/@@(\d{3})/g)].map((match) => Number(match[1]));
-    expect(statuses).toHaveLength(curls);
+    const { statuses } = run;
+    expect(statuses).toHaveLength(countCurls(script));
 
     // Everything succeeds except the one deliberate bad-input example, which is a 400.
     expect(statuses.filter((status) => status >= 300)).toEqual([400]);
@@ -46,5 +55,26 @@ describe('README walk-through', () => {
     expect(run.stdout).toContain('"action":"unchanged"');
     expect(run.stdout).toContain('"reason":"update"');
     expect(statuses.slice(-3)).toEqual([204, 204, 204]);
+    await server.stop();
+  }, 60_000);
+
+  it.skipIf(!haveModel)('runs the embedding gateway section against a server with the Model2Vec model', async () => {
+    server = await startServerProcess({ MEMOS_DATA_DIR: join(dataDir, 'gateway'), MEMOS_EMBEDDER: 'model2vec', MEMOS_MODEL2VEC_PATH: MODEL_PATH });
+    await waitFor(async () => ((await (await fetch(`${server!.baseUrl}/api/v1/embeddings/cache/stats`)).json()) as { embedder?: { state: string } }).embedder?.state === 'ready');
+    const script = sectionScript('Embedding gateway');
+    const run = runScript(script, server.baseUrl);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.statuses).toHaveLength(countCurls(script));
+    expect(run.statuses.every((status) => status === 200)).toBe(true);
+    expect(run.stdout).toMatch(/^128$/m);
+    expect(run.stdout).toMatch(/"hits": 1,/); // "hello world" the second time
   }, 60_000);
 });
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

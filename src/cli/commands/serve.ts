@@ -1,27 +1,16 @@
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load.js';
 import { createMemos } from '../../main.js';
-import { MemosError } from '../../core/errors.js';
+import { parseFlags } from '../parse-flags.js';
 
 /** `memos serve`: load config, open storage, listen, and close cleanly on SIGINT/SIGTERM. */
 export async function serveCommand(args: string[]): Promise<void> {
-  let values: Record<string, string | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        'data-dir': { type: 'string' },
-        config: { type: 'string' },
-        'log-level': { type: 'string' },
-      },
-      strict: true,
-    }) as { values: Record<string, string | undefined> });
-  } catch (cause) {
-    throw new MemosError('E_CONFIG', (cause as Error).message, { cause });
-  }
-
+  const values = parseFlags(args, {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    config: { type: 'string' },
+    'log-level': { type: 'string' },
+  });
   const config = loadConfig({ flags: values, env: process.env });
   const memos = await createMemos(config);
   const address = await memos.app.listen({ host: config.server.host, port: config.server.port });

@@ -3,6 +3,7 @@ import { notFound } from '../../core/errors.js';
 import type { IdGenerator } from '../../core/ids.js';
 import type { EpisodeStore, RecordRef } from '../../core/ports.js';
 import type { Episode, InterventionOutcome, MessageRole, Metadata } from '../../core/types.js';
+import { embedForWrite, storeVectors, type WriteEmbedding } from '../embed-on-write.js';
 import { listPage, type ListInput, type ListOutput } from '../paging.js';
 
 export interface EpisodeInput {
@@ -23,10 +24,11 @@ export interface EpisodeServiceOptions {
   store: EpisodeStore;
   clock: Clock;
   ids: IdGenerator;
+  embedding: WriteEmbedding;
 }
 
 /** Episodic memory: append-only, timestamped events, listed as a timeline. */
-export function createEpisodeService({ store, clock, ids }: EpisodeServiceOptions) {
+export function createEpisodeService({ store, clock, ids, embedding }: EpisodeServiceOptions) {
   return {
     /** Stores every episode or none; returns them in input order. */
     async append(namespace: string, inputs: EpisodeInput[]): Promise<Episode[]> {
@@ -39,9 +41,16 @@ export function createEpisodeService({ store, clock, ids }: EpisodeServiceOption
         createdAt: now,
         metadata: metadata ?? {},
         ...(rest.kind === 'intervention' ? { outcome: outcome ?? 'unknown' } : outcome === undefined ? {} : { outcome }),
-        embedding: { status: 'none' },
+        embedding: { status: 'pending' },
       }));
+      // Embedded before the write so that the vectors are ready to store right after it.
+      const vectors = await embedForWrite(embedding, namespace, episodes.map((episode) => episode.content));
       await store.append(episodes);
+      await storeVectors(
+        embedding,
+        'episodes',
+        episodes.map((episode, index) => ({ namespace, id: episode.id, content: episode.content, vector: vectors?.[index] })),
+      );
       return episodes;
     },
 

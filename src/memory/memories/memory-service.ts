@@ -1,10 +1,12 @@
 import { toIso, type Clock } from '../../core/clock.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type { IdGenerator } from '../../core/ids.js';
-import type { MemoryPatch, RecordRef, SemanticStore, UpsertOutcome } from '../../core/ports.js';
+import type { MemoryDraft, MemoryPatch, RecordRef, SemanticStore, UpsertOutcome } from '../../core/ports.js';
 import { contentKey } from '../../core/text.js';
 import type { Memory, MemoryKind, MemoryVersion, Metadata } from '../../core/types.js';
+import { embedForWrite, storeVectors, type WriteEmbedding } from '../embed-on-write.js';
 import { listPage, type ListInput, type ListOutput } from '../paging.js';
+import { markNearDuplicates } from './near-duplicates.js';
 
 export interface MemoryInput {
   content: string;
@@ -22,13 +24,16 @@ export interface MemoryServiceOptions {
   store: SemanticStore;
   clock: Clock;
   ids: IdGenerator;
+  embedding: WriteEmbedding;
+  /** Cosine at or above which a new memory merges into one in the same scope. */
+  duplicateThreshold: number;
 }
 
 export const DEFAULT_MEMORY_KIND: MemoryKind = 'fact';
 export const DEFAULT_IMPORTANCE = 0.5;
 
 /** Semantic memory: facts, preferences and reflections, merged on duplicates and versioned on update. */
-export function createMemoryService({ store, clock, ids }: MemoryServiceOptions) {
+export function createMemoryService({ store, clock, ids, embedding, duplicateThreshold }: MemoryServiceOptions) {
   const live = async <T>(ref: RecordRef, found: T | null): Promise<T> => {
     if (found === null) throw notFound('memory', ref.id);
     return found;
@@ -36,7 +41,7 @@ export function createMemoryService({ store, clock, ids }: MemoryServiceOptions)
 
   return {
     /** Creates or merges every memory, or none; results in input order. */
-    upsert(namespace: string, inputs: MemoryInput[]): Promise<UpsertOutcome[]> {
+    async upsert(namespace: string, inputs: MemoryInput[]): Promise<UpsertOutcome[]> {
       const nowMs = clock.now();
       const now = toIso(nowMs);
       const expired = inputs.flatMap((input, index) =>
@@ -44,25 +49,38 @@ export function createMemoryService({ store, clock, ids }: MemoryServiceOptions)
           ? [{ field: `memories[${index}].expiresAt`, message: 'must be in the future' }]
           : [],
       );
-      if (expired.length > 0) return Promise.reject(validationError(expired));
-      return store.upsert(
-        inputs.map(({ kind, importance, metadata, sourceEpisodeIds, ...rest }) => ({
-          contentKey: contentKey(rest.content),
-          memory: {
-            ...rest,
-            id: ids.next('mem'),
-            namespace,
-            kind: kind ?? DEFAULT_MEMORY_KIND,
-            importance: importance ?? DEFAULT_IMPORTANCE,
-            metadata: metadata ?? {},
-            sourceEpisodeIds: sourceEpisodeIds ?? [],
-            version: 1,
-            createdAt: now,
-            updatedAt: now,
-            embedding: { status: 'none' },
-          },
-        })),
+      if (expired.length > 0) throw validationError(expired);
+      const drafts: MemoryDraft[] = inputs.map(({ kind, importance, metadata, sourceEpisodeIds, ...rest }) => ({
+        contentKey: contentKey(rest.content),
+        memory: {
+          ...rest,
+          id: ids.next('mem'),
+          namespace,
+          kind: kind ?? DEFAULT_MEMORY_KIND,
+          importance: importance ?? DEFAULT_IMPORTANCE,
+          metadata: metadata ?? {},
+          sourceEpisodeIds: sourceEpisodeIds ?? [],
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+          embedding: { status: 'pending' },
+        },
+      }));
+      const vectors = await embedForWrite(embedding, namespace, drafts.map((draft) => draft.memory.content));
+      if (vectors !== undefined) await markNearDuplicates(drafts, vectors, embedding.vectors, embedding.embedder.model, duplicateThreshold);
+      const outcomes = await store.upsert(drafts);
+      // New memories need a vector, and so do near-duplicate merges that took the new wording;
+      // an exact duplicate keeps the stored wording and vector (the store skips a text that differs).
+      await storeVectors(
+        embedding,
+        'memories',
+        outcomes.flatMap(({ memory, action }, index) =>
+          action !== 'unchanged' && memory.content === drafts[index]!.memory.content
+            ? [{ namespace, id: memory.id, content: memory.content, vector: vectors?.[index] }]
+            : [],
+        ),
       );
+      return outcomes;
     },
 
     async get(ref: RecordRef): Promise<Memory> {
@@ -79,7 +97,11 @@ export function createMemoryService({ store, clock, ids }: MemoryServiceOptions)
         throw validationError([{ field: 'expiresAt', message: 'must be in the future' }]);
       }
       const full: MemoryPatch = patch.content === undefined ? patch : { ...patch, contentKey: contentKey(patch.content) };
-      return live(ref, await store.update({ ref, patch: full, ...(expectedVersion === undefined ? {} : { expectedVersion }) }));
+      const vectors = patch.content === undefined ? undefined : await embedForWrite(embedding, ref.namespace, [patch.content]);
+      const updated = live(ref, await store.update({ ref, patch: full, ...(expectedVersion === undefined ? {} : { expectedVersion }) }));
+      // New wording needs a new vector; the store has marked the memory pending until it comes.
+      if (patch.content !== undefined) await storeVectors(embedding, 'memories', [{ namespace: ref.namespace, id: ref.id, content: patch.content, vector: vectors?.[0] }]);
+      return (await store.get(ref)) ?? updated;
     },
 
     async delete(ref: RecordRef): Promise<void> {

@@ -1,6 +1,7 @@
-import type { MemoryStore } from '../../core/ports.js';
+import type { Embedder, MemoryStore } from '../../core/ports.js';
 import { keywordTerms } from '../../core/text.js';
-import type { Episode, Memory, MetadataValue, RecordFilter } from '../../core/types.js';
+import type { Episode, Memory, MetadataValue, RecordFilter, Scored, Tier } from '../../core/types.js';
+import { fuseRanks, type FusionWeights } from './rank-fusion.js';
 
 export const SEARCH_MODES = ['hybrid', 'vector', 'keyword'] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];
@@ -22,7 +23,9 @@ export interface SearchInput {
 
 /** How much each signal contributed to a hit; null where a signal did not take part. */
 export interface ScoreParts {
+  /** BM25 score of the keyword match. */
   keyword: number | null;
+  /** Cosine similarity to the query. */
   vector: number | null;
   recency: number | null;
 }
@@ -32,17 +35,48 @@ export type SearchHit =
   | { type: 'episode'; id: string; score: number; parts: ScoreParts; item: Episode };
 
 export interface SearchResult {
-  /** The mode that produced the hits; differs from the requested one when a signal is unavailable. */
+  /** The mode that produced the hits; keyword when vectors could not take part. */
   mode: SearchMode;
   requestedMode: SearchMode;
   hits: SearchHit[];
   notices: string[];
 }
 
-export const KEYWORD_ONLY_NOTICE = 'vector search is unavailable (no embedder is configured); results are keyword-only';
+export interface SearchServiceOptions {
+  store: MemoryStore;
+  embedder: Embedder;
+  /** Why vectors cannot take part right now (the embedder's state), or undefined when they can. */
+  vectorUnavailable: () => string | undefined;
+  weights: FusionWeights;
+}
 
-/** Recall across tiers. Keyword (BM25) only for now: with no embedder, every mode answers from keywords and says so. */
-export function createSearchService({ store }: { store: MemoryStore }) {
+type Record_ = Memory | Episode;
+const TYPE_OF: Record<Tier, 'memory' | 'episode'> = { memories: 'memory', episodes: 'episode' };
+/** Each signal is asked for more candidates than the answer holds, so that fusion has room to reorder. */
+const CANDIDATES_PER_HIT = 4;
+
+/**
+ * Recall across tiers: BM25 keyword search, cosine vector search, or both fused by weighted
+ * reciprocal rank. Without vectors (no embedder, loading, down) every mode answers from keywords
+ * and says why; records not embedded yet are still found by keywords in hybrid mode.
+ */
+export function createSearchService({ store, embedder, vectorUnavailable, weights }: SearchServiceOptions) {
+  const keyword = async (tier: Tier, filter: RecordFilter, query: string, limit: number): Promise<Scored<Record_>[]> => {
+    const request = { filter, terms: keywordTerms(query), limit };
+    return tier === 'memories' ? store.memories.search(request) : store.episodes.search(request);
+  };
+
+  const queryVector = async (input: SearchInput): Promise<{ vector?: Float32Array; notice?: string }> => {
+    const reason = vectorUnavailable();
+    if (reason !== undefined) return { notice: reason };
+    try {
+      const [vector] = await embedder.embed({ texts: [input.query], purpose: 'query', namespace: input.namespace });
+      return { vector: vector! };
+    } catch (error) {
+      return { notice: `the query could not be embedded (${(error as Error).message})` };
+    }
+  };
+
   return {
     async search(input: SearchInput): Promise<SearchResult> {
       const filter: RecordFilter = {
@@ -50,25 +84,42 @@ export function createSearchService({ store }: { store: MemoryStore }) {
         ...pick(input, ['userId', 'agentId', 'sessionId']),
         ...pick(input.filters, ['kinds', 'from', 'to', 'metadata']),
       };
-      const terms = keywordTerms(input.query);
-      const query = { filter, terms, limit: input.limit };
-      const [memories, episodes] = await Promise.all([
-        input.types.includes('memories') ? store.memories.search(query) : [],
-        input.types.includes('episodes') ? store.episodes.search(query) : [],
-      ]);
-      const parts = (score: number): ScoreParts => ({ keyword: score, vector: null, recency: null });
-      const hits: SearchHit[] = [
-        ...memories.map(({ item, score }) => ({ type: 'memory' as const, id: item.id, score, parts: parts(score), item })),
-        ...episodes.map(({ item, score }) => ({ type: 'episode' as const, id: item.id, score, parts: parts(score), item })),
-      ]
+      const { vector, notice } = input.mode === 'keyword' ? {} : await queryVector(input);
+      const mode: SearchMode = vector === undefined ? 'keyword' : input.mode;
+      const pool = mode === 'hybrid' ? input.limit * CANDIDATES_PER_HIT : input.limit;
+
+      const perTier = await Promise.all(
+        input.types.map(async (tier) => {
+          const [byKeyword, byVector] = await Promise.all([
+            mode === 'vector' ? [] : keyword(tier, filter, input.query, pool),
+            vector === undefined ? [] : store.vectors.search({ tier, filter, model: embedder.model, vector, limit: pool }),
+          ]);
+          return { tier, byKeyword: byKeyword as Scored<Record_>[], byVector: byVector as Scored<Record_>[] };
+        }),
+      );
+
+      const hits: SearchHit[] = [];
+      for (const { tier, byKeyword, byVector } of perTier) {
+        const keywordScore = new Map(byKeyword.map(({ item, score }) => [item.id, score]));
+        const vectorScore = new Map(byVector.map(({ item, score }) => [item.id, score]));
+        const items = new Map<string, Record_>([...byKeyword, ...byVector].map(({ item }) => [item.id, item]));
+        const fused = mode === 'hybrid' ? fuseRanks({ keyword: byKeyword.map(({ item }) => item.id), vector: byVector.map(({ item }) => item.id) }, weights) : undefined;
+        for (const [id, item] of items) {
+          const parts: ScoreParts = { keyword: keywordScore.get(id) ?? null, vector: vectorScore.get(id) ?? null, recency: null };
+          const score = fused?.get(id) ?? (mode === 'vector' ? parts.vector : parts.keyword) ?? 0;
+          hits.push({ type: TYPE_OF[tier], id, score, parts, item } as SearchHit);
+        }
+      }
+      const ranked = hits
         .filter((hit) => input.minScore === undefined || hit.score >= input.minScore)
         .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
         .slice(0, input.limit);
+
       return {
-        mode: 'keyword',
+        mode,
         requestedMode: input.mode,
-        hits,
-        notices: input.mode === 'keyword' ? [] : [KEYWORD_ONLY_NOTICE],
+        hits: ranked,
+        notices: notice === undefined ? [] : [`results are keyword-only: vector search is unavailable (${notice})`],
       };
     },
   };

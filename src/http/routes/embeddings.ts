@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import type { GatewayResult } from '../../embeddings/gateway-service.js';
+import { idSchema } from '../schemas.js';
+import type { RouteContext, ZodApp } from './route-context.js';
+
+const purpose = z.enum(['document', 'query']).default('document');
+const namespaceQuery = z.strictObject({ namespace: idSchema.optional() });
+
+const latency = z.object({ count: z.number(), p50: z.number(), p95: z.number() });
+const cacheStats = z.object({
+  backend: z.string(),
+  hits: z.number(),
+  misses: z.number(),
+  coalesced: z.number(),
+  hitRate: z.number(),
+  entries: z.number(),
+  bytes: z.number(),
+  evictions: z.number(),
+  latencyMs: z.object({ hit: latency, miss: latency }),
+  embedder: z.object({
+    state: z.enum(['disabled', 'loading', 'ready', 'failed']),
+    detail: z.string(),
+    provider: z.string().optional(),
+    model: z.string().optional(),
+    dimensions: z.number().optional(),
+    circuit: z.enum(['closed', 'open', 'half_open']).optional(),
+  }),
+});
+
+/** float32 little-endian bytes in base64, as OpenAI's `encoding_format: "base64"`. */
+function base64Of(vector: Float32Array): string {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
+}
+
+/** The embedding gateway: `/v1/embeddings` (OpenAI-compatible) and `/api/v1/embeddings…`. */
+export function embeddingRoutes(app: ZodApp, { services, fields, config }: RouteContext): void {
+  const tags = ['embeddings'];
+  const text = fields.text('input');
+  const texts = z.array(text).min(1, 'at least one input').max(config.limits.batchItems, `at most ${config.limits.batchItems} inputs in one request`);
+
+  app.post('/v1/embeddings', {
+    schema: {
+      tags,
+      summary: 'OpenAI-compatible embeddings (any OpenAI SDK with baseURL http://host:port/v1)',
+      headers: z.object({ 'x-memos-namespace': idSchema.optional() }).loose(),
+      body: z.strictObject({
+        input: z.union([text, texts]),
+        model: z.string().min(1),
+        encoding_format: z.enum(['float', 'base64']).default('float'),
+        dimensions: z.number().int().min(1).optional(),
+        user: z.string().max(256).optional(),
+      }),
+    },
+    handler: async (request) => {
+      const { input, model, encoding_format: format, dimensions } = request.body;
+      const result = await services.gateway.embed({
+        namespace: request.headers['x-memos-namespace'] ?? 'default',
+        texts: Array.isArray(input) ? input : [input],
+        purpose: 'document',
+        model,
+        ...(dimensions === undefined ? {} : { dimensions }),
+      });
+      return {
+        object: 'list' as const,
+        data: result.vectors.map((vector, index) => ({
+          object: 'embedding' as const,
+          index,
+          embedding: format === 'base64' ? base64Of(vector) : Array.from(vector),
+        })),
+        model: result.model,
+        usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
+      };
+    },
+  });
+
+  app.post('/api/v1/embeddings', {
+    schema: {
+      tags,
+      summary: 'Embed one text',
+      body: z.strictObject({ namespace: fields.namespace, text: fields.text('text'), purpose }),
+      response: { 200: z.object({ model: z.string(), dimensions: z.number(), embedding: z.array(z.number()), cached: z.boolean() }) },
+    },
+    handler: async (request) => {
+      const { namespace, text: one, purpose: why } = request.body;
+      const result = await services.gateway.embed({ namespace, texts: [one], purpose: why });
+      return { model: result.model, dimensions: result.dimensions, embedding: Array.from(result.vectors[0]!), cached: result.misses === 0 };
+    },
+  });
+
+  app.post('/api/v1/embeddings/batch', {
+    schema: {
+      tags,
+      summary: 'Embed many texts: only cache misses go upstream, in one call; results in input order',
+      body: z.strictObject({ namespace: fields.namespace, texts: z.array(fields.text('text')).min(1).max(config.limits.batchItems), purpose }),
+      response: {
+        200: z.object({
+          model: z.string(),
+          dimensions: z.number(),
+          embeddings: z.array(z.array(z.number())),
+          cache: z.object({ hits: z.number(), misses: z.number(), coalesced: z.number() }).describe('Counted over distinct texts'),
+        }),
+      },
+    },
+    handler: async (request) => {
+      const { namespace, texts: many, purpose: why } = request.body;
+      const result: GatewayResult = await services.gateway.embed({ namespace, texts: many, purpose: why });
+      return {
+        model: result.model,
+        dimensions: result.dimensions,
+        embeddings: result.vectors.map((vector) => Array.from(vector)),
+        cache: { hits: result.hits, misses: result.misses, coalesced: result.coalesced },
+      };
+    },
+  });
+
+  app.get('/api/v1/embeddings/cache/stats', {
+    schema: { tags, summary: 'Embedding cache statistics (all namespaces, or one)', querystring: namespaceQuery, response: { 200: cacheStats } },
+    handler: (request) => services.gateway.cacheStats(request.query.namespace),
+  });
+
+  app.post('/api/v1/embeddings/cache/clear', {
+    schema: {
+      tags,
+      summary: 'Drop cached embeddings (all namespaces, or one)',
+      body: z.strictObject({ namespace: idSchema.optional() }).default({}),
+      response: { 200: z.object({ cleared: z.number() }) },
+    },
+    handler: async (request) => ({ cleared: await services.gateway.clearCache(request.body.namespace) }),
+  });
+}
