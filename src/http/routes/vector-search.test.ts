@@ -164,5 +164,7 @@ describe('embedder outages and model changes', () => {
     expect(result.body.mode).toBe('keyword');
     expect(result.body.notices[0]).toMatch(/no embedder is configured/);
     expect(result.body.hits).toHaveLength(1);
+    const keyword = await search(memos, { query: 'keyword memory', mode: 'keyword' });
+    expect(keyword.body.notices[0]).toMatch(/keyword-only/);
   });
 });

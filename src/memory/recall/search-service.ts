@@ -66,7 +66,7 @@ export function createSearchService({ store, embedder, vectorUnavailable, weight
     return tier === 'memories' ? store.memories.search(request) : store.episodes.search(request);
   };
 
-  const queryVector = async (input: SearchInput): Promise<{ vector?: Float32Array; notice?: string }> => {
+  const queryVector = async (input: SearchInput): Promise<{ vector?: Float32Array; notice?: string | undefined }> => {
     const reason = vectorUnavailable();
     if (reason !== undefined) return { notice: reason };
     try {
@@ -84,7 +84,8 @@ export function createSearchService({ store, embedder, vectorUnavailable, weight
         ...pick(input, ['userId', 'agentId', 'sessionId']),
         ...pick(input.filters, ['kinds', 'from', 'to', 'metadata']),
       };
-      const { vector, notice } = input.mode === 'keyword' ? {} : await queryVector(input);
+      // Even a keyword search says when vectors are unavailable, so that callers always know.
+      const { vector, notice } = input.mode === 'keyword' ? { notice: vectorUnavailable() } : await queryVector(input);
       const mode: SearchMode = vector === undefined ? 'keyword' : input.mode;
       const pool = mode === 'hybrid' ? input.limit * CANDIDATES_PER_HIT : input.limit;
 

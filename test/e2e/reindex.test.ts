@@ -1,0 +1,60 @@
+// `memos reindex` as an operator runs it: records written without vectors get them from a running server.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MODEL_PATH = process.env.MEMOS_MODEL2VEC_PATH ?? resolve(ROOT, '..', 'shared', 'models', 'potion-base-4M-int8');
+const haveModel = existsSync(join(MODEL_PATH, 'model.safetensors'));
+if (!haveModel && process.env.MEMOS_REQUIRE_SERVICES === '1') throw new Error(`no Model2Vec model at ${MODEL_PATH}`);
+
+const dataDir = mkdtempSync(join(tmpdir(), 'memos-reindex-e2e-'));
+let server: ServerProcess | undefined;
+afterAll(async () => {
+  await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const post = (path: string, body: unknown) =>
+  fetch(`${server!.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe('memos reindex', () => {
+  it.skipIf(!haveModel)('embeds everything written before a model was configured, printing progress', async () => {
+    server = await startServerProcess({ MEMOS_DATA_DIR: dataDir, MEMOS_EMBEDDER: 'none' });
+    await post('/api/v1/memories', { memories: [{ content: "The user's cat is called Miso" }, { content: 'The user prefers aisle seats' }, { content: 'The user is allergic to shellfish' }] });
+    await post('/api/v1/episodes', { episodes: [{ kind: 'observation', content: 'The user booked a flight to Oslo' }, { kind: 'observation', content: 'The user asked about vegan restaurants' }] });
+    await server.stop();
+
+    server = await startServerProcess({ MEMOS_DATA_DIR: dataDir, MEMOS_EMBEDDER: 'model2vec', MEMOS_MODEL2VEC_PATH: MODEL_PATH, MEMOS_AUTO_BACKFILL: 'false' });
+    const deadline = Date.now() + 20_000;
+    let before: { progress?: { pending: number; total: number } } = {};
+    while (before.progress === undefined && Date.now() < deadline) {
+      before = (await (await fetch(`${server.baseUrl}/api/v1/admin/reindex`)).json()) as typeof before;
+      if (before.progress === undefined) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(before.progress).toMatchObject({ pending: 5, total: 5 });
+    const vectorBefore = await (await post('/api/v1/search', { query: 'what is the name of my pet', mode: 'vector' })).json();
+    expect((vectorBefore as { hits: unknown[] }).hits).toEqual([]);
+
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'reindex', '--url', server.baseUrl, '--interval-ms', '100'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim().split('\n').at(-1)).toMatch(/potion-base-4M-int8 \(128 dims\): 5\/5 embedded, 0 pending \(100%\)/);
+
+    const after = (await (await post('/api/v1/search', { query: 'what is the name of my pet', mode: 'vector', limit: 3 })).json()) as { hits: Array<{ item: { content: string } }> };
+    expect(after.hits.map((hit) => hit.item.content)).toContain("The user's cat is called Miso");
+  }, 60_000);
+
+  it('says clearly when no server answers', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'reindex', '--url', 'http://127.0.0.1:9'], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/no memOS answers at http:\/\/127\.0\.0\.1:9/);
+  });
+});
