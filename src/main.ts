@@ -50,9 +50,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
 
   const services = createServices({ storage, embeddings, clock, ids, config, logger });
   // Once the embedder is ready, whatever is pending (or embedded by another model) is embedded in the background.
-  void embeddings.settled.then(() => {
-    if (embeddings.status().state === 'ready' && config.indexing.autoBackfill) services.backfill.start();
-  });
+  if (config.indexing.autoBackfill) embeddings.whenReady(() => services.backfill.start());
   const health = createHealth({ storage, embeddings, dataDir: config.dataDir });
   const app = await createHttpApp({ config, services, health, logger });
 

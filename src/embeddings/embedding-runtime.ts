@@ -6,6 +6,9 @@ import { createResilientEmbedder, type EmbedderHealth } from './embed-many.js';
 
 export type EmbedderState = 'disabled' | 'loading' | 'ready' | 'failed';
 
+const FIRST_RETRY_MS = 15_000;
+const MAX_RETRY_MS = 10 * 60_000;
+
 export interface EmbeddingStatus {
   state: EmbedderState;
   detail: string;
@@ -21,8 +24,10 @@ export interface EmbeddingRuntime extends Embedder {
   status(): EmbeddingStatus;
   /** The cache-wrapped embedder once the provider is ready. */
   readonly cached: CachingEmbedder | undefined;
-  /** Settles when the provider has loaded or failed to. */
+  /** Settles when the provider's first load has succeeded or failed. */
   readonly settled: Promise<void>;
+  /** Runs `callback` once the provider is ready: now if it is, else when a (re)load succeeds. */
+  whenReady(callback: () => void): void;
   close(): Promise<void>;
 }
 
@@ -31,6 +36,8 @@ export interface EmbeddingRuntimeOptions {
   cache: Cache;
   ttlSeconds: number;
   logger: Logger;
+  /** Delays between load attempts after a retryable failure: the first, doubling up to the max. */
+  retry?: { firstMs: number; maxMs: number };
 }
 
 /**
@@ -39,33 +46,48 @@ export interface EmbeddingRuntimeOptions {
  * caching stack. Until then, and if loading fails, embed() fails fast with E_UNAVAILABLE, and
  * memOS runs keyword-only.
  */
-export function startEmbeddingRuntime({ provider, cache, ttlSeconds, logger }: EmbeddingRuntimeOptions): EmbeddingRuntime {
+export function startEmbeddingRuntime({ provider, cache, ttlSeconds, logger, retry = { firstMs: FIRST_RETRY_MS, maxMs: MAX_RETRY_MS } }: EmbeddingRuntimeOptions): EmbeddingRuntime {
   let state: EmbedderState = provider === undefined ? 'disabled' : 'loading';
   let failure = '';
   let resilient: ReturnType<typeof createResilientEmbedder> | undefined;
   let cached: CachingEmbedder | undefined;
 
-  const settled =
-    provider === undefined
-      ? Promise.resolve()
-      : provider.init().then(
-          () => {
-            resilient = createResilientEmbedder(provider);
-            cached = createCachingEmbedder({
-              embedder: resilient,
-              cache,
-              ttlSeconds,
-              onCacheError: (error) => logger.warn({ err: error }, 'embedding cache unavailable; bypassed'),
-            });
-            state = 'ready';
-            logger.info({ provider: provider.provider, model: provider.model, dimensions: provider.dimensions }, 'embedder ready');
-          },
-          (error: unknown) => {
-            state = 'failed';
-            failure = isMemosError(error) ? error.message : 'the embedding provider failed to load';
-            logger.warn({ err: error, provider: provider.provider }, 'embedder failed to load; running keyword-only');
-          },
-        );
+  const readyCallbacks: Array<() => void> = [];
+  let retryTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const load = (attempt: number): Promise<void> =>
+    provider!.init().then(
+      () => {
+        resilient = createResilientEmbedder(provider!);
+        cached = createCachingEmbedder({
+          embedder: resilient,
+          cache,
+          ttlSeconds,
+          onCacheError: (error) => logger.warn({ err: error }, 'embedding cache unavailable; bypassed'),
+        });
+        state = 'ready';
+        logger.info({ provider: provider!.provider, model: provider!.model, dimensions: provider!.dimensions }, 'embedder ready');
+        for (const callback of readyCallbacks.splice(0)) callback();
+      },
+      (error: unknown) => {
+        state = 'failed';
+        failure = isMemosError(error) ? error.message : 'the embedding provider failed to load';
+        // A download or a server that may come back is tried again, less and less often.
+        const retryable = isMemosError(error) && error.details?.retryable === true;
+        const delayMs = Math.min(retry.maxMs, retry.firstMs * 2 ** attempt);
+        logger.warn({ err: error, provider: provider!.provider, retryInMs: retryable ? delayMs : undefined }, 'embedder failed to load; running keyword-only');
+        if (retryable && !closed) {
+          retryTimer = setTimeout(() => {
+            state = 'loading';
+            void load(attempt + 1);
+          }, delayMs);
+          retryTimer.unref();
+        }
+      },
+    );
+
+  const settled = provider === undefined ? Promise.resolve() : load(0);
 
   /** The caching embedder, or E_UNAVAILABLE saying why there is none. */
   const ready = (): CachingEmbedder => {
@@ -105,7 +127,13 @@ export function startEmbeddingRuntime({ provider, cache, ttlSeconds, logger }: E
     async embedDetailed(request: EmbedRequest) {
       return ready().embedDetailed(request);
     },
+    whenReady(callback: () => void) {
+      if (state === 'ready') callback();
+      else readyCallbacks.push(callback);
+    },
     async close() {
+      closed = true;
+      clearTimeout(retryTimer);
       await settled;
       await provider?.close();
     },
