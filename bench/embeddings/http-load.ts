@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
 import { createMemos, type Memos } from '../../src/main.js';
+import type { GatewayCacheStats } from '../../src/embeddings/gateway-service.js';
 
 export type Encoding = 'float' | 'base64';
 
@@ -60,25 +61,8 @@ async function call<T>(gateway: Gateway, method: 'GET' | 'POST', path: string, b
 export const clearCache = (gateway: Gateway) =>
   call<{ cleared: number }>(gateway, 'POST', '/api/v1/embeddings/cache/clear', '{}').then((reply) => reply.cleared);
 
-interface LatencySummary {
-  count: number;
-  p50: number;
-  p95: number;
-}
-
-/** What `GET /api/v1/embeddings/cache/stats` answers (the fields this benchmark reads). */
-export interface ServerCacheStats {
-  backend: string;
-  hits: number;
-  misses: number;
-  coalesced: number;
-  hitRate: number;
-  entries: number;
-  bytes: number;
-  evictions: number;
-  latencyMs: { hit: LatencySummary; miss: LatencySummary };
-  embedder: { state: string; detail: string };
-}
+/** What `GET /api/v1/embeddings/cache/stats` answers. */
+export type ServerCacheStats = GatewayCacheStats;
 
 export const cacheStats = (gateway: Gateway) => call<ServerCacheStats>(gateway, 'GET', '/api/v1/embeddings/cache/stats');
 

@@ -10,6 +10,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../../src/version.js';
 import { fmt, heading, since, type Summary } from '../stats.js';
+import { createPhases } from '../phases.js';
 import { loadTurns, locateInputs, repeatTo } from './corpus.js';
 import { benchGateway, speedUps, upstreamRequestsOf, type GatewayRun, type Shape } from './gateway.js';
 import { startGateway, type Encoding } from './http-load.js';
@@ -40,21 +41,7 @@ const SHAPES: readonly Shape[] = [
 ];
 const WARMUP: readonly Shape[] = SHAPES.map((shape) => ({ ...shape, requests: Math.ceil(shape.requests / 4) }));
 
-// Fastify prints the same deprecation warnings for every app built; collect them and report once.
-const warnings = new Set<string>();
-process.removeAllListeners('warning');
-process.on('warning', (warning) => warnings.add(`${(warning as Error & { code?: string }).code ?? warning.name}: ${warning.message}`));
-
-const phases: { phase: string; seconds: number }[] = [];
-async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  const start = performance.now();
-  process.stdout.write(`  ${name} ... `);
-  const value = await fn();
-  const seconds = since(start) / 1000;
-  phases.push({ phase: name, seconds });
-  process.stdout.write(`${fmt(seconds, 1)} s\n`);
-  return value;
-}
+const { phases, warnings, phase } = createPhases();
 
 const round = (value: number, decimals = 2) => Math.round(value * 10 ** decimals) / 10 ** decimals;
 

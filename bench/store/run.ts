@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { keywordTerms } from '../../src/core/text.js';
 import { VERSION } from '../../src/version.js';
 import { fmt, heading, since } from '../stats.js';
+import { createPhases } from '../phases.js';
 import { generateCorpus, generateQueries } from './corpus.js';
 import { databaseBytes, ingest, matchCounts, search, startServer, type Path, type QuerySample, type Server, type Synchronous } from './harness.js';
 import { ingestRow, ingestTable, overheadTable, searchRows, searchTable, slowestTable, type IngestRow, type SearchRow, type SlowQuery } from './report.js';
@@ -45,21 +46,7 @@ const SCENARIOS: readonly Scenario[] = [
 
 const FS_TYPES: Record<number, string> = { 0xef53: 'ext2/3/4', 0x01021994: 'tmpfs', 0x9123683e: 'btrfs', 0x58465342: 'xfs', 0x794c7630: 'overlayfs', 0x6a656a63: 'fakeowner' };
 
-// Fastify prints the same deprecation warnings for every app built; collect them and report once.
-const warnings = new Set<string>();
-process.removeAllListeners('warning');
-process.on('warning', (warning) => warnings.add(`${(warning as Error & { code?: string }).code ?? warning.name}: ${warning.message}`));
-
-const phases: { phase: string; seconds: number }[] = [];
-async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  const start = performance.now();
-  process.stdout.write(`  ${name} ... `);
-  const value = await fn();
-  const seconds = since(start) / 1000;
-  phases.push({ phase: name, seconds });
-  process.stdout.write(`${fmt(seconds, 1)} s\n`);
-  return value;
-}
+const { phases, warnings, phase } = createPhases();
 
 function environment() {
   const fsType = statfsSync(os.tmpdir()).type;
