@@ -1,18 +1,18 @@
 import type { MemoryDraft, VectorStore } from '../../core/ports.js';
 import type { Scope } from '../../core/types.js';
 
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let normA = 0;
-  let normB = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    dot += x * y;
-    normA += x * x;
-    normB += y * y;
-  }
-  return normA === 0 || normB === 0 ? 0 : dot / Math.sqrt(normA * normB);
+function toUnit(vector: Float32Array): Float32Array | undefined {
+  let norm = 0;
+  for (const value of vector) norm += value * value;
+  if (norm === 0) return undefined;
+  const scale = 1 / Math.sqrt(norm);
+  return vector.map((value) => value * scale);
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
 }
 
 const sameScope = (a: Scope, b: Scope) =>
@@ -29,10 +29,13 @@ export async function markNearDuplicates(
   model: string,
   threshold: number,
 ): Promise<void> {
+  // Unit copies once, so that comparing two drafts of the batch is one dot product.
+  const units = vectors.map((vector) => (vector === undefined ? undefined : toUnit(vector)));
   for (const [index, draft] of drafts.entries()) {
     const vector = vectors[index];
-    if (vector === undefined) continue;
-    const earlier = drafts.findIndex((other, j) => j < index && vectors[j] !== undefined && sameScope(other.memory, draft.memory) && cosine(vectors[j]!, vector) >= threshold);
+    const mine = units[index];
+    if (vector === undefined || mine === undefined) continue;
+    const earlier = drafts.findIndex((other, j) => j < index && units[j] !== undefined && sameScope(other.memory, draft.memory) && dot(units[j]!, mine) >= threshold);
     if (earlier >= 0) {
       const target = drafts[earlier]!;
       draft.mergeInto = target.mergeInto ?? target.memory.id;

@@ -36,6 +36,8 @@ const NOWHERE = -2;
 const INITIAL_ROWS = 64;
 /** Deleted rows are compacted away once there are this many and they are a quarter of the rows. */
 const COMPACT_AFTER = 256;
+/** Duplicate checks score this many leading dimensions first, and finish only rows that could still reach the threshold. */
+const HEAD = 32;
 
 export class VectorPartition {
   readonly dimensions: number;
@@ -48,6 +50,8 @@ export class VectorPartition {
   #users = new Int32Array(0);
   #agents = new Int32Array(0);
   #sessions = new Int32Array(0);
+  /** Norm of each unit row beyond its first HEAD dimensions: bounds the rest of a dot product. */
+  #tails = new Float32Array(0);
   #ids: string[] = [];
   readonly #rowOf = new Map<string, number>();
   /** Scope id → code; 0 is unset. Codes only ever grow, so a removed row's code stays valid. */
@@ -80,7 +84,13 @@ export class VectorPartition {
     for (let j = 0; j < this.dimensions; j += 1) norm += vector[j]! * vector[j]!;
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     const base = row * this.dimensions;
-    for (let j = 0; j < this.dimensions; j += 1) this.#matrix[base + j] = vector[j]! * scale;
+    let tail = 0;
+    for (let j = 0; j < this.dimensions; j += 1) {
+      const value = vector[j]! * scale;
+      this.#matrix[base + j] = value;
+      if (j >= HEAD) tail += value * value;
+    }
+    this.#tails[row] = Math.sqrt(tail);
   }
 
   remove(id: string): boolean {
@@ -98,15 +108,72 @@ export class VectorPartition {
     const users = this.#code(match.userId);
     const agents = this.#code(match.agentId);
     const sessions = this.#code(match.sessionId);
-    const q = new Float64Array(this.dimensions);
-    let norm = 0;
-    for (let j = 0; j < this.dimensions; j += 1) norm += query[j]! * query[j]!;
+    const q = this.#unit(query);
     const scores = new Float64Array(this.#size);
-    if (norm === 0 || users === NOWHERE || agents === NOWHERE || sessions === NOWHERE) return this.#ranking(scores.fill(EXCLUDED), 0);
-    const scale = 1 / Math.sqrt(norm);
-    for (let j = 0; j < this.dimensions; j += 1) q[j] = query[j]! * scale;
+    if (q === undefined || users === NOWHERE || agents === NOWHERE || sessions === NOWHERE) return this.#ranking(scores.fill(EXCLUDED), 0);
     const eligible = this.#scan(q, scores, users, agents, sessions);
     return this.#ranking(scores, eligible);
+  }
+
+  /**
+   * The rows in scope whose cosine with `query` reaches `threshold`, best first. For duplicate
+   * checks, where almost no row qualifies: no score per row is kept and nothing is ranked.
+   */
+  above(query: Float32Array, match: ScopeMatch, threshold: number): Candidate[] {
+    const users = this.#code(match.userId);
+    const agents = this.#code(match.agentId);
+    const sessions = this.#code(match.sessionId);
+    const q = this.#unit(query);
+    if (q === undefined || users === NOWHERE || agents === NOWHERE || sessions === NOWHERE) return [];
+    const dim = this.dimensions;
+    const head = Math.min(HEAD, dim) & ~3;
+    let queryTail = 0;
+    for (let j = head; j < dim; j += 1) queryTail += q[j]! * q[j]!;
+    queryTail = Math.sqrt(queryTail);
+    const m = this.#matrix;
+    const alive = this.#alive;
+    const rowUsers = this.#users;
+    const rowAgents = this.#agents;
+    const rowSessions = this.#sessions;
+    const tails = this.#tails;
+    const found: Candidate[] = [];
+    for (let row = 0, base = 0; row < this.#size; row += 1, base += dim) {
+      if (
+        alive[row] === 0 ||
+        (users !== ANY && rowUsers[row] !== users) ||
+        (agents !== ANY && rowAgents[row] !== agents) ||
+        (sessions !== ANY && rowSessions[row] !== sessions)
+      ) {
+        continue;
+      }
+      let a = 0;
+      let b = 0;
+      let c = 0;
+      let d = 0;
+      for (let j = 0, i = base; j < head; j += 4, i += 4) {
+        a += m[i]! * q[j]!;
+        b += m[i + 1]! * q[j + 1]!;
+        c += m[i + 2]! * q[j + 2]!;
+        d += m[i + 3]! * q[j + 3]!;
+      }
+      let dot = a + b + c + d;
+      // Cauchy-Schwarz: the remaining dimensions add at most |query tail| x |row tail|.
+      if (dot + queryTail * tails[row]! < threshold) continue;
+      for (let j = head, i = base + head; j < dim; j += 1, i += 1) dot += m[i]! * q[j]!;
+      if (dot >= threshold) found.push({ id: this.#ids[row]!, score: dot });
+    }
+    return found.sort((x, y) => y.score - x.score);
+  }
+
+  /** `query` scaled to unit length, or undefined for a zero vector. */
+  #unit(query: Float32Array): Float64Array | undefined {
+    let norm = 0;
+    for (let j = 0; j < this.dimensions; j += 1) norm += query[j]! * query[j]!;
+    if (norm === 0) return undefined;
+    const scale = 1 / Math.sqrt(norm);
+    const q = new Float64Array(this.dimensions);
+    for (let j = 0; j < this.dimensions; j += 1) q[j] = query[j]! * scale;
+    return q;
   }
 
   /**
@@ -192,6 +259,9 @@ export class VectorPartition {
     this.#users = copy(this.#users, new Int32Array(capacity));
     this.#agents = copy(this.#agents, new Int32Array(capacity));
     this.#sessions = copy(this.#sessions, new Int32Array(capacity));
+    const tails = new Float32Array(capacity);
+    tails.set(this.#tails.subarray(0, Math.min(this.#size, capacity)));
+    this.#tails = tails;
     this.#capacity = capacity;
   }
 
@@ -206,6 +276,7 @@ export class VectorPartition {
         this.#users[next] = this.#users[row]!;
         this.#agents[next] = this.#agents[row]!;
         this.#sessions[next] = this.#sessions[row]!;
+        this.#tails[next] = this.#tails[row]!;
         this.#alive[next] = 1;
         this.#ids[next] = this.#ids[row]!;
         this.#rowOf.set(this.#ids[row]!, next);

@@ -81,19 +81,10 @@ export class SqliteVectorStore implements VectorStore {
     return this.#db.run('vectors.nearestMemory', () => {
       const { scope } = query;
       const match: ScopeMatch = { userId: scope.userId ?? null, agentId: scope.agentId ?? null, sessionId: scope.sessionId ?? null };
-      const ranking = this.#rank({ tier: 'memories', namespace: scope.namespace, model: query.model, dimensions }, query.vector, match);
-      const now = this.#clock.now();
-      let seen = 0;
-      for (let k = OVERSAMPLE; ; k *= WIDEN) {
-        const candidates = ranking.top(k);
-        const fresh = candidates.slice(seen);
-        const reaching = fresh.filter((candidate) => candidate.score >= query.threshold);
-        // Exact scope is the index's match; admitting adds liveness (expired memories stay indexed).
-        const [best] = this.#admit('memories', { namespace: scope.namespace }, query.model, reaching, now).sort(byScore);
-        if (best) return this.#records('memories', [best])[0]!;
-        seen = candidates.length;
-        if (reaching.length < fresh.length || seen >= ranking.eligible) return null;
-      }
+      const reaching = this.#partition({ tier: 'memories', namespace: scope.namespace, model: query.model, dimensions }).above(query.vector, match, query.threshold);
+      // Exact scope is the index's match; admitting adds liveness (expired memories stay indexed).
+      const [best] = this.#admit('memories', { namespace: scope.namespace }, query.model, reaching, this.#clock.now()).sort(byScore);
+      return best ? this.#records('memories', [best])[0]! : null;
     });
   }
 
@@ -126,8 +117,12 @@ export class SqliteVectorStore implements VectorStore {
 
   /** Ranks the partition's rows, loading the partition from SQLite on its first use. */
   #rank(key: PartitionKey, vector: Float32Array, match: ScopeMatch): Ranking {
-    const partition = this.#index.get(key) ?? this.#index.load(key, this.#stored(key));
-    return partition.rank(vector, match);
+    return this.#partition(key).rank(vector, match);
+  }
+
+  /** The index partition of `key`, loaded from SQLite on first use. */
+  #partition(key: PartitionKey) {
+    return this.#index.get(key) ?? this.#index.load(key, this.#stored(key));
   }
 
   /** Every stored vector of a partition, decoded into one reused buffer (the index copies it). */

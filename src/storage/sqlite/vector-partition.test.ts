@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { VectorPartition } from './vector-partition.js';
+
+/** A small seeded generator, so that a failure can be replayed. */
+function random(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32 - 0.5;
+  };
+}
+
+const unit = (v: Float32Array) => {
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+};
+const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
+
+describe('VectorPartition.above', () => {
+  it('finds exactly the rows in scope at or above the threshold, as a brute-force scan does', () => {
+    const next = random(7);
+    const dim = 64;
+    const partition = new VectorPartition(dim);
+    const rows: Array<{ id: string; user: string; vector: Float32Array }> = [];
+    const base = unit(Float32Array.from({ length: dim }, next));
+    for (let i = 0; i < 3000; i += 1) {
+      // A shared direction plus noise of varying size: cosines to `base` spread from low to ~1.
+      const spread = (i % 50) / 25;
+      const vector = unit(Float32Array.from({ length: dim }, (_, j) => base[j]! + spread * next()));
+      const user = `u${i % 3}`;
+      rows.push({ id: `r${i}`, user, vector });
+      partition.upsert(`r${i}`, { userId: user }, vector);
+    }
+    partition.remove('r0'); // a removed row never comes back
+    for (const threshold of [0.5, 0.9, 0.95, 0.99]) {
+      const found = partition.above(base, { userId: 'u1', agentId: null, sessionId: null }, threshold);
+      const expected = rows
+        .filter((row) => row.user === 'u1' && row.id !== 'r0' && cosine(row.vector, base) >= threshold - 1e-6)
+        .map((row) => row.id)
+        .sort();
+      expect(found.map((candidate) => candidate.id).sort(), `threshold ${threshold}`).toEqual(expected);
+      expect(found.every((candidate, i) => i === 0 || found[i - 1]!.score >= candidate.score)).toBe(true);
+    }
+  });
+
+  it('returns nothing for a zero query or an unknown scope id', () => {
+    const partition = new VectorPartition(4);
+    partition.upsert('a', { userId: 'u' }, Float32Array.of(1, 0, 0, 0));
+    expect(partition.above(new Float32Array(4), { userId: undefined, agentId: undefined, sessionId: undefined }, 0.5)).toEqual([]);
+    expect(partition.above(Float32Array.of(1, 0, 0, 0), { userId: 'nobody', agentId: undefined, sessionId: undefined }, 0.5)).toEqual([]);
+    expect(partition.above(Float32Array.of(1, 0, 0, 0), { userId: 'u', agentId: undefined, sessionId: undefined }, 0.5)).toEqual([{ id: 'a', score: 1 }]);
+  });
+});
