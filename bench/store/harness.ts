@@ -4,7 +4,8 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { loadConfig } from '../../src/config/load.js';
 import { keywordTerms } from '../../src/core/text.js';
@@ -26,6 +27,13 @@ export interface Server {
 }
 
 /** memOS in-process on 127.0.0.1 (ephemeral port) over a new folder in the OS temp dir. */
+/**
+ * BENCH_VECTORS=1 embeds every write with the Model2Vec model (MEMOS_MODEL2VEC_PATH, else the shared
+ * potion-base-4M-int8) and checks near-duplicates, as memOS does by default; otherwise embeddings are off.
+ */
+export const VECTORS = process.env.BENCH_VECTORS === '1';
+const MODEL_PATH = process.env.MEMOS_MODEL2VEC_PATH ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'models', 'potion-base-4M-int8');
+
 export async function startServer(synchronous: Synchronous, batchItems: number): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'memos-bench-'));
   const config = loadConfig({
@@ -34,10 +42,14 @@ export async function startServer(synchronous: Synchronous, batchItems: number):
       MEMOS_LOG_LEVEL: 'silent',
       MEMOS_SQLITE_SYNCHRONOUS: synchronous,
       MEMOS_MAX_BATCH_ITEMS: String(batchItems),
+      MEMOS_AUTO_BACKFILL: 'false',
+      ...(VECTORS ? { MEMOS_EMBEDDER: 'model2vec', MEMOS_MODEL2VEC_PATH: MODEL_PATH } : { MEMOS_EMBEDDER: 'none' }),
     },
     cwd: dir,
   });
   const memos = await createMemos(config);
+  await memos.embeddings.settled;
+  if (VECTORS && memos.embeddings.status().state !== 'ready') throw new Error(`BENCH_VECTORS=1 but the embedder is not ready: ${memos.embeddings.status().detail}`);
   await memos.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = memos.app.server.address() as AddressInfo;
   return {

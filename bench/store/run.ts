@@ -11,7 +11,7 @@ import { VERSION } from '../../src/version.js';
 import { fmt, heading, since } from '../stats.js';
 import { createPhases } from '../phases.js';
 import { generateCorpus, generateQueries } from './corpus.js';
-import { databaseBytes, ingest, matchCounts, search, startServer, type Path, type QuerySample, type Server, type Synchronous } from './harness.js';
+import { databaseBytes, ingest, matchCounts, search, startServer, VECTORS, type Path, type QuerySample, type Server, type Synchronous } from './harness.js';
 import { ingestRow, ingestTable, overheadTable, searchRows, searchTable, slowestTable, type IngestRow, type SearchRow, type SlowQuery } from './report.js';
 
 const envInt = (name: string, fallback: number): number => {
@@ -69,6 +69,7 @@ async function main(): Promise<void> {
   console.log(heading(`memOS store benchmark (memOS ${env.memos})`));
   console.log(`node ${env.node}, ${env.platform}, ${env.cpus} CPUs (${env.cpuModel}), ${env.totalMemGiB} GiB RAM, load avg 1m ${env.loadAvg1m}`);
   console.log(`data folders in ${env.tmpdir} (${env.tmpdirFs}); client and server share one Node process and event loop`);
+  console.log(`embeddings: ${VECTORS ? 'Model2Vec on every write, with near-duplicate checks (BENCH_VECTORS=1)' : 'off (BENCH_VECTORS=1 turns them on)'}`);
   console.log(`corpus: ${fmt(SMALL)} then ${fmt(LARGE)} memories, batches of ${BATCH}, seed ${SEED}; ${QUERIES} queries per series after ${WARMUP_QUERIES} warm-up queries; ingest budget ${fmt(SEGMENT_BUDGET_MS / 1000)} s per segment`);
   console.log('\nphases:');
 
