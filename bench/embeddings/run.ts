@@ -8,8 +8,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { VERSION } from '../../src/version.js';
 import { fmt, heading, since, type Summary } from '../stats.js';
+import { machineInfo } from '../machine.js';
 import { createPhases } from '../phases.js';
 import { loadTurns, locateInputs, repeatTo } from './corpus.js';
 import { benchGateway, speedUps, upstreamRequestsOf, type GatewayRun, type Shape } from './gateway.js';
@@ -43,19 +43,8 @@ const WARMUP: readonly Shape[] = SHAPES.map((shape) => ({ ...shape, requests: Ma
 
 const { phases, warnings, phase } = createPhases();
 
-const round = (value: number, decimals = 2) => Math.round(value * 10 ** decimals) / 10 ** decimals;
 
-function environment() {
-  return {
-    memos: VERSION,
-    node: process.version,
-    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    totalMemGiB: round(os.totalmem() / 2 ** 30, 1),
-    loadAvg: os.loadavg().map((value) => round(value)),
-  };
-}
+const environment = machineInfo;
 
 async function main(): Promise<void> {
   const benchStart = performance.now();

@@ -7,8 +7,8 @@ import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { keywordTerms } from '../../src/core/text.js';
-import { VERSION } from '../../src/version.js';
 import { fmt, heading, since } from '../stats.js';
+import { machineInfo } from '../machine.js';
 import { createPhases } from '../phases.js';
 import { generateCorpus, generateQueries } from './corpus.js';
 import { databaseBytes, ingest, matchCounts, search, startServer, VECTORS, type Path, type QuerySample, type Server, type Synchronous } from './harness.js';
@@ -50,24 +50,14 @@ const { phases, warnings, phase } = createPhases();
 
 function environment() {
   const fsType = statfsSync(os.tmpdir()).type;
-  return {
-    memos: VERSION,
-    node: process.version,
-    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    totalMemGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    loadAvg1m: Math.round(os.loadavg()[0]! * 100) / 100,
-    tmpdir: os.tmpdir(),
-    tmpdirFs: FS_TYPES[fsType] ?? `0x${fsType.toString(16)}`,
-  };
+  return { ...machineInfo(), tmpdir: os.tmpdir(), tmpdirFs: FS_TYPES[fsType] ?? `0x${fsType.toString(16)}` };
 }
 
 async function main(): Promise<void> {
   const benchStart = performance.now();
   const env = environment();
   console.log(heading(`memOS store benchmark (memOS ${env.memos})`));
-  console.log(`node ${env.node}, ${env.platform}, ${env.cpus} CPUs (${env.cpuModel}), ${env.totalMemGiB} GiB RAM, load avg 1m ${env.loadAvg1m}`);
+  console.log(`node ${env.node}, ${env.platform}, ${env.cpus} CPUs (${env.cpuModel}), ${env.totalMemGiB} GiB RAM, load avg 1m ${env.loadAvg[0]}`);
   console.log(`data folders in ${env.tmpdir} (${env.tmpdirFs}); client and server share one Node process and event loop`);
   console.log(`embeddings: ${VECTORS ? 'Model2Vec on every write, with near-duplicate checks (BENCH_VECTORS=1)' : 'off (BENCH_VECTORS=1 turns them on)'}`);
   console.log(`corpus: ${fmt(SMALL)} then ${fmt(LARGE)} memories, batches of ${BATCH}, seed ${SEED}; ${QUERIES} queries per series after ${WARMUP_QUERIES} warm-up queries; ingest budget ${fmt(SEGMENT_BUDGET_MS / 1000)} s per segment`);

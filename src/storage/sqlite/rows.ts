@@ -23,12 +23,8 @@ interface EmbeddingColumns {
   embedding_status: string;
 }
 
-export interface EpisodeRow extends EmbeddingColumns {
+export interface EpisodeRow extends EmbeddingColumns, ScopeColumns {
   id: string;
-  namespace: string;
-  user_id: string | null;
-  agent_id: string | null;
-  session_id: string | null;
   kind: string;
   role: string | null;
   content: string;
@@ -40,12 +36,8 @@ export interface EpisodeRow extends EmbeddingColumns {
   outcome: string | null;
 }
 
-export interface MemoryRow extends EmbeddingColumns {
+export interface MemoryRow extends EmbeddingColumns, ScopeColumns {
   id: string;
-  namespace: string;
-  user_id: string | null;
-  agent_id: string | null;
-  session_id: string | null;
   kind: string;
   content: string;
   content_key: string;
