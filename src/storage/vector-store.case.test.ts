@@ -36,9 +36,10 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
     });
 
     const now = () => toIso(h.clock.now());
-    async function memory(overrides: Partial<Memory> = {}, mergeInto?: string): Promise<Memory> {
+    /** A draft memory, not yet written. */
+    function draftOf(overrides: Partial<Memory>): Memory {
       counter += 1;
-      const m: Memory = {
+      return {
         id: `mem_${String(counter).padStart(6, '0')}`,
         namespace: 'ns1',
         content: `memory number ${counter}`,
@@ -52,6 +53,9 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
         embedding: { status: 'pending' },
         ...overrides,
       };
+    }
+    async function memory(overrides: Partial<Memory> = {}, mergeInto?: string): Promise<Memory> {
+      const m = draftOf(overrides);
       const [outcome] = await h.storage.memories.upsert([{ memory: m, contentKey: contentKey(m.content), ...(mergeInto ? { mergeInto } : {}) }]);
       return outcome!.memory;
     }
@@ -392,24 +396,6 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
         expect(dup).toMatchObject({ action: 'merged', memory: { id: same.id } });
       });
 
-      /** A draft memory, not yet written. */
-      function draftOf(overrides: Partial<Memory>): Memory {
-        counter += 1;
-        return {
-          id: `mem_${String(counter).padStart(6, '0')}`,
-          namespace: 'ns1',
-          content: `memory number ${counter}`,
-          kind: 'fact',
-          importance: 0.5,
-          metadata: {},
-          sourceEpisodeIds: [],
-          version: 1,
-          createdAt: now(),
-          updatedAt: now(),
-          embedding: { status: 'pending' },
-          ...overrides,
-        };
-      }
     });
   });
 }
