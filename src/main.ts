@@ -48,7 +48,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
   const provider = options.embeddingProvider ?? (await loadEmbeddingProvider(config));
   const embeddings = startEmbeddingRuntime({ provider, cache, ttlSeconds: config.cache.embeddingsTtlSeconds, logger });
 
-  const services = createServices({ storage, embeddings, clock, ids, config, logger });
+  const services = createServices({ storage, cache, embeddings, clock, ids, config, logger });
   // Once the embedder is ready, whatever is pending (or embedded by another model) is embedded in the background.
   if (config.indexing.autoBackfill) embeddings.whenReady(() => services.backfill.start());
   const health = createHealth({ storage, embeddings, dataDir: config.dataDir });

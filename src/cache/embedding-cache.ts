@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Cache, CacheKey, Embedder, EmbedRequest } from '../core/ports.js';
+import { cacheFallback } from './cache-fallback.js';
 import { LatencyWindow, type LatencySummary } from './latency-window.js';
 
 export interface EmbeddingCacheStats {
@@ -64,14 +65,7 @@ export function createCachingEmbedder({ embedder, cache, ttlSeconds, onCacheErro
     cache: 'embeddings',
     hash: embeddingHash(embedder.model, embedder.dimensions, text),
   });
-  const tolerate = async <T>(work: Promise<T>, fallback: T): Promise<T> => {
-    try {
-      return await work;
-    } catch (error) {
-      onCacheError?.(error);
-      return fallback;
-    }
-  };
+  const tolerate = cacheFallback(onCacheError);
 
   async function embedDetailed(request: EmbedRequest): Promise<EmbedResult> {
     const started = performance.now();

@@ -78,6 +78,16 @@ describe('loadConfig', () => {
     expect(config.embeddings).not.toHaveProperty('path');
   });
 
+  it('reads the context bundle settings, and keeps context.limit within search.maxLimit', () => {
+    const cwd = folder();
+    expect(loadConfig({ cwd }).context).toEqual({ tokenBudget: 2000, limit: 10, recentMessageShare: 0.4 });
+    const set = loadConfig({ cwd, env: { MEMOS_CONTEXT_TOKEN_BUDGET: '512', MEMOS_CONTEXT_LIMIT: '20', MEMOS_CONTEXT_RECENT_SHARE: '0.25' } });
+    expect(set.context).toEqual({ tokenBudget: 512, limit: 20, recentMessageShare: 0.25 });
+    expect(() => loadConfig({ cwd, env: { MEMOS_CONTEXT_TOKEN_BUDGET: '16' } })).toThrow(/MEMOS_CONTEXT_TOKEN_BUDGET/);
+    expect(() => loadConfig({ cwd, env: { MEMOS_CONTEXT_RECENT_SHARE: '1.5' } })).toThrow(/MEMOS_CONTEXT_RECENT_SHARE/);
+    expect(() => loadConfig({ cwd, env: { MEMOS_CONTEXT_LIMIT: '50', MEMOS_SEARCH_MAX_LIMIT: '20' } })).toThrow(/context\.limit must not exceed search\.maxLimit/);
+  });
+
   it('names the embedding setting that is wrong', () => {
     const cwd = folder();
     expect(() => loadConfig({ cwd, env: { MEMOS_EMBEDDER: 'openai', MEMOS_EMBEDDING_MODEL: 'm' } })).toThrow(/embeddings\.url/);

@@ -66,6 +66,9 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   if (config.search.defaultLimit > config.search.maxLimit) {
     throw new MemosError('E_CONFIG', 'invalid configuration: search.defaultLimit must not exceed search.maxLimit');
   }
+  if (config.context.limit > config.search.maxLimit) {
+    throw new MemosError('E_CONFIG', 'invalid configuration: context.limit must not exceed search.maxLimit');
+  }
   return deepFreeze(config);
 }
 

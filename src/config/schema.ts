@@ -99,10 +99,37 @@ export const configSchema = z.strictObject({
     .strictObject({
       defaultLimit: int(1, 1000).default(10),
       maxLimit: int(1, 1000).default(100),
-      /** Weights of keyword and vector ranks in hybrid search (weighted reciprocal rank fusion). */
-      keywordWeight: z.coerce.number().min(0).max(100).default(1),
-      vectorWeight: z.coerce.number().min(0).max(100).default(1),
+      /**
+       * How hybrid search fuses its signals: `score` adds the keyword and vector scores, each
+       * normalised to 0..1 over its candidates; `rrf` adds reciprocal ranks. Measured in bench/locomo.
+       */
+      fusion: z.enum(['score', 'rrf']).default('score'),
+      /** Weight of each signal in hybrid search. */
+      keywordWeight: z.coerce.number().min(0).max(100).default(0.7),
+      vectorWeight: z.coerce.number().min(0).max(100).default(0.3),
+      /** The RRF constant (fusion `rrf` only): larger flattens the advantage of the top ranks. */
       rrfK: z.coerce.number().min(0).max(10_000).default(60),
+      /** Share of an adjacent episode's score (same session) that a hit gains; 0 turns neighbour expansion off. */
+      neighbourWeight: z.coerce.number().min(0).max(10).default(0.3),
+      /** How many episodes on each side count as neighbours; each step further counts 2/3 as much. */
+      neighbourWidth: int(0, 5).default(2),
+      /** Share of the best score in an episode's session that every candidate of that session gains. */
+      sessionWeight: z.coerce.number().min(0).max(10).default(0.1),
+      /** Gentle priors: a score is multiplied by (1 + recencyWeight × 0.5^(age / half-life)) and (1 + importanceWeight × (importance − 0.5)). */
+      recencyWeight: z.coerce.number().min(0).max(10).default(0.1),
+      recencyHalfLifeDays: z.coerce.number().positive().max(36_500).default(30),
+      importanceWeight: z.coerce.number().min(0).max(1.9).default(0.1),
+    })
+    .prefault({}),
+  /** The prompt-ready bundle of `POST /api/v1/context`. */
+  context: z
+    .strictObject({
+      /** Tokens the rendered text may hold when a request names no `tokenBudget`. */
+      tokenBudget: int(32, 131_072).default(2000),
+      /** Candidates asked from search per tier (memories, episodes) when a request names no `limit`. */
+      limit: int(1, 1000).default(10),
+      /** Share of the budget first kept for the newest session messages; what they leave goes to memories and episodes. */
+      recentMessageShare: z.coerce.number().min(0).max(1).default(0.4),
     })
     .prefault({}),
   log: z
@@ -133,6 +160,14 @@ export const ENV_SETTINGS = {
   MEMOS_SEARCH_MAX_LIMIT: 'search.maxLimit',
   MEMOS_SEARCH_KEYWORD_WEIGHT: 'search.keywordWeight',
   MEMOS_SEARCH_VECTOR_WEIGHT: 'search.vectorWeight',
+  MEMOS_SEARCH_FUSION: 'search.fusion',
+  MEMOS_SEARCH_RRF_K: 'search.rrfK',
+  MEMOS_SEARCH_NEIGHBOUR_WEIGHT: 'search.neighbourWeight',
+  MEMOS_SEARCH_NEIGHBOUR_WIDTH: 'search.neighbourWidth',
+  MEMOS_SEARCH_SESSION_WEIGHT: 'search.sessionWeight',
+  MEMOS_SEARCH_RECENCY_WEIGHT: 'search.recencyWeight',
+  MEMOS_SEARCH_RECENCY_HALF_LIFE_DAYS: 'search.recencyHalfLifeDays',
+  MEMOS_SEARCH_IMPORTANCE_WEIGHT: 'search.importanceWeight',
   MEMOS_DUPLICATE_THRESHOLD: 'indexing.duplicateThreshold',
   MEMOS_EMBED_WRITE_TIMEOUT_MS: 'indexing.writeTimeoutMs',
   MEMOS_AUTO_BACKFILL: 'indexing.autoBackfill',
@@ -142,6 +177,9 @@ export const ENV_SETTINGS = {
   MEMOS_CACHE_MAX_BYTES: 'cache.maxBytes',
   MEMOS_CACHE_EMBEDDINGS_TTL_SECONDS: 'cache.embeddingsTtlSeconds',
   MEMOS_CACHE_RESPONSES_TTL_SECONDS: 'cache.responsesTtlSeconds',
+  MEMOS_CONTEXT_TOKEN_BUDGET: 'context.tokenBudget',
+  MEMOS_CONTEXT_LIMIT: 'context.limit',
+  MEMOS_CONTEXT_RECENT_SHARE: 'context.recentMessageShare',
 } as const;
 
 /**

@@ -4,6 +4,7 @@
 import type {
   EmbeddingProgress,
   Episode,
+  EpisodeNeighbours,
   KeywordQuery,
   ListQuery,
   Memory,
@@ -11,6 +12,7 @@ import type {
   MemoryVersion,
   Message,
   Metadata,
+  NeighbourQuery,
   Page,
   PendingEmbedding,
   Scope,
@@ -92,6 +94,8 @@ export interface EpisodeStore {
   list(query: ListQuery): Promise<Page<Episode>>;
   delete(ref: RecordRef): Promise<boolean>;
   search(query: KeywordQuery): Promise<Scored<Episode>[]>;
+  /** For each id that names an episode matching `query.filter`: its session neighbours (see NeighbourQuery). */
+  neighbours(query: NeighbourQuery): Promise<EpisodeNeighbours[]>;
 }
 
 // ── Semantic tier ──────────────────────────────────────────────────────────

@@ -149,6 +149,25 @@ export interface KeywordQuery {
   limit: number;
 }
 
+/**
+ * The episodes next to some episodes in their session's timeline (ordered by `occurredAt`, then id),
+ * counting only episodes that match `filter`. Episodes without a session have no neighbours.
+ */
+export interface NeighbourQuery {
+  filter: RecordFilter;
+  ids: string[];
+  /** How many episodes to take on each side. */
+  width: number;
+}
+
+export interface EpisodeNeighbours {
+  id: string;
+  /** Earlier episodes of the same session, nearest first. */
+  before: Episode[];
+  /** Later episodes of the same session, nearest first. */
+  after: Episode[];
+}
+
 export interface Scored<T> {
   item: T;
   /** Higher is better. For keyword search this is the BM25 score. */

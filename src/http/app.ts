@@ -11,6 +11,8 @@ import type { HealthService } from '../observability/health.js';
 import { VERSION } from '../version.js';
 import { sendProblem, toMemosError } from './problem.js';
 import { adminRoutes } from './routes/admin.js';
+import { cacheRoutes } from './routes/cache.js';
+import { contextRoutes } from './routes/context.js';
 import { embeddingRoutes } from './routes/embeddings.js';
 import { episodeRoutes } from './routes/episodes.js';
 import { memoryRoutes } from './routes/memories.js';
@@ -90,7 +92,7 @@ export async function createHttpApp({ config, services, health, logger }: AppOpt
         { name: 'sessions', description: 'Short-term memory' },
         { name: 'episodes', description: 'Episodic memory' },
         { name: 'memories', description: 'Semantic memory' },
-        { name: 'recall', description: 'Search' },
+        { name: 'recall', description: 'Search and context bundles' },
         { name: 'embeddings', description: 'Embedding gateway, OpenAI-compatible, cached' },
         { name: 'operations', description: 'Service info and health' },
       ],
@@ -105,8 +107,10 @@ export async function createHttpApp({ config, services, health, logger }: AppOpt
   episodeRoutes(app, context);
   memoryRoutes(app, context);
   searchRoutes(app, context);
+  contextRoutes(app, context);
   embeddingRoutes(app, context);
   adminRoutes(app, context);
+  cacheRoutes(app, context);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   await app.ready();

@@ -150,6 +150,14 @@ export const memoryRecord = z.object({
   embedding: embeddingRecord,
 });
 
+/** How much each signal contributed to a recall hit; null where a signal did not take part. */
+export const scorePartsRecord = z.object({
+  keyword: z.number().nullable().describe('BM25 score of the keyword match'),
+  vector: z.number().nullable().describe('Cosine similarity to the query'),
+  recency: z.number().nullable().describe('1 for a record of this instant, halving every search.recencyHalfLifeDays (hybrid)'),
+  neighbours: z.number().nullable().describe('Score added by adjacent episodes of the same session and by the session (hybrid, episodes)'),
+});
+
 export const memoryVersionRecord = z.object({
   memoryId: z.string(),
   version: z.number(),

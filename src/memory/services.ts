@@ -1,10 +1,17 @@
 import type { Clock } from '../core/clock.js';
 import type { IdGenerator } from '../core/ids.js';
-import type { Storage } from '../core/ports.js';
+import type { Cache, Storage } from '../core/ports.js';
 import type { Logger } from 'pino';
+import { bumpOnWrite } from '../cache/bump-on-write.js';
+import { createCacheAdmin } from '../cache/cache-admin.js';
+import { createCachedContext, createCachedSearch } from '../cache/cached-recall.js';
+import { createResponseCache } from '../cache/response-cache.js';
+import { createScopeVersions } from '../cache/scope-versions.js';
 import type { Config } from '../config/schema.js';
 import type { EmbeddingRuntime } from '../embeddings/embedding-runtime.js';
 import { createGatewayService } from '../embeddings/gateway-service.js';
+import { createContextService } from './context/context-service.js';
+import { loadTokenCounter } from './context/token-counter.js';
 import { createEmbeddingBackfill } from './embedding-backfill.js';
 import { createEpisodeService } from './episodes/episode-service.js';
 import { createMemoryService } from './memories/memory-service.js';
@@ -13,6 +20,8 @@ import { createSessionService } from './sessions/session-service.js';
 
 export interface ServiceDeps {
   storage: Storage;
+  /** Holds cached responses and the scope versions that invalidate them. */
+  cache: Cache;
   embeddings: EmbeddingRuntime;
   clock: Clock;
   ids: IdGenerator;
@@ -20,27 +29,60 @@ export interface ServiceDeps {
   logger: Logger;
 }
 
-/** Every service, wired to one storage and one embedder. The HTTP routes (and later MCP and the CLI) call these. */
-export function createServices({ storage, embeddings, clock, ids, config, logger }: ServiceDeps) {
-  const embedding = { embedder: embeddings, vectors: storage.vectors, timeoutMs: config.indexing.writeTimeoutMs, logger };
-  return {
+/**
+ * Every service, wired to one storage, one embedder and one cache. The HTTP routes (and later MCP
+ * and the CLI) call these. Writes go through stores that bump the namespace's scope version, so
+ * that search and context answers cached before a write are never served after it.
+ */
+export function createServices({ storage, cache, embeddings, clock, ids, config, logger }: ServiceDeps) {
+  const onCacheError = (error: unknown) => logger.warn({ err: error }, 'response cache unavailable; bypassed');
+  const versions = createScopeVersions({ cache, ttlSeconds: config.cache.responsesTtlSeconds, onCacheError });
+  const stores = bumpOnWrite(storage, versions);
+  const embedding = { embedder: embeddings, vectors: stores.vectors, timeoutMs: config.indexing.writeTimeoutMs, logger };
+  const base = {
     gateway: createGatewayService({ runtime: embeddings }),
-    sessions: createSessionService({ store: storage.sessions, clock, defaults: config.sessions }),
-    episodes: createEpisodeService({ store: storage.episodes, clock, ids, embedding }),
-    memories: createMemoryService({ store: storage.memories, clock, ids, embedding, duplicateThreshold: config.indexing.duplicateThreshold }),
+    sessions: createSessionService({ store: stores.sessions, clock, defaults: config.sessions }),
+    episodes: createEpisodeService({ store: stores.episodes, clock, ids, embedding }),
+    memories: createMemoryService({ store: stores.memories, clock, ids, embedding, duplicateThreshold: config.indexing.duplicateThreshold }),
     search: createSearchService({
       store: storage,
       embedder: embeddings,
       vectorUnavailable: () => (embeddings.status().state === 'ready' ? undefined : embeddings.status().detail),
-      weights: { keyword: config.search.keywordWeight, vector: config.search.vectorWeight, k: config.search.rrfK },
+      weights: { fusion: config.search.fusion, keyword: config.search.keywordWeight, vector: config.search.vectorWeight, k: config.search.rrfK },
+      neighbours: { weight: config.search.neighbourWeight, width: config.search.neighbourWidth, sessionWeight: config.search.sessionWeight },
+      priors: { recencyWeight: config.search.recencyWeight, recencyHalfLifeDays: config.search.recencyHalfLifeDays, importanceWeight: config.search.importanceWeight },
+      clock,
     }),
     backfill: createEmbeddingBackfill({
-      vectors: storage.vectors,
+      vectors: stores.vectors,
       embedder: embeddings,
       logger,
       batchSize: config.indexing.backfillBatch,
       idleMs: config.indexing.backfillIdleSeconds * 1000,
     }),
+  };
+
+  // Answers depend on the embedder's state and model, and on the ranking settings (a shared cache may serve other instances).
+  const settings = JSON.stringify({ search: config.search, context: config.context });
+  const fingerprint = () => {
+    const { state, provider, model, dimensions } = embeddings.status();
+    return [state, provider, model, dimensions, settings].join('|');
+  };
+  const vectorsReady = () => embeddings.status().state === 'ready';
+  const responses = createResponseCache({ cache, versions, ttlSeconds: config.cache.responsesTtlSeconds, fingerprint, now: () => clock.now(), onCacheError });
+  const context = createContextService({
+    search: base.search,
+    sessions: storage.sessions,
+    memories: storage.memories,
+    tokenCounter: loadTokenCounter,
+    recentMessageShare: config.context.recentMessageShare,
+    clock,
+  });
+  return {
+    ...base,
+    search: createCachedSearch(base.search, responses, vectorsReady),
+    context: createCachedContext(context, responses, vectorsReady),
+    caches: createCacheAdmin({ cache, responses }),
   };
 }
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { MetadataValue, RecordFilter } from '../../core/types.js';
 import type { ListInput } from '../../memory/paging.js';
-import { idSchema, limitQuery, listQuery, timestampSchema, type FieldSchemas } from '../schemas.js';
+import { SEARCH_TYPES, type SearchInput } from '../../memory/recall/search-service.js';
+import { episodeKindSchema, idSchema, limitQuery, listQuery, metadataFilterSchema, timestampSchema, type FieldSchemas } from '../schemas.js';
 
 interface FilterQuery {
   namespace: string;
@@ -56,4 +57,30 @@ export function listingQuery<K extends z.ZodType<string, string>>(fields: FieldS
 export function listInput(query: FilterQuery & { limit: number; order: 'asc' | 'desc'; cursor?: string | undefined }): ListInput {
   const { limit, order, cursor } = query;
   return { filter: scopeFilter(query), limit, order, ...(cursor === undefined ? {} : { cursor }) };
+}
+
+// ── Recall requests (search, context) ───────────────────────────────────────
+
+/** A recall query: not blank, at most 4096 characters. */
+export const recallQuery = z
+  .string()
+  .refine((value) => value.trim().length > 0, 'must not be blank')
+  .refine((value) => value.length <= 4096, 'must be at most 4096 characters');
+
+export const recallTypes = z.array(z.enum(SEARCH_TYPES)).min(1).max(2).default([...SEARCH_TYPES]);
+
+/** `filters` of a recall request: kind (one or many), time range and metadata. */
+export const recallFilters = z
+  .strictObject({
+    kind: z.union([episodeKindSchema, z.array(episodeKindSchema).min(1).max(32)]).optional(),
+    from: timestampSchema.optional(),
+    to: timestampSchema.optional(),
+    metadata: metadataFilterSchema.optional(),
+  })
+  .superRefine(checkRange)
+  .default({});
+
+/** Recall filters as the services take them: `kind` becomes the list `kinds`. */
+export function searchFilters({ kind, ...rest }: z.output<typeof recallFilters>): SearchInput['filters'] {
+  return { ...rest, ...(kind === undefined ? {} : { kinds: Array.isArray(kind) ? kind : [kind] }) };
 }

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { SEARCH_MODES, SEARCH_TYPES } from '../../memory/recall/search-service.js';
-import { episodeKindSchema, episodeRecord, idSchema, memoryRecord, metadataFilterSchema, timestampSchema } from '../schemas.js';
-import { checkRange } from './filters.js';
+import { SEARCH_MODES } from '../../memory/recall/search-service.js';
+import { episodeRecord, idSchema, memoryRecord, scorePartsRecord } from '../schemas.js';
+import { recallFilters, recallQuery, recallTypes, searchFilters } from './filters.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
-const parts = z.object({ keyword: z.number().nullable(), vector: z.number().nullable(), recency: z.number().nullable() });
+const parts = scorePartsRecord;
 
 const searchResponse = z.object({
   mode: z.enum(SEARCH_MODES).describe('The mode that produced the hits'),
@@ -16,6 +16,7 @@ const searchResponse = z.object({
     ]),
   ),
   notices: z.array(z.string()),
+  cached: z.boolean().optional().describe('Whether the answer came from the response cache'),
 });
 
 /** Recall: `POST /api/v1/search`. */
@@ -26,36 +27,21 @@ export function searchRoutes(app: ZodApp, { services, config, fields }: RouteCon
       summary: 'Search memories and episodes',
       body: z.strictObject({
         namespace: fields.namespace,
-        query: z
-          .string()
-          .refine((value) => value.trim().length > 0, 'must not be blank')
-          .refine((value) => value.length <= 4096, 'must be at most 4096 characters'),
+        query: recallQuery,
         userId: idSchema.optional(),
         agentId: idSchema.optional(),
         sessionId: idSchema.optional(),
-        types: z.array(z.enum(SEARCH_TYPES)).min(1).max(2).default([...SEARCH_TYPES]),
+        types: recallTypes,
         limit: z.number().int().min(1).max(config.search.maxLimit).default(config.search.defaultLimit),
         mode: z.enum(SEARCH_MODES).default('hybrid'),
         minScore: z.number().optional(),
-        filters: z
-          .strictObject({
-            kind: z.union([episodeKindSchema, z.array(episodeKindSchema).min(1).max(32)]).optional(),
-            from: timestampSchema.optional(),
-            to: timestampSchema.optional(),
-            metadata: metadataFilterSchema.optional(),
-          })
-          .superRefine(checkRange)
-          .default({}),
+        filters: recallFilters,
       }),
       response: { 200: searchResponse },
     },
     handler: (request) => {
       const { filters, ...body } = request.body;
-      const { kind, ...rest } = filters;
-      return services.search.search({
-        ...body,
-        filters: { ...rest, ...(kind === undefined ? {} : { kinds: Array.isArray(kind) ? kind : [kind] }) },
-      });
+      return services.search.search({ ...body, filters: searchFilters(filters) });
     },
   });
 }

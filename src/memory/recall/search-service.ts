@@ -1,7 +1,10 @@
+import type { Clock } from '../../core/clock.js';
 import type { Embedder, MemoryStore } from '../../core/ports.js';
 import { keywordTerms } from '../../core/text.js';
 import type { Episode, Memory, MetadataValue, RecordFilter, Scored, Tier } from '../../core/types.js';
-import { fuseRanks, type FusionWeights } from './rank-fusion.js';
+import { expandNeighbours, type NeighbourOptions } from './neighbour-expansion.js';
+import { priorFactor, recency, type PriorOptions } from './priors.js';
+import { fuse, type FusionWeights } from './rank-fusion.js';
 
 export const SEARCH_MODES = ['hybrid', 'vector', 'keyword'] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];
@@ -27,7 +30,10 @@ export interface ScoreParts {
   keyword: number | null;
   /** Cosine similarity to the query. */
   vector: number | null;
+  /** 1 for a record of this instant, halving every `search.recencyHalfLifeDays` (hybrid mode). */
   recency: number | null;
+  /** What adjacent episodes of the same session and the session's best hit added (hybrid mode, episodes). */
+  neighbours: number | null;
 }
 
 export type SearchHit =
@@ -48,19 +54,28 @@ export interface SearchServiceOptions {
   /** Why vectors cannot take part right now (the embedder's state), or undefined when they can. */
   vectorUnavailable: () => string | undefined;
   weights: FusionWeights;
+  neighbours: NeighbourOptions;
+  priors: PriorOptions;
+  clock: Clock;
 }
 
 type Record_ = Memory | Episode;
 const TYPE_OF: Record<Tier, 'memory' | 'episode'> = { memories: 'memory', episodes: 'episode' };
-/** Each signal is asked for more candidates than the answer holds, so that fusion has room to reorder. */
-const CANDIDATES_PER_HIT = 4;
+/**
+ * In hybrid mode each signal is asked for more candidates than the answer holds, so that fusion has
+ * room to reorder, and the best twice-the-limit candidates lend their scores to their neighbours.
+ */
+const candidatePool = (limit: number) => Math.min(1000, Math.max(100, limit * 5));
+const neighbourAnchors = (limit: number) => Math.max(20, limit * 2);
 
 /**
- * Recall across tiers: BM25 keyword search, cosine vector search, or both fused by weighted
- * reciprocal rank. Without vectors (no embedder, loading, down) every mode answers from keywords
- * and says why; records not embedded yet are still found by keywords in hybrid mode.
+ * Recall across tiers. `keyword` and `vector` rank by one signal and report its raw score.
+ * `hybrid` fuses both (rank-fusion.ts), lets episodes borrow from their session neighbours
+ * (neighbour-expansion.ts), then applies recency and importance priors (priors.ts). Without
+ * vectors (no embedder, loading, down) hybrid runs on keywords alone and every response says why;
+ * records not embedded yet are still found by keywords.
  */
-export function createSearchService({ store, embedder, vectorUnavailable, weights }: SearchServiceOptions) {
+export function createSearchService({ store, embedder, vectorUnavailable, weights, neighbours, priors, clock }: SearchServiceOptions) {
   const keyword = async (tier: Tier, filter: RecordFilter, query: string, limit: number): Promise<Scored<Record_>[]> => {
     const request = { filter, terms: keywordTerms(query), limit };
     return tier === 'memories' ? store.memories.search(request) : store.episodes.search(request);
@@ -87,7 +102,8 @@ export function createSearchService({ store, embedder, vectorUnavailable, weight
       // Even a keyword search says when vectors are unavailable, so that callers always know.
       const { vector, notice } = input.mode === 'keyword' ? { notice: vectorUnavailable() } : await queryVector(input);
       const mode: SearchMode = vector === undefined ? 'keyword' : input.mode;
-      const pool = mode === 'hybrid' ? input.limit * CANDIDATES_PER_HIT : input.limit;
+      const fusing = input.mode === 'hybrid';
+      const pool = fusing ? candidatePool(input.limit) : input.limit;
 
       const perTier = await Promise.all(
         input.types.map(async (tier) => {
@@ -99,15 +115,42 @@ export function createSearchService({ store, embedder, vectorUnavailable, weight
         }),
       );
 
+      const now = clock.now();
       const hits: SearchHit[] = [];
       for (const { tier, byKeyword, byVector } of perTier) {
         const keywordScore = new Map(byKeyword.map(({ item, score }) => [item.id, score]));
         const vectorScore = new Map(byVector.map(({ item, score }) => [item.id, score]));
         const items = new Map<string, Record_>([...byKeyword, ...byVector].map(({ item }) => [item.id, item]));
-        const fused = mode === 'hybrid' ? fuseRanks({ keyword: byKeyword.map(({ item }) => item.id), vector: byVector.map(({ item }) => item.id) }, weights) : undefined;
+        if (!fusing) {
+          for (const [id, item] of items) {
+            const parts: ScoreParts = { keyword: keywordScore.get(id) ?? null, vector: vectorScore.get(id) ?? null, recency: null, neighbours: null };
+            hits.push({ type: TYPE_OF[tier], id, score: (mode === 'vector' ? parts.vector : parts.keyword) ?? 0, parts, item } as SearchHit);
+          }
+          continue;
+        }
+        let scores = fuse({ keyword: byKeyword, vector: byVector }, weights);
+        let gains = new Map<string, number>();
+        if (tier === 'episodes') {
+          const expansion = await expandNeighbours({
+            store: store.episodes,
+            filter,
+            fused: scores,
+            items: items as Map<string, Episode>,
+            anchors: neighbourAnchors(input.limit),
+            options: neighbours,
+          });
+          for (const [id, episode] of expansion.added) items.set(id, episode);
+          ({ scores, gains } = expansion);
+        }
         for (const [id, item] of items) {
-          const parts: ScoreParts = { keyword: keywordScore.get(id) ?? null, vector: vectorScore.get(id) ?? null, recency: null };
-          const score = fused?.get(id) ?? (mode === 'vector' ? parts.vector : parts.keyword) ?? 0;
+          const recencyValue = recency(item, now, priors.recencyHalfLifeDays);
+          const parts: ScoreParts = {
+            keyword: keywordScore.get(id) ?? null,
+            vector: vectorScore.get(id) ?? null,
+            recency: recencyValue,
+            neighbours: tier === 'episodes' ? (gains.get(id) ?? 0) : null,
+          };
+          const score = (scores.get(id) ?? 0) * priorFactor(item, recencyValue, priors);
           hits.push({ type: TYPE_OF[tier], id, score, parts, item } as SearchHit);
         }
       }

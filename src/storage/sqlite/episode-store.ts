@@ -1,14 +1,17 @@
 import type { EpisodeStore, RecordRef } from '../../core/ports.js';
-import type { Episode, KeywordQuery, ListQuery, Page, Scored } from '../../core/types.js';
+import type { Episode, EpisodeNeighbours, KeywordQuery, ListQuery, NeighbourQuery, Page, Scored } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
-import { listSql, searchSql, toPage, type TableSpec } from './filter-sql.js';
+import { compileFilter, listSql, toPage, type TableSpec } from './filter-sql.js';
 import { INSERT_EPISODE, episodeParams, rowToEpisode, type EpisodeRow } from './rows.js';
+import { scopedBm25, scoredRows } from './scoped-bm25.js';
 import type { VectorIndex } from './vector-index.js';
 
 const EPISODES: TableSpec = { table: 'episodes', fts: 'episodes_fts', timeColumn: 'occurred_at' };
 
 const GET = 'SELECT * FROM episodes WHERE namespace = ? AND id = ?';
 const DELETE = 'DELETE FROM episodes WHERE namespace = ? AND id = ?';
+/** Largest id list one neighbour lookup takes (well under SQLite's bound-parameter limit). */
+const NEIGHBOUR_BATCH = 500;
 
 /** Inserts episodes with the caller's transaction; shared with the session store's promotion. */
 export function insertEpisodes(db: SqliteDatabase, episodes: Episode[]): void {
@@ -54,10 +57,40 @@ export class SqliteEpisodeStore implements EpisodeStore {
 
   async search(query: KeywordQuery): Promise<Scored<Episode>[]> {
     return this.#db.run('episodes.search', () => {
-      const compiled = searchSql(EPISODES, query);
-      if (!compiled) return [];
-      const rows = this.#db.statement(compiled.sql).all(...compiled.params) as (EpisodeRow & { rank: number })[];
-      return rows.map((row) => ({ item: rowToEpisode(row), score: -row.rank }));
+      const hits = scopedBm25(this.#db, EPISODES, query);
+      return scoredRows<EpisodeRow>(this.#db, EPISODES.table, hits).map(({ row, score }) => ({ item: rowToEpisode(row), score }));
+    });
+  }
+
+  async neighbours(query: NeighbourQuery): Promise<EpisodeNeighbours[]> {
+    if (query.width <= 0 || query.ids.length === 0) return [];
+    return this.#db.run('episodes.neighbours', () => {
+      const filter = compileFilter(query.filter, EPISODES.timeColumn);
+      // One statement per side, walking the (namespace, session_id, occurred_at, id) index.
+      const side = (direction: 'before' | 'after') => {
+        const [compare, order] = direction === 'before' ? ['<', 'DESC'] : ['>', 'ASC'];
+        return this.#db.statement(
+          `SELECT * FROM episodes WHERE ${filter.sql} AND session_id = ? AND (occurred_at, id) ${compare} (?, ?)
+           ORDER BY occurred_at ${order}, id ${order} LIMIT ?`,
+        );
+      };
+      const [before, after] = [side('before'), side('after')];
+      const out: EpisodeNeighbours[] = [];
+      for (let at = 0; at < query.ids.length; at += NEIGHBOUR_BATCH) {
+        const ids = query.ids.slice(at, at + NEIGHBOUR_BATCH);
+        const anchors = this.#db
+          .statement(`SELECT id, session_id, occurred_at FROM episodes WHERE ${filter.sql} AND session_id IS NOT NULL AND id IN (${ids.map(() => '?').join(', ')})`)
+          .all(...filter.params, ...ids) as { id: string; session_id: string; occurred_at: number }[];
+        for (const anchor of anchors) {
+          const args = [...filter.params, anchor.session_id, anchor.occurred_at, anchor.id, query.width];
+          out.push({
+            id: anchor.id,
+            before: (before.all(...args) as EpisodeRow[]).map(rowToEpisode),
+            after: (after.all(...args) as EpisodeRow[]).map(rowToEpisode),
+          });
+        }
+      }
+      return out;
     });
   }
 }

@@ -2,7 +2,7 @@
 // Only column names chosen here are ever concatenated; every value is a bound parameter.
 
 import { MemosError } from '../../core/errors.js';
-import type { CursorPosition, KeywordQuery, ListQuery, MetadataValue, Page, RecordFilter } from '../../core/types.js';
+import type { CursorPosition, ListQuery, MetadataValue, Page, RecordFilter } from '../../core/types.js';
 import { toMs } from './rows.js';
 
 export type SqlParam = string | number | null;
@@ -104,22 +104,6 @@ export function toPage<T extends { id: string }>(items: T[], limit: number, time
   const last = page[page.length - 1];
   if (items.length > page.length && last) return { items: page, next: { time: timeOf(last), id: last.id } };
   return { items: page };
-}
-
-/**
- * BM25 keyword search: terms are OR-ed phrases, best first. `bm25()` is lower-is-better,
- * so rows carry `rank` and callers report `-rank`. Null when there is nothing to search for.
- */
-export function searchSql(spec: TableSpec, query: KeywordQuery, extra?: SqlFragment): SqlFragment | null {
-  const match = matchExpression(query.terms);
-  if (match === null || query.limit <= 0) return null;
-  const filter = compileFilter(query.filter, spec.timeColumn, 't');
-  const where = [`${spec.fts} MATCH ?`, filter.sql, ...(extra ? [extra.sql] : [])].join(' AND ');
-  return {
-    sql: `SELECT t.*, bm25(${spec.fts}) AS rank FROM ${spec.fts} JOIN ${spec.table} t ON t.seq = ${spec.fts}.rowid
-      WHERE ${where} ORDER BY rank ASC, t.id ASC LIMIT ?`,
-    params: [match, ...filter.params, ...(extra ? extra.params : []), query.limit],
-  };
 }
 
 /** `"a" OR "b"`: each term a quoted FTS5 string (quotes doubled), so no term is read as syntax. */

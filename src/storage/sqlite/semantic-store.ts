@@ -5,7 +5,8 @@ import { mergeMemory } from '../../core/memory-merge.js';
 import type { MemoryDraft, MemoryUpdate, RecordRef, SemanticStore, UpsertOutcome } from '../../core/ports.js';
 import type { KeywordQuery, ListQuery, Memory, MemoryVersion, Page, Scored } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
-import { listSql, searchSql, toPage, type SqlFragment, type TableSpec } from './filter-sql.js';
+import { listSql, toPage, type SqlFragment, type TableSpec } from './filter-sql.js';
+import { scopedBm25, scoredRows } from './scoped-bm25.js';
 import { applyPatch } from './memory-patch.js';
 import { memoryParams, rowToMemory, rowToVersion, toMs, type HistoryRow, type MemoryRow } from './rows.js';
 import type { VectorIndex } from './vector-index.js';
@@ -100,10 +101,8 @@ export class SqliteSemanticStore implements SemanticStore {
 
   async search(query: KeywordQuery): Promise<Scored<Memory>[]> {
     return this.#db.run('memories.search', () => {
-      const compiled = searchSql(MEMORIES, query, live(this.#clock.now(), 't'));
-      if (!compiled) return [];
-      const rows = this.#db.statement(compiled.sql).all(...compiled.params) as (MemoryRow & { rank: number })[];
-      return rows.map((row) => ({ item: rowToMemory(row), score: -row.rank }));
+      const hits = scopedBm25(this.#db, MEMORIES, query, live(this.#clock.now(), 't'));
+      return scoredRows<MemoryRow>(this.#db, MEMORIES.table, hits).map(({ row, score }) => ({ item: rowToMemory(row), score }));
     });
   }
 

@@ -1,0 +1,39 @@
+import type { ContextBundle, ContextInput, ContextService } from '../memory/context/context-service.js';
+import type { SearchInput, SearchResult } from '../memory/recall/search-service.js';
+import { earliest, type ResponseCache } from './response-cache.js';
+
+/** Whether vector search should be working now; a keyword-only answer is then a passing failure, not cached. */
+type VectorsReady = () => boolean;
+
+/** Search through the response cache: the same `search(input)`, each answer saying whether it was cached. */
+export function createCachedSearch(search: { search(input: SearchInput): Promise<SearchResult> }, responses: ResponseCache, vectorsReady: VectorsReady) {
+  return {
+    async search(input: SearchInput): Promise<SearchResult & { cached: boolean }> {
+      const { value, cached } = await responses.through('search', input.namespace, input, async () => {
+        const result = await search.search(input);
+        return {
+          value: result,
+          expiresAt: earliest(result.hits.map((hit) => (hit.type === 'memory' ? hit.item.expiresAt : undefined))),
+          cacheable: result.mode === result.requestedMode || !vectorsReady(),
+        };
+      });
+      return { ...value, cached };
+    },
+  };
+}
+
+/** Context bundles through the response cache; an entry never outlives the session or a memory in it. */
+export function createCachedContext(context: ContextService, responses: ResponseCache, vectorsReady: VectorsReady) {
+  return {
+    async build(input: ContextInput): Promise<ContextBundle & { cached: boolean }> {
+      const { value, cached } = await responses.through('context', input.namespace, input, async () => {
+        const { bundle, expiresAt, keywordOnly } = await context.assemble(input);
+        return { value: bundle, expiresAt, cacheable: !keywordOnly || !vectorsReady() };
+      });
+      return { ...value, cached };
+    },
+  };
+}
+
+export type CachedSearch = ReturnType<typeof createCachedSearch>;
+export type CachedContext = ReturnType<typeof createCachedContext>;

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import type { Cache, CacheKey } from '../core/ports.js';
+
+/**
+ * A version token per namespace, kept in the cache itself, that cached responses are keyed by.
+ * Every write sets a new random token once it has committed, which makes every response cached
+ * before it unreachable without scanning keys. Tokens are random rather than counted, so that a
+ * version key that was evicted, expired or cleared can never make old entries valid again.
+ */
+export interface ScopeVersions {
+  /** The token of a namespace (combined with the all-namespaces token), made when missing; undefined when the cache cannot be trusted now. */
+  current(namespace: string): Promise<string | undefined>;
+  /** After a write in `namespace` has committed. Never throws. */
+  bump(namespace: string): Promise<void>;
+  /** After a write whose namespaces are not known (an expiry sweep): every namespace at once. Never throws. */
+  bumpAll(): Promise<void>;
+}
+
+export interface ScopeVersionsOptions {
+  cache: Cache;
+  /** How long a token lives; at least as long as the responses keyed by it. */
+  ttlSeconds: number;
+  onCacheError?: (error: unknown) => void;
+}
+
+/** Not a valid namespace id (see core/ids.ts), so no client namespace can collide with it. */
+const ALL_NAMESPACES = '*';
+const versionKey = (namespace: string): CacheKey => ({ namespace, cache: 'responses', hash: 'scope-version' });
+const newToken = () => new Uint8Array(Buffer.from(randomBytes(12).toString('base64url')));
+
+export function createScopeVersions({ cache, ttlSeconds, onCacheError }: ScopeVersionsOptions): ScopeVersions {
+  /** Scopes whose last bump failed: their responses are not read from the cache until a bump succeeds. */
+  const unbumped = new Set<string>();
+
+  const bump = async (scope: string): Promise<boolean> => {
+    try {
+      await cache.setMany([{ key: versionKey(scope), value: newToken(), ttlSeconds }]);
+      unbumped.delete(scope);
+      return true;
+    } catch (error) {
+      unbumped.add(scope);
+      onCacheError?.(error);
+      return false;
+    }
+  };
+
+  return {
+    async current(namespace) {
+      const scopes = [ALL_NAMESPACES, namespace];
+      for (const scope of scopes) if (unbumped.has(scope) && !(await bump(scope))) return undefined;
+      try {
+        const keys = scopes.map(versionKey);
+        const found = await cache.getMany(keys);
+        const tokens = found.map((value) => value ?? newToken());
+        const missing = keys.flatMap((key, index) => (found[index] === undefined ? [{ key, value: tokens[index]!, ttlSeconds }] : []));
+        if (missing.length > 0) await cache.setMany(missing);
+        return tokens.map((token) => Buffer.from(token).toString()).join('.');
+      } catch (error) {
+        onCacheError?.(error);
+        return undefined;
+      }
+    },
+    async bump(namespace) {
+      await bump(namespace);
+    },
+    async bumpAll() {
+      await bump(ALL_NAMESPACES);
+    },
+  };
+}

@@ -1,0 +1,175 @@
+import type { Clock } from '../../core/clock.js';
+import type { SemanticStore, WorkingMemoryStore } from '../../core/ports.js';
+import type { Episode, Memory, Message, RecordFilter, Session } from '../../core/types.js';
+import type { SearchInput, SearchResult, SearchType } from '../recall/search-service.js';
+import { packContext, type ContextHit } from './pack-context.js';
+import type { TokenCounter } from './token-counter.js';
+
+export const QUERY_SOURCES = ['request', 'last-user-message', 'none'] as const;
+export type QuerySource = (typeof QUERY_SOURCES)[number];
+
+export interface ContextInput {
+  namespace: string;
+  /** The session whose recent messages the bundle holds; its last user message is the query when none is given. */
+  sessionId?: string;
+  userId?: string;
+  agentId?: string;
+  query?: string;
+  tokenBudget: number;
+  /** Candidates asked from search per tier. */
+  limit: number;
+  types: SearchType[];
+  filters: SearchInput['filters'];
+}
+
+export interface ContextBundle {
+  namespace: string;
+  query: string | null;
+  querySource: QuerySource;
+  tokenBudget: number;
+  /** Tokens in `text`, counted by `tokenizer`; never more than `tokenBudget`. */
+  tokens: number;
+  tokenizer: string;
+  session: { sessionId: string; summary: string | null; messages: Message[]; omittedMessages: number } | null;
+  memories: ContextHit<Memory>[];
+  episodes: ContextHit<Episode>[];
+  text: string;
+  notices: string[];
+}
+
+export interface AssembledContext {
+  bundle: ContextBundle;
+  /** Milliseconds at which the first item in the bundle expires (the session, or a memory), if any does. */
+  expiresAt: number | undefined;
+  /** Whether recall had to answer from keywords alone. */
+  keywordOnly: boolean;
+}
+
+export interface ContextServiceOptions {
+  /** Recall; each tier is asked separately so that `limit` holds per tier. */
+  search: { search(input: SearchInput): Promise<SearchResult> };
+  sessions: Pick<WorkingMemoryStore, 'get'>;
+  memories: Pick<SemanticStore, 'list'>;
+  tokenCounter: () => Promise<TokenCounter>;
+  recentMessageShare: number;
+  clock: Clock;
+}
+
+/** Longest query taken from a user message; search takes queries up to this length too. */
+const MAX_QUERY_CHARS = 4096;
+/** Without a query, memories are ranked among this many times `limit` of the newest. */
+const RECENT_POOL = 4;
+/** Without a query, a memory's recency halves every week since it was last updated. */
+const RECENCY_HALF_LIFE_MS = 7 * 24 * 3600 * 1000;
+
+interface Recalled {
+  memories: ContextHit<Memory>[];
+  episodes: ContextHit<Episode>[];
+  notices: string[];
+  keywordOnly: boolean;
+}
+
+/**
+ * The prompt-ready bundle: a session's recent messages, the memories and episodes most relevant
+ * to the query (or to the session's last user message), rendered as one text within a token budget.
+ * Recall is scoped exactly as search is: by namespace, user, agent and filters.
+ */
+export function createContextService({ search, sessions, memories, tokenCounter, recentMessageShare, clock }: ContextServiceOptions) {
+  const scopeOf = (input: ContextInput): RecordFilter => ({
+    namespace: input.namespace,
+    ...defined({ userId: input.userId, agentId: input.agentId }),
+    ...defined(input.filters),
+  });
+
+  /** The session, unless it is missing, expired, or belongs to another user or agent than asked for. */
+  const readSession = async (input: ContextInput, sessionId: string): Promise<Session | null> => {
+    const session = await sessions.get({ namespace: input.namespace, sessionId });
+    const foreign = (asked: string | undefined, owner: string | undefined) => asked !== undefined && owner !== undefined && asked !== owner;
+    if (session === null || foreign(input.userId, session.userId) || foreign(input.agentId, session.agentId)) return null;
+    return session;
+  };
+
+  const bySearch = async (input: ContextInput, query: string): Promise<Recalled> => {
+    const results = await Promise.all(
+      input.types.map((tier) =>
+        search.search({ ...defined({ userId: input.userId, agentId: input.agentId }), namespace: input.namespace, query, types: [tier], limit: input.limit, mode: 'hybrid', filters: input.filters }),
+      ),
+    );
+    const hits = results.flatMap((result) => result.hits);
+    return {
+      memories: hits.flatMap(({ type, ...hit }) => (type === 'memory' ? [hit as ContextHit<Memory>] : [])),
+      episodes: hits.flatMap(({ type, ...hit }) => (type === 'episode' ? [hit as ContextHit<Episode>] : [])),
+      notices: results.flatMap((result) => result.notices),
+      keywordOnly: results.some((result) => result.mode !== result.requestedMode),
+    };
+  };
+
+  /** Without a query: the newest memories in scope, ranked by importance and recency (decaying with age) equally. */
+  const byRecencyAndImportance = async (input: ContextInput): Promise<Recalled> => {
+    const none: Recalled = { memories: [], episodes: [], notices: [], keywordOnly: false };
+    if (!input.types.includes('memories')) return none;
+    const { items } = await memories.list({ filter: scopeOf(input), limit: input.limit * RECENT_POOL, order: 'desc' });
+    const now = clock.now();
+    const ranked = items.map((item): ContextHit<Memory> => {
+      const recency = 0.5 ** (Math.max(0, now - Date.parse(item.updatedAt)) / RECENCY_HALF_LIFE_MS);
+      return { id: item.id, score: (item.importance + recency) / 2, parts: { keyword: null, vector: null, recency, neighbours: null }, item };
+    });
+    return { ...none, memories: ranked.sort((a, b) => b.score - a.score).slice(0, input.limit) };
+  };
+
+  return {
+    async assemble(input: ContextInput): Promise<AssembledContext> {
+      const notices: string[] = [];
+      const session = input.sessionId === undefined ? null : await readSession(input, input.sessionId);
+      if (input.sessionId !== undefined && session === null) notices.push(`session '${input.sessionId}' was not found or has expired`);
+
+      const lastUserMessage = session?.messages.findLast((message) => message.role === 'user')?.content.slice(0, MAX_QUERY_CHARS);
+      const query = input.query ?? lastUserMessage ?? null;
+      const querySource: QuerySource = input.query !== undefined ? 'request' : lastUserMessage !== undefined ? 'last-user-message' : 'none';
+      const recalled = query === null ? await byRecencyAndImportance(input) : await bySearch(input, query);
+      if (query === null) notices.push('no query and no user message in the session: memories are the newest and most important ones, and no episodes are recalled');
+
+      const counter = await tokenCounter();
+      const packed = packContext({
+        counter,
+        budget: input.tokenBudget,
+        recentShare: recentMessageShare,
+        messages: session?.messages ?? [],
+        summary: session?.summary,
+        memories: recalled.memories,
+        episodes: recalled.episodes,
+      });
+      const left = { memories: recalled.memories.length - packed.memories.length, episodes: recalled.episodes.length - packed.episodes.length };
+      if (left.memories + left.episodes > 0) notices.push(`${left.memories} memories and ${left.episodes} episodes did not fit in the token budget`);
+
+      const expiries = [session?.expiresAt, ...packed.memories.map((hit) => hit.item.expiresAt)].flatMap((at) => (at === undefined ? [] : [Date.parse(at)]));
+      return {
+        bundle: {
+          namespace: input.namespace,
+          query,
+          querySource,
+          tokenBudget: input.tokenBudget,
+          tokens: packed.tokens,
+          tokenizer: counter.name,
+          session:
+            session === null
+              ? null
+              : { sessionId: session.sessionId, summary: packed.summary, messages: packed.messages, omittedMessages: session.messages.length - packed.messages.length },
+          memories: packed.memories,
+          episodes: packed.episodes,
+          text: packed.text,
+          notices: [...new Set([...recalled.notices, ...notices])],
+        },
+        expiresAt: expiries.length === 0 ? undefined : Math.min(...expiries),
+        keywordOnly: recalled.keywordOnly,
+      };
+    },
+  };
+}
+
+export type ContextService = ReturnType<typeof createContextService>;
+
+/** The object without its undefined properties. */
+function defined<T extends object>(source: T): Partial<T> {
+  return Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
