@@ -116,7 +116,7 @@ export const configSchema = z.strictObject({
       /** Share of the best score in an episode's session that every candidate of that session gains. */
       sessionWeight: z.coerce.number().min(0).max(10).default(0.1),
       /** Gentle priors: a score is multiplied by (1 + recencyWeight × 0.5^(age / half-life)) and (1 + importanceWeight × (importance − 0.5)). */
-      recencyWeight: z.coerce.number().min(0).max(10).default(0.1),
+      recencyWeight: z.coerce.number().min(0).max(10).default(0.5),
       recencyHalfLifeDays: z.coerce.number().positive().max(36_500).default(30),
       importanceWeight: z.coerce.number().min(0).max(1.9).default(0.1),
     })
