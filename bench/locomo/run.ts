@@ -6,9 +6,8 @@
 // LOCOMO_PATH points at another copy of the split; LOCOMO_ENV='{"MEMOS_SEARCH_RRF_K":"20"}' runs
 // memOS with other settings (for experiments; the defaults are what users get).
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';

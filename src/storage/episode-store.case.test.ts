@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../core/clock.js';
 import { isMemosError } from '../core/errors.js';
 import type { EpisodeStore } from '../core/ports.js';
-import type { Episode, ListQuery, RecordFilter } from '../core/types.js';
+import type { Episode, EpisodeNeighbours, ListQuery, RecordFilter } from '../core/types.js';
 
 export interface EpisodeStoreHarness {
   store: EpisodeStore;
@@ -251,6 +251,133 @@ export function runEpisodeStoreContract(name: string, options: EpisodeStoreContr
         });
         expect(rest.items.map((e) => e.id)).toEqual([c.id, d.id]);
         expect(rest.next).toBeUndefined();
+      });
+    });
+
+    describe('neighbours', () => {
+      /** Each answer as the ids on each side, keyed by anchor id (answers come in no set order). */
+      const sides = (answers: EpisodeNeighbours[]) =>
+        Object.fromEntries(answers.map(({ id, before, after }) => [id, { before: before.map((e) => e.id), after: after.map((e) => e.id) }]));
+      const neighbours = async (ids: string[], width: number, filter: Omit<RecordFilter, 'namespace'> & { namespace?: string } = {}) =>
+        sides(await store.neighbours({ filter: { namespace: 'ns1', ...filter }, ids, width }));
+      /** One session's turns at the given minutes, ids `ep_<session>_<n>` in input order. */
+      const turns = (sessionId: string, minutes: number[], overrides: Partial<Episode> = {}) =>
+        minutes.map((minute, n) => episode({ id: `ep_${sessionId}_${n}`, sessionId, occurredAt: at(minute), ...overrides }));
+
+      it('lists each side nearest first, ordered by occurredAt then id, as whole episodes', async () => {
+        // Turns 2 and 3 share a minute, so only their ids order them.
+        const [t0, t1, t2, t3, t4, t5] = turns('s1', [1, 2, 3, 3, 4, 5]);
+        await store.append([t4!, t2!, t0!, t5!, t3!, t1!]);
+        expect(await neighbours([t2!.id, t3!.id], 5)).toEqual({
+          [t2!.id]: { before: [t1!.id, t0!.id], after: [t3!.id, t4!.id, t5!.id] },
+          [t3!.id]: { before: [t2!.id, t1!.id, t0!.id], after: [t4!.id, t5!.id] },
+        });
+        const [answer] = await store.neighbours({ filter: { namespace: 'ns1' }, ids: [t0!.id], width: 1 });
+        expect(answer).toStrictEqual({ id: t0!.id, before: [], after: [t1] });
+      });
+
+      it('takes at most width episodes on each side, and none for width 0', async () => {
+        const session = turns('s1', [1, 2, 3, 4, 5, 6, 7]);
+        await store.append(session);
+        const id = (n: number) => session[n]!.id;
+        expect(await neighbours([id(3)], 1)).toEqual({ [id(3)]: { before: [id(2)], after: [id(4)] } });
+        expect(await neighbours([id(3)], 2)).toEqual({ [id(3)]: { before: [id(2), id(1)], after: [id(4), id(5)] } });
+        expect(await neighbours([id(1)], 3)).toEqual({ [id(1)]: { before: [id(0)], after: [id(2), id(3), id(4)] } });
+        const none = await store.neighbours({ filter: { namespace: 'ns1' }, ids: [id(3)], width: 0 });
+        expect(none.flatMap((answer) => [...answer.before, ...answer.after])).toEqual([]);
+      });
+
+      it('stays within the session, skipping other sessions and sessionless episodes adjacent in time', async () => {
+        const [a0, a1, a2] = turns('s1', [10, 20, 30]);
+        const [b0, b1] = turns('s2', [15, 25]);
+        const loose = episode({ id: 'ep_loose', occurredAt: at(21) });
+        await store.append([a0!, b0!, a1!, loose, b1!, a2!]);
+        expect(await neighbours([a1!.id, b0!.id], 2)).toEqual({
+          [a1!.id]: { before: [a0!.id], after: [a2!.id] },
+          [b0!.id]: { before: [], after: [b1!.id] },
+        });
+      });
+
+      it('counts only episodes matching the filter, as anchors and as neighbours', async () => {
+        const session = [
+          ...turns('s1', [1, 3, 5], { userId: 'u1', kind: 'message' }),
+          episode({ id: 'ep_u2_turn', sessionId: 's1', userId: 'u2', kind: 'message', occurredAt: at(2) }),
+          episode({ id: 'ep_u1_note', sessionId: 's1', userId: 'u1', kind: 'observation', occurredAt: at(4) }),
+        ];
+        await store.append(session);
+        expect(await neighbours(['ep_s1_1', 'ep_u2_turn'], 2, { userId: 'u1' })).toEqual({
+          ep_s1_1: { before: ['ep_s1_0'], after: ['ep_u1_note', 'ep_s1_2'] },
+        });
+        expect(await neighbours(['ep_s1_1', 'ep_u1_note'], 2, { userId: 'u1', kinds: ['message'] })).toEqual({
+          ep_s1_1: { before: ['ep_s1_0'], after: ['ep_s1_2'] },
+        });
+        expect(await neighbours(['ep_s1_1'], 2, { from: at(2), to: at(5) })).toEqual({
+          ep_s1_1: { before: ['ep_u2_turn'], after: ['ep_u1_note'] },
+        });
+      });
+
+      it('omits ids without a session, ids not found and an empty id list', async () => {
+        const session = turns('s1', [1, 2]);
+        const loose = [episode({ id: 'ep_loose_0', occurredAt: at(1) }), episode({ id: 'ep_loose_1', occurredAt: at(2) })];
+        await store.append([...session, ...loose]);
+        expect(await neighbours(['ep_loose_0', 'ep_missing', session[0]!.id], 2)).toEqual({
+          [session[0]!.id]: { before: [], after: [session[1]!.id] },
+        });
+        expect(await store.neighbours({ filter: { namespace: 'ns1' }, ids: [], width: 2 })).toEqual([]);
+      });
+
+      it('never sees another namespace, even with the same session id', async () => {
+        const [a0, a1] = turns('s1', [1, 3]);
+        const foreign = episode({ id: 'ep_foreign', namespace: 'ns2', sessionId: 's1', occurredAt: at(2) });
+        await store.append([a0!, a1!, foreign]);
+        expect(await neighbours([a0!.id, foreign.id], 2)).toEqual({ [a0!.id]: { before: [], after: [a1!.id] } });
+        expect(await neighbours([a0!.id, foreign.id], 2, { namespace: 'ns2' })).toEqual({ [foreign.id]: { before: [], after: [] } });
+      });
+
+      it('answers every id of a long request', async () => {
+        const session = turns('s1', Array.from({ length: 1200 }, (_, n) => n));
+        await store.append(session);
+        const answers = await neighbours(session.map((e) => e.id), 1);
+        expect(Object.keys(answers)).toHaveLength(session.length);
+        session.forEach((e, n) => {
+          expect(answers[e.id]).toEqual({ before: n === 0 ? [] : [session[n - 1]!.id], after: n === session.length - 1 ? [] : [session[n + 1]!.id] });
+        });
+      });
+    });
+
+    describe('keyword scores per namespace', () => {
+      const hits = async (terms: string[]) =>
+        (await store.search({ filter: { namespace: 'ns1' }, terms, limit: 50 })).map((hit) => ({ id: hit.item.id, score: hit.score }));
+      const crowd = (namespace: string, content: (n: number) => string) =>
+        Array.from({ length: 200 }, (_, n) => episode({ id: `ep_${namespace}_crowd_${n}`, namespace, content: content(n) }));
+
+      // Every document here is six tokens long, so that only the term statistics differ between runs.
+      const lisbon = () => [
+        episode({ content: 'Flight to Lisbon booked for May' }),
+        episode({ content: 'The Lisbon hotel near the river' }),
+        episode({ content: 'Lisbon Lisbon said the flight attendant' }),
+        ...Array.from({ length: 7 }, (_, n) => episode({ content: `unrelated note number ${n} about lunch` })),
+      ];
+      const expectSameRanking = (after: { id: string; score: number }[], before: { id: string; score: number }[]) => {
+        expect(after.map((hit) => hit.id)).toEqual(before.map((hit) => hit.id));
+        // Equal but for the last bits of floating point.
+        after.forEach((hit, n) => expect(hit.score).toBeCloseTo(before[n]!.score, 9));
+      };
+
+      it("do not change when another namespace adds documents full of the query's terms", async () => {
+        await store.append(lisbon());
+        const before = await hits(['lisbon', 'flight']);
+        expect(before).toHaveLength(3);
+        await store.append(crowd('ns2', (n) => `lisbon flight lisbon flight lisbon ${n}`));
+        expectSameRanking(await hits(['lisbon', 'flight']), before);
+      });
+
+      it('rank a term rare in the namespace by its rarity there, however common it is elsewhere', async () => {
+        const rare = episode({ content: 'quasar report summary' });
+        const repeated = episode({ content: 'report report report draft' });
+        const filler = Array.from({ length: 8 }, (_, n) => episode({ content: `unrelated note ${n}` }));
+        await store.append([rare, repeated, ...filler, ...crowd('ns2', (n) => `quasar observation ${n}`)]);
+        expect((await hits(['quasar', 'report'])).map((hit) => hit.id)).toEqual([rare.id, repeated.id]);
       });
     });
 

@@ -51,6 +51,9 @@ describe('service info, health and API description', () => {
       '/api/v1/memories/{id}',
       '/api/v1/memories/{id}/history',
       '/api/v1/search',
+      '/api/v1/context',
+      '/api/v1/cache',
+      '/api/v1/cache/stats',
       '/health/ready',
     ]) {
       expect(paths).toContain(path);

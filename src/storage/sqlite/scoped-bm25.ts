@@ -2,8 +2,9 @@
 // frequencies from the whole table, so one namespace's ranking would shift with what other
 // namespaces store (and would hint at their vocabulary). Here each query term is ranked on its own
 // by FTS5, and its global IDF is swapped for the IDF within the filter: for one term FTS5 returns
-// idf_table(t) × tf-part(t, d), so tf-part is that divided by idf_table(t). The tf-part keeps the
-// table-wide average length, a small difference from a per-scope index.
+// idf_table(t) × tf-part(t, d), so tf-part is that divided by idf_table(t). Known limit: the tf-part
+// keeps FTS5's table-wide average document length, so when other scopes hold documents of a very
+// different length, the length normalisation (and at the margin the order) within a scope moves.
 
 import type { KeywordQuery } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';

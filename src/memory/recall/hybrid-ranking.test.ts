@@ -1,0 +1,159 @@
+// Hybrid ranking end to end over HTTP: with no embedder, hybrid still fuses the keyword signal,
+// borrows from session neighbours and applies the priors, so these run on keywords alone.
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestMemos, type TestMemos } from '../../../test/support/test-memos.js';
+import { manualClock } from '../../core/clock.js';
+
+const DAY_MS = 86_400_000;
+const at = (minute: number) => new Date(Date.parse('2025-11-01T18:00:00.000Z') + minute * 60_000).toISOString();
+
+/** A conversation in which only turn 4 mentions saffron and turn 5 answers it. */
+const CONVERSATION = [
+  'Planning a dinner party for Saturday',
+  'How many guests are coming?',
+  'Eight people, two of them vegetarian',
+  'Then a paella with vegetables works well',
+  'Where can I buy saffron in town?',
+  'The covered market on Rua Augusta sells it by the gram',
+  'Great, and what about the rice?',
+  'Bomba rice from the same stall',
+  'Should I start cooking at six?',
+  'Six is fine, it needs about an hour',
+];
+
+interface Hit {
+  type: string;
+  id: string;
+  score: number;
+  parts: { keyword: number | null; vector: number | null; recency: number | null; neighbours: number | null };
+  item: { content: string };
+}
+
+let memos: TestMemos | undefined;
+afterEach(async () => {
+  await memos?.close();
+  memos = undefined;
+});
+
+async function start(env: Record<string, string> = {}, clock?: ReturnType<typeof manualClock>): Promise<TestMemos> {
+  memos = await startTestMemos(env, clock);
+  return memos;
+}
+
+/** Appends the conversation's turns a minute apart for alice, in session s1 or in none; returns their ids in order. */
+async function converse(m: TestMemos, session: 's1' | 'none' = 's1'): Promise<string[]> {
+  const response = await m.json('POST', '/api/v1/episodes', {
+    userId: 'alice',
+    ...(session === 'none' ? {} : { sessionId: session }),
+    episodes: CONVERSATION.map((content, n) => ({ kind: 'message', role: n % 2 === 0 ? 'user' : 'assistant', content, occurredAt: at(n) })),
+  });
+  expect(response.status).toBe(201);
+  return response.body.ids;
+}
+
+/** Appends one turn ten seconds after the conversation's matching turn 4; returns its id. */
+async function interject(m: TestMemos, scope: { userId: string; sessionId: string }, content: string): Promise<string> {
+  const occurredAt = new Date(Date.parse(at(4)) + 10_000).toISOString();
+  const response = await m.json('POST', '/api/v1/episodes', { ...scope, episodes: [{ kind: 'message', content, occurredAt }] });
+  expect(response.status).toBe(201);
+  return response.body.ids[0];
+}
+
+async function search(m: TestMemos, body: Record<string, unknown>): Promise<Hit[]> {
+  const response = await m.json('POST', '/api/v1/search', { types: ['episodes'], ...body });
+  expect(response.status).toBe(200);
+  return response.body.hits;
+}
+const hitOf = (hits: Hit[], id: string | undefined) => hits.find((hit) => hit.id === id);
+const idsOf = (hits: Hit[]) => hits.map((hit) => hit.id);
+
+describe('hybrid ranking: session neighbours', () => {
+  it('returns the turn after the matching one, carried by its neighbour, where keyword mode does not', async () => {
+    const m = await start();
+    const turns = await converse(m);
+    const [question, answer, later] = [turns[4], turns[5], turns[6]];
+
+    const keyword = await search(m, { query: 'saffron', mode: 'keyword' });
+    expect(idsOf(keyword)).toEqual([question]);
+
+    const hybrid = await search(m, { query: 'saffron' });
+    expect(hybrid[0]?.id).toBe(question);
+    const carried = hitOf(hybrid, answer);
+    expect(carried?.parts.keyword).toBeNull();
+    expect(carried?.parts.neighbours).toBeGreaterThan(0);
+    expect(carried?.score).toBeGreaterThan(0);
+    // Width 2 by default, each step further counting less: two turns each side, the nearest ahead.
+    expect(new Set(idsOf(hybrid))).toEqual(new Set([question, answer, later, turns[3], turns[2]]));
+    expect(carried!.score).toBeGreaterThan(hitOf(hybrid, later)!.score);
+  });
+
+  it('takes neighbours only from the same session, not from another session adjacent in time', async () => {
+    const m = await start();
+    const turns = await converse(m);
+    const other = await interject(m, { userId: 'alice', sessionId: 's2' }, 'Unrelated chat in another tab');
+    const hybrid = await search(m, { query: 'saffron' });
+    expect(idsOf(hybrid)).not.toContain(other);
+    expect(idsOf(hybrid)).toContain(turns[5]);
+  });
+
+  it("respects the filter: another user's turn in the same session is never returned", async () => {
+    const m = await start();
+    const turns = await converse(m);
+    const bobTurn = await interject(m, { userId: 'bob', sessionId: 's1' }, 'Bob joins the chat');
+
+    const alice = await search(m, { query: 'saffron', userId: 'alice' });
+    expect(idsOf(alice)).not.toContain(bobTurn);
+    expect(idsOf(alice)).toContain(turns[5]);
+    // Without the filter, the same turn is a neighbour like any other.
+    expect(idsOf(await search(m, { query: 'saffron' }))).toContain(bobTurn);
+  });
+
+  it('gives no neighbour gain to episodes without a session', async () => {
+    const m = await start();
+    const turns = await converse(m, 'none');
+    const hybrid = await search(m, { query: 'saffron' });
+    expect(idsOf(hybrid)).toEqual([turns[4]]);
+    expect(hybrid[0]?.parts.neighbours).toBe(0);
+  });
+
+  it('is off when the neighbour and session weights are 0', async () => {
+    const m = await start({ MEMOS_SEARCH_NEIGHBOUR_WEIGHT: '0', MEMOS_SEARCH_SESSION_WEIGHT: '0' });
+    const turns = await converse(m);
+    const hybrid = await search(m, { query: 'saffron' });
+    expect(idsOf(hybrid)).toEqual([turns[4]]);
+    expect(hybrid[0]?.parts.neighbours).toBe(0);
+  });
+});
+
+describe('hybrid ranking: priors', () => {
+  it('reports recency in hybrid mode only', async () => {
+    const m = await start();
+    await converse(m);
+    for (const hit of await search(m, { query: 'saffron' })) {
+      expect(hit.parts.recency).toBeGreaterThan(0);
+      expect(hit.parts.recency).toBeLessThanOrEqual(1);
+    }
+    for (const hit of await search(m, { query: 'saffron', mode: 'keyword' })) expect(hit.parts.recency).toBeNull();
+  });
+
+  it('ranks a newer memory above an equally relevant older one', async () => {
+    const clock = manualClock();
+    const m = await start({}, clock);
+    const write = async (content: string) => (await m.json('POST', '/api/v1/memories', { userId: 'alice', memories: [{ content }] })).body;
+    await write('Alice goes hiking in the Alps');
+    clock.advance(60 * DAY_MS);
+    await write('Alice goes hiking in the Andes');
+    const body = { query: 'hiking', types: ['memories'] };
+    const contents = (hits: Hit[]) => hits.map((hit) => hit.item.content);
+
+    // Equally relevant: the same BM25, so keyword mode falls back to the older id.
+    const keyword = await search(m, { ...body, mode: 'keyword' });
+    expect(keyword[0]?.score).toBe(keyword[1]?.score);
+    expect(contents(keyword)).toEqual(['Alice goes hiking in the Alps', 'Alice goes hiking in the Andes']);
+
+    const hybrid = await search(m, body);
+    expect(contents(hybrid)).toEqual(['Alice goes hiking in the Andes', 'Alice goes hiking in the Alps']);
+    expect(hybrid[0]?.parts.recency).toBe(1);
+    expect(hybrid[1]?.parts.recency).toBeCloseTo(0.25, 6);
+  });
+});
