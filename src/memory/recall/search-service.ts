@@ -63,10 +63,10 @@ type Record_ = Memory | Episode;
 const TYPE_OF: Record<Tier, 'memory' | 'episode'> = { memories: 'memory', episodes: 'episode' };
 /**
  * In hybrid mode each signal is asked for more candidates than the answer holds, so that fusion has
- * room to reorder, and the best twice-the-limit candidates lend their scores to their neighbours.
+ * room to reorder, and the best `limit` candidates (at least 10) lend their scores to their neighbours.
  */
 const candidatePool = (limit: number) => Math.min(1000, Math.max(100, limit * 5));
-const neighbourAnchors = (limit: number) => Math.max(20, limit * 2);
+const neighbourAnchors = (limit: number) => Math.max(10, limit);
 
 /**
  * Recall across tiers. `keyword` and `vector` rank by one signal and report its raw score.
