@@ -13,12 +13,7 @@ import { scenarios } from './scenarios/index.js';
 
 const MODEL_PATH = process.env.MEMOS_MODEL2VEC_PATH;
 const MODE = MODEL_PATH === undefined || MODEL_PATH === '' ? 'keyword-only' : 'model2vec';
-/**
- * memOS's bar is 95% with its offline embedder, which CI always has. Without a model memOS runs
- * keyword-only, a degraded mode: there the bar is 90%, and the failures are still listed by name
- * (at the time of writing: two "newer memory wins" orders and an allergies/allergic word-form miss).
- */
-const BAR = MODE === 'model2vec' ? 0.95 : 0.9;
+const BAR = 0.95;
 
 describe('scenario definitions', () => {
   it('hold at least 50 scenarios with unique names, at least 8 in each category', () => {

@@ -115,8 +115,26 @@ describe('POST /api/v1/context', () => {
     const { body } = await memos.json('POST', '/api/v1/context', { sessionId: 's1' });
     expect(body.querySource).toBe('last-user-message');
     expect(body.query).toBe('Actually, what about peanuts?');
-    expect(body.memories.map((hit: { item: { content: string } }) => hit.item.content)).toEqual(['Alice is allergic to peanuts']);
+    expect(body.memories[0].item.content).toBe('Alice is allergic to peanuts');
     expect(body.session.messages).toHaveLength(4);
+  });
+
+  it('follows the hits with the most important other memories when search finds fewer than the limit', async () => {
+    await memos.json('POST', '/api/v1/memories', {
+      userId: 'bob',
+      memories: [
+        { content: 'Bob is allergic to shellfish', importance: 0.9 },
+        { content: 'Bob collects stamps', importance: 0.2 },
+        { content: 'Bob drives to the pharmacy on Fridays', importance: 0.5 },
+      ],
+    });
+    await memos.json('POST', '/api/v1/memories', { userId: 'carol', memories: [{ content: 'Carol is allergic to penicillin', importance: 1 }] });
+    const { body } = await memos.json('POST', '/api/v1/context', { userId: 'bob', query: 'Which allergies should I tell the pharmacy about?', limit: 3 });
+    const contents = body.memories.map((hit: { item: { content: string } }) => hit.item.content);
+    // The keyword hit comes first; the others follow by importance, each scored below every hit; nothing of Carol's.
+    expect(contents).toEqual(['Bob drives to the pharmacy on Fridays', 'Bob is allergic to shellfish', 'Bob collects stamps']);
+    expect(body.memories[1].score).toBeLessThan(body.memories[0].score);
+    expect(body.text).not.toContain('penicillin');
   });
 
   it('chooses memories by importance and recency, and no episodes, when there is no query at all', async () => {

@@ -117,6 +117,20 @@ export function createContextService({ search, sessions, memories, tokenCounter,
     return { ...none, memories: ranked.sort((a, b) => b.score - a.score).slice(0, input.limit) };
   };
 
+  /**
+   * When search found fewer memories than `limit`, the newest and most important others in scope
+   * follow them, ranked below every hit: what an agent should know about a user does not depend on
+   * the wording of the last message (an "allergies" question meets "allergic to shellfish").
+   */
+  const topUp = async (input: ContextInput, found: Recalled): Promise<Recalled> => {
+    if (found.memories.length >= input.limit) return found;
+    const known = new Set(found.memories.map((hit) => hit.id));
+    const extra = (await byRecencyAndImportance(input)).memories.filter((hit) => !known.has(hit.id)).slice(0, input.limit - found.memories.length);
+    if (extra.length === 0) return found;
+    const below = Math.min(1, ...found.memories.map((hit) => hit.score)) / 2;
+    return { ...found, memories: [...found.memories, ...extra.map((hit) => ({ ...hit, score: hit.score * below }))] };
+  };
+
   return {
     async assemble(input: ContextInput): Promise<AssembledContext> {
       const notices: string[] = [];
@@ -126,7 +140,7 @@ export function createContextService({ search, sessions, memories, tokenCounter,
       const lastUserMessage = session?.messages.findLast((message) => message.role === 'user')?.content.slice(0, MAX_QUERY_CHARS);
       const query = input.query ?? lastUserMessage ?? null;
       const querySource: QuerySource = input.query !== undefined ? 'request' : lastUserMessage !== undefined ? 'last-user-message' : 'none';
-      const recalled = query === null ? await byRecencyAndImportance(input) : await bySearch(input, query);
+      const recalled = query === null ? await byRecencyAndImportance(input) : await topUp(input, await bySearch(input, query));
       if (query === null) notices.push('no query and no user message in the session: memories are the newest and most important ones, and no episodes are recalled');
 
       const counter = await tokenCounter();
