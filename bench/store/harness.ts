@@ -15,6 +15,13 @@ import { matchExpression } from '../../src/storage/sqlite/filter-sql.js';
 import type { BenchQuery, CorpusMemory } from './corpus.js';
 
 export const NAMESPACE = 'bench';
+/**
+ * BENCH_NAMESPACES=N spreads the corpus over N namespaces, batch by batch, and searches the first:
+ * keyword search then takes its per-scope statistics path, as a multi-tenant server does.
+ */
+export const NAMESPACES = Math.max(1, Number(process.env.BENCH_NAMESPACES) || 1);
+const namespaceOf = (batchStart: number, batchSize: number) => (NAMESPACES === 1 ? NAMESPACE : `${NAMESPACE}-${Math.floor(batchStart / batchSize) % NAMESPACES}`);
+const SEARCHED = NAMESPACES === 1 ? NAMESPACE : `${NAMESPACE}-0`;
 export type Synchronous = 'full' | 'normal';
 export type Path = 'http' | 'direct';
 
@@ -112,14 +119,14 @@ export async function ingest(
     let ms: number;
     if (path === 'http') {
       // Serialising the request is client work, so it stays outside the timed span; reading the reply is inside.
-      const body = JSON.stringify({ namespace: NAMESPACE, memories: batch });
+      const body = JSON.stringify({ namespace: namespaceOf(start, batchSize), memories: batch });
       const begin = performance.now();
       const reply = await postJson<{ results: { action: UpsertAction }[] }>(server, '/api/v1/memories', body, [200, 201]);
       ms = performance.now() - begin;
       actions = reply.results.map((result) => result.action);
     } else {
       const begin = performance.now();
-      const outcomes = await server.memos.services.memories.upsert(NAMESPACE, batch.map((item) => ({ ...item })));
+      const outcomes = await server.memos.services.memories.upsert(namespaceOf(start, batchSize), batch.map((item) => ({ ...item })));
       ms = performance.now() - begin;
       actions = outcomes.map((outcome) => outcome.action);
     }
@@ -141,12 +148,12 @@ export interface QuerySample {
 export async function search(server: Server, path: Path, queries: readonly BenchQuery[], warmup: number): Promise<QuerySample[]> {
   const once = async (query: BenchQuery): Promise<number> => {
     if (path === 'http') {
-      const body = JSON.stringify({ namespace: NAMESPACE, mode: 'keyword', query: query.text, limit: 10 });
+      const body = JSON.stringify({ namespace: SEARCHED, mode: 'keyword', query: query.text, limit: 10 });
       const reply = await postJson<{ hits: unknown[] }>(server, '/api/v1/search', body, [200]);
       return reply.hits.length;
     }
     const result = await server.memos.services.search.search({
-      namespace: NAMESPACE,
+      namespace: SEARCHED,
       query: query.text,
       types: ['memories', 'episodes'],
       limit: 10,

@@ -1,6 +1,7 @@
 // Storage benchmark: batch ingest and keyword search on the SQLite store, through the HTTP API
 // and straight through the services. Run with `npm run bench:store`.
 // Sizes can be shrunk for a quick try: BENCH_SMALL=2000 BENCH_LARGE=10000 npm run bench:store
+// BENCH_NAMESPACES=10 spreads the corpus over 10 namespaces (keyword search then counts per scope).
 
 import { mkdirSync, statfsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,7 +12,7 @@ import { fmt, heading, since } from '../stats.js';
 import { machineInfo } from '../machine.js';
 import { createPhases } from '../phases.js';
 import { generateCorpus, generateQueries } from './corpus.js';
-import { databaseBytes, ingest, matchCounts, search, startServer, VECTORS, type Path, type QuerySample, type Server, type Synchronous } from './harness.js';
+import { databaseBytes, ingest, matchCounts, NAMESPACES, search, startServer, VECTORS, type Path, type QuerySample, type Server, type Synchronous } from './harness.js';
 import { ingestRow, ingestTable, overheadTable, searchRows, searchTable, slowestTable, type IngestRow, type SearchRow, type SlowQuery } from './report.js';
 
 const envInt = (name: string, fallback: number): number => {
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
   console.log(`data folders in ${env.tmpdir} (${env.tmpdirFs}); client and server share one Node process and event loop`);
   console.log(`embeddings: ${VECTORS ? 'Model2Vec on every write, with near-duplicate checks (BENCH_VECTORS=1)' : 'off (BENCH_VECTORS=1 turns them on)'}`);
   console.log(`corpus: ${fmt(SMALL)} then ${fmt(LARGE)} memories, batches of ${BATCH}, seed ${SEED}; ${QUERIES} queries per series after ${WARMUP_QUERIES} warm-up queries; ingest budget ${fmt(SEGMENT_BUDGET_MS / 1000)} s per segment`);
+  if (NAMESPACES > 1) console.log(`namespaces: the corpus is spread over ${NAMESPACES} namespaces (BENCH_NAMESPACES) and searches go to one of them; match counts are table-wide`);
   console.log('\nphases:');
 
   const corpus = await phase(`generate corpus (${fmt(LARGE)} memories)`, async () => generateCorpus(Math.max(SMALL, LARGE), SEED));
