@@ -1,4 +1,6 @@
+import { toIso } from './clock.js';
 import type { IdGenerator } from './ids.js';
+import type { AppendMessages, PutSession } from './ports.js';
 import type { Episode, Message, Session } from './types.js';
 
 /** Splits a session's messages into those the window keeps and the oldest ones that overflow it. */
@@ -32,4 +34,40 @@ export function promoteMessages(
     },
     embedding: { status: 'pending' },
   }));
+}
+
+/**
+ * The session a put writes: the command's content, keeping the creation time of the live session
+ * it replaces. Replacing is explicit, so the replaced messages are not promoted. `expiresAt` is
+ * the store's to set when it writes.
+ */
+export function sessionFromPut(command: PutSession, live: Session | null, now: number): Session {
+  return {
+    sessionId: command.key.sessionId,
+    namespace: command.key.namespace,
+    ...(command.userId === undefined ? {} : { userId: command.userId }),
+    ...(command.agentId === undefined ? {} : { agentId: command.agentId }),
+    messages: command.messages,
+    state: command.state,
+    ...(command.summary === undefined ? {} : { summary: command.summary }),
+    ttlSeconds: command.ttlSeconds,
+    createdAt: live ? live.createdAt : toIso(now),
+    updatedAt: toIso(now),
+    expiresAt: toIso(now),
+  };
+}
+
+/** The session an append writes: the live one (or a new, empty one) with the messages added. `expiresAt` is the store's to set. */
+export function sessionAfterAppend(command: AppendMessages, live: Session | null, now: number): Session {
+  const base: Session = live ?? {
+    sessionId: command.key.sessionId,
+    namespace: command.key.namespace,
+    messages: [],
+    state: {},
+    ttlSeconds: command.ttlSeconds,
+    createdAt: toIso(now),
+    updatedAt: toIso(now),
+    expiresAt: toIso(now),
+  };
+  return { ...base, messages: [...base.messages, ...command.messages], updatedAt: toIso(now) };
 }

@@ -63,6 +63,35 @@ export function runCacheContract(name: string, create: () => Promise<CacheFixtur
       expect(await cache.getMany([key('short'), key('long')])).toEqual([undefined, bytes(2)]);
     });
 
+    it('keeps binary values byte for byte, such as float32 vectors', async () => {
+      const { cache } = fixture;
+      const vector = new Float32Array([0.1, -2.5, Number.MIN_VALUE, 3.4e38, 0, -0]);
+      const value = new Uint8Array(vector.buffer);
+      await cache.setMany([{ key: key('vec'), value, ttlSeconds: 60 }]);
+      const [got] = await cache.getMany([key('vec')]);
+      expect(got).toBeInstanceOf(Uint8Array);
+      expect(Array.from(new Float32Array(got!.slice().buffer))).toEqual(Array.from(vector));
+    });
+
+    it('answers empty requests and empty scopes with nothing', async () => {
+      const { cache } = fixture;
+      expect(await cache.getMany([])).toEqual([]);
+      await cache.setMany([]);
+      expect(await cache.clear({ namespace: 'nobody' })).toBe(0);
+      expect(await cache.usage({ namespace: 'nobody' })).toEqual({ entries: 0, bytes: 0, evictions: 0 });
+    });
+
+    it('clears by namespace and cache class together', async () => {
+      const { cache } = fixture;
+      await cache.setMany([
+        { key: key('1', 'x'), value: bytes(1), ttlSeconds: 60 },
+        { key: key('2', 'x', 'responses'), value: bytes(2), ttlSeconds: 60 },
+        { key: key('3', 'y', 'responses'), value: bytes(3), ttlSeconds: 60 },
+      ]);
+      expect(await cache.clear({ namespace: 'x', cache: 'responses' })).toBe(1);
+      expect(await cache.getMany([key('1', 'x'), key('2', 'x', 'responses'), key('3', 'y', 'responses')])).toEqual([bytes(1), undefined, bytes(3)]);
+    });
+
     it('hands out copies that callers cannot change in place', async () => {
       const { cache } = fixture;
       const value = bytes(7, 7);

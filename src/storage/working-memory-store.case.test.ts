@@ -185,6 +185,25 @@ export function runWorkingMemoryStoreContract(name: string, options: WorkingMemo
       });
     });
 
+    describe('concurrency and keys', () => {
+      it('concurrent appends lose and duplicate nothing', async () => {
+        const all = messages(1, 20);
+        await Promise.all(all.map((message) => store.append({ key, messages: [message], window: 5, ttlSeconds: TTL })));
+        const kept = contents((await store.get(key))!.messages);
+        const promoted = contents(await sessionEpisodes());
+        expect(kept).toHaveLength(5);
+        expect(promoted).toHaveLength(15);
+        expect([...promoted, ...kept].sort()).toEqual(contents(all).sort());
+      });
+
+      it('keeps apart sessions whose namespace or id holds a colon', async () => {
+        await store.put({ key: { namespace: 'a', sessionId: 'b:c' }, messages: messages(1, 1), state: {}, ttlSeconds: TTL, window: 10 });
+        await store.put({ key: { namespace: 'a:b', sessionId: 'c' }, messages: messages(2, 2), state: {}, ttlSeconds: TTL, window: 10 });
+        expect(contents((await store.get({ namespace: 'a', sessionId: 'b:c' }))!.messages)).toEqual(['m1']);
+        expect(contents((await store.get({ namespace: 'a:b', sessionId: 'c' }))!.messages)).toEqual(['m2']);
+      });
+    });
+
     describe('expired sessions', () => {
       it('put on an expired session promotes its old messages first, then starts anew', async () => {
         await put({ messages: messages(1, 2), ttlSeconds: 60, state: { old: true } });

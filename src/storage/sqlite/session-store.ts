@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { toIso } from '../../core/clock.js';
 import type { IdGenerator } from '../../core/ids.js';
 import type { AppendMessages, PutSession, SessionKey, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
-import { promoteMessages, splitWindow } from '../../core/session-window.js';
+import { promoteMessages, sessionAfterAppend, sessionFromPut, splitWindow } from '../../core/session-window.js';
 import type { Episode, Message, Session } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
 import { insertEpisodes } from './episode-store.js';
@@ -47,20 +47,7 @@ export class SqliteSessionStore implements WorkingMemoryStore {
     return this.#db.transaction('sessions.put', () => {
       const now = this.#clock.now();
       const { live, promoted } = this.#load(command.key, now);
-      // Replacing a live session is explicit, so its old messages are not promoted.
-      const session: Session = {
-        sessionId: command.key.sessionId,
-        namespace: command.key.namespace,
-        ...(command.userId === undefined ? {} : { userId: command.userId }),
-        ...(command.agentId === undefined ? {} : { agentId: command.agentId }),
-        messages: command.messages,
-        state: command.state,
-        ...(command.summary === undefined ? {} : { summary: command.summary }),
-        ttlSeconds: command.ttlSeconds,
-        createdAt: live ? live.createdAt : toIso(now),
-        updatedAt: toIso(now),
-        expiresAt: toIso(now), // replaced by #write
-      };
+      const session = sessionFromPut(command, live, now);
       return this.#write(session, command.window, now, live === null, promoted);
     });
   }
@@ -81,17 +68,7 @@ export class SqliteSessionStore implements WorkingMemoryStore {
     return this.#db.transaction('sessions.append', () => {
       const now = this.#clock.now();
       const { live, promoted } = this.#load(command.key, now);
-      const base: Session = live ?? {
-        sessionId: command.key.sessionId,
-        namespace: command.key.namespace,
-        messages: [],
-        state: {},
-        ttlSeconds: command.ttlSeconds,
-        createdAt: toIso(now),
-        updatedAt: toIso(now),
-        expiresAt: toIso(now), // replaced by #write
-      };
-      const session: Session = { ...base, messages: [...base.messages, ...command.messages], updatedAt: toIso(now) };
+      const session = sessionAfterAppend(command, live, now);
       return this.#write(session, command.window, now, live === null, promoted);
     });
   }

@@ -1,0 +1,164 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { manualClock, toIso } from '../../core/clock.js';
+import { MemosError } from '../../core/errors.js';
+import { ulidGenerator } from '../../core/ids.js';
+import type { EpisodeStore } from '../../core/ports.js';
+import type { Message } from '../../core/types.js';
+import { createSqliteStorage } from '../sqlite/index.js';
+import { runWorkingMemoryStoreContract } from '../working-memory-store.case.test.js';
+import { createRedisSessionStore, type RedisSessionStoreOptions } from './index.js';
+import { connectTestRedis, failWhenRequired, keysUnder, removeIssuedKeys, removeKeys, testPrefix } from './test-redis.js';
+
+const redis = await connectTestRedis();
+const client = 'client' in redis ? redis.client : (undefined as unknown as Redis);
+const reason = 'reason' in redis ? redis.reason : '';
+const dir = mkdtempSync(join(tmpdir(), 'memos-redis-sessions-'));
+let files = 0;
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  if (!client) return;
+  await removeIssuedKeys(client);
+  await client.quit();
+});
+
+failWhenRequired('redis sessions', reason);
+
+/**
+ * A session store under a fresh key prefix whose durable store is a fresh SQLite database;
+ * `wrap` lets a test put a faulty episode store in between.
+ */
+async function open(options: { wrap?: (episodes: EpisodeStore) => EpisodeStore } & Partial<RedisSessionStoreOptions> = {}) {
+  const clock = manualClock();
+  const storage = createSqliteStorage({ path: join(dir, `${++files}.db`), clock, ids: ulidGenerator(clock) });
+  await storage.init();
+  const keyPrefix = testPrefix();
+  const { wrap, ...rest } = options;
+  const store = createRedisSessionStore({
+    client,
+    keyPrefix,
+    clock,
+    ids: ulidGenerator(clock),
+    ...rest,
+    episodes: wrap ? wrap(storage.episodes) : storage.episodes,
+  } as RedisSessionStoreOptions);
+  await store.init();
+  return {
+    store,
+    episodes: storage.episodes,
+    clock,
+    keyPrefix,
+    close: async () => {
+      await store.close();
+      await storage.close();
+      await removeKeys(client, keyPrefix);
+    },
+  };
+}
+
+/** An episode store whose `append` is unavailable `times` times: before writing, or after writing (a lost answer). */
+function failing(times: number, when: 'before' | 'after') {
+  return (inner: EpisodeStore): EpisodeStore => {
+    let left = times;
+    return {
+      ...inner,
+      get: (ref) => inner.get(ref),
+      append: async (episodes) => {
+        if (left > 0 && when === 'before') {
+          left -= 1;
+          throw new MemosError('E_STORAGE_UNAVAILABLE', 'episode store down');
+        }
+        await inner.append(episodes);
+        if (left > 0) {
+          left -= 1;
+          // The write committed but its answer was lost, as when a connection drops during COMMIT.
+          throw new MemosError('E_STORAGE_UNAVAILABLE', 'connection lost');
+        }
+      },
+    };
+  };
+}
+
+const key = { namespace: 'ns1', sessionId: 's1' };
+const messages = (from: number, to: number, at: number): Message[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => ({ role: 'user' as const, content: `m${from + i}`, createdAt: toIso(at + i) }));
+
+describe.skipIf(!client)(`redis sessions${client ? '' : ` (skipped: ${reason})`}`, () => {
+  runWorkingMemoryStoreContract('redis', { create: () => open() });
+
+  it('keeps one hash per session, indexed by deadline, and lets Redis collect it only after a grace period', async () => {
+    const h = await open({ expiredGraceSeconds: 600 });
+    await h.store.put({ key, messages: [], state: {}, ttlSeconds: 60, window: 10 });
+    const session = `${h.keyPrefix}memos-session:3:ns1:s1`;
+    expect(await keysUnder(client, h.keyPrefix)).toEqual([`${h.keyPrefix}memos-session:3:ns1:s1`, `${h.keyPrefix}memos-sessions:deadlines`]);
+    expect(await client.zscore(`${h.keyPrefix}memos-sessions:deadlines`, '3:ns1:s1')).toBe(String(h.clock.now() + 60_000));
+    const pttl = await client.pttl(session);
+    expect(pttl).toBeGreaterThan(655_000);
+    expect(pttl).toBeLessThanOrEqual(660_000);
+    await h.close();
+  });
+
+  it('delivers an outbox left by an episode store outage on the next read, each message once', async () => {
+    const warnings: string[] = [];
+    const h = await open({ wrap: failing(1, 'before'), logger: { warn: (_, message) => warnings.push(message) } });
+    const write = await h.store.put({ key, messages: messages(1, 5, h.clock.now()), state: {}, ttlSeconds: 60, window: 2 });
+    expect(write.promoted.map((e) => e.content)).toEqual(['m1', 'm2', 'm3']);
+    expect(warnings).toEqual([expect.stringContaining('deferred')]);
+    const stored = async () => (await h.episodes.list({ filter: { namespace: 'ns1', sessionId: 's1' }, limit: 50, order: 'asc' })).items;
+    expect(await stored()).toEqual([]);
+    expect(await client.llen(`${h.keyPrefix}memos-session-outbox:3:ns1:s1`)).toBe(3);
+    await h.store.get(key);
+    expect(await stored()).toEqual(write.promoted);
+    expect(await client.exists(`${h.keyPrefix}memos-session-outbox:3:ns1:s1`, `${h.keyPrefix}memos-sessions:outboxes`)).toBe(0);
+    await h.close();
+  });
+
+  it('redelivers after a crash between the episode store and the acknowledgement without duplicating', async () => {
+    const h = await open({ wrap: failing(2, 'after') });
+    await h.store.append({ key, messages: messages(1, 4, h.clock.now()), window: 1, ttlSeconds: 60 });
+    await h.store.append({ key, messages: messages(5, 6, h.clock.now() + 10), window: 1, ttlSeconds: 60 });
+    // Both deliveries wrote but were not acknowledged: the outbox still holds all five.
+    expect(await client.llen(`${h.keyPrefix}memos-session-outbox:3:ns1:s1`)).toBe(5);
+    expect(await h.store.sweepExpired()).toBe(0); // drains outboxes too
+    const stored = (await h.episodes.list({ filter: { namespace: 'ns1', sessionId: 's1' }, limit: 50, order: 'asc' })).items;
+    expect(stored.map((e) => e.content)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+    expect(await keysUnder(client, `${h.keyPrefix}memos-session-outbox`)).toEqual([]);
+    await h.close();
+  });
+
+  it('sweeps a session expired by the clock even though Redis still holds it, promoting once across two sweepers', async () => {
+    const h = await open();
+    const other = createRedisSessionStore({ client, keyPrefix: h.keyPrefix, clock: h.clock, ids: ulidGenerator(h.clock), episodes: h.episodes });
+    await h.store.put({ key, messages: messages(1, 3, h.clock.now()), state: {}, ttlSeconds: 60, window: 10 });
+    h.clock.advance(60_000);
+    const [a, b] = await Promise.all([h.store.sweepExpired(), other.sweepExpired()]);
+    expect(a + b).toBe(1);
+    const stored = (await h.episodes.list({ filter: { namespace: 'ns1', sessionId: 's1' }, limit: 50, order: 'asc' })).items;
+    expect(stored.map((e) => e.content)).toEqual(['m1', 'm2', 'm3']);
+    expect(await keysUnder(client, h.keyPrefix)).toEqual([]);
+    await h.close();
+  });
+
+  it('two instances appending to one session at once lose and duplicate nothing (compare-and-set)', async () => {
+    const h = await open();
+    const other = createRedisSessionStore({ client, keyPrefix: h.keyPrefix, clock: h.clock, ids: ulidGenerator(h.clock), episodes: h.episodes });
+    const all = messages(1, 30, h.clock.now());
+    await Promise.all(all.map((message, i) => (i % 2 === 0 ? h.store : other).append({ key, messages: [message], window: 4, ttlSeconds: 60 })));
+    const kept = (await h.store.get(key))!.messages.map((m) => m.content);
+    const promoted = (await h.episodes.list({ filter: { namespace: 'ns1', sessionId: 's1' }, limit: 50, order: 'asc' })).items.map((e) => e.content);
+    expect(kept).toHaveLength(4);
+    expect([...promoted, ...kept].sort()).toEqual(all.map((m) => m.content).sort());
+    await h.close();
+  });
+
+  it('fails with E_STORAGE_UNAVAILABLE when Redis cannot be reached', async () => {
+    const clock = manualClock();
+    const store = createRedisSessionStore({ url: 'redis://127.0.0.1:1', clock, ids: ulidGenerator(clock), episodes: {} as EpisodeStore });
+    await expect(store.init()).rejects.toMatchObject({ code: 'E_STORAGE_UNAVAILABLE' });
+    await expect(store.append({ key, messages: [], window: 5, ttlSeconds: 60 })).rejects.toMatchObject({ code: 'E_STORAGE_UNAVAILABLE' });
+    await store.close();
+  });
+});

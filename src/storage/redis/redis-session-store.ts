@@ -1,0 +1,245 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../core/clock.js';
+import { toIso } from '../../core/clock.js';
+import { MemosError } from '../../core/errors.js';
+import type { IdGenerator } from '../../core/ids.js';
+import type { AppendMessages, EpisodeStore, Lifecycle, PutSession, SessionKey, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
+import { promoteMessages, sessionAfterAppend, sessionFromPut, splitWindow } from '../../core/session-window.js';
+import type { Episode, Message, Session } from '../../core/types.js';
+import { redisConnection, type RedisLogger, type RedisSource } from './redis-client.js';
+import { redisCall } from './redis-errors.js';
+import { drainOutbox } from './session-outbox.js';
+import { GET_AND_TOUCH, WRITE_SESSION } from './session-scripts.js';
+
+export type RedisSessionStoreOptions = RedisSource & {
+  /** The durable store that promoted messages go to. */
+  episodes: EpisodeStore;
+  clock: Clock;
+  /** Ids of promoted episodes. */
+  ids: IdGenerator;
+  /** Put before every key (default ''). */
+  keyPrefix?: string;
+  logger?: RedisLogger;
+  /** How long Redis keeps an expired session for `sweepExpired` to promote it (default one day). */
+  expiredGraceSeconds?: number;
+};
+
+export type RedisSessionStore = WorkingMemoryStore & Lifecycle;
+
+/** Attempts of one compare-and-set write before giving up with E_CONFLICT, and the most backoff between them. */
+const MAX_ATTEMPTS = 10;
+const MAX_BACKOFF_MS = 20;
+const SWEEP_BATCH = 200;
+
+interface Loaded {
+  live: Session | null;
+  /** A session past its deadline that is still stored: its messages are promoted by the write. */
+  expired: Session | null;
+  /** The stored version token; '' when there is no session. */
+  version: string;
+}
+
+/**
+ * Short-term memory in Redis. Each session is one hash (`data` JSON, `deadline`, `ttl`, version
+ * token `v`) under `{prefix}memos-session:{nsLength}:{ns}:{sessionId}`. Deadlines come from the
+ * injected clock and are kept in a sorted set, so that `sweepExpired` finds expired sessions and
+ * promotes them; the key's own PEXPIRE (deadline + grace) only collects garbage.
+ *
+ * Writes are computed here with the shared window rule, then applied by one Lua compare-and-set
+ * that also moves the promoted episodes into the session's outbox list. The outbox is then
+ * delivered to the episode store and acknowledged: delivery is at-least-once, idempotent by
+ * episode id (see appendOnce), and whatever a crash or an episode store outage leaves in an
+ * outbox is delivered by the next get, put, append or sweep.
+ */
+export function createRedisSessionStore(options: RedisSessionStoreOptions): RedisSessionStore {
+  const prefix = options.keyPrefix ?? '';
+  const graceMs = (options.expiredGraceSeconds ?? 86_400) * 1000;
+  const { clock, ids, episodes, logger } = options;
+  const connection = redisConnection(options, logger);
+  const index = `${prefix}memos-sessions:deadlines`;
+  const outboxes = `${prefix}memos-sessions:outboxes`;
+  const keysOf = (member: string) => ({
+    member,
+    session: `${prefix}memos-session:${member}`,
+    outbox: `${prefix}memos-session-outbox:${member}`,
+    outboxes,
+  });
+  // The namespace's length keeps the id unambiguous when a namespace or session id holds ':'.
+  const memberOf = (key: SessionKey) => `${key.namespace.length}:${key.namespace}:${key.sessionId}`;
+
+  const serial = keyedSerial();
+  const promote = (session: Session, messages: Message[], now: number): Episode[] =>
+    messages.length === 0 ? [] : promoteMessages(session, messages, ids, toIso(now));
+
+  /** Delivers an outbox, logging rather than failing: the entries stay for the next drain. */
+  async function drain(member: string): Promise<void> {
+    try {
+      await drainOutbox(connection.client, episodes, keysOf(member));
+    } catch (error) {
+      logger?.warn({ err: error }, 'session promotion deferred: outbox not delivered yet');
+    }
+  }
+
+  async function load(member: string, now: number): Promise<Loaded> {
+    const [data, deadline, version] = await connection.client.hmget(keysOf(member).session, 'data', 'deadline', 'v');
+    if (data === null || data === undefined) return { live: null, expired: null, version: '' };
+    const session = decode(data, Number(deadline));
+    const token = version ?? '';
+    return Number(deadline) > now ? { live: session, expired: null, version: token } : { live: null, expired: session, version: token };
+  }
+
+  /**
+   * Reads, builds the next session, keeps the newest `window` messages and applies it with the
+   * compare-and-set, retrying when another writer got there first.
+   */
+  async function write(key: SessionKey, window: number, build: (live: Session | null, now: number) => Session): Promise<SessionWrite> {
+    const member = memberOf(key);
+    const keys = keysOf(member);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (attempt > 0) await backoff();
+      const now = clock.now();
+      const { live, expired, version } = await load(member, now);
+      const next = build(live, now);
+      const { kept, overflow } = splitWindow(next.messages, window);
+      const promoted = [...(expired ? promote(expired, expired.messages, now) : []), ...promote(next, overflow, now)];
+      const deadline = now + next.ttlSeconds * 1000;
+      const data = encode({ ...next, messages: kept });
+      const pending = (await WRITE_SESSION.run(
+        connection.client,
+        [keys.session, keys.outbox, index, outboxes],
+        [version, member, newVersion(), data, deadline, deadline - now + graceMs, next.ttlSeconds, ...promoted.map((e) => JSON.stringify(e))],
+      )) as number;
+      if (pending === -1) continue;
+      if (pending > 0) await drain(member);
+      // Returned as a later get would read it (JSON round trip included).
+      return { session: decode(data, deadline), created: live === null, promoted };
+    }
+    throw new MemosError('E_CONFLICT', 'redis: the session kept changing under concurrent writes; retry');
+  }
+
+  /**
+   * Promotes and deletes one session of the deadlines index if it is still expired. `kept` means
+   * it is still in the index, past its deadline (other writers kept winning the compare-and-set).
+   */
+  async function expire(member: string, now: number): Promise<'expired' | 'skipped' | 'kept'> {
+    const keys = keysOf(member);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (attempt > 0) await backoff();
+      const { live, expired, version } = await load(member, now);
+      if (live) {
+        await connection.client.zadd(index, Date.parse(live.expiresAt), member); // an index entry older than the session
+        return 'skipped';
+      }
+      if (!expired) {
+        await connection.client.zrem(index, member); // deleted, or collected by Redis before any sweep
+        return 'skipped';
+      }
+      const promoted = promote(expired, expired.messages, now).map((e) => JSON.stringify(e));
+      const pending = (await WRITE_SESSION.run(connection.client, [keys.session, keys.outbox, index, outboxes], [version, member, '', '', 0, 0, 0, ...promoted])) as number;
+      if (pending === -1) continue;
+      if (pending > 0) await drain(member);
+      return 'expired';
+    }
+    return 'kept';
+  }
+
+  return {
+    init: () => connection.init(),
+    close: () => connection.close(),
+
+    put: (command: PutSession) =>
+      redisCall('sessions.put', () =>
+        serial(memberOf(command.key), () => write(command.key, command.window, (live, now) => sessionFromPut(command, live, now))),
+      ),
+
+    append: (command: AppendMessages) =>
+      redisCall('sessions.append', () =>
+        serial(memberOf(command.key), () => write(command.key, command.window, (live, now) => sessionAfterAppend(command, live, now))),
+      ),
+
+    get: (key: SessionKey) =>
+      redisCall('sessions.get', async () => {
+        const member = memberOf(key);
+        const keys = keysOf(member);
+        // Reading refreshes the idle TTL but is not a change: updatedAt stays.
+        const [data, deadline, pending] = (await GET_AND_TOUCH.run(connection.client, [keys.session, index, keys.outbox], [clock.now(), graceMs, member])) as [
+          string | null,
+          number | string,
+          number,
+        ];
+        if (pending > 0) await drain(member);
+        return data ? decode(data, Number(deadline)) : null;
+      }),
+
+    delete: (key: SessionKey) =>
+      redisCall('sessions.delete', async () => {
+        // Deletion is explicit, so nothing is promoted; an expired session still stored counts as removed.
+        const member = memberOf(key);
+        const [removed] = (await connection.client.multi().del(keysOf(member).session).zrem(index, member).exec()) ?? [];
+        if (removed?.[0]) throw removed[0];
+        return removed?.[1] === 1;
+      }),
+
+    sweepExpired: () =>
+      redisCall('sessions.sweep', async () => {
+        const client = connection.client;
+        const now = clock.now();
+        let count = 0;
+        for (;;) {
+          const members = await client.zrangebyscore(index, '-inf', now, 'LIMIT', 0, SWEEP_BATCH);
+          let kept = 0;
+          for (const member of members) {
+            const outcome = await serial(member, () => expire(member, now));
+            if (outcome === 'expired') count += 1;
+            if (outcome === 'kept') kept += 1;
+          }
+          // Stop when the range is exhausted, or when nothing left it (only contended sessions remain).
+          if (members.length < SWEEP_BATCH || kept === members.length) break;
+        }
+        // Outboxes that a crash or an episode store outage left behind.
+        let cursor = '0';
+        do {
+          const [next, members] = await client.sscan(outboxes, cursor, 'COUNT', SWEEP_BATCH);
+          cursor = next;
+          for (const member of members) await drain(member);
+        } while (cursor !== '0');
+        return count;
+      }),
+  };
+}
+
+/** A session as stored: everything but `expiresAt`, which is the `deadline` field. */
+function encode(session: Session): string {
+  const { expiresAt: _ignored, ...stored } = session;
+  return JSON.stringify(stored);
+}
+
+function decode(data: string, deadline: number): Session {
+  return { ...(JSON.parse(data) as Omit<Session, 'expiresAt'>), expiresAt: toIso(deadline) };
+}
+
+/** A fresh version token per write, so that a compare-and-set never mistakes a later session for the one it read. */
+function newVersion(): string {
+  return randomBytes(9).toString('base64url');
+}
+
+/**
+ * Runs work for one key after the work queued before it for that key. Writers of this process
+ * never race each other on a session; writers of other processes are handled by the
+ * compare-and-set and its retries.
+ */
+function keyedSerial() {
+  const tails = new Map<string, Promise<unknown>>();
+  return <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const previous = tails.get(key) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return run;
+  };
+}
+
+const backoff = () => new Promise<void>((resolve) => setTimeout(resolve, Math.random() * MAX_BACKOFF_MS));
