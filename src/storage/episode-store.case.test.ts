@@ -226,6 +226,18 @@ export function runEpisodeStoreContract(name: string, options: EpisodeStoreContr
         }
       }
 
+      it('breaks ties by id bytewise, whatever the server locale: upper case before lower, digits first', async () => {
+        const made = ['ep_b', 'ep_B', 'ep_a', 'ep_1', 'ep_A'].map((id) => episode({ id, occurredAt: at(1) }));
+        await store.append(made);
+        const bytewise = made.map((e) => e.id).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+        expect(bytewise).toEqual(['ep_1', 'ep_A', 'ep_B', 'ep_a', 'ep_b']);
+        expect(await ids({ filter: { namespace: 'ns1' } })).toEqual(bytewise);
+        const first = await store.list({ filter: { namespace: 'ns1' }, limit: 2, order: 'desc' });
+        expect(first.items.map((e) => e.id)).toEqual(['ep_b', 'ep_a']);
+        const rest = await store.list({ filter: { namespace: 'ns1' }, limit: 5, order: 'desc', ...(first.next ? { after: first.next } : {}) });
+        expect(rest.items.map((e) => e.id)).toEqual(['ep_B', 'ep_A', 'ep_1']);
+      });
+
       it('gives no next when the page holds exactly the remaining items', async () => {
         await seed();
         const page = await store.list({ filter: { namespace: 'ns1' }, limit: times.length, order: 'asc' });

@@ -1,0 +1,115 @@
+// Episode rows and their mapping to and from the domain type. Times are timestamptz in the
+// database (Date in rows) and ISO strings outside; NULL optional fields are left out entirely.
+
+import type { EmbeddingInfo, Episode, InterventionOutcome, MessageRole, Metadata } from '../../core/types.js';
+import { timeParam, type TableSpec } from './pg-filter-sql.js';
+import type { SqlExecutor } from './sql-engine.js';
+
+export interface EpisodeRow {
+  namespace: string;
+  id: string;
+  user_id: string | null;
+  agent_id: string | null;
+  session_id: string | null;
+  kind: string;
+  role: string | null;
+  content: string;
+  occurred_at: Date;
+  created_at: Date;
+  metadata: Metadata;
+  task: string | null;
+  context: string | null;
+  outcome: string | null;
+  embedding_status: string;
+  embedding_model: string | null;
+  embedding_dim: number | null;
+}
+
+const COLUMNS = [
+  'namespace', 'id', 'user_id', 'agent_id', 'session_id', 'kind', 'role', 'content', 'occurred_at', 'created_at',
+  'metadata', 'task', 'context', 'outcome', 'embedding_status', 'embedding_model', 'embedding_dim',
+] as const satisfies readonly (keyof EpisodeRow)[];
+
+/** The array type each column travels as in the batch insert. */
+const ARRAY_TYPES: Record<(typeof COLUMNS)[number], string> = {
+  namespace: 'text[]', id: 'text[]', user_id: 'text[]', agent_id: 'text[]', session_id: 'text[]', kind: 'text[]',
+  role: 'text[]', content: 'text[]', occurred_at: 'timestamptz[]', created_at: 'timestamptz[]', metadata: 'jsonb[]',
+  task: 'text[]', context: 'text[]', outcome: 'text[]', embedding_status: 'text[]', embedding_model: 'text[]',
+  embedding_dim: 'integer[]',
+};
+
+export const EPISODES: TableSpec = { table: 'episodes', columns: COLUMNS.join(', '), timeColumn: 'occurred_at' };
+
+/** The select list with every column qualified by `alias`. */
+export const episodeColumns = (alias: string) => COLUMNS.map((column) => `${alias}.${column}`).join(', ');
+
+/** Rows per INSERT: every column is one array parameter, so a chunk's size bounds the statement, not the parameter count. */
+const INSERT_CHUNK = 1_000;
+
+const INSERT = `INSERT INTO episodes (${COLUMNS.join(', ')})
+  SELECT * FROM unnest(${COLUMNS.map((column, n) => `$${n + 1}::${ARRAY_TYPES[column]}`).join(', ')})`;
+
+/** Inserts episodes with the caller's transaction: one multi-row INSERT per chunk, rows in input order. */
+export async function insertEpisodes(tx: SqlExecutor, episodes: Episode[]): Promise<void> {
+  for (let at = 0; at < episodes.length; at += INSERT_CHUNK) {
+    const rows = episodes.slice(at, at + INSERT_CHUNK).map(episodeValues);
+    await tx.query(INSERT, COLUMNS.map((_, n) => rows.map((row) => row[n])));
+  }
+}
+
+/** `{ [key]: value }` when value is not NULL, else `{}`: spread it to leave absent fields out. */
+function optional<K extends string, V>(key: K, value: V | null): { [P in K]?: V } {
+  return (value === null ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+export function rowToEpisode(row: EpisodeRow): Episode {
+  const embedding: EmbeddingInfo = {
+    status: row.embedding_status as EmbeddingInfo['status'],
+    ...optional('model', row.embedding_model),
+    ...optional('dimensions', row.embedding_dim),
+  };
+  return {
+    id: row.id,
+    namespace: row.namespace,
+    ...optional('userId', row.user_id),
+    ...optional('agentId', row.agent_id),
+    ...optional('sessionId', row.session_id),
+    kind: row.kind,
+    ...optional('role', row.role as MessageRole | null),
+    content: row.content,
+    occurredAt: row.occurred_at.toISOString(),
+    createdAt: row.created_at.toISOString(),
+    metadata: row.metadata,
+    ...optional('task', row.task),
+    ...optional('context', row.context),
+    ...optional('outcome', row.outcome as InterventionOutcome | null),
+    embedding,
+  };
+}
+
+/**
+ * One episode's values in COLUMNS order. An insert never carries a vector (vectors arrive through
+ * the vector store's `put`), so a record claimed `ready` is stored as `pending`.
+ */
+function episodeValues(episode: Episode): unknown[] {
+  const claimedReady = episode.embedding?.status === 'ready';
+  return [
+    episode.namespace,
+    episode.id,
+    episode.userId ?? null,
+    episode.agentId ?? null,
+    episode.sessionId ?? null,
+    episode.kind,
+    episode.role ?? null,
+    episode.content,
+    timeParam(episode.occurredAt, 'occurredAt'),
+    timeParam(episode.createdAt, 'createdAt'),
+    JSON.stringify(episode.metadata ?? {}),
+    episode.task ?? null,
+    episode.context ?? null,
+    episode.outcome ?? null,
+    claimedReady ? 'pending' : (episode.embedding?.status ?? 'none'),
+    claimedReady ? null : (episode.embedding?.model ?? null),
+    claimedReady ? null : (episode.embedding?.dimensions ?? null),
+  ];
+}

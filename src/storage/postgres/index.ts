@@ -1,0 +1,36 @@
+// The PostgreSQL storage driver (server mode). So far: the database foundation (engine, schema,
+// migrations, vector-backend detection, error choke point) and the episodic tier.
+
+import type { Clock } from '../../core/clock.js';
+import { PgDatabase, searchPathFor, type PgLogger } from './pg-database.js';
+import { poolEngine, type SqlEngine } from './sql-engine.js';
+
+export { PgEpisodeStore } from './episode-store.js';
+export { MIGRATIONS, type VectorBackend } from './migrations.js';
+export { PgDatabase, searchPathFor, type PgDatabaseOptions, type PgLogger } from './pg-database.js';
+export { pgliteEngine, poolEngine, type PGliteLike, type SqlEngine, type SqlExecutor } from './sql-engine.js';
+
+export interface PostgresOptions {
+  /** `postgres://user@host:5432/db`. */
+  url: string;
+  /** Every table lives here; created at init. Default `memos`. */
+  schema?: string;
+  clock: Clock;
+  /** Pooled connections per process (default 10). */
+  poolSize?: number;
+  /** How long connecting may take before a call fails with E_STORAGE_UNAVAILABLE (default 5 s). */
+  connectionTimeoutMillis?: number;
+  logger?: PgLogger;
+}
+
+/** A pooled database on a Postgres server. Does no I/O until `open()`. */
+export function createPostgresDatabase(options: PostgresOptions): PgDatabase {
+  const schema = options.schema ?? 'memos';
+  const engine: SqlEngine = poolEngine({
+    connectionString: options.url,
+    searchPath: searchPathFor(schema),
+    ...(options.poolSize === undefined ? {} : { max: options.poolSize }),
+    ...(options.connectionTimeoutMillis === undefined ? {} : { connectionTimeoutMillis: options.connectionTimeoutMillis }),
+  });
+  return new PgDatabase({ engine, schema, clock: options.clock, ...(options.logger ? { logger: options.logger } : {}) });
+}

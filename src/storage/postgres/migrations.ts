@@ -1,0 +1,127 @@
+// Versioned schema migrations, applied in one transaction under a transaction-level advisory lock
+// keyed by the schema, so that several replicas starting at once apply each version exactly once
+// (the others wait for the lock, then find nothing left to do). PGlite has one connection, where
+// the lock is simply granted.
+
+import type { SqlExecutor } from './sql-engine.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(tx: SqlExecutor, context: MigrationContext): Promise<void>;
+}
+
+export interface MigrationContext {
+  /** The schema being migrated (already created, first on the search path). */
+  schema: string;
+  now: Date;
+}
+
+/** Which path vector search takes: pgvector's HNSW, or an exact scan over `real[]`. */
+export type VectorBackend = 'pgvector' | 'exact';
+
+const sql = (script: string) => (tx: SqlExecutor) => tx.exec(script);
+
+/**
+ * Accents are folded before tokenising (`café` finds `cafe`): NFD splits letters from their
+ * combining marks, which are then dropped. Pure SQL, so it needs no `unaccent` extension.
+ */
+export const FOLD_ACCENTS = (expression: string) => `regexp_replace(normalize(${expression}, NFD), '[\\u0300-\\u036f]', '', 'g')`;
+
+// `memos_english` is Postgres's English configuration (Snowball stemmer) without its stopword
+// list: FTS5 keeps every word too, so document lengths match and a query for "not" still finds
+// "not". The search fields are kept by a trigger: `search` (the tsvector, GIN-indexed) and
+// `search_length`, the token count BM25 normalises by (`length(tsvector)` counts distinct lexemes).
+const SEARCH = `
+CREATE TEXT SEARCH DICTIONARY memos_english_stem (TEMPLATE = snowball, LANGUAGE = english);
+CREATE TEXT SEARCH CONFIGURATION memos_english (COPY = english);
+ALTER TEXT SEARCH CONFIGURATION memos_english
+  ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part WITH memos_english_stem;
+
+CREATE FUNCTION memos_search_fields() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  NEW.search := to_tsvector('memos_english', ${FOLD_ACCENTS('NEW.content')});
+  NEW.search_length := (SELECT coalesce(sum(cardinality(positions)), 0) FROM unnest(NEW.search));
+  RETURN NEW;
+END $$;`;
+
+// Times are timestamptz; ids compare bytewise (COLLATE "C"), as in SQLite, so that cursor order
+// never depends on the server's locale. `seq` is the insertion order that breaks score ties, and
+// the key later tables (vectors) can reference cheaply.
+const EPISODES = `
+CREATE TABLE episodes (
+  namespace text COLLATE "C" NOT NULL,
+  id text COLLATE "C" NOT NULL,
+  seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+  user_id text COLLATE "C",
+  agent_id text COLLATE "C",
+  session_id text COLLATE "C",
+  kind text NOT NULL,
+  role text,
+  content text NOT NULL,
+  occurred_at timestamptz NOT NULL,
+  created_at timestamptz NOT NULL,
+  metadata jsonb NOT NULL DEFAULT '{}',
+  task text,
+  context text,
+  outcome text,
+  embedding_status text NOT NULL DEFAULT 'none',
+  embedding_model text,
+  embedding_dim integer,
+  search tsvector NOT NULL,
+  search_length integer NOT NULL,
+  PRIMARY KEY (namespace, id)
+);
+CREATE INDEX episodes_timeline ON episodes (namespace, occurred_at, id) INCLUDE (search_length);
+CREATE INDEX episodes_session ON episodes (namespace, session_id, occurred_at, id) WHERE session_id IS NOT NULL;
+CREATE INDEX episodes_user ON episodes (namespace, user_id, occurred_at, id);
+CREATE INDEX episodes_search ON episodes USING gin (search);
+CREATE INDEX episodes_pending ON episodes (embedding_status, seq) WHERE embedding_status <> 'ready';
+CREATE TRIGGER episodes_search_fields BEFORE INSERT OR UPDATE OF content ON episodes
+  FOR EACH ROW EXECUTE FUNCTION memos_search_fields();`;
+
+/**
+ * Tries pgvector in a savepoint (its absence, or a role that may not create extensions, must not
+ * abort the migration) and records the outcome; the vector tables of a later migration read it.
+ */
+async function detectVectorBackend(tx: SqlExecutor): Promise<void> {
+  await tx.query('CREATE TABLE storage_settings (key text PRIMARY KEY, value text NOT NULL)');
+  let backend: VectorBackend = 'pgvector';
+  await tx.query('SAVEPOINT vector_extension');
+  try {
+    await tx.query('CREATE EXTENSION IF NOT EXISTS vector');
+    await tx.query('RELEASE SAVEPOINT vector_extension');
+  } catch {
+    await tx.query('ROLLBACK TO SAVEPOINT vector_extension');
+    backend = 'exact';
+  }
+  await tx.query(`INSERT INTO storage_settings (key, value) VALUES ('vector_backend', $1)`, [backend]);
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'keyword search configuration', up: sql(SEARCH) },
+  { version: 2, name: 'episodes', up: sql(EPISODES) },
+  { version: 3, name: 'vector backend', up: detectVectorBackend },
+];
+
+/** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */
+export async function migrate(tx: SqlExecutor, context: MigrationContext, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  // The lock is taken before anything is created, so that even CREATE SCHEMA never races.
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`memos:migrate:${context.schema}`]);
+  await tx.query(`CREATE SCHEMA IF NOT EXISTS ${context.schema}`);
+  await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)`);
+  const done = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((row) => row.version));
+  const applied: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(migration.version)) continue;
+    await migration.up(tx, context);
+    await tx.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+      migration.version,
+      migration.name,
+      context.now.toISOString(),
+    ]);
+    applied.push(migration.version);
+  }
+  return applied;
+}

@@ -1,0 +1,115 @@
+import type { Clock } from '../../core/clock.js';
+import { MemosError } from '../../core/errors.js';
+import { MIGRATIONS, migrate, type Migration, type VectorBackend } from './migrations.js';
+import { closedError, toMemosError } from './pg-errors.js';
+import type { Row, SqlEngine, SqlExecutor } from './sql-engine.js';
+
+/** Where notices go that operators should see once (e.g. the exact-vector fallback); pino-compatible. */
+export interface PgLogger {
+  warn(details: object, message: string): void;
+}
+
+export interface PgDatabaseOptions {
+  engine: SqlEngine;
+  /** Every table lives in this schema (created at open). Lower-case letters, digits and `_`. */
+  schema: string;
+  clock: Clock;
+  migrations?: readonly Migration[];
+  logger?: PgLogger;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Checks a schema name; it is concatenated into SQL and startup parameters, so it must be a plain identifier. */
+export function checkSchemaName(schema: string): string {
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new MemosError('E_CONFIG', 'postgres: the schema must be 1-63 of a-z 0-9 _, not starting with a digit');
+  }
+  return schema;
+}
+
+/** The search path every connection uses: the adapter's schema, then `public` (where extensions often live). */
+export const searchPathFor = (schema: string) => [checkSchemaName(schema), 'public'];
+
+/**
+ * One Postgres engine (pool or PGlite) bound to one schema, and the one place where driver errors
+ * become MemosErrors: every store call goes through `run` or `transaction`.
+ */
+export class PgDatabase {
+  readonly schema: string;
+  readonly #options: PgDatabaseOptions;
+  #open = false;
+  #vectorBackend: VectorBackend | undefined;
+
+  constructor(options: PgDatabaseOptions) {
+    this.schema = checkSchemaName(options.schema);
+    this.#options = options;
+  }
+
+  /** Which vector path is active; known after `open()`. */
+  get vectorBackend(): VectorBackend {
+    if (this.#vectorBackend === undefined) throw closedError('vectorBackend');
+    return this.#vectorBackend;
+  }
+
+  /** Connects, applies pending migrations under the advisory lock, and reads the vector backend. */
+  async open(): Promise<void> {
+    if (this.#open) return;
+    const { engine, clock, migrations = MIGRATIONS } = this.#options;
+    try {
+      await engine.open();
+      await engine.transaction((tx) => migrate(tx, { schema: this.schema, now: new Date(clock.now()) }, migrations));
+      const [setting] = await engine.query<{ value: string }>(`SELECT value FROM storage_settings WHERE key = 'vector_backend'`);
+      this.#vectorBackend = setting?.value === 'pgvector' ? 'pgvector' : 'exact';
+    } catch (error) {
+      await engine.close().catch(() => undefined);
+      throw toMemosError('open', error);
+    }
+    this.#open = true;
+    if (this.#vectorBackend === 'exact') {
+      this.#options.logger?.warn(
+        { schema: this.schema, vectorBackend: 'exact' },
+        'postgres: pgvector is not available; vector search uses an exact scan over real[]',
+      );
+    }
+  }
+
+  /** Throws E_STORAGE_UNAVAILABLE when the engine cannot answer. */
+  async ping(): Promise<void> {
+    await this.query('ping', 'SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (!this.#open) return;
+    this.#open = false;
+    try {
+      await this.#options.engine.close();
+    } catch (error) {
+      throw toMemosError('close', error);
+    }
+  }
+
+  /** Runs `fn` against the engine (any pooled connection), translating any driver error. */
+  async run<T>(operation: string, fn: (db: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.#call(operation, fn);
+  }
+
+  /** Runs `fn` in one transaction on one connection, translating any driver error. */
+  async transaction<T>(operation: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.#call(operation, (engine) => engine.transaction(fn));
+  }
+
+  /** One query, translated. */
+  async query<R = Row>(operation: string, sql: string, params?: readonly unknown[]): Promise<R[]> {
+    return this.#call(operation, (db) => db.query<R>(sql, params));
+  }
+
+  async #call<T>(operation: string, fn: (engine: SqlEngine) => Promise<T>): Promise<T> {
+    if (!this.#open) throw closedError(operation);
+    try {
+      return await fn(this.#options.engine);
+    } catch (error) {
+      throw toMemosError(operation, error);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+// The choke point where Postgres driver errors become MemosErrors. Messages name the operation
+// and the SQLSTATE or socket code only, never SQL parameters, vectors or record text; the driver's
+// error stays in `cause` for logs.
+
+import { MemosError, isMemosError } from '../../core/errors.js';
+
+/**
+ * SQLSTATE classes and codes meaning "the store cannot answer right now", not "this request is
+ * wrong": connection exceptions (08), insufficient resources (53), operator intervention
+ * (57: admin or crash shutdown, statement timeout), system errors (58), serialisation failures
+ * and deadlocks (40001, 40P01), lock timeouts (55P03) and read-only replicas (25006).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57|58)|^(40001|40P01|55P03|25006)$/;
+/** Socket-level codes from Node (ECONNREFUSED, ECONNRESET, ETIMEDOUT, ENOTFOUND, EPIPE, ...). */
+const SOCKET_CODE = /^E[A-Z]+$/;
+/** Errors `pg` and PGlite raise without a code when a connection is lost, timed out, or the pool or instance is closed. */
+const CONNECTION_MESSAGE = /connection terminated|timeout exceeded when trying to connect|not queryable|after calling end on the pool|pglite is closed|connection (error|refused|reset)/i;
+
+export function toMemosError(operation: string, error: unknown): MemosError {
+  if (isMemosError(error)) return error;
+  const code = errorCode(error);
+  const label = code === undefined ? '' : ` (${code})`;
+  if (isUnavailable(error, code)) {
+    return new MemosError('E_STORAGE_UNAVAILABLE', `postgres: ${operation} failed, storage unavailable${label}`, { cause: error });
+  }
+  return new MemosError('E_INTERNAL', `postgres: ${operation} failed${label}`, { cause: error });
+}
+
+export function closedError(operation: string): MemosError {
+  return new MemosError('E_STORAGE_UNAVAILABLE', `postgres: ${operation} failed, the database is not open`);
+}
+
+function isUnavailable(error: unknown, code: string | undefined): boolean {
+  if (code !== undefined) return UNAVAILABLE_SQLSTATE.test(code) || SOCKET_CODE.test(code);
+  // AggregateError: a host name resolving to several addresses, none of which answered.
+  if (error instanceof AggregateError) return error.errors.some((inner) => isUnavailable(inner, errorCode(inner)));
+  return error instanceof Error && CONNECTION_MESSAGE.test(error.message);
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}

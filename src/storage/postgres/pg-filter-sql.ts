@@ -1,0 +1,86 @@
+// Compiles the storage-neutral RecordFilter and list queries into Postgres SQL. Only column names
+// chosen here are ever concatenated; every value is a numbered parameter collected in `SqlParams`.
+
+import { MemosError } from '../../core/errors.js';
+import type { ListQuery, MetadataValue, RecordFilter } from '../../core/types.js';
+
+/** Collects parameter values and hands out their placeholders (`$1`, `$2`, ...). */
+export class SqlParams {
+  readonly values: unknown[] = [];
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** Where a tier keeps its rows, the columns a record is read from, and which column `from`/`to` bound. */
+export interface TableSpec {
+  table: 'episodes' | 'memories';
+  /** A select list without the search fields, which are never read back. */
+  columns: string;
+  timeColumn: 'occurred_at' | 'created_at';
+}
+
+const METADATA_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** An ISO time as a timestamptz parameter; a malformed time is the caller's error, never a silent NULL. */
+export function timeParam(iso: string, field: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) {
+    throw new MemosError('E_VALIDATION', `${field}: not an ISO 8601 time`, {
+      details: { field, issues: [{ field, message: 'not an ISO 8601 time' }] },
+    });
+  }
+  return new Date(ms).toISOString();
+}
+
+/** `namespace = $1 AND ...` for a filter. `alias` qualifies columns when the query joins tables. */
+export function compileFilter(filter: RecordFilter, timeColumn: TableSpec['timeColumn'], params: SqlParams, alias?: string): string {
+  const col = (name: string) => (alias ? `${alias}.${name}` : name);
+  const clauses = [`${col('namespace')} = ${params.add(filter.namespace)}`];
+  const equal = (column: string, value: string | undefined) => {
+    if (value !== undefined) clauses.push(`${col(column)} = ${params.add(value)}`);
+  };
+  equal('user_id', filter.userId);
+  equal('agent_id', filter.agentId);
+  equal('session_id', filter.sessionId);
+  // An empty kinds list means "no kind filter", the same as an absent one.
+  if (filter.kinds && filter.kinds.length > 0) clauses.push(`${col('kind')} = ANY(${params.add(filter.kinds)}::text[])`);
+  if (filter.from !== undefined) clauses.push(`${col(timeColumn)} >= ${params.add(timeParam(filter.from, 'from'))}::timestamptz`);
+  if (filter.to !== undefined) clauses.push(`${col(timeColumn)} < ${params.add(timeParam(filter.to, 'to'))}::timestamptz`);
+  for (const [key, value] of Object.entries(filter.metadata ?? {})) {
+    clauses.push(metadataEquals(col('metadata'), key, value, params));
+  }
+  return clauses.join(' AND ');
+}
+
+/**
+ * Top-level key equality that respects JSON types: jsonb equality never makes the string
+ * "true" equal to boolean true, and compares numbers by value (1 = 1.0).
+ */
+function metadataEquals(column: string, key: string, value: MetadataValue, params: SqlParams): string {
+  if (!METADATA_KEY.test(key)) {
+    throw new MemosError('E_VALIDATION', 'filters.metadata: keys must be 1-64 of A-Z a-z 0-9 _ . : -', {
+      details: { field: 'filters.metadata', issues: [{ field: 'filters.metadata', message: 'invalid key' }] },
+    });
+  }
+  return `${column} -> ${params.add(key)}::text = ${params.add(JSON.stringify(value))}::jsonb`;
+}
+
+/** One page of a time-ordered listing; fetches limit + 1 rows to tell whether more follow. */
+export function listSql(spec: TableSpec, query: ListQuery): { sql: string; params: unknown[] } {
+  const params = new SqlParams();
+  const where = [compileFilter(query.filter, spec.timeColumn, params)];
+  const direction = query.order === 'desc' ? 'DESC' : 'ASC';
+  if (query.after) {
+    // A row-value comparison, which the (namespace, time, id) index answers.
+    const time = params.add(timeParam(query.after.time, 'cursor'));
+    where.push(`(${spec.timeColumn}, id) ${query.order === 'desc' ? '<' : '>'} (${time}::timestamptz, ${params.add(query.after.id)}::text)`);
+  }
+  const limit = params.add(Math.max(0, query.limit) + 1);
+  return {
+    sql: `SELECT ${spec.columns} FROM ${spec.table} WHERE ${where.join(' AND ')} ORDER BY ${spec.timeColumn} ${direction}, id ${direction} LIMIT ${limit}`,
+    params: params.values,
+  };
+}

@@ -1,0 +1,61 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runEpisodeStoreContract } from '../episode-store.case.test.js';
+import { PgEpisodeStore } from './episode-store.js';
+import type { PgDatabase } from './pg-database.js';
+import { createPglite, pgliteDatabase, pgliteSchema } from './test-databases.js';
+
+// PGlite is real Postgres (and real pgvector) compiled to WASM: the pgvector path is tested here,
+// every schema on one shared instance (initdb takes seconds).
+describe('pglite with pgvector', () => {
+  let shared: PGlite;
+  let blank: Blob;
+  let probe: PgDatabase;
+  beforeAll(async () => {
+    shared = await createPglite();
+    blank = await shared.dumpDataDir('none');
+    // The first schema migrated creates the extension (in itself: first on its search path, and
+    // never dropped here); every later schema of the instance finds it already there.
+    probe = pgliteDatabase(shared, 'memos_vector_probe').db;
+    await probe.open();
+  });
+  afterAll(async () => {
+    await shared.close();
+  });
+
+  runEpisodeStoreContract('pglite', {
+    create: async () => {
+      const { db, clock, close } = await pgliteSchema(shared);
+      return { store: new PgEpisodeStore(db), clock, close };
+    },
+  });
+
+  it('detects pgvector: creates the extension when it can, and finds it when it is there', async () => {
+    expect(probe.vectorBackend).toBe('pgvector');
+    expect(await probe.query('test', `SELECT extnamespace::regnamespace::text AS schema FROM pg_extension WHERE extname = 'vector'`)).toEqual([
+      { schema: 'memos_vector_probe' },
+    ]);
+    const later = await pgliteSchema(shared);
+    expect(later.db.vectorBackend).toBe('pgvector');
+    await later.close();
+  });
+
+  it('records the exact path when the extension cannot be created', async () => {
+    const bare = await createPglite({ bare: true, from: blank });
+    const { db } = pgliteDatabase(bare);
+    await db.open();
+    expect(db.vectorBackend).toBe('exact');
+    expect(await db.query('test', `SELECT value FROM storage_settings WHERE key = 'vector_backend'`)).toEqual([{ value: 'exact' }]);
+    await bare.close();
+  });
+
+  it('is not open until open() and not usable after close()', async () => {
+    const { db } = pgliteDatabase(shared);
+    expect(() => db.vectorBackend).toThrow(expect.objectContaining({ code: 'E_STORAGE_UNAVAILABLE' }));
+    await db.open();
+    await db.ping();
+    await db.close();
+    await expect(db.ping()).rejects.toMatchObject({ code: 'E_STORAGE_UNAVAILABLE' });
+    await shared.exec(`DROP SCHEMA ${db.schema} CASCADE`);
+  });
+});

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { manualClock } from '../../core/clock.js';
+import { MemosError } from '../../core/errors.js';
+import type { Episode } from '../../core/types.js';
+import { runEpisodeStoreContract } from '../episode-store.case.test.js';
+import { PgEpisodeStore } from './episode-store.js';
+import { createPostgresDatabase } from './index.js';
+import { MIGRATIONS } from './migrations.js';
+import { toMemosError } from './pg-errors.js';
+import {
+  dropSchema,
+  freshSchema,
+  POSTGRES_URL,
+  postgresReachable,
+  realPostgres,
+  servicesRequired,
+  type TestDatabase,
+} from './test-databases.js';
+
+const reachable = await postgresReachable();
+const reason = 'PostgreSQL is not reachable at 127.0.0.1:5432';
+
+describe.runIf(servicesRequired && !reachable)('postgres (server required)', () => {
+  it('reaches PostgreSQL', () => {
+    throw new Error(`MEMOS_REQUIRE_SERVICES=1 but ${reason}`);
+  });
+});
+
+const BASE_EPISODE = {
+  namespace: 'ns1', kind: 'observation', occurredAt: '2026-01-01T00:00:00.000Z', createdAt: '2026-01-01T00:00:00.000Z',
+  metadata: {}, embedding: { status: 'none' as const },
+};
+
+const harness = async (open: () => Promise<TestDatabase>) => {
+  const { db, clock, close } = await open();
+  return { store: new PgEpisodeStore(db), clock, close };
+};
+
+describe.skipIf(!reachable)(`postgres 15 (exact vectors; skipped when ${reason})`, () => {
+  runEpisodeStoreContract('postgres', { create: () => harness(() => realPostgres()) });
+
+  it('applies each migration once when four instances migrate one schema at once', async () => {
+    const schema = freshSchema();
+    const clock = manualClock();
+    const instances = Array.from({ length: 4 }, () => createPostgresDatabase({ url: POSTGRES_URL, schema, clock, poolSize: 1 }));
+    try {
+      await Promise.all(instances.map((db) => db.open()));
+      const rows = await instances[0]!.query<{ version: number }>('test', 'SELECT version FROM schema_migrations ORDER BY version');
+      expect(rows.map((row) => row.version)).toEqual(MIGRATIONS.map((m) => m.version));
+      for (const db of instances) expect(db.vectorBackend).toBe('exact');
+    } finally {
+      await Promise.all(instances.map((db) => db.close()));
+      await dropSchema(schema);
+    }
+  });
+
+  it('reopening an existing schema applies nothing and keeps the data', async () => {
+    const first = await realPostgres();
+    await new PgEpisodeStore(first.db).append([episode('ep_kept', 'still here')]);
+    await first.db.close();
+    const again = createPostgresDatabase({ url: POSTGRES_URL, schema: first.db.schema, clock: manualClock() });
+    await again.open();
+    expect((await new PgEpisodeStore(again).get({ namespace: 'ns1', id: 'ep_kept' }))?.content).toBe('still here');
+    expect(await again.query('test', 'SELECT version FROM schema_migrations')).toHaveLength(MIGRATIONS.length);
+    await again.close();
+    await dropSchema(first.db.schema);
+  });
+
+  it('rolls a failed batch back on the server and reports it as an internal error without the text', async () => {
+    const t = await realPostgres();
+    const store = new PgEpisodeStore(t.db);
+    const error = await store.append([episode('ep_a', 'secret words'), episode('ep_a', 'secret words')]).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_INTERNAL', message: 'postgres: episodes.append failed (23505)' });
+    expect((error as Error).cause).toMatchObject({ code: '23505' });
+    await t.close();
+  });
+});
+
+describe('postgres unreachable', () => {
+  it('fails open with E_STORAGE_UNAVAILABLE, promptly, when nothing listens', async () => {
+    const db = createPostgresDatabase({ url: 'postgres://postgres@127.0.0.1:1/postgres', clock: manualClock(), connectionTimeoutMillis: 1_000 });
+    const started = Date.now();
+    await expect(db.open()).rejects.toMatchObject({ name: 'MemosError', code: 'E_STORAGE_UNAVAILABLE' });
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('fails every call with E_STORAGE_UNAVAILABLE before open and after close', async () => {
+    const db = createPostgresDatabase({ url: 'postgres://postgres@127.0.0.1:1/postgres', clock: manualClock() });
+    await expect(db.ping()).rejects.toMatchObject({ code: 'E_STORAGE_UNAVAILABLE' });
+    await expect(new PgEpisodeStore(db).get({ namespace: 'ns1', id: 'x' })).rejects.toMatchObject({ code: 'E_STORAGE_UNAVAILABLE' });
+    await db.close(); // closing what never opened is harmless
+  });
+
+  it('maps driver errors at the choke point and passes MemosErrors through', () => {
+    const driverError = (fields: object) => Object.assign(new Error('engine said no: value 42'), fields);
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '08006', '57P01', '53300', '40001', '40P01', '57014']) {
+      expect(toMemosError('op', driverError({ code })).code).toBe('E_STORAGE_UNAVAILABLE');
+    }
+    for (const message of ['Connection terminated unexpectedly', 'timeout exceeded when trying to connect', 'PGlite is closed']) {
+      expect(toMemosError('op', new Error(message)).code).toBe('E_STORAGE_UNAVAILABLE');
+    }
+    const internal = toMemosError('episodes.append', driverError({ code: '23505' }));
+    expect(internal).toMatchObject({ code: 'E_INTERNAL', message: 'postgres: episodes.append failed (23505)' });
+    expect(toMemosError('op', driverError({ code: '42P01' })).code).toBe('E_INTERNAL');
+    expect(toMemosError('op', new TypeError('boom')).code).toBe('E_INTERNAL');
+    const conflict = new MemosError('E_CONFLICT', 'memory is at version 3');
+    expect(toMemosError('op', conflict)).toBe(conflict);
+  });
+
+  it('rejects a schema name that is not a plain identifier', () => {
+    expect(() => createPostgresDatabase({ url: 'postgres://x', schema: 'memos; DROP TABLE x', clock: manualClock() })).toThrow(
+      expect.objectContaining({ code: 'E_CONFIG' }),
+    );
+  });
+});
+
+const episode = (id: string, content: string): Episode => ({ ...BASE_EPISODE, id, content });

@@ -1,0 +1,63 @@
+// BM25 in SQL with the statistics of the scope being searched: the row count N, the average
+// document length and each term's document frequency are all counted within the filter, so that
+// one namespace's ranking never moves with what other namespaces store (nor hints at their
+// vocabulary). Same formula and constants as SQLite's FTS5 bm25(): k1 = 1.2, b = 0.75 and
+// IDF = ln((N − n + 0.5) / (n + 0.5)), floored at 1e-6 so that a term in more than half the scope
+// still scores above zero.
+//
+// Cost: one pass over the scope's rows for N and the average length (an index-only scan of
+// `episodes_timeline` for a namespace-wide search), the GIN index for the rows matching any term,
+// and one unnest of each matching row's tsvector for its term frequencies.
+
+import type { KeywordQuery } from '../../core/types.js';
+import { FOLD_ACCENTS } from './migrations.js';
+import { compileFilter, SqlParams, type TableSpec } from './pg-filter-sql.js';
+
+const K1 = 1.2;
+const B = 0.75;
+
+/**
+ * A statement returning the best `query.limit` rows of `spec.table` for the OR of `query.terms`
+ * within the filter, each with the columns of `select` (over alias `r`) and its `score`, best
+ * first, ties in insertion order. `extra` narrows the scope further (e.g. live memories only).
+ * Null when there is nothing to search for.
+ */
+export function scopedBm25Sql(spec: TableSpec, query: KeywordQuery, select: string, extra?: (params: SqlParams, alias: string) => string): { sql: string; params: unknown[] } | null {
+  const terms = [...new Set(query.terms.filter((term) => term.trim() !== ''))];
+  if (terms.length === 0 || query.limit <= 0) return null;
+  const params = new SqlParams();
+  const termsParam = params.add(terms);
+  const where = [compileFilter(query.filter, spec.timeColumn, params, 't'), ...(extra ? [extra(params, 't')] : [])].join(' AND ');
+  // Each term is tokenised and stemmed as documents are; its lexemes are the units BM25 scores.
+  // The tsquery is built from the lexemes' quoted text form, so they are not stemmed a second time.
+  const sql = `
+    WITH lexemes AS (
+      SELECT DISTINCT lexeme
+      FROM unnest(${termsParam}::text[]) AS term,
+        unnest(tsvector_to_array(to_tsvector('memos_english', ${FOLD_ACCENTS('term')}))) AS lexeme
+    ),
+    scope AS (
+      SELECT count(*)::float8 AS n, avg(t.search_length)::float8 AS avgdl FROM ${spec.table} t WHERE ${where}
+    ),
+    matched AS (
+      SELECT t.seq, t.search_length::float8 AS dl, hit.lexeme, cardinality(hit.positions)::float8 AS tf
+      FROM ${spec.table} t CROSS JOIN LATERAL unnest(t.search) AS hit
+      WHERE ${where}
+        AND t.search @@ (SELECT string_agg(array_to_tsvector(ARRAY[lexeme])::text, ' | ')::tsquery FROM lexemes)
+        AND hit.lexeme IN (SELECT lexeme FROM lexemes)
+    ),
+    df AS (SELECT lexeme, count(*)::float8 AS n FROM matched GROUP BY lexeme),
+    scored AS (
+      SELECT m.seq, sum(
+        greatest(1e-6, ln((s.n - df.n + 0.5) / (df.n + 0.5)))
+        * m.tf * ${K1 + 1} / (m.tf + ${K1} * (${1 - B} + ${B} * m.dl / s.avgdl))
+      ) AS score
+      FROM matched m JOIN df USING (lexeme) CROSS JOIN scope s
+      GROUP BY m.seq
+    )
+    SELECT ${select}, scored.score
+    FROM scored JOIN ${spec.table} r ON r.seq = scored.seq
+    ORDER BY scored.score DESC, r.seq ASC
+    LIMIT ${params.add(query.limit)}`;
+  return { sql, params: params.values };
+}

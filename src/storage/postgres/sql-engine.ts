@@ -1,0 +1,121 @@
+// The one small query interface every Postgres store runs on, and its two implementations:
+// a `pg` pool (server mode) and a PGlite instance (real Postgres in WASM, used to test pgvector).
+// Driver errors pass through untouched; PgDatabase translates them at its one choke point.
+
+import pg from 'pg';
+
+export type Row = Record<string, unknown>;
+
+/** Runs parameterised SQL (`$1`, `$2`, ...) and returns the rows. */
+export interface SqlExecutor {
+  query<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface SqlEngine extends SqlExecutor {
+  /** Connects (the first I/O), failing when the engine cannot be reached. */
+  open(): Promise<void>;
+  /** Runs `fn` in one transaction on one connection: COMMIT when it resolves, ROLLBACK when it throws. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface PoolEngineOptions {
+  connectionString: string;
+  /** Schemas to resolve unqualified names in, first one first; sent as a startup parameter, so every pooled connection has it. */
+  searchPath: string[];
+  /** Connections kept at most (default 10). */
+  max?: number;
+  /** How long a new connection may take before the call fails (default 5 s). */
+  connectionTimeoutMillis?: number;
+  /** Server-side cap on any one statement (default 30 s). */
+  statementTimeoutMillis?: number;
+}
+
+/** A `pg` pool; connects lazily on the first query, so creating it does no I/O. */
+export function poolEngine(options: PoolEngineOptions): SqlEngine {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
+    statement_timeout: options.statementTimeoutMillis ?? 30_000,
+    options: `-c search_path=${options.searchPath.join(',')}`,
+  });
+  // An idle client losing its connection emits here; without a listener the process would crash.
+  // The next query on the pool gets a fresh connection or fails through the choke point.
+  pool.on('error', () => undefined);
+  return {
+    async open() {
+      await pool.query('SELECT 1');
+    },
+    async query<R>(sql: string, params?: readonly unknown[]) {
+      return (await pool.query(sql, params as unknown[] | undefined)).rows as R[];
+    },
+    async exec(sql: string) {
+      await pool.query(sql);
+    },
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>) {
+      const client = await pool.connect();
+      let broken: unknown;
+      try {
+        await client.query('BEGIN');
+        const result = await fn({
+          query: async <R>(sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[] | undefined)).rows as R[],
+          exec: async (sql: string) => void (await client.query(sql)),
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        // A failed ROLLBACK means the connection is gone: release it as broken so the pool drops it.
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
+        throw error;
+      } finally {
+        client.release(broken instanceof Error ? broken : undefined);
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+/** The part of a PGlite instance this adapter uses (structural, so the adapter never imports PGlite). */
+interface PGliteQueries {
+  query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  exec(sql: string): Promise<unknown>;
+}
+
+export interface PGliteLike extends PGliteQueries {
+  transaction<T>(fn: (tx: PGliteQueries) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Our executor over PGlite's (instance or transaction): it takes a mutable parameter array. */
+const pgliteExecutor = (db: PGliteQueries): SqlExecutor => ({
+  query: async <R>(sql: string, params?: readonly unknown[]) => (await db.query<R>(sql, params ? [...params] : undefined)).rows,
+  exec: async (sql: string) => void (await db.exec(sql)),
+});
+
+export interface PGliteEngineOptions {
+  /** Set on the instance's one session at open. */
+  searchPath: string[];
+  /** false leaves the instance open on close (tests share one per file). Default true. */
+  ownsInstance?: boolean;
+}
+
+/** A PGlite instance: one connection, so transactions are serialised by PGlite itself. */
+export function pgliteEngine(db: PGliteLike, options: PGliteEngineOptions): SqlEngine {
+  return {
+    async open() {
+      await db.query(`SET search_path TO ${options.searchPath.join(', ')}`);
+    },
+    ...pgliteExecutor(db),
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>) {
+      return db.transaction((tx) => fn(pgliteExecutor(tx)));
+    },
+    async close() {
+      if (options.ownsInstance ?? true) await db.close();
+    },
+  };
+}

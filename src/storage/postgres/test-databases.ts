@@ -1,0 +1,85 @@
+// Test databases for the Postgres adapter: a fresh schema per test on the real server or on one
+// shared PGlite instance (with pgvector), each dropped afterwards so that runs never collide.
+
+import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import pg from 'pg';
+import { manualClock } from '../../core/clock.js';
+import { PgDatabase, searchPathFor } from './pg-database.js';
+import { pgliteEngine, type SqlEngine } from './sql-engine.js';
+import { createPostgresDatabase } from './index.js';
+
+export const POSTGRES_URL = process.env.MEMOS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const servicesRequired = process.env.MEMOS_REQUIRE_SERVICES === '1';
+
+export const freshSchema = () => `memos_test_${randomBytes(6).toString('hex')}`;
+
+/** Whether the real server answers within two seconds. */
+export async function postgresReachable(url = POSTGRES_URL): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export interface TestDatabase {
+  db: PgDatabase;
+  clock: ReturnType<typeof manualClock>;
+  close(): Promise<void>;
+}
+
+/** An opened database in a fresh schema of the real server; closing drops the schema. */
+export async function realPostgres(schema = freshSchema()): Promise<TestDatabase> {
+  const clock = manualClock();
+  return opened(createPostgresDatabase({ url: POSTGRES_URL, schema, clock, poolSize: 4 }), clock, () => dropSchema(schema));
+}
+
+/** Opens `db`; its close also drops its schema. */
+async function opened(db: PgDatabase, clock: TestDatabase['clock'], drop: () => Promise<unknown>): Promise<TestDatabase> {
+  await db.open();
+  const close = async () => {
+    await db.close();
+    await drop();
+  };
+  return { db, clock, close };
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * A PGlite instance with pgvector loadable (not yet created), or without it when `bare`. Creating
+ * one runs initdb (seconds); `from` (a `dumpDataDir()` of a fresh instance) skips that.
+ */
+export function createPglite(options: { bare?: boolean; from?: Blob } = {}): Promise<PGlite> {
+  return PGlite.create({
+    ...(options.bare ? {} : { extensions: { vector } }),
+    ...(options.from ? { loadDataDir: options.from } : {}),
+  });
+}
+
+export function pgliteDatabase(instance: PGlite, schema = freshSchema()): { db: PgDatabase; engine: SqlEngine; clock: ReturnType<typeof manualClock> } {
+  const clock = manualClock();
+  const engine = pgliteEngine(instance, { searchPath: searchPathFor(schema), ownsInstance: false });
+  return { db: new PgDatabase({ engine, schema, clock }), engine, clock };
+}
+
+/** An opened database in a fresh schema of a shared PGlite instance; closing drops the schema. */
+export async function pgliteSchema(instance: PGlite): Promise<TestDatabase> {
+  const { db, clock } = pgliteDatabase(instance);
+  return opened(db, clock, () => instance.exec(`DROP SCHEMA IF EXISTS ${db.schema} CASCADE`));
+}
