@@ -4,25 +4,25 @@ import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { ulidGenerator } from './core/ids.js';
-import type { Cache, EmbeddingProvider, Storage } from './core/ports.js';
+import type { Cache, EmbeddingProvider, Storage, WorkingMemoryStore } from './core/ports.js';
 import { startEmbeddingRuntime, type EmbeddingRuntime } from './embeddings/embedding-runtime.js';
 import { loadEmbeddingProvider } from './embeddings/load-provider.js';
 import { createHttpApp } from './http/app.js';
 import { createServices, type Services } from './memory/services.js';
 import { createHealth } from './observability/health.js';
 import { createLogger } from './observability/logger.js';
-import { createLruCache } from './storage/in-process/index.js';
-import { loadStorage } from './storage/index.js';
+import { loadShortTermTier, loadStorage } from './storage/index.js';
 
 export interface Memos {
   config: Config;
   app: FastifyInstance;
+  /** The durable store, with the session store in force (Redis in server mode). */
   storage: Storage;
   cache: Cache;
   embeddings: EmbeddingRuntime;
   services: Services;
   logger: Logger;
-  /** Stops background work, then the HTTP server, then storage. */
+  /** Stops the HTTP server, then background work, then the caches and sessions (Redis), then storage. */
   close(): Promise<void>;
 }
 
@@ -40,18 +40,26 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
   const ids = ulidGenerator(clock);
 
   mkdirSync(config.dataDir, { recursive: true });
-  const storage = await loadStorage({ config, clock, ids });
-  await storage.init();
-
-  const cache = createLruCache({ maxBytes: config.cache.maxBytes });
-  await cache.init();
+  const durable = await loadStorage({ config, clock, ids });
+  await durable.init();
+  const shortTerm = await loadShortTermTier({ config, storage: durable, clock, ids, logger });
+  const storage = withSessions(durable, shortTerm.sessions);
+  const cache = shortTerm.cache;
   const provider = options.embeddingProvider ?? (await loadEmbeddingProvider(config));
   const embeddings = startEmbeddingRuntime({ provider, cache, ttlSeconds: config.cache.embeddingsTtlSeconds, logger });
 
   const services = createServices({ storage, cache, embeddings, clock, ids, config, logger });
   // Once the embedder is ready, whatever is pending (or embedded by another model) is embedded in the background.
   if (config.indexing.autoBackfill) embeddings.whenReady(() => services.backfill.start());
-  const health = createHealth({ storage, embeddings, dataDir: config.dataDir });
+  const health = createHealth({
+    storage,
+    embeddings,
+    dataDir: config.dataDir,
+    backends: { storage: storage.driver, ...shortTerm.backends },
+    optional: shortTerm.server && {
+      [shortTerm.server.name]: { ping: shortTerm.server.ping, serves: 'cache, sessions', whileDown: 'caches bypassed, session calls answer 503' },
+    },
+  });
   const app = await createHttpApp({ config, services, health, logger });
 
   const sweep = setInterval(() => {
@@ -77,8 +85,24 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
       await app.close();
       await services.backfill.stop();
       await embeddings.close();
-      await cache.close();
+      // Sessions deliver promoted messages to the durable store, so it closes last.
+      await shortTerm.close();
       await storage.close();
     },
+  };
+}
+
+/** The storage as the services see it: the durable tiers of `durable`, short-term memory from `sessions`. */
+function withSessions(durable: Storage, sessions: WorkingMemoryStore): Storage {
+  if (sessions === durable.sessions) return durable;
+  return {
+    driver: durable.driver,
+    episodes: durable.episodes,
+    memories: durable.memories,
+    vectors: durable.vectors,
+    sessions,
+    init: () => durable.init(),
+    close: () => durable.close(),
+    ping: () => durable.ping(),
   };
 }

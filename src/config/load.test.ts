@@ -88,6 +88,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ cwd, env: { MEMOS_CONTEXT_LIMIT: '50', MEMOS_SEARCH_MAX_LIMIT: '20' } })).toThrow(/context\.limit must not exceed search\.maxLimit/);
   });
 
+  it('turns on Redis with MEMOS_REDIS_URL, with the usual precedence, and never echoes the URL in an error', () => {
+    const cwd = folder();
+    expect(loadConfig({ cwd }).redis).toEqual({ keyPrefix: '' });
+    writeFileSync(join(cwd, 'memos.config.json'), JSON.stringify({ redis: { url: 'redis://file:6379', keyPrefix: 'a:' } }));
+    expect(loadConfig({ cwd }).redis).toEqual({ url: 'redis://file:6379', keyPrefix: 'a:' });
+    const env = loadConfig({ cwd, env: { MEMOS_REDIS_URL: 'rediss://:s3cret@env:6380/2', MEMOS_REDIS_KEY_PREFIX: 'b:' } });
+    expect(env.redis).toEqual({ url: 'rediss://:s3cret@env:6380/2', keyPrefix: 'b:' });
+    expect(() => loadConfig({ cwd, env: { MEMOS_REDIS_URL: 'http://:s3cret@env:6379' } })).toThrow(/MEMOS_REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL$/);
+  });
+
   it('names the embedding setting that is wrong', () => {
     const cwd = folder();
     expect(() => loadConfig({ cwd, env: { MEMOS_EMBEDDER: 'openai', MEMOS_EMBEDDING_MODEL: 'm' } })).toThrow(/embeddings\.url/);

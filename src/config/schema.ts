@@ -26,6 +26,18 @@ export const configSchema = z.strictObject({
       }),
     ]),
   ).prefault({}),
+  /**
+   * Server mode for short-term memory: with a URL, sessions and caches live in Redis (SQLite stays
+   * the durable store); without one, sessions stay in the storage driver and caches in process.
+   */
+  redis: z
+    .strictObject({
+      /** `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS). May carry a password: never logged. */
+      url: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+      /** Put before every key, to share one Redis database between deployments. */
+      keyPrefix: z.string().max(128).default(''),
+    })
+    .prefault({}),
   /** Which embedding provider memOS uses. With no URL configured, the offline Model2Vec model. */
   embeddings: z.preprocess(
     (value) =>
@@ -148,6 +160,8 @@ export const ENV_SETTINGS = {
   MEMOS_PORT: 'server.port',
   MEMOS_DATA_DIR: 'dataDir',
   MEMOS_SQLITE_SYNCHRONOUS: 'storage.synchronous',
+  MEMOS_REDIS_URL: 'redis.url',
+  MEMOS_REDIS_KEY_PREFIX: 'redis.keyPrefix',
   MEMOS_SESSION_TTL_SECONDS: 'sessions.ttlSeconds',
   MEMOS_SESSION_WINDOW: 'sessions.window',
   MEMOS_SESSION_SWEEP_SECONDS: 'sessions.sweepIntervalSeconds',

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { cacheErrorLog } from '../cache/cache-fallback.js';
 import { createCachingEmbedder, type CachingEmbedder, type EmbedResult } from '../cache/embedding-cache.js';
 import { isMemosError, MemosError } from '../core/errors.js';
 import type { Cache, Embedder, EmbeddingProvider, EmbedRequest } from '../core/ports.js';
@@ -64,7 +65,7 @@ export function startEmbeddingRuntime({ provider, cache, ttlSeconds, logger, ret
           embedder: resilient,
           cache,
           ttlSeconds,
-          onCacheError: (error) => logger.warn({ err: error }, 'embedding cache unavailable; bypassed'),
+          onCacheError: cacheErrorLog(logger, 'embedding cache unavailable; bypassed'),
         });
         state = 'ready';
         logger.info({ provider: provider!.provider, model: provider!.model, dimensions: provider!.dimensions }, 'embedder ready');

@@ -3,6 +3,7 @@ import type { IdGenerator } from '../core/ids.js';
 import type { Cache, Storage } from '../core/ports.js';
 import type { Logger } from 'pino';
 import { bumpOnWrite } from '../cache/bump-on-write.js';
+import { cacheErrorLog } from '../cache/cache-fallback.js';
 import { createCacheAdmin } from '../cache/cache-admin.js';
 import { createCachedContext, createCachedSearch } from '../cache/cached-recall.js';
 import { createResponseCache } from '../cache/response-cache.js';
@@ -35,7 +36,7 @@ export interface ServiceDeps {
  * that search and context answers cached before a write are never served after it.
  */
 export function createServices({ storage, cache, embeddings, clock, ids, config, logger }: ServiceDeps) {
-  const onCacheError = (error: unknown) => logger.warn({ err: error }, 'response cache unavailable; bypassed');
+  const onCacheError = cacheErrorLog(logger, 'response cache unavailable; bypassed');
   const versions = createScopeVersions({ cache, ttlSeconds: config.cache.responsesTtlSeconds, onCacheError });
   const stores = bumpOnWrite(storage, versions);
   const embedding = { embedder: embeddings, vectors: stores.vectors, timeoutMs: config.indexing.writeTimeoutMs, logger };

@@ -10,15 +10,39 @@ export interface ComponentHealth {
   detail: string;
 }
 
+/** Which backend serves each tier: the durable store, the caches and short-term memory. */
+export interface Backends {
+  storage: string;
+  cache: string;
+  sessions: string;
+}
+
 export interface HealthReport {
   status: ComponentStatus;
+  backends: Backends;
   components: Record<string, ComponentHealth>;
+}
+
+/**
+ * A server memOS keeps running without (Redis): while its ping fails, the component and the
+ * service are `degraded`, never unhealthy, and readiness is unaffected.
+ */
+export interface OptionalComponent {
+  ping(): Promise<void>;
+  /** What it serves, e.g. `cache, sessions`. */
+  serves: string;
+  /** What the service does without it, e.g. `caches bypassed, sessions answer 503`. */
+  whileDown: string;
 }
 
 export interface HealthOptions {
   storage: Storage;
   embeddings: EmbeddingRuntime;
   dataDir: string;
+  backends: Backends;
+  /** Checked by name in `detailed()`, each with a ping bounded by `pingTimeoutMs`. */
+  optional?: Record<string, OptionalComponent>;
+  pingTimeoutMs?: number;
   /** Free space below which the data folder reports degraded. */
   minFreeBytes?: number;
 }
@@ -26,7 +50,7 @@ export interface HealthOptions {
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /** Checks each component memOS depends on and folds them into one status. */
-export function createHealth({ storage, embeddings, dataDir, minFreeBytes = 512 * 1024 * 1024 }: HealthOptions) {
+export function createHealth({ storage, embeddings, dataDir, backends, optional = {}, pingTimeoutMs = 1000, minFreeBytes = 512 * 1024 * 1024 }: HealthOptions) {
   const startedAt = performance.now();
 
   const timed = async (check: () => Promise<Omit<ComponentHealth, 'latencyMs'>>): Promise<ComponentHealth> => {
@@ -62,12 +86,28 @@ export function createHealth({ storage, embeddings, dataDir, minFreeBytes = 512 
     return { status, latencyMs: 0, detail };
   };
 
+  const optionalHealth = async (component: OptionalComponent): Promise<ComponentHealth> => {
+    const result = await timed(async () => {
+      await withTimeout(component.ping(), pingTimeoutMs);
+      return { status: 'healthy', detail: `answers (${component.serves})` };
+    });
+    return result.status === 'healthy' ? result : { ...result, status: 'degraded', detail: `${result.detail}; ${component.whileDown}` };
+  };
+
   return {
+    backends,
     uptimeSeconds: () => Math.round((performance.now() - startedAt) / 1000),
     storage: storageHealth,
     async detailed(): Promise<HealthReport> {
-      const [storageResult, disk, embedder] = await Promise.all([storageHealth(), diskHealth(), embedderHealth()]);
-      const components = { storage: storageResult, disk, embedder };
+      const names = Object.keys(optional);
+      const [storageResult, disk, embedder, ...others] = await Promise.all([
+        storageHealth(),
+        diskHealth(),
+        embedderHealth(),
+        ...Object.values(optional).map(optionalHealth),
+      ]);
+      const components: Record<string, ComponentHealth> = { storage: storageResult, disk, embedder };
+      others.forEach((result, i) => (components[names[i]!] = result));
       // Storage decides readiness; the other components can only degrade the service.
       const status: ComponentStatus =
         storageResult.status === 'unhealthy'
@@ -75,9 +115,17 @@ export function createHealth({ storage, embeddings, dataDir, minFreeBytes = 512 
           : Object.values(components).some((component) => component.status !== 'healthy')
             ? 'degraded'
             : 'healthy';
-      return { status, components };
+      return { status, backends, components };
     },
   };
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 export type HealthService = ReturnType<typeof createHealth>;

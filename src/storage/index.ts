@@ -4,6 +4,8 @@ import type { IdGenerator } from '../core/ids.js';
 import type { Storage, StorageDriver } from '../core/ports.js';
 import type { Config } from '../config/schema.js';
 
+export { loadShortTermTier, redactUrl, type ShortTermDeps, type ShortTermTier } from './short-term-tier.js';
+
 export interface StorageDeps {
   config: Config;
   clock: Clock;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { connectTestRedis, failWhenRequired, keysUnder, removeKeys, TEST_REDIS_URL, testPrefix } from '../../src/storage/redis/test-redis.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -39,9 +40,27 @@ const MODEL_PATH = process.env.MEMOS_MODEL2VEC_PATH ?? join(ROOT, '..', 'shared'
 const haveModel = existsSync(join(MODEL_PATH, 'model.safetensors'));
 if (!haveModel && process.env.MEMOS_REQUIRE_SERVICES === '1') throw new Error(`no Model2Vec model at ${MODEL_PATH}`);
 
+// The walk-through must work unchanged in server mode: sessions and caches in the local Redis (DESIGN §8), under a prefix of its own.
+const redis = await connectTestRedis();
+const redisPrefix = testPrefix();
+const redisMissing = 'reason' in redis ? redis.reason : '';
+afterAll(async () => {
+  if ('client' in redis) {
+    await removeKeys(redis.client, redisPrefix);
+    redis.client.disconnect();
+  }
+});
+failWhenRequired('README walk-through in server mode', redisMissing);
+
+const modes: { mode: string; env: Record<string, string>; skip: string }[] = [
+  { mode: 'embedded', env: {}, skip: '' },
+  { mode: 'server mode (Redis)', env: { MEMOS_REDIS_URL: TEST_REDIS_URL, MEMOS_REDIS_KEY_PREFIX: redisPrefix }, skip: redisMissing },
+];
+
 describe('README walk-through', () => {
-  it('works line by line against a running server', async () => {
-    server = await startServerProcess({ MEMOS_DATA_DIR: dataDir });
+  it.for(modes)('works line by line against a running server: $mode', { timeout: 60_000 }, async ({ mode, env, skip }, context) => {
+    if (skip) context.skip(skip);
+    server = await startServerProcess({ MEMOS_DATA_DIR: join(dataDir, mode.replace(/\W+/g, '-')), ...env });
     const script = sectionScript('Walk-through');
     expect(script).toContain('M=http://127.0.0.1:7420');
     const run = runScript(script, server.baseUrl);
@@ -55,8 +74,10 @@ describe('README walk-through', () => {
     expect(run.stdout).toContain('"action":"unchanged"');
     expect(run.stdout).toContain('"reason":"update"');
     expect(statuses.slice(-3)).toEqual([204, 204, 204]);
+    // In server mode the caches (at least) were written to Redis, under the test's prefix.
+    if ('client' in redis && env.MEMOS_REDIS_URL) expect((await keysUnder(redis.client, redisPrefix)).length).toBeGreaterThan(0);
     await server.stop();
-  }, 60_000);
+  });
 
   it.skipIf(!haveModel)('runs the embedding gateway section against a server with the Model2Vec model', async () => {
     server = await startServerProcess({ MEMOS_DATA_DIR: join(dataDir, 'gateway'), MEMOS_EMBEDDER: 'model2vec', MEMOS_MODEL2VEC_PATH: MODEL_PATH });

@@ -1,5 +1,6 @@
 import { loadConfig } from '../../config/load.js';
 import { createMemos } from '../../main.js';
+import { redactUrl } from '../../storage/index.js';
 import { parseFlags } from '../parse-flags.js';
 
 /** `memos serve`: load config, open storage, listen, and close cleanly on SIGINT/SIGTERM. */
@@ -14,7 +15,8 @@ export async function serveCommand(args: string[]): Promise<void> {
   const config = loadConfig({ flags: values, env: process.env });
   const memos = await createMemos(config);
   const address = await memos.app.listen({ host: config.server.host, port: config.server.port });
-  memos.logger.info({ address, dataDir: config.dataDir, storage: config.storage.driver }, 'memOS is listening');
+  const redis = config.redis.url === undefined ? {} : { redis: redactUrl(config.redis.url) };
+  memos.logger.info({ address, dataDir: config.dataDir, storage: config.storage.driver, ...redis }, 'memOS is listening');
 
   let closing = false;
   const shutdown = (signal: string) => {

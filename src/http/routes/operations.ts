@@ -7,9 +7,14 @@ const componentRecord = z.object({
   latencyMs: z.number(),
   detail: z.string(),
 });
+const detailedReport = z.object({
+  status: z.enum(['healthy', 'degraded', 'unhealthy']),
+  backends: z.object({ storage: z.string(), cache: z.string(), sessions: z.string() }).describe('Which backend serves each tier'),
+  components: z.record(z.string(), componentRecord),
+});
 
 /** Service info and health: `/`, `/health`, `/health/live`, `/health/ready`, `/health/detailed`. */
-export function operationRoutes(app: ZodApp, { health, config }: RouteContext): void {
+export function operationRoutes(app: ZodApp, { health }: RouteContext): void {
   const tags = ['operations'];
 
   app.get('/', {
@@ -17,7 +22,9 @@ export function operationRoutes(app: ZodApp, { health, config }: RouteContext): 
     handler: () => ({
       name: 'memOS',
       version: VERSION,
-      storage: config.storage.driver,
+      storage: health.backends.storage,
+      cache: health.backends.cache,
+      sessions: health.backends.sessions,
       api: '/api/v1',
       openapi: '/openapi.json',
       docs: '/docs',
@@ -39,7 +46,7 @@ export function operationRoutes(app: ZodApp, { health, config }: RouteContext): 
   });
 
   app.get('/health/ready', {
-    schema: { tags, summary: 'Storage answers; 503 until it does', response: { 200: z.object({ status: z.string(), detail: z.string() }), 503: z.object({ status: z.string(), detail: z.string() }) } },
+    schema: { tags, summary: 'Storage answers; 503 until it does (Redis being down does not make memOS unready)', response: { 200: z.object({ status: z.string(), detail: z.string() }), 503: z.object({ status: z.string(), detail: z.string() }) } },
     handler: async (_request, reply) => {
       const storage = await health.storage();
       const ready = storage.status !== 'unhealthy';
@@ -52,8 +59,8 @@ export function operationRoutes(app: ZodApp, { health, config }: RouteContext): 
       tags,
       summary: 'Health of each component',
       response: {
-        200: z.object({ status: z.enum(['healthy', 'degraded', 'unhealthy']), components: z.record(z.string(), componentRecord) }),
-        503: z.object({ status: z.enum(['healthy', 'degraded', 'unhealthy']), components: z.record(z.string(), componentRecord) }),
+        200: detailedReport,
+        503: detailedReport,
       },
     },
     handler: async (_request, reply) => {

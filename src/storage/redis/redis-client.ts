@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { MemosError } from '../../core/errors.js';
-import { redisCall } from './redis-errors.js';
+import { redisCall, UNAVAILABLE_DETAILS } from './redis-errors.js';
 
 /** What the Redis adapters log: warnings only, with codes and never keys or values. */
 export interface RedisLogger {
@@ -35,7 +35,7 @@ export function redisConnection(source: RedisSource, logger?: RedisLogger) {
   return {
     /** Throws E_STORAGE_UNAVAILABLE for an owned client before `init()` or after `close()`. */
     get client(): Redis {
-      if (!client) throw new MemosError('E_STORAGE_UNAVAILABLE', 'redis: not connected', { details: { retryable: true } });
+      if (!client) throw new MemosError('E_STORAGE_UNAVAILABLE', 'redis: not connected', { details: { ...UNAVAILABLE_DETAILS } });
       return client;
     },
     async init(): Promise<void> {

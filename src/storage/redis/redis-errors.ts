@@ -1,5 +1,13 @@
 import { MemosError, isMemosError } from '../../core/errors.js';
 
+/**
+ * Seconds a client is asked to wait (`Retry-After`) when Redis cannot serve: the client reconnects
+ * at least every 2 s (REDIS_CLIENT_OPTIONS.retryStrategy), so a returning server is used by then.
+ */
+export const REDIS_RETRY_AFTER_SECONDS = 2;
+/** What every unavailable error carries. */
+export const UNAVAILABLE_DETAILS = { retryable: true, retryAfter: REDIS_RETRY_AFTER_SECONDS } as const;
+
 /** Reply errors that mean the server cannot serve right now (out of memory, loading, failing over), not a bug. */
 const UNAVAILABLE_REPLY = /^(OOM|LOADING|BUSY|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|MISCONF)$/;
 
@@ -18,7 +26,7 @@ export function toRedisError(operation: string, error: unknown): MemosError {
   const code = reply ?? connectionCode(error);
   return new MemosError('E_STORAGE_UNAVAILABLE', `redis: ${operation} failed, storage unavailable (${code})`, {
     cause: error,
-    details: { retryable: true },
+    details: { ...UNAVAILABLE_DETAILS },
   });
 }
 
@@ -33,7 +41,7 @@ export async function redisCall<T>(operation: string, work: () => Promise<T>): P
 
 /** Throws the first error of a pipeline's `exec()` result; returns the replies. */
 export function pipelineReplies(results: [Error | null, unknown][] | null): unknown[] {
-  if (results === null) throw new MemosError('E_STORAGE_UNAVAILABLE', 'redis: pipeline was discarded', { details: { retryable: true } });
+  if (results === null) throw new MemosError('E_STORAGE_UNAVAILABLE', 'redis: pipeline was discarded', { details: { ...UNAVAILABLE_DETAILS } });
   return results.map(([error, reply]) => {
     if (error) throw error;
     return reply;
