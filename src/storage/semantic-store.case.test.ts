@@ -155,6 +155,49 @@ export function runSemanticStoreContract(name: string, options: SemanticStoreCon
         expect(await store.get(ref(fresh.memory))).toBeNull();
       });
 
+      it('merges a near-duplicate into the memory it names, taking its wording, which then needs embedding again', async () => {
+        const m = await create({ content: 'Enjoys hiking in the Alps', importance: 0.4, embedding: { status: 'none' } });
+        h.clock.advance(MINUTE);
+        const [outcome] = await store.upsert([{ ...draft({ content: 'Loves hiking in the Alps', importance: 0.6 }), mergeInto: m.id }]);
+        expect(outcome).toMatchObject({
+          action: 'merged',
+          memory: { id: m.id, content: 'Loves hiking in the Alps', importance: 0.6, version: 2, updatedAt: toIso(h.clock.now()) },
+        });
+        expect(outcome?.memory.embedding).toEqual({ status: 'pending' });
+        expect(await store.get(ref(m))).toStrictEqual(outcome?.memory);
+        expect(await store.history(ref(m))).toMatchObject([{ version: 1, content: 'Enjoys hiking in the Alps', importance: 0.4, reason: 'merge' }]);
+        const search = (term: string) => store.search({ filter: { namespace: 'ns1' }, terms: [term], limit: 10 });
+        expect((await search('loves')).map((s) => s.item.id)).toEqual([m.id]);
+        expect(await search('enjoys')).toEqual([]);
+        // The content key moved with the wording: exact duplicates of the new wording merge, of the old do not.
+        const [same] = await store.upsert([draft({ content: 'loves hiking in the alps' })]);
+        expect(same).toMatchObject({ action: 'unchanged', memory: { id: m.id, version: 2 } });
+        const [old] = await store.upsert([draft({ content: 'enjoys hiking in the alps' })]);
+        expect(old?.action).toBe('created');
+      });
+
+      it('merges a near-duplicate into a memory created earlier in the same batch', async () => {
+        const first = draft({ content: 'Reads science fiction', importance: 0.3 });
+        const outcomes = await store.upsert([first, { ...draft({ content: 'Reads sci-fi novels', importance: 0.7 }), mergeInto: first.memory.id }]);
+        expect(outcomes.map((o) => o.action)).toEqual(['created', 'merged']);
+        expect(outcomes[1]?.memory).toMatchObject({ id: first.memory.id, content: 'Reads sci-fi novels', importance: 0.7, version: 2 });
+        expect(await listIds({ namespace: 'ns1' })).toEqual([first.memory.id]);
+      });
+
+      it('ignores a named near-duplicate that is in another scope, expired or missing, and applies the exact-duplicate rule', async () => {
+        const other = await create({ content: 'Drinks coffee', userId: 'u1' });
+        const [outside] = await store.upsert([{ ...draft({ content: 'Drinks espresso' }), mergeInto: other.id }]);
+        expect(outside?.action).toBe('created');
+        expect(await store.get(ref(other))).toStrictEqual(other);
+        const [missing] = await store.upsert([{ ...draft({ content: 'drinks espresso', importance: 0.9 }), mergeInto: 'mem_missing' }]);
+        expect(missing).toMatchObject({ action: 'merged', memory: { id: outside?.memory.id, content: 'Drinks espresso', importance: 0.9 } });
+        const soon = await create({ content: 'Visiting Rome', expiresAt: toIso(h.clock.now() + MINUTE) });
+        h.clock.advance(MINUTE);
+        const [expired] = await store.upsert([{ ...draft({ content: 'Visiting Rome soon' }), mergeInto: soon.id }]);
+        expect(expired?.action).toBe('created');
+        expect(expired?.memory.id).not.toBe(soon.id);
+      });
+
       it('does not merge into an expired memory', async () => {
         const expiresAt = toIso(h.clock.now() + MINUTE);
         const old = await create({ content: 'Temporary fact', expiresAt });

@@ -1,16 +1,13 @@
 // Episode rows and their mapping to and from the domain type. Times are timestamptz in the
 // database (Date in rows) and ISO strings outside; NULL optional fields are left out entirely.
 
-import type { EmbeddingInfo, Episode, InterventionOutcome, MessageRole, Metadata } from '../../core/types.js';
+import type { Episode, InterventionOutcome, MessageRole, Metadata } from '../../core/types.js';
 import { timeParam, type TableSpec } from './pg-filter-sql.js';
+import { embeddingOfRow, embeddingValues, optional, scopeOfRow, type EmbeddingColumns, type ScopeColumns } from '../row-fields.js';
 import type { SqlExecutor } from './sql-engine.js';
 
-export interface EpisodeRow {
-  namespace: string;
+export interface EpisodeRow extends ScopeColumns, EmbeddingColumns {
   id: string;
-  user_id: string | null;
-  agent_id: string | null;
-  session_id: string | null;
   kind: string;
   role: string | null;
   content: string;
@@ -20,9 +17,6 @@ export interface EpisodeRow {
   task: string | null;
   context: string | null;
   outcome: string | null;
-  embedding_status: string;
-  embedding_model: string | null;
-  embedding_dim: number | null;
 }
 
 const COLUMNS = [
@@ -57,23 +51,10 @@ export async function insertEpisodes(tx: SqlExecutor, episodes: Episode[]): Prom
   }
 }
 
-/** `{ [key]: value }` when value is not NULL, else `{}`: spread it to leave absent fields out. */
-function optional<K extends string, V>(key: K, value: V | null): { [P in K]?: V } {
-  return (value === null ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
 export function rowToEpisode(row: EpisodeRow): Episode {
-  const embedding: EmbeddingInfo = {
-    status: row.embedding_status as EmbeddingInfo['status'],
-    ...optional('model', row.embedding_model),
-    ...optional('dimensions', row.embedding_dim),
-  };
   return {
     id: row.id,
-    namespace: row.namespace,
-    ...optional('userId', row.user_id),
-    ...optional('agentId', row.agent_id),
-    ...optional('sessionId', row.session_id),
+    ...scopeOfRow(row),
     kind: row.kind,
     ...optional('role', row.role as MessageRole | null),
     content: row.content,
@@ -83,16 +64,12 @@ export function rowToEpisode(row: EpisodeRow): Episode {
     ...optional('task', row.task),
     ...optional('context', row.context),
     ...optional('outcome', row.outcome as InterventionOutcome | null),
-    embedding,
+    embedding: embeddingOfRow(row),
   };
 }
 
-/**
- * One episode's values in COLUMNS order. An insert never carries a vector (vectors arrive through
- * the vector store's `put`), so a record claimed `ready` is stored as `pending`.
- */
+/** One episode's values in COLUMNS order. */
 function episodeValues(episode: Episode): unknown[] {
-  const claimedReady = episode.embedding?.status === 'ready';
   return [
     episode.namespace,
     episode.id,
@@ -108,8 +85,6 @@ function episodeValues(episode: Episode): unknown[] {
     episode.task ?? null,
     episode.context ?? null,
     episode.outcome ?? null,
-    claimedReady ? 'pending' : (episode.embedding?.status ?? 'none'),
-    claimedReady ? null : (episode.embedding?.model ?? null),
-    claimedReady ? null : (episode.embedding?.dimensions ?? null),
+    ...embeddingValues(episode.embedding),
   ];
 }

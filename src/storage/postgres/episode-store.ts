@@ -1,3 +1,4 @@
+import { toPage } from '../../core/cursor.js';
 import type { EpisodeStore, RecordRef } from '../../core/ports.js';
 import type { Episode, EpisodeNeighbours, KeywordQuery, ListQuery, NeighbourQuery, Page, Scored } from '../../core/types.js';
 import { EPISODES, episodeColumns, insertEpisodes, rowToEpisode, type EpisodeRow } from './episode-rows.js';
@@ -29,10 +30,7 @@ export class PgEpisodeStore implements EpisodeStore {
   async list(query: ListQuery): Promise<Page<Episode>> {
     const { sql, params } = listSql(EPISODES, query);
     const rows = await this.#db.query<EpisodeRow>('episodes.list', sql, params);
-    const items = rows.map(rowToEpisode);
-    const page = items.slice(0, Math.max(0, query.limit));
-    const last = page[page.length - 1];
-    return items.length > page.length && last ? { items: page, next: { time: last.occurredAt, id: last.id } } : { items: page };
+    return toPage(rows.map(rowToEpisode), query.limit, (episode) => episode.occurredAt);
   }
 
   async delete(ref: RecordRef): Promise<boolean> {

@@ -1,11 +1,12 @@
 // The PostgreSQL storage driver (server mode). So far: the database foundation (engine, schema,
-// migrations, vector-backend detection, error choke point) and the episodic tier.
+// migrations, vector-backend detection, error choke point), the episodic and the semantic tier.
 
 import type { Clock } from '../../core/clock.js';
 import { PgDatabase, searchPathFor, type PgLogger } from './pg-database.js';
 import { poolEngine, type SqlEngine } from './sql-engine.js';
 
 export { PgEpisodeStore } from './episode-store.js';
+export { PgSemanticStore } from './semantic-store.js';
 export { MIGRATIONS, type VectorBackend } from './migrations.js';
 export { PgDatabase, searchPathFor, type PgDatabaseOptions, type PgLogger } from './pg-database.js';
 export { pgliteEngine, poolEngine, type PGliteLike, type SqlEngine, type SqlExecutor } from './sql-engine.js';

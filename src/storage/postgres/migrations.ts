@@ -45,17 +45,32 @@ BEGIN
   RETURN NEW;
 END $$;`;
 
+// Every record table (episodes, memories) starts with its scope and identity and ends with its
+// embedding state and the search fields the trigger keeps; its search, backlog and trigger follow.
+const RECORD_KEYS = `  namespace text COLLATE "C" NOT NULL,
+  id text COLLATE "C" NOT NULL,
+  seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+  user_id text COLLATE "C",
+  agent_id text COLLATE "C",
+  session_id text COLLATE "C",`;
+const RECORD_STATE = `  embedding_status text NOT NULL DEFAULT 'none',
+  embedding_model text,
+  embedding_dim integer,
+  search tsvector NOT NULL,
+  search_length integer NOT NULL,
+  PRIMARY KEY (namespace, id)
+);`;
+const recordIndexes = (table: 'episodes' | 'memories') => `CREATE INDEX ${table}_search ON ${table} USING gin (search);
+CREATE INDEX ${table}_pending ON ${table} (embedding_status, seq) WHERE embedding_status <> 'ready';
+CREATE TRIGGER ${table}_search_fields BEFORE INSERT OR UPDATE OF content ON ${table}
+  FOR EACH ROW EXECUTE FUNCTION memos_search_fields();`;
+
 // Times are timestamptz; ids compare bytewise (COLLATE "C"), as in SQLite, so that cursor order
 // never depends on the server's locale. `seq` is the insertion order that breaks score ties, and
 // the key later tables (vectors) can reference cheaply.
 const EPISODES = `
 CREATE TABLE episodes (
-  namespace text COLLATE "C" NOT NULL,
-  id text COLLATE "C" NOT NULL,
-  seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
-  user_id text COLLATE "C",
-  agent_id text COLLATE "C",
-  session_id text COLLATE "C",
+${RECORD_KEYS}
   kind text NOT NULL,
   role text,
   content text NOT NULL,
@@ -65,20 +80,51 @@ CREATE TABLE episodes (
   task text,
   context text,
   outcome text,
-  embedding_status text NOT NULL DEFAULT 'none',
-  embedding_model text,
-  embedding_dim integer,
-  search tsvector NOT NULL,
-  search_length integer NOT NULL,
-  PRIMARY KEY (namespace, id)
-);
+${RECORD_STATE}
 CREATE INDEX episodes_timeline ON episodes (namespace, occurred_at, id) INCLUDE (search_length);
 CREATE INDEX episodes_session ON episodes (namespace, session_id, occurred_at, id) WHERE session_id IS NOT NULL;
 CREATE INDEX episodes_user ON episodes (namespace, user_id, occurred_at, id);
-CREATE INDEX episodes_search ON episodes USING gin (search);
-CREATE INDEX episodes_pending ON episodes (embedding_status, seq) WHERE embedding_status <> 'ready';
-CREATE TRIGGER episodes_search_fields BEFORE INSERT OR UPDATE OF content ON episodes
-  FOR EACH ROW EXECUTE FUNCTION memos_search_fields();`;
+${recordIndexes('episodes')}`;
+
+// Semantic memories mirror episodes (ids COLLATE "C", `seq`, the search trigger, the embedding
+// state) plus what merging needs: `content_key` (the normalised text's hash) looked up within a
+// namespace, and `expires_at`, which every read compares with the clock. History rows are keyed by
+// the memory and its version, and go with the memory (ON DELETE CASCADE).
+const MEMORIES = `
+CREATE TABLE memories (
+${RECORD_KEYS}
+  kind text NOT NULL,
+  content text NOT NULL,
+  content_key text COLLATE "C" NOT NULL,
+  importance double precision NOT NULL,
+  metadata jsonb NOT NULL DEFAULT '{}',
+  source_episode_ids text[] NOT NULL DEFAULT '{}',
+  version integer NOT NULL DEFAULT 1,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  expires_at timestamptz,
+${RECORD_STATE}
+CREATE INDEX memories_content_key ON memories (namespace, content_key, created_at, id);
+CREATE INDEX memories_timeline ON memories (namespace, created_at, id) INCLUDE (search_length, expires_at);
+CREATE INDEX memories_expiry ON memories (expires_at) WHERE expires_at IS NOT NULL;
+${recordIndexes('memories')}
+
+CREATE TABLE memory_history (
+  namespace text COLLATE "C" NOT NULL,
+  memory_id text COLLATE "C" NOT NULL,
+  version integer NOT NULL,
+  content text NOT NULL,
+  kind text NOT NULL,
+  importance double precision NOT NULL,
+  metadata jsonb NOT NULL,
+  expires_at timestamptz,
+  source_episode_ids text[] NOT NULL,
+  valid_from timestamptz NOT NULL,
+  valid_to timestamptz NOT NULL,
+  reason text NOT NULL CHECK (reason IN ('update', 'merge')),
+  PRIMARY KEY (namespace, memory_id, version),
+  FOREIGN KEY (namespace, memory_id) REFERENCES memories (namespace, id) ON DELETE CASCADE
+);`;
 
 /**
  * Tries pgvector in a savepoint (its absence, or a role that may not create extensions, must not
@@ -102,6 +148,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'keyword search configuration', up: sql(SEARCH) },
   { version: 2, name: 'episodes', up: sql(EPISODES) },
   { version: 3, name: 'vector backend', up: detectVectorBackend },
+  { version: 4, name: 'memories', up: sql(MEMORIES) },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */

@@ -1,6 +1,7 @@
 // Compiles the storage-neutral RecordFilter and list queries into Postgres SQL. Only column names
 // chosen here are ever concatenated; every value is a numbered parameter collected in `SqlParams`.
 
+import { parseTime } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
 import type { ListQuery, MetadataValue, RecordFilter } from '../../core/types.js';
 
@@ -26,13 +27,7 @@ const METADATA_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 /** An ISO time as a timestamptz parameter; a malformed time is the caller's error, never a silent NULL. */
 export function timeParam(iso: string, field: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) {
-    throw new MemosError('E_VALIDATION', `${field}: not an ISO 8601 time`, {
-      details: { field, issues: [{ field, message: 'not an ISO 8601 time' }] },
-    });
-  }
-  return new Date(ms).toISOString();
+  return new Date(parseTime(iso, field)).toISOString();
 }
 
 /** `namespace = $1 AND ...` for a filter. `alias` qualifies columns when the query joins tables. */
@@ -68,10 +63,13 @@ function metadataEquals(column: string, key: string, value: MetadataValue, param
   return `${column} -> ${params.add(key)}::text = ${params.add(JSON.stringify(value))}::jsonb`;
 }
 
+/** A further condition on a table's rows (e.g. live memories only), its columns qualified by `alias` when given. */
+export type ExtraCondition = (params: SqlParams, alias?: string) => string;
+
 /** One page of a time-ordered listing; fetches limit + 1 rows to tell whether more follow. */
-export function listSql(spec: TableSpec, query: ListQuery): { sql: string; params: unknown[] } {
+export function listSql(spec: TableSpec, query: ListQuery, extra?: ExtraCondition): { sql: string; params: unknown[] } {
   const params = new SqlParams();
-  const where = [compileFilter(query.filter, spec.timeColumn, params)];
+  const where = [compileFilter(query.filter, spec.timeColumn, params), ...(extra ? [extra(params)] : [])];
   const direction = query.order === 'desc' ? 'DESC' : 'ASC';
   if (query.after) {
     // A row-value comparison, which the (namespace, time, id) index answers.

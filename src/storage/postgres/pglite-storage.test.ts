@@ -1,8 +1,10 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
+import { runSemanticStoreContract } from '../semantic-store.case.test.js';
 import { PgEpisodeStore } from './episode-store.js';
 import type { PgDatabase } from './pg-database.js';
+import { PgSemanticStore } from './semantic-store.js';
 import { createPglite, pgliteDatabase, pgliteSchema } from './test-databases.js';
 
 // PGlite is real Postgres (and real pgvector) compiled to WASM: the pgvector path is tested here,
@@ -27,6 +29,13 @@ describe('pglite with pgvector', () => {
     create: async () => {
       const { db, clock, close } = await pgliteSchema(shared);
       return { store: new PgEpisodeStore(db), clock, close };
+    },
+  });
+
+  runSemanticStoreContract('pglite', {
+    create: async () => {
+      const { db, clock, close } = await pgliteSchema(shared);
+      return { store: new PgSemanticStore(db, clock), clock, close };
     },
   });
 

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
+import type { MemoryDraft } from '../../core/ports.js';
+import { contentKey } from '../../core/text.js';
 import type { Episode } from '../../core/types.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
+import { runSemanticStoreContract } from '../semantic-store.case.test.js';
 import { PgEpisodeStore } from './episode-store.js';
 import { createPostgresDatabase } from './index.js';
 import { MIGRATIONS } from './migrations.js';
 import { toMemosError } from './pg-errors.js';
+import { PgSemanticStore } from './semantic-store.js';
 import {
   dropSchema,
   freshSchema,
@@ -38,6 +42,12 @@ const harness = async (open: () => Promise<TestDatabase>) => {
 
 describe.skipIf(!reachable)(`postgres 15 (exact vectors; skipped when ${reason})`, () => {
   runEpisodeStoreContract('postgres', { create: () => harness(() => realPostgres()) });
+  runSemanticStoreContract('postgres', {
+    create: async () => {
+      const { db, clock, close } = await realPostgres();
+      return { store: new PgSemanticStore(db, clock), clock, close };
+    },
+  });
 
   it('applies each migration once when four instances migrate one schema at once', async () => {
     const schema = freshSchema();
@@ -64,6 +74,26 @@ describe.skipIf(!reachable)(`postgres 15 (exact vectors; skipped when ${reason})
     expect(await again.query('test', 'SELECT version FROM schema_migrations')).toHaveLength(MIGRATIONS.length);
     await again.close();
     await dropSchema(first.db.schema);
+  });
+
+  it('merges concurrent exact duplicates into one memory, and lets one of several same-version updates win', async () => {
+    const t = await realPostgres();
+    const store = new PgSemanticStore(t.db, t.clock);
+    const outcomes = (await Promise.all([1, 2, 3, 4, 5, 6].map((n) => store.upsert([memoryDraft(`mem_c${n}`, 'Likes green tea', n / 10)])))).flat();
+    expect(outcomes.filter((o) => o.action === 'created')).toHaveLength(1);
+    const [only, ...rest] = (await store.list({ filter: { namespace: 'ns1' }, limit: 10, order: 'asc' })).items;
+    expect(rest).toEqual([]);
+    expect(only?.importance).toBe(0.6);
+    // Two batches naming the same two keys in opposite orders: locks are taken sorted, so neither deadlocks.
+    const [a, b] = [memoryDraft('mem_a', 'First thing', 0.1), memoryDraft('mem_b', 'Second thing', 0.1)];
+    await Promise.all([store.upsert([a, b]), store.upsert([{ ...b, memory: { ...b.memory, id: 'mem_b2' } }, { ...a, memory: { ...a.memory, id: 'mem_a2' } }])]);
+    expect((await store.list({ filter: { namespace: 'ns1' }, limit: 10, order: 'asc' })).items).toHaveLength(3);
+    const ref = { namespace: 'ns1', id: only!.id };
+    const updates = await Promise.allSettled([0.7, 0.8, 0.9].map((importance) => store.update({ ref, patch: { importance }, expectedVersion: only!.version })));
+    expect(updates.filter((u) => u.status === 'fulfilled')).toHaveLength(1);
+    expect(updates.filter((u) => u.status === 'rejected').map((u) => (u as PromiseRejectedResult).reason.code)).toEqual(['E_CONFLICT', 'E_CONFLICT']);
+    expect((await store.get(ref))?.version).toBe(only!.version + 1);
+    await t.close();
   });
 
   it('rolls a failed batch back on the server and reports it as an internal error without the text', async () => {
@@ -115,3 +145,11 @@ describe('postgres unreachable', () => {
 });
 
 const episode = (id: string, content: string): Episode => ({ ...BASE_EPISODE, id, content });
+
+const memoryDraft = (id: string, content: string, importance: number): MemoryDraft => ({
+  memory: {
+    id, namespace: 'ns1', content, kind: 'fact', importance, metadata: {}, sourceEpisodeIds: [], version: 1,
+    createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', embedding: { status: 'none' },
+  },
+  contentKey: contentKey(content),
+});

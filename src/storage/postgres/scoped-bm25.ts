@@ -11,7 +11,7 @@
 
 import type { KeywordQuery } from '../../core/types.js';
 import { FOLD_ACCENTS } from './migrations.js';
-import { compileFilter, SqlParams, type TableSpec } from './pg-filter-sql.js';
+import { compileFilter, SqlParams, type ExtraCondition, type TableSpec } from './pg-filter-sql.js';
 
 const K1 = 1.2;
 const B = 0.75;
@@ -22,7 +22,7 @@ const B = 0.75;
  * first, ties in insertion order. `extra` narrows the scope further (e.g. live memories only).
  * Null when there is nothing to search for.
  */
-export function scopedBm25Sql(spec: TableSpec, query: KeywordQuery, select: string, extra?: (params: SqlParams, alias: string) => string): { sql: string; params: unknown[] } | null {
+export function scopedBm25Sql(spec: TableSpec, query: KeywordQuery, select: string, extra?: ExtraCondition): { sql: string; params: unknown[] } | null {
   const terms = [...new Set(query.terms.filter((term) => term.trim() !== ''))];
   if (terms.length === 0 || query.limit <= 0) return null;
   const params = new SqlParams();

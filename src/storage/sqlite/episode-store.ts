@@ -1,7 +1,8 @@
 import type { EpisodeStore, RecordRef } from '../../core/ports.js';
 import type { Episode, EpisodeNeighbours, KeywordQuery, ListQuery, NeighbourQuery, Page, Scored } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
-import { compileFilter, listSql, toPage, type TableSpec } from './filter-sql.js';
+import { toPage } from '../../core/cursor.js';
+import { compileFilter, listSql, type TableSpec } from './filter-sql.js';
 import { INSERT_EPISODE, episodeParams, rowToEpisode, type EpisodeRow } from './rows.js';
 import { scopedBm25, scoredRows } from './scoped-bm25.js';
 import type { VectorIndex } from './vector-index.js';

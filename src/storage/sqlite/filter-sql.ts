@@ -2,7 +2,7 @@
 // Only column names chosen here are ever concatenated; every value is a bound parameter.
 
 import { MemosError } from '../../core/errors.js';
-import type { CursorPosition, ListQuery, MetadataValue, Page, RecordFilter } from '../../core/types.js';
+import type { CursorPosition, ListQuery, MetadataValue, RecordFilter } from '../../core/types.js';
 import { toMs } from './rows.js';
 
 export type SqlParam = string | number | null;
@@ -97,13 +97,6 @@ export function listSql(spec: TableSpec, query: ListQuery, extra?: SqlFragment):
       ORDER BY ${spec.timeColumn} ${direction}, id ${direction} LIMIT ?`,
     params: [...parts.flatMap((p) => p.params), Math.max(0, query.limit) + 1],
   };
-}
-
-export function toPage<T extends { id: string }>(items: T[], limit: number, timeOf: (item: T) => string): Page<T> {
-  const page = items.slice(0, Math.max(0, limit));
-  const last = page[page.length - 1];
-  if (items.length > page.length && last) return { items: page, next: { time: timeOf(last), id: last.id } };
-  return { items: page };
 }
 
 /** `"a" OR "b"`: each term a quoted FTS5 string (quotes doubled), so no term is read as syntax. */

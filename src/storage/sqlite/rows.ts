@@ -1,8 +1,8 @@
 // Row shapes and the mapping between them and domain types. Times are epoch ms in the
 // database and ISO strings outside; optional fields that are NULL are left out entirely.
 
-import { toIso } from '../../core/clock.js';
-import { MemosError } from '../../core/errors.js';
+import { parseTime, toIso } from '../../core/clock.js';
+import { embeddingOfRow, embeddingValues, optional, scopeOfRow, type EmbeddingColumns, type ScopeColumns } from '../row-fields.js';
 import type {
   EmbeddingInfo,
   Episode,
@@ -16,12 +16,6 @@ import type {
   Scope,
   Session,
 } from '../../core/types.js';
-
-interface EmbeddingColumns {
-  embedding_model: string | null;
-  embedding_dim: number | null;
-  embedding_status: string;
-}
 
 export interface EpisodeRow extends EmbeddingColumns, ScopeColumns {
   id: string;
@@ -79,58 +73,12 @@ export interface SessionRow {
 }
 
 /** An ISO time as epoch ms; a malformed time is the caller's error, never a silent NULL. */
-export function toMs(iso: string, field: string): number {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) {
-    throw new MemosError('E_VALIDATION', `${field}: not an ISO 8601 time`, {
-      details: { field, issues: [{ field, message: 'not an ISO 8601 time' }] },
-    });
-  }
-  return ms;
-}
+export const toMs = parseTime;
 
-/** `{ [key]: value }` when value is not NULL, else `{}`: spread it to leave absent fields out. */
-function optional<K extends string, V>(key: K, value: V | null): { [P in K]?: V } {
-  return (value === null ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-function toEmbedding(row: EmbeddingColumns): EmbeddingInfo {
-  return {
-    status: row.embedding_status as EmbeddingInfo['status'],
-    ...optional('model', row.embedding_model),
-    ...optional('dimensions', row.embedding_dim),
-  };
-}
-
-/**
- * The embedding columns of a record being inserted. An insert never carries the vector itself
- * (vectors arrive through the vector store's `put`), so a record claimed `ready` is stored as
- * `pending`: `ready` is kept to mean "a vector is stored".
- */
+/** The embedding columns of a record being inserted, as named parameters (see `embeddingValues`). */
 function embeddingParams(embedding: EmbeddingInfo | undefined) {
-  if (embedding?.status === 'ready') return { embedding_status: 'pending', embedding_model: null, embedding_dim: null };
-  return {
-    embedding_status: embedding?.status ?? 'none',
-    embedding_model: embedding?.model ?? null,
-    embedding_dim: embedding?.dimensions ?? null,
-  };
-}
-
-export interface ScopeColumns {
-  namespace: string;
-  user_id: string | null;
-  agent_id: string | null;
-  session_id: string | null;
-}
-
-/** The scope of a record row; unset ids are absent, not undefined. */
-export function scopeOfRow(row: ScopeColumns) {
-  return {
-    namespace: row.namespace,
-    ...optional('userId', row.user_id),
-    ...optional('agentId', row.agent_id),
-    ...optional('sessionId', row.session_id),
-  };
+  const [embedding_status, embedding_model, embedding_dim] = embeddingValues(embedding);
+  return { embedding_status, embedding_model, embedding_dim };
 }
 
 /** The scope columns of a record, NULL where an id is unset. */
@@ -156,7 +104,7 @@ export function rowToEpisode(row: EpisodeRow): Episode {
     ...optional('task', row.task),
     ...optional('context', row.context),
     ...optional('outcome', row.outcome as InterventionOutcome | null),
-    embedding: toEmbedding(row),
+    embedding: embeddingOfRow(row),
   };
 }
 
@@ -196,7 +144,7 @@ export function rowToMemory(row: MemoryRow): Memory {
     version: row.version,
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at),
-    embedding: toEmbedding(row),
+    embedding: embeddingOfRow(row),
   };
 }
 

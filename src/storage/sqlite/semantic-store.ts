@@ -2,12 +2,13 @@ import type { Clock } from '../../core/clock.js';
 import { toIso } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
 import { mergeMemory } from '../../core/memory-merge.js';
+import { applyPatch } from '../../core/memory-patch.js';
 import type { MemoryDraft, MemoryUpdate, RecordRef, SemanticStore, UpsertOutcome } from '../../core/ports.js';
 import type { KeywordQuery, ListQuery, Memory, MemoryVersion, Page, Scored } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
-import { listSql, toPage, type SqlFragment, type TableSpec } from './filter-sql.js';
+import { toPage } from '../../core/cursor.js';
+import { listSql, type SqlFragment, type TableSpec } from './filter-sql.js';
 import { scopedBm25, scoredRows } from './scoped-bm25.js';
-import { applyPatch } from './memory-patch.js';
 import { memoryParams, rowToMemory, rowToVersion, toMs, type HistoryRow, type MemoryRow } from './rows.js';
 import type { VectorIndex } from './vector-index.js';
 

@@ -23,7 +23,8 @@ import type {
 import type { SqliteDatabase } from './database.js';
 import { countProgress, listPending, type ModelQuery } from './embedding-backlog.js';
 import { compileFilter } from './filter-sql.js';
-import { rowToEpisode, rowToMemory, scopeOfRow, type EpisodeRow, type MemoryRow, type ScopeColumns } from './rows.js';
+import { scopeOfRow, type ScopeColumns } from '../row-fields.js';
+import { rowToEpisode, rowToMemory, type EpisodeRow, type MemoryRow } from './rows.js';
 import type { Candidate, IndexedVector, PartitionKey, Ranking, ScopeMatch, VectorIndex } from './vector-index.js';
 
 const TABLES = {

@@ -1,7 +1,7 @@
-import type { MemoryPatch } from '../../core/ports.js';
-import { contentKey as keyOf } from '../../core/text.js';
-import type { Memory } from '../../core/types.js';
-import { toMs } from './rows.js';
+import { parseTime } from './clock.js';
+import type { MemoryPatch } from './ports.js';
+import { contentKey as keyOf } from './text.js';
+import type { Memory } from './types.js';
 
 export interface PatchedMemory {
   memory: Memory;
@@ -40,7 +40,7 @@ export function applyPatch(current: Memory, patch: MemoryPatch): PatchedMemory |
     delete next.expiresAt;
     changed = true;
   } else if (typeof patch.expiresAt === 'string') {
-    const ms = toMs(patch.expiresAt, 'expiresAt');
+    const ms = parseTime(patch.expiresAt, 'expiresAt');
     if (current.expiresAt === undefined || Date.parse(current.expiresAt) !== ms) {
       next.expiresAt = new Date(ms).toISOString();
       changed = true;

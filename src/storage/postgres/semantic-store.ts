@@ -1,0 +1,176 @@
+import { toIso, type Clock } from '../../core/clock.js';
+import { toPage } from '../../core/cursor.js';
+import { MemosError } from '../../core/errors.js';
+import { mergeMemory } from '../../core/memory-merge.js';
+import { applyPatch } from '../../core/memory-patch.js';
+import type { MemoryDraft, MemoryUpdate, RecordRef, SemanticStore, UpsertOutcome } from '../../core/ports.js';
+import type { KeywordQuery, ListQuery, Memory, MemoryVersion, Page, Scored } from '../../core/types.js';
+import {
+  ARCHIVE_AND_UPDATE,
+  archiveAndUpdateValues,
+  INSERT_MEMORY,
+  insertValues,
+  MEMORIES,
+  memoryColumns,
+  rowToMemory,
+  rowToVersion,
+  type HistoryRow,
+  type MemoryRow,
+} from './memory-rows.js';
+import type { PgDatabase } from './pg-database.js';
+import { listSql, type ExtraCondition } from './pg-filter-sql.js';
+import { scopedBm25Sql } from './scoped-bm25.js';
+import type { SqlExecutor } from './sql-engine.js';
+
+const LIVE = (now: string) => `(expires_at IS NULL OR expires_at > ${now})`;
+const GET_LIVE = `SELECT ${MEMORIES.columns} FROM memories WHERE namespace = $1 AND id = $2 AND ${LIVE('$3')}`;
+// Unset scope ids must match unset ones: IS NOT DISTINCT FROM is SQLite's `IS`.
+const FIND_DUPLICATE = `SELECT ${MEMORIES.columns} FROM memories
+  WHERE namespace = $1 AND user_id IS NOT DISTINCT FROM $2 AND agent_id IS NOT DISTINCT FROM $3
+    AND session_id IS NOT DISTINCT FROM $4 AND content_key = $5 AND ${LIVE('$6')}
+  ORDER BY created_at, id LIMIT 1 FOR UPDATE`;
+const HISTORY = `SELECT h.* FROM memories m
+  LEFT JOIN memory_history h ON h.namespace = m.namespace AND h.memory_id = m.id
+  WHERE m.namespace = $1 AND m.id = $2 AND (m.expires_at IS NULL OR m.expires_at > $3)
+  ORDER BY h.version DESC`;
+const DELETE = 'DELETE FROM memories WHERE namespace = $1 AND id = $2 RETURNING 1';
+// Transaction-level advisory locks, taken in one sorted order so that two batches never deadlock.
+const LOCK_KEYS = `SELECT pg_advisory_xact_lock(key)
+  FROM (SELECT DISTINCT hashtextextended(lock_name, 0) AS key FROM unnest($1::text[]) AS lock_name ORDER BY key) AS keys`;
+
+/** Only memories whose expiry is after `now`: the condition every read adds. */
+const live = (now: string): ExtraCondition => (params, alias) => {
+  const column = alias ? `${alias}.expires_at` : 'expires_at';
+  return `(${column} IS NULL OR ${column} > ${params.add(now)}::timestamptz)`;
+};
+
+/**
+ * Semantic memory in Postgres, with the SQLite store's semantics: every read ignores memories
+ * whose expiresAt has passed (delete does not), writes keep the replaced version in
+ * memory_history, and a batch of drafts is written all or none. Where SQLite serialises writers,
+ * here an upsert locks each (scope, content key) it writes and each row it merges into, so that
+ * concurrent exact duplicates still merge instead of each creating a memory.
+ */
+export class PgSemanticStore implements SemanticStore {
+  readonly #db: PgDatabase;
+  readonly #clock: Clock;
+
+  constructor(db: PgDatabase, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  async upsert(drafts: MemoryDraft[]): Promise<UpsertOutcome[]> {
+    if (drafts.length === 0) return [];
+    return this.#db.transaction('memories.upsert', async (tx) => {
+      const now = toIso(this.#clock.now());
+      await tx.query(LOCK_KEYS, [drafts.map((draft) => this.#lockName(draft))]);
+      const outcomes: UpsertOutcome[] = [];
+      for (const draft of drafts) outcomes.push(await this.#upsertOne(tx, draft, now));
+      return outcomes;
+    });
+  }
+
+  async get(ref: RecordRef): Promise<Memory | null> {
+    const [row] = await this.#db.query<MemoryRow>('memories.get', GET_LIVE, [ref.namespace, ref.id, this.#now()]);
+    return row ? rowToMemory(row) : null;
+  }
+
+  async list(query: ListQuery): Promise<Page<Memory>> {
+    const { sql, params } = listSql(MEMORIES, query, live(this.#now()));
+    const rows = await this.#db.query<MemoryRow>('memories.list', sql, params);
+    return toPage(rows.map(rowToMemory), query.limit, (memory) => memory.createdAt);
+  }
+
+  async update(command: MemoryUpdate): Promise<Memory | null> {
+    return this.#db.transaction('memories.update', (tx) => this.#update(tx, command));
+  }
+
+  async delete(ref: RecordRef): Promise<boolean> {
+    // memory_history rows go with the memory (ON DELETE CASCADE).
+    const rows = await this.#db.query('memories.delete', DELETE, [ref.namespace, ref.id]);
+    return rows.length > 0;
+  }
+
+  async history(ref: RecordRef): Promise<MemoryVersion[] | null> {
+    // No row: no live memory. One row with no version: a live memory without history.
+    type Joined = { [K in keyof HistoryRow]: HistoryRow[K] | null };
+    const rows = await this.#db.query<Joined>('memories.history', HISTORY, [ref.namespace, ref.id, this.#now()]);
+    if (rows.length === 0) return null;
+    return rows.filter((row): row is HistoryRow => row.memory_id !== null).map(rowToVersion);
+  }
+
+  async search(query: KeywordQuery): Promise<Scored<Memory>[]> {
+    const statement = scopedBm25Sql(MEMORIES, query, memoryColumns('r'), live(this.#now()));
+    if (!statement) return [];
+    const rows = await this.#db.query<MemoryRow & { score: number }>('memories.search', statement.sql, statement.params);
+    return rows.map((row) => ({ item: rowToMemory(row), score: row.score }));
+  }
+
+  /** The update itself, inside its transaction, with the row locked until it commits. */
+  async #update(tx: SqlExecutor, command: MemoryUpdate): Promise<Memory | null> {
+    const now = this.#now();
+    const [row] = await tx.query<MemoryRow>(`${GET_LIVE} FOR UPDATE`, [command.ref.namespace, command.ref.id, now]);
+    if (!row) return null;
+    const current = rowToMemory(row);
+    if (command.expectedVersion !== undefined && command.expectedVersion !== current.version) {
+      throw new MemosError('E_CONFLICT', `memory is at version ${current.version}, not the expected version ${command.expectedVersion}`);
+    }
+    const patched = applyPatch(current, command.patch);
+    if (!patched) return current;
+    const next: Memory = { ...patched.memory, version: current.version + 1, updatedAt: now };
+    const reworded = patched.contentKey !== undefined;
+    return this.#write(tx, archiveAndUpdateValues(next, patched.contentKey ?? row.content_key, now, 'update', reworded));
+  }
+
+  /**
+   * Merges into the draft's `mergeInto` when that memory is live and in exactly the draft's scope
+   * (taking the draft's wording when it differs), else into a live memory of the same scope and
+   * content key (earlier drafts included, keeping the stored wording), else inserts.
+   */
+  async #upsertOne(tx: SqlExecutor, draft: MemoryDraft, now: string): Promise<UpsertOutcome> {
+    const incoming = draft.memory;
+    const target = draft.mergeInto === undefined ? undefined : await this.#mergeTarget(tx, incoming, draft.mergeInto, now);
+    const row = target ?? (await this.#duplicateOf(tx, draft, now));
+    if (!row) return { memory: await this.#write(tx, insertValues(incoming, draft.contentKey), INSERT_MEMORY), action: 'created' };
+    const existing = rowToMemory(row);
+    const rewording = target !== undefined && row.content_key !== draft.contentKey;
+    const outcome = mergeMemory(existing, incoming, now, rewording ? 'incoming' : 'stored');
+    if (outcome.action !== 'merged') return { memory: existing, action: outcome.action };
+    const key = rewording ? draft.contentKey : row.content_key;
+    return { memory: await this.#write(tx, archiveAndUpdateValues(outcome.memory, key, now, 'merge', rewording)), action: 'merged' };
+  }
+
+  /** The oldest live memory with the draft's scope and content key, locked. */
+  async #duplicateOf(tx: SqlExecutor, draft: MemoryDraft, now: string): Promise<MemoryRow | undefined> {
+    const { namespace, userId, agentId, sessionId } = draft.memory;
+    const [row] = await tx.query<MemoryRow>(FIND_DUPLICATE, [namespace, userId ?? null, agentId ?? null, sessionId ?? null, draft.contentKey, now]);
+    return row;
+  }
+
+  /** The live memory `id`, locked, when it shares the namespace and every scope id (unset ones included) with `incoming`. */
+  async #mergeTarget(tx: SqlExecutor, incoming: Memory, id: string, now: string): Promise<MemoryRow | undefined> {
+    const [row] = await tx.query<MemoryRow>(`${GET_LIVE} FOR UPDATE`, [incoming.namespace, id, now]);
+    if (!row) return undefined;
+    const same = (stored: string | null, wanted: string | undefined) => stored === (wanted ?? null);
+    const inScope = same(row.user_id, incoming.userId) && same(row.agent_id, incoming.agentId) && same(row.session_id, incoming.sessionId);
+    return inScope ? row : undefined;
+  }
+
+  /** Runs an INSERT or ARCHIVE_AND_UPDATE and returns the memory as a later get would. */
+  async #write(tx: SqlExecutor, values: unknown[], sql = ARCHIVE_AND_UPDATE): Promise<Memory> {
+    const [row] = await tx.query<MemoryRow>(sql, values);
+    if (!row) throw new MemosError('E_INTERNAL', 'postgres: a memory just written could not be read back');
+    return rowToMemory(row);
+  }
+
+  /** What the exact-duplicate lock of a draft is named: the schema, the exact scope and the content key. */
+  #lockName(draft: MemoryDraft): string {
+    const { namespace, userId, agentId, sessionId } = draft.memory;
+    return JSON.stringify(['memos:memory', this.#db.schema, namespace, userId ?? null, agentId ?? null, sessionId ?? null, draft.contentKey]);
+  }
+
+  #now(): string {
+    return toIso(this.#clock.now());
+  }
+}
