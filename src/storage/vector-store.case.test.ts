@@ -213,6 +213,20 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
         expect(await memoryIds(v(1, 0))).toEqual([m.id]);
       });
 
+      it('a new put replaces the record\'s vector of the same model', async () => {
+        const m = await embedded(v(1, 0));
+        const other = await embedded(v(0.6, 0.8));
+        expect(await put(m, v(0, 1))).toBe(1);
+        const hits = await search('memories', v(0, 1));
+        expect(ids(hits)).toEqual([m.id, other.id]);
+        expect(hits[0]!.score).toBeCloseTo(1, 5);
+      });
+
+      it('returns equal scores in id order', async () => {
+        for (const id of ['mem_tie_c', 'mem_tie_a', 'mem_tie_b']) await embedded(v(1, 1), { id });
+        expect(await memoryIds(v(1, 1))).toEqual(['mem_tie_a', 'mem_tie_b', 'mem_tie_c']);
+      });
+
       it('rejects an empty vector or one holding NaN with E_DIMENSION_MISMATCH, storing none of the batch', async () => {
         const m = await memory();
         const write = (vector: Float32Array) => ({ tier: 'memories' as const, namespace: 'ns1', id: m.id, content: m.content, model: M1, vector });
@@ -248,6 +262,13 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
         ]);
         await put(updated!, v(1, 0));
         expect(await memoryIds(v(1, 0))).toEqual([m.id, other.id]);
+      });
+
+      it('a merge that keeps the stored wording keeps the vector', async () => {
+        const m = await embedded(v(1, 0), { content: 'Likes tea', importance: 0.2 });
+        const again = await memory({ content: 'likes tea', importance: 0.9 });
+        expect(again).toMatchObject({ id: m.id, importance: 0.9, embedding: { status: 'ready', model: M1, dimensions: 4 } });
+        expect(await memoryIds(v(1, 0))).toEqual([m.id]);
       });
 
       it('a deleted memory or episode leaves vector search', async () => {

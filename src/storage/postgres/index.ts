@@ -1,5 +1,6 @@
 // The PostgreSQL storage driver (server mode). So far: the database foundation (engine, schema,
-// migrations, vector-backend detection, error choke point), the episodic and the semantic tier.
+// migrations, vector-backend detection, error choke point), the episodic and the semantic tier,
+// and their vectors (pgvector HNSW, or an exact scan over real[]).
 
 import type { Clock } from '../../core/clock.js';
 import { PgDatabase, searchPathFor, type PgLogger } from './pg-database.js';
@@ -7,6 +8,7 @@ import { poolEngine, type SqlEngine } from './sql-engine.js';
 
 export { PgEpisodeStore } from './episode-store.js';
 export { PgSemanticStore } from './semantic-store.js';
+export { PgVectorStore } from './vector-store.js';
 export { MIGRATIONS, type VectorBackend } from './migrations.js';
 export { PgDatabase, searchPathFor, type PgDatabaseOptions, type PgLogger } from './pg-database.js';
 export { pgliteEngine, poolEngine, type PGliteLike, type SqlEngine, type SqlExecutor } from './sql-engine.js';

@@ -67,7 +67,8 @@ export function insertValues(memory: Memory, contentKey: string): unknown[] {
  * Archives the stored row as it stood (valid from its `updated_at` until $3, for reason $4), then
  * writes the new state over it, in one statement: both parts read the same snapshot, so the
  * history row holds exactly the version being replaced. When $14 is true the wording changed, so
- * the memory waits to be embedded again.
+ * the memory's vector (which describes the old wording) is deleted and the memory waits to be
+ * embedded again.
  */
 export const ARCHIVE_AND_UPDATE = `
   WITH archived AS (
@@ -76,6 +77,8 @@ export const ARCHIVE_AND_UPDATE = `
     SELECT namespace, id, version, content, kind, importance, metadata, expires_at, source_episode_ids, updated_at,
       $3::timestamptz, $4::text
     FROM memories WHERE namespace = $1 AND id = $2
+  ), unembedded AS (
+    DELETE FROM vectors WHERE $14::boolean AND memory_seq = (SELECT seq FROM memories WHERE namespace = $1 AND id = $2)
   )
   UPDATE memories SET kind = $5, content = $6, content_key = $7, importance = $8, metadata = $9,
     source_episode_ids = $10, version = $11, updated_at = $12, expires_at = $13,

@@ -4,6 +4,7 @@
 // the lock is simply granted.
 
 import type { SqlExecutor } from './sql-engine.js';
+import { columnType, EXACT_COSINE, readDialect } from './vector-sql.js';
 
 export interface Migration {
   version: number;
@@ -144,11 +145,34 @@ async function detectVectorBackend(tx: SqlExecutor): Promise<void> {
   await tx.query(`INSERT INTO storage_settings (key, value) VALUES ('vector_backend', $1)`, [backend]);
 }
 
+/**
+ * One vector per record, keyed by the record's `seq` in the column of its tier, so that it goes
+ * with its record (ON DELETE CASCADE); a rewording deletes it in the same statement. The column
+ * type follows the backend recorded by migration 3.
+ */
+async function createVectors(tx: SqlExecutor): Promise<void> {
+  const dialect = await readDialect(tx);
+  if (dialect.backend === 'exact') await tx.exec(EXACT_COSINE);
+  await tx.exec(`
+CREATE TABLE vectors (
+  tier text NOT NULL CHECK (tier IN ('memories', 'episodes')),
+  namespace text COLLATE "C" NOT NULL,
+  memory_seq bigint UNIQUE REFERENCES memories (seq) ON DELETE CASCADE,
+  episode_seq bigint UNIQUE REFERENCES episodes (seq) ON DELETE CASCADE,
+  model text NOT NULL,
+  dims integer NOT NULL,
+  embedding ${columnType(dialect)} NOT NULL,
+  CHECK (CASE tier WHEN 'memories' THEN memory_seq IS NOT NULL AND episode_seq IS NULL ELSE episode_seq IS NOT NULL AND memory_seq IS NULL END)
+);
+CREATE INDEX vectors_partition ON vectors (tier, namespace, model, dims);`);
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'keyword search configuration', up: sql(SEARCH) },
   { version: 2, name: 'episodes', up: sql(EPISODES) },
   { version: 3, name: 'vector backend', up: detectVectorBackend },
   { version: 4, name: 'memories', up: sql(MEMORIES) },
+  { version: 5, name: 'vectors', up: createVectors },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */

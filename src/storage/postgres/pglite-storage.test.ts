@@ -2,10 +2,11 @@ import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
+import { runVectorStoreContract } from '../vector-store.case.test.js';
 import { PgEpisodeStore } from './episode-store.js';
 import type { PgDatabase } from './pg-database.js';
 import { PgSemanticStore } from './semantic-store.js';
-import { createPglite, pgliteDatabase, pgliteSchema } from './test-databases.js';
+import { createPglite, pgliteDatabase, pgliteSchema, vectorHarness } from './test-databases.js';
 
 // PGlite is real Postgres (and real pgvector) compiled to WASM: the pgvector path is tested here,
 // every schema on one shared instance (initdb takes seconds).
@@ -38,6 +39,8 @@ describe('pglite with pgvector', () => {
       return { store: new PgSemanticStore(db, clock), clock, close };
     },
   });
+
+  runVectorStoreContract('pglite (pgvector)', () => vectorHarness((schema, clock) => pgliteSchema(shared, schema, clock)));
 
   it('detects pgvector: creates the extension when it can, and finds it when it is there', async () => {
     expect(probe.vectorBackend).toBe('pgvector');

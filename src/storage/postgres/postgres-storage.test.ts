@@ -6,6 +6,7 @@ import { contentKey } from '../../core/text.js';
 import type { Episode } from '../../core/types.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
+import { runVectorStoreContract } from '../vector-store.case.test.js';
 import { PgEpisodeStore } from './episode-store.js';
 import { createPostgresDatabase } from './index.js';
 import { MIGRATIONS } from './migrations.js';
@@ -19,6 +20,7 @@ import {
   realPostgres,
   servicesRequired,
   type TestDatabase,
+  vectorHarness,
 } from './test-databases.js';
 
 const reachable = await postgresReachable();
@@ -48,6 +50,7 @@ describe.skipIf(!reachable)(`postgres 15 (exact vectors; skipped when ${reason})
       return { store: new PgSemanticStore(db, clock), clock, close };
     },
   });
+  runVectorStoreContract('postgres (exact)', () => vectorHarness(realPostgres));
 
   it('applies each migration once when four instances migrate one schema at once', async () => {
     const schema = freshSchema();

@@ -6,9 +6,13 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import pg from 'pg';
 import { manualClock } from '../../core/clock.js';
+import type { VectorStoreHarness } from '../vector-store.case.test.js';
+import { PgEpisodeStore } from './episode-store.js';
 import { PgDatabase, searchPathFor } from './pg-database.js';
+import { PgSemanticStore } from './semantic-store.js';
 import { pgliteEngine, type SqlEngine } from './sql-engine.js';
 import { createPostgresDatabase } from './index.js';
+import { PgVectorStore } from './vector-store.js';
 
 export const POSTGRES_URL = process.env.MEMOS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const servicesRequired = process.env.MEMOS_REQUIRE_SERVICES === '1';
@@ -36,8 +40,7 @@ export interface TestDatabase {
 }
 
 /** An opened database in a fresh schema of the real server; closing drops the schema. */
-export async function realPostgres(schema = freshSchema()): Promise<TestDatabase> {
-  const clock = manualClock();
+export async function realPostgres(schema = freshSchema(), clock = manualClock()): Promise<TestDatabase> {
   return opened(createPostgresDatabase({ url: POSTGRES_URL, schema, clock, poolSize: 4 }), clock, () => dropSchema(schema));
 }
 
@@ -72,14 +75,39 @@ export function createPglite(options: { bare?: boolean; from?: Blob } = {}): Pro
   });
 }
 
-export function pgliteDatabase(instance: PGlite, schema = freshSchema()): { db: PgDatabase; engine: SqlEngine; clock: ReturnType<typeof manualClock> } {
-  const clock = manualClock();
+export function pgliteDatabase(
+  instance: PGlite,
+  schema = freshSchema(),
+  clock = manualClock(),
+): { db: PgDatabase; engine: SqlEngine; clock: ReturnType<typeof manualClock> } {
   const engine = pgliteEngine(instance, { searchPath: searchPathFor(schema), ownsInstance: false });
   return { db: new PgDatabase({ engine, schema, clock }), engine, clock };
 }
 
 /** An opened database in a fresh schema of a shared PGlite instance; closing drops the schema. */
-export async function pgliteSchema(instance: PGlite): Promise<TestDatabase> {
-  const { db, clock } = pgliteDatabase(instance);
+export async function pgliteSchema(instance: PGlite, schema = freshSchema(), clock = manualClock()): Promise<TestDatabase> {
+  const { db } = pgliteDatabase(instance, schema, clock);
   return opened(db, clock, () => instance.exec(`DROP SCHEMA IF EXISTS ${db.schema} CASCADE`));
+}
+
+/**
+ * The durable tiers of a test database for the VectorStore contract. Reopening closes the
+ * database without dropping its schema and opens the same schema again with the same clock.
+ */
+export async function vectorHarness(
+  open: (schema: string, clock: TestDatabase['clock']) => Promise<TestDatabase>,
+  schema = freshSchema(),
+  clock = manualClock(),
+): Promise<VectorStoreHarness> {
+  const t = await open(schema, clock);
+  const { db } = t;
+  return {
+    storage: { episodes: new PgEpisodeStore(db), memories: new PgSemanticStore(db, clock), vectors: new PgVectorStore(db, clock) },
+    clock,
+    close: () => t.close(),
+    reopen: async () => {
+      await db.close();
+      return vectorHarness(open, schema, clock);
+    },
+  };
 }

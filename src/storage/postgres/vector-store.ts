@@ -1,0 +1,203 @@
+// The VectorStore port on Postgres. Vectors live in the `vectors` table (migration 5), one per
+// record, beside the record's embedding state; both change in one statement. Search joins each
+// vector to its record and applies the full filter in SQL.
+// - pgvector: the query first orders by the HNSW index of its (model, dimensions) (the same cast
+//   and partial predicate as the index), with a wider `hnsw.ef_search` (and, on pgvector 0.8+, an
+//   iterative scan). HNSW may still stop before `limit` rows pass the filter; then the same query
+//   runs again with an exact ordering (no cast, so no index): correct whatever the filter rejects.
+// - exact: `memos_cosine` over real[] in SQL; Postgres keeps only the top `limit` while sorting.
+
+import { toIso, type Clock } from '../../core/clock.js';
+import { MemosError } from '../../core/errors.js';
+import type { VectorStore } from '../../core/ports.js';
+import type { EmbeddingProgress, Memory, PendingEmbedding, Scope, Scored, Tier, TierRecord, VectorQuery, VectorWrite } from '../../core/types.js';
+import { countProgress, listPending, type ModelQuery } from './embedding-backlog.js';
+import { episodeColumns, rowToEpisode, type EpisodeRow } from './episode-rows.js';
+import { memoryColumns, rowToMemory, type MemoryRow } from './memory-rows.js';
+import type { PgDatabase } from './pg-database.js';
+import { compileFilter, SqlParams } from './pg-filter-sql.js';
+import type { SqlExecutor } from './sql-engine.js';
+import {
+  distance,
+  ensureHnswIndex,
+  HNSW_MAX_DIMENSIONS,
+  indexName,
+  partitionPredicate,
+  readDialect,
+  similarity,
+  vectorParam,
+  vectorValue,
+  type VectorDialect,
+} from './vector-sql.js';
+
+const TIERS = {
+  memories: { table: 'memories', seq: 'memory_seq', timeColumn: 'created_at', columns: memoryColumns('t'), toRecord: (row: unknown) => rowToMemory(row as MemoryRow) },
+  episodes: { table: 'episodes', seq: 'episode_seq', timeColumn: 'occurred_at', columns: episodeColumns('t'), toRecord: (row: unknown) => rowToEpisode(row as EpisodeRow) },
+} as const;
+
+/** Stores the vector when the record still holds the embedded text, and marks the record ready. */
+const putSql = (d: VectorDialect, tier: Tier) => `
+  WITH target AS (
+    UPDATE ${TIERS[tier].table} SET embedding_status = 'ready', embedding_model = $4, embedding_dim = $5
+    WHERE namespace = $1 AND id = $2 AND content = $3 RETURNING seq
+  )
+  INSERT INTO vectors (tier, namespace, ${TIERS[tier].seq}, model, dims, embedding)
+  SELECT '${tier}', $1, seq, $4, $5, ${vectorValue(d, '$6')} FROM target
+  ON CONFLICT (${TIERS[tier].seq}) DO UPDATE SET model = EXCLUDED.model, dims = EXCLUDED.dims, embedding = EXCLUDED.embedding
+  RETURNING 1`;
+
+/** Candidates the HNSW scan visits per result wanted (within pgvector's 40..1000). */
+const EF_PER_RESULT = 10;
+
+/** How a ranked query restricts its rows: a filter compiled against the record alias `t`. */
+type Restrict = (params: SqlParams) => string;
+
+interface Ranked {
+  tier: Tier;
+  namespace: string;
+  model: string;
+  vector: Float32Array;
+  limit: number;
+  restrict: Restrict;
+}
+
+export class PgVectorStore implements VectorStore {
+  readonly #db: PgDatabase;
+  readonly #clock: Clock;
+  #dialect: VectorDialect | undefined;
+  /** HNSW indexes known to exist, by name. */
+  readonly #indexed = new Set<string>();
+
+  constructor(db: PgDatabase, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  async search<T extends Tier>(query: VectorQuery<T>): Promise<Scored<TierRecord[T]>[]> {
+    checkVector(query.vector, 'vector');
+    if (query.limit <= 0) return [];
+    const { filter, tier } = query;
+    const now = this.#now();
+    const restrict: Restrict = (params) => {
+      const where = compileFilter(filter, TIERS[tier].timeColumn, params, 't');
+      return tier === 'memories' ? `${where} AND ${live(params, now)}` : where;
+    };
+    const rows = await this.#rank({ tier, namespace: filter.namespace, model: query.model, vector: query.vector, limit: query.limit, restrict });
+    return rows.map((row) => ({ item: TIERS[tier].toRecord(row) as TierRecord[T], score: row.score }));
+  }
+
+  async nearestMemory(query: { scope: Scope; model: string; vector: Float32Array; threshold: number }): Promise<Scored<Memory> | null> {
+    checkVector(query.vector, 'vector');
+    const { scope } = query;
+    const now = this.#now();
+    // Exactly the scope: unset ids match only unset ones.
+    const restrict: Restrict = (params) =>
+      [
+        `t.namespace = ${params.add(scope.namespace)}`,
+        `t.user_id IS NOT DISTINCT FROM ${params.add(scope.userId ?? null)}::text`,
+        `t.agent_id IS NOT DISTINCT FROM ${params.add(scope.agentId ?? null)}::text`,
+        `t.session_id IS NOT DISTINCT FROM ${params.add(scope.sessionId ?? null)}::text`,
+        live(params, now),
+      ].join(' AND ');
+    const [best] = await this.#rank({ tier: 'memories', namespace: scope.namespace, model: query.model, vector: query.vector, limit: 1, restrict });
+    if (!best || !(best.score >= query.threshold)) return null;
+    return { item: rowToMemory(best as unknown as MemoryRow), score: best.score };
+  }
+
+  async put(writes: VectorWrite[]): Promise<number> {
+    writes.forEach((write, i) => checkVector(write.vector, `writes[${i}].vector`));
+    if (writes.length === 0) return 0;
+    const d = await this.#dialectOf();
+    for (const write of writes) await this.#ensureIndex(d, write.model, write.vector.length);
+    return this.#db.transaction('vectors.put', async (tx) => {
+      let stored = 0;
+      for (const w of writes) {
+        const values = [w.namespace, w.id, w.content, w.model, w.vector.length, vectorParam(d, w.vector)];
+        stored += (await tx.query(putSql(d, w.tier), values)).length;
+      }
+      return stored;
+    });
+  }
+
+  async pending(query: ModelQuery & { limit: number }): Promise<PendingEmbedding[]> {
+    return this.#db.run('vectors.pending', (db) => listPending(db, query, this.#now()));
+  }
+
+  async progress(query: ModelQuery): Promise<EmbeddingProgress> {
+    return this.#db.run('vectors.progress', (db) => countProgress(db, query, this.#now()));
+  }
+
+  /**
+   * The best `limit` records of a tier by cosine, with the restriction applied, best first and
+   * equal scores in id order. On pgvector the HNSW index answers first; exact ordering follows
+   * when it returns fewer than `limit`.
+   */
+  async #rank(ranked: Ranked): Promise<(Record<string, unknown> & { score: number })[]> {
+    const d = await this.#dialectOf();
+    const dimensions = ranked.vector.length;
+    if (d.backend === 'exact' || dimensions > HNSW_MAX_DIMENSIONS) {
+      return this.#db.run('vectors.search', (db) => this.#ranked(db, d, ranked, false));
+    }
+    // SET LOCAL lasts until the transaction ends, so the settings never leak to a pooled connection.
+    return this.#db.transaction('vectors.search', async (tx) => {
+      const ef = Math.min(1000, Math.max(40, ranked.limit * EF_PER_RESULT));
+      await tx.query(`SET LOCAL hnsw.ef_search = ${ef}`);
+      if (d.iterativeScan) await tx.query(`SET LOCAL hnsw.iterative_scan = strict_order`);
+      const rows = await this.#ranked(tx, d, ranked, true);
+      if (rows.length >= ranked.limit) return rows.sort(byScore);
+      return this.#ranked(tx, d, ranked, false);
+    });
+  }
+
+  async #ranked(tx: SqlExecutor, d: VectorDialect, ranked: Ranked, indexed: boolean) {
+    const spec = TIERS[ranked.tier];
+    const dimensions = ranked.vector.length;
+    const params = new SqlParams();
+    const q = params.add(vectorParam(d, ranked.vector));
+    const score = similarity(d, 'v.embedding', q, dimensions, indexed);
+    // The indexed order is the index's expression alone; exact orders break ties by id.
+    const order = d.backend === 'pgvector' ? distance(d, 'v.embedding', q, dimensions, indexed) : `${score} DESC NULLS LAST`;
+    const sql = `SELECT ${spec.columns}, ${score} AS score
+      FROM vectors v JOIN ${spec.table} t ON t.seq = v.${spec.seq}
+      WHERE v.tier = '${ranked.tier}' AND v.namespace = ${params.add(ranked.namespace)} AND ${partitionPredicate(ranked.model, dimensions, 'v.')}
+        AND ${ranked.restrict(params)}
+      ORDER BY ${order}${indexed ? '' : ', t.id'} LIMIT ${params.add(ranked.limit)}`;
+    return tx.query<Record<string, unknown> & { score: number }>(sql, params.values);
+  }
+
+  async #dialectOf(): Promise<VectorDialect> {
+    this.#dialect ??= await this.#db.run('vectors.dialect', readDialect);
+    return this.#dialect;
+  }
+
+  /** The HNSW index of (model, dimensions), created in its own transaction the first time it is missing. */
+  async #ensureIndex(d: VectorDialect, model: string, dimensions: number): Promise<void> {
+    if (d.backend !== 'pgvector' || dimensions > HNSW_MAX_DIMENSIONS) return;
+    const name = indexName(model, dimensions);
+    if (this.#indexed.has(name)) return;
+    const schema = this.#db.schema;
+    const [found] = await this.#db.query('vectors.index', 'SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = $2', [schema, name]);
+    if (!found) await this.#db.transaction('vectors.index', (tx) => ensureHnswIndex(tx, d, schema, model, dimensions));
+    this.#indexed.add(name);
+  }
+
+  #now(): string {
+    return toIso(this.#clock.now());
+  }
+}
+
+/** Only memories whose expiry is after `now`. */
+const live = (params: SqlParams, now: string) => `(t.expires_at IS NULL OR t.expires_at > ${params.add(now)}::timestamptz)`;
+
+/** Best first; equal scores in id order. */
+function byScore(a: { score: number; id?: unknown }, b: { score: number; id?: unknown }): number {
+  const [x, y] = [String(a.id), String(b.id)];
+  return b.score - a.score || (x < y ? -1 : x > y ? 1 : 0);
+}
+
+/** Checks a vector can be stored or searched with: at least one number, all finite. */
+function checkVector(vector: Float32Array, field: string): void {
+  let finite = vector.length > 0;
+  for (let j = 0; finite && j < vector.length; j += 1) finite = Number.isFinite(vector[j]);
+  if (!finite) throw new MemosError('E_DIMENSION_MISMATCH', `${field}: must hold at least one number, all finite`);
+}
