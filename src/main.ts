@@ -40,7 +40,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
   const ids = ulidGenerator(clock);
 
   mkdirSync(config.dataDir, { recursive: true });
-  const durable = await loadStorage({ config, clock, ids });
+  const durable = await loadStorage({ config, clock, ids, logger });
   await durable.init();
   const shortTerm = await loadShortTermTier({ config, storage: durable, clock, ids, logger });
   const storage = withSessions(durable, shortTerm.sessions);
@@ -101,6 +101,9 @@ function withSessions(durable: Storage, sessions: WorkingMemoryStore): Storage {
     memories: durable.memories,
     vectors: durable.vectors,
     sessions,
+    get vectorBackend() {
+      return durable.vectorBackend;
+    },
     init: () => durable.init(),
     close: () => durable.close(),
     ping: () => durable.ping(),

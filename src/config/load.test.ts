@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { redactUrl } from '../storage/index.js';
 import { loadConfig } from './load.js';
 
 const folder = () => mkdtempSync(join(tmpdir(), 'memos-config-'));
@@ -96,6 +97,38 @@ describe('loadConfig', () => {
     const env = loadConfig({ cwd, env: { MEMOS_REDIS_URL: 'rediss://:s3cret@env:6380/2', MEMOS_REDIS_KEY_PREFIX: 'b:' } });
     expect(env.redis).toEqual({ url: 'rediss://:s3cret@env:6380/2', keyPrefix: 'b:' });
     expect(() => loadConfig({ cwd, env: { MEMOS_REDIS_URL: 'http://:s3cret@env:6379' } })).toThrow(/MEMOS_REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL$/);
+  });
+
+  it('selects PostgreSQL with MEMOS_DATABASE_URL over the file, with the schema and pool from file or environment', () => {
+    const cwd = folder();
+    const redis = { MEMOS_REDIS_URL: 'redis://127.0.0.1:6379' };
+    writeFileSync(join(cwd, 'memos.config.json'), JSON.stringify({ storage: { url: 'postgres://file/db', schema: 'from_file' }, redis: { url: 'redis://file:6379' } }));
+    expect(loadConfig({ cwd }).storage).toEqual({ driver: 'postgres', url: 'postgres://file/db', schema: 'from_file', poolSize: 10 });
+    const env = loadConfig({ cwd, env: { MEMOS_DATABASE_URL: 'postgresql://env:5432/db', MEMOS_DATABASE_POOL_SIZE: '4', MEMOS_SQLITE_SYNCHRONOUS: 'normal' } });
+    expect(env.storage).toEqual({ driver: 'postgres', url: 'postgresql://env:5432/db', schema: 'from_file', poolSize: 4 });
+
+    // The environment's URL wins over a file that names sqlite; driver-only variables of the other driver are ignored.
+    const other = folder();
+    writeFileSync(join(other, 'memos.config.json'), JSON.stringify({ storage: { driver: 'sqlite' } }));
+    const server = loadConfig({ cwd: other, env: { MEMOS_DATABASE_URL: 'postgres://env/db', MEMOS_DATABASE_SCHEMA: 'tenant_a', ...redis } });
+    expect(server.storage).toEqual({ driver: 'postgres', url: 'postgres://env/db', schema: 'tenant_a', poolSize: 10 });
+    expect(loadConfig({ cwd: other, env: { MEMOS_DATABASE_SCHEMA: 'ignored' } }).storage).toEqual({ driver: 'sqlite', synchronous: 'full' });
+    expect(() => loadConfig({ cwd: other, env: { MEMOS_DATABASE_URL: 'postgres://env/db', MEMOS_DATABASE_SCHEMA: 'Bad-Name', ...redis } })).toThrow(/MEMOS_DATABASE_SCHEMA: must be 1-63/);
+  });
+
+  it('refuses MEMOS_DATABASE_URL without MEMOS_REDIS_URL, naming both, since server mode keeps sessions in Redis', () => {
+    const attempt = () => loadConfig({ cwd: folder(), env: { MEMOS_DATABASE_URL: 'postgres://u:s3cret@db:5432/memos' } });
+    expect(attempt).toThrow(expect.objectContaining({ code: 'E_CONFIG' }));
+    expect(attempt).toThrow(/MEMOS_DATABASE_URL.*server mode keeps sessions in Redis: set MEMOS_REDIS_URL too/);
+  });
+
+  it('never echoes a database password, in errors or in the URL it logs', () => {
+    const cwd = folder();
+    const bad = () => loadConfig({ cwd, env: { MEMOS_DATABASE_URL: 'mysql://u:s3cret@db:3306/memos', MEMOS_REDIS_URL: 'redis://r:6379' } });
+    expect(bad).toThrow(/MEMOS_DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL$/);
+    expect(bad).not.toThrow(/s3cret/);
+    expect(() => loadConfig({ cwd, env: { MEMOS_DATABASE_URL: 'postgres://u:s3cret@db/memos' } })).not.toThrow(/s3cret/);
+    expect(redactUrl('postgres://memos:s3cret@db:5432/memos')).toBe('postgres://memos:redacted@db:5432/memos');
   });
 
   it('names the embedding setting that is wrong', () => {

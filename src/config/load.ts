@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MemosError } from '../core/errors.js';
-import { configSchema, ENV_SETTINGS, FLAG_SETTINGS, PROVIDER_ENV_SETTINGS, type Config } from './schema.js';
+import { configSchema, DRIVER_ENV_SETTINGS, ENV_SETTINGS, FLAG_SETTINGS, PROVIDER_ENV_SETTINGS, type Config } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'memos.config.json';
 
@@ -39,6 +39,15 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     setPath(merged, path, value);
     origin.set(path, name);
   }
+  // A database URL from the environment means server mode, whatever driver the file names.
+  if ((env.MEMOS_DATABASE_URL ?? '') !== '') setPath(merged, 'storage.driver', 'postgres');
+  const driver = storageDriver(merged);
+  for (const [name, setting] of Object.entries(DRIVER_ENV_SETTINGS)) {
+    const value = env[name];
+    if (value === undefined || value === '' || setting.driver !== driver) continue;
+    setPath(merged, setting.path, value);
+    origin.set(setting.path, name);
+  }
   const provider = embeddingProvider(merged, env);
   for (const [name, setting] of Object.entries(PROVIDER_ENV_SETTINGS)) {
     const value = env[name];
@@ -63,6 +72,12 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     throw new MemosError('E_CONFIG', `invalid configuration: ${problems.join('; ')}`);
   }
   const config = result.data;
+  if (config.storage.driver === 'postgres' && config.redis.url === undefined) {
+    throw new MemosError(
+      'E_CONFIG',
+      'invalid configuration: MEMOS_DATABASE_URL (storage.driver postgres) needs MEMOS_REDIS_URL (redis.url): server mode keeps sessions in Redis: set MEMOS_REDIS_URL too',
+    );
+  }
   if (config.search.defaultLimit > config.search.maxLimit) {
     throw new MemosError('E_CONFIG', 'invalid configuration: search.defaultLimit must not exceed search.maxLimit');
   }
@@ -70,6 +85,13 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     throw new MemosError('E_CONFIG', 'invalid configuration: context.limit must not exceed search.maxLimit');
   }
   return deepFreeze(config);
+}
+
+/** The storage driver in force: named outright, else postgres when a URL is given, else sqlite. */
+function storageDriver(merged: Tree): string {
+  const section = isTree(merged.storage) ? merged.storage : {};
+  if (typeof section.driver === 'string') return section.driver;
+  return typeof section.url === 'string' ? 'postgres' : 'sqlite';
 }
 
 /** The embedding provider in force: named outright, else openai when a URL is given, else model2vec. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ENV_SETTINGS, FLAG_SETTINGS, PROVIDER_ENV_SETTINGS } from './schema.js';
+import { DRIVER_ENV_SETTINGS, ENV_SETTINGS, FLAG_SETTINGS, PROVIDER_ENV_SETTINGS } from './schema.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const table = readme.split(/^## /m).find((section) => section.startsWith('Configuration')) ?? '';
@@ -10,7 +10,7 @@ const rowOf = (setting: string) => table.split('\n').find((line) => line.startsW
 describe("the README's configuration table", () => {
   it.each([
     ...Object.entries(ENV_SETTINGS),
-    ...Object.entries(PROVIDER_ENV_SETTINGS).map(([name, { path }]) => [name, path] as const),
+    ...[...Object.entries(PROVIDER_ENV_SETTINGS), ...Object.entries(DRIVER_ENV_SETTINGS)].map(([name, { path }]) => [name, path] as const),
   ])('lists %s on the row of %s', (name, path) => {
     expect(rowOf(path), path).toBeDefined();
     expect(rowOf(path)).toContain(`\`${name}\``);

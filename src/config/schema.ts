@@ -16,19 +16,31 @@ export const configSchema = z.strictObject({
   /** One folder holds all embedded data (the SQLite database and, later, caches and models). */
   dataDir: z.string().min(1).default('./.memos'),
   storage: z.preprocess(
-    // A storage section that names no driver is the embedded default.
-    (value) => (typeof value === 'object' && value !== null && !('driver' in value) ? { driver: 'sqlite', ...value } : value),
+    // A storage section that names no driver is the embedded default, or PostgreSQL when it has a URL.
+    (value) =>
+      typeof value === 'object' && value !== null && !('driver' in value) ? { driver: 'url' in value ? 'postgres' : 'sqlite', ...value } : value,
     z.discriminatedUnion('driver', [
       z.strictObject({
         driver: z.literal('sqlite'),
         /** `full` syncs every commit to disk (survives power loss); `normal` survives process crashes only. */
         synchronous: z.enum(['full', 'normal']).default('full'),
       }),
+      z.strictObject({
+        /** Server mode: episodes, memories and vectors in PostgreSQL (sessions then live in Redis). */
+        driver: z.literal('postgres'),
+        /** `postgres://user:password@host:5432/db`. May carry a password: never logged. */
+        url: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }),
+        /** Every table lives in this schema, created at start. */
+        schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be 1-63 of a-z 0-9 _, not starting with a digit').default('memos'),
+        /** Pooled connections per process. */
+        poolSize: int(1, 1000).default(10),
+      }),
     ]),
   ).prefault({}),
   /**
-   * Server mode for short-term memory: with a URL, sessions and caches live in Redis (SQLite stays
-   * the durable store); without one, sessions stay in the storage driver and caches in process.
+   * Server mode for short-term memory: with a URL, sessions and caches live in Redis (the storage
+   * driver stays the durable store); without one, sessions stay in SQLite and caches in process.
+   * The postgres driver keeps no sessions, so it requires a URL here.
    */
   redis: z
     .strictObject({
@@ -159,7 +171,7 @@ export const ENV_SETTINGS = {
   MEMOS_HOST: 'server.host',
   MEMOS_PORT: 'server.port',
   MEMOS_DATA_DIR: 'dataDir',
-  MEMOS_SQLITE_SYNCHRONOUS: 'storage.synchronous',
+  MEMOS_DATABASE_URL: 'storage.url',
   MEMOS_REDIS_URL: 'redis.url',
   MEMOS_REDIS_KEY_PREFIX: 'redis.keyPrefix',
   MEMOS_SESSION_TTL_SECONDS: 'sessions.ttlSeconds',
@@ -207,6 +219,16 @@ export const PROVIDER_ENV_SETTINGS = {
   MEMOS_EMBEDDING_URL: { provider: 'openai', path: 'embeddings.url' },
   MEMOS_EMBEDDING_API_KEY: { provider: 'openai', path: 'embeddings.apiKey' },
   MEMOS_EMBEDDING_DIMENSIONS: { provider: 'openai', path: 'embeddings.dimensions' },
+} as const;
+
+/**
+ * Environment variables that belong to one storage driver, read only when that driver is in use
+ * (MEMOS_DATABASE_URL selects postgres), so that one set of variables serves both modes.
+ */
+export const DRIVER_ENV_SETTINGS = {
+  MEMOS_SQLITE_SYNCHRONOUS: { driver: 'sqlite', path: 'storage.synchronous' },
+  MEMOS_DATABASE_SCHEMA: { driver: 'postgres', path: 'storage.schema' },
+  MEMOS_DATABASE_POOL_SIZE: { driver: 'postgres', path: 'storage.poolSize' },
 } as const;
 
 /** Each command-line flag of `memos serve` and the setting it sets. */

@@ -254,7 +254,7 @@ export interface Cache extends Lifecycle {
 
 // ── Composition ────────────────────────────────────────────────────────────
 
-export type StorageDriver = 'sqlite';
+export type StorageDriver = 'sqlite' | 'postgres';
 
 /** Durable episodic and semantic memory, and their vectors. */
 export interface MemoryStore {
@@ -267,6 +267,8 @@ export interface MemoryStore {
 export interface Storage extends Lifecycle, MemoryStore {
   readonly driver: StorageDriver;
   readonly sessions: WorkingMemoryStore;
+  /** How vectors are searched (`in-process`, `pgvector`, `exact`); undefined until the engine has been reached. */
+  readonly vectorBackend?: string | undefined;
   /** Throws E_STORAGE_UNAVAILABLE when the engine cannot answer. */
   ping(): Promise<void>;
 }

@@ -66,7 +66,7 @@ export function createHealth({ storage, embeddings, dataDir, backends, optional 
   const storageHealth = () =>
     timed(async () => {
       await storage.ping();
-      return { status: 'healthy', detail: `${storage.driver} answers` };
+      return { status: 'healthy', detail: `${storage.driver} answers${vectorNote(storage.vectorBackend)}` };
     });
 
   const diskHealth = () =>
@@ -96,6 +96,8 @@ export function createHealth({ storage, embeddings, dataDir, backends, optional 
 
   return {
     backends,
+    /** How vectors are searched, once the store has been reached. */
+    vectorBackend: () => storage.vectorBackend,
     uptimeSeconds: () => Math.round((performance.now() - startedAt) / 1000),
     storage: storageHealth,
     async detailed(): Promise<HealthReport> {
@@ -118,6 +120,12 @@ export function createHealth({ storage, embeddings, dataDir, backends, optional 
       return { status, backends, components };
     },
   };
+}
+
+function vectorNote(backend: string | undefined): string {
+  if (backend === 'exact') return '; vector search is an exact scan because pgvector is missing';
+  if (backend === 'pgvector') return '; vector search uses pgvector (HNSW)';
+  return '';
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { IdGenerator } from '../core/ids.js';
 import type { Storage, StorageDriver } from '../core/ports.js';
 import type { Config } from '../config/schema.js';
+import type { TierLogger } from './short-term-tier.js';
 
 export { loadShortTermTier, redactUrl, type ShortTermDeps, type ShortTermTier } from './short-term-tier.js';
 
@@ -10,19 +11,26 @@ export interface StorageDeps {
   config: Config;
   clock: Clock;
   ids: IdGenerator;
+  logger: TierLogger;
 }
 
-type Loader = (deps: StorageDeps) => Promise<Storage>;
+type Settings<D extends StorageDriver> = Extract<Config['storage'], { driver: D }>;
+type Loader<D extends StorageDriver> = (deps: StorageDeps, settings: Settings<D>) => Promise<Storage>;
 
 /** One lazy loader per driver, so that start-up loads only the engine the config names. */
 const storageDrivers = {
-  sqlite: async ({ config, clock, ids }) => {
+  sqlite: async ({ config, clock, ids }, { synchronous }) => {
     const { createSqliteStorage } = await import('./sqlite/index.js');
-    return createSqliteStorage({ path: join(config.dataDir, 'memos.db'), clock, ids, synchronous: config.storage.synchronous });
+    return createSqliteStorage({ path: join(config.dataDir, 'memos.db'), clock, ids, synchronous });
   },
-} satisfies Record<StorageDriver, Loader>;
+  postgres: async ({ clock, logger }, { url, schema, poolSize }) => {
+    const { createPostgresStorage } = await import('./postgres/index.js');
+    return createPostgresStorage({ url, schema, poolSize, clock, logger });
+  },
+} satisfies { [D in StorageDriver]: Loader<D> };
 
 /** The storage the config names; not yet initialised. */
 export function loadStorage(deps: StorageDeps): Promise<Storage> {
-  return storageDrivers[deps.config.storage.driver](deps);
+  const settings = deps.config.storage;
+  return (storageDrivers[settings.driver] as Loader<typeof settings.driver>)(deps, settings);
 }

@@ -2,6 +2,9 @@ import type { Clock } from '../core/clock.js';
 import type { IdGenerator } from '../core/ids.js';
 import type { Cache, Storage, WorkingMemoryStore } from '../core/ports.js';
 import type { Config } from '../config/schema.js';
+import { redactUrl } from './redact-url.js';
+
+export { redactUrl };
 
 /** What the short-term tier logs: warnings and one line when Redis (re)connects. */
 export interface TierLogger {
@@ -88,15 +91,4 @@ export async function loadShortTermTier({ config, storage, clock, ids, logger }:
       await client.quit().catch(() => client.disconnect());
     },
   };
-}
-
-/** A connection string fit for logs: the password replaced. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = 'redacted';
-    return parsed.toString();
-  } catch {
-    return '[unparsable url]';
-  }
 }

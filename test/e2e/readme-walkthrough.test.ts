@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dropSchema, freshSchema, POSTGRES_URL, postgresReachable } from '../../src/storage/postgres/test-databases.js';
 import { connectTestRedis, failWhenRequired, keysUnder, removeKeys, TEST_REDIS_URL, testPrefix } from '../../src/storage/redis/test-redis.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
@@ -52,9 +53,29 @@ afterAll(async () => {
 });
 failWhenRequired('README walk-through in server mode', redisMissing);
 
+// Full server mode: PostgreSQL in a schema of its own (dropped afterwards), with sessions and caches in Redis.
+const pgSchema = freshSchema();
+const pgPrefix = testPrefix();
+const pgReachable = await postgresReachable();
+const serverMissing = [pgReachable ? '' : `PostgreSQL is not reachable at ${POSTGRES_URL}`, redisMissing].filter(Boolean).join('; ');
+describe.runIf(process.env.MEMOS_REQUIRE_SERVICES === '1' && !pgReachable)('README walk-through in full server mode (server required)', () => {
+  it('reaches PostgreSQL', () => {
+    throw new Error(`MEMOS_REQUIRE_SERVICES=1 but PostgreSQL is not reachable at ${POSTGRES_URL}`);
+  });
+});
+afterAll(async () => {
+  if (pgReachable) await dropSchema(pgSchema);
+  if ('client' in redis) await removeKeys(redis.client, pgPrefix);
+});
+
 const modes: { mode: string; env: Record<string, string>; skip: string }[] = [
   { mode: 'embedded', env: {}, skip: '' },
   { mode: 'server mode (Redis)', env: { MEMOS_REDIS_URL: TEST_REDIS_URL, MEMOS_REDIS_KEY_PREFIX: redisPrefix }, skip: redisMissing },
+  {
+    mode: 'full server mode (PostgreSQL and Redis)',
+    env: { MEMOS_DATABASE_URL: POSTGRES_URL, MEMOS_DATABASE_SCHEMA: pgSchema, MEMOS_REDIS_URL: TEST_REDIS_URL, MEMOS_REDIS_KEY_PREFIX: pgPrefix },
+    skip: serverMissing,
+  },
 ];
 
 describe('README walk-through', () => {
@@ -75,7 +96,7 @@ describe('README walk-through', () => {
     expect(run.stdout).toContain('"reason":"update"');
     expect(statuses.slice(-3)).toEqual([204, 204, 204]);
     // In server mode the caches (at least) were written to Redis, under the test's prefix.
-    if ('client' in redis && env.MEMOS_REDIS_URL) expect((await keysUnder(redis.client, redisPrefix)).length).toBeGreaterThan(0);
+    if ('client' in redis && env.MEMOS_REDIS_KEY_PREFIX) expect((await keysUnder(redis.client, env.MEMOS_REDIS_KEY_PREFIX)).length).toBeGreaterThan(0);
     await server.stop();
   });
 

@@ -16,7 +16,8 @@ export async function serveCommand(args: string[]): Promise<void> {
   const memos = await createMemos(config);
   const address = await memos.app.listen({ host: config.server.host, port: config.server.port });
   const redis = config.redis.url === undefined ? {} : { redis: redactUrl(config.redis.url) };
-  memos.logger.info({ address, dataDir: config.dataDir, storage: config.storage.driver, ...redis }, 'memOS is listening');
+  const database = config.storage.driver === 'postgres' ? { database: redactUrl(config.storage.url), schema: config.storage.schema } : {};
+  memos.logger.info({ address, dataDir: config.dataDir, storage: config.storage.driver, ...database, ...redis }, 'memOS is listening');
 
   let closing = false;
   const shutdown = (signal: string) => {

@@ -23,6 +23,7 @@ export function operationRoutes(app: ZodApp, { health }: RouteContext): void {
       name: 'memOS',
       version: VERSION,
       storage: health.backends.storage,
+      ...(health.vectorBackend() === undefined ? {} : { vectors: health.vectorBackend() }),
       cache: health.backends.cache,
       sessions: health.backends.sessions,
       api: '/api/v1',

@@ -1,11 +1,12 @@
 // The PostgreSQL storage driver (server mode). So far: the database foundation (engine, schema,
 // migrations, vector-backend detection, error choke point), the episodic and the semantic tier,
-// and their vectors (pgvector HNSW, or an exact scan over real[]).
+// and their vectors (pgvector HNSW, or an exact scan over real[]), composed by createPostgresStorage.
 
 import type { Clock } from '../../core/clock.js';
 import { PgDatabase, searchPathFor, type PgLogger } from './pg-database.js';
 import { poolEngine, type SqlEngine } from './sql-engine.js';
 
+export { createPostgresStorage, type PostgresStorageLogger, type PostgresStorageOptions } from './postgres-storage.js';
 export { PgEpisodeStore } from './episode-store.js';
 export { PgSemanticStore } from './semantic-store.js';
 export { PgVectorStore } from './vector-store.js';

@@ -39,11 +39,17 @@ export class PgDatabase {
   readonly schema: string;
   readonly #options: PgDatabaseOptions;
   #open = false;
+  /** The engine has been opened and not yet closed (it stays open after a failed `open()` that may be retried). */
+  #engineLive = false;
   #vectorBackend: VectorBackend | undefined;
 
   constructor(options: PgDatabaseOptions) {
     this.schema = checkSchemaName(options.schema);
     this.#options = options;
+  }
+
+  get isOpen(): boolean {
+    return this.#open;
   }
 
   /** Which vector path is active; known after `open()`. */
@@ -52,18 +58,24 @@ export class PgDatabase {
     return this.#vectorBackend;
   }
 
-  /** Connects, applies pending migrations under the advisory lock, and reads the vector backend. */
+  /**
+   * Connects, applies pending migrations under the advisory lock, and reads the vector backend.
+   * When the server cannot be reached (E_STORAGE_UNAVAILABLE) the engine stays usable, so that
+   * `open()` may be called again; any other failure closes it.
+   */
   async open(): Promise<void> {
     if (this.#open) return;
     const { engine, clock, migrations = MIGRATIONS } = this.#options;
     try {
+      this.#engineLive = true;
       await engine.open();
       await engine.transaction((tx) => migrate(tx, { schema: this.schema, now: new Date(clock.now()) }, migrations));
       const [setting] = await engine.query<{ value: string }>(`SELECT value FROM storage_settings WHERE key = 'vector_backend'`);
       this.#vectorBackend = setting?.value === 'pgvector' ? 'pgvector' : 'exact';
     } catch (error) {
-      await engine.close().catch(() => undefined);
-      throw toMemosError('open', error);
+      const failure = toMemosError('open', error);
+      if (failure.code !== 'E_STORAGE_UNAVAILABLE') await this.#closeEngine().catch(() => undefined);
+      throw failure;
     }
     this.#open = true;
     if (this.#vectorBackend === 'exact') {
@@ -80,13 +92,18 @@ export class PgDatabase {
   }
 
   async close(): Promise<void> {
-    if (!this.#open) return;
     this.#open = false;
     try {
-      await this.#options.engine.close();
+      await this.#closeEngine();
     } catch (error) {
       throw toMemosError('close', error);
     }
+  }
+
+  async #closeEngine(): Promise<void> {
+    if (!this.#engineLive) return;
+    this.#engineLive = false;
+    await this.#options.engine.close();
   }
 
   /** Runs `fn` against the engine (any pooled connection), translating any driver error. */

@@ -14,6 +14,12 @@ const UNAVAILABLE_SQLSTATE = /^(08|53|57|58)|^(40001|40P01|55P03|25006)$/;
 /** Socket-level codes from Node (ECONNREFUSED, ECONNRESET, ETIMEDOUT, ENOTFOUND, EPIPE, ...). */
 const SOCKET_CODE = /^E[A-Z]+$/;
 /** Errors `pg` and PGlite raise without a code when a connection is lost, timed out, or the pool or instance is closed. */
+/**
+ * Seconds a client is asked to wait (`Retry-After`) when Postgres cannot answer: the pool opens a
+ * fresh connection on the next call, and a start-up that found no server retries every 2 s.
+ */
+export const PG_RETRY_AFTER_SECONDS = 2;
+const UNAVAILABLE_DETAILS = { retryable: true, retryAfter: PG_RETRY_AFTER_SECONDS } as const;
 const CONNECTION_MESSAGE = /connection terminated|timeout exceeded when trying to connect|not queryable|after calling end on the pool|pglite is closed|connection (error|refused|reset)/i;
 
 export function toMemosError(operation: string, error: unknown): MemosError {
@@ -21,13 +27,18 @@ export function toMemosError(operation: string, error: unknown): MemosError {
   const code = errorCode(error);
   const label = code === undefined ? '' : ` (${code})`;
   if (isUnavailable(error, code)) {
-    return new MemosError('E_STORAGE_UNAVAILABLE', `postgres: ${operation} failed, storage unavailable${label}`, { cause: error });
+    return new MemosError('E_STORAGE_UNAVAILABLE', `postgres: ${operation} failed, storage unavailable${label}`, {
+      cause: error,
+      details: { ...UNAVAILABLE_DETAILS },
+    });
   }
   return new MemosError('E_INTERNAL', `postgres: ${operation} failed${label}`, { cause: error });
 }
 
 export function closedError(operation: string): MemosError {
-  return new MemosError('E_STORAGE_UNAVAILABLE', `postgres: ${operation} failed, the database is not open`);
+  return new MemosError('E_STORAGE_UNAVAILABLE', `postgres: ${operation} failed, the database is not open`, {
+    details: { ...UNAVAILABLE_DETAILS },
+  });
 }
 
 function isUnavailable(error: unknown, code: string | undefined): boolean {
