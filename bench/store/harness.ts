@@ -1,16 +1,21 @@
-// Starts a real memOS on a fresh data folder and drives it: batch ingest and keyword search,
-// each either through the HTTP API on a listening socket or straight through the services.
+// Starts a real memOS on a fresh data folder (embedded mode) or on a fresh Postgres schema and Redis
+// key prefix (server mode) and drives it: batch ingest and keyword search, each either through the
+// HTTP API on a listening socket or straight through the services.
 
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { loadConfig } from '../../src/config/load.js';
 import { keywordTerms } from '../../src/core/text.js';
 import type { UpsertAction } from '../../src/core/types.js';
 import { createMemos, type Memos } from '../../src/main.js';
+import { redactUrl } from '../../src/storage/redact-url.js';
+import { createRedisClient } from '../../src/storage/redis/redis-client.js';
 import { matchExpression } from '../../src/storage/sqlite/filter-sql.js';
 import type { BenchQuery, CorpusMemory } from './corpus.js';
 
@@ -24,12 +29,23 @@ const namespaceOf = (batchStart: number, batchSize: number) => (NAMESPACES === 1
 const SEARCHED = NAMESPACES === 1 ? NAMESPACE : `${NAMESPACE}-0`;
 export type Synchronous = 'full' | 'normal';
 export type Path = 'http' | 'direct';
+/** embedded: SQLite in a data folder, in-process caches; server: PostgreSQL and Redis. */
+export type Mode = 'embedded' | 'server';
+
+/** Server mode's services: BENCH_POSTGRES_URL and BENCH_REDIS_URL, else the local defaults. */
+export const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface Server {
+  mode: Mode;
   memos: Memos;
   dir: string;
   baseUrl: string;
+  /** The SQLite file (embedded mode only). */
   dbPath: string;
+  /** Server mode: the Postgres schema and Redis key prefix this run owns. */
+  schema?: string;
+  keyPrefix?: string;
   close(): Promise<void>;
 }
 
@@ -55,24 +71,135 @@ export async function startServer(synchronous: Synchronous, batchItems: number):
     cwd: dir,
   });
   const memos = await createMemos(config);
-  await memos.embeddings.settled;
-  if (VECTORS && memos.embeddings.status().state !== 'ready') throw new Error(`BENCH_VECTORS=1 but the embedder is not ready: ${memos.embeddings.status().detail}`);
-  await memos.app.listen({ host: '127.0.0.1', port: 0 });
+  return listening(memos, 'embedded', dir, async () => rmSync(dir, { recursive: true, force: true }));
+}
+
+/**
+ * memOS in server mode: PostgreSQL in a fresh random schema and Redis under a fresh random key
+ * prefix. Closing (also after a failed start) drops the schema and removes the prefix's keys.
+ */
+export async function startServerMode(batchItems: number): Promise<Server> {
+  const dir = mkdtempSync(join(tmpdir(), 'memos-bench-server-'));
+  const suffix = randomBytes(6).toString('hex');
+  const schema = `memos_bench_${suffix}`;
+  const keyPrefix = `memos-bench:${suffix}:`;
+  const cleanup = async () => {
+    const failures: unknown[] = [];
+    await dropSchema(schema).catch((error: unknown) => failures.push(error));
+    await removeRedisKeys(keyPrefix).catch((error: unknown) => failures.push(error));
+    rmSync(dir, { recursive: true, force: true });
+    if (failures.length > 0) throw new AggregateError(failures, `bench cleanup of schema ${schema} / key prefix ${keyPrefix} failed`);
+  };
+  let memos: Memos | undefined;
+  try {
+    // memOS starts with Redis down (caches bypassed), which would measure something else: fail first.
+    await withRedis((client) => client.ping()).catch((error: unknown) => {
+      throw new Error(`server mode: Redis is unreachable at ${redactUrl(REDIS_URL)}`, { cause: error });
+    });
+    const config = loadConfig({
+      env: {
+        MEMOS_DATA_DIR: dir,
+        MEMOS_LOG_LEVEL: 'silent',
+        MEMOS_DATABASE_URL: POSTGRES_URL,
+        MEMOS_DATABASE_SCHEMA: schema,
+        MEMOS_REDIS_URL: REDIS_URL,
+        MEMOS_REDIS_KEY_PREFIX: keyPrefix,
+        MEMOS_MAX_BATCH_ITEMS: String(batchItems),
+        MEMOS_AUTO_BACKFILL: 'false',
+        ...(VECTORS ? { MEMOS_EMBEDDER: 'model2vec', MEMOS_MODEL2VEC_PATH: MODEL_PATH } : { MEMOS_EMBEDDER: 'none' }),
+      },
+      cwd: dir,
+    });
+    memos = await createMemos(config);
+    if (memos.cache.backend !== 'redis') throw new Error(`server mode: expected the Redis cache, got ${memos.cache.backend}`);
+    const server = await listening(memos, 'server', dir, cleanup);
+    return { ...server, schema, keyPrefix };
+  } catch (error) {
+    await memos?.close().catch(() => undefined);
+    await cleanup().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function listening(memos: Memos, mode: Mode, dir: string, cleanup: () => Promise<void>): Promise<Server> {
+  try {
+    await memos.embeddings.settled;
+    if (VECTORS && memos.embeddings.status().state !== 'ready') throw new Error(`BENCH_VECTORS=1 but the embedder is not ready: ${memos.embeddings.status().detail}`);
+    await memos.app.listen({ host: '127.0.0.1', port: 0 });
+  } catch (error) {
+    await memos.close().catch(() => undefined);
+    await cleanup().catch(() => undefined);
+    throw error;
+  }
   const { port } = memos.app.server.address() as AddressInfo;
   return {
+    mode,
     memos,
     dir,
     baseUrl: `http://127.0.0.1:${port}`,
     dbPath: join(dir, 'memos.db'),
     async close() {
-      await memos.close();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await memos.close();
+      } finally {
+        await cleanup();
+      }
     },
   };
 }
 
-/** Bytes on disk of the database, its WAL and shared-memory files. */
-export function databaseBytes(server: Server): number {
+async function withPostgres<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  await withPostgres((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+}
+
+/** Runs `use` on a fresh Redis connection that fails fast instead of retrying. */
+async function withRedis<T>(use: (client: ReturnType<typeof createRedisClient>) => Promise<T>): Promise<T> {
+  const client = createRedisClient(REDIS_URL, { retryStrategy: () => null });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return await use(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Removes every key under `prefix` (SCAN, never KEYS): sessions and caches of the run. */
+async function removeRedisKeys(prefix: string): Promise<void> {
+  await withRedis(async (client) => {
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await client.unlink(...keys);
+    } while (cursor !== '0');
+  });
+}
+
+/**
+ * Bytes of the store: the SQLite database, its WAL and shared-memory files (embedded), or the
+ * tables of the run's schema with their indexes and TOAST (server).
+ */
+export async function databaseBytes(server: Server): Promise<number> {
+  if (server.mode === 'server') {
+    return withPostgres(async (client) => {
+      const result = await client.query<{ bytes: string | null }>(
+        `SELECT sum(pg_total_relation_size(c.oid))::text AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'm')`,
+        [server.schema],
+      );
+      return Number(result.rows[0]?.bytes ?? 0);
+    });
+  }
   return ['', '-wal', '-shm']
     .map((suffix) => server.dbPath + suffix)
     .filter((path) => existsSync(path))
@@ -165,6 +292,8 @@ export async function search(server: Server, path: Path, queries: readonly Bench
   for (let i = 0; i < warmup; i++) await once(queries[i % queries.length] as BenchQuery);
   // Measure searches, not the response cache: drop what the warm-up (or another series) cached.
   await server.memos.cache.clear({ cache: 'responses' });
+  const left = await server.memos.cache.usage({ cache: 'responses' });
+  if (left.entries > 0) throw new Error(`${server.mode}: ${left.entries} response-cache entries survived the clear`);
   const samples: QuerySample[] = [];
   for (const query of queries) {
     const begin = performance.now();
@@ -174,7 +303,7 @@ export async function search(server: Server, path: Path, queries: readonly Bench
   return samples;
 }
 
-/** How many memories each query's terms match in the FTS index (read-only side connection). */
+/** How many memories each query's terms match in the FTS index (read-only side connection; embedded mode). */
 export function matchCounts(server: Server, texts: readonly string[]): Map<string, number> {
   const db = new Database(server.dbPath, { readonly: true });
   try {

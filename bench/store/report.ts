@@ -2,10 +2,12 @@
 
 import { fmt, fmtBytes, mean, median, summarize, table, type Summary } from '../stats.js';
 import type { QueryShape } from './corpus.js';
-import type { IngestRun, Path, QuerySample, Synchronous } from './harness.js';
+import type { IngestRun, Mode, Path, QuerySample, Synchronous } from './harness.js';
 
 export interface IngestRow {
-  synchronous: Synchronous;
+  mode: Mode;
+  /** SQLite's synchronous setting; null in server mode, where it does not apply. */
+  synchronous: Synchronous | null;
   path: Path;
   segment: string;
   records: number;
@@ -22,9 +24,10 @@ export interface IngestRow {
   dbBytesAfter: number;
 }
 
-export function ingestRow(synchronous: Synchronous, path: Path, segment: string, batchSize: number, run: IngestRun, dbBytesAfter: number): IngestRow {
+export function ingestRow(mode: Mode, synchronous: Synchronous | null, path: Path, segment: string, batchSize: number, run: IngestRun, dbBytesAfter: number): IngestRow {
   const batchMs = summarize(run.batchMs);
   return {
+    mode,
     synchronous,
     path,
     segment,
@@ -44,9 +47,10 @@ export function ingestRow(synchronous: Synchronous, path: Path, segment: string,
 
 export function ingestTable(rows: readonly IngestRow[]): string {
   return table(
-    ['sync', 'path', 'corpus', 'batches', 'batch ms p50', 'p95', 'max', 'first', 'last', 'rec/s p50', 'rec/s p95', 'rec/s overall', 'created/merged/unch.', 'db size'],
+    ['mode', 'sync', 'path', 'corpus', 'batches', 'batch ms p50', 'p95', 'max', 'first', 'last', 'rec/s p50', 'rec/s p95', 'rec/s overall', 'created/merged/unch.', 'db size'],
     rows.map((row) => [
-      row.synchronous,
+      row.mode,
+      row.synchronous ?? '-',
       row.path,
       row.stoppedEarly ? `${row.segment} (budget)` : row.segment,
       row.batchMs.n,
@@ -61,40 +65,44 @@ export function ingestTable(rows: readonly IngestRow[]): string {
       `${row.actions.created}/${row.actions.merged}/${row.actions.unchanged}`,
       fmtBytes(row.dbBytesAfter),
     ]),
-    ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   );
 }
 
 export interface SearchRow {
+  mode: Mode;
   corpus: number;
   path: Path;
   shape: QueryShape | 'all';
   ms: Summary;
   meanHits: number;
-  /** Median count of memories the query's terms match (before the limit of 10). */
+  /** Median count of memories the query's terms match (before the limit of 10); NaN when not counted. */
   medianMatches: number;
 }
 
 const SHAPES: readonly (QueryShape | 'all')[] = ['all', '1 word', '3-5 words', 'no match'];
 
-export function searchRows(corpus: number, path: Path, samples: readonly QuerySample[], matches: Map<string, number>): SearchRow[] {
+/** `matches` undefined: not counted (server mode at a size the embedded run did not reach). */
+export function searchRows(mode: Mode, corpus: number, path: Path, samples: readonly QuerySample[], matches: Map<string, number> | undefined): SearchRow[] {
   return SHAPES.map((shape) => {
     const chosen = samples.filter((sample) => shape === 'all' || sample.query.shape === shape);
     return {
+      mode,
       corpus,
       path,
       shape,
       ms: summarize(chosen.map((sample) => sample.ms)),
       meanHits: mean(chosen.map((sample) => sample.hits)),
-      medianMatches: median(chosen.map((sample) => matches.get(sample.query.text) ?? 0)),
+      medianMatches: matches === undefined ? Number.NaN : median(chosen.map((sample) => matches.get(sample.query.text) ?? 0)),
     };
   });
 }
 
 export function searchTable(rows: readonly SearchRow[]): string {
   return table(
-    ['corpus', 'path', 'queries', 'n', 'mean ms', 'p50 ms', 'p95 ms', 'max ms', 'hits/query', 'median matches'],
+    ['mode', 'corpus', 'path', 'queries', 'n', 'mean ms', 'p50 ms', 'p95 ms', 'max ms', 'hits/query', 'median matches'],
     rows.map((row) => [
+      row.mode,
       fmt(row.corpus),
       row.path,
       row.shape,
@@ -106,22 +114,23 @@ export function searchTable(rows: readonly SearchRow[]): string {
       fmt(row.meanHits, 1),
       fmt(row.medianMatches),
     ]),
-    ['right', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ['left', 'right', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   );
 }
 
-/** HTTP minus direct, per corpus size, for the median and p95 of all queries. */
+/** HTTP minus direct, per mode and corpus size, for the median and p95 of all queries (modes with both paths). */
 export function overheadTable(rows: readonly SearchRow[]): string {
   const all = rows.filter((row) => row.shape === 'all');
-  const sizes = [...new Set(all.map((row) => row.corpus))];
+  const series = [...new Map(all.map((row) => [`${row.mode} ${row.corpus}`, { mode: row.mode, size: row.corpus }])).values()];
   return table(
-    ['corpus', 'http p50 ms', 'direct p50 ms', 'overhead p50', 'http p95 ms', 'direct p95 ms', 'overhead p95'],
-    sizes.flatMap((size) => {
-      const http = all.find((row) => row.corpus === size && row.path === 'http');
-      const direct = all.find((row) => row.corpus === size && row.path === 'direct');
+    ['mode', 'corpus', 'http p50 ms', 'direct p50 ms', 'overhead p50', 'http p95 ms', 'direct p95 ms', 'overhead p95'],
+    series.flatMap(({ mode, size }) => {
+      const http = all.find((row) => row.mode === mode && row.corpus === size && row.path === 'http');
+      const direct = all.find((row) => row.mode === mode && row.corpus === size && row.path === 'direct');
       if (!http || !direct) return [];
       return [
         [
+          mode,
           fmt(size),
           fmt(http.ms.p50, 2),
           fmt(direct.ms.p50, 2),

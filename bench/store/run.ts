@@ -2,6 +2,8 @@
 // and straight through the services. Run with `npm run bench:store`.
 // Sizes can be shrunk for a quick try: BENCH_SMALL=2000 BENCH_LARGE=10000 npm run bench:store
 // BENCH_NAMESPACES=10 spreads the corpus over 10 namespaces (keyword search then counts per scope).
+// BENCH_MODES=embedded,server adds server mode (PostgreSQL + Redis; BENCH_POSTGRES_URL, BENCH_REDIS_URL,
+// else the local defaults) in the same run, over the same corpus and queries; default: embedded only.
 
 import { mkdirSync, statfsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,7 +14,23 @@ import { fmt, heading, since } from '../stats.js';
 import { machineInfo } from '../machine.js';
 import { createPhases } from '../phases.js';
 import { generateCorpus, generateQueries } from './corpus.js';
-import { databaseBytes, ingest, matchCounts, NAMESPACES, search, startServer, VECTORS, type Path, type QuerySample, type Server, type Synchronous } from './harness.js';
+import {
+  databaseBytes,
+  ingest,
+  matchCounts,
+  NAMESPACES,
+  POSTGRES_URL,
+  REDIS_URL,
+  search,
+  startServer,
+  startServerMode,
+  VECTORS,
+  type Mode,
+  type Path,
+  type Server,
+  type Synchronous,
+} from './harness.js';
+import { redactUrl } from '../../src/storage/redact-url.js';
 import { ingestRow, ingestTable, overheadTable, searchRows, searchTable, slowestTable, type IngestRow, type SearchRow, type SlowQuery } from './report.js';
 
 const envInt = (name: string, fallback: number): number => {
@@ -29,8 +47,19 @@ const WARMUP_QUERIES = 30;
 const SEGMENT_BUDGET_MS = envInt('BENCH_SEGMENT_BUDGET_S', 60) * 1000;
 const SEED = 42;
 
+const ALL_MODES: readonly Mode[] = ['embedded', 'server'];
+function parseModes(raw: string | undefined): Mode[] {
+  const asked = (raw ?? 'embedded').split(',').map((mode) => mode.trim()).filter((mode) => mode !== '');
+  const unknown = asked.filter((mode) => !ALL_MODES.includes(mode as Mode));
+  if (unknown.length > 0 || asked.length === 0) throw new Error(`BENCH_MODES: expected a comma-separated list of ${ALL_MODES.join(', ')}; got "${raw ?? ''}"`);
+  return ALL_MODES.filter((mode) => asked.includes(mode));
+}
+const MODES = parseModes(process.env.BENCH_MODES);
+
 interface Scenario {
-  synchronous: Synchronous;
+  mode: Mode;
+  /** SQLite's synchronous setting; null in server mode. */
+  synchronous: Synchronous | null;
   path: Path;
   /** Final corpus size; ingest is split at SMALL. */
   target: number;
@@ -38,12 +67,15 @@ interface Scenario {
   search: boolean;
 }
 
-const SCENARIOS: readonly Scenario[] = [
-  { synchronous: 'full', path: 'http', target: LARGE, search: true },
-  { synchronous: 'full', path: 'direct', target: LARGE, search: false },
-  { synchronous: 'normal', path: 'http', target: LARGE, search: false },
-  { synchronous: 'normal', path: 'direct', target: SMALL, search: false },
+const ALL_SCENARIOS: readonly Scenario[] = [
+  { mode: 'embedded', synchronous: 'full', path: 'http', target: LARGE, search: true },
+  { mode: 'embedded', synchronous: 'full', path: 'direct', target: LARGE, search: false },
+  { mode: 'embedded', synchronous: 'normal', path: 'http', target: LARGE, search: false },
+  { mode: 'embedded', synchronous: 'normal', path: 'direct', target: SMALL, search: false },
+  // Server mode: the HTTP path only, as deployed; its search series is over HTTP too.
+  { mode: 'server', synchronous: null, path: 'http', target: LARGE, search: true },
 ];
+const SCENARIOS = ALL_SCENARIOS.filter((scenario) => MODES.includes(scenario.mode));
 
 const FS_TYPES: Record<number, string> = { 0xef53: 'ext2/3/4', 0x01021994: 'tmpfs', 0x9123683e: 'btrfs', 0x58465342: 'xfs', 0x794c7630: 'overlayfs', 0x6a656a63: 'fakeowner' };
 
@@ -62,6 +94,7 @@ async function main(): Promise<void> {
   console.log(`data folders in ${env.tmpdir} (${env.tmpdirFs}); client and server share one Node process and event loop`);
   console.log(`embeddings: ${VECTORS ? 'Model2Vec on every write, with near-duplicate checks (BENCH_VECTORS=1)' : 'off (BENCH_VECTORS=1 turns them on)'}`);
   console.log(`corpus: ${fmt(SMALL)} then ${fmt(LARGE)} memories, batches of ${BATCH}, seed ${SEED}; ${QUERIES} queries per series after ${WARMUP_QUERIES} warm-up queries; ingest budget ${fmt(SEGMENT_BUDGET_MS / 1000)} s per segment`);
+  console.log(`modes: ${MODES.join(', ')}${MODES.includes('server') ? ` (server: PostgreSQL ${redactUrl(POSTGRES_URL)} in a fresh schema, Redis ${redactUrl(REDIS_URL)} under a fresh key prefix, both removed at the end)` : ' (BENCH_MODES=embedded,server adds server mode)'}`);
   if (NAMESPACES > 1) console.log(`namespaces: the corpus is spread over ${NAMESPACES} namespaces (BENCH_NAMESPACES) and searches go to one of them; match counts are table-wide`);
   console.log('\nphases:');
 
@@ -85,16 +118,25 @@ async function main(): Promise<void> {
   const ingestRows: IngestRow[] = [];
   const notes: string[] = [];
   const searchRowsAll: SearchRow[] = [];
-  let slowest: SlowQuery[] = [];
+  const slowest: Partial<Record<Mode, SlowQuery[]>> = {};
+  /** FTS match counts from the embedded store by corpus size; same corpus, so server mode reuses them. */
+  const matchesBySize = new Map<number, Map<string, number>>();
 
   const searchSeries = async (server: Server, size: number): Promise<void> => {
-    const samples: Record<Path, QuerySample[]> = {
-      http: await phase(`search via http at ${fmt(size)}`, () => search(server, 'http', queries, WARMUP_QUERIES)),
-      direct: await phase(`search direct at ${fmt(size)}`, () => search(server, 'direct', queries, WARMUP_QUERIES)),
-    };
-    const matches = matchCounts(server, queries.map((query) => query.text));
-    searchRowsAll.push(...searchRows(size, 'http', samples.http, matches), ...searchRows(size, 'direct', samples.direct, matches));
-    slowest = [...samples.http]
+    const mode = server.mode;
+    const label = mode === 'embedded' ? '' : `${mode} `;
+    const http = await phase(`${label}search via http at ${fmt(size)}`, () => search(server, 'http', queries, WARMUP_QUERIES));
+    let matches: Map<string, number> | undefined;
+    if (mode === 'embedded') {
+      const direct = await phase(`search direct at ${fmt(size)}`, () => search(server, 'direct', queries, WARMUP_QUERIES));
+      matches = matchCounts(server, queries.map((query) => query.text));
+      matchesBySize.set(size, matches);
+      searchRowsAll.push(...searchRows(mode, size, 'http', http, matches), ...searchRows(mode, size, 'direct', direct, matches));
+    } else {
+      matches = matchesBySize.get(size);
+      searchRowsAll.push(...searchRows(mode, size, 'http', http, matches));
+    }
+    slowest[mode] = [...http]
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 8)
       .map((sample) => ({
@@ -103,24 +145,25 @@ async function main(): Promise<void> {
         terms: keywordTerms(sample.query.text),
         ms: sample.ms,
         hits: sample.hits,
-        matches: matches.get(sample.query.text) ?? 0,
+        matches: matches?.get(sample.query.text) ?? Number.NaN,
       }));
   };
 
   for (const scenario of SCENARIOS) {
-    const { synchronous, path, target } = scenario;
-    const server = await startServer(synchronous, BATCH);
+    const { mode, synchronous, path, target } = scenario;
+    const server = mode === 'server' ? await phase('start server mode (fresh schema and key prefix)', () => startServerMode(BATCH)) : await startServer(synchronous ?? 'full', BATCH);
+    const name = mode === 'server' ? `server ${path}` : `${path} sync=${synchronous}`;
     try {
       const segments: [number, number][] = target > SMALL ? [[0, SMALL], [SMALL, target]] : [[0, target]];
       for (const [from, to] of segments) {
-        const run = await phase(`ingest ${path} sync=${synchronous} ${fmt(from)}→${fmt(to)}`, () =>
+        const run = await phase(`ingest ${name} ${fmt(from)}→${fmt(to)}`, () =>
           ingest(server, path, corpus, { from, to, batchSize: BATCH, budgetMs: SEGMENT_BUDGET_MS }),
         );
         const reached = from + run.records;
-        ingestRows.push(ingestRow(synchronous, path, `${fmt(from)}→${fmt(reached)}`, BATCH, run, databaseBytes(server)));
+        ingestRows.push(ingestRow(mode, synchronous, path, `${fmt(from)}→${fmt(reached)}`, BATCH, run, await databaseBytes(server)));
         if (run.actions.created !== run.records) console.log(`  WARNING: ${run.records - run.actions.created} of ${run.records} memories were not created`);
         if (run.stoppedEarly) {
-          const note = `ingest ${path} sync=${synchronous} stopped at ${fmt(reached)} of ${fmt(to)}: ${fmt(SEGMENT_BUDGET_MS / 1000)} s budget spent`;
+          const note = `ingest ${name} stopped at ${fmt(reached)} of ${fmt(to)}: ${fmt(SEGMENT_BUDGET_MS / 1000)} s budget spent`;
           notes.push(note);
           console.log(`  NOTE: ${note}`);
           // Search then runs at the size reached, and the table says so.
@@ -134,15 +177,21 @@ async function main(): Promise<void> {
 
   const totalSeconds = since(benchStart) / 1000;
   console.log(heading('Ingest: POST /api/v1/memories (http) vs services.memories.upsert (direct)'));
+  if (MODES.includes('server')) console.log('mode server: PostgreSQL + Redis over HTTP; sync does not apply; db size = the schema\'s tables, indexes and TOAST');
   console.log('batch ms: one batch of 500, request start to parsed reply; rec/s p50 / p95 = 500 / (p50 / p95 batch time), so the p95 column is the slow tail');
   console.log(ingestTable(ingestRows));
   console.log(heading('Keyword search: POST /api/v1/search {mode: keyword, limit: 10} (http) vs services.search.search (direct)'));
   console.log('matches: memories the OR-ed query terms match in FTS before the limit; one sequential request at a time');
+  if (MODES.includes('server')) console.log('server rows: matches are the embedded store\'s counts at the same corpus size (same corpus); - when it reached another size');
   console.log(searchTable(searchRowsAll));
   console.log('\nHTTP overhead (all queries):');
   console.log(overheadTable(searchRowsAll));
-  console.log(`\nSlowest ${slowest.length} http queries at ${fmt(LARGE)}:`);
-  console.log(slowestTable(slowest));
+  for (const mode of MODES) {
+    const slow = slowest[mode];
+    if (!slow) continue;
+    console.log(`\nSlowest ${slow.length} ${mode} http queries at the largest size reached:`);
+    console.log(slowestTable(slow));
+  }
   for (const note of notes) console.log(`NOTE: ${note}`);
   if (warnings.size > 0) console.log(`Node warnings seen (printed once here): ${[...warnings].join('; ')}`);
   console.log(`\ntotal elapsed: ${fmt(totalSeconds, 1)} s`);
@@ -150,8 +199,8 @@ async function main(): Promise<void> {
   const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `store-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  const params = { small: SMALL, large: LARGE, batch: BATCH, segmentBudgetSeconds: SEGMENT_BUDGET_MS / 1000, queries: QUERIES, warmupQueries: WARMUP_QUERIES, seed: SEED };
-  writeFileSync(file, `${JSON.stringify({ env, params, phases, totalSeconds, notes, warnings: [...warnings], ingest: ingestRows, search: searchRowsAll, slowest }, null, 2)}\n`);
+  const params = { small: SMALL, large: LARGE, batch: BATCH, segmentBudgetSeconds: SEGMENT_BUDGET_MS / 1000, queries: QUERIES, warmupQueries: WARMUP_QUERIES, seed: SEED, modes: MODES };
+  writeFileSync(file, `${JSON.stringify({ env, params, phases, totalSeconds, notes, warnings: [...warnings], ingest: ingestRows, search: searchRowsAll, slowest: slowest.embedded ?? [], ...(slowest.server ? { slowestServer: slowest.server } : {}) }, null, 2)}\n`);
   console.log(`results: ${relative(process.cwd(), file)}`);
 }
 
