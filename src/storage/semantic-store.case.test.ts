@@ -6,6 +6,7 @@ import { isMemosError } from '../core/errors.js';
 import type { MemoryDraft, SemanticStore } from '../core/ports.js';
 import { contentKey } from '../core/text.js';
 import type { ListQuery, Memory, RecordFilter } from '../core/types.js';
+import { testMemory } from '../../test/support/records.js';
 
 export interface SemanticStoreHarness {
   store: SemanticStore;
@@ -38,20 +39,15 @@ export function runSemanticStoreContract(name: string, options: SemanticStoreCon
     function draft(overrides: Partial<Memory> = {}): MemoryDraft {
       counter += 1;
       const now = toIso(h.clock.now());
-      const memory: Memory = {
+      const memory = testMemory({
         id: `mem_${String(counter).padStart(6, '0')}`,
         namespace: 'ns1',
         content: `memory number ${counter}`,
-        kind: 'fact',
-        importance: 0.5,
-        metadata: {},
-        sourceEpisodeIds: [],
-        version: 1,
         createdAt: now,
         updatedAt: now,
         embedding: { status: 'none' },
         ...overrides,
-      };
+      });
       return { memory, contentKey: contentKey(memory.content) };
     }
     const ref = (memory: Memory, namespace = memory.namespace) => ({ namespace, id: memory.id });

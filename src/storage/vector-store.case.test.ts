@@ -6,6 +6,7 @@ import { toIso } from '../core/clock.js';
 import type { MemoryStore } from '../core/ports.js';
 import { contentKey } from '../core/text.js';
 import type { Episode, Memory, RecordFilter, Tier } from '../core/types.js';
+import { testMemory } from '../../test/support/records.js';
 
 export interface VectorStoreHarness {
   storage: MemoryStore;
@@ -39,20 +40,14 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
     /** A draft memory, not yet written. */
     function draftOf(overrides: Partial<Memory>): Memory {
       counter += 1;
-      return {
+      return testMemory({
         id: `mem_${String(counter).padStart(6, '0')}`,
         namespace: 'ns1',
         content: `memory number ${counter}`,
-        kind: 'fact',
-        importance: 0.5,
-        metadata: {},
-        sourceEpisodeIds: [],
-        version: 1,
         createdAt: now(),
         updatedAt: now(),
-        embedding: { status: 'pending' },
         ...overrides,
-      };
+      });
     }
     async function memory(overrides: Partial<Memory> = {}, mergeInto?: string): Promise<Memory> {
       const m = draftOf(overrides);
