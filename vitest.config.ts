@@ -1,12 +1,43 @@
-import { defineConfig } from 'vitest/config';
+import { createConnection } from 'node:net';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // Contract suites are imported by each adapter's test file, never run on their own.
-    exclude: ['**/*.case.test.ts', 'node_modules/**', 'dist/**'],
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
-    pool: 'forks',
-  },
+// The HTTP tests that run a second time in server mode (PostgreSQL and Redis, DESIGN §8).
+const SERVER_MODE_TESTS = ['src/http/**/*.test.ts', 'src/cache/*.test.ts', 'src/memory/**/*.test.ts', 'test/scenarios/*.test.ts', 'test/e2e/durability.test.ts'];
+
+const POSTGRES = new URL(process.env.MEMOS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const REDIS = new URL(process.env.MEMOS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+
+/** Whether something accepts connections at `url` within a second. */
+function listening(url: URL, defaultPort: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: url.hostname, port: Number(url.port || defaultPort) });
+    const done = (up: boolean) => {
+      socket.destroy();
+      resolve(up);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => done(true));
+  });
+}
+
+export default defineConfig(async () => {
+  // Without the services the server project is left out, unless MEMOS_REQUIRE_SERVICES=1 makes their absence a failure.
+  const servicesUp = (await listening(POSTGRES, 5432)) && (await listening(REDIS, 6379));
+  const serverMode = servicesUp || process.env.MEMOS_REQUIRE_SERVICES === '1';
+  if (!serverMode) console.warn('PostgreSQL or Redis is not listening: the HTTP tests run in embedded mode only');
+  const projects: TestProjectInlineConfiguration[] = [
+    { extends: true, test: { name: 'embedded', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
+    ...(serverMode ? [{ extends: true as const, test: { name: 'server', include: SERVER_MODE_TESTS, env: { MEMOS_TEST_BACKEND: 'server' } } }] : []),
+  ];
+  return {
+    test: {
+      // Contract suites are imported by each adapter's test file, never run on their own.
+      exclude: ['**/*.case.test.ts', 'node_modules/**', 'dist/**'],
+      testTimeout: 20_000,
+      hookTimeout: 30_000,
+      pool: 'forks' as const,
+      projects,
+    },
+  };
 });

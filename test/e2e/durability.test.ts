@@ -1,15 +1,18 @@
 // A 2xx means committed: kill the server with SIGKILL mid-traffic, restart it on the same data
-// folder, and find every write it acknowledged.
+// folder (or PostgreSQL schema and Redis prefix, in server mode), and find every write it acknowledged.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { testBackend, testBackendEnv } from '../support/test-memos.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'memos-durability-'));
+const backend = testBackendEnv();
 let server: ServerProcess | undefined;
 afterAll(async () => {
   await server?.stop('SIGKILL');
+  await backend.remove();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -66,10 +69,10 @@ async function writer(baseUrl: string, kind: 'memories' | 'episodes' | 'messages
   }
 }
 
-describe('durability', () => {
+describe(`durability (${testBackend})`, () => {
   it('keeps every acknowledged write across a SIGKILL', async () => {
     // A small window so that session messages are promoted to episodes while the load runs.
-    const env = { MEMOS_DATA_DIR: dataDir, MEMOS_SESSION_WINDOW: '5' };
+    const env = { MEMOS_DATA_DIR: dataDir, MEMOS_SESSION_WINDOW: '5', ...backend.env };
     server = await startServerProcess(env);
     const acked: Acked = { merged: 0, memories: new Map(), episodes: new Map(), messages: new Set() };
     let running = true;

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createHashProvider } from '../../src/embeddings/fake/index.js';
 import { ownRedis, redisServerMissing, type OwnRedis } from '../support/redis-server.js';
 import { startTestMemos, type TestMemos } from '../support/test-memos.js';
+import { until } from '../support/until.js';
 
 const missing = redisServerMissing();
 if (missing !== '' && process.env.MEMOS_REQUIRE_SERVICES === '1') throw new Error(`MEMOS_REQUIRE_SERVICES=1 but ${missing}`);
@@ -134,12 +135,3 @@ describe.skipIf(missing !== '')(`Redis faults in server mode${missing ? ` (skipp
     );
   }, 30_000);
 });
-
-/** Polls `check` every 25 ms until it holds. */
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestMemos, type TestMemos } from '../../../test/support/test-memos.js';
+import { startTestMemos, testBackends, type TestMemos } from '../../../test/support/test-memos.js';
 import { createHashProvider } from '../../embeddings/fake/index.js';
 
 let memos: TestMemos;
@@ -21,7 +21,7 @@ describe('cache routes', () => {
   it('reports usage per cache class, of every namespace or one', async () => {
     const { status, body } = await memos.json('GET', '/api/v1/cache/stats');
     expect(status).toBe(200);
-    expect(body.backend).toBe('in-process');
+    expect(body.backend).toBe(testBackends.cache);
     expect(body.caches.embeddings).toMatchObject({ entries: expect.any(Number), bytes: expect.any(Number), evictions: 0 });
     expect(body.caches.responses).toMatchObject({ hits: 0, misses: 2, bypassed: 0 });
     const a = await memos.json('GET', '/api/v1/cache/stats?namespace=a');

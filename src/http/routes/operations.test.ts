@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestMemos, type TestMemos } from '../../../test/support/test-memos.js';
+import { startTestMemos, testBackend, testBackends, type TestMemos } from '../../../test/support/test-memos.js';
 
 let memos: TestMemos;
 afterEach(async () => memos?.close());
@@ -8,7 +8,7 @@ describe('service info, health and API description', () => {
   it('answers GET / with service info', async () => {
     memos = await startTestMemos();
     const info = await memos.json('GET', '/');
-    expect(info.body).toMatchObject({ name: 'memOS', storage: 'sqlite', cache: 'in-process', sessions: 'sqlite', openapi: '/openapi.json', docs: '/docs' });
+    expect(info.body).toMatchObject({ name: 'memOS', ...testBackends, openapi: '/openapi.json', docs: '/docs' });
   });
 
   it('reports live, ready and detailed health', async () => {
@@ -22,8 +22,9 @@ describe('service info, health and API description', () => {
     expect(detailed.body.components.storage.status).toBe('healthy');
     expect(detailed.body.components.embedder).toMatchObject({ status: 'degraded', detail: expect.stringMatching(/keyword-only/) });
     expect(detailed.body.components.disk.detail).toMatch(/MiB free/);
-    expect(detailed.body.backends).toEqual({ storage: 'sqlite', cache: 'in-process', sessions: 'sqlite' });
-    expect(detailed.body.components).not.toHaveProperty('redis'); // only in server mode
+    expect(detailed.body.backends).toEqual(testBackends);
+    if (testBackend === 'embedded') expect(detailed.body.components).not.toHaveProperty('redis');
+    else expect(detailed.body.components.redis).toMatchObject({ status: 'healthy' });
   });
 
   it('goes not-ready when storage stops answering', async () => {

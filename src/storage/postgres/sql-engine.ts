@@ -33,31 +33,43 @@ export interface PoolEngineOptions {
   statementTimeoutMillis?: number;
 }
 
-/** A `pg` pool; connects lazily on the first query, so creating it does no I/O. */
+/**
+ * A `pg` pool; connects lazily on the first query, so creating it does no I/O. Closing ends the
+ * pool, and opening again starts a fresh one.
+ */
 export function poolEngine(options: PoolEngineOptions): SqlEngine {
-  const pool = new pg.Pool({
-    connectionString: options.connectionString,
-    max: options.max ?? 10,
-    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
-    statement_timeout: options.statementTimeoutMillis ?? 30_000,
-    options: `-c search_path=${options.searchPath.join(',')}`,
-  });
-  // An idle client losing its connection emits here; without a listener the process would crash.
-  // The next query on the pool gets a fresh connection or fails through the choke point.
-  pool.on('error', () => undefined);
+  const createPool = () => {
+    const created = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.max ?? 10,
+      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
+      statement_timeout: options.statementTimeoutMillis ?? 30_000,
+      options: `-c search_path=${options.searchPath.join(',')}`,
+    });
+    // An idle client losing its connection emits here; without a listener the process would crash.
+    // The next query on the pool gets a fresh connection or fails through the choke point.
+    created.on('error', () => undefined);
+    return created;
+  };
+  let current: pg.Pool | undefined;
+  const pool = () => (current ??= createPool());
   return {
     async open() {
-      await pool.query('SELECT 1');
+      await pool().query('SELECT 1');
     },
     async query<R>(sql: string, params?: readonly unknown[]) {
-      return (await pool.query(sql, params as unknown[] | undefined)).rows as R[];
+      return (await pool().query(sql, params as unknown[] | undefined)).rows as R[];
     },
     async exec(sql: string) {
-      await pool.query(sql);
+      await pool().query(sql);
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>) {
-      const client = await pool.connect();
+      const client = await pool().connect();
       let broken: unknown;
+      // A checked-out client whose connection drops between queries emits 'error', which the
+      // pool's listener does not cover; the query in flight or the next one fails anyway.
+      const onLost = (error: Error) => (broken = error);
+      client.on('error', onLost);
       try {
         await client.query('BEGIN');
         const result = await fn({
@@ -68,14 +80,17 @@ export function poolEngine(options: PoolEngineOptions): SqlEngine {
         return result;
       } catch (error) {
         // A failed ROLLBACK means the connection is gone: release it as broken so the pool drops it.
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
+        if (broken === undefined) await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
         throw error;
       } finally {
+        client.off('error', onLost);
         client.release(broken instanceof Error ? broken : undefined);
       }
     },
     async close() {
-      await pool.end();
+      const ending = current;
+      current = undefined;
+      await ending?.end();
     },
   };
 }
