@@ -4,13 +4,19 @@ import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { ulidGenerator } from './core/ids.js';
-import type { Cache, EmbeddingProvider, Storage, WorkingMemoryStore } from './core/ports.js';
+import type { Cache, Embedder, EmbeddingProvider, Storage, WorkingMemoryStore } from './core/ports.js';
 import { startEmbeddingRuntime, type EmbeddingRuntime } from './embeddings/embedding-runtime.js';
 import { loadEmbeddingProvider } from './embeddings/load-provider.js';
 import { createHttpApp } from './http/app.js';
 import { createServices, type Services } from './memory/services.js';
 import { createHealth } from './observability/health.js';
+import { instrumentCache } from './observability/instrumented-cache.js';
+import { instrumentEmbedder } from './observability/instrumented-embedder.js';
+import { instrumentStorage } from './observability/instrumented-storage.js';
 import { createLogger } from './observability/logger.js';
+import { registerServiceGauges } from './observability/service-gauges.js';
+import { createTelemetry, isRecording, type Telemetry } from './observability/telemetry.js';
+import { traceServices } from './observability/traced-services.js';
 import { loadShortTermTier, loadStorage } from './storage/index.js';
 
 export interface Memos {
@@ -22,7 +28,9 @@ export interface Memos {
   embeddings: EmbeddingRuntime;
   services: Services;
   logger: Logger;
-  /** Stops the HTTP server, then background work, then the caches and sessions (Redis), then storage. */
+  /** Metrics (when enabled) and the tracer (when an OTLP endpoint is set). */
+  telemetry: Telemetry;
+  /** Stops the HTTP server, then background work, then the caches and sessions (Redis), then storage, then flushes spans. */
   close(): Promise<void>;
 }
 
@@ -33,22 +41,34 @@ export interface CreateMemosOptions {
   embeddingProvider?: EmbeddingProvider;
 }
 
-/** The composition root: one adapter per port from config, the services, the HTTP app and background sweeps. */
+/**
+ * The composition root: one adapter per port from config, wrapped once for metrics and spans, the
+ * services, the HTTP app and background sweeps.
+ */
 export async function createMemos(config: Config, options: CreateMemosOptions = {}): Promise<Memos> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config);
   const ids = ulidGenerator(clock);
+  const telemetry = createTelemetry(config);
 
   mkdirSync(config.dataDir, { recursive: true });
   const durable = await loadStorage({ config, clock, ids, logger });
   await durable.init();
   const shortTerm = await loadShortTermTier({ config, storage: durable, clock, ids, logger });
-  const storage = withSessions(durable, shortTerm.sessions);
-  const cache = shortTerm.cache;
+  const composed = withSessions(durable, shortTerm.sessions);
+  const recording = isRecording(telemetry);
+  const storage = recording ? instrumentStorage(composed, shortTerm.backends.sessions, telemetry) : composed;
+  const cache = recording ? instrumentCache(shortTerm.cache, telemetry) : shortTerm.cache;
   const provider = options.embeddingProvider ?? (await loadEmbeddingProvider(config));
-  const embeddings = startEmbeddingRuntime({ provider, cache, ttlSeconds: config.cache.embeddingsTtlSeconds, logger });
+  const embeddings = startEmbeddingRuntime({
+    provider,
+    cache,
+    ttlSeconds: config.cache.embeddingsTtlSeconds,
+    logger,
+    ...(recording ? { instrument: (embedder: Embedder) => instrumentEmbedder(embedder, telemetry) } : {}),
+  });
 
-  const services = createServices({ storage, cache, embeddings, clock, ids, config, logger });
+  const services = traceServices(createServices({ storage, cache, embeddings, clock, ids, config, logger }), telemetry.tracer);
   // Once the embedder is ready, whatever is pending (or embedded by another model) is embedded in the background.
   if (config.indexing.autoBackfill) embeddings.whenReady(() => services.backfill.start());
   const health = createHealth({
@@ -60,7 +80,17 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
       [shortTerm.server.name]: { ping: shortTerm.server.ping, serves: 'cache, sessions', whileDown: 'caches bypassed, session calls answer 503' },
     },
   });
-  const app = await createHttpApp({ config, services, health, logger });
+  if (telemetry.metrics !== undefined) {
+    registerServiceGauges(telemetry.metrics, {
+      health,
+      storage: durable,
+      cache: shortTerm.cache,
+      embeddings,
+      dataDir: config.dataDir,
+      countsSessions: composed.sessions === durable.sessions,
+    });
+  }
+  const app = await createHttpApp({ config, services, health, logger, telemetry });
 
   const sweep = setInterval(() => {
     services.sessions.sweepExpired().then(
@@ -80,6 +110,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
     embeddings,
     services,
     logger,
+    telemetry,
     async close() {
       clearInterval(sweep);
       await app.close();
@@ -88,6 +119,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
       // Sessions deliver promoted messages to the durable store, so it closes last.
       await shortTerm.close();
       await storage.close();
+      await telemetry.close();
     },
   };
 }

@@ -25,7 +25,10 @@ export interface ScopeVersionsOptions {
 
 /** Not a valid namespace id (see core/ids.ts), so no client namespace can collide with it. */
 const ALL_NAMESPACES = '*';
-const versionKey = (namespace: string): CacheKey => ({ namespace, cache: 'responses', hash: 'scope-version' });
+const VERSION_HASH = 'scope-version';
+const versionKey = (namespace: string): CacheKey => ({ namespace, cache: 'responses', hash: VERSION_HASH });
+/** Version tokens share the `responses` class; metrics count them apart, as they are read on every cached request and nearly always found. */
+export const isScopeVersionKey = (key: CacheKey) => key.hash === VERSION_HASH;
 const newToken = () => new Uint8Array(Buffer.from(randomBytes(12).toString('base64url')));
 
 export function createScopeVersions({ cache, ttlSeconds, onCacheError }: ScopeVersionsOptions): ScopeVersions {

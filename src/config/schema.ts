@@ -156,6 +156,20 @@ export const configSchema = z.strictObject({
       recentMessageShare: z.coerce.number().min(0).max(1).default(0.4),
     })
     .prefault({}),
+  metrics: z
+    .strictObject({
+      /** Serve Prometheus metrics at `GET /metrics`; off, nothing is counted or timed. */
+      enabled: z.union([z.boolean(), z.stringbool()]).default(true),
+    })
+    .prefault({}),
+  /** OpenTelemetry tracing, named by the standard OTEL_* variables; off unless an endpoint is set. */
+  tracing: z
+    .strictObject({
+      /** OTLP/HTTP base URL, e.g. http://127.0.0.1:4318; spans are sent to `{endpoint}/v1/traces`. */
+      endpoint: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+      serviceName: z.string().min(1).default('memos'),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -198,6 +212,9 @@ export const ENV_SETTINGS = {
   MEMOS_EMBED_WRITE_TIMEOUT_MS: 'indexing.writeTimeoutMs',
   MEMOS_AUTO_BACKFILL: 'indexing.autoBackfill',
   MEMOS_LOG_LEVEL: 'log.level',
+  MEMOS_METRICS_ENABLED: 'metrics.enabled',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'tracing.endpoint',
+  OTEL_SERVICE_NAME: 'tracing.serviceName',
   MEMOS_EMBEDDER: 'embeddings.provider',
   MEMOS_EMBEDDING_MODEL: 'embeddings.model',
   MEMOS_CACHE_MAX_BYTES: 'cache.maxBytes',

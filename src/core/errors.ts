@@ -33,6 +33,8 @@ export interface MemosErrorDetails {
   retryAfter?: number;
   /** For upstream failures: whether trying again may succeed (429, 5xx, network), or not (4xx, bad answer). */
   retryable?: boolean;
+  /** For upstream failures that operators tell apart (metrics): no answer in time, or not asked while the circuit is open. */
+  failure?: 'timeout' | 'circuit_open';
 }
 
 export class MemosError extends Error {

@@ -263,6 +263,13 @@ export interface MemoryStore {
   readonly vectors: VectorStore;
 }
 
+/** Live records per tier, for metrics. */
+export interface RecordCounts {
+  sessions?: number;
+  episodes?: number;
+  memories?: number;
+}
+
 /** Everything a storage driver provides: the durable tiers, the short-term tier and a liveness probe. */
 export interface Storage extends Lifecycle, MemoryStore {
   readonly driver: StorageDriver;
@@ -271,4 +278,6 @@ export interface Storage extends Lifecycle, MemoryStore {
   readonly vectorBackend?: string | undefined;
   /** Throws E_STORAGE_UNAVAILABLE when the engine cannot answer. */
   ping(): Promise<void>;
+  /** Live records per tier; a full count may scan tables, so callers keep the answer a while. Optional: a driver without it reports none. */
+  countRecords?(): Promise<RecordCounts>;
 }

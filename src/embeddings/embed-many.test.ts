@@ -214,7 +214,7 @@ describe('resilient embedder: circuit breaker', () => {
     clock.advance(1_000);
     const trial = embed(embedder, ['trial']);
     const other = await failure(embed(embedder, ['other']));
-    expect(other.details).toEqual({ retryable: true, retryAfter: 1 });
+    expect(other.details).toEqual({ retryable: true, retryAfter: 1, failure: 'circuit_open' });
     expect(await trial).toEqual([server.vector('trial')]);
     expect(server.requests.map((request) => request.input)).toEqual([[SECRET_TEXT], ['trial']]);
     expect(embedder.health().circuit).toBe('closed');

@@ -67,7 +67,7 @@ export function createResilientEmbedder(provider: EmbeddingProvider, options: Re
       'E_EMBEDDING_PROVIDER',
       `embedding provider '${provider.provider}' is unavailable: circuit open after ` +
         `${breaker.consecutiveFailures} consecutive failures${lastError ? ` (last: ${lastError})` : ''}`,
-      { details: { retryable: true, retryAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)) }, cause },
+      { details: { retryable: true, retryAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)), failure: 'circuit_open' }, cause },
     );
 
   const outcomeOf = (error: unknown): CallOutcome =>

@@ -39,6 +39,8 @@ export interface EmbeddingRuntimeOptions {
   logger: Logger;
   /** Delays between load attempts after a retryable failure: the first, doubling up to the max. */
   retry?: { firstMs: number; maxMs: number };
+  /** Wraps the embedder below the cache, e.g. to record metrics and spans of the calls that miss it. */
+  instrument?: (embedder: Embedder) => Embedder;
 }
 
 /**
@@ -47,7 +49,14 @@ export interface EmbeddingRuntimeOptions {
  * caching stack. Until then, and if loading fails, embed() fails fast with E_UNAVAILABLE, and
  * memOS runs keyword-only.
  */
-export function startEmbeddingRuntime({ provider, cache, ttlSeconds, logger, retry = { firstMs: FIRST_RETRY_MS, maxMs: MAX_RETRY_MS } }: EmbeddingRuntimeOptions): EmbeddingRuntime {
+export function startEmbeddingRuntime({
+  provider,
+  cache,
+  ttlSeconds,
+  logger,
+  retry = { firstMs: FIRST_RETRY_MS, maxMs: MAX_RETRY_MS },
+  instrument = (embedder) => embedder,
+}: EmbeddingRuntimeOptions): EmbeddingRuntime {
   let state: EmbedderState = provider === undefined ? 'disabled' : 'loading';
   let failure = '';
   let resilient: ReturnType<typeof createResilientEmbedder> | undefined;
@@ -62,7 +71,7 @@ export function startEmbeddingRuntime({ provider, cache, ttlSeconds, logger, ret
       () => {
         resilient = createResilientEmbedder(provider!);
         cached = createCachingEmbedder({
-          embedder: resilient,
+          embedder: instrument(resilient),
           cache,
           ttlSeconds,
           onCacheError: cacheErrorLog(logger, 'embedding cache unavailable; bypassed'),

@@ -8,14 +8,17 @@ import type { Config } from '../config/schema.js';
 import { MemosError } from '../core/errors.js';
 import type { Services } from '../memory/services.js';
 import type { HealthService } from '../observability/health.js';
+import type { Telemetry } from '../observability/telemetry.js';
 import { VERSION } from '../version.js';
 import { sendProblem, toMemosError } from './problem.js';
+import { installRequestTelemetry, namespaceOf, routeOf } from './request-telemetry.js';
 import { adminRoutes } from './routes/admin.js';
 import { cacheRoutes } from './routes/cache.js';
 import { contextRoutes } from './routes/context.js';
 import { embeddingRoutes } from './routes/embeddings.js';
 import { episodeRoutes } from './routes/episodes.js';
 import { memoryRoutes } from './routes/memories.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { operationRoutes } from './routes/operations.js';
 import type { RouteContext } from './routes/route-context.js';
 import { searchRoutes } from './routes/search.js';
@@ -27,6 +30,7 @@ export interface AppOptions {
   services: Services;
   health: HealthService;
   logger: Logger;
+  telemetry: Telemetry;
 }
 
 /** The largest body a valid request can have: a full batch of items at the size limits, plus room for JSON. */
@@ -35,8 +39,8 @@ function bodyLimit(limits: Config['limits']): number {
   return Math.max(1024 * 1024, limits.batchItems * perItem + limits.stateBytes + 64 * 1024);
 }
 
-/** Builds the HTTP app: routes, schemas, OpenAPI, problem+json errors and one log line per request. */
-export async function createHttpApp({ config, services, health, logger }: AppOptions): Promise<FastifyInstance> {
+/** Builds the HTTP app: routes, schemas, OpenAPI, problem+json errors, metrics, spans and one log line per request. */
+export async function createHttpApp({ config, services, health, logger, telemetry }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One log line per request comes from the onResponse hook below, not Fastify's two.
@@ -69,17 +73,13 @@ export async function createHttpApp({ config, services, health, logger }: AppOpt
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  installRequestTelemetry(app, telemetry);
   app.addHook('onResponse', async (request, reply) => {
-    const body = request.body as { namespace?: unknown } | undefined;
-    const query = request.query as { namespace?: unknown } | undefined;
-    request.log.info(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 100) / 100,
-        namespace: body?.namespace ?? query?.namespace,
-      },
+    const route = routeOf(request);
+    // A scraper calls every few seconds: its lines would drown the others at info.
+    const level = route === '/metrics' ? 'debug' : 'info';
+    request.log[level](
+      { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, namespace: namespaceOf(request) },
       'request',
     );
   });
@@ -111,6 +111,7 @@ export async function createHttpApp({ config, services, health, logger }: AppOpt
   embeddingRoutes(app, context);
   adminRoutes(app, context);
   cacheRoutes(app, context);
+  if (telemetry.metrics !== undefined) metricsRoutes(app, telemetry.metrics.registry);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   await app.ready();

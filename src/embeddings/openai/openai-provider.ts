@@ -59,9 +59,13 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): EmbeddingP
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
   let dimensions = options.dimensions === undefined ? 0 : positiveInt('dimensions', options.dimensions);
 
-  const failure = (message: string, retryable: boolean, extra: { retryAfter?: number; cause?: unknown } = {}) =>
+  const failure = (message: string, retryable: boolean, extra: { retryAfter?: number; cause?: unknown; timeout?: boolean } = {}) =>
     new MemosError('E_EMBEDDING_PROVIDER', `openai embeddings at ${endpoint}: ${message}`, {
-      details: extra.retryAfter === undefined ? { retryable } : { retryable, retryAfter: extra.retryAfter },
+      details: {
+        retryable,
+        ...(extra.retryAfter === undefined ? {} : { retryAfter: extra.retryAfter }),
+        ...(extra.timeout ? { failure: 'timeout' as const } : {}),
+      },
       cause: extra.cause,
     });
 
@@ -121,7 +125,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): EmbeddingP
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (isMemosError(error)) throw error;
-      if (timeout.aborted) throw failure(`timed out after ${ms} ms`, true, { cause: error });
+      if (timeout.aborted) throw failure(`timed out after ${ms} ms`, true, { cause: error, timeout: true });
       const cause = (error as { cause?: { code?: unknown } }).cause;
       const reason = typeof cause?.code === 'string' ? cause.code : (error as Error).name;
       throw failure(`request failed (${reason})`, true, { cause: error });

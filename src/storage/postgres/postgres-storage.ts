@@ -88,6 +88,15 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       await db.close();
     },
     ping: () => db.ping(),
+    // Sessions live in Redis in server mode, so only the durable tiers are counted here.
+    async countRecords() {
+      const [counts] = await db.query<{ episodes: string; memories: string }>(
+        'countRecords',
+        `SELECT (SELECT count(*) FROM episodes) AS episodes, (SELECT count(*) FROM memories WHERE expires_at IS NULL OR expires_at > $1) AS memories`,
+        [new Date(clock.now())],
+      );
+      return { episodes: Number(counts!.episodes), memories: Number(counts!.memories) };
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../../core/clock.js';
 import type { IdGenerator } from '../../core/ids.js';
-import type { Storage } from '../../core/ports.js';
+import type { RecordCounts, Storage } from '../../core/ports.js';
 import { SqliteDatabase } from './database.js';
 import { SqliteEpisodeStore } from './episode-store.js';
 import { SqliteSemanticStore } from './semantic-store.js';
@@ -45,6 +45,17 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
     async ping() {
       db.run('ping', () => db.statement('SELECT 1').get());
+    },
+    async countRecords() {
+      const now = options.clock.now();
+      return db.run('countRecords', () =>
+        db
+          .statement(
+            `SELECT (SELECT count(*) FROM sessions WHERE expires_at > ?) AS sessions, (SELECT count(*) FROM episodes) AS episodes,
+               (SELECT count(*) FROM memories WHERE expires_at IS NULL OR expires_at > ?) AS memories`,
+          )
+          .get(now, now) as RecordCounts,
+      );
     },
   };
 }

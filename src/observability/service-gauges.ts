@@ -1,0 +1,177 @@
+import { statfs } from 'node:fs/promises';
+import { Counter, Gauge } from 'prom-client';
+import { CACHE_CLASSES } from '../cache/cache-admin.js';
+import type { Cache, CacheUsage, RecordCounts, Storage } from '../core/ports.js';
+import type { EmbeddingRuntime } from '../embeddings/embedding-runtime.js';
+import { VERSION } from '../version.js';
+import type { ComponentStatus, HealthReport, HealthService } from './health.js';
+import type { Metrics } from './metrics.js';
+
+export interface ServiceGaugeSources {
+  health: HealthService;
+  /** Unwrapped, so that scrapes do not show up as store calls and cache lookups. */
+  storage: Storage;
+  cache: Cache;
+  embeddings: EmbeddingRuntime;
+  dataDir: string;
+  /** Whether `storage.countRecords()` counts sessions (false when sessions live in Redis). */
+  countsSessions: boolean;
+}
+
+/** Counts and usage walk tables and keys: a scrape every few seconds reads them at most this often. */
+const SLOW_READ_MS = 15_000;
+/** Health pings the stores and Redis; a few seconds old is fresh enough for a gauge. */
+const HEALTH_MS = 5_000;
+
+const HEALTH_VALUE: Record<ComponentStatus, number> = { healthy: 1, degraded: 0.5, unhealthy: 0 };
+const CIRCUIT_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
+const RECORD_TIERS = [
+  ['short_term', 'sessions'],
+  ['episodic', 'episodes'],
+  ['semantic', 'memories'],
+] as const satisfies ReadonlyArray<readonly [string, keyof RecordCounts]>;
+
+/**
+ * Gauges (and the eviction counter) read when Prometheus scrapes, from what memOS already keeps:
+ * health, record counts, cache usage, the embedder's circuit and backlog, free disk, build info.
+ * A source that fails leaves its gauge without series rather than failing the scrape.
+ */
+export function registerServiceGauges(metrics: Metrics, { health, storage, cache, embeddings, dataDir, countsSessions }: ServiceGaugeSources): void {
+  const registers = [metrics.registry];
+  const report = freshFor(HEALTH_MS, () => health.detailed());
+  const counts = freshFor(SLOW_READ_MS, async () => (await storage.countRecords?.()) ?? {});
+  const usage = freshFor(SLOW_READ_MS, () => Promise.all(CACHE_CLASSES.map((cacheClass) => cache.usage({ cache: cacheClass }))));
+  const pending = freshFor(SLOW_READ_MS, async () => {
+    const { model, dimensions } = embeddings;
+    if (embeddings.status().state !== 'ready' || dimensions === 0) return undefined;
+    return (await storage.vectors.progress({ model, dimensions })).pending;
+  });
+
+  new Gauge({
+    name: 'memos_build_info',
+    help: 'Always 1; the labels say which memOS and Node.js run',
+    labelNames: ['version', 'node'] as const,
+    registers,
+  }).set({ version: VERSION, node: process.version }, 1);
+
+  new Gauge({
+    name: 'memos_component_health',
+    help: 'Health of each component: 1 healthy, 0.5 degraded, 0 unhealthy',
+    labelNames: ['component'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      const found = await report().catch(() => undefined);
+      for (const [component, { status }] of Object.entries(found?.components ?? {})) this.set({ component }, HEALTH_VALUE[status]);
+    },
+  });
+
+  new Gauge({
+    name: 'memos_ready',
+    help: '1 when memOS is ready to serve (its storage answers), else 0',
+    registers,
+    async collect() {
+      this.set(isReady(await report().catch(() => undefined)) ? 1 : 0);
+    },
+  });
+
+  new Gauge({
+    name: 'memos_data_dir_free_bytes',
+    help: 'Bytes free to memOS on the data folder’s file system',
+    registers,
+    async collect() {
+      this.reset();
+      const stats = await statfs(dataDir).catch(() => undefined);
+      if (stats !== undefined) this.set(stats.bavail * stats.bsize);
+    },
+  });
+
+  new Gauge({
+    name: 'memos_records',
+    help: 'Live records per tier (counted at most every 15 s)',
+    labelNames: ['tier'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      const found = await counts().catch(() => ({}) as RecordCounts);
+      for (const [tier, field] of RECORD_TIERS) {
+        if (field === 'sessions' && !countsSessions) continue;
+        const value = found[field];
+        if (value !== undefined) this.set({ tier }, value);
+      }
+    },
+  });
+
+  new Gauge({
+    name: 'memos_cache_entries',
+    help: 'Entries held per cache (read at most every 15 s)',
+    labelNames: ['cache'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      const found = await usage().catch(() => undefined);
+      found?.forEach((classUsage, index) => this.set({ cache: CACHE_CLASSES[index]! }, classUsage.entries));
+    },
+  });
+
+  const evicted = new Map<string, number>();
+  new Counter({
+    name: 'memos_cache_evictions_total',
+    help: 'Entries evicted per cache to stay within its size (the in-process cache; Redis does not say which keys it evicted)',
+    labelNames: ['cache'] as const,
+    registers,
+    async collect() {
+      const found: CacheUsage[] | undefined = await usage().catch(() => undefined);
+      found?.forEach(({ evictions }, index) => {
+        // The cache keeps a running total; the counter moves by what was added since the last scrape.
+        const cacheClass = CACHE_CLASSES[index]!;
+        const before = evicted.get(cacheClass) ?? 0;
+        this.inc({ cache: cacheClass }, Math.max(0, evictions - before));
+        evicted.set(cacheClass, Math.max(evictions, before));
+      });
+    },
+  });
+
+  new Gauge({
+    name: 'memos_embedding_circuit_state',
+    help: 'The embedding circuit breaker: 0 closed, 1 half-open, 2 open',
+    labelNames: ['provider'] as const,
+    registers,
+    collect() {
+      this.reset();
+      const { circuit, provider } = embeddings.status();
+      if (circuit !== undefined && provider !== undefined) this.set({ provider }, CIRCUIT_VALUE[circuit]);
+    },
+  });
+
+  new Gauge({
+    name: 'memos_embeddings_pending',
+    help: 'Records waiting for a vector of the current model (read at most every 15 s)',
+    registers,
+    async collect() {
+      this.reset();
+      const found = await pending().catch(() => undefined);
+      if (found !== undefined) this.set(found);
+    },
+  });
+}
+
+function isReady(report: HealthReport | undefined): boolean {
+  return report !== undefined && report.components.storage?.status !== 'unhealthy';
+}
+
+/** `load()`'s answer, reused for `ms`; concurrent callers share one load, and a failure is not kept. */
+function freshFor<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  let loadedAt = -Infinity;
+  return () => {
+    if (value === undefined || performance.now() - loadedAt > ms) {
+      loadedAt = performance.now();
+      value = load();
+      value.catch(() => {
+        value = undefined;
+      });
+    }
+    return value;
+  };
+}
