@@ -5,6 +5,7 @@
 import type { Memory, MemoryKind, MemoryVersion, Metadata } from '../../core/types.js';
 import { timeParam, type TableSpec } from './pg-filter-sql.js';
 import { embeddingOfRow, embeddingValues, optional, scopeOfRow, type EmbeddingColumns, type ScopeColumns } from '../row-fields.js';
+import type { SqlExecutor } from './sql-engine.js';
 
 interface VersionColumns {
   kind: string;
@@ -43,18 +44,41 @@ export const MEMORIES: TableSpec = { table: 'memories', columns: COLUMNS.join(',
 /** The select list with every column qualified by `alias`. */
 export const memoryColumns = (alias: string) => COLUMNS.map((column) => `${alias}.${column}`).join(', ');
 
-export const INSERT_MEMORY = `INSERT INTO memories (${COLUMNS.join(', ')})
-  VALUES (${COLUMNS.map((_, n) => `$${n + 1}`).join(', ')}) RETURNING ${MEMORIES.columns}`;
+/** The array type each column travels as in the batch insert; source ids go as one JSON array per row (SQL arrays cannot be ragged). */
+const ARRAY_TYPES: Record<(typeof COLUMNS)[number], string> = {
+  namespace: 'text[]', id: 'text[]', user_id: 'text[]', agent_id: 'text[]', session_id: 'text[]', kind: 'text[]',
+  content: 'text[]', content_key: 'text[]', importance: 'float8[]', metadata: 'jsonb[]', source_episode_ids: 'jsonb[]',
+  version: 'integer[]', created_at: 'timestamptz[]', updated_at: 'timestamptz[]', expires_at: 'timestamptz[]',
+  embedding_status: 'text[]', embedding_model: 'text[]', embedding_dim: 'integer[]',
+};
+
+/** Rows per INSERT: every column is one array parameter, so a chunk's size bounds the statement, not the parameter count. */
+const INSERT_CHUNK = 1_000;
+
+const INSERT = `INSERT INTO memories (${COLUMNS.join(', ')})
+  SELECT ${COLUMNS.map((column) => (column === 'source_episode_ids' ? 'ARRAY(SELECT jsonb_array_elements_text(source_episode_ids))' : column)).join(', ')}
+  FROM unnest(${COLUMNS.map((column, n) => `$${n + 1}::${ARRAY_TYPES[column]}`).join(', ')}) AS r(${COLUMNS.join(', ')})
+  RETURNING ${MEMORIES.columns}`;
+
+/** Inserts new memories (each with its content key) with the caller's transaction, one multi-row INSERT per chunk; returns the rows written, in no particular order. */
+export async function insertMemories(tx: SqlExecutor, memories: { memory: Memory; contentKey: string }[]): Promise<MemoryRow[]> {
+  const written: MemoryRow[] = [];
+  for (let at = 0; at < memories.length; at += INSERT_CHUNK) {
+    const rows = memories.slice(at, at + INSERT_CHUNK).map(({ memory, contentKey }) => insertValues(memory, contentKey));
+    written.push(...(await tx.query<MemoryRow>(INSERT, COLUMNS.map((_, n) => rows.map((row) => row[n])))));
+  }
+  return written;
+}
 
 /** A new memory's values in COLUMNS order, with its content key. */
-export function insertValues(memory: Memory, contentKey: string): unknown[] {
+function insertValues(memory: Memory, contentKey: string): unknown[] {
   return [
     memory.namespace,
     memory.id,
     memory.userId ?? null,
     memory.agentId ?? null,
     memory.sessionId ?? null,
-    ...versionValues(memory, contentKey),
+    ...versionValues(memory, contentKey, 'json'),
     memory.version,
     timeParam(memory.createdAt, 'createdAt'),
     timeParam(memory.updatedAt, 'updatedAt'),
@@ -109,15 +133,16 @@ export function archiveAndUpdateValues(
   ];
 }
 
-/** kind, content, content_key, importance, metadata, source_episode_ids. */
-function versionValues(memory: Memory, contentKey: string): unknown[] {
+/** kind, content, content_key, importance, metadata, source_episode_ids (a text[], or JSON for the batch insert). */
+function versionValues(memory: Memory, contentKey: string, sources: 'array' | 'json' = 'array'): unknown[] {
+  const ids = memory.sourceEpisodeIds ?? [];
   return [
     memory.kind,
     memory.content,
     contentKey,
     memory.importance,
     JSON.stringify(memory.metadata ?? {}),
-    memory.sourceEpisodeIds ?? [],
+    sources === 'json' ? JSON.stringify(ids) : ids,
   ];
 }
 

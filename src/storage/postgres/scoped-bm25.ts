@@ -7,7 +7,7 @@
 //
 // Cost: one pass over the scope's rows for N and the average length (an index-only scan of
 // `episodes_timeline` for a namespace-wide search), the GIN index for the rows matching any term,
-// and one unnest of each matching row's tsvector for its term frequencies.
+// and for each matching row its tsvector cut down to the query's lexemes, for their frequencies.
 
 import type { KeywordQuery } from '../../core/types.js';
 import { FOLD_ACCENTS } from './migrations.js';
@@ -30,34 +30,42 @@ export function scopedBm25Sql(spec: TableSpec, query: KeywordQuery, select: stri
   const where = [compileFilter(query.filter, spec.timeColumn, params, 't'), ...(extra ? [extra(params, 't')] : [])].join(' AND ');
   // Each term is tokenised and stemmed as documents are; its lexemes are the units BM25 scores.
   // The tsquery is built from the lexemes' quoted text form, so they are not stemmed a second time.
+  // A matching row's term frequencies are read from its tsvector cut down to the query's lexemes
+  // (marked with weight A, then filtered on it) rather than from every lexeme it holds, and only
+  // the best `limit` rows are joined back for their columns.
   const sql = `
-    WITH lexemes AS (
-      SELECT DISTINCT lexeme
-      FROM unnest(${termsParam}::text[]) AS term,
-        unnest(tsvector_to_array(to_tsvector('memos_english', ${FOLD_ACCENTS('term')}))) AS lexeme
+    WITH lexemes AS MATERIALIZED (
+      SELECT array_agg(lexeme) AS list, string_agg(array_to_tsvector(ARRAY[lexeme])::text, ' | ')::tsquery AS query
+      FROM (
+        SELECT DISTINCT lexeme
+        FROM unnest(${termsParam}::text[]) AS term,
+          unnest(tsvector_to_array(to_tsvector('memos_english', ${FOLD_ACCENTS('term')}))) AS lexeme
+      ) AS distinct_lexemes
     ),
-    scope AS (
-      SELECT count(*)::float8 AS n, avg(t.search_length)::float8 AS avgdl FROM ${spec.table} t WHERE ${where}
-    ),
-    matched AS (
+    matched AS MATERIALIZED (
       SELECT t.seq, t.search_length::float8 AS dl, hit.lexeme, cardinality(hit.positions)::float8 AS tf
-      FROM ${spec.table} t CROSS JOIN LATERAL unnest(t.search) AS hit
-      WHERE ${where}
-        AND t.search @@ (SELECT string_agg(array_to_tsvector(ARRAY[lexeme])::text, ' | ')::tsquery FROM lexemes)
-        AND hit.lexeme IN (SELECT lexeme FROM lexemes)
+      FROM lexemes l CROSS JOIN ${spec.table} t
+        CROSS JOIN LATERAL unnest(ts_filter(setweight(t.search, 'A', l.list), '{a}')) AS hit
+      WHERE ${where} AND t.search @@ l.query
+    ),
+    -- The scope is counted only when something matched: a query that finds nothing skips the pass.
+    scope AS (
+      SELECT count(*)::float8 AS n, avg(t.search_length)::float8 AS avgdl FROM ${spec.table} t
+      WHERE ${where} AND EXISTS (SELECT FROM matched)
     ),
     df AS (SELECT lexeme, count(*)::float8 AS n FROM matched GROUP BY lexeme),
-    scored AS (
+    best AS (
       SELECT m.seq, sum(
         greatest(1e-6, ln((s.n - df.n + 0.5) / (df.n + 0.5)))
         * m.tf * ${K1 + 1} / (m.tf + ${K1} * (${1 - B} + ${B} * m.dl / s.avgdl))
       ) AS score
       FROM matched m JOIN df USING (lexeme) CROSS JOIN scope s
       GROUP BY m.seq
+      ORDER BY score DESC, m.seq ASC
+      LIMIT ${params.add(query.limit)}
     )
-    SELECT ${select}, scored.score
-    FROM scored JOIN ${spec.table} r ON r.seq = scored.seq
-    ORDER BY scored.score DESC, r.seq ASC
-    LIMIT ${params.add(query.limit)}`;
+    SELECT ${select}, best.score
+    FROM best JOIN ${spec.table} r ON r.seq = best.seq
+    ORDER BY best.score DESC, r.seq ASC`;
   return { sql, params: params.values };
 }

@@ -1,15 +1,12 @@
 import { toIso, type Clock } from '../../core/clock.js';
 import { toPage } from '../../core/cursor.js';
 import { MemosError } from '../../core/errors.js';
-import { mergeMemory } from '../../core/memory-merge.js';
 import { applyPatch } from '../../core/memory-patch.js';
 import type { MemoryDraft, MemoryUpdate, RecordRef, SemanticStore, UpsertOutcome } from '../../core/ports.js';
 import type { KeywordQuery, ListQuery, Memory, MemoryVersion, Page, Scored } from '../../core/types.js';
 import {
   ARCHIVE_AND_UPDATE,
   archiveAndUpdateValues,
-  INSERT_MEMORY,
-  insertValues,
   MEMORIES,
   memoryColumns,
   rowToMemory,
@@ -19,16 +16,12 @@ import {
 } from './memory-rows.js';
 import type { PgDatabase } from './pg-database.js';
 import { listSql, type ExtraCondition } from './pg-filter-sql.js';
+import { upsertMemories } from './memory-upsert.js';
 import { scopedBm25Sql } from './scoped-bm25.js';
 import type { SqlExecutor } from './sql-engine.js';
 
 const LIVE = (now: string) => `(expires_at IS NULL OR expires_at > ${now})`;
 const GET_LIVE = `SELECT ${MEMORIES.columns} FROM memories WHERE namespace = $1 AND id = $2 AND ${LIVE('$3')}`;
-// Unset scope ids must match unset ones: IS NOT DISTINCT FROM is SQLite's `IS`.
-const FIND_DUPLICATE = `SELECT ${MEMORIES.columns} FROM memories
-  WHERE namespace = $1 AND user_id IS NOT DISTINCT FROM $2 AND agent_id IS NOT DISTINCT FROM $3
-    AND session_id IS NOT DISTINCT FROM $4 AND content_key = $5 AND ${LIVE('$6')}
-  ORDER BY created_at, id LIMIT 1 FOR UPDATE`;
 const HISTORY = `SELECT h.* FROM memories m
   LEFT JOIN memory_history h ON h.namespace = m.namespace AND h.memory_id = m.id
   WHERE m.namespace = $1 AND m.id = $2 AND (m.expires_at IS NULL OR m.expires_at > $3)
@@ -63,11 +56,8 @@ export class PgSemanticStore implements SemanticStore {
   async upsert(drafts: MemoryDraft[]): Promise<UpsertOutcome[]> {
     if (drafts.length === 0) return [];
     return this.#db.transaction('memories.upsert', async (tx) => {
-      const now = toIso(this.#clock.now());
       await tx.query(LOCK_KEYS, [drafts.map((draft) => this.#lockName(draft))]);
-      const outcomes: UpsertOutcome[] = [];
-      for (const draft of drafts) outcomes.push(await this.#upsertOne(tx, draft, now));
-      return outcomes;
+      return upsertMemories(tx, drafts, this.#now());
     });
   }
 
@@ -123,43 +113,9 @@ export class PgSemanticStore implements SemanticStore {
     return this.#write(tx, archiveAndUpdateValues(next, patched.contentKey ?? row.content_key, now, 'update', reworded));
   }
 
-  /**
-   * Merges into the draft's `mergeInto` when that memory is live and in exactly the draft's scope
-   * (taking the draft's wording when it differs), else into a live memory of the same scope and
-   * content key (earlier drafts included, keeping the stored wording), else inserts.
-   */
-  async #upsertOne(tx: SqlExecutor, draft: MemoryDraft, now: string): Promise<UpsertOutcome> {
-    const incoming = draft.memory;
-    const target = draft.mergeInto === undefined ? undefined : await this.#mergeTarget(tx, incoming, draft.mergeInto, now);
-    const row = target ?? (await this.#duplicateOf(tx, draft, now));
-    if (!row) return { memory: await this.#write(tx, insertValues(incoming, draft.contentKey), INSERT_MEMORY), action: 'created' };
-    const existing = rowToMemory(row);
-    const rewording = target !== undefined && row.content_key !== draft.contentKey;
-    const outcome = mergeMemory(existing, incoming, now, rewording ? 'incoming' : 'stored');
-    if (outcome.action !== 'merged') return { memory: existing, action: outcome.action };
-    const key = rewording ? draft.contentKey : row.content_key;
-    return { memory: await this.#write(tx, archiveAndUpdateValues(outcome.memory, key, now, 'merge', rewording)), action: 'merged' };
-  }
-
-  /** The oldest live memory with the draft's scope and content key, locked. */
-  async #duplicateOf(tx: SqlExecutor, draft: MemoryDraft, now: string): Promise<MemoryRow | undefined> {
-    const { namespace, userId, agentId, sessionId } = draft.memory;
-    const [row] = await tx.query<MemoryRow>(FIND_DUPLICATE, [namespace, userId ?? null, agentId ?? null, sessionId ?? null, draft.contentKey, now]);
-    return row;
-  }
-
-  /** The live memory `id`, locked, when it shares the namespace and every scope id (unset ones included) with `incoming`. */
-  async #mergeTarget(tx: SqlExecutor, incoming: Memory, id: string, now: string): Promise<MemoryRow | undefined> {
-    const [row] = await tx.query<MemoryRow>(`${GET_LIVE} FOR UPDATE`, [incoming.namespace, id, now]);
-    if (!row) return undefined;
-    const same = (stored: string | null, wanted: string | undefined) => stored === (wanted ?? null);
-    const inScope = same(row.user_id, incoming.userId) && same(row.agent_id, incoming.agentId) && same(row.session_id, incoming.sessionId);
-    return inScope ? row : undefined;
-  }
-
-  /** Runs an INSERT or ARCHIVE_AND_UPDATE and returns the memory as a later get would. */
-  async #write(tx: SqlExecutor, values: unknown[], sql = ARCHIVE_AND_UPDATE): Promise<Memory> {
-    const [row] = await tx.query<MemoryRow>(sql, values);
+  /** Runs ARCHIVE_AND_UPDATE and returns the memory as a later get would. */
+  async #write(tx: SqlExecutor, values: unknown[]): Promise<Memory> {
+    const [row] = await tx.query<MemoryRow>(ARCHIVE_AND_UPDATE, values);
     if (!row) throw new MemosError('E_INTERNAL', 'postgres: a memory just written could not be read back');
     return rowToMemory(row);
   }
