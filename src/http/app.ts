@@ -62,7 +62,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   app.setErrorHandler((error, request, reply) => {
     const memosError = toMemosError(error);
     if (memosError.code === 'E_INTERNAL' || memosError.code === 'E_STORAGE_UNAVAILABLE') {
-      request.log.error({ err: memosError.cause ?? memosError, code: memosError.code }, 'request failed');
+      request.log.error({ err: memosError, code: memosError.code }, 'request failed');
     }
     return sendProblem(reply, memosError);
   });

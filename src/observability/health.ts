@@ -86,6 +86,13 @@ export function createHealth({ storage, embeddings, dataDir, backends, optional 
     return { status, latencyMs: 0, detail };
   };
 
+  /** The embedding model itself: loaded, still loading, or failed to load (then search is keyword-only). */
+  const modelHealth = async (): Promise<ComponentHealth> => {
+    const { state, detail, provider, model, dimensions } = embeddings.status();
+    if (state !== 'ready') return { status: 'degraded', latencyMs: 0, detail };
+    return { status: 'healthy', latencyMs: 0, detail: `${model} loaded by ${provider}, ${dimensions} dimensions` };
+  };
+
   const optionalHealth = async (component: OptionalComponent): Promise<ComponentHealth> => {
     const result = await timed(async () => {
       await withTimeout(component.ping(), pingTimeoutMs);
@@ -102,13 +109,14 @@ export function createHealth({ storage, embeddings, dataDir, backends, optional 
     storage: storageHealth,
     async detailed(): Promise<HealthReport> {
       const names = Object.keys(optional);
-      const [storageResult, disk, embedder, ...others] = await Promise.all([
+      const [storageResult, disk, embedder, model, ...others] = await Promise.all([
         storageHealth(),
         diskHealth(),
         embedderHealth(),
+        modelHealth(),
         ...Object.values(optional).map(optionalHealth),
       ]);
-      const components: Record<string, ComponentHealth> = { storage: storageResult, disk, embedder };
+      const components: Record<string, ComponentHealth> = { storage: storageResult, disk, embedder, model };
       others.forEach((result, i) => (components[names[i]!] = result));
       // Storage decides readiness; the other components can only degrade the service.
       const status: ComponentStatus =

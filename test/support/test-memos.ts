@@ -33,13 +33,19 @@ export const testBackends =
  * a test that sets its own MEMOS_DATABASE_URL or MEMOS_REDIS_URL keeps them.
  * Embeddings are off unless the test sets MEMOS_EMBEDDER or passes a provider.
  */
-export async function startTestMemos(env: Record<string, string> = {}, clock?: Clock, embeddingProvider?: EmbeddingProvider): Promise<TestMemos> {
+export async function startTestMemos(
+  env: Record<string, string> = {},
+  clock?: Clock,
+  embeddingProvider?: EmbeddingProvider,
+  /** Where JSON logs go (at MEMOS_LOG_LEVEL, default trace); none are written without it. */
+  logs?: NodeJS.WritableStream,
+): Promise<TestMemos> {
   const dataDir = mkdtempSync(join(tmpdir(), 'memos-test-'));
   const server = testBackend === 'server' ? serverBackendFor(env) : undefined;
   const config = loadConfig({
     env: {
       MEMOS_DATA_DIR: dataDir,
-      MEMOS_LOG_LEVEL: 'silent',
+      MEMOS_LOG_LEVEL: logs ? 'trace' : 'silent',
       MEMOS_SQLITE_SYNCHRONOUS: 'normal',
       MEMOS_EMBEDDER: embeddingProvider ? 'model2vec' : 'none',
       MEMOS_AUTO_BACKFILL: 'false',
@@ -49,7 +55,7 @@ export async function startTestMemos(env: Record<string, string> = {}, clock?: C
     cwd: dataDir,
   });
   const memos = await createMemos(config, {
-    logger: createLogger(config),
+    logger: createLogger(config, logs),
     ...(clock === undefined ? {} : { clock }),
     ...(embeddingProvider === undefined ? {} : { embeddingProvider }),
   });

@@ -27,7 +27,7 @@ describe('service info, health and API description', () => {
     else expect(detailed.body.components.redis).toMatchObject({ status: 'healthy' });
   });
 
-  it('goes not-ready when storage stops answering', async () => {
+  it('goes not-ready when storage stops answering, and ready again when it is back', async () => {
     memos = await startTestMemos();
     await memos.storage.close();
     const ready = await memos.json('GET', '/health/ready');
@@ -37,7 +37,9 @@ describe('service info, health and API description', () => {
     const write = await memos.json('POST', '/api/v1/memories', { memories: [{ content: 'x' }] });
     expect(write.status).toBe(503);
     expect(write.body.code).toBe('E_STORAGE_UNAVAILABLE');
-    await memos.storage.init(); // so that close() in afterEach has something to close
+    await memos.storage.init();
+    expect((await memos.json('GET', '/health/ready')).status).toBe(200);
+    expect((await memos.json('POST', '/api/v1/memories', { memories: [{ content: 'x' }] })).status).toBe(201);
   });
 
   it('serves OpenAPI 3.1 naming every route, and the docs page', async () => {

@@ -98,7 +98,7 @@ export function createMemoryService({ store, clock, ids, embedding, duplicateThr
       }
       const full: MemoryPatch = patch.content === undefined ? patch : { ...patch, contentKey: contentKey(patch.content) };
       const vectors = patch.content === undefined ? undefined : await embedForWrite(embedding, ref.namespace, [patch.content]);
-      const updated = live(ref, await store.update({ ref, patch: full, ...(expectedVersion === undefined ? {} : { expectedVersion }) }));
+      const updated = await live(ref, await store.update({ ref, patch: full, ...(expectedVersion === undefined ? {} : { expectedVersion }) }));
       // New wording needs a new vector; the store has marked the memory pending until it comes.
       if (patch.content !== undefined) await storeVectors(embedding, 'memories', [{ namespace: ref.namespace, id: ref.id, content: patch.content, vector: vectors?.[0] }]);
       return (await store.get(ref)) ?? updated;
