@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redactUrl } from '../storage/index.js';
 import { loadConfig } from './load.js';
+import { redisSeeds } from './schema.js';
 
 const folder = () => mkdtempSync(join(tmpdir(), 'memos-config-'));
 
@@ -91,12 +92,28 @@ describe('loadConfig', () => {
 
   it('turns on Redis with MEMOS_REDIS_URL, with the usual precedence, and never echoes the URL in an error', () => {
     const cwd = folder();
-    expect(loadConfig({ cwd }).redis).toEqual({ keyPrefix: '' });
+    expect(loadConfig({ cwd }).redis).toEqual({ cluster: false, keyPrefix: '' });
     writeFileSync(join(cwd, 'memos.config.json'), JSON.stringify({ redis: { url: 'redis://file:6379', keyPrefix: 'a:' } }));
-    expect(loadConfig({ cwd }).redis).toEqual({ url: 'redis://file:6379', keyPrefix: 'a:' });
+    expect(loadConfig({ cwd }).redis).toEqual({ url: 'redis://file:6379', cluster: false, keyPrefix: 'a:' });
     const env = loadConfig({ cwd, env: { MEMOS_REDIS_URL: 'rediss://:s3cret@env:6380/2', MEMOS_REDIS_KEY_PREFIX: 'b:' } });
-    expect(env.redis).toEqual({ url: 'rediss://:s3cret@env:6380/2', keyPrefix: 'b:' });
+    expect(env.redis).toEqual({ url: 'rediss://:s3cret@env:6380/2', cluster: false, keyPrefix: 'b:' });
     expect(() => loadConfig({ cwd, env: { MEMOS_REDIS_URL: 'http://:s3cret@env:6379' } })).toThrow(/MEMOS_REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL$/);
+  });
+
+  it('takes comma-separated seed nodes with MEMOS_REDIS_CLUSTER, naming the setting that is wrong and never the URL', () => {
+    const cwd = folder();
+    const seeds = 'redis://:s3cret@10.0.0.5:7000, 10.0.0.6:7000,redis://:s3cret@10.0.0.7:7000';
+    expect(loadConfig({ cwd, env: { MEMOS_REDIS_URL: seeds, MEMOS_REDIS_CLUSTER: 'true' } }).redis).toEqual({ url: seeds, cluster: true, keyPrefix: '' });
+    expect(redisSeeds(seeds)).toEqual(['redis://:s3cret@10.0.0.5:7000', 'redis://:s3cret@10.0.0.6:7000', 'redis://:s3cret@10.0.0.7:7000']);
+    const refused = (env: Record<string, string>) => () => loadConfig({ cwd, env: { MEMOS_REDIS_CLUSTER: 'true', ...env } });
+    expect(refused({ MEMOS_REDIS_CLUSTER: 'false', MEMOS_REDIS_URL: seeds })).toThrow(/^invalid configuration: MEMOS_REDIS_URL: lists several nodes; set redis.cluster \(MEMOS_REDIS_CLUSTER=true\)/);
+    expect(refused({})).toThrow(/MEMOS_REDIS_CLUSTER: needs redis.url/);
+    expect(refused({ MEMOS_REDIS_CLUSTER: 'maybe', MEMOS_REDIS_URL: seeds })).toThrow(/MEMOS_REDIS_CLUSTER: must be true or false/);
+    expect(refused({ MEMOS_REDIS_URL: 'redis://:s3cret@a:7000/2' })).toThrow(/MEMOS_REDIS_URL: names a database; a Redis Cluster has only database 0/);
+    expect(refused({ MEMOS_REDIS_URL: 'redis://:s3cret@a:7000,rediss://:s3cret@b:7000' })).toThrow(/MEMOS_REDIS_URL: seed nodes must share one scheme/);
+    expect(refused({ MEMOS_REDIS_URL: 'redis://:s3cret@a:7000,http://b:7000' })).toThrow(/MEMOS_REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL$/);
+    expect(refused({ MEMOS_REDIS_URL: seeds, MEMOS_REDIS_KEY_PREFIX: 'app{1}:' })).toThrow(/MEMOS_REDIS_KEY_PREFIX: must not hold \{ or \}/);
+    expect(refused({ MEMOS_REDIS_URL: 'redis://:s3cret@a:7000/2' })).not.toThrow(/s3cret/);
   });
 
   it('selects PostgreSQL with MEMOS_DATABASE_URL over the file, with the schema and pool from file or environment', () => {

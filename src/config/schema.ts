@@ -5,6 +5,51 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
+const redisUrl = z.url({ protocol: /^rediss?$/ });
+
+/**
+ * The nodes `redis.url` names, comma-separated: full URLs, or after the first also bare
+ * `host:port`, which take the first one's scheme and credentials
+ * (`redis://:pw@10.0.0.5:7000,10.0.0.6:7000`).
+ */
+export function redisSeeds(url: string): string[] {
+  const [first = '', ...rest] = url.split(',').map((seed) => seed.trim());
+  const base = /^[a-z]+:\/\/([^@/]*@)?/i.exec(first)?.[0] ?? '';
+  return [first, ...rest.map((seed) => (seed.includes('://') ? seed : base + seed))];
+}
+
+/**
+ * A Redis Cluster has only database 0, and a client speaks to all its nodes with one set of
+ * credentials and one scheme; a brace in the key prefix would decide the hash slot of every key,
+ * breaking the hash tags that keep a session's keys in one slot.
+ */
+function checkRedisCluster(redis: { url?: string | undefined; cluster: boolean; keyPrefix: string }, context: z.RefinementCtx): void {
+  if (redis.url === undefined) {
+    if (redis.cluster) context.addIssue({ code: 'custom', path: ['cluster'], message: 'needs redis.url (MEMOS_REDIS_URL) naming at least one seed node' });
+    return;
+  }
+  const texts = redisSeeds(redis.url);
+  if (!texts.every((seed) => redisUrl.safeParse(seed).success)) {
+    context.addIssue({ code: 'custom', path: ['url'], message: 'must be a redis:// or rediss:// URL' });
+    return;
+  }
+  if (!redis.cluster) {
+    if (texts.length > 1) context.addIssue({ code: 'custom', path: ['url'], message: 'lists several nodes; set redis.cluster (MEMOS_REDIS_CLUSTER=true) for a Redis Cluster' });
+    return;
+  }
+  const seeds = texts.map((seed) => new URL(seed));
+  const first = seeds[0]!;
+  if (seeds.some((seed) => !['', '/', '/0'].includes(seed.pathname))) {
+    context.addIssue({ code: 'custom', path: ['url'], message: 'names a database; a Redis Cluster has only database 0' });
+  }
+  if (seeds.some((seed) => seed.protocol !== first.protocol || seed.username !== first.username || seed.password !== first.password)) {
+    context.addIssue({ code: 'custom', path: ['url'], message: 'seed nodes must share one scheme and one user and password' });
+  }
+  if (/[{}]/.test(redis.keyPrefix)) {
+    context.addIssue({ code: 'custom', path: ['keyPrefix'], message: 'must not hold { or } with redis.cluster: braces would choose the hash slot of every key' });
+  }
+}
+
 /** Every setting memOS reads, with its default. Parsed once at start, then frozen. */
 export const configSchema = z.strictObject({
   server: z
@@ -44,11 +89,17 @@ export const configSchema = z.strictObject({
    */
   redis: z
     .strictObject({
-      /** `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS). May carry a password: never logged. */
-      url: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+      /**
+       * `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS). With `cluster`, one or more
+       * seed nodes, comma-separated. May carry a password: never logged.
+       */
+      url: z.string().optional(),
+      /** The URL names seed nodes of a Redis Cluster rather than one server. */
+      cluster: z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' }).default(false),
       /** Put before every key, to share one Redis database between deployments. */
       keyPrefix: z.string().max(128).default(''),
     })
+    .superRefine(checkRedisCluster)
     .prefault({}),
   /** Which embedding provider memOS uses. With no URL configured, the offline Model2Vec model. */
   embeddings: z.preprocess(
@@ -187,6 +238,7 @@ export const ENV_SETTINGS = {
   MEMOS_DATA_DIR: 'dataDir',
   MEMOS_DATABASE_URL: 'storage.url',
   MEMOS_REDIS_URL: 'redis.url',
+  MEMOS_REDIS_CLUSTER: 'redis.cluster',
   MEMOS_REDIS_KEY_PREFIX: 'redis.keyPrefix',
   MEMOS_SESSION_TTL_SECONDS: 'sessions.ttlSeconds',
   MEMOS_SESSION_WINDOW: 'sessions.window',

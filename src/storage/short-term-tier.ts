@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import type { IdGenerator } from '../core/ids.js';
 import type { Cache, Storage, WorkingMemoryStore } from '../core/ports.js';
-import type { Config } from '../config/schema.js';
+import { redisSeeds, type Config } from '../config/schema.js';
 import { redactUrl } from './redact-url.js';
 
 export { redactUrl };
@@ -33,7 +33,7 @@ export interface ShortTermTier {
 
 /**
  * The embedded default (sessions in the storage driver, an in-process LRU), or with `redis.url`
- * one Redis client shared by the cache and the session store. Start-up never waits for Redis: an
+ * one Redis client (of a cluster with `redis.cluster`) shared by the cache and the session store. Start-up never waits for Redis: an
  * unreachable server is logged and the client keeps reconnecting in the background, while caches
  * are bypassed and session calls fail with a retryable E_STORAGE_UNAVAILABLE.
  */
@@ -46,9 +46,9 @@ export async function loadShortTermTier({ config, storage, clock, ids, logger }:
     return { cache, sessions: storage.sessions, backends: { cache: cache.backend, sessions: storage.driver }, close: () => cache.close() };
   }
 
-  const { checkRedisSettings, createRedisCache, createRedisClient, createRedisSessionStore } = await import('./redis/index.js');
-  const client = createRedisClient(url);
-  const where = { redis: redactUrl(url), keyPrefix: config.redis.keyPrefix };
+  const { checkRedisSettings, createRedisCache, createRedisClient, createRedisClusterClient, createRedisSessionStore, pingServers } = await import('./redis/index.js');
+  const client = config.redis.cluster ? createRedisClusterClient(redisSeeds(url)) : createRedisClient(url);
+  const where = { redis: redisSeeds(url).map(redactUrl).join(','), keyPrefix: config.redis.keyPrefix };
   let lastCode: string | undefined;
   let checked = false;
   client.on('error', (error: Error & { code?: string }) => {
@@ -62,7 +62,7 @@ export async function loadShortTermTier({ config, storage, clock, ids, logger }:
     lastCode = undefined;
     if (checked) return;
     checked = true;
-    // One server holds both sessions and caches: the sessions' needs (noeviction, AOF) come first.
+    // One server (or cluster) holds both sessions and caches: the sessions' needs (noeviction, AOF) come first.
     void checkRedisSettings(client, 'sessions').then((warnings) => {
       for (const warning of warnings) logger.warn({ backend: 'redis' }, warning);
     });
@@ -82,7 +82,7 @@ export async function loadShortTermTier({ config, storage, clock, ids, logger }:
       name: 'redis',
       ping: async () => {
         if (client.status !== 'ready') throw new Error(`redis is not connected (${client.status})`);
-        await client.ping();
+        await pingServers(client);
       },
     },
     async close() {

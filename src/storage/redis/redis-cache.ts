@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { formatCacheKey, inCacheScope, parseCacheKey } from '../../core/cache-key.js';
 import type { Cache, CacheClass, CacheEntry, CacheKey, CacheScope, CacheUsage } from '../../core/ports.js';
 import { redisConnection, type RedisLogger, type RedisSource } from './redis-client.js';
+import { isCluster, mastersOf, type RedisClient } from './redis-cluster.js';
 import { pipelineReplies, redisCall } from './redis-errors.js';
 import { checkRedisSettings } from './redis-settings.js';
 
@@ -35,6 +36,10 @@ const SCAN_COUNT = 1000;
  * `maxmemory`. Clearing and usage walk the keys with SCAN (never KEYS) and compare parsed keys
  * field by field, so that namespace `a` never covers `a:b`. `usage().evictions` is 0: Redis does
  * not say which keys it evicted; the server-wide count is in `stats()`.
+ *
+ * On a cluster the keys carry no hash tag, so that a namespace spreads over every master; the
+ * multi-key commands (MGET, multi-key UNLINK) and pipelines a single server gets become one
+ * command per key, sent together, SCAN walks every master and `stats()` sums their INFO.
  */
 export function createRedisCache(options: RedisCacheOptions): RedisCache {
   const prefix = options.keyPrefix ?? '';
@@ -43,19 +48,21 @@ export function createRedisCache(options: RedisCacheOptions): RedisCache {
   const misses = { embeddings: 0, responses: 0 };
   const toRedisKey = (key: CacheKey) => prefix + formatCacheKey(key);
 
-  /** Every key of this cache in `scope`, page by page. */
-  async function* keysIn(client: Redis, scope: CacheScope): AsyncGenerator<string[]> {
+  /** Every key of this cache in `scope`, page by page, with the server that holds it. */
+  async function* keysIn(client: RedisClient, scope: CacheScope): AsyncGenerator<{ node: Redis; keys: string[] }> {
     const match = `${escapeGlob(prefix)}memos:*`;
-    let cursor = '0';
-    do {
-      const [next, page] = await client.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
-      cursor = next;
-      const found = page.filter((key) => {
-        const parsed = parseCacheKey(key.slice(prefix.length));
-        return parsed !== undefined && CLASSES.includes(parsed.cache) && inCacheScope(parsed, scope);
-      });
-      for (let at = 0; at < found.length; at += BATCH) yield found.slice(at, at + BATCH);
-    } while (cursor !== '0');
+    for (const node of mastersOf(client)) {
+      let cursor = '0';
+      do {
+        const [next, page] = await node.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
+        cursor = next;
+        const found = page.filter((key) => {
+          const parsed = parseCacheKey(key.slice(prefix.length));
+          return parsed !== undefined && CLASSES.includes(parsed.cache) && inCacheScope(parsed, scope);
+        });
+        for (let at = 0; at < found.length; at += BATCH) yield { node, keys: found.slice(at, at + BATCH) };
+      } while (cursor !== '0');
+    }
   }
 
   return {
@@ -73,7 +80,9 @@ export function createRedisCache(options: RedisCacheOptions): RedisCache {
         const out: (Uint8Array | undefined)[] = [];
         for (let at = 0; at < keys.length; at += BATCH) {
           const batch = keys.slice(at, at + BATCH);
-          const values = await client.mgetBuffer(...batch.map(toRedisKey));
+          const values = isCluster(client)
+            ? await Promise.all(batch.map((key) => client.getBuffer(toRedisKey(key))))
+            : await client.mgetBuffer(...batch.map(toRedisKey));
           batch.forEach((key, i) => {
             const value = values[i];
             if (value === null || value === undefined) {
@@ -92,8 +101,15 @@ export function createRedisCache(options: RedisCacheOptions): RedisCache {
       redisCall('cache.set', async () => {
         const live = entries.filter((entry) => entry.ttlSeconds > 0);
         if (live.length === 0) return;
-        const pipeline = connection.client.pipeline();
-        for (const { key, value, ttlSeconds } of live) pipeline.set(toRedisKey(key), Buffer.from(value), 'PX', Math.round(ttlSeconds * 1000));
+        const client = connection.client;
+        const set = (target: RedisClient | ReturnType<Redis['pipeline']>, { key, value, ttlSeconds }: CacheEntry) =>
+          target.set(toRedisKey(key), Buffer.from(value), 'PX', Math.round(ttlSeconds * 1000));
+        if (isCluster(client)) {
+          await Promise.all(live.map((entry) => set(client, entry)));
+          return;
+        }
+        const pipeline = client.pipeline();
+        for (const entry of live) set(pipeline, entry);
         pipelineReplies(await pipeline.exec());
       }),
 
@@ -102,7 +118,9 @@ export function createRedisCache(options: RedisCacheOptions): RedisCache {
         const client = connection.client;
         let removed = 0;
         // SCAN may return a key twice; UNLINK counts only what it removed.
-        for await (const batch of keysIn(client, scope)) removed += await client.unlink(...batch);
+        for await (const { keys } of keysIn(client, scope)) {
+          removed += isCluster(client) ? sum(await Promise.all(keys.map((key) => client.unlink(key)))) : await client.unlink(...keys);
+        }
         return removed;
       }),
 
@@ -112,10 +130,11 @@ export function createRedisCache(options: RedisCacheOptions): RedisCache {
         const seen = new Set<string>();
         let entries = 0;
         let bytes = 0;
-        for await (const batch of keysIn(client, scope)) {
-          const fresh = batch.filter((key) => !seen.has(key));
+        for await (const { node, keys } of keysIn(client, scope)) {
+          const fresh = keys.filter((key) => !seen.has(key));
           if (fresh.length === 0) continue;
-          const pipeline = client.pipeline();
+          // MEMORY USAGE names no key a cluster could route by: ask the node that listed them.
+          const pipeline = node.pipeline();
           for (const key of fresh) {
             seen.add(key);
             pipeline.call('MEMORY', 'USAGE', key);
@@ -131,8 +150,8 @@ export function createRedisCache(options: RedisCacheOptions): RedisCache {
 
     stats: () =>
       redisCall('cache.stats', async () => {
-        const client = connection.client;
-        const info = parseInfo(await client.info('memory'), await client.info('stats'));
+        const masters = mastersOf(connection.client);
+        const info = sumInfo(await Promise.all(masters.map(async (node) => parseInfo(await node.info('memory'), await node.info('stats')))));
         return {
           hits: { ...hits },
           misses: { ...misses },
@@ -160,6 +179,13 @@ function parseInfo(...sections: string[]): (field: string) => number {
     return value === undefined || Number.isNaN(value) ? 0 : value;
   };
 }
+
+/** The field-wise sum of several servers' INFO, e.g. memory used over the masters of a cluster. */
+function sumInfo(servers: ((field: string) => number)[]): (field: string) => number {
+  return (field) => sum(servers.map((info) => info(field)));
+}
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
 /** Escapes glob characters so that a key prefix matches only itself in SCAN MATCH. */
 function escapeGlob(text: string): string {

@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { MemosError } from '../../core/errors.js';
+import type { RedisClient } from './redis-cluster.js';
 import { redisCall, UNAVAILABLE_DETAILS } from './redis-errors.js';
 
 /** What the Redis adapters log: warnings only, with codes and never keys or values. */
@@ -7,8 +8,11 @@ export interface RedisLogger {
   warn(object: object, message: string): void;
 }
 
-/** A client the adapter opens from `url`, or one the caller owns (shared by the cache and the session store). */
-export type RedisSource = { client: Redis } | { url: string };
+/**
+ * A client the adapter opens from `url` (one server), or one the caller owns: shared by the cache
+ * and the session store, and possibly a cluster.
+ */
+export type RedisSource = { client: RedisClient } | { url: string };
 
 /**
  * Fail fast while the server is down (no offline queue, one retry per command, a short connect
@@ -31,10 +35,10 @@ export function createRedisClient(url: string, options: RedisOptions = {}): Redi
 /** The lifecycle of one adapter's client: connects and closes only what it opened itself. */
 export function redisConnection(source: RedisSource, logger?: RedisLogger) {
   const owned = 'url' in source;
-  let client: Redis | undefined = owned ? undefined : source.client;
+  let client: RedisClient | undefined = owned ? undefined : source.client;
   return {
     /** Throws E_STORAGE_UNAVAILABLE for an owned client before `init()` or after `close()`. */
-    get client(): Redis {
+    get client(): RedisClient {
       if (!client) throw new MemosError('E_STORAGE_UNAVAILABLE', 'redis: not connected', { details: { ...UNAVAILABLE_DETAILS } });
       return client;
     },

@@ -7,7 +7,9 @@ import type { AppendMessages, EpisodeStore, Lifecycle, PutSession, SessionKey, S
 import { promoteMessages, sessionAfterAppend, sessionFromPut, splitWindow } from '../../core/session-window.js';
 import type { Episode, Message, Session } from '../../core/types.js';
 import { redisConnection, type RedisLogger, type RedisSource } from './redis-client.js';
+import { isCluster } from './redis-cluster.js';
 import { redisCall } from './redis-errors.js';
+import { CLUSTER_SESSION_SHARDS, memberOf, sessionKeyLayout, type SessionKeys } from './session-keys.js';
 import { drainOutbox } from './session-outbox.js';
 import { GET_AND_TOUCH, WRITE_SESSION } from './session-scripts.js';
 
@@ -41,9 +43,10 @@ interface Loaded {
 
 /**
  * Short-term memory in Redis. Each session is one hash (`data` JSON, `deadline`, `ttl`, version
- * token `v`) under `{prefix}memos-session:{nsLength}:{ns}:{sessionId}`. Deadlines come from the
- * injected clock and are kept in a sorted set, so that `sweepExpired` finds expired sessions and
- * promotes them; the key's own PEXPIRE (deadline + grace) only collects garbage.
+ * token `v`) under `{prefix}memos-session:{nsLength}:{ns}:{sessionId}` (on a cluster with a shard's
+ * hash tag, see sessionKeyLayout). Deadlines come from the injected clock and are kept in a sorted
+ * set, so that `sweepExpired` finds expired sessions and promotes them; the key's own PEXPIRE
+ * (deadline + grace) only collects garbage.
  *
  * Writes are computed here with the shared window rule, then applied by one Lua compare-and-set
  * that also moves the promoted episodes into the session's outbox list. The outbox is then
@@ -56,16 +59,8 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
   const graceMs = (options.expiredGraceSeconds ?? 86_400) * 1000;
   const { clock, ids, episodes, logger } = options;
   const connection = redisConnection(options, logger);
-  const index = `${prefix}memos-sessions:deadlines`;
-  const outboxes = `${prefix}memos-sessions:outboxes`;
-  const keysOf = (member: string) => ({
-    member,
-    session: `${prefix}memos-session:${member}`,
-    outbox: `${prefix}memos-session-outbox:${member}`,
-    outboxes,
-  });
-  // The namespace's length keeps the id unambiguous when a namespace or session id holds ':'.
-  const memberOf = (key: SessionKey) => `${key.namespace.length}:${key.namespace}:${key.sessionId}`;
+  const layout = sessionKeyLayout(prefix, 'client' in options && isCluster(options.client) ? CLUSTER_SESSION_SHARDS : 1);
+  const keysOf = (member: string) => layout.of(member);
 
   const serial = keyedSerial();
   const promote = (session: Session, messages: Message[], now: number): Episode[] =>
@@ -80,8 +75,8 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
     }
   }
 
-  async function load(member: string, now: number): Promise<Loaded> {
-    const [data, deadline, version] = await connection.client.hmget(keysOf(member).session, 'data', 'deadline', 'v');
+  async function load(keys: SessionKeys, now: number): Promise<Loaded> {
+    const [data, deadline, version] = await connection.client.hmget(keys.session, 'data', 'deadline', 'v');
     if (data === null || data === undefined) return { live: null, expired: null, version: '' };
     const session = decode(data, Number(deadline));
     const token = version ?? '';
@@ -98,7 +93,7 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (attempt > 0) await backoff();
       const now = clock.now();
-      const { live, expired, version } = await load(member, now);
+      const { live, expired, version } = await load(keys, now);
       const next = build(live, now);
       const { kept, overflow } = splitWindow(next.messages, window);
       const promoted = [...(expired ? promote(expired, expired.messages, now) : []), ...promote(next, overflow, now)];
@@ -106,7 +101,7 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
       const data = encode({ ...next, messages: kept });
       const pending = (await WRITE_SESSION.run(
         connection.client,
-        [keys.session, keys.outbox, index, outboxes],
+        [keys.session, keys.outbox, keys.index, keys.outboxes],
         [version, member, newVersion(), data, deadline, deadline - now + graceMs, next.ttlSeconds, ...promoted.map((e) => JSON.stringify(e))],
       )) as number;
       if (pending === -1) continue;
@@ -125,17 +120,17 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
     const keys = keysOf(member);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (attempt > 0) await backoff();
-      const { live, expired, version } = await load(member, now);
+      const { live, expired, version } = await load(keys, now);
       if (live) {
-        await connection.client.zadd(index, Date.parse(live.expiresAt), member); // an index entry older than the session
+        await connection.client.zadd(keys.index, Date.parse(live.expiresAt), member); // an index entry older than the session
         return 'skipped';
       }
       if (!expired) {
-        await connection.client.zrem(index, member); // deleted, or collected by Redis before any sweep
+        await connection.client.zrem(keys.index, member); // deleted, or collected by Redis before any sweep
         return 'skipped';
       }
       const promoted = promote(expired, expired.messages, now).map((e) => JSON.stringify(e));
-      const pending = (await WRITE_SESSION.run(connection.client, [keys.session, keys.outbox, index, outboxes], [version, member, '', '', 0, 0, 0, ...promoted])) as number;
+      const pending = (await WRITE_SESSION.run(connection.client, [keys.session, keys.outbox, keys.index, keys.outboxes], [version, member, '', '', 0, 0, 0, ...promoted])) as number;
       if (pending === -1) continue;
       if (pending > 0) await drain(member);
       return 'expired';
@@ -162,7 +157,7 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
         const member = memberOf(key);
         const keys = keysOf(member);
         // Reading refreshes the idle TTL but is not a change: updatedAt stays.
-        const [data, deadline, pending] = (await GET_AND_TOUCH.run(connection.client, [keys.session, index, keys.outbox], [clock.now(), graceMs, member])) as [
+        const [data, deadline, pending] = (await GET_AND_TOUCH.run(connection.client, [keys.session, keys.index, keys.outbox], [clock.now(), graceMs, member])) as [
           string | null,
           number | string,
           number,
@@ -175,7 +170,8 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
       redisCall('sessions.delete', async () => {
         // Deletion is explicit, so nothing is promoted; an expired session still stored counts as removed.
         const member = memberOf(key);
-        const [removed] = (await connection.client.multi().del(keysOf(member).session).zrem(index, member).exec()) ?? [];
+        const keys = keysOf(member);
+        const [removed] = (await connection.client.multi().del(keys.session).zrem(keys.index, member).exec()) ?? [];
         if (removed?.[0]) throw removed[0];
         return removed?.[1] === 1;
       }),
@@ -185,24 +181,26 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
         const client = connection.client;
         const now = clock.now();
         let count = 0;
-        for (;;) {
-          const members = await client.zrangebyscore(index, '-inf', now, 'LIMIT', 0, SWEEP_BATCH);
-          let kept = 0;
-          for (const member of members) {
-            const outcome = await serial(member, () => expire(member, now));
-            if (outcome === 'expired') count += 1;
-            if (outcome === 'kept') kept += 1;
+        for (const { index, outboxes } of layout.shards) {
+          for (;;) {
+            const members = await client.zrangebyscore(index, '-inf', now, 'LIMIT', 0, SWEEP_BATCH);
+            let kept = 0;
+            for (const member of members) {
+              const outcome = await serial(member, () => expire(member, now));
+              if (outcome === 'expired') count += 1;
+              if (outcome === 'kept') kept += 1;
+            }
+            // Stop when the range is exhausted, or when nothing left it (only contended sessions remain).
+            if (members.length < SWEEP_BATCH || kept === members.length) break;
           }
-          // Stop when the range is exhausted, or when nothing left it (only contended sessions remain).
-          if (members.length < SWEEP_BATCH || kept === members.length) break;
+          // Outboxes that a crash or an episode store outage left behind.
+          let cursor = '0';
+          do {
+            const [next, members] = await client.sscan(outboxes, cursor, 'COUNT', SWEEP_BATCH);
+            cursor = next;
+            for (const member of members) await drain(member);
+          } while (cursor !== '0');
         }
-        // Outboxes that a crash or an episode store outage left behind.
-        let cursor = '0';
-        do {
-          const [next, members] = await client.sscan(outboxes, cursor, 'COUNT', SWEEP_BATCH);
-          cursor = next;
-          for (const member of members) await drain(member);
-        } while (cursor !== '0');
         return count;
       }),
   };

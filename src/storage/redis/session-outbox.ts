@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import { isMemosError } from '../../core/errors.js';
 import type { EpisodeStore } from '../../core/ports.js';
 import type { Episode } from '../../core/types.js';
+import type { RedisClient } from './redis-cluster.js';
 import { ACK_OUTBOX } from './session-scripts.js';
 
 /** Outbox entries read and delivered per round, and rounds per drain (new entries may keep arriving). */
@@ -32,7 +32,7 @@ export async function appendOnce(store: EpisodeStore, episodes: Episode[]): Prom
  * Delivers one session's outbox to the episode store, oldest first, then removes what was
  * delivered. A failure leaves the entries in place for the next drain.
  */
-export async function drainOutbox(client: Redis, store: EpisodeStore, keys: { outbox: string; outboxes: string; member: string }): Promise<void> {
+export async function drainOutbox(client: RedisClient, store: EpisodeStore, keys: { outbox: string; outboxes: string; member: string }): Promise<void> {
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const raw = await client.lrange(keys.outbox, 0, BATCH - 1);
     if (raw.length > 0) await appendOnce(store, raw.map((entry) => JSON.parse(entry) as Episode));

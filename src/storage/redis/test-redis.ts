@@ -1,9 +1,10 @@
 // Test support: the local Redis of DESIGN §8, one shared client per test file and a key prefix per
 // test, whose keys are removed afterwards so that runs never collide.
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { describe, it } from 'vitest';
 import { createRedisClient } from './redis-client.js';
+import { createRedisClusterClient, isCluster, mastersOf, type RedisClient } from './redis-cluster.js';
 
 export const TEST_REDIS_URL = process.env.MEMOS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const servicesRequired = process.env.MEMOS_REQUIRE_SERVICES === '1';
@@ -22,6 +23,13 @@ export async function connectTestRedis(): Promise<{ client: Redis } | { reason: 
   }
 }
 
+/** A connected client of the cluster whose nodes `url` lists, comma-separated. */
+export async function connectTestCluster(url: string): Promise<Cluster> {
+  const client = createRedisClusterClient(url.split(','));
+  await client.connect();
+  return client;
+}
+
 const issued: string[] = [];
 
 /** A prefix no other test or run uses. */
@@ -32,29 +40,29 @@ export function testPrefix(): string {
 }
 
 /** Removes the keys of every prefix issued in this file, including those of tests that failed before cleaning up. */
-export async function removeIssuedKeys(client: Redis): Promise<void> {
+export async function removeIssuedKeys(client: RedisClient): Promise<void> {
   for (const prefix of issued.splice(0)) await removeKeys(client, prefix);
 }
 
-/** Removes every key under `prefix` (SCAN, never KEYS). */
-export async function removeKeys(client: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await client.unlink(...keys);
-  } while (cursor !== '0');
+/** Removes every key under `prefix` (SCAN, never KEYS), on every master of a cluster. */
+export async function removeKeys(client: RedisClient, prefix: string): Promise<void> {
+  const keys = await keysUnder(client, prefix);
+  // A cluster's UNLINK takes keys of one slot only.
+  if (isCluster(client)) await Promise.all(keys.map((key) => client.unlink(key)));
+  else for (let at = 0; at < keys.length; at += 1000) await client.unlink(...keys.slice(at, at + 1000));
 }
 
-/** All keys under `prefix`. */
-export async function keysUnder(client: Redis, prefix: string): Promise<string[]> {
+/** All keys under `prefix`, on every master of a cluster. */
+export async function keysUnder(client: RedisClient, prefix: string): Promise<string[]> {
   const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    found.push(...keys);
-  } while (cursor !== '0');
+  for (const node of mastersOf(client)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      found.push(...keys);
+    } while (cursor !== '0');
+  }
   return [...new Set(found)].sort();
 }
 
