@@ -187,6 +187,18 @@ async function removeRedisKeys(prefix: string): Promise<void> {
 }
 
 /**
+ * Server mode: VACUUM (ANALYZE) the run's tables after a bulk load, standing in for autovacuum,
+ * which a production PostgreSQL runs within a minute of a load this size (and which the local
+ * test server has off). Without statistics the planner takes a namespace for a few rows and scans
+ * instead of using the GIN index, and the GIN pending list stays unflushed. Returns whether it ran.
+ */
+export async function settleStatistics(server: Server): Promise<boolean> {
+  if (server.mode !== 'server') return false;
+  await withPostgres((client) => client.query(`VACUUM (ANALYZE) "${server.schema}".memories, "${server.schema}".episodes`));
+  return true;
+}
+
+/**
  * Bytes of the store: the SQLite database, its WAL and shared-memory files (embedded), or the
  * tables of the run's schema with their indexes and TOAST (server).
  */
