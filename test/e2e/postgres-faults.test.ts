@@ -1,10 +1,10 @@
 // Full server mode with PostgreSQL stopped mid-load (as by a crash) and started again: writes answer
 // 503 with Retry-After while it is down, readiness goes 503, no batch is half-written, every
 // acknowledged write is there afterwards, and memOS recovers by itself.
-import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectTestRedis, removeIssuedKeys, TEST_REDIS_URL, testPrefix } from '../../src/storage/redis/test-redis.js';
 import { ownPostgres, postgresServerMissing, type OwnPostgres } from '../support/postgres-server.js';
+import { listenForCalls, type HttpCall } from '../support/http-call.js';
 import { startTestMemos, type TestMemos } from '../support/test-memos.js';
 import { until } from '../support/until.js';
 
@@ -54,15 +54,7 @@ describe.skipIf(missing !== '')(`PostgreSQL faults in server mode${missing ? ` (
       MEMOS_REDIS_URL: TEST_REDIS_URL,
       MEMOS_REDIS_KEY_PREFIX: testPrefix(),
     });
-    await memos.app.listen({ host: '127.0.0.1', port: 0 });
-    const base = `http://127.0.0.1:${(memos.app.server.address() as AddressInfo).port}`;
-    const call = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(base + path, {
-        method,
-        ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-      });
-      return { response, body: (await response.json()) as Record<string, unknown> };
-    };
+    const call = await listenForCalls(memos);
     const storageHealth = async () => {
       const { body } = await call('GET', '/health/detailed');
       return (body.components as Record<string, { status: string; detail: string }>).storage!;
@@ -162,7 +154,7 @@ describe.skipIf(missing !== '')(`PostgreSQL faults in server mode${missing ? ` (
 
 /** The content of every record of `tier` in `namespace`, page by page. */
 async function listAll(
-  call: (method: string, path: string) => Promise<{ response: Response; body: Record<string, unknown> }>,
+  call: HttpCall,
   tier: 'episodes' | 'memories',
   namespace: string,
 ): Promise<string[]> {

@@ -1,9 +1,9 @@
 // Server mode with Redis killed mid-load: durable writes go on and none is lost, sessions answer
 // 503 with Retry-After, health says degraded, and everything recovers when Redis returns.
-import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHashProvider } from '../../src/embeddings/fake/index.js';
 import { ownRedis, redisServerMissing, type OwnRedis } from '../support/redis-server.js';
+import { listenForCalls } from '../support/http-call.js';
 import { startTestMemos, type TestMemos } from '../support/test-memos.js';
 import { until } from '../support/until.js';
 
@@ -34,15 +34,7 @@ describe.skipIf(missing !== '')(`Redis faults in server mode${missing ? ` (skipp
     redis = await ownRedis();
     await redis.start();
     memos = await startTestMemos({ MEMOS_REDIS_URL: redis.url, MEMOS_SESSION_WINDOW: '3' }, undefined, createHashProvider({ dimensions: 64 }));
-    await memos.app.listen({ host: '127.0.0.1', port: 0 });
-    const base = `http://127.0.0.1:${(memos.app.server.address() as AddressInfo).port}`;
-    const call = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(base + path, {
-        method,
-        ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-      });
-      return { response, body: (await response.json()) as Record<string, unknown> };
-    };
+    const call = await listenForCalls(memos);
     const redisHealth = async () => {
       const { body } = await call('GET', '/health/detailed');
       return (body.components as Record<string, { status: string; detail: string; latencyMs: number }>).redis!;

@@ -2,13 +2,13 @@ import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownRedisCluster, redisClusterMissing, type OwnRedisCluster } from '../../../test/support/redis-cluster.js';
 import { runCacheContract } from '../cache.case.test.js';
-import { checkRedisSettings, createRedisCache } from './index.js';
-import { connectTestCluster, failWhenRequired, keysUnder, removeIssuedKeys, removeKeys, testPrefix } from './test-redis.js';
+import { checkRedisSettings } from './index.js';
+import { connectTestCluster, failWhenRequired, keysUnder, removeIssuedKeys } from './test-redis.js';
+import { openTestCache } from './test-stores.js';
 
 const reason = redisClusterMissing();
 failWhenRequired('redis cache on a cluster', reason);
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const entry = (hash: string, namespace = 'ns') => ({ key: { namespace, cache: 'embeddings' as const, hash }, value: new Uint8Array([1]), ttlSeconds: 60 });
 
 describe.skipIf(reason !== '')(`redis cache on a cluster${reason ? ` (skipped: ${reason})` : ''}`, () => {
@@ -24,21 +24,7 @@ describe.skipIf(reason !== '')(`redis cache on a cluster${reason ? ` (skipped: $
     await cluster.dispose();
   });
 
-  /** A cache on the shared cluster client under a fresh prefix; closing removes the prefix's keys. */
-  async function openCache() {
-    const keyPrefix = testPrefix();
-    const cache = createRedisCache({ client, keyPrefix });
-    await cache.init();
-    return {
-      cache,
-      keyPrefix,
-      elapse: sleep, // Redis keeps its own time
-      close: async () => {
-        await cache.close();
-        await removeKeys(client, keyPrefix);
-      },
-    };
-  }
+  const openCache = () => openTestCache(client);
 
   runCacheContract('redis cluster', openCache);
 

@@ -6,6 +6,7 @@ import type { EpisodeStore } from '../../core/ports.js';
 import { runCacheContract } from '../cache.case.test.js';
 import { checkRedisSettings, createRedisCache, createRedisSessionStore } from './index.js';
 import { TEST_REDIS_URL, connectTestRedis, failWhenRequired, keysUnder, removeIssuedKeys, removeKeys, testPrefix } from './test-redis.js';
+import { openTestCache } from './test-stores.js';
 
 const redis = await connectTestRedis();
 const client = 'client' in redis ? redis.client : (undefined as unknown as Redis);
@@ -18,24 +19,9 @@ afterAll(async () => {
 
 failWhenRequired('redis cache', reason);
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const entry = (hash: string, namespace = 'ns', value = new Uint8Array([1])) => ({ key: { namespace, cache: 'embeddings' as const, hash }, value, ttlSeconds: 60 });
 
-/** A cache on the shared client under a fresh prefix; closing removes the prefix's keys. */
-async function openCache() {
-  const keyPrefix = testPrefix();
-  const cache = createRedisCache({ client, keyPrefix });
-  await cache.init();
-  return {
-    cache,
-    keyPrefix,
-    elapse: sleep, // Redis keeps its own time
-    close: async () => {
-      await cache.close();
-      await removeKeys(client, keyPrefix);
-    },
-  };
-}
+const openCache = () => openTestCache(client);
 
 describe.skipIf(!client)(`redis cache${client ? '' : ` (skipped: ${reason})`}`, () => {
   runCacheContract('redis', openCache);

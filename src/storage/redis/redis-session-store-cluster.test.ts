@@ -4,20 +4,17 @@ import { join } from 'node:path';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownRedisCluster, redisClusterMissing, type OwnRedisCluster } from '../../../test/support/redis-cluster.js';
-import { manualClock, toIso } from '../../core/clock.js';
-import { ulidGenerator } from '../../core/ids.js';
-import { createSqliteStorage } from '../sqlite/index.js';
+import { toIso } from '../../core/clock.js';
 import { runWorkingMemoryStoreContract } from '../working-memory-store.case.test.js';
-import { createRedisSessionStore } from './index.js';
 import { CLUSTER_SESSION_SHARDS } from './session-keys.js';
-import { connectTestCluster, failWhenRequired, keysUnder, removeIssuedKeys, removeKeys, testPrefix } from './test-redis.js';
+import { connectTestCluster, failWhenRequired, keysUnder, removeIssuedKeys } from './test-redis.js';
+import { openTestSessionStore } from './test-stores.js';
 
 const reason = redisClusterMissing();
 failWhenRequired('redis sessions on a cluster', reason);
 
 describe.skipIf(reason !== '')(`redis sessions on a cluster${reason ? ` (skipped: ${reason})` : ''}`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'memos-redis-cluster-sessions-'));
-  let files = 0;
   let cluster: OwnRedisCluster;
   let client: Cluster;
   beforeAll(async () => {
@@ -31,26 +28,7 @@ describe.skipIf(reason !== '')(`redis sessions on a cluster${reason ? ` (skipped
     await cluster.dispose();
   });
 
-  /** A session store on the shared cluster client under a fresh prefix, promoting into a fresh SQLite database. */
-  async function open() {
-    const clock = manualClock();
-    const storage = createSqliteStorage({ path: join(dir, `${++files}.db`), clock, ids: ulidGenerator(clock) });
-    await storage.init();
-    const keyPrefix = testPrefix();
-    const store = createRedisSessionStore({ client, keyPrefix, clock, ids: ulidGenerator(clock), episodes: storage.episodes });
-    await store.init();
-    return {
-      store,
-      episodes: storage.episodes,
-      clock,
-      keyPrefix,
-      close: async () => {
-        await store.close();
-        await storage.close();
-        await removeKeys(client, keyPrefix);
-      },
-    };
-  }
+  const open = () => openTestSessionStore(client, dir);
 
   runWorkingMemoryStoreContract('redis cluster', { create: open });
 

@@ -8,16 +8,15 @@ import { MemosError } from '../../core/errors.js';
 import { ulidGenerator } from '../../core/ids.js';
 import type { EpisodeStore } from '../../core/ports.js';
 import type { Message } from '../../core/types.js';
-import { createSqliteStorage } from '../sqlite/index.js';
 import { runWorkingMemoryStoreContract } from '../working-memory-store.case.test.js';
-import { createRedisSessionStore, type RedisSessionStoreOptions } from './index.js';
-import { connectTestRedis, failWhenRequired, keysUnder, removeIssuedKeys, removeKeys, testPrefix } from './test-redis.js';
+import { createRedisSessionStore } from './index.js';
+import { connectTestRedis, failWhenRequired, keysUnder, removeIssuedKeys } from './test-redis.js';
+import { openTestSessionStore } from './test-stores.js';
 
 const redis = await connectTestRedis();
 const client = 'client' in redis ? redis.client : (undefined as unknown as Redis);
 const reason = 'reason' in redis ? redis.reason : '';
 const dir = mkdtempSync(join(tmpdir(), 'memos-redis-sessions-'));
-let files = 0;
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
   if (!client) return;
@@ -27,37 +26,7 @@ afterAll(async () => {
 
 failWhenRequired('redis sessions', reason);
 
-/**
- * A session store under a fresh key prefix whose durable store is a fresh SQLite database;
- * `wrap` lets a test put a faulty episode store in between.
- */
-async function open(options: { wrap?: (episodes: EpisodeStore) => EpisodeStore } & Partial<RedisSessionStoreOptions> = {}) {
-  const clock = manualClock();
-  const storage = createSqliteStorage({ path: join(dir, `${++files}.db`), clock, ids: ulidGenerator(clock) });
-  await storage.init();
-  const keyPrefix = testPrefix();
-  const { wrap, ...rest } = options;
-  const store = createRedisSessionStore({
-    client,
-    keyPrefix,
-    clock,
-    ids: ulidGenerator(clock),
-    ...rest,
-    episodes: wrap ? wrap(storage.episodes) : storage.episodes,
-  } as RedisSessionStoreOptions);
-  await store.init();
-  return {
-    store,
-    episodes: storage.episodes,
-    clock,
-    keyPrefix,
-    close: async () => {
-      await store.close();
-      await storage.close();
-      await removeKeys(client, keyPrefix);
-    },
-  };
-}
+const open = (options: Parameters<typeof openTestSessionStore>[2] = {}) => openTestSessionStore(client, dir, options);
 
 /** An episode store whose `append` is unavailable `times` times: before writing, or after writing (a lost answer). */
 function failing(times: number, when: 'before' | 'after') {
