@@ -112,6 +112,18 @@ const cases: Case[] = [
   ['search: bad metadata key', json('POST', '/api/v1/search', { namespace: NS, query: 'q', filters: { metadata: { 'a b': 1 } } }), 400, 'filters.metadata.a b'],
   ['search: metadata object value', json('POST', '/api/v1/search', { namespace: NS, query: 'q', filters: { metadata: { a: { b: 1 } } } }), 400, 'filters.metadata.a'],
   ['search: unknown filter', json('POST', '/api/v1/search', { namespace: NS, query: 'q', filters: { colour: 'red' } }), 400, 'filters.colour'],
+  // NUL, which PostgreSQL cannot store: refused in every mode
+  ['nul: memory content', json('POST', '/api/v1/memories', { namespace: NS, memories: [memory(), memory({ content: 'a\u0000b' })] }), 400, 'memories[1].content'],
+  ['nul: memory metadata value', json('POST', '/api/v1/memories', { namespace: NS, memories: [memory({ metadata: { note: 'x\u0000' } })] }), 400, 'memories[0].metadata.note'],
+  ['nul: memory metadata key', json('POST', '/api/v1/memories', { namespace: NS, memories: [memory({ metadata: { ['k\u0000']: 1 } })] }), 400, 'memories[0].metadata.k\u0000'],
+  ['nul: episode content', json('POST', '/api/v1/episodes', { namespace: NS, episodes: [episode({ content: '\u0000' })] }), 400, 'episodes[0].content'],
+  ['nul: message content', json('POST', '/api/v1/sessions/s1/messages', { namespace: NS, messages: [message({ content: 'hi\u0000' })] }), 400, 'messages[0].content'],
+  ['nul: session state', json('PUT', '/api/v1/sessions/s1', { namespace: NS, state: { step: 'a\u0000' } }), 400, 'state.step'],
+  ['nul: memory patch', json('PATCH', '/api/v1/memories/mem_x?namespace=validation', { content: 'new\u0000' }), 400, 'content'],
+  ['nul: search query', json('POST', '/api/v1/search', { namespace: NS, query: 'tea\u0000' }), 400, 'query'],
+  ['nul: context query', json('POST', '/api/v1/context', { namespace: NS, query: '\u0000tea' }), 400, 'query'],
+  ['nul: query string', json('GET', '/api/v1/memories?namespace=val%00idation', undefined), 400, 'namespace'],
+  ['nul: path', json('GET', '/api/v1/memories/mem%00x?namespace=validation', undefined), 400, 'id'],
 ];
 
 describe('bad input on every route', () => {
