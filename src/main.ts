@@ -87,7 +87,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
       cache: shortTerm.cache,
       embeddings,
       dataDir: config.dataDir,
-      countsSessions: composed.sessions === durable.sessions,
+      ...(shortTerm.countSessions === undefined ? {} : { countSessions: shortTerm.countSessions }),
     });
   }
   const app = await createHttpApp({ config, services, health, logger, telemetry });

@@ -14,8 +14,8 @@ export interface ServiceGaugeSources {
   cache: Cache;
   embeddings: EmbeddingRuntime;
   dataDir: string;
-  /** Whether `storage.countRecords()` counts sessions (false when sessions live in Redis). */
-  countsSessions: boolean;
+  /** Live sessions when they live apart from `storage` (in Redis); without it, `storage.countRecords()` counts them. */
+  countSessions?: () => Promise<number>;
 }
 
 /** Counts and usage walk tables and keys: a scrape every few seconds reads them at most this often. */
@@ -36,10 +36,16 @@ const RECORD_TIERS = [
  * health, record counts, cache usage, the embedder's circuit and backlog, free disk, build info.
  * A source that fails leaves its gauge without series rather than failing the scrape.
  */
-export function registerServiceGauges(metrics: Metrics, { health, storage, cache, embeddings, dataDir, countsSessions }: ServiceGaugeSources): void {
+export function registerServiceGauges(metrics: Metrics, { health, storage, cache, embeddings, dataDir, countSessions }: ServiceGaugeSources): void {
   const registers = [metrics.registry];
   const report = freshFor(HEALTH_MS, () => health.detailed());
-  const counts = freshFor(SLOW_READ_MS, async () => (await storage.countRecords?.()) ?? {});
+  const counts = freshFor(SLOW_READ_MS, async (): Promise<RecordCounts> => {
+    const durable = (await storage.countRecords?.()) ?? {};
+    if (countSessions === undefined) return durable;
+    // The durable store's own session table is unused: sessions live elsewhere.
+    const { sessions: _unused, ...rest } = durable;
+    return { ...rest, sessions: await countSessions() };
+  });
   const usage = freshFor(SLOW_READ_MS, () => Promise.all(CACHE_CLASSES.map((cacheClass) => cache.usage({ cache: cacheClass }))));
   const pending = freshFor(SLOW_READ_MS, async () => {
     const { model, dimensions } = embeddings;
@@ -95,7 +101,6 @@ export function registerServiceGauges(metrics: Metrics, { health, storage, cache
       this.reset();
       const found = await counts().catch(() => ({}) as RecordCounts);
       for (const [tier, field] of RECORD_TIERS) {
-        if (field === 'sessions' && !countsSessions) continue;
         const value = found[field];
         if (value !== undefined) this.set({ tier }, value);
       }

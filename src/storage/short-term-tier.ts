@@ -26,6 +26,8 @@ export interface ShortTermTier {
   cache: Cache;
   sessions: WorkingMemoryStore;
   backends: { cache: string; sessions: string };
+  /** Live sessions, when they are kept apart from the durable store (which otherwise counts them). */
+  countSessions?(): Promise<number>;
   /** The server the tier depends on (Redis), which health reports but memOS can run without. */
   server?: { name: string; ping(): Promise<void> };
   close(): Promise<void>;
@@ -78,6 +80,7 @@ export async function loadShortTermTier({ config, storage, clock, ids, logger }:
     cache,
     sessions,
     backends: { cache: 'redis', sessions: 'redis' },
+    countSessions: () => sessions.countLive(),
     server: {
       name: 'redis',
       ping: async () => {

@@ -111,6 +111,16 @@ describe.skipIf(!client)(`redis sessions${client ? '' : ` (skipped: ${reason})`}
     await h.close();
   });
 
+  it('counts live sessions only: not one the clock has expired, though Redis still holds it', async () => {
+    const h = await open();
+    await h.store.put({ key, messages: messages(1, 1, h.clock.now()), state: {}, ttlSeconds: 60, window: 10 });
+    await h.store.put({ key: { namespace: 'ns1', sessionId: 's2' }, messages: [], state: {}, ttlSeconds: 600, window: 10 });
+    expect(await h.store.countLive()).toBe(2);
+    h.clock.advance(60_000);
+    expect(await h.store.countLive()).toBe(1);
+    await h.close();
+  });
+
   it('two instances appending to one session at once lose and duplicate nothing (compare-and-set)', async () => {
     const h = await open();
     const other = createRedisSessionStore({ client, keyPrefix: h.keyPrefix, clock: h.clock, ids: ulidGenerator(h.clock), episodes: h.episodes });

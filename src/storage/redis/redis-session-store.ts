@@ -26,7 +26,11 @@ export type RedisSessionStoreOptions = RedisSource & {
   expiredGraceSeconds?: number;
 };
 
-export type RedisSessionStore = WorkingMemoryStore & Lifecycle;
+export type RedisSessionStore = WorkingMemoryStore &
+  Lifecycle & {
+    /** Live sessions (deadline not yet passed), from the deadlines index: one ZCOUNT per shard. */
+    countLive(): Promise<number>;
+  };
 
 /** Attempts of one compare-and-set write before giving up with E_CONFLICT, and the most backoff between them. */
 const MAX_ATTEMPTS = 10;
@@ -174,6 +178,13 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
         const [removed] = (await connection.client.multi().del(keys.session).zrem(keys.index, member).exec()) ?? [];
         if (removed?.[0]) throw removed[0];
         return removed?.[1] === 1;
+      }),
+
+    countLive: () =>
+      redisCall('sessions.count', async () => {
+        const now = clock.now();
+        const counts = await Promise.all(layout.shards.map(({ index }) => connection.client.zcount(index, `(${now}`, '+inf')));
+        return counts.reduce((total, count) => total + count, 0);
       }),
 
     sweepExpired: () =>
