@@ -49,7 +49,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config);
   const ids = ulidGenerator(clock);
-  const telemetry = createTelemetry(config);
+  const telemetry = createTelemetry(config, logger);
 
   mkdirSync(config.dataDir, { recursive: true });
   const durable = await loadStorage({ config, clock, ids, logger });

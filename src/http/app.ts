@@ -113,7 +113,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   embeddingRoutes(app, context);
   adminRoutes(app, context);
   cacheRoutes(app, context);
-  if (telemetry.metrics !== undefined) metricsRoutes(app, telemetry.metrics.registry);
+  if (telemetry.metrics !== undefined) metricsRoutes(app, telemetry.metrics);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   await app.ready();

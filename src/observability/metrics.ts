@@ -13,6 +13,20 @@ const STORE_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02
 /** Seconds; a local model embeds in milliseconds, a remote server may take its full timeout. */
 const EMBEDDING_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
+let processRegistry: Registry | undefined;
+
+/**
+ * Process and Node.js metrics, once per process: they describe the process, not an instance, and
+ * each collection installs observers (GC, event-loop delay) that nothing can remove later.
+ */
+function processMetrics(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
 /**
  * The instruments memOS records into as it works, on a registry of its own: several instances in
  * one process (tests, the benchmark) must never share series, so the global registry is not used.
@@ -21,10 +35,13 @@ const EMBEDDING_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0
 export function createMetrics() {
   const registry = new Registry();
   const registers = [registry];
-  collectDefaultMetrics({ register: registry });
+  const processWide = processMetrics();
 
   return {
     registry,
+    contentType: registry.contentType,
+    /** The text a scrape gets: this instance's series, then the process's. */
+    exposition: async () => `${await registry.metrics()}\n${await processWide.metrics()}`,
     http: {
       requests: new Counter({
         name: 'memos_http_requests_total',

@@ -14,15 +14,26 @@ export interface TelemetryRuntime extends Telemetry {
   close(): Promise<void>;
 }
 
-/** Metrics unless `metrics.enabled` is false; tracing only when an OTLP endpoint is configured. */
-export function createTelemetry(config: Pick<Config, 'metrics' | 'tracing'>): TelemetryRuntime {
+/** Where a failed last export is reported; pino-compatible. */
+export interface TelemetryLogger {
+  warn(details: object, message: string): void;
+}
+
+/**
+ * Metrics unless `metrics.enabled` is false; tracing only when an OTLP endpoint is configured.
+ * A collector that is down never fails memOS: spans it cannot take are dropped, and closing logs
+ * the failed last export instead of failing the shutdown.
+ */
+export function createTelemetry(config: Pick<Config, 'metrics' | 'tracing'>, logger?: TelemetryLogger): TelemetryRuntime {
   const metrics = config.metrics.enabled ? createMetrics() : undefined;
   const { endpoint, serviceName } = config.tracing;
   const tracing = endpoint === undefined ? undefined : createTracing({ endpoint, serviceName });
   return {
     metrics,
     tracer: tracing?.tracer,
-    close: async () => tracing?.shutdown(),
+    close: async () => {
+      await tracing?.shutdown().catch((error: unknown) => logger?.warn({ err: error }, 'tracing: the last spans could not be exported'));
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestMemos } from '../../test/support/test-memos.js';
 import { createHashProvider } from '../embeddings/fake/index.js';
@@ -89,5 +90,22 @@ describe('tracing to an OTLP endpoint', () => {
     expect(attribute(searchTree.find((span) => span.name === 'cache responses get')!, 'memos.cache.hit')).toBe(false);
     expect(receiver.bodies.join('\n')).toContain('memos-test');
     expect(receiver.bodies.join('\n')).not.toMatch(/peanut|allergic/);
+  });
+
+  it('keeps serving and shuts down cleanly when the collector is down, logging the spans it could not send', async () => {
+    const down = await startReceiver();
+    await down.close(); // nothing listens on its port any more
+    const lines: string[] = [];
+    const logs = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const memos = await startTestMemos({ OTEL_EXPORTER_OTLP_ENDPOINT: down.endpoint, MEMOS_LOG_LEVEL: 'warn' }, undefined, createHashProvider(), logs);
+    expect((await memos.json('POST', '/api/v1/memories', { memories: [{ content: 'tea' }] })).status).toBe(201);
+    expect((await memos.json('POST', '/api/v1/search', { query: 'tea' })).status).toBe(200);
+    await expect(memos.close()).resolves.toBeUndefined();
+    expect(lines.map((line) => JSON.parse(line).msg)).toContain('tracing: the last spans could not be exported');
   });
 });
