@@ -76,9 +76,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
     embeddings,
     dataDir: config.dataDir,
     backends: { storage: storage.driver, ...shortTerm.backends },
-    optional: shortTerm.server && {
-      [shortTerm.server.name]: { ping: shortTerm.server.ping, serves: 'cache, sessions', whileDown: 'caches bypassed, session calls answer 503' },
-    },
+    optional: Object.fromEntries(shortTerm.servers.map((server) => [server.name, server])),
   });
   if (telemetry.metrics !== undefined) {
     registerServiceGauges(telemetry.metrics, {

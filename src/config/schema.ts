@@ -23,30 +23,40 @@ export function redisSeeds(url: string): string[] {
  * credentials and one scheme; a brace in the key prefix would decide the hash slot of every key,
  * breaking the hash tags that keep a session's keys in one slot.
  */
-function checkRedisCluster(redis: { url?: string | undefined; cluster: boolean; keyPrefix: string }, context: z.RefinementCtx): void {
+function checkRedis(
+  redis: { url?: string | undefined; cacheUrl?: string | undefined; cluster: boolean; keyPrefix: string },
+  context: z.RefinementCtx,
+): void {
   if (redis.url === undefined) {
     if (redis.cluster) context.addIssue({ code: 'custom', path: ['cluster'], message: 'needs redis.url (MEMOS_REDIS_URL) naming at least one seed node' });
+    if (redis.cacheUrl !== undefined) context.addIssue({ code: 'custom', path: ['cacheUrl'], message: 'needs redis.url (MEMOS_REDIS_URL) for the sessions as well' });
     return;
   }
-  const texts = redisSeeds(redis.url);
+  checkRedisUrl(redis.url, 'url', redis.cluster, context);
+  if (redis.cacheUrl !== undefined) checkRedisUrl(redis.cacheUrl, 'cacheUrl', redis.cluster, context);
+  if (redis.cluster && /[{}]/.test(redis.keyPrefix)) {
+    context.addIssue({ code: 'custom', path: ['keyPrefix'], message: 'must not hold { or } with redis.cluster: braces would choose the hash slot of every key' });
+  }
+}
+
+/** One server's URL, or with `cluster` the seed nodes of a cluster. */
+function checkRedisUrl(url: string, field: 'url' | 'cacheUrl', cluster: boolean, context: z.RefinementCtx): void {
+  const texts = redisSeeds(url);
   if (!texts.every((seed) => redisUrl.safeParse(seed).success)) {
-    context.addIssue({ code: 'custom', path: ['url'], message: 'must be a redis:// or rediss:// URL' });
+    context.addIssue({ code: 'custom', path: [field], message: 'must be a redis:// or rediss:// URL' });
     return;
   }
-  if (!redis.cluster) {
-    if (texts.length > 1) context.addIssue({ code: 'custom', path: ['url'], message: 'lists several nodes; set redis.cluster (MEMOS_REDIS_CLUSTER=true) for a Redis Cluster' });
+  if (!cluster) {
+    if (texts.length > 1) context.addIssue({ code: 'custom', path: [field], message: 'lists several nodes; set redis.cluster (MEMOS_REDIS_CLUSTER=true) for a Redis Cluster' });
     return;
   }
   const seeds = texts.map((seed) => new URL(seed));
   const first = seeds[0]!;
   if (seeds.some((seed) => !['', '/', '/0'].includes(seed.pathname))) {
-    context.addIssue({ code: 'custom', path: ['url'], message: 'names a database; a Redis Cluster has only database 0' });
+    context.addIssue({ code: 'custom', path: [field], message: 'names a database; a Redis Cluster has only database 0' });
   }
   if (seeds.some((seed) => seed.protocol !== first.protocol || seed.username !== first.username || seed.password !== first.password)) {
-    context.addIssue({ code: 'custom', path: ['url'], message: 'seed nodes must share one scheme and one user and password' });
-  }
-  if (/[{}]/.test(redis.keyPrefix)) {
-    context.addIssue({ code: 'custom', path: ['keyPrefix'], message: 'must not hold { or } with redis.cluster: braces would choose the hash slot of every key' });
+    context.addIssue({ code: 'custom', path: [field], message: 'seed nodes must share one scheme and one user and password' });
   }
 }
 
@@ -94,12 +104,17 @@ export const configSchema = z.strictObject({
        * seed nodes, comma-separated. May carry a password: never logged.
        */
       url: z.string().optional(),
-      /** The URL names seed nodes of a Redis Cluster rather than one server. */
+      /**
+       * A Redis of their own for the caches (same forms as `url`), so that it can evict with
+       * `allkeys-lru` while the sessions' server keeps `noeviction`; without it, `url` holds both.
+       */
+      cacheUrl: z.string().optional(),
+      /** The URLs name seed nodes of a Redis Cluster rather than one server. */
       cluster: z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' }).default(false),
       /** Put before every key, to share one Redis database between deployments. */
       keyPrefix: z.string().max(128).default(''),
     })
-    .superRefine(checkRedisCluster)
+    .superRefine(checkRedis)
     .prefault({}),
   /** Which embedding provider memOS uses. With no URL configured, the offline Model2Vec model. */
   embeddings: z.preprocess(
@@ -238,6 +253,7 @@ export const ENV_SETTINGS = {
   MEMOS_DATA_DIR: 'dataDir',
   MEMOS_DATABASE_URL: 'storage.url',
   MEMOS_REDIS_URL: 'redis.url',
+  MEMOS_REDIS_CACHE_URL: 'redis.cacheUrl',
   MEMOS_REDIS_CLUSTER: 'redis.cluster',
   MEMOS_REDIS_KEY_PREFIX: 'redis.keyPrefix',
   MEMOS_SESSION_TTL_SECONDS: 'sessions.ttlSeconds',

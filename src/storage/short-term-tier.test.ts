@@ -1,9 +1,12 @@
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownRedisCluster, redisClusterMissing, type OwnRedisCluster } from '../../test/support/redis-cluster.js';
+import { ownRedis, redisServerMissing, type OwnRedis } from '../../test/support/redis-server.js';
 import { startTestMemos, type TestMemos } from '../../test/support/test-memos.js';
 import { until } from '../../test/support/until.js';
 import { createHashProvider } from '../embeddings/fake/index.js';
-import { failWhenRequired, testPrefix } from './redis/test-redis.js';
+import { createRedisClient } from './redis/redis-client.js';
+import { connectTestRedis, failWhenRequired, keysUnder, removeIssuedKeys, TEST_REDIS_URL, testPrefix } from './redis/test-redis.js';
 import { redactUrl } from './short-term-tier.js';
 
 describe('redactUrl', () => {
@@ -77,5 +80,70 @@ describe.skipIf(reason !== '')(`memOS on a Redis Cluster${reason ? ` (skipped: $
     await until(async () => (await memos.json('GET', '/health')).body.status === 'healthy', 15_000);
     // Nothing persisted while it was down (no AOF): the session is gone, but writes work again.
     expect((await memos.json('POST', '/api/v1/sessions/chat-2/messages', { namespace: 'team-a', messages: [say('back')] })).status).toBe(201);
+  });
+});
+
+const ownMissing = redisServerMissing();
+const shared = await connectTestRedis();
+const sharedMissing = 'reason' in shared ? shared.reason : '';
+failWhenRequired('memOS with a cache Redis of its own', [ownMissing, sharedMissing].filter(Boolean).join('; '));
+
+describe.skipIf(ownMissing !== '' || sharedMissing !== '')('memOS with a cache Redis of its own (redis.cacheUrl)', () => {
+  let cacheRedis: OwnRedis;
+  let cacheClient: Redis;
+  let memos: TestMemos;
+  const prefix = testPrefix();
+  beforeAll(async () => {
+    cacheRedis = await ownRedis();
+    await cacheRedis.start();
+    cacheClient = createRedisClient(cacheRedis.url, { retryStrategy: () => null });
+    cacheClient.on('error', () => {}); // the server is killed below
+    await cacheClient.connect();
+    memos = await startTestMemos(
+      { MEMOS_REDIS_URL: TEST_REDIS_URL, MEMOS_REDIS_CACHE_URL: cacheRedis.url, MEMOS_REDIS_KEY_PREFIX: prefix, MEMOS_SESSION_WINDOW: '3' },
+      undefined,
+      createHashProvider({ dimensions: 16 }),
+    );
+  });
+  afterAll(async () => {
+    await memos?.close();
+    cacheClient?.disconnect();
+    await cacheRedis?.dispose();
+    if ('client' in shared) {
+      await removeIssuedKeys(shared.client);
+      shared.client.disconnect();
+    }
+  });
+
+  const say = (content: string) => ({ role: 'user', content });
+  const components = async () => (await memos.json('GET', '/health/detailed')).body.components as Record<string, { status: string; detail: string }>;
+
+  it('keeps the caches on the cache server and the sessions on the other', async () => {
+    expect((await components()).redis).toMatchObject({ status: 'healthy', detail: expect.stringMatching(/\(sessions\)/) });
+    expect((await components()).redis_cache).toMatchObject({ status: 'healthy', detail: expect.stringMatching(/\(cache\)/) });
+    expect((await memos.json('POST', '/api/v1/sessions/chat-1/messages', { namespace: 'own', messages: [say('hello there')] })).status).toBe(201);
+    expect((await memos.json('POST', '/api/v1/search', { namespace: 'own', query: 'hello' })).body.cached).toBe(false);
+    expect((await memos.json('POST', '/api/v1/search', { namespace: 'own', query: 'hello' })).body.cached).toBe(true);
+
+    if (!('client' in shared)) throw new Error(sharedMissing);
+    const onSessionServer = await keysUnder(shared.client, prefix);
+    const onCacheServer = await keysUnder(cacheClient, prefix);
+    expect(onSessionServer.some((key) => key.includes('memos-session:'))).toBe(true);
+    expect(onSessionServer.filter((key) => key.startsWith(`${prefix}memos:`))).toEqual([]);
+    expect(onCacheServer.some((key) => key.startsWith(`${prefix}memos:own:responses:`))).toBe(true);
+    expect(onCacheServer.filter((key) => key.includes('memos-session'))).toEqual([]);
+  });
+
+  it('keeps sessions working while the cache server is down, and recovers by itself', async () => {
+    await cacheRedis.kill();
+    await until(async () => (await components()).redis_cache?.status === 'degraded');
+    expect((await components()).redis_cache!.detail).toMatch(/caches bypassed/);
+    expect((await components()).redis!.status).toBe('healthy');
+    expect((await memos.json('POST', '/api/v1/sessions/chat-1/messages', { namespace: 'own', messages: [say('still here')] })).status).toBe(200);
+    expect((await memos.json('POST', '/api/v1/search', { namespace: 'own', query: 'still' })).status).toBe(200);
+
+    await cacheRedis.start();
+    await until(async () => (await memos.json('GET', '/health')).body.status === 'healthy', 15_000);
+    expect((await memos.json('POST', '/api/v1/search', { namespace: 'own', query: 'here' })).body.cached).toBe(false);
   });
 });

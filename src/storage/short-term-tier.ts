@@ -21,59 +21,55 @@ export interface ShortTermDeps {
   logger: TierLogger;
 }
 
-/** The caches and short-term memory, and the server behind them when there is one. */
+/** A Redis server (or cluster) the tier depends on, which health reports but memOS can run without. */
+export interface TierServer {
+  /** The health component: `redis`, and `redis_cache` for a cache server of its own. */
+  name: string;
+  /** What it holds, e.g. `cache, sessions`. */
+  serves: string;
+  /** What memOS does while it is down. */
+  whileDown: string;
+  ping(): Promise<void>;
+}
+
+/** The caches and short-term memory, and the servers behind them when there are any. */
 export interface ShortTermTier {
   cache: Cache;
   sessions: WorkingMemoryStore;
   backends: { cache: string; sessions: string };
   /** Live sessions, when they are kept apart from the durable store (which otherwise counts them). */
   countSessions?(): Promise<number>;
-  /** The server the tier depends on (Redis), which health reports but memOS can run without. */
-  server?: { name: string; ping(): Promise<void> };
+  servers: TierServer[];
   close(): Promise<void>;
 }
 
+type RedisModule = typeof import('./redis/index.js');
+type RedisClient = ReturnType<RedisModule['createRedisClient']> | ReturnType<RedisModule['createRedisClusterClient']>;
+
 /**
  * The embedded default (sessions in the storage driver, an in-process LRU), or with `redis.url`
- * one Redis client (of a cluster with `redis.cluster`) shared by the cache and the session store. Start-up never waits for Redis: an
- * unreachable server is logged and the client keeps reconnecting in the background, while caches
+ * a Redis client (of a cluster with `redis.cluster`) for the session store, shared by the cache
+ * unless `redis.cacheUrl` gives the cache a server of its own. Start-up never waits for Redis: an
+ * unreachable server is logged and its client keeps reconnecting in the background, while caches
  * are bypassed and session calls fail with a retryable E_STORAGE_UNAVAILABLE.
  */
 export async function loadShortTermTier({ config, storage, clock, ids, logger }: ShortTermDeps): Promise<ShortTermTier> {
-  const url = config.redis.url;
+  const { url, cacheUrl, keyPrefix } = config.redis;
   if (url === undefined) {
     const { createLruCache } = await import('./in-process/index.js');
     const cache = createLruCache({ maxBytes: config.cache.maxBytes });
     await cache.init();
-    return { cache, sessions: storage.sessions, backends: { cache: cache.backend, sessions: storage.driver }, close: () => cache.close() };
+    return { cache, sessions: storage.sessions, backends: { cache: cache.backend, sessions: storage.driver }, servers: [], close: () => cache.close() };
   }
 
-  const { checkRedisSettings, createRedisCache, createRedisClient, createRedisClusterClient, createRedisSessionStore, pingServers } = await import('./redis/index.js');
-  const client = config.redis.cluster ? createRedisClusterClient(redisSeeds(url)) : createRedisClient(url);
-  const where = { redis: redisSeeds(url).map(redactUrl).join(','), keyPrefix: config.redis.keyPrefix };
-  let lastCode: string | undefined;
-  let checked = false;
-  client.on('error', (error: Error & { code?: string }) => {
-    // Reconnection errors repeat every few hundred ms: log each distinct one once.
-    const code = error.code ?? error.name;
-    if (code !== lastCode) logger.warn({ ...where, code }, 'redis unavailable: caches bypassed, session calls answer 503 until it returns');
-    lastCode = code;
-  });
-  client.on('ready', () => {
-    if (lastCode !== undefined) logger.info(where, 'redis is back');
-    lastCode = undefined;
-    if (checked) return;
-    checked = true;
-    // One server (or cluster) holds both sessions and caches: the sessions' needs (noeviction, AOF) come first.
-    void checkRedisSettings(client, 'sessions').then((warnings) => {
-      for (const warning of warnings) logger.warn({ backend: 'redis' }, warning);
-    });
-  });
-
-  const keyPrefix = config.redis.keyPrefix;
-  const cache = createRedisCache({ client, keyPrefix });
-  const sessions = createRedisSessionStore({ client, keyPrefix, episodes: storage.episodes, clock, ids, logger });
-  await client.connect().catch(() => undefined); // logged by the error handler; the client keeps retrying
+  const redis = await import('./redis/index.js');
+  const sessionServer = connectRedis(redis, url, config, logger, cacheUrl === undefined ? 'cache, sessions' : 'sessions');
+  const cacheServer = cacheUrl === undefined ? sessionServer : connectRedis(redis, cacheUrl, config, logger, 'cache');
+  const cache = redis.createRedisCache({ client: cacheServer.client, keyPrefix });
+  const sessions = redis.createRedisSessionStore({ client: sessionServer.client, keyPrefix, episodes: storage.episodes, clock, ids, logger });
+  const servers = cacheServer === sessionServer ? [sessionServer] : [sessionServer, cacheServer];
+  // Logged by each client's error handler; the clients keep retrying.
+  await Promise.all(servers.map((server) => server.client.connect().catch(() => undefined)));
   await cache.init();
   await sessions.init();
   return {
@@ -81,17 +77,50 @@ export async function loadShortTermTier({ config, storage, clock, ids, logger }:
     sessions,
     backends: { cache: 'redis', sessions: 'redis' },
     countSessions: () => sessions.countLive(),
-    server: {
-      name: 'redis',
-      ping: async () => {
-        if (client.status !== 'ready') throw new Error(`redis is not connected (${client.status})`);
-        await pingServers(client);
-      },
-    },
+    servers: servers.map(({ health }) => health),
     async close() {
       await sessions.close();
       await cache.close();
-      await client.quit().catch(() => client.disconnect());
+      await Promise.all(servers.map(({ client }) => client.quit().catch(() => client.disconnect())));
     },
   };
+}
+
+/**
+ * A client for one role (`cache`, `sessions`, or both), with its reconnection logging, a check of
+ * the server's settings for that role once it first connects, and its health component.
+ */
+function connectRedis(redis: RedisModule, url: string, config: Config, logger: TierLogger, serves: 'cache' | 'sessions' | 'cache, sessions') {
+  const client: RedisClient = config.redis.cluster ? redis.createRedisClusterClient(redisSeeds(url)) : redis.createRedisClient(url);
+  const name = serves === 'cache' ? 'redis_cache' : 'redis';
+  const whileDown = serves === 'cache' ? 'caches bypassed' : serves === 'sessions' ? 'session calls answer 503' : 'caches bypassed, session calls answer 503';
+  const where = { redis: redisSeeds(url).map(redactUrl).join(','), serves, keyPrefix: config.redis.keyPrefix };
+  let lastCode: string | undefined;
+  let checked = false;
+  client.on('error', (error: Error & { code?: string }) => {
+    // Reconnection errors repeat every few hundred ms: log each distinct one once.
+    const code = error.code ?? error.name;
+    if (code !== lastCode) logger.warn({ ...where, code }, `redis unavailable: ${whileDown} until it returns`);
+    lastCode = code;
+  });
+  client.on('ready', () => {
+    if (lastCode !== undefined) logger.info(where, 'redis is back');
+    lastCode = undefined;
+    if (checked) return;
+    checked = true;
+    // A server holding sessions gets the sessions' settings (noeviction, AOF), even when it holds the caches too.
+    void redis.checkRedisSettings(client, serves === 'cache' ? 'cache' : 'sessions').then((warnings) => {
+      for (const warning of warnings) logger.warn({ backend: 'redis', serves }, warning);
+    });
+  });
+  const health: TierServer = {
+    name,
+    serves,
+    whileDown,
+    ping: async () => {
+      if (client.status !== 'ready') throw new Error(`redis is not connected (${client.status})`);
+      await redis.pingServers(client);
+    },
+  };
+  return { client, health };
 }
