@@ -15,7 +15,10 @@ export async function serveCommand(args: string[]): Promise<void> {
   const config = loadConfig({ flags: values, env: process.env });
   const memos = await createMemos(config);
   const address = await memos.app.listen({ host: config.server.host, port: config.server.port });
-  const redis = config.redis.url === undefined ? {} : { redis: redactUrl(config.redis.url) };
+  const redis = {
+    ...(config.redis.url === undefined ? {} : { redis: redactUrl(config.redis.url) }),
+    ...(config.redis.cacheUrl === undefined ? {} : { cacheRedis: redactUrl(config.redis.cacheUrl) }),
+  };
   const database = config.storage.driver === 'postgres' ? { database: redactUrl(config.storage.url), schema: config.storage.schema } : {};
   memos.logger.info({ address, dataDir: config.dataDir, storage: config.storage.driver, ...database, ...redis }, 'memOS is listening');
 
