@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Cache, CacheKey, Embedder, EmbedRequest } from '../core/ports.js';
 import { cacheFallback } from './cache-fallback.js';
 import { LatencyWindow, type LatencySummary } from './latency-window.js';
+import { withIdentityOf } from '../embeddings/embedder-identity.js';
 
 export interface EmbeddingCacheStats {
   backend: string;
@@ -118,16 +119,7 @@ export function createCachingEmbedder({ embedder, cache, ttlSeconds, onCacheErro
     }
   }
 
-  return {
-    get provider() {
-      return embedder.provider;
-    },
-    get model() {
-      return embedder.model;
-    },
-    get dimensions() {
-      return embedder.dimensions;
-    },
+  return withIdentityOf(embedder, {
     embedDetailed,
     embed: async (request) => (await embedDetailed(request)).vectors,
     async stats(namespace) {
@@ -150,7 +142,7 @@ export function createCachingEmbedder({ embedder, cache, ttlSeconds, onCacheErro
     clear(namespace) {
       return cache.clear({ cache: 'embeddings', ...(namespace === undefined ? {} : { namespace }) });
     },
-  };
+  });
 }
 
 function flightKey(key: CacheKey): string {

@@ -6,6 +6,7 @@ import { isMemosError, MemosError } from '../core/errors.js';
 import type { Embedder, EmbeddingProvider, EmbedPurpose, EmbedRequest } from '../core/ports.js';
 import { createCircuitBreaker, type CallOutcome, type CircuitState } from './circuit-breaker.js';
 import { isRetryable, retryDelay, sleep as realSleep, type RetryPolicy, type Sleep } from './retry.js';
+import { withIdentityOf } from './embedder-identity.js';
 
 export interface ResilientEmbedderOptions {
   /** Retries of one batch after its first attempt; 3 unless told. */
@@ -105,16 +106,7 @@ export function createResilientEmbedder(provider: EmbeddingProvider, options: Re
     }
   };
 
-  return {
-    get provider() {
-      return provider.provider;
-    },
-    get model() {
-      return provider.model;
-    },
-    get dimensions() {
-      return provider.dimensions;
-    },
+  return withIdentityOf(provider, {
     async embed({ texts, purpose, signal }: EmbedRequest) {
       const vectors: Float32Array[] = [];
       for (let start = 0; start < texts.length; start += provider.maxBatchSize) {
@@ -134,5 +126,5 @@ export function createResilientEmbedder(provider: EmbeddingProvider, options: Re
       if (lastSuccessAt !== undefined) health.lastSuccessAt = toIso(lastSuccessAt);
       return health;
     },
-  };
+  });
 }

@@ -1,4 +1,5 @@
-import type { Embedder } from '../core/ports.js';
+import type { EmbedRequest, Embedder } from '../core/ports.js';
+import { withIdentityOf } from '../embeddings/embedder-identity.js';
 import { isMemosError } from '../core/errors.js';
 import type { EmbeddingOutcome } from './metrics.js';
 import type { Telemetry } from './telemetry.js';
@@ -12,17 +13,8 @@ const outcomeOf = (error: unknown): EmbeddingOutcome => (isMemosError(error) ? (
  * that carries how many texts, never the texts.
  */
 export function instrumentEmbedder(embedder: Embedder, { metrics, tracer }: Telemetry): Embedder {
-  return {
-    get provider() {
-      return embedder.provider;
-    },
-    get model() {
-      return embedder.model;
-    },
-    get dimensions() {
-      return embedder.dimensions;
-    },
-    embed(request) {
+  return withIdentityOf(embedder, {
+    embed(request: EmbedRequest) {
       const provider = embedder.provider;
       const attributes = { 'memos.embedding.provider': provider, 'memos.embedding.model': embedder.model, 'memos.embedding.texts': request.texts.length };
       return inChildSpan(tracer, `embed ${provider}`, attributes, async () => {
@@ -40,5 +32,5 @@ export function instrumentEmbedder(embedder: Embedder, { metrics, tracer }: Tele
         }
       });
     },
-  };
+  });
 }
