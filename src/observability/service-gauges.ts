@@ -20,6 +20,11 @@ export interface ServiceGaugeSources {
 
 /** Counts and usage walk tables and keys: a scrape every few seconds reads them at most this often. */
 const SLOW_READ_MS = 15_000;
+/**
+ * Cache usage on Redis SCANs every key and asks each one's MEMORY USAGE, which is heavy on a large
+ * shared Redis with several replicas scraped: it is read at most this often there.
+ */
+const REDIS_USAGE_MS = 300_000;
 /** Health pings the stores and Redis; a few seconds old is fresh enough for a gauge. */
 const HEALTH_MS = 5_000;
 
@@ -46,7 +51,7 @@ export function registerServiceGauges(metrics: Metrics, { health, storage, cache
     const { sessions: _unused, ...rest } = durable;
     return { ...rest, sessions: await countSessions() };
   });
-  const usage = freshFor(SLOW_READ_MS, () => Promise.all(CACHE_CLASSES.map((cacheClass) => cache.usage({ cache: cacheClass }))));
+  const usage = freshFor(cache.backend === 'redis' ? REDIS_USAGE_MS : SLOW_READ_MS, () => Promise.all(CACHE_CLASSES.map((cacheClass) => cache.usage({ cache: cacheClass }))));
   const pending = freshFor(SLOW_READ_MS, async () => {
     const { model, dimensions } = embeddings;
     if (embeddings.status().state !== 'ready' || dimensions === 0) return undefined;
@@ -109,7 +114,7 @@ export function registerServiceGauges(metrics: Metrics, { health, storage, cache
 
   new Gauge({
     name: 'memos_cache_entries',
-    help: 'Entries held per cache (read at most every 15 s)',
+    help: 'Entries held per cache (read at most every 15 s; every 5 min on Redis)',
     labelNames: ['cache'] as const,
     registers,
     async collect() {
