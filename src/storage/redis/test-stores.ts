@@ -2,13 +2,16 @@
 // a fresh key prefix, each with a close() that also removes the prefix's keys.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { Cluster } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
+import { ownRedisCluster, type OwnRedisCluster } from '../../../test/support/redis-cluster.js';
 import { manualClock } from '../../core/clock.js';
 import { ulidGenerator } from '../../core/ids.js';
 import type { EpisodeStore } from '../../core/ports.js';
 import { createSqliteStorage } from '../sqlite/index.js';
 import { createRedisCache, createRedisSessionStore, type RedisSessionStoreOptions } from './index.js';
 import type { RedisClient } from './redis-cluster.js';
-import { removeKeys, testPrefix } from './test-redis.js';
+import { connectTestCluster, removeIssuedKeys, removeKeys, testPrefix } from './test-redis.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -60,6 +63,34 @@ export async function openTestSessionStore(
       await store.close();
       await storage.close();
       await removeKeys(client, keyPrefix);
+    },
+  };
+}
+
+/**
+ * A three-node cluster of the enclosing describe's own, with a client to it: started before its
+ * tests, and removed with its keys after them.
+ */
+export function sharedTestCluster(): { readonly cluster: OwnRedisCluster; readonly client: Cluster } {
+  let cluster: OwnRedisCluster | undefined;
+  let client: Cluster | undefined;
+  beforeAll(async () => {
+    cluster = await ownRedisCluster();
+    client = await connectTestCluster(cluster.url);
+  });
+  afterAll(async () => {
+    if (client) {
+      await removeIssuedKeys(client);
+      await client.quit();
+    }
+    await cluster?.dispose();
+  });
+  return {
+    get cluster() {
+      return cluster!;
+    },
+    get client() {
+      return client!;
     },
   };
 }
