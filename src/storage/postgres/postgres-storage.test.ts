@@ -14,6 +14,7 @@ import { toMemosError } from './pg-errors.js';
 import { PgSemanticStore } from './semantic-store.js';
 import {
   dropSchema,
+  expectedVectorBackend,
   freshSchema,
   POSTGRES_URL,
   postgresReachable,
@@ -25,6 +26,7 @@ import {
 
 const reachable = await postgresReachable();
 const reason = 'PostgreSQL is not reachable at 127.0.0.1:5432';
+const serverVectors = reachable ? await expectedVectorBackend() : 'exact';
 
 describe.runIf(servicesRequired && !reachable)('postgres (server required)', () => {
   it('reaches PostgreSQL', () => {
@@ -42,7 +44,7 @@ const harness = async (open: () => Promise<TestDatabase>) => {
   return { store: new PgEpisodeStore(db), clock, close };
 };
 
-describe.skipIf(!reachable)(`postgres 15 (exact vectors; skipped when ${reason})`, () => {
+describe.skipIf(!reachable)(`postgres (${serverVectors} vectors; skipped when ${reason})`, () => {
   runEpisodeStoreContract('postgres', { create: () => harness(() => realPostgres()) });
   runSemanticStoreContract('postgres', {
     create: async () => {
@@ -50,7 +52,7 @@ describe.skipIf(!reachable)(`postgres 15 (exact vectors; skipped when ${reason})
       return { store: new PgSemanticStore(db, clock), clock, close };
     },
   });
-  runVectorStoreContract('postgres (exact)', () => vectorHarness(realPostgres));
+  runVectorStoreContract(`postgres (${serverVectors})`, () => vectorHarness(realPostgres));
 
   it('applies each migration once when four instances migrate one schema at once', async () => {
     const schema = freshSchema();
@@ -60,7 +62,7 @@ describe.skipIf(!reachable)(`postgres 15 (exact vectors; skipped when ${reason})
       await Promise.all(instances.map((db) => db.open()));
       const rows = await instances[0]!.query<{ version: number }>('test', 'SELECT version FROM schema_migrations ORDER BY version');
       expect(rows.map((row) => row.version)).toEqual(MIGRATIONS.map((m) => m.version));
-      for (const db of instances) expect(db.vectorBackend).toBe('exact');
+      for (const db of instances) expect(db.vectorBackend).toBe(serverVectors);
     } finally {
       await Promise.all(instances.map((db) => db.close()));
       await dropSchema(schema);

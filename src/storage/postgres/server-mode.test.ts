@@ -8,13 +8,16 @@ import { manualClock } from '../../core/clock.js';
 import { startTestMemos, type TestMemos } from '../../../test/support/test-memos.js';
 import { connectTestRedis, failWhenRequired, removeIssuedKeys, TEST_REDIS_URL, testPrefix } from '../redis/test-redis.js';
 import { createPostgresStorage } from './index.js';
-import { dropSchema, freshSchema, POSTGRES_URL, postgresReachable, servicesRequired } from './test-databases.js';
+import { dropSchema, expectedVectorBackend, freshSchema, POSTGRES_URL, postgresReachable, servicesRequired } from './test-databases.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const MODEL_PATH = process.env.MEMOS_MODEL2VEC_PATH ?? resolve(ROOT, '..', 'shared', 'models', 'potion-base-4M-int8');
 const haveModel = existsSync(join(MODEL_PATH, 'model.safetensors'));
 
 const pgReachable = await postgresReachable();
+/** pgvector where the server has the extension, else the exact scan: the suite passes on either. */
+const serverVectors = pgReachable ? await expectedVectorBackend() : 'exact';
+const vectorDetail = serverVectors === 'pgvector' ? /vector search uses pgvector \(HNSW\)/ : /exact scan because pgvector is missing/;
 const redis = await connectTestRedis();
 const missing = [pgReachable ? '' : `PostgreSQL is not reachable at ${POSTGRES_URL}`, 'reason' in redis ? redis.reason : ''].filter(Boolean).join('; ');
 failWhenRequired('server mode over HTTP', missing);
@@ -58,12 +61,12 @@ async function writeEach(m: TestMemos): Promise<void> {
 }
 
 describe.skipIf(missing !== '')(`server mode over HTTP (skipped when ${missing || 'a service is unreachable'})`, () => {
-  it('reports postgres, the exact vector scan, and Redis for sessions and caches', async () => {
+  it('reports postgres, its vector backend (pgvector when installed, else the exact scan), and Redis for sessions and caches', async () => {
     memos = await serverMode();
-    expect((await memos.json('GET', '/')).body).toMatchObject({ storage: 'postgres', vectors: 'exact', cache: 'redis', sessions: 'redis' });
+    expect((await memos.json('GET', '/')).body).toMatchObject({ storage: 'postgres', vectors: serverVectors, cache: 'redis', sessions: 'redis' });
     const detailed = await memos.json('GET', '/health/detailed');
     expect(detailed.body.backends).toEqual({ storage: 'postgres', cache: 'redis', sessions: 'redis' });
-    expect(detailed.body.components.storage).toMatchObject({ status: 'healthy', detail: expect.stringMatching(/exact scan because pgvector is missing/) });
+    expect(detailed.body.components.storage).toMatchObject({ status: 'healthy', detail: expect.stringMatching(vectorDetail) });
     expect((await memos.json('GET', '/health/ready')).status).toBe(200);
   });
 
@@ -127,7 +130,7 @@ describe.skipIf(!pgReachable && !servicesRequired)('postgres storage started whi
       });
       await new Promise<void>((done) => proxy!.listen(port, '127.0.0.1', done));
       await waitFor(async () => (await storage.ping().then(() => true, () => false)));
-      expect(storage.vectorBackend).toBe('exact');
+      expect(storage.vectorBackend).toBe(serverVectors);
       expect(await storage.episodes.get({ namespace: 'ns', id: 'ep_none' })).toBeNull();
     } finally {
       await storage.close();

@@ -54,6 +54,22 @@ async function opened(db: PgDatabase, clock: TestDatabase['clock'], drop: () => 
   return { db, clock, close };
 }
 
+/**
+ * The vector backend memOS must choose on the real server: `pgvector` where the extension is
+ * installed (memOS creates it), else the exact scan. Tests assert this rather than either name,
+ * so that the suite passes on a PostgreSQL with and without pgvector.
+ */
+export async function expectedVectorBackend(url = POSTGRES_URL): Promise<'pgvector' | 'exact'> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'");
+    return rows.length > 0 ? 'pgvector' : 'exact';
+  } finally {
+    await client.end();
+  }
+}
+
 export async function dropSchema(schema: string): Promise<void> {
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
