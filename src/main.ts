@@ -6,7 +6,7 @@ import { systemClock, type Clock } from './core/clock.js';
 import { ulidGenerator } from './core/ids.js';
 import type { Cache, Embedder, EmbeddingProvider, Storage, WorkingMemoryStore } from './core/ports.js';
 import { startEmbeddingRuntime, type EmbeddingRuntime } from './embeddings/embedding-runtime.js';
-import { loadEmbeddingProvider } from './embeddings/load-provider.js';
+import { loadEmbeddingProvider, loadFailureHint } from './embeddings/load-provider.js';
 import { createHttpApp } from './http/app.js';
 import { createServices, type Services } from './memory/services.js';
 import { createHealth } from './observability/health.js';
@@ -65,6 +65,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
     cache,
     ttlSeconds: config.cache.embeddingsTtlSeconds,
     logger,
+    ...(options.embeddingProvider === undefined ? withoutProvider(config) : {}),
     ...(recording ? { instrument: (embedder: Embedder) => instrumentEmbedder(embedder, telemetry) } : {}),
   });
 
@@ -120,6 +121,13 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
       await telemetry.close();
     },
   };
+}
+
+/** What the embedding runtime says when the configured provider fails to load, or when there is none by choice. */
+function withoutProvider(config: Config): { loadFailureHint?: string; disabledReason?: string } {
+  if (config.embeddings.provider === 'none') return { disabledReason: 'embeddings are off (MEMOS_EMBEDDER=none)' };
+  const hint = loadFailureHint(config.embeddings);
+  return hint === undefined ? {} : { loadFailureHint: hint };
 }
 
 /** The storage as the services see it: the durable tiers of `durable`, short-term memory from `sessions`. */

@@ -122,27 +122,33 @@ export function createCachingEmbedder({ embedder, cache, ttlSeconds, onCacheErro
   return withIdentityOf(embedder, {
     embedDetailed,
     embed: async (request) => (await embedDetailed(request)).vectors,
-    async stats(namespace) {
-      const usage = await tolerate(cache.usage({ cache: 'embeddings', ...(namespace === undefined ? {} : { namespace }) }), {
-        entries: 0,
-        bytes: 0,
-        evictions: 0,
-      });
-      const served = hits + coalesced;
-      return {
-        backend: cache.backend,
-        hits,
-        misses,
-        coalesced,
-        hitRate: served + misses === 0 ? 0 : served / (served + misses),
-        ...usage,
-        latencyMs: { hit: hitLatency.summary(), miss: missLatency.summary() },
-      };
-    },
-    clear(namespace) {
-      return cache.clear({ cache: 'embeddings', ...(namespace === undefined ? {} : { namespace }) });
-    },
+    stats: (namespace) =>
+      embeddingCacheStats(cache, namespace, { hits, misses, coalesced, latencyMs: { hit: hitLatency.summary(), miss: missLatency.summary() } }, tolerate),
+    clear: (namespace) => clearEmbeddingCache(cache, namespace),
   });
+}
+
+type Counters = Pick<EmbeddingCacheStats, 'hits' | 'misses' | 'coalesced' | 'latencyMs'>;
+
+/** No request served yet: what the stats say before an embedder is ready, or without one. */
+export const NO_REQUESTS: Counters = { hits: 0, misses: 0, coalesced: 0, latencyMs: { hit: new LatencyWindow().summary(), miss: new LatencyWindow().summary() } };
+
+/** The cache's usage of embeddings (of one namespace or all) with the request counters of `counters`. */
+export async function embeddingCacheStats(
+  cache: Cache,
+  namespace: string | undefined,
+  counters: Counters,
+  tolerate: ReturnType<typeof cacheFallback> = cacheFallback(),
+): Promise<EmbeddingCacheStats> {
+  const usage = await tolerate(cache.usage({ cache: 'embeddings', ...(namespace === undefined ? {} : { namespace }) }), { entries: 0, bytes: 0, evictions: 0 });
+  const served = counters.hits + counters.coalesced;
+  const asked = served + counters.misses;
+  return { backend: cache.backend, ...counters, hitRate: asked === 0 ? 0 : served / asked, ...usage };
+}
+
+/** Drops cached embeddings, of one namespace or all; returns how many went. */
+export function clearEmbeddingCache(cache: Cache, namespace?: string): Promise<number> {
+  return cache.clear({ cache: 'embeddings', ...(namespace === undefined ? {} : { namespace }) });
 }
 
 function flightKey(key: CacheKey): string {

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { MemosError } from '../core/errors.js';
 import type { EmbeddingProvider } from '../core/ports.js';
@@ -62,5 +63,30 @@ describe('embedding runtime', () => {
     const runtime = startEmbeddingRuntime({ provider: undefined, cache: cache(), ttlSeconds: 60, logger });
     expect(runtime.status()).toEqual({ state: 'disabled', detail: 'no embedder is configured; search is keyword-only' });
     await expect(runtime.embed({ texts: ['x'], purpose: 'query', namespace: 'n' })).rejects.toMatchObject({ code: 'E_UNAVAILABLE' });
+  });
+
+  it('logs a failed load once, in one short line with the hint, and later retries at debug only', async () => {
+    const lines: Array<{ level: number; msg: string; err?: unknown }> = [];
+    const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(JSON.parse(String(chunk))), done()) });
+    const traced = createLogger({ log: { level: 'trace' } }, sink);
+    const provider = flakyProvider(3);
+    const runtime = startEmbeddingRuntime({ provider, cache: cache(), ttlSeconds: 60, logger: traced, retry: { firstMs: 5, maxMs: 10 }, loadFailureHint: 'Set THE_PATH, or turn it off' });
+    await until(() => runtime.status().state === 'ready');
+    const warnings = lines.filter((line) => line.level >= 40);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ msg: 'no embedding model: download failed (ENOTFOUND); running keyword-only. Set THE_PATH, or turn it off' });
+    expect(warnings[0]).not.toHaveProperty('err');
+    expect(lines.filter((line) => line.msg === 'embedder failed to load')).toHaveLength(3); // each failure, with its cause, at debug
+    await runtime.close();
+  });
+
+  it('answers cache statistics and clears the cache in every state, with or without a provider', async () => {
+    const shared = cache();
+    await shared.setMany([{ key: { namespace: 'n', cache: 'embeddings', hash: 'h' }, value: new Uint8Array(4), ttlSeconds: 60 }]);
+    const runtime = startEmbeddingRuntime({ provider: undefined, cache: shared, ttlSeconds: 60, logger, disabledReason: 'embeddings are off' });
+    expect(runtime.status()).toEqual({ state: 'disabled', detail: 'embeddings are off; search is keyword-only' });
+    expect(await runtime.cacheStats('n')).toMatchObject({ hits: 0, misses: 0, hitRate: 0, entries: 1 });
+    expect(await runtime.clearCache('n')).toBe(1);
+    expect(await runtime.cacheStats()).toMatchObject({ entries: 0 });
   });
 });

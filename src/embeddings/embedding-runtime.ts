@@ -1,6 +1,14 @@
 import type { Logger } from 'pino';
 import { cacheErrorLog } from '../cache/cache-fallback.js';
-import { createCachingEmbedder, type CachingEmbedder, type EmbedResult } from '../cache/embedding-cache.js';
+import {
+  clearEmbeddingCache,
+  createCachingEmbedder,
+  embeddingCacheStats,
+  NO_REQUESTS,
+  type CachingEmbedder,
+  type EmbeddingCacheStats,
+  type EmbedResult,
+} from '../cache/embedding-cache.js';
 import { isMemosError, MemosError } from '../core/errors.js';
 import type { Cache, Embedder, EmbeddingProvider, EmbedRequest } from '../core/ports.js';
 import { createResilientEmbedder, type EmbedderHealth } from './embed-many.js';
@@ -25,6 +33,12 @@ export interface EmbeddingRuntime extends Embedder {
   status(): EmbeddingStatus;
   /** The cache-wrapped embedder once the provider is ready. */
   readonly cached: CachingEmbedder | undefined;
+  /** When the provider last became ready (ms since the epoch); undefined until then. */
+  readonly readyAt: number | undefined;
+  /** Embedding cache statistics, in every state: counters stay 0 until an embedder serves. */
+  cacheStats(namespace?: string): Promise<EmbeddingCacheStats>;
+  /** Drops cached embeddings (of one namespace or all), in every state; returns how many went. */
+  clearCache(namespace?: string): Promise<number>;
   /** Settles when the provider's first load has succeeded or failed. */
   readonly settled: Promise<void>;
   /** Runs `callback` once the provider is ready: now if it is, else when a (re)load succeeds. */
@@ -41,6 +55,10 @@ export interface EmbeddingRuntimeOptions {
   retry?: { firstMs: number; maxMs: number };
   /** Wraps the embedder below the cache, e.g. to record metrics and spans of the calls that miss it. */
   instrument?: (embedder: Embedder) => Embedder;
+  /** What an operator can do when the provider fails to load, said once in the log line that reports it. */
+  loadFailureHint?: string;
+  /** Why there is no provider, when there is none (e.g. `MEMOS_EMBEDDER=none`). */
+  disabledReason?: string;
 }
 
 /**
@@ -56,11 +74,16 @@ export function startEmbeddingRuntime({
   logger,
   retry = { firstMs: FIRST_RETRY_MS, maxMs: MAX_RETRY_MS },
   instrument = (embedder) => embedder,
+  loadFailureHint,
+  disabledReason = 'no embedder is configured',
 }: EmbeddingRuntimeOptions): EmbeddingRuntime {
   let state: EmbedderState = provider === undefined ? 'disabled' : 'loading';
   let failure = '';
   let resilient: ReturnType<typeof createResilientEmbedder> | undefined;
   let cached: CachingEmbedder | undefined;
+  let readyAt: number | undefined;
+  /** Load failures so far: the first is logged at warn in one short line, later ones at debug. */
+  let failures = 0;
 
   const readyCallbacks: Array<() => void> = [];
   let retryTimer: NodeJS.Timeout | undefined;
@@ -77,6 +100,7 @@ export function startEmbeddingRuntime({
           onCacheError: cacheErrorLog(logger, 'embedding cache unavailable; bypassed'),
         });
         state = 'ready';
+        readyAt = Date.now();
         logger.info({ provider: provider!.provider, model: provider!.model, dimensions: provider!.dimensions }, 'embedder ready');
         for (const callback of readyCallbacks.splice(0)) callback();
       },
@@ -86,7 +110,11 @@ export function startEmbeddingRuntime({
         // A download or a server that may come back is tried again, less and less often.
         const retryable = isMemosError(error) && error.details?.retryable === true;
         const delayMs = Math.min(retry.maxMs, retry.firstMs * 2 ** attempt);
-        logger.warn({ err: error, provider: provider!.provider, retryInMs: retryable ? delayMs : undefined }, 'embedder failed to load; running keyword-only');
+        const retryInMs = retryable && !closed ? delayMs : undefined;
+        // One short line the first time, with what to do; the cause and every retry at debug.
+        failures += 1;
+        if (failures === 1) logger.warn({ provider: provider!.provider, retryInMs }, `no embedding model: ${failure}; running keyword-only${loadFailureHint ? `. ${loadFailureHint}` : ''}`);
+        logger.debug({ err: error, provider: provider!.provider, attempt, retryInMs }, 'embedder failed to load');
         if (retryable && !closed) {
           retryTimer = setTimeout(() => {
             state = 'loading';
@@ -107,7 +135,7 @@ export function startEmbeddingRuntime({
   };
 
   const status = (): EmbeddingStatus => {
-    if (provider === undefined) return { state, detail: 'no embedder is configured; search is keyword-only' };
+    if (provider === undefined) return { state, detail: `${disabledReason}; search is keyword-only` };
     const base = { provider: provider.provider, model: provider.model, dimensions: provider.dimensions };
     if (state === 'loading') return { state, detail: `loading ${provider.provider} model ${provider.model}`, ...base };
     if (state === 'failed') return { state, detail: `${failure}; search is keyword-only`, ...base };
@@ -129,6 +157,11 @@ export function startEmbeddingRuntime({
     get cached() {
       return cached;
     },
+    get readyAt() {
+      return readyAt;
+    },
+    cacheStats: (namespace) => cached?.stats(namespace) ?? embeddingCacheStats(cache, namespace, NO_REQUESTS),
+    clearCache: (namespace) => clearEmbeddingCache(cache, namespace),
     settled,
     status,
     async embed(request: EmbedRequest) {

@@ -1,5 +1,5 @@
 import type { EmbedResult, EmbeddingCacheStats } from '../cache/embedding-cache.js';
-import { MemosError, validationError } from '../core/errors.js';
+import { validationError } from '../core/errors.js';
 import type { EmbedPurpose } from '../core/ports.js';
 import type { EmbeddingRuntime, EmbeddingStatus } from './embedding-runtime.js';
 
@@ -24,14 +24,17 @@ export interface GatewayCacheStats extends EmbeddingCacheStats {
   embedder: EmbeddingStatus;
 }
 
+/** A model as OpenAI's `GET /v1/models` lists it. */
+export interface ServedModel {
+  id: string;
+  object: 'model';
+  /** Unix seconds: when memOS made it ready. */
+  created: number;
+  owned_by: string;
+}
+
 /** The embedding gateway: embeddings for clients, served through the same cache memOS uses itself. */
 export function createGatewayService({ runtime }: { runtime: EmbeddingRuntime }) {
-  const cachedOrUnavailable = () => {
-    const cached = runtime.cached;
-    if (cached === undefined) throw new MemosError('E_UNAVAILABLE', `embeddings are unavailable: ${runtime.status().detail}`);
-    return cached;
-  };
-
   return {
     async embed(request: GatewayRequest): Promise<GatewayResult> {
       if (request.model !== undefined && runtime.model !== '' && request.model !== runtime.model) {
@@ -39,7 +42,8 @@ export function createGatewayService({ runtime }: { runtime: EmbeddingRuntime })
       }
       const checkDimensions = () => {
         if (request.dimensions !== undefined && runtime.dimensions > 0 && request.dimensions !== runtime.dimensions) {
-          throw validationError([{ field: 'dimensions', message: `this model gives ${runtime.dimensions} dimensions`, location: 'body' }]);
+          const message = `'${runtime.model}' gives ${runtime.dimensions}-dimensional vectors and cannot shorten them: leave dimensions out, or send ${runtime.dimensions}`;
+          throw validationError([{ field: 'dimensions', message, location: 'body' }]);
         }
       };
       checkDimensions();
@@ -50,7 +54,14 @@ export function createGatewayService({ runtime }: { runtime: EmbeddingRuntime })
     },
 
     async cacheStats(namespace?: string): Promise<GatewayCacheStats> {
-      return { ...(await cachedOrUnavailable().stats(namespace)), embedder: runtime.status() };
+      return { ...(await runtime.cacheStats(namespace)), embedder: runtime.status() };
+    },
+
+    /** The model this server embeds with, once it is ready: the only one `model` may name. */
+    models(): ServedModel[] {
+      const readyAt = runtime.readyAt;
+      if (runtime.status().state !== 'ready' || readyAt === undefined) return [];
+      return [{ id: runtime.model, object: 'model', created: Math.floor(readyAt / 1000), owned_by: 'memos' }];
     },
 
     embedderStatus(): EmbeddingStatus {
@@ -58,7 +69,7 @@ export function createGatewayService({ runtime }: { runtime: EmbeddingRuntime })
     },
 
     clearCache(namespace?: string): Promise<number> {
-      return cachedOrUnavailable().clear(namespace);
+      return runtime.clearCache(namespace);
     },
   };
 }

@@ -20,6 +20,7 @@ import { embeddingRoutes } from './routes/embeddings.js';
 import { episodeRoutes } from './routes/episodes.js';
 import { memoryRoutes } from './routes/memories.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { modelRoutes } from './routes/models.js';
 import { operationRoutes } from './routes/operations.js';
 import type { RouteContext } from './routes/route-context.js';
 import { searchRoutes } from './routes/search.js';
@@ -111,6 +112,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   searchRoutes(app, context);
   contextRoutes(app, context);
   embeddingRoutes(app, context);
+  modelRoutes(app, context);
   adminRoutes(app, context);
   cacheRoutes(app, context);
   if (telemetry.metrics !== undefined) metricsRoutes(app, telemetry.metrics);

@@ -79,16 +79,20 @@ export function createHealth({ storage, embeddings, dataDir, backends, optional 
         : { status: 'healthy', detail: `${mib} MiB free in the data folder` };
     });
 
-  /** The embedder's state as last seen; no upstream call is made for a health check. */
+  /**
+   * The embedder's state as last seen; no upstream call is made for a health check. Embeddings
+   * turned off on purpose (`disabled`) are a healthy, keyword-only mode, not a fault.
+   */
   const embedderHealth = async (): Promise<ComponentHealth> => {
     const { state, detail, circuit } = embeddings.status();
-    const status: ComponentStatus = state === 'ready' && (circuit === undefined || circuit === 'closed') ? 'healthy' : 'degraded';
-    return { status, latencyMs: 0, detail };
+    const working = state === 'ready' && (circuit === undefined || circuit === 'closed');
+    return { status: working || state === 'disabled' ? 'healthy' : 'degraded', latencyMs: 0, detail };
   };
 
-  /** The embedding model itself: loaded, still loading, or failed to load (then search is keyword-only). */
+  /** The embedding model itself: loaded, still loading, failed to load (then search is keyword-only), or none by configuration. */
   const modelHealth = async (): Promise<ComponentHealth> => {
     const { state, detail, provider, model, dimensions } = embeddings.status();
+    if (state === 'disabled') return { status: 'healthy', latencyMs: 0, detail: `no model: ${detail}` };
     if (state !== 'ready') return { status: 'degraded', latencyMs: 0, detail };
     return { status: 'healthy', latencyMs: 0, detail: `${model} loaded by ${provider}, ${dimensions} dimensions` };
   };

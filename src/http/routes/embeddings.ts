@@ -27,6 +27,10 @@ const cacheStats = z.object({
   }),
 });
 
+/** OpenAI's API also takes token ids (an array of integers, or an array of such arrays); memOS embeds text only. */
+const isTokenIds = (input: unknown) =>
+  Array.isArray(input) && input.length > 0 && input.every((item) => typeof item === 'number' || (Array.isArray(item) && item.every((id) => typeof id === 'number')));
+
 /** float32 little-endian bytes in base64, as OpenAI's `encoding_format: "base64"`. */
 function base64Of(vector: Float32Array): string {
   return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
@@ -44,7 +48,14 @@ export function embeddingRoutes(app: ZodApp, { services, fields, config }: Route
       summary: 'OpenAI-compatible embeddings (any OpenAI SDK with baseURL http://host:port/v1)',
       headers: z.object({ 'x-memos-namespace': idSchema.optional() }).loose(),
       body: z.strictObject({
-        input: z.union([text, texts]),
+        input: z.union([text, texts], {
+          error: (issue) =>
+            issue.code !== 'invalid_union'
+              ? undefined
+              : isTokenIds(issue.input)
+                ? 'token ids are not supported: send text, as a string or an array of strings'
+                : 'must be a string or an array of strings',
+        }),
         model: z.string().min(1),
         encoding_format: z.enum(['float', 'base64']).default('float'),
         dimensions: z.number().int().min(1).optional(),

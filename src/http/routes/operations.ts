@@ -13,6 +13,13 @@ const detailedReport = z.object({
   components: z.record(z.string(), componentRecord),
 });
 
+const overallReport = z.object({
+  status: z.enum(['healthy', 'degraded', 'unhealthy']),
+  version: z.string(),
+  uptimeSeconds: z.number(),
+  reasons: z.array(z.string()).describe('`component: detail` of each component that is not healthy (see /health/detailed); empty when healthy'),
+});
+
 /** Service info and health: `/`, `/health`, `/health/live`, `/health/ready`, `/health/detailed`. */
 export function operationRoutes(app: ZodApp, { health }: RouteContext): void {
   const tags = ['operations'];
@@ -34,10 +41,11 @@ export function operationRoutes(app: ZodApp, { health }: RouteContext): void {
   });
 
   app.get('/health', {
-    schema: { tags, summary: 'Overall health', response: { 200: z.object({ status: z.string(), version: z.string(), uptimeSeconds: z.number() }), 503: z.object({ status: z.string(), version: z.string(), uptimeSeconds: z.number() }) } },
+    schema: { tags, summary: 'Overall health, with the reason of every component that is not healthy', response: { 200: overallReport, 503: overallReport } },
     handler: async (_request, reply) => {
       const report = await health.detailed();
-      return reply.code(report.status === 'unhealthy' ? 503 : 200).send({ status: report.status, version: VERSION, uptimeSeconds: health.uptimeSeconds() });
+      const reasons = Object.entries(report.components).flatMap(([name, component]) => (component.status === 'healthy' ? [] : [`${name}: ${component.detail}`]));
+      return reply.code(report.status === 'unhealthy' ? 503 : 200).send({ status: report.status, version: VERSION, uptimeSeconds: health.uptimeSeconds(), reasons });
     },
   });
 

@@ -162,7 +162,7 @@ describe('embedder outages and model changes', () => {
     await write(memos, [{ content: 'plain keyword memory' }]);
     const result = await search(memos, { query: 'keyword memory', mode: 'vector' });
     expect(result.body.mode).toBe('keyword');
-    expect(result.body.notices[0]).toMatch(/no embedder is configured/);
+    expect(result.body.notices[0]).toMatch(/embeddings are off \(MEMOS_EMBEDDER=none\)/);
     expect(result.body.hits).toHaveLength(1);
     const keyword = await search(memos, { query: 'keyword memory', mode: 'keyword' });
     expect(keyword.body.notices[0]).toMatch(/keyword-only/);
