@@ -21,7 +21,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface FieldIssue {
   field: string;
   message: string;
-  /** Where the field was sent: `body`, `query` or `path`. */
+  /** Where the field was sent: `body`, `query`, `path` or `header`. */
   location?: string;
 }
 

@@ -11,6 +11,7 @@ import type { HealthService } from '../observability/health.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import { VERSION } from '../version.js';
 import { sendProblem, toMemosError } from './problem.js';
+import { installNamespaces } from './namespace.js';
 import { installNulGuard } from './nul-guard.js';
 import { installRequestTelemetry, namespaceOf, routeOf } from './request-telemetry.js';
 import { adminRoutes } from './routes/admin.js';
@@ -76,6 +77,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   });
   installRequestTelemetry(app, telemetry);
   installNulGuard(app);
+  installNamespaces(app);
   app.addHook('onResponse', async (request, reply) => {
     const route = routeOf(request);
     // A scraper calls every few seconds: its lines would drown the others at info.

@@ -113,7 +113,7 @@ interface ValidationIssue {
 function fieldIssues(location: string, issue: ValidationIssue): FieldIssue[] {
   const segments = issue.instancePath.split('/').filter(Boolean);
   const base = segments.reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment), '');
-  const root = location === 'body' ? 'body' : location === 'querystring' ? 'query' : location === 'params' ? 'path' : location;
+  const root = location === 'body' ? 'body' : location === 'querystring' ? 'query' : location === 'params' ? 'path' : location === 'headers' ? 'header' : location;
   const message = issue.message ?? 'is invalid';
   if (issue.keyword === 'unrecognized_keys' && Array.isArray(issue.params.keys)) {
     return issue.params.keys.map((key) => ({ field: base ? `${base}.${String(key)}` : String(key), message: 'is not a known field', location: root }));

@@ -29,6 +29,19 @@ function boundedObject(maxBytes: number, maxDepth: number, what: string) {
 
 export const idSchema = z.string().regex(ID_PATTERN, 'must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -');
 
+/** The header that names a request's namespace, beside `namespace` in the body or query (see namespace.ts). */
+export const NAMESPACE_HEADER = 'x-memos-namespace';
+
+/** `namespace` in a body or query: optional, since the request may name it elsewhere; namespace.ts resolves it. */
+export const namespaceField = idSchema
+  .optional()
+  .describe('The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`');
+
+/** `namespace` on the routes that cover every namespace unless the request names one (cache statistics and clearing). */
+export const anyNamespaceField = idSchema
+  .optional()
+  .describe('One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named');
+
 /** An ISO 8601 date-time with a zone (`Z` or an offset), normalised to UTC. */
 export const timestampSchema = z.iso
   .datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-21T15:00:00Z' })
@@ -54,7 +67,7 @@ export function fieldSchemas(limits: Config['limits']) {
     z.array(item).min(1, `at least one ${what}`).max(limits.batchItems, `at most ${limits.batchItems} ${what}s in one request`);
 
   return {
-    namespace: idSchema.default(DEFAULT_NAMESPACE),
+    namespace: namespaceField,
     content: text('content'),
     text,
     batch,
@@ -172,6 +185,7 @@ export const memoryVersionRecord = z.object({
   reason: z.enum(['update', 'merge']),
 });
 
-export const namespaceQuery = z.strictObject({ namespace: idSchema.default(DEFAULT_NAMESPACE) });
+export const namespaceQuery = z.strictObject({ namespace: namespaceField });
+export const anyNamespaceQuery = z.strictObject({ namespace: anyNamespaceField });
 export const idParams = z.strictObject({ id: idSchema });
 export const sessionParams = z.strictObject({ sessionId: idSchema });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { QUERY_SOURCES } from '../../memory/context/context-service.js';
 import { episodeRecord, idSchema, memoryRecord, messageRecord, scorePartsRecord } from '../schemas.js';
+import { NAMESPACED, requestNamespace } from '../namespace.js';
 import { recallFilters, recallQuery, recallTypes, searchFilters } from './filters.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
@@ -34,6 +35,7 @@ const contextResponse = z.object({
 /** The prompt-ready bundle: `POST /api/v1/context`. */
 export function contextRoutes(app: ZodApp, { services, config, fields }: RouteContext): void {
   app.post('/api/v1/context', {
+    config: NAMESPACED,
     schema: {
       tags: ['recall'],
       summary: 'A prompt-ready bundle of recent messages, memories and episodes within a token budget',
@@ -51,8 +53,8 @@ export function contextRoutes(app: ZodApp, { services, config, fields }: RouteCo
       response: { 200: contextResponse },
     },
     handler: (request) => {
-      const { filters, ...body } = request.body;
-      return services.context.build({ ...body, filters: searchFilters(filters) });
+      const { filters, namespace: _named, ...body } = request.body;
+      return services.context.build({ ...body, namespace: requestNamespace(request), filters: searchFilters(filters) });
     },
   });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INTERVENTION_OUTCOMES, MESSAGE_ROLES } from '../../core/types.js';
 import { episodeKindSchema, episodeRecord, idParams, idSchema, namespaceQuery, timestampSchema } from '../schemas.js';
+import { NAMESPACED, requestNamespace } from '../namespace.js';
 import { listInput, listingQuery } from './filters.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
@@ -35,6 +36,7 @@ export function episodeRoutes(app: ZodApp, { services, fields }: RouteContext): 
     });
 
   app.post('/api/v1/episodes', {
+    config: NAMESPACED,
     schema: {
       tags,
       summary: 'Append episodes (all or none)',
@@ -48,9 +50,9 @@ export function episodeRoutes(app: ZodApp, { services, fields }: RouteContext): 
       response: { 201: z.object({ ids: z.array(z.string()).describe('In input order') }) },
     },
     handler: async (request, reply) => {
-      const { namespace, episodes, ...defaults } = request.body;
+      const { namespace: _named, episodes, ...defaults } = request.body;
       const stored = await services.episodes.append(
-        namespace,
+        requestNamespace(request),
         episodes.map((item) => ({ ...defaults, ...item })),
       );
       return reply.code(201).send({ ids: stored.map((item) => item.id) });
@@ -58,24 +60,27 @@ export function episodeRoutes(app: ZodApp, { services, fields }: RouteContext): 
   });
 
   app.get('/api/v1/episodes', {
+    config: NAMESPACED,
     schema: {
       tags,
       summary: 'The timeline: episodes by occurredAt, filtered and paged',
       querystring: listingQuery(fields, episodeKindSchema, 'asc'),
       response: { 200: z.object({ items: z.array(episodeRecord), nextCursor: z.string().optional() }) },
     },
-    handler: (request) => services.episodes.timeline(listInput(request.query)),
+    handler: (request) => services.episodes.timeline(listInput(requestNamespace(request), request.query)),
   });
 
   app.get('/api/v1/episodes/:id', {
+    config: NAMESPACED,
     schema: { tags, summary: 'Read an episode', params: idParams, querystring: namespaceQuery, response: { 200: episodeRecord } },
-    handler: (request) => services.episodes.get({ namespace: request.query.namespace, id: request.params.id }),
+    handler: (request) => services.episodes.get({ namespace: requestNamespace(request), id: request.params.id }),
   });
 
   app.delete('/api/v1/episodes/:id', {
+    config: NAMESPACED,
     schema: { tags, summary: 'Delete an episode', params: idParams, querystring: namespaceQuery, response: { 204: z.null() } },
     handler: async (request, reply) => {
-      await services.episodes.delete({ namespace: request.query.namespace, id: request.params.id });
+      await services.episodes.delete({ namespace: requestNamespace(request), id: request.params.id });
       return reply.code(204).send(null);
     },
   });

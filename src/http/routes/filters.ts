@@ -5,7 +5,6 @@ import { SEARCH_TYPES, type SearchInput } from '../../memory/recall/search-servi
 import { episodeKindSchema, idSchema, limitQuery, listQuery, metadataFilterSchema, timestampSchema, type FieldSchemas } from '../schemas.js';
 
 interface FilterQuery {
-  namespace: string;
   userId?: string | undefined;
   agentId?: string | undefined;
   sessionId?: string | undefined;
@@ -15,9 +14,9 @@ interface FilterQuery {
   metadata?: Record<string, MetadataValue> | undefined;
 }
 
-/** The storage-neutral filter for a listing or search request. */
-export function scopeFilter(query: FilterQuery): RecordFilter {
-  const filter: RecordFilter = { namespace: query.namespace };
+/** The storage-neutral filter for a listing request in `namespace`. */
+export function scopeFilter(namespace: string, query: FilterQuery): RecordFilter {
+  const filter: RecordFilter = { namespace };
   if (query.userId !== undefined) filter.userId = query.userId;
   if (query.agentId !== undefined) filter.agentId = query.agentId;
   if (query.sessionId !== undefined) filter.sessionId = query.sessionId;
@@ -53,10 +52,10 @@ export function listingQuery<K extends z.ZodType<string, string>>(fields: FieldS
     .superRefine(checkRange);
 }
 
-/** A parsed listing query as the services take it. */
-export function listInput(query: FilterQuery & { limit: number; order: 'asc' | 'desc'; cursor?: string | undefined }): ListInput {
+/** A parsed listing query in `namespace`, as the services take it. */
+export function listInput(namespace: string, query: FilterQuery & { limit: number; order: 'asc' | 'desc'; cursor?: string | undefined }): ListInput {
   const { limit, order, cursor } = query;
-  return { filter: scopeFilter(query), limit, order, ...(cursor === undefined ? {} : { cursor }) };
+  return { filter: scopeFilter(namespace, query), limit, order, ...(cursor === undefined ? {} : { cursor }) };
 }
 
 // ── Recall requests (search, context) ───────────────────────────────────────

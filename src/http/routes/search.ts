@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SEARCH_MODES } from '../../memory/recall/search-service.js';
 import { episodeRecord, idSchema, memoryRecord, scorePartsRecord } from '../schemas.js';
+import { NAMESPACED, requestNamespace } from '../namespace.js';
 import { recallFilters, recallQuery, recallTypes, searchFilters } from './filters.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
@@ -22,6 +23,7 @@ const searchResponse = z.object({
 /** Recall: `POST /api/v1/search`. */
 export function searchRoutes(app: ZodApp, { services, config, fields }: RouteContext): void {
   app.post('/api/v1/search', {
+    config: NAMESPACED,
     schema: {
       tags: ['recall'],
       summary: 'Search memories and episodes',
@@ -40,8 +42,8 @@ export function searchRoutes(app: ZodApp, { services, config, fields }: RouteCon
       response: { 200: searchResponse },
     },
     handler: (request) => {
-      const { filters, ...body } = request.body;
-      return services.search.search({ ...body, filters: searchFilters(filters) });
+      const { filters, namespace: _named, ...body } = request.body;
+      return services.search.search({ ...body, namespace: requestNamespace(request), filters: searchFilters(filters) });
     },
   });
 }

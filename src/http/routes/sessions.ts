@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { SessionWrite } from '../../core/ports.js';
+import { NAMESPACED, requestNamespace } from '../namespace.js';
 import { idSchema, namespaceQuery, sessionParams, sessionRecord } from '../schemas.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
@@ -25,6 +26,7 @@ export function sessionRoutes(app: ZodApp, { services, fields, config }: RouteCo
   const ttlSeconds = z.number().int().min(1).max(30 * 24 * 3600);
 
   app.put('/api/v1/sessions/:sessionId', {
+    config: NAMESPACED,
     schema: {
       tags,
       summary: 'Create or replace a session',
@@ -41,17 +43,19 @@ export function sessionRoutes(app: ZodApp, { services, fields, config }: RouteCo
       response: { 200: writeResult, 201: writeResult },
     },
     handler: async (request, reply) => {
-      const { namespace, ...rest } = request.body;
-      return sendWrite(reply, await services.sessions.put({ namespace, sessionId: request.params.sessionId, ...rest }));
+      const { namespace: _named, ...rest } = request.body;
+      return sendWrite(reply, await services.sessions.put({ namespace: requestNamespace(request), sessionId: request.params.sessionId, ...rest }));
     },
   });
 
   app.get('/api/v1/sessions/:sessionId', {
+    config: NAMESPACED,
     schema: { tags, summary: 'Read a live session (refreshes its idle TTL)', params: sessionParams, querystring: namespaceQuery, response: { 200: sessionRecord } },
-    handler: (request) => services.sessions.get({ namespace: request.query.namespace, sessionId: request.params.sessionId }),
+    handler: (request) => services.sessions.get({ namespace: requestNamespace(request), sessionId: request.params.sessionId }),
   });
 
   app.post('/api/v1/sessions/:sessionId/messages', {
+    config: NAMESPACED,
     schema: {
       tags,
       summary: 'Append messages (creates the session when missing)',
@@ -60,15 +64,16 @@ export function sessionRoutes(app: ZodApp, { services, fields, config }: RouteCo
       response: { 200: writeResult, 201: writeResult },
     },
     handler: async (request, reply) => {
-      const key = { namespace: request.body.namespace, sessionId: request.params.sessionId };
+      const key = { namespace: requestNamespace(request), sessionId: request.params.sessionId };
       return sendWrite(reply, await services.sessions.append(key, request.body.messages));
     },
   });
 
   app.delete('/api/v1/sessions/:sessionId', {
+    config: NAMESPACED,
     schema: { tags, summary: 'Delete a session', params: sessionParams, querystring: namespaceQuery, response: { 204: z.null() } },
     handler: async (request, reply) => {
-      await services.sessions.delete({ namespace: request.query.namespace, sessionId: request.params.sessionId });
+      await services.sessions.delete({ namespace: requestNamespace(request), sessionId: request.params.sessionId });
       return reply.code(204).send(null);
     },
   });
