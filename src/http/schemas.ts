@@ -63,8 +63,9 @@ export function fieldSchemas(limits: Config['limits']) {
       .string()
       .refine((value) => value.trim().length > 0, `${what} must not be blank`)
       .refine((value) => byteLength(value) <= limits.contentBytes, `${what} must be at most ${limits.contentBytes} bytes`);
-  const batch = <T extends z.ZodType>(item: T, what: string) =>
-    z.array(item).min(1, `at least one ${what}`).max(limits.batchItems, `at most ${limits.batchItems} ${what}s in one request`);
+  /** A batch of 1 to `limits.batchItems` items, its bounds named in words: `one` and `many` are the item's singular and plural. */
+  const batch = <T extends z.ZodType>(item: T, one: string, many: string) =>
+    z.array(item).min(1, `at least one ${one}`).max(limits.batchItems, `at most ${limits.batchItems} ${many} in one request`);
 
   return {
     namespace: namespaceField,
@@ -184,6 +185,17 @@ export const memoryVersionRecord = z.object({
   validTo: z.string(),
   reason: z.enum(['update', 'merge']),
 });
+
+/**
+ * The answer of a batch write (`POST /episodes`, `POST /memories`): `ids` and `results` in input
+ * order, each result saying what became of its item. 201 when anything was created, else 200.
+ */
+export function batchWriteResult<A extends readonly [string, ...string[]], E extends z.ZodRawShape>(actions: A, extra: E) {
+  return z.object({
+    ids: z.array(z.string()).describe('The id of each item, in input order'),
+    results: z.array(z.object({ id: z.string(), action: z.enum(actions), ...extra })).describe('What became of each item, in input order'),
+  });
+}
 
 export const namespaceQuery = z.strictObject({ namespace: namespaceField });
 export const anyNamespaceQuery = z.strictObject({ namespace: anyNamespaceField });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Config } from '../../config/schema.js';
 import type { MetadataValue, RecordFilter } from '../../core/types.js';
 import type { ListInput } from '../../memory/paging.js';
 import { SEARCH_TYPES, type SearchInput } from '../../memory/recall/search-service.js';
@@ -34,8 +35,8 @@ export function checkRange(value: { from?: string | undefined; to?: string | und
   }
 }
 
-/** The query string of a time-ordered listing (`GET /episodes`, `GET /memories`), with `kind` of the given schema. */
-export function listingQuery<K extends z.ZodType<string, string>>(fields: FieldSchemas, kind: K, defaultOrder: 'asc' | 'desc') {
+/** The query string of a time-ordered listing (`GET /episodes`, `GET /memories`), with `kind` of the given schema and `limit` bounded by `list`. */
+export function listingQuery<K extends z.ZodType<string, string>>(fields: FieldSchemas, kind: K, defaultOrder: 'asc' | 'desc', list: Config['list']) {
   return z
     .strictObject({
       namespace: fields.namespace,
@@ -46,7 +47,7 @@ export function listingQuery<K extends z.ZodType<string, string>>(fields: FieldS
       from: timestampSchema.optional(),
       to: timestampSchema.optional(),
       order: z.enum(['asc', 'desc']).default(defaultOrder),
-      limit: limitQuery(500).default(50),
+      limit: limitQuery(list.maxLimit).default(list.defaultLimit),
       cursor: z.string().max(512).optional(),
     })
     .superRefine(checkRange);

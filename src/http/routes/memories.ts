@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MEMORY_KINDS } from '../../core/types.js';
-import { idParams, idSchema, memoryRecord, memoryVersionRecord, namespaceQuery, timestampSchema } from '../schemas.js';
+import { batchWriteResult, idParams, idSchema, memoryRecord, memoryVersionRecord, namespaceQuery, timestampSchema } from '../schemas.js';
 import { NAMESPACED, requestNamespace } from '../namespace.js';
 import { listInput, listingQuery } from './filters.js';
 import type { RouteContext, ZodApp } from './route-context.js';
@@ -8,7 +8,7 @@ import type { RouteContext, ZodApp } from './route-context.js';
 const importance = z.number().min(0).max(1);
 
 /** Semantic memory: `/api/v1/memories`. */
-export function memoryRoutes(app: ZodApp, { services, fields }: RouteContext): void {
+export function memoryRoutes(app: ZodApp, { services, fields, config }: RouteContext): void {
   const tags = ['memories'];
   const memory = z.strictObject({
     content: fields.content,
@@ -32,7 +32,7 @@ export function memoryRoutes(app: ZodApp, { services, fields }: RouteContext): v
         userId: idSchema.optional().describe('Default for memories that name no user'),
         agentId: idSchema.optional(),
         sessionId: idSchema.optional(),
-        memories: fields.batch(memory, 'memory'),
+        memories: fields.batch(memory, 'memory', 'memories'),
       }),
       response: {
         200: upsertResults,
@@ -46,7 +46,7 @@ export function memoryRoutes(app: ZodApp, { services, fields }: RouteContext): v
         memories.map((item) => ({ ...defaults, ...item })),
       );
       const results = outcomes.map(({ memory: stored, action }) => ({ id: stored.id, action, version: stored.version }));
-      return reply.code(results.some((result) => result.action === 'created') ? 201 : 200).send({ results });
+      return reply.code(results.some((result) => result.action === 'created') ? 201 : 200).send({ ids: results.map((result) => result.id), results });
     },
   });
 
@@ -55,7 +55,7 @@ export function memoryRoutes(app: ZodApp, { services, fields }: RouteContext): v
     schema: {
       tags,
       summary: 'List live memories by createdAt, filtered and paged',
-      querystring: listingQuery(fields, z.enum(MEMORY_KINDS), 'desc'),
+      querystring: listingQuery(fields, z.enum(MEMORY_KINDS), 'desc', config.list),
       response: { 200: z.object({ items: z.array(memoryRecord), nextCursor: z.string().optional() }) },
     },
     handler: (request) => services.memories.list(listInput(requestNamespace(request), request.query)),
@@ -119,8 +119,4 @@ export function memoryRoutes(app: ZodApp, { services, fields }: RouteContext): v
   });
 }
 
-const upsertResults = z.object({
-  results: z
-    .array(z.object({ id: z.string(), action: z.enum(['created', 'merged', 'unchanged']), version: z.number() }))
-    .describe('In input order'),
-});
+const upsertResults = batchWriteResult(['created', 'merged', 'unchanged'], { version: z.number().describe('The memory’s version after the write') });

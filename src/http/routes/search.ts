@@ -17,7 +17,7 @@ const searchResponse = z.object({
     ]),
   ),
   notices: z.array(z.string()),
-  cached: z.boolean().optional().describe('Whether the answer came from the response cache'),
+  cached: z.boolean().describe('Whether the answer came from the response cache'),
 });
 
 /** Recall: `POST /api/v1/search`. */

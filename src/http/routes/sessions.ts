@@ -60,7 +60,7 @@ export function sessionRoutes(app: ZodApp, { services, fields, config }: RouteCo
       tags,
       summary: 'Append messages (creates the session when missing)',
       params: sessionParams,
-      body: z.strictObject({ namespace: fields.namespace, messages: fields.batch(fields.message, 'message') }),
+      body: z.strictObject({ namespace: fields.namespace, messages: fields.batch(fields.message, 'message', 'messages') }),
       response: { 200: writeResult, 201: writeResult },
     },
     handler: async (request, reply) => {
