@@ -5,16 +5,18 @@ import { NAMESPACED, requestNamespace } from '../namespace.js';
 import { idSchema, namespaceQuery, sessionParams, sessionRecord } from '../schemas.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
-const writeResult = z.object({
-  session: sessionRecord,
-  created: z.boolean(),
-  promotedEpisodeIds: z.array(z.string()).describe('Episodes made from messages that overflowed the window'),
+/** A write answers the session as a read does, with what the write did beside it. */
+const writeResult = sessionRecord.extend({
+  created: z.boolean().describe('Whether this write created the session'),
+  promotedEpisodeIds: z
+    .array(z.string())
+    .describe('Episodes made by this write, oldest first: messages of an expired session, or those a PUT replaced, then messages that overflowed the window'),
 });
 
 /** 201 when the write created the session, 200 when it changed one. */
 function sendWrite(reply: FastifyReply, result: SessionWrite) {
   return reply.code(result.created ? 201 : 200).send({
-    session: result.session,
+    ...result.session,
     created: result.created,
     promotedEpisodeIds: result.promoted.map((episode) => episode.id),
   });
@@ -29,7 +31,7 @@ export function sessionRoutes(app: ZodApp, { services, fields, config }: RouteCo
     config: NAMESPACED,
     schema: {
       tags,
-      summary: 'Create or replace a session',
+      summary: 'Create or replace a session; the replaced messages the new list no longer holds become episodes',
       params: sessionParams,
       body: z.strictObject({
         namespace: fields.namespace,
@@ -60,12 +62,19 @@ export function sessionRoutes(app: ZodApp, { services, fields, config }: RouteCo
       tags,
       summary: 'Append messages (creates the session when missing)',
       params: sessionParams,
-      body: z.strictObject({ namespace: fields.namespace, messages: fields.batch(fields.message, 'message', 'messages') }),
+      body: z.strictObject({
+        namespace: fields.namespace,
+        userId: idSchema.optional().describe('Owner of a session the append creates, or of a live one that has none; another than a live session’s is a 409'),
+        agentId: idSchema.optional().describe('As userId, for the agent'),
+        ttlSeconds: ttlSeconds.optional().describe('Idle TTL of the session, whether the append creates it or finds it live; default sessions.ttlSeconds for a new one'),
+        messages: fields.batch(fields.message, 'message', 'messages'),
+      }),
       response: { 200: writeResult, 201: writeResult },
     },
     handler: async (request, reply) => {
       const key = { namespace: requestNamespace(request), sessionId: request.params.sessionId };
-      return sendWrite(reply, await services.sessions.append(key, request.body.messages));
+      const { messages, namespace: _named, ...options } = request.body;
+      return sendWrite(reply, await services.sessions.append(key, messages, options));
     },
   });
 
