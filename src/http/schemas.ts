@@ -164,12 +164,12 @@ export const memoryRecord = z.object({
   embedding: embeddingRecord,
 });
 
-/** How much each signal contributed to a recall hit; null where a signal did not take part. */
+/** How much each signal contributed to a recall hit, each raw (not scaled like `score`); null where a signal did not take part. */
 export const scorePartsRecord = z.object({
-  keyword: z.number().nullable().describe('BM25 score of the keyword match'),
-  vector: z.number().nullable().describe('Cosine similarity to the query'),
+  keyword: z.number().nullable().describe('Raw BM25 score of the keyword match, with the searched scope’s statistics (unbounded)'),
+  vector: z.number().nullable().describe('Raw cosine similarity to the query (-1 to 1)'),
   recency: z.number().nullable().describe('1 for a record of this instant, halving every search.recencyHalfLifeDays (hybrid)'),
-  neighbours: z.number().nullable().describe('Score added by adjacent episodes of the same session and by the session (hybrid, episodes)'),
+  neighbours: z.number().nullable().describe('What adjacent episodes of the same session and the session added to the fused score, before scaling (hybrid, episodes)'),
 });
 
 export const memoryVersionRecord = z.object({

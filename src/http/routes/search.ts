@@ -6,14 +6,15 @@ import { recallFilters, recallQuery, recallTypes, searchFilters } from './filter
 import type { RouteContext, ZodApp } from './route-context.js';
 
 const parts = scorePartsRecord;
+const hitScore = z.number().describe('0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1');
 
 const searchResponse = z.object({
   mode: z.enum(SEARCH_MODES).describe('The mode that produced the hits'),
   requestedMode: z.enum(SEARCH_MODES),
   hits: z.array(
     z.discriminatedUnion('type', [
-      z.object({ type: z.literal('memory'), id: z.string(), score: z.number(), parts, item: memoryRecord }),
-      z.object({ type: z.literal('episode'), id: z.string(), score: z.number(), parts, item: episodeRecord }),
+      z.object({ type: z.literal('memory'), id: z.string(), score: hitScore, parts, item: memoryRecord }),
+      z.object({ type: z.literal('episode'), id: z.string(), score: hitScore, parts, item: episodeRecord }),
     ]),
   ),
   notices: z.array(z.string()),
@@ -36,7 +37,7 @@ export function searchRoutes(app: ZodApp, { services, config, fields }: RouteCon
         types: recallTypes,
         limit: z.number().int().min(1).max(config.search.maxLimit).default(config.search.defaultLimit),
         mode: z.enum(SEARCH_MODES).default('hybrid'),
-        minScore: z.number().optional(),
+        minScore: z.number().min(0).max(1).optional().describe('Leave out hits scoring below this (scores are 0..1: the cosine in vector mode, else a share of the best hit)'),
         filters: recallFilters,
       }),
       response: { 200: searchResponse },
