@@ -8,7 +8,10 @@ import type { RouteContext, ZodApp } from './route-context.js';
 /** Smallest and largest `tokenBudget` a request may ask for. */
 const TOKEN_BUDGET_RANGE = { min: 32, max: 131_072 } as const;
 
-const hit = <T extends z.ZodType>(item: T) => z.object({ id: z.string(), score: z.number(), parts: scorePartsRecord, item });
+const hitScore = z
+  .number()
+  .describe('0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency');
+const hit = <T extends z.ZodType>(item: T) => z.object({ id: z.string(), score: hitScore, parts: scorePartsRecord, item });
 
 const contextResponse = z.object({
   namespace: z.string(),
