@@ -9,10 +9,10 @@ import { z } from 'zod';
 import { MemosError, validationError, type FieldIssue } from '../core/errors.js';
 import { anyNamespaceField, anyNamespaceQuery, DEFAULT_NAMESPACE, idSchema, NAMESPACE_HEADER, namespaceField, namespaceQuery } from './schemas.js';
 
-
 /**
- * How a route reads the namespace: `default` works in one namespace, `default` when the request
- * names none; `any` covers every namespace when the request names none (cache statistics, clearing).
+ * How a route reads the namespace: a `default` route works in one namespace, `default` when the
+ * request names none; an `any` route covers every namespace when the request names none (cache
+ * statistics and clearing).
  */
 export type NamespaceRule = 'default' | 'any';
 
