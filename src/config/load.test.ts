@@ -90,6 +90,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ cwd, env: { MEMOS_CONTEXT_LIMIT: '50', MEMOS_SEARCH_MAX_LIMIT: '20' } })).toThrow(/context\.limit must not exceed search\.maxLimit/);
   });
 
+  it('reads the list limits, and keeps list.defaultLimit within list.maxLimit', () => {
+    const cwd = folder();
+    expect(loadConfig({ cwd }).list).toEqual({ defaultLimit: 50, maxLimit: 500 });
+    expect(loadConfig({ cwd, env: { MEMOS_LIST_DEFAULT_LIMIT: '20', MEMOS_LIST_MAX_LIMIT: '2000' } }).list).toEqual({ defaultLimit: 20, maxLimit: 2000 });
+    expect(() => loadConfig({ cwd, env: { MEMOS_LIST_MAX_LIMIT: '0' } })).toThrow(/MEMOS_LIST_MAX_LIMIT/);
+    expect(() => loadConfig({ cwd, env: { MEMOS_LIST_DEFAULT_LIMIT: '100', MEMOS_LIST_MAX_LIMIT: '20' } })).toThrow(/list\.defaultLimit must not exceed list\.maxLimit/);
+  });
+
   it('turns on Redis with MEMOS_REDIS_URL, with the usual precedence, and never echoes the URL in an error', () => {
     const cwd = folder();
     expect(loadConfig({ cwd }).redis).toEqual({ cluster: false, keyPrefix: '' });

@@ -84,6 +84,9 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   if (config.context.limit > config.search.maxLimit) {
     throw new MemosError('E_CONFIG', 'invalid configuration: context.limit must not exceed search.maxLimit');
   }
+  if (config.list.defaultLimit > config.list.maxLimit) {
+    throw new MemosError('E_CONFIG', 'invalid configuration: list.defaultLimit must not exceed list.maxLimit');
+  }
   return deepFreeze(config);
 }
 

@@ -222,6 +222,15 @@ export const configSchema = z.strictObject({
       recentMessageShare: z.coerce.number().min(0).max(1).default(0.4),
     })
     .prefault({}),
+  /** Listings: `GET /api/v1/episodes` and `GET /api/v1/memories`. */
+  list: z
+    .strictObject({
+      /** Items in a page when a request names no `limit`. */
+      defaultLimit: int(1, 10_000).default(50),
+      /** Most items one page may ask for. */
+      maxLimit: int(1, 10_000).default(500),
+    })
+    .prefault({}),
   metrics: z
     .strictObject({
       /** Serve Prometheus metrics at `GET /metrics`; off, nothing is counted or timed. */
@@ -291,6 +300,8 @@ export const ENV_SETTINGS = {
   MEMOS_CONTEXT_TOKEN_BUDGET: 'context.tokenBudget',
   MEMOS_CONTEXT_LIMIT: 'context.limit',
   MEMOS_CONTEXT_RECENT_SHARE: 'context.recentMessageShare',
+  MEMOS_LIST_DEFAULT_LIMIT: 'list.defaultLimit',
+  MEMOS_LIST_MAX_LIMIT: 'list.maxLimit',
 } as const;
 
 /**

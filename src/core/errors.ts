@@ -4,6 +4,7 @@
 export const ERROR_CODES = [
   'E_VALIDATION',
   'E_NOT_FOUND',
+  'E_METHOD_NOT_ALLOWED',
   'E_CONFLICT',
   'E_PAYLOAD_TOO_LARGE',
   'E_UNSUPPORTED_MEDIA_TYPE',
@@ -21,7 +22,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface FieldIssue {
   field: string;
   message: string;
-  /** Where the field was sent: `body`, `query` or `path`. */
+  /** Where the field was sent: `body`, `query`, `path` or `header`. */
   location?: string;
 }
 

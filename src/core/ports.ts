@@ -59,22 +59,34 @@ export interface AppendMessages {
   key: SessionKey;
   messages: Message[];
   window: number;
-  /** TTL given to a session that the append creates. */
+  /** TTL given to a session that the append creates (unless `ttlOverride` is set). */
   ttlSeconds: number;
+  /** A TTL the caller named: the session gets it whether the append creates it or finds it live. */
+  ttlOverride?: number;
+  /**
+   * Owner of a session that the append creates, also set on a live session that has none. A live
+   * session that already names another one is an E_CONFLICT, and nothing is written.
+   */
+  userId?: string;
+  agentId?: string;
 }
 
 export interface SessionWrite {
   session: Session;
   created: boolean;
   /**
-   * Episodes made in this write, oldest first: the messages an expired session still held
-   * (when the write found one), then the messages that overflowed the window.
+   * Episodes made in this write, oldest first: the messages an expired session still held (when
+   * the write found one), or those a put replaced (see `replacedMessages`), then the messages that
+   * overflowed the window.
    */
   promoted: Episode[];
 }
 
 export interface WorkingMemoryStore {
-  /** Create or replace. A replaced session's messages are not promoted: replacing is explicit. */
+  /**
+   * Create or replace. The messages of a replaced live session that the new list no longer holds
+   * are promoted to episodes (in the replaced session's scope) in the same atomic write, never dropped.
+   */
   put(command: PutSession): Promise<SessionWrite>;
   /** A live session, its idle TTL refreshed; null when missing or expired. */
   get(key: SessionKey): Promise<Session | null>;

@@ -1,4 +1,5 @@
 import { toIso } from './clock.js';
+import { MemosError } from './errors.js';
 import type { IdGenerator } from './ids.js';
 import type { AppendMessages, PutSession } from './ports.js';
 import type { Episode, Message, Session } from './types.js';
@@ -37,8 +38,25 @@ export function promoteMessages(
 }
 
 /**
+ * The messages of a live session that a put replacing it with `messages` drops: those whose role,
+ * name and content the new list no longer holds, repeats counted (a message sent again, with or
+ * without its `createdAt`, is kept, not promoted). Oldest first.
+ */
+export function replacedMessages(live: Session | null, messages: Message[]): Message[] {
+  if (live === null) return [];
+  const identity = (message: Message) => JSON.stringify([message.role, message.name ?? null, message.content]);
+  const remaining = new Map<string, number>();
+  for (const message of messages) remaining.set(identity(message), (remaining.get(identity(message)) ?? 0) + 1);
+  return live.messages.filter((message) => {
+    const left = remaining.get(identity(message)) ?? 0;
+    if (left > 0) remaining.set(identity(message), left - 1);
+    return left === 0;
+  });
+}
+
+/**
  * The session a put writes: the command's content, keeping the creation time of the live session
- * it replaces. Replacing is explicit, so the replaced messages are not promoted. `expiresAt` is
+ * it replaces (whose dropped messages the store promotes, see `replacedMessages`). `expiresAt` is
  * the store's to set when it writes.
  */
 export function sessionFromPut(command: PutSession, live: Session | null, now: number): Session {
@@ -57,7 +75,12 @@ export function sessionFromPut(command: PutSession, live: Session | null, now: n
   };
 }
 
-/** The session an append writes: the live one (or a new, empty one) with the messages added. `expiresAt` is the store's to set. */
+/**
+ * The session an append writes: the live one (or a new, empty one) with the messages added, the
+ * owner the command names set where the session has none, and the TTL it names. An owner other
+ * than the live session's is an E_CONFLICT: the messages belong to someone else's conversation.
+ * `expiresAt` is the store's to set.
+ */
 export function sessionAfterAppend(command: AppendMessages, live: Session | null, now: number): Session {
   const base: Session = live ?? {
     sessionId: command.key.sessionId,
@@ -69,5 +92,20 @@ export function sessionAfterAppend(command: AppendMessages, live: Session | null
     updatedAt: toIso(now),
     expiresAt: toIso(now),
   };
-  return { ...base, messages: [...base.messages, ...command.messages], updatedAt: toIso(now) };
+  for (const field of ['userId', 'agentId'] as const) {
+    const [named, owner] = [command[field], base[field]];
+    if (named !== undefined && owner !== undefined && named !== owner) {
+      throw new MemosError('E_CONFLICT', `${field}: session '${command.key.sessionId}' belongs to another ${field === 'userId' ? 'user' : 'agent'}; append without ${field}, or name its own`, {
+        details: { field },
+      });
+    }
+  }
+  return {
+    ...base,
+    ...(command.userId === undefined ? {} : { userId: command.userId }),
+    ...(command.agentId === undefined ? {} : { agentId: command.agentId }),
+    ...(command.ttlOverride === undefined ? {} : { ttlSeconds: command.ttlOverride }),
+    messages: [...base.messages, ...command.messages],
+    updatedAt: toIso(now),
+  };
 }

@@ -5,12 +5,13 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import { MemosError } from '../core/errors.js';
 import type { Services } from '../memory/services.js';
 import type { HealthService } from '../observability/health.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import { VERSION } from '../version.js';
 import { sendProblem, toMemosError } from './problem.js';
+import { installRouteNotFound } from './method-not-allowed.js';
+import { installNamespaces } from './namespace.js';
 import { installNulGuard } from './nul-guard.js';
 import { installRequestTelemetry, namespaceOf, routeOf } from './request-telemetry.js';
 import { adminRoutes } from './routes/admin.js';
@@ -68,15 +69,14 @@ export async function createHttpApp({ config, services, health, logger, telemetr
     }
     return sendProblem(reply, memosError);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, new MemosError('E_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  installRouteNotFound(app);
 
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
   installRequestTelemetry(app, telemetry);
   installNulGuard(app);
+  installNamespaces(app);
   app.addHook('onResponse', async (request, reply) => {
     const route = routeOf(request);
     // A scraper calls every few seconds: its lines would drown the others at info.

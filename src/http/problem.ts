@@ -8,6 +8,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const STATUS: Record<ErrorCode, number> = {
   E_VALIDATION: 400,
   E_NOT_FOUND: 404,
+  E_METHOD_NOT_ALLOWED: 405,
   E_CONFLICT: 409,
   E_PAYLOAD_TOO_LARGE: 413,
   E_UNSUPPORTED_MEDIA_TYPE: 415,
@@ -22,6 +23,7 @@ const STATUS: Record<ErrorCode, number> = {
 const TITLE: Record<ErrorCode, string> = {
   E_VALIDATION: 'Invalid request',
   E_NOT_FOUND: 'Not found',
+  E_METHOD_NOT_ALLOWED: 'Method not allowed',
   E_CONFLICT: 'Conflict',
   E_PAYLOAD_TOO_LARGE: 'Payload too large',
   E_UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
@@ -109,12 +111,19 @@ interface ValidationIssue {
   params: Record<string, unknown>;
 }
 
+/** For a value outside an enum, the values allowed, in words: `must be one of: fact, preference, …`. */
+function allowedValues(issue: ValidationIssue): string | undefined {
+  const values = issue.params.values;
+  if (issue.keyword !== 'invalid_value' || !Array.isArray(values) || values.length === 0) return undefined;
+  return values.length === 1 ? `must be ${String(values[0])}` : `must be one of: ${values.map(String).join(', ')}`;
+}
+
 /** `/memories/3/content` in the body becomes `memories[3].content`; query and path fields keep their names. */
 function fieldIssues(location: string, issue: ValidationIssue): FieldIssue[] {
   const segments = issue.instancePath.split('/').filter(Boolean);
   const base = segments.reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment), '');
-  const root = location === 'body' ? 'body' : location === 'querystring' ? 'query' : location === 'params' ? 'path' : location;
-  const message = issue.message ?? 'is invalid';
+  const root = location === 'body' ? 'body' : location === 'querystring' ? 'query' : location === 'params' ? 'path' : location === 'headers' ? 'header' : location;
+  const message = allowedValues(issue) ?? issue.message ?? 'is invalid';
   if (issue.keyword === 'unrecognized_keys' && Array.isArray(issue.params.keys)) {
     return issue.params.keys.map((key) => ({ field: base ? `${base}.${String(key)}` : String(key), message: 'is not a known field', location: root }));
   }

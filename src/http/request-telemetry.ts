@@ -7,12 +7,9 @@ import type { Telemetry } from '../observability/telemetry.js';
 /** The `route` label of a request: its route template, never the raw path, so that series stay few. */
 export const routeOf = (request: FastifyRequest): string => request.routeOptions.url ?? 'unmatched';
 
-/** The namespace a request names in its body or query, if it names one. */
+/** The namespace a request works in, as namespace.ts resolved it; undefined on routes without one, or before it was resolved. */
 export function namespaceOf(request: FastifyRequest): string | undefined {
-  const body = request.body as { namespace?: unknown } | undefined;
-  const query = request.query as { namespace?: unknown } | undefined;
-  const namespace = body?.namespace ?? query?.namespace;
-  return typeof namespace === 'string' ? namespace : undefined;
+  return request.namespace;
 }
 
 const propagator = new W3CTraceContextPropagator();

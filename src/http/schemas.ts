@@ -29,6 +29,19 @@ function boundedObject(maxBytes: number, maxDepth: number, what: string) {
 
 export const idSchema = z.string().regex(ID_PATTERN, 'must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -');
 
+/** The header that names a request's namespace, beside `namespace` in the body or query (see namespace.ts). */
+export const NAMESPACE_HEADER = 'x-memos-namespace';
+
+/** `namespace` in a body or query: optional, since the request may name it elsewhere; namespace.ts resolves it. */
+export const namespaceField = idSchema
+  .optional()
+  .describe('The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`');
+
+/** `namespace` on the routes that cover every namespace unless the request names one (cache statistics and clearing). */
+export const anyNamespaceField = idSchema
+  .optional()
+  .describe('One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named');
+
 /** An ISO 8601 date-time with a zone (`Z` or an offset), normalised to UTC. */
 export const timestampSchema = z.iso
   .datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-21T15:00:00Z' })
@@ -50,11 +63,12 @@ export function fieldSchemas(limits: Config['limits']) {
       .string()
       .refine((value) => value.trim().length > 0, `${what} must not be blank`)
       .refine((value) => byteLength(value) <= limits.contentBytes, `${what} must be at most ${limits.contentBytes} bytes`);
-  const batch = <T extends z.ZodType>(item: T, what: string) =>
-    z.array(item).min(1, `at least one ${what}`).max(limits.batchItems, `at most ${limits.batchItems} ${what}s in one request`);
+  /** A batch of 1 to `limits.batchItems` items, its bounds named in words: `one` and `many` are the item's singular and plural. */
+  const batch = <T extends z.ZodType>(item: T, one: string, many: string) =>
+    z.array(item).min(1, `at least one ${one}`).max(limits.batchItems, `at most ${limits.batchItems} ${many} in one request`);
 
   return {
-    namespace: idSchema.default(DEFAULT_NAMESPACE),
+    namespace: namespaceField,
     content: text('content'),
     text,
     batch,
@@ -150,12 +164,12 @@ export const memoryRecord = z.object({
   embedding: embeddingRecord,
 });
 
-/** How much each signal contributed to a recall hit; null where a signal did not take part. */
+/** How much each signal contributed to a recall hit, each raw (not scaled like `score`); null where a signal did not take part. */
 export const scorePartsRecord = z.object({
-  keyword: z.number().nullable().describe('BM25 score of the keyword match'),
-  vector: z.number().nullable().describe('Cosine similarity to the query'),
+  keyword: z.number().nullable().describe('Raw BM25 score of the keyword match, with the searched scope’s statistics (unbounded)'),
+  vector: z.number().nullable().describe('Raw cosine similarity to the query (-1 to 1)'),
   recency: z.number().nullable().describe('1 for a record of this instant, halving every search.recencyHalfLifeDays (hybrid)'),
-  neighbours: z.number().nullable().describe('Score added by adjacent episodes of the same session and by the session (hybrid, episodes)'),
+  neighbours: z.number().nullable().describe('What adjacent episodes of the same session and the session added to the fused score, before scaling (hybrid, episodes)'),
 });
 
 export const memoryVersionRecord = z.object({
@@ -172,6 +186,18 @@ export const memoryVersionRecord = z.object({
   reason: z.enum(['update', 'merge']),
 });
 
-export const namespaceQuery = z.strictObject({ namespace: idSchema.default(DEFAULT_NAMESPACE) });
+/**
+ * The answer of a batch write (`POST /episodes`, `POST /memories`): `ids` and `results` in input
+ * order, each result saying what became of its item. 201 when anything was created, else 200.
+ */
+export function batchWriteResult<A extends readonly [string, ...string[]], E extends z.ZodRawShape>(actions: A, extra: E) {
+  return z.object({
+    ids: z.array(z.string()).describe('The id of each item, in input order'),
+    results: z.array(z.object({ id: z.string(), action: z.enum(actions), ...extra })).describe('What became of each item, in input order'),
+  });
+}
+
+export const namespaceQuery = z.strictObject({ namespace: namespaceField });
+export const anyNamespaceQuery = z.strictObject({ namespace: anyNamespaceField });
 export const idParams = z.strictObject({ id: idSchema });
 export const sessionParams = z.strictObject({ sessionId: idSchema });

@@ -41,7 +41,7 @@ export function traceServices(services: Services, tracer: Tracer | undefined): S
     sessions: {
       ...sessions,
       put: (input) => inChildSpan(tracer, 'memos.sessions.put', { 'memos.namespace': input.namespace, 'memos.items': input.messages?.length ?? 0 }, () => sessions.put(input)),
-      append: (key, messages) => inChildSpan(tracer, 'memos.sessions.append', { 'memos.namespace': key.namespace, 'memos.items': messages.length }, () => sessions.append(key, messages)),
+      append: (key, messages, options) => inChildSpan(tracer, 'memos.sessions.append', { 'memos.namespace': key.namespace, 'memos.items': messages.length }, () => sessions.append(key, messages, options)),
     },
   };
 }

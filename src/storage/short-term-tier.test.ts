@@ -47,7 +47,7 @@ describe.skipIf(reason !== '')(`memOS on a Redis Cluster${reason ? ` (skipped: $
     await memos.json('PUT', '/api/v1/sessions/chat-1', { namespace: 'team-a', messages: [say('m1'), say('m2')] });
     const appended = await memos.json('POST', '/api/v1/sessions/chat-1/messages', { namespace: 'team-a', messages: [say('m3'), say('m4'), say('m5')] });
     expect(appended.status).toBe(200);
-    expect(appended.body.session.messages.map((m: { content: string }) => m.content)).toEqual(['m3', 'm4', 'm5']);
+    expect(appended.body.messages.map((m: { content: string }) => m.content)).toEqual(['m3', 'm4', 'm5']);
     expect(appended.body.promotedEpisodeIds).toHaveLength(2);
     const timeline = await memos.json('GET', '/api/v1/episodes?namespace=team-a&sessionId=chat-1');
     expect(timeline.body.items.map((e: { content: string }) => e.content)).toEqual(['m1', 'm2']);

@@ -83,16 +83,44 @@ export function runWorkingMemoryStoreContract(name: string, options: WorkingMemo
         for (const field of ['userId', 'agentId', 'summary']) expect(got).not.toHaveProperty(field);
       });
 
-      it('replaces a live session, keeping createdAt and promoting nothing', async () => {
-        const first = await put({ messages: messages(1, 3), state: { a: 1 }, summary: 'old' });
+      it('replaces a live session, keeping createdAt, and promotes the messages the new list drops in the same write', async () => {
+        const old = messages(1, 3);
+        const first = await put({ userId: 'u1', agentId: 'a1', messages: old, state: { a: 1 }, summary: 'old' });
         h.clock.advance(10 * SECOND);
-        const second = await put({ messages: messages(4, 4), state: { b: 2 } });
+        const second = await put({ userId: 'u2', messages: messages(4, 4), state: { b: 2 } });
         expect(second.created).toBe(false);
-        expect(second.promoted).toEqual([]);
-        expect(second.session).toMatchObject({ createdAt: first.session.createdAt, updatedAt: toIso(h.clock.now()), state: { b: 2 } });
+        expect(second.session).toMatchObject({ createdAt: first.session.createdAt, updatedAt: toIso(h.clock.now()), state: { b: 2 }, userId: 'u2' });
         expect(second.session).not.toHaveProperty('summary');
         expect(contents((await store.get(key))!.messages)).toEqual(['m4']);
-        expect(await sessionEpisodes()).toEqual([]);
+        // The replaced messages are episodes now, in the scope they were said in, oldest first.
+        expect(contents(second.promoted)).toEqual(['m1', 'm2', 'm3']);
+        const stored = await sessionEpisodes();
+        expect(stored).toEqual(second.promoted);
+        expect(stored.map((e) => [e.kind, e.role, e.userId, e.agentId, e.occurredAt])).toEqual(old.map((m) => ['message', m.role, 'u1', 'a1', m.createdAt]));
+      });
+
+      it('keeps, and does not promote, replaced messages the new list sends again, with or without createdAt', async () => {
+        const old = messages(1, 4);
+        await put({ messages: old });
+        h.clock.advance(10 * SECOND);
+        const { createdAt: _dropped, ...resent } = old[2]!;
+        const second = await put({ messages: [old[0]!, { ...resent, createdAt: toIso(h.clock.now()) }, ...messages(5, 5)] });
+        expect(contents(second.session.messages)).toEqual(['m1', 'm3', 'm5']);
+        expect(contents(second.promoted)).toEqual(['m2', 'm4']);
+        expect(contents(await sessionEpisodes())).toEqual(['m2', 'm4']);
+        // A repeated message counts once per occurrence.
+        const twice = { role: 'user' as const, content: 'ok', createdAt: toIso(h.clock.now()) };
+        await put({ messages: [twice, twice] });
+        expect(contents((await put({ messages: [twice] })).promoted)).toEqual(['ok']);
+      });
+
+      it('promotes replaced messages before the overflow of the new list', async () => {
+        await put({ messages: messages(1, 2) });
+        h.clock.advance(10 * SECOND);
+        const second = await put({ messages: messages(3, 6), window: 2 });
+        expect(contents(second.promoted)).toEqual(['m1', 'm2', 'm3', 'm4']);
+        expect(contents(await sessionEpisodes())).toEqual(['m1', 'm2', 'm3', 'm4']);
+        expect(new Set((await sessionEpisodes()).map((e) => e.id)).size).toBe(4);
       });
 
       it('isolates namespaces and session ids', async () => {
@@ -151,6 +179,37 @@ export function runWorkingMemoryStoreContract(name: string, options: WorkingMemo
         ]);
         expect(stored.every((e) => e.createdAt === toIso(h.clock.now()))).toBe(true);
         expect(contents((await store.get(key))!.messages)).toEqual(['m3', 'm4', 'm5']);
+      });
+
+      it('append creates a missing session with the owner and TTL it names, and its promoted messages carry that owner', async () => {
+        const write = await store.append({ key, messages: messages(1, 3), window: 2, ttlSeconds: TTL, ttlOverride: 90, userId: 'u1', agentId: 'a1' });
+        expect(write.created).toBe(true);
+        expect(write.session).toMatchObject({ userId: 'u1', agentId: 'a1', ttlSeconds: 90, expiresAt: toIso(h.clock.now() + 90 * SECOND) });
+        expect(await store.get(key)).toMatchObject({ userId: 'u1', agentId: 'a1', ttlSeconds: 90 });
+        expect((await sessionEpisodes()).map((e) => [e.content, e.userId, e.agentId])).toEqual([['m1', 'u1', 'a1']]);
+      });
+
+      it('append sets the owner of a live session that has none, and a TTL it names, else keeps both', async () => {
+        await put({ messages: messages(1, 1), ttlSeconds: 60 });
+        const named = await store.append({ key, messages: messages(2, 2), window: 10, ttlSeconds: TTL, ttlOverride: 120, userId: 'u1' });
+        expect(named.session).toMatchObject({ userId: 'u1', ttlSeconds: 120, expiresAt: toIso(h.clock.now() + 120 * SECOND) });
+        expect(named.session).not.toHaveProperty('agentId');
+        const unnamed = await store.append({ key, messages: messages(3, 3), window: 10, ttlSeconds: TTL });
+        expect(unnamed.session).toMatchObject({ userId: 'u1', ttlSeconds: 120 });
+        const same = await store.append({ key, messages: messages(4, 4), window: 10, ttlSeconds: TTL, userId: 'u1' });
+        expect(contents(same.session.messages)).toEqual(['m1', 'm2', 'm3', 'm4']);
+      });
+
+      it('append naming another owner than the live session has is a conflict that writes nothing', async () => {
+        await put({ userId: 'u1', agentId: 'a1', messages: messages(1, 1) });
+        for (const owner of [{ userId: 'u2' }, { agentId: 'a2' }]) {
+          await expect(store.append({ key, messages: messages(2, 2), window: 10, ttlSeconds: TTL, ...owner })).rejects.toMatchObject({
+            code: 'E_CONFLICT',
+            details: { field: Object.keys(owner)[0] },
+          });
+        }
+        expect(contents((await store.get(key))!.messages)).toEqual(['m1']);
+        expect(await sessionEpisodes()).toEqual([]);
       });
 
       it('append creates a missing session with the given TTL and empty state', async () => {

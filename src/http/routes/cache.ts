@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CACHE_CLASSES } from '../../cache/cache-admin.js';
-import { idSchema } from '../schemas.js';
+import { ANY_NAMESPACE } from '../namespace.js';
+import { anyNamespaceField, anyNamespaceQuery } from '../schemas.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
 const usage = { entries: z.number(), bytes: z.number(), evictions: z.number() };
@@ -23,24 +24,27 @@ export function cacheRoutes(app: ZodApp, { services }: RouteContext): void {
   const tags = ['operations'];
 
   app.get('/api/v1/cache/stats', {
+    config: ANY_NAMESPACE,
     schema: {
       tags,
       summary: 'Entries, bytes and evictions per cache class (embeddings, responses), of one namespace or all',
-      querystring: z.strictObject({ namespace: idSchema.optional() }),
+      querystring: anyNamespaceQuery,
       response: { 200: cacheStats },
     },
-    handler: (request) => services.caches.stats(request.query.namespace),
+    handler: (request) => services.caches.stats(request.namespace),
   });
 
   app.delete('/api/v1/cache', {
+    config: ANY_NAMESPACE,
     schema: {
       tags,
       summary: 'Clear cached entries: of one namespace, of one cache class (`prefix`), of both, or everything',
-      querystring: z.strictObject({ namespace: idSchema.optional(), prefix: z.enum(CACHE_CLASSES).optional() }),
+      querystring: z.strictObject({ namespace: anyNamespaceField, prefix: z.enum(CACHE_CLASSES).optional() }),
       response: { 200: z.object({ cleared: z.number() }) },
     },
     handler: async (request) => {
-      const { namespace, prefix } = request.query;
+      const { prefix } = request.query;
+      const namespace = request.namespace;
       return { cleared: await services.caches.clear({ ...(namespace === undefined ? {} : { namespace }), ...(prefix === undefined ? {} : { cache: prefix }) }) };
     },
   });

@@ -102,6 +102,28 @@ describe('POST /api/v1/context', () => {
     expect(body.cached).toBe(false);
   });
 
+  it('renders each text once when a message, an episode and memories of several scopes say it', async () => {
+    await memos.json('PUT', '/api/v1/sessions/s1', {
+      userId: 'alice',
+      messages: [
+        { role: 'user', content: 'I am vegetarian, and I fly to Lisbon in May.' },
+        { role: 'assistant', content: 'Noted.' },
+      ],
+    });
+    // The agent logged the same turn as an episode, and kept what it learnt as memories, for the user and for itself.
+    await memos.json('POST', '/api/v1/episodes', { userId: 'alice', episodes: [{ kind: 'message', role: 'user', content: 'I am vegetarian, and I fly to Lisbon in May' }] });
+    await memos.json('POST', '/api/v1/memories', { userId: 'alice', memories: [{ content: 'Alice is vegetarian' }] });
+    await memos.json('POST', '/api/v1/memories', { userId: 'alice', agentId: 'travel-bot', memories: [{ content: 'alice is vegetarian.', kind: 'preference' }] });
+    const { body } = await memos.json('POST', '/api/v1/context', { sessionId: 's1', userId: 'alice', query: 'vegetarian Lisbon' });
+    const lines = body.text.split('\n');
+    expect(lines.filter((line: string) => /vegetarian, and I fly to Lisbon/i.test(line))).toEqual(['user: I am vegetarian, and I fly to Lisbon in May.']);
+    expect(lines.filter((line: string) => /^- \(\w+\) alice is vegetarian/i.test(line))).toHaveLength(1);
+    expect(body.episodes).toEqual([]);
+    expect(body.memories).toHaveLength(1);
+    // What was left out repeated the bundle: no notice says it missed the budget.
+    expect(body.notices.filter((notice: string) => /did not fit/.test(notice))).toEqual([]);
+  });
+
   it("uses the session's last user message as the query when none is given", async () => {
     await memos.json('PUT', '/api/v1/sessions/s1', {
       messages: [

@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import { QUERY_SOURCES } from '../../memory/context/context-service.js';
 import { episodeRecord, idSchema, memoryRecord, messageRecord, scorePartsRecord } from '../schemas.js';
+import { NAMESPACED, requestNamespace } from '../namespace.js';
 import { recallFilters, recallQuery, recallTypes, searchFilters } from './filters.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
 /** Smallest and largest `tokenBudget` a request may ask for. */
 const TOKEN_BUDGET_RANGE = { min: 32, max: 131_072 } as const;
 
-const hit = <T extends z.ZodType>(item: T) => z.object({ id: z.string(), score: z.number(), parts: scorePartsRecord, item });
+const hitScore = z
+  .number()
+  .describe('0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency');
+const hit = <T extends z.ZodType>(item: T) => z.object({ id: z.string(), score: hitScore, parts: scorePartsRecord, item });
 
 const contextResponse = z.object({
   namespace: z.string(),
@@ -34,6 +38,7 @@ const contextResponse = z.object({
 /** The prompt-ready bundle: `POST /api/v1/context`. */
 export function contextRoutes(app: ZodApp, { services, config, fields }: RouteContext): void {
   app.post('/api/v1/context', {
+    config: NAMESPACED,
     schema: {
       tags: ['recall'],
       summary: 'A prompt-ready bundle of recent messages, memories and episodes within a token budget',
@@ -51,8 +56,8 @@ export function contextRoutes(app: ZodApp, { services, config, fields }: RouteCo
       response: { 200: contextResponse },
     },
     handler: (request) => {
-      const { filters, ...body } = request.body;
-      return services.context.build({ ...body, filters: searchFilters(filters) });
+      const { filters, namespace: _named, ...body } = request.body;
+      return services.context.build({ ...body, namespace: requestNamespace(request), filters: searchFilters(filters) });
     },
   });
 }

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { GatewayResult } from '../../embeddings/gateway-service.js';
-import { idSchema } from '../schemas.js';
+import { ANY_NAMESPACE, NAMESPACED, requestNamespace } from '../namespace.js';
+import { anyNamespaceField, anyNamespaceQuery } from '../schemas.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
 const purpose = z.enum(['document', 'query']).default('document');
-const namespaceQuery = z.strictObject({ namespace: idSchema.optional() });
 
 const latency = z.object({ count: z.number(), p50: z.number(), p95: z.number() });
 const cacheStats = z.object({
@@ -43,11 +43,12 @@ export function embeddingRoutes(app: ZodApp, { services, fields, config }: Route
   const texts = z.array(text).min(1, 'at least one input').max(config.limits.batchItems, `at most ${config.limits.batchItems} inputs in one request`);
 
   app.post('/v1/embeddings', {
+    config: NAMESPACED,
     schema: {
       tags,
       summary: 'OpenAI-compatible embeddings (any OpenAI SDK with baseURL http://host:port/v1)',
-      headers: z.object({ 'x-memos-namespace': idSchema.optional() }).loose(),
       body: z.strictObject({
+        namespace: fields.namespace,
         input: z.union([text, texts], {
           error: (issue) =>
             issue.code !== 'invalid_union'
@@ -65,7 +66,7 @@ export function embeddingRoutes(app: ZodApp, { services, fields, config }: Route
     handler: async (request) => {
       const { input, model, encoding_format: format, dimensions } = request.body;
       const result = await services.gateway.embed({
-        namespace: request.headers['x-memos-namespace'] ?? 'default',
+        namespace: requestNamespace(request),
         texts: Array.isArray(input) ? input : [input],
         purpose: 'document',
         model,
@@ -85,6 +86,7 @@ export function embeddingRoutes(app: ZodApp, { services, fields, config }: Route
   });
 
   app.post('/api/v1/embeddings', {
+    config: NAMESPACED,
     schema: {
       tags,
       summary: 'Embed one text',
@@ -92,13 +94,14 @@ export function embeddingRoutes(app: ZodApp, { services, fields, config }: Route
       response: { 200: z.object({ model: z.string(), dimensions: z.number(), embedding: z.array(z.number()), cached: z.boolean() }) },
     },
     handler: async (request) => {
-      const { namespace, text: one, purpose: why } = request.body;
-      const result = await services.gateway.embed({ namespace, texts: [one], purpose: why });
+      const { text: one, purpose: why } = request.body;
+      const result = await services.gateway.embed({ namespace: requestNamespace(request), texts: [one], purpose: why });
       return { model: result.model, dimensions: result.dimensions, embedding: Array.from(result.vectors[0]!), cached: result.misses === 0 };
     },
   });
 
   app.post('/api/v1/embeddings/batch', {
+    config: NAMESPACED,
     schema: {
       tags,
       summary: 'Embed many texts: only cache misses go upstream, in one call; results in input order',
@@ -113,8 +116,8 @@ export function embeddingRoutes(app: ZodApp, { services, fields, config }: Route
       },
     },
     handler: async (request) => {
-      const { namespace, texts: many, purpose: why } = request.body;
-      const result: GatewayResult = await services.gateway.embed({ namespace, texts: many, purpose: why });
+      const { texts: many, purpose: why } = request.body;
+      const result: GatewayResult = await services.gateway.embed({ namespace: requestNamespace(request), texts: many, purpose: why });
       return {
         model: result.model,
         dimensions: result.dimensions,
@@ -125,17 +128,19 @@ export function embeddingRoutes(app: ZodApp, { services, fields, config }: Route
   });
 
   app.get('/api/v1/embeddings/cache/stats', {
-    schema: { tags, summary: 'Embedding cache statistics (all namespaces, or one)', querystring: namespaceQuery, response: { 200: cacheStats } },
-    handler: (request) => services.gateway.cacheStats(request.query.namespace),
+    config: ANY_NAMESPACE,
+    schema: { tags, summary: 'Embedding cache statistics (all namespaces, or one)', querystring: anyNamespaceQuery, response: { 200: cacheStats } },
+    handler: (request) => services.gateway.cacheStats(request.namespace),
   });
 
   app.post('/api/v1/embeddings/cache/clear', {
+    config: ANY_NAMESPACE,
     schema: {
       tags,
       summary: 'Drop cached embeddings (all namespaces, or one)',
-      body: z.strictObject({ namespace: idSchema.optional() }).default({}),
+      body: z.strictObject({ namespace: anyNamespaceField }).default({}),
       response: { 200: z.object({ cleared: z.number() }) },
     },
-    handler: async (request) => ({ cleared: await services.gateway.clearCache(request.body.namespace) }),
+    handler: async (request) => ({ cleared: await services.gateway.clearCache(request.namespace) }),
   });
 }

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { INTERVENTION_OUTCOMES, MESSAGE_ROLES } from '../../core/types.js';
-import { episodeKindSchema, episodeRecord, idParams, idSchema, namespaceQuery, timestampSchema } from '../schemas.js';
+import { batchWriteResult, episodeKindSchema, episodeRecord, idParams, idSchema, namespaceQuery, timestampSchema } from '../schemas.js';
+import { NAMESPACED, requestNamespace } from '../namespace.js';
 import { listInput, listingQuery } from './filters.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
 const INTERVENTION_FIELDS = ['task', 'context', 'outcome'] as const;
+const appendResults = batchWriteResult(['created'], {});
 
 /** Episodic memory: `/api/v1/episodes`. */
-export function episodeRoutes(app: ZodApp, { services, fields }: RouteContext): void {
+export function episodeRoutes(app: ZodApp, { services, fields, config }: RouteContext): void {
   const tags = ['episodes'];
   const episode = z
     .strictObject({
@@ -35,6 +37,7 @@ export function episodeRoutes(app: ZodApp, { services, fields }: RouteContext): 
     });
 
   app.post('/api/v1/episodes', {
+    config: NAMESPACED,
     schema: {
       tags,
       summary: 'Append episodes (all or none)',
@@ -43,39 +46,43 @@ export function episodeRoutes(app: ZodApp, { services, fields }: RouteContext): 
         userId: idSchema.optional().describe('Default for episodes that name no user'),
         agentId: idSchema.optional(),
         sessionId: idSchema.optional(),
-        episodes: fields.batch(episode, 'episode'),
+        episodes: fields.batch(episode, 'episode', 'episodes'),
       }),
-      response: { 201: z.object({ ids: z.array(z.string()).describe('In input order') }) },
+      response: { 201: appendResults },
     },
     handler: async (request, reply) => {
-      const { namespace, episodes, ...defaults } = request.body;
+      const { namespace: _named, episodes, ...defaults } = request.body;
       const stored = await services.episodes.append(
-        namespace,
+        requestNamespace(request),
         episodes.map((item) => ({ ...defaults, ...item })),
       );
-      return reply.code(201).send({ ids: stored.map((item) => item.id) });
+      // Episodes are append-only: every one is created, so the answer is always 201.
+      return reply.code(201).send({ ids: stored.map((item) => item.id), results: stored.map((item) => ({ id: item.id, action: 'created' as const })) });
     },
   });
 
   app.get('/api/v1/episodes', {
+    config: NAMESPACED,
     schema: {
       tags,
       summary: 'The timeline: episodes by occurredAt, filtered and paged',
-      querystring: listingQuery(fields, episodeKindSchema, 'asc'),
+      querystring: listingQuery(fields, episodeKindSchema, 'asc', config.list),
       response: { 200: z.object({ items: z.array(episodeRecord), nextCursor: z.string().optional() }) },
     },
-    handler: (request) => services.episodes.timeline(listInput(request.query)),
+    handler: (request) => services.episodes.timeline(listInput(requestNamespace(request), request.query)),
   });
 
   app.get('/api/v1/episodes/:id', {
+    config: NAMESPACED,
     schema: { tags, summary: 'Read an episode', params: idParams, querystring: namespaceQuery, response: { 200: episodeRecord } },
-    handler: (request) => services.episodes.get({ namespace: request.query.namespace, id: request.params.id }),
+    handler: (request) => services.episodes.get({ namespace: requestNamespace(request), id: request.params.id }),
   });
 
   app.delete('/api/v1/episodes/:id', {
+    config: NAMESPACED,
     schema: { tags, summary: 'Delete an episode', params: idParams, querystring: namespaceQuery, response: { 204: z.null() } },
     handler: async (request, reply) => {
-      await services.episodes.delete({ namespace: request.query.namespace, id: request.params.id });
+      await services.episodes.delete({ namespace: requestNamespace(request), id: request.params.id });
       return reply.code(204).send(null);
     },
   });

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import type { Config } from '../../config/schema.js';
 import type { MetadataValue, RecordFilter } from '../../core/types.js';
 import type { ListInput } from '../../memory/paging.js';
 import { SEARCH_TYPES, type SearchInput } from '../../memory/recall/search-service.js';
 import { episodeKindSchema, idSchema, limitQuery, listQuery, metadataFilterSchema, timestampSchema, type FieldSchemas } from '../schemas.js';
 
 interface FilterQuery {
-  namespace: string;
   userId?: string | undefined;
   agentId?: string | undefined;
   sessionId?: string | undefined;
@@ -15,9 +15,9 @@ interface FilterQuery {
   metadata?: Record<string, MetadataValue> | undefined;
 }
 
-/** The storage-neutral filter for a listing or search request. */
-export function scopeFilter(query: FilterQuery): RecordFilter {
-  const filter: RecordFilter = { namespace: query.namespace };
+/** The storage-neutral filter for a listing request in `namespace`. */
+export function scopeFilter(namespace: string, query: FilterQuery): RecordFilter {
+  const filter: RecordFilter = { namespace };
   if (query.userId !== undefined) filter.userId = query.userId;
   if (query.agentId !== undefined) filter.agentId = query.agentId;
   if (query.sessionId !== undefined) filter.sessionId = query.sessionId;
@@ -35,8 +35,8 @@ export function checkRange(value: { from?: string | undefined; to?: string | und
   }
 }
 
-/** The query string of a time-ordered listing (`GET /episodes`, `GET /memories`), with `kind` of the given schema. */
-export function listingQuery<K extends z.ZodType<string, string>>(fields: FieldSchemas, kind: K, defaultOrder: 'asc' | 'desc') {
+/** The query string of a time-ordered listing (`GET /episodes`, `GET /memories`), with `kind` of the given schema and `limit` bounded by `list`. */
+export function listingQuery<K extends z.ZodType<string, string>>(fields: FieldSchemas, kind: K, defaultOrder: 'asc' | 'desc', list: Config['list']) {
   return z
     .strictObject({
       namespace: fields.namespace,
@@ -47,16 +47,16 @@ export function listingQuery<K extends z.ZodType<string, string>>(fields: FieldS
       from: timestampSchema.optional(),
       to: timestampSchema.optional(),
       order: z.enum(['asc', 'desc']).default(defaultOrder),
-      limit: limitQuery(500).default(50),
+      limit: limitQuery(list.maxLimit).default(list.defaultLimit),
       cursor: z.string().max(512).optional(),
     })
     .superRefine(checkRange);
 }
 
-/** A parsed listing query as the services take it. */
-export function listInput(query: FilterQuery & { limit: number; order: 'asc' | 'desc'; cursor?: string | undefined }): ListInput {
+/** A parsed listing query in `namespace`, as the services take it. */
+export function listInput(namespace: string, query: FilterQuery & { limit: number; order: 'asc' | 'desc'; cursor?: string | undefined }): ListInput {
   const { limit, order, cursor } = query;
-  return { filter: scopeFilter(query), limit, order, ...(cursor === undefined ? {} : { cursor }) };
+  return { filter: scopeFilter(namespace, query), limit, order, ...(cursor === undefined ? {} : { cursor }) };
 }
 
 // ── Recall requests (search, context) ───────────────────────────────────────

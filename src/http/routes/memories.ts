@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { MEMORY_KINDS } from '../../core/types.js';
-import { idParams, idSchema, memoryRecord, memoryVersionRecord, namespaceQuery, timestampSchema } from '../schemas.js';
+import { batchWriteResult, idParams, idSchema, memoryRecord, memoryVersionRecord, namespaceQuery, timestampSchema } from '../schemas.js';
+import { NAMESPACED, requestNamespace } from '../namespace.js';
 import { listInput, listingQuery } from './filters.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
 const importance = z.number().min(0).max(1);
 
 /** Semantic memory: `/api/v1/memories`. */
-export function memoryRoutes(app: ZodApp, { services, fields }: RouteContext): void {
+export function memoryRoutes(app: ZodApp, { services, fields, config }: RouteContext): void {
   const tags = ['memories'];
   const memory = z.strictObject({
     content: fields.content,
@@ -22,6 +23,7 @@ export function memoryRoutes(app: ZodApp, { services, fields }: RouteContext): v
   });
 
   app.post('/api/v1/memories', {
+    config: NAMESPACED,
     schema: {
       tags,
       summary: 'Write memories: create, or merge into an exact duplicate (all or none)',
@@ -30,7 +32,7 @@ export function memoryRoutes(app: ZodApp, { services, fields }: RouteContext): v
         userId: idSchema.optional().describe('Default for memories that name no user'),
         agentId: idSchema.optional(),
         sessionId: idSchema.optional(),
-        memories: fields.batch(memory, 'memory'),
+        memories: fields.batch(memory, 'memory', 'memories'),
       }),
       response: {
         200: upsertResults,
@@ -38,32 +40,35 @@ export function memoryRoutes(app: ZodApp, { services, fields }: RouteContext): v
       },
     },
     handler: async (request, reply) => {
-      const { namespace, memories, ...defaults } = request.body;
+      const { namespace: _named, memories, ...defaults } = request.body;
       const outcomes = await services.memories.upsert(
-        namespace,
+        requestNamespace(request),
         memories.map((item) => ({ ...defaults, ...item })),
       );
       const results = outcomes.map(({ memory: stored, action }) => ({ id: stored.id, action, version: stored.version }));
-      return reply.code(results.some((result) => result.action === 'created') ? 201 : 200).send({ results });
+      return reply.code(results.some((result) => result.action === 'created') ? 201 : 200).send({ ids: results.map((result) => result.id), results });
     },
   });
 
   app.get('/api/v1/memories', {
+    config: NAMESPACED,
     schema: {
       tags,
       summary: 'List live memories by createdAt, filtered and paged',
-      querystring: listingQuery(fields, z.enum(MEMORY_KINDS), 'desc'),
+      querystring: listingQuery(fields, z.enum(MEMORY_KINDS), 'desc', config.list),
       response: { 200: z.object({ items: z.array(memoryRecord), nextCursor: z.string().optional() }) },
     },
-    handler: (request) => services.memories.list(listInput(request.query)),
+    handler: (request) => services.memories.list(listInput(requestNamespace(request), request.query)),
   });
 
   app.get('/api/v1/memories/:id', {
+    config: NAMESPACED,
     schema: { tags, summary: 'Read a memory', params: idParams, querystring: namespaceQuery, response: { 200: memoryRecord } },
-    handler: (request) => services.memories.get({ namespace: request.query.namespace, id: request.params.id }),
+    handler: (request) => services.memories.get({ namespace: requestNamespace(request), id: request.params.id }),
   });
 
   app.patch('/api/v1/memories/:id', {
+    config: NAMESPACED,
     schema: {
       tags,
       summary: 'Update a memory; the previous version goes to its history',
@@ -71,6 +76,7 @@ export function memoryRoutes(app: ZodApp, { services, fields }: RouteContext): v
       querystring: namespaceQuery,
       body: z
         .strictObject({
+          namespace: fields.namespace,
           content: fields.content.optional(),
           kind: z.enum(MEMORY_KINDS).optional(),
           importance: importance.optional(),
@@ -78,24 +84,26 @@ export function memoryRoutes(app: ZodApp, { services, fields }: RouteContext): v
           expiresAt: timestampSchema.nullable().optional().describe('null clears the expiry'),
           expectedVersion: z.number().int().min(1).optional().describe('Apply only if the memory is at this version'),
         })
-        .refine((body) => Object.keys(body).some((key) => key !== 'expectedVersion'), 'name at least one field to change'),
+        .refine((body) => Object.keys(body).some((key) => key !== 'expectedVersion' && key !== 'namespace'), 'name at least one field to change'),
       response: { 200: memoryRecord },
     },
     handler: (request) => {
-      const { expectedVersion, ...patch } = request.body;
-      return services.memories.update({ namespace: request.query.namespace, id: request.params.id }, patch, expectedVersion);
+      const { expectedVersion, namespace: _named, ...patch } = request.body;
+      return services.memories.update({ namespace: requestNamespace(request), id: request.params.id }, patch, expectedVersion);
     },
   });
 
   app.delete('/api/v1/memories/:id', {
+    config: NAMESPACED,
     schema: { tags, summary: 'Delete a memory and its history', params: idParams, querystring: namespaceQuery, response: { 204: z.null() } },
     handler: async (request, reply) => {
-      await services.memories.delete({ namespace: request.query.namespace, id: request.params.id });
+      await services.memories.delete({ namespace: requestNamespace(request), id: request.params.id });
       return reply.code(204).send(null);
     },
   });
 
   app.get('/api/v1/memories/:id/history', {
+    config: NAMESPACED,
     schema: {
       tags,
       summary: 'Earlier versions of a memory, newest first',
@@ -104,15 +112,11 @@ export function memoryRoutes(app: ZodApp, { services, fields }: RouteContext): v
       response: { 200: z.object({ memoryId: z.string(), currentVersion: z.number(), versions: z.array(memoryVersionRecord) }) },
     },
     handler: async (request) => {
-      const ref = { namespace: request.query.namespace, id: request.params.id };
+      const ref = { namespace: requestNamespace(request), id: request.params.id };
       const [current, versions] = await Promise.all([services.memories.get(ref), services.memories.history(ref)]);
       return { memoryId: current.id, currentVersion: current.version, versions };
     },
   });
 }
 
-const upsertResults = z.object({
-  results: z
-    .array(z.object({ id: z.string(), action: z.enum(['created', 'merged', 'unchanged']), version: z.number() }))
-    .describe('In input order'),
-});
+const upsertResults = batchWriteResult(['created', 'merged', 'unchanged'], { version: z.number().describe('The memory’s version after the write') });

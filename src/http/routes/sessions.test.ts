@@ -18,7 +18,7 @@ describe('sessions over HTTP', () => {
     });
     expect(created.status).toBe(201);
     expect(created.body.created).toBe(true);
-    expect(created.body.session).toMatchObject({ sessionId: 'chat-1', namespace: 'default', userId: 'alice', state: { step: 1 }, ttlSeconds: 600 });
+    expect(created.body).toMatchObject({ sessionId: 'chat-1', namespace: 'default', userId: 'alice', state: { step: 1 }, ttlSeconds: 600 });
 
     const read = await memos.json('GET', '/api/v1/sessions/chat-1');
     expect(read.status).toBe(200);
@@ -28,7 +28,7 @@ describe('sessions over HTTP', () => {
     const replaced = await memos.json('PUT', '/api/v1/sessions/chat-1', { messages: [say('fresh start')] });
     expect(replaced.status).toBe(200);
     expect(replaced.body.created).toBe(false);
-    expect(replaced.body.session.messages).toHaveLength(1);
+    expect(replaced.body.messages).toHaveLength(1);
 
     expect((await memos.json('DELETE', '/api/v1/sessions/chat-1')).status).toBe(204);
     expect((await memos.json('GET', '/api/v1/sessions/chat-1')).status).toBe(404);
@@ -41,7 +41,7 @@ describe('sessions over HTTP', () => {
     expect(first.status).toBe(201);
     const second = await memos.json('POST', '/api/v1/sessions/s-2/messages', { messages: [say('two'), say('three')] });
     expect(second.status).toBe(200);
-    expect(second.body.session.messages.map((m: { content: string }) => m.content)).toEqual(['one', 'two', 'three']);
+    expect(second.body.messages.map((m: { content: string }) => m.content)).toEqual(['one', 'two', 'three']);
   });
 
   it('promotes messages that overflow the window into the episode timeline', async () => {
@@ -49,7 +49,7 @@ describe('sessions over HTTP', () => {
     await memos.json('PUT', '/api/v1/sessions/s-3', { userId: 'bob', messages: [say('m1'), say('m2')] });
     const appended = await memos.json('POST', '/api/v1/sessions/s-3/messages', { messages: [say('m3'), say('m4', 'assistant'), say('m5')] });
     expect(appended.status).toBe(200);
-    expect(appended.body.session.messages.map((m: { content: string }) => m.content)).toEqual(['m3', 'm4', 'm5']);
+    expect(appended.body.messages.map((m: { content: string }) => m.content)).toEqual(['m3', 'm4', 'm5']);
     expect(appended.body.promotedEpisodeIds).toHaveLength(2);
 
     const timeline = await memos.json('GET', '/api/v1/episodes?sessionId=s-3');
@@ -74,6 +74,63 @@ describe('sessions over HTTP', () => {
     expect(await memos.services.sessions.sweepExpired()).toBe(1);
     const timeline = await memos.json('GET', '/api/v1/episodes?sessionId=s-4');
     expect(timeline.body.items.map((e: { content: string }) => e.content)).toEqual(['remember the milk']);
+  });
+
+  it('answers reads and writes with one session shape, writes adding created and promotedEpisodeIds', async () => {
+    memos = await startTestMemos();
+    const put = await memos.json('PUT', '/api/v1/sessions/shape', { userId: 'alice', messages: [say('hello')], state: { step: 1 }, summary: 'greeting' });
+    const appended = await memos.json('POST', '/api/v1/sessions/shape/messages', { messages: [say('more')] });
+    const read = await memos.json('GET', '/api/v1/sessions/shape');
+    const sessionFields = Object.keys(read.body).sort();
+    expect(sessionFields).toEqual(['createdAt', 'expiresAt', 'messages', 'namespace', 'sessionId', 'state', 'summary', 'ttlSeconds', 'updatedAt', 'userId']);
+    for (const write of [put, appended]) {
+      expect(Object.keys(write.body).sort()).toEqual([...sessionFields, 'created', 'promotedEpisodeIds'].sort());
+      const { created: _created, promotedEpisodeIds: _promoted, ...session } = write.body;
+      expect(session).toMatchObject({ sessionId: 'shape', namespace: 'default', userId: 'alice', state: { step: 1 }, summary: 'greeting' });
+    }
+    const { created: _c, promotedEpisodeIds: _p, expiresAt: _e, ...written } = appended.body;
+    const { expiresAt: _r, ...reread } = read.body;
+    expect(written).toEqual(reread);
+  });
+
+  it('promotes the messages a PUT over a live session replaces, so that a user search still finds them', async () => {
+    memos = await startTestMemos();
+    await memos.json('PUT', '/api/v1/sessions/s-5', { userId: 'carol', messages: [say('my passport expires in June'), say('noted', 'assistant')] });
+    const replaced = await memos.json('PUT', '/api/v1/sessions/s-5', { userId: 'carol', messages: [say('noted', 'assistant'), say('new topic: hotels')] });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body.promotedEpisodeIds).toHaveLength(1);
+    const timeline = await memos.json('GET', '/api/v1/episodes?sessionId=s-5');
+    expect(timeline.body.items).toEqual([expect.objectContaining({ id: replaced.body.promotedEpisodeIds[0], content: 'my passport expires in June', userId: 'carol', kind: 'message' })]);
+    const found = await memos.json('POST', '/api/v1/search', { query: 'passport', userId: 'carol', mode: 'keyword' });
+    expect(found.body.hits.map((hit: { id: string }) => hit.id)).toEqual(replaced.body.promotedEpisodeIds);
+  });
+
+  it('creates a session from an append with the userId, agentId and ttlSeconds it names, so that its promoted messages are found by user', async () => {
+    memos = await startTestMemos({ MEMOS_SESSION_WINDOW: '2' });
+    const created = await memos.json('POST', '/api/v1/sessions/s-6/messages', {
+      userId: 'dave',
+      agentId: 'travel-bot',
+      ttlSeconds: 120,
+      messages: [say('I am vegetarian'), say('noted', 'assistant'), say('book me a table')],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ userId: 'dave', agentId: 'travel-bot', ttlSeconds: 120 });
+    expect((await memos.json('GET', '/api/v1/sessions/s-6')).body).toMatchObject({ userId: 'dave', agentId: 'travel-bot', ttlSeconds: 120 });
+    const found = await memos.json('POST', '/api/v1/search', { query: 'vegetarian', userId: 'dave', mode: 'keyword' });
+    expect(found.body.hits).toEqual([expect.objectContaining({ type: 'episode', id: created.body.promotedEpisodeIds[0] })]);
+    expect(found.body.hits[0].item).toMatchObject({ userId: 'dave', agentId: 'travel-bot' });
+  });
+
+  it('lets an append name the owner of a session that has none, and answers 409 writing nothing when it names another', async () => {
+    memos = await startTestMemos();
+    await memos.json('PUT', '/api/v1/sessions/s-7', { messages: [say('hello')] });
+    const claimed = await memos.json('POST', '/api/v1/sessions/s-7/messages', { userId: 'erin', ttlSeconds: 90, messages: [say('it is Erin')] });
+    expect(claimed.status).toBe(200);
+    expect(claimed.body).toMatchObject({ userId: 'erin', ttlSeconds: 90 });
+    const foreign = await memos.json('POST', '/api/v1/sessions/s-7/messages', { userId: 'mallory', messages: [say('not mine')] });
+    expect(foreign.status).toBe(409);
+    expect(foreign.body).toMatchObject({ code: 'E_CONFLICT', field: 'userId' });
+    expect((await memos.json('GET', '/api/v1/sessions/s-7')).body.messages.map((m: { content: string }) => m.content)).toEqual(['hello', 'it is Erin']);
   });
 
   it('keeps namespaces apart', async () => {

@@ -1,19 +1,22 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { SessionWrite } from '../../core/ports.js';
+import { NAMESPACED, requestNamespace } from '../namespace.js';
 import { idSchema, namespaceQuery, sessionParams, sessionRecord } from '../schemas.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
-const writeResult = z.object({
-  session: sessionRecord,
-  created: z.boolean(),
-  promotedEpisodeIds: z.array(z.string()).describe('Episodes made from messages that overflowed the window'),
+/** A write answers the session as a read does, with what the write did beside it. */
+const writeResult = sessionRecord.extend({
+  created: z.boolean().describe('Whether this write created the session'),
+  promotedEpisodeIds: z
+    .array(z.string())
+    .describe('Episodes made by this write, oldest first: messages of an expired session, or those a PUT replaced, then messages that overflowed the window'),
 });
 
 /** 201 when the write created the session, 200 when it changed one. */
 function sendWrite(reply: FastifyReply, result: SessionWrite) {
   return reply.code(result.created ? 201 : 200).send({
-    session: result.session,
+    ...result.session,
     created: result.created,
     promotedEpisodeIds: result.promoted.map((episode) => episode.id),
   });
@@ -25,9 +28,10 @@ export function sessionRoutes(app: ZodApp, { services, fields, config }: RouteCo
   const ttlSeconds = z.number().int().min(1).max(30 * 24 * 3600);
 
   app.put('/api/v1/sessions/:sessionId', {
+    config: NAMESPACED,
     schema: {
       tags,
-      summary: 'Create or replace a session',
+      summary: 'Create or replace a session; the replaced messages the new list no longer holds become episodes',
       params: sessionParams,
       body: z.strictObject({
         namespace: fields.namespace,
@@ -41,34 +45,44 @@ export function sessionRoutes(app: ZodApp, { services, fields, config }: RouteCo
       response: { 200: writeResult, 201: writeResult },
     },
     handler: async (request, reply) => {
-      const { namespace, ...rest } = request.body;
-      return sendWrite(reply, await services.sessions.put({ namespace, sessionId: request.params.sessionId, ...rest }));
+      const { namespace: _named, ...rest } = request.body;
+      return sendWrite(reply, await services.sessions.put({ namespace: requestNamespace(request), sessionId: request.params.sessionId, ...rest }));
     },
   });
 
   app.get('/api/v1/sessions/:sessionId', {
+    config: NAMESPACED,
     schema: { tags, summary: 'Read a live session (refreshes its idle TTL)', params: sessionParams, querystring: namespaceQuery, response: { 200: sessionRecord } },
-    handler: (request) => services.sessions.get({ namespace: request.query.namespace, sessionId: request.params.sessionId }),
+    handler: (request) => services.sessions.get({ namespace: requestNamespace(request), sessionId: request.params.sessionId }),
   });
 
   app.post('/api/v1/sessions/:sessionId/messages', {
+    config: NAMESPACED,
     schema: {
       tags,
       summary: 'Append messages (creates the session when missing)',
       params: sessionParams,
-      body: z.strictObject({ namespace: fields.namespace, messages: fields.batch(fields.message, 'message') }),
+      body: z.strictObject({
+        namespace: fields.namespace,
+        userId: idSchema.optional().describe('Owner of a session the append creates, or of a live one that has none; another than a live session’s is a 409'),
+        agentId: idSchema.optional().describe('As userId, for the agent'),
+        ttlSeconds: ttlSeconds.optional().describe('Idle TTL of the session, whether the append creates it or finds it live; default sessions.ttlSeconds for a new one'),
+        messages: fields.batch(fields.message, 'message', 'messages'),
+      }),
       response: { 200: writeResult, 201: writeResult },
     },
     handler: async (request, reply) => {
-      const key = { namespace: request.body.namespace, sessionId: request.params.sessionId };
-      return sendWrite(reply, await services.sessions.append(key, request.body.messages));
+      const key = { namespace: requestNamespace(request), sessionId: request.params.sessionId };
+      const { messages, namespace: _named, ...options } = request.body;
+      return sendWrite(reply, await services.sessions.append(key, messages, options));
     },
   });
 
   app.delete('/api/v1/sessions/:sessionId', {
+    config: NAMESPACED,
     schema: { tags, summary: 'Delete a session', params: sessionParams, querystring: namespaceQuery, response: { 204: z.null() } },
     handler: async (request, reply) => {
-      await services.sessions.delete({ namespace: request.query.namespace, sessionId: request.params.sessionId });
+      await services.sessions.delete({ namespace: requestNamespace(request), sessionId: request.params.sessionId });
       return reply.code(204).send(null);
     },
   });

@@ -153,7 +153,11 @@ export function createContextService({ search, sessions, memories, tokenCounter,
         memories: recalled.memories,
         episodes: recalled.episodes,
       });
-      const left = { memories: recalled.memories.length - packed.memories.length, episodes: recalled.episodes.length - packed.episodes.length };
+      // Records whose text the bundle already shows were left out on purpose, not for lack of room.
+      const left = {
+        memories: recalled.memories.length - packed.memories.length - packed.duplicates.memories,
+        episodes: recalled.episodes.length - packed.episodes.length - packed.duplicates.episodes,
+      };
       if (left.memories + left.episodes > 0) notices.push(`${left.memories} memories and ${left.episodes} episodes did not fit in the token budget`);
 
       const expiries = [session?.expiresAt, ...packed.memories.map((hit) => hit.item.expiresAt)].flatMap((at) => (at === undefined ? [] : [Date.parse(at)]));

@@ -1,3 +1,4 @@
+import { normaliseContent } from '../../core/text.js';
 import type { Episode, Memory, Message } from '../../core/types.js';
 import type { ScoreParts } from '../recall/search-service.js';
 import type { TokenCounter } from './token-counter.js';
@@ -33,6 +34,8 @@ export interface PackedContext {
   summary: string | null;
   memories: ContextHit<Memory>[];
   episodes: ContextHit<Episode>[];
+  /** Memories and episodes left out because their text was already in the bundle (not for lack of room). */
+  duplicates: { memories: number; episodes: number };
 }
 
 type Section = 'memories' | 'episodes' | 'conversation';
@@ -50,6 +53,10 @@ interface Piece {
   line: string;
   /** Estimated tokens: the line and the newline that follows it. */
   cost: number;
+  /** The text the line shows, normalised (case, spacing, a final full stop): two pieces with one key say the same thing. */
+  key: string;
+  /** A message of the conversation, as opposed to a memory, an episode or the summary. */
+  message: boolean;
 }
 
 const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ').trim();
@@ -74,27 +81,69 @@ const summaryLine = (summary: string) => `Earlier in this conversation: ${oneLin
  * (a skipped message also ends the run of messages, so that the conversation shown has no gaps).
  * Tokens of a concatenation are not the sum of its parts, so the rendered text is counted at the
  * end, and the last-chosen items are dropped until it fits: the budget is never exceeded.
+ *
+ * No text is rendered twice: a memory, episode or summary whose text (normalised as duplicate
+ * memories are) is already in the bundle is left out, so the first in the order above wins, and a
+ * message of the conversation always keeps its place: when an older message joins the
+ * conversation, a memory, episode or summary that said the same thing gives its place up to it.
+ * Repeated turns of the conversation itself (two "yes") are separate utterances and both stay.
  */
 export function packContext(input: PackInput): PackedContext {
   const { counter, budget, messages } = input;
   const headingCost = new Map(SECTIONS.map(({ section, heading }) => [section, counter.count(heading) + 2]));
-  const piece = (section: Section, rank: number, line: string): Piece => ({ section, rank, line, cost: counter.count(line) + 1 });
+  const piece = (section: Section, rank: number, line: string, text: string): Piece => ({
+    section,
+    rank,
+    line,
+    cost: counter.count(line) + 1,
+    key: normaliseContent(text),
+    message: section === 'conversation' && rank >= 0,
+  });
 
   const added: Piece[] = [];
-  const open = new Set<Section>();
+  /** Pieces added per section: a section's heading is paid for by its first piece. */
+  const inSection = new Map<Section, number>();
+  /** The piece that shows each text, by key. */
+  const shown = new Map<string, Piece>();
+  /** Pieces left out because their text was shown by another. */
+  const repeats = new Set<Piece>();
   let used = 0;
+  /** What `candidate` costs, its section's heading included when the section has no other piece than `leaving`. */
+  const costOf = (candidate: Piece, leaving?: Piece) => {
+    const others = (inSection.get(candidate.section) ?? 0) - (leaving?.section === candidate.section ? 1 : 0);
+    return candidate.cost + (others > 0 ? 0 : headingCost.get(candidate.section)!);
+  };
+  const remove = (one: Piece) => {
+    added.splice(added.indexOf(one), 1);
+    inSection.set(one.section, inSection.get(one.section)! - 1);
+  };
   const tryAdd = (candidate: Piece, limit: number): boolean => {
-    const cost = candidate.cost + (open.has(candidate.section) ? 0 : headingCost.get(candidate.section)!);
-    if (used + cost > limit) return false;
-    used += cost;
-    open.add(candidate.section);
+    const earlier = shown.get(candidate.key);
+    let leaving: Piece | undefined;
+    if (earlier !== undefined && !(candidate.message && earlier.message)) {
+      if (!candidate.message) {
+        repeats.add(candidate); // already shown: nothing to add, and not for lack of room
+        return true;
+      }
+      leaving = earlier; // a message takes the place of the memory, episode or summary that showed its text
+    }
+    const freed = leaving === undefined ? 0 : costOf(leaving, leaving);
+    const cost = costOf(candidate, leaving);
+    if (used - freed + cost > limit) return false;
+    if (leaving !== undefined) {
+      remove(leaving);
+      repeats.add(leaving);
+    }
+    used += cost - freed;
+    inSection.set(candidate.section, (inSection.get(candidate.section) ?? 0) + 1);
     added.push(candidate);
+    if (shown.get(candidate.key)?.message !== true) shown.set(candidate.key, candidate);
     return true;
   };
 
   const messagePieces = new Map<number, Piece>();
   const messageAt = (index: number) => {
-    if (!messagePieces.has(index)) messagePieces.set(index, piece('conversation', index, messageLine(messages[index]!)));
+    if (!messagePieces.has(index)) messagePieces.set(index, piece('conversation', index, messageLine(messages[index]!), messages[index]!.content));
     return messagePieces.get(index)!;
   };
   // The newest messages, within their share.
@@ -102,8 +151,8 @@ export function packContext(input: PackInput): PackedContext {
   while (older >= 0 && tryAdd(messageAt(older), Math.floor(budget * input.recentShare))) older -= 1;
 
   // Memories and episodes by score; on a tie, memories first.
-  const memoryPieces = input.memories.map((hit, rank) => piece('memories', rank, memoryLine(hit.item)));
-  const episodePieces = input.episodes.map((hit, rank) => piece('episodes', rank, episodeLine(hit.item)));
+  const memoryPieces = input.memories.map((hit, rank) => piece('memories', rank, memoryLine(hit.item), hit.item.content));
+  const episodePieces = input.episodes.map((hit, rank) => piece('episodes', rank, episodeLine(hit.item), hit.item.content));
   const scored = [
     ...memoryPieces.map((one, rank) => ({ one, score: input.memories[rank]!.score })),
     ...episodePieces.map((one, rank) => ({ one, score: input.episodes[rank]!.score })),
@@ -111,7 +160,7 @@ export function packContext(input: PackInput): PackedContext {
   for (const { one } of scored) tryAdd(one, budget);
 
   // What is left: the summary, then older messages.
-  const summaryPiece = input.summary === undefined ? undefined : piece('conversation', -1, summaryLine(input.summary));
+  const summaryPiece = input.summary === undefined ? undefined : piece('conversation', -1, summaryLine(input.summary), input.summary);
   if (summaryPiece !== undefined) tryAdd(summaryPiece, budget);
   while (older >= 0 && tryAdd(messageAt(older), budget)) older -= 1;
 
@@ -132,6 +181,11 @@ export function packContext(input: PackInput): PackedContext {
     summary: summaryPiece !== undefined && kept.has(summaryPiece) ? input.summary! : null,
     memories: input.memories.filter((_, rank) => kept.has(memoryPieces[rank]!)),
     episodes: input.episodes.filter((_, rank) => kept.has(episodePieces[rank]!)),
+    // A repeat counts as such only while the piece that shows its text made it into the final text.
+    duplicates: {
+      memories: memoryPieces.filter((one) => repeats.has(one) && kept.has(shown.get(one.key)!)).length,
+      episodes: episodePieces.filter((one) => repeats.has(one) && kept.has(shown.get(one.key)!)).length,
+    },
   };
 }
 

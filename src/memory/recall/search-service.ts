@@ -5,6 +5,7 @@ import type { Episode, Memory, MetadataValue, RecordFilter, Scored, Tier } from 
 import { expandNeighbours, type NeighbourOptions } from './neighbour-expansion.js';
 import { priorFactor, recency, type PriorOptions } from './priors.js';
 import { fuse, type FusionWeights } from './rank-fusion.js';
+import { scaleScores } from './score-scale.js';
 
 export const SEARCH_MODES = ['hybrid', 'vector', 'keyword'] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];
@@ -20,22 +21,24 @@ export interface SearchInput {
   types: SearchType[];
   limit: number;
   mode: SearchMode;
+  /** Hits whose (scaled, 0..1) score is below this are left out. */
   minScore?: number;
   filters: { kinds?: string[]; from?: string; to?: string; metadata?: Record<string, MetadataValue> };
 }
 
-/** How much each signal contributed to a hit; null where a signal did not take part. */
+/** How much each signal contributed to a hit, each on its own raw scale; null where a signal did not take part. */
 export interface ScoreParts {
-  /** BM25 score of the keyword match. */
+  /** BM25 score of the keyword match, with the statistics of the searched scope (unbounded, > 0). */
   keyword: number | null;
-  /** Cosine similarity to the query. */
+  /** Cosine similarity to the query (-1..1). */
   vector: number | null;
   /** 1 for a record of this instant, halving every `search.recencyHalfLifeDays` (hybrid mode). */
   recency: number | null;
-  /** What adjacent episodes of the same session and the session's best hit added (hybrid mode, episodes). */
+  /** What adjacent episodes of the same session and the session's best hit added to the fused score, before scaling (hybrid mode, episodes). */
   neighbours: number | null;
 }
 
+/** `score` is 0..1 in every mode (see score-scale.ts): the cosine in vector mode, else a share of the search's best hit. */
 export type SearchHit =
   | { type: 'memory'; id: string; score: number; parts: ScoreParts; item: Memory }
   | { type: 'episode'; id: string; score: number; parts: ScoreParts; item: Episode };
@@ -69,9 +72,10 @@ const candidatePool = (limit: number) => Math.min(1000, Math.max(100, limit * 5)
 const neighbourAnchors = (limit: number) => Math.max(10, limit);
 
 /**
- * Recall across tiers. `keyword` and `vector` rank by one signal and report its raw score.
- * `hybrid` fuses both (rank-fusion.ts), lets episodes borrow from their session neighbours
- * (neighbour-expansion.ts), then applies recency and importance priors (priors.ts). Without
+ * Recall across tiers. `keyword` and `vector` rank by one signal; `hybrid` fuses both
+ * (rank-fusion.ts), lets episodes borrow from their session neighbours (neighbour-expansion.ts),
+ * then applies recency and importance priors (priors.ts). Every hit's `score` is then scaled to
+ * 0..1 (score-scale.ts) without changing the order, and `parts` keep each signal's raw value. Without
  * vectors (no embedder, loading, down) hybrid runs on keywords alone and every response says why;
  * records not embedded yet are still found by keywords.
  */
@@ -154,10 +158,10 @@ export function createSearchService({ store, embedder, vectorUnavailable, weight
           hits.push({ type: TYPE_OF[tier], id, score, parts, item } as SearchHit);
         }
       }
-      const ranked = hits
-        .filter((hit) => input.minScore === undefined || hit.score >= input.minScore)
-        .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
-        .slice(0, input.limit);
+      // Ranked by the raw scores, then scaled: rounding in the scaling can never reorder hits.
+      hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+      scaleScores(hits, fusing ? 'hybrid' : mode);
+      const ranked = hits.filter((hit) => input.minScore === undefined || hit.score >= input.minScore).slice(0, input.limit);
 
       return {
         mode,

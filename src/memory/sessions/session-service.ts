@@ -20,6 +20,13 @@ export interface PutSessionInput extends SessionKey {
   ttlSeconds?: number;
 }
 
+/** What an append may say about the session it creates: its owner and idle TTL (see AppendMessages for a live one). */
+export interface AppendOptions {
+  userId?: string;
+  agentId?: string;
+  ttlSeconds?: number;
+}
+
 export interface SessionServiceOptions {
   store: WorkingMemoryStore;
   clock: Clock;
@@ -53,8 +60,16 @@ export function createSessionService({ store, clock, defaults }: SessionServiceO
       return session;
     },
 
-    append(key: SessionKey, messages: MessageInput[]): Promise<SessionWrite> {
-      return store.append({ key, messages: stamp(messages), window: defaults.window, ttlSeconds: defaults.ttlSeconds });
+    append(key: SessionKey, messages: MessageInput[], options: AppendOptions = {}): Promise<SessionWrite> {
+      return store.append({
+        key,
+        messages: stamp(messages),
+        window: defaults.window,
+        ttlSeconds: options.ttlSeconds ?? defaults.ttlSeconds,
+        ...(options.ttlSeconds === undefined ? {} : { ttlOverride: options.ttlSeconds }),
+        ...(options.userId === undefined ? {} : { userId: options.userId }),
+        ...(options.agentId === undefined ? {} : { agentId: options.agentId }),
+      });
     },
 
     async delete(key: SessionKey): Promise<void> {

@@ -4,7 +4,7 @@ import { toIso } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
 import type { IdGenerator } from '../../core/ids.js';
 import type { AppendMessages, EpisodeStore, Lifecycle, PutSession, SessionKey, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
-import { promoteMessages, sessionAfterAppend, sessionFromPut, splitWindow } from '../../core/session-window.js';
+import { promoteMessages, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow } from '../../core/session-window.js';
 import type { Episode, Message, Session } from '../../core/types.js';
 import { redisConnection, type RedisLogger, type RedisSource } from './redis-client.js';
 import { isCluster } from './redis-cluster.js';
@@ -88,19 +88,24 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
   }
 
   /**
-   * Reads, builds the next session, keeps the newest `window` messages and applies it with the
-   * compare-and-set, retrying when another writer got there first.
+   * Reads, builds the next session (with the live messages it replaces, if any), keeps the newest
+   * `window` messages and applies it with the compare-and-set, retrying when another writer got
+   * there first. What the write promotes goes to the outbox in the same script.
    */
-  async function write(key: SessionKey, window: number, build: (live: Session | null, now: number) => Session): Promise<SessionWrite> {
+  async function write(key: SessionKey, window: number, build: (live: Session | null, now: number) => { next: Session; replaced: Message[] }): Promise<SessionWrite> {
     const member = memberOf(key);
     const keys = keysOf(member);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (attempt > 0) await backoff();
       const now = clock.now();
       const { live, expired, version } = await load(keys, now);
-      const next = build(live, now);
+      const { next, replaced } = build(live, now);
       const { kept, overflow } = splitWindow(next.messages, window);
-      const promoted = [...(expired ? promote(expired, expired.messages, now) : []), ...promote(next, overflow, now)];
+      const promoted = [
+        ...(expired ? promote(expired, expired.messages, now) : []),
+        ...(live ? promote(live, replaced, now) : []),
+        ...promote(next, overflow, now),
+      ];
       const deadline = now + next.ttlSeconds * 1000;
       const data = encode({ ...next, messages: kept });
       const pending = (await WRITE_SESSION.run(
@@ -148,12 +153,14 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
 
     put: (command: PutSession) =>
       redisCall('sessions.put', () =>
-        serial(memberOf(command.key), () => write(command.key, command.window, (live, now) => sessionFromPut(command, live, now))),
+        serial(memberOf(command.key), () =>
+          write(command.key, command.window, (live, now) => ({ next: sessionFromPut(command, live, now), replaced: replacedMessages(live, command.messages) })),
+        ),
       ),
 
     append: (command: AppendMessages) =>
       redisCall('sessions.append', () =>
-        serial(memberOf(command.key), () => write(command.key, command.window, (live, now) => sessionAfterAppend(command, live, now))),
+        serial(memberOf(command.key), () => write(command.key, command.window, (live, now) => ({ next: sessionAfterAppend(command, live, now), replaced: [] }))),
       ),
 
     get: (key: SessionKey) =>

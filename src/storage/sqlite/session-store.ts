@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { toIso } from '../../core/clock.js';
 import type { IdGenerator } from '../../core/ids.js';
 import type { AppendMessages, PutSession, SessionKey, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
-import { promoteMessages, sessionAfterAppend, sessionFromPut, splitWindow } from '../../core/session-window.js';
+import { promoteMessages, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow } from '../../core/session-window.js';
 import type { Episode, Message, Session } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
 import { insertEpisodes } from './episode-store.js';
@@ -29,8 +29,8 @@ interface Loaded {
 
 /**
  * Short-term memory with an idle TTL: get, put and append push `expiresAt` to now + ttl.
- * Messages never vanish silently: overflow beyond the window, and whatever an expired session
- * still held, become `message` episodes in the same transaction as the session write.
+ * Messages never vanish silently: overflow beyond the window, whatever an expired session still
+ * held, and what a put replaced, become `message` episodes in the same transaction as the session write.
  */
 export class SqliteSessionStore implements WorkingMemoryStore {
   readonly #db: SqliteDatabase;
@@ -48,7 +48,9 @@ export class SqliteSessionStore implements WorkingMemoryStore {
       const now = this.#clock.now();
       const { live, promoted } = this.#load(command.key, now);
       const session = sessionFromPut(command, live, now);
-      return this.#write(session, command.window, now, live === null, promoted);
+      // Messages the new list drops are promoted in the scope they were said in, the replaced session's.
+      const replaced = live === null ? [] : this.#promote(live, replacedMessages(live, command.messages), now);
+      return this.#write(session, command.window, now, live === null, [...promoted, ...replaced]);
     });
   }
 
@@ -102,12 +104,13 @@ export class SqliteSessionStore implements WorkingMemoryStore {
   }
 
   /**
-   * Keeps the newest `window` messages, promotes the rest and writes the session.
-   * `promoted` lists the expired row's messages first (they are older), then the overflow.
+   * Keeps the newest `window` messages, promotes the rest and writes the session. `earlier` are
+   * episodes of messages that left before this write's (an expired row's, or those a put
+   * replaced): they come first, then the overflow.
    */
-  #write(session: Session, window: number, now: number, created: boolean, expiredPromoted: Episode[]): SessionWrite {
+  #write(session: Session, window: number, now: number, created: boolean, earlier: Episode[]): SessionWrite {
     const { kept, overflow } = splitWindow(session.messages, window);
-    const promoted = [...expiredPromoted, ...this.#promote(session, overflow, now)];
+    const promoted = [...earlier, ...this.#promote(session, overflow, now)];
     insertEpisodes(this.#db, promoted);
     const row: SessionRow = {
       namespace: session.namespace,
