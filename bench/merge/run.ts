@@ -4,13 +4,15 @@
 // one scope. Every answer other than `created` is a wrong merge, since no fact says what another
 // says. Then 200 restatements of some of them (a filler, an article, a contraction, a fronted time
 // phrase, case and punctuation) are written one by one after the facts: each should merge into
-// its original. Run with `npm run bench:merge`.
+// its original. The rule alone (sameStatement, no vectors) is also run on every pair of facts and
+// on every restatement. Run with `npm run bench:merge`.
 //
 // MERGE_THRESHOLDS=0.95,0.85 (the default) lists the cosine thresholds (MEMOS_DUPLICATE_THRESHOLD) to run.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sameStatement } from '../../src/core/same-statement.js';
 import { machineInfo } from '../machine.js';
 import { MODEL_PATH, post, startModel2VecMemos } from '../model2vec-server.js';
 import { createPhases } from '../phases.js';
@@ -87,6 +89,16 @@ async function writeRestatements(baseUrl: string, facts: Fact[], restatements: R
   return run;
 }
 
+/** The rule alone, with no vectors: pairs of distinct facts it would merge, and restatements it would. */
+function ruleAlone(facts: Fact[], restatements: Restatement[]) {
+  const wrongPairs: [string, string][] = [];
+  for (let i = 0; i < facts.length; i++) {
+    for (let j = i + 1; j < facts.length; j++) if (sameStatement(facts[i]!.text, facts[j]!.text)) wrongPairs.push([facts[i]!.text, facts[j]!.text]);
+  }
+  const restated = restatements.filter((item) => sameStatement(item.original, item.restatement)).length;
+  return { pairs: (facts.length * (facts.length - 1)) / 2, wrongPairs, restated };
+}
+
 async function main(): Promise<void> {
   const env = machineInfo();
   const thresholds = (process.env.MERGE_THRESHOLDS ?? '0.95,0.85').split(',').map(Number);
@@ -99,6 +111,7 @@ async function main(): Promise<void> {
   const order = shuffled(facts);
   const runs: Run[] = [];
   const restated: RestatementRun[] = [];
+  const rule = await phase('the rule alone on every pair of facts', async () => ruleAlone(facts, restatements));
   for (const threshold of thresholds) {
     // A long write timeout, so that every write is compared by vector (none is left to the backfill).
     const server = await phase(`start memOS (threshold ${threshold})`, () =>
@@ -115,6 +128,9 @@ async function main(): Promise<void> {
     }
   }
 
+  console.log(heading('The rule alone (no vectors)'));
+  console.log(`${fmt(rule.wrongPairs.length)} of ${fmt(rule.pairs)} pairs of distinct facts judged the same statement; ${rule.restated} of ${restatements.length} restatements judged the same as their original`);
+  for (const [a, b] of rule.wrongPairs.slice(0, 10)) console.log(`  "${a}" / "${b}"`);
   console.log(heading('Wrong merges among 1,000 distinct facts (lower is better; every one is a lost fact)'));
   console.log(table(['threshold', 'writes', 'wrong merges'], runs.map((run) => [fmt(run.threshold, 2), run.writes, run.wrongMerges])));
   console.log(heading(`Restatements merged into their original (of ${restatements.length})`));
@@ -127,7 +143,7 @@ async function main(): Promise<void> {
   const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `merge-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ env, phases, warnings: [...warnings], runs, restatements: restated }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ env, phases, warnings: [...warnings], rule, runs, restatements: restated }, null, 2)}\n`);
   console.log(`\nresults: ${relative(process.cwd(), file)}`);
   if (warnings.size > 0) console.log(`warnings:\n  ${[...warnings].join('\n  ')}`);
 }

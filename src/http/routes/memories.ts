@@ -24,7 +24,7 @@ export function memoryRoutes(app: ZodApp, { services, fields }: RouteContext): v
   app.post('/api/v1/memories', {
     schema: {
       tags,
-      summary: 'Write memories: create, or merge into an exact duplicate (all or none)',
+      summary: 'Write memories: create, or merge into a memory that states the same thing (all or none)',
       body: z.strictObject({
         namespace: fields.namespace,
         userId: idSchema.optional().describe('Default for memories that name no user'),
