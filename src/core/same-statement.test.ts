@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { contentWords, FILLER_WORDS, sameStatement } from './same-statement.js';
+import { contentWords, FILLER_WORDS, FRONTING_WORDS, sameStatement } from './same-statement.js';
 
 const differ = (a: string, b: string) => {
   expect(sameStatement(a, b)).toBe(false);
@@ -149,5 +150,17 @@ describe('contentWords', () => {
     expect(contentWords("On 3 May, the user's PIN isn't 1,234 but 10:15 — really!")).toEqual(['on', '3', 'may', "user's", 'pin', 'is', 'not', '1,234', 'but', '10:15']);
     expect(contentWords('The Hague. The end')).toEqual(['hague', 'end']);
     expect(contentWords('we visited The Hague')).toEqual(['we', 'visited', 'the', 'hague']);
+  });
+});
+
+describe('the rule as the README states it', () => {
+  it('lists exactly the filler and fronting words the code uses', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const rule = readme.split('\n').find((line) => line.startsWith('- its vector is within `indexing.duplicateThreshold`'));
+    expect(rule).toBeDefined();
+    const [fillers, fronting] = [/fillers (.*?), which may be added/.exec(rule!)?.[1], /time or place word \((.*?)\) moved/.exec(rule!)?.[1]];
+    const listed = (text: string | undefined) => [...(text ?? '').matchAll(/\*([a-z]+)\*/g)].map((m) => m[1]).sort();
+    expect(listed(fillers)).toEqual([...FILLER_WORDS].sort());
+    expect(listed(fronting)).toEqual([...FRONTING_WORDS].sort());
   });
 });
