@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { contentWords, FILLER_WORDS, FRONTING_WORDS, sameStatement } from './same-statement.js';
+import { contentWords, FILLER_WORDS, FRONTING_WORDS, MAX_FRONTED_WORDS, sameStatement } from './same-statement.js';
 
 const differ = (a: string, b: string) => {
   expect(sameStatement(a, b)).toBe(false);
@@ -62,9 +62,12 @@ describe('sameStatement: what keeps two writes apart', () => {
     differ('Alice likes green tea', 'green tea: Alice likes');
   });
 
-  it('a phrase moved across a clause boundary, or that opens with no fronting word', () => {
+  it('a phrase moved across a clause boundary, longer than MAX_FRONTED_WORDS, or that opens with no fronting word', () => {
     differ('In the morning Alice calls Bob and Bob calls Carol', 'Alice calls Bob and Bob calls Carol in the morning');
     differ('Bob owns a red kayak', 'a red kayak Bob owns');
+    const phrase = (words: number) => ['on', ...Array.from({ length: words - 1 }, (_, i) => `w${i}`)].join(' ');
+    same(`${phrase(MAX_FRONTED_WORDS)} Bob swims`, `Bob swims ${phrase(MAX_FRONTED_WORDS)}`);
+    differ(`${phrase(MAX_FRONTED_WORDS + 1)} Bob swims`, `Bob swims ${phrase(MAX_FRONTED_WORDS + 1)}`);
   });
 
   it('texts with no content word at all', () => {

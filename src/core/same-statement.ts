@@ -15,6 +15,9 @@ export const FRONTING_WORDS: ReadonlySet<string> = new Set([
   'after', 'at', 'before', 'by', 'during', 'every', 'for', 'from', 'in', 'last', 'next', 'on', 'since', 'this', 'throughout', 'today', 'tomorrow', 'tonight', 'until', 'with', 'within', 'yesterday',
 ]);
 
+/** The longest phrase that may be moved, in words: a time or place phrase is short, and the check stays linear in the text. */
+export const MAX_FRONTED_WORDS = 12;
+
 /** Words that join clauses: a statement holding one is never reordered, as a moved phrase could cross into another clause. */
 const CLAUSE_WORDS: ReadonlySet<string> = new Set(['and', 'or', 'but', 'nor', 'while', 'whereas', 'then']);
 
@@ -25,15 +28,15 @@ const SUFFIXES: [string, string][] = [["n't", 'not'], ["'re", 'are'], ["'m", 'am
 // digits, by . , : / - ("10:15", "1,234", "3.5", "2024-05-03"): a number is one word.
 const WORD = /[\p{L}\p{M}\p{N}]+(?:(?:'|(?<=\p{N})[.,:/-](?=\p{N}))[\p{L}\p{M}\p{N}]+)*/gu;
 // What may stand between a sentence's end (or the text's start) and its first word.
-const LEAD_IN = /[\s"'“‘«([{*•·–—-]*$/u;
+const LEAD_IN = /[\s"'“‘«([{*•·–—-]/u;
 
 /**
  * Whether two texts state the same thing, so that a near-duplicate write may merge one into the
  * other without changing what the memory says. True when they are equal after normalisation (case,
  * spacing, a final full stop), or when their words, compared without case, are the same words in
  * the same order once filler words are left out (see FILLER_WORDS; "isn't" counts as "is not"),
- * or the same except that one moves a phrase opening with a FRONTING_WORDS word from its start to
- * its end. Any other difference, however small (a negation, a number, a name, a date, any other
+ * or the same except that one moves a phrase of at most MAX_FRONTED_WORDS words opening with a
+ * FRONTING_WORDS word from its start to its end. Any other difference, however small (a negation, a number, a name, a date, any other
  * word, word order), means two statements. Conservative by design: a missed merge stores a second
  * memory, a wrong merge loses one.
  */
@@ -72,21 +75,24 @@ function expand(word: string): string[] {
   return [word];
 }
 
+/** Whether the word at `index` opens the text, a line or a sentence (looking back over quotes, brackets, bullets and spaces). */
 function sentenceStart(text: string, index: number): boolean {
-  const before = text.slice(0, index);
-  const lead = LEAD_IN.exec(before)?.[0] ?? '';
-  const head = before.slice(0, before.length - lead.length);
-  return head === '' || lead.includes('\n') || /[.!?:;…]$/u.test(head);
+  let at = index - 1;
+  while (at >= 0 && LEAD_IN.test(text[at]!)) {
+    if (text[at] === '\n') return true;
+    at--;
+  }
+  return at < 0 || /[.!?:;…]/u.test(text[at]!);
 }
 
 const equal = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((word, i) => word === y[i]);
 
 /** Whether `x` is `y` with a phrase opening with a fronting word moved from `y`'s end to `x`'s start. */
 function fronted(x: readonly string[], y: readonly string[]): boolean {
-  if (x.some((word) => CLAUSE_WORDS.has(word))) return false;
-  for (let k = 1; k < x.length; k++) {
-    if (!FRONTING_WORDS.has(x[0]!)) return false;
-    if (equal(x.slice(k), y.slice(0, y.length - k)) && equal(x.slice(0, k), y.slice(y.length - k))) return true;
-  }
+  if (!FRONTING_WORDS.has(x[0]!) || x.some((word) => CLAUSE_WORDS.has(word))) return false;
+  const n = x.length;
+  // x = P + R and y = R + P, P being the first k words of x.
+  const rotatedBy = (k: number) => x.every((word, i) => word === y[i < k ? n - k + i : i - k]);
+  for (let k = 1; k < n && k <= MAX_FRONTED_WORDS; k++) if (rotatedBy(k)) return true;
   return false;
 }
