@@ -4,26 +4,33 @@
 // baseline over the same turns, in the same run. Run with `npm run bench:locomo`.
 //
 // LOCOMO_PATH points at another copy of the split; LOCOMO_ENV='{"MEMOS_SEARCH_RRF_K":"20"}' runs
-// memOS with other settings (for experiments; the defaults are what users get).
+// memOS with other settings (for experiments; the defaults are what users get); LOCOMO_MODES=hybrid
+// asks in fewer modes.
+//
+// LOCOMO_TIER=memories writes every turn as a memory instead (50 per request, one scope per
+// conversation), so that near-duplicate merges apply: a turn counts as found when a hit shows its
+// text (up to case, spacing and a final full stop), so a turn whose memory took another turn's
+// wording in a merge is lost. The number of merges is printed.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../src/config/load.js';
-import { createMemos, type Memos } from '../../src/main.js';
+import { normaliseContent } from '../../src/core/text.js';
 import { machineInfo } from '../machine.js';
+import { MODEL_PATH, post, startModel2VecMemos } from '../model2vec-server.js';
 import { createPhases } from '../phases.js';
 import { fmt, heading, summarize, table, type Summary } from '../stats.js';
 import { buildBm25 } from './bm25-baseline.js';
 import { CATEGORY_NAMES, datasetPath, loadConversations, type Conversation } from './dataset.js';
 import { KS, scoreByCategory, type Answer, type Scores } from './score.js';
 
-const MODEL_PATH = process.env.MEMOS_MODEL2VEC_PATH ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'models', 'potion-base-4M-int8');
 const DEPTH = 20;
-const MODES = ['hybrid', 'keyword', 'vector'] as const;
-type Mode = (typeof MODES)[number];
+const ALL_MODES = ['hybrid', 'keyword', 'vector'] as const;
+type Mode = (typeof ALL_MODES)[number];
+const MODES = (process.env.LOCOMO_MODES?.split(',') ?? ALL_MODES) as Mode[];
+const TIER = process.env.LOCOMO_TIER ?? 'episodes';
+if (MODES.some((mode) => !ALL_MODES.includes(mode))) throw new Error(`LOCOMO_MODES takes ${ALL_MODES.join(', ')}`);
+if (TIER !== 'episodes' && TIER !== 'memories') throw new Error('LOCOMO_TIER is episodes or memories');
 
 interface System {
   name: string;
@@ -33,35 +40,12 @@ interface System {
 
 const { phases, warnings, phase } = createPhases();
 
-async function startMemos(extraEnv: Record<string, string>): Promise<{ memos: Memos; baseUrl: string; close(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'memos-locomo-'));
-  const config = loadConfig({
-    env: { MEMOS_DATA_DIR: dir, MEMOS_LOG_LEVEL: 'silent', MEMOS_EMBEDDER: 'model2vec', MEMOS_MODEL2VEC_PATH: MODEL_PATH, ...extraEnv },
-    cwd: dir,
-  });
-  const memos = await createMemos(config);
-  await memos.embeddings.settled;
-  if (memos.embeddings.status().state !== 'ready') throw new Error(`the embedder is not ready: ${memos.embeddings.status().detail}`);
-  await memos.app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = memos.app.server.address() as AddressInfo;
-  return {
-    memos,
-    baseUrl: `http://127.0.0.1:${port}`,
-    async close() {
-      await memos.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+/** Turn ids of a hit: the record's own turn, or for a memory every turn whose text it shows. */
+type TurnsOf = (hit: { id: string; item: { content: string } }) => string | string[];
 
-async function post<T>(url: string, body: unknown): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-/** Ingests one conversation's turns as episodes; returns episode id → turn id. */
-async function ingest(baseUrl: string, conversation: Conversation): Promise<Map<string, string>> {
+/** Ingests one conversation's turns as episodes or memories; returns how to map hits back to turns. */
+async function ingest(baseUrl: string, conversation: Conversation, merges: { count: number }): Promise<TurnsOf> {
+  if (TIER === 'memories') return ingestMemories(baseUrl, conversation, merges);
   const byEpisode = new Map<string, string>();
   const batch = 500;
   for (let from = 0; from < conversation.turns.length; from += batch) {
@@ -72,7 +56,23 @@ async function ingest(baseUrl: string, conversation: Conversation): Promise<Map<
     });
     ids.forEach((id, index) => byEpisode.set(id, turns[index]!.diaId));
   }
-  return byEpisode;
+  return (hit) => byEpisode.get(hit.id) ?? hit.id;
+}
+
+/** Ingests one conversation's turns as memories, counting the writes that merged into another turn's memory. */
+async function ingestMemories(baseUrl: string, conversation: Conversation, merges: { count: number }): Promise<TurnsOf> {
+  const byText = new Map<string, string[]>();
+  for (const turn of conversation.turns) byText.set(normaliseContent(turn.content), [...(byText.get(normaliseContent(turn.content)) ?? []), turn.diaId]);
+  const batch = 50;
+  for (let from = 0; from < conversation.turns.length; from += batch) {
+    const turns = conversation.turns.slice(from, from + batch);
+    const { results } = await post<{ results: { action: string }[] }>(`${baseUrl}/api/v1/memories`, {
+      namespace: `locomo-${conversation.id}`,
+      memories: turns.map((turn) => ({ content: turn.content })),
+    });
+    merges.count += results.filter((result) => result.action !== 'created').length;
+  }
+  return (hit) => byText.get(normaliseContent(hit.item.content)) ?? hit.id;
 }
 
 /** Waits until every turn has its vector: writes embed within a time limit and leave the rest to the backfill. */
@@ -86,19 +86,19 @@ async function embedded(baseUrl: string): Promise<{ ready: number; embeddedLate:
   }
 }
 
-async function askAll(baseUrl: string, conversation: Conversation, byEpisode: Map<string, string>, mode: Mode, system: System): Promise<void> {
+async function askAll(baseUrl: string, conversation: Conversation, turnsOf: TurnsOf, mode: Mode, system: System): Promise<void> {
   for (const question of conversation.questions) {
     const start = performance.now();
-    const result = await post<{ mode: string; hits: { id: string }[]; notices: string[] }>(`${baseUrl}/api/v1/search`, {
+    const result = await post<{ mode: string; hits: { id: string; item: { content: string } }[]; notices: string[] }>(`${baseUrl}/api/v1/search`, {
       namespace: `locomo-${conversation.id}`,
       query: question.question,
-      types: ['episodes'],
+      types: [TIER],
       limit: DEPTH,
       mode,
     });
     system.latencyMs.push(performance.now() - start);
     if (result.mode !== mode) throw new Error(`asked for ${mode} search, got ${result.mode}: ${result.notices.join('; ')}`);
-    system.answers.push({ category: question.category, evidence: question.evidence, retrieved: result.hits.map((hit) => byEpisode.get(hit.id) ?? hit.id) });
+    system.answers.push({ category: question.category, evidence: question.evidence, retrieved: result.hits.map(turnsOf) });
   }
 }
 
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
   const extraEnv = JSON.parse(process.env.LOCOMO_ENV ?? '{}') as Record<string, string>;
   console.log(heading(`memOS retrieval benchmark: LoCoMo development split (memOS ${env.memos})`));
   console.log(`node ${env.node}, ${env.platform}, ${env.cpus} CPUs (${env.cpuModel}), load avg 1m ${env.loadAvg[0]}`);
-  console.log(`data: ${datasetPath()}; embedder: Model2Vec ${MODEL_PATH}`);
+  console.log(`data: ${datasetPath()}; embedder: Model2Vec ${MODEL_PATH}; turns written as ${TIER}`);
   if (Object.keys(extraEnv).length > 0) console.log(`settings: ${JSON.stringify(extraEnv)}`);
   console.log('\nphases:');
 
@@ -157,14 +157,16 @@ async function main(): Promise<void> {
   const questions = conversations.reduce((sum, conversation) => sum + conversation.questions.length, 0);
   const turns = conversations.reduce((sum, conversation) => sum + conversation.turns.length, 0);
 
-  const server = await phase('start memOS (SQLite, Model2Vec)', () => startMemos(extraEnv));
+  const server = await phase('start memOS (SQLite, Model2Vec)', () => startModel2VecMemos(extraEnv, 'memos-locomo-'));
   const systems: System[] = MODES.map((mode) => ({ name: `memOS ${mode}`, answers: [], latencyMs: [] }));
+  const merges = { count: 0 };
   try {
-    const maps = await phase(`ingest ${fmt(turns)} turns over HTTP`, async () => {
+    const maps = await phase(`ingest ${fmt(turns)} turns over HTTP as ${TIER}`, async () => {
       const out = [];
-      for (const conversation of conversations) out.push(await ingest(server.baseUrl, conversation));
+      for (const conversation of conversations) out.push(await ingest(server.baseUrl, conversation, merges));
       return out;
     });
+    if (TIER === 'memories') console.log(`  (${fmt(merges.count)} of ${fmt(turns)} turns merged into the memory of another turn)`);
     const vectors = await phase('wait for every vector', () => embedded(server.baseUrl));
     if (vectors.embeddedLate > 0) console.log(`  (${fmt(vectors.embeddedLate)} turns were embedded by the backfill after their write)`);
     // One unmeasured pass warms the JIT and SQLite caches, so the first mode is not penalised. Its
@@ -188,7 +190,7 @@ async function main(): Promise<void> {
   const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `locomo-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ env, settings: extraEnv, phases, warnings: [...warnings], results }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ env, settings: extraEnv, tier: TIER, merges: TIER === 'memories' ? merges.count : undefined, phases, warnings: [...warnings], results }, null, 2)}\n`);
   console.log(`\nresults: ${relative(process.cwd(), file)}`);
   if (warnings.size > 0) console.log(`warnings:\n  ${[...warnings].join('\n  ')}`);
 }

@@ -8,8 +8,8 @@ export type K = (typeof KS)[number];
 export interface Answer {
   category: number;
   evidence: string[];
-  /** Retrieved turn ids, best first. */
-  retrieved: string[];
+  /** Retrieved turn ids, best first; a hit that holds the text of several turns lists them all. */
+  retrieved: ReadonlyArray<string | readonly string[]>;
 }
 
 export interface Scores {
@@ -24,7 +24,7 @@ export function score(answers: readonly Answer[]): Scores {
   const hit = { 1: 0, 5: 0, 10: 0, 20: 0 } as Record<K, number>;
   for (const answer of answers) {
     for (const k of KS) {
-      const top = new Set(answer.retrieved.slice(0, k));
+      const top = new Set(answer.retrieved.slice(0, k).flat());
       const found = answer.evidence.filter((id) => top.has(id)).length;
       recall[k] += found / answer.evidence.length;
       hit[k] += found > 0 ? 1 : 0;

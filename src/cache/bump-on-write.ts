@@ -58,7 +58,7 @@ export function bumpOnWrite(storage: Storage, versions: ScopeVersions): Versione
     },
     vectors: {
       search: <T extends Tier>(query: VectorQuery<T>) => vectors.search(query),
-      nearestMemory: (query) => vectors.nearestMemory(query),
+      nearestMemories: (query) => vectors.nearestMemories(query),
       put: (writes) => after(() => vectors.put(writes), writes.map((write) => write.namespace)),
       pending: (query) => vectors.pending(query),
       progress: (query) => vectors.progress(query),

@@ -3,7 +3,7 @@ import type { Memory, UpsertAction } from './types.js';
 /**
  * What writing `incoming` over an existing memory of the same scope does. For an exact duplicate
  * (same normalised text) the stored wording is kept; for a near-duplicate (found by vector
- * similarity) the incoming wording wins, as a restatement usually updates what it repeats, and
+ * similarity, and stating the same thing) the incoming wording wins, as a restatement usually updates what it repeats, and
  * the old wording stays in history. Importance takes the higher value; metadata is merged with the
  * incoming keys winning; sources are united; the later or absent expiry wins; the incoming kind wins.
  * `unchanged` means the write would change nothing, so nothing is written.

@@ -117,10 +117,12 @@ export interface MemoryDraft {
   memory: Memory;
   contentKey: string;
   /**
-   * A near-duplicate the service found by vector similarity: the draft merges into it when it is
-   * still live and in exactly the draft's scope; otherwise the usual exact-duplicate rule applies.
+   * A near-duplicate the service found by vector similarity and judged to state the same thing, by
+   * its wording then (`contentKey`): the draft merges into memory `id` when it is still live, in
+   * exactly the draft's scope and still has that wording; otherwise (deleted, expired, or reworded
+   * meanwhile) the usual exact-duplicate rule applies.
    */
-  mergeInto?: string;
+  mergeInto?: { id: string; contentKey: string };
 }
 
 export interface MemoryPatch {
@@ -172,8 +174,8 @@ export interface SemanticStore {
 export interface VectorStore {
   /** Nearest records by cosine (higher is better), with every filter of `query.filter` applied. */
   search<T extends Tier>(query: VectorQuery<T>): Promise<Scored<TierRecord[T]>[]>;
-  /** The live memory in exactly this scope (namespace and every id, unset ids included) most similar to `vector`, if any reaches `threshold`. */
-  nearestMemory(query: { scope: Scope; model: string; vector: Float32Array; threshold: number }): Promise<Scored<Memory> | null>;
+  /** Up to `limit` live memories in exactly this scope (namespace and every id, unset ids included) whose cosine to `vector` reaches `threshold`, most similar first. */
+  nearestMemories(query: { scope: Scope; model: string; vector: Float32Array; threshold: number; limit: number }): Promise<Scored<Memory>[]>;
   /** Stores vectors and marks the records ready; skips records deleted, or whose content is no longer the embedded text. Returns how many were stored. */
   put(writes: VectorWrite[]): Promise<number>;
   /** Records without a vector of `model` and `dimensions`, oldest first. */

@@ -154,7 +154,7 @@ export function runSemanticStoreContract(name: string, options: SemanticStoreCon
       it('merges a near-duplicate into the memory it names, taking its wording, which then needs embedding again', async () => {
         const m = await create({ content: 'Enjoys hiking in the Alps', importance: 0.4, embedding: { status: 'none' } });
         h.clock.advance(MINUTE);
-        const [outcome] = await store.upsert([{ ...draft({ content: 'Loves hiking in the Alps', importance: 0.6 }), mergeInto: m.id }]);
+        const [outcome] = await store.upsert([{ ...draft({ content: 'Loves hiking in the Alps', importance: 0.6 }), mergeInto: { id: m.id, contentKey: contentKey(m.content) } }]);
         expect(outcome).toMatchObject({
           action: 'merged',
           memory: { id: m.id, content: 'Loves hiking in the Alps', importance: 0.6, version: 2, updatedAt: toIso(h.clock.now()) },
@@ -174,22 +174,40 @@ export function runSemanticStoreContract(name: string, options: SemanticStoreCon
 
       it('merges a near-duplicate into a memory created earlier in the same batch', async () => {
         const first = draft({ content: 'Reads science fiction', importance: 0.3 });
-        const outcomes = await store.upsert([first, { ...draft({ content: 'Reads sci-fi novels', importance: 0.7 }), mergeInto: first.memory.id }]);
+        const outcomes = await store.upsert([first, { ...draft({ content: 'Reads sci-fi novels', importance: 0.7 }), mergeInto: { id: first.memory.id, contentKey: first.contentKey } }]);
         expect(outcomes.map((o) => o.action)).toEqual(['created', 'merged']);
         expect(outcomes[1]?.memory).toMatchObject({ id: first.memory.id, content: 'Reads sci-fi novels', importance: 0.7, version: 2 });
         expect(await listIds({ namespace: 'ns1' })).toEqual([first.memory.id]);
       });
 
+      it('does not merge into a named near-duplicate reworded since it was judged, and applies the exact-duplicate rule', async () => {
+        const m = await create({ content: 'The user is allergic to peanuts' });
+        const judged = contentKey(m.content);
+        // Between the service's judgement and the write, someone else rewords the memory.
+        await store.update({ ref: ref(m), patch: { content: 'The user is not allergic to peanuts', contentKey: contentKey('The user is not allergic to peanuts') } });
+        h.clock.advance(MINUTE);
+        const [late] = await store.upsert([{ ...draft({ content: 'The user is really allergic to peanuts' }), mergeInto: { id: m.id, contentKey: judged } }]);
+        expect(late?.action).toBe('created');
+        expect(late?.memory.id).not.toBe(m.id);
+        expect((await store.get(ref(m)))?.content).toBe('The user is not allergic to peanuts');
+        const [exact] = await store.upsert([{ ...draft({ content: 'the user is really allergic to peanuts.' }), mergeInto: { id: m.id, contentKey: judged } }]);
+        expect(exact).toMatchObject({ action: 'unchanged', memory: { id: late?.memory.id } });
+        // The same holds for a memory created earlier in the batch.
+        const first = draft({ content: 'Reads science fiction' });
+        const outcomes = await store.upsert([first, { ...draft({ content: 'Reads sci-fi novels' }), mergeInto: { id: first.memory.id, contentKey: contentKey('Reads fantasy') } }]);
+        expect(outcomes.map((o) => o.action)).toEqual(['created', 'created']);
+      });
+
       it('ignores a named near-duplicate that is in another scope, expired or missing, and applies the exact-duplicate rule', async () => {
         const other = await create({ content: 'Drinks coffee', userId: 'u1' });
-        const [outside] = await store.upsert([{ ...draft({ content: 'Drinks espresso' }), mergeInto: other.id }]);
+        const [outside] = await store.upsert([{ ...draft({ content: 'Drinks espresso' }), mergeInto: { id: other.id, contentKey: contentKey(other.content) } }]);
         expect(outside?.action).toBe('created');
         expect(await store.get(ref(other))).toStrictEqual(other);
-        const [missing] = await store.upsert([{ ...draft({ content: 'drinks espresso', importance: 0.9 }), mergeInto: 'mem_missing' }]);
+        const [missing] = await store.upsert([{ ...draft({ content: 'drinks espresso', importance: 0.9 }), mergeInto: { id: 'mem_missing', contentKey: contentKey('drinks espresso') } }]);
         expect(missing).toMatchObject({ action: 'merged', memory: { id: outside?.memory.id, content: 'Drinks espresso', importance: 0.9 } });
         const soon = await create({ content: 'Visiting Rome', expiresAt: toIso(h.clock.now() + MINUTE) });
         h.clock.advance(MINUTE);
-        const [expired] = await store.upsert([{ ...draft({ content: 'Visiting Rome soon' }), mergeInto: soon.id }]);
+        const [expired] = await store.upsert([{ ...draft({ content: 'Visiting Rome soon' }), mergeInto: { id: soon.id, contentKey: contentKey(soon.content) } }]);
         expect(expired?.action).toBe('created');
         expect(expired?.memory.id).not.toBe(soon.id);
       });

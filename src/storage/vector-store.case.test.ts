@@ -49,8 +49,9 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
         ...overrides,
       });
     }
-    async function memory(overrides: Partial<Memory> = {}, mergeInto?: string): Promise<Memory> {
+    async function memory(overrides: Partial<Memory> = {}, into?: Memory): Promise<Memory> {
       const m = draftOf(overrides);
+      const mergeInto = into && { id: into.id, contentKey: contentKey(into.content) };
       const [outcome] = await h.storage.memories.upsert([{ memory: m, contentKey: contentKey(m.content), ...(mergeInto ? { mergeInto } : {}) }]);
       return outcome!.memory;
     }
@@ -81,8 +82,9 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
     const search = (tier: Tier, vector: Float32Array, filter: Partial<RecordFilter> = {}, limit = 10, model = M1) =>
       h.storage.vectors.search({ tier, filter: { namespace: 'ns1', ...filter }, model, vector, limit });
     const memoryIds = async (vector: Float32Array, filter: Partial<RecordFilter> = {}, limit = 10) => ids(await search('memories', vector, filter, limit));
-    const nearest = (scope: Partial<Memory>, vector: Float32Array, threshold = 0.5) =>
-      h.storage.vectors.nearestMemory({ scope: { namespace: 'ns1', ...scope }, model: M1, vector, threshold });
+    const nearestAll = (scope: Partial<Memory>, vector: Float32Array, threshold = 0.5, limit = 1) =>
+      h.storage.vectors.nearestMemories({ scope: { namespace: 'ns1', ...scope }, model: M1, vector, threshold, limit });
+    const nearest = async (scope: Partial<Memory>, vector: Float32Array, threshold = 0.5) => (await nearestAll(scope, vector, threshold))[0] ?? null;
 
     describe('put and search', () => {
       it('ranks by cosine, highest first, the score being the cosine; the length of a stored vector does not matter', async () => {
@@ -343,7 +345,7 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
       });
     });
 
-    describe('nearestMemory', () => {
+    describe('nearestMemories', () => {
       it('finds the most similar live memory in exactly the scope, if it reaches the threshold', async () => {
         const bare = await embedded(v(1, 0));
         const user = await embedded(v(1, 0.2), { userId: 'u1' });
@@ -358,7 +360,19 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
         expect(await nearest({ userId: 'u1' }, v(0, 1), 0.5)).toBeNull();
         expect((await nearest({ userId: 'u1' }, v(0, 1), 0.1))?.item.id).toBe(user.id);
         expect(await nearest({}, v(1, 0), 0.5)).not.toBeNull();
-        expect(await h.storage.vectors.nearestMemory({ scope: { namespace: 'ns1' }, model: M2, vector: v(1, 0), threshold: 0 })).toBeNull();
+        expect(await h.storage.vectors.nearestMemories({ scope: { namespace: 'ns1' }, model: M2, vector: v(1, 0), threshold: 0, limit: 5 })).toEqual([]);
+      });
+
+      it('lists up to `limit` memories of exactly the scope that reach the threshold, most similar first', async () => {
+        const best = await embedded(v(1, 0));
+        const second = await embedded(v(1, 0.3));
+        const third = await embedded(v(1, 0.6));
+        await embedded(v(0, 1));
+        await embedded(v(1, 0), { userId: 'u1' });
+        expect(ids(await nearestAll({}, v(1, 0), 0.5, 10))).toEqual([best.id, second.id, third.id]);
+        expect(ids(await nearestAll({}, v(1, 0), 0.5, 2))).toEqual([best.id, second.id]);
+        expect(ids(await nearestAll({}, v(1, 0), 0.9, 10))).toEqual([best.id, second.id]);
+        expect(await nearestAll({}, v(1, 0), 0.5, 0)).toEqual([]);
       });
 
       it('passes over expired memories, however many are nearer', async () => {
@@ -375,7 +389,7 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
         const target = await embedded(v(1, 0), { content: 'Likes tea', userId: 'u1', importance: 0.3 });
         h.clock.advance(MINUTE);
         const [merged] = await h.storage.memories.upsert([
-          { memory: draftOf({ content: 'Enjoys drinking tea', userId: 'u1', importance: 0.8 }), contentKey: contentKey('Enjoys drinking tea'), mergeInto: target.id },
+          { memory: draftOf({ content: 'Enjoys drinking tea', userId: 'u1', importance: 0.8 }), contentKey: contentKey('Enjoys drinking tea'), mergeInto: { id: target.id, contentKey: contentKey(target.content) } },
         ]);
         expect(merged).toMatchObject({ action: 'merged', memory: { id: target.id, content: 'Enjoys drinking tea', importance: 0.8, version: 2 } });
         // New wording, so the old vector no longer describes it: pending, and out of vector search until put.
@@ -385,7 +399,7 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
         expect(history).toMatchObject([{ version: 1, reason: 'merge', importance: 0.3, content: 'Likes tea' }]);
         // The exact same text again is an exact duplicate: nothing changes.
         const [again] = await h.storage.memories.upsert([
-          { memory: draftOf({ content: 'enjoys drinking tea', userId: 'u1', importance: 0.1 }), contentKey: contentKey('enjoys drinking tea'), mergeInto: target.id },
+          { memory: draftOf({ content: 'enjoys drinking tea', userId: 'u1', importance: 0.1 }), contentKey: contentKey('enjoys drinking tea'), mergeInto: { id: target.id, contentKey: contentKey('Enjoys drinking tea') } },
         ]);
         expect(again).toMatchObject({ action: 'unchanged', memory: { id: target.id, version: 2, content: 'Enjoys drinking tea' } });
       });
@@ -398,16 +412,16 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
         await h.storage.memories.delete({ namespace: 'ns1', id: gone.id });
         h.clock.advance(MINUTE);
         for (const target of [otherScope, unsetScope, expiring, gone]) {
-          const created = await memory({ content: `new for ${target.id}`, userId: 'u1' }, target.id);
+          const created = await memory({ content: `new for ${target.id}`, userId: 'u1' }, target);
           expect(created.id).not.toBe(target.id);
           expect(created.content).toBe(`new for ${target.id}`);
         }
         const foreign = await memory({ content: 'E', namespace: 'ns2', userId: 'u1' });
-        expect((await memory({ content: 'new for foreign', userId: 'u1' }, foreign.id)).namespace).toBe('ns1');
+        expect((await memory({ content: 'new for foreign', userId: 'u1' }, foreign)).namespace).toBe('ns1');
         // The fallback is the exact-duplicate rule.
         const same = await memory({ content: 'Same words', userId: 'u1' });
         const [dup] = await h.storage.memories.upsert([
-          { memory: draftOf({ content: 'same words', userId: 'u1', importance: 0.9 }), contentKey: contentKey('same words'), mergeInto: otherScope.id },
+          { memory: draftOf({ content: 'same words', userId: 'u1', importance: 0.9 }), contentKey: contentKey('same words'), mergeInto: { id: otherScope.id, contentKey: contentKey(otherScope.content) } },
         ]);
         expect(dup).toMatchObject({ action: 'merged', memory: { id: same.id } });
       });

@@ -26,7 +26,7 @@ export function memoryRoutes(app: ZodApp, { services, fields, config }: RouteCon
     config: NAMESPACED,
     schema: {
       tags,
-      summary: 'Write memories: create, or merge into an exact duplicate (all or none)',
+      summary: 'Write memories: create, or merge into a memory that states the same thing (all or none)',
       body: z.strictObject({
         namespace: fields.namespace,
         userId: idSchema.optional().describe('Default for memories that name no user'),

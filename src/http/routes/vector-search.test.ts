@@ -46,7 +46,7 @@ describe('vector search with the real Model2Vec model', () => {
   });
 });
 
-describe('vectors on write, hybrid ranking and near-duplicates (hash embedder)', () => {
+describe('vectors on write and hybrid ranking (hash embedder)', () => {
   it('stores a vector with each new memory and episode, and reports both parts in hybrid hits', async () => {
     memos = await startTestMemos({}, undefined, createHashProvider({ dimensions: 64, model: 'hash-a' }));
     const written = await write(memos, [{ content: 'orange juice every morning' }, { content: 'walks the dog at noon' }]);
@@ -61,37 +61,6 @@ describe('vectors on write, hybrid ranking and near-duplicates (hash embedder)',
     expect(top.parts.keyword).toBeGreaterThan(0);
     expect(top.parts.vector).toBeGreaterThan(0.5);
     expect(hybrid.body.hits.map((hit: { type: string }) => hit.type)).toEqual(expect.arrayContaining(['memory', 'episode']));
-  });
-
-  it('merges a near-duplicate (same words, other order) into the memory it repeats, only within its scope', async () => {
-    memos = await startTestMemos({}, undefined, createHashProvider({ dimensions: 256, model: 'hash-a' }));
-    const first = await write(memos, [{ content: 'Alice likes green tea', userId: 'alice' }]);
-    const id = first.body.results[0].id;
-    const again = await write(memos, [{ content: 'green tea: Alice likes', userId: 'alice', importance: 0.9 }]);
-    expect(again.body.results[0]).toEqual({ id, action: 'merged', version: 2 });
-    expect((await memos.json('GET', `/api/v1/memories/${id}`)).body).toMatchObject({ content: 'green tea: Alice likes', importance: 0.9 });
-    const otherScope = await write(memos, [{ content: 'green tea: Alice likes', userId: 'bob' }]);
-    expect(otherScope.body.results[0].action).toBe('created');
-    const sameBatch = await write(memos, [{ content: 'Bob owns a red kayak', userId: 'carol' }, { content: 'a red kayak Bob owns', userId: 'carol' }]);
-    expect(sameBatch.body.results.map((r: { action: string }) => r.action)).toEqual(['created', 'merged']);
-    expect(sameBatch.body.results[1].id).toBe(sameBatch.body.results[0].id);
-  });
-
-  it('lets the newer wording of a near-duplicate win, keeping the older one in history', async () => {
-    // Two statements that differ in one number: cosine 0.9 under the hash embedder, as static models
-    // also score them; with the threshold at 0.85 the second merges into the first.
-    memos = await startTestMemos({ MEMOS_DUPLICATE_THRESHOLD: '0.85' }, undefined, createHashProvider({ dimensions: 256, model: 'hash-a' }));
-    const first = await write(memos, [{ content: 'the door PIN is 1234 for the office' }]);
-    const second = await write(memos, [{ content: 'the door PIN is 5678 for the office' }]);
-    const id = first.body.results[0].id;
-    expect(second.body.results[0]).toEqual({ id, action: 'merged', version: 2 });
-    const current = await memos.json('GET', `/api/v1/memories/${id}`);
-    expect(current.body.content).toBe('the door PIN is 5678 for the office');
-    expect(current.body.embedding.status).toBe('ready');
-    const history = await memos.json('GET', `/api/v1/memories/${id}/history`);
-    expect(history.body.versions[0]).toMatchObject({ content: 'the door PIN is 1234 for the office', reason: 'merge' });
-    const found = await search(memos, { query: '5678', mode: 'keyword' });
-    expect(found.body.hits[0].id).toBe(id);
   });
 
   it('gives a PATCHed memory a new vector for its new wording', async () => {

@@ -25,7 +25,7 @@ export interface MemoryServiceOptions {
   clock: Clock;
   ids: IdGenerator;
   embedding: WriteEmbedding;
-  /** Cosine at or above which a new memory merges into one in the same scope. */
+  /** Cosine at or above which a new memory that states the same thing (`sameStatement`) merges into one in the same scope. */
   duplicateThreshold: number;
 }
 

@@ -1,5 +1,7 @@
 import type { MemoryDraft, VectorStore } from '../../core/ports.js';
+import { sameStatement } from '../../core/same-statement.js';
 import type { Scope } from '../../core/types.js';
+import { contentKey } from '../../core/text.js';
 
 function toUnit(vector: Float32Array): Float32Array | undefined {
   let norm = 0;
@@ -15,12 +17,23 @@ function dot(a: Float32Array, b: Float32Array): number {
   return sum;
 }
 
+/**
+ * How many stored near-duplicates are judged, most similar first. More than one, as the nearest may
+ * say something else while the next restates the draft: a static model gives "Alice prefers tea
+ * over cocoa" and "Alice prefers cocoa over tea" the same vector.
+ */
+export const NEAR_DUPLICATE_CANDIDATES = 5;
+
 const sameScope = (a: Scope, b: Scope) =>
   a.namespace === b.namespace && a.userId === b.userId && a.agentId === b.agentId && a.sessionId === b.sessionId;
 
 /**
- * Marks each draft whose vector is within `threshold` cosine of a memory in exactly its scope,
- * stored or earlier in the same batch, to merge into that memory (`mergeInto`).
+ * Marks each draft to merge into a memory in exactly its scope (`mergeInto`), stored or earlier in
+ * the same batch, when that memory is a near-duplicate (its vector within `threshold` cosine) and
+ * states the same thing (`sameStatement`). A near-duplicate that says something else (a negation,
+ * another number, name, date or word) is left alone: when none of the earlier drafts and none of the
+ * NEAR_DUPLICATE_CANDIDATES nearest stored memories states the same thing, the draft is not merged
+ * by vector, and the store's exact-duplicate rule still applies.
  */
 export async function markNearDuplicates(
   drafts: MemoryDraft[],
@@ -35,15 +48,23 @@ export async function markNearDuplicates(
     const vector = vectors[index];
     const mine = units[index];
     if (vector === undefined || mine === undefined) continue;
-    const earlier = drafts.findIndex((other, j) => j < index && units[j] !== undefined && sameScope(other.memory, draft.memory) && dot(units[j]!, mine) >= threshold);
-    if (earlier >= 0) {
-      const target = drafts[earlier]!;
-      draft.mergeInto = target.mergeInto ?? target.memory.id;
+    const earlier = drafts.find(
+      (other, j) =>
+        j < index &&
+        units[j] !== undefined &&
+        sameScope(other.memory, draft.memory) &&
+        dot(units[j]!, mine) >= threshold &&
+        sameStatement(other.memory.content, draft.memory.content),
+    );
+    if (earlier !== undefined) {
+      // Once the earlier draft is written, its memory (new, or the one it merged into) has its wording.
+      draft.mergeInto = { id: earlier.mergeInto?.id ?? earlier.memory.id, contentKey: earlier.contentKey };
       continue;
     }
     const { namespace, userId, agentId, sessionId } = draft.memory;
     const scope: Scope = { namespace, ...(userId === undefined ? {} : { userId }), ...(agentId === undefined ? {} : { agentId }), ...(sessionId === undefined ? {} : { sessionId }) };
-    const nearest = await store.nearestMemory({ scope, model, vector, threshold });
-    if (nearest !== null) draft.mergeInto = nearest.item.id;
+    const candidates = await store.nearestMemories({ scope, model, vector, threshold, limit: NEAR_DUPLICATE_CANDIDATES });
+    const same = candidates.find(({ item }) => sameStatement(item.content, draft.memory.content));
+    if (same !== undefined) draft.mergeInto = { id: same.item.id, contentKey: contentKey(same.item.content) };
   }
 }

@@ -51,10 +51,10 @@ const older = (a: Known, b: Known) => a.createdAt - b.createdAt || Buffer.compar
 
 /**
  * Creates or merges every draft, in order, with the caller's transaction, which already holds the
- * drafts' exact-duplicate locks. A draft merges into its `mergeInto` when that memory is live and
- * in exactly the draft's scope (taking the draft's wording when it differs), else into the oldest
- * live memory of the same scope and content key (earlier drafts included, keeping the stored
- * wording), else is inserted.
+ * drafts' exact-duplicate locks. A draft merges into its `mergeInto` when that memory is live, in
+ * exactly the draft's scope and still worded as it was judged (taking the draft's wording when it
+ * differs), else into the oldest live memory of the same scope and content key (earlier drafts
+ * included, keeping the stored wording), else is inserted.
  */
 export async function upsertMemories(tx: SqlExecutor, drafts: MemoryDraft[], now: string): Promise<UpsertOutcome[]> {
   const nowMs = parseTime(now, 'now');
@@ -89,8 +89,8 @@ export async function upsertMemories(tx: SqlExecutor, drafts: MemoryDraft[], now
   for (const [index, draft] of drafts.entries()) {
     const incoming = draft.memory;
     const scope = scopeOf(incoming);
-    const wanted = draft.mergeInto === undefined ? undefined : byId.get(rowKey(incoming.namespace, draft.mergeInto));
-    const target = wanted && live(wanted) && JSON.stringify(wanted.scope) === JSON.stringify(scope) ? wanted : undefined;
+    const wanted = draft.mergeInto === undefined ? undefined : byId.get(rowKey(incoming.namespace, draft.mergeInto.id));
+    const target = wanted && live(wanted) && JSON.stringify(wanted.scope) === JSON.stringify(scope) && wanted.contentKey === draft.mergeInto?.contentKey ? wanted : undefined;
     const found = target ?? [...(byScopeKey.get(scopeKeyOf({ scope, contentKey: draft.contentKey })) ?? [])].filter(live).sort(older)[0];
     if (!found) {
       pending.push({ index, draft });
@@ -131,6 +131,6 @@ async function lockedCandidates(tx: SqlExecutor, drafts: MemoryDraft[], now: str
   ]);
   const merging = drafts.filter((draft) => draft.mergeInto !== undefined);
   if (merging.length === 0) return duplicates;
-  const targets = await tx.query<MemoryRow>(FIND_TARGETS, [merging.map((draft) => draft.memory.namespace), merging.map((draft) => draft.mergeInto), now]);
+  const targets = await tx.query<MemoryRow>(FIND_TARGETS, [merging.map((draft) => draft.memory.namespace), merging.map((draft) => draft.mergeInto!.id), now]);
   return [...duplicates, ...targets];
 }

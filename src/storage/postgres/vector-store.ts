@@ -86,8 +86,9 @@ export class PgVectorStore implements VectorStore {
     return rows.map((row) => ({ item: TIERS[tier].toRecord(row) as TierRecord[T], score: row.score }));
   }
 
-  async nearestMemory(query: { scope: Scope; model: string; vector: Float32Array; threshold: number }): Promise<Scored<Memory> | null> {
+  async nearestMemories(query: { scope: Scope; model: string; vector: Float32Array; threshold: number; limit: number }): Promise<Scored<Memory>[]> {
     checkVector(query.vector, 'vector');
+    if (query.limit <= 0) return [];
     const { scope } = query;
     const now = this.#now();
     // Exactly the scope: unset ids match only unset ones.
@@ -99,9 +100,8 @@ export class PgVectorStore implements VectorStore {
         `t.session_id IS NOT DISTINCT FROM ${params.add(scope.sessionId ?? null)}::text`,
         live(params, now),
       ].join(' AND ');
-    const [best] = await this.#rank({ tier: 'memories', namespace: scope.namespace, model: query.model, vector: query.vector, limit: 1, restrict });
-    if (!best || !(best.score >= query.threshold)) return null;
-    return { item: rowToMemory(best as unknown as MemoryRow), score: best.score };
+    const ranked = await this.#rank({ tier: 'memories', namespace: scope.namespace, model: query.model, vector: query.vector, limit: query.limit, restrict });
+    return ranked.filter((row) => row.score >= query.threshold).map((row) => ({ item: rowToMemory(row as unknown as MemoryRow), score: row.score }));
   }
 
   async put(writes: VectorWrite[]): Promise<number> {

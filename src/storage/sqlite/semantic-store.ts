@@ -130,8 +130,8 @@ export class SqliteSemanticStore implements SemanticStore {
   }
 
   /**
-   * Merges into the draft's `mergeInto` when that memory is live and in exactly the draft's scope
-   * (taking the draft's wording when it differs), else into a live memory of the same scope and
+   * Merges into the draft's `mergeInto` when that memory is live, in exactly the draft's scope and
+   * still worded as it was judged (taking the draft's wording when it differs), else into a live memory of the same scope and
    * content key (earlier drafts included, keeping the stored wording), else inserts. Ids of memories
    * whose wording changed are added to `reworded`.
    */
@@ -164,10 +164,10 @@ export class SqliteSemanticStore implements SemanticStore {
       .get(namespace, userId ?? null, agentId ?? null, sessionId ?? null, draft.contentKey, now) as MemoryRow | undefined;
   }
 
-  /** The live memory `id` when it shares the namespace and every scope id (unset ones included) with `incoming`. */
-  #mergeTarget(incoming: Memory, id: string, now: number): MemoryRow | undefined {
+  /** The live memory `id` when it shares the namespace and every scope id (unset ones included) with `incoming`, and still has `contentKey`. */
+  #mergeTarget(incoming: Memory, { id, contentKey }: { id: string; contentKey: string }, now: number): MemoryRow | undefined {
     const row = this.#db.statement(GET_LIVE).get(incoming.namespace, id, now) as MemoryRow | undefined;
-    if (!row) return undefined;
+    if (!row || row.content_key !== contentKey) return undefined;
     const same = (stored: string | null, wanted: string | undefined) => stored === (wanted ?? null);
     const inScope = same(row.user_id, incoming.userId) && same(row.agent_id, incoming.agentId) && same(row.session_id, incoming.sessionId);
     return inScope ? row : undefined;

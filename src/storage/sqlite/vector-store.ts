@@ -77,15 +77,16 @@ export class SqliteVectorStore implements VectorStore {
     });
   }
 
-  async nearestMemory(query: { scope: Scope; model: string; vector: Float32Array; threshold: number }): Promise<Scored<Memory> | null> {
+  async nearestMemories(query: { scope: Scope; model: string; vector: Float32Array; threshold: number; limit: number }): Promise<Scored<Memory>[]> {
     const dimensions = checkVector(query.vector, 'vector');
-    return this.#db.run('vectors.nearestMemory', () => {
+    if (query.limit <= 0) return [];
+    return this.#db.run('vectors.nearestMemories', () => {
       const { scope } = query;
       const match: ScopeMatch = { userId: scope.userId ?? null, agentId: scope.agentId ?? null, sessionId: scope.sessionId ?? null };
       const reaching = this.#partition({ tier: 'memories', namespace: scope.namespace, model: query.model, dimensions }).above(query.vector, match, query.threshold);
       // Exact scope is the index's match; admitting adds liveness (expired memories stay indexed).
-      const [best] = this.#admit('memories', { namespace: scope.namespace }, query.model, reaching, this.#clock.now()).sort(byScore);
-      return best ? this.#records('memories', [best])[0]! : null;
+      const admitted = this.#admit('memories', { namespace: scope.namespace }, query.model, reaching, this.#clock.now());
+      return this.#records('memories', admitted.sort(byScore).slice(0, query.limit));
     });
   }
 
