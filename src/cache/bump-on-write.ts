@@ -62,6 +62,8 @@ export function bumpOnWrite(storage: Storage, versions: ScopeVersions): Versione
       put: (writes) => after(() => vectors.put(writes), writes.map((write) => write.namespace)),
       pending: (query) => vectors.pending(query),
       progress: (query) => vectors.progress(query),
+      fail: (failures, policy) => vectors.fail(failures, policy),
+      retryFailed: () => after(() => vectors.retryFailed(), []),
     },
   };
 }

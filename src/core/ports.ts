@@ -2,6 +2,7 @@
 // query object and returns domain types; adapters never leak driver types.
 
 import type {
+  EmbeddingFailure,
   EmbeddingProgress,
   Episode,
   EpisodeNeighbours,
@@ -162,11 +163,24 @@ export interface VectorStore {
   search<T extends Tier>(query: VectorQuery<T>): Promise<Scored<TierRecord[T]>[]>;
   /** The live memory in exactly this scope (namespace and every id, unset ids included) most similar to `vector`, if any reaches `threshold`. */
   nearestMemory(query: { scope: Scope; model: string; vector: Float32Array; threshold: number }): Promise<Scored<Memory> | null>;
-  /** Stores vectors and marks the records ready; skips records deleted, or whose content is no longer the embedded text. Returns how many were stored. */
+  /**
+   * Stores vectors and marks the records ready (clearing refusals counted before); skips records
+   * deleted, or whose content is no longer the embedded text. Returns how many were stored.
+   */
   put(writes: VectorWrite[]): Promise<number>;
-  /** Records without a vector of `model` and `dimensions`, oldest first. */
+  /** Records without a vector of `model` and `dimensions`, oldest first; records `failed` with this model are left out. */
   pending(query: { model: string; dimensions: number; limit: number }): Promise<PendingEmbedding[]>;
-  progress(query: { model: string; dimensions: number }): Promise<EmbeddingProgress>;
+  /** Counts for the model, and up to `failures` of its failed records. */
+  progress(query: { model: string; dimensions: number; failures?: number }): Promise<EmbeddingProgress>;
+  /**
+   * Counts one refusal of each record's text (skipping records deleted, reworded, or ready with
+   * this model); a record refused `failAfter` times is marked `failed` for that model and is no
+   * longer pending. A new wording, or a vector stored, starts the count again. Returns how many
+   * records this marked failed.
+   */
+  fail(failures: EmbeddingFailure[], policy: { failAfter: number }): Promise<number>;
+  /** Makes every failed record pending again, its count of refusals cleared; returns how many. */
+  retryFailed(): Promise<number>;
 }
 
 // ── Embeddings ─────────────────────────────────────────────────────────────
