@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isMemosError } from '../core/errors.js';
 import type { Embedder, Jobs, ScheduledJob, VectorStore } from '../core/ports.js';
@@ -107,14 +107,14 @@ export function createEmbeddingBackfill({ vectors, jobs, embedder, logger, batch
   }
 
   /**
-   * Whether the provider takes input at all, asked once a round: a short new text (never cached) is
-   * embedded. When that is refused too, the refusal is the provider's (a wrong model name, say),
+   * Whether the provider takes input at all, asked once a round: a short new text (14 characters,
+   * never cached) is embedded. When that is refused too, the refusal is the provider's (a wrong model name, say),
    * and no record is blamed for it.
    */
   async function providerWorks(state: Round, namespace: string, refusal: unknown): Promise<boolean> {
     if (state.providerWorks === undefined) {
       try {
-        await embedder.embed({ texts: [`memOS probe ${randomUUID()}`], purpose: 'document', namespace });
+        await embedder.embed({ texts: [`probe ${randomBytes(4).toString('hex')}`], purpose: 'document', namespace });
         state.providerWorks = true;
       } catch (error) {
         if (!refusedInput(error)) throw error;
