@@ -8,6 +8,7 @@ import type { Cache, Embedder, EmbeddingProvider, Storage, WorkingMemoryStore } 
 import { startEmbeddingRuntime, type EmbeddingRuntime } from './embeddings/embedding-runtime.js';
 import { loadEmbeddingProvider, loadFailureHint } from './embeddings/load-provider.js';
 import { createHttpApp } from './http/app.js';
+import { createJobs } from './jobs/index.js';
 import { createServices, type Services } from './memory/services.js';
 import { createHealth } from './observability/health.js';
 import { instrumentCache } from './observability/instrumented-cache.js';
@@ -69,7 +70,9 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
     ...(recording ? { instrument: (embedder: Embedder) => instrumentEmbedder(embedder, telemetry) } : {}),
   });
 
-  const services = traceServices(createServices({ storage, cache, embeddings, clock, ids, config, logger }), telemetry.tracer);
+  // Shared leases when the durable store has them (PostgreSQL), else in process (SQLite: one process owns it).
+  const jobs = createJobs({ claims: durable.claims, vectors: storage.vectors, clock });
+  const services = traceServices(createServices({ storage, cache, embeddings, jobs, clock, ids, config, logger }), telemetry.tracer);
   // Once the embedder is ready, whatever is pending (or embedded by another model) is embedded in the background.
   if (config.indexing.autoBackfill) embeddings.whenReady(() => services.backfill.start());
   const health = createHealth({

@@ -65,6 +65,19 @@ describe('bumpOnWrite', () => {
     expect(await bumps('b', () => stores.vectors.pending({ model: 'm', dimensions: 3, limit: 10 }))).toBe(false);
   });
 
+  it('bumps the namespaces of refused records, and every namespace when failed records are retried', async () => {
+    const fact = memory('e');
+    await stores.memories.upsert([{ memory: fact, contentKey: contentKey(fact.content) }]);
+    const refusal = { tier: 'memories' as const, namespace: 'e', id: fact.id, content: fact.content, model: 'm', dimensions: 3, error: 'refused' };
+    expect(await bumps('e', () => stores.vectors.fail([refusal], { failAfter: 1 }))).toBe(true);
+    const before = await versions.current('anywhere');
+    expect(await stores.vectors.retryFailed()).toBe(1);
+    expect(await versions.current('anywhere')).not.toBe(before);
+    const after = await versions.current('anywhere');
+    expect(await stores.vectors.retryFailed()).toBe(0);
+    expect(await versions.current('anywhere')).toBe(after);
+  });
+
   it('bumps every namespace when an expiry sweep promoted sessions, and none when it found nothing', async () => {
     await stores.sessions.put({ key: key('c'), messages: [{ role: 'user', content: 'bye', createdAt: now() }], state: {}, ttlSeconds: 1, window: 10 });
     const before = await versions.current('anywhere');

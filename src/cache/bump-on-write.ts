@@ -14,8 +14,9 @@ export interface VersionedStores {
  * failed, which changes nothing but is cheap to cover), sets a new scope version for the
  * namespaces it touched, before the caller goes on. Wrapping the ports rather than the services
  * catches every write path: session put, append and delete with their promotions, episode and
- * memory writes, vectors stored on write and by the backfill, and expiry sweeps (which do not say
- * which namespaces they touched, so they bump all of them).
+ * memory writes, vectors stored on write and by the backfill (and refusals it counts), and expiry
+ * sweeps and retries of failed embeddings (which do not say which namespaces they touched, so they
+ * bump all of them).
  */
 export function bumpOnWrite(storage: Storage, versions: ScopeVersions): VersionedStores {
   const { sessions, episodes, memories, vectors } = storage;
@@ -62,6 +63,13 @@ export function bumpOnWrite(storage: Storage, versions: ScopeVersions): Versione
       put: (writes) => after(() => vectors.put(writes), writes.map((write) => write.namespace)),
       pending: (query) => vectors.pending(query),
       progress: (query) => vectors.progress(query),
+      // A refusal changes the embedding state that records show, in search answers too.
+      fail: (failures, policy) => after(() => vectors.fail(failures, policy), failures.map((failure) => failure.namespace)),
+      async retryFailed() {
+        const retried = await vectors.retryFailed();
+        if (retried > 0) await versions.bumpAll();
+        return retried;
+      },
     },
   };
 }

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Cache } from '../core/ports.js';
 import { createResilientEmbedder } from '../embeddings/embed-many.js';
-import { createHashProvider } from '../embeddings/fake/index.js';
+import { createHashProvider, startFakeOpenAiServer, type FakeOpenAiServer } from '../embeddings/fake/index.js';
+import { createOpenAiProvider } from '../embeddings/openai/index.js';
 import { createLruCache } from '../storage/in-process/index.js';
 import { createCachingEmbedder, embeddingHash } from './embedding-cache.js';
 
@@ -86,5 +87,81 @@ describe('caching embedder', () => {
     const vectors = await embedder.embed({ texts: texts(1, 2), purpose: 'document', namespace: 'n' });
     expect(vectors).toEqual(texts(1, 2).map((text) => provider.vector(text)));
     expect((await embedder.stats()).entries).toBe(0);
+  });
+});
+
+describe('caching embedder: requests that share an upstream call', () => {
+  let upstream: FakeOpenAiServer | undefined;
+  afterEach(async () => {
+    await upstream?.close();
+    upstream = undefined;
+  });
+
+  /** The cache over the OpenAI-compatible provider and a local upstream whose answers a test queues. */
+  async function remoteStack() {
+    upstream = await startFakeOpenAiServer({ dimensions: 8 });
+    const provider = createOpenAiProvider({ baseUrl: upstream.baseUrl, model: 'up', dimensions: 8 });
+    const embedder = createCachingEmbedder({ embedder: createResilientEmbedder(provider, { retries: 0 }), cache: createLruCache({ maxBytes: 1 << 20 }), ttlSeconds: 60 });
+    return { upstream, embedder };
+  }
+
+  const untilRequests = async (server: FakeOpenAiServer, count: number) => {
+    for (let i = 0; i < 200 && server.requests.length < count; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(server.requests.length).toBe(count);
+  };
+
+  it('leaves no rejection unhandled when a request fails on its own text before the call it waits on fails', async () => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      const { upstream: server, embedder } = await remoteStack();
+      // A's call for "shared" fails late; B's own call for "own" fails at once, while B also waits on A's.
+      server.fail({ kind: 'delay', ms: 150, then: { kind: 'status', status: 400 } }, { kind: 'status', status: 400 });
+      const a = embedder.embed({ texts: ['shared'], purpose: 'document', namespace: 'n' });
+      const aSettled = a.catch((error: unknown) => error);
+      await untilRequests(server, 1);
+      const b = embedder.embed({ texts: ['shared', 'own'], purpose: 'document', namespace: 'n' });
+      await expect(b).rejects.toMatchObject({ code: 'E_EMBEDDING_PROVIDER' });
+      expect(await aSettled).toMatchObject({ code: 'E_EMBEDDING_PROVIDER' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+  });
+
+  it("stops only the waiting of a caller whose time is up: the shared call goes on for the others and is cached", async () => {
+    const { upstream: server, embedder } = await remoteStack();
+    server.fail({ kind: 'delay', ms: 300 });
+    const hurried = embedder.embed({ texts: ['slow text'], purpose: 'document', namespace: 'n', signal: AbortSignal.timeout(50) });
+    const hurriedSettled = hurried.catch((error: unknown) => error);
+    await untilRequests(server, 1);
+    const patient = await embedder.embedDetailed({ texts: ['slow text'], purpose: 'document', namespace: 'n' });
+    expect(patient.coalesced).toBe(1);
+    expect(patient.vectors).toEqual([server.vector('slow text')]);
+    // The hurried caller gets a memOS error that says it timed out, never a bare AbortError.
+    expect(await hurriedSettled).toMatchObject({ name: 'MemosError', code: 'E_EMBEDDING_PROVIDER', details: { retryable: true, failure: 'timeout' } });
+    const again = await embedder.embedDetailed({ texts: ['slow text'], purpose: 'document', namespace: 'n' });
+    expect(again.hits).toBe(1);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('runs the shared upstream call under its own time limit, failing every waiter with a timeout error', async () => {
+    upstream = await startFakeOpenAiServer({ dimensions: 8 });
+    const provider = createOpenAiProvider({ baseUrl: upstream.baseUrl, model: 'up', dimensions: 8 });
+    const embedder = createCachingEmbedder({
+      embedder: createResilientEmbedder(provider, { retries: 0 }),
+      cache: createLruCache({ maxBytes: 1 << 20 }),
+      ttlSeconds: 60,
+      flightTimeoutMs: 100,
+    });
+    upstream.fail({ kind: 'delay', ms: 2000 });
+    const first = embedder.embed({ texts: ['stuck'], purpose: 'document', namespace: 'n' }).catch((error: unknown) => error);
+    await untilRequests(upstream, 1);
+    const second = embedder.embed({ texts: ['stuck'], purpose: 'document', namespace: 'n' }).catch((error: unknown) => error);
+    for (const outcome of await Promise.all([first, second])) {
+      expect(outcome).toMatchObject({ name: 'MemosError', code: 'E_EMBEDDING_PROVIDER', details: { retryable: true, failure: 'timeout' } });
+    }
   });
 });

@@ -7,8 +7,9 @@ const USAGE = `memOS: a memory server for AI agents
 
 Usage:
   memos serve [--host H] [--port P] [--data-dir DIR] [--config FILE] [--log-level LEVEL]
-  memos reindex [--url http://127.0.0.1:7420] [--no-wait]
+  memos reindex [--url http://127.0.0.1:7420] [--no-wait] [--retry-failed]
       embed every record that has no vector of the current model, on a running server
+      (--retry-failed: first retry the records the embedding provider refused)
   memos --version
   memos --help
 

@@ -141,6 +141,8 @@ export const configSchema = z.strictObject({
         dimensions: int(1, 65_536).optional(),
         maxBatchSize: int(1, 4096).default(128),
         timeoutMs: int(100, 600_000).default(30_000),
+        /** Longest text (characters) sent whole; a longer one is embedded from its start. About 8,000 tokens of English. */
+        maxInputChars: int(1, 10_000_000).default(24_000),
       }),
       z.strictObject({ provider: z.literal('none') }),
     ]),
@@ -315,6 +317,7 @@ export const PROVIDER_ENV_SETTINGS = {
   MEMOS_EMBEDDING_URL: { provider: 'openai', path: 'embeddings.url' },
   MEMOS_EMBEDDING_API_KEY: { provider: 'openai', path: 'embeddings.apiKey' },
   MEMOS_EMBEDDING_DIMENSIONS: { provider: 'openai', path: 'embeddings.dimensions' },
+  MEMOS_EMBEDDING_MAX_INPUT_CHARS: { provider: 'openai', path: 'embeddings.maxInputChars' },
 } as const;
 
 /**

@@ -36,6 +36,8 @@ export interface MemosErrorDetails {
   retryable?: boolean;
   /** For upstream failures that operators tell apart (metrics): no answer in time, or not asked while the circuit is open. */
   failure?: 'timeout' | 'circuit_open';
+  /** For upstream failures: the provider refused the input itself (HTTP 400, 413, 422), so other inputs may pass. */
+  rejectedInput?: boolean;
 }
 
 export class MemosError extends Error {

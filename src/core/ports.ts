@@ -2,6 +2,7 @@
 // query object and returns domain types; adapters never leak driver types.
 
 import type {
+  EmbeddingFailure,
   EmbeddingProgress,
   Episode,
   EpisodeNeighbours,
@@ -176,11 +177,24 @@ export interface VectorStore {
   search<T extends Tier>(query: VectorQuery<T>): Promise<Scored<TierRecord[T]>[]>;
   /** Up to `limit` live memories in exactly this scope (namespace and every id, unset ids included) whose cosine to `vector` reaches `threshold`, most similar first. */
   nearestMemories(query: { scope: Scope; model: string; vector: Float32Array; threshold: number; limit: number }): Promise<Scored<Memory>[]>;
-  /** Stores vectors and marks the records ready; skips records deleted, or whose content is no longer the embedded text. Returns how many were stored. */
+  /**
+   * Stores vectors and marks the records ready (clearing refusals counted before); skips records
+   * deleted, or whose content is no longer the embedded text. Returns how many were stored.
+   */
   put(writes: VectorWrite[]): Promise<number>;
-  /** Records without a vector of `model` and `dimensions`, oldest first. */
+  /** Records without a vector of `model` and `dimensions`, oldest first; records `failed` with this model are left out. */
   pending(query: { model: string; dimensions: number; limit: number }): Promise<PendingEmbedding[]>;
-  progress(query: { model: string; dimensions: number }): Promise<EmbeddingProgress>;
+  /** Counts for the model, and up to `failures` of its failed records. */
+  progress(query: { model: string; dimensions: number; failures?: number }): Promise<EmbeddingProgress>;
+  /**
+   * Counts one refusal of each record's text (skipping records deleted, reworded, or ready with
+   * this model); a record refused `failAfter` times is marked `failed` for that model and is no
+   * longer pending. A new wording, or a vector stored, starts the count again. Returns how many
+   * records this marked failed.
+   */
+  fail(failures: EmbeddingFailure[], policy: { failAfter: number }): Promise<number>;
+  /** Makes every failed record pending again, its count of refusals cleared; returns how many. */
+  retryFailed(): Promise<number>;
 }
 
 // ── Embeddings ─────────────────────────────────────────────────────────────
@@ -200,6 +214,11 @@ export interface EmbeddingProvider extends Lifecycle {
   /** Length of every vector; 0 until known (an upstream not yet reached). */
   readonly dimensions: number;
   readonly maxBatchSize: number;
+  /**
+   * Longest text, in characters (code points), the model embeds whole; the core embeds only the
+   * start of a longer one. Undefined when there is no limit (or it is not known yet).
+   */
+  readonly maxInputChars?: number | undefined;
   /**
    * Vectors in input order. Failures throw MemosError `E_EMBEDDING_PROVIDER` with
    * `details.retryable` (and `details.retryAfter` when the upstream said), or `E_DIMENSION_MISMATCH`.
@@ -221,8 +240,67 @@ export interface Embedder {
   readonly model: string;
   /** 0 until known. */
   readonly dimensions: number;
+  /** As EmbeddingProvider.maxInputChars: a longer text is embedded from its start only. */
+  readonly maxInputChars?: number | undefined;
   /** Vectors in input order, each L2-normalised or as the provider returns them. */
   embed(request: EmbedRequest): Promise<Float32Array[]>;
+}
+
+// ── Background work ────────────────────────────────────────────────────────
+
+/** What one round of the embedding backfill asks for. */
+export interface EmbeddingClaim {
+  model: string;
+  dimensions: number;
+  limit: number;
+  /** How long the records stay this process's unless released first: a crashed owner's come back after it. */
+  leaseMs: number;
+}
+
+/**
+ * Batches of background work with one owner each across every process that shares the storage.
+ * A storage that several processes share (PostgreSQL) keeps the leases itself; memOS keeps them
+ * in process otherwise (embedded mode: one process owns the data folder).
+ */
+export interface BatchClaims {
+  /** Where leases are kept: `in-process` or `postgres`. */
+  readonly backend: string;
+  /**
+   * Up to `limit` of the oldest records that `VectorStore.pending` would list and no live lease
+   * holds, now leased to this process. Empty when none is left.
+   */
+  claimEmbeddings(claim: EmbeddingClaim): Promise<PendingEmbedding[]>;
+  /** Ends this process's leases on these records (embedded, failed, or the round stopped). */
+  release(records: PendingEmbedding[]): Promise<void>;
+}
+
+/** Background work that runs in rounds: at once again while a round did something, else after `idleMs`. */
+export interface RecurringJob {
+  /** Names the job in logs. */
+  name: string;
+  idleMs: number;
+  /** One round; true when it did some work (so that another may at once). */
+  round(): Promise<boolean>;
+  /** A failed round is reported here, then the job waits `idleMs`. */
+  onError(error: unknown): void;
+}
+
+export interface ScheduledJob {
+  /** True while a round runs or the next one is due at once. */
+  readonly running: boolean;
+  /** Starts a round now rather than after the idle pause. */
+  nudge(): void;
+  /** Waits for a running round to end, and runs no more. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The background-job port (DESIGN §2, STYLE): services schedule recurring work and claim its
+ * batches here, the same way in embedded and server mode.
+ */
+export interface Jobs extends BatchClaims {
+  /** Runs `job` in the background from now on. */
+  schedule(job: RecurringJob): ScheduledJob;
 }
 
 // ── Cache ──────────────────────────────────────────────────────────────────
@@ -294,4 +372,6 @@ export interface Storage extends Lifecycle, MemoryStore {
   ping(): Promise<void>;
   /** Live records per tier; a full count may scan tables, so callers keep the answer a while. Optional: a driver without it reports none. */
   countRecords?(): Promise<RecordCounts>;
+  /** Leases shared by every process on this storage (PostgreSQL); absent when one process owns it, and memOS claims in process. */
+  readonly claims?: BatchClaims;
 }

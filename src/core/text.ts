@@ -37,3 +37,24 @@ export function keywordTerms(query: string): string[] {
   if (terms.size === 0) for (const word of words) terms.add(word);
   return [...terms].slice(0, 64);
 }
+
+/**
+ * The first `max` characters (code points) of `text`: all of it when it is no longer. A surrogate
+ * pair is never split. What an embedder with an input limit sees of a longer text.
+ */
+export function firstChars(text: string, max: number): string {
+  // A UTF-16 string holds at least length / 2 code points: shorter ones cannot exceed `max`.
+  if (text.length <= max) return text;
+  let units = 0;
+  for (let chars = 0; chars < max && units < text.length; chars++) {
+    const unit = text.charCodeAt(units);
+    const next = text.charCodeAt(units + 1);
+    units += unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
+  }
+  return text.slice(0, units);
+}
+
+/** Whether an embedder whose input limit is `max` characters sees only the start of `text`. */
+export function beyondChars(text: string, max: number | undefined): boolean {
+  return max !== undefined && text.length > max && firstChars(text, max).length < text.length;
+}

@@ -12,11 +12,19 @@ export interface Scope {
 export type Metadata = Record<string, unknown>;
 export type MetadataValue = string | number | boolean;
 
-/** How a record's vector stands. Vectors arrive with the embeddings work; until then every record is `none`. */
+/**
+ * How a record's vector stands: `none` (written while no embedder was configured), `pending`,
+ * `ready` (a vector of `model` and `dimensions` is stored), or `failed` (the embedding provider of
+ * `model` refused the record's text every time it was tried; `error` says why, without the text).
+ */
 export interface EmbeddingInfo {
-  status: 'none' | 'pending' | 'ready';
+  status: 'none' | 'pending' | 'ready' | 'failed';
   model?: string;
   dimensions?: number;
+  /** On a ready record: the vector was made from the start of the text only, which is longer than the model takes. Keyword search covers all of it. */
+  truncated?: boolean;
+  /** On a failed record: why the provider refused its text. */
+  error?: string;
 }
 
 // ── Short-term tier ────────────────────────────────────────────────────────
@@ -210,6 +218,31 @@ export interface VectorWrite {
   content: string;
   model: string;
   vector: Float32Array;
+  /** The vector covers only the start of `content` (longer than the model takes). */
+  truncated?: boolean;
+}
+
+/** One refusal of a record's text by the embedding provider (the text itself was at fault, not the provider). */
+export interface EmbeddingFailure {
+  tier: Tier;
+  namespace: string;
+  id: string;
+  /** The text refused; nothing is recorded when the record no longer holds it. */
+  content: string;
+  model: string;
+  dimensions: number;
+  /** Why, without the text. */
+  error: string;
+}
+
+/** A record whose text the provider of the current model refused. */
+export interface FailedEmbedding {
+  tier: Tier;
+  namespace: string;
+  id: string;
+  /** Refusals counted before the record was marked failed. */
+  attempts: number;
+  error: string;
 }
 
 export interface EmbeddingProgress {
@@ -219,5 +252,9 @@ export interface EmbeddingProgress {
   ready: number;
   /** Records still to embed with this model (new, or embedded by another model). */
   pending: number;
+  /** Records this model's provider refused (see FailedEmbedding); not pending until retried. */
+  failed: number;
+  /** Some failed records, oldest first, when asked for (`failures` in the query). */
+  failures?: FailedEmbedding[];
   total: number;
 }

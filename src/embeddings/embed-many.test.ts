@@ -220,3 +220,27 @@ describe('resilient embedder: circuit breaker', () => {
     expect(embedder.health().circuit).toBe('closed');
   });
 });
+
+describe('texts longer than the provider takes', () => {
+  it('sends only the start of a text longer than maxInputChars, never splitting a surrogate pair', async () => {
+    await server.close();
+    server = await startFakeOpenAiServer({ dimensions: 16, maxInputChars: 10 });
+    const { embedder } = setup({}, { maxInputChars: 10 });
+    const long = 'twelve chars and more words after them';
+    const emoji = 'a😀b😀c😀d😀e😀f😀';
+    const vectors = await embed(embedder, [long, 'short', emoji]);
+    expect(server.requests.at(-1)!.input).toEqual(['twelve cha', 'short', 'a😀b😀c😀d😀e😀']);
+    expect(vectors[0]).toEqual(server.vector('twelve cha'));
+    expect(embedder.maxInputChars).toBe(10);
+  });
+
+  it('answers a text the provider refuses with E_EMBEDDING_PROVIDER saying the input was refused, without retrying', async () => {
+    await server.close();
+    server = await startFakeOpenAiServer({ dimensions: 16, maxInputChars: 10 });
+    const { embedder, delays } = setup();
+    const error = await failure(embed(embedder, ['a text longer than ten characters']));
+    expect(error).toMatchObject({ code: 'E_EMBEDDING_PROVIDER', details: { retryable: false, rejectedInput: true } });
+    expect(error.message).toMatch(/HTTP 400 \(context_length_exceeded\)/);
+    expect(delays).toEqual([]);
+  });
+});

@@ -2,6 +2,7 @@
 // so that adapters make one call each. Caching is stacked above this (src/cache/).
 
 import { toIso } from '../core/clock.js';
+import { firstChars } from '../core/text.js';
 import { isMemosError, MemosError } from '../core/errors.js';
 import type { Embedder, EmbeddingProvider, EmbedPurpose, EmbedRequest } from '../core/ports.js';
 import { createCircuitBreaker, type CallOutcome, type CircuitState } from './circuit-breaker.js';
@@ -37,6 +38,8 @@ export type ResilientEmbedder = Embedder & { health(): EmbedderHealth };
 
 /**
  * Wraps a provider so that any number of texts can be embedded:
+ * - a text longer than the provider's `maxInputChars` is cut to that many characters: its vector
+ *   covers its start (callers that store vectors record this; see `beyondChars`);
  * - texts go to the provider in batches of at most `maxBatchSize`, one after another, and the
  *   vectors come back in input order;
  * - a batch that fails with a retryable error is tried again with exponential backoff and full
@@ -108,9 +111,11 @@ export function createResilientEmbedder(provider: EmbeddingProvider, options: Re
 
   return withIdentityOf(provider, {
     async embed({ texts, purpose, signal }: EmbedRequest) {
+      const limit = provider.maxInputChars;
+      const sent = limit === undefined ? texts : texts.map((text) => firstChars(text, limit));
       const vectors: Float32Array[] = [];
-      for (let start = 0; start < texts.length; start += provider.maxBatchSize) {
-        vectors.push(...(await embedBatch(texts.slice(start, start + provider.maxBatchSize), purpose, signal)));
+      for (let start = 0; start < sent.length; start += provider.maxBatchSize) {
+        vectors.push(...(await embedBatch(sent.slice(start, start + provider.maxBatchSize), purpose, signal)));
       }
       return vectors;
     },

@@ -154,6 +154,9 @@ export function startEmbeddingRuntime({
     get dimensions() {
       return provider?.dimensions ?? 0;
     },
+    get maxInputChars() {
+      return provider?.maxInputChars;
+    },
     get cached() {
       return cached;
     },

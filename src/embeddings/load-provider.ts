@@ -26,6 +26,7 @@ const embeddingProviders: { [P in Settings['provider']]: Loader<P> } = {
       model: settings.model,
       maxBatchSize: settings.maxBatchSize,
       timeoutMs: settings.timeoutMs,
+      maxInputChars: settings.maxInputChars,
       ...(settings.apiKey === undefined ? {} : { apiKey: settings.apiKey }),
       ...(settings.dimensions === undefined ? {} : { dimensions: settings.dimensions }),
     });

@@ -100,9 +100,11 @@ export function listQuery<T extends z.ZodType<unknown, string>>(item: T) {
 // ── Records, as responses show them ─────────────────────────────────────────
 
 const embeddingRecord = z.object({
-  status: z.enum(['none', 'pending', 'ready']),
+  status: z.enum(['none', 'pending', 'ready', 'failed']).describe('`failed`: the embedding provider refused the text every time it was tried (see `error`); keyword search still finds the record'),
   model: z.string().optional(),
   dimensions: z.number().optional(),
+  truncated: z.boolean().optional().describe('The vector covers only the start of the text, which is longer than the model takes'),
+  error: z.string().optional().describe('Why the provider refused the text (failed records only)'),
 });
 
 const scopeRecord = {

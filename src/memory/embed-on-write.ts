@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Embedder, VectorStore } from '../core/ports.js';
+import { beyondChars } from '../core/text.js';
 import type { Tier, VectorWrite } from '../core/types.js';
 
 export interface WriteEmbedding {
@@ -25,14 +26,18 @@ export async function embedForWrite(deps: WriteEmbedding, namespace: string, tex
   }
 }
 
-/** Stores the vectors of records just written; a failure leaves them pending for the backfill. */
+/**
+ * Stores the vectors of records just written, noting those whose text is longer than the
+ * embedder takes (their vector covers its start); a failure leaves them pending for the backfill.
+ */
 export async function storeVectors(
   deps: WriteEmbedding,
   tier: Tier,
   records: Array<{ namespace: string; id: string; content: string; vector: Float32Array | undefined }>,
 ): Promise<void> {
+  const limit = deps.embedder.maxInputChars;
   const writes: VectorWrite[] = records.flatMap(({ vector, ...record }) =>
-    vector === undefined ? [] : [{ ...record, tier, model: deps.embedder.model, vector }],
+    vector === undefined ? [] : [{ ...record, tier, model: deps.embedder.model, vector, ...(beyondChars(record.content, limit) ? { truncated: true } : {}) }],
   );
   if (writes.length === 0) return;
   try {

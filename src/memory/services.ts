@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { IdGenerator } from '../core/ids.js';
-import type { Cache, Storage } from '../core/ports.js';
+import type { Cache, Jobs, Storage } from '../core/ports.js';
 import type { Logger } from 'pino';
 import { bumpOnWrite } from '../cache/bump-on-write.js';
 import { cacheErrorLog } from '../cache/cache-fallback.js';
@@ -24,6 +24,8 @@ export interface ServiceDeps {
   /** Holds cached responses and the scope versions that invalidate them. */
   cache: Cache;
   embeddings: EmbeddingRuntime;
+  /** Background work, and the claims that give each batch one owner across replicas. */
+  jobs: Jobs;
   clock: Clock;
   ids: IdGenerator;
   config: Config;
@@ -35,7 +37,7 @@ export interface ServiceDeps {
  * and the CLI) call these. Writes go through stores that bump the namespace's scope version, so
  * that search and context answers cached before a write are never served after it.
  */
-export function createServices({ storage, cache, embeddings, clock, ids, config, logger }: ServiceDeps) {
+export function createServices({ storage, cache, embeddings, jobs, clock, ids, config, logger }: ServiceDeps) {
   const onCacheError = cacheErrorLog(logger, 'response cache unavailable; bypassed');
   const versions = createScopeVersions({ cache, ttlSeconds: config.cache.responsesTtlSeconds, onCacheError });
   const stores = bumpOnWrite(storage, versions);
@@ -56,6 +58,7 @@ export function createServices({ storage, cache, embeddings, clock, ids, config,
     }),
     backfill: createEmbeddingBackfill({
       vectors: stores.vectors,
+      jobs,
       embedder: embeddings,
       logger,
       batchSize: config.indexing.backfillBatch,

@@ -1,6 +1,7 @@
 import { statfs } from 'node:fs/promises';
 import type { Storage } from '../core/ports.js';
 import type { EmbeddingRuntime } from '../embeddings/embedding-runtime.js';
+import { freshFor } from './fresh-for.js';
 
 export type ComponentStatus = 'healthy' | 'degraded' | 'unhealthy';
 
@@ -45,13 +46,16 @@ export interface HealthOptions {
   pingTimeoutMs?: number;
   /** Free space below which the data folder reports degraded. */
   minFreeBytes?: number;
+  /** How long the count of failed embeddings is reused (it counts rows); 15 s unless told. */
+  backlogMs?: number;
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /** Checks each component memOS depends on and folds them into one status. */
-export function createHealth({ storage, embeddings, dataDir, backends, optional = {}, pingTimeoutMs = 1000, minFreeBytes = 512 * 1024 * 1024 }: HealthOptions) {
+export function createHealth({ storage, embeddings, dataDir, backends, optional = {}, pingTimeoutMs = 1000, minFreeBytes = 512 * 1024 * 1024, backlogMs = 15_000 }: HealthOptions) {
   const startedAt = performance.now();
+  const backlog = freshFor(backlogMs, () => storage.vectors.progress({ model: embeddings.model, dimensions: embeddings.dimensions, failures: 1 }));
 
   const timed = async (check: () => Promise<Omit<ComponentHealth, 'latencyMs'>>): Promise<ComponentHealth> => {
     const start = performance.now();
@@ -81,12 +85,22 @@ export function createHealth({ storage, embeddings, dataDir, backends, optional 
 
   /**
    * The embedder's state as last seen; no upstream call is made for a health check. Embeddings
-   * turned off on purpose (`disabled`) are a healthy, keyword-only mode, not a fault.
+   * turned off on purpose (`disabled`) are a healthy, keyword-only mode, not a fault. Records whose
+   * text the provider refused are named in the detail: they are found by keyword only, but the
+   * embedder serves every other text, so they do not degrade it.
    */
   const embedderHealth = async (): Promise<ComponentHealth> => {
     const { state, detail, circuit } = embeddings.status();
     const working = state === 'ready' && (circuit === undefined || circuit === 'closed');
-    return { status: working || state === 'disabled' ? 'healthy' : 'degraded', latencyMs: 0, detail };
+    const status: ComponentStatus = working || state === 'disabled' ? 'healthy' : 'degraded';
+    const progress = state === 'ready' && embeddings.dimensions > 0 ? await backlog().catch(() => undefined) : undefined;
+    const first = progress?.failures?.[0];
+    if (progress === undefined || progress.failed === 0 || first === undefined) return { status, latencyMs: 0, detail };
+    const failed =
+      `${progress.failed} record${progress.failed === 1 ? '' : 's'} failed to embed, the provider refusing the text ` +
+      `(first: ${first.tier} ${first.namespace}/${first.id}, ${first.error}); keyword search still finds them; ` +
+      `GET /api/v1/admin/reindex lists them, POST it with {"retryFailed": true} retries them`;
+    return { status, latencyMs: 0, detail: `${detail}; ${failed}` };
   };
 
   /** The embedding model itself: loaded, still loading, failed to load (then search is keyword-only), or none by configuration. */

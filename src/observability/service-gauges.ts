@@ -5,6 +5,7 @@ import type { Cache, CacheUsage, RecordCounts, Storage } from '../core/ports.js'
 import type { EmbeddingRuntime } from '../embeddings/embedding-runtime.js';
 import { VERSION } from '../version.js';
 import type { ComponentStatus, HealthReport, HealthService } from './health.js';
+import { freshFor } from './fresh-for.js';
 import type { Metrics } from './metrics.js';
 
 export interface ServiceGaugeSources {
@@ -52,10 +53,10 @@ export function registerServiceGauges(metrics: Metrics, { health, storage, cache
     return { ...rest, sessions: await countSessions() };
   });
   const usage = freshFor(cache.backend === 'redis' ? REDIS_USAGE_MS : SLOW_READ_MS, () => Promise.all(CACHE_CLASSES.map((cacheClass) => cache.usage({ cache: cacheClass }))));
-  const pending = freshFor(SLOW_READ_MS, async () => {
+  const backlog = freshFor(SLOW_READ_MS, async () => {
     const { model, dimensions } = embeddings;
     if (embeddings.status().state !== 'ready' || dimensions === 0) return undefined;
-    return (await storage.vectors.progress({ model, dimensions })).pending;
+    return storage.vectors.progress({ model, dimensions });
   });
 
   new Gauge({
@@ -160,28 +161,23 @@ export function registerServiceGauges(metrics: Metrics, { health, storage, cache
     registers,
     async collect() {
       this.reset();
-      const found = await pending().catch(() => undefined);
-      if (found !== undefined) this.set(found);
+      const found = await backlog().catch(() => undefined);
+      if (found !== undefined) this.set(found.pending);
+    },
+  });
+
+  new Gauge({
+    name: 'memos_embeddings_failed',
+    help: 'Records whose text the embedding provider of the current model refused every time (read at most every 15 s)',
+    registers,
+    async collect() {
+      this.reset();
+      const found = await backlog().catch(() => undefined);
+      if (found !== undefined) this.set(found.failed);
     },
   });
 }
 
 function isReady(report: HealthReport | undefined): boolean {
   return report !== undefined && report.components.storage?.status !== 'unhealthy';
-}
-
-/** `load()`'s answer, reused for `ms`; concurrent callers share one load, and a failure is not kept. */
-function freshFor<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  let loadedAt = -Infinity;
-  return () => {
-    if (value === undefined || performance.now() - loadedAt > ms) {
-      loadedAt = performance.now();
-      value = load();
-      value.catch(() => {
-        value = undefined;
-      });
-    }
-    return value;
-  };
 }

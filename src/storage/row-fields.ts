@@ -19,6 +19,9 @@ export interface EmbeddingColumns {
   embedding_status: string;
   embedding_model: string | null;
   embedding_dim: number | null;
+  /** 0/1 in SQLite, a boolean in PostgreSQL; absent from rows read before migration. */
+  embedding_truncated?: number | boolean | null;
+  embedding_error?: string | null;
 }
 
 /** The scope of a row; unset ids are absent. */
@@ -31,20 +34,25 @@ export function scopeOfRow(row: ScopeColumns) {
   };
 }
 
+/** `truncated` is shown only beside the vector it describes (ready), `error` only on a failed record. */
 export function embeddingOfRow(row: EmbeddingColumns): EmbeddingInfo {
+  const status = row.embedding_status as EmbeddingInfo['status'];
   return {
-    status: row.embedding_status as EmbeddingInfo['status'],
+    status,
     ...optional('model', row.embedding_model),
     ...optional('dimensions', row.embedding_dim),
+    ...(status === 'ready' && row.embedding_truncated ? { truncated: true } : {}),
+    ...(status === 'failed' ? optional('error', row.embedding_error ?? null) : {}),
   };
 }
 
 /**
  * The embedding columns (status, model, dimensions) of a record being inserted. An insert never
  * carries a vector (vectors arrive through the vector store's `put`), so a record claimed `ready`
- * is stored as `pending`: `ready` is kept to mean "a vector is stored".
+ * is stored as `pending`: `ready` is kept to mean "a vector is stored" (and `failed`, "refused").
  */
 export function embeddingValues(embedding: EmbeddingInfo | undefined): [string, string | null, number | null] {
-  if (embedding?.status === 'ready') return ['pending', null, null];
+  // A new record has had no refusal yet, whatever it claims.
+  if (embedding?.status === 'ready' || embedding?.status === 'failed') return ['pending', null, null];
   return [embedding?.status ?? 'none', embedding?.model ?? null, embedding?.dimensions ?? null];
 }

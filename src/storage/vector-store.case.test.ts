@@ -329,7 +329,7 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
 
       it('counts ready, pending and total over both tiers and live memories', async () => {
         const progress = () => h.storage.vectors.progress({ model: M1, dimensions: 4 });
-        expect(await progress()).toEqual({ model: M1, dimensions: 4, ready: 0, pending: 0, total: 0 });
+        expect(await progress()).toEqual({ model: M1, dimensions: 4, ready: 0, pending: 0, failed: 0, total: 0 });
         const a = await memory();
         await memory();
         await memory({ expiresAt: toIso(h.clock.now() + MINUTE) });
@@ -338,10 +338,101 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
         await put(a, v(1, 0));
         await put(e, v(1, 0));
         await put(f, v(1, 0), M2);
-        expect(await progress()).toEqual({ model: M1, dimensions: 4, ready: 2, pending: 3, total: 5 });
+        expect(await progress()).toEqual({ model: M1, dimensions: 4, ready: 2, pending: 3, failed: 0, total: 5 });
         h.clock.advance(MINUTE);
-        expect(await progress()).toEqual({ model: M1, dimensions: 4, ready: 2, pending: 2, total: 4 });
+        expect(await progress()).toEqual({ model: M1, dimensions: 4, ready: 2, pending: 2, failed: 0, total: 4 });
         expect(await h.storage.vectors.progress({ model: M1, dimensions: 8 })).toMatchObject({ ready: 0, pending: 4, total: 4 });
+      });
+    });
+
+    describe('refused texts and failed records', () => {
+      const refusal = (record: Memory | Episode, error = 'answered HTTP 400 (too_long)', model = M1) => ({
+        tier: tierOf(record), namespace: record.namespace, id: record.id, content: record.content, model, dimensions: 4, error,
+      });
+      const fail = (record: Memory | Episode, error?: string, model?: string) => h.storage.vectors.fail([refusal(record, error, model)], { failAfter: 3 });
+      const pendingIds = async (model = M1) => (await h.storage.vectors.pending({ model, dimensions: 4, limit: 10 })).map((p) => p.id);
+
+      it('counts refusals per record and marks it failed, with the reason, at the limit; a failed record is no longer pending', async () => {
+        const bad = await memory();
+        h.clock.advance(MINUTE);
+        const good = await episode();
+        expect(await fail(bad, 'first reason')).toBe(0);
+        expect(await fail(bad, 'second reason')).toBe(0);
+        expect((await h.storage.memories.get({ namespace: 'ns1', id: bad.id }))?.embedding).toEqual({ status: 'pending' });
+        expect(await pendingIds()).toEqual([bad.id, good.id]);
+        expect(await fail(bad, 'answered HTTP 400 (context_length_exceeded)')).toBe(1);
+        expect((await h.storage.memories.get({ namespace: 'ns1', id: bad.id }))?.embedding).toEqual({
+          status: 'failed', model: M1, dimensions: 4, error: 'answered HTTP 400 (context_length_exceeded)',
+        });
+        expect(await pendingIds()).toEqual([good.id]);
+        const progress = await h.storage.vectors.progress({ model: M1, dimensions: 4, failures: 5 });
+        expect(progress).toEqual({
+          model: M1, dimensions: 4, ready: 0, pending: 1, failed: 1, total: 2,
+          failures: [{ tier: 'memories', namespace: 'ns1', id: bad.id, attempts: 3, error: 'answered HTTP 400 (context_length_exceeded)' }],
+        });
+        expect((await h.storage.vectors.progress({ model: M1, dimensions: 4 })).failures).toBeUndefined();
+        // Another model may take the text: for it, the record is pending.
+        expect(await pendingIds(M2)).toEqual([bad.id, good.id]);
+        expect(await h.storage.vectors.progress({ model: M2, dimensions: 4 })).toMatchObject({ pending: 2, failed: 0 });
+      });
+
+      it('counts nothing for a record deleted, reworded, or already embedded with the model', async () => {
+        const reworded = await memory({ content: 'old words' });
+        await h.storage.memories.update({ ref: { namespace: 'ns1', id: reworded.id }, patch: { content: 'new words', contentKey: contentKey('new words') } });
+        const gone = await episode();
+        await h.storage.episodes.delete({ namespace: 'ns1', id: gone.id });
+        const done = await embedded(v(1, 0));
+        for (let i = 0; i < 3; i++) {
+          expect(await h.storage.vectors.fail([refusal(reworded), refusal(gone), refusal(done)], { failAfter: 3 })).toBe(0);
+        }
+        expect((await h.storage.memories.get({ namespace: 'ns1', id: reworded.id }))?.embedding.status).toBe('pending');
+        expect((await h.storage.memories.get({ namespace: 'ns1', id: done.id }))?.embedding).toEqual({ status: 'ready', model: M1, dimensions: 4 });
+      });
+
+      it('starts the count again when a vector is stored or the text changes', async () => {
+        const m = await memory({ content: 'first text' });
+        await fail(m);
+        await fail(m);
+        await put(m, v(1, 0));
+        const renamed = await h.storage.memories.update({ ref: { namespace: 'ns1', id: m.id }, patch: { content: 'second text', contentKey: contentKey('second text') } });
+        expect(await fail(renamed!)).toBe(0);
+        expect(await fail(renamed!)).toBe(0);
+        const third = await h.storage.memories.update({ ref: { namespace: 'ns1', id: m.id }, patch: { content: 'third text', contentKey: contentKey('third text') } });
+        expect(await fail(third!)).toBe(0);
+        expect(await fail(third!)).toBe(0);
+        expect(await fail(third!)).toBe(1);
+        // A failed record that is reworded is pending again, with a fresh count.
+        const fourth = await h.storage.memories.update({ ref: { namespace: 'ns1', id: m.id }, patch: { content: 'fourth text', contentKey: contentKey('fourth text') } });
+        expect(fourth!.embedding).toEqual({ status: 'pending' });
+        expect(await fail(fourth!)).toBe(0);
+        expect(await pendingIds()).toEqual([m.id]);
+      });
+
+      it('makes failed records pending again on retry, refusals forgotten', async () => {
+        const a = await memory();
+        h.clock.advance(MINUTE);
+        const b = await episode();
+        for (let i = 0; i < 3; i++) await h.storage.vectors.fail([refusal(a), refusal(b)], { failAfter: 3 });
+        expect(await pendingIds()).toEqual([]);
+        expect(await h.storage.vectors.retryFailed()).toBe(2);
+        expect(await h.storage.vectors.retryFailed()).toBe(0);
+        expect(await pendingIds()).toEqual([a.id, b.id]);
+        expect((await h.storage.memories.get({ namespace: 'ns1', id: a.id }))?.embedding).toEqual({ status: 'pending' });
+        expect(await fail(a)).toBe(0);
+        expect(await h.storage.vectors.progress({ model: M1, dimensions: 4 })).toMatchObject({ pending: 2, failed: 0 });
+      });
+
+      it('records that a vector covers only the start of its text, until the text changes', async () => {
+        const m = await memory({ content: 'a long text' });
+        await h.storage.vectors.put([{ tier: 'memories', namespace: 'ns1', id: m.id, content: m.content, model: M1, vector: v(1, 0), truncated: true }]);
+        expect((await h.storage.memories.get({ namespace: 'ns1', id: m.id }))?.embedding).toEqual({ status: 'ready', model: M1, dimensions: 4, truncated: true });
+        expect((await search('memories', v(1, 0)))[0]!.item.embedding.truncated).toBe(true);
+        const e = await episode();
+        await h.storage.vectors.put([{ tier: 'episodes', namespace: 'ns1', id: e.id, content: e.content, model: M1, vector: v(1, 0), truncated: true }]);
+        expect((await h.storage.episodes.get({ namespace: 'ns1', id: e.id }))?.embedding.truncated).toBe(true);
+        const updated = await h.storage.memories.update({ ref: { namespace: 'ns1', id: m.id }, patch: { content: 'short', contentKey: contentKey('short') } });
+        await put(updated!, v(0, 1));
+        expect((await h.storage.memories.get({ namespace: 'ns1', id: m.id }))?.embedding).toEqual({ status: 'ready', model: M1, dimensions: 4 });
       });
     });
 

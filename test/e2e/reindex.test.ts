@@ -1,11 +1,13 @@
 // `memos reindex` as an operator runs it: records written without vectors get them from a running server.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startFakeOpenAiServer } from '../../src/embeddings/fake/index.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { startTestMemos } from '../support/test-memos.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MODEL_PATH = process.env.MEMOS_MODEL2VEC_PATH ?? resolve(ROOT, '..', 'shared', 'models', 'potion-base-4M-int8');
@@ -57,4 +59,34 @@ describe('memos reindex', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/no memOS answers at http:\/\/127\.0\.0\.1:9/);
   });
+
+  it('lists the records the provider refused, and retries them with --retry-failed', async () => {
+    const upstream = await startFakeOpenAiServer({ dimensions: 8, maxInputChars: 30 });
+    const memos = await startTestMemos({ MEMOS_EMBEDDER: 'openai', MEMOS_EMBEDDING_URL: upstream.baseUrl, MEMOS_EMBEDDING_MODEL: 'up', MEMOS_EMBEDDING_MAX_INPUT_CHARS: '1000' });
+    try {
+      const written = await memos.json('POST', '/api/v1/memories', { memories: [{ content: 'short and fine' }, { content: 'a memory longer than the thirty characters taken' }] });
+      const refused = written.body.results[1].id as string;
+      for (let i = 0; i < 3; i++) await memos.services.backfill.runOnce();
+      const url = await memos.app.listen({ host: '127.0.0.1', port: 0 });
+      // Asynchronously: the server answering the command runs in this process.
+      const run = (args: string[]) =>
+        new Promise<{ status: number | null; stdout: string }>((resolve) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'reindex', '--url', url, '--interval-ms', '50', ...args], { cwd: ROOT });
+          let stdout = '';
+          child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+          child.on('close', (status) => resolve({ status, stdout }));
+        });
+      const retried = await run(['--retry-failed']);
+      expect(retried.status).toBe(0);
+      expect(retried.stdout).toMatch(/^1 failed records are pending again$/m);
+      // The backfill tries the record again (3 times), and the command waits until it has settled.
+      expect(retried.stdout).toMatch(/up \(8 dims\): 1\/2 embedded, 0 pending, 1 failed \(50%\)\n/);
+      expect(retried.stdout).toContain(`failed: memories default/${refused} after 3 attempts: `);
+      expect(retried.stdout).toMatch(/Retry with: memos reindex --retry-failed/);
+      expect(retried.stdout).not.toContain('thirty characters');
+    } finally {
+      await memos.close();
+      await upstream.close();
+    }
+  }, 30_000);
 });

@@ -15,10 +15,10 @@ export interface ServerProcess {
 
 /**
  * Starts `memos serve` as a real child process on an ephemeral loopback port and resolves once
- * it logs that it is listening.
+ * it logs that it is listening. `nodeArgs` go to Node.js before the CLI (e.g. `--import` of a helper).
  */
-export async function startServerProcess(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
+export async function startServerProcess(env: Record<string, string>, args: string[] = [], options: { nodeArgs?: string[] } = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), 'src/cli/index.ts', 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
     cwd: ROOT,
     env: { ...process.env, MEMOS_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,25 +6,41 @@ interface ReindexStatus {
   running: boolean;
   embedded: number;
   lastError?: string;
-  progress?: { model: string; dimensions: number; ready: number; pending: number; total: number };
+  progress?: {
+    model: string;
+    dimensions: number;
+    ready: number;
+    pending: number;
+    failed?: number;
+    failures?: Array<{ tier: string; namespace: string; id: string; attempts: number; error: string }>;
+    total: number;
+  };
   embedder: { state: string; detail: string };
+  retried?: number;
 }
 
 /**
  * `memos reindex`: asks a running memOS to embed every record that has no vector of its current
  * model (after a model change, or an embedder outage), and prints progress until none is left.
  * The server keeps serving meanwhile; search uses keywords for records not embedded yet.
+ * `--retry-failed` first makes the records the provider refused pending again.
  */
 export async function reindexCommand(args: string[]): Promise<void> {
-  const values = parseFlags(args, { url: { type: 'string' }, 'no-wait': { type: 'boolean' }, 'interval-ms': { type: 'string' } });
+  const values = parseFlags(args, {
+    url: { type: 'string' },
+    'no-wait': { type: 'boolean' },
+    'interval-ms': { type: 'string' },
+    'retry-failed': { type: 'boolean' },
+  });
   const config = loadConfig({ env: process.env });
   const base = (values.url ?? `http://${config.server.host}:${config.server.port}`).replace(/\/$/, '');
   const interval = Number(values['interval-ms'] ?? 1000);
 
-  const call = async (method: 'GET' | 'POST'): Promise<ReindexStatus> => {
+  const call = async (method: 'GET' | 'POST', body?: object): Promise<ReindexStatus> => {
     let response: Response;
     try {
-      response = await fetch(`${base}/api/v1/admin/reindex`, { method });
+      const json = body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+      response = await fetch(`${base}/api/v1/admin/reindex`, { method, ...json });
     } catch (cause) {
       throw new MemosError('E_UNAVAILABLE', `no memOS answers at ${base}; start it with 'memos serve' or pass --url`, { cause });
     }
@@ -32,12 +48,14 @@ export async function reindexCommand(args: string[]): Promise<void> {
     return (await response.json()) as ReindexStatus;
   };
 
-  let status = await call('POST');
+  let status = await call('POST', values['retry-failed'] ? { retryFailed: true } : undefined);
   if (status.progress === undefined) throw new MemosError('E_UNAVAILABLE', `no embedder is ready: ${status.embedder.detail}`);
+  if (status.retried !== undefined) process.stdout.write(`${status.retried} failed records are pending again\n`);
   const print = (s: ReindexStatus) => {
     const p = s.progress!;
     const share = p.total === 0 ? 100 : Math.floor((p.ready / p.total) * 100);
-    process.stdout.write(`${p.model} (${p.dimensions} dims): ${p.ready}/${p.total} embedded, ${p.pending} pending (${share}%)${s.lastError ? `; last error: ${s.lastError}` : ''}\n`);
+    const failed = p.failed ? `, ${p.failed} failed` : '';
+    process.stdout.write(`${p.model} (${p.dimensions} dims): ${p.ready}/${p.total} embedded, ${p.pending} pending${failed} (${share}%)${s.lastError ? `; last error: ${s.lastError}` : ''}\n`);
   };
   print(status);
   if (values['no-wait']) return;
@@ -46,4 +64,7 @@ export async function reindexCommand(args: string[]): Promise<void> {
     status = await call('GET');
     print(status);
   }
+  const failures = status.progress?.failures ?? [];
+  for (const f of failures) process.stdout.write(`failed: ${f.tier} ${f.namespace}/${f.id} after ${f.attempts} attempts: ${f.error}\n`);
+  if (failures.length > 0) process.stdout.write(`the provider refused these texts; keyword search still finds them. Retry with: memos reindex --retry-failed\n`);
 }

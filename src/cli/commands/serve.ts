@@ -2,6 +2,7 @@ import { loadConfig } from '../../config/load.js';
 import { createMemos } from '../../main.js';
 import { redactUrl } from '../../storage/index.js';
 import { parseFlags } from '../parse-flags.js';
+import { guardProcess } from '../process-guards.js';
 
 /** `memos serve`: load config, open storage, listen, and close cleanly on SIGINT/SIGTERM. */
 export async function serveCommand(args: string[]): Promise<void> {
@@ -14,6 +15,7 @@ export async function serveCommand(args: string[]): Promise<void> {
   });
   const config = loadConfig({ flags: values, env: process.env });
   const memos = await createMemos(config);
+  guardProcess(memos.logger);
   const address = await memos.app.listen({ host: config.server.host, port: config.server.port });
   const redis = {
     ...(config.redis.url === undefined ? {} : { redis: redactUrl(config.redis.url) }),

@@ -7,6 +7,8 @@ export interface HashProviderOptions {
   /** The model id vectors are stored under; `hash-{dimensions}` unless told. */
   model?: string;
   maxBatchSize?: number;
+  /** Declared as the provider's input limit; texts are hashed whole whatever it says. */
+  maxInputChars?: number;
 }
 
 /** A real (if crude) embedder that needs nothing: for tests and `--dry-run`. */
@@ -71,6 +73,7 @@ export function createHashProvider(options: HashProviderOptions = {}): HashProvi
     model: options.model ?? `hash-${dimensions}`,
     dimensions,
     maxBatchSize,
+    maxInputChars: options.maxInputChars,
     get calls() {
       return calls;
     },

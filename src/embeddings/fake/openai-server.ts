@@ -40,6 +40,11 @@ export interface FakeOpenAiServerOptions {
   dimensions?: number;
   /** Answer `data` in reverse order, so that clients must sort by `index`. */
   shuffle?: boolean;
+  /**
+   * Refuse, as OpenAI does, any request holding an input longer than this many characters: HTTP 400
+   * with code `context_length_exceeded` (no limit unless told). Faults queued with `fail` come first.
+   */
+  maxInputChars?: number;
 }
 
 const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
@@ -103,7 +108,12 @@ export async function startFakeOpenAiServer(options: FakeOpenAiServerOptions = {
         return send(res, 400, JSON.stringify({ error: { message: 'invalid request', code: 'invalid_request' } }));
       }
       requests.push({ input, body, authorization: req.headers.authorization });
-      answer(res, req, body, input, faults.shift());
+      const limit = options.maxInputChars;
+      const tooLong: UpstreamFault | undefined =
+        limit !== undefined && input.some((text) => [...text].length > limit)
+          ? { kind: 'status', status: 400, body: { error: { message: 'input too long', type: 'invalid_request_error', code: 'context_length_exceeded' } } }
+          : undefined;
+      answer(res, req, body, input, faults.shift() ?? tooLong);
     });
   });
 

@@ -89,6 +89,12 @@ describe('model2vec provider (tiny model, exact values)', () => {
     expectVector((await embed(provider, `a ${'🤖'.repeat(1533)} s`))[0], [-0.5, -0.5, 0.5, 0.5]);
   });
 
+  it('declares the characters it reads as its input limit once loaded, so that longer texts are known to be cut', async () => {
+    const unloaded = createModel2VecProvider({ path: writeTinyModel(fresh()), cacheDir: join(dir, 'unused') });
+    expect(unloaded.maxInputChars).toBeUndefined();
+    expect((await tinyProvider()).maxInputChars).toBe(1536);
+  });
+
   it('declares its capabilities: dimensions are 0 until init, model is the folder name', async () => {
     const path = writeTinyModel(join(dir, 'tiny-model-name'));
     const provider = createModel2VecProvider({ path, cacheDir: dir, maxBatchSize: 7 });

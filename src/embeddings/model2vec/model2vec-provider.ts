@@ -74,6 +74,10 @@ export function createModel2VecProvider(options: Model2VecProviderOptions): Embe
     get dimensions() {
       return loaded?.dims ?? 0;
     },
+    /** The model reads at most `512 × median token length` characters of a text (see static-model.ts). */
+    get maxInputChars() {
+      return loaded?.maxChars;
+    },
     maxBatchSize,
     async init() {
       if (loaded) return;

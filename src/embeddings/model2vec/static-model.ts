@@ -62,7 +62,8 @@ function firstCodePoints(text: string, count: number): string {
 export class StaticModel {
   readonly dims: number;
   private readonly accumulator: Float64Array;
-  private readonly maxChars: number;
+  /** Characters of a text that are tokenized; the rest never reaches the vector. */
+  readonly maxChars: number;
 
   private constructor(
     readonly tokenizer: WordPieceTokenizer,

@@ -87,11 +87,13 @@ describe('openai embedding provider', () => {
     expect(failing.dimensions).toBe(16);
   });
 
-  const cases: [string, UpstreamFault, { retryable: boolean; retryAfter?: number; message: RegExp }][] = [
+  const cases: [string, UpstreamFault, { retryable: boolean; retryAfter?: number; rejectedInput?: true; message: RegExp }][] = [
     ['500', { kind: 'status', status: 500 }, { retryable: true, message: /HTTP 500 \(fault_500\)/ }],
     ['503', { kind: 'status', status: 503 }, { retryable: true, message: /HTTP 503/ }],
     ['429 with Retry-After seconds', { kind: 'status', status: 429, retryAfter: '7' }, { retryable: true, retryAfter: 7, message: /HTTP 429/ }],
-    ['400', { kind: 'status', status: 400 }, { retryable: false, message: /HTTP 400/ }],
+    ['400', { kind: 'status', status: 400 }, { retryable: false, rejectedInput: true, message: /HTTP 400/ }],
+    ['413 (the input refused)', { kind: 'status', status: 413 }, { retryable: false, rejectedInput: true, message: /HTTP 413/ }],
+    ['422 (the input refused)', { kind: 'status', status: 422 }, { retryable: false, rejectedInput: true, message: /HTTP 422/ }],
     ['401', { kind: 'status', status: 401, body: { error: { code: 'invalid_api_key', message: `Incorrect key ${API_KEY}` } } }, { retryable: false, message: /HTTP 401 \(invalid_api_key\)/ }],
     ['404', { kind: 'status', status: 404, body: 'no such route' }, { retryable: false, message: /HTTP 404$/ }],
     ['malformed JSON', { kind: 'malformed-json' }, { retryable: false, message: /malformed JSON/ }],
@@ -105,7 +107,8 @@ describe('openai embedding provider', () => {
     const error = await failure(provider().embed({ texts: [SECRET_TEXT, 'second'], purpose: 'document' }));
     expect(error.code).toBe('E_EMBEDDING_PROVIDER');
     expect(error.message).toMatch(expected.message);
-    expect(error.details).toEqual(expected.retryAfter === undefined ? { retryable: expected.retryable } : { retryable: expected.retryable, retryAfter: expected.retryAfter });
+    const { message: _message, ...details } = expected;
+    expect(error.details).toEqual(details);
     const said = `${error.message} ${JSON.stringify(error.details)} ${String((error.cause as Error | undefined)?.message)}`;
     expect(said).not.toContain(API_KEY);
     expect(said).not.toContain(SECRET_TEXT);

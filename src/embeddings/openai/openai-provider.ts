@@ -14,6 +14,8 @@ export interface OpenAiProviderOptions {
   timeoutMs?: number;
   /** `float` unless told; `base64` is smaller on the wire. Answers in either encoding are read. */
   encodingFormat?: 'float' | 'base64';
+  /** Longest text (characters) the model takes whole; the core sends only the start of a longer one. No limit unless told. */
+  maxInputChars?: number;
   fetch?: typeof fetch;
 }
 
@@ -59,12 +61,14 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): EmbeddingP
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
   let dimensions = options.dimensions === undefined ? 0 : positiveInt('dimensions', options.dimensions);
 
-  const failure = (message: string, retryable: boolean, extra: { retryAfter?: number; cause?: unknown; timeout?: boolean } = {}) =>
+  const maxInputChars = options.maxInputChars === undefined ? undefined : positiveInt('maxInputChars', options.maxInputChars);
+  const failure = (message: string, retryable: boolean, extra: { retryAfter?: number; cause?: unknown; timeout?: boolean; rejectedInput?: boolean } = {}) =>
     new MemosError('E_EMBEDDING_PROVIDER', `openai embeddings at ${endpoint}: ${message}`, {
       details: {
         retryable,
         ...(extra.retryAfter === undefined ? {} : { retryAfter: extra.retryAfter }),
         ...(extra.timeout ? { failure: 'timeout' as const } : {}),
+        ...(extra.rejectedInput ? { rejectedInput: true } : {}),
       },
       cause: extra.cause,
     });
@@ -119,7 +123,9 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): EmbeddingP
         const retryable = status === 408 || status === 429 || status >= 500;
         const retryAfter = retryable ? parseRetryAfter(response.headers.get('retry-after'), Date.now()) : undefined;
         const code = upstreamErrorCode(text);
-        throw failure(`answered HTTP ${status}${code ? ` (${code})` : ''}`, retryable, { retryAfter });
+        // Bad request, too large, unprocessable: the input was refused, not the request as such (401, 403, 404).
+        const rejectedInput = status === 400 || status === 413 || status === 422;
+        throw failure(`answered HTTP ${status}${code ? ` (${code})` : ''}`, retryable, { retryAfter, rejectedInput });
       }
       return readVectors(text, texts.length);
     } catch (error) {
@@ -139,6 +145,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): EmbeddingP
       return dimensions;
     },
     maxBatchSize,
+    maxInputChars,
     async init() {
       if (dimensions !== 0) return;
       try {

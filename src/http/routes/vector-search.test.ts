@@ -94,6 +94,25 @@ describe('embedder outages and model changes', () => {
     }
   }, 30_000);
 
+  it("answers a gateway request that shares an upstream call with a write, after the write's embedding time is up", async () => {
+    const upstream = await startFakeOpenAiServer({ dimensions: 16 });
+    try {
+      memos = await startTestMemos({ MEMOS_EMBEDDER: 'openai', MEMOS_EMBEDDING_URL: upstream.baseUrl, MEMOS_EMBEDDING_MODEL: 'up', MEMOS_EMBED_WRITE_TIMEOUT_MS: '200' });
+      const before = upstream.requests.length;
+      upstream.fail({ kind: 'delay', ms: 700 });
+      const written = write(memos, [{ content: 'a text two callers wait for' }]);
+      for (let i = 0; i < 200 && upstream.requests.length === before; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      // The write's upstream call is under way; the gateway request for the same text joins it.
+      const gateway = await memos.json('POST', '/api/v1/embeddings', { text: 'a text two callers wait for' });
+      expect(gateway.status).toBe(200);
+      expect(gateway.body.embedding).toEqual(Array.from(upstream.vector('a text two callers wait for')));
+      expect((await written).status).toBe(201);
+      expect(upstream.requests.length - before).toBe(1);
+    } finally {
+      await upstream.close();
+    }
+  });
+
   it('never compares vectors of another model, and re-embeds them in the background', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'memos-reindex-'));
     const start = async (model: string): Promise<Memos> => {

@@ -32,10 +32,14 @@ const ARRAY_TYPES: Record<(typeof COLUMNS)[number], string> = {
   embedding_dim: 'integer[]',
 };
 
-export const EPISODES: TableSpec = { table: 'episodes', columns: COLUMNS.join(', '), timeColumn: 'occurred_at' };
+/** Read with every row, never inserted: the embedding state the vector store keeps. */
+const READ_ONLY = ['embedding_truncated', 'embedding_error'] as const satisfies readonly (keyof EpisodeRow)[];
+const SELECTED = [...COLUMNS, ...READ_ONLY];
+
+export const EPISODES: TableSpec = { table: 'episodes', columns: SELECTED.join(', '), timeColumn: 'occurred_at' };
 
 /** The select list with every column qualified by `alias`. */
-export const episodeColumns = (alias: string) => COLUMNS.map((column) => `${alias}.${column}`).join(', ');
+export const episodeColumns = (alias: string) => SELECTED.map((column) => `${alias}.${column}`).join(', ');
 
 /** Rows per INSERT: every column is one array parameter, so a chunk's size bounds the statement, not the parameter count. */
 const INSERT_CHUNK = 1_000;

@@ -10,6 +10,7 @@ export { createPostgresStorage, type PostgresStorageLogger, type PostgresStorage
 export { PgEpisodeStore } from './episode-store.js';
 export { PgSemanticStore } from './semantic-store.js';
 export { PgVectorStore } from './vector-store.js';
+export { createPgClaims } from './embedding-claims.js';
 export { MIGRATIONS, type VectorBackend } from './migrations.js';
 export { PgDatabase, searchPathFor, type PgDatabaseOptions, type PgLogger } from './pg-database.js';
 export { pgliteEngine, poolEngine, type PGliteLike, type SqlEngine, type SqlExecutor } from './sql-engine.js';

@@ -38,11 +38,15 @@ const COLUMNS = [
   'embedding_dim',
 ] as const satisfies readonly (keyof MemoryRow)[];
 
+/** Read with every row, never inserted: the embedding state the vector store keeps. */
+const READ_ONLY = ['embedding_truncated', 'embedding_error'] as const satisfies readonly (keyof MemoryRow)[];
+const SELECTED = [...COLUMNS, ...READ_ONLY];
+
 /** Listings and search bound `from`/`to` by when a memory was first written. */
-export const MEMORIES: TableSpec = { table: 'memories', columns: COLUMNS.join(', '), timeColumn: 'created_at' };
+export const MEMORIES: TableSpec = { table: 'memories', columns: SELECTED.join(', '), timeColumn: 'created_at' };
 
 /** The select list with every column qualified by `alias`. */
-export const memoryColumns = (alias: string) => COLUMNS.map((column) => `${alias}.${column}`).join(', ');
+export const memoryColumns = (alias: string) => SELECTED.map((column) => `${alias}.${column}`).join(', ');
 
 /** The array type each column travels as in the batch insert; source ids go as one JSON array per row (SQL arrays cannot be ragged). */
 const ARRAY_TYPES: Record<(typeof COLUMNS)[number], string> = {

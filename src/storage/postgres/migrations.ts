@@ -167,12 +167,39 @@ CREATE TABLE vectors (
 CREATE INDEX vectors_partition ON vectors (tier, namespace, model, dims);`);
 }
 
+// Refusals of a record's text by the embedding provider (a count, the last reason, `failed` after
+// a few, with `failed` rows indexed by model like the HNSW partitions), whether the stored vector
+// covers only the start of the text, and the lease by which one replica at a time owns a record
+// while it embeds it. A new wording starts the count again. Columns with constant defaults are
+// added without rewriting the table; existing rows keep every value and start with no refusal.
+const embeddingState = (table: 'episodes' | 'memories') => `
+ALTER TABLE ${table}
+  ADD COLUMN embedding_attempts integer NOT NULL DEFAULT 0,
+  ADD COLUMN embedding_error text,
+  ADD COLUMN embedding_truncated boolean NOT NULL DEFAULT false,
+  ADD COLUMN embedding_lease_owner text,
+  ADD COLUMN embedding_lease_until timestamptz;
+CREATE INDEX ${table}_failed ON ${table} (embedding_model, embedding_dim, created_at, id) WHERE embedding_status = 'failed';
+CREATE TRIGGER ${table}_embedding_reset BEFORE UPDATE OF content ON ${table}
+  FOR EACH ROW WHEN (OLD.content IS DISTINCT FROM NEW.content) EXECUTE FUNCTION memos_embedding_reset();`;
+const EMBEDDING_STATE = `
+CREATE FUNCTION memos_embedding_reset() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.embedding_attempts := 0;
+  NEW.embedding_error := NULL;
+  NEW.embedding_truncated := false;
+  RETURN NEW;
+END $$;
+${embeddingState('episodes')}
+${embeddingState('memories')}`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'keyword search configuration', up: sql(SEARCH) },
   { version: 2, name: 'episodes', up: sql(EPISODES) },
   { version: 3, name: 'vector backend', up: detectVectorBackend },
   { version: 4, name: 'memories', up: sql(MEMORIES) },
   { version: 5, name: 'vectors', up: createVectors },
+  { version: 6, name: 'embedding state', up: sql(EMBEDDING_STATE) },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */

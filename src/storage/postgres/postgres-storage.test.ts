@@ -8,7 +8,7 @@ import { runEpisodeStoreContract } from '../episode-store.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
 import { runVectorStoreContract } from '../vector-store.case.test.js';
 import { PgEpisodeStore } from './episode-store.js';
-import { createPostgresDatabase } from './index.js';
+import { createPostgresDatabase, PgDatabase, PgVectorStore, poolEngine, searchPathFor } from './index.js';
 import { MIGRATIONS } from './migrations.js';
 import { toMemosError } from './pg-errors.js';
 import { PgSemanticStore } from './semantic-store.js';
@@ -79,6 +79,28 @@ describe.skipIf(!reachable)(`postgres (${serverVectors} vectors; skipped when ${
     expect(await again.query('test', 'SELECT version FROM schema_migrations')).toHaveLength(MIGRATIONS.length);
     await again.close();
     await dropSchema(first.db.schema);
+  });
+
+  it('upgrades a schema of version 5 to count refusals and hold leases: every row kept, none refused or leased', async () => {
+    const schema = freshSchema();
+    const clock = manualClock();
+    const engine = () => poolEngine({ connectionString: POSTGRES_URL, searchPath: searchPathFor(schema), max: 2 });
+    const v5 = new PgDatabase({ engine: engine(), schema, clock, migrations: MIGRATIONS.filter((m) => m.version <= 5) });
+    try {
+      await v5.open();
+      await new PgEpisodeStore(v5).append([episode('ep_old', 'written before the upgrade')]);
+      await v5.close();
+      const upgraded = new PgDatabase({ engine: engine(), schema, clock });
+      await upgraded.open();
+      expect((await new PgEpisodeStore(upgraded).get({ namespace: 'ns1', id: 'ep_old' }))).toMatchObject({ content: 'written before the upgrade', embedding: { status: 'none' } });
+      expect(await upgraded.query('test', 'SELECT embedding_attempts, embedding_error, embedding_truncated, embedding_lease_owner FROM episodes')).toEqual([
+        { embedding_attempts: 0, embedding_error: null, embedding_truncated: false, embedding_lease_owner: null },
+      ]);
+      expect(await new PgVectorStore(upgraded, clock).progress({ model: 'm', dimensions: 4 })).toEqual({ model: 'm', dimensions: 4, ready: 0, pending: 1, failed: 0, total: 1 });
+      await upgraded.close();
+    } finally {
+      await dropSchema(schema);
+    }
   });
 
   it('merges concurrent exact duplicates into one memory, and lets one of several same-version updates win', async () => {

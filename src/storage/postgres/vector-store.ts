@@ -10,8 +10,8 @@
 import { toIso, type Clock } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
 import type { VectorStore } from '../../core/ports.js';
-import type { EmbeddingProgress, Memory, PendingEmbedding, Scope, Scored, Tier, TierRecord, VectorQuery, VectorWrite } from '../../core/types.js';
-import { countProgress, listPending, type ModelQuery } from './embedding-backlog.js';
+import type { EmbeddingFailure, EmbeddingProgress, Memory, PendingEmbedding, Scope, Scored, Tier, TierRecord, VectorQuery, VectorWrite } from '../../core/types.js';
+import { countProgress, listPending, recordFailures, retryFailed, type ModelQuery } from './embedding-backlog.js';
 import { episodeColumns, rowToEpisode, type EpisodeRow } from './episode-rows.js';
 import { memoryColumns, rowToMemory, type MemoryRow } from './memory-rows.js';
 import type { PgDatabase } from './pg-database.js';
@@ -38,7 +38,8 @@ const TIERS = {
 /** Stores the vector when the record still holds the embedded text, and marks the record ready. */
 const putSql = (d: VectorDialect, tier: Tier) => `
   WITH target AS (
-    UPDATE ${TIERS[tier].table} SET embedding_status = 'ready', embedding_model = $4, embedding_dim = $5
+    UPDATE ${TIERS[tier].table} SET embedding_status = 'ready', embedding_model = $4, embedding_dim = $5,
+      embedding_truncated = $7, embedding_attempts = 0, embedding_error = NULL
     WHERE namespace = $1 AND id = $2 AND content = $3 RETURNING seq
   )
   INSERT INTO vectors (tier, namespace, ${TIERS[tier].seq}, model, dims, embedding)
@@ -112,7 +113,7 @@ export class PgVectorStore implements VectorStore {
     return this.#db.transaction('vectors.put', async (tx) => {
       let stored = 0;
       for (const w of writes) {
-        const values = [w.namespace, w.id, w.content, w.model, w.vector.length, vectorParam(d, w.vector)];
+        const values = [w.namespace, w.id, w.content, w.model, w.vector.length, vectorParam(d, w.vector), w.truncated === true];
         stored += (await tx.query(putSql(d, w.tier), values)).length;
       }
       return stored;
@@ -123,8 +124,17 @@ export class PgVectorStore implements VectorStore {
     return this.#db.run('vectors.pending', (db) => listPending(db, query, this.#now()));
   }
 
-  async progress(query: ModelQuery): Promise<EmbeddingProgress> {
+  async progress(query: ModelQuery & { failures?: number }): Promise<EmbeddingProgress> {
     return this.#db.run('vectors.progress', (db) => countProgress(db, query, this.#now()));
+  }
+
+  async fail(failures: EmbeddingFailure[], policy: { failAfter: number }): Promise<number> {
+    if (failures.length === 0) return 0;
+    return this.#db.transaction('vectors.fail', (tx) => recordFailures(tx, failures, policy.failAfter));
+  }
+
+  async retryFailed(): Promise<number> {
+    return this.#db.transaction('vectors.retryFailed', (tx) => retryFailed(tx));
   }
 
   /**

@@ -12,11 +12,14 @@ describe('embedding backlog queries', () => {
     db.open();
     const at = '2026-01-01T00:00:00.000Z';
     const episode = (id: string): Episode => ({ id, namespace: 'ns1', kind: 'observation', content: id, occurredAt: at, createdAt: at, metadata: {}, embedding: { status: 'pending' } });
-    db.transaction('test', () => insertEpisodes(db, ['ep_a', 'ep_b', 'ep_c'].map(episode)));
+    db.transaction('test', () => insertEpisodes(db, ['ep_a', 'ep_b', 'ep_c', 'ep_d', 'ep_e'].map(episode)));
     const ready = db.statement(`UPDATE episodes SET embedding_status = 'ready', embedding_model = ?, embedding_dim = ?, embedding = x'00' WHERE id = ?`);
+    const failed = db.statement(`UPDATE episodes SET embedding_status = 'failed', embedding_model = ?, embedding_dim = ? WHERE id = ?`);
     db.run('test', () => {
       ready.run('m1', 4, 'ep_a');
       ready.run('m2', 4, 'ep_b');
+      failed.run('m1', 4, 'ep_d');
+      failed.run('m2', 4, 'ep_e');
     });
 
     const seen = new Set<string>();
@@ -26,8 +29,14 @@ describe('embedding backlog queries', () => {
       return statement(sql);
     };
     const pending = db.run('test', () => listPending(db, { model: 'm1', dimensions: 4, limit: 10 }, clock.now()));
-    expect(pending.map((p) => p.id)).toEqual(['ep_b', 'ep_c']);
-    expect(db.run('test', () => countProgress(db, { model: 'm1', dimensions: 4 }, clock.now()))).toMatchObject({ ready: 1, pending: 2, total: 3 });
+    expect(pending.map((p) => p.id)).toEqual(['ep_b', 'ep_c', 'ep_e']);
+    expect(db.run('test', () => countProgress(db, { model: 'm1', dimensions: 4, failures: 5 }, clock.now()))).toMatchObject({
+      ready: 1,
+      pending: 3,
+      failed: 1,
+      total: 5,
+      failures: [{ id: 'ep_d' }],
+    });
 
     const plans = db.run('test', (c) =>
       [...seen].filter((sql) => sql.includes('embedding_status')).map((sql) => {
@@ -35,9 +44,9 @@ describe('embedding backlog queries', () => {
         return (c.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail).join(' | ');
       }),
     );
-    expect(plans.length).toBeGreaterThanOrEqual(6);
+    expect(plans.length).toBeGreaterThanOrEqual(9);
     for (const plan of plans) {
-      expect(plan).toMatch(/^(SCAN|SEARCH) (episodes|memories) USING (COVERING )?INDEX (episodes|memories)_(un)?embedded\b/);
+      expect(plan).toMatch(/^(SCAN|SEARCH) (episodes|memories) USING (COVERING )?INDEX (episodes|memories)_(unembedded|embedded|failed)\b/);
       expect(plan).not.toContain('TEMP B-TREE');
     }
     db.close();

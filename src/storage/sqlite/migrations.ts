@@ -138,10 +138,28 @@ UPDATE memories SET embedding_status = 'pending', embedding_model = NULL, embedd
   WHERE embedding_status = 'ready' AND (embedding IS NULL OR embedding_model IS NULL OR embedding_dim IS NULL);
 `;
 
+// Refusals of a record's text by the embedding provider: a count and the last reason, and the
+// `failed` status after a few. Failed records leave the `_unembedded` index (so that listing what
+// is pending never walks them) for `_failed` ones grouped by model like `_embedded`. A new wording
+// starts the count again. Only columns, indexes and triggers are added: existing rows keep every
+// value, and start with no refusal.
+const embeddingFailures = (table: 'episodes' | 'memories', extra: string) => `
+ALTER TABLE ${table} ADD COLUMN embedding_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ${table} ADD COLUMN embedding_error TEXT;
+ALTER TABLE ${table} ADD COLUMN embedding_truncated INTEGER NOT NULL DEFAULT 0;
+DROP INDEX ${table}_unembedded;
+CREATE INDEX ${table}_unembedded ON ${table} (created_at, id) WHERE embedding_status NOT IN ('ready', 'failed');
+CREATE INDEX ${table}_failed ON ${table} (embedding_model, embedding_dim, created_at, id${extra}) WHERE embedding_status = 'failed';
+CREATE TRIGGER ${table}_embedding_reset AFTER UPDATE OF content ON ${table} WHEN old.content IS NOT new.content BEGIN
+  UPDATE ${table} SET embedding_attempts = 0, embedding_error = NULL, embedding_truncated = 0 WHERE seq = new.seq;
+END;
+`;
+
 /** Applied in order; never edit a released migration, append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: INITIAL },
   { version: 2, name: 'vector_backlog', sql: VECTOR_BACKLOG },
+  { version: 3, name: 'embedding_failures', sql: embeddingFailures('episodes', '') + embeddingFailures('memories', ', expires_at') },
 ];
 
 /** Applies every pending migration, each in its own transaction. Returns the versions applied. */

@@ -123,6 +123,23 @@ describe('sqlite storage', () => {
     await storage.close();
   });
 
+  it('upgrades a version 2 database to count refusals: every row and vector kept, none refused yet', async () => {
+    const path = freshPath();
+    const clock = manualClock();
+    const v2 = new SqliteDatabase({ path, synchronous: 'full', clock, migrations: MIGRATIONS.filter((m) => m.version <= 2) });
+    v2.open();
+    v2.transaction('test', () => insertEpisodes(v2, [episode('ep_ready', 'has a vector'), episode('ep_waiting', 'waits for one')]));
+    v2.run('test', (c) => c.exec(`UPDATE episodes SET embedding_status = 'ready', embedding_model = 'm', embedding_dim = 1, embedding = x'0000803f' WHERE id = 'ep_ready'`));
+    v2.close();
+    const storage = createSqliteStorage({ path, clock, ids: ulidGenerator(clock) });
+    await storage.init();
+    expect((await storage.episodes.get({ namespace: 'ns1', id: 'ep_ready' }))?.embedding).toEqual({ status: 'ready', model: 'm', dimensions: 1 });
+    expect((await storage.episodes.get({ namespace: 'ns1', id: 'ep_waiting' }))?.content).toBe('waits for one');
+    expect(await storage.vectors.progress({ model: 'm', dimensions: 1 })).toEqual({ model: 'm', dimensions: 1, ready: 1, pending: 1, failed: 0, total: 2 });
+    expect((await storage.vectors.search({ tier: 'episodes', filter: { namespace: 'ns1' }, model: 'm', vector: Float32Array.of(1), limit: 5 })).map((hit) => hit.item.id)).toEqual(['ep_ready']);
+    await storage.close();
+  });
+
   it('stores a record claimed ready at insert as pending: only put stores a vector', async () => {
     const { storage } = await open();
     await storage.episodes.append([{ ...episode('ep_claim', 'no vector yet'), embedding: { status: 'ready', model: 'm', dimensions: 4 } }]);

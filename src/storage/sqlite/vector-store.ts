@@ -9,6 +9,7 @@ import type { Clock } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
 import type { VectorStore } from '../../core/ports.js';
 import type {
+  EmbeddingFailure,
   EmbeddingProgress,
   Memory,
   PendingEmbedding,
@@ -21,7 +22,7 @@ import type {
   VectorWrite,
 } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
-import { countProgress, listPending, type ModelQuery } from './embedding-backlog.js';
+import { countProgress, listPending, recordFailures, retryFailed, type ModelQuery } from './embedding-backlog.js';
 import { compileFilter } from './filter-sql.js';
 import { scopeOfRow, type ScopeColumns } from '../row-fields.js';
 import { rowToEpisode, rowToMemory, type EpisodeRow, type MemoryRow } from './rows.js';
@@ -33,7 +34,8 @@ const TABLES = {
 } as const;
 
 const putSql = (table: string) => `UPDATE ${table} SET embedding = ?, embedding_model = ?, embedding_dim = ?,
-  embedding_status = 'ready' WHERE namespace = ? AND id = ? AND content = ? RETURNING user_id, agent_id, session_id`;
+  embedding_status = 'ready', embedding_truncated = ?, embedding_attempts = 0, embedding_error = NULL
+  WHERE namespace = ? AND id = ? AND content = ? RETURNING user_id, agent_id, session_id`;
 const loadSql = (table: string) => `SELECT id, user_id, agent_id, session_id, embedding FROM ${table}
   WHERE namespace = ? AND embedding_status = 'ready' AND embedding_model = ? AND embedding_dim = ?`;
 
@@ -97,7 +99,7 @@ export class SqliteVectorStore implements VectorStore {
       writes.flatMap((write, i) => {
         const row = this.#db
           .statement(putSql(TABLES[write.tier].table))
-          .get(blobs[i], write.model, write.vector.length, write.namespace, write.id, write.content) as ScopeColumns | undefined;
+          .get(blobs[i], write.model, write.vector.length, write.truncated ? 1 : 0, write.namespace, write.id, write.content) as ScopeColumns | undefined;
         return row ? [{ write, row }] : [];
       }),
     );
@@ -113,8 +115,17 @@ export class SqliteVectorStore implements VectorStore {
     return this.#db.run('vectors.pending', () => listPending(this.#db, query, this.#clock.now()));
   }
 
-  async progress(query: ModelQuery): Promise<EmbeddingProgress> {
+  async progress(query: ModelQuery & { failures?: number }): Promise<EmbeddingProgress> {
     return this.#db.run('vectors.progress', () => countProgress(this.#db, query, this.#clock.now()));
+  }
+
+  async fail(failures: EmbeddingFailure[], policy: { failAfter: number }): Promise<number> {
+    if (failures.length === 0) return 0;
+    return this.#db.transaction('vectors.fail', () => recordFailures(this.#db, failures, policy.failAfter));
+  }
+
+  async retryFailed(): Promise<number> {
+    return this.#db.transaction('vectors.retryFailed', () => retryFailed(this.#db));
   }
 
   /** Ranks the partition's rows, loading the partition from SQLite on its first use. */
