@@ -270,6 +270,15 @@ export interface RecordCounts {
   memories?: number;
 }
 
+/** An in-process vector index (the embedded driver's) against its cap in bytes, for metrics. */
+export interface VectorIndexUsage {
+  bytes: number;
+  maxBytes: number;
+  partitions: number;
+  /** Partitions evicted to stay within `maxBytes`, since start. */
+  evictions: number;
+}
+
 /** Everything a storage driver provides: the durable tiers, the short-term tier and a liveness probe. */
 export interface Storage extends Lifecycle, MemoryStore {
   readonly driver: StorageDriver;
@@ -280,4 +289,6 @@ export interface Storage extends Lifecycle, MemoryStore {
   ping(): Promise<void>;
   /** Live records per tier; a full count may scan tables, so callers keep the answer a while. Optional: a driver without it reports none. */
   countRecords?(): Promise<RecordCounts>;
+  /** What an in-process vector index holds; absent when vectors are searched elsewhere (pgvector). */
+  vectorIndexUsage?(): VectorIndexUsage;
 }

@@ -16,6 +16,9 @@ export interface SqliteStorageOptions {
   ids: IdGenerator;
   /** `full` (default) survives power loss; `normal` is faster and, in WAL mode, still never corrupts. */
   synchronous?: 'full' | 'normal';
+  /** Bytes the in-process vector index may hold; least recently used partitions leave beyond it (default: no cap). */
+  vectorIndexMaxBytes?: number;
+  logger?: { warn(object: object, message: string): void };
 }
 
 /**
@@ -29,7 +32,14 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     clock: options.clock,
   });
   // One index shared by every store that changes vectors: put adds, content updates and deletes remove.
-  const index = new VectorIndex();
+  const index = new VectorIndex({
+    ...(options.vectorIndexMaxBytes === undefined ? {} : { maxBytes: options.vectorIndexMaxBytes }),
+    onOversize: (key, bytes, maxBytes) =>
+      options.logger?.warn(
+        { tier: key.tier, namespace: key.namespace, model: key.model, dimensions: key.dimensions, bytes, maxBytes },
+        'a vector index partition is larger than storage.vectorIndexMaxBytes on its own: it is kept alone, every other partition evicted; raise the cap',
+      ),
+  });
   return {
     driver: 'sqlite',
     episodes: new SqliteEpisodeStore(db, index),
@@ -46,6 +56,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     async ping() {
       db.run('ping', () => db.statement('SELECT 1').get());
     },
+    vectorIndexUsage: () => index.usage(),
     async countRecords() {
       const now = options.clock.now();
       return db.run('countRecords', () =>

@@ -51,3 +51,32 @@ describe('VectorPartition.above', () => {
     expect(partition.above(Float32Array.of(1, 0, 0, 0), { userId: 'u', agentId: undefined, sessionId: undefined }, 0.5)).toEqual([{ id: 'a', score: 1 }]);
   });
 });
+
+describe('VectorPartition memory', () => {
+  it('forgets the scope ids that no live row carries any more, so its id-code map shrinks', () => {
+    const partition = new VectorPartition(4);
+    const vector = Float32Array.of(1, 0, 0, 0);
+    // Many short sessions: each row its own session id.
+    for (let i = 0; i < 1000; i += 1) partition.upsert(`r${i}`, { userId: 'u', sessionId: `s${i}` }, vector);
+    expect(partition.scopeIds).toBe(1001);
+    const full = partition.bytes;
+    for (let i = 0; i < 900; i += 1) partition.remove(`r${i}`);
+    expect(partition.scopeIds).toBe(101);
+    expect(partition.bytes).toBeLessThan(full / 2);
+    // A scope id carried again gets a code again, and queries by it still match exactly.
+    partition.upsert('again', { userId: 'u', sessionId: 's5' }, vector);
+    partition.upsert('r950', { userId: 'v', sessionId: 's950' }, vector); // moved to another user: 'u' still carried by others
+    expect(partition.scopeIds).toBe(103);
+    const ids = (match: { userId?: string; sessionId?: string }) =>
+      partition.above(vector, { userId: match.userId, agentId: undefined, sessionId: match.sessionId }, 0.5).map((c) => c.id).sort();
+    expect(ids({ sessionId: 's5' })).toEqual(['again']);
+    expect(ids({ sessionId: 's950' })).toEqual(['r950']);
+    expect(ids({ userId: 'v' })).toEqual(['r950']);
+    expect(ids({ sessionId: 's3' })).toEqual([]);
+    expect(ids({ userId: 'u' })).toHaveLength(100);
+    for (let i = 900; i < 1000; i += 1) partition.remove(`r${i}`);
+    partition.remove('again');
+    expect(partition.scopeIds).toBe(0);
+    expect(partition.size).toBe(0);
+  });
+});
