@@ -4,11 +4,12 @@ import { toIso } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
 import type { IdGenerator } from '../../core/ids.js';
 import type { AppendMessages, EpisodeStore, Lifecycle, PutSession, SessionKey, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
-import { promoteMessages, sessionAfterAppend, sessionFromPut, splitWindow } from '../../core/session-window.js';
+import { promoteMessages, sessionAfterAppend, sessionFromPut, splitWindow, TTL_REFRESH_MAX_MS, TTL_REFRESH_SHARE } from '../../core/session-window.js';
 import type { Episode, Message, Session } from '../../core/types.js';
 import { redisConnection, type RedisLogger, type RedisSource } from './redis-client.js';
 import { isCluster } from './redis-cluster.js';
-import { redisCall } from './redis-errors.js';
+import { collapseRepeatedLogs } from '../../observability/repeated-logs.js';
+import { isWriteRefused, pipelineReplies, redisCall } from './redis-errors.js';
 import { CLUSTER_SESSION_SHARDS, memberOf, sessionKeyLayout, type SessionKeys } from './session-keys.js';
 import { drainOutbox } from './session-outbox.js';
 import { GET_AND_TOUCH, WRITE_SESSION } from './session-scripts.js';
@@ -67,6 +68,14 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
   const keysOf = (member: string) => layout.of(member);
 
   const serial = keyedSerial();
+  const refreshFailures = collapseRepeatedLogs();
+  const message = 'a session read could not refresh its idle TTL (redis refuses writes); answered without refreshing it';
+  const refreshFailed = (error: unknown) =>
+    refreshFailures.log(
+      'refresh',
+      () => logger?.warn({ err: error }, message),
+      (repeated, seconds) => logger?.warn({ err: error, repeated, seconds }, message),
+    );
   const promote = (session: Session, messages: Message[], now: number): Episode[] =>
     messages.length === 0 ? [] : promoteMessages(session, messages, ids, toIso(now));
 
@@ -144,7 +153,10 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
 
   return {
     init: () => connection.init(),
-    close: () => connection.close(),
+    close: async () => {
+      refreshFailures.flush();
+      await connection.close();
+    },
 
     put: (command: PutSession) =>
       redisCall('sessions.put', () =>
@@ -160,12 +172,24 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
       redisCall('sessions.get', async () => {
         const member = memberOf(key);
         const keys = keysOf(member);
-        // Reading refreshes the idle TTL but is not a change: updatedAt stays.
-        const [data, deadline, pending] = (await GET_AND_TOUCH.run(connection.client, [keys.session, keys.index, keys.outbox], [clock.now(), graceMs, member])) as [
-          string | null,
-          number | string,
-          number,
-        ];
+        const now = clock.now();
+        let reply: [string | null, number | string, number];
+        try {
+          // Reading refreshes the idle TTL (debounced) but is not a change: updatedAt stays.
+          const args = [now, graceMs, member, TTL_REFRESH_SHARE, TTL_REFRESH_MAX_MS];
+          reply = (await GET_AND_TOUCH.run(connection.client, [keys.session, keys.index, keys.outbox], args)) as typeof reply;
+        } catch (error) {
+          // A server that answers but refuses writes (full under noeviction, a read-only replica) still serves the read.
+          if (!isWriteRefused(error)) throw error;
+          refreshFailed(error);
+          const [fields, pending] = pipelineReplies(await connection.client.pipeline().hmget(keys.session, 'data', 'deadline').llen(keys.outbox).exec()) as [
+            [string | null, string | null],
+            number,
+          ];
+          const [data, deadline] = fields;
+          reply = data !== null && Number(deadline) > now ? [data, Number(deadline), pending] : [null, 0, pending];
+        }
+        const [data, deadline, pending] = reply;
         if (pending > 0) await drain(member);
         return data ? decode(data, Number(deadline)) : null;
       }),

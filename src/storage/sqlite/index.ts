@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { IdGenerator } from '../../core/ids.js';
 import type { RecordCounts, Storage } from '../../core/ports.js';
+import { collapseRepeatedLogs } from '../../observability/repeated-logs.js';
 import { SqliteDatabase } from './database.js';
 import { SqliteEpisodeStore } from './episode-store.js';
 import { SqliteSemanticStore } from './semantic-store.js';
@@ -40,16 +41,25 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
         'a vector index partition is larger than storage.vectorIndexMaxBytes on its own: it is kept alone, every other partition evicted; raise the cap',
       ),
   });
+  // A disk that fills up fails every refresh: the first is logged with its cause, then a count per interval.
+  const refreshFailures = collapseRepeatedLogs();
+  const onRefreshFailed = (error: unknown) =>
+    refreshFailures.log(
+      'refresh',
+      () => options.logger?.warn({ err: error }, 'a session read could not refresh its idle TTL; answered without refreshing it'),
+      (repeated, seconds) => options.logger?.warn({ err: error, repeated, seconds }, 'a session read could not refresh its idle TTL; answered without refreshing it'),
+    );
   return {
     driver: 'sqlite',
     episodes: new SqliteEpisodeStore(db, index),
     memories: new SqliteSemanticStore(db, options.clock, index),
     vectors: new SqliteVectorStore(db, options.clock, index),
-    sessions: new SqliteSessionStore(db, options.clock, options.ids),
+    sessions: new SqliteSessionStore(db, options.clock, options.ids, { onRefreshFailed }),
     async init() {
       db.open();
     },
     async close() {
+      refreshFailures.flush();
       index.clear();
       db.close();
     },
