@@ -54,7 +54,9 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
   mkdirSync(config.dataDir, { recursive: true });
   const durable = await loadStorage({ config, clock, ids, logger });
   await durable.init();
-  const shortTerm = await loadShortTermTier({ config, storage: durable, clock, ids, logger });
+  // Promotions a session outbox delivers later make cached answers stale, through the services made below.
+  let promotionsDelivered = async (_namespaces: string[]): Promise<void> => undefined;
+  const shortTerm = await loadShortTermTier({ config, storage: durable, clock, ids, logger, onPromotionsDelivered: (namespaces) => promotionsDelivered(namespaces) });
   const composed = withSessions(durable, shortTerm.sessions);
   const recording = isRecording(telemetry);
   const storage = recording ? instrumentStorage(composed, shortTerm.backends.sessions, telemetry) : composed;
@@ -69,6 +71,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
   });
 
   const services = traceServices(createServices({ storage, cache, embeddings, clock, ids, config, logger }), telemetry.tracer);
+  promotionsDelivered = (namespaces) => services.promotionsDelivered(namespaces);
   // Once the embedder is ready, whatever is pending (or embedded by another model) is embedded in the background.
   if (config.indexing.autoBackfill) embeddings.whenReady(() => services.backfill.start());
   const health = createHealth({
@@ -113,6 +116,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
       clearInterval(sweep);
       await app.close();
       await services.backfill.stop();
+      services.close();
       await embeddings.close();
       // Sessions deliver promoted messages to the durable store, so it closes last.
       await shortTerm.close();

@@ -25,6 +25,12 @@ export type RedisSessionStoreOptions = RedisSource & {
   logger?: RedisLogger;
   /** How long Redis keeps an expired session for `sweepExpired` to promote it (default one day). */
   expiredGraceSeconds?: number;
+  /**
+   * Told, before the call that delivered them returns, which namespaces received promoted episodes
+   * from an outbox (on a later read, write or sweep): they are episode writes like any other, and
+   * make cached answers of those namespaces stale. Must not throw.
+   */
+  onDelivered?: (namespaces: string[]) => Promise<void>;
 };
 
 export type RedisSessionStore = WorkingMemoryStore &
@@ -62,7 +68,7 @@ interface Loaded {
 export function createRedisSessionStore(options: RedisSessionStoreOptions): RedisSessionStore {
   const prefix = options.keyPrefix ?? '';
   const graceMs = (options.expiredGraceSeconds ?? 86_400) * 1000;
-  const { clock, ids, episodes, logger } = options;
+  const { clock, ids, episodes, logger, onDelivered } = options;
   const connection = redisConnection(options, logger);
   const layout = sessionKeyLayout(prefix, 'client' in options && isCluster(options.client) ? CLUSTER_SESSION_SHARDS : 1);
   const keysOf = (member: string) => layout.of(member);
@@ -82,7 +88,8 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
   /** Delivers an outbox, logging rather than failing: the entries stay for the next drain. */
   async function drain(member: string): Promise<void> {
     try {
-      await drainOutbox(connection.client, episodes, keysOf(member));
+      const namespaces = await drainOutbox(connection.client, episodes, keysOf(member));
+      if (namespaces.length > 0) await onDelivered?.(namespaces);
     } catch (error) {
       logger?.warn({ err: error }, 'session promotion deferred: outbox not delivered yet');
     }
