@@ -78,6 +78,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
     storage,
     embeddings,
     dataDir: config.dataDir,
+    dataDirHoldsStorage: storage.driver === 'sqlite',
     backends: { storage: storage.driver, ...shortTerm.backends },
     optional: Object.fromEntries(shortTerm.servers.map((server) => [server.name, server])),
   });

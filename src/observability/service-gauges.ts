@@ -79,7 +79,7 @@ export function registerServiceGauges(metrics: Metrics, { health, storage, cache
 
   new Gauge({
     name: 'memos_ready',
-    help: '1 when memOS is ready to serve (its storage answers), else 0',
+    help: '1 when memOS is ready to serve (its storage answers, and in embedded mode the data folder takes writes), else 0',
     registers,
     async collect() {
       this.set(isReady(await report().catch(() => undefined)) ? 1 : 0);
@@ -208,8 +208,9 @@ function registerVectorIndexGauges(metrics: Metrics, usage: () => VectorIndexUsa
   });
 }
 
+/** As `/health/ready` decides: the overall status is unhealthy exactly when memOS is not ready. */
 function isReady(report: HealthReport | undefined): boolean {
-  return report !== undefined && report.components.storage?.status !== 'unhealthy';
+  return report !== undefined && report.status !== 'unhealthy';
 }
 
 /** `load()`'s answer, reused for `ms`; concurrent callers share one load, and a failure is not kept. */
