@@ -14,6 +14,7 @@ import { instrumentCache } from './observability/instrumented-cache.js';
 import { instrumentEmbedder } from './observability/instrumented-embedder.js';
 import { instrumentStorage } from './observability/instrumented-storage.js';
 import { createLogger } from './observability/logger.js';
+import { collapseRepeatedLogs } from './observability/repeated-logs.js';
 import { registerServiceGauges } from './observability/service-gauges.js';
 import { createTelemetry, isRecording, type Telemetry } from './observability/telemetry.js';
 import { traceServices } from './observability/traced-services.js';
@@ -94,12 +95,20 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
   }
   const app = await createHttpApp({ config, services, health, logger, telemetry });
 
+  const sweepFailures = collapseRepeatedLogs();
   const sweep = setInterval(() => {
     services.sessions.sweepExpired().then(
       (expired) => {
         if (expired > 0) logger.info({ expired }, 'expired sessions promoted to episodes');
       },
-      (error: unknown) => logger.warn({ err: error }, 'session sweep failed'),
+      (error: unknown) => {
+        const code = (error as { code?: unknown }).code;
+        sweepFailures.log(
+          typeof code === 'string' ? code : 'error',
+          () => logger.warn({ err: error }, 'session sweep failed'),
+          (repeated, seconds) => logger.warn({ err: error, repeated, seconds }, 'session sweep failed'),
+        );
+      },
     );
   }, config.sessions.sweepIntervalSeconds * 1000);
   sweep.unref();
@@ -115,6 +124,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
     telemetry,
     async close() {
       clearInterval(sweep);
+      sweepFailures.flush();
       await app.close();
       await services.backfill.stop();
       services.close();

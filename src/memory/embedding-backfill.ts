@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Embedder, VectorStore } from '../core/ports.js';
 import type { EmbeddingProgress, PendingEmbedding } from '../core/types.js';
+import { collapseRepeatedLogs } from '../observability/repeated-logs.js';
 
 export interface BackfillOptions {
   vectors: VectorStore;
@@ -32,6 +33,8 @@ export function createEmbeddingBackfill({ vectors, embedder, logger, batchSize =
   let lastError: string | undefined;
   let wake: (() => void) | undefined;
   let loop: Promise<void> | undefined;
+  // A store or embedder outage fails every round alike: logged once, then counted per interval.
+  const failures = collapseRepeatedLogs();
 
   /** One round: embeds up to `batchSize` pending records; returns how many vectors were stored. */
   async function runOnce(): Promise<number> {
@@ -56,7 +59,12 @@ export function createEmbeddingBackfill({ vectors, embedder, logger, batchSize =
         lastError = undefined;
       } catch (error) {
         lastError = (error as Error).message;
-        logger.warn({ err: error }, 'embedding backfill round failed; will retry');
+        const code = (error as { code?: unknown }).code;
+        failures.log(
+          typeof code === 'string' ? code : 'error',
+          () => logger.warn({ err: error }, 'embedding backfill round failed; will retry'),
+          (repeated, seconds) => logger.warn({ err: error, repeated, seconds }, 'embedding backfill round failed; will retry'),
+        );
       }
       if (stored > 0) continue;
       running = false;
@@ -92,6 +100,7 @@ export function createEmbeddingBackfill({ vectors, embedder, logger, batchSize =
       stopped = true;
       wake?.();
       await loop;
+      failures.flush();
     },
   };
 }

@@ -75,6 +75,7 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
 
   const serial = keyedSerial();
   const refreshFailures = collapseRepeatedLogs();
+  const deferrals = collapseRepeatedLogs();
   const message = 'a session read could not refresh its idle TTL (redis refuses writes); answered without refreshing it';
   const refreshFailed = (error: unknown) =>
     refreshFailures.log(
@@ -91,7 +92,12 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
       const namespaces = await drainOutbox(connection.client, episodes, keysOf(member));
       if (namespaces.length > 0) await onDelivered?.(namespaces);
     } catch (error) {
-      logger?.warn({ err: error }, 'session promotion deferred: outbox not delivered yet');
+      // An episode store outage defers every promotion alike: logged once, then counted per interval.
+      deferrals.log(
+        'deferred',
+        () => logger?.warn({ err: error }, 'session promotion deferred: outbox not delivered yet'),
+        (repeated, seconds) => logger?.warn({ err: error, repeated, seconds }, 'session promotion deferred: outbox not delivered yet'),
+      );
     }
   }
 
@@ -162,6 +168,7 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
     init: () => connection.init(),
     close: async () => {
       refreshFailures.flush();
+      deferrals.flush();
       await connection.close();
     },
 
