@@ -20,7 +20,8 @@ const WRITE = `INSERT INTO sessions (namespace, session_id, user_id, agent_id, m
 /** Only ever moves a deadline later, so that a refresh can never shorten what a write set. */
 const TOUCH = 'UPDATE sessions SET expires_at = ? WHERE namespace = ? AND session_id = ? AND expires_at < ?';
 const DELETE = 'DELETE FROM sessions WHERE namespace = ? AND session_id = ?';
-const EXPIRED = 'SELECT * FROM sessions WHERE expires_at <= ? ORDER BY expires_at, namespace, session_id LIMIT ?';
+/** In the deadline index's order alone, so that a batch reads only its own rows however many share a deadline. */
+const EXPIRED = 'SELECT * FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?';
 /**
  * Expired sessions promoted per transaction: a backlog is swept in many short write transactions,
  * with other work let in between, never in one long lock holding every row in memory.
