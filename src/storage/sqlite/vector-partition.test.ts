@@ -79,4 +79,41 @@ describe('VectorPartition memory', () => {
     expect(partition.scopeIds).toBe(0);
     expect(partition.size).toBe(0);
   });
+
+  it('matches scopes exactly as a brute-force filter does through random writes, scope changes, removals and compactions', () => {
+    const next = random(11);
+    const pick = <T>(items: readonly T[]) => items[Math.floor((next() + 0.5) * items.length) % items.length]!;
+    const users = [undefined, 'u1', 'u2', 'u3'];
+    const sessions = [undefined, ...Array.from({ length: 40 }, (_, i) => `s${i}`)];
+    const partition = new VectorPartition(4);
+    const live = new Map<string, { userId?: string; sessionId?: string }>();
+    const vector = Float32Array.of(1, 0, 0, 0);
+    for (let step = 0; step < 6000; step += 1) {
+      const id = `r${Math.floor((next() + 0.5) * 800)}`;
+      if (next() < 0.35) {
+        expect(partition.remove(id)).toBe(live.delete(id));
+      } else {
+        const scope = { userId: pick(users), sessionId: pick(sessions) };
+        partition.upsert(id, scope, vector);
+        live.set(id, scope);
+      }
+      if (step % 500 !== 499) continue;
+      expect(partition.size).toBe(live.size);
+      const carried = new Set([...live.values()].flatMap((scope) => [scope.userId, scope.sessionId]).filter((value) => value !== undefined));
+      expect(partition.scopeIds).toBe(carried.size);
+      for (const userId of [...users, null]) {
+        for (const sessionId of [undefined, null, 's3', 's17', 'never']) {
+          const match = { userId: userId === undefined ? undefined : userId, agentId: undefined, sessionId };
+          const expected = [...live]
+            .filter(([, scope]) => (match.userId === undefined ? true : match.userId === null ? scope.userId === undefined : scope.userId === match.userId))
+            .filter(([, scope]) => (sessionId === undefined ? true : sessionId === null ? scope.sessionId === undefined : scope.sessionId === sessionId))
+            .map(([key]) => key)
+            .sort();
+          const ranking = partition.rank(vector, match);
+          expect(ranking.eligible).toBe(expected.length);
+          expect(ranking.top(1000).map((c) => c.id).sort()).toEqual(expected);
+        }
+      }
+    }
+  });
 });
