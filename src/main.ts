@@ -15,6 +15,7 @@ import { instrumentCache } from './observability/instrumented-cache.js';
 import { instrumentEmbedder } from './observability/instrumented-embedder.js';
 import { instrumentStorage } from './observability/instrumented-storage.js';
 import { createLogger } from './observability/logger.js';
+import { collapseRepeatedLogs } from './observability/repeated-logs.js';
 import { registerServiceGauges } from './observability/service-gauges.js';
 import { createTelemetry, isRecording, type Telemetry } from './observability/telemetry.js';
 import { traceServices } from './observability/traced-services.js';
@@ -55,7 +56,9 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
   mkdirSync(config.dataDir, { recursive: true });
   const durable = await loadStorage({ config, clock, ids, logger });
   await durable.init();
-  const shortTerm = await loadShortTermTier({ config, storage: durable, clock, ids, logger });
+  // Promotions a session outbox delivers later make cached answers stale, through the services made below.
+  let promotionsDelivered = async (_namespaces: string[]): Promise<void> => undefined;
+  const shortTerm = await loadShortTermTier({ config, storage: durable, clock, ids, logger, onPromotionsDelivered: (namespaces) => promotionsDelivered(namespaces) });
   const composed = withSessions(durable, shortTerm.sessions);
   const recording = isRecording(telemetry);
   const storage = recording ? instrumentStorage(composed, shortTerm.backends.sessions, telemetry) : composed;
@@ -73,12 +76,14 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
   // Shared leases when the durable store has them (PostgreSQL), else in process (SQLite: one process owns it).
   const jobs = createJobs({ claims: durable.claims, vectors: storage.vectors, clock });
   const services = traceServices(createServices({ storage, cache, embeddings, jobs, clock, ids, config, logger }), telemetry.tracer);
+  promotionsDelivered = (namespaces) => services.promotionsDelivered(namespaces);
   // Once the embedder is ready, whatever is pending (or embedded by another model) is embedded in the background.
   if (config.indexing.autoBackfill) embeddings.whenReady(() => services.backfill.start());
   const health = createHealth({
     storage,
     embeddings,
     dataDir: config.dataDir,
+    dataDirHoldsStorage: storage.driver === 'sqlite',
     backends: { storage: storage.driver, ...shortTerm.backends },
     optional: Object.fromEntries(shortTerm.servers.map((server) => [server.name, server])),
   });
@@ -94,12 +99,20 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
   }
   const app = await createHttpApp({ config, services, health, logger, telemetry });
 
+  const sweepFailures = collapseRepeatedLogs();
   const sweep = setInterval(() => {
     services.sessions.sweepExpired().then(
       (expired) => {
         if (expired > 0) logger.info({ expired }, 'expired sessions promoted to episodes');
       },
-      (error: unknown) => logger.warn({ err: error }, 'session sweep failed'),
+      (error: unknown) => {
+        const code = (error as { code?: unknown }).code;
+        sweepFailures.log(
+          typeof code === 'string' ? code : 'error',
+          () => logger.warn({ err: error }, 'session sweep failed'),
+          (repeated, seconds) => logger.warn({ err: error, repeated, seconds }, 'session sweep failed'),
+        );
+      },
     );
   }, config.sessions.sweepIntervalSeconds * 1000);
   sweep.unref();
@@ -115,8 +128,10 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
     telemetry,
     async close() {
       clearInterval(sweep);
+      sweepFailures.flush();
       await app.close();
       await services.backfill.stop();
+      services.close();
       await embeddings.close();
       // Sessions deliver promoted messages to the durable store, so it closes last.
       await shortTerm.close();

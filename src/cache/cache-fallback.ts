@@ -1,3 +1,5 @@
+import { collapseRepeatedLogs } from '../observability/repeated-logs.js';
+
 /**
  * A guard for calls to the Cache port: a failing cache is reported and answered with `fallback`,
  * so that the cache is bypassed rather than failing the request.
@@ -15,19 +17,14 @@ export function cacheFallback(onCacheError?: (error: unknown) => void) {
 
 /**
  * `onCacheError` for a logger: while a cache server is down every request fails over, so the
- * first failure is logged with its cause and later ones at most once per `intervalMs`, counted.
+ * first failure is logged with its cause and later ones counted, one line per `intervalMs`.
  */
 export function cacheErrorLog(logger: { warn(object: object, message: string): void }, message: string, intervalMs = 10_000) {
-  let lastAt = -Infinity;
-  let suppressed = 0;
-  return (error: unknown) => {
-    const now = performance.now();
-    if (now - lastAt < intervalMs) {
-      suppressed += 1;
-      return;
-    }
-    logger.warn({ err: error, ...(suppressed > 0 ? { suppressed } : {}) }, message);
-    lastAt = now;
-    suppressed = 0;
-  };
+  const repeats = collapseRepeatedLogs(intervalMs);
+  return (error: unknown) =>
+    repeats.log(
+      message,
+      () => logger.warn({ err: error }, message),
+      (repeated, seconds) => logger.warn({ err: error, repeated, seconds }, message),
+    );
 }

@@ -1,3 +1,4 @@
+import type { WorkingMemoryStore } from '../core/ports.js';
 import type { ContextBundle, ContextInput, ContextService } from '../memory/context/context-service.js';
 import type { SearchInput, SearchResult } from '../memory/recall/search-service.js';
 import { earliest, type ResponseCache } from './response-cache.js';
@@ -22,14 +23,28 @@ export function createCachedSearch(search: { search(input: SearchInput): Promise
   };
 }
 
-/** Context bundles through the response cache; an entry never outlives the session or a memory in it. */
-export function createCachedContext(context: ContextService, responses: ResponseCache, vectorsReady: VectorsReady) {
+/**
+ * Context bundles through the response cache; an entry never outlives the session or a memory in
+ * it. A bundle served from the cache still counts as a use of its session: the session is read, so
+ * that its idle TTL is refreshed as a bundle built afresh would. A session store failing that read
+ * is reported to `onSessionError` and the cached bundle served all the same.
+ */
+export function createCachedContext(
+  context: ContextService,
+  responses: ResponseCache,
+  vectorsReady: VectorsReady,
+  sessions: Pick<WorkingMemoryStore, 'get'>,
+  onSessionError?: (error: unknown) => void,
+) {
   return {
     async build(input: ContextInput): Promise<ContextBundle & { cached: boolean }> {
       const { value, cached } = await responses.through('context', input.namespace, input, async () => {
         const { bundle, expiresAt, keywordOnly } = await context.assemble(input);
         return { value: bundle, expiresAt, cacheable: !keywordOnly || !vectorsReady() };
       });
+      if (cached && input.sessionId !== undefined) {
+        await sessions.get({ namespace: input.namespace, sessionId: input.sessionId }).catch((error: unknown) => onSessionError?.(error));
+      }
       return { ...value, cached };
     },
   };

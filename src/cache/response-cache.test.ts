@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Cache } from '../core/ports.js';
 import { createLruCache } from '../storage/in-process/index.js';
 import { canonicalJson, createResponseCache, type Computed } from './response-cache.js';
+import { until } from '../../test/support/until.js';
 import { createScopeVersions } from './scope-versions.js';
 
 /** The in-process cache, on a clock the test moves, that can be made to fail. */
@@ -96,6 +97,41 @@ describe('response cache', () => {
     state.failing = false;
     expect(await ask({ q: 1 })).toEqual({ value: 2, cached: false });
     expect(await ask({ q: 1 })).toEqual({ value: 2, cached: true });
+  });
+
+  it('retries a failed bump in the background until it lands, so that another replica sharing the cache stops serving answers from before the write', async () => {
+    const { cache, state, errors } = setUp();
+    const writer = createScopeVersions({ cache, ttlSeconds: 60, retry: { initialMs: 5, maxMs: 20 }, onCacheError: (error) => errors.push(error) });
+    const reader = createScopeVersions({ cache, ttlSeconds: 60 });
+    const responses = createResponseCache({ cache, versions: reader, ttlSeconds: 60, fingerprint: () => '', now: () => 1_000_000 });
+    let data = 'before the write';
+    const ask = () => responses.through('test', 'ns', {}, async () => ({ value: data, cacheable: true }));
+    await ask();
+    expect(await ask()).toEqual({ value: 'before the write', cached: true });
+    state.failing = true;
+    data = 'after the write';
+    await writer.bump('ns'); // the write committed, but its new version could not be stored
+    await new Promise((resolve) => setTimeout(resolve, 60)); // retries fail while the cache is down
+    const failures = errors.length;
+    expect(failures).toBeGreaterThan(1);
+    state.failing = false;
+    await until(async () => (await ask()).value === 'after the write', 2000);
+    expect(await ask()).toEqual({ value: 'after the write', cached: true });
+    // Landed: no more retries.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(errors).toHaveLength(failures);
+    writer.close();
+  });
+
+  it('stops retrying a failed bump once closed', async () => {
+    const { cache, state, errors } = setUp();
+    const versions = createScopeVersions({ cache, ttlSeconds: 60, retry: { initialMs: 5, maxMs: 5 }, onCacheError: (error) => errors.push(error) });
+    state.failing = true;
+    await versions.bump('ns');
+    versions.close();
+    const failures = errors.length;
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(errors).toHaveLength(failures);
   });
 
   it('starts a new version, never an old one, when the version key is gone', async () => {

@@ -14,6 +14,8 @@ export interface ScopeVersions {
   bump(namespace: string): Promise<void>;
   /** After a write whose namespaces are not known (an expiry sweep): every namespace at once. Never throws. */
   bumpAll(): Promise<void>;
+  /** Stops retrying bumps that failed (at shutdown). */
+  close(): void;
 }
 
 export interface ScopeVersionsOptions {
@@ -21,6 +23,8 @@ export interface ScopeVersionsOptions {
   /** How long a token lives; at least as long as the responses keyed by it. */
   ttlSeconds: number;
   onCacheError?: (error: unknown) => void;
+  /** Backoff between retries of failed bumps: from `initialMs`, doubling, at most `maxMs` (defaults 200 ms and 2 s). */
+  retry?: { initialMs?: number; maxMs?: number };
 }
 
 /** Not a valid namespace id (see core/ids.ts), so no client namespace can collide with it. */
@@ -31,26 +35,53 @@ const versionKey = (namespace: string): CacheKey => ({ namespace, cache: 'respon
 export const isScopeVersionKey = (key: CacheKey) => key.hash === VERSION_HASH;
 const newToken = () => new Uint8Array(Buffer.from(randomBytes(12).toString('base64url')));
 
-export function createScopeVersions({ cache, ttlSeconds, onCacheError }: ScopeVersionsOptions): ScopeVersions {
+/**
+ * A bump that fails (the cache is down or blipped) is retried in the background, with a bounded
+ * backoff, until it lands: other replicas sharing the cache keep reading the old token, and so
+ * keep serving answers from before the write, until it does. Meanwhile this replica reads none
+ * of the namespace's cached answers.
+ */
+export function createScopeVersions({ cache, ttlSeconds, onCacheError, retry = {} }: ScopeVersionsOptions): ScopeVersions {
+  const initialMs = retry.initialMs ?? 200;
+  const maxMs = retry.maxMs ?? 2000;
   /** Scopes whose last bump failed: their responses are not read from the cache until a bump succeeds. */
   const unbumped = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let delayMs = initialMs;
+  let closed = false;
 
-  const bump = async (scope: string): Promise<boolean> => {
+  const bump = async (scopes: string[]): Promise<boolean> => {
     try {
-      await cache.setMany([{ key: versionKey(scope), value: newToken(), ttlSeconds }]);
-      unbumped.delete(scope);
+      await cache.setMany(scopes.map((scope) => ({ key: versionKey(scope), value: newToken(), ttlSeconds })));
+      for (const scope of scopes) unbumped.delete(scope);
+      if (unbumped.size === 0) delayMs = initialMs;
       return true;
     } catch (error) {
-      unbumped.add(scope);
+      for (const scope of scopes) unbumped.add(scope);
       onCacheError?.(error);
+      scheduleRetry();
       return false;
     }
   };
 
+  /** Retries every failed bump together, backing off while they keep failing. */
+  function scheduleRetry(): void {
+    if (closed || timer !== undefined) return;
+    const jittered = delayMs * (0.8 + Math.random() * 0.4);
+    delayMs = Math.min(delayMs * 2, maxMs);
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (unbumped.size === 0) return;
+      void bump([...unbumped]);
+    }, jittered);
+    timer.unref();
+  }
+
   return {
     async current(namespace) {
       const scopes = [ALL_NAMESPACES, namespace];
-      for (const scope of scopes) if (unbumped.has(scope) && !(await bump(scope))) return undefined;
+      const pending = scopes.filter((scope) => unbumped.has(scope));
+      if (pending.length > 0 && !(await bump(pending))) return undefined;
       try {
         const keys = scopes.map(versionKey);
         const found = await cache.getMany(keys);
@@ -64,10 +95,15 @@ export function createScopeVersions({ cache, ttlSeconds, onCacheError }: ScopeVe
       }
     },
     async bump(namespace) {
-      await bump(namespace);
+      await bump([namespace]);
     },
     async bumpAll() {
-      await bump(ALL_NAMESPACES);
+      await bump([ALL_NAMESPACES]);
+    },
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      timer = undefined;
     },
   };
 }

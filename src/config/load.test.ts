@@ -13,7 +13,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ cwd: folder() });
     expect(config.server).toEqual({ host: '127.0.0.1', port: 7420 });
     expect(config.dataDir).toBe('./.memos');
-    expect(config.storage).toEqual({ driver: 'sqlite', synchronous: 'full' });
+    expect(config.storage).toEqual({ driver: 'sqlite', synchronous: 'full', vectorIndexMaxBytes: 512 * 1024 * 1024 });
     expect(config.sessions).toMatchObject({ ttlSeconds: 1800, window: 50 });
     expect(config.limits).toMatchObject({ contentBytes: 32 * 1024, metadataBytes: 16 * 1024, metadataDepth: 8, batchItems: 1000 });
   });
@@ -137,7 +137,7 @@ describe('loadConfig', () => {
     writeFileSync(join(other, 'memos.config.json'), JSON.stringify({ storage: { driver: 'sqlite' } }));
     const server = loadConfig({ cwd: other, env: { MEMOS_DATABASE_URL: 'postgres://env/db', MEMOS_DATABASE_SCHEMA: 'tenant_a', ...redis } });
     expect(server.storage).toEqual({ driver: 'postgres', url: 'postgres://env/db', schema: 'tenant_a', poolSize: 10 });
-    expect(loadConfig({ cwd: other, env: { MEMOS_DATABASE_SCHEMA: 'ignored' } }).storage).toEqual({ driver: 'sqlite', synchronous: 'full' });
+    expect(loadConfig({ cwd: other, env: { MEMOS_DATABASE_SCHEMA: 'ignored' } }).storage).toEqual({ driver: 'sqlite', synchronous: 'full', vectorIndexMaxBytes: 512 * 1024 * 1024 });
     expect(() => loadConfig({ cwd: other, env: { MEMOS_DATABASE_URL: 'postgres://env/db', MEMOS_DATABASE_SCHEMA: 'Bad-Name', ...redis } })).toThrow(/MEMOS_DATABASE_SCHEMA: must be 1-63/);
   });
 

@@ -79,6 +79,8 @@ export const configSchema = z.strictObject({
         driver: z.literal('sqlite'),
         /** `full` syncs every commit to disk (survives power loss); `normal` survives process crashes only. */
         synchronous: z.enum(['full', 'normal']).default('full'),
+        /** Bytes the in-process vector index may hold; whole partitions beyond it are evicted, least recently used first, and reload on use. */
+        vectorIndexMaxBytes: int(MiB, 1024 * 1024 * MiB).default(512 * MiB),
       }),
       z.strictObject({
         /** Server mode: episodes, memories and vectors in PostgreSQL (sessions then live in Redis). */
@@ -326,6 +328,7 @@ export const PROVIDER_ENV_SETTINGS = {
  */
 export const DRIVER_ENV_SETTINGS = {
   MEMOS_SQLITE_SYNCHRONOUS: { driver: 'sqlite', path: 'storage.synchronous' },
+  MEMOS_VECTOR_INDEX_MAX_BYTES: { driver: 'sqlite', path: 'storage.vectorIndexMaxBytes' },
   MEMOS_DATABASE_SCHEMA: { driver: 'postgres', path: 'storage.schema' },
   MEMOS_DATABASE_POOL_SIZE: { driver: 'postgres', path: 'storage.poolSize' },
 } as const;

@@ -362,6 +362,15 @@ export interface RecordCounts {
   memories?: number;
 }
 
+/** An in-process vector index (the embedded driver's) against its cap in bytes, for metrics. */
+export interface VectorIndexUsage {
+  bytes: number;
+  maxBytes: number;
+  partitions: number;
+  /** Partitions evicted to stay within `maxBytes`, since start. */
+  evictions: number;
+}
+
 /** Everything a storage driver provides: the durable tiers, the short-term tier and a liveness probe. */
 export interface Storage extends Lifecycle, MemoryStore {
   readonly driver: StorageDriver;
@@ -374,4 +383,6 @@ export interface Storage extends Lifecycle, MemoryStore {
   countRecords?(): Promise<RecordCounts>;
   /** Leases shared by every process on this storage (PostgreSQL); absent when one process owns it, and memOS claims in process. */
   readonly claims?: BatchClaims;
+  /** What an in-process vector index holds; absent when vectors are searched elsewhere (pgvector). */
+  vectorIndexUsage?(): VectorIndexUsage;
 }

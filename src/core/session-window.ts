@@ -109,3 +109,17 @@ export function sessionAfterAppend(command: AppendMessages, live: Session | null
     updatedAt: toIso(now),
   };
 }
+
+/** A read refreshes a session's idle TTL at most once per this share of the TTL, and at least once a minute. */
+export const TTL_REFRESH_SHARE = 0.1;
+export const TTL_REFRESH_MAX_MS = 60_000;
+
+/**
+ * The deadline a read at `now` moves a live session to, or undefined when the refresh is not due:
+ * reads are debounced, so that a session read often is written at most once per step (a tenth of
+ * its TTL, at most a minute). A session then expires at most one step early after its last read.
+ */
+export function refreshedDeadline(deadline: number, ttlSeconds: number, now: number): number | undefined {
+  const next = now + ttlSeconds * 1000;
+  return next - deadline >= Math.min(ttlSeconds * 1000 * TTL_REFRESH_SHARE, TTL_REFRESH_MAX_MS) ? next : undefined;
+}

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Services } from '../memory/services.js';
 import type { HealthService } from '../observability/health.js';
+import { collapseRepeatedLogs } from '../observability/repeated-logs.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import { VERSION } from '../version.js';
 import { sendProblem, toMemosError } from './problem.js';
@@ -62,10 +63,18 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  // During an outage every request fails alike: the first failure of a code is logged in full, then one line per code per 10 s counts the rest.
+  const failures = collapseRepeatedLogs();
+  app.addHook('onClose', async () => failures.flush());
   app.setErrorHandler((error, request, reply) => {
     const memosError = toMemosError(error);
-    if (memosError.code === 'E_INTERNAL' || memosError.code === 'E_STORAGE_UNAVAILABLE') {
-      request.log.error({ err: memosError, code: memosError.code }, 'request failed');
+    const { code } = memosError;
+    if (code === 'E_INTERNAL' || code === 'E_STORAGE_UNAVAILABLE') {
+      failures.log(
+        code,
+        () => request.log.error({ err: memosError, code }, 'request failed'),
+        (repeated, seconds) => logger.error({ err: memosError, code, repeated, seconds }, 'request failed'),
+      );
     }
     return sendProblem(reply, memosError);
   });

@@ -4,6 +4,7 @@ import { isMemosError } from '../core/errors.js';
 import type { Embedder, Jobs, ScheduledJob, VectorStore } from '../core/ports.js';
 import { beyondChars } from '../core/text.js';
 import type { EmbeddingProgress, PendingEmbedding } from '../core/types.js';
+import { collapseRepeatedLogs } from '../observability/repeated-logs.js';
 
 export interface BackfillOptions {
   vectors: VectorStore;
@@ -53,6 +54,8 @@ export function createEmbeddingBackfill({ vectors, jobs, embedder, logger, batch
   let embedded = 0;
   let lastError: string | undefined;
   let scheduled: ScheduledJob | undefined;
+  // A store or embedder outage fails every round alike: logged once, then counted per interval.
+  const failures = collapseRepeatedLogs();
 
   interface Round {
     model: string;
@@ -141,7 +144,12 @@ export function createEmbeddingBackfill({ vectors, jobs, embedder, logger, batch
         },
         onError(error) {
           lastError = (error as Error).message;
-          logger.warn({ err: error }, 'embedding backfill round failed; will retry');
+          const code = (error as { code?: unknown }).code;
+          failures.log(
+            typeof code === 'string' ? code : 'error',
+            () => logger.warn({ err: error }, 'embedding backfill round failed; will retry'),
+            (repeated, seconds) => logger.warn({ err: error, repeated, seconds }, 'embedding backfill round failed; will retry'),
+          );
         },
       });
     },
@@ -162,6 +170,7 @@ export function createEmbeddingBackfill({ vectors, jobs, embedder, logger, batch
     },
     async stop() {
       await scheduled?.stop();
+      failures.flush();
     },
   };
 }

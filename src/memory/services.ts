@@ -85,8 +85,16 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
   return {
     ...base,
     search: createCachedSearch(base.search, responses, vectorsReady),
-    context: createCachedContext(context, responses, vectorsReady),
+    context: createCachedContext(context, responses, vectorsReady, storage.sessions, cacheErrorLog(logger, 'a context bundle from the cache could not refresh its session’s idle TTL; served all the same')),
     caches: createCacheAdmin({ cache, responses }),
+    /** Episodes that sessions promoted and delivered later, from an outbox: writes like any other, so their namespaces' cached answers go stale. */
+    async promotionsDelivered(namespaces: string[]): Promise<void> {
+      await Promise.all(namespaces.map((namespace) => versions.bump(namespace)));
+    },
+    /** Stops background work: retries of failed scope-version bumps. */
+    close(): void {
+      versions.close();
+    },
   };
 }
 

@@ -1,4 +1,5 @@
-import { statfs } from 'node:fs/promises';
+import { statfs, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Storage } from '../core/ports.js';
 import type { EmbeddingRuntime } from '../embeddings/embedding-runtime.js';
 import { freshFor } from './fresh-for.js';
@@ -48,14 +49,37 @@ export interface HealthOptions {
   minFreeBytes?: number;
   /** How long the count of failed embeddings is reused (it counts rows); 15 s unless told. */
   backlogMs?: number;
+  /**
+   * The durable store lives in the data folder (SQLite): a folder that cannot take writes then
+   * makes memOS unhealthy and not ready, as a store that does not answer does.
+   */
+  dataDirHoldsStorage?: boolean;
+  /** How long the outcome of a write probe of the data folder is reused (default 5 s). */
+  writeProbeMs?: number;
 }
+
+/** Bytes the write probe writes: a SQLite commit needs a few pages, so a folder with less room is full. */
+const PROBE_BYTES = 64 * 1024;
+const PROBE_FILE = '.write-probe';
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /** Checks each component memOS depends on and folds them into one status. */
-export function createHealth({ storage, embeddings, dataDir, backends, optional = {}, pingTimeoutMs = 1000, minFreeBytes = 512 * 1024 * 1024, backlogMs = 15_000 }: HealthOptions) {
+export function createHealth({
+  storage,
+  embeddings,
+  dataDir,
+  backends,
+  optional = {},
+  pingTimeoutMs = 1000,
+  minFreeBytes = 512 * 1024 * 1024,
+  backlogMs = 15_000,
+  dataDirHoldsStorage = false,
+  writeProbeMs = 5000,
+}: HealthOptions) {
   const startedAt = performance.now();
   const backlog = freshFor(backlogMs, () => storage.vectors.progress({ model: embeddings.model, dimensions: embeddings.dimensions, failures: 1 }));
+  const writeProbe = reusedFor(writeProbeMs, () => probeWrites(dataDir));
 
   const timed = async (check: () => Promise<Omit<ComponentHealth, 'latencyMs'>>): Promise<ComponentHealth> => {
     const start = performance.now();
@@ -73,11 +97,14 @@ export function createHealth({ storage, embeddings, dataDir, backends, optional 
       return { status: 'healthy', detail: `${storage.driver} answers${vectorNote(storage.vectorBackend)}` };
     });
 
+  /** Free space, and whether the folder takes a write now (a full disk, a read-only mount, lost permissions do not). */
   const diskHealth = () =>
     timed(async () => {
       const stats = await statfs(dataDir);
       const free = stats.bavail * stats.bsize;
       const mib = Math.floor(free / (1024 * 1024));
+      const refused = await writeProbe();
+      if (refused !== undefined) return { status: 'unhealthy', detail: `the data folder cannot take writes (${refused}); ${mib} MiB free` };
       return free < minFreeBytes
         ? { status: 'degraded', detail: `${mib} MiB free in the data folder` }
         : { status: 'healthy', detail: `${mib} MiB free in the data folder` };
@@ -125,6 +152,13 @@ export function createHealth({ storage, embeddings, dataDir, backends, optional 
     vectorBackend: () => storage.vectorBackend,
     uptimeSeconds: () => Math.round((performance.now() - startedAt) / 1000),
     storage: storageHealth,
+    /** Ready to serve: the store answers and, when it lives in the data folder, the folder takes writes. */
+    async ready(): Promise<{ ready: boolean; detail: string }> {
+      const [storageResult, disk] = await Promise.all([storageHealth(), dataDirHoldsStorage ? diskHealth() : undefined]);
+      if (storageResult.status === 'unhealthy') return { ready: false, detail: storageResult.detail };
+      if (disk?.status === 'unhealthy') return { ready: false, detail: disk.detail };
+      return { ready: true, detail: storageResult.detail };
+    },
     async detailed(): Promise<HealthReport> {
       const names = Object.keys(optional);
       const [storageResult, disk, embedder, model, ...others] = await Promise.all([
@@ -136,15 +170,41 @@ export function createHealth({ storage, embeddings, dataDir, backends, optional 
       ]);
       const components: Record<string, ComponentHealth> = { storage: storageResult, disk, embedder, model };
       others.forEach((result, i) => (components[names[i]!] = result));
-      // Storage decides readiness; the other components can only degrade the service.
+      // Storage (and the data folder, when the store lives there) decides readiness; the other components can only degrade the service.
       const status: ComponentStatus =
-        storageResult.status === 'unhealthy'
+        storageResult.status === 'unhealthy' || (dataDirHoldsStorage && disk.status === 'unhealthy')
           ? 'unhealthy'
           : Object.values(components).some((component) => component.status !== 'healthy')
             ? 'degraded'
             : 'healthy';
       return { status, backends, components };
     },
+  };
+}
+
+/** Writes and removes a small file in `dir`: undefined when it could, else the error's code. */
+async function probeWrites(dir: string): Promise<string | undefined> {
+  const path = join(dir, PROBE_FILE);
+  try {
+    await writeFile(path, Buffer.alloc(PROBE_BYTES));
+    return undefined;
+  } catch (error) {
+    return (error as { code?: string }).code ?? (error as Error).message;
+  } finally {
+    await unlink(path).catch(() => undefined);
+  }
+}
+
+/** `load()`'s answer, reused for `ms`; concurrent callers share one load. */
+function reusedFor<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  let loadedAt = -Infinity;
+  return () => {
+    if (value === undefined || performance.now() - loadedAt > ms) {
+      loadedAt = performance.now();
+      value = load();
+    }
+    return value;
   };
 }
 

@@ -79,4 +79,27 @@ describe('logs', () => {
     // No vector: no run of eight or more decimal numbers anywhere.
     expect(raw).not.toMatch(/(-?\d+\.\d{3,}\s*,\s*){8}/);
   });
+
+  it('collapse repeated request failures while storage is down: the first in full, then one line per code and interval with a count', async () => {
+    const logs = logSink();
+    memos = await startTestMemos({}, undefined, undefined, logs.stream);
+    await memos.storage.close();
+    const statuses = [];
+    for (let i = 0; i < 300; i += 1) statuses.push((await memos.json('GET', `/api/v1/memories/mem_${i}`)).status);
+    await memos.storage.init();
+    expect(statuses.every((status) => status === 503)).toBe(true);
+    await memos.close(); // writes the pending count
+    memos = undefined;
+
+    const failed = logs.lines.filter((line) => line.msg === 'request failed');
+    const full = failed.filter((line) => line.repeated === undefined);
+    const counted = failed.filter((line) => line.repeated !== undefined);
+    expect(full).toHaveLength(1);
+    expect(full[0]).toMatchObject({ level: 50, code: 'E_STORAGE_UNAVAILABLE', reqId: expect.any(String), err: { stack: expect.any(String) } });
+    expect(counted.length).toBeGreaterThanOrEqual(1);
+    for (const line of counted) expect(line).toMatchObject({ level: 50, code: 'E_STORAGE_UNAVAILABLE', repeated: expect.any(Number), seconds: expect.any(Number), err: { type: 'MemosError' } });
+    expect(full.length + counted.reduce((total, line) => total + (line.repeated as number), 0)).toBe(300);
+    // Every request still has its own access line.
+    expect(logs.lines.filter((line) => line.msg === 'request' && line.status === 503)).toHaveLength(300);
+  });
 });

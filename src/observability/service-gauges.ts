@@ -1,7 +1,7 @@
 import { statfs } from 'node:fs/promises';
 import { Counter, Gauge } from 'prom-client';
 import { CACHE_CLASSES } from '../cache/cache-admin.js';
-import type { Cache, CacheUsage, RecordCounts, Storage } from '../core/ports.js';
+import type { Cache, CacheUsage, RecordCounts, Storage, VectorIndexUsage } from '../core/ports.js';
 import type { EmbeddingRuntime } from '../embeddings/embedding-runtime.js';
 import { VERSION } from '../version.js';
 import type { ComponentStatus, HealthReport, HealthService } from './health.js';
@@ -80,7 +80,7 @@ export function registerServiceGauges(metrics: Metrics, { health, storage, cache
 
   new Gauge({
     name: 'memos_ready',
-    help: '1 when memOS is ready to serve (its storage answers), else 0',
+    help: '1 when memOS is ready to serve (its storage answers, and in embedded mode the data folder takes writes), else 0',
     registers,
     async collect() {
       this.set(isReady(await report().catch(() => undefined)) ? 1 : 0);
@@ -143,6 +143,8 @@ export function registerServiceGauges(metrics: Metrics, { health, storage, cache
     },
   });
 
+  if (storage.vectorIndexUsage !== undefined) registerVectorIndexGauges(metrics, storage.vectorIndexUsage.bind(storage));
+
   new Gauge({
     name: 'memos_embedding_circuit_state',
     help: 'The embedding circuit breaker: 0 closed, 1 half-open, 2 open',
@@ -178,6 +180,47 @@ export function registerServiceGauges(metrics: Metrics, { health, storage, cache
   });
 }
 
+/** The in-process vector index of the embedded driver: bytes held against the cap, partitions, evictions. */
+function registerVectorIndexGauges(metrics: Metrics, usage: () => VectorIndexUsage): void {
+  const registers = [metrics.registry];
+  new Gauge({
+    name: 'memos_vector_index_bytes',
+    help: 'Bytes the in-process vector index holds (vectors exactly, ids estimated)',
+    registers,
+    collect() {
+      this.set(usage().bytes);
+    },
+  });
+  new Gauge({
+    name: 'memos_vector_index_max_bytes',
+    help: 'The cap of the in-process vector index (storage.vectorIndexMaxBytes)',
+    registers,
+    collect() {
+      this.set(usage().maxBytes);
+    },
+  });
+  new Gauge({
+    name: 'memos_vector_index_partitions',
+    help: 'Partitions (tier, namespace, model) loaded in the in-process vector index',
+    registers,
+    collect() {
+      this.set(usage().partitions);
+    },
+  });
+  let evicted = 0;
+  new Counter({
+    name: 'memos_vector_index_evictions_total',
+    help: 'Partitions evicted from the in-process vector index to stay within its cap (they reload from SQLite on use)',
+    registers,
+    collect() {
+      const { evictions } = usage();
+      this.inc(Math.max(0, evictions - evicted));
+      evicted = Math.max(evicted, evictions);
+    },
+  });
+}
+
+/** As `/health/ready` decides: the overall status is unhealthy exactly when memOS is not ready. */
 function isReady(report: HealthReport | undefined): boolean {
-  return report !== undefined && report.components.storage?.status !== 'unhealthy';
+  return report !== undefined && report.status !== 'unhealthy';
 }

@@ -19,9 +19,9 @@ type Loader<D extends StorageDriver> = (deps: StorageDeps, settings: Settings<D>
 
 /** One lazy loader per driver, so that start-up loads only the engine the config names. */
 const storageDrivers = {
-  sqlite: async ({ config, clock, ids }, { synchronous }) => {
+  sqlite: async ({ config, clock, ids, logger }, { synchronous, vectorIndexMaxBytes }) => {
     const { createSqliteStorage } = await import('./sqlite/index.js');
-    return createSqliteStorage({ path: join(config.dataDir, 'memos.db'), clock, ids, synchronous });
+    return createSqliteStorage({ path: join(config.dataDir, 'memos.db'), clock, ids, synchronous, vectorIndexMaxBytes, logger });
   },
   postgres: async ({ clock, logger }, { url, schema, poolSize }) => {
     const { createPostgresStorage } = await import('./postgres/index.js');

@@ -19,6 +19,8 @@ export interface ShortTermDeps {
   clock: Clock;
   ids: IdGenerator;
   logger: TierLogger;
+  /** Told which namespaces received episodes that sessions promoted and delivered later, from an outbox (Redis). */
+  onPromotionsDelivered?: (namespaces: string[]) => Promise<void>;
 }
 
 /** A Redis server (or cluster) the tier depends on, which health reports but memOS can run without. */
@@ -53,7 +55,7 @@ type RedisClient = ReturnType<RedisModule['createRedisClient']> | ReturnType<Red
  * unreachable server is logged and its client keeps reconnecting in the background, while caches
  * are bypassed and session calls fail with a retryable E_STORAGE_UNAVAILABLE.
  */
-export async function loadShortTermTier({ config, storage, clock, ids, logger }: ShortTermDeps): Promise<ShortTermTier> {
+export async function loadShortTermTier({ config, storage, clock, ids, logger, onPromotionsDelivered }: ShortTermDeps): Promise<ShortTermTier> {
   const { url, cacheUrl, keyPrefix } = config.redis;
   if (url === undefined) {
     const { createLruCache } = await import('./in-process/index.js');
@@ -66,7 +68,15 @@ export async function loadShortTermTier({ config, storage, clock, ids, logger }:
   const sessionServer = connectRedis(redis, url, config, logger, cacheUrl === undefined ? 'cache, sessions' : 'sessions');
   const cacheServer = cacheUrl === undefined ? sessionServer : connectRedis(redis, cacheUrl, config, logger, 'cache');
   const cache = redis.createRedisCache({ client: cacheServer.client, keyPrefix });
-  const sessions = redis.createRedisSessionStore({ client: sessionServer.client, keyPrefix, episodes: storage.episodes, clock, ids, logger });
+  const sessions = redis.createRedisSessionStore({
+    client: sessionServer.client,
+    keyPrefix,
+    episodes: storage.episodes,
+    clock,
+    ids,
+    logger,
+    ...(onPromotionsDelivered === undefined ? {} : { onDelivered: onPromotionsDelivered }),
+  });
   const servers = cacheServer === sessionServer ? [sessionServer] : [sessionServer, cacheServer];
   // Logged by each client's error handler; the clients keep retrying.
   await Promise.all(servers.map((server) => server.client.connect().catch(() => undefined)));

@@ -144,6 +144,22 @@ export function runWorkingMemoryStoreContract(name: string, options: WorkingMemo
         expect(await store.get(key)).not.toBeNull();
       });
 
+      it('get refreshes the idle TTL at most once per tenth of it (a minute at most): a read soon after writes nothing', async () => {
+        const { session } = await put({ messages: messages(1, 1) }); // 30 minutes: one refresh a minute at most
+        h.clock.advance(30 * SECOND);
+        expect((await store.get(key))?.expiresAt).toBe(session.expiresAt);
+        h.clock.advance(31 * SECOND);
+        const refreshed = await store.get(key);
+        expect(refreshed?.expiresAt).toBe(toIso(h.clock.now() + TTL * SECOND));
+        h.clock.advance(59 * SECOND);
+        expect((await store.get(key))?.expiresAt).toBe(refreshed?.expiresAt);
+        await put({ ttlSeconds: 10, messages: messages(2, 2) }); // ten seconds: a refresh each second at most
+        h.clock.advance(SECOND - 1);
+        expect((await store.get(key))?.expiresAt).toBe(toIso(h.clock.now() - SECOND + 1 + 10 * SECOND));
+        h.clock.advance(1);
+        expect((await store.get(key))?.expiresAt).toBe(toIso(h.clock.now() + 10 * SECOND));
+      });
+
       it('a session is gone once expiresAt is reached', async () => {
         await put({ ttlSeconds: 60 });
         h.clock.advance(60 * SECOND - 1);

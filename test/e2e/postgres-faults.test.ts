@@ -1,10 +1,12 @@
 // Full server mode with PostgreSQL stopped mid-load (as by a crash) and started again: writes answer
 // 503 with Retry-After while it is down, readiness goes 503, no batch is half-written, every
-// acknowledged write is there afterwards, and memOS recovers by itself.
+// acknowledged write is there afterwards, memOS recovers by itself, and the log holds one full
+// line for the outage's failures rather than one per failed request.
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectTestRedis, removeIssuedKeys, TEST_REDIS_URL, testPrefix } from '../../src/storage/redis/test-redis.js';
 import { ownPostgres, postgresServerMissing, type OwnPostgres } from '../support/postgres-server.js';
 import { listenForCalls, type HttpCall } from '../support/http-call.js';
+import { logSink } from '../support/log-sink.js';
 import { startTestMemos, type TestMemos } from '../support/test-memos.js';
 import { until } from '../support/until.js';
 
@@ -43,17 +45,18 @@ afterAll(async () => {
 });
 
 describe.skipIf(missing !== '')(`PostgreSQL faults in server mode${missing ? ` (skipped: ${missing})` : ''}`, () => {
-  it('answers writes 503 while PostgreSQL is down, half-writes no batch, keeps every acknowledged write, and recovers by itself', async () => {
+  it('answers writes 503 while PostgreSQL is down, half-writes no batch, keeps every acknowledged write, recovers by itself, and collapses the repeated error logs', async () => {
     postgres = await ownPostgres();
     await postgres.start();
     // No embedder: batches are counted by their content, and near-duplicate merging by vector
     // would fold one batch's memory into another's.
-    memos = await startTestMemos({
-      MEMOS_DATABASE_URL: postgres.url,
-      MEMOS_DATABASE_POOL_SIZE: '4',
-      MEMOS_REDIS_URL: TEST_REDIS_URL,
-      MEMOS_REDIS_KEY_PREFIX: testPrefix(),
-    });
+    const logs = logSink();
+    memos = await startTestMemos(
+      { MEMOS_DATABASE_URL: postgres.url, MEMOS_DATABASE_POOL_SIZE: '4', MEMOS_REDIS_URL: TEST_REDIS_URL, MEMOS_REDIS_KEY_PREFIX: testPrefix(), MEMOS_LOG_LEVEL: 'info' },
+      undefined,
+      undefined,
+      logs.stream,
+    );
     const call = await listenForCalls(memos);
     const storageHealth = async () => {
       const { body } = await call('GET', '/health/detailed');
@@ -143,9 +146,20 @@ describe.skipIf(missing !== '')(`PostgreSQL faults in server mode${missing ? ` (
     }
     const failedButStored = failed.filter((batch) => stored.has(`${batch.tier}:${batch.tag}`)).length;
 
+    // One full error line for the whole outage, then a count per 10 s: every 503 is accounted for.
+    await memos.close(); // writes the pending counts
+    memos = undefined;
+    const errorLines = logs.lines.filter((line) => line.msg === 'request failed');
+    const full = errorLines.filter((line) => line.repeated === undefined);
+    const repeated = errorLines.reduce((total, line) => total + ((line.repeated as number | undefined) ?? 0), 0);
+    expect(errorLines.every((line) => line.code === 'E_STORAGE_UNAVAILABLE')).toBe(true);
+    expect(full).toHaveLength(1);
+    expect(full.length + repeated).toBe(failed.length + 1); // the batches and the one read
+
     const ms = (from: number, to: number) => Math.round(to - from);
     console.info(
-      `postgres faults: ${batches.length} batches (${acknowledged().length} acknowledged, ${failed.length} answered 503, ${failedButStored} of those committed anyway); ` +
+      `postgres faults: ${batches.length} batches (${acknowledged().length} acknowledged, ${failed.length} answered 503, ${failedButStored} of those committed anyway), ` +
+        `${errorLines.length} 'request failed' log lines for them; ` +
         `load before the stop ${ms(t0, stoppedAt)} ms, 503s and unready seen ${ms(stoppedAt, detectedAt)} ms after the stop, ` +
         `writes back ${ms(restartedAt, writesBackAt)} ms and ready ${ms(restartedAt, readyAt)} ms after the restart`,
     );

@@ -13,12 +13,22 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** Runs a command line in some wrapper (e.g. a mount namespace of its own): returns the command and arguments to spawn. */
+export type Launcher = (command: string, args: string[]) => [string, string[]];
+
 /**
  * Starts `memos serve` as a real child process on an ephemeral loopback port and resolves once
  * it logs that it is listening. `nodeArgs` go to Node.js before the CLI (e.g. `--import` of a helper).
+ * A `launcher` may wrap the command; it must exec memOS in place, so that the child's pid is memOS's.
  */
-export async function startServerProcess(env: Record<string, string>, args: string[] = [], options: { nodeArgs?: string[] } = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), 'src/cli/index.ts', 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
+export async function startServerProcess(
+  env: Record<string, string>,
+  args: string[] = [],
+  options: { nodeArgs?: string[]; launcher?: Launcher } = {},
+): Promise<ServerProcess> {
+  const serve = [process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), 'src/cli/index.ts', 'serve', '--host', '127.0.0.1', '--port', '0', ...args]] as [string, string[]];
+  const [command, commandArgs] = options.launcher ? options.launcher(...serve) : serve;
+  const child = spawn(command, commandArgs, {
     cwd: ROOT,
     env: { ...process.env, MEMOS_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -189,6 +189,20 @@ describe('POST /api/v1/context', () => {
     expect(body.memories[0].parts).toMatchObject({ keyword: null, vector: null, recency: expect.any(Number) });
   });
 
+  it("refreshes the session's idle TTL when the bundle is served from the cache, as a bundle built afresh does", async () => {
+    await memos.close();
+    const clock = manualClock();
+    memos = await startTestMemos({}, clock);
+    await memos.json('PUT', '/api/v1/sessions/chat', { messages: [{ role: 'user', content: 'What about trains to Porto?' }], ttlSeconds: 60 });
+    expect((await memos.json('POST', '/api/v1/context', { sessionId: 'chat' })).body.cached).toBe(false);
+    clock.advance(40_000);
+    expect((await memos.json('POST', '/api/v1/context', { sessionId: 'chat' })).body.cached).toBe(true);
+    clock.advance(30_000); // past the deadline the put set, within the one the cached bundle's use set
+    const read = await memos.json('GET', '/api/v1/sessions/chat');
+    expect(read.status).toBe(200);
+    expect(read.body.messages).toHaveLength(1);
+  });
+
   it('answers session null, with a notice, for a missing session or one of another user', async () => {
     await memos.json('PUT', '/api/v1/sessions/bobs', { userId: 'bob', messages: [{ role: 'user', content: 'Bob private message' }] });
     for (const body of [{ sessionId: 'nope' }, { sessionId: 'bobs', userId: 'alice' }]) {

@@ -99,6 +99,26 @@ describe('GET /metrics', () => {
     expect(value(text, 'memos_embeddings_pending', {})).toBe(0);
   });
 
+  it('reports the in-process vector index within its cap: bytes, partitions and evicted partitions (embedded mode; pgvector has none)', async () => {
+    // 1024 dimensions: a partition's first 64 rows take 256 KiB, so five namespaces overflow a 1 MiB cap.
+    memos = await startTestMemos({ MEMOS_VECTOR_INDEX_MAX_BYTES: String(1024 * 1024) }, undefined, createHashProvider({ dimensions: 1024 }));
+    for (const namespace of ['n1', 'n2', 'n3', 'n4', 'n5']) {
+      expect((await memos.json('POST', '/api/v1/memories', { namespace, memories: [{ content: `a fact kept in ${namespace}` }] })).status).toBe(201);
+      const search = await memos.json('POST', '/api/v1/search', { namespace, query: 'fact kept', mode: 'vector' });
+      expect(search.body.hits).toHaveLength(1);
+    }
+    const text = await scrape();
+    if (testBackends.storage !== 'sqlite') {
+      expect(samples(text, 'memos_vector_index_bytes')).toHaveLength(0);
+      return;
+    }
+    expect(value(text, 'memos_vector_index_max_bytes', {})).toBe(1024 * 1024);
+    expect(value(text, 'memos_vector_index_bytes', {})).toBeGreaterThan(0);
+    expect(value(text, 'memos_vector_index_bytes', {})).toBeLessThanOrEqual(1024 * 1024);
+    expect(value(text, 'memos_vector_index_partitions', {})).toBeGreaterThan(0);
+    expect(value(text, 'memos_vector_index_evictions_total', {})).toBeGreaterThan(0);
+  });
+
   it('is not served when metrics are turned off', async () => {
     memos = await startTestMemos({ MEMOS_METRICS_ENABLED: 'false' });
     expect((await memos.request({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);

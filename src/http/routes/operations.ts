@@ -55,11 +55,14 @@ export function operationRoutes(app: ZodApp, { health }: RouteContext): void {
   });
 
   app.get('/health/ready', {
-    schema: { tags, summary: 'Storage answers; 503 until it does (Redis being down does not make memOS unready)', response: { 200: z.object({ status: z.string(), detail: z.string() }), 503: z.object({ status: z.string(), detail: z.string() }) } },
+    schema: {
+      tags,
+      summary: 'Storage answers (and in embedded mode the data folder takes writes); 503 until it does (Redis being down does not make memOS unready)',
+      response: { 200: z.object({ status: z.string(), detail: z.string() }), 503: z.object({ status: z.string(), detail: z.string() }) },
+    },
     handler: async (_request, reply) => {
-      const storage = await health.storage();
-      const ready = storage.status !== 'unhealthy';
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', detail: storage.detail });
+      const { ready, detail } = await health.ready();
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', detail });
     },
   });
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../core/clock.js';
-import { startTestMemos, type TestMemos } from '../../../test/support/test-memos.js';
+import { startTestMemos, testBackends, type TestMemos } from '../../../test/support/test-memos.js';
 
 let memos: TestMemos;
 afterEach(async () => memos?.close());
@@ -131,6 +131,22 @@ describe('sessions over HTTP', () => {
     expect(foreign.status).toBe(409);
     expect(foreign.body).toMatchObject({ code: 'E_CONFLICT', field: 'userId' });
     expect((await memos.json('GET', '/api/v1/sessions/s-7')).body.messages.map((m: { content: string }) => m.content)).toEqual(['hello', 'it is Erin']);
+  });
+
+  // Only sessions in Redis keep an outbox: in SQLite, promotion and session write are one transaction.
+  it.skipIf(testBackends.sessions !== 'redis')('makes cached answers stale when promotions are delivered later from the outbox', async () => {
+    memos = await startTestMemos({ MEMOS_SESSION_WINDOW: '1' });
+    const search = async () => memos.json('POST', '/api/v1/search', { query: 'zebras', types: ['episodes'], mode: 'keyword' });
+    await memos.json('PUT', '/api/v1/sessions/zoo', { messages: [say('Tell me about zebras')] });
+    await memos.storage.close(); // the episode store is down: the append's promotion waits in the outbox
+    expect((await memos.json('POST', '/api/v1/sessions/zoo/messages', { messages: [say('And lions?')] })).status).toBe(200);
+    await memos.storage.init();
+    expect((await search()).body).toMatchObject({ hits: [], cached: false });
+    expect((await search()).body).toMatchObject({ hits: [], cached: true });
+    expect((await memos.json('GET', '/api/v1/sessions/zoo')).status).toBe(200); // the read delivers the outbox
+    const after = await search();
+    expect(after.body.cached).toBe(false);
+    expect(after.body.hits.map((hit: { item: { content: string } }) => hit.item.content)).toEqual(['Tell me about zebras']);
   });
 
   it('keeps namespaces apart', async () => {

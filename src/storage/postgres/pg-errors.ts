@@ -20,12 +20,21 @@ const SOCKET_CODE = /^E[A-Z]+$/;
  */
 export const PG_RETRY_AFTER_SECONDS = 2;
 const UNAVAILABLE_DETAILS = { retryable: true, retryAfter: PG_RETRY_AFTER_SECONDS } as const;
+/** disk_full (53100): room is made by an operator, not by a reconnect, so clients are asked to wait longer. */
+const DISK_FULL_SQLSTATE = '53100';
+export const PG_DISK_FULL_RETRY_AFTER_SECONDS = 30;
 const CONNECTION_MESSAGE = /connection terminated|timeout exceeded when trying to connect|not queryable|after calling end on the pool|pglite is closed|connection (error|refused|reset)/i;
 
 export function toMemosError(operation: string, error: unknown): MemosError {
   if (isMemosError(error)) return error;
   const code = errorCode(error);
   const label = code === undefined ? '' : ` (${code})`;
+  if (code === DISK_FULL_SQLSTATE) {
+    return new MemosError('E_STORAGE_UNAVAILABLE', `postgres: ${operation} failed, the server's disk is full${label}`, {
+      cause: error,
+      details: { retryable: true, retryAfter: PG_DISK_FULL_RETRY_AFTER_SECONDS },
+    });
+  }
   if (isUnavailable(error, code)) {
     return new MemosError('E_STORAGE_UNAVAILABLE', `postgres: ${operation} failed, storage unavailable${label}`, {
       cause: error,

@@ -156,6 +156,9 @@ describe('postgres unreachable', () => {
     for (const message of ['Connection terminated unexpectedly', 'timeout exceeded when trying to connect', 'PGlite is closed']) {
       expect(toMemosError('op', new Error(message)).code).toBe('E_STORAGE_UNAVAILABLE');
     }
+    // The server's disk full (53100) asks the client to come back in 30 s; a lost connection in 2 s.
+    expect(toMemosError('op', driverError({ code: '53100' }))).toMatchObject({ code: 'E_STORAGE_UNAVAILABLE', details: { retryAfter: 30 } });
+    expect(toMemosError('op', driverError({ code: 'ECONNREFUSED' }))).toMatchObject({ details: { retryAfter: 2 } });
     const internal = toMemosError('episodes.append', driverError({ code: '23505' }));
     expect(internal).toMatchObject({ code: 'E_INTERNAL', message: 'postgres: episodes.append failed (23505)' });
     expect(toMemosError('op', driverError({ code: '42P01' })).code).toBe('E_INTERNAL');

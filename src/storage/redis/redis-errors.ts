@@ -61,6 +61,11 @@ function connectionCode(error: unknown): string {
   return 'connection';
 }
 
+/** The server answers but refuses writes: out of memory under `noeviction`, a read-only replica, failing snapshots. */
+export function isWriteRefused(error: unknown): boolean {
+  return /^(OOM|READONLY|MISCONF|NOREPLICAS)$/.test(replyCode(error) ?? '');
+}
+
 export function isNoScript(error: unknown): boolean {
   return replyCode(error) === 'NOSCRIPT';
 }

@@ -10,8 +10,11 @@ import type { EpisodeStore } from '../../core/ports.js';
 import type { Message } from '../../core/types.js';
 import { runWorkingMemoryStoreContract } from '../working-memory-store.case.test.js';
 import { createRedisSessionStore } from './index.js';
+import { createSqliteStorage } from '../sqlite/index.js';
+import { createRedisClient } from './redis-client.js';
 import { connectTestRedis, failWhenRequired, keysUnder, removeIssuedKeys } from './test-redis.js';
 import { openTestSessionStore } from './test-stores.js';
+import { ownRedis, redisServerMissing } from '../../../test/support/redis-server.js';
 
 const redis = await connectTestRedis();
 const client = 'client' in redis ? redis.client : (undefined as unknown as Redis);
@@ -139,5 +142,36 @@ describe.skipIf(!client)(`redis sessions${client ? '' : ` (skipped: ${reason})`}
     await expect(store.init()).rejects.toMatchObject({ code: 'E_STORAGE_UNAVAILABLE' });
     await expect(store.append({ key, messages: [], window: 5, ttlSeconds: 60 })).rejects.toMatchObject({ code: 'E_STORAGE_UNAVAILABLE' });
     await store.close();
+  });
+
+  it.skipIf(redisServerMissing() !== '')('answers a session read while Redis refuses writes (out of memory under noeviction), refreshing its TTL once it can', async () => {
+    const own = await ownRedis();
+    await own.start();
+    const warnings: string[] = [];
+    const clock = manualClock();
+    const storage = createSqliteStorage({ path: join(dir, 'oom.db'), clock, ids: ulidGenerator(clock) });
+    await storage.init();
+    const store = createRedisSessionStore({ url: own.url, clock, ids: ulidGenerator(clock), episodes: storage.episodes, logger: { warn: (_details, message) => warnings.push(message) } });
+    await store.init();
+    const h = { store, clock };
+    try {
+      const { session } = await h.store.put({ key, messages: messages(1, 1, h.clock.now()), state: { step: 1 }, ttlSeconds: 60, window: 10 });
+      h.clock.advance(30_000); // the refresh is due
+      const admin = createRedisClient(own.url);
+      await admin.connect();
+      await admin.config('SET', 'maxmemory', '1');
+      await expect(h.store.append({ key, messages: [], window: 10, ttlSeconds: 60 })).rejects.toMatchObject({ code: 'E_STORAGE_UNAVAILABLE' });
+      const read = await h.store.get(key);
+      expect(read).toMatchObject({ state: { step: 1 }, expiresAt: session.expiresAt });
+      expect(await h.store.get(key)).toMatchObject({ expiresAt: session.expiresAt });
+      expect(warnings.filter((message) => message.includes('could not refresh'))).toHaveLength(1);
+      await admin.config('SET', 'maxmemory', '0');
+      expect((await h.store.get(key))?.expiresAt).toBe(toIso(h.clock.now() + 60_000));
+      await admin.quit();
+    } finally {
+      await store.close();
+      await storage.close();
+      await own.dispose();
+    }
   });
 });

@@ -4,11 +4,12 @@ import { toIso } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
 import type { IdGenerator } from '../../core/ids.js';
 import type { AppendMessages, EpisodeStore, Lifecycle, PutSession, SessionKey, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
-import { promoteMessages, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow } from '../../core/session-window.js';
+import { promoteMessages, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow, TTL_REFRESH_MAX_MS, TTL_REFRESH_SHARE } from '../../core/session-window.js';
 import type { Episode, Message, Session } from '../../core/types.js';
 import { redisConnection, type RedisLogger, type RedisSource } from './redis-client.js';
 import { isCluster } from './redis-cluster.js';
-import { redisCall } from './redis-errors.js';
+import { collapseRepeatedLogs } from '../../observability/repeated-logs.js';
+import { isWriteRefused, pipelineReplies, redisCall } from './redis-errors.js';
 import { CLUSTER_SESSION_SHARDS, memberOf, sessionKeyLayout, type SessionKeys } from './session-keys.js';
 import { drainOutbox } from './session-outbox.js';
 import { GET_AND_TOUCH, WRITE_SESSION } from './session-scripts.js';
@@ -24,6 +25,12 @@ export type RedisSessionStoreOptions = RedisSource & {
   logger?: RedisLogger;
   /** How long Redis keeps an expired session for `sweepExpired` to promote it (default one day). */
   expiredGraceSeconds?: number;
+  /**
+   * Told, before the call that delivered them returns, which namespaces received promoted episodes
+   * from an outbox (on a later read, write or sweep): they are episode writes like any other, and
+   * make cached answers of those namespaces stale. Must not throw.
+   */
+  onDelivered?: (namespaces: string[]) => Promise<void>;
 };
 
 export type RedisSessionStore = WorkingMemoryStore &
@@ -61,21 +68,36 @@ interface Loaded {
 export function createRedisSessionStore(options: RedisSessionStoreOptions): RedisSessionStore {
   const prefix = options.keyPrefix ?? '';
   const graceMs = (options.expiredGraceSeconds ?? 86_400) * 1000;
-  const { clock, ids, episodes, logger } = options;
+  const { clock, ids, episodes, logger, onDelivered } = options;
   const connection = redisConnection(options, logger);
   const layout = sessionKeyLayout(prefix, 'client' in options && isCluster(options.client) ? CLUSTER_SESSION_SHARDS : 1);
   const keysOf = (member: string) => layout.of(member);
 
   const serial = keyedSerial();
+  const refreshFailures = collapseRepeatedLogs();
+  const deferrals = collapseRepeatedLogs();
+  const message = 'a session read could not refresh its idle TTL (redis refuses writes); answered without refreshing it';
+  const refreshFailed = (error: unknown) =>
+    refreshFailures.log(
+      'refresh',
+      () => logger?.warn({ err: error }, message),
+      (repeated, seconds) => logger?.warn({ err: error, repeated, seconds }, message),
+    );
   const promote = (session: Session, messages: Message[], now: number): Episode[] =>
     messages.length === 0 ? [] : promoteMessages(session, messages, ids, toIso(now));
 
   /** Delivers an outbox, logging rather than failing: the entries stay for the next drain. */
   async function drain(member: string): Promise<void> {
     try {
-      await drainOutbox(connection.client, episodes, keysOf(member));
+      const namespaces = await drainOutbox(connection.client, episodes, keysOf(member));
+      if (namespaces.length > 0) await onDelivered?.(namespaces);
     } catch (error) {
-      logger?.warn({ err: error }, 'session promotion deferred: outbox not delivered yet');
+      // An episode store outage defers every promotion alike: logged once, then counted per interval.
+      deferrals.log(
+        'deferred',
+        () => logger?.warn({ err: error }, 'session promotion deferred: outbox not delivered yet'),
+        (repeated, seconds) => logger?.warn({ err: error, repeated, seconds }, 'session promotion deferred: outbox not delivered yet'),
+      );
     }
   }
 
@@ -149,7 +171,11 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
 
   return {
     init: () => connection.init(),
-    close: () => connection.close(),
+    close: async () => {
+      refreshFailures.flush();
+      deferrals.flush();
+      await connection.close();
+    },
 
     put: (command: PutSession) =>
       redisCall('sessions.put', () =>
@@ -167,12 +193,24 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
       redisCall('sessions.get', async () => {
         const member = memberOf(key);
         const keys = keysOf(member);
-        // Reading refreshes the idle TTL but is not a change: updatedAt stays.
-        const [data, deadline, pending] = (await GET_AND_TOUCH.run(connection.client, [keys.session, keys.index, keys.outbox], [clock.now(), graceMs, member])) as [
-          string | null,
-          number | string,
-          number,
-        ];
+        const now = clock.now();
+        let reply: [string | null, number | string, number];
+        try {
+          // Reading refreshes the idle TTL (debounced) but is not a change: updatedAt stays.
+          const args = [now, graceMs, member, TTL_REFRESH_SHARE, TTL_REFRESH_MAX_MS];
+          reply = (await GET_AND_TOUCH.run(connection.client, [keys.session, keys.index, keys.outbox], args)) as typeof reply;
+        } catch (error) {
+          // A server that answers but refuses writes (full under noeviction, a read-only replica) still serves the read.
+          if (!isWriteRefused(error)) throw error;
+          refreshFailed(error);
+          const [fields, pending] = pipelineReplies(await connection.client.pipeline().hmget(keys.session, 'data', 'deadline').llen(keys.outbox).exec()) as [
+            [string | null, string | null],
+            number,
+          ];
+          const [data, deadline] = fields;
+          reply = data !== null && Number(deadline) > now ? [data, Number(deadline), pending] : [null, 0, pending];
+        }
+        const [data, deadline, pending] = reply;
         if (pending > 0) await drain(member);
         return data ? decode(data, Number(deadline)) : null;
       }),

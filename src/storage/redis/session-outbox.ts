@@ -30,13 +30,20 @@ export async function appendOnce(store: EpisodeStore, episodes: Episode[]): Prom
 
 /**
  * Delivers one session's outbox to the episode store, oldest first, then removes what was
- * delivered. A failure leaves the entries in place for the next drain.
+ * delivered. A failure leaves the entries in place for the next drain. Returns the namespaces
+ * that received episodes (empty when the outbox was empty).
  */
-export async function drainOutbox(client: RedisClient, store: EpisodeStore, keys: { outbox: string; outboxes: string; member: string }): Promise<void> {
+export async function drainOutbox(client: RedisClient, store: EpisodeStore, keys: { outbox: string; outboxes: string; member: string }): Promise<string[]> {
+  const namespaces = new Set<string>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const raw = await client.lrange(keys.outbox, 0, BATCH - 1);
-    if (raw.length > 0) await appendOnce(store, raw.map((entry) => JSON.parse(entry) as Episode));
+    if (raw.length > 0) {
+      const episodes = raw.map((entry) => JSON.parse(entry) as Episode);
+      await appendOnce(store, episodes);
+      for (const episode of episodes) namespaces.add(episode.namespace);
+    }
     const left = (await ACK_OUTBOX.run(client, [keys.outbox, keys.outboxes], [keys.member, ...raw])) as number;
-    if (left === 0) return;
+    if (left === 0) break;
   }
+  return [...namespaces];
 }

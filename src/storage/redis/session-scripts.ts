@@ -3,15 +3,20 @@
 import { RedisScript } from './redis-script.js';
 
 /**
- * Reads a live session and refreshes its idle TTL. Returns {data|false, deadline, outbox length}.
- * KEYS: session, deadlines index, outbox. ARGV: now, grace ms, index member.
+ * Reads a live session and refreshes its idle TTL when the refresh is due: when it moves the
+ * deadline by at least min(ttl × share, max step) (see refreshedDeadline). Returns
+ * {data|false, deadline, outbox length}; a read that is not due, or a live-session miss, writes nothing.
+ * KEYS: session, deadlines index, outbox. ARGV: now, grace ms, index member, share, max step ms.
  */
 export const GET_AND_TOUCH = new RedisScript(`
 local f = redis.call('HMGET', KEYS[1], 'data', 'deadline', 'ttl')
 local pending = redis.call('LLEN', KEYS[3])
 local now = tonumber(ARGV[1])
 if not f[1] or tonumber(f[2]) <= now then return {false, 0, pending} end
-local deadline = string.format('%d', now + tonumber(f[3]) * 1000)
+local ttl = tonumber(f[3]) * 1000
+local next = now + ttl
+if next - tonumber(f[2]) < math.min(ttl * tonumber(ARGV[4]), tonumber(ARGV[5])) then return {f[1], f[2], pending} end
+local deadline = string.format('%d', next)
 redis.call('HSET', KEYS[1], 'deadline', deadline)
 redis.call('PEXPIRE', KEYS[1], tonumber(deadline) - now + tonumber(ARGV[2]))
 redis.call('ZADD', KEYS[2], deadline, ARGV[3])

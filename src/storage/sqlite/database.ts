@@ -18,6 +18,13 @@ export interface DatabaseOptions {
 
 /** Engine codes that mean "the store cannot answer right now", not "this request is wrong". */
 const UNAVAILABLE_CODE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/;
+/** A full disk or quota, from SQLite or from Node's file system calls (creating the folder or the file). */
+const DISK_FULL_CODE = /^(SQLITE_FULL|ENOSPC|EDQUOT)$/;
+/**
+ * Seconds a client is asked to wait (`Retry-After`) when the disk is full: room is made by an
+ * operator, not by a reconnect, so retrying within seconds would only fail again.
+ */
+export const DISK_FULL_RETRY_AFTER_SECONDS = 30;
 /** Prepared statements kept per connection; dynamic filter SQL varies, so the cache is bounded. */
 const STATEMENT_CACHE_SIZE = 256;
 
@@ -48,8 +55,10 @@ export class SqliteDatabase {
       connection = new Database(path);
     } catch (error) {
       // Failing to create the folder or the file is never the caller's fault.
-      throw new MemosError('E_STORAGE_UNAVAILABLE', `sqlite: cannot open the database (${errorCode(error) ?? 'unknown'})`, {
+      const code = errorCode(error);
+      throw new MemosError('E_STORAGE_UNAVAILABLE', `sqlite: cannot open the database (${code ?? 'unknown'})`, {
         cause: error,
+        ...(code !== undefined && DISK_FULL_CODE.test(code) ? { details: { retryable: true, retryAfter: DISK_FULL_RETRY_AFTER_SECONDS } } : {}),
       });
     }
     try {
@@ -117,6 +126,12 @@ export class SqliteDatabase {
 export function toMemosError(operation: string, error: unknown): MemosError {
   if (isMemosError(error)) return error;
   const code = errorCode(error);
+  if (code !== undefined && DISK_FULL_CODE.test(code)) {
+    return new MemosError('E_STORAGE_UNAVAILABLE', `sqlite: ${operation} failed, the disk is full (${code})`, {
+      cause: error,
+      details: { retryable: true, retryAfter: DISK_FULL_RETRY_AFTER_SECONDS },
+    });
+  }
   if (code !== undefined && UNAVAILABLE_CODE.test(code)) {
     return new MemosError('E_STORAGE_UNAVAILABLE', `sqlite: ${operation} failed, storage unavailable (${code})`, {
       cause: error,

@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { IdGenerator } from '../../core/ids.js';
 import type { RecordCounts, Storage } from '../../core/ports.js';
+import { collapseRepeatedLogs } from '../../observability/repeated-logs.js';
 import { SqliteDatabase } from './database.js';
 import { SqliteEpisodeStore } from './episode-store.js';
 import { SqliteSemanticStore } from './semantic-store.js';
@@ -16,6 +17,9 @@ export interface SqliteStorageOptions {
   ids: IdGenerator;
   /** `full` (default) survives power loss; `normal` is faster and, in WAL mode, still never corrupts. */
   synchronous?: 'full' | 'normal';
+  /** Bytes the in-process vector index may hold; least recently used partitions leave beyond it (default: no cap). */
+  vectorIndexMaxBytes?: number;
+  logger?: { warn(object: object, message: string): void };
 }
 
 /**
@@ -29,23 +33,40 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     clock: options.clock,
   });
   // One index shared by every store that changes vectors: put adds, content updates and deletes remove.
-  const index = new VectorIndex();
+  const index = new VectorIndex({
+    ...(options.vectorIndexMaxBytes === undefined ? {} : { maxBytes: options.vectorIndexMaxBytes }),
+    onOversize: (key, bytes, maxBytes) =>
+      options.logger?.warn(
+        { tier: key.tier, namespace: key.namespace, model: key.model, dimensions: key.dimensions, bytes, maxBytes },
+        'a vector index partition is larger than storage.vectorIndexMaxBytes on its own: it is kept alone, every other partition evicted; raise the cap',
+      ),
+  });
+  // A disk that fills up fails every refresh: the first is logged with its cause, then a count per interval.
+  const refreshFailures = collapseRepeatedLogs();
+  const onRefreshFailed = (error: unknown) =>
+    refreshFailures.log(
+      'refresh',
+      () => options.logger?.warn({ err: error }, 'a session read could not refresh its idle TTL; answered without refreshing it'),
+      (repeated, seconds) => options.logger?.warn({ err: error, repeated, seconds }, 'a session read could not refresh its idle TTL; answered without refreshing it'),
+    );
   return {
     driver: 'sqlite',
     episodes: new SqliteEpisodeStore(db, index),
     memories: new SqliteSemanticStore(db, options.clock, index),
     vectors: new SqliteVectorStore(db, options.clock, index),
-    sessions: new SqliteSessionStore(db, options.clock, options.ids),
+    sessions: new SqliteSessionStore(db, options.clock, options.ids, { onRefreshFailed }),
     async init() {
       db.open();
     },
     async close() {
+      refreshFailures.flush();
       index.clear();
       db.close();
     },
     async ping() {
       db.run('ping', () => db.statement('SELECT 1').get());
     },
+    vectorIndexUsage: () => index.usage(),
     async countRecords() {
       const now = options.clock.now();
       return db.run('countRecords', () =>

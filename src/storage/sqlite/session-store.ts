@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { toIso } from '../../core/clock.js';
 import type { IdGenerator } from '../../core/ids.js';
 import type { AppendMessages, PutSession, SessionKey, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
-import { promoteMessages, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow } from '../../core/session-window.js';
+import { promoteMessages, refreshedDeadline, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow } from '../../core/session-window.js';
 import type { Episode, Message, Session } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
 import { insertEpisodes } from './episode-store.js';
@@ -17,9 +17,21 @@ const WRITE = `INSERT INTO sessions (namespace, session_id, user_id, agent_id, m
   messages = excluded.messages, state = excluded.state, summary = excluded.summary,
   ttl_seconds = excluded.ttl_seconds, created_at = excluded.created_at, updated_at = excluded.updated_at,
   expires_at = excluded.expires_at`;
-const TOUCH = 'UPDATE sessions SET expires_at = ? WHERE namespace = ? AND session_id = ?';
+/** Only ever moves a deadline later, so that a refresh can never shorten what a write set. */
+const TOUCH = 'UPDATE sessions SET expires_at = ? WHERE namespace = ? AND session_id = ? AND expires_at < ?';
 const DELETE = 'DELETE FROM sessions WHERE namespace = ? AND session_id = ?';
-const EXPIRED = 'SELECT * FROM sessions WHERE expires_at <= ? ORDER BY expires_at, namespace, session_id';
+/** In the deadline index's order alone, so that a batch reads only its own rows however many share a deadline. */
+const EXPIRED = 'SELECT * FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?';
+/**
+ * Expired sessions promoted per transaction: a backlog is swept in many short write transactions,
+ * with other work let in between, never in one long lock holding every row in memory.
+ */
+export const SWEEP_BATCH = 200;
+
+export interface SqliteSessionStoreOptions {
+  /** Told when a read could not refresh a session's TTL; the read is answered all the same. */
+  onRefreshFailed?: (error: unknown) => void;
+}
 
 /** A session row split into the live session (if any) and the episodes an expired row leaves behind. */
 interface Loaded {
@@ -36,11 +48,13 @@ export class SqliteSessionStore implements WorkingMemoryStore {
   readonly #db: SqliteDatabase;
   readonly #clock: Clock;
   readonly #ids: IdGenerator;
+  readonly #onRefreshFailed: ((error: unknown) => void) | undefined;
 
-  constructor(db: SqliteDatabase, clock: Clock, ids: IdGenerator) {
+  constructor(db: SqliteDatabase, clock: Clock, ids: IdGenerator, options: SqliteSessionStoreOptions = {}) {
     this.#db = db;
     this.#clock = clock;
     this.#ids = ids;
+    this.#onRefreshFailed = options.onRefreshFailed;
   }
 
   async put(command: PutSession): Promise<SessionWrite> {
@@ -54,16 +68,24 @@ export class SqliteSessionStore implements WorkingMemoryStore {
     });
   }
 
+  /**
+   * Reading refreshes the idle TTL (debounced, see refreshedDeadline) but is not a change:
+   * updatedAt stays. A refresh that cannot be written (a full disk, a locked database) never
+   * fails the read: the session is answered with the deadline it has.
+   */
   async get(key: SessionKey): Promise<Session | null> {
-    return this.#db.transaction('sessions.get', () => {
-      const now = this.#clock.now();
-      const row = this.#db.statement(GET).get(key.namespace, key.sessionId) as SessionRow | undefined;
-      if (!row || row.expires_at <= now) return null;
-      // Reading refreshes the idle TTL but is not a change: updatedAt stays.
-      const expiresAt = now + row.ttl_seconds * 1000;
-      this.#db.statement(TOUCH).run(expiresAt, key.namespace, key.sessionId);
-      return rowToSession({ ...row, expires_at: expiresAt });
-    });
+    const now = this.#clock.now();
+    const row = this.#db.run('sessions.get', () => this.#db.statement(GET).get(key.namespace, key.sessionId) as SessionRow | undefined);
+    if (!row || row.expires_at <= now) return null;
+    const expiresAt = refreshedDeadline(row.expires_at, row.ttl_seconds, now);
+    if (expiresAt === undefined) return rowToSession(row);
+    try {
+      this.#db.run('sessions.touch', () => this.#db.statement(TOUCH).run(expiresAt, key.namespace, key.sessionId, expiresAt));
+    } catch (error) {
+      this.#onRefreshFailed?.(error);
+      return rowToSession(row);
+    }
+    return rowToSession({ ...row, expires_at: expiresAt });
   }
 
   async append(command: AppendMessages): Promise<SessionWrite> {
@@ -80,18 +102,29 @@ export class SqliteSessionStore implements WorkingMemoryStore {
     return this.#db.run('sessions.delete', () => this.#db.statement(DELETE).run(key.namespace, key.sessionId).changes > 0);
   }
 
+  /**
+   * Promotes and deletes the sessions expired by now, SWEEP_BATCH per transaction, letting other
+   * work run between transactions. Sessions expiring during the sweep are left to the next one,
+   * so a sweep ends after at most (backlog / SWEEP_BATCH) + 1 transactions.
+   */
   async sweepExpired(): Promise<number> {
-    return this.#db.transaction('sessions.sweep', () => {
-      const now = this.#clock.now();
-      const rows = this.#db.statement(EXPIRED).all(now) as SessionRow[];
-      const remove = this.#db.statement(DELETE);
-      for (const row of rows) {
-        const expired = rowToSession(row);
-        insertEpisodes(this.#db, this.#promote(expired, expired.messages, now));
-        remove.run(row.namespace, row.session_id);
-      }
-      return rows.length;
-    });
+    const now = this.#clock.now();
+    let swept = 0;
+    for (;;) {
+      const count = this.#db.transaction('sessions.sweep', () => {
+        const rows = this.#db.statement(EXPIRED).all(now, SWEEP_BATCH) as SessionRow[];
+        const remove = this.#db.statement(DELETE);
+        for (const row of rows) {
+          const expired = rowToSession(row);
+          insertEpisodes(this.#db, this.#promote(expired, expired.messages, now));
+          remove.run(row.namespace, row.session_id);
+        }
+        return rows.length;
+      });
+      swept += count;
+      if (count < SWEEP_BATCH) return swept;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Reads the row; an expired one is returned as episodes to promote and otherwise treated as absent. */

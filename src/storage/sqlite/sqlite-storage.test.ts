@@ -257,11 +257,42 @@ describe('sqlite storage', () => {
     db.close();
   });
 
+  it('answers writes to a full database with E_STORAGE_UNAVAILABLE and a retry after 30 s, writing none of the batch, while reads go on', async () => {
+    const path = freshPath();
+    const db = new SqliteDatabase({ path, synchronous: 'normal', clock: manualClock() });
+    db.open();
+    const store = new SqliteEpisodeStore(db, new VectorIndex());
+    await store.append([episode('ep_before', 'written before the disk filled')]);
+    // The database may not grow by more than a few pages: SQLite itself reports it full (SQLITE_FULL).
+    db.run('test', (c) => c.pragma(`max_page_count = ${(c.pragma('page_count', { simple: true }) as number) + 4}`));
+    const big = 'x'.repeat(8 * 1024);
+    let error: unknown;
+    for (let i = 0; i < 20 && error === undefined; i += 1) {
+      error = await store.append([episode(`ep_${i}_a`, `${big} secret ${i}`), episode(`ep_${i}_b`, big)]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      if (error !== undefined) {
+        expect(await store.get({ namespace: 'ns1', id: `ep_${i}_a` })).toBeNull(); // all or none
+      }
+    }
+    expect(error).toMatchObject({ code: 'E_STORAGE_UNAVAILABLE', details: { retryAfter: 30 }, cause: { code: 'SQLITE_FULL' } });
+    expect((error as Error).message).toMatch(/disk is full/);
+    expect((error as Error).message).not.toContain('secret');
+    expect(await store.get({ namespace: 'ns1', id: 'ep_before' })).toMatchObject({ content: 'written before the disk filled' });
+    db.close();
+  });
+
   it('maps engine error codes at the choke point and passes MemosErrors through', () => {
     const sqliteError = (code: string) => new Database.SqliteError('engine said no: value 42', code);
     for (const code of ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR_WRITE', 'SQLITE_FULL', 'SQLITE_CANTOPEN', 'SQLITE_READONLY']) {
       expect(toMemosError('op', sqliteError(code)).code).toBe('E_STORAGE_UNAVAILABLE');
     }
+    // A full disk, from SQLite or from Node's file calls, asks the client to come back in 30 s.
+    for (const full of [sqliteError('SQLITE_FULL'), Object.assign(new Error('no space left on device'), { code: 'ENOSPC' })]) {
+      expect(toMemosError('op', full).details?.retryAfter).toBe(30);
+    }
+    expect(toMemosError('op', sqliteError('SQLITE_BUSY')).details?.retryAfter).toBeUndefined();
     const internal = toMemosError('episodes.append', sqliteError('SQLITE_CONSTRAINT_UNIQUE'));
     expect(internal).toMatchObject({ code: 'E_INTERNAL', message: 'sqlite: episodes.append failed (SQLITE_CONSTRAINT_UNIQUE)' });
     expect(internal.message).not.toContain('42');

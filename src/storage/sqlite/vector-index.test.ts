@@ -110,16 +110,76 @@ describe('VectorIndex', () => {
   });
 });
 
+describe('VectorIndex within a cap in bytes', () => {
+  const key = (namespace: string, dimensions = 2): PartitionKey => ({ tier: 'memories', namespace, model: 'm', dimensions });
+  const one = (id: string) => [{ id, scope: {}, vector: v(1, 0) }];
+  /** One loaded partition of one 2-dimension vector: 64 rows of capacity, plus its id. */
+  const single = new VectorPartition(2);
+  single.upsert('a', {}, v(1, 0));
+  const PARTITION = single.bytes;
+
+  it('counts a partition by its typed arrays and ids, and evicts whole partitions least recently used first', () => {
+    expect(PARTITION).toBeGreaterThanOrEqual(64 * (2 * 4 + 17));
+    const index = new VectorIndex({ maxBytes: 2 * PARTITION + PARTITION / 2 });
+    index.load(key('ns1'), one('a'));
+    index.load(key('ns2'), one('a'));
+    expect(index.usage()).toEqual({ bytes: 2 * PARTITION, maxBytes: 2 * PARTITION + PARTITION / 2, partitions: 2, evictions: 0 });
+    index.get(key('ns1')); // ns1 is now the more recently used
+    index.load(key('ns3'), one('a'));
+    expect(index.get(key('ns2'))).toBeUndefined();
+    expect(index.get(key('ns1'))?.size).toBe(1);
+    expect(index.get(key('ns3'))?.size).toBe(1);
+    expect(index.usage()).toMatchObject({ bytes: 2 * PARTITION, partitions: 2, evictions: 1 });
+    // An evicted partition takes no writes: its next load reads them from SQLite.
+    index.set(key('ns2'), 'b', {}, v(0, 1));
+    expect(index.get(key('ns2'))).toBeUndefined();
+    index.remove('memories', 'ns1', 'a');
+    index.clear();
+    expect(index.usage()).toMatchObject({ bytes: 0, partitions: 0, evictions: 1 });
+  });
+
+  it('evicts others when a loaded partition grows past the cap, never the one written to', () => {
+    const index = new VectorIndex({ maxBytes: 3 * PARTITION });
+    index.load(key('small'), one('a'));
+    const big = index.load(key('big'), one('a'));
+    for (let i = 0; i < 64; i += 1) index.set(key('big'), `r${i}`, {}, v(1, i));
+    expect(big.size).toBe(65);
+    expect(index.get(key('small'))).toBeUndefined();
+    expect(index.get(key('big'))).toBe(big);
+    expect(index.usage()).toMatchObject({ bytes: big.bytes, partitions: 1, evictions: 1 });
+  });
+
+  it('keeps a partition larger than the cap on its own, alone, and reports it once', () => {
+    const reported: Array<{ namespace: string; bytes: number; maxBytes: number }> = [];
+    const index = new VectorIndex({ maxBytes: PARTITION * 2, onOversize: (k, bytes, maxBytes) => reported.push({ namespace: k.namespace, bytes, maxBytes }) });
+    index.load(key('small'), one('a'));
+    const rows = Array.from({ length: 200 }, (_, i) => ({ id: `r${i}`, scope: { userId: `u${i % 5}` }, vector: v(1, i) }));
+    const huge = index.load(key('huge'), rows);
+    expect(huge.bytes).toBeGreaterThan(PARTITION * 2);
+    // The partition the caller is about to search is served, whole, and stays loaded.
+    expect(huge.rank(v(1, 7), { userId: 'u2', agentId: undefined, sessionId: undefined }).top(1)[0]?.id).toBe('r7');
+    expect(index.get(key('huge'))).toBe(huge);
+    expect(index.get(key('small'))).toBeUndefined();
+    expect(reported).toEqual([{ namespace: 'huge', bytes: huge.bytes, maxBytes: PARTITION * 2 }]);
+    index.set(key('huge'), 'late', {}, v(0, 1));
+    expect(reported).toHaveLength(1);
+    // The next partition used takes its place: the oversized one is the least recently used.
+    index.load(key('small'), one('a'));
+    expect(index.get(key('huge'))).toBeUndefined();
+    expect(index.usage()).toMatchObject({ partitions: 1, evictions: 2 });
+  });
+});
+
 describe('the index and the stores that write', () => {
   const dir = mkdtempSync(join(tmpdir(), 'memos-vector-index-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  function setup() {
+  function setup(maxBytes?: number) {
     const clock = manualClock();
     const path = join(dir, `${Math.random().toString(36).slice(2)}.db`);
     const db = new SqliteDatabase({ path, synchronous: 'normal', clock });
     db.open();
-    const index = new VectorIndex();
+    const index = new VectorIndex(maxBytes === undefined ? {} : { maxBytes });
     const memories = new SqliteSemanticStore(db, clock, index);
     const episodes = new SqliteEpisodeStore(db, index);
     const vectors = new SqliteVectorStore(db, clock, index);
@@ -183,6 +243,28 @@ describe('the index and the stores that write', () => {
     expect(indexed()).toBe(0);
     expect(await vectors.put([{ tier: 'memories', namespace: 'ns1', id: a.id, content: a.content, model: 'm', vector: v(1, 0) }])).toBe(1);
     expect(indexed()).toBe(1);
+    db.close();
+  });
+
+  it('answers a search over an evicted partition as before, reloading it from SQLite', async () => {
+    const { db, index, memories, vectors, memory } = setup(1);
+    const ids: Record<string, string[]> = {};
+    for (const namespace of ['ns1', 'ns2']) {
+      const drafts = [0, 1, 2].map((i) => ({ ...memory(`mem_${namespace}_${i}`, `text ${i}`), namespace }));
+      await memories.upsert(drafts.map((m) => ({ memory: m, contentKey: contentKey(m.content) })));
+      await vectors.put(drafts.map((m, i) => ({ tier: 'memories' as const, namespace, id: m.id, content: m.content, model: 'm', vector: v(1, i) })));
+      ids[namespace] = drafts.map((m) => m.id);
+    }
+    const search = async (namespace: string) =>
+      (await vectors.search({ tier: 'memories', filter: { namespace }, model: 'm', vector: v(1, 2), limit: 3 })).map((hit) => hit.item.id);
+    const first = await search('ns1');
+    expect(first).toEqual([ids.ns1![2], ids.ns1![1], ids.ns1![0]]);
+    expect(await search('ns2')).toEqual([ids.ns2![2], ids.ns2![1], ids.ns2![0]]);
+    expect(index.usage()).toMatchObject({ partitions: 1, evictions: 1 }); // a one-byte cap keeps only the partition in use
+    expect(await search('ns1')).toEqual(first);
+    await vectors.put([{ tier: 'memories', namespace: 'ns2', id: ids.ns2![0]!, content: 'text 0', model: 'm', vector: v(1, 3) }]);
+    expect(await search('ns2')).toEqual([ids.ns2![2], ids.ns2![0], ids.ns2![1]]); // the put reached SQLite, not the evicted partition
+    expect(index.usage()).toMatchObject({ partitions: 1, evictions: 3 });
     db.close();
   });
 });

@@ -1,8 +1,10 @@
 // The in-process vector index of the SQLite adapter: one VectorPartition per (tier, namespace,
 // model, dimensions), loaded lazily from SQLite by the vector store and kept current by every
 // write path of the adapter. Writers change it only after their transaction commits, so a
-// rolled-back write never shows here. SQLite stays the source of truth; this is a cache of it.
+// rolled-back write never shows here. SQLite stays the source of truth; this is a cache of it,
+// bounded in bytes: whole partitions leave it least recently used first, and load again on use.
 
+import type { VectorIndexUsage } from '../../core/ports.js';
 import type { Tier } from '../../core/types.js';
 import { VectorPartition, type ScopeIds } from './vector-partition.js';
 
@@ -21,19 +23,56 @@ export interface IndexedVector {
   vector: Float32Array;
 }
 
+export interface VectorIndexOptions {
+  /** Bytes the partitions may hold together (default: no cap). */
+  maxBytes?: number;
+  /** Called once per partition that alone holds more than `maxBytes`: it is kept, alone. */
+  onOversize?: (key: PartitionKey, bytes: number, maxBytes: number) => void;
+}
+
+interface Entry {
+  key: PartitionKey;
+  partition: VectorPartition;
+  /** Bytes last counted for this partition, so that the total moves by differences. */
+  bytes: number;
+}
+
 const recordsKey = (tier: Tier, namespace: string) => `${tier}\u0000${namespace}`;
 const vectorsKey = (model: string, dimensions: number) => `${model}\u0000${dimensions}`;
+const fullKey = (key: PartitionKey) => `${recordsKey(key.tier, key.namespace)}\u0000${vectorsKey(key.model, key.dimensions)}`;
 
 export class VectorIndex {
-  /** tier + namespace → model + dimensions → partition. */
-  readonly #partitions = new Map<string, Map<string, VectorPartition>>();
+  /** tier + namespace → model + dimensions → partition entry. */
+  readonly #partitions = new Map<string, Map<string, Entry>>();
+  /** Every entry by its full key, least recently used first (a use moves it to the end). */
+  readonly #recency = new Map<string, Entry>();
+  readonly #maxBytes: number;
+  readonly #onOversize: VectorIndexOptions['onOversize'];
+  /** Full keys already reported as larger than the cap. */
+  readonly #oversize = new Set<string>();
+  #bytes = 0;
+  #evictions = 0;
 
-  /** The partition when it has been loaded, else undefined. */
-  get(key: PartitionKey): VectorPartition | undefined {
-    return this.#partitions.get(recordsKey(key.tier, key.namespace))?.get(vectorsKey(key.model, key.dimensions));
+  constructor(options: VectorIndexOptions = {}) {
+    this.#maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+    this.#onOversize = options.onOversize;
   }
 
-  /** Builds a partition from stored vectors, replacing any loaded one. */
+  /** The partition when it is loaded (and then the most recently used), else undefined. */
+  get(key: PartitionKey): VectorPartition | undefined {
+    const entry = this.#partitions.get(recordsKey(key.tier, key.namespace))?.get(vectorsKey(key.model, key.dimensions));
+    if (!entry) return undefined;
+    const full = fullKey(key);
+    this.#recency.delete(full);
+    this.#recency.set(full, entry);
+    return entry.partition;
+  }
+
+  /**
+   * Builds a partition from stored vectors, replacing any loaded one, then evicts the least
+   * recently used others while the index holds more than its cap. The partition just loaded is
+   * the one its caller is about to search: it is never evicted here, even when it alone is larger.
+   */
   load(key: PartitionKey, vectors: Iterable<IndexedVector>): VectorPartition {
     const partition = new VectorPartition(key.dimensions);
     for (const { id, scope, vector } of vectors) partition.upsert(id, scope, vector);
@@ -43,7 +82,15 @@ export class VectorIndex {
       models = new Map();
       this.#partitions.set(records, models);
     }
-    models.set(vectorsKey(key.model, key.dimensions), partition);
+    const full = fullKey(key);
+    const previous = this.#recency.get(full);
+    if (previous) this.#bytes -= previous.bytes;
+    this.#recency.delete(full);
+    const entry: Entry = { key, partition, bytes: partition.bytes };
+    models.set(vectorsKey(key.model, key.dimensions), entry);
+    this.#recency.set(full, entry);
+    this.#bytes += entry.bytes;
+    this.#fit(entry);
     return partition;
   }
 
@@ -56,21 +103,62 @@ export class VectorIndex {
     const target = vectorsKey(key.model, key.dimensions);
     const models = this.#partitions.get(recordsKey(key.tier, key.namespace));
     if (!models) return;
-    for (const [name, partition] of models) {
-      if (name === target) partition.upsert(id, scope, vector);
-      else partition.remove(id);
+    let grown: Entry | undefined;
+    for (const [name, entry] of models) {
+      if (name === target) {
+        entry.partition.upsert(id, scope, vector);
+        grown = entry;
+      } else entry.partition.remove(id);
+      this.#recount(entry);
     }
+    if (grown) this.#fit(grown);
   }
 
   /** A record was deleted, or its vector cleared. */
   remove(tier: Tier, namespace: string, id: string): void {
     const models = this.#partitions.get(recordsKey(tier, namespace));
     if (!models) return;
-    for (const partition of models.values()) partition.remove(id);
+    for (const entry of models.values()) {
+      entry.partition.remove(id);
+      this.#recount(entry);
+    }
   }
 
   /** Forgets everything, e.g. when the database closes; partitions reload on next use. */
   clear(): void {
     this.#partitions.clear();
+    this.#recency.clear();
+    this.#bytes = 0;
+  }
+
+  usage(): VectorIndexUsage {
+    return { bytes: this.#bytes, maxBytes: this.#maxBytes, partitions: this.#recency.size, evictions: this.#evictions };
+  }
+
+  #recount(entry: Entry): void {
+    const bytes = entry.partition.bytes;
+    this.#bytes += bytes - entry.bytes;
+    entry.bytes = bytes;
+  }
+
+  /** Evicts whole partitions, least recently used first and never `keep`, until the index fits its cap. */
+  #fit(keep: Entry): void {
+    if (this.#bytes <= this.#maxBytes) return;
+    for (const [full, entry] of this.#recency) {
+      if (this.#bytes <= this.#maxBytes) return;
+      if (entry === keep) continue;
+      this.#recency.delete(full);
+      const records = recordsKey(entry.key.tier, entry.key.namespace);
+      const models = this.#partitions.get(records)!;
+      models.delete(vectorsKey(entry.key.model, entry.key.dimensions));
+      if (models.size === 0) this.#partitions.delete(records);
+      this.#bytes -= entry.bytes;
+      this.#evictions += 1;
+    }
+    const full = fullKey(keep.key);
+    if (this.#bytes > this.#maxBytes && !this.#oversize.has(full)) {
+      this.#oversize.add(full);
+      this.#onOversize?.(keep.key, keep.bytes, this.#maxBytes);
+    }
   }
 }

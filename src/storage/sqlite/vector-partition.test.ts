@@ -51,3 +51,69 @@ describe('VectorPartition.above', () => {
     expect(partition.above(Float32Array.of(1, 0, 0, 0), { userId: 'u', agentId: undefined, sessionId: undefined }, 0.5)).toEqual([{ id: 'a', score: 1 }]);
   });
 });
+
+describe('VectorPartition memory', () => {
+  it('forgets the scope ids that no live row carries any more, so its id-code map shrinks', () => {
+    const partition = new VectorPartition(4);
+    const vector = Float32Array.of(1, 0, 0, 0);
+    // Many short sessions: each row its own session id.
+    for (let i = 0; i < 1000; i += 1) partition.upsert(`r${i}`, { userId: 'u', sessionId: `s${i}` }, vector);
+    expect(partition.scopeIds).toBe(1001);
+    const full = partition.bytes;
+    for (let i = 0; i < 900; i += 1) partition.remove(`r${i}`);
+    expect(partition.scopeIds).toBe(101);
+    expect(partition.bytes).toBeLessThan(full / 2);
+    // A scope id carried again gets a code again, and queries by it still match exactly.
+    partition.upsert('again', { userId: 'u', sessionId: 's5' }, vector);
+    partition.upsert('r950', { userId: 'v', sessionId: 's950' }, vector); // moved to another user: 'u' still carried by others
+    expect(partition.scopeIds).toBe(103);
+    const ids = (match: { userId?: string; sessionId?: string }) =>
+      partition.above(vector, { userId: match.userId, agentId: undefined, sessionId: match.sessionId }, 0.5).map((c) => c.id).sort();
+    expect(ids({ sessionId: 's5' })).toEqual(['again']);
+    expect(ids({ sessionId: 's950' })).toEqual(['r950']);
+    expect(ids({ userId: 'v' })).toEqual(['r950']);
+    expect(ids({ sessionId: 's3' })).toEqual([]);
+    expect(ids({ userId: 'u' })).toHaveLength(100);
+    for (let i = 900; i < 1000; i += 1) partition.remove(`r${i}`);
+    partition.remove('again');
+    expect(partition.scopeIds).toBe(0);
+    expect(partition.size).toBe(0);
+  });
+
+  it('matches scopes exactly as a brute-force filter does through random writes, scope changes, removals and compactions', () => {
+    const next = random(11);
+    const pick = <T>(items: readonly T[]) => items[Math.floor((next() + 0.5) * items.length) % items.length]!;
+    const users = [undefined, 'u1', 'u2', 'u3'];
+    const sessions = [undefined, ...Array.from({ length: 40 }, (_, i) => `s${i}`)];
+    const partition = new VectorPartition(4);
+    const live = new Map<string, { userId?: string; sessionId?: string }>();
+    const vector = Float32Array.of(1, 0, 0, 0);
+    for (let step = 0; step < 6000; step += 1) {
+      const id = `r${Math.floor((next() + 0.5) * 800)}`;
+      if (next() < 0.35) {
+        expect(partition.remove(id)).toBe(live.delete(id));
+      } else {
+        const scope = { userId: pick(users), sessionId: pick(sessions) };
+        partition.upsert(id, scope, vector);
+        live.set(id, scope);
+      }
+      if (step % 500 !== 499) continue;
+      expect(partition.size).toBe(live.size);
+      const carried = new Set([...live.values()].flatMap((scope) => [scope.userId, scope.sessionId]).filter((value) => value !== undefined));
+      expect(partition.scopeIds).toBe(carried.size);
+      for (const userId of [...users, null]) {
+        for (const sessionId of [undefined, null, 's3', 's17', 'never']) {
+          const match = { userId: userId === undefined ? undefined : userId, agentId: undefined, sessionId };
+          const expected = [...live]
+            .filter(([, scope]) => (match.userId === undefined ? true : match.userId === null ? scope.userId === undefined : scope.userId === match.userId))
+            .filter(([, scope]) => (sessionId === undefined ? true : sessionId === null ? scope.sessionId === undefined : scope.sessionId === sessionId))
+            .map(([key]) => key)
+            .sort();
+          const ranking = partition.rank(vector, match);
+          expect(ranking.eligible).toBe(expected.length);
+          expect(ranking.top(1000).map((c) => c.id).sort()).toEqual(expected);
+        }
+      }
+    }
+  });
+});

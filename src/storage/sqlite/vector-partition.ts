@@ -34,6 +34,10 @@ const UNSET = 0;
 const ANY = -1;
 const NOWHERE = -2;
 const INITIAL_ROWS = 64;
+/** Bytes per row beside its vector: alive flag, three scope codes, tail norm, and the id's slot. */
+const ROW_BYTES = 1 + 3 * 4 + 4 + 8;
+/** An estimate of a Map entry plus a string's header on 64-bit V8, for ids and scope ids. */
+const ENTRY_BYTES = 56;
 /** Deleted rows are compacted away once there are this many and they are a quarter of the rows. */
 const COMPACT_AFTER = 256;
 /** Duplicate checks score this many leading dimensions first, and finish only rows that could still reach the threshold. */
@@ -54,8 +58,19 @@ export class VectorPartition {
   #tails = new Float32Array(0);
   #ids: string[] = [];
   readonly #rowOf = new Map<string, number>();
-  /** Scope id → code; 0 is unset. Codes only ever grow, so a removed row's code stays valid. */
+  /** Estimated bytes of the id strings held (live and not yet compacted rows) and of `#rowOf`. */
+  #idBytes = 0;
+  /**
+   * Scope id → code; 0 is unset. Codes are reference-counted by live rows: a scope id that no live
+   * row carries any more leaves the map, and its code is reused, so the map never outgrows the rows.
+   * A dead row keeps a stale code, which is harmless: dead rows are never scored.
+   */
   readonly #codes = new Map<string, number>();
+  /** Code → its scope id and the live rows that carry it. */
+  #names: Array<string | undefined> = [undefined];
+  #refs: number[] = [0];
+  readonly #freeCodes: number[] = [];
+  #codeBytes = 0;
 
   constructor(dimensions: number) {
     this.dimensions = dimensions;
@@ -64,6 +79,19 @@ export class VectorPartition {
   /** Live rows. */
   get size(): number {
     return this.#size - this.#dead;
+  }
+
+  /** Distinct scope ids (users, agents, sessions) that live rows carry. */
+  get scopeIds(): number {
+    return this.#codes.size;
+  }
+
+  /**
+   * Memory held, in bytes: the typed arrays exactly (capacity × (dimensions × 4 + per-row arrays)),
+   * the id and scope id strings and their maps estimated.
+   */
+  get bytes(): number {
+    return this.#capacity * (this.dimensions * 4 + ROW_BYTES) + this.#idBytes + this.#codeBytes;
   }
 
   /** Adds or replaces a record's vector, stored as a unit-length copy (a zero vector stays zero). */
@@ -76,10 +104,18 @@ export class VectorPartition {
       this.#rowOf.set(id, row);
       this.#ids[row] = id;
       this.#alive[row] = 1;
+      this.#idBytes += ENTRY_BYTES + id.length;
+      this.#users[row] = this.#intern(scope.userId);
+      this.#agents[row] = this.#intern(scope.agentId);
+      this.#sessions[row] = this.#intern(scope.sessionId);
+    } else {
+      // Interned before the old codes are released, so that an unchanged scope id keeps its code.
+      const old = [this.#users[row]!, this.#agents[row]!, this.#sessions[row]!];
+      this.#users[row] = this.#intern(scope.userId);
+      this.#agents[row] = this.#intern(scope.agentId);
+      this.#sessions[row] = this.#intern(scope.sessionId);
+      for (const code of old) this.#release(code);
     }
-    this.#users[row] = this.#intern(scope.userId);
-    this.#agents[row] = this.#intern(scope.agentId);
-    this.#sessions[row] = this.#intern(scope.sessionId);
     let norm = 0;
     for (let j = 0; j < this.dimensions; j += 1) norm += vector[j]! * vector[j]!;
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
@@ -99,6 +135,9 @@ export class VectorPartition {
     this.#rowOf.delete(id);
     this.#alive[row] = 0;
     this.#dead += 1;
+    this.#release(this.#users[row]!);
+    this.#release(this.#agents[row]!);
+    this.#release(this.#sessions[row]!);
     if (this.#dead >= COMPACT_AFTER && this.#dead * 4 >= this.#size) this.#compact();
     return true;
   }
@@ -233,14 +272,62 @@ export class VectorPartition {
     return this.#codes.get(value) ?? NOWHERE;
   }
 
+  /** The code of a scope id that one more live row carries. */
   #intern(value: string | undefined): number {
     if (value === undefined) return UNSET;
     let code = this.#codes.get(value);
     if (code === undefined) {
-      code = this.#codes.size + 1;
+      code = this.#freeCodes.pop() ?? this.#names.length;
       this.#codes.set(value, code);
+      this.#names[code] = value;
+      this.#refs[code] = 0;
+      this.#codeBytes += ENTRY_BYTES + value.length;
     }
+    this.#refs[code]! += 1;
     return code;
+  }
+
+  /** One live row fewer carries `code`: the last one takes the scope id out of the map. */
+  #release(code: number): void {
+    if (code === UNSET) return;
+    const left = (this.#refs[code]! -= 1);
+    if (left > 0) return;
+    const value = this.#names[code]!;
+    this.#codes.delete(value);
+    this.#names[code] = undefined;
+    this.#codeBytes -= ENTRY_BYTES + value.length;
+    this.#freeCodes.push(code);
+  }
+
+  /** Numbers the scope ids of the first `rows` (all live) densely again, so that the code tables shrink too. */
+  #renumber(rows: number): void {
+    const names: Array<string | undefined> = [undefined];
+    const refs = [0];
+    const next = new Map<number, number>();
+    const recode = (code: number): number => {
+      if (code === UNSET) return UNSET;
+      let fresh = next.get(code);
+      if (fresh === undefined) {
+        fresh = names.length;
+        names.push(this.#names[code]);
+        refs.push(0);
+        next.set(code, fresh);
+      }
+      refs[fresh]! += 1;
+      return fresh;
+    };
+    for (let row = 0; row < rows; row += 1) {
+      this.#users[row] = recode(this.#users[row]!);
+      this.#agents[row] = recode(this.#agents[row]!);
+      this.#sessions[row] = recode(this.#sessions[row]!);
+    }
+    this.#names = names;
+    this.#refs = refs;
+    this.#freeCodes.length = 0;
+    this.#codes.clear();
+    names.forEach((name, code) => {
+      if (name !== undefined) this.#codes.set(name, code);
+    });
   }
 
   #grow(): void {
@@ -287,6 +374,8 @@ export class VectorPartition {
     this.#ids.length = next;
     this.#size = next;
     this.#dead = 0;
+    this.#idBytes = this.#ids.reduce((total, id) => total + ENTRY_BYTES + id.length, 0);
+    this.#renumber(next);
     if (this.#capacity > INITIAL_ROWS && next * 4 < this.#capacity) this.#resize(Math.max(INITIAL_ROWS, next * 2));
   }
 }
