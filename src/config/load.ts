@@ -40,7 +40,10 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     origin.set(path, name);
   }
   // A database URL from the environment means server mode, whatever driver the file names.
-  if ((env.MEMOS_DATABASE_URL ?? '') !== '') setPath(merged, 'storage.driver', 'postgres');
+  if ((env.MEMOS_DATABASE_URL ?? '') !== '') {
+    setPath(merged, 'storage.driver', 'postgres');
+    origin.set('storage.driver', 'MEMOS_DATABASE_URL');
+  }
   const driver = storageDriver(merged);
   for (const [name, setting] of Object.entries(DRIVER_ENV_SETTINGS)) {
     const value = env[name];
@@ -65,26 +68,113 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
-      const path = issue.path.join('.');
       const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
-      return `${origin.get(path) ?? (path || 'config')}: ${issue.message}${keys}`;
+      return `${sourceOf(origin, issue.path.map(String))}: ${issue.message}${keys}`;
     });
     throw new MemosError('E_CONFIG', `invalid configuration: ${problems.join('; ')}`);
   }
   const config = result.data;
+  /** A setting as the operator set it: `MEMOS_PORT`, `--port`, `server.port in memos.config.json`, or its path. */
+  const named = (path: string) => origin.get(path) ?? path;
+  const problems: string[] = [];
   if (config.storage.driver === 'postgres' && config.redis.url === undefined) {
-    throw new MemosError(
-      'E_CONFIG',
-      'invalid configuration: MEMOS_DATABASE_URL (storage.driver postgres) needs MEMOS_REDIS_URL (redis.url): server mode keeps sessions in Redis: set MEMOS_REDIS_URL too',
-    );
+    problems.push(`${named('storage.url')} (storage.driver postgres) needs redis.url (MEMOS_REDIS_URL): server mode keeps sessions in Redis: set MEMOS_REDIS_URL too`);
   }
   if (config.search.defaultLimit > config.search.maxLimit) {
-    throw new MemosError('E_CONFIG', 'invalid configuration: search.defaultLimit must not exceed search.maxLimit');
+    problems.push(`${named('search.defaultLimit')} (${config.search.defaultLimit}) must not exceed ${named('search.maxLimit')} (${config.search.maxLimit})`);
   }
   if (config.context.limit > config.search.maxLimit) {
-    throw new MemosError('E_CONFIG', 'invalid configuration: context.limit must not exceed search.maxLimit');
+    problems.push(`${named('context.limit')} (${config.context.limit}) must not exceed ${named('search.maxLimit')} (${config.search.maxLimit})`);
   }
-  return deepFreeze(config);
+  if (config.server.headersTimeoutMs > config.server.requestTimeoutMs) {
+    problems.push(`${named('server.headersTimeoutMs')} (${config.server.headersTimeoutMs}) must not exceed ${named('server.requestTimeoutMs')} (${config.server.requestTimeoutMs})`);
+  }
+  if (problems.length > 0) throw new MemosError('E_CONFIG', `invalid configuration: ${problems.join('; ')}`);
+  const frozen = deepFreeze(config);
+  origins.set(frozen, origin);
+  return frozen;
+}
+
+/** Where each setting of a loaded config came from, by path. */
+const origins = new WeakMap<Config, ReadonlyMap<string, string>>();
+
+/**
+ * How an operator names `path` in `config`: its environment variable (`MEMOS_DATA_DIR`), its flag
+ * (`--data-dir`), its key in the config file (`dataDir in memos.config.json`), or, for a default
+ * or a config not built by loadConfig, the path itself (`dataDir`).
+ */
+export function settingName(config: Config, path: string): string {
+  return origins.get(config)?.get(path) ?? path;
+}
+
+/**
+ * A setting with its value, as the operator wrote it: `MEMOS_PORT=7420`, `--port 7420`,
+ * `server.port 7420 in memos.config.json`, or `server.port 7420 (the default)`. Never for secrets.
+ */
+export function describeSetting(config: Config, path: string): string {
+  const value = String(path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], config));
+  const source = origins.get(config)?.get(path);
+  if (source === undefined) return `${path} ${value}${origins.has(config) ? ' (the default)' : ''}`;
+  if (source.startsWith('--')) return `${source} ${value}`;
+  if (/^[A-Z][A-Z0-9_]*$/.test(source)) return `${source}=${value}`;
+  return source.replace(`${path} in `, `${path} ${value} in `);
+}
+
+/** Prefixes of variables read by memOS's own tests and benchmarks, never by the server. */
+const TOOLING_ENV_PREFIXES = ['MEMOS_TEST_', 'MEMOS_FUZZ_', 'MEMOS_BENCH_'];
+/** Variables memOS reads outside the settings tables. */
+const OTHER_ENV = ['MEMOS_CONFIG', 'MEMOS_REQUIRE_SERVICES'];
+
+/** Every `MEMOS_*` variable memOS knows. */
+export function knownEnvNames(): string[] {
+  return [...Object.keys(ENV_SETTINGS), ...Object.keys(PROVIDER_ENV_SETTINGS), ...Object.keys(DRIVER_ENV_SETTINGS), ...OTHER_ENV].filter((name) =>
+    name.startsWith('MEMOS_'),
+  );
+}
+
+/**
+ * The `MEMOS_*` variables in `env` that memOS does not read, each with the known name it most
+ * likely means (one or two edits away, like MEMOS_PROT for MEMOS_PORT), so that a typo does not
+ * silently leave a default in force.
+ */
+export function unknownEnvNames(env: Record<string, string | undefined>): Array<{ name: string; suggestion?: string }> {
+  const known = knownEnvNames();
+  return Object.keys(env)
+    .filter((name) => name.startsWith('MEMOS_') && !known.includes(name) && !TOOLING_ENV_PREFIXES.some((prefix) => name.startsWith(prefix)))
+    .sort()
+    .map((name) => {
+      const [best] = known
+        .map((candidate) => ({ candidate, distance: editDistance(name, candidate) }))
+        .filter(({ distance }) => distance <= 2)
+        .sort((a, b) => a.distance - b.distance);
+      return best === undefined ? { name } : { name, suggestion: best.candidate };
+    });
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours each count one. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = best;
+    }
+  }
+  return rows[a.length]![b.length]!;
+}
+
+/**
+ * The source of the setting at `path`, or of the nearest setting above it (a list item of
+ * MEMOS_ALLOWED_HOSTS is `MEMOS_ALLOWED_HOSTS (server.allowedHosts.1)`); else the path itself.
+ */
+function sourceOf(origin: ReadonlyMap<string, string>, path: string[]): string {
+  for (let length = path.length; length > 0; length--) {
+    const source = origin.get(path.slice(0, length).join('.'));
+    if (source !== undefined) return length === path.length ? source : `${source} (${path.join('.')})`;
+  }
+  return path.join('.') || 'config';
 }
 
 /** The storage driver in force: named outright, else postgres when a URL is given, else sqlite. */
@@ -112,10 +202,25 @@ function readConfigFile(path: string): Tree {
   try {
     parsed = JSON.parse(text);
   } catch (cause) {
-    throw new MemosError('E_CONFIG', `config file ${path} is not valid JSON`, { cause });
+    // The parser's own message may quote the file, which can hold passwords: only the place is told.
+    const { line, column, reason } = placeOf(text, cause);
+    throw new MemosError('E_CONFIG', `config file ${path} is not valid JSON at line ${line}, column ${column}${reason === undefined ? '' : ` (${reason})`}`, { cause });
   }
   if (!isTree(parsed)) throw new MemosError('E_CONFIG', `config file ${path} must hold a JSON object`);
   return parsed;
+}
+
+/**
+ * Line and column (both from 1) where JSON.parse stopped, from its `position N`, or the end of the
+ * text when it ran out; and its reason when that quotes nothing of the text.
+ */
+function placeOf(text: string, error: unknown): { line: number; column: number; reason?: string } {
+  const message = error instanceof Error ? error.message : '';
+  const found = /position (\d+)/.exec(message);
+  const offset = Math.min(found === null ? text.length : Number(found[1]), text.length);
+  const before = text.slice(0, offset).split('\n');
+  const reason = message.replace(/ in JSON at position \d+.*$/s, '');
+  return { line: before.length, column: before[before.length - 1]!.length + 1, ...(/^[\w ,.'{}[\]:-]+$/.test(reason) ? { reason } : {}) };
 }
 
 function isTree(value: unknown): value is Tree {
