@@ -211,16 +211,46 @@ function readConfigFile(path: string): Tree {
 }
 
 /**
- * Line and column (both from 1) where JSON.parse stopped, from its `position N`, or the end of the
- * text when it ran out; and its reason when that quotes nothing of the text.
+ * Line and column (both from 1) where JSON.parse stopped, and its reason when that quotes nothing
+ * of the text (the file may hold passwords).
  */
 function placeOf(text: string, error: unknown): { line: number; column: number; reason?: string } {
   const message = error instanceof Error ? error.message : '';
-  const found = /position (\d+)/.exec(message);
-  const offset = Math.min(found === null ? text.length : Number(found[1]), text.length);
-  const before = text.slice(0, offset).split('\n');
+  const offset = positionIn(message) ?? firstBadOffset(text);
+  const before = text.slice(0, Math.min(offset, text.length)).split('\n');
   const reason = message.replace(/ in JSON at position \d+.*$/s, '');
   return { line: before.length, column: before[before.length - 1]!.length + 1, ...(/^[\w ,.'{}[\]:-]+$/.test(reason) ? { reason } : {}) };
+}
+
+const positionIn = (message: string) => {
+  const found = /at position (\d+)/.exec(message);
+  return found === null ? undefined : Number(found[1]);
+};
+
+/**
+ * Where the first character JSON cannot take is, for parse errors that name no position (V8 quotes
+ * the text instead): the shortest prefix that fails for a reason other than running out of input.
+ */
+function firstBadOffset(text: string): number {
+  const failsWithin = (length: number) => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return false;
+    } catch (error) {
+      const message = (error as Error).message;
+      const position = positionIn(message);
+      return position === undefined ? !message.includes('end of JSON input') : position < length;
+    }
+  };
+  let low = 1;
+  let high = text.length;
+  if (!failsWithin(high)) return text.length;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (failsWithin(middle)) high = middle;
+    else low = middle + 1;
+  }
+  return low - 1;
 }
 
 function isTree(value: unknown): value is Tree {
