@@ -4,7 +4,7 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-/** Four bodies this size at once keep a server well under a few hundred MB (bench/limits). */
+/** Four bodies this size at once took a server to a peak of about 340 MB RSS (bench/limits/body-rss.ts). */
 const BODY_BYTES_DEFAULT = 8 * MiB;
 
 /** `a.example, *.b.example`, or a list of them: host names (or `*.` subdomain patterns), lower-cased. */

@@ -1,5 +1,6 @@
-import { describeSetting, loadConfig, unknownEnvNames } from '../../config/load.js';
+import { describeSetting, loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
+import { unknownEnvNames } from '../../config/unknown-env.js';
 import { MemosError } from '../../core/errors.js';
 import { createMemos } from '../../main.js';
 import { createLogger } from '../../observability/logger.js';
