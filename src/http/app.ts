@@ -13,8 +13,8 @@ import { fallbackBodyLimit, installBodyLimits, payloadTooLarge } from './body-li
 import { connectionOptions } from './connection-options.js';
 import { installHostGuard } from './host-guard.js';
 import { sendProblem, toMemosError } from './problem.js';
-import { requestIdOf } from './request-id.js';
 import { installNulGuard } from './nul-guard.js';
+import { requestIdOf } from './request-id.js';
 import { installRequestTelemetry, namespaceOf, routeOf } from './request-telemetry.js';
 import { adminRoutes } from './routes/admin.js';
 import { cacheRoutes } from './routes/cache.js';

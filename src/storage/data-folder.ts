@@ -5,9 +5,10 @@ import type { Config } from '../config/schema.js';
 import { MemosError } from '../core/errors.js';
 
 /**
- * Creates the data folder when missing and checks that memOS can write there, before anything
- * opens a file in it: a folder that cannot be created, that is a file or sits under one, or that
- * is read-only is E_CONFIG (exit 78) naming the setting, not a storage failure.
+ * Creates the data folder when missing and, when memOS will write there (the SQLite database, or
+ * a model to fetch), checks that it can, before anything opens a file in it: a folder that cannot
+ * be created, that is a file or sits under one, or that is read-only is E_CONFIG (exit 78) naming
+ * the setting, not a storage failure.
  */
 export function prepareDataFolder(config: Config): void {
   const folder = resolve(config.dataDir);
@@ -22,6 +23,8 @@ export function prepareDataFolder(config: Config): void {
     throw refuse(`cannot be created (${code ?? 'error'}: ${reason(code)})`, error);
   }
   if (!statSync(folder).isDirectory()) throw refuse('is a file, not a folder');
+  const writes = config.storage.driver === 'sqlite' || (config.embeddings.provider === 'model2vec' && config.embeddings.path === undefined);
+  if (!writes) return;
   const probe = join(folder, `.memos-write-check-${process.pid}`);
   try {
     writeFileSync(probe, '');
