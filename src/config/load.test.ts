@@ -150,7 +150,7 @@ describe('loadConfig', () => {
 
   it('names the embedding setting that is wrong', () => {
     const cwd = folder();
-    expect(() => loadConfig({ cwd, env: { MEMOS_EMBEDDER: 'openai', MEMOS_EMBEDDING_MODEL: 'm' } })).toThrow(/embeddings\.url/);
+    expect(() => loadConfig({ cwd, env: { MEMOS_EMBEDDER: 'openai', MEMOS_EMBEDDING_MODEL: 'm' } })).toThrow(/embeddings\.url \(MEMOS_EMBEDDING_URL\): /);
     expect(() => loadConfig({ cwd, env: { MEMOS_EMBEDDING_URL: 'not a url', MEMOS_EMBEDDING_MODEL: 'm' } })).toThrow(/MEMOS_EMBEDDING_URL/);
     expect(() => loadConfig({ cwd, env: { MEMOS_EMBEDDER: 'magic' } })).toThrow(/MEMOS_EMBEDDER/);
   });

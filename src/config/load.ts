@@ -122,14 +122,20 @@ export function describeSetting(config: Config, path: string): string {
 
 /**
  * The source of the setting at `path`, or of the nearest setting above it (a list item of
- * MEMOS_ALLOWED_HOSTS is `MEMOS_ALLOWED_HOSTS (server.allowedHosts.1)`); else the path itself.
+ * MEMOS_ALLOWED_HOSTS is `MEMOS_ALLOWED_HOSTS (server.allowedHosts.1)`); else the path itself,
+ * with the variable that sets it (`embeddings.url (MEMOS_EMBEDDING_URL)`).
  */
 function sourceOf(origin: ReadonlyMap<string, string>, path: string[]): string {
   for (let length = path.length; length > 0; length--) {
     const source = origin.get(path.slice(0, length).join('.'));
     if (source !== undefined) return length === path.length ? source : `${source} (${path.join('.')})`;
   }
-  return path.join('.') || 'config';
+  // Not set anywhere (a required setting left out): its path, and the variable that would set it.
+  const joined = path.join('.');
+  const variable = [...Object.entries(ENV_SETTINGS), ...[...Object.entries(PROVIDER_ENV_SETTINGS), ...Object.entries(DRIVER_ENV_SETTINGS)].map(([name, setting]) => [name, setting.path] as const)].find(
+    ([, settingPath]) => settingPath === joined,
+  )?.[0];
+  return variable === undefined ? joined || 'config' : `${joined} (${variable})`;
 }
 
 /** The storage driver in force: named outright, else postgres when a URL is given, else sqlite. */
