@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
@@ -19,7 +18,8 @@ import { collapseRepeatedLogs } from './observability/repeated-logs.js';
 import { registerServiceGauges } from './observability/service-gauges.js';
 import { createTelemetry, isRecording, type Telemetry } from './observability/telemetry.js';
 import { traceServices } from './observability/traced-services.js';
-import { loadShortTermTier, loadStorage } from './storage/index.js';
+import { prepareDataFolder } from './storage/data-folder.js';
+import { loadShortTermTier, loadStorage, lockDataFolder } from './storage/index.js';
 
 export interface Memos {
   config: Config;
@@ -32,7 +32,7 @@ export interface Memos {
   logger: Logger;
   /** Metrics (when enabled) and the tracer (when an OTLP endpoint is set). */
   telemetry: Telemetry;
-  /** Stops the HTTP server, then background work, then the caches and sessions (Redis), then storage, then flushes spans. */
+  /** Stops the HTTP server, then background work, then the caches and sessions (Redis), then storage, releases the data folder, then flushes spans. */
   close(): Promise<void>;
 }
 
@@ -53,7 +53,8 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
   const ids = ulidGenerator(clock);
   const telemetry = createTelemetry(config, logger);
 
-  mkdirSync(config.dataDir, { recursive: true });
+  prepareDataFolder(config);
+  const lock = await lockDataFolder(config);
   const durable = await loadStorage({ config, clock, ids, logger });
   await durable.init();
   // Promotions a session outbox delivers later make cached answers stale, through the services made below.
@@ -136,6 +137,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
       // Sessions deliver promoted messages to the durable store, so it closes last.
       await shortTerm.close();
       await storage.close();
+      lock.release();
       await telemetry.close();
     },
   };

@@ -1,29 +1,49 @@
 #!/usr/bin/env node
 import { isMemosError } from '../core/errors.js';
-import { reindexCommand } from './commands/reindex.js';
-import { serveCommand } from './commands/serve.js';
+import { reindexCommand, reindexUsage } from './commands/reindex.js';
+import { serveCommand, serveUsage } from './commands/serve.js';
 
 const USAGE = `memOS: a memory server for AI agents
 
 Usage:
   memos serve [--host H] [--port P] [--data-dir DIR] [--config FILE] [--log-level LEVEL]
-  memos reindex [--url http://127.0.0.1:7420] [--no-wait] [--retry-failed]
+      run the server
+  memos reindex [--url http://127.0.0.1:7420] [--no-wait] [--interval-ms MS] [--retry-failed]
       embed every record that has no vector of the current model, on a running server
       (--retry-failed: first retry the records the embedding provider refused)
+  memos help [COMMAND]      this help, or a command's (also: memos COMMAND --help)
   memos --version
-  memos --help
 
 Settings come from defaults < config file < MEMOS_* environment < flags. See the README.`;
 
-const commands: Record<string, (args: string[]) => Promise<void>> = {
-  serve: serveCommand,
-  reindex: reindexCommand,
+interface Command {
+  run(args: string[]): Promise<void>;
+  usage: string;
+}
+
+const commands: Record<string, Command> = {
+  serve: { run: serveCommand, usage: serveUsage },
+  reindex: { run: reindexCommand, usage: reindexUsage },
 };
+
+const isHelp = (arg: string) => arg === '--help' || arg === '-h';
+
+function unknownCommand(name: string): void {
+  process.stderr.write(`memos: unknown command '${name}'\n\n${USAGE}\n`);
+  process.exitCode = 2;
+}
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined || isHelp(name)) {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (name === 'help') {
+    const topic = args[0];
+    if (topic === undefined) process.stdout.write(`${USAGE}\n`);
+    else if (Object.hasOwn(commands, topic)) process.stdout.write(`${commands[topic]!.usage}\n`);
+    else unknownCommand(topic);
     return;
   }
   if (name === '--version' || name === '-v') {
@@ -31,13 +51,13 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${VERSION}\n`);
     return;
   }
-  const command = commands[name];
-  if (command === undefined) {
-    process.stderr.write(`memos: unknown command '${name}'\n\n${USAGE}\n`);
-    process.exitCode = 2;
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (command === undefined) return unknownCommand(name);
+  if (args.some(isHelp)) {
+    process.stdout.write(`${command.usage}\n`);
     return;
   }
-  await command(args);
+  await command.run(args);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

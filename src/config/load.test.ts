@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redactUrl } from '../storage/index.js';
-import { loadConfig } from './load.js';
+import { describeSetting, loadConfig } from './load.js';
 import { redisSeeds } from './schema.js';
 
 const folder = () => mkdtempSync(join(tmpdir(), 'memos-config-'));
@@ -11,11 +11,11 @@ const folder = () => mkdtempSync(join(tmpdir(), 'memos-config-'));
 describe('loadConfig', () => {
   it('has working defaults with nothing set', () => {
     const config = loadConfig({ cwd: folder() });
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 7420 });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 7420, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5000, maxConnections: 1024 });
     expect(config.dataDir).toBe('./.memos');
     expect(config.storage).toEqual({ driver: 'sqlite', synchronous: 'full', vectorIndexMaxBytes: 512 * 1024 * 1024 });
     expect(config.sessions).toMatchObject({ ttlSeconds: 1800, window: 50 });
-    expect(config.limits).toMatchObject({ contentBytes: 32 * 1024, metadataBytes: 16 * 1024, metadataDepth: 8, batchItems: 1000 });
+    expect(config.limits).toMatchObject({ contentBytes: 32 * 1024, metadataBytes: 16 * 1024, metadataDepth: 8, batchItems: 1000, bodyBytes: 8 * 1024 * 1024 });
   });
 
   it('applies defaults < file < environment < flags', () => {
@@ -61,7 +61,7 @@ describe('loadConfig', () => {
     writeFileSync(join(cwd, 'memos.config.json'), JSON.stringify({ sesions: {} }));
     expect(() => loadConfig({ cwd })).toThrow(/sesions/);
     writeFileSync(join(cwd, 'memos.config.json'), '{ nope');
-    expect(() => loadConfig({ cwd })).toThrow(/not valid JSON/);
+    expect(() => loadConfig({ cwd })).toThrow(/not valid JSON at line 1, column 3/);
     expect(() => loadConfig({ cwd, flags: { config: 'missing.json' } })).toThrow(/cannot be read/);
   });
 
@@ -87,7 +87,7 @@ describe('loadConfig', () => {
     expect(set.context).toEqual({ tokenBudget: 512, limit: 20, recentMessageShare: 0.25 });
     expect(() => loadConfig({ cwd, env: { MEMOS_CONTEXT_TOKEN_BUDGET: '16' } })).toThrow(/MEMOS_CONTEXT_TOKEN_BUDGET/);
     expect(() => loadConfig({ cwd, env: { MEMOS_CONTEXT_RECENT_SHARE: '1.5' } })).toThrow(/MEMOS_CONTEXT_RECENT_SHARE/);
-    expect(() => loadConfig({ cwd, env: { MEMOS_CONTEXT_LIMIT: '50', MEMOS_SEARCH_MAX_LIMIT: '20' } })).toThrow(/context\.limit must not exceed search\.maxLimit/);
+    expect(() => loadConfig({ cwd, env: { MEMOS_CONTEXT_LIMIT: '50', MEMOS_SEARCH_MAX_LIMIT: '20' } })).toThrow(/MEMOS_CONTEXT_LIMIT \(50\) must not exceed MEMOS_SEARCH_MAX_LIMIT \(20\)/);
   });
 
   it('reads the list limits, and keeps list.defaultLimit within list.maxLimit', () => {
@@ -95,7 +95,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ cwd }).list).toEqual({ defaultLimit: 50, maxLimit: 500 });
     expect(loadConfig({ cwd, env: { MEMOS_LIST_DEFAULT_LIMIT: '20', MEMOS_LIST_MAX_LIMIT: '2000' } }).list).toEqual({ defaultLimit: 20, maxLimit: 2000 });
     expect(() => loadConfig({ cwd, env: { MEMOS_LIST_MAX_LIMIT: '0' } })).toThrow(/MEMOS_LIST_MAX_LIMIT/);
-    expect(() => loadConfig({ cwd, env: { MEMOS_LIST_DEFAULT_LIMIT: '100', MEMOS_LIST_MAX_LIMIT: '20' } })).toThrow(/list\.defaultLimit must not exceed list\.maxLimit/);
+    expect(() => loadConfig({ cwd, env: { MEMOS_LIST_DEFAULT_LIMIT: '100', MEMOS_LIST_MAX_LIMIT: '20' } })).toThrow(/MEMOS_LIST_DEFAULT_LIMIT \(100\) must not exceed MEMOS_LIST_MAX_LIMIT \(20\)/);
   });
 
   it('turns on Redis with MEMOS_REDIS_URL, with the usual precedence, and never echoes the URL in an error', () => {
@@ -158,8 +158,58 @@ describe('loadConfig', () => {
 
   it('names the embedding setting that is wrong', () => {
     const cwd = folder();
-    expect(() => loadConfig({ cwd, env: { MEMOS_EMBEDDER: 'openai', MEMOS_EMBEDDING_MODEL: 'm' } })).toThrow(/embeddings\.url/);
+    expect(() => loadConfig({ cwd, env: { MEMOS_EMBEDDER: 'openai', MEMOS_EMBEDDING_MODEL: 'm' } })).toThrow(/embeddings\.url \(MEMOS_EMBEDDING_URL\): /);
     expect(() => loadConfig({ cwd, env: { MEMOS_EMBEDDING_URL: 'not a url', MEMOS_EMBEDDING_MODEL: 'm' } })).toThrow(/MEMOS_EMBEDDING_URL/);
     expect(() => loadConfig({ cwd, env: { MEMOS_EMBEDDER: 'magic' } })).toThrow(/MEMOS_EMBEDDER/);
+  });
+
+  it('gives the line and column of invalid JSON in a config file, quoting nothing of it', () => {
+    const cwd = folder();
+    const cases: Array<[text: string, place: string]> = [
+      ['{\n  "storage": {\n    "url": "postgres://u:s3cret@db/m",\n  }\n}', 'line 4, column 3'],
+      ['{\n  "server": { "port": 7420 }\n', 'line 3, column 1'],
+      ['{ "dataDir": \'s3cret\' }', 'line 1, column 14'],
+      ['{}\n\n  trailing s3cret', 'line 3, column 3'],
+    ];
+    for (const [text, place] of cases) {
+      writeFileSync(join(cwd, 'memos.config.json'), text);
+      expect(() => loadConfig({ cwd }), text).toThrow(new RegExp(`memos\\.config\\.json is not valid JSON at ${place}`));
+      expect(() => loadConfig({ cwd })).not.toThrow(/s3cret/);
+    }
+  });
+
+  it('names the environment variable or file key of each setting in cross-field errors', () => {
+    const cwd = folder();
+    expect(() => loadConfig({ cwd, env: { MEMOS_SEARCH_DEFAULT_LIMIT: '200' } })).toThrow(/MEMOS_SEARCH_DEFAULT_LIMIT \(200\) must not exceed search\.maxLimit \(100\)/);
+    expect(() => loadConfig({ cwd, env: { MEMOS_HEADERS_TIMEOUT_MS: '90000' } })).toThrow(/MEMOS_HEADERS_TIMEOUT_MS \(90000\) must not exceed server\.requestTimeoutMs \(60000\)/);
+    writeFileSync(join(cwd, 'memos.config.json'), JSON.stringify({ search: { maxLimit: 5 }, storage: { url: 'postgres://db/m' } }));
+    const fromFile = () => loadConfig({ cwd });
+    expect(fromFile).toThrow(/storage\.url in memos\.config\.json \(storage\.driver postgres\) needs redis\.url \(MEMOS_REDIS_URL\)/);
+    expect(fromFile).toThrow(/search\.defaultLimit \(10\) must not exceed search\.maxLimit in memos\.config\.json \(5\)/);
+  });
+
+  it('reads the network settings, and MEMOS_ALLOWED_HOSTS as a comma-separated list', () => {
+    const cwd = folder();
+    const config = loadConfig({
+      cwd,
+      env: { MEMOS_ALLOWED_HOSTS: ' Memos.Example.com,*.internal ,', MEMOS_HEADERS_TIMEOUT_MS: '2000', MEMOS_REQUEST_TIMEOUT_MS: '3000', MEMOS_KEEP_ALIVE_TIMEOUT_MS: '700', MEMOS_MAX_CONNECTIONS: '10', MEMOS_MAX_BODY_BYTES: '1048576' },
+    });
+    expect(config.server).toMatchObject({ allowedHosts: ['memos.example.com', '*.internal'], headersTimeoutMs: 2000, requestTimeoutMs: 3000, keepAliveTimeoutMs: 700, maxConnections: 10 });
+    expect(config.limits.bodyBytes).toBe(1_048_576);
+    writeFileSync(join(cwd, 'memos.config.json'), JSON.stringify({ server: { allowedHosts: ['a.example', 'b.example'] } }));
+    expect(loadConfig({ cwd }).server.allowedHosts).toEqual(['a.example', 'b.example']);
+    expect(() => loadConfig({ cwd, env: { MEMOS_ALLOWED_HOSTS: 'memos.example.com:7420' } })).toThrow(/MEMOS_ALLOWED_HOSTS \(server\.allowedHosts\.0\): must be host names/);
+    expect(() => loadConfig({ cwd, env: { MEMOS_MAX_CONNECTIONS: '0' } })).toThrow(/MEMOS_MAX_CONNECTIONS/);
+    expect(() => loadConfig({ cwd, env: { MEMOS_MAX_BODY_BYTES: '1000' } })).toThrow(/MEMOS_MAX_BODY_BYTES/);
+  });
+
+  it('describes a setting by its value and where it was set', () => {
+    const cwd = folder();
+    writeFileSync(join(cwd, 'memos.config.json'), JSON.stringify({ dataDir: '/from/file' }));
+    const config = loadConfig({ cwd, env: { MEMOS_PORT: '7000' }, flags: { host: '::1' } });
+    expect(describeSetting(config, 'server.port')).toBe('MEMOS_PORT=7000');
+    expect(describeSetting(config, 'server.host')).toBe('--host ::1');
+    expect(describeSetting(config, 'dataDir')).toBe('dataDir /from/file in memos.config.json');
+    expect(describeSetting(config, 'log.level')).toBe('log.level info (the default)');
   });
 });

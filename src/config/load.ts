@@ -40,7 +40,10 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     origin.set(path, name);
   }
   // A database URL from the environment means server mode, whatever driver the file names.
-  if ((env.MEMOS_DATABASE_URL ?? '') !== '') setPath(merged, 'storage.driver', 'postgres');
+  if ((env.MEMOS_DATABASE_URL ?? '') !== '') {
+    setPath(merged, 'storage.driver', 'postgres');
+    origin.set('storage.driver', 'MEMOS_DATABASE_URL');
+  }
   const driver = storageDriver(merged);
   for (const [name, setting] of Object.entries(DRIVER_ENV_SETTINGS)) {
     const value = env[name];
@@ -65,29 +68,77 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
-      const path = issue.path.join('.');
       const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
-      return `${origin.get(path) ?? (path || 'config')}: ${issue.message}${keys}`;
+      return `${sourceOf(origin, issue.path.map(String))}: ${issue.message}${keys}`;
     });
     throw new MemosError('E_CONFIG', `invalid configuration: ${problems.join('; ')}`);
   }
   const config = result.data;
+  /** A setting as the operator set it: `MEMOS_PORT`, `--port`, `server.port in memos.config.json`, or its path. */
+  const named = (path: string) => origin.get(path) ?? path;
+  const problems: string[] = [];
   if (config.storage.driver === 'postgres' && config.redis.url === undefined) {
-    throw new MemosError(
-      'E_CONFIG',
-      'invalid configuration: MEMOS_DATABASE_URL (storage.driver postgres) needs MEMOS_REDIS_URL (redis.url): server mode keeps sessions in Redis: set MEMOS_REDIS_URL too',
-    );
+    problems.push(`${named('storage.url')} (storage.driver postgres) needs redis.url (MEMOS_REDIS_URL): server mode keeps sessions in Redis: set MEMOS_REDIS_URL too`);
   }
   if (config.search.defaultLimit > config.search.maxLimit) {
-    throw new MemosError('E_CONFIG', 'invalid configuration: search.defaultLimit must not exceed search.maxLimit');
+    problems.push(`${named('search.defaultLimit')} (${config.search.defaultLimit}) must not exceed ${named('search.maxLimit')} (${config.search.maxLimit})`);
   }
   if (config.context.limit > config.search.maxLimit) {
-    throw new MemosError('E_CONFIG', 'invalid configuration: context.limit must not exceed search.maxLimit');
+    problems.push(`${named('context.limit')} (${config.context.limit}) must not exceed ${named('search.maxLimit')} (${config.search.maxLimit})`);
   }
   if (config.list.defaultLimit > config.list.maxLimit) {
-    throw new MemosError('E_CONFIG', 'invalid configuration: list.defaultLimit must not exceed list.maxLimit');
+    problems.push(`${named('list.defaultLimit')} (${config.list.defaultLimit}) must not exceed ${named('list.maxLimit')} (${config.list.maxLimit})`);
   }
-  return deepFreeze(config);
+  if (config.server.headersTimeoutMs > config.server.requestTimeoutMs) {
+    problems.push(`${named('server.headersTimeoutMs')} (${config.server.headersTimeoutMs}) must not exceed ${named('server.requestTimeoutMs')} (${config.server.requestTimeoutMs})`);
+  }
+  if (problems.length > 0) throw new MemosError('E_CONFIG', `invalid configuration: ${problems.join('; ')}`);
+  const frozen = deepFreeze(config);
+  origins.set(frozen, origin);
+  return frozen;
+}
+
+/** Where each setting of a loaded config came from, by path. */
+const origins = new WeakMap<Config, ReadonlyMap<string, string>>();
+
+/**
+ * How an operator names `path` in `config`: its environment variable (`MEMOS_DATA_DIR`), its flag
+ * (`--data-dir`), its key in the config file (`dataDir in memos.config.json`), or, for a default
+ * or a config not built by loadConfig, the path itself (`dataDir`).
+ */
+export function settingName(config: Config, path: string): string {
+  return origins.get(config)?.get(path) ?? path;
+}
+
+/**
+ * A setting with its value, as the operator wrote it: `MEMOS_PORT=7420`, `--port 7420`,
+ * `server.port 7420 in memos.config.json`, or `server.port 7420 (the default)`. Never for secrets.
+ */
+export function describeSetting(config: Config, path: string): string {
+  const value = String(path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], config));
+  const source = origins.get(config)?.get(path);
+  if (source === undefined) return `${path} ${value}${origins.has(config) ? ' (the default)' : ''}`;
+  if (source.startsWith('--')) return `${source} ${value}`;
+  if (/^[A-Z][A-Z0-9_]*$/.test(source)) return `${source}=${value}`;
+  return source.replace(`${path} in `, `${path} ${value} in `);
+}
+
+/**
+ * The source of the setting at `path`, or of the nearest setting above it (a list item of
+ * MEMOS_ALLOWED_HOSTS is `MEMOS_ALLOWED_HOSTS (server.allowedHosts.1)`); else the path itself,
+ * with the variable that sets it (`embeddings.url (MEMOS_EMBEDDING_URL)`).
+ */
+function sourceOf(origin: ReadonlyMap<string, string>, path: string[]): string {
+  for (let length = path.length; length > 0; length--) {
+    const source = origin.get(path.slice(0, length).join('.'));
+    if (source !== undefined) return length === path.length ? source : `${source} (${path.join('.')})`;
+  }
+  // Not set anywhere (a required setting left out): its path, and the variable that would set it.
+  const joined = path.join('.');
+  const variable = [...Object.entries(ENV_SETTINGS), ...[...Object.entries(PROVIDER_ENV_SETTINGS), ...Object.entries(DRIVER_ENV_SETTINGS)].map(([name, setting]) => [name, setting.path] as const)].find(
+    ([, settingPath]) => settingPath === joined,
+  )?.[0];
+  return variable === undefined ? joined || 'config' : `${joined} (${variable})`;
 }
 
 /** The storage driver in force: named outright, else postgres when a URL is given, else sqlite. */
@@ -115,10 +166,55 @@ function readConfigFile(path: string): Tree {
   try {
     parsed = JSON.parse(text);
   } catch (cause) {
-    throw new MemosError('E_CONFIG', `config file ${path} is not valid JSON`, { cause });
+    // The parser's own message may quote the file, which can hold passwords: only the place is told.
+    const { line, column, reason } = placeOf(text, cause);
+    throw new MemosError('E_CONFIG', `config file ${path} is not valid JSON at line ${line}, column ${column}${reason === undefined ? '' : ` (${reason})`}`, { cause });
   }
   if (!isTree(parsed)) throw new MemosError('E_CONFIG', `config file ${path} must hold a JSON object`);
   return parsed;
+}
+
+/**
+ * Line and column (both from 1) where JSON.parse stopped, and its reason when that quotes nothing
+ * of the text (the file may hold passwords).
+ */
+function placeOf(text: string, error: unknown): { line: number; column: number; reason?: string } {
+  const message = error instanceof Error ? error.message : '';
+  const offset = positionIn(message) ?? firstBadOffset(text);
+  const before = text.slice(0, Math.min(offset, text.length)).split('\n');
+  const reason = message.replace(/ in JSON at position \d+.*$/s, '');
+  return { line: before.length, column: before[before.length - 1]!.length + 1, ...(/^[\w ,.'{}[\]:-]+$/.test(reason) ? { reason } : {}) };
+}
+
+const positionIn = (message: string) => {
+  const found = /at position (\d+)/.exec(message);
+  return found === null ? undefined : Number(found[1]);
+};
+
+/**
+ * Where the first character JSON cannot take is, for parse errors that name no position (V8 quotes
+ * the text instead): the shortest prefix that fails for a reason other than running out of input.
+ */
+function firstBadOffset(text: string): number {
+  const failsWithin = (length: number) => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return false;
+    } catch (error) {
+      const message = (error as Error).message;
+      const position = positionIn(message);
+      return position === undefined ? !message.includes('end of JSON input') : position < length;
+    }
+  };
+  let low = 1;
+  let high = text.length;
+  if (!failsWithin(high)) return text.length;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (failsWithin(middle)) high = middle;
+    else low = middle + 1;
+  }
+  return low - 1;
 }
 
 function isTree(value: unknown): value is Tree {

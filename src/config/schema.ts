@@ -4,6 +4,18 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
+/** Four bodies this size at once took a server to a peak of about 340 MB RSS (bench/limits/body-rss.ts). */
+const BODY_BYTES_DEFAULT = 8 * MiB;
+
+/** `a.example, *.b.example`, or a list of them: host names (or `*.` subdomain patterns), lower-cased. */
+const hostList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((name) => name.trim().toLowerCase()).filter(Boolean))
+  .pipe(
+    z
+      .array(z.string().regex(/^(\*|(\*\.)?[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?|\[[0-9a-f:.]+\])$/, 'must be host names without port or scheme, comma-separated (e.g. memos.example.com, *.internal), or *'))
+      .min(1, 'must name at least one host, or *'),
+  );
 
 const redisUrl = z.url({ protocol: /^rediss?$/ });
 
@@ -66,6 +78,19 @@ export const configSchema = z.strictObject({
     .strictObject({
       host: z.string().min(1).default('127.0.0.1'),
       port: int(0, 65_535).default(7420),
+      /**
+       * Host names a request's Host header may name, against DNS rebinding; `*` allows any. When
+       * unset: loopback names when bound to loopback, any host otherwise (with a warning at start).
+       */
+      allowedHosts: hostList.optional(),
+      /** Longest a client may take to send a request's headers (slowloris defence). */
+      headersTimeoutMs: int(100, 600_000).default(10_000),
+      /** Longest a client may take to send a whole request, body included. */
+      requestTimeoutMs: int(100, 3_600_000).default(60_000),
+      /** How long an idle keep-alive connection stays open for the next request. */
+      keepAliveTimeoutMs: int(100, 600_000).default(5000),
+      /** Open connections at most; more are closed as they arrive. */
+      maxConnections: int(1, 1_000_000).default(1024),
     })
     .prefault({}),
   /** One folder holds all embedded data (the SQLite database and, later, caches and models). */
@@ -187,6 +212,8 @@ export const configSchema = z.strictObject({
       metadataDepth: int(1, 64).default(8),
       stateBytes: int(2, 16 * MiB).default(64 * KiB),
       batchItems: int(1, 100_000).default(1000),
+      /** Largest request body of any route; batch writes may be smaller still, from batchItems and the sizes above. */
+      bodyBytes: int(64 * KiB, 1024 * MiB).default(BODY_BYTES_DEFAULT),
     })
     .prefault({}),
   search: z
@@ -263,6 +290,11 @@ export type ConfigInput = z.input<typeof configSchema>;
 export const ENV_SETTINGS = {
   MEMOS_HOST: 'server.host',
   MEMOS_PORT: 'server.port',
+  MEMOS_ALLOWED_HOSTS: 'server.allowedHosts',
+  MEMOS_HEADERS_TIMEOUT_MS: 'server.headersTimeoutMs',
+  MEMOS_REQUEST_TIMEOUT_MS: 'server.requestTimeoutMs',
+  MEMOS_KEEP_ALIVE_TIMEOUT_MS: 'server.keepAliveTimeoutMs',
+  MEMOS_MAX_CONNECTIONS: 'server.maxConnections',
   MEMOS_DATA_DIR: 'dataDir',
   MEMOS_DATABASE_URL: 'storage.url',
   MEMOS_REDIS_URL: 'redis.url',
@@ -277,6 +309,7 @@ export const ENV_SETTINGS = {
   MEMOS_MAX_METADATA_DEPTH: 'limits.metadataDepth',
   MEMOS_MAX_STATE_BYTES: 'limits.stateBytes',
   MEMOS_MAX_BATCH_ITEMS: 'limits.batchItems',
+  MEMOS_MAX_BODY_BYTES: 'limits.bodyBytes',
   MEMOS_SEARCH_DEFAULT_LIMIT: 'search.defaultLimit',
   MEMOS_SEARCH_MAX_LIMIT: 'search.maxLimit',
   MEMOS_SEARCH_KEYWORD_WEIGHT: 'search.keywordWeight',

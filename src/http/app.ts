@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -10,10 +9,14 @@ import type { HealthService } from '../observability/health.js';
 import { collapseRepeatedLogs } from '../observability/repeated-logs.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import { VERSION } from '../version.js';
+import { fallbackBodyLimit, installBodyLimits, payloadTooLarge } from './body-limits.js';
+import { connectionOptions } from './connection-options.js';
+import { installHostGuard } from './host-guard.js';
 import { sendProblem, toMemosError } from './problem.js';
 import { installRouteNotFound } from './method-not-allowed.js';
 import { installNamespaces } from './namespace.js';
 import { installNulGuard } from './nul-guard.js';
+import { requestIdOf } from './request-id.js';
 import { installRequestTelemetry, namespaceOf, routeOf } from './request-telemetry.js';
 import { adminRoutes } from './routes/admin.js';
 import { cacheRoutes } from './routes/cache.js';
@@ -37,25 +40,25 @@ export interface AppOptions {
   telemetry: Telemetry;
 }
 
-/** The largest body a valid request can have: a full batch of items at the size limits, plus room for JSON. */
-function bodyLimit(limits: Config['limits']): number {
-  const perItem = limits.contentBytes * 3 + limits.metadataBytes + 1024;
-  return Math.max(1024 * 1024, limits.batchItems * perItem + limits.stateBytes + 64 * 1024);
-}
-
 /** Builds the HTTP app: routes, schemas, OpenAPI, problem+json errors, metrics, spans and one log line per request. */
 export async function createHttpApp({ config, services, health, logger, telemetry }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One log line per request comes from the onResponse hook below, not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: bodyLimit(config.limits),
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // Each route gets its own limit (installBodyLimits); this one is for unknown routes.
+    bodyLimit: fallbackBodyLimit(config.limits).bytes,
+    requestIdHeader: false,
+    genReqId: requestIdOf,
+    ...connectionOptions(config.server),
     return503OnClosing: true,
     // Ids may be 128 characters; a longer one should fail validation by name, not with 414.
     routerOptions: { maxParamLength: 512 },
   }).withTypeProvider<ZodTypeProvider>();
+
+  app.server.maxConnections = config.server.maxConnections;
+  const bodyLimitOf = installBodyLimits(app, config.limits);
+  installHostGuard(app, config.server);
 
   // memOS speaks JSON only: anything else is 415, not a string body.
   app.removeContentTypeParser('text/plain');
@@ -67,7 +70,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   const failures = collapseRepeatedLogs();
   app.addHook('onClose', async () => failures.flush());
   app.setErrorHandler((error, request, reply) => {
-    const memosError = toMemosError(error);
+    const memosError = (error as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? payloadTooLarge(request, bodyLimitOf(request)) : toMemosError(error);
     const { code } = memosError;
     if (code === 'E_INTERNAL' || code === 'E_STORAGE_UNAVAILABLE') {
       failures.log(

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Clock } from '../core/clock.js';
 import type { IdGenerator } from '../core/ids.js';
 import type { Storage, StorageDriver } from '../core/ports.js';
+import { settingName } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { TierLogger } from './short-term-tier.js';
 
@@ -28,6 +29,17 @@ const storageDrivers = {
     return createPostgresStorage({ url, schema, poolSize, clock, logger });
   },
 } satisfies { [D in StorageDriver]: Loader<D> };
+
+/**
+ * Makes this process the only one serving the data folder, when the database lives there
+ * (sqlite). In server mode the folder holds at most a downloaded model, which replicas may share,
+ * so nothing is locked.
+ */
+export async function lockDataFolder(config: Config): Promise<{ release(): void }> {
+  if (config.storage.driver !== 'sqlite') return { release: () => undefined };
+  const { lockDataFolder: lock } = await import('./sqlite/data-folder-lock.js');
+  return lock(config.dataDir, settingName(config, 'dataDir'));
+}
 
 /** The storage the config names; not yet initialised. */
 export function loadStorage(deps: StorageDeps): Promise<Storage> {

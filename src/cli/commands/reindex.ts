@@ -19,6 +19,44 @@ interface ReindexStatus {
   retried?: number;
 }
 
+export const reindexUsage = `Usage: memos reindex [--url URL] [--no-wait] [--interval-ms MS] [--retry-failed]
+
+Asks a running memOS to embed every record that has no vector of its current model (after a
+model change, or an embedder outage), and prints progress until none is left. The server keeps
+serving meanwhile; search uses keywords for records not embedded yet.
+
+  --url URL          the server, e.g. http://127.0.0.1:7420 (http:// is assumed when no scheme
+                     is given); default http://MEMOS_HOST:MEMOS_PORT
+  --no-wait          start the work and print progress once, without waiting for the end
+  --interval-ms MS   how often progress is printed (default 1000)
+  --retry-failed     first make the records the embedding provider refused pending again
+  -h, --help         show this help`;
+
+/**
+ * The base URL of the server: `--url` (with http:// assumed when it names no scheme), else the
+ * configured host and port. Anything else than an http(s) URL is E_CONFIG naming the flag.
+ */
+export function serverUrl(url: string | undefined, server: { host: string; port: number }): string {
+  if (url === undefined) {
+    const host = server.host.includes(':') && !server.host.startsWith('[') ? `[${server.host}]` : server.host;
+    return `http://${host}:${server.port}`;
+  }
+  const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`;
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    throw new MemosError('E_CONFIG', `--url '${url}' is not a URL; give the server as http://HOST:PORT, e.g. http://127.0.0.1:7420`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new MemosError('E_CONFIG', `--url '${url}' must be an http:// or https:// URL, e.g. http://127.0.0.1:7420`);
+  }
+  if (parsed.search !== '' || parsed.hash !== '' || parsed.username !== '' || parsed.password !== '') {
+    throw new MemosError('E_CONFIG', `--url must be the server's base URL, like http://127.0.0.1:7420, without a query, fragment or credentials`);
+  }
+  return parsed.href.replace(/\/$/, '');
+}
+
 /**
  * `memos reindex`: asks a running memOS to embed every record that has no vector of its current
  * model (after a model change, or an embedder outage), and prints progress until none is left.
@@ -32,9 +70,12 @@ export async function reindexCommand(args: string[]): Promise<void> {
     'interval-ms': { type: 'string' },
     'retry-failed': { type: 'boolean' },
   });
-  const config = loadConfig({ env: process.env });
-  const base = (values.url ?? `http://${config.server.host}:${config.server.port}`).replace(/\/$/, '');
   const interval = Number(values['interval-ms'] ?? 1000);
+  if (!Number.isInteger(interval) || interval < 10 || interval > 3_600_000) {
+    throw new MemosError('E_CONFIG', `--interval-ms '${values['interval-ms']}' must be a whole number of milliseconds from 10 to 3600000`);
+  }
+  // The configured host and port are read only when no --url says where the server is.
+  const base = serverUrl(values.url, values.url === undefined ? loadConfig({ env: process.env }).server : { host: '', port: 0 });
 
   const call = async (method: 'GET' | 'POST', body?: object): Promise<ReindexStatus> => {
     let response: Response;

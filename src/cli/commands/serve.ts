@@ -1,8 +1,27 @@
-import { loadConfig } from '../../config/load.js';
+import { describeSetting, loadConfig } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import { unknownEnvNames } from '../../config/unknown-env.js';
+import { MemosError } from '../../core/errors.js';
 import { createMemos } from '../../main.js';
+import { createLogger } from '../../observability/logger.js';
 import { redactUrl } from '../../storage/index.js';
 import { parseFlags } from '../parse-flags.js';
 import { guardProcess } from '../process-guards.js';
+
+export const serveUsage = `Usage: memos serve [--host H] [--port P] [--data-dir DIR] [--config FILE] [--log-level LEVEL]
+
+Runs memOS: the HTTP API on H:P (default 127.0.0.1:7420), with its data in DIR (default ./.memos).
+Stops cleanly on SIGINT or SIGTERM.
+
+  --host H           address to listen on (MEMOS_HOST)
+  --port P           port to listen on; 0 picks a free one (MEMOS_PORT)
+  --data-dir DIR     the data folder; one memOS serves it at a time (MEMOS_DATA_DIR)
+  --config FILE      a JSON config file (MEMOS_CONFIG; default ./memos.config.json when present)
+  --log-level LEVEL  fatal, error, warn, info, debug, trace or silent (MEMOS_LOG_LEVEL)
+  -h, --help         show this help
+
+Settings come from defaults < config file < MEMOS_* environment < flags (see the README).
+A bad setting stops start-up with a message naming it, and exit code 78.`;
 
 /** `memos serve`: load config, open storage, listen, and close cleanly on SIGINT/SIGTERM. */
 export async function serveCommand(args: string[]): Promise<void> {
@@ -14,9 +33,22 @@ export async function serveCommand(args: string[]): Promise<void> {
     'log-level': { type: 'string' },
   });
   const config = loadConfig({ flags: values, env: process.env });
-  const memos = await createMemos(config);
+  const logger = createLogger(config);
+  const unknown = unknownEnvNames(process.env);
+  if (unknown.length > 0) {
+    const variables = unknown.map(({ name, suggestion }) => (suggestion === undefined ? name : `${name} (did you mean ${suggestion}?)`));
+    const what = unknown.length === 1 ? 'a MEMOS_* variable it does not know' : 'MEMOS_* variables it does not know';
+    logger.warn({ variables }, `memOS ignores ${what}: ${variables.join(', ')}`);
+  }
+  const memos = await createMemos(config, { logger });
   guardProcess(memos.logger);
-  const address = await memos.app.listen({ host: config.server.host, port: config.server.port });
+  let address: string;
+  try {
+    address = await memos.app.listen({ host: config.server.host, port: config.server.port });
+  } catch (error) {
+    await memos.close();
+    throw listenError(config, error);
+  }
   const redis = {
     ...(config.redis.url === undefined ? {} : { redis: redactUrl(config.redis.url) }),
     ...(config.redis.cacheUrl === undefined ? {} : { cacheRedis: redactUrl(config.redis.cacheUrl) }),
@@ -39,4 +71,24 @@ export async function serveCommand(args: string[]): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** Why memOS cannot listen, as E_CONFIG (exit 78) naming the setting at fault and where it was set. */
+function listenError(config: Config, error: unknown): unknown {
+  const { host, port } = config.server;
+  const at = `port ${port} on ${host}`;
+  const fail = (path: string, problem: string) => new MemosError('E_CONFIG', `${describeSetting(config, path)}: ${problem}`, { cause: error });
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return fail('server.port', `${at} is already in use (by another memOS or another program); stop it, or choose another port`);
+    case 'EACCES':
+      return fail('server.port', `not allowed to listen on ${at} (ports below 1024 need privileges)`);
+    case 'EADDRNOTAVAIL':
+      return fail('server.host', `${host} is not an address of this machine`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return fail('server.host', `the host name ${host} does not resolve to an address`);
+    default:
+      return error;
+  }
 }
