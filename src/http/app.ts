@@ -10,8 +10,8 @@ import type { Services } from '../memory/services.js';
 import type { HealthService } from '../observability/health.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import { VERSION } from '../version.js';
+import { bodyDepthLimit, installJsonBodyParser } from './json-body.js';
 import { sendProblem, toMemosError } from './problem.js';
-import { installNulGuard } from './nul-guard.js';
 import { installRequestTelemetry, namespaceOf, routeOf } from './request-telemetry.js';
 import { adminRoutes } from './routes/admin.js';
 import { cacheRoutes } from './routes/cache.js';
@@ -25,6 +25,7 @@ import type { RouteContext } from './routes/route-context.js';
 import { searchRoutes } from './routes/search.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { fieldSchemas } from './schemas.js';
+import { installTextGuard } from './text-guard.js';
 
 export interface AppOptions {
   config: Config;
@@ -52,10 +53,13 @@ export async function createHttpApp({ config, services, health, logger, telemetr
     return503OnClosing: true,
     // Ids may be 128 characters; a longer one should fail validation by name, not with 414.
     routerOptions: { maxParamLength: 512 },
+    // A path the router cannot decode (bad percent-encoding, invalid UTF-8) answers problem+json too.
+    frameworkErrors: (error, _request, reply) => sendProblem(reply, toMemosError(error)),
   }).withTypeProvider<ZodTypeProvider>();
 
   // memOS speaks JSON only: anything else is 415, not a string body.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app, bodyDepthLimit(config.limits.metadataDepth));
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -75,7 +79,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
     void reply.header('x-request-id', request.id);
   });
   installRequestTelemetry(app, telemetry);
-  installNulGuard(app);
+  installTextGuard(app);
   app.addHook('onResponse', async (request, reply) => {
     const route = routeOf(request);
     // A scraper calls every few seconds: its lines would drown the others at info.
