@@ -17,6 +17,7 @@ export interface FuzzCase {
   operation: Operation;
   fault: string;
   request: FuzzRequest;
+  [fc.toStringMethod]: () => string;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
@@ -24,7 +25,8 @@ const JSON_TYPE = { 'content-type': 'application/json' };
 
 /** Every fault this operation can carry, as one arbitrary of labelled cases. */
 export function badRequests(operation: Operation, context: ValueContext): fc.Arbitrary<FuzzCase> {
-  const made = (fault: string) => (request: FuzzRequest): FuzzCase => ({ operation, fault, request });
+  // A failure names the case in one line, not with the whole operation schema.
+  const made = (fault: string) => (request: FuzzRequest): FuzzCase => ({ operation, fault, request, [fc.toStringMethod]: () => describeCase(fault, request) });
   const path = pathOf(operation, context);
   const query = queryOf(operation, context);
   const headers = headersOf(operation, context);
@@ -50,6 +52,12 @@ export function badRequests(operation: Operation, context: ValueContext): fc.Arb
     { weight: 1, arbitrary: fc.tuple(validUrl, text(someBody), fc.constantFrom(...METHODS.filter((m) => m !== operation.method))).map(([u, p, method]) => made('other method')({ method, url: u, headers: JSON_TYPE, ...(method === 'GET' || method === 'HEAD' ? {} : { payload: p ?? '{}' }) })) },
   ];
   return fc.oneof(...cases);
+}
+
+/** One line: the fault, the request and the start of its body. */
+export function describeCase(fault: string, request: FuzzRequest): string {
+  const body = request.payload === undefined ? '' : ` ${String(request.payload).slice(0, 200)}${String(request.payload).length > 200 ? `… (${request.payload.length} bytes)` : ''}`;
+  return `${fault}: ${request.method} ${request.url.slice(0, 200)} ${JSON.stringify(request.headers)}${body}`;
 }
 
 function pathOf(operation: Operation, context: ValueContext, mode: 'mixed' | 'valid' = 'mixed'): fc.Arbitrary<string> {

@@ -22,7 +22,20 @@ export interface ValueContext {
   contentBytes: number;
 }
 
-const ANY_JSON = fc.jsonValue({ maxDepth: 2 });
+/** Characters of text with edges: ASCII, unicode edge cases, and any code unit (a lone surrogate included). */
+const EDGY_UNIT = fc.oneof(
+  { weight: 6, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }) },
+  { weight: 1, arbitrary: fc.constantFrom(...UNICODE_EDGES) },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
+);
+/** Text a schema accepts: mostly plain, sometimes with unicode edges that memOS may still refuse. */
+const text = (minLength: number, maxLength: number) =>
+  fc.oneof(
+    { weight: 5, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength, maxLength }) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength, maxLength }) },
+    { weight: 1, arbitrary: fc.string({ unit: EDGY_UNIT, minLength, maxLength }) },
+  );
+const ANY_JSON = fc.oneof({ weight: 4, arbitrary: fc.jsonValue({ maxDepth: 2 }) }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2, stringUnit: EDGY_UNIT }) });
 const WRONG_TYPES: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(null, true, false, 0, -1, 1.5, '', 'x', [], [1], {}, { a: 1 });
 const LIMITED = 4;
 /** Shared by every node: built once, never changed (the serialiser only reads them). */
@@ -85,7 +98,8 @@ function objectOf(schema: JsonSchema, child: Child): fc.Arbitrary<unknown> {
   if (properties.length === 0) {
     // A record (metadata, state): a few keys of any JSON.
     const values = typeof schema.additionalProperties === 'object' && schema.additionalProperties.type !== undefined ? child(schema.additionalProperties, 'value') : ANY_JSON;
-    return fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,7}$/), values, { maxKeys: LIMITED });
+    const keys = fc.oneof({ weight: 4, arbitrary: fc.stringMatching(/^[a-z][a-z0-9_]{0,7}$/) }, { weight: 1, arbitrary: text(0, 8) });
+    return fc.dictionary(keys, values, { maxKeys: LIMITED });
   }
   const model = Object.fromEntries(properties.map(([key, inner]) => [key, child(inner, key)]));
   return fc.record(model, { requiredKeys: schema.required ?? [] });
@@ -94,6 +108,7 @@ function objectOf(schema: JsonSchema, child: Child): fc.Arbitrary<unknown> {
 function stringOf(schema: JsonSchema, name: string, context: ValueContext): fc.Arbitrary<string> {
   if (name === 'namespace') return fc.constantFrom(...context.namespaces);
   if (name === 'model') return fc.constantFrom(...context.models);
+  if (name === 'cursor') return forgedCursor(context);
   if (schema.format === 'date-time') {
     return fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString());
   }
@@ -103,7 +118,15 @@ function stringOf(schema: JsonSchema, name: string, context: ValueContext): fc.A
   }
   const min = Math.max(1, schema.minLength ?? 1);
   const max = Math.max(min, Math.min(schema.maxLength ?? 24, 24));
-  return fc.oneof(fc.string({ unit: 'grapheme-ascii', minLength: min, maxLength: max }), fc.string({ unit: 'grapheme', minLength: min, maxLength: Math.min(max, 8) }));
+  return text(min, max);
+}
+
+/** A cursor in the form memOS issues (base64url of `[time, id]`), holding times and ids it never issued. */
+function forgedCursor(context: ValueContext): fc.Arbitrary<string> {
+  const time = fc.oneof(fc.constantFrom(...BAD_TIMES, '2026-01-01T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '+275760-09-13T00:00:00.000Z'), fc.constantFrom<unknown>(0, null, [], {}));
+  const id = fc.oneof(fc.constantFrom(...context.ids), fc.constantFrom<unknown>(...UNICODE_EDGES, ...TRICKY_STRINGS, 'a'.repeat(600), 7));
+  const parts = fc.oneof(fc.tuple(time, id), fc.tuple(time), fc.tuple(time, id, id), fc.constant({ time: 0, id: 'x' }));
+  return parts.map((value) => Buffer.from(JSON.stringify(value)).toString('base64url'));
 }
 
 const matchers = new Map<string, fc.Arbitrary<string>>();
