@@ -36,13 +36,22 @@ export function bodyDepthLimit(metadataDepth: number): number {
  */
 export function parseJsonText(text: string, maxDepth: number): unknown {
   if (text.length === 0) throw validationError([{ field: 'body', message: 'is empty; send a JSON object', location: 'body' }]);
-  new JsonScan(text, maxDepth).run();
+  scanJson(text, maxDepth);
   try {
     return JSON.parse(text);
   } catch {
     // JSON.parse's message quotes the text, which may be memory text: never pass it on.
     throw validationError([{ field: 'body', message: 'is not valid JSON', location: 'body' }]);
   }
+}
+
+/**
+ * The scan alone: throws E_VALIDATION naming the field for nesting deeper than `maxDepth`, a key
+ * repeated in one object, a lone surrogate or NUL escape, or a prototype-poisoning key. Text
+ * that is not JSON passes (JSON.parse refuses it next).
+ */
+export function scanJson(text: string, maxDepth: number): void {
+  new JsonScan(text, maxDepth).run();
 }
 
 /** Parses a JSON body from its bytes, refusing invalid UTF-8 rather than turning it into U+FFFD. */
