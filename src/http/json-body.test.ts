@@ -141,9 +141,14 @@ describe('JSON body: what Fastify refused before is still refused', () => {
     expect(refusal('{"constructor":{"prototype":{"x":1}}}').field).toBe('constructor.prototype');
   });
 
+  it('tolerates a leading byte order mark', () => {
+    expect(parse('\uFEFF{"a":1}')).toEqual({ a: 1 });
+    expect(parseJsonBytes(Buffer.from([0xef, 0xbb, 0xbf, ...Buffer.from('{"a":1}')]), DEPTH)).toEqual({ a: 1 });
+  });
+
   it('refuses an empty body and malformed JSON without quoting the text', () => {
     expect(refusal('')).toMatchObject({ field: 'body', message: 'is empty; send a JSON object' });
-    for (const text of ['{"secret words": ', '{"a":1}}', '{"a":"\\u12"}', '{"a":"\\x"}', ' ', '{"a":1,}', "{'a':1}"]) {
+    for (const text of ['{"secret words": ', '{"a":1}}', '{"a":"\\u12"}', '{"a":"\\x"}', ' ', '\uFEFF', '{"a":1,}', "{'a':1}"]) {
       const { field, detail } = refusal(text);
       expect(field).toBe('body');
       expect(detail).toBe('body: is not valid JSON');

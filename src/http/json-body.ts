@@ -34,8 +34,10 @@ export function bodyDepthLimit(metadataDepth: number): number {
  * Parses a JSON request body, or throws E_VALIDATION naming the field. `text` must come from
  * valid UTF-8 (as `parseJsonBytes` ensures), so that it holds no raw lone surrogate.
  */
-export function parseJsonText(text: string, maxDepth: number): unknown {
-  if (text.length === 0) throw validationError([{ field: 'body', message: 'is empty; send a JSON object', location: 'body' }]);
+export function parseJsonText(raw: string, maxDepth: number): unknown {
+  if (raw.length === 0) throw validationError([{ field: 'body', message: 'is empty; send a JSON object', location: 'body' }]);
+  // A leading byte order mark is tolerated, as Fastify's parser did.
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   scanJson(text, maxDepth);
   try {
     return JSON.parse(text);
@@ -48,7 +50,7 @@ export function parseJsonText(text: string, maxDepth: number): unknown {
 /**
  * The scan alone: throws E_VALIDATION naming the field for nesting deeper than `maxDepth`, a key
  * repeated in one object, a lone surrogate or NUL escape, or a prototype-poisoning key. Text
- * that is not JSON passes (JSON.parse refuses it next).
+ * that is not JSON may pass: JSON.parse refuses it next.
  */
 export function scanJson(text: string, maxDepth: number): void {
   new JsonScan(text, maxDepth).run();
