@@ -72,7 +72,7 @@ describe('bad requests on every route of /openapi.json', () => {
         const session = sessionOf(fuzz);
         const before = writes ? await fingerprint.read(session) : '';
         const response = await memos.request({ method: fuzz.request.method as 'GET', url: fuzz.request.url, headers: fuzz.request.headers, ...(fuzz.request.payload === undefined ? {} : { payload: fuzz.request.payload }) });
-        tally.add(fuzz.fault, `${fuzz.request.method} ${fuzz.operation.path}`, response.statusCode);
+        tally.add(fuzz.fault, `${fuzz.operation.method} ${fuzz.operation.path}`, response.statusCode);
         const what = `${describeCase(fuzz.fault, fuzz.request)}\n→ ${response.statusCode} ${response.body.slice(0, 300)}`;
         expect(response.statusCode, what).toBeLessThan(500);
         if (response.statusCode >= 400 && fuzz.request.method !== 'HEAD') {

@@ -26,7 +26,8 @@ export class Tally {
   summary(title: string): string {
     const list = <K>(map: Map<K, number>) => [...map].sort(([a], [b]) => String(a).localeCompare(String(b))).map(([key, count]) => `${String(key)}: ${count}`).join(', ');
     const faults = [...this.faults].map(([fault, classes]) => `  ${fault.padEnd(18)} ${list(classes)}`).join('\n');
-    return `${title}: ${this.cases} cases in ${this.seconds.toFixed(1)} s over ${this.operations.size} operations and raw requests\n  classes  ${list(this.classes)}\n  statuses ${list(this.statuses)}\n${faults}`;
+    const raw = [...this.operations].filter((operation) => operation.startsWith('raw: ')).length;
+    return `${title}: ${this.cases} cases in ${this.seconds.toFixed(1)} s: ${this.operations.size - raw} operations of /openapi.json, ${raw} raw requests\n  classes  ${list(this.classes)}\n  statuses ${list(this.statuses)}\n${faults}`;
   }
 }
 
