@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { manualClock } from './clock.js';
+import { EARLIEST_TIME_MS, LATEST_TIME_MS, manualClock, parseTime } from './clock.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { ID_PATTERN, ulidGenerator } from './ids.js';
 import { mergeMemory } from './memory-merge.js';
@@ -42,6 +42,41 @@ describe('cursor', () => {
     expect(decodeCursor(encodeCursor(position))).toEqual(position);
     expect(() => decodeCursor('garbage')).toThrow(/cursor/);
     expect(() => decodeCursor(Buffer.from('["not a time","x"]').toString('base64url'))).toThrow(/cursor/);
+  });
+
+  it('refuses a forged cursor whose time no engine stores, whose id is no id, or whose form is not the one issued', () => {
+    const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const cursor of [
+      forged(['0000-01-01T00:00:00.000Z', 'ep_1']),
+      forged(['+010000-01-01T00:00:00.000Z', 'ep_1']),
+      forged(['-000001-01-01T00:00:00.000Z', 'ep_1']),
+      forged(['2026-02-30T00:00:00.000Z', 'ep_1']),
+      forged(['2026-01-01T00:00:00Z', 'ep_1']),
+      forged(['2026-01-01T01:00:00.000+01:00', 'ep_1']),
+      forged(['1', 'ep_1']),
+      forged(['2026-01-01T00:00:00.000Z', 'ep 1']),
+      forged(['2026-01-01T00:00:00.000Z', 'x'.repeat(129)]),
+      forged(['2026-01-01T00:00:00.000Z', 1]),
+      forged(['2026-01-01T00:00:00.000Z']),
+      forged({ 0: '2026-01-01T00:00:00.000Z', 1: 'ep_1' }),
+      `${forged(['2026-01-01T00:00:00.000Z', 'ep_1'])}=`,
+      Buffer.from([0x5b, 0x22, 0xed, 0xa0, 0xbd, 0x22, 0x5d]).toString('base64url'),
+      '',
+    ]) {
+      expect(() => decodeCursor(cursor), cursor).toThrow(expect.objectContaining({ code: 'E_VALIDATION', details: expect.objectContaining({ field: 'cursor' }) }));
+    }
+    const edges = [{ time: '0001-01-01T00:00:00.000Z', id: 'a' }, { time: '9999-12-31T23:59:59.999Z', id: 'mem_01J:x@y.z-1' }];
+    for (const position of edges) expect(decodeCursor(encodeCursor(position))).toEqual(position);
+  });
+});
+
+describe('time', () => {
+  it('parses ISO times within the years every engine stores, and names the field of any other', () => {
+    expect(parseTime('0001-01-01T00:00:00.000Z', 'from')).toBe(EARLIEST_TIME_MS);
+    expect(parseTime('9999-12-31T23:59:59.999Z', 'to')).toBe(LATEST_TIME_MS);
+    for (const iso of ['0000-12-31T23:59:59.999Z', '+010000-01-01T00:00:00.000Z', '9999-12-31T23:00:00-05:00', 'soon']) {
+      expect(() => parseTime(iso, 'occurredAt'), iso).toThrow(expect.objectContaining({ code: 'E_VALIDATION', details: expect.objectContaining({ field: 'occurredAt' }) }));
+    }
   });
 });
 

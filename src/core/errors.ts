@@ -65,6 +65,14 @@ export function validationError(issues: FieldIssue[]): MemosError {
   });
 }
 
+/**
+ * A value the request carried that a storage engine refused (out of range, malformed for its type):
+ * E_VALIDATION, its message naming the engine, operation and engine code but never the value.
+ */
+export function inputError(engine: string, operation: string, code: string, cause: unknown): MemosError {
+  return new MemosError('E_VALIDATION', `${engine}: ${operation} refused a value of this request as out of range or malformed (${code})`, { cause });
+}
+
 export function notFound(what: string, id: string): MemosError {
   return new MemosError('E_NOT_FOUND', `${what} '${id}' was not found`);
 }

@@ -12,10 +12,10 @@ import { VERSION } from '../version.js';
 import { fallbackBodyLimit, installBodyLimits, payloadTooLarge } from './body-limits.js';
 import { connectionOptions } from './connection-options.js';
 import { installHostGuard } from './host-guard.js';
+import { bodyDepthLimit, installJsonBodyParser } from './json-body.js';
 import { sendProblem, toMemosError } from './problem.js';
 import { installRouteNotFound } from './method-not-allowed.js';
 import { installNamespaces } from './namespace.js';
-import { installNulGuard } from './nul-guard.js';
 import { requestIdOf } from './request-id.js';
 import { installRequestTelemetry, namespaceOf, routeOf } from './request-telemetry.js';
 import { adminRoutes } from './routes/admin.js';
@@ -31,6 +31,7 @@ import type { RouteContext } from './routes/route-context.js';
 import { searchRoutes } from './routes/search.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { fieldSchemas } from './schemas.js';
+import { installTextGuard } from './text-guard.js';
 
 export interface AppOptions {
   config: Config;
@@ -54,6 +55,8 @@ export async function createHttpApp({ config, services, health, logger, telemetr
     return503OnClosing: true,
     // Ids may be 128 characters; a longer one should fail validation by name, not with 414.
     routerOptions: { maxParamLength: 512 },
+    // A path the router cannot decode (bad percent-encoding, invalid UTF-8) answers problem+json too.
+    frameworkErrors: (error, _request, reply) => sendProblem(reply, toMemosError(error)),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.server.maxConnections = config.server.maxConnections;
@@ -62,6 +65,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
 
   // memOS speaks JSON only: anything else is 415, not a string body.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app, bodyDepthLimit(config.limits.metadataDepth));
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -87,7 +91,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
     void reply.header('x-request-id', request.id);
   });
   installRequestTelemetry(app, telemetry);
-  installNulGuard(app);
+  installTextGuard(app);
   installNamespaces(app);
   app.addHook('onResponse', async (request, reply) => {
     const route = routeOf(request);

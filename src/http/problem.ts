@@ -70,6 +70,10 @@ export function toMemosError(error: unknown): MemosError {
       return validationError([{ field: 'body', message: 'is empty; send a JSON object' }]);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new MemosError('E_PAYLOAD_TOO_LARGE', 'body: is larger than this server accepts', { details: { field: 'body' } });
+    case 'FST_ERR_BAD_URL':
+      return validationError([{ field: 'path', message: 'is not valid percent-encoded UTF-8', location: 'path' }]);
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return validationError([{ field: 'path', message: 'has a segment longer than 512 characters', location: 'path' }]);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new MemosError('E_UNSUPPORTED_MEDIA_TYPE', 'body: send application/json', { details: { field: 'body' } });
   }

@@ -1,6 +1,7 @@
 // Request field schemas (built from the configured limits) and record schemas shared by the routes.
 import { z } from 'zod';
 import type { Config } from '../config/schema.js';
+import { isStorableTime, TIME_RANGE_MESSAGE } from '../core/clock.js';
 import { ID_PATTERN } from '../core/ids.js';
 import { EPISODE_KINDS, INTERVENTION_OUTCOMES, MEMORY_KINDS, MESSAGE_ROLES } from '../core/types.js';
 
@@ -10,10 +11,16 @@ const CUSTOM_KIND = /^[a-z][a-z0-9_.:-]{0,63}$/;
 
 const byteLength = (text: string) => Buffer.byteLength(text, 'utf8');
 
-function jsonDepth(value: unknown, depth = 0): number {
-  if (typeof value !== 'object' || value === null) return depth;
-  let max = depth + 1;
-  for (const child of Object.values(value)) max = Math.max(max, jsonDepth(child, depth + 1));
+/** How deep `value` nests (a scalar 0, `{}` 1, `{a:{}}` 2), walked with an explicit stack. */
+export function jsonDepth(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [item, depth] = next;
+    if (typeof item !== 'object' || item === null) continue;
+    max = Math.max(max, depth + 1);
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
   return max;
 }
 
@@ -42,9 +49,10 @@ export const anyNamespaceField = idSchema
   .optional()
   .describe('One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named');
 
-/** An ISO 8601 date-time with a zone (`Z` or an offset), normalised to UTC. */
+/** An ISO 8601 date-time with a zone (`Z` or an offset), within the years every engine stores, normalised to UTC. */
 export const timestampSchema = z.iso
   .datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-21T15:00:00Z' })
+  .refine((value) => isStorableTime(Date.parse(value)), TIME_RANGE_MESSAGE)
   .transform((value) => new Date(value).toISOString());
 
 export const episodeKindSchema = z.union([

@@ -21,6 +21,35 @@ const message = (extra: object = {}) => ({ role: 'user', content: 'ok', ...extra
 
 type Case = [name: string, request: InjectOptions, status: number, field: string];
 
+/** Every route that takes a JSON body. */
+const JSON_ROUTES: [InjectOptions['method'], string][] = [
+  ['PUT', '/api/v1/sessions/s1'],
+  ['POST', '/api/v1/sessions/s1/messages'],
+  ['POST', '/api/v1/episodes'],
+  ['POST', '/api/v1/memories'],
+  ['PATCH', '/api/v1/memories/mem_x?namespace=validation'],
+  ['POST', '/api/v1/search'],
+  ['POST', '/api/v1/context'],
+  ['POST', '/v1/embeddings'],
+  ['POST', '/api/v1/embeddings'],
+  ['POST', '/api/v1/embeddings/batch'],
+  ['POST', '/api/v1/embeddings/cache/clear'],
+];
+
+const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const FORGED_CURSORS: [what: string, cursor: string][] = [
+  ['year 0', cursorOf(['0000-01-01T00:00:00.000Z', 'ep_1'])],
+  ['year 10000', cursorOf(['+010000-01-01T00:00:00.000Z', 'ep_1'])],
+  ['year -100', cursorOf(['-000100-01-01T00:00:00.000Z', 'ep_1'])],
+  ['earliest JavaScript date', cursorOf(['-271821-04-20T00:00:00.000Z', 'ep_1'])],
+  ['a number as time', cursorOf(['1', 'ep_1'])],
+  ['an impossible date', cursorOf(['2026-02-30T00:00:00.000Z', 'ep_1'])],
+  ['a bad id', cursorOf(['2026-01-01T00:00:00.000Z', 'ep 1'])],
+  ['three parts', cursorOf(['2026-01-01T00:00:00.000Z', 'ep_1', 'x'])],
+  ['an object', cursorOf({ time: '2026-01-01T00:00:00.000Z', id: 'ep_1' })],
+  ['padded base64', `${cursorOf(['2026-01-01T00:00:00.000Z', 'ep_1'])}==`],
+];
+
 const json = (method: InjectOptions['method'], url: string, payload: unknown): InjectOptions => ({ method, url, payload: payload as object });
 const raw = (method: InjectOptions['method'], url: string, payload: string, contentType = 'application/json'): InjectOptions => ({
   method,
@@ -68,7 +97,7 @@ const cases: Case[] = [
   ['episodes: unknown item field', json('POST', '/api/v1/episodes', { namespace: NS, episodes: [episode({ mood: 'sad' })] }), 400, 'episodes[0].mood'],
   ['episodes: batch too large', json('POST', '/api/v1/episodes', { namespace: NS, episodes: [episode(), episode(), episode(), episode()] }), 400, 'episodes'],
   ['episodes: not JSON', raw('POST', '/api/v1/episodes', 'kind=observation', 'text/plain'), 415, 'body'],
-  ['episodes: proto poisoning', raw('POST', '/api/v1/episodes', '{"namespace":"validation","__proto__":{"x":1},"episodes":[]}'), 400, 'body'],
+  ['episodes: proto poisoning', raw('POST', '/api/v1/episodes', '{"namespace":"validation","__proto__":{"x":1},"episodes":[]}'), 400, '__proto__'],
   ['timeline: bad limit', json('GET', '/api/v1/episodes?namespace=validation&limit=0', undefined), 400, 'limit'],
   ['timeline: limit not a number', json('GET', '/api/v1/episodes?namespace=validation&limit=ten', undefined), 400, 'limit'],
   ['timeline: bad from', json('GET', '/api/v1/episodes?namespace=validation&from=monday', undefined), 400, 'from'],
@@ -124,6 +153,38 @@ const cases: Case[] = [
   ['nul: context query', json('POST', '/api/v1/context', { namespace: NS, query: '\u0000tea' }), 400, 'query'],
   ['nul: query string', json('GET', '/api/v1/memories?namespace=val%00idation', undefined), 400, 'namespace'],
   ['nul: path', json('GET', '/api/v1/memories/mem%00x?namespace=validation', undefined), 400, 'id'],
+  // JSON nested far deeper than any request needs: refused before anything walks it
+  ...JSON_ROUTES.map(([method, url]): Case => [`deep JSON: ${method} ${url}`, raw(method, url, `{"namespace":"validation","deep":${'['.repeat(5000)}${']'.repeat(5000)}}`), 400, `deep${'[0]'.repeat(63)}`]),
+  ['deep JSON: metadata of nested objects', raw('POST', '/api/v1/memories', `{"memories":[{"content":"x","metadata":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}]}`), 400, `memories[0].metadata${'.a'.repeat(61)}`],
+  // lone UTF-16 surrogates, which are not Unicode: refused in every mode
+  ['lone surrogate: memory content', raw('POST', '/api/v1/memories', '{"namespace":"validation","memories":[{"content":"ok"},{"content":"a\\ud83d"}]}'), 400, 'memories[1].content'],
+  ['lone surrogate: memory metadata value', raw('POST', '/api/v1/memories', '{"namespace":"validation","memories":[{"content":"ok","metadata":{"note":"\\ude00x"}}]}'), 400, 'memories[0].metadata.note'],
+  ['lone surrogate: memory metadata key', raw('POST', '/api/v1/memories', '{"namespace":"validation","memories":[{"content":"ok","metadata":{"k\\udbff":1}}]}'), 400, 'memories[0].metadata.k\uFFFD'],
+  ['lone surrogate: episode content', raw('POST', '/api/v1/episodes', '{"namespace":"validation","episodes":[{"kind":"observation","content":"\\udc00b"}]}'), 400, 'episodes[0].content'],
+  ['lone surrogate: message content', raw('POST', '/api/v1/sessions/s1/messages', '{"namespace":"validation","messages":[{"role":"user","content":"hi \\ud83d\\ud83d"}]}'), 400, 'messages[0].content'],
+  ['lone surrogate: session state', raw('PUT', '/api/v1/sessions/s1', '{"namespace":"validation","state":{"step":["a","\\ud800"]}}'), 400, 'state.step[1]'],
+  ['lone surrogate: memory patch', raw('PATCH', '/api/v1/memories/mem_x?namespace=validation', '{"content":"\\ude00\\ud83d"}'), 400, 'content'],
+  ['lone surrogate: search query', raw('POST', '/api/v1/search', '{"namespace":"validation","query":"tea \\ud83d"}'), 400, 'query'],
+  ['lone surrogate: context query', raw('POST', '/api/v1/context', '{"namespace":"validation","query":"\\udfff"}'), 400, 'query'],
+  ['lone surrogate: embedding input', raw('POST', '/v1/embeddings', '{"model":"m","input":["ok","\\ud83d"]}'), 400, 'input[1]'],
+  ['invalid UTF-8 bytes in a body', { method: 'POST', url: '/api/v1/memories', headers: { 'content-type': 'application/json' }, payload: Buffer.concat([Buffer.from('{"namespace":"validation","memories":[{"content":"'), Buffer.from([0xed, 0xa0, 0xbd]), Buffer.from('"}]}')]) }, 400, 'body'],
+  ['invalid UTF-8 in a path', json('GET', '/api/v1/memories/a%ED%A0%BD?namespace=validation', undefined), 400, 'path'],
+  // a key given twice in one object: refused, never last-wins
+  ['duplicate key: namespace', raw('POST', '/api/v1/memories', '{"namespace":"a","namespace":"validation","memories":[{"content":"dup"}]}'), 400, 'namespace'],
+  ['duplicate key: spelt with an escape', raw('POST', '/api/v1/memories', '{"namespace":"validation","n\\u0061mespace":"b","memories":[{"content":"dup"}]}'), 400, 'namespace'],
+  ['duplicate key: in metadata', raw('POST', '/api/v1/episodes', '{"namespace":"validation","episodes":[{"kind":"observation","content":"x","metadata":{"a":1,"a":2}}]}'), 400, 'episodes[0].metadata.a'],
+  ['duplicate key: in a message', raw('PUT', '/api/v1/sessions/s1', '{"namespace":"validation","messages":[{"role":"user","role":"system","content":"x"}]}'), 400, 'messages[0].role'],
+  ['duplicate key: in search filters', raw('POST', '/api/v1/search', '{"namespace":"validation","query":"q","filters":{"kind":"fact","kind":"observation"}}'), 400, 'filters.kind'],
+  // cursors and times: checked in full, so that no engine sees what it cannot represent
+  ...FORGED_CURSORS.flatMap(([what, cursor]): Case[] => [
+    [`forged cursor, ${what}: timeline`, json('GET', `/api/v1/episodes?namespace=validation&cursor=${cursor}`, undefined), 400, 'cursor'],
+    [`forged cursor, ${what}: memory list`, json('GET', `/api/v1/memories?namespace=validation&cursor=${cursor}`, undefined), 400, 'cursor'],
+  ]),
+  ['time before year 1: occurredAt', json('POST', '/api/v1/episodes', { namespace: NS, episodes: [episode({ occurredAt: '0000-12-31T00:00:00Z' })] }), 400, 'episodes[0].occurredAt'],
+  ['time after year 9999: expiresAt', json('POST', '/api/v1/memories', { namespace: NS, memories: [memory({ expiresAt: '9999-12-31T23:30:00-01:00' })] }), 400, 'memories[0].expiresAt'],
+  ['time after year 9999: timeline from', json('GET', '/api/v1/episodes?namespace=validation&from=9999-12-31T23:00:00-05:00', undefined), 400, 'from'],
+  ['time before year 1: search filter', json('POST', '/api/v1/search', { namespace: NS, query: 'q', filters: { to: '0000-01-01T00:00:00Z' } }), 400, 'filters.to'],
+  ['time before year 1: message createdAt', json('PUT', '/api/v1/sessions/s1', { namespace: NS, messages: [message({ createdAt: '0000-06-01T00:00:00+00:00' })] }), 400, 'messages[0].createdAt'],
 ];
 
 describe('bad input on every route', () => {
@@ -154,5 +215,15 @@ describe('bad input on every route', () => {
     expect(episodes.body.items).toEqual([]);
     expect(memories.body.items).toEqual([]);
     expect(session.status).toBe(404);
+  });
+});
+
+describe('text that is valid Unicode', () => {
+  it('stores surrogate pairs, escaped or raw, and returns them intact', async () => {
+    const written = await memos.request(raw('POST', '/api/v1/memories', '{"namespace":"unicode","memories":[{"content":"\\ud83d\\ude00 and 😀","metadata":{"\\uD83D\\uDE00":"\\uD83D\\uDE00"}}]}'));
+    expect(written.statusCode).toBe(201);
+    const read = await memos.request({ method: 'GET', url: `/api/v1/memories/${written.json().results[0].id}?namespace=unicode` });
+    expect(read.json()).toMatchObject({ content: '😀 and 😀', metadata: { '😀': '😀' } });
+    expect(read.body).not.toMatch(/\\u[dD][89a-fA-F]/);
   });
 });

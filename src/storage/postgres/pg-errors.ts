@@ -2,7 +2,7 @@
 // and the SQLSTATE or socket code only, never SQL parameters, vectors or record text; the driver's
 // error stays in `cause` for logs.
 
-import { MemosError, isMemosError } from '../../core/errors.js';
+import { MemosError, inputError, isMemosError } from '../../core/errors.js';
 
 /**
  * SQLSTATE classes and codes meaning "the store cannot answer right now", not "this request is
@@ -11,6 +11,12 @@ import { MemosError, isMemosError } from '../../core/errors.js';
  * and deadlocks (40001, 40P01), lock timeouts (55P03) and read-only replicas (25006).
  */
 const UNAVAILABLE_SQLSTATE = /^(08|53|57|58)|^(40001|40P01|55P03|25006)$/;
+/**
+ * Data exceptions (SQLSTATE class 22: a value out of range, malformed for its type, or not
+ * storable, such as a date PostgreSQL cannot represent or NUL in text) come from the values a
+ * statement carries, which the request supplied: the request is wrong, not the store.
+ */
+const INPUT_SQLSTATE = /^22[0-9A-Z]{3}$/;
 /** Socket-level codes from Node (ECONNREFUSED, ECONNRESET, ETIMEDOUT, ENOTFOUND, EPIPE, ...). */
 const SOCKET_CODE = /^E[A-Z]+$/;
 /** Errors `pg` and PGlite raise without a code when a connection is lost, timed out, or the pool or instance is closed. */
@@ -41,6 +47,7 @@ export function toMemosError(operation: string, error: unknown): MemosError {
       details: { ...UNAVAILABLE_DETAILS },
     });
   }
+  if (code !== undefined && INPUT_SQLSTATE.test(code)) return inputError('postgres', operation, code, error);
   return new MemosError('E_INTERNAL', `postgres: ${operation} failed${label}`, { cause: error });
 }
 

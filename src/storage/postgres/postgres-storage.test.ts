@@ -131,6 +131,28 @@ describe.skipIf(!reachable)(`postgres (${serverVectors} vectors; skipped when ${
     expect((error as Error).cause).toMatchObject({ code: '23505' });
     await t.close();
   });
+
+  it('answers a data exception caused by a value of the request (SQLSTATE class 22) as E_VALIDATION, without the value', async () => {
+    const t = await realPostgres();
+    try {
+      for (const [sql, value] of [
+        ['SELECT $1::timestamptz', '0000-01-01T00:00:00.000Z'],
+        ['SELECT $1::timestamptz', '+010000-01-01T00:00:00.000Z'],
+        ['SELECT $1::jsonb', '{"secret":"\\ud800"}'],
+        ['SELECT $1::integer', '99999999999'],
+      ] as const) {
+        const error = await t.db.query('memories.list', sql, [value]).catch((e: unknown) => e);
+        expect(error, value).toMatchObject({ name: 'MemosError', code: 'E_VALIDATION', cause: { code: expect.stringMatching(/^22/) } });
+        const sqlstate = ((error as Error).cause as { code: string }).code;
+        expect((error as Error).message).toBe(`postgres: memories.list refused a value of this request as out of range or malformed (${sqlstate})`);
+      }
+      // A forged position never reaches SQL: the time is checked first, naming the field.
+      const listed = await new PgEpisodeStore(t.db).list({ filter: { namespace: 'ns1' }, limit: 5, order: 'asc', after: { time: '+010000-01-01T00:00:00.000Z', id: 'ep_1' } }).catch((e: unknown) => e);
+      expect(listed).toMatchObject({ code: 'E_VALIDATION', details: { field: 'cursor' } });
+    } finally {
+      await t.close();
+    }
+  });
 });
 
 describe('postgres unreachable', () => {
@@ -162,6 +184,10 @@ describe('postgres unreachable', () => {
     const internal = toMemosError('episodes.append', driverError({ code: '23505' }));
     expect(internal).toMatchObject({ code: 'E_INTERNAL', message: 'postgres: episodes.append failed (23505)' });
     expect(toMemosError('op', driverError({ code: '42P01' })).code).toBe('E_INTERNAL');
+    for (const code of ['22001', '22003', '22007', '22008', '22009', '22021', '22P02', '22P05']) {
+      const input = toMemosError('episodes.list', driverError({ code }));
+      expect(input).toMatchObject({ code: 'E_VALIDATION', message: `postgres: episodes.list refused a value of this request as out of range or malformed (${code})` });
+    }
     expect(toMemosError('op', new TypeError('boom')).code).toBe('E_INTERNAL');
     const conflict = new MemosError('E_CONFLICT', 'memory is at version 3');
     expect(toMemosError('op', conflict)).toBe(conflict);

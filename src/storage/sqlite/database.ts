@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Clock } from '../../core/clock.js';
-import { MemosError, isMemosError } from '../../core/errors.js';
+import { MemosError, inputError, isMemosError } from '../../core/errors.js';
 import { MIGRATIONS, migrate, type Migration } from './migrations.js';
 
 export type Connection = Database.Database;
@@ -25,6 +25,8 @@ const DISK_FULL_CODE = /^(SQLITE_FULL|ENOSPC|EDQUOT)$/;
  * operator, not by a reconnect, so retrying within seconds would only fail again.
  */
 export const DISK_FULL_RETRY_AFTER_SECONDS = 30;
+/** Engine codes that mean "a value in this request cannot be stored": too big, or of the wrong type. */
+const INPUT_CODE = /^SQLITE_(TOOBIG|MISMATCH)$/;
 /** Prepared statements kept per connection; dynamic filter SQL varies, so the cache is bounded. */
 const STATEMENT_CACHE_SIZE = 256;
 
@@ -137,6 +139,7 @@ export function toMemosError(operation: string, error: unknown): MemosError {
       cause: error,
     });
   }
+  if (code !== undefined && INPUT_CODE.test(code)) return inputError('sqlite', operation, code, error);
   return new MemosError('E_INTERNAL', `sqlite: ${operation} failed${code === undefined ? '' : ` (${code})`}`, {
     cause: error,
   });

@@ -297,8 +297,27 @@ describe('sqlite storage', () => {
     expect(internal).toMatchObject({ code: 'E_INTERNAL', message: 'sqlite: episodes.append failed (SQLITE_CONSTRAINT_UNIQUE)' });
     expect(internal.message).not.toContain('42');
     expect(toMemosError('op', new TypeError('boom')).code).toBe('E_INTERNAL');
+    for (const code of ['SQLITE_TOOBIG', 'SQLITE_MISMATCH']) {
+      expect(toMemosError('memories.upsert', sqliteError(code))).toMatchObject({ code: 'E_VALIDATION', message: `sqlite: memories.upsert refused a value of this request as out of range or malformed (${code})` });
+    }
     const conflict = new MemosError('E_CONFLICT', 'memory is at version 3');
     expect(toMemosError('op', conflict)).toBe(conflict);
+  });
+
+  it('answers a value the engine cannot store in its column (SQLITE_MISMATCH) as E_VALIDATION', () => {
+    const db = new SqliteDatabase({ path: ':memory:', synchronous: 'normal', clock: manualClock(), migrations: [] });
+    db.open();
+    db.run('test', (c) => c.exec('CREATE TABLE t (id INTEGER PRIMARY KEY)'));
+    const error = (() => {
+      try {
+        return db.run('t.insert', (c) => c.prepare('INSERT INTO t (id) VALUES (?)').run('not a number'));
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toMatchObject({ code: 'E_VALIDATION', cause: { code: 'SQLITE_MISMATCH' } });
+    expect((error as Error).message).not.toContain('not a number');
+    db.close();
   });
 
   it('promotes and writes a session in one transaction: a failed promotion leaves the session as it was', async () => {
