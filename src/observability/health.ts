@@ -79,7 +79,7 @@ export function createHealth({
 }: HealthOptions) {
   const startedAt = performance.now();
   const backlog = freshFor(backlogMs, () => storage.vectors.progress({ model: embeddings.model, dimensions: embeddings.dimensions, failures: 1 }));
-  const writeProbe = reusedFor(writeProbeMs, () => probeWrites(dataDir));
+  const writeProbe = freshFor(writeProbeMs, () => probeWrites(dataDir));
 
   const timed = async (check: () => Promise<Omit<ComponentHealth, 'latencyMs'>>): Promise<ComponentHealth> => {
     const start = performance.now();
@@ -193,19 +193,6 @@ async function probeWrites(dir: string): Promise<string | undefined> {
   } finally {
     await unlink(path).catch(() => undefined);
   }
-}
-
-/** `load()`'s answer, reused for `ms`; concurrent callers share one load. */
-function reusedFor<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  let loadedAt = -Infinity;
-  return () => {
-    if (value === undefined || performance.now() - loadedAt > ms) {
-      loadedAt = performance.now();
-      value = load();
-    }
-    return value;
-  };
 }
 
 function vectorNote(backend: string | undefined): string {

@@ -1,8 +1,8 @@
 // What memOS logs: one JSON line per request with its id, route template, status, latency and
 // namespace; failures with their code and cause; and never memory text, vectors or secrets.
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../embeddings/fake/index.js';
+import { logSink } from '../../test/support/log-sink.js';
 import { startTestMemos, type TestMemos } from '../../test/support/test-memos.js';
 
 const API_KEY = 'sk-log-test-SECRET-4f9a2c';
@@ -16,20 +16,6 @@ afterEach(async () => {
   await upstream?.close();
   memos = upstream = undefined;
 });
-
-/** Collects every log line as parsed JSON, and the raw text. */
-function logSink() {
-  const lines: Record<string, unknown>[] = [];
-  let raw = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      raw += chunk.toString();
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { stream, lines, raw: () => raw };
-}
 
 describe('logs', () => {
   it('write one line per request, failures with code and cause, and never memory text, vectors or secrets', async () => {

@@ -1,6 +1,6 @@
 // The README's curl walk-through, run as written against a real server process.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { dropSchema, freshSchema, POSTGRES_URL, postgresReachable } from '../../src/storage/postgres/test-databases.js';
 import { connectTestRedis, failWhenRequired, keysUnder, removeKeys, TEST_REDIS_URL, testPrefix } from '../../src/storage/redis/test-redis.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { haveModel, MODEL_PATH } from '../support/test-model.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'memos-readme-'));
@@ -37,9 +38,6 @@ function runScript(script: string, baseUrl: string) {
 
 const countCurls = (script: string) => script.match(/(^|\$\(|\s)curl /g)?.length ?? 0;
 
-const MODEL_PATH = process.env.MEMOS_MODEL2VEC_PATH ?? join(ROOT, '..', 'shared', 'models', 'potion-base-4M-int8');
-const haveModel = existsSync(join(MODEL_PATH, 'model.safetensors'));
-if (!haveModel && process.env.MEMOS_REQUIRE_SERVICES === '1') throw new Error(`no Model2Vec model at ${MODEL_PATH}`);
 
 // The walk-through must work unchanged in server mode: sessions and caches in the local Redis (DESIGN §8), under a prefix of its own.
 const redis = await connectTestRedis();

@@ -1,18 +1,16 @@
 // `memos reindex` as an operator runs it: records written without vectors get them from a running server.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAiServer } from '../../src/embeddings/fake/index.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { startTestMemos } from '../support/test-memos.js';
+import { haveModel, MODEL_PATH } from '../support/test-model.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MODEL_PATH = process.env.MEMOS_MODEL2VEC_PATH ?? resolve(ROOT, '..', 'shared', 'models', 'potion-base-4M-int8');
-const haveModel = existsSync(join(MODEL_PATH, 'model.safetensors'));
-if (!haveModel && process.env.MEMOS_REQUIRE_SERVICES === '1') throw new Error(`no Model2Vec model at ${MODEL_PATH}`);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'memos-reindex-e2e-'));
 let server: ServerProcess | undefined;

@@ -11,6 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MemosError } from '../../core/errors.js';
+import { firstChars } from '../../core/text.js';
 import { CONFIG_FILE, MODEL_FILE, TOKENIZER_FILE } from './model-files.js';
 import { parseSafetensors } from './safetensors.js';
 import { loadStaticEmbeddings, type StaticEmbeddings } from './static-embeddings.js';
@@ -45,18 +46,6 @@ function medianTokenLength(tokens: Iterable<string>): number {
   const middle = lengths.length >> 1;
   const median = lengths.length % 2 === 1 ? lengths[middle]! : (lengths[middle - 1]! + lengths[middle]!) / 2;
   return Math.trunc(median);
-}
-
-/** The first `count` code points of `text`. */
-function firstCodePoints(text: string, count: number): string {
-  if (text.length <= count) return text;
-  let units = 0;
-  for (let seen = 0; seen < count && units < text.length; seen++) {
-    const unit = text.charCodeAt(units);
-    const next = text.charCodeAt(units + 1);
-    units += unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
-  }
-  return text.slice(0, units);
 }
 
 export class StaticModel {
@@ -111,7 +100,7 @@ export class StaticModel {
 
   /** The token ids a text is pooled from: [UNK] dropped, at most MAX_TOKENS. */
   tokenIds(text: string): number[] {
-    const ids = this.tokenizer.encode(firstCodePoints(text, this.maxChars));
+    const ids = this.tokenizer.encode(firstChars(text, this.maxChars));
     const unk = this.tokenizer.unkId;
     const kept: number[] = [];
     for (const id of ids) {

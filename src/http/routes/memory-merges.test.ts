@@ -1,14 +1,8 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHashProvider, hashEmbedding } from '../../embeddings/fake/index.js';
 import { startTestMemos, type TestMemos } from '../../../test/support/test-memos.js';
+import { haveModel, MODEL_PATH } from '../../../test/support/test-model.js';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const MODEL_PATH = process.env.MEMOS_MODEL2VEC_PATH ?? resolve(ROOT, '..', 'shared', 'models', 'potion-base-4M-int8');
-const haveModel = existsSync(join(MODEL_PATH, 'model.safetensors'));
-if (!haveModel && process.env.MEMOS_REQUIRE_SERVICES === '1') throw new Error(`no Model2Vec model at ${MODEL_PATH}`);
 
 let memos: TestMemos | undefined;
 afterEach(async () => {

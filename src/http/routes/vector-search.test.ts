@@ -1,18 +1,14 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.js';
 import { createHashProvider, startFakeOpenAiServer } from '../../embeddings/fake/index.js';
 import { createMemos, type Memos } from '../../main.js';
 import { createLogger } from '../../observability/logger.js';
 import { startTestMemos, type TestMemos } from '../../../test/support/test-memos.js';
+import { haveModel, MODEL_PATH } from '../../../test/support/test-model.js';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const MODEL_PATH = process.env.MEMOS_MODEL2VEC_PATH ?? resolve(ROOT, '..', 'shared', 'models', 'potion-base-4M-int8');
-const haveModel = existsSync(join(MODEL_PATH, 'model.safetensors'));
-if (!haveModel && process.env.MEMOS_REQUIRE_SERVICES === '1') throw new Error(`no Model2Vec model at ${MODEL_PATH}`);
 
 let memos: TestMemos | undefined;
 afterEach(async () => {

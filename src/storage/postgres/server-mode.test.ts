@@ -1,18 +1,13 @@
 // Full server mode over HTTP: PostgreSQL for episodes, memories and vectors, Redis for sessions and caches.
-import { existsSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../core/clock.js';
 import { startTestMemos, type TestMemos } from '../../../test/support/test-memos.js';
 import { connectTestRedis, failWhenRequired, removeIssuedKeys, TEST_REDIS_URL, testPrefix } from '../redis/test-redis.js';
 import { createPostgresStorage } from './index.js';
 import { dropSchema, expectedVectorBackend, freshSchema, POSTGRES_URL, postgresReachable, servicesRequired } from './test-databases.js';
+import { haveModel, MODEL_PATH } from '../../../test/support/test-model.js';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const MODEL_PATH = process.env.MEMOS_MODEL2VEC_PATH ?? resolve(ROOT, '..', 'shared', 'models', 'potion-base-4M-int8');
-const haveModel = existsSync(join(MODEL_PATH, 'model.safetensors'));
 
 const pgReachable = await postgresReachable();
 /** pgvector where the server has the extension, else the exact scan: the suite passes on either. */
