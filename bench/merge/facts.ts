@@ -1,3 +1,4 @@
+import { mulberry32 } from '../store/corpus.js';
 // Deterministic test material for the near-duplicate merge rule: a list of distinct facts (each
 // states something no other one does) built mostly from pairs that differ in a single negation,
 // number, name, date, word or word order, the hard cases for a vector-only rule; and a list of
@@ -27,18 +28,6 @@ const VEHICLES = ['hatchback', 'van', 'pickup', 'scooter', 'motorbike'];
 const INSTRUMENTS = ['cello', 'violin', 'piano', 'guitar', 'flute', 'drums'];
 const LANGUAGES = ['Spanish', 'German', 'Japanese', 'Italian', 'Polish', 'Greek'];
 const SPORTS = ['tennis', 'squash', 'badminton', 'chess', 'golf'];
-
-/** mulberry32: a small seeded generator, so that every run writes the same list. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Pick = <T>(items: readonly T[]) => T;
 
@@ -151,7 +140,7 @@ const VARIED = [
 
 /** `count` distinct facts and the restatements of some of them, the same for every run of `seed`. */
 export function buildFacts(count = 1000, seed = 13): { facts: Fact[]; restatements: Restatement[] } {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const pick: Pick = (items) => items[Math.floor(next() * items.length)]!;
   const int = (from: number, to: number) => from + Math.floor(next() * (to - from + 1));
   const seen = new Set<string>();
@@ -179,7 +168,7 @@ export function buildFacts(count = 1000, seed = 13): { facts: Fact[]; restatemen
 
 /** A seeded shuffle (Fisher–Yates), so that a group's members are sometimes far apart in the write order. */
 export function shuffled<T>(items: readonly T[], seed = 7): T[] {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
