@@ -1,9 +1,10 @@
-import { mulberry32 } from '../store/corpus.js';
 // Deterministic test material for the near-duplicate merge rule: a list of distinct facts (each
 // states something no other one does) built mostly from pairs that differ in a single negation,
 // number, name, date, word or word order, the hard cases for a vector-only rule; and a list of
 // restatements of some of them (a filler or article added, a contraction, a fronted time phrase,
 // case and punctuation) that say exactly what their original says.
+
+import { mulberry32 } from '../store/corpus.js';
 
 export interface Fact {
   text: string;
