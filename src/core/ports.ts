@@ -35,6 +35,11 @@ export interface Lifecycle {
 export interface RecordRef {
   namespace: string;
   id: string;
+  /**
+   * When set, only a record of this user is found: a record of another user, or of none, answers
+   * exactly as a missing one (get and history null, update null, delete false).
+   */
+  userId?: string;
 }
 
 // ── Short-term tier ────────────────────────────────────────────────────────
@@ -42,6 +47,12 @@ export interface RecordRef {
 export interface SessionKey {
   namespace: string;
   sessionId: string;
+  /**
+   * When set, only a session of this user is found: get answers null and delete false for a session
+   * of another user, or of none, as for a missing one. Append and put on such a live session are an
+   * E_CONFLICT that names neither owner and writes nothing; a session they create is this user's.
+   */
+  userId?: string;
 }
 
 export interface PutSession {

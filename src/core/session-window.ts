@@ -1,7 +1,7 @@
 import { toIso } from './clock.js';
 import { MemosError } from './errors.js';
 import type { IdGenerator } from './ids.js';
-import type { AppendMessages, PutSession } from './ports.js';
+import type { AppendMessages, PutSession, SessionKey, SessionWrite } from './ports.js';
 import type { Episode, Message, Session } from './types.js';
 
 /** Splits a session's messages into those the window keeps and the oldest ones that overflow it. */
@@ -60,10 +60,11 @@ export function replacedMessages(live: Session | null, messages: Message[]): Mes
  * the store's to set when it writes.
  */
 export function sessionFromPut(command: PutSession, live: Session | null, now: number): Session {
+  const userId = ownerWithinReach(command.key, live, command.userId);
   return {
     sessionId: command.key.sessionId,
     namespace: command.key.namespace,
-    ...(command.userId === undefined ? {} : { userId: command.userId }),
+    ...(userId === undefined ? {} : { userId }),
     ...(command.agentId === undefined ? {} : { agentId: command.agentId }),
     messages: command.messages,
     state: command.state,
@@ -82,6 +83,7 @@ export function sessionFromPut(command: PutSession, live: Session | null, now: n
  * `expiresAt` is the store's to set.
  */
 export function sessionAfterAppend(command: AppendMessages, live: Session | null, now: number): Session {
+  const userId = ownerWithinReach(command.key, live, command.userId);
   const base: Session = live ?? {
     sessionId: command.key.sessionId,
     namespace: command.key.namespace,
@@ -93,7 +95,7 @@ export function sessionAfterAppend(command: AppendMessages, live: Session | null
     expiresAt: toIso(now),
   };
   for (const field of ['userId', 'agentId'] as const) {
-    const [named, owner] = [command[field], base[field]];
+    const [named, owner] = [field === 'userId' ? userId : command[field], base[field]];
     if (named !== undefined && owner !== undefined && named !== owner) {
       throw new MemosError('E_CONFLICT', `${field}: session '${command.key.sessionId}' belongs to another ${field === 'userId' ? 'user' : 'agent'}; append without ${field}, or name its own`, {
         details: { field },
@@ -102,12 +104,36 @@ export function sessionAfterAppend(command: AppendMessages, live: Session | null
   }
   return {
     ...base,
-    ...(command.userId === undefined ? {} : { userId: command.userId }),
+    ...(userId === undefined ? {} : { userId }),
     ...(command.agentId === undefined ? {} : { agentId: command.agentId }),
     ...(command.ttlOverride === undefined ? {} : { ttlSeconds: command.ttlOverride }),
     messages: [...base.messages, ...command.messages],
     updatedAt: toIso(now),
   };
+}
+
+/**
+ * The owner a write through `key` gives the session, after checking that it may touch `live`.
+ * A key bound to a user reaches only that user's sessions: a live session of another user, or of
+ * none, is an E_CONFLICT (whose text names neither owner), and so is a command naming another
+ * owner than the key's. The owner is the one the command names, else the key's user.
+ */
+function ownerWithinReach(key: SessionKey, live: Session | null, named: string | undefined): string | undefined {
+  if (key.userId === undefined) return named;
+  if ((live !== null && live.userId !== key.userId) || (named !== undefined && named !== key.userId)) {
+    throw new MemosError('E_CONFLICT', `userId: session '${key.sessionId}' belongs to another user`, { details: { field: 'userId' } });
+  }
+  return key.userId;
+}
+
+/**
+ * What a write through `key` answers: the episodes it promoted that are within the key's reach.
+ * Those of an expired session of another user are still promoted, in that user's scope, but a
+ * key bound to a user is not told of them (it would learn that the session had existed).
+ */
+export function withinReach(key: SessionKey, write: SessionWrite): SessionWrite {
+  if (key.userId === undefined) return write;
+  return { ...write, promoted: write.promoted.filter((episode) => episode.userId === key.userId) };
 }
 
 /** A read refreshes a session's idle TTL at most once per this share of the TTL, and at least once a minute. */

@@ -110,6 +110,32 @@ export function runEpisodeStoreContract(name: string, options: EpisodeStoreContr
       });
     });
 
+    describe('user reach (a ref naming a user)', () => {
+      it("finds only that user's episodes: another user's, or one without a user, is missing", async () => {
+        const mine = episode({ userId: 'u1' });
+        const theirs = episode({ userId: 'u2' });
+        const nobodys = episode();
+        await store.append([mine, theirs, nobodys]);
+        expect(await store.get({ namespace: 'ns1', id: mine.id, userId: 'u1' })).toStrictEqual(mine);
+        expect(await store.get({ namespace: 'ns1', id: theirs.id, userId: 'u1' })).toBeNull();
+        expect(await store.get({ namespace: 'ns1', id: nobodys.id, userId: 'u1' })).toBeNull();
+        expect(await store.get({ namespace: 'ns2', id: mine.id, userId: 'u1' })).toBeNull();
+      });
+
+      it("deletes only that user's episode, leaving any other in place", async () => {
+        const mine = episode({ userId: 'u1' });
+        const theirs = episode({ userId: 'u2' });
+        const nobodys = episode();
+        await store.append([mine, theirs, nobodys]);
+        expect(await store.delete({ namespace: 'ns1', id: theirs.id, userId: 'u1' })).toBe(false);
+        expect(await store.delete({ namespace: 'ns1', id: nobodys.id, userId: 'u1' })).toBe(false);
+        expect(await store.get({ namespace: 'ns1', id: theirs.id })).toStrictEqual(theirs);
+        expect(await store.get({ namespace: 'ns1', id: nobodys.id })).toStrictEqual(nobodys);
+        expect(await store.delete({ namespace: 'ns1', id: mine.id, userId: 'u1' })).toBe(true);
+        expect(await store.get({ namespace: 'ns1', id: mine.id })).toBeNull();
+      });
+    });
+
     describe('delete', () => {
       it('returns whether a row went, and never deletes across namespaces', async () => {
         const e = episode();

@@ -371,6 +371,34 @@ export function runSemanticStoreContract(name: string, options: SemanticStoreCon
       });
     });
 
+    describe('user reach (a ref naming a user)', () => {
+      it("get, update, delete and history find only that user's memory: another user's, or one without a user, is missing", async () => {
+        const mine = await create({ content: 'mine', userId: 'u1' });
+        const theirs = await create({ content: 'theirs', userId: 'u2' });
+        const nobodys = await create({ content: 'nobodys' });
+        const as = (memory: Memory, userId = 'u1') => ({ namespace: memory.namespace, id: memory.id, userId });
+        for (const other of [theirs, nobodys]) {
+          expect(await store.get(as(other))).toBeNull();
+          expect(await store.history(as(other))).toBeNull();
+          expect(await store.update({ ref: as(other), patch: { importance: 0.9 } })).toBeNull();
+          expect(await store.update({ ref: as(other), patch: { importance: 0.9 }, expectedVersion: 5 })).toBeNull();
+          expect(await store.delete(as(other))).toBe(false);
+          // Untouched: no new version, no history.
+          expect(await store.get(ref(other))).toStrictEqual(other);
+          expect(await store.history(ref(other))).toEqual([]);
+        }
+        expect(await store.get(as(mine, 'u2'))).toBeNull();
+        expect(await store.get({ ...as(mine), namespace: 'ns2' })).toBeNull();
+        expect(await store.get(as(mine))).toStrictEqual(mine);
+        h.clock.advance(MINUTE);
+        const updated = await store.update({ ref: as(mine), patch: { importance: 0.9 } });
+        expect(updated).toMatchObject({ id: mine.id, importance: 0.9, version: 2 });
+        expect((await store.history(as(mine)))?.map((v) => v.version)).toEqual([1]);
+        expect(await store.delete(as(mine))).toBe(true);
+        expect(await store.get(ref(mine))).toBeNull();
+      });
+    });
+
     describe('list', () => {
       it('filters by namespace, scope, kinds, createdAt bounds and typed metadata', async () => {
         const t = h.clock.now();

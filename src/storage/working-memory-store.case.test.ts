@@ -320,6 +320,78 @@ export function runWorkingMemoryStoreContract(name: string, options: WorkingMemo
       });
     });
 
+    describe('user reach (a key naming a user)', () => {
+      const mine: SessionKey = { ...key, userId: 'u1' };
+
+      it("get and delete find only that user's session: another user's, or one without a user, is missing", async () => {
+        for (const owner of [{ userId: 'u2' }, {}]) {
+          await put({ ...owner, messages: messages(1, 1) });
+          expect(await store.get(mine)).toBeNull();
+          expect(await store.delete(mine)).toBe(false);
+          expect(contents((await store.get(key))!.messages)).toEqual(['m1']);
+          expect(await store.delete(key)).toBe(true);
+        }
+        await put({ userId: 'u1', messages: messages(1, 1) });
+        expect(await store.get(mine)).toMatchObject({ userId: 'u1', messages: [{ content: 'm1' }] });
+        expect(await store.get({ ...mine, namespace: 'ns2' })).toBeNull();
+        expect(await store.delete(mine)).toBe(true);
+        expect(await store.get(key)).toBeNull();
+      });
+
+      it("a read through another user's key does not keep the session alive", async () => {
+        await put({ userId: 'u2', messages: messages(1, 1), ttlSeconds: 100 });
+        h.clock.advance(90 * SECOND);
+        expect(await store.get(mine)).toBeNull();
+        h.clock.advance(20 * SECOND);
+        expect(await store.get(key)).toBeNull();
+      });
+
+      it("append and put on a live session of another user, or of none, are a conflict naming neither owner, and write nothing", async () => {
+        for (const owner of [{ userId: 'someone-else' }, {}]) {
+          await put({ ...owner, messages: messages(1, 2) });
+          const writes = [
+            () => store.append({ key: mine, messages: messages(3, 3), window: 10, ttlSeconds: TTL }),
+            () => store.append({ key: mine, messages: messages(3, 3), window: 10, ttlSeconds: TTL, userId: 'u1' }),
+            () => store.put({ key: mine, messages: messages(3, 3), state: { x: 1 }, ttlSeconds: TTL, window: 10 }),
+          ];
+          for (const write of writes) {
+            const error = await write().then(() => null, (e: unknown) => e);
+            expect(error).toMatchObject({ code: 'E_CONFLICT', details: { field: 'userId' } });
+            expect(String((error as Error).message)).not.toContain('someone-else');
+          }
+          expect(await store.get(key)).toMatchObject({ messages: messages(1, 2), state: {} });
+          expect(await sessionEpisodes()).toEqual([]);
+          expect(await store.delete(key)).toBe(true);
+        }
+      });
+
+      it("append and put create a missing session as that user's, and a command naming another owner is a conflict", async () => {
+        const appended = await store.append({ key: mine, messages: messages(1, 1), window: 10, ttlSeconds: TTL });
+        expect(appended).toMatchObject({ created: true, session: { userId: 'u1' } });
+        expect(await store.get(mine)).toMatchObject({ userId: 'u1', messages: [{ content: 'm1' }] });
+        const again = await store.append({ key: mine, messages: messages(2, 2), window: 10, ttlSeconds: TTL, userId: 'u1' });
+        expect(contents(again.session.messages)).toEqual(['m1', 'm2']);
+        await expect(store.put({ key: { ...mine, sessionId: 's2' }, userId: 'u2', messages: [], state: {}, ttlSeconds: TTL, window: 10 })).rejects.toMatchObject({
+          code: 'E_CONFLICT',
+        });
+        expect(await store.get({ ...key, sessionId: 's2' })).toBeNull();
+        const replaced = await store.put({ key: mine, messages: messages(3, 3), state: {}, ttlSeconds: TTL, window: 10 });
+        expect(replaced).toMatchObject({ created: false, session: { userId: 'u1' } });
+        expect(replaced.promoted.map((e) => e.content)).toEqual(['m1', 'm2']);
+      });
+
+      it("a write over an expired session of another user promotes its messages in that user's scope, and does not report them", async () => {
+        await put({ userId: 'u2', messages: messages(1, 2), ttlSeconds: 1 });
+        h.clock.advance(5 * SECOND);
+        const write = await store.put({ key: mine, messages: messages(3, 3), state: {}, ttlSeconds: TTL, window: 10 });
+        expect(write).toMatchObject({ created: true, promoted: [], session: { userId: 'u1' } });
+        expect((await sessionEpisodes()).map((e) => [e.content, e.userId])).toEqual([
+          ['m1', 'u2'],
+          ['m2', 'u2'],
+        ]);
+      });
+    });
+
     describe('delete', () => {
       it('removes a live or expired session without promoting its messages', async () => {
         await put({ messages: messages(1, 3) });

@@ -4,7 +4,7 @@ import { toIso } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
 import type { IdGenerator } from '../../core/ids.js';
 import type { AppendMessages, EpisodeStore, Lifecycle, PutSession, SessionKey, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
-import { promoteMessages, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow, TTL_REFRESH_MAX_MS, TTL_REFRESH_SHARE } from '../../core/session-window.js';
+import { promoteMessages, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow, TTL_REFRESH_MAX_MS, TTL_REFRESH_SHARE, withinReach } from '../../core/session-window.js';
 import type { Episode, Message, Session } from '../../core/types.js';
 import { redisConnection, type RedisLogger, type RedisSource } from './redis-client.js';
 import { isCluster } from './redis-cluster.js';
@@ -12,7 +12,7 @@ import { collapseRepeatedLogs } from '../../observability/repeated-logs.js';
 import { isWriteRefused, pipelineReplies, redisCall } from './redis-errors.js';
 import { CLUSTER_SESSION_SHARDS, memberOf, sessionKeyLayout, type SessionKeys } from './session-keys.js';
 import { drainOutbox } from './session-outbox.js';
-import { GET_AND_TOUCH, WRITE_SESSION } from './session-scripts.js';
+import { DELETE_SESSION, GET_AND_TOUCH, WRITE_SESSION } from './session-scripts.js';
 
 export type RedisSessionStoreOptions = RedisSource & {
   /** The durable store that promoted messages go to. */
@@ -138,7 +138,7 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
       if (pending === -1) continue;
       if (pending > 0) await drain(member);
       // Returned as a later get would read it (JSON round trip included).
-      return { session: decode(data, deadline), created: live === null, promoted };
+      return withinReach(key, { session: decode(data, deadline), created: live === null, promoted });
     }
     throw new MemosError('E_CONFLICT', 'redis: the session kept changing under concurrent writes; retry');
   }
@@ -197,7 +197,7 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
         let reply: [string | null, number | string, number];
         try {
           // Reading refreshes the idle TTL (debounced) but is not a change: updatedAt stays.
-          const args = [now, graceMs, member, TTL_REFRESH_SHARE, TTL_REFRESH_MAX_MS];
+          const args = [now, graceMs, member, TTL_REFRESH_SHARE, TTL_REFRESH_MAX_MS, key.userId ?? ''];
           reply = (await GET_AND_TOUCH.run(connection.client, [keys.session, keys.index, keys.outbox], args)) as typeof reply;
         } catch (error) {
           // A server that answers but refuses writes (full under noeviction, a read-only replica) still serves the read.
@@ -212,7 +212,9 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
         }
         const [data, deadline, pending] = reply;
         if (pending > 0) await drain(member);
-        return data ? decode(data, Number(deadline)) : null;
+        const session = data ? decode(data, Number(deadline)) : null;
+        // The script answers only the key's user's session; the read-only fallback is checked here.
+        return session !== null && (key.userId === undefined || session.userId === key.userId) ? session : null;
       }),
 
     delete: (key: SessionKey) =>
@@ -220,6 +222,10 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
         // Deletion is explicit, so nothing is promoted; an expired session still stored counts as removed.
         const member = memberOf(key);
         const keys = keysOf(member);
+        if (key.userId !== undefined) {
+          // Only the key's user's session: the owner is read and the session deleted in one script.
+          return (await DELETE_SESSION.run(connection.client, [keys.session, keys.index], [member, key.userId])) === 1;
+        }
         const [removed] = (await connection.client.multi().del(keys.session).zrem(keys.index, member).exec()) ?? [];
         if (removed?.[0]) throw removed[0];
         return removed?.[1] === 1;

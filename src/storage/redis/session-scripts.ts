@@ -2,17 +2,27 @@
 // (milliseconds since the epoch) come from the caller's clock, never from Redis time.
 import { RedisScript } from './redis-script.js';
 
+/** Lua: whether the stored session `data` (JSON) belongs to `owner`; any session when `owner` is ''. */
+const OWNED_BY = `
+local function owned_by(data, owner)
+  if owner == '' then return true end
+  local ok, session = pcall(cjson.decode, data)
+  return ok and session.userId == owner
+end
+`;
+
 /**
  * Reads a live session and refreshes its idle TTL when the refresh is due: when it moves the
  * deadline by at least min(ttl × share, max step) (see refreshedDeadline). Returns
- * {data|false, deadline, outbox length}; a read that is not due, or a live-session miss, writes nothing.
- * KEYS: session, deadlines index, outbox. ARGV: now, grace ms, index member, share, max step ms.
+ * {data|false, deadline, outbox length}; a read that is not due, or a live-session miss, writes
+ * nothing. With an owner, a session of another user (or of none) is a miss, and is not refreshed.
+ * KEYS: session, deadlines index, outbox. ARGV: now, grace ms, index member, share, max step ms, owner or ''.
  */
-export const GET_AND_TOUCH = new RedisScript(`
+export const GET_AND_TOUCH = new RedisScript(`${OWNED_BY}
 local f = redis.call('HMGET', KEYS[1], 'data', 'deadline', 'ttl')
 local pending = redis.call('LLEN', KEYS[3])
 local now = tonumber(ARGV[1])
-if not f[1] or tonumber(f[2]) <= now then return {false, 0, pending} end
+if not f[1] or tonumber(f[2]) <= now or not owned_by(f[1], ARGV[6]) then return {false, 0, pending} end
 local ttl = tonumber(f[3]) * 1000
 local next = now + ttl
 if next - tonumber(f[2]) < math.min(ttl * tonumber(ARGV[4]), tonumber(ARGV[5])) then return {f[1], f[2], pending} end
@@ -48,6 +58,19 @@ for i = 8, #ARGV, 1000 do
 end
 if #ARGV >= 8 then redis.call('SADD', KEYS[4], ARGV[2]) end
 return redis.call('LLEN', KEYS[2])
+`);
+
+/**
+ * Deletes a session (live or expired but still stored) when it belongs to the owner, or whatever its
+ * owner when the owner is ''. Returns 1 when a session went, else 0.
+ * KEYS: session, deadlines index. ARGV: index member, owner or ''.
+ */
+export const DELETE_SESSION = new RedisScript(`${OWNED_BY}
+local data = redis.call('HGET', KEYS[1], 'data')
+if not data or not owned_by(data, ARGV[2]) then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
 `);
 
 /**

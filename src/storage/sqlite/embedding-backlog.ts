@@ -10,6 +10,7 @@
 
 import type { EmbeddingFailure, EmbeddingProgress, FailedEmbedding, PendingEmbedding, Tier } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
+import { scopeFilter } from './filter-sql.js';
 
 interface TierTable {
   tier: Tier;
@@ -156,14 +157,15 @@ function listFailed(db: SqliteDatabase, query: ModelQuery & { limit: number }, n
 }
 
 // One more refusal; at `failAfter`, the record is failed for the refusing model. Every expression
-// of SET reads the row as it was, so `embedding_attempts + 1` is the new count throughout.
-const failSql = (table: string) => `UPDATE ${table} SET
+// of SET reads the row as it was, so `embedding_attempts + 1` is the new count throughout. The
+// record is looked up within its namespace (the scope filter's positional parameter; the rest are named).
+const failSql = (table: string, scope: string) => `UPDATE ${table} SET
   embedding_attempts = embedding_attempts + 1,
   embedding_error = @error,
   embedding_status = CASE WHEN embedding_attempts + 1 >= @failAfter THEN 'failed' ELSE embedding_status END,
   embedding_model = CASE WHEN embedding_attempts + 1 >= @failAfter THEN @model ELSE embedding_model END,
   embedding_dim = CASE WHEN embedding_attempts + 1 >= @failAfter THEN @dimensions ELSE embedding_dim END
-  WHERE namespace = @namespace AND id = @id AND content = @content
+  WHERE ${scope} AND id = @id AND content = @content
     AND NOT (embedding_status IN ('ready', 'failed') AND embedding_model IS @model AND embedding_dim IS @dimensions)
   RETURNING embedding_status`;
 
@@ -171,12 +173,12 @@ const failSql = (table: string) => `UPDATE ${table} SET
 export function recordFailures(db: SqliteDatabase, failures: EmbeddingFailure[], failAfter: number): number {
   let failed = 0;
   for (const f of failures) {
-    const row = db.statement(failSql(TABLE_OF[f.tier].table)).get({
+    const scope = scopeFilter({ namespace: f.namespace });
+    const row = db.statement(failSql(TABLE_OF[f.tier].table, scope.sql)).get(...scope.params, {
       error: f.error,
       failAfter,
       model: f.model,
       dimensions: f.dimensions,
-      namespace: f.namespace,
       id: f.id,
       content: f.content,
     }) as { embedding_status: string } | undefined;

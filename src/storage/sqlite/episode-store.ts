@@ -2,15 +2,18 @@ import type { EpisodeStore, RecordRef } from '../../core/ports.js';
 import type { Episode, EpisodeNeighbours, KeywordQuery, ListQuery, NeighbourQuery, Page, Scored } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
 import { toPage } from '../../core/cursor.js';
-import { compileFilter, listSql, type TableSpec } from './filter-sql.js';
+import { compileFilter, listSql, scopeFilter, type TableSpec } from './filter-sql.js';
 import { INSERT_EPISODE, episodeParams, rowToEpisode, type EpisodeRow } from './rows.js';
 import { scopedBm25, scoredRows } from './scoped-bm25.js';
 import type { VectorIndex } from './vector-index.js';
 
 const EPISODES: TableSpec = { table: 'episodes', fts: 'episodes_fts', timeColumn: 'occurred_at' };
 
-const GET = 'SELECT * FROM episodes WHERE namespace = ? AND id = ?';
-const DELETE = 'DELETE FROM episodes WHERE namespace = ? AND id = ?';
+/** The episode `ref` names, within its scope (its namespace, and its user when it names one). */
+const byRef = (verb: 'SELECT *' | 'DELETE', ref: RecordRef) => {
+  const scope = scopeFilter(ref);
+  return { sql: `${verb} FROM episodes WHERE ${scope.sql} AND id = ?`, params: [...scope.params, ref.id] };
+};
 /** Largest id list one neighbour lookup takes (well under SQLite's bound-parameter limit). */
 const NEIGHBOUR_BATCH = 500;
 
@@ -37,7 +40,8 @@ export class SqliteEpisodeStore implements EpisodeStore {
 
   async get(ref: RecordRef): Promise<Episode | null> {
     return this.#db.run('episodes.get', () => {
-      const row = this.#db.statement(GET).get(ref.namespace, ref.id) as EpisodeRow | undefined;
+      const { sql, params } = byRef('SELECT *', ref);
+      const row = this.#db.statement(sql).get(...params) as EpisodeRow | undefined;
       return row ? rowToEpisode(row) : null;
     });
   }
@@ -51,7 +55,8 @@ export class SqliteEpisodeStore implements EpisodeStore {
   }
 
   async delete(ref: RecordRef): Promise<boolean> {
-    const deleted = this.#db.run('episodes.delete', () => this.#db.statement(DELETE).run(ref.namespace, ref.id).changes > 0);
+    const { sql, params } = byRef('DELETE', ref);
+    const deleted = this.#db.run('episodes.delete', () => this.#db.statement(sql).run(...params).changes > 0);
     if (deleted) this.#vectors.remove('episodes', ref.namespace, ref.id);
     return deleted;
   }
@@ -59,7 +64,7 @@ export class SqliteEpisodeStore implements EpisodeStore {
   async search(query: KeywordQuery): Promise<Scored<Episode>[]> {
     return this.#db.run('episodes.search', () => {
       const hits = scopedBm25(this.#db, EPISODES, query);
-      return scoredRows<EpisodeRow>(this.#db, EPISODES.table, hits).map(({ row, score }) => ({ item: rowToEpisode(row), score }));
+      return scoredRows<EpisodeRow>(this.#db, EPISODES.table, query.filter, hits).map(({ row, score }) => ({ item: rowToEpisode(row), score }));
     });
   }
 

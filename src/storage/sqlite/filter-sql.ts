@@ -21,17 +21,35 @@ export interface TableSpec {
 
 const METADATA_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 
-/** `namespace = ? AND ...` for a filter. `alias` qualifies columns when the query joins tables. */
+/** Whose rows a statement may touch: those of one namespace, and of one user when `userId` is set. */
+export interface StoreScope {
+  namespace: string;
+  userId?: string | undefined;
+}
+
+/**
+ * The scope filter: a condition on the namespace column, and on the user column when the scope
+ * names a user, over the table aliased `alias` when given. Every statement the SQLite stores run on a tenant table puts
+ * this fragment in its WHERE (ANDed with the rest), and no other code writes a namespace or user
+ * condition: scope-filter.test.ts records every statement the store contracts run and checks both.
+ */
+export function scopeFilter(scope: StoreScope, alias?: string): SqlFragment {
+  const col = (name: string) => (alias ? `${alias}.${name}` : name);
+  if (scope.userId === undefined) return { sql: `${col('namespace')} = ?`, params: [scope.namespace] };
+  return { sql: `${col('namespace')} = ? AND ${col('user_id')} = ?`, params: [scope.namespace, scope.userId] };
+}
+
+/** The scope filter for a filter's namespace and user, then its other conditions. `alias` qualifies columns when the query joins tables. */
 export function compileFilter(filter: RecordFilter, timeColumn: string, alias?: string): SqlFragment {
   const col = (name: string) => (alias ? `${alias}.${name}` : name);
-  const clauses: string[] = [`${col('namespace')} = ?`];
-  const params: SqlParam[] = [filter.namespace];
+  const scope = scopeFilter({ namespace: filter.namespace, userId: filter.userId }, alias);
+  const clauses: string[] = [scope.sql];
+  const params: SqlParam[] = [...scope.params];
   const equal = (column: string, value: string | undefined) => {
     if (value === undefined) return;
     clauses.push(`${col(column)} = ?`);
     params.push(value);
   };
-  equal('user_id', filter.userId);
   equal('agent_id', filter.agentId);
   equal('session_id', filter.sessionId);
   // An empty kinds list means "no kind filter", the same as an absent one.

@@ -9,7 +9,7 @@
 
 import type { KeywordQuery } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
-import { compileFilter, matchExpression, type SqlFragment, type TableSpec } from './filter-sql.js';
+import { compileFilter, matchExpression, scopeFilter, type SqlFragment, type StoreScope, type TableSpec } from './filter-sql.js';
 
 /** Candidates ranked by FTS5 before the re-weighting: more than asked for, so that it can reorder. */
 const candidatePool = (limit: number) => Math.max(200, limit * 4);
@@ -77,10 +77,13 @@ function wholeTable(db: SqliteDatabase, spec: TableSpec, query: KeywordQuery): b
   return range.low === namespace && range.high === namespace;
 }
 
-/** The rows behind `scopedBm25` hits, in hit order, each with its score. */
-export function scoredRows<Row>(db: SqliteDatabase, table: TableSpec['table'], hits: { seq: number; score: number }[]): { row: Row; score: number }[] {
+/** The rows behind `scopedBm25` hits (found within `scope`), in hit order, each with its score. */
+export function scoredRows<Row>(db: SqliteDatabase, table: TableSpec['table'], scope: StoreScope, hits: { seq: number; score: number }[]): { row: Row; score: number }[] {
   if (hits.length === 0) return [];
-  const rows = db.statement(`SELECT * FROM ${table} WHERE seq IN (${hits.map(() => '?').join(', ')})`).all(...hits.map((hit) => hit.seq)) as (Row & { seq: number })[];
+  const where = scopeFilter({ namespace: scope.namespace, userId: scope.userId });
+  const rows = db
+    .statement(`SELECT * FROM ${table} WHERE ${where.sql} AND seq IN (${hits.map(() => '?').join(', ')})`)
+    .all(...where.params, ...hits.map((hit) => hit.seq)) as (Row & { seq: number })[];
   const bySeq = new Map(rows.map((row) => [row.seq, row as Row]));
   return hits.flatMap((hit) => {
     const row = bySeq.get(hit.seq);

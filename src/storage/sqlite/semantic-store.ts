@@ -7,34 +7,41 @@ import type { MemoryDraft, MemoryUpdate, RecordRef, SemanticStore, UpsertOutcome
 import type { KeywordQuery, ListQuery, Memory, MemoryVersion, Page, Scored } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
 import { toPage } from '../../core/cursor.js';
-import { listSql, type SqlFragment, type TableSpec } from './filter-sql.js';
+import { listSql, scopeFilter, type SqlFragment, type StoreScope, type TableSpec } from './filter-sql.js';
 import { scopedBm25, scoredRows } from './scoped-bm25.js';
 import { memoryParams, rowToMemory, rowToVersion, toMs, type HistoryRow, type MemoryRow } from './rows.js';
 import type { VectorIndex } from './vector-index.js';
 
 const MEMORIES: TableSpec = { table: 'memories', fts: 'memories_fts', timeColumn: 'created_at' };
 
-const GET_LIVE = `SELECT * FROM memories WHERE namespace = ? AND id = ? AND (expires_at IS NULL OR expires_at > ?)`;
-const FIND_DUPLICATE = `SELECT * FROM memories WHERE namespace = ? AND user_id IS ? AND agent_id IS ? AND session_id IS ?
-  AND content_key = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at, id LIMIT 1`;
+const LIVE = '(expires_at IS NULL OR expires_at > ?)';
+/** A statement on the memory `id` within `scope`: `${head} WHERE <scope> AND id = ?${tail}`, its parameters the scope's then the id. */
+function byId(head: string, scope: StoreScope, tail = ''): string {
+  return `${head} WHERE ${scopeFilter(scope).sql} AND id = ?${tail}`;
+}
+const scopeParams = (scope: StoreScope) => scopeFilter(scope).params;
+const FIND_DUPLICATE = (namespace: string) => `SELECT * FROM memories WHERE ${scopeFilter({ namespace }).sql} AND user_id IS ? AND agent_id IS ?
+  AND session_id IS ? AND content_key = ? AND ${LIVE} ORDER BY created_at, id LIMIT 1`;
 const INSERT = `INSERT INTO memories (id, namespace, user_id, agent_id, session_id, kind, content, content_key,
   importance, metadata, source_episode_ids, version, created_at, updated_at, expires_at,
   embedding_status, embedding_model, embedding_dim)
   VALUES (@id, @namespace, @user_id, @agent_id, @session_id, @kind, @content, @content_key, @importance, @metadata,
   @source_episode_ids, @version, @created_at, @updated_at, @expires_at, @embedding_status, @embedding_model, @embedding_dim)`;
 // Scope, id and creation time never change; here the embedding columns change only through
-// RESET_EMBEDDING, when the wording changes (an update, or a near-duplicate merge).
-const UPDATE = `UPDATE memories SET kind = @kind, content = @content, content_key = @content_key,
+// RESET_EMBEDDING, when the wording changes (an update, or a near-duplicate merge). The scope's
+// parameters are positional, the new values named.
+const UPDATE = (scope: StoreScope) => `UPDATE memories SET kind = @kind, content = @content, content_key = @content_key,
   importance = @importance, metadata = @metadata, source_episode_ids = @source_episode_ids, version = @version,
-  updated_at = @updated_at, expires_at = @expires_at WHERE id = @id`;
+  updated_at = @updated_at, expires_at = @expires_at WHERE ${scopeFilter(scope).sql} AND id = @id`;
 // New wording needs a new vector: the old one goes, and the memory waits to be embedded again.
-const RESET_EMBEDDING = `UPDATE memories SET embedding = NULL, embedding_model = NULL, embedding_dim = NULL,
-  embedding_status = 'pending' WHERE id = ?`;
+const RESET_EMBEDDING = (scope: StoreScope) =>
+  byId(`UPDATE memories SET embedding = NULL, embedding_model = NULL, embedding_dim = NULL, embedding_status = 'pending'`, scope);
 const ARCHIVE = `INSERT INTO memory_history (memory_id, version, content, kind, importance, metadata, expires_at,
   source_episode_ids, valid_from, valid_to, reason)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-const HISTORY = 'SELECT * FROM memory_history WHERE memory_id = ? ORDER BY version DESC';
-const DELETE = 'DELETE FROM memories WHERE namespace = ? AND id = ?';
+// History rows carry no scope of their own: they are reached through their memory, within the scope.
+const HISTORY = (scope: StoreScope) => `SELECT h.* FROM memory_history h JOIN memories m ON m.id = h.memory_id
+  WHERE ${scopeFilter(scope, 'm').sql} AND h.memory_id = ? ORDER BY h.version DESC`;
 
 function live(now: number, alias?: string): SqlFragment {
   const column = alias ? `${alias}.expires_at` : 'expires_at';
@@ -56,13 +63,13 @@ export class SqliteSemanticStore implements SemanticStore {
 
   async upsert(drafts: MemoryDraft[]): Promise<UpsertOutcome[]> {
     if (drafts.length === 0) return [];
-    const reworded: string[] = [];
+    const reworded: Memory[] = [];
     const outcomes = this.#db.transaction('memories.upsert', () => {
       const now = this.#clock.now();
       return drafts.map((draft) => this.#upsertOne(draft, now, reworded));
     });
     // After the commit: a memory merged with new wording has no vector until it is embedded again.
-    for (const id of reworded) this.#vectors.remove('memories', drafts[0]!.memory.namespace, id);
+    for (const memory of reworded) this.#vectors.remove('memories', memory.namespace, memory.id);
     return outcomes;
   }
 
@@ -87,7 +94,7 @@ export class SqliteSemanticStore implements SemanticStore {
 
   async delete(ref: RecordRef): Promise<boolean> {
     // memory_history rows go with the memory (ON DELETE CASCADE).
-    const deleted = this.#db.run('memories.delete', () => this.#db.statement(DELETE).run(ref.namespace, ref.id).changes > 0);
+    const deleted = this.#db.run('memories.delete', () => this.#db.statement(byId('DELETE FROM memories', ref)).run(...scopeParams(ref), ref.id).changes > 0);
     if (deleted) this.#vectors.remove('memories', ref.namespace, ref.id);
     return deleted;
   }
@@ -95,7 +102,7 @@ export class SqliteSemanticStore implements SemanticStore {
   async history(ref: RecordRef): Promise<MemoryVersion[] | null> {
     return this.#db.run('memories.history', () => {
       if (!this.#getLive(ref, this.#clock.now())) return null;
-      const rows = this.#db.statement(HISTORY).all(ref.id) as HistoryRow[];
+      const rows = this.#db.statement(HISTORY(ref)).all(...scopeParams(ref), ref.id) as HistoryRow[];
       return rows.map(rowToVersion);
     });
   }
@@ -103,7 +110,7 @@ export class SqliteSemanticStore implements SemanticStore {
   async search(query: KeywordQuery): Promise<Scored<Memory>[]> {
     return this.#db.run('memories.search', () => {
       const hits = scopedBm25(this.#db, MEMORIES, query, live(this.#clock.now(), 't'));
-      return scoredRows<MemoryRow>(this.#db, MEMORIES.table, hits).map(({ row, score }) => ({ item: rowToMemory(row), score }));
+      return scoredRows<MemoryRow>(this.#db, MEMORIES.table, query.filter, hits).map(({ row, score }) => ({ item: rowToMemory(row), score }));
     });
   }
 
@@ -122,51 +129,51 @@ export class SqliteSemanticStore implements SemanticStore {
     if (!patched) return { memory: current, reworded: false };
     const next: Memory = { ...patched.memory, version: current.version + 1, updatedAt: toIso(now) };
     this.#archive(current, now, 'update');
-    const key = patched.contentKey ?? this.#contentKeyOf(current.id);
-    this.#db.statement(UPDATE).run(memoryParams(next, key));
+    const key = patched.contentKey ?? this.#contentKeyOf(current);
+    this.#write(next, key);
     const reworded = patched.contentKey !== undefined;
-    if (reworded) this.#db.statement(RESET_EMBEDDING).run(current.id);
-    return { memory: this.#getById(current.id), reworded };
+    if (reworded) this.#resetEmbedding(current);
+    return { memory: this.#reread(current), reworded };
   }
 
   /**
    * Merges into the draft's `mergeInto` when that memory is live, in exactly the draft's scope and
    * still worded as it was judged (taking the draft's wording when it differs), else into a live memory of the same scope and
-   * content key (earlier drafts included, keeping the stored wording), else inserts. Ids of memories
+   * content key (earlier drafts included, keeping the stored wording), else inserts. Memories
    * whose wording changed are added to `reworded`.
    */
-  #upsertOne(draft: MemoryDraft, now: number, reworded: string[]): UpsertOutcome {
+  #upsertOne(draft: MemoryDraft, now: number, reworded: Memory[]): UpsertOutcome {
     const incoming = draft.memory;
     const target = draft.mergeInto === undefined ? undefined : this.#mergeTarget(incoming, draft.mergeInto, now);
     const row = target ?? this.#duplicateOf(draft, now);
     if (!row) {
       this.#db.statement(INSERT).run(memoryParams(incoming, draft.contentKey));
-      return { memory: this.#getById(incoming.id), action: 'created' };
+      return { memory: this.#reread(incoming), action: 'created' };
     }
     const existing = rowToMemory(row);
     const rewording = target !== undefined && row.content_key !== draft.contentKey;
     const outcome = mergeMemory(existing, incoming, toIso(now), rewording ? 'incoming' : 'stored');
     if (outcome.action !== 'merged') return { memory: existing, action: outcome.action };
     this.#archive(existing, now, 'merge');
-    this.#db.statement(UPDATE).run(memoryParams(outcome.memory, rewording ? draft.contentKey : row.content_key));
+    this.#write(outcome.memory, rewording ? draft.contentKey : row.content_key);
     if (rewording) {
-      this.#db.statement(RESET_EMBEDDING).run(existing.id);
-      reworded.push(existing.id);
+      this.#resetEmbedding(existing);
+      reworded.push(existing);
     }
-    return { memory: this.#getById(existing.id), action: 'merged' };
+    return { memory: this.#reread(existing), action: 'merged' };
   }
 
   /** The oldest live memory with the draft's scope and content key. */
   #duplicateOf(draft: MemoryDraft, now: number): MemoryRow | undefined {
     const { namespace, userId, agentId, sessionId } = draft.memory;
     return this.#db
-      .statement(FIND_DUPLICATE)
-      .get(namespace, userId ?? null, agentId ?? null, sessionId ?? null, draft.contentKey, now) as MemoryRow | undefined;
+      .statement(FIND_DUPLICATE(namespace))
+      .get(...scopeParams({ namespace }), userId ?? null, agentId ?? null, sessionId ?? null, draft.contentKey, now) as MemoryRow | undefined;
   }
 
   /** The live memory `id` when it shares the namespace and every scope id (unset ones included) with `incoming`, and still has `contentKey`. */
   #mergeTarget(incoming: Memory, { id, contentKey }: { id: string; contentKey: string }, now: number): MemoryRow | undefined {
-    const row = this.#db.statement(GET_LIVE).get(incoming.namespace, id, now) as MemoryRow | undefined;
+    const row = this.#liveRow({ namespace: incoming.namespace, id }, now);
     if (!row || row.content_key !== contentKey) return undefined;
     const same = (stored: string | null, wanted: string | undefined) => stored === (wanted ?? null);
     const inScope = same(row.user_id, incoming.userId) && same(row.agent_id, incoming.agentId) && same(row.session_id, incoming.sessionId);
@@ -193,19 +200,34 @@ export class SqliteSemanticStore implements SemanticStore {
   }
 
   #getLive(ref: RecordRef, now: number): Memory | null {
-    const row = this.#db.statement(GET_LIVE).get(ref.namespace, ref.id, now) as MemoryRow | undefined;
+    const row = this.#liveRow(ref, now);
     return row ? rowToMemory(row) : null;
   }
 
+  #liveRow(ref: RecordRef, now: number): MemoryRow | undefined {
+    return this.#db.statement(byId('SELECT * FROM memories', ref, ` AND ${LIVE}`)).get(...scopeParams(ref), ref.id, now) as MemoryRow | undefined;
+  }
+
+  /** Writes a new version over the stored memory (its scope and id unchanged). */
+  #write(memory: Memory, contentKey: string): void {
+    this.#db.statement(UPDATE({ namespace: memory.namespace })).run(...scopeParams({ namespace: memory.namespace }), memoryParams(memory, contentKey));
+  }
+
+  #resetEmbedding(memory: Memory): void {
+    this.#db.statement(RESET_EMBEDDING({ namespace: memory.namespace })).run(...scopeParams({ namespace: memory.namespace }), memory.id);
+  }
+
   /** Re-reads a row just written, so callers get exactly what a later get returns. */
-  #getById(id: string): Memory {
-    const row = this.#db.statement('SELECT * FROM memories WHERE id = ?').get(id) as MemoryRow | undefined;
+  #reread(memory: Memory): Memory {
+    const scope = { namespace: memory.namespace };
+    const row = this.#db.statement(byId('SELECT * FROM memories', scope)).get(...scopeParams(scope), memory.id) as MemoryRow | undefined;
     if (!row) throw new MemosError('E_INTERNAL', 'sqlite: a memory just written could not be read back');
     return rowToMemory(row);
   }
 
-  #contentKeyOf(id: string): string {
-    const key = this.#db.statement('SELECT content_key FROM memories WHERE id = ?').pluck().get(id);
+  #contentKeyOf(memory: Memory): string {
+    const scope = { namespace: memory.namespace };
+    const key = this.#db.statement(byId('SELECT content_key FROM memories', scope)).pluck().get(...scopeParams(scope), memory.id);
     return typeof key === 'string' ? key : '';
   }
 }

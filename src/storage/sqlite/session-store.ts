@@ -2,13 +2,23 @@ import type { Clock } from '../../core/clock.js';
 import { toIso } from '../../core/clock.js';
 import type { IdGenerator } from '../../core/ids.js';
 import type { AppendMessages, PutSession, SessionKey, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
-import { promoteMessages, refreshedDeadline, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow } from '../../core/session-window.js';
+import { promoteMessages, refreshedDeadline, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow, withinReach } from '../../core/session-window.js';
 import type { Episode, Message, Session } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
 import { insertEpisodes } from './episode-store.js';
+import { scopeFilter, type SqlFragment } from './filter-sql.js';
 import { rowToSession, type SessionRow } from './rows.js';
 
-const GET = 'SELECT * FROM sessions WHERE namespace = ? AND session_id = ?';
+/**
+ * A statement on the session `key` names: `${head} WHERE <scope> AND session_id = ?${tail}`, its
+ * parameters the scope's then the session id. The scope is the key's namespace, and its user when
+ * `withUser` (reads and deletes); writes load the session by namespace alone, so that one of
+ * another user is refused rather than overwritten.
+ */
+function byKey(head: string, key: SessionKey, withUser: boolean, tail = ''): SqlFragment {
+  const scope = scopeFilter({ namespace: key.namespace, userId: withUser ? key.userId : undefined });
+  return { sql: `${head} WHERE ${scope.sql} AND session_id = ?${tail}`, params: [...scope.params, key.sessionId] };
+}
 const WRITE = `INSERT INTO sessions (namespace, session_id, user_id, agent_id, messages, state, summary, ttl_seconds,
   created_at, updated_at, expires_at)
   VALUES (@namespace, @session_id, @user_id, @agent_id, @messages, @state, @summary, @ttl_seconds,
@@ -17,9 +27,6 @@ const WRITE = `INSERT INTO sessions (namespace, session_id, user_id, agent_id, m
   messages = excluded.messages, state = excluded.state, summary = excluded.summary,
   ttl_seconds = excluded.ttl_seconds, created_at = excluded.created_at, updated_at = excluded.updated_at,
   expires_at = excluded.expires_at`;
-/** Only ever moves a deadline later, so that a refresh can never shorten what a write set. */
-const TOUCH = 'UPDATE sessions SET expires_at = ? WHERE namespace = ? AND session_id = ? AND expires_at < ?';
-const DELETE = 'DELETE FROM sessions WHERE namespace = ? AND session_id = ?';
 /** In the deadline index's order alone, so that a batch reads only its own rows however many share a deadline. */
 const EXPIRED = 'SELECT * FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?';
 /**
@@ -64,7 +71,7 @@ export class SqliteSessionStore implements WorkingMemoryStore {
       const session = sessionFromPut(command, live, now);
       // Messages the new list drops are promoted in the scope they were said in, the replaced session's.
       const replaced = live === null ? [] : this.#promote(live, replacedMessages(live, command.messages), now);
-      return this.#write(session, command.window, now, live === null, [...promoted, ...replaced]);
+      return withinReach(command.key, this.#write(session, command.window, now, live === null, [...promoted, ...replaced]));
     });
   }
 
@@ -75,12 +82,15 @@ export class SqliteSessionStore implements WorkingMemoryStore {
    */
   async get(key: SessionKey): Promise<Session | null> {
     const now = this.#clock.now();
-    const row = this.#db.run('sessions.get', () => this.#db.statement(GET).get(key.namespace, key.sessionId) as SessionRow | undefined);
+    const read = byKey('SELECT * FROM sessions', key, true);
+    const row = this.#db.run('sessions.get', () => this.#db.statement(read.sql).get(...read.params) as SessionRow | undefined);
     if (!row || row.expires_at <= now) return null;
     const expiresAt = refreshedDeadline(row.expires_at, row.ttl_seconds, now);
     if (expiresAt === undefined) return rowToSession(row);
     try {
-      this.#db.run('sessions.touch', () => this.#db.statement(TOUCH).run(expiresAt, key.namespace, key.sessionId, expiresAt));
+      // Only ever moves a deadline later, so that a refresh can never shorten what a write set.
+      const touch = byKey('UPDATE sessions SET expires_at = ?', key, true, ' AND expires_at < ?');
+      this.#db.run('sessions.touch', () => this.#db.statement(touch.sql).run(expiresAt, ...touch.params, expiresAt));
     } catch (error) {
       this.#onRefreshFailed?.(error);
       return rowToSession(row);
@@ -93,13 +103,14 @@ export class SqliteSessionStore implements WorkingMemoryStore {
       const now = this.#clock.now();
       const { live, promoted } = this.#load(command.key, now);
       const session = sessionAfterAppend(command, live, now);
-      return this.#write(session, command.window, now, live === null, promoted);
+      return withinReach(command.key, this.#write(session, command.window, now, live === null, promoted));
     });
   }
 
   async delete(key: SessionKey): Promise<boolean> {
     // Deletion is explicit, so nothing is promoted; an expired row counts as removed.
-    return this.#db.run('sessions.delete', () => this.#db.statement(DELETE).run(key.namespace, key.sessionId).changes > 0);
+    const remove = byKey('DELETE FROM sessions', key, true);
+    return this.#db.run('sessions.delete', () => this.#db.statement(remove.sql).run(...remove.params).changes > 0);
   }
 
   /**
@@ -113,11 +124,11 @@ export class SqliteSessionStore implements WorkingMemoryStore {
     for (;;) {
       const count = this.#db.transaction('sessions.sweep', () => {
         const rows = this.#db.statement(EXPIRED).all(now, SWEEP_BATCH) as SessionRow[];
-        const remove = this.#db.statement(DELETE);
         for (const row of rows) {
           const expired = rowToSession(row);
           insertEpisodes(this.#db, this.#promote(expired, expired.messages, now));
-          remove.run(row.namespace, row.session_id);
+          const remove = byKey('DELETE FROM sessions', { namespace: row.namespace, sessionId: row.session_id }, false);
+          this.#db.statement(remove.sql).run(...remove.params);
         }
         return rows.length;
       });
@@ -129,7 +140,8 @@ export class SqliteSessionStore implements WorkingMemoryStore {
 
   /** Reads the row; an expired one is returned as episodes to promote and otherwise treated as absent. */
   #load(key: SessionKey, now: number): Loaded {
-    const row = this.#db.statement(GET).get(key.namespace, key.sessionId) as SessionRow | undefined;
+    const read = byKey('SELECT * FROM sessions', key, false);
+    const row = this.#db.statement(read.sql).get(...read.params) as SessionRow | undefined;
     if (!row) return { live: null, promoted: [] };
     if (row.expires_at > now) return { live: rowToSession(row), promoted: [] };
     const expired = rowToSession(row);

@@ -23,7 +23,7 @@ import type {
 } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
 import { countProgress, listPending, recordFailures, retryFailed, type ModelQuery } from './embedding-backlog.js';
-import { compileFilter } from './filter-sql.js';
+import { compileFilter, scopeFilter, type SqlParam, type StoreScope } from './filter-sql.js';
 import { scopeOfRow, type ScopeColumns } from '../row-fields.js';
 import { rowToEpisode, rowToMemory, type EpisodeRow, type MemoryRow } from './rows.js';
 import type { Candidate, IndexedVector, PartitionKey, Ranking, ScopeMatch, VectorIndex } from './vector-index.js';
@@ -33,11 +33,25 @@ const TABLES = {
   episodes: { table: 'episodes', timeColumn: 'occurred_at', toRecord: (row: unknown) => rowToEpisode(row as EpisodeRow) },
 } as const;
 
-const putSql = (table: string) => `UPDATE ${table} SET embedding = ?, embedding_model = ?, embedding_dim = ?,
+/** Stores a record's vector when the record (within its namespace) still holds the embedded text; the SET values come first. */
+function putSql(table: string, write: VectorWrite): { sql: string; params: SqlParam[] } {
+  const scope = scopeFilter({ namespace: write.namespace });
+  return {
+    sql: `UPDATE ${table} SET embedding = ?, embedding_model = ?, embedding_dim = ?,
   embedding_status = 'ready', embedding_truncated = ?, embedding_attempts = 0, embedding_error = NULL
-  WHERE namespace = ? AND id = ? AND content = ? RETURNING user_id, agent_id, session_id`;
-const loadSql = (table: string) => `SELECT id, user_id, agent_id, session_id, embedding FROM ${table}
-  WHERE namespace = ? AND embedding_status = 'ready' AND embedding_model = ? AND embedding_dim = ?`;
+  WHERE ${scope.sql} AND id = ? AND content = ? RETURNING user_id, agent_id, session_id`,
+    params: [...scope.params, write.id, write.content],
+  };
+}
+/** The stored vectors of one partition (within its namespace). */
+function loadSql(table: string, key: PartitionKey): { sql: string; params: SqlParam[] } {
+  const scope = scopeFilter({ namespace: key.namespace });
+  return {
+    sql: `SELECT id, user_id, agent_id, session_id, embedding FROM ${table}
+  WHERE ${scope.sql} AND embedding_status = 'ready' AND embedding_model = ? AND embedding_dim = ?`,
+    params: [...scope.params, key.model, key.dimensions],
+  };
+}
 
 type LoadRow = [id: string, userId: string | null, agentId: string | null, sessionId: string | null, embedding: Uint8Array | null];
 
@@ -75,7 +89,7 @@ export class SqliteVectorStore implements VectorStore {
         seen = candidates.length;
         if (admitted.length >= limit || seen >= ranking.eligible) break;
       }
-      return this.#records(tier, admitted.sort(byScore).slice(0, limit));
+      return this.#records(tier, filter, admitted.sort(byScore).slice(0, limit));
     });
   }
 
@@ -88,7 +102,7 @@ export class SqliteVectorStore implements VectorStore {
       const reaching = this.#partition({ tier: 'memories', namespace: scope.namespace, model: query.model, dimensions }).above(query.vector, match, query.threshold);
       // Exact scope is the index's match; admitting adds liveness (expired memories stay indexed).
       const admitted = this.#admit('memories', { namespace: scope.namespace }, query.model, reaching, this.#clock.now());
-      return this.#records('memories', admitted.sort(byScore).slice(0, query.limit));
+      return this.#records('memories', { namespace: scope.namespace }, admitted.sort(byScore).slice(0, query.limit));
     });
   }
 
@@ -97,9 +111,8 @@ export class SqliteVectorStore implements VectorStore {
     if (writes.length === 0) return 0;
     const stored = this.#db.transaction('vectors.put', () =>
       writes.flatMap((write, i) => {
-        const row = this.#db
-          .statement(putSql(TABLES[write.tier].table))
-          .get(blobs[i], write.model, write.vector.length, write.truncated ? 1 : 0, write.namespace, write.id, write.content) as ScopeColumns | undefined;
+        const { sql, params } = putSql(TABLES[write.tier].table, write);
+        const row = this.#db.statement(sql).get(blobs[i], write.model, write.vector.length, write.truncated ? 1 : 0, ...params) as ScopeColumns | undefined;
         return row ? [{ write, row }] : [];
       }),
     );
@@ -143,10 +156,11 @@ export class SqliteVectorStore implements VectorStore {
     const vector = new Float32Array(key.dimensions);
     const bytes = new Uint8Array(vector.buffer);
     // Rows as arrays rather than objects: a partition can be 100k rows, and this is its load time.
+    const { sql, params } = loadSql(TABLES[key.tier].table, key);
     const rows = this.#db
-      .statement(loadSql(TABLES[key.tier].table))
+      .statement(sql)
       .raw(true)
-      .iterate(key.namespace, key.model, key.dimensions) as IterableIterator<LoadRow>;
+      .iterate(...params) as IterableIterator<LoadRow>;
     for (const [id, userId, agentId, sessionId, blob] of rows) {
       if (!blob || blob.byteLength !== bytes.byteLength) continue;
       if (LITTLE_ENDIAN) bytes.set(blob);
@@ -180,13 +194,14 @@ export class SqliteVectorStore implements VectorStore {
     return candidates.filter((c) => passed.has(c.id));
   }
 
-  /** The records of admitted candidates, in the order given. */
-  #records<T extends Tier>(tier: T, admitted: Candidate[]): Scored<TierRecord[T]>[] {
+  /** The records of admitted candidates (admitted within `scope`), in the order given. */
+  #records<T extends Tier>(tier: T, scope: StoreScope, admitted: Candidate[]): Scored<TierRecord[T]>[] {
     if (admitted.length === 0) return [];
     const spec = TABLES[tier];
+    const where = scopeFilter({ namespace: scope.namespace, userId: scope.userId }, 't');
     const rows = this.#db
-      .statement(`SELECT t.* FROM json_each(?) AS j CROSS JOIN ${spec.table} AS t ON t.id = j.value`)
-      .all(JSON.stringify(admitted.map((c) => c.id))) as { id: string }[];
+      .statement(`SELECT t.* FROM json_each(?) AS j CROSS JOIN ${spec.table} AS t ON t.id = j.value WHERE ${where.sql}`)
+      .all(JSON.stringify(admitted.map((c) => c.id)), ...where.params) as { id: string }[];
     const byId = new Map(rows.map((row) => [row.id, row]));
     return admitted.map((c) => ({ item: spec.toRecord(byId.get(c.id)) as TierRecord[T], score: c.score }));
   }
