@@ -128,15 +128,18 @@ describe('loadConfig', () => {
     const cwd = folder();
     const redis = { MEMOS_REDIS_URL: 'redis://127.0.0.1:6379' };
     writeFileSync(join(cwd, 'memos.config.json'), JSON.stringify({ storage: { url: 'postgres://file/db', schema: 'from_file' }, redis: { url: 'redis://file:6379' } }));
-    expect(loadConfig({ cwd }).storage).toEqual({ driver: 'postgres', url: 'postgres://file/db', schema: 'from_file', poolSize: 10 });
-    const env = loadConfig({ cwd, env: { MEMOS_DATABASE_URL: 'postgresql://env:5432/db', MEMOS_DATABASE_POOL_SIZE: '4', MEMOS_SQLITE_SYNCHRONOUS: 'normal' } });
-    expect(env.storage).toEqual({ driver: 'postgres', url: 'postgresql://env:5432/db', schema: 'from_file', poolSize: 4 });
+    expect(loadConfig({ cwd }).storage).toEqual({ driver: 'postgres', url: 'postgres://file/db', schema: 'from_file', poolSize: 10, rowSecurity: true });
+    const env = loadConfig({
+      cwd,
+      env: { MEMOS_DATABASE_URL: 'postgresql://env:5432/db', MEMOS_DATABASE_POOL_SIZE: '4', MEMOS_DATABASE_ROW_SECURITY: 'false', MEMOS_SQLITE_SYNCHRONOUS: 'normal' },
+    });
+    expect(env.storage).toEqual({ driver: 'postgres', url: 'postgresql://env:5432/db', schema: 'from_file', poolSize: 4, rowSecurity: false });
 
     // The environment's URL wins over a file that names sqlite; driver-only variables of the other driver are ignored.
     const other = folder();
     writeFileSync(join(other, 'memos.config.json'), JSON.stringify({ storage: { driver: 'sqlite' } }));
     const server = loadConfig({ cwd: other, env: { MEMOS_DATABASE_URL: 'postgres://env/db', MEMOS_DATABASE_SCHEMA: 'tenant_a', ...redis } });
-    expect(server.storage).toEqual({ driver: 'postgres', url: 'postgres://env/db', schema: 'tenant_a', poolSize: 10 });
+    expect(server.storage).toEqual({ driver: 'postgres', url: 'postgres://env/db', schema: 'tenant_a', poolSize: 10, rowSecurity: true });
     expect(loadConfig({ cwd: other, env: { MEMOS_DATABASE_SCHEMA: 'ignored' } }).storage).toEqual({ driver: 'sqlite', synchronous: 'full', vectorIndexMaxBytes: 512 * 1024 * 1024 });
     expect(() => loadConfig({ cwd: other, env: { MEMOS_DATABASE_URL: 'postgres://env/db', MEMOS_DATABASE_SCHEMA: 'Bad-Name', ...redis } })).toThrow(/MEMOS_DATABASE_SCHEMA: must be 1-63/);
   });

@@ -116,6 +116,12 @@ export const configSchema = z.strictObject({
         schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be 1-63 of a-z 0-9 _, not starting with a digit').default('memos'),
         /** Pooled connections per process. */
         poolSize: int(1, 1000).default(10),
+        /**
+         * Row-level security: every call that works in one namespace runs as the role `memos_tenant`,
+         * which PostgreSQL lets see and write only that namespace's rows. Needs a connecting role that
+         * may create that role (or is already a member of it); false turns the boundary off.
+         */
+        rowSecurity: z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' }).default(true),
       }),
     ]),
   ).prefault({}),
@@ -364,6 +370,7 @@ export const DRIVER_ENV_SETTINGS = {
   MEMOS_VECTOR_INDEX_MAX_BYTES: { driver: 'sqlite', path: 'storage.vectorIndexMaxBytes' },
   MEMOS_DATABASE_SCHEMA: { driver: 'postgres', path: 'storage.schema' },
   MEMOS_DATABASE_POOL_SIZE: { driver: 'postgres', path: 'storage.poolSize' },
+  MEMOS_DATABASE_ROW_SECURITY: { driver: 'postgres', path: 'storage.rowSecurity' },
 } as const;
 
 /** Each command-line flag of `memos serve` and the setting it sets. */

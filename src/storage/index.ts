@@ -24,9 +24,9 @@ const storageDrivers = {
     const { createSqliteStorage } = await import('./sqlite/index.js');
     return createSqliteStorage({ path: join(config.dataDir, 'memos.db'), clock, ids, synchronous, vectorIndexMaxBytes, logger });
   },
-  postgres: async ({ clock, logger }, { url, schema, poolSize }) => {
+  postgres: async ({ clock, logger }, { url, schema, poolSize, rowSecurity }) => {
     const { createPostgresStorage } = await import('./postgres/index.js');
-    return createPostgresStorage({ url, schema, poolSize, clock, logger });
+    return createPostgresStorage({ url, schema, poolSize, rowSecurity, clock, logger });
   },
 } satisfies { [D in StorageDriver]: Loader<D> };
 

@@ -1,13 +1,18 @@
 import { toPage } from '../../core/cursor.js';
 import type { EpisodeStore, RecordRef } from '../../core/ports.js';
-import type { Episode, EpisodeNeighbours, KeywordQuery, ListQuery, NeighbourQuery, Page, Scored } from '../../core/types.js';
+import type { Episode, EpisodeNeighbours, KeywordQuery, ListQuery, NeighbourQuery, Page, RecordFilter, Scored } from '../../core/types.js';
 import { EPISODES, episodeColumns, insertEpisodes, rowToEpisode, type EpisodeRow } from './episode-rows.js';
 import type { PgDatabase } from './pg-database.js';
 import { compileFilter, listSql, SqlParams } from './pg-filter-sql.js';
+import { byNamespace, type TenantScope } from './row-security.js';
 import { scopedBm25Sql } from './scoped-bm25.js';
 
-const GET = `SELECT ${EPISODES.columns} FROM episodes WHERE namespace = $1 AND id = $2`;
-const DELETE = 'DELETE FROM episodes WHERE namespace = $1 AND id = $2';
+/** `head` on the episode `ref` names: in its namespace, and of its user when it names one. */
+const byRef = (head: string, ref: RecordRef, tail = '') => ({
+  sql: `${head} FROM episodes WHERE namespace = $1 AND id = $2${ref.userId === undefined ? '' : ' AND user_id = $3'}${tail}`,
+  params: ref.userId === undefined ? [ref.namespace, ref.id] : [ref.namespace, ref.id, ref.userId],
+});
+const filterScope = (filter: RecordFilter): TenantScope => ({ namespace: filter.namespace, userId: filter.userId });
 
 /** Episodes in Postgres: one table, keyword search over a trigger-kept tsvector with scoped BM25. */
 export class PgEpisodeStore implements EpisodeStore {
@@ -19,29 +24,38 @@ export class PgEpisodeStore implements EpisodeStore {
 
   async append(episodes: Episode[]): Promise<void> {
     if (episodes.length === 0) return;
-    await this.#db.transaction('episodes.append', (tx) => insertEpisodes(tx, episodes));
+    // One transaction; each namespace's episodes are written in its own scope.
+    const groups = byNamespace(episodes, (episode) => episode.namespace);
+    await this.#db.tenant({ namespace: groups[0]![0] }, 'episodes.append', async (tx) => {
+      for (const [namespace, group] of groups) {
+        await tx.enter({ namespace });
+        await insertEpisodes(tx, group);
+      }
+    });
   }
 
   async get(ref: RecordRef): Promise<Episode | null> {
-    const [row] = await this.#db.query<EpisodeRow>('episodes.get', GET, [ref.namespace, ref.id]);
+    const { sql, params } = byRef(`SELECT ${EPISODES.columns}`, ref);
+    const [row] = await this.#db.tenantQuery<EpisodeRow>(ref, 'episodes.get', sql, params);
     return row ? rowToEpisode(row) : null;
   }
 
   async list(query: ListQuery): Promise<Page<Episode>> {
     const { sql, params } = listSql(EPISODES, query);
-    const rows = await this.#db.query<EpisodeRow>('episodes.list', sql, params);
+    const rows = await this.#db.tenantQuery<EpisodeRow>(filterScope(query.filter), 'episodes.list', sql, params);
     return toPage(rows.map(rowToEpisode), query.limit, (episode) => episode.occurredAt);
   }
 
   async delete(ref: RecordRef): Promise<boolean> {
-    const rows = await this.#db.query('episodes.delete', `${DELETE} RETURNING 1`, [ref.namespace, ref.id]);
+    const { sql, params } = byRef('DELETE', ref, ' RETURNING 1');
+    const rows = await this.#db.tenantQuery(ref, 'episodes.delete', sql, params);
     return rows.length > 0;
   }
 
   async search(query: KeywordQuery): Promise<Scored<Episode>[]> {
     const statement = scopedBm25Sql(EPISODES, query, episodeColumns('r'));
     if (!statement) return [];
-    const rows = await this.#db.query<EpisodeRow & { score: number }>('episodes.search', statement.sql, statement.params);
+    const rows = await this.#db.tenantQuery<EpisodeRow & { score: number }>(filterScope(query.filter), 'episodes.search', statement.sql, statement.params);
     return rows.map((row) => ({ item: rowToEpisode(row), score: row.score }));
   }
 
@@ -71,7 +85,7 @@ export class PgEpisodeStore implements EpisodeStore {
       FROM anchors a LEFT JOIN LATERAL (${side('before')} UNION ALL ${side('after')}) n ON true
       ORDER BY a.id, n.side, n.ord`;
     type NeighbourRow = EpisodeRow & { anchor_id: string; side: 'before' | 'after' | null };
-    const rows = await this.#db.query<NeighbourRow>('episodes.neighbours', sql, params.values);
+    const rows = await this.#db.tenantQuery<NeighbourRow>(filterScope(query.filter), 'episodes.neighbours', sql, params.values);
     const answers = new Map<string, EpisodeNeighbours>();
     for (const row of rows) {
       let answer = answers.get(row.anchor_id);

@@ -12,7 +12,8 @@ export { PgSemanticStore } from './semantic-store.js';
 export { PgVectorStore } from './vector-store.js';
 export { createPgClaims } from './embedding-claims.js';
 export { MIGRATIONS, type VectorBackend } from './migrations.js';
-export { PgDatabase, searchPathFor, type PgDatabaseOptions, type PgLogger } from './pg-database.js';
+export { TENANT_ROLE, TENANT_TABLES, type TenantScope } from './row-security.js';
+export { PgDatabase, searchPathFor, type PgDatabaseOptions, type PgLogger, type TenantExecutor } from './pg-database.js';
 export { pgliteEngine, poolEngine, type PGliteLike, type SqlEngine, type SqlExecutor } from './sql-engine.js';
 
 export interface PostgresOptions {
@@ -26,6 +27,8 @@ export interface PostgresOptions {
   /** How long connecting may take before a call fails with E_STORAGE_UNAVAILABLE (default 5 s). */
   connectionTimeoutMillis?: number;
   logger?: PgLogger;
+  /** Row-level security between namespaces (default true; see row-security.ts). */
+  rowSecurity?: boolean;
 }
 
 /** A pooled database on a Postgres server. Does no I/O until `open()`. */
@@ -37,5 +40,11 @@ export function createPostgresDatabase(options: PostgresOptions): PgDatabase {
     ...(options.poolSize === undefined ? {} : { max: options.poolSize }),
     ...(options.connectionTimeoutMillis === undefined ? {} : { connectionTimeoutMillis: options.connectionTimeoutMillis }),
   });
-  return new PgDatabase({ engine, schema, clock: options.clock, ...(options.logger ? { logger: options.logger } : {}) });
+  return new PgDatabase({
+    engine,
+    schema,
+    clock: options.clock,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.rowSecurity === undefined ? {} : { rowSecurity: options.rowSecurity }),
+  });
 }

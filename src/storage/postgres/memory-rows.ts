@@ -100,9 +100,9 @@ function insertValues(memory: Memory, contentKey: string): unknown[] {
  */
 export const ARCHIVE_AND_UPDATE = `
   WITH archived AS (
-    INSERT INTO memory_history (namespace, memory_id, version, content, kind, importance, metadata, expires_at,
+    INSERT INTO memory_history (namespace, memory_id, user_id, version, content, kind, importance, metadata, expires_at,
       source_episode_ids, valid_from, valid_to, reason)
-    SELECT namespace, id, version, content, kind, importance, metadata, expires_at, source_episode_ids, updated_at,
+    SELECT namespace, id, user_id, version, content, kind, importance, metadata, expires_at, source_episode_ids, updated_at,
       $3::timestamptz, $4::text
     FROM memories WHERE namespace = $1 AND id = $2
   ), unembedded AS (

@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
 import { MIGRATIONS, migrate, type Migration, type VectorBackend } from './migrations.js';
 import { closedError, toMemosError } from './pg-errors.js';
+import { ENTER_SCOPE, enterScopeParams, ensureTenantRole, RESCOPE, type TenantScope } from './row-security.js';
 import type { Row, SqlEngine, SqlExecutor } from './sql-engine.js';
 
 /** Where notices go that operators should see once (e.g. the exact-vector fallback); pino-compatible. */
@@ -16,6 +17,18 @@ export interface PgDatabaseOptions {
   clock: Clock;
   migrations?: readonly Migration[];
   logger?: PgLogger;
+  /**
+   * Row-level security (default true): tenant calls run as the tenant role, within the scope they
+   * declare, under the policies of migration 9 (see row-security.ts). False runs them as the
+   * connecting role, which the policies do not bind; the stores' own conditions still apply.
+   */
+  rowSecurity?: boolean;
+}
+
+/** A tenant transaction: bound to one scope, which a batch spanning namespaces moves between its parts. */
+export interface TenantExecutor extends SqlExecutor {
+  /** Binds the rest of the transaction to `scope` instead. */
+  enter(scope: TenantScope): Promise<void>;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -33,7 +46,16 @@ export const searchPathFor = (schema: string) => [checkSchemaName(schema), 'publ
 
 /**
  * One Postgres engine (pool or PGlite) bound to one schema, and the one place where driver errors
- * become MemosErrors: every store call goes through `run` or `transaction`.
+ * become MemosErrors. Every store call goes through one of two doors:
+ * - `tenant` / `tenantQuery`: the work of one namespace (or one user in it), run as the tenant role
+ *   under row-level security, within the scope it declares; every read and write of records does;
+ * - `run` / `transaction` / `query`: system work, as the connecting role, not bound by the policies.
+ *   Only what spans namespaces by design goes here: migrations and the tenant role (open), the
+ *   embedding backlog (`vectors.pending`, `progress`, `fail`, `retryFailed`) and its leases
+ *   (`jobs.*`), which the backfill runs over every namespace; catalogue lookups (`vectors.dialect`,
+ *   `vectors.index`, which also creates HNSW indexes, a privilege the tenant role lacks); the record
+ *   counts of the metrics (`countRecords`) and `ping`. pglite-storage.test.ts checks this list
+ *   while the store contracts run.
  */
 export class PgDatabase {
   readonly schema: string;
@@ -50,6 +72,11 @@ export class PgDatabase {
 
   get isOpen(): boolean {
     return this.#open;
+  }
+
+  /** Whether tenant calls run under row-level security. */
+  get rowSecurity(): boolean {
+    return this.#options.rowSecurity ?? true;
   }
 
   /** Which vector path is active; known after `open()`. */
@@ -69,7 +96,10 @@ export class PgDatabase {
     try {
       this.#engineLive = true;
       await engine.open();
-      await engine.transaction((tx) => migrate(tx, { schema: this.schema, now: new Date(clock.now()) }, migrations));
+      await engine.transaction(async (tx) => {
+        await migrate(tx, { schema: this.schema, now: new Date(clock.now()) }, migrations);
+        if (this.rowSecurity) await ensureTenantRole(tx, this.schema);
+      });
       const [setting] = await engine.query<{ value: string }>(`SELECT value FROM storage_settings WHERE key = 'vector_backend'`);
       this.#vectorBackend = setting?.value === 'pgvector' ? 'pgvector' : 'exact';
     } catch (error) {
@@ -106,17 +136,35 @@ export class PgDatabase {
     await this.#options.engine.close();
   }
 
-  /** Runs `fn` against the engine (any pooled connection), translating any driver error. */
+  /**
+   * Runs `fn` in one transaction bound to `scope`: with row security on, as the tenant role, which
+   * sees and writes only the rows of that namespace (and user, when the scope names one).
+   */
+  async tenant<T>(scope: TenantScope, operation: string, fn: (tx: TenantExecutor) => Promise<T>): Promise<T> {
+    if (!this.rowSecurity) return this.transaction(operation, (tx) => fn({ ...tx, enter: async () => undefined }));
+    return this.transaction(operation, async (tx) => {
+      await tx.query(ENTER_SCOPE, enterScopeParams(scope));
+      return fn({ ...tx, enter: async (next) => void (await tx.query(RESCOPE, [next.namespace, next.userId ?? ''])) });
+    });
+  }
+
+  /** One statement bound to `scope`; without row security, a plain pooled query (one statement needs no transaction). */
+  async tenantQuery<R = Row>(scope: TenantScope, operation: string, sql: string, params?: readonly unknown[]): Promise<R[]> {
+    if (!this.rowSecurity) return this.query<R>(operation, sql, params);
+    return this.tenant(scope, operation, (tx) => tx.query<R>(sql, params));
+  }
+
+  /** System work (see the class comment): runs `fn` against the engine (any pooled connection), translating any driver error. */
   async run<T>(operation: string, fn: (db: SqlExecutor) => Promise<T>): Promise<T> {
     return this.#call(operation, fn);
   }
 
-  /** Runs `fn` in one transaction on one connection, translating any driver error. */
+  /** System work: runs `fn` in one transaction on one connection, translating any driver error. */
   async transaction<T>(operation: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.#call(operation, (engine) => engine.transaction(fn));
   }
 
-  /** One query, translated. */
+  /** System work: one query, translated. */
   async query<R = Row>(operation: string, sql: string, params?: readonly unknown[]): Promise<R[]> {
     return this.#call(operation, (db) => db.query<R>(sql, params));
   }

@@ -1,12 +1,33 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
 import { runVectorStoreContract } from '../vector-store.case.test.js';
 import { PgEpisodeStore } from './episode-store.js';
-import type { PgDatabase } from './pg-database.js';
+import { PgDatabase } from './pg-database.js';
 import { PgSemanticStore } from './semantic-store.js';
 import { createPglite, pgliteDatabase, pgliteSchema, vectorHarness } from './test-databases.js';
+
+// Which door each store operation takes while the contracts run: tenant (row security, one scope)
+// or system (the connecting role). Only the operations PgDatabase names as system work may take the second.
+const inTenant = new AsyncLocalStorage<true>();
+const doors = { tenant: new Set<string>(), system: new Set<string>() };
+for (const method of ['tenant', 'tenantQuery'] as const) {
+  const original = PgDatabase.prototype[method] as (this: PgDatabase, ...args: unknown[]) => Promise<unknown>;
+  vi.spyOn(PgDatabase.prototype, method).mockImplementation(function (this: PgDatabase, ...args: unknown[]) {
+    doors.tenant.add(args[1] as string);
+    return inTenant.run(true, () => original.apply(this, args));
+  } as never);
+}
+for (const method of ['run', 'transaction', 'query'] as const) {
+  const original = PgDatabase.prototype[method] as (this: PgDatabase, ...args: unknown[]) => Promise<unknown>;
+  vi.spyOn(PgDatabase.prototype, method).mockImplementation(function (this: PgDatabase, ...args: unknown[]) {
+    if (!inTenant.getStore() && args[0] !== 'test') doors.system.add(args[0] as string);
+    return original.apply(this, args);
+  } as never);
+}
+const SYSTEM_WORK = ['vectors.pending', 'vectors.progress', 'vectors.fail', 'vectors.retryFailed', 'vectors.dialect', 'vectors.index', 'jobs.claimEmbeddings', 'jobs.release', 'countRecords', 'ping'];
 
 // PGlite is real Postgres (and real pgvector) compiled to WASM: the pgvector path is tested here,
 // every schema on one shared instance (initdb takes seconds).
@@ -59,6 +80,17 @@ describe('pglite with pgvector', () => {
     expect(db.vectorBackend).toBe('exact');
     expect(await db.query('test', `SELECT value FROM storage_settings WHERE key = 'vector_backend'`)).toEqual([{ value: 'exact' }]);
     await bare.close();
+  });
+
+  it('runs every store operation of the contracts under row security, but the named system work', () => {
+    expect([...doors.system].filter((operation) => !SYSTEM_WORK.includes(operation))).toEqual([]);
+    const stores = [
+      ...['append', 'get', 'list', 'delete', 'search', 'neighbours'].map((op) => `episodes.${op}`),
+      ...['upsert', 'get', 'list', 'update', 'delete', 'history', 'search'].map((op) => `memories.${op}`),
+      ...['search', 'put'].map((op) => `vectors.${op}`),
+    ];
+    expect(stores.filter((operation) => !doors.tenant.has(operation))).toEqual([]);
+    expect([...doors.tenant].filter((operation) => doors.system.has(operation))).toEqual([]);
   });
 
   it('is not open until open() and not usable after close()', async () => {

@@ -22,6 +22,8 @@ export interface PostgresStorageOptions {
   schema?: string;
   /** Pooled connections per process (default 10). */
   poolSize?: number;
+  /** Row-level security between namespaces (default true; see row-security.ts). */
+  rowSecurity?: boolean;
   clock: Clock;
   logger?: PostgresStorageLogger;
   /** How often init retries while the server cannot be reached (default `PG_RETRY_AFTER_SECONDS`). */
@@ -44,6 +46,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     clock,
     ...(options.schema === undefined ? {} : { schema: options.schema }),
     ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
+    ...(options.rowSecurity === undefined ? {} : { rowSecurity: options.rowSecurity }),
     ...(logger ? { logger } : {}),
   });
   const retryMillis = options.retryMillis ?? PG_RETRY_AFTER_SECONDS * 1000;
@@ -90,7 +93,8 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       await db.close();
     },
     ping: () => db.ping(),
-    // Sessions live in Redis in server mode, so only the durable tiers are counted here.
+    // Sessions live in Redis in server mode, so only the durable tiers are counted here. System
+    // work, as the connecting role: the counts span every namespace.
     async countRecords() {
       const [counts] = await db.query<{ episodes: string; memories: string }>(
         'countRecords',

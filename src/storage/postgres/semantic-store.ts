@@ -3,7 +3,7 @@ import { toPage } from '../../core/cursor.js';
 import { MemosError } from '../../core/errors.js';
 import { applyPatch } from '../../core/memory-patch.js';
 import type { MemoryDraft, MemoryUpdate, RecordRef, SemanticStore, UpsertOutcome } from '../../core/ports.js';
-import type { KeywordQuery, ListQuery, Memory, MemoryVersion, Page, Scored } from '../../core/types.js';
+import type { KeywordQuery, ListQuery, Memory, MemoryVersion, Page, RecordFilter, Scored } from '../../core/types.js';
 import {
   ARCHIVE_AND_UPDATE,
   archiveAndUpdateValues,
@@ -17,16 +17,21 @@ import {
 import type { PgDatabase } from './pg-database.js';
 import { listSql, type ExtraCondition } from './pg-filter-sql.js';
 import { upsertMemories } from './memory-upsert.js';
+import { byNamespace, type TenantScope } from './row-security.js';
 import { scopedBm25Sql } from './scoped-bm25.js';
 import type { SqlExecutor } from './sql-engine.js';
 
-const LIVE = (now: string) => `(expires_at IS NULL OR expires_at > ${now})`;
-const GET_LIVE = `SELECT ${MEMORIES.columns} FROM memories WHERE namespace = $1 AND id = $2 AND ${LIVE('$3')}`;
+/** The memory `ref` names: $1 namespace, $2 id, and $3 its user when it names one (NULL skips the condition). */
+const OF_REF = (alias = '') => `${alias}namespace = $1 AND ${alias}id = $2 AND ($3::text IS NULL OR ${alias}user_id = $3)`;
+const refParams = (ref: RecordRef) => [ref.namespace, ref.id, ref.userId ?? null];
+/** Live at $4, now. */
+const GET_LIVE = `SELECT ${MEMORIES.columns} FROM memories WHERE ${OF_REF()} AND (expires_at IS NULL OR expires_at > $4)`;
 const HISTORY = `SELECT h.* FROM memories m
   LEFT JOIN memory_history h ON h.namespace = m.namespace AND h.memory_id = m.id
-  WHERE m.namespace = $1 AND m.id = $2 AND (m.expires_at IS NULL OR m.expires_at > $3)
+  WHERE ${OF_REF('m.')} AND (m.expires_at IS NULL OR m.expires_at > $4)
   ORDER BY h.version DESC`;
-const DELETE = 'DELETE FROM memories WHERE namespace = $1 AND id = $2 RETURNING 1';
+const DELETE = `DELETE FROM memories WHERE ${OF_REF()} RETURNING 1`;
+const filterScope = (filter: RecordFilter): TenantScope => ({ namespace: filter.namespace, userId: filter.userId });
 // Transaction-level advisory locks, taken in one sorted order so that two batches never deadlock.
 const LOCK_KEYS = `SELECT pg_advisory_xact_lock(key)
   FROM (SELECT DISTINCT hashtextextended(lock_name, 0) AS key FROM unnest($1::text[]) AS lock_name ORDER BY key) AS keys`;
@@ -55,37 +60,50 @@ export class PgSemanticStore implements SemanticStore {
 
   async upsert(drafts: MemoryDraft[]): Promise<UpsertOutcome[]> {
     if (drafts.length === 0) return [];
-    return this.#db.transaction('memories.upsert', async (tx) => {
+    const now = this.#now();
+    // One transaction; each namespace's drafts are resolved and written in its own scope (no draft
+    // merges across namespaces), their outcomes put back in input order.
+    const groups = byNamespace(
+      drafts.map((draft, index) => ({ draft, index })),
+      ({ draft }) => draft.memory.namespace,
+    );
+    return this.#db.tenant({ namespace: groups[0]![0] }, 'memories.upsert', async (tx) => {
       await tx.query(LOCK_KEYS, [drafts.map((draft) => this.#lockName(draft))]);
-      return upsertMemories(tx, drafts, this.#now());
+      const outcomes: UpsertOutcome[] = new Array(drafts.length);
+      for (const [namespace, group] of groups) {
+        await tx.enter({ namespace });
+        const written = await upsertMemories(tx, group.map(({ draft }) => draft), now);
+        group.forEach(({ index }, n) => (outcomes[index] = written[n]!));
+      }
+      return outcomes;
     });
   }
 
   async get(ref: RecordRef): Promise<Memory | null> {
-    const [row] = await this.#db.query<MemoryRow>('memories.get', GET_LIVE, [ref.namespace, ref.id, this.#now()]);
+    const [row] = await this.#db.tenantQuery<MemoryRow>(ref, 'memories.get', GET_LIVE, [...refParams(ref), this.#now()]);
     return row ? rowToMemory(row) : null;
   }
 
   async list(query: ListQuery): Promise<Page<Memory>> {
     const { sql, params } = listSql(MEMORIES, query, live(this.#now()));
-    const rows = await this.#db.query<MemoryRow>('memories.list', sql, params);
+    const rows = await this.#db.tenantQuery<MemoryRow>(filterScope(query.filter), 'memories.list', sql, params);
     return toPage(rows.map(rowToMemory), query.limit, (memory) => memory.createdAt);
   }
 
   async update(command: MemoryUpdate): Promise<Memory | null> {
-    return this.#db.transaction('memories.update', (tx) => this.#update(tx, command));
+    return this.#db.tenant(command.ref, 'memories.update', (tx) => this.#update(tx, command));
   }
 
   async delete(ref: RecordRef): Promise<boolean> {
     // memory_history rows go with the memory (ON DELETE CASCADE).
-    const rows = await this.#db.query('memories.delete', DELETE, [ref.namespace, ref.id]);
+    const rows = await this.#db.tenantQuery(ref, 'memories.delete', DELETE, refParams(ref));
     return rows.length > 0;
   }
 
   async history(ref: RecordRef): Promise<MemoryVersion[] | null> {
     // No row: no live memory. One row with no version: a live memory without history.
     type Joined = { [K in keyof HistoryRow]: HistoryRow[K] | null };
-    const rows = await this.#db.query<Joined>('memories.history', HISTORY, [ref.namespace, ref.id, this.#now()]);
+    const rows = await this.#db.tenantQuery<Joined>(ref, 'memories.history', HISTORY, [...refParams(ref), this.#now()]);
     if (rows.length === 0) return null;
     return rows.filter((row): row is HistoryRow => row.memory_id !== null).map(rowToVersion);
   }
@@ -93,14 +111,14 @@ export class PgSemanticStore implements SemanticStore {
   async search(query: KeywordQuery): Promise<Scored<Memory>[]> {
     const statement = scopedBm25Sql(MEMORIES, query, memoryColumns('r'), live(this.#now()));
     if (!statement) return [];
-    const rows = await this.#db.query<MemoryRow & { score: number }>('memories.search', statement.sql, statement.params);
+    const rows = await this.#db.tenantQuery<MemoryRow & { score: number }>(filterScope(query.filter), 'memories.search', statement.sql, statement.params);
     return rows.map((row) => ({ item: rowToMemory(row), score: row.score }));
   }
 
   /** The update itself, inside its transaction, with the row locked until it commits. */
   async #update(tx: SqlExecutor, command: MemoryUpdate): Promise<Memory | null> {
     const now = this.#now();
-    const [row] = await tx.query<MemoryRow>(`${GET_LIVE} FOR UPDATE`, [command.ref.namespace, command.ref.id, now]);
+    const [row] = await tx.query<MemoryRow>(`${GET_LIVE} FOR UPDATE`, [...refParams(command.ref), now]);
     if (!row) return null;
     const current = rowToMemory(row);
     if (command.expectedVersion !== undefined && command.expectedVersion !== current.version) {

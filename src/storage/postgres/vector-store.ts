@@ -16,6 +16,7 @@ import { episodeColumns, rowToEpisode, type EpisodeRow } from './episode-rows.js
 import { memoryColumns, rowToMemory, type MemoryRow } from './memory-rows.js';
 import type { PgDatabase } from './pg-database.js';
 import { compileFilter, SqlParams } from './pg-filter-sql.js';
+import { byNamespace, type TenantScope } from './row-security.js';
 import type { SqlExecutor } from './sql-engine.js';
 import {
   distance,
@@ -40,10 +41,10 @@ const putSql = (d: VectorDialect, tier: Tier) => `
   WITH target AS (
     UPDATE ${TIERS[tier].table} SET embedding_status = 'ready', embedding_model = $4, embedding_dim = $5,
       embedding_truncated = $7, embedding_attempts = 0, embedding_error = NULL
-    WHERE namespace = $1 AND id = $2 AND content = $3 RETURNING seq
+    WHERE namespace = $1 AND id = $2 AND content = $3 RETURNING seq, user_id
   )
-  INSERT INTO vectors (tier, namespace, ${TIERS[tier].seq}, model, dims, embedding)
-  SELECT '${tier}', $1, seq, $4, $5, ${vectorValue(d, '$6')} FROM target
+  INSERT INTO vectors (tier, namespace, user_id, ${TIERS[tier].seq}, model, dims, embedding)
+  SELECT '${tier}', $1, user_id, seq, $4, $5, ${vectorValue(d, '$6')} FROM target
   ON CONFLICT (${TIERS[tier].seq}) DO UPDATE SET model = EXCLUDED.model, dims = EXCLUDED.dims, embedding = EXCLUDED.embedding
   RETURNING 1`;
 
@@ -55,7 +56,8 @@ type Restrict = (params: SqlParams) => string;
 
 interface Ranked {
   tier: Tier;
-  namespace: string;
+  /** The tenant scope the search runs in: the namespace, and the user the filter names. */
+  scope: TenantScope;
   model: string;
   vector: Float32Array;
   limit: number;
@@ -83,7 +85,8 @@ export class PgVectorStore implements VectorStore {
       const where = compileFilter(filter, TIERS[tier].timeColumn, params, 't');
       return tier === 'memories' ? `${where} AND ${live(params, now)}` : where;
     };
-    const rows = await this.#rank({ tier, namespace: filter.namespace, model: query.model, vector: query.vector, limit: query.limit, restrict });
+    const scope = { namespace: filter.namespace, userId: filter.userId };
+    const rows = await this.#rank({ tier, scope, model: query.model, vector: query.vector, limit: query.limit, restrict });
     return rows.map((row) => ({ item: TIERS[tier].toRecord(row) as TierRecord[T], score: row.score }));
   }
 
@@ -101,7 +104,10 @@ export class PgVectorStore implements VectorStore {
         `t.session_id IS NOT DISTINCT FROM ${params.add(scope.sessionId ?? null)}::text`,
         live(params, now),
       ].join(' AND ');
-    const ranked = await this.#rank({ tier: 'memories', namespace: scope.namespace, model: query.model, vector: query.vector, limit: query.limit, restrict });
+    // The tenant scope is the namespace, narrowed to the user when the scope names one (memories
+    // without a user, which a scope without one matches, are no tenant scope of their own).
+    const tenant = { namespace: scope.namespace, userId: scope.userId };
+    const ranked = await this.#rank({ tier: 'memories', scope: tenant, model: query.model, vector: query.vector, limit: query.limit, restrict });
     return ranked.filter((row) => row.score >= query.threshold).map((row) => ({ item: rowToMemory(row as unknown as MemoryRow), score: row.score }));
   }
 
@@ -110,11 +116,16 @@ export class PgVectorStore implements VectorStore {
     if (writes.length === 0) return 0;
     const d = await this.#dialectOf();
     for (const write of writes) await this.#ensureIndex(d, write.model, write.vector.length);
-    return this.#db.transaction('vectors.put', async (tx) => {
+    // One transaction; each namespace's vectors are written in its own scope (the backfill's writes span namespaces).
+    const groups = byNamespace(writes, (write) => write.namespace);
+    return this.#db.tenant({ namespace: groups[0]![0] }, 'vectors.put', async (tx) => {
       let stored = 0;
-      for (const w of writes) {
-        const values = [w.namespace, w.id, w.content, w.model, w.vector.length, vectorParam(d, w.vector), w.truncated === true];
-        stored += (await tx.query(putSql(d, w.tier), values)).length;
+      for (const [namespace, group] of groups) {
+        await tx.enter({ namespace });
+        for (const w of group) {
+          const values = [w.namespace, w.id, w.content, w.model, w.vector.length, vectorParam(d, w.vector), w.truncated === true];
+          stored += (await tx.query(putSql(d, w.tier), values)).length;
+        }
       }
       return stored;
     });
@@ -146,10 +157,11 @@ export class PgVectorStore implements VectorStore {
     const d = await this.#dialectOf();
     const dimensions = ranked.vector.length;
     if (d.backend === 'exact' || dimensions > HNSW_MAX_DIMENSIONS) {
-      return this.#db.run('vectors.search', (db) => this.#ranked(db, d, ranked, false));
+      const { sql, params } = this.#rankedSql(d, ranked, false);
+      return this.#db.tenantQuery<Record<string, unknown> & { score: number }>(ranked.scope, 'vectors.search', sql, params);
     }
     // SET LOCAL lasts until the transaction ends, so the settings never leak to a pooled connection.
-    return this.#db.transaction('vectors.search', async (tx) => {
+    return this.#db.tenant(ranked.scope, 'vectors.search', async (tx) => {
       const ef = Math.min(1000, Math.max(40, ranked.limit * EF_PER_RESULT));
       await tx.query(`SET LOCAL hnsw.ef_search = ${ef}`);
       if (d.iterativeScan) await tx.query(`SET LOCAL hnsw.iterative_scan = strict_order`);
@@ -160,6 +172,11 @@ export class PgVectorStore implements VectorStore {
   }
 
   async #ranked(tx: SqlExecutor, d: VectorDialect, ranked: Ranked, indexed: boolean) {
+    const { sql, params } = this.#rankedSql(d, ranked, indexed);
+    return tx.query<Record<string, unknown> & { score: number }>(sql, params);
+  }
+
+  #rankedSql(d: VectorDialect, ranked: Ranked, indexed: boolean): { sql: string; params: unknown[] } {
     const spec = TIERS[ranked.tier];
     const dimensions = ranked.vector.length;
     const params = new SqlParams();
@@ -169,10 +186,10 @@ export class PgVectorStore implements VectorStore {
     const order = d.backend === 'pgvector' ? distance(d, 'v.embedding', q, dimensions, indexed) : `${score} DESC NULLS LAST`;
     const sql = `SELECT ${spec.columns}, ${score} AS score
       FROM vectors v JOIN ${spec.table} t ON t.seq = v.${spec.seq}
-      WHERE v.tier = '${ranked.tier}' AND v.namespace = ${params.add(ranked.namespace)} AND ${partitionPredicate(ranked.model, dimensions, 'v.')}
+      WHERE v.tier = '${ranked.tier}' AND v.namespace = ${params.add(ranked.scope.namespace)} AND ${partitionPredicate(ranked.model, dimensions, 'v.')}
         AND ${ranked.restrict(params)}
       ORDER BY ${order}${indexed ? '' : ', t.id'} LIMIT ${params.add(ranked.limit)}`;
-    return tx.query<Record<string, unknown> & { score: number }>(sql, params.values);
+    return { sql, params: params.values };
   }
 
   async #dialectOf(): Promise<VectorDialect> {
