@@ -29,8 +29,12 @@ const namespaceOf = (batchStart: number, batchSize: number) => (NAMESPACES === 1
 const SEARCHED = NAMESPACES === 1 ? NAMESPACE : `${NAMESPACE}-0`;
 export type Synchronous = 'full' | 'normal';
 export type Path = 'http' | 'direct';
-/** embedded: SQLite in a data folder, in-process caches; server: PostgreSQL and Redis. */
-export type Mode = 'embedded' | 'server';
+/**
+ * embedded: SQLite in a data folder, in-process caches; server: PostgreSQL and Redis, with
+ * row-level security (the default); server-no-rls: the same with MEMOS_DATABASE_ROW_SECURITY=false.
+ */
+export type Mode = 'embedded' | 'server' | 'server-no-rls';
+export const isServerMode = (mode: Mode) => mode !== 'embedded';
 
 /** Server mode's services: BENCH_POSTGRES_URL and BENCH_REDIS_URL, else the local defaults. */
 export const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -77,8 +81,9 @@ export async function startServer(synchronous: Synchronous, batchItems: number):
 /**
  * memOS in server mode: PostgreSQL in a fresh random schema and Redis under a fresh random key
  * prefix. Closing (also after a failed start) drops the schema and removes the prefix's keys.
+ * `rowSecurity` false starts it with MEMOS_DATABASE_ROW_SECURITY=false (mode `server-no-rls`).
  */
-export async function startServerMode(batchItems: number): Promise<Server> {
+export async function startServerMode(batchItems: number, rowSecurity = true): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'memos-bench-server-'));
   const suffix = randomBytes(6).toString('hex');
   const schema = `memos_bench_${suffix}`;
@@ -106,13 +111,14 @@ export async function startServerMode(batchItems: number): Promise<Server> {
         MEMOS_REDIS_KEY_PREFIX: keyPrefix,
         MEMOS_MAX_BATCH_ITEMS: String(batchItems),
         MEMOS_AUTO_BACKFILL: 'false',
+        MEMOS_DATABASE_ROW_SECURITY: String(rowSecurity),
         ...(VECTORS ? { MEMOS_EMBEDDER: 'model2vec', MEMOS_MODEL2VEC_PATH: MODEL_PATH } : { MEMOS_EMBEDDER: 'none' }),
       },
       cwd: dir,
     });
     memos = await createMemos(config);
     if (memos.cache.backend !== 'redis') throw new Error(`server mode: expected the Redis cache, got ${memos.cache.backend}`);
-    const server = await listening(memos, 'server', dir, cleanup);
+    const server = await listening(memos, rowSecurity ? 'server' : 'server-no-rls', dir, cleanup);
     return { ...server, schema, keyPrefix };
   } catch (error) {
     await memos?.close().catch(() => undefined);
@@ -193,7 +199,7 @@ async function removeRedisKeys(prefix: string): Promise<void> {
  * instead of using the GIN index, and the GIN pending list stays unflushed. Returns whether it ran.
  */
 export async function settleStatistics(server: Server): Promise<boolean> {
-  if (server.mode !== 'server') return false;
+  if (!isServerMode(server.mode)) return false;
   await withPostgres((client) => client.query(`VACUUM (ANALYZE) "${server.schema}".memories, "${server.schema}".episodes`));
   return true;
 }
@@ -203,7 +209,7 @@ export async function settleStatistics(server: Server): Promise<boolean> {
  * tables of the run's schema with their indexes and TOAST (server).
  */
 export async function databaseBytes(server: Server): Promise<number> {
-  if (server.mode === 'server') {
+  if (isServerMode(server.mode)) {
     return withPostgres(async (client) => {
       const result = await client.query<{ bytes: string | null }>(
         `SELECT sum(pg_total_relation_size(c.oid))::text AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'm')`,

@@ -144,6 +144,40 @@ export function overheadTable(rows: readonly SearchRow[]): string {
   );
 }
 
+/**
+ * Row-level security's cost: p50 and p95 of a batch write (per ingest segment) and of a keyword
+ * search (all queries, per corpus size and path), with it (mode server) and without (server-no-rls).
+ */
+export function rowSecurityTable(ingest: readonly IngestRow[], search: readonly SearchRow[]): string {
+  const pair = <R extends { mode: Mode }>(rows: readonly R[], same: (a: R, b: R) => boolean) =>
+    rows.filter((row) => row.mode === 'server').flatMap((on) => {
+      const off = rows.find((row) => row.mode === 'server-no-rls' && same(on, row));
+      return off ? [[on, off] as const] : [];
+    });
+  const line = (what: string, on: Summary, off: Summary) => [
+    what,
+    fmt(off.p50, 2),
+    fmt(on.p50, 2),
+    `${fmt(on.p50 - off.p50, 2)} (${fmt(((on.p50 - off.p50) / off.p50) * 100, 0)} %)`,
+    fmt(off.p95, 2),
+    fmt(on.p95, 2),
+    `${fmt(on.p95 - off.p95, 2)} (${fmt(((on.p95 - off.p95) / off.p95) * 100, 0)} %)`,
+  ];
+  return table(
+    ['measure', 'off p50 ms', 'on p50 ms', 'cost p50', 'off p95 ms', 'on p95 ms', 'cost p95'],
+    [
+      ...pair(ingest, (a, b) => a.segment === b.segment && a.path === b.path).map(([on, off]) =>
+        line(`batch write of ${on.batchSize}, ${on.path}, ${on.segment}`, on.batchMs, off.batchMs),
+      ),
+      ...pair(
+        search.filter((row) => row.shape === 'all'),
+        (a, b) => a.corpus === b.corpus && a.path === b.path,
+      ).map(([on, off]) => line(`keyword search, ${on.path}, at ${fmt(on.corpus)}`, on.ms, off.ms)),
+    ],
+    ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
+  );
+}
+
 export interface SlowQuery {
   shape: QueryShape;
   text: string;

@@ -4,6 +4,8 @@
 // BENCH_NAMESPACES=10 spreads the corpus over 10 namespaces (keyword search then counts per scope).
 // BENCH_MODES=embedded,server adds server mode (PostgreSQL + Redis; BENCH_POSTGRES_URL, BENCH_REDIS_URL,
 // else the local defaults) in the same run, over the same corpus and queries; default: embedded only.
+// Mode server-no-rls is server mode with PostgreSQL row-level security off (MEMOS_DATABASE_ROW_SECURITY=false):
+// BENCH_MODES=server,server-no-rls measures what row-level security costs, in one run.
 
 import { mkdirSync, statfsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +24,7 @@ import {
   POSTGRES_URL,
   REDIS_URL,
   search,
+  isServerMode,
   settleStatistics,
   startServer,
   startServerMode,
@@ -32,7 +35,7 @@ import {
   type Synchronous,
 } from './harness.js';
 import { redactUrl } from '../../src/storage/redact-url.js';
-import { ingestRow, ingestTable, overheadTable, searchRows, searchTable, slowestTable, type IngestRow, type SearchRow, type SlowQuery } from './report.js';
+import { ingestRow, ingestTable, overheadTable, rowSecurityTable, searchRows, searchTable, slowestTable, type IngestRow, type SearchRow, type SlowQuery } from './report.js';
 
 const envInt = (name: string, fallback: number): number => {
   const value = Number(process.env[name]);
@@ -48,7 +51,7 @@ const WARMUP_QUERIES = 30;
 const SEGMENT_BUDGET_MS = envInt('BENCH_SEGMENT_BUDGET_S', 60) * 1000;
 const SEED = 42;
 
-const ALL_MODES: readonly Mode[] = ['embedded', 'server'];
+const ALL_MODES: readonly Mode[] = ['embedded', 'server', 'server-no-rls'];
 function parseModes(raw: string | undefined): Mode[] {
   const asked = (raw ?? 'embedded').split(',').map((mode) => mode.trim()).filter((mode) => mode !== '');
   const unknown = asked.filter((mode) => !ALL_MODES.includes(mode as Mode));
@@ -73,8 +76,9 @@ const ALL_SCENARIOS: readonly Scenario[] = [
   { mode: 'embedded', synchronous: 'full', path: 'direct', target: LARGE, search: false },
   { mode: 'embedded', synchronous: 'normal', path: 'http', target: LARGE, search: false },
   { mode: 'embedded', synchronous: 'normal', path: 'direct', target: SMALL, search: false },
-  // Server mode: the HTTP path only, as deployed; its search series is over HTTP too.
+  // Server mode: ingest over HTTP only, as deployed; its search series over HTTP and direct.
   { mode: 'server', synchronous: null, path: 'http', target: LARGE, search: true },
+  { mode: 'server-no-rls', synchronous: null, path: 'http', target: LARGE, search: true },
 ];
 const SCENARIOS = ALL_SCENARIOS.filter((scenario) => MODES.includes(scenario.mode));
 
@@ -95,7 +99,7 @@ async function main(): Promise<void> {
   console.log(`data folders in ${env.tmpdir} (${env.tmpdirFs}); client and server share one Node process and event loop`);
   console.log(`embeddings: ${VECTORS ? 'Model2Vec on every write, with near-duplicate checks (BENCH_VECTORS=1)' : 'off (BENCH_VECTORS=1 turns them on)'}`);
   console.log(`corpus: ${fmt(SMALL)} then ${fmt(LARGE)} memories, batches of ${BATCH}, seed ${SEED}; ${QUERIES} queries per series after ${WARMUP_QUERIES} warm-up queries; ingest budget ${fmt(SEGMENT_BUDGET_MS / 1000)} s per segment`);
-  console.log(`modes: ${MODES.join(', ')}${MODES.includes('server') ? ` (server: PostgreSQL ${redactUrl(POSTGRES_URL)} in a fresh schema, Redis ${redactUrl(REDIS_URL)} under a fresh key prefix, both removed at the end)` : ' (BENCH_MODES=embedded,server adds server mode)'}`);
+  console.log(`modes: ${MODES.join(', ')}${MODES.some(isServerMode) ? ` (server: PostgreSQL ${redactUrl(POSTGRES_URL)} in a fresh schema, Redis ${redactUrl(REDIS_URL)} under a fresh key prefix, both removed at the end)` : ' (BENCH_MODES=embedded,server adds server mode)'}`);
   if (NAMESPACES > 1) console.log(`namespaces: the corpus is spread over ${NAMESPACES} namespaces (BENCH_NAMESPACES) and searches go to one of them; match counts are table-wide`);
   console.log('\nphases:');
 
@@ -134,8 +138,9 @@ async function main(): Promise<void> {
       matchesBySize.set(size, matches);
       searchRowsAll.push(...searchRows(mode, size, 'http', http, matches), ...searchRows(mode, size, 'direct', direct, matches));
     } else {
+      const direct = await phase(`${label}search direct at ${fmt(size)}`, () => search(server, 'direct', queries, WARMUP_QUERIES));
       matches = matchesBySize.get(size);
-      searchRowsAll.push(...searchRows(mode, size, 'http', http, matches));
+      searchRowsAll.push(...searchRows(mode, size, 'http', http, matches), ...searchRows(mode, size, 'direct', direct, matches));
     }
     slowest[mode] = [...http]
       .sort((a, b) => b.ms - a.ms)
@@ -152,8 +157,10 @@ async function main(): Promise<void> {
 
   for (const scenario of SCENARIOS) {
     const { mode, synchronous, path, target } = scenario;
-    const server = mode === 'server' ? await phase('start server mode (fresh schema and key prefix)', () => startServerMode(BATCH)) : await startServer(synchronous ?? 'full', BATCH);
-    const name = mode === 'server' ? `server ${path}` : `${path} sync=${synchronous}`;
+    const server = isServerMode(mode)
+      ? await phase(`start ${mode} mode (fresh schema and key prefix)`, () => startServerMode(BATCH, mode === 'server'))
+      : await startServer(synchronous ?? 'full', BATCH);
+    const name = isServerMode(mode) ? `${mode} ${path}` : `${path} sync=${synchronous}`;
     try {
       const segments: [number, number][] = target > SMALL ? [[0, SMALL], [SMALL, target]] : [[0, target]];
       for (const [from, to] of segments) {
@@ -181,18 +188,22 @@ async function main(): Promise<void> {
 
   const totalSeconds = since(benchStart) / 1000;
   console.log(heading('Ingest: POST /api/v1/memories (http) vs services.memories.upsert (direct)'));
-  if (MODES.includes('server')) console.log('mode server: PostgreSQL + Redis over HTTP; sync does not apply; db size = the schema\'s tables, indexes and TOAST');
+  if (MODES.some(isServerMode)) console.log('mode server: PostgreSQL + Redis over HTTP, with row-level security (server-no-rls: without); sync does not apply; db size = the schema\'s tables, indexes and TOAST');
   console.log('batch ms: one batch of 500, request start to parsed reply; rec/s p50 / p95 = 500 / (p50 / p95 batch time), so the p95 column is the slow tail');
   console.log(ingestTable(ingestRows));
   console.log(heading('Keyword search: POST /api/v1/search {mode: keyword, limit: 10} (http) vs services.search.search (direct)'));
   console.log('matches: memories the OR-ed query terms match in FTS before the limit; one sequential request at a time');
-  if (MODES.includes('server')) {
+  if (MODES.some(isServerMode)) {
     console.log('server rows: matches are the embedded store\'s counts at the same corpus size (same corpus); - when it reached another size');
     console.log('server rows: searched after VACUUM (ANALYZE) of the loaded tables, standing in for autovacuum');
   }
   console.log(searchTable(searchRowsAll));
   console.log('\nHTTP overhead (all queries):');
   console.log(overheadTable(searchRowsAll));
+  if (MODES.includes('server') && MODES.includes('server-no-rls')) {
+    console.log(heading('PostgreSQL row-level security: server (on) vs server-no-rls (off), same corpus and queries'));
+    console.log(rowSecurityTable(ingestRows, searchRowsAll));
+  }
   for (const mode of MODES) {
     const slow = slowest[mode];
     if (!slow) continue;
@@ -207,7 +218,7 @@ async function main(): Promise<void> {
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `store-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   const params = { small: SMALL, large: LARGE, batch: BATCH, segmentBudgetSeconds: SEGMENT_BUDGET_MS / 1000, queries: QUERIES, warmupQueries: WARMUP_QUERIES, seed: SEED, modes: MODES };
-  writeFileSync(file, `${JSON.stringify({ env, params, phases, totalSeconds, notes, warnings: [...warnings], ingest: ingestRows, search: searchRowsAll, slowest: slowest.embedded ?? [], ...(slowest.server ? { slowestServer: slowest.server } : {}) }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ env, params, phases, totalSeconds, notes, warnings: [...warnings], ingest: ingestRows, search: searchRowsAll, slowest: slowest.embedded ?? [], ...(slowest.server ? { slowestServer: slowest.server } : {}), ...(slowest['server-no-rls'] ? { slowestServerNoRls: slowest['server-no-rls'] } : {}) }, null, 2)}\n`);
   console.log(`results: ${relative(process.cwd(), file)}`);
 }
 

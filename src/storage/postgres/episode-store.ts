@@ -53,7 +53,7 @@ export class PgEpisodeStore implements EpisodeStore {
   }
 
   async search(query: KeywordQuery): Promise<Scored<Episode>[]> {
-    const statement = scopedBm25Sql(EPISODES, query, episodeColumns('r'));
+    const statement = scopedBm25Sql(EPISODES, query, episodeColumns('r'), undefined, { rowSecurity: this.#db.rowSecurity });
     if (!statement) return [];
     const rows = await this.#db.tenantQuery<EpisodeRow & { score: number }>(filterScope(query.filter), 'episodes.search', statement.sql, statement.params);
     return rows.map((row) => ({ item: rowToEpisode(row), score: row.score }));

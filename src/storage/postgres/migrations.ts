@@ -3,7 +3,7 @@
 // (the others wait for the lock, then find nothing left to do). PGlite has one connection, where
 // the lock is simply granted.
 
-import { rowSecurityMigration } from './row-security.js';
+import { ROW_SECURITY_VERSION, rowSecurityMigration } from './row-security.js';
 import type { SqlExecutor } from './sql-engine.js';
 import { columnType, EXACT_COSINE, readDialect } from './vector-sql.js';
 
@@ -202,7 +202,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'vectors', up: createVectors },
   { version: 6, name: 'embedding state', up: sql(EMBEDDING_STATE) },
   // 7 and 8 are reserved (API keys, the audit log); the migrator applies whatever is missing, in order.
-  { version: 9, name: 'row-level security', up: rowSecurityMigration },
+  { version: ROW_SECURITY_VERSION, name: 'row-level security', up: rowSecurityMigration },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */

@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
 import { MIGRATIONS, migrate, type Migration, type VectorBackend } from './migrations.js';
 import { closedError, toMemosError } from './pg-errors.js';
-import { ENTER_SCOPE, enterScopeParams, ensureTenantRole, RESCOPE, type TenantScope } from './row-security.js';
+import { ENTER_SCOPE, enterScopeParams, ensureTenantRole, RESCOPE, ROW_SECURITY_VERSION, type TenantScope } from './row-security.js';
 import type { Row, SqlEngine, SqlExecutor } from './sql-engine.js';
 
 /** Where notices go that operators should see once (e.g. the exact-vector fallback); pino-compatible. */
@@ -64,19 +64,21 @@ export class PgDatabase {
   /** The engine has been opened and not yet closed (it stays open after a failed `open()` that may be retried). */
   #engineLive = false;
   #vectorBackend: VectorBackend | undefined;
+  #rowSecurity: boolean;
 
   constructor(options: PgDatabaseOptions) {
     this.schema = checkSchemaName(options.schema);
     this.#options = options;
+    this.#rowSecurity = options.rowSecurity ?? true;
   }
 
   get isOpen(): boolean {
     return this.#open;
   }
 
-  /** Whether tenant calls run under row-level security. */
+  /** Whether tenant calls run under row-level security (as configured, once open). */
   get rowSecurity(): boolean {
-    return this.#options.rowSecurity ?? true;
+    return this.#rowSecurity;
   }
 
   /** Which vector path is active; known after `open()`. */
@@ -98,7 +100,10 @@ export class PgDatabase {
       await engine.open();
       await engine.transaction(async (tx) => {
         await migrate(tx, { schema: this.schema, now: new Date(clock.now()) }, migrations);
-        if (this.rowSecurity) await ensureTenantRole(tx, this.schema);
+        // The policies come with migration 9; a schema kept at an earlier version (tests of upgrades) has none to enter.
+        const [secured] = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [ROW_SECURITY_VERSION]);
+        this.#rowSecurity = (this.#options.rowSecurity ?? true) && secured !== undefined;
+        if (this.#rowSecurity) await ensureTenantRole(tx, this.schema);
       });
       const [setting] = await engine.query<{ value: string }>(`SELECT value FROM storage_settings WHERE key = 'vector_backend'`);
       this.#vectorBackend = setting?.value === 'pgvector' ? 'pgvector' : 'exact';

@@ -9,9 +9,10 @@ import { contentKey } from '../../core/text.js';
 import type { Episode, Memory } from '../../core/types.js';
 import { testMemory } from '../../../test/support/records.js';
 import { PgEpisodeStore } from './episode-store.js';
-import { createPostgresDatabase } from './index.js';
-import type { PgDatabase } from './pg-database.js';
-import { TENANT_ROLE, TENANT_TABLES } from './row-security.js';
+import { createPostgresDatabase, poolEngine, searchPathFor } from './index.js';
+import { MIGRATIONS } from './migrations.js';
+import { PgDatabase } from './pg-database.js';
+import { keywordMatchesFunction, TENANT_ROLE, TENANT_TABLES } from './row-security.js';
 import { PgSemanticStore } from './semantic-store.js';
 import type { SqlExecutor } from './sql-engine.js';
 import {
@@ -27,6 +28,7 @@ import {
   type TestDatabase,
 } from './test-databases.js';
 import { PgVectorStore } from './vector-store.js';
+import { readDialect, vectorParam, vectorValue } from './vector-sql.js';
 
 const reachable = await postgresReachable();
 
@@ -153,6 +155,20 @@ function rowSecurityCases(name: string, open: () => Promise<TestDatabase>): void
       expect(await t.db.transaction('test', rowsOf)).toEqual(all);
     });
 
+    it("the keyword-match functions (the GIN index's way in under row security) return only the rows the policy shows", async () => {
+      for (const table of ['episodes', 'memories'] as const) {
+        const matches = (tx: SqlExecutor) =>
+          tx.query<{ namespace: string; user_id: string | null }>(`SELECT namespace, user_id FROM ${keywordMatchesFunction(table)}(to_tsquery('memos_english', '${table === 'episodes' ? 'episode' : 'memory'}'))`);
+        const seen = async (settings: { namespace?: string; userId?: string }) =>
+          (await asTenant(t.db, settings, matches)).map((row) => `${row.namespace}/${row.user_id ?? '-'}`).sort();
+        expect(await seen({})).toEqual([]);
+        expect(await seen({ namespace: 'a' })).toEqual(all[table]!.filter((row) => row.startsWith('a/')));
+        expect(await seen({ namespace: 'a', userId: 'u1' })).toEqual(['a/u1']);
+        // The connecting role, which owns the function, gets nothing from it either without a scope.
+        expect(await t.db.transaction('test', matches)).toEqual([]);
+      }
+    });
+
     // (Row security guards against a store statement that forgets its scope. It is no sandbox for
     // arbitrary SQL, which could RESET ROLE to the session's own; memOS sends none: every value is a parameter.)
     it('the tenant role has no other privilege on the schema: no system table, no DDL', async () => {
@@ -179,6 +195,41 @@ describe.runIf(servicesRequired && !reachable)('row-level security (server requi
 
 describe.skipIf(!reachable)('postgres', () => {
   rowSecurityCases('postgres', () => realPostgres());
+
+  it('upgrades a schema of version 6: history rows and vectors take their record\'s user, and the policies bind them', async () => {
+    const schema = freshSchema();
+    const clock = manualClock();
+    const engine = () => poolEngine({ connectionString: POSTGRES_URL, searchPath: searchPathFor(schema), max: 2 });
+    const v6 = new PgDatabase({ engine: engine(), schema, clock, migrations: MIGRATIONS.filter((m) => m.version <= 6) });
+    try {
+      await v6.open();
+      expect(v6.rowSecurity).toBe(false);
+      // Rows as version 6 wrote them: history and vectors without a user of their own.
+      await v6.transaction('test', async (tx) => {
+        const d = await readDialect(tx);
+        await tx.query(`INSERT INTO memories (namespace, id, user_id, kind, content, content_key, importance, created_at, updated_at)
+          VALUES ('a', 'm_a1', 'u1', 'fact', 'one', 'k1', 0.5, now(), now()), ('a', 'm_a0', NULL, 'fact', 'zero', 'k0', 0.5, now(), now()),
+            ('b', 'm_b2', 'u2', 'fact', 'two', 'k2', 0.5, now(), now())`);
+        await tx.query(`INSERT INTO memory_history (namespace, memory_id, version, content, kind, importance, metadata, source_episode_ids, valid_from, valid_to, reason)
+          SELECT namespace, id, 1, content, kind, importance, '{}', '{}', now(), now(), 'update' FROM memories`);
+        await tx.query(`INSERT INTO episodes (namespace, id, user_id, kind, content, occurred_at, created_at) VALUES ('a', 'e_a1', 'u1', 'observation', 'e', now(), now())`);
+        const vector = vectorValue(d, `'${vectorParam(d, Float32Array.of(1, 0))}'`);
+        await tx.query(`INSERT INTO vectors (tier, namespace, memory_seq, model, dims, embedding) SELECT 'memories', namespace, seq, 'm', 2, ${vector} FROM memories`);
+        await tx.query(`INSERT INTO vectors (tier, namespace, episode_seq, model, dims, embedding) SELECT 'episodes', namespace, seq, 'm', 2, ${vector} FROM episodes`);
+      });
+      await v6.close();
+      const upgraded = new PgDatabase({ engine: engine(), schema, clock });
+      await upgraded.open();
+      expect(upgraded.rowSecurity).toBe(true);
+      const after = await upgraded.transaction('test', rowsOf);
+      expect(after).toEqual({ episodes: ['a/u1'], memories: ['a/-', 'a/u1', 'b/u2'], memory_history: ['a/-', 'a/u1', 'b/u2'], vectors: ['a/-', 'a/u1', 'a/u1', 'b/u2'] });
+      expect(await asTenant(upgraded, { namespace: 'a', userId: 'u1' }, rowsOf)).toEqual({ episodes: ['a/u1'], memories: ['a/u1'], memory_history: ['a/u1'], vectors: ['a/u1', 'a/u1'] });
+      expect((await new PgSemanticStore(upgraded, clock).history({ namespace: 'b', id: 'm_b2', userId: 'u2' }))?.map((v) => v.content)).toEqual(['two']);
+      await upgraded.close();
+    } finally {
+      await dropSchema(schema);
+    }
+  });
 
   it('leaves no setting behind on a pooled connection', async () => {
     const schema = freshSchema();

@@ -24,6 +24,9 @@ import type { SqlExecutor } from './sql-engine.js';
  */
 export const TENANT_TABLES = ['episodes', 'memories', 'memory_history', 'vectors'] as const;
 
+/** The migration that brings the policies. */
+export const ROW_SECURITY_VERSION = 9;
+
 /** The role tenant transactions switch to: NOLOGIN, no privilege beyond reading and writing the tenant tables. */
 export const TENANT_ROLE = 'memos_tenant';
 
@@ -53,10 +56,42 @@ ALTER TABLE vectors ADD COLUMN user_id text COLLATE "C";
 UPDATE vectors v SET user_id = m.user_id FROM memories m WHERE v.memory_seq = m.seq AND m.user_id IS NOT NULL;
 UPDATE vectors v SET user_id = e.user_id FROM episodes e WHERE v.episode_seq = e.seq AND e.user_id IS NOT NULL;`;
 
-/** Migration 9: the user copies, then the policy on every tenant table. The role is the start's business (`ensureTenantRole`). */
+/**
+ * Keyword matches through the GIN index, within the transaction's scope. Under row-level security
+ * PostgreSQL applies a policy before any condition whose operator is not LEAKPROOF, and the
+ * full-text match `@@` is not: the GIN index could no longer be used, and every keyword search
+ * would read its whole namespace. These functions run as the tables' owner (SECURITY DEFINER, so
+ * the index is usable) and apply exactly the policy's condition themselves: they return the rows
+ * matching `query` that the policy would show, and none without the setting. Only the tenant role
+ * may call them.
+ */
+const keywordMatches = (table: 'episodes' | 'memories') => `
+CREATE FUNCTION ${keywordMatchesFunction(table)}(query tsquery) RETURNS SETOF ${table}
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT ROWS 100 AS $$
+  SELECT * FROM ${table} WHERE ${IN_SCOPE} AND search @@ query
+$$;
+REVOKE ALL ON FUNCTION ${keywordMatchesFunction(table)}(tsquery) FROM PUBLIC;`;
+
+/** The keyword-match function of a table (see `keywordMatches`). */
+export const keywordMatchesFunction = (table: 'episodes' | 'memories') => `memos_keyword_matches_${table}`;
+
+// The policy reads `user_id` from every row it checks. Keyword search counts its scope's rows and
+// their lengths from the timeline indexes alone (an index-only scan); with the user in them too,
+// it still does under the policy, instead of reading every row of the namespace from the table.
+const TIMELINES_WITH_USER = `
+DROP INDEX episodes_timeline;
+CREATE INDEX episodes_timeline ON episodes (namespace, occurred_at, id) INCLUDE (search_length, user_id);
+DROP INDEX memories_timeline;
+CREATE INDEX memories_timeline ON memories (namespace, created_at, id) INCLUDE (search_length, expires_at, user_id);`;
+
+/**
+ * Migration 9: the user copies, the timeline indexes with the user, the policy on every tenant
+ * table and the keyword-match functions. The role is the start's business (`ensureTenantRole`).
+ */
 export async function rowSecurityMigration(tx: SqlExecutor): Promise<void> {
-  await tx.exec(USER_COPIES);
+  await tx.exec(USER_COPIES + TIMELINES_WITH_USER);
   for (const table of TENANT_TABLES) await protectTable(tx, table);
+  await tx.exec(keywordMatches('episodes') + keywordMatches('memories'));
 }
 
 /** The settings a tenant transaction starts with. */
@@ -90,7 +125,8 @@ export async function ensureTenantRole(tx: SqlExecutor, schema: string): Promise
       }
       if (!me?.superuser && !me?.member) await tolerateDuplicate(tx, `GRANT ${TENANT_ROLE} TO CURRENT_USER`);
       await tx.exec(`GRANT USAGE ON SCHEMA ${schema} TO ${TENANT_ROLE};
-GRANT SELECT, INSERT, UPDATE, DELETE ON ${TENANT_TABLES.join(', ')} TO ${TENANT_ROLE};`);
+GRANT SELECT, INSERT, UPDATE, DELETE ON ${TENANT_TABLES.join(', ')} TO ${TENANT_ROLE};
+GRANT EXECUTE ON FUNCTION ${keywordMatchesFunction('episodes')}(tsquery), ${keywordMatchesFunction('memories')}(tsquery) TO ${TENANT_ROLE};`);
     });
   } catch (error) {
     if (sqlState(error) !== '42501') throw error;

@@ -12,6 +12,7 @@
 import type { KeywordQuery } from '../../core/types.js';
 import { FOLD_ACCENTS } from './migrations.js';
 import { compileFilter, SqlParams, type ExtraCondition, type TableSpec } from './pg-filter-sql.js';
+import { keywordMatchesFunction } from './row-security.js';
 
 const K1 = 1.2;
 const B = 0.75;
@@ -22,12 +23,25 @@ const B = 0.75;
  * first, ties in insertion order. `extra` narrows the scope further (e.g. live memories only).
  * Null when there is nothing to search for.
  */
-export function scopedBm25Sql(spec: TableSpec, query: KeywordQuery, select: string, extra?: ExtraCondition): { sql: string; params: unknown[] } | null {
+export function scopedBm25Sql(
+  spec: TableSpec,
+  query: KeywordQuery,
+  select: string,
+  extra?: ExtraCondition,
+  options: { rowSecurity?: boolean } = {},
+): { sql: string; params: unknown[] } | null {
   const terms = [...new Set(query.terms.filter((term) => term.trim() !== ''))];
   if (terms.length === 0 || query.limit <= 0) return null;
   const params = new SqlParams();
   const termsParam = params.add(terms);
   const where = [compileFilter(query.filter, spec.timeColumn, params, 't'), ...(extra ? [extra(params, 't')] : [])].join(' AND ');
+  // The rows matching any term, through the GIN index: a condition on the table itself, or under
+  // row-level security (where `@@` could not use the index) the table's keyword-match function,
+  // which returns the matching rows of the transaction's scope (row-security.ts).
+  const matching = options.rowSecurity
+    ? `lexemes l CROSS JOIN LATERAL ${keywordMatchesFunction(spec.table)}(l.query) AS t`
+    : `lexemes l CROSS JOIN ${spec.table} t`;
+  const matches = options.rowSecurity ? '' : ' AND t.search @@ l.query';
   // Each term is tokenised and stemmed as documents are; its lexemes are the units BM25 scores.
   // The tsquery is built from the lexemes' quoted text form, so they are not stemmed a second time.
   // A matching row's term frequencies are read from its tsvector cut down to the query's lexemes
@@ -44,9 +58,9 @@ export function scopedBm25Sql(spec: TableSpec, query: KeywordQuery, select: stri
     ),
     matched AS MATERIALIZED (
       SELECT t.seq, t.search_length::float8 AS dl, hit.lexeme, cardinality(hit.positions)::float8 AS tf
-      FROM lexemes l CROSS JOIN ${spec.table} t
+      FROM ${matching}
         CROSS JOIN LATERAL unnest(ts_filter(setweight(t.search, 'A', l.list), '{a}')) AS hit
-      WHERE ${where} AND t.search @@ l.query
+      WHERE ${where}${matches}
     ),
     -- The scope is counted only when something matched: a query that finds nothing skips the pass.
     scope AS (

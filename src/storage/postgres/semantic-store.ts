@@ -109,7 +109,7 @@ export class PgSemanticStore implements SemanticStore {
   }
 
   async search(query: KeywordQuery): Promise<Scored<Memory>[]> {
-    const statement = scopedBm25Sql(MEMORIES, query, memoryColumns('r'), live(this.#now()));
+    const statement = scopedBm25Sql(MEMORIES, query, memoryColumns('r'), live(this.#now()), { rowSecurity: this.#db.rowSecurity });
     if (!statement) return [];
     const rows = await this.#db.tenantQuery<MemoryRow & { score: number }>(filterScope(query.filter), 'memories.search', statement.sql, statement.params);
     return rows.map((row) => ({ item: rowToMemory(row), score: row.score }));
