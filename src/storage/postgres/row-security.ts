@@ -10,6 +10,10 @@
 // that nothing leaks to the next user of a pooled connection. A query run without the settings
 // sees no row, and an INSERT or UPDATE naming another namespace is refused.
 //
+// What it guards against: a store statement that forgets or mistakes its scope. It is no sandbox
+// for arbitrary SQL, which could RESET ROLE back to the connecting role; memOS sends none (every
+// value is a bound parameter).
+//
 // Superusers and table owners are not subject to row-level security (the tables are not FORCEd),
 // which is what lets the connecting role do the work that spans namespaces by design: migrations,
 // the embedding backlog and its leases, the record counts of the metrics (see PgDatabase.system).
