@@ -72,6 +72,13 @@ function checkRedisUrl(url: string, field: 'url' | 'cacheUrl', cluster: boolean,
   }
 }
 
+/** An admin key named by configuration: long enough not to be guessed, and sendable in a header. */
+export const adminKeySchema = z
+  .string()
+  .min(32, 'must be at least 32 characters (e.g. the output of `openssl rand -hex 32`)')
+  .max(512)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
 /** Every setting memOS reads, with its default. Parsed once at start, then frozen. */
 export const configSchema = z.strictObject({
   server: z
@@ -266,7 +273,24 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Serve Prometheus metrics at `GET /metrics`; off, nothing is counted or timed. */
       enabled: z.union([z.boolean(), z.stringbool()]).default(true),
+      /** Serve `GET /metrics` without a key even while keys are required (for a scraper on a private network). */
+      public: z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' }).default(false),
     })
+    .prefault({}),
+  /** Access control (README "Security"). */
+  auth: z
+    .strictObject({
+      /**
+       * `auto`: keys are required as soon as one exists or memOS listens beyond loopback; `required`:
+       * always; `off`: never (refused nowhere, warned about beyond loopback).
+       */
+      mode: z.enum(['auto', 'required', 'off']).default('auto'),
+      /** An admin key for simple deployments, at least 32 characters. A secret: never logged. */
+      adminKey: adminKeySchema.optional(),
+      /** A file holding the admin key (for secrets mounted as files); its text, trimmed, is the key. */
+      adminKeyFile: z.string().min(1).optional(),
+    })
+    .refine((auth) => auth.adminKey === undefined || auth.adminKeyFile === undefined, { message: 'set adminKey (MEMOS_ADMIN_KEY) or adminKeyFile (MEMOS_ADMIN_KEY_FILE), not both', path: ['adminKeyFile'] })
     .prefault({}),
   /** OpenTelemetry tracing, named by the standard OTEL_* variables; off unless an endpoint is set. */
   tracing: z
@@ -296,6 +320,10 @@ export const ENV_SETTINGS = {
   MEMOS_KEEP_ALIVE_TIMEOUT_MS: 'server.keepAliveTimeoutMs',
   MEMOS_MAX_CONNECTIONS: 'server.maxConnections',
   MEMOS_DATA_DIR: 'dataDir',
+  MEMOS_AUTH: 'auth.mode',
+  MEMOS_ADMIN_KEY: 'auth.adminKey',
+  MEMOS_ADMIN_KEY_FILE: 'auth.adminKeyFile',
+  MEMOS_METRICS_PUBLIC: 'metrics.public',
   MEMOS_DATABASE_URL: 'storage.url',
   MEMOS_REDIS_URL: 'redis.url',
   MEMOS_REDIS_CACHE_URL: 'redis.cacheUrl',

@@ -2,6 +2,7 @@
 // query object and returns domain types; adapters never leak driver types.
 
 import type {
+  ApiKey,
   EmbeddingFailure,
   EmbeddingProgress,
   Episode,
@@ -19,6 +20,7 @@ import type {
   Scope,
   Scored,
   Session,
+  StoredApiKey,
   Tier,
   TierRecord,
   UpsertAction,
@@ -35,6 +37,8 @@ export interface Lifecycle {
 export interface RecordRef {
   namespace: string;
   id: string;
+  /** When set, only a record of this user is found (a user-bound key's reach). */
+  userId?: string;
 }
 
 // ── Short-term tier ────────────────────────────────────────────────────────
@@ -42,6 +46,8 @@ export interface RecordRef {
 export interface SessionKey {
   namespace: string;
   sessionId: string;
+  /** When set, only a session of this user is found (a user-bound key's reach). */
+  userId?: string;
 }
 
 export interface PutSession {
@@ -344,6 +350,23 @@ export interface Cache extends Lifecycle {
   usage(scope: CacheScope): Promise<CacheUsage>;
 }
 
+// ── Access control ─────────────────────────────────────────────────────────
+
+/** API keys, kept beside the records so that every replica sees a revocation. Holds hashes only. */
+export interface KeyStore {
+  create(key: StoredApiKey): Promise<void>;
+  /** A key by id, revoked or expired ones included; null when there is none. */
+  find(id: string): Promise<StoredApiKey | null>;
+  /** Every key, newest first, without hashes. */
+  list(): Promise<ApiKey[]>;
+  /** Marks a key revoked; false when there is no such key or it was revoked already. */
+  revoke(id: string, at: string): Promise<boolean>;
+  /** Records that a key was used. */
+  touch(id: string, at: string): Promise<void>;
+  /** Keys neither revoked nor expired at `now`. */
+  countActive(now: string): Promise<number>;
+}
+
 // ── Composition ────────────────────────────────────────────────────────────
 
 export type StorageDriver = 'sqlite' | 'postgres';
@@ -375,6 +398,8 @@ export interface VectorIndexUsage {
 export interface Storage extends Lifecycle, MemoryStore {
   readonly driver: StorageDriver;
   readonly sessions: WorkingMemoryStore;
+  /** API keys (hashes only). */
+  readonly keys: KeyStore;
   /** How vectors are searched (`in-process`, `pgvector`, `exact`); undefined until the engine has been reached. */
   readonly vectorBackend?: string | undefined;
   /** Throws E_STORAGE_UNAVAILABLE when the engine cannot answer. */

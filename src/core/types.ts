@@ -258,3 +258,38 @@ export interface EmbeddingProgress {
   failures?: FailedEmbedding[];
   total: number;
 }
+
+// ── Access control ─────────────────────────────────────────────────────────
+
+/** `read`: GETs, search and context. `write`: that, plus every record write and delete. `admin`: everything. */
+export const ROLES = ['read', 'write', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Requests per second a key may make on average, and how many at once. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+/** An API key as listed: never its secret. */
+export interface ApiKey {
+  /** The public `<keyId>` part of `memos_<keyId>_<secret>`. */
+  id: string;
+  name?: string;
+  role: Role;
+  /** Namespaces the key may touch; `["*"]` for every one. */
+  namespaces: string[];
+  /** When set, the key reaches only this user's records. */
+  userId?: string;
+  rateLimit?: RateLimit;
+  expiresAt?: string;
+  createdAt: string;
+  /** Updated at most once a minute per key. */
+  lastUsedAt?: string;
+  revokedAt?: string;
+}
+
+/** A key as stored: the hex SHA-256 of its secret, never the secret. */
+export interface StoredApiKey extends ApiKey {
+  hash: string;
+}

@@ -1,4 +1,5 @@
 import swagger from '@fastify/swagger';
+import { installAccess } from '../auth/access-hook.js';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -21,6 +22,7 @@ import { installRequestTelemetry, namespaceOf, routeOf } from './request-telemet
 import { adminRoutes } from './routes/admin.js';
 import { cacheRoutes } from './routes/cache.js';
 import { contextRoutes } from './routes/context.js';
+import { keyRoutes } from './routes/keys.js';
 import { embeddingRoutes } from './routes/embeddings.js';
 import { episodeRoutes } from './routes/episodes.js';
 import { memoryRoutes } from './routes/memories.js';
@@ -93,6 +95,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   installRequestTelemetry(app, telemetry);
   installTextGuard(app);
   installNamespaces(app);
+  installAccess(app, { config, keys: services.keys });
   app.addHook('onResponse', async (request, reply) => {
     const route = routeOf(request);
     // A scraper calls every few seconds: its lines would drown the others at info.
@@ -114,6 +117,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
         { name: 'recall', description: 'Search and context bundles' },
         { name: 'embeddings', description: 'Embedding gateway, OpenAI-compatible, cached' },
         { name: 'operations', description: 'Service info and health' },
+        { name: 'access', description: 'API keys (admin)' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -130,6 +134,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   embeddingRoutes(app, context);
   modelRoutes(app, context);
   adminRoutes(app, context);
+  keyRoutes(app, context);
   cacheRoutes(app, context);
   if (telemetry.metrics !== undefined) metricsRoutes(app, telemetry.metrics);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());

@@ -193,6 +193,22 @@ END $$;
 ${embeddingState('episodes')}
 ${embeddingState('memories')}`;
 
+// API keys: hashes only (src/auth/api-key.ts). Not tenant data: one table serves every namespace.
+const API_KEYS = `
+CREATE TABLE api_keys (
+  id text PRIMARY KEY,
+  hash text NOT NULL,
+  name text,
+  role text NOT NULL,
+  namespaces jsonb NOT NULL,
+  user_id text,
+  rate_limit jsonb,
+  expires_at timestamptz,
+  created_at timestamptz NOT NULL,
+  last_used_at timestamptz,
+  revoked_at timestamptz
+);`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'keyword search configuration', up: sql(SEARCH) },
   { version: 2, name: 'episodes', up: sql(EPISODES) },
@@ -200,6 +216,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'memories', up: sql(MEMORIES) },
   { version: 5, name: 'vectors', up: createVectors },
   { version: 6, name: 'embedding state', up: sql(EMBEDDING_STATE) },
+  { version: 7, name: 'api keys', up: sql(API_KEYS) },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */

@@ -155,11 +155,29 @@ CREATE TRIGGER ${table}_embedding_reset AFTER UPDATE OF content ON ${table} WHEN
 END;
 `;
 
+// API keys: hashes only (src/auth/api-key.ts). Not tenant data: one table serves every namespace.
+const API_KEYS = `
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  hash TEXT NOT NULL,
+  name TEXT,
+  role TEXT NOT NULL,
+  namespaces TEXT NOT NULL,
+  user_id TEXT,
+  rate_limit TEXT,
+  expires_at INTEGER,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at INTEGER
+);
+`;
+
 /** Applied in order; never edit a released migration, append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: INITIAL },
   { version: 2, name: 'vector_backlog', sql: VECTOR_BACKLOG },
   { version: 3, name: 'embedding_failures', sql: embeddingFailures('episodes', '') + embeddingFailures('memories', ', expires_at') },
+  { version: 4, name: 'api_keys', sql: API_KEYS },
 ];
 
 /** Applies every pending migration, each in its own transaction. Returns the versions applied. */
