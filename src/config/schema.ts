@@ -17,6 +17,19 @@ const hostList = z
       .min(1, 'must name at least one host, or *'),
   );
 
+/**
+ * `https://app.example.com, http://localhost:5173`, or a list of them: origins as browsers send
+ * them in `Origin` (scheme, host and port when not the default; no path), lower-cased.
+ */
+const originList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((origin) => origin.trim().toLowerCase().replace(/\/$/, '')).filter(Boolean))
+  .pipe(
+    z
+      .array(z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(:\d{1,5})?$/, 'must be origins (scheme://host[:port], no path), comma-separated, e.g. https://app.example.com'))
+      .min(1, 'must name at least one origin'),
+  );
+
 const redisUrl = z.url({ protocol: /^rediss?$/ });
 
 /**
@@ -98,6 +111,22 @@ export const configSchema = z.strictObject({
       keepAliveTimeoutMs: int(100, 600_000).default(5000),
       /** Open connections at most; more are closed as they arrive. */
       maxConnections: int(1, 1_000_000).default(1024),
+      /** Origins whose web pages may call memOS (CORS, preflight included); unset, no CORS headers are sent. */
+      corsOrigins: originList.optional(),
+    })
+    .prefault({}),
+  /**
+   * The default rate limit of each API key (of each client address, for requests without one):
+   * `burst` requests at once and `perSecond` on average. A key may carry its own. The default
+   * guards against runaway clients: an agent makes a few requests a second, and the busiest test
+   * suite (2,000 fuzzed requests in about 5 s on one server) stays within one 20 s window.
+   */
+  rateLimit: z
+    .strictObject({
+      /** Requests per second on average; 0 turns the default limit off (keys with their own limit keep it). */
+      perSecond: z.coerce.number().min(0).max(1_000_000).default(200),
+      /** Requests at once: the limit counts `burst` requests in a window of `burst / perSecond` seconds. */
+      burst: int(1, 100_000_000).default(4000),
     })
     .prefault({}),
   /** One folder holds all embedded data (the SQLite database and, later, caches and models). */
@@ -319,6 +348,9 @@ export const ENV_SETTINGS = {
   MEMOS_REQUEST_TIMEOUT_MS: 'server.requestTimeoutMs',
   MEMOS_KEEP_ALIVE_TIMEOUT_MS: 'server.keepAliveTimeoutMs',
   MEMOS_MAX_CONNECTIONS: 'server.maxConnections',
+  MEMOS_CORS_ORIGINS: 'server.corsOrigins',
+  MEMOS_RATE_LIMIT_PER_SECOND: 'rateLimit.perSecond',
+  MEMOS_RATE_LIMIT_BURST: 'rateLimit.burst',
   MEMOS_DATA_DIR: 'dataDir',
   MEMOS_AUTH: 'auth.mode',
   MEMOS_ADMIN_KEY: 'auth.adminKey',

@@ -34,7 +34,7 @@ export interface MemosErrorDetails {
   /** The first offending field, for validation errors. */
   field?: string;
   issues?: FieldIssue[];
-  /** Seconds a client should wait before retrying, for E_UNAVAILABLE-like errors. */
+  /** Seconds a client should wait before retrying, for E_UNAVAILABLE-like errors and E_RATE_LIMITED. */
   retryAfter?: number;
   /** For upstream failures: whether trying again may succeed (429, 5xx, network), or not (4xx, bad answer). */
   retryable?: boolean;

@@ -12,11 +12,13 @@ import type { Telemetry } from '../observability/telemetry.js';
 import { VERSION } from '../version.js';
 import { fallbackBodyLimit, installBodyLimits, payloadTooLarge } from './body-limits.js';
 import { connectionOptions } from './connection-options.js';
+import { installCors } from './cors.js';
 import { installHostGuard } from './host-guard.js';
 import { bodyDepthLimit, installJsonBodyParser } from './json-body.js';
 import { sendProblem, toMemosError } from './problem.js';
 import { installRouteNotFound } from './method-not-allowed.js';
 import { installNamespaces } from './namespace.js';
+import { installRateLimits } from './rate-limits.js';
 import { requestIdOf } from './request-id.js';
 import { installRequestTelemetry, namespaceOf, routeOf } from './request-telemetry.js';
 import { adminRoutes } from './routes/admin.js';
@@ -93,9 +95,15 @@ export async function createHttpApp({ config, services, health, logger, telemetr
     void reply.header('x-request-id', request.id);
   });
   installRequestTelemetry(app, telemetry);
+  // After the error and not-found handlers (its preflight route uses them), before the access
+  // hook: CORS answers preflights, which browsers send without a key.
+  await installCors(app, config.server);
   installTextGuard(app);
   installNamespaces(app);
   installAccess(app, { config, keys: services.keys });
+  // After the access hook (which sets request.principal) and before the routes: every route then
+  // checks its limit after all the app's onRequest hooks.
+  await installRateLimits(app, { config, logger });
   app.addHook('onResponse', async (request, reply) => {
     const route = routeOf(request);
     // A scraper calls every few seconds: its lines would drown the others at info.

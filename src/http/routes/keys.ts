@@ -7,7 +7,7 @@ import type { RouteContext, ZodApp } from './route-context.js';
 
 const keyIdParams = z.strictObject({ id: z.string().regex(KEY_ID, 'must be a key id: 12 of a-z 0-9') });
 const rateLimit = z.strictObject({
-  perSecond: z.number().positive().max(100_000).describe('Requests per second on average'),
+  perSecond: z.number().min(0).max(100_000).describe('Requests per second on average; 0 for no limit'),
   burst: z.number().int().min(1).max(1_000_000).describe('Requests at once'),
 });
 const keyRecord = z.object({
