@@ -82,6 +82,18 @@ describe('access control', () => {
     expect((await call('DELETE', `/api/v1/admin/keys/${made.id}`, ADMIN)).status).toBe(404);
   });
 
+  it("limits a key to its own rate, counted apart from other keys", async () => {
+    memos = await startTestMemos({ MEMOS_ADMIN_KEY: ADMIN });
+    const slow = await makeKey({ role: 'read', namespaces: ['*'], rateLimit: { perSecond: 1, burst: 2 } });
+    expect((await call('GET', '/api/v1/memories', slow.key)).status).toBe(200);
+    expect((await call('GET', '/api/v1/memories', slow.key)).status).toBe(200);
+    const limited = await call('GET', '/api/v1/memories', slow.key);
+    expect(limited.status).toBe(429);
+    expect(limited.body.code).toBe('E_RATE_LIMITED');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await call('GET', '/api/v1/memories', ADMIN)).status).toBe(200);
+  });
+
   it('takes the key in X-API-Key as well', async () => {
     memos = await startTestMemos({ MEMOS_ADMIN_KEY: ADMIN });
     expect((await call('GET', '/api/v1/memories', undefined, undefined, { 'x-api-key': ADMIN })).status).toBe(200);
