@@ -13,7 +13,8 @@ describe('access control', () => {
 
   const call = async (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, key?: string, payload?: unknown, headers: Record<string, string> = {}) => {
     const response = await memos!.request({ method, url, headers: { ...(key === undefined ? {} : bearer(key)), ...headers }, ...(payload === undefined ? {} : { payload: payload as object }) });
-    return { status: response.statusCode, body: response.body === '' ? undefined : response.json(), headers: response.headers };
+    const json = String(response.headers['content-type'] ?? '').includes('json');
+    return { status: response.statusCode, body: json ? response.json() : response.body, headers: response.headers };
   };
   const makeKey = async (body: object, key = ADMIN) => {
     const made = await call('POST', '/api/v1/admin/keys', key, body);
@@ -92,6 +93,12 @@ describe('access control', () => {
     expect(limited.body.code).toBe('E_RATE_LIMITED');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect((await call('GET', '/api/v1/memories', ADMIN)).status).toBe(200);
+  });
+
+  it('serves /metrics without a key when MEMOS_METRICS_PUBLIC=true, and only then', async () => {
+    memos = await startTestMemos({ MEMOS_ADMIN_KEY: ADMIN, MEMOS_METRICS_PUBLIC: 'true' });
+    expect((await call('GET', '/metrics')).status).toBe(200);
+    expect((await call('GET', '/health/detailed')).status).toBe(401);
   });
 
   it('takes the key in X-API-Key as well', async () => {
