@@ -62,12 +62,15 @@ export function installAccess(app: FastifyInstance, { config, keys }: AccessOpti
 
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const needs = methods.map((method) => accessOf(method, route.url));
-    const access = needs[0];
-    if (access === undefined || needs.some((other) => other !== access)) {
+    const declared = methods.map((method) => accessOf(method, route.url));
+    const access = declared[0];
+    if (access === undefined || declared.some((other) => other !== access)) {
       throw new Error(`route ${methods.join(',')} ${route.url} has no row in src/auth/route-access.ts: say what it needs before serving it`);
     }
-    route.config = { ...(route.config ?? {}), access: route.url === '/metrics' && metricsPublic ? 'public' : access };
+    const needs = route.url === '/metrics' && metricsPublic ? 'public' : access;
+    route.config = { ...(route.config ?? {}), access: needs };
+    // The OpenAPI document says which routes need no key.
+    if (needs === 'public' && route.schema !== undefined) route.schema = { ...route.schema, security: [] };
   });
 
   // Authentication: headers only, before the body is read.

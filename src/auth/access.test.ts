@@ -101,6 +101,15 @@ describe('access control', () => {
     expect((await call('GET', '/health/detailed')).status).toBe(401);
   });
 
+  it('says in /openapi.json how to send a key, and which routes need none', async () => {
+    memos = await startTestMemos();
+    const { body } = await call('GET', '/openapi.json');
+    expect(Object.keys(body.components.securitySchemes)).toEqual(['bearer', 'apiKey']);
+    expect(body.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
+    expect(body.paths['/health/live'].get.security).toEqual([]);
+    expect(body.paths['/api/v1/memories'].post.security).toBeUndefined();
+  });
+
   it('takes the key in X-API-Key as well', async () => {
     memos = await startTestMemos({ MEMOS_ADMIN_KEY: ADMIN });
     expect((await call('GET', '/api/v1/memories', undefined, undefined, { 'x-api-key': ADMIN })).status).toBe(200);

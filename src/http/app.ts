@@ -118,6 +118,14 @@ export async function createHttpApp({ config, services, health, logger, telemetr
     openapi: {
       openapi: '3.1.0',
       info: { title: 'memOS', version: VERSION, description: 'Memory server for AI agents: sessions, episodes, memories and recall.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API key, `memos_<id>_<secret>` (README "Security")' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same key, for clients that cannot send a bearer token' },
+        },
+      },
+      // Keys are needed once one exists or memOS listens beyond loopback; public routes say `security: []`.
+      security: [{ bearer: [] }, { apiKey: [] }],
       tags: [
         { name: 'sessions', description: 'Short-term memory' },
         { name: 'episodes', description: 'Episodic memory' },
