@@ -99,6 +99,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
     });
   }
   const app = await createHttpApp({ config, services, health, logger, telemetry });
+  services.audit.startRetention();
 
   const sweepFailures = collapseRepeatedLogs();
   const sweep = setInterval(() => {
@@ -131,6 +132,8 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
       clearInterval(sweep);
       sweepFailures.flush();
       await app.close();
+      // Entries of the last requests are written before the store closes.
+      await services.audit.close();
       await services.backfill.stop();
       services.close();
       await embeddings.close();
@@ -159,6 +162,7 @@ function withSessions(durable: Storage, sessions: WorkingMemoryStore): Storage {
     memories: durable.memories,
     vectors: durable.vectors,
     sessions,
+    audit: durable.audit,
     get vectorBackend() {
       return durable.vectorBackend;
     },

@@ -9,6 +9,7 @@ import type { HealthService } from '../observability/health.js';
 import { collapseRepeatedLogs } from '../observability/repeated-logs.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import { VERSION } from '../version.js';
+import { installAuditLog } from './audit-hook.js';
 import { fallbackBodyLimit, installBodyLimits, payloadTooLarge } from './body-limits.js';
 import { connectionOptions } from './connection-options.js';
 import { installHostGuard } from './host-guard.js';
@@ -19,6 +20,7 @@ import { installNamespaces } from './namespace.js';
 import { requestIdOf } from './request-id.js';
 import { installRequestTelemetry, namespaceOf, routeOf } from './request-telemetry.js';
 import { adminRoutes } from './routes/admin.js';
+import { auditRoutes } from './routes/audit.js';
 import { cacheRoutes } from './routes/cache.js';
 import { contextRoutes } from './routes/context.js';
 import { embeddingRoutes } from './routes/embeddings.js';
@@ -93,6 +95,8 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   installRequestTelemetry(app, telemetry);
   installTextGuard(app);
   installNamespaces(app);
+  // Wraps handlers (so before any route), and reads the principal the access hook set.
+  installAuditLog(app, { audit: services.audit, reads: config.audit.reads });
   app.addHook('onResponse', async (request, reply) => {
     const route = routeOf(request);
     // A scraper calls every few seconds: its lines would drown the others at info.
@@ -130,6 +134,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   embeddingRoutes(app, context);
   modelRoutes(app, context);
   adminRoutes(app, context);
+  auditRoutes(app, context);
   cacheRoutes(app, context);
   if (telemetry.metrics !== undefined) metricsRoutes(app, telemetry.metrics);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
