@@ -110,6 +110,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
     });
   }
   const app = await createHttpApp({ config, services, health, logger, telemetry });
+  services.audit.startRetention();
 
   const sweepFailures = collapseRepeatedLogs();
   const sweep = setInterval(() => {
@@ -142,6 +143,8 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
       clearInterval(sweep);
       sweepFailures.flush();
       await app.close();
+      // Entries of the last requests are written before the store closes.
+      await services.audit.close();
       await services.backfill.stop();
       services.close();
       await embeddings.close();
@@ -191,6 +194,7 @@ function withSessions(durable: Storage, sessions: WorkingMemoryStore): Storage {
     vectors: durable.vectors,
     keys: durable.keys,
     sessions,
+    audit: durable.audit,
     get vectorBackend() {
       return durable.vectorBackend;
     },

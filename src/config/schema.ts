@@ -298,6 +298,15 @@ export const configSchema = z.strictObject({
       maxLimit: int(1, 10_000).default(500),
     })
     .prefault({}),
+  /** The audit log: who changed what (docs/audit.md). */
+  audit: z
+    .strictObject({
+      /** Record reads and searches too, not only changes and admin actions. */
+      reads: z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' }).default(false),
+      /** Days an entry is kept; 0 keeps every entry. */
+      retentionDays: int(0, 36_500).default(90),
+    })
+    .prefault({}),
   metrics: z
     .strictObject({
       /** Serve Prometheus metrics at `GET /metrics`; off, nothing is counted or timed. */
@@ -399,6 +408,8 @@ export const ENV_SETTINGS = {
   MEMOS_CONTEXT_RECENT_SHARE: 'context.recentMessageShare',
   MEMOS_LIST_DEFAULT_LIMIT: 'list.defaultLimit',
   MEMOS_LIST_MAX_LIMIT: 'list.maxLimit',
+  MEMOS_AUDIT_READS: 'audit.reads',
+  MEMOS_AUDIT_RETENTION_DAYS: 'audit.retentionDays',
 } as const;
 
 /**

@@ -3,6 +3,9 @@
 
 import type {
   ApiKey,
+  AuditEntry,
+  AuditFilter,
+  CursorPosition,
   EmbeddingFailure,
   EmbeddingProgress,
   Episode,
@@ -367,6 +370,29 @@ export interface KeyStore {
   countActive(now: string): Promise<number>;
 }
 
+// ── Audit log ──────────────────────────────────────────────────────────────
+
+export interface AuditQuery {
+  filter: AuditFilter;
+  limit: number;
+  /** Strictly older than this position in (time, id) order. */
+  after?: CursorPosition;
+}
+
+/**
+ * The audit log, kept in the durable store. Besides `append`, an adapter on a transactional engine
+ * writes the entry of the request in progress (core/audit-scope.ts) inside that request's first
+ * write transaction, so that a change and its entry commit together or not at all.
+ */
+export interface AuditStore {
+  /** Writes entries standalone, all in one transaction. */
+  append(entries: AuditEntry[]): Promise<void>;
+  /** Entries newest first (time, then id, descending), filtered and paged. */
+  list(query: AuditQuery): Promise<Page<AuditEntry>>;
+  /** Removes up to `limit` entries older than `before`, oldest first; returns how many went. */
+  prune(query: { before: string; limit: number }): Promise<number>;
+}
+
 // ── Composition ────────────────────────────────────────────────────────────
 
 export type StorageDriver = 'sqlite' | 'postgres';
@@ -400,6 +426,8 @@ export interface Storage extends Lifecycle, MemoryStore {
   readonly sessions: WorkingMemoryStore;
   /** API keys (hashes only). */
   readonly keys: KeyStore;
+  /** Who changed what: kept beside the durable tiers, in the same transactions as their writes. */
+  readonly audit: AuditStore;
   /** How vectors are searched (`in-process`, `pgvector`, `exact`); undefined until the engine has been reached. */
   readonly vectorBackend?: string | undefined;
   /** Throws E_STORAGE_UNAVAILABLE when the engine cannot answer. */

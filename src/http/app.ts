@@ -10,6 +10,7 @@ import type { HealthService } from '../observability/health.js';
 import { collapseRepeatedLogs } from '../observability/repeated-logs.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import { VERSION } from '../version.js';
+import { installAuditLog } from './audit-hook.js';
 import { fallbackBodyLimit, installBodyLimits, payloadTooLarge } from './body-limits.js';
 import { connectionOptions } from './connection-options.js';
 import { installCors } from './cors.js';
@@ -22,6 +23,7 @@ import { installRateLimits } from './rate-limits.js';
 import { requestIdOf } from './request-id.js';
 import { installRequestTelemetry, namespaceOf, routeOf } from './request-telemetry.js';
 import { adminRoutes } from './routes/admin.js';
+import { auditRoutes } from './routes/audit.js';
 import { cacheRoutes } from './routes/cache.js';
 import { contextRoutes } from './routes/context.js';
 import { keyRoutes } from './routes/keys.js';
@@ -104,6 +106,8 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   // After the access hook (which sets request.principal) and before the routes: every route then
   // checks its limit after all the app's onRequest hooks.
   await installRateLimits(app, { config, logger });
+  // Wraps handlers (so before any route), and reads the principal the access hook set.
+  installAuditLog(app, { audit: services.audit, reads: config.audit.reads });
   app.addHook('onResponse', async (request, reply) => {
     const route = routeOf(request);
     // A scraper calls every few seconds: its lines would drown the others at info.
@@ -151,6 +155,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   modelRoutes(app, context);
   adminRoutes(app, context);
   keyRoutes(app, context);
+  auditRoutes(app, context);
   cacheRoutes(app, context);
   if (telemetry.metrics !== undefined) metricsRoutes(app, telemetry.metrics);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());

@@ -3,6 +3,7 @@ import type { IdGenerator } from '../core/ids.js';
 import type { Cache, Jobs, Storage } from '../core/ports.js';
 import type { Logger } from 'pino';
 import { guardReach } from '../auth/reach-guard.js';
+import { createAuditLog } from '../audit/audit-log.js';
 import { bumpOnWrite } from '../cache/bump-on-write.js';
 import { cacheErrorLog } from '../cache/cache-fallback.js';
 import { createCacheAdmin } from '../cache/cache-admin.js';
@@ -96,6 +97,8 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
     search: createCachedSearch(base.search, responses, vectorsReady),
     context: createCachedContext(context, responses, vectorsReady, stores.sessions, cacheErrorLog(logger, 'a context bundle from the cache could not refresh its session’s idle TTL; served all the same')),
     caches: createCacheAdmin({ cache, responses }),
+    /** Who changed what: entries the store did not write with their change, listing, retention. */
+    audit: createAuditLog({ store: storage.audit, jobs, clock, ids, logger, retentionDays: config.audit.retentionDays }),
     /** Episodes that sessions promoted and delivered later, from an outbox: writes like any other, so their namespaces' cached answers go stale. */
     async promotionsDelivered(namespaces: string[]): Promise<void> {
       await Promise.all(namespaces.map((namespace) => versions.bump(namespace)));

@@ -50,6 +50,7 @@ export function instrumentStorage(storage: Storage, sessionsBackend: string, { m
     memories: wrap(storage.memories, 'semantic', backend, MEMORY_OPERATIONS),
     vectors: wrap(storage.vectors, 'vector', backend, VECTOR_OPERATIONS),
     keys: storage.keys,
+    audit: storage.audit,
     get vectorBackend() {
       return storage.vectorBackend;
     },

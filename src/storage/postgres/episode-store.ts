@@ -1,3 +1,4 @@
+import { noteAuditRecords } from '../../core/audit-scope.js';
 import { toPage } from '../../core/cursor.js';
 import type { EpisodeStore, RecordRef } from '../../core/ports.js';
 import type { Episode, EpisodeNeighbours, KeywordQuery, ListQuery, NeighbourQuery, Page, Scored } from '../../core/types.js';
@@ -19,7 +20,10 @@ export class PgEpisodeStore implements EpisodeStore {
 
   async append(episodes: Episode[]): Promise<void> {
     if (episodes.length === 0) return;
-    await this.#db.transaction('episodes.append', (tx) => insertEpisodes(tx, episodes));
+    await this.#db.transaction('episodes.append', async (tx) => {
+      await insertEpisodes(tx, episodes);
+      noteAuditRecords(episodes.map((episode) => episode.id));
+    });
   }
 
   async get(ref: RecordRef): Promise<Episode | null> {
@@ -34,7 +38,7 @@ export class PgEpisodeStore implements EpisodeStore {
   }
 
   async delete(ref: RecordRef): Promise<boolean> {
-    const rows = await this.#db.query('episodes.delete', `${DELETE} RETURNING 1`, [ref.namespace, ref.id]);
+    const rows = await this.#db.transaction('episodes.delete', (tx) => tx.query(`${DELETE} RETURNING 1`, [ref.namespace, ref.id]));
     return rows.length > 0;
   }
 

@@ -1,3 +1,4 @@
+import { noteAuditRecords } from '../../core/audit-scope.js';
 import type { KeyStore } from '../../core/ports.js';
 import type { ApiKey, StoredApiKey } from '../../core/types.js';
 import { rowToKey, withoutHash, type KeyRow } from '../key-rows.js';
@@ -12,22 +13,25 @@ export class PgKeyStore implements KeyStore {
   }
 
   async create(key: StoredApiKey): Promise<void> {
-    await this.#db.query(
-      'keys.create',
-      `INSERT INTO api_keys (id, hash, name, role, namespaces, user_id, rate_limit, expires_at, created_at)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8, $9)`,
-      [
-        key.id,
-        key.hash,
-        key.name ?? null,
-        key.role,
-        JSON.stringify(key.namespaces),
-        key.userId ?? null,
-        key.rateLimit === undefined ? null : JSON.stringify(key.rateLimit),
-        key.expiresAt ?? null,
-        key.createdAt,
-      ],
-    );
+    // In a transaction, so that the request's audit entry commits with the key.
+    await this.#db.transaction('keys.create', async (tx) => {
+      noteAuditRecords([key.id]);
+      await tx.query(
+        `INSERT INTO api_keys (id, hash, name, role, namespaces, user_id, rate_limit, expires_at, created_at)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8, $9)`,
+        [
+          key.id,
+          key.hash,
+          key.name ?? null,
+          key.role,
+          JSON.stringify(key.namespaces),
+          key.userId ?? null,
+          key.rateLimit === undefined ? null : JSON.stringify(key.rateLimit),
+          key.expiresAt ?? null,
+          key.createdAt,
+        ],
+      );
+    });
   }
 
   async find(id: string): Promise<StoredApiKey | null> {
@@ -41,7 +45,7 @@ export class PgKeyStore implements KeyStore {
   }
 
   async revoke(id: string, at: string): Promise<boolean> {
-    const rows = await this.#db.query('keys.revoke', 'UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING 1', [at, id]);
+    const rows = await this.#db.transaction('keys.revoke', (tx) => tx.query('UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING 1', [at, id]));
     return rows.length > 0;
   }
 

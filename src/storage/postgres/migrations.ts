@@ -209,6 +209,33 @@ CREATE TABLE api_keys (
   revoked_at timestamptz
 );`;
 
+// Who changed what (src/audit): one row per audited request, never any text. Listed newest first
+// by (time, id), overall, per namespace or per key; `time` also bounds retention.
+const AUDIT_LOG = `
+CREATE TABLE audit_log (
+  id text COLLATE "C" PRIMARY KEY,
+  time timestamptz NOT NULL,
+  key_id text COLLATE "C",
+  role text,
+  action text NOT NULL,
+  method text NOT NULL,
+  route text NOT NULL,
+  namespace text COLLATE "C",
+  user_id text COLLATE "C",
+  record_ids text[],
+  record_count integer,
+  outcome text NOT NULL CHECK (outcome IN ('ok', 'denied', 'failed')),
+  status integer,
+  request_id text NOT NULL
+);
+CREATE INDEX audit_log_time ON audit_log (time, id);
+CREATE INDEX audit_log_namespace ON audit_log (namespace, time, id);
+CREATE INDEX audit_log_key ON audit_log (key_id, time, id);`;
+
+/**
+ * Applied in order of version. Versions need not be contiguous: a missing one is applied whenever
+ * it is added, even to a schema that already has later ones.
+ */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'keyword search configuration', up: sql(SEARCH) },
   { version: 2, name: 'episodes', up: sql(EPISODES) },
@@ -217,6 +244,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'vectors', up: createVectors },
   { version: 6, name: 'embedding state', up: sql(EMBEDDING_STATE) },
   { version: 7, name: 'api keys', up: sql(API_KEYS) },
+  { version: 8, name: 'audit log', up: sql(AUDIT_LOG) },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */

@@ -18,6 +18,12 @@ export interface PgDatabaseOptions {
   logger?: PgLogger;
 }
 
+/**
+ * Called as each transaction starts: what must commit with it, or undefined. `beforeCommit` runs
+ * last inside the transaction (a throw rolls it back); `settle` once it has ended.
+ */
+export type PgTransactionJoiner = () => { beforeCommit(tx: SqlExecutor): Promise<void>; settle(committed: boolean): void } | undefined;
+
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Checks a schema name; it is concatenated into SQL and startup parameters, so it must be a plain identifier. */
@@ -42,6 +48,7 @@ export class PgDatabase {
   /** The engine has been opened and not yet closed (it stays open after a failed `open()` that may be retried). */
   #engineLive = false;
   #vectorBackend: VectorBackend | undefined;
+  #joiner: PgTransactionJoiner | undefined;
 
   constructor(options: PgDatabaseOptions) {
     this.schema = checkSchemaName(options.schema);
@@ -111,9 +118,33 @@ export class PgDatabase {
     return this.#call(operation, fn);
   }
 
-  /** Runs `fn` in one transaction on one connection, translating any driver error. */
+  /** Work that joins every transaction from now on (the audit log's entry of the request). */
+  joinTransactions(joiner: PgTransactionJoiner): void {
+    this.#joiner = joiner;
+  }
+
+  /**
+   * Runs `fn` in one transaction on one connection, translating any driver error. What joins the
+   * transaction runs last inside it, so that it commits or rolls back with `fn`'s writes.
+   */
   async transaction<T>(operation: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.#call(operation, (engine) => engine.transaction(fn));
+    const join = this.#open ? this.#joiner?.() : undefined;
+    if (join === undefined) return this.#call(operation, (engine) => engine.transaction(fn));
+    let result: T;
+    try {
+      result = await this.#call(operation, (engine) =>
+        engine.transaction(async (tx) => {
+          const value = await fn(tx);
+          await join.beforeCommit(tx);
+          return value;
+        }),
+      );
+    } catch (error) {
+      join.settle(false);
+      throw error;
+    }
+    join.settle(true);
+    return result;
   }
 
   /** One query, translated. */

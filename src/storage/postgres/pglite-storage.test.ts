@@ -1,12 +1,13 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAuditStoreContract } from '../audit-store.case.test.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
 import { runVectorStoreContract } from '../vector-store.case.test.js';
 import { PgEpisodeStore } from './episode-store.js';
 import type { PgDatabase } from './pg-database.js';
 import { PgSemanticStore } from './semantic-store.js';
-import { createPglite, pgliteDatabase, pgliteSchema, vectorHarness } from './test-databases.js';
+import { auditHarness, createPglite, pgliteDatabase, pgliteSchema, vectorHarness } from './test-databases.js';
 
 // PGlite is real Postgres (and real pgvector) compiled to WASM: the pgvector path is tested here,
 // every schema on one shared instance (initdb takes seconds).
@@ -39,6 +40,8 @@ describe('pglite with pgvector', () => {
       return { store: new PgSemanticStore(db, clock), clock, close };
     },
   });
+
+  runAuditStoreContract('pglite', () => auditHarness(() => pgliteSchema(shared)));
 
   runVectorStoreContract('pglite (pgvector)', () => vectorHarness((schema, clock) => pgliteSchema(shared, schema, clock)));
 

@@ -1,3 +1,4 @@
+import { noteAuditRecords } from '../../core/audit-scope.js';
 import { toIso, type Clock } from '../../core/clock.js';
 import { toPage } from '../../core/cursor.js';
 import { MemosError } from '../../core/errors.js';
@@ -57,7 +58,9 @@ export class PgSemanticStore implements SemanticStore {
     if (drafts.length === 0) return [];
     return this.#db.transaction('memories.upsert', async (tx) => {
       await tx.query(LOCK_KEYS, [drafts.map((draft) => this.#lockName(draft))]);
-      return upsertMemories(tx, drafts, this.#now());
+      const written = await upsertMemories(tx, drafts, this.#now());
+      noteAuditRecords(written.map((outcome) => outcome.memory.id));
+      return written;
     });
   }
 
@@ -78,7 +81,7 @@ export class PgSemanticStore implements SemanticStore {
 
   async delete(ref: RecordRef): Promise<boolean> {
     // memory_history rows go with the memory (ON DELETE CASCADE).
-    const rows = await this.#db.query('memories.delete', DELETE, [ref.namespace, ref.id]);
+    const rows = await this.#db.transaction('memories.delete', (tx) => tx.query(DELETE, [ref.namespace, ref.id]));
     return rows.length > 0;
   }
 

@@ -1,3 +1,4 @@
+import { noteAuditRecords } from '../../core/audit-scope.js';
 import type { EpisodeStore, RecordRef } from '../../core/ports.js';
 import type { Episode, EpisodeNeighbours, KeywordQuery, ListQuery, NeighbourQuery, Page, Scored } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
@@ -32,7 +33,10 @@ export class SqliteEpisodeStore implements EpisodeStore {
 
   async append(episodes: Episode[]): Promise<void> {
     if (episodes.length === 0) return;
-    this.#db.transaction('episodes.append', () => insertEpisodes(this.#db, episodes));
+    this.#db.transaction('episodes.append', () => {
+      insertEpisodes(this.#db, episodes);
+      noteAuditRecords(episodes.map((episode) => episode.id));
+    });
   }
 
   async get(ref: RecordRef): Promise<Episode | null> {
@@ -51,7 +55,7 @@ export class SqliteEpisodeStore implements EpisodeStore {
   }
 
   async delete(ref: RecordRef): Promise<boolean> {
-    const deleted = this.#db.run('episodes.delete', () => this.#db.statement(DELETE).run(ref.namespace, ref.id).changes > 0);
+    const deleted = this.#db.transaction('episodes.delete', () => this.#db.statement(DELETE).run(ref.namespace, ref.id).changes > 0);
     if (deleted) this.#vectors.remove('episodes', ref.namespace, ref.id);
     return deleted;
   }

@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import type { IdGenerator } from '../../core/ids.js';
 import type { RecordCounts, Storage } from '../../core/ports.js';
 import { collapseRepeatedLogs } from '../../observability/repeated-logs.js';
+import { SqliteAuditStore } from './audit-store.js';
 import { SqliteDatabase } from './database.js';
 import { SqliteKeyStore } from './key-store.js';
 import { SqliteEpisodeStore } from './episode-store.js';
@@ -57,6 +58,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     vectors: new SqliteVectorStore(db, options.clock, index),
     sessions: new SqliteSessionStore(db, options.clock, options.ids, { onRefreshFailed }),
     keys: new SqliteKeyStore(db),
+    audit: new SqliteAuditStore(db),
     async init() {
       db.open();
     },

@@ -1,3 +1,4 @@
+import { noteAuditRecords } from '../../core/audit-scope.js';
 import type { KeyStore } from '../../core/ports.js';
 import type { ApiKey, StoredApiKey } from '../../core/types.js';
 import { rowToKey, withoutHash, type KeyRow } from '../key-rows.js';
@@ -14,7 +15,9 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async create(key: StoredApiKey): Promise<void> {
-    this.#db.run('keys.create', () =>
+    // In a transaction, so that the request's audit entry commits with the key.
+    this.#db.transaction('keys.create', () => {
+      noteAuditRecords([key.id]);
       this.#db
         .statement(
           `INSERT INTO api_keys (id, hash, name, role, namespaces, user_id, rate_limit, expires_at, created_at)
@@ -30,8 +33,8 @@ export class SqliteKeyStore implements KeyStore {
           key.rateLimit === undefined ? null : JSON.stringify(key.rateLimit),
           key.expiresAt === undefined ? null : ms(key.expiresAt),
           ms(key.createdAt),
-        ),
-    );
+        );
+    });
   }
 
   async find(id: string): Promise<StoredApiKey | null> {
@@ -45,7 +48,7 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async revoke(id: string, at: string): Promise<boolean> {
-    return this.#db.run('keys.revoke', () => this.#db.statement('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(ms(at), id).changes > 0);
+    return this.#db.transaction('keys.revoke', () => this.#db.statement('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(ms(at), id).changes > 0);
   }
 
   async touch(id: string, at: string): Promise<void> {

@@ -172,12 +172,41 @@ CREATE TABLE api_keys (
 );
 `;
 
-/** Applied in order; never edit a released migration, append a new one. */
+// Who changed what (src/audit): one row per audited request, never any text. Listed newest first
+// by (time, id), overall, per namespace or per key; `time` also bounds retention.
+const AUDIT_LOG = `
+CREATE TABLE audit_log (
+  id TEXT PRIMARY KEY,
+  time INTEGER NOT NULL,
+  key_id TEXT,
+  role TEXT,
+  action TEXT NOT NULL,
+  method TEXT NOT NULL,
+  route TEXT NOT NULL,
+  namespace TEXT,
+  user_id TEXT,
+  record_ids TEXT,
+  record_count INTEGER,
+  outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'denied', 'failed')),
+  status INTEGER,
+  request_id TEXT NOT NULL
+);
+CREATE INDEX audit_log_time ON audit_log (time, id);
+CREATE INDEX audit_log_namespace ON audit_log (namespace, time, id);
+CREATE INDEX audit_log_key ON audit_log (key_id, time, id);
+`;
+
+/**
+ * Applied in order of version; never edit a released migration, append a new one. Versions need
+ * not be contiguous: a missing one is applied whenever it is added, even to a database that
+ * already has later ones.
+ */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: INITIAL },
   { version: 2, name: 'vector_backlog', sql: VECTOR_BACKLOG },
   { version: 3, name: 'embedding_failures', sql: embeddingFailures('episodes', '') + embeddingFailures('memories', ', expires_at') },
   { version: 4, name: 'api_keys', sql: API_KEYS },
+  { version: 5, name: 'audit_log', sql: AUDIT_LOG },
 ];
 
 /** Applies every pending migration, each in its own transaction. Returns the versions applied. */

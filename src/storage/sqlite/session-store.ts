@@ -99,7 +99,7 @@ export class SqliteSessionStore implements WorkingMemoryStore {
 
   async delete(key: SessionKey): Promise<boolean> {
     // Deletion is explicit, so nothing is promoted; an expired row counts as removed.
-    return this.#db.run('sessions.delete', () => this.#db.statement(DELETE).run(key.namespace, key.sessionId).changes > 0);
+    return this.#db.transaction('sessions.delete', () => this.#db.statement(DELETE).run(key.namespace, key.sessionId).changes > 0);
   }
 
   /**
