@@ -23,6 +23,20 @@ const keyRecord = z.object({
   revokedAt: z.string().optional(),
 });
 
+/** The body of `POST /api/v1/admin/keys`; `memos keys create` checks its flags against it too. */
+export const newKeyBody = z.strictObject({
+  name: z.string().min(1).max(128).optional().describe('What the key is for; never a secret'),
+  role: z.enum(ROLES).describe('read: GETs, search and context; write: that and every record write and delete; admin: everything'),
+  namespaces: z
+    .array(z.union([z.literal(ALL_NAMESPACES), idSchema]))
+    .min(1)
+    .max(256)
+    .describe('The namespaces the key may touch; ["*"] for every one'),
+  userId: idSchema.optional().describe("The one user whose records the key reaches; every user's when absent"),
+  expiresAt: timestampSchema.optional(),
+  rateLimit: rateLimit.optional().describe('Overrides the default limit (MEMOS_RATE_LIMIT_*) for this key'),
+});
+
 /** API keys: `/api/v1/admin/keys` (admin keys that reach every namespace only). */
 export function keyRoutes(app: ZodApp, { services }: RouteContext): void {
   const tags = ['access'];
@@ -31,18 +45,7 @@ export function keyRoutes(app: ZodApp, { services }: RouteContext): void {
     schema: {
       tags,
       summary: 'Make an API key; the answer holds the key, which is never shown again',
-      body: z.strictObject({
-        name: z.string().min(1).max(128).optional().describe('What the key is for; never a secret'),
-        role: z.enum(ROLES).describe('read: GETs, search and context; write: that and every record write and delete; admin: everything'),
-        namespaces: z
-          .array(z.union([z.literal(ALL_NAMESPACES), idSchema]))
-          .min(1)
-          .max(256)
-          .describe('The namespaces the key may touch; ["*"] for every one'),
-        userId: idSchema.optional().describe("The one user whose records the key reaches; every user's when absent"),
-        expiresAt: timestampSchema.optional(),
-        rateLimit: rateLimit.optional().describe('Overrides the default limit (MEMOS_RATE_LIMIT_*) for this key'),
-      }),
+      body: newKeyBody,
       response: { 201: keyRecord.extend({ key: z.string().describe('memos_<id>_<secret>: store it now, it is not kept') }) },
     },
     handler: async (request, reply) => {

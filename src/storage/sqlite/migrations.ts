@@ -209,7 +209,11 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'audit_log', sql: AUDIT_LOG },
 ];
 
-/** Applies every pending migration, each in its own transaction. Returns the versions applied. */
+/**
+ * Applies every pending migration, each in its own transaction. Returns the versions applied.
+ * Another process may open the same file at the same moment (`memos keys` beside `memos serve`):
+ * each migration is checked again under the write lock, so that only one of them applies it.
+ */
 export function migrate(db: Database.Database, migrations: readonly Migration[], now: number): number[] {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
@@ -220,15 +224,20 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
       .pluck()
       .all(),
   );
+  const isApplied = db.prepare<[number], number>('SELECT 1 FROM schema_migrations WHERE version = ?').pluck();
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const done: number[] = [];
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      record.run(migration.version, migration.name, now);
-    }).immediate();
-    done.push(migration.version);
+    const ran = db
+      .transaction(() => {
+        if (isApplied.get(migration.version) !== undefined) return false;
+        db.exec(migration.sql);
+        record.run(migration.version, migration.name, now);
+        return true;
+      })
+      .immediate();
+    if (ran) done.push(migration.version);
   }
   return done;
 }
