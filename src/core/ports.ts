@@ -240,6 +240,11 @@ export interface EmbedRequest {
   purpose: EmbedPurpose;
   /** Cache entries are kept per namespace. */
   namespace: string;
+  /**
+   * Cache entries are kept apart for this user too: a user-bound key's requests share cached
+   * vectors only with its own, so that a hit never tells it which texts other users embedded.
+   */
+  userId?: string;
   signal?: AbortSignal;
 }
 
