@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config/load.js';
 import { createMemos, type Memos } from '../src/main.js';
+import { RATE_LIMIT_OFF } from './rate-limit-off.js';
 
 export const MODEL_PATH = process.env.MEMOS_MODEL2VEC_PATH ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'models', 'potion-base-4M-int8');
 
@@ -20,7 +21,7 @@ export interface BenchServer {
 export async function startModel2VecMemos(extraEnv: Record<string, string> = {}, prefix = 'memos-bench-'): Promise<BenchServer> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const config = loadConfig({
-    env: { MEMOS_DATA_DIR: dir, MEMOS_LOG_LEVEL: 'silent', MEMOS_EMBEDDER: 'model2vec', MEMOS_MODEL2VEC_PATH: MODEL_PATH, ...extraEnv },
+    env: { MEMOS_DATA_DIR: dir, MEMOS_LOG_LEVEL: 'silent', MEMOS_EMBEDDER: 'model2vec', MEMOS_MODEL2VEC_PATH: MODEL_PATH, ...RATE_LIMIT_OFF, ...extraEnv },
     cwd: dir,
   });
   const memos = await createMemos(config);

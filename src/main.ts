@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { checkAuthAtStart } from './auth/auth-mode.js';
+import { configuredAdminKey } from './auth/key-service.js';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import { systemClock, type Clock } from './core/clock.js';
+import { isMemosError } from './core/errors.js';
 import { ulidGenerator } from './core/ids.js';
 import type { Cache, Embedder, EmbeddingProvider, Storage, WorkingMemoryStore } from './core/ports.js';
 import { startEmbeddingRuntime, type EmbeddingRuntime } from './embeddings/embedding-runtime.js';
@@ -57,6 +60,11 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
   const lock = await lockDataFolder(config);
   const durable = await loadStorage({ config, clock, ids, logger });
   await durable.init();
+  const authWarning = await checkAuth(config, durable, logger).catch(async (error: unknown) => {
+    await durable.close();
+    lock.release();
+    throw error;
+  });
   // Promotions a session outbox delivers later make cached answers stale, through the services made below.
   let promotionsDelivered = async (_namespaces: string[]): Promise<void> => undefined;
   const shortTerm = await loadShortTermTier({ config, storage: durable, clock, ids, logger, onPromotionsDelivered: (namespaces) => promotionsDelivered(namespaces) });
@@ -78,6 +86,8 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
   const jobs = createJobs({ claims: durable.claims, vectors: storage.vectors, clock });
   const services = traceServices(createServices({ storage, cache, embeddings, jobs, clock, ids, config, logger }), telemetry.tracer);
   promotionsDelivered = (namespaces) => services.promotionsDelivered(namespaces);
+  // Learnt now, while the store answers: requests decide on it (kept for a few seconds) whether keys are required.
+  await services.keys.keysExist().catch(() => undefined);
   // Once the embedder is ready, whatever is pending (or embedded by another model) is embedded in the background.
   if (config.indexing.autoBackfill) embeddings.whenReady(() => services.backfill.start());
   const health = createHealth({
@@ -86,6 +96,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
     dataDir: config.dataDir,
     dataDirHoldsStorage: storage.driver === 'sqlite',
     backends: { storage: storage.driver, ...shortTerm.backends },
+    ...(authWarning === undefined ? {} : { warnings: [authWarning] }),
     optional: Object.fromEntries(shortTerm.servers.map((server) => [server.name, server])),
   });
   if (telemetry.metrics !== undefined) {
@@ -99,6 +110,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
     });
   }
   const app = await createHttpApp({ config, services, health, logger, telemetry });
+  services.audit.startRetention();
 
   const sweepFailures = collapseRepeatedLogs();
   const sweep = setInterval(() => {
@@ -131,6 +143,8 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
       clearInterval(sweep);
       sweepFailures.flush();
       await app.close();
+      // Entries of the last requests are written before the store closes.
+      await services.audit.close();
       await services.backfill.stop();
       services.close();
       await embeddings.close();
@@ -141,6 +155,26 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
       await telemetry.close();
     },
   };
+}
+
+/**
+ * Refuses to start beyond loopback with no key (unless MEMOS_AUTH=off); logs, loudly, what is
+ * unsafe about the access settings, and returns it for `/health/detailed`.
+ */
+async function checkAuth(config: Config, storage: Storage, logger: Logger): Promise<string | undefined> {
+  const keysExist =
+    configuredAdminKey(config.auth) !== undefined ||
+    (await storage.keys.countActive(new Date().toISOString()).then(
+      (count) => count > 0,
+      (error: unknown) => {
+        // A store not reachable yet (server mode retries in the background) cannot say; beyond loopback keys are required anyway.
+        if (isMemosError(error) && error.code === 'E_STORAGE_UNAVAILABLE') return true;
+        throw error;
+      },
+    ));
+  const warning = checkAuthAtStart(config, keysExist);
+  if (warning !== undefined) logger.warn({ auth: config.auth.mode, host: config.server.host }, `SECURITY WARNING: ${warning}`);
+  return warning;
 }
 
 /** What the embedding runtime says when the configured provider fails to load, or when there is none by choice. */
@@ -158,7 +192,9 @@ function withSessions(durable: Storage, sessions: WorkingMemoryStore): Storage {
     episodes: durable.episodes,
     memories: durable.memories,
     vectors: durable.vectors,
+    keys: durable.keys,
     sessions,
+    audit: durable.audit,
     get vectorBackend() {
       return durable.vectorBackend;
     },

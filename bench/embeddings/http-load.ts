@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
 import { createMemos, type Memos } from '../../src/main.js';
 import type { GatewayCacheStats } from '../../src/embeddings/gateway-service.js';
+import { RATE_LIMIT_OFF } from '../rate-limit-off.js';
 
 export type Encoding = 'float' | 'base64';
 
@@ -25,7 +26,7 @@ export interface Gateway {
 export async function startGateway(env: Record<string, string>): Promise<Gateway> {
   const dir = mkdtempSync(join(tmpdir(), 'memos-bench-embed-'));
   const config = loadConfig({
-    env: { MEMOS_DATA_DIR: dir, MEMOS_LOG_LEVEL: 'silent', MEMOS_AUTO_BACKFILL: 'false', ...env },
+    env: { MEMOS_DATA_DIR: dir, MEMOS_LOG_LEVEL: 'silent', MEMOS_AUTO_BACKFILL: 'false', ...RATE_LIMIT_OFF, ...env },
     cwd: dir,
   });
   const memos = await createMemos(config);

@@ -18,6 +18,7 @@ import { createMemos } from '../../src/main.js';
 import { machineInfo } from '../machine.js';
 import { startServerMode } from '../store/harness.js';
 import { fmt, heading, median, p95, table } from '../stats.js';
+import { RATE_LIMIT_OFF } from '../rate-limit-off.js';
 
 const envInt = (name: string, fallback: number): number => {
   const value = Number(process.env[name]);
@@ -108,7 +109,7 @@ const HEALTH_PATHS = ['/health/live', '/health', '/health/ready', '/health/detai
 async function run(variant: Variant, otlp: string) {
   const dir = mkdtempSync(join(tmpdir(), 'memos-bench-observability-'));
   const config = loadConfig({
-    env: { MEMOS_DATA_DIR: dir, MEMOS_LOG_LEVEL: 'silent', MEMOS_SQLITE_SYNCHRONOUS: 'normal', MEMOS_AUTO_BACKFILL: 'false', MEMOS_EMBEDDER: 'model2vec', ...variant.env(otlp) },
+    env: { MEMOS_DATA_DIR: dir, MEMOS_LOG_LEVEL: 'silent', MEMOS_SQLITE_SYNCHRONOUS: 'normal', MEMOS_AUTO_BACKFILL: 'false', MEMOS_EMBEDDER: 'model2vec', ...RATE_LIMIT_OFF, ...variant.env(otlp) },
     cwd: dir,
   });
   const memos = await createMemos(config, { embeddingProvider: createHashProvider() });

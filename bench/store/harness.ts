@@ -18,6 +18,7 @@ import { redactUrl } from '../../src/storage/redact-url.js';
 import { createRedisClient } from '../../src/storage/redis/redis-client.js';
 import { matchExpression } from '../../src/storage/sqlite/filter-sql.js';
 import type { BenchQuery, CorpusMemory } from './corpus.js';
+import { RATE_LIMIT_OFF } from '../rate-limit-off.js';
 
 export const NAMESPACE = 'bench';
 /**
@@ -67,6 +68,7 @@ export async function startServer(synchronous: Synchronous, batchItems: number):
     env: {
       MEMOS_DATA_DIR: dir,
       MEMOS_LOG_LEVEL: 'silent',
+      ...RATE_LIMIT_OFF,
       MEMOS_SQLITE_SYNCHRONOUS: synchronous,
       MEMOS_MAX_BATCH_ITEMS: String(batchItems),
       MEMOS_AUTO_BACKFILL: 'false',
@@ -105,6 +107,7 @@ export async function startServerMode(batchItems: number, rowSecurity = true): P
       env: {
         MEMOS_DATA_DIR: dir,
         MEMOS_LOG_LEVEL: 'silent',
+        ...RATE_LIMIT_OFF,
         MEMOS_DATABASE_URL: POSTGRES_URL,
         MEMOS_DATABASE_SCHEMA: schema,
         MEMOS_REDIS_URL: REDIS_URL,

@@ -2,9 +2,9 @@
 // (src/auth/access-hook.ts) before any route runs; services, the audit log and the rate limiter
 // read it from there, so that every transport (HTTP, MCP, the web UI) checks the same way.
 
-/** `read`: GETs, search and context. `write`: that, plus every record write and delete. `admin`: everything. */
-export const ROLES = ['read', 'write', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { RateLimit, Role } from '../core/types.js';
+
+export { ROLES, type Role } from '../core/types.js';
 
 /** Every namespace: a key's `namespaces` of `["*"]`. */
 export const ALL_NAMESPACES = '*';
@@ -22,7 +22,7 @@ export interface Principal {
   /** When set, the key reaches only this user's records in its namespaces. */
   userId?: string;
   /** Requests per second and burst for this key, when it overrides the default. */
-  rateLimit?: { perSecond: number; burst: number };
+  rateLimit?: RateLimit;
 }
 
 /** How much a role may do, ordered: each role may do all that the ones before it may. */
@@ -41,6 +41,13 @@ export function reachesNamespace(principal: Principal, namespace: string): boole
 /** True when the principal reaches every namespace (needed where an answer covers them all). */
 export function reachesAllNamespaces(principal: Principal): boolean {
   return principal.namespaces.includes(ALL_NAMESPACES);
+}
+
+/** The namespace a key defaults to when a request names none: its only one, if it has exactly one. */
+export function onlyNamespaceOf(principal: Principal | undefined): string | undefined {
+  if (principal === undefined || principal.namespaces.length !== 1) return undefined;
+  const [only] = principal.namespaces;
+  return only === ALL_NAMESPACES ? undefined : only;
 }
 
 declare module 'fastify' {

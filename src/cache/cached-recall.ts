@@ -1,5 +1,5 @@
 import type { WorkingMemoryStore } from '../core/ports.js';
-import type { ContextBundle, ContextInput, ContextService } from '../memory/context/context-service.js';
+import { sessionKeyOf, type ContextBundle, type ContextInput, type ContextService } from '../memory/context/context-service.js';
 import type { SearchInput, SearchResult } from '../memory/recall/search-service.js';
 import { earliest, type ResponseCache } from './response-cache.js';
 
@@ -43,7 +43,7 @@ export function createCachedContext(
         return { value: bundle, expiresAt, cacheable: !keywordOnly || !vectorsReady() };
       });
       if (cached && input.sessionId !== undefined) {
-        await sessions.get({ namespace: input.namespace, sessionId: input.sessionId }).catch((error: unknown) => onSessionError?.(error));
+        await sessions.get(sessionKeyOf(input, input.sessionId)).catch((error: unknown) => onSessionError?.(error));
       }
       return { ...value, cached };
     },

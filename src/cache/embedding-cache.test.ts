@@ -53,6 +53,17 @@ describe('caching embedder', () => {
     expect(provider.textsSeen).toBe(3);
   });
 
+  it("keeps a user's entries apart from the namespace's and from other users', within the namespace", async () => {
+    const { provider, embedder } = await stack();
+    await embedder.embed({ texts: texts(1), purpose: 'document', namespace: 'a' });
+    expect((await embedder.embedDetailed({ texts: texts(1), purpose: 'document', namespace: 'a', userId: 'u1' })).hits).toBe(0);
+    expect((await embedder.embedDetailed({ texts: texts(1), purpose: 'document', namespace: 'a', userId: 'u2' })).hits).toBe(0);
+    expect((await embedder.embedDetailed({ texts: texts(1), purpose: 'document', namespace: 'a', userId: 'u1' })).hits).toBe(1);
+    expect(provider.textsSeen).toBe(3);
+    // The user's entries are the namespace's to count and clear.
+    expect(await embedder.clear('a')).toBe(3);
+  });
+
   it('coalesces concurrent requests for the same text into one upstream call', async () => {
     const { provider, embedder } = await stack();
     const results = await Promise.all(Array.from({ length: 5 }, () => embedder.embed({ texts: texts(42, 43), purpose: 'document', namespace: 'n' })));

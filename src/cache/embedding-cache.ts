@@ -47,9 +47,10 @@ export interface CachingEmbedderOptions {
   flightTimeoutMs?: number;
 }
 
-/** `sha256(model \0 dimensions \0 text)`: a vector is reused only for the same model and size. */
-export function embeddingHash(model: string, dimensions: number, text: string): string {
-  return createHash('sha256').update(`${model}\0${dimensions}\0${text}`).digest('hex');
+/** `sha256(model \0 dimensions \0 text)`, with `userId \0` before the text for one user's entries: a vector is reused only for the same model and size (and user). */
+export function embeddingHash(model: string, dimensions: number, text: string, userId?: string): string {
+  // Texts and user ids hold no NUL (memOS refuses it in requests), so the two forms never meet.
+  return createHash('sha256').update(userId === undefined ? `${model}\0${dimensions}\0${text}` : `${model}\0${dimensions}\0${userId}\0${text}`).digest('hex');
 }
 
 const toBytes = (vector: Float32Array) => new Uint8Array(vector.buffer.slice(vector.byteOffset, vector.byteOffset + vector.byteLength));
@@ -75,10 +76,10 @@ export function createCachingEmbedder({ embedder, cache, ttlSeconds, onCacheErro
   let misses = 0;
   let coalesced = 0;
 
-  const keyOf = (namespace: string, text: string): CacheKey => ({
+  const keyOf = ({ namespace, userId }: EmbedRequest, text: string): CacheKey => ({
     namespace,
     cache: 'embeddings',
-    hash: embeddingHash(embedder.model, embedder.dimensions, text),
+    hash: embeddingHash(embedder.model, embedder.dimensions, text, userId),
   });
   const tolerate = cacheFallback(onCacheError);
 
@@ -89,7 +90,7 @@ export function createCachingEmbedder({ embedder, cache, ttlSeconds, onCacheErro
     if (request.signal?.aborted) throw stoppedWaiting(request.signal);
     // Until the provider has said how long its vectors are, there is no key to look up.
     const keyed = embedder.dimensions > 0;
-    const keys = keyed ? unique.map((text) => keyOf(request.namespace, text)) : [];
+    const keys = keyed ? unique.map((text) => keyOf(request, text)) : [];
     const found = keyed ? await tolerate(cache.getMany(keys), unique.map(() => undefined)) : unique.map(() => undefined);
 
     const vectors = new Map<string, Float32Array>();
@@ -123,13 +124,13 @@ export function createCachingEmbedder({ embedder, cache, ttlSeconds, onCacheErro
   /** One upstream call for `texts`, shared through `inflight` until it settles; it caches what it gets. */
   function startFlight(request: EmbedRequest, texts: string[]): Promise<Float32Array[]> {
     const signal = AbortSignal.timeout(flightTimeoutMs);
-    const flights = embedder.dimensions > 0 ? texts.map((text) => flightKey(keyOf(request.namespace, text))) : [];
+    const flights = embedder.dimensions > 0 ? texts.map((text) => flightKey(keyOf(request, text))) : [];
     const flight = (async () => {
       try {
         const result = await embedder.embed({ texts, purpose: request.purpose, namespace: request.namespace, signal });
         // Keys are made after the call: the first call to a provider is when it learns its dimensions.
         await tolerate(
-          cache.setMany(texts.map((text, index) => ({ key: keyOf(request.namespace, text), value: toBytes(result[index]!), ttlSeconds }))),
+          cache.setMany(texts.map((text, index) => ({ key: keyOf(request, text), value: toBytes(result[index]!), ttlSeconds }))),
           undefined,
         );
         return result;

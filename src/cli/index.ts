@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { isMemosError } from '../core/errors.js';
+import { keysCommand, keysUsage } from './commands/keys.js';
 import { reindexCommand, reindexUsage } from './commands/reindex.js';
 import { serveCommand, serveUsage } from './commands/serve.js';
 
@@ -8,9 +9,14 @@ const USAGE = `memOS: a memory server for AI agents
 Usage:
   memos serve [--host H] [--port P] [--data-dir DIR] [--config FILE] [--log-level LEVEL]
       run the server
-  memos reindex [--url http://127.0.0.1:7420] [--no-wait] [--interval-ms MS] [--retry-failed]
+  memos reindex [--url http://127.0.0.1:7420] [--admin-key KEY] [--no-wait] [--interval-ms MS] [--retry-failed]
       embed every record that has no vector of the current model, on a running server
       (--retry-failed: first retry the records the embedding provider refused)
+  memos keys create --role read|write|admin [--namespaces A,B] [--user ID] [--name NAME] [--expires TIME]
+  memos keys list
+  memos keys revoke ID
+      make, list and revoke API keys, in the data folder (or PostgreSQL), or with --url URL on a
+      running server (see memos help keys)
   memos help [COMMAND]      this help, or a command's (also: memos COMMAND --help)
   memos --version
 
@@ -24,6 +30,7 @@ interface Command {
 const commands: Record<string, Command> = {
   serve: { run: serveCommand, usage: serveUsage },
   reindex: { run: reindexCommand, usage: reindexUsage },
+  keys: { run: keysCommand, usage: keysUsage },
 };
 
 const isHelp = (arg: string) => arg === '--help' || arg === '-h';

@@ -17,6 +17,19 @@ const hostList = z
       .min(1, 'must name at least one host, or *'),
   );
 
+/**
+ * `https://app.example.com, http://localhost:5173`, or a list of them: origins as browsers send
+ * them in `Origin` (scheme, host and port when not the default; no path), lower-cased.
+ */
+const originList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((origin) => origin.trim().toLowerCase().replace(/\/$/, '')).filter(Boolean))
+  .pipe(
+    z
+      .array(z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(:\d{1,5})?$/, 'must be origins (scheme://host[:port], no path), comma-separated, e.g. https://app.example.com'))
+      .min(1, 'must name at least one origin'),
+  );
+
 const redisUrl = z.url({ protocol: /^rediss?$/ });
 
 /**
@@ -72,6 +85,13 @@ function checkRedisUrl(url: string, field: 'url' | 'cacheUrl', cluster: boolean,
   }
 }
 
+/** An admin key named by configuration: long enough not to be guessed, and sendable in a header. */
+export const adminKeySchema = z
+  .string()
+  .min(32, 'must be at least 32 characters (e.g. the output of `openssl rand -hex 32`)')
+  .max(512)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
 /** Every setting memOS reads, with its default. Parsed once at start, then frozen. */
 export const configSchema = z.strictObject({
   server: z
@@ -91,6 +111,22 @@ export const configSchema = z.strictObject({
       keepAliveTimeoutMs: int(100, 600_000).default(5000),
       /** Open connections at most; more are closed as they arrive. */
       maxConnections: int(1, 1_000_000).default(1024),
+      /** Origins whose web pages may call memOS (CORS, preflight included); unset, no CORS headers are sent. */
+      corsOrigins: originList.optional(),
+    })
+    .prefault({}),
+  /**
+   * The default rate limit of each API key (of each client address, for requests without one):
+   * `burst` requests at once and `perSecond` on average. A key may carry its own. The default
+   * guards against runaway clients: an agent makes a few requests a second, and the busiest test
+   * suite (2,000 fuzzed requests in about 5 s on one server) stays within one 20 s window.
+   */
+  rateLimit: z
+    .strictObject({
+      /** Requests per second on average; 0 turns the default limit off (keys with their own limit keep it). */
+      perSecond: z.coerce.number().min(0).max(1_000_000).default(200),
+      /** Requests at once: the limit counts `burst` requests in a window of `burst / perSecond` seconds. */
+      burst: int(1, 100_000_000).default(4000),
     })
     .prefault({}),
   /** One folder holds all embedded data (the SQLite database and, later, caches and models). */
@@ -268,11 +304,37 @@ export const configSchema = z.strictObject({
       maxLimit: int(1, 10_000).default(500),
     })
     .prefault({}),
+  /** The audit log: who changed what (docs/audit.md). */
+  audit: z
+    .strictObject({
+      /** Record reads and searches too, not only changes and admin actions. */
+      reads: z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' }).default(false),
+      /** Days an entry is kept; 0 keeps every entry. */
+      retentionDays: int(0, 36_500).default(90),
+    })
+    .prefault({}),
   metrics: z
     .strictObject({
       /** Serve Prometheus metrics at `GET /metrics`; off, nothing is counted or timed. */
       enabled: z.union([z.boolean(), z.stringbool()]).default(true),
+      /** Serve `GET /metrics` without a key even while keys are required (for a scraper on a private network). */
+      public: z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' }).default(false),
     })
+    .prefault({}),
+  /** Access control (README "Security"). */
+  auth: z
+    .strictObject({
+      /**
+       * `auto`: keys are required as soon as one exists or memOS listens beyond loopback; `required`:
+       * always; `off`: never (refused nowhere, warned about beyond loopback).
+       */
+      mode: z.enum(['auto', 'required', 'off']).default('auto'),
+      /** An admin key for simple deployments, at least 32 characters. A secret: never logged. */
+      adminKey: adminKeySchema.optional(),
+      /** A file holding the admin key (for secrets mounted as files); its text, trimmed, is the key. */
+      adminKeyFile: z.string().min(1).optional(),
+    })
+    .refine((auth) => auth.adminKey === undefined || auth.adminKeyFile === undefined, { message: 'set adminKey (MEMOS_ADMIN_KEY) or adminKeyFile (MEMOS_ADMIN_KEY_FILE), not both', path: ['adminKeyFile'] })
     .prefault({}),
   /** OpenTelemetry tracing, named by the standard OTEL_* variables; off unless an endpoint is set. */
   tracing: z
@@ -301,7 +363,14 @@ export const ENV_SETTINGS = {
   MEMOS_REQUEST_TIMEOUT_MS: 'server.requestTimeoutMs',
   MEMOS_KEEP_ALIVE_TIMEOUT_MS: 'server.keepAliveTimeoutMs',
   MEMOS_MAX_CONNECTIONS: 'server.maxConnections',
+  MEMOS_CORS_ORIGINS: 'server.corsOrigins',
+  MEMOS_RATE_LIMIT_PER_SECOND: 'rateLimit.perSecond',
+  MEMOS_RATE_LIMIT_BURST: 'rateLimit.burst',
   MEMOS_DATA_DIR: 'dataDir',
+  MEMOS_AUTH: 'auth.mode',
+  MEMOS_ADMIN_KEY: 'auth.adminKey',
+  MEMOS_ADMIN_KEY_FILE: 'auth.adminKeyFile',
+  MEMOS_METRICS_PUBLIC: 'metrics.public',
   MEMOS_DATABASE_URL: 'storage.url',
   MEMOS_REDIS_URL: 'redis.url',
   MEMOS_REDIS_CACHE_URL: 'redis.cacheUrl',
@@ -345,6 +414,8 @@ export const ENV_SETTINGS = {
   MEMOS_CONTEXT_RECENT_SHARE: 'context.recentMessageShare',
   MEMOS_LIST_DEFAULT_LIMIT: 'list.defaultLimit',
   MEMOS_LIST_MAX_LIMIT: 'list.maxLimit',
+  MEMOS_AUDIT_READS: 'audit.reads',
+  MEMOS_AUDIT_RETENTION_DAYS: 'audit.retentionDays',
 } as const;
 
 /**

@@ -3,12 +3,15 @@
 
 export const ERROR_CODES = [
   'E_VALIDATION',
+  'E_UNAUTHORIZED',
+  'E_FORBIDDEN',
   'E_NOT_FOUND',
   'E_METHOD_NOT_ALLOWED',
   'E_CONFLICT',
   'E_PAYLOAD_TOO_LARGE',
   'E_UNSUPPORTED_MEDIA_TYPE',
   'E_HOST_NOT_ALLOWED',
+  'E_RATE_LIMITED',
   'E_UNAVAILABLE',
   'E_STORAGE_UNAVAILABLE',
   'E_EMBEDDING_PROVIDER',
@@ -31,7 +34,7 @@ export interface MemosErrorDetails {
   /** The first offending field, for validation errors. */
   field?: string;
   issues?: FieldIssue[];
-  /** Seconds a client should wait before retrying, for E_UNAVAILABLE-like errors. */
+  /** Seconds a client should wait before retrying, for E_UNAVAILABLE-like errors and E_RATE_LIMITED. */
   retryAfter?: number;
   /** For upstream failures: whether trying again may succeed (429, 5xx, network), or not (4xx, bad answer). */
   retryable?: boolean;

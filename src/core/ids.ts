@@ -4,7 +4,7 @@ import type { Clock } from './clock.js';
 /** Ids that clients send (namespaces, users, agents, sessions, records): 1–128 of these characters. */
 export const ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
 
-export type IdPrefix = 'mem' | 'ep';
+export type IdPrefix = 'mem' | 'ep' | 'aud';
 
 export interface IdGenerator {
   next(prefix: IdPrefix): string;

@@ -2,6 +2,10 @@
 // query object and returns domain types; adapters never leak driver types.
 
 import type {
+  ApiKey,
+  AuditEntry,
+  AuditFilter,
+  CursorPosition,
   EmbeddingFailure,
   EmbeddingProgress,
   Episode,
@@ -19,6 +23,7 @@ import type {
   Scope,
   Scored,
   Session,
+  StoredApiKey,
   Tier,
   TierRecord,
   UpsertAction,
@@ -242,6 +247,11 @@ export interface EmbedRequest {
   purpose: EmbedPurpose;
   /** Cache entries are kept per namespace. */
   namespace: string;
+  /**
+   * Cache entries are kept apart for this user too: a user-bound key's requests share cached
+   * vectors only with its own, so that a hit never tells it which texts other users embedded.
+   */
+  userId?: string;
   signal?: AbortSignal;
 }
 
@@ -355,6 +365,46 @@ export interface Cache extends Lifecycle {
   usage(scope: CacheScope): Promise<CacheUsage>;
 }
 
+// ── Access control ─────────────────────────────────────────────────────────
+
+/** API keys, kept beside the records so that every replica sees a revocation. Holds hashes only. */
+export interface KeyStore {
+  create(key: StoredApiKey): Promise<void>;
+  /** A key by id, revoked or expired ones included; null when there is none. */
+  find(id: string): Promise<StoredApiKey | null>;
+  /** Every key, newest first, without hashes. */
+  list(): Promise<ApiKey[]>;
+  /** Marks a key revoked; false when there is no such key or it was revoked already. */
+  revoke(id: string, at: string): Promise<boolean>;
+  /** Records that a key was used. */
+  touch(id: string, at: string): Promise<void>;
+  /** Keys neither revoked nor expired at `now`. */
+  countActive(now: string): Promise<number>;
+}
+
+// ── Audit log ──────────────────────────────────────────────────────────────
+
+export interface AuditQuery {
+  filter: AuditFilter;
+  limit: number;
+  /** Strictly older than this position in (time, id) order. */
+  after?: CursorPosition;
+}
+
+/**
+ * The audit log, kept in the durable store. Besides `append`, an adapter on a transactional engine
+ * writes the entry of the request in progress (core/audit-scope.ts) inside that request's first
+ * write transaction, so that a change and its entry commit together or not at all.
+ */
+export interface AuditStore {
+  /** Writes entries standalone, all in one transaction. */
+  append(entries: AuditEntry[]): Promise<void>;
+  /** Entries newest first (time, then id, descending), filtered and paged. */
+  list(query: AuditQuery): Promise<Page<AuditEntry>>;
+  /** Removes up to `limit` entries older than `before`, oldest first; returns how many went. */
+  prune(query: { before: string; limit: number }): Promise<number>;
+}
+
 // ── Composition ────────────────────────────────────────────────────────────
 
 export type StorageDriver = 'sqlite' | 'postgres';
@@ -386,6 +436,10 @@ export interface VectorIndexUsage {
 export interface Storage extends Lifecycle, MemoryStore {
   readonly driver: StorageDriver;
   readonly sessions: WorkingMemoryStore;
+  /** API keys (hashes only). */
+  readonly keys: KeyStore;
+  /** Who changed what: kept beside the durable tiers, in the same transactions as their writes. */
+  readonly audit: AuditStore;
   /** How vectors are searched (`in-process`, `pgvector`, `exact`); undefined until the engine has been reached. */
   readonly vectorBackend?: string | undefined;
   /** Throws E_STORAGE_UNAVAILABLE when the engine cannot answer. */

@@ -5,6 +5,8 @@ import type { EmbeddingRuntime, EmbeddingStatus } from './embedding-runtime.js';
 
 export interface GatewayRequest {
   namespace: string;
+  /** A user-bound key's user: its cache hits come from its own requests only (EmbedRequest.userId). */
+  userId?: string;
   texts: string[];
   purpose: EmbedPurpose;
   /** When the client names a model, it must be the one served. */
@@ -47,7 +49,7 @@ export function createGatewayService({ runtime }: { runtime: EmbeddingRuntime })
         }
       };
       checkDimensions();
-      const result = await runtime.embedDetailed({ texts: request.texts, purpose: request.purpose, namespace: request.namespace });
+      const result = await runtime.embedDetailed({ texts: request.texts, purpose: request.purpose, namespace: request.namespace, ...(request.userId === undefined ? {} : { userId: request.userId }) });
       checkDimensions(); // a remote provider's length may only be known after its first answer
       const promptTokens = request.texts.reduce((sum, text) => sum + Math.max(1, Math.ceil(text.length / 4)), 0);
       return { ...result, model: runtime.model, dimensions: runtime.dimensions, promptTokens };

@@ -1,4 +1,5 @@
 import swagger from '@fastify/swagger';
+import { installAccess } from '../auth/access-hook.js';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -9,18 +10,23 @@ import type { HealthService } from '../observability/health.js';
 import { collapseRepeatedLogs } from '../observability/repeated-logs.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import { VERSION } from '../version.js';
+import { installAuditLog } from './audit-hook.js';
 import { fallbackBodyLimit, installBodyLimits, payloadTooLarge } from './body-limits.js';
 import { connectionOptions } from './connection-options.js';
+import { installCors } from './cors.js';
 import { installHostGuard } from './host-guard.js';
 import { bodyDepthLimit, installJsonBodyParser } from './json-body.js';
 import { sendProblem, toMemosError } from './problem.js';
 import { installRouteNotFound } from './method-not-allowed.js';
 import { installNamespaces } from './namespace.js';
+import { installRateLimits } from './rate-limits.js';
 import { requestIdOf } from './request-id.js';
 import { installRequestTelemetry, namespaceOf, routeOf } from './request-telemetry.js';
 import { adminRoutes } from './routes/admin.js';
+import { auditRoutes } from './routes/audit.js';
 import { cacheRoutes } from './routes/cache.js';
 import { contextRoutes } from './routes/context.js';
+import { keyRoutes } from './routes/keys.js';
 import { embeddingRoutes } from './routes/embeddings.js';
 import { episodeRoutes } from './routes/episodes.js';
 import { memoryRoutes } from './routes/memories.js';
@@ -91,8 +97,17 @@ export async function createHttpApp({ config, services, health, logger, telemetr
     void reply.header('x-request-id', request.id);
   });
   installRequestTelemetry(app, telemetry);
+  // After the error and not-found handlers (its preflight route uses them), before the access
+  // hook: CORS answers preflights, which browsers send without a key.
+  await installCors(app, config.server);
   installTextGuard(app);
   installNamespaces(app);
+  installAccess(app, { config, keys: services.keys });
+  // After the access hook (which sets request.principal) and before the routes: every route then
+  // checks its limit after all the app's onRequest hooks.
+  await installRateLimits(app, { config, logger });
+  // Wraps handlers (so before any route), and reads the principal the access hook set.
+  installAuditLog(app, { audit: services.audit, reads: config.audit.reads });
   app.addHook('onResponse', async (request, reply) => {
     const route = routeOf(request);
     // A scraper calls every few seconds: its lines would drown the others at info.
@@ -107,6 +122,14 @@ export async function createHttpApp({ config, services, health, logger, telemetr
     openapi: {
       openapi: '3.1.0',
       info: { title: 'memOS', version: VERSION, description: 'Memory server for AI agents: sessions, episodes, memories and recall.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API key, `memos_<id>_<secret>` (README "Security")' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same key, for clients that cannot send a bearer token' },
+        },
+      },
+      // Keys are needed once one exists or memOS listens beyond loopback; public routes say `security: []`.
+      security: [{ bearer: [] }, { apiKey: [] }],
       tags: [
         { name: 'sessions', description: 'Short-term memory' },
         { name: 'episodes', description: 'Episodic memory' },
@@ -114,6 +137,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
         { name: 'recall', description: 'Search and context bundles' },
         { name: 'embeddings', description: 'Embedding gateway, OpenAI-compatible, cached' },
         { name: 'operations', description: 'Service info and health' },
+        { name: 'access', description: 'API keys (admin)' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -130,6 +154,8 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   embeddingRoutes(app, context);
   modelRoutes(app, context);
   adminRoutes(app, context);
+  keyRoutes(app, context);
+  auditRoutes(app, context);
   cacheRoutes(app, context);
   if (telemetry.metrics !== undefined) metricsRoutes(app, telemetry.metrics);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());

@@ -84,7 +84,7 @@ describe('Host allow-list, configured', () => {
     const logs = new PassThrough();
     const lines: string[] = [];
     logs.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
-    const memos = await startTestMemos({ MEMOS_HOST: '0.0.0.0', MEMOS_LOG_LEVEL: 'warn' }, undefined, undefined, logs);
+    const memos = await startTestMemos({ MEMOS_HOST: '0.0.0.0', MEMOS_LOG_LEVEL: 'warn', MEMOS_ADMIN_KEY: 'an-admin-key-of-at-least-32-characters-long' }, undefined, undefined, logs);
     try {
       expect((await withHost(memos, 'memos.svc.cluster.local:7420')).statusCode).toBe(200);
       const warnings = lines.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((entry) => entry.level === 40);

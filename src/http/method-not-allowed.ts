@@ -26,6 +26,8 @@ export function routePattern(url: string): RegExp {
 export function installRouteNotFound(app: FastifyInstance): void {
   const paths = new Map<string, KnownPath>();
   app.addHook('onRoute', (route: RouteOptions) => {
+    // A catch-all (CORS's `OPTIONS *`, which answers preflights) says nothing about which paths exist.
+    if (route.url === '*' || route.url === '/*') return;
     const known = paths.get(route.url) ?? { pattern: routePattern(route.url), methods: new Set<string>() };
     for (const method of [route.method].flat()) known.methods.add(method.toUpperCase());
     paths.set(route.url, known);

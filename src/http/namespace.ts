@@ -1,11 +1,13 @@
 // The namespace of a request, resolved in one place. Every route that works in a namespace takes
 // it three ways: `namespace` in the JSON body, `?namespace=` in the query, or the
 // `X-Memos-Namespace` header (which an OpenAI SDK, say, can send on every call). Two sources that
-// name different namespaces are a 400 naming `namespace`; none means `default`, or every namespace
+// name different namespaces are a 400 naming `namespace`; none means the key's only namespace
+// when it has exactly one, else `default`, or every namespace
 // on the routes that report or clear caches. Routes, request logs, spans and access checks all
 // read the one resolved value, `request.namespace`.
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { z } from 'zod';
+import { onlyNamespaceOf } from '../auth/principal.js';
 import { MemosError, validationError, type FieldIssue } from '../core/errors.js';
 import { anyNamespaceField, anyNamespaceQuery, DEFAULT_NAMESPACE, idSchema, NAMESPACE_HEADER, namespaceField, namespaceQuery } from './schemas.js';
 
@@ -90,7 +92,7 @@ export function resolveNamespace(request: FastifyRequest): string | undefined {
 }
 
 /** A zod object's keys (through a default or a pipe around it), or undefined when the schema is not a zod object. */
-function objectKeys(schema: unknown): string[] | undefined {
+export function objectKeys(schema: unknown): string[] | undefined {
   const zod = schema as { shape?: unknown; def?: { innerType?: unknown; in?: unknown } } | undefined;
   if (isObject(zod?.shape)) return Object.keys(zod.shape);
   const inner = zod?.def?.innerType ?? zod?.def?.in;
@@ -126,6 +128,7 @@ export function installNamespaces(app: FastifyInstance): void {
     const rule = request.routeOptions.config.namespace;
     if (rule === undefined) return;
     const named = resolveNamespace(request);
-    request.namespace = named ?? (rule === 'default' ? DEFAULT_NAMESPACE : undefined);
+    // A key that reaches exactly one namespace works in it unless the request names another.
+    request.namespace = named ?? onlyNamespaceOf(request.principal) ?? (rule === 'default' ? DEFAULT_NAMESPACE : undefined);
   });
 }

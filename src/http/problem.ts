@@ -7,12 +7,15 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 const STATUS: Record<ErrorCode, number> = {
   E_VALIDATION: 400,
+  E_UNAUTHORIZED: 401,
+  E_FORBIDDEN: 403,
   E_NOT_FOUND: 404,
   E_METHOD_NOT_ALLOWED: 405,
   E_CONFLICT: 409,
   E_PAYLOAD_TOO_LARGE: 413,
   E_UNSUPPORTED_MEDIA_TYPE: 415,
   E_HOST_NOT_ALLOWED: 421,
+  E_RATE_LIMITED: 429,
   E_UNAVAILABLE: 503,
   E_STORAGE_UNAVAILABLE: 503,
   E_EMBEDDING_PROVIDER: 502,
@@ -23,12 +26,15 @@ const STATUS: Record<ErrorCode, number> = {
 
 const TITLE: Record<ErrorCode, string> = {
   E_VALIDATION: 'Invalid request',
+  E_UNAUTHORIZED: 'Unauthorized',
+  E_FORBIDDEN: 'Forbidden',
   E_NOT_FOUND: 'Not found',
   E_METHOD_NOT_ALLOWED: 'Method not allowed',
   E_CONFLICT: 'Conflict',
   E_PAYLOAD_TOO_LARGE: 'Payload too large',
   E_UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
   E_HOST_NOT_ALLOWED: 'Host not allowed',
+  E_RATE_LIMITED: 'Too many requests',
   E_UNAVAILABLE: 'Service unavailable',
   E_STORAGE_UNAVAILABLE: 'Storage unavailable',
   E_EMBEDDING_PROVIDER: 'Embedding provider failed',

@@ -1,3 +1,4 @@
+import { outsideAuditScope } from '../core/audit-scope.js';
 import type { RecurringJob, ScheduledJob } from '../core/ports.js';
 
 /**
@@ -33,7 +34,8 @@ export function runRecurring(job: RecurringJob): ScheduledJob {
       running = true;
     }
   }
-  const done = loop();
+  // A job a request starts runs outside that request: its writes must not carry the request's audit entry.
+  const done = outsideAuditScope(loop);
 
   return {
     get running() {

@@ -2,6 +2,8 @@ import type { Clock } from '../core/clock.js';
 import type { IdGenerator } from '../core/ids.js';
 import type { Cache, Jobs, Storage } from '../core/ports.js';
 import type { Logger } from 'pino';
+import { guardReach } from '../auth/reach-guard.js';
+import { createAuditLog } from '../audit/audit-log.js';
 import { bumpOnWrite } from '../cache/bump-on-write.js';
 import { cacheErrorLog } from '../cache/cache-fallback.js';
 import { createCacheAdmin } from '../cache/cache-admin.js';
@@ -10,6 +12,7 @@ import { createResponseCache } from '../cache/response-cache.js';
 import { createScopeVersions } from '../cache/scope-versions.js';
 import type { Config } from '../config/schema.js';
 import type { EmbeddingRuntime } from '../embeddings/embedding-runtime.js';
+import { configuredAdminKey, createKeyService } from '../auth/key-service.js';
 import { createGatewayService } from '../embeddings/gateway-service.js';
 import { createContextService } from './context/context-service.js';
 import { loadTokenCounter } from './context/token-counter.js';
@@ -40,9 +43,16 @@ export interface ServiceDeps {
 export function createServices({ storage, cache, embeddings, jobs, clock, ids, config, logger }: ServiceDeps) {
   const onCacheError = cacheErrorLog(logger, 'response cache unavailable; bypassed');
   const versions = createScopeVersions({ cache, ttlSeconds: config.cache.responsesTtlSeconds, onCacheError });
-  const stores = bumpOnWrite(storage, versions);
+  // Every write bumps its namespace's scope version; every reference a user-bound key makes stays within its user.
+  const stores = guardReach(bumpOnWrite(storage, versions));
   const embedding = { embedder: embeddings, vectors: stores.vectors, timeoutMs: config.indexing.writeTimeoutMs, logger };
   const base = {
+    keys: createKeyService({
+      keys: storage.keys,
+      clock,
+      adminKey: configuredAdminKey(config.auth),
+      onTouchFailed: (error) => logger.warn({ err: error }, 'could not record when an API key was last used'),
+    }),
     gateway: createGatewayService({ runtime: embeddings }),
     sessions: createSessionService({ store: stores.sessions, clock, defaults: config.sessions }),
     episodes: createEpisodeService({ store: stores.episodes, clock, ids, embedding }),
@@ -76,7 +86,7 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
   const responses = createResponseCache({ cache, versions, ttlSeconds: config.cache.responsesTtlSeconds, fingerprint, now: () => clock.now(), onCacheError });
   const context = createContextService({
     search: base.search,
-    sessions: storage.sessions,
+    sessions: stores.sessions,
     memories: storage.memories,
     tokenCounter: loadTokenCounter,
     recentMessageShare: config.context.recentMessageShare,
@@ -85,8 +95,10 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
   return {
     ...base,
     search: createCachedSearch(base.search, responses, vectorsReady),
-    context: createCachedContext(context, responses, vectorsReady, storage.sessions, cacheErrorLog(logger, 'a context bundle from the cache could not refresh its session’s idle TTL; served all the same')),
+    context: createCachedContext(context, responses, vectorsReady, stores.sessions, cacheErrorLog(logger, 'a context bundle from the cache could not refresh its session’s idle TTL; served all the same')),
     caches: createCacheAdmin({ cache, responses }),
+    /** Who changed what: entries the store did not write with their change, listing, retention. */
+    audit: createAuditLog({ store: storage.audit, jobs, clock, ids, logger, retentionDays: config.audit.retentionDays }),
     /** Episodes that sessions promoted and delivered later, from an outbox: writes like any other, so their namespaces' cached answers go stale. */
     async promotionsDelivered(namespaces: string[]): Promise<void> {
       await Promise.all(namespaces.map((namespace) => versions.bump(namespace)));

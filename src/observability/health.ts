@@ -23,6 +23,8 @@ export interface HealthReport {
   status: ComponentStatus;
   backends: Backends;
   components: Record<string, ComponentHealth>;
+  /** Standing warnings about how memOS is configured (e.g. serving beyond loopback without keys); absent when none. */
+  warnings?: string[];
 }
 
 /**
@@ -39,6 +41,8 @@ export interface OptionalComponent {
 
 export interface HealthOptions {
   storage: Storage;
+  /** Standing configuration warnings, shown on every detailed report. */
+  warnings?: string[];
   embeddings: EmbeddingRuntime;
   dataDir: string;
   backends: Backends;
@@ -76,6 +80,7 @@ export function createHealth({
   backlogMs = 15_000,
   dataDirHoldsStorage = false,
   writeProbeMs = 5000,
+  warnings = [],
 }: HealthOptions) {
   const startedAt = performance.now();
   const backlog = freshFor(backlogMs, () => storage.vectors.progress({ model: embeddings.model, dimensions: embeddings.dimensions, failures: 1 }));
@@ -177,7 +182,7 @@ export function createHealth({
           : Object.values(components).some((component) => component.status !== 'healthy')
             ? 'degraded'
             : 'healthy';
-      return { status, backends, components };
+      return { status, backends, components, ...(warnings.length === 0 ? {} : { warnings }) };
     },
   };
 }

@@ -49,6 +49,8 @@ export function instrumentStorage(storage: Storage, sessionsBackend: string, { m
     episodes: wrap(storage.episodes, 'episodic', backend, EPISODE_OPERATIONS),
     memories: wrap(storage.memories, 'semantic', backend, MEMORY_OPERATIONS),
     vectors: wrap(storage.vectors, 'vector', backend, VECTOR_OPERATIONS),
+    keys: storage.keys,
+    audit: storage.audit,
     get vectorBackend() {
       return storage.vectorBackend;
     },

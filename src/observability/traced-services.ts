@@ -40,7 +40,7 @@ export function traceServices(services: Services, tracer: Tracer | undefined): S
     },
     sessions: {
       ...sessions,
-      put: (input) => inChildSpan(tracer, 'memos.sessions.put', { 'memos.namespace': input.namespace, 'memos.items': input.messages?.length ?? 0 }, () => sessions.put(input)),
+      put: (key, input) => inChildSpan(tracer, 'memos.sessions.put', { 'memos.namespace': key.namespace, 'memos.items': input.messages?.length ?? 0 }, () => sessions.put(key, input)),
       append: (key, messages, options) => inChildSpan(tracer, 'memos.sessions.append', { 'memos.namespace': key.namespace, 'memos.items': messages.length }, () => sessions.append(key, messages, options)),
     },
   };

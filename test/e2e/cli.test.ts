@@ -51,7 +51,9 @@ describe('memos CLI', () => {
     [['serve', '--port', '1', '-h'], 'Usage: memos serve'],
     [['reindex', '--help'], 'Usage: memos reindex'],
     [['help', 'serve'], 'Usage: memos serve'],
-    [['help'], 'memos help [COMMAND]'],
+    [['keys', 'create', '--help'], 'Usage: memos keys create --role ROLE'],
+    [['help', 'keys'], 'Usage: memos keys create --role ROLE'],
+    [['help'], 'memos keys create --role read|write|admin'],
   ])('answers memos %j with usage and exit code 0, doing nothing else', (args, usage) => {
     const result = memos(args);
     expect(result.status).toBe(0);

@@ -1,5 +1,6 @@
 import { loadConfig } from '../../config/load.js';
 import { MemosError } from '../../core/errors.js';
+import { adminKeyFor } from '../admin-key.js';
 import { parseFlags } from '../parse-flags.js';
 
 interface ReindexStatus {
@@ -19,7 +20,7 @@ interface ReindexStatus {
   retried?: number;
 }
 
-export const reindexUsage = `Usage: memos reindex [--url URL] [--no-wait] [--interval-ms MS] [--retry-failed]
+export const reindexUsage = `Usage: memos reindex [--url URL] [--admin-key KEY] [--no-wait] [--interval-ms MS] [--retry-failed]
 
 Asks a running memOS to embed every record that has no vector of its current model (after a
 model change, or an embedder outage), and prints progress until none is left. The server keeps
@@ -27,6 +28,9 @@ serving meanwhile; search uses keywords for records not embedded yet.
 
   --url URL          the server, e.g. http://127.0.0.1:7420 (http:// is assumed when no scheme
                      is given); default http://MEMOS_HOST:MEMOS_PORT
+  --admin-key KEY    an admin key, when the server requires keys; default MEMOS_ADMIN_KEY, or
+                     the file MEMOS_ADMIN_KEY_FILE names (prefer those: a flag shows in the
+                     process list)
   --no-wait          start the work and print progress once, without waiting for the end
   --interval-ms MS   how often progress is printed (default 1000)
   --retry-failed     first make the records the embedding provider refused pending again
@@ -66,6 +70,7 @@ export function serverUrl(url: string | undefined, server: { host: string; port:
 export async function reindexCommand(args: string[]): Promise<void> {
   const values = parseFlags(args, {
     url: { type: 'string' },
+    'admin-key': { type: 'string' },
     'no-wait': { type: 'boolean' },
     'interval-ms': { type: 'string' },
     'retry-failed': { type: 'boolean' },
@@ -76,14 +81,19 @@ export async function reindexCommand(args: string[]): Promise<void> {
   }
   // The configured host and port are read only when no --url says where the server is.
   const base = serverUrl(values.url, values.url === undefined ? loadConfig({ env: process.env }).server : { host: '', port: 0 });
+  const adminKey = adminKeyFor(values['admin-key'], process.env);
+  const authorization: Record<string, string> = adminKey === undefined ? {} : { authorization: `Bearer ${adminKey}` };
 
   const call = async (method: 'GET' | 'POST', body?: object): Promise<ReindexStatus> => {
     let response: Response;
     try {
-      const json = body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
-      response = await fetch(`${base}/api/v1/admin/reindex`, { method, ...json });
+      const json = body === undefined ? {} : { body: JSON.stringify(body) };
+      response = await fetch(`${base}/api/v1/admin/reindex`, { method, headers: { ...authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...json });
     } catch (cause) {
       throw new MemosError('E_UNAVAILABLE', `no memOS answers at ${base}; start it with 'memos serve' or pass --url`, { cause });
+    }
+    if (response.status === 401) {
+      throw new MemosError('E_UNAUTHORIZED', `memOS at ${base} ${adminKey === undefined ? 'needs an admin key: pass --admin-key, or set MEMOS_ADMIN_KEY (or MEMOS_ADMIN_KEY_FILE)' : `refused the admin key: ${((await response.json().catch(() => ({}))) as { detail?: string }).detail ?? 'HTTP 401'}`}`);
     }
     if (!response.ok) throw new MemosError('E_UNAVAILABLE', `memOS at ${base} answered ${response.status}: ${await response.text()}`);
     return (await response.json()) as ReindexStatus;

@@ -1,7 +1,9 @@
+import { createServer } from 'node:net';
 import { describeSetting, loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { unknownEnvNames } from '../../config/unknown-env.js';
 import { MemosError } from '../../core/errors.js';
+import { isLoopbackHost } from '../../http/host-guard.js';
 import { createMemos } from '../../main.js';
 import { createLogger } from '../../observability/logger.js';
 import { redactUrl } from '../../storage/index.js';
@@ -40,6 +42,7 @@ export async function serveCommand(args: string[]): Promise<void> {
     const what = unknown.length === 1 ? 'a MEMOS_* variable it does not know' : 'MEMOS_* variables it does not know';
     logger.warn({ variables }, `memOS ignores ${what}: ${variables.join(', ')}`);
   }
+  await checkHost(config);
   const memos = await createMemos(config, { logger });
   guardProcess(memos.logger);
   let address: string;
@@ -71,6 +74,28 @@ export async function serveCommand(args: string[]): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/**
+ * A host beyond loopback that is not an address of this machine (or a name that does not resolve)
+ * is named as such first, before the refusal to serve beyond loopback with no API key, since no key
+ * would cure it. Probed on a free port; whether the port itself is free is learnt when memOS listens.
+ */
+async function checkHost(config: Config): Promise<void> {
+  if (isLoopbackHost(config.server.host)) return;
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen({ host: config.server.host, port: 0 }, resolve);
+    });
+  } catch (error) {
+    const named = listenError(config, error);
+    // Anything else is left to the real listen, which reports it the same way.
+    if (named !== error) throw named;
+  } finally {
+    if (probe.listening) await new Promise((resolve) => probe.close(resolve));
+  }
 }
 
 /** Why memOS cannot listen, as E_CONFIG (exit 78) naming the setting at fault and where it was set. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { QUERY_SOURCES } from '../../memory/context/context-service.js';
 import { episodeRecord, idSchema, memoryRecord, messageRecord, scorePartsRecord } from '../schemas.js';
 import { NAMESPACED, requestNamespace } from '../namespace.js';
+import { reachUser } from '../reach.js';
 import { recallFilters, recallQuery, recallTypes, searchFilters } from './filters.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
@@ -57,7 +58,7 @@ export function contextRoutes(app: ZodApp, { services, config, fields }: RouteCo
     },
     handler: (request) => {
       const { filters, namespace: _named, ...body } = request.body;
-      return services.context.build({ ...body, namespace: requestNamespace(request), filters: searchFilters(filters) });
+      return services.context.build({ ...body, namespace: requestNamespace(request), filters: searchFilters(filters), ...reachUser(request) });
     },
   });
 }

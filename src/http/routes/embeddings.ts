@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { GatewayResult } from '../../embeddings/gateway-service.js';
 import { ANY_NAMESPACE, NAMESPACED, requestNamespace } from '../namespace.js';
+import { boundUser } from '../reach.js';
 import { anyNamespaceField, anyNamespaceQuery } from '../schemas.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
@@ -67,6 +68,7 @@ export function embeddingRoutes(app: ZodApp, { services, fields, config }: Route
       const { input, model, encoding_format: format, dimensions } = request.body;
       const result = await services.gateway.embed({
         namespace: requestNamespace(request),
+        ...boundUser(request),
         texts: Array.isArray(input) ? input : [input],
         purpose: 'document',
         model,
@@ -95,7 +97,7 @@ export function embeddingRoutes(app: ZodApp, { services, fields, config }: Route
     },
     handler: async (request) => {
       const { text: one, purpose: why } = request.body;
-      const result = await services.gateway.embed({ namespace: requestNamespace(request), texts: [one], purpose: why });
+      const result = await services.gateway.embed({ namespace: requestNamespace(request), ...boundUser(request), texts: [one], purpose: why });
       return { model: result.model, dimensions: result.dimensions, embedding: Array.from(result.vectors[0]!), cached: result.misses === 0 };
     },
   });
@@ -117,7 +119,7 @@ export function embeddingRoutes(app: ZodApp, { services, fields, config }: Route
     },
     handler: async (request) => {
       const { texts: many, purpose: why } = request.body;
-      const result: GatewayResult = await services.gateway.embed({ namespace: requestNamespace(request), texts: many, purpose: why });
+      const result: GatewayResult = await services.gateway.embed({ namespace: requestNamespace(request), ...boundUser(request), texts: many, purpose: why });
       return {
         model: result.model,
         dimensions: result.dimensions,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { INTERVENTION_OUTCOMES, MESSAGE_ROLES } from '../../core/types.js';
 import { batchWriteResult, episodeKindSchema, episodeRecord, idParams, idSchema, namespaceQuery, timestampSchema } from '../schemas.js';
 import { NAMESPACED, requestNamespace } from '../namespace.js';
+import { recordRef } from '../reach.js';
 import { listInput, listingQuery } from './filters.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
@@ -75,14 +76,14 @@ export function episodeRoutes(app: ZodApp, { services, fields, config }: RouteCo
   app.get('/api/v1/episodes/:id', {
     config: NAMESPACED,
     schema: { tags, summary: 'Read an episode', params: idParams, querystring: namespaceQuery, response: { 200: episodeRecord } },
-    handler: (request) => services.episodes.get({ namespace: requestNamespace(request), id: request.params.id }),
+    handler: (request) => services.episodes.get(recordRef(request, request.params.id)),
   });
 
   app.delete('/api/v1/episodes/:id', {
     config: NAMESPACED,
     schema: { tags, summary: 'Delete an episode', params: idParams, querystring: namespaceQuery, response: { 204: z.null() } },
     handler: async (request, reply) => {
-      await services.episodes.delete({ namespace: requestNamespace(request), id: request.params.id });
+      await services.episodes.delete(recordRef(request, request.params.id));
       return reply.code(204).send(null);
     },
   });

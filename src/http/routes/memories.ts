@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MEMORY_KINDS } from '../../core/types.js';
 import { batchWriteResult, idParams, idSchema, memoryRecord, memoryVersionRecord, namespaceQuery, timestampSchema } from '../schemas.js';
 import { NAMESPACED, requestNamespace } from '../namespace.js';
+import { recordRef } from '../reach.js';
 import { listInput, listingQuery } from './filters.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
@@ -64,7 +65,7 @@ export function memoryRoutes(app: ZodApp, { services, fields, config }: RouteCon
   app.get('/api/v1/memories/:id', {
     config: NAMESPACED,
     schema: { tags, summary: 'Read a memory', params: idParams, querystring: namespaceQuery, response: { 200: memoryRecord } },
-    handler: (request) => services.memories.get({ namespace: requestNamespace(request), id: request.params.id }),
+    handler: (request) => services.memories.get(recordRef(request, request.params.id)),
   });
 
   app.patch('/api/v1/memories/:id', {
@@ -89,7 +90,7 @@ export function memoryRoutes(app: ZodApp, { services, fields, config }: RouteCon
     },
     handler: (request) => {
       const { expectedVersion, namespace: _named, ...patch } = request.body;
-      return services.memories.update({ namespace: requestNamespace(request), id: request.params.id }, patch, expectedVersion);
+      return services.memories.update(recordRef(request, request.params.id), patch, expectedVersion);
     },
   });
 
@@ -97,7 +98,7 @@ export function memoryRoutes(app: ZodApp, { services, fields, config }: RouteCon
     config: NAMESPACED,
     schema: { tags, summary: 'Delete a memory and its history', params: idParams, querystring: namespaceQuery, response: { 204: z.null() } },
     handler: async (request, reply) => {
-      await services.memories.delete({ namespace: requestNamespace(request), id: request.params.id });
+      await services.memories.delete(recordRef(request, request.params.id));
       return reply.code(204).send(null);
     },
   });
@@ -112,7 +113,7 @@ export function memoryRoutes(app: ZodApp, { services, fields, config }: RouteCon
       response: { 200: z.object({ memoryId: z.string(), currentVersion: z.number(), versions: z.array(memoryVersionRecord) }) },
     },
     handler: async (request) => {
-      const ref = { namespace: requestNamespace(request), id: request.params.id };
+      const ref = recordRef(request, request.params.id);
       const [current, versions] = await Promise.all([services.memories.get(ref), services.memories.history(ref)]);
       return { memoryId: current.id, currentVersion: current.version, versions };
     },

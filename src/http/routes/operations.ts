@@ -11,6 +11,7 @@ const detailedReport = z.object({
   status: z.enum(['healthy', 'degraded', 'unhealthy']),
   backends: z.object({ storage: z.string(), cache: z.string(), sessions: z.string() }).describe('Which backend serves each tier'),
   components: z.record(z.string(), componentRecord),
+  warnings: z.array(z.string()).optional().describe('Standing warnings about the configuration, e.g. MEMOS_AUTH=off beyond loopback'),
 });
 
 const overallReport = z.object({

@@ -1,7 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { SessionWrite } from '../../core/ports.js';
-import { NAMESPACED, requestNamespace } from '../namespace.js';
+import { NAMESPACED } from '../namespace.js';
+import { sessionKey } from '../reach.js';
 import { idSchema, namespaceQuery, sessionParams, sessionRecord } from '../schemas.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
@@ -46,14 +47,14 @@ export function sessionRoutes(app: ZodApp, { services, fields, config }: RouteCo
     },
     handler: async (request, reply) => {
       const { namespace: _named, ...rest } = request.body;
-      return sendWrite(reply, await services.sessions.put({ namespace: requestNamespace(request), sessionId: request.params.sessionId, ...rest }));
+      return sendWrite(reply, await services.sessions.put(sessionKey(request, request.params.sessionId), rest));
     },
   });
 
   app.get('/api/v1/sessions/:sessionId', {
     config: NAMESPACED,
     schema: { tags, summary: 'Read a live session (refreshes its idle TTL)', params: sessionParams, querystring: namespaceQuery, response: { 200: sessionRecord } },
-    handler: (request) => services.sessions.get({ namespace: requestNamespace(request), sessionId: request.params.sessionId }),
+    handler: (request) => services.sessions.get(sessionKey(request, request.params.sessionId)),
   });
 
   app.post('/api/v1/sessions/:sessionId/messages', {
@@ -72,7 +73,7 @@ export function sessionRoutes(app: ZodApp, { services, fields, config }: RouteCo
       response: { 200: writeResult, 201: writeResult },
     },
     handler: async (request, reply) => {
-      const key = { namespace: requestNamespace(request), sessionId: request.params.sessionId };
+      const key = sessionKey(request, request.params.sessionId);
       const { messages, namespace: _named, ...options } = request.body;
       return sendWrite(reply, await services.sessions.append(key, messages, options));
     },
@@ -82,7 +83,7 @@ export function sessionRoutes(app: ZodApp, { services, fields, config }: RouteCo
     config: NAMESPACED,
     schema: { tags, summary: 'Delete a session', params: sessionParams, querystring: namespaceQuery, response: { 204: z.null() } },
     handler: async (request, reply) => {
-      await services.sessions.delete({ namespace: requestNamespace(request), sessionId: request.params.sessionId });
+      await services.sessions.delete(sessionKey(request, request.params.sessionId));
       return reply.code(204).send(null);
     },
   });

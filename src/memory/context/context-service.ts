@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import type { SemanticStore, WorkingMemoryStore } from '../../core/ports.js';
+import type { SemanticStore, SessionKey, WorkingMemoryStore } from '../../core/ports.js';
 import type { Episode, Memory, Message, RecordFilter, Session } from '../../core/types.js';
 import type { SearchInput, SearchResult, SearchType } from '../recall/search-service.js';
 import { packContext, type ContextHit } from './pack-context.js';
@@ -14,12 +14,19 @@ export interface ContextInput {
   sessionId?: string;
   userId?: string;
   agentId?: string;
+  /** A user-bound key's user: the session is found only when it is this user's. */
+  reachUserId?: string;
   query?: string;
   tokenBudget: number;
   /** Candidates asked from search per tier. */
   limit: number;
   types: SearchType[];
   filters: SearchInput['filters'];
+}
+
+/** The key of the session a context bundle reads, within the caller's reach. */
+export function sessionKeyOf(input: ContextInput, sessionId: string): SessionKey {
+  return { namespace: input.namespace, sessionId, ...(input.reachUserId === undefined ? {} : { userId: input.reachUserId }) };
 }
 
 export interface ContextBundle {
@@ -83,7 +90,7 @@ export function createContextService({ search, sessions, memories, tokenCounter,
 
   /** The session, unless it is missing, expired, or belongs to another user or agent than asked for. */
   const readSession = async (input: ContextInput, sessionId: string): Promise<Session | null> => {
-    const session = await sessions.get({ namespace: input.namespace, sessionId });
+    const session = await sessions.get(sessionKeyOf(input, sessionId));
     const foreign = (asked: string | undefined, owner: string | undefined) => asked !== undefined && owner !== undefined && asked !== owner;
     if (session === null || foreign(input.userId, session.userId) || foreign(input.agentId, session.agentId)) return null;
     return session;

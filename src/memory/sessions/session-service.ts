@@ -11,7 +11,8 @@ export interface MessageInput {
   metadata?: Metadata;
 }
 
-export interface PutSessionInput extends SessionKey {
+/** A session's fields as a put sets them; `userId` is its owner. */
+export interface PutSessionInput {
   userId?: string;
   agentId?: string;
   messages?: MessageInput[];
@@ -41,9 +42,10 @@ export function createSessionService({ store, clock, defaults }: SessionServiceO
   };
 
   return {
-    put(input: PutSessionInput): Promise<SessionWrite> {
+    /** Creates or replaces the session `key` names (within `key.userId`'s reach, when set). */
+    put(key: SessionKey, input: PutSessionInput): Promise<SessionWrite> {
       return store.put({
-        key: { namespace: input.namespace, sessionId: input.sessionId },
+        key,
         ...(input.userId === undefined ? {} : { userId: input.userId }),
         ...(input.agentId === undefined ? {} : { agentId: input.agentId }),
         ...(input.summary === undefined ? {} : { summary: input.summary }),

@@ -1,3 +1,4 @@
+import { noteAuditRecords } from '../../core/audit-scope.js';
 import { toPage } from '../../core/cursor.js';
 import type { EpisodeStore, RecordRef } from '../../core/ports.js';
 import type { Episode, EpisodeNeighbours, KeywordQuery, ListQuery, NeighbourQuery, Page, RecordFilter, Scored } from '../../core/types.js';
@@ -30,6 +31,7 @@ export class PgEpisodeStore implements EpisodeStore {
       for (const [namespace, group] of groups) {
         await tx.enter({ namespace });
         await insertEpisodes(tx, group);
+        noteAuditRecords(group.map((episode) => episode.id));
       }
     });
   }
@@ -48,7 +50,8 @@ export class PgEpisodeStore implements EpisodeStore {
 
   async delete(ref: RecordRef): Promise<boolean> {
     const { sql, params } = byRef('DELETE', ref, ' RETURNING 1');
-    const rows = await this.#db.tenantQuery(ref, 'episodes.delete', sql, params);
+    // In a transaction even without row security, so that the request's audit entry commits with it.
+    const rows = await this.#db.tenant(ref, 'episodes.delete', (tx) => tx.query(sql, params));
     return rows.length > 0;
   }
 

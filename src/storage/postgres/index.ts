@@ -7,6 +7,7 @@ import { PgDatabase, searchPathFor, type PgLogger } from './pg-database.js';
 import { poolEngine, type SqlEngine } from './sql-engine.js';
 
 export { createPostgresStorage, type PostgresStorageLogger, type PostgresStorageOptions } from './postgres-storage.js';
+export { PgAuditStore } from './audit-store.js';
 export { PgEpisodeStore } from './episode-store.js';
 export { PgSemanticStore } from './semantic-store.js';
 export { PgVectorStore } from './vector-store.js';

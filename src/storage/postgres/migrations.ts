@@ -194,6 +194,49 @@ END $$;
 ${embeddingState('episodes')}
 ${embeddingState('memories')}`;
 
+// API keys: hashes only (src/auth/api-key.ts). Not tenant data: one table serves every namespace.
+const API_KEYS = `
+CREATE TABLE api_keys (
+  id text PRIMARY KEY,
+  hash text NOT NULL,
+  name text,
+  role text NOT NULL,
+  namespaces jsonb NOT NULL,
+  user_id text,
+  rate_limit jsonb,
+  expires_at timestamptz,
+  created_at timestamptz NOT NULL,
+  last_used_at timestamptz,
+  revoked_at timestamptz
+);`;
+
+// Who changed what (src/audit): one row per audited request, never any text. Listed newest first
+// by (time, id), overall, per namespace or per key; `time` also bounds retention.
+const AUDIT_LOG = `
+CREATE TABLE audit_log (
+  id text COLLATE "C" PRIMARY KEY,
+  time timestamptz NOT NULL,
+  key_id text COLLATE "C",
+  role text,
+  action text NOT NULL,
+  method text NOT NULL,
+  route text NOT NULL,
+  namespace text COLLATE "C",
+  user_id text COLLATE "C",
+  record_ids text[],
+  record_count integer,
+  outcome text NOT NULL CHECK (outcome IN ('ok', 'denied', 'failed')),
+  status integer,
+  request_id text NOT NULL
+);
+CREATE INDEX audit_log_time ON audit_log (time, id);
+CREATE INDEX audit_log_namespace ON audit_log (namespace, time, id);
+CREATE INDEX audit_log_key ON audit_log (key_id, time, id);`;
+
+/**
+ * Applied in order of version. Versions need not be contiguous: a missing one is applied whenever
+ * it is added, even to a schema that already has later ones.
+ */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'keyword search configuration', up: sql(SEARCH) },
   { version: 2, name: 'episodes', up: sql(EPISODES) },
@@ -201,7 +244,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'memories', up: sql(MEMORIES) },
   { version: 5, name: 'vectors', up: createVectors },
   { version: 6, name: 'embedding state', up: sql(EMBEDDING_STATE) },
-  // 7 and 8 are reserved (API keys, the audit log); the migrator applies whatever is missing, in order.
+  { version: 7, name: 'api keys', up: sql(API_KEYS) },
+  { version: 8, name: 'audit log', up: sql(AUDIT_LOG) },
   { version: ROW_SECURITY_VERSION, name: 'row-level security', up: rowSecurityMigration },
 ];
 

@@ -31,6 +31,12 @@ export interface TenantExecutor extends SqlExecutor {
   enter(scope: TenantScope): Promise<void>;
 }
 
+/**
+ * Called as each transaction starts: what must commit with it, or undefined. `beforeCommit` runs
+ * last inside the transaction (a throw rolls it back); `settle` once it has ended.
+ */
+export type PgTransactionJoiner = () => { beforeCommit(tx: SqlExecutor): Promise<void>; settle(committed: boolean): void } | undefined;
+
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Checks a schema name; it is concatenated into SQL and startup parameters, so it must be a plain identifier. */
@@ -54,7 +60,8 @@ export const searchPathFor = (schema: string) => [checkSchemaName(schema), 'publ
  *   embedding backlog (`vectors.pending`, `progress`, `fail`, `retryFailed`) and its leases
  *   (`jobs.*`), which the backfill runs over every namespace; catalogue lookups (`vectors.dialect`,
  *   `vectors.index`, which also creates HNSW indexes, a privilege the tenant role lacks); the record
- *   counts of the metrics (`countRecords`) and `ping`. pglite-storage.test.ts checks this list
+ *   counts of the metrics (`countRecords`) and `ping`; the audit log (`audit.*`), which memOS writes
+ *   itself and only all-namespace admins read. pglite-storage.test.ts checks this list
  *   while the store contracts run.
  */
 export class PgDatabase {
@@ -65,6 +72,7 @@ export class PgDatabase {
   #engineLive = false;
   #vectorBackend: VectorBackend | undefined;
   #rowSecurity: boolean;
+  #joiner: PgTransactionJoiner | undefined;
 
   constructor(options: PgDatabaseOptions) {
     this.schema = checkSchemaName(options.schema);
@@ -164,9 +172,35 @@ export class PgDatabase {
     return this.#call(operation, fn);
   }
 
-  /** System work: runs `fn` in one transaction on one connection, translating any driver error. */
+  /** Work that joins every transaction from now on (the audit log's entry of the request). */
+  joinTransactions(joiner: PgTransactionJoiner): void {
+    this.#joiner = joiner;
+  }
+
+  /**
+   * System work: runs `fn` in one transaction on one connection, translating any driver error. What joins the
+   * transaction runs last inside it, so that it commits or rolls back with `fn`'s writes.
+   */
   async transaction<T>(operation: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.#call(operation, (engine) => engine.transaction(fn));
+    const join = this.#open ? this.#joiner?.() : undefined;
+    if (join === undefined) return this.#call(operation, (engine) => engine.transaction(fn));
+    let result: T;
+    try {
+      result = await this.#call(operation, (engine) =>
+        engine.transaction(async (tx) => {
+          const value = await fn(tx);
+          // The audit entry is the system's, not the tenant's: written as the connecting role, back from memos_tenant.
+          if (this.#rowSecurity) await tx.query('RESET ROLE');
+          await join.beforeCommit(tx);
+          return value;
+        }),
+      );
+    } catch (error) {
+      join.settle(false);
+      throw error;
+    }
+    join.settle(true);
+    return result;
   }
 
   /** System work: one query, translated. */

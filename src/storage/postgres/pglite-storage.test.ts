@@ -1,13 +1,14 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runAuditStoreContract } from '../audit-store.case.test.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
 import { runVectorStoreContract } from '../vector-store.case.test.js';
 import { PgEpisodeStore } from './episode-store.js';
 import { PgDatabase } from './pg-database.js';
 import { PgSemanticStore } from './semantic-store.js';
-import { createPglite, pgliteDatabase, pgliteSchema, vectorHarness } from './test-databases.js';
+import { auditHarness, createPglite, pgliteDatabase, pgliteSchema, vectorHarness } from './test-databases.js';
 
 // Which door each store operation takes while the contracts run: tenant (row security, one scope)
 // or system (the connecting role). Only the operations PgDatabase names as system work may take the second.
@@ -27,7 +28,7 @@ for (const method of ['run', 'transaction', 'query'] as const) {
     return original.apply(this, args);
   } as never);
 }
-const SYSTEM_WORK = ['vectors.pending', 'vectors.progress', 'vectors.fail', 'vectors.retryFailed', 'vectors.dialect', 'vectors.index', 'jobs.claimEmbeddings', 'jobs.release', 'countRecords', 'ping'];
+const SYSTEM_WORK = ['audit.append', 'audit.list', 'audit.prune', 'vectors.pending', 'vectors.progress', 'vectors.fail', 'vectors.retryFailed', 'vectors.dialect', 'vectors.index', 'jobs.claimEmbeddings', 'jobs.release', 'countRecords', 'ping'];
 
 // PGlite is real Postgres (and real pgvector) compiled to WASM: the pgvector path is tested here,
 // every schema on one shared instance (initdb takes seconds).
@@ -60,6 +61,8 @@ describe('pglite with pgvector', () => {
       return { store: new PgSemanticStore(db, clock), clock, close };
     },
   });
+
+  runAuditStoreContract('pglite', () => auditHarness(() => pgliteSchema(shared)));
 
   runVectorStoreContract('pglite (pgvector)', () => vectorHarness((schema, clock) => pgliteSchema(shared, schema, clock)));
 

@@ -4,6 +4,7 @@ import { MemosError } from '../../core/errors.js';
 import type { MemoryDraft } from '../../core/ports.js';
 import { contentKey } from '../../core/text.js';
 import type { Episode } from '../../core/types.js';
+import { runAuditStoreContract } from '../audit-store.case.test.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
 import { runVectorStoreContract } from '../vector-store.case.test.js';
@@ -13,6 +14,7 @@ import { MIGRATIONS } from './migrations.js';
 import { toMemosError } from './pg-errors.js';
 import { PgSemanticStore } from './semantic-store.js';
 import {
+  auditHarness,
   dropSchema,
   expectedVectorBackend,
   freshSchema,
@@ -53,6 +55,7 @@ describe.skipIf(!reachable)(`postgres (${serverVectors} vectors; skipped when ${
     },
   });
   runVectorStoreContract(`postgres (${serverVectors})`, () => vectorHarness(realPostgres));
+  runAuditStoreContract('postgres', () => auditHarness(realPostgres));
 
   it('applies each migration once when four instances migrate one schema at once', async () => {
     const schema = freshSchema();
@@ -79,6 +82,26 @@ describe.skipIf(!reachable)(`postgres (${serverVectors} vectors; skipped when ${
     expect(await again.query('test', 'SELECT version FROM schema_migrations')).toHaveLength(MIGRATIONS.length);
     await again.close();
     await dropSchema(first.db.schema);
+  });
+
+  it('applies a migration missing from the sequence when it arrives, after later ones', async () => {
+    const schema = freshSchema();
+    const clock = manualClock();
+    const engine = () => poolEngine({ connectionString: POSTGRES_URL, searchPath: searchPathFor(schema), max: 1 });
+    // A schema that has every migration but the API keys' (7), as one made before 7 was written but after 8 and 9.
+    const released = new PgDatabase({ engine: engine(), schema, clock, migrations: MIGRATIONS.filter((m) => m.version !== 7) });
+    const later = new PgDatabase({ engine: engine(), schema, clock });
+    try {
+      await released.open();
+      await released.close();
+      await later.open();
+      const rows = await later.query<{ version: number }>('test', 'SELECT version FROM schema_migrations ORDER BY version');
+      expect(rows.map((row) => row.version)).toEqual(MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
+      expect(await later.query('test', 'SELECT id FROM api_keys')).toEqual([]);
+    } finally {
+      await later.close();
+      await dropSchema(schema);
+    }
   });
 
   it('upgrades a schema of version 5 to count refusals and hold leases: every row kept, none refused or leased', async () => {

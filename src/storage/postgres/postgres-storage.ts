@@ -2,7 +2,9 @@ import type { Clock } from '../../core/clock.js';
 import { MemosError, isMemosError } from '../../core/errors.js';
 import type { Storage, WorkingMemoryStore } from '../../core/ports.js';
 import { redactUrl } from '../redact-url.js';
+import { PgAuditStore } from './audit-store.js';
 import { createPgClaims } from './embedding-claims.js';
+import { PgKeyStore } from './key-store.js';
 import { PgEpisodeStore } from './episode-store.js';
 import { createPostgresDatabase } from './index.js';
 import { PG_RETRY_AFTER_SECONDS } from './pg-errors.js';
@@ -73,6 +75,8 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     memories: new PgSemanticStore(db, clock),
     vectors: new PgVectorStore(db, clock),
     claims: createPgClaims(db, clock),
+    keys: new PgKeyStore(db),
+    audit: new PgAuditStore(db),
     sessions: noSessions,
     get vectorBackend() {
       return db.isOpen ? db.vectorBackend : undefined;

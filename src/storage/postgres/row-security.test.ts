@@ -12,7 +12,7 @@ import { PgEpisodeStore } from './episode-store.js';
 import { createPostgresDatabase, poolEngine, searchPathFor } from './index.js';
 import { MIGRATIONS } from './migrations.js';
 import { PgDatabase } from './pg-database.js';
-import { keywordMatchesFunction, TENANT_ROLE, TENANT_TABLES } from './row-security.js';
+import { keywordMatchesFunction, SYSTEM_TABLES_WITH_NAMESPACE, TENANT_ROLE, TENANT_TABLES } from './row-security.js';
 import { PgSemanticStore } from './semantic-store.js';
 import type { SqlExecutor } from './sql-engine.js';
 import {
@@ -98,7 +98,7 @@ function rowSecurityCases(name: string, open: () => Promise<TestDatabase>): void
         `SELECT table_name FROM information_schema.columns WHERE table_schema = $1 AND column_name = 'namespace' ORDER BY 1`,
         [t.db.schema],
       );
-      expect(withNamespace.map((row) => row.table_name)).toEqual([...TENANT_TABLES].sort());
+      expect(withNamespace.map((row) => row.table_name)).toEqual([...TENANT_TABLES, ...SYSTEM_TABLES_WITH_NAMESPACE].sort());
       const secured = await t.db.query<{ relname: string; policies: number }>(
         'test',
         `SELECT c.relname, (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid)::int AS policies

@@ -28,6 +28,13 @@ import type { SqlExecutor } from './sql-engine.js';
  */
 export const TENANT_TABLES = ['episodes', 'memories', 'memory_history', 'vectors'] as const;
 
+/**
+ * Tables with a namespace column that hold no tenant data, so no policy: the audit log, which
+ * memOS writes itself (as the connecting role, last in a request's transaction) and which only an
+ * admin key that reaches every namespace may read.
+ */
+export const SYSTEM_TABLES_WITH_NAMESPACE = ['audit_log'] as const;
+
 /** The migration that brings the policies. */
 export const ROW_SECURITY_VERSION = 9;
 

@@ -1,3 +1,4 @@
+import { noteAuditRecords } from '../../core/audit-scope.js';
 import { toIso, type Clock } from '../../core/clock.js';
 import { toPage } from '../../core/cursor.js';
 import { MemosError } from '../../core/errors.js';
@@ -74,6 +75,7 @@ export class PgSemanticStore implements SemanticStore {
         await tx.enter({ namespace });
         const written = await upsertMemories(tx, group.map(({ draft }) => draft), now);
         group.forEach(({ index }, n) => (outcomes[index] = written[n]!));
+        noteAuditRecords(written.map((outcome) => outcome.memory.id));
       }
       return outcomes;
     });
@@ -96,7 +98,8 @@ export class PgSemanticStore implements SemanticStore {
 
   async delete(ref: RecordRef): Promise<boolean> {
     // memory_history rows go with the memory (ON DELETE CASCADE).
-    const rows = await this.#db.tenantQuery(ref, 'memories.delete', DELETE, refParams(ref));
+    // In a transaction even without row security, so that the request's audit entry commits with it.
+    const rows = await this.#db.tenant(ref, 'memories.delete', (tx) => tx.query(DELETE, refParams(ref)));
     return rows.length > 0;
   }
 

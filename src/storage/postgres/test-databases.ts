@@ -6,7 +6,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import pg from 'pg';
 import { manualClock } from '../../core/clock.js';
+import type { AuditStoreHarness } from '../audit-store.case.test.js';
 import type { VectorStoreHarness } from '../vector-store.case.test.js';
+import { PgAuditStore } from './audit-store.js';
 import { PgEpisodeStore } from './episode-store.js';
 import { PgDatabase, searchPathFor } from './pg-database.js';
 import { PgSemanticStore } from './semantic-store.js';
@@ -125,5 +127,18 @@ export async function vectorHarness(
       await db.close();
       return vectorHarness(open, schema, clock);
     },
+  };
+}
+
+/** The audit log and the durable tiers of a test database, for the AuditStore contract. */
+export async function auditHarness(open: () => Promise<TestDatabase>): Promise<AuditStoreHarness> {
+  const { db, clock, close } = await open();
+  return {
+    audit: new PgAuditStore(db),
+    episodes: new PgEpisodeStore(db),
+    memories: new PgSemanticStore(db, clock),
+    clock,
+    breakAuditLog: async () => void (await db.query('test', 'DROP TABLE audit_log')),
+    close,
   };
 }

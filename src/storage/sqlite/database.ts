@@ -16,6 +16,12 @@ export interface DatabaseOptions {
   migrations?: readonly Migration[];
 }
 
+/**
+ * Called as each outermost write transaction starts: what must commit with it, or undefined.
+ * `beforeCommit` runs last inside the transaction (a throw rolls it back); `settle` once it ended.
+ */
+export type TransactionJoiner = () => { beforeCommit(): void; settle(committed: boolean): void } | undefined;
+
 /** Engine codes that mean "the store cannot answer right now", not "this request is wrong". */
 const UNAVAILABLE_CODE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/;
 /** A full disk or quota, from SQLite or from Node's file system calls (creating the folder or the file). */
@@ -38,6 +44,7 @@ export class SqliteDatabase {
   readonly #options: DatabaseOptions;
   #connection: Connection | undefined;
   readonly #statements = new Map<string, Statement>();
+  #joiner: TransactionJoiner | undefined;
 
   constructor(options: DatabaseOptions) {
     this.#options = options;
@@ -99,9 +106,35 @@ export class SqliteDatabase {
     }
   }
 
-  /** Runs `fn` in one write transaction (BEGIN IMMEDIATE, so read-then-write never deadlocks). */
+  /** Work that joins every outermost write transaction from now on (the audit log's entry of the request). */
+  joinTransactions(joiner: TransactionJoiner): void {
+    this.#joiner = joiner;
+  }
+
+  /**
+   * Runs `fn` in one write transaction (BEGIN IMMEDIATE, so read-then-write never deadlocks). An
+   * outermost one also runs what joins it, last, so that it commits or rolls back with `fn`'s writes.
+   */
   transaction<T>(operation: string, fn: () => T): T {
-    return this.run(operation, (connection) => connection.transaction(fn).immediate());
+    return this.run(operation, (connection) => {
+      const join = connection.inTransaction ? undefined : this.#joiner?.();
+      if (join === undefined) return connection.transaction(fn).immediate();
+      let result: T;
+      try {
+        result = connection
+          .transaction(() => {
+            const value = fn();
+            join.beforeCommit();
+            return value;
+          })
+          .immediate();
+      } catch (error) {
+        join.settle(false);
+        throw error;
+      }
+      join.settle(true);
+      return result;
+    });
   }
 
   /** A cached prepared statement. Call it inside `run` or `transaction`. */

@@ -1,3 +1,4 @@
+import { noteAuditRecords } from '../../core/audit-scope.js';
 import type { EpisodeStore, RecordRef } from '../../core/ports.js';
 import type { Episode, EpisodeNeighbours, KeywordQuery, ListQuery, NeighbourQuery, Page, Scored } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
@@ -35,7 +36,10 @@ export class SqliteEpisodeStore implements EpisodeStore {
 
   async append(episodes: Episode[]): Promise<void> {
     if (episodes.length === 0) return;
-    this.#db.transaction('episodes.append', () => insertEpisodes(this.#db, episodes));
+    this.#db.transaction('episodes.append', () => {
+      insertEpisodes(this.#db, episodes);
+      noteAuditRecords(episodes.map((episode) => episode.id));
+    });
   }
 
   async get(ref: RecordRef): Promise<Episode | null> {
@@ -56,7 +60,7 @@ export class SqliteEpisodeStore implements EpisodeStore {
 
   async delete(ref: RecordRef): Promise<boolean> {
     const { sql, params } = byRef('DELETE', ref);
-    const deleted = this.#db.run('episodes.delete', () => this.#db.statement(sql).run(...params).changes > 0);
+    const deleted = this.#db.transaction('episodes.delete', () => this.#db.statement(sql).run(...params).changes > 0);
     if (deleted) this.#vectors.remove('episodes', ref.namespace, ref.id);
     return deleted;
   }

@@ -2,7 +2,9 @@ import type { Clock } from '../../core/clock.js';
 import type { IdGenerator } from '../../core/ids.js';
 import type { RecordCounts, Storage } from '../../core/ports.js';
 import { collapseRepeatedLogs } from '../../observability/repeated-logs.js';
+import { SqliteAuditStore } from './audit-store.js';
 import { SqliteDatabase } from './database.js';
+import { SqliteKeyStore } from './key-store.js';
 import { SqliteEpisodeStore } from './episode-store.js';
 import { SqliteSemanticStore } from './semantic-store.js';
 import { SqliteSessionStore } from './session-store.js';
@@ -55,6 +57,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     memories: new SqliteSemanticStore(db, options.clock, index),
     vectors: new SqliteVectorStore(db, options.clock, index),
     sessions: new SqliteSessionStore(db, options.clock, options.ids, { onRefreshFailed }),
+    keys: new SqliteKeyStore(db),
+    audit: new SqliteAuditStore(db),
     async init() {
       db.open();
     },

@@ -155,14 +155,65 @@ CREATE TRIGGER ${table}_embedding_reset AFTER UPDATE OF content ON ${table} WHEN
 END;
 `;
 
-/** Applied in order; never edit a released migration, append a new one. */
+// API keys: hashes only (src/auth/api-key.ts). Not tenant data: one table serves every namespace.
+const API_KEYS = `
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  hash TEXT NOT NULL,
+  name TEXT,
+  role TEXT NOT NULL,
+  namespaces TEXT NOT NULL,
+  user_id TEXT,
+  rate_limit TEXT,
+  expires_at INTEGER,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at INTEGER
+);
+`;
+
+// Who changed what (src/audit): one row per audited request, never any text. Listed newest first
+// by (time, id), overall, per namespace or per key; `time` also bounds retention.
+const AUDIT_LOG = `
+CREATE TABLE audit_log (
+  id TEXT PRIMARY KEY,
+  time INTEGER NOT NULL,
+  key_id TEXT,
+  role TEXT,
+  action TEXT NOT NULL,
+  method TEXT NOT NULL,
+  route TEXT NOT NULL,
+  namespace TEXT,
+  user_id TEXT,
+  record_ids TEXT,
+  record_count INTEGER,
+  outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'denied', 'failed')),
+  status INTEGER,
+  request_id TEXT NOT NULL
+);
+CREATE INDEX audit_log_time ON audit_log (time, id);
+CREATE INDEX audit_log_namespace ON audit_log (namespace, time, id);
+CREATE INDEX audit_log_key ON audit_log (key_id, time, id);
+`;
+
+/**
+ * Applied in order of version; never edit a released migration, append a new one. Versions need
+ * not be contiguous: a missing one is applied whenever it is added, even to a database that
+ * already has later ones.
+ */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: INITIAL },
   { version: 2, name: 'vector_backlog', sql: VECTOR_BACKLOG },
   { version: 3, name: 'embedding_failures', sql: embeddingFailures('episodes', '') + embeddingFailures('memories', ', expires_at') },
+  { version: 4, name: 'api_keys', sql: API_KEYS },
+  { version: 5, name: 'audit_log', sql: AUDIT_LOG },
 ];
 
-/** Applies every pending migration, each in its own transaction. Returns the versions applied. */
+/**
+ * Applies every pending migration, each in its own transaction. Returns the versions applied.
+ * Another process may open the same file at the same moment (`memos keys` beside `memos serve`):
+ * each migration is checked again under the write lock, so that only one of them applies it.
+ */
 export function migrate(db: Database.Database, migrations: readonly Migration[], now: number): number[] {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
@@ -173,15 +224,20 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
       .pluck()
       .all(),
   );
+  const isApplied = db.prepare<[number], number>('SELECT 1 FROM schema_migrations WHERE version = ?').pluck();
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const done: number[] = [];
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      record.run(migration.version, migration.name, now);
-    }).immediate();
-    done.push(migration.version);
+    const ran = db
+      .transaction(() => {
+        if (isApplied.get(migration.version) !== undefined) return false;
+        db.exec(migration.sql);
+        record.run(migration.version, migration.name, now);
+        return true;
+      })
+      .immediate();
+    if (ran) done.push(migration.version);
   }
   return done;
 }

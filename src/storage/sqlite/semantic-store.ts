@@ -1,3 +1,4 @@
+import { noteAuditRecords } from '../../core/audit-scope.js';
 import type { Clock } from '../../core/clock.js';
 import { toIso } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
@@ -66,7 +67,9 @@ export class SqliteSemanticStore implements SemanticStore {
     const reworded: Memory[] = [];
     const outcomes = this.#db.transaction('memories.upsert', () => {
       const now = this.#clock.now();
-      return drafts.map((draft) => this.#upsertOne(draft, now, reworded));
+      const written = drafts.map((draft) => this.#upsertOne(draft, now, reworded));
+      noteAuditRecords(written.map((outcome) => outcome.memory.id));
+      return written;
     });
     // After the commit: a memory merged with new wording has no vector until it is embedded again.
     for (const memory of reworded) this.#vectors.remove('memories', memory.namespace, memory.id);
@@ -94,7 +97,7 @@ export class SqliteSemanticStore implements SemanticStore {
 
   async delete(ref: RecordRef): Promise<boolean> {
     // memory_history rows go with the memory (ON DELETE CASCADE).
-    const deleted = this.#db.run('memories.delete', () => this.#db.statement(byId('DELETE FROM memories', ref)).run(...scopeParams(ref), ref.id).changes > 0);
+    const deleted = this.#db.transaction('memories.delete', () => this.#db.statement(byId('DELETE FROM memories', ref)).run(...scopeParams(ref), ref.id).changes > 0);
     if (deleted) this.#vectors.remove('memories', ref.namespace, ref.id);
     return deleted;
   }

@@ -110,7 +110,7 @@ export class SqliteSessionStore implements WorkingMemoryStore {
   async delete(key: SessionKey): Promise<boolean> {
     // Deletion is explicit, so nothing is promoted; an expired row counts as removed.
     const remove = byKey('DELETE FROM sessions', key, true);
-    return this.#db.run('sessions.delete', () => this.#db.statement(remove.sql).run(...remove.params).changes > 0);
+    return this.#db.transaction('sessions.delete', () => this.#db.statement(remove.sql).run(...remove.params).changes > 0);
   }
 
   /**

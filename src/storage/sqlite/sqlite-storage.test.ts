@@ -8,6 +8,7 @@ import { MemosError, isMemosError } from '../../core/errors.js';
 import { ulidGenerator } from '../../core/ids.js';
 import { contentKey } from '../../core/text.js';
 import type { Episode } from '../../core/types.js';
+import { runAuditStoreContract } from '../audit-store.case.test.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
 import { runVectorStoreContract, type VectorStoreHarness } from '../vector-store.case.test.js';
@@ -43,6 +44,23 @@ runSemanticStoreContract('sqlite', {
     const { storage, clock, close } = await open();
     return { store: storage.memories, clock, close };
   },
+});
+
+runAuditStoreContract('sqlite', async () => {
+  const path = freshPath();
+  const { storage, clock, close } = await open({ path });
+  return {
+    audit: storage.audit,
+    episodes: storage.episodes,
+    memories: storage.memories,
+    clock,
+    async breakAuditLog() {
+      const raw = new Database(path);
+      raw.exec('DROP TABLE audit_log');
+      raw.close();
+    },
+    close,
+  };
 });
 
 runWorkingMemoryStoreContract('sqlite', {
@@ -105,6 +123,21 @@ describe('sqlite storage', () => {
     const rows = raw.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all();
     raw.close();
     expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: Date.parse('2026-01-01T00:00:00.000Z') })));
+  });
+
+  it('applies a migration missing from the sequence when it arrives, after later ones', async () => {
+    const path = freshPath();
+    const clock = manualClock();
+    // A database that has every migration but the API keys' (4), as one made before 4 was written but after 5.
+    const released = new SqliteDatabase({ path, synchronous: 'full', clock, migrations: MIGRATIONS.filter((m) => m.version !== 4) });
+    released.open();
+    released.close();
+    const later = new SqliteDatabase({ path, synchronous: 'full', clock });
+    later.open();
+    const versions = later.run('test', (c) => c.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all());
+    expect(versions).toEqual(MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
+    expect(later.run('test', (c) => c.prepare('SELECT count(*) FROM api_keys').pluck().get())).toBe(0);
+    later.close();
   });
 
   it('upgrades a version 1 database: a ready record without a stored vector goes back to pending', async () => {

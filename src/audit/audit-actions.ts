@@ -1,0 +1,76 @@
+// What the audit log records, by route: the one table. A route that is not here is never recorded,
+// so a test (audit-actions.test.ts) checks that every route of /openapi.json is either here or
+// named in NOT_AUDITED with the reason.
+
+/**
+ * `change`: writes and deletes of records, always recorded. `admin`: keys, caches, reindex and the
+ * audit log itself, always recorded. `read`: reads, listings, searches and embeddings, recorded
+ * only with `audit.reads` (MEMOS_AUDIT_READS=true).
+ */
+export type AuditKind = 'change' | 'admin' | 'read';
+
+export interface AuditAction {
+  action: string;
+  kind: AuditKind;
+}
+
+const change = (action: string): AuditAction => ({ action, kind: 'change' });
+const admin = (action: string): AuditAction => ({ action, kind: 'admin' });
+const read = (action: string): AuditAction => ({ action, kind: 'read' });
+
+/** `METHOD /route/pattern` (Fastify's pattern, `:param`) → what it does. */
+export const AUDIT_ACTIONS: Readonly<Record<string, AuditAction>> = {
+  'PUT /api/v1/sessions/:sessionId': change('sessions.put'),
+  'POST /api/v1/sessions/:sessionId/messages': change('sessions.append'),
+  'DELETE /api/v1/sessions/:sessionId': change('sessions.delete'),
+  'GET /api/v1/sessions/:sessionId': read('sessions.get'),
+
+  'POST /api/v1/episodes': change('episodes.append'),
+  'DELETE /api/v1/episodes/:id': change('episodes.delete'),
+  'GET /api/v1/episodes': read('episodes.list'),
+  'GET /api/v1/episodes/:id': read('episodes.get'),
+
+  'POST /api/v1/memories': change('memories.upsert'),
+  'PATCH /api/v1/memories/:id': change('memories.update'),
+  'DELETE /api/v1/memories/:id': change('memories.delete'),
+  'GET /api/v1/memories': read('memories.list'),
+  'GET /api/v1/memories/:id': read('memories.get'),
+  'GET /api/v1/memories/:id/history': read('memories.history'),
+
+  'POST /api/v1/search': read('recall.search'),
+  'POST /api/v1/context': read('recall.context'),
+
+  'POST /v1/embeddings': read('embeddings.create'),
+  'POST /api/v1/embeddings': read('embeddings.create'),
+  'POST /api/v1/embeddings/batch': read('embeddings.batch'),
+  'GET /api/v1/embeddings/cache/stats': read('cache.stats'),
+  'POST /api/v1/embeddings/cache/clear': admin('cache.clear'),
+  'GET /api/v1/cache/stats': read('cache.stats'),
+  'DELETE /api/v1/cache': admin('cache.clear'),
+
+  'GET /api/v1/admin/reindex': read('reindex.status'),
+  'POST /api/v1/admin/reindex': admin('reindex.start'),
+
+  'POST /api/v1/admin/keys': admin('keys.create'),
+  'GET /api/v1/admin/keys': admin('keys.list'),
+  'DELETE /api/v1/admin/keys/:id': admin('keys.revoke'),
+
+  'GET /api/v1/admin/audit': admin('audit.list'),
+};
+
+/** Routes never recorded, and why. */
+export const NOT_AUDITED: Readonly<Record<string, string>> = {
+  'GET /': 'service info: names no record',
+  'GET /health': 'probe',
+  'GET /health/live': 'probe',
+  'GET /health/ready': 'probe',
+  'GET /health/detailed': 'probe',
+  'GET /metrics': 'scraped every few seconds; counts only',
+  'GET /v1/models': 'the embedding model served: names no record',
+  'GET /v1/models/*': 'the embedding model served: names no record',
+};
+
+/** What a request to `route` with `method` does; a HEAD is its GET. Undefined when it is not recorded. */
+export function auditActionOf(method: string, route: string): AuditAction | undefined {
+  return AUDIT_ACTIONS[`${method === 'HEAD' ? 'GET' : method} ${route}`];
+}

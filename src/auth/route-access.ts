@@ -1,0 +1,70 @@
+// What each route needs, in one table: every route memOS serves has a row, and a route without
+// one stops the server at start (installAccess), so that no route is added unguarded.
+
+import type { Role } from './principal.js';
+
+/**
+ * `public`: no key, ever (probes, docs, service info). `key`: any valid key, whatever its role and
+ * reach (answers that hold no tenant data). A role: at least that role; the namespace the request
+ * works in must be within the key's reach, and a route that works in no single namespace (it
+ * reports on, or acts across, all of them) needs a key that reaches every namespace and no single
+ * user.
+ */
+export type Access = 'public' | 'key' | Role;
+
+const ROUTES: Record<string, Access> = {
+  'GET /': 'public',
+  'GET /health/live': 'public',
+  'GET /health/ready': 'public',
+  'GET /openapi.json': 'public',
+  // Reasons of unhealthy components and counts across every namespace: operators only.
+  'GET /health': 'read',
+  'GET /health/detailed': 'read',
+  'GET /metrics': 'read',
+  'GET /v1/models': 'key',
+  'GET /v1/models/*': 'key',
+
+  'PUT /api/v1/sessions/:sessionId': 'write',
+  'GET /api/v1/sessions/:sessionId': 'read',
+  'DELETE /api/v1/sessions/:sessionId': 'write',
+  'POST /api/v1/sessions/:sessionId/messages': 'write',
+  'POST /api/v1/episodes': 'write',
+  'GET /api/v1/episodes': 'read',
+  'GET /api/v1/episodes/:id': 'read',
+  'DELETE /api/v1/episodes/:id': 'write',
+  'POST /api/v1/memories': 'write',
+  'GET /api/v1/memories': 'read',
+  'GET /api/v1/memories/:id': 'read',
+  'PATCH /api/v1/memories/:id': 'write',
+  'DELETE /api/v1/memories/:id': 'write',
+  'GET /api/v1/memories/:id/history': 'read',
+  'POST /api/v1/search': 'read',
+  'POST /api/v1/context': 'read',
+  // The gateway embeds text for the caller; it reads and changes no record.
+  'POST /v1/embeddings': 'read',
+  'POST /api/v1/embeddings': 'read',
+  'POST /api/v1/embeddings/batch': 'read',
+
+  'GET /api/v1/embeddings/cache/stats': 'admin',
+  'POST /api/v1/embeddings/cache/clear': 'admin',
+  'GET /api/v1/cache/stats': 'admin',
+  'DELETE /api/v1/cache': 'admin',
+  'GET /api/v1/admin/reindex': 'admin',
+  'POST /api/v1/admin/reindex': 'admin',
+  'GET /api/v1/admin/keys': 'admin',
+  'POST /api/v1/admin/keys': 'admin',
+  'DELETE /api/v1/admin/keys/:id': 'admin',
+  'GET /api/v1/admin/audit': 'admin',
+};
+
+/** The interactive docs and their assets. */
+const PUBLIC_PREFIXES = ['/docs'];
+
+/** What a route needs; undefined for a route the table does not name. HEAD routes follow their GET. */
+export function accessOf(method: string, url: string): Access | undefined {
+  if (PUBLIC_PREFIXES.some((prefix) => url === prefix || url.startsWith(`${prefix}/`))) return 'public';
+  return ROUTES[`${method === 'HEAD' ? 'GET' : method} ${url}`];
+}
+
+/** Every route the table names, as `METHOD url`. */
+export const ROUTE_ACCESS: Readonly<Record<string, Access>> = ROUTES;
