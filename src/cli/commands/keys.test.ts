@@ -19,7 +19,7 @@ describe('memos keys: bad flags', () => {
     [['create', '--role', 'read', '--namespaces', 'a', '--rate-per-second', '5'], '--rate-per-second needs --rate-burst too'],
     [['create', '--role', 'read', '--namespaces', 'a', '--rate-burst', '5'], '--rate-burst needs --rate-per-second too'],
     [['create', '--role', 'read', '--namespaces', 'a', '--rate-per-second', 'lots', '--rate-burst', '5'], "--rate-per-second 'lots' must be a number"],
-    [['create', '--role', 'read', '--namespaces', 'a', '--rate-per-second', '0', '--rate-burst', '5'], "--rate-per-second '0': Too small"],
+    [['create', '--role', 'read', '--namespaces', 'a', '--rate-per-second', '100001', '--rate-burst', '5'], "--rate-per-second '100001': Too big"],
     [['create', '--role', 'read', '--namespaces', 'a', '--rate-per-second', '5', '--rate-burst', '2.5'], "--rate-burst '2.5':"],
     [['create', '--role', 'read', '--namespaces', 'a', '--rol', 'x'], "Unknown option '--rol'"],
     [['create', '--role', 'read', '--namespaces', 'a', 'extra'], "Unexpected argument 'extra'"],

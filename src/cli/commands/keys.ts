@@ -35,7 +35,7 @@ create                  make a key. The key alone goes to standard output, so th
   --name NAME           what the key is for, shown by list (never put a secret here)
   --expires TIME        when the key stops working: ISO 8601 with a time zone, e.g.
                         2027-01-01T00:00:00Z (never, without it)
-  --rate-per-second N   this key's own rate limit: requests per second on average, and
+  --rate-per-second N   this key's own rate limit: requests per second on average (0: none), and
   --rate-burst N        requests at once (give both, or neither for the default limit)
   --json                print the answer as JSON, the key included
 list                    every key, newest first, revoked and expired ones included, as a table
