@@ -41,3 +41,20 @@ export function rowToKey(row: KeyRow): StoredApiKey {
 export function withoutHash({ hash: _hash, ...key }: StoredApiKey) {
   return key;
 }
+
+/** The columns a new key is inserted with, and its values in that order; `time` gives an ISO time the engine's form. */
+export const KEY_INSERT_COLUMNS = 'id, hash, name, role, namespaces, user_id, rate_limit, expires_at, created_at';
+
+export function keyInsertValues(key: StoredApiKey, time: (iso: string) => unknown): unknown[] {
+  return [
+    key.id,
+    key.hash,
+    key.name ?? null,
+    key.role,
+    JSON.stringify(key.namespaces),
+    key.userId ?? null,
+    key.rateLimit === undefined ? null : JSON.stringify(key.rateLimit),
+    key.expiresAt === undefined ? null : time(key.expiresAt),
+    time(key.createdAt),
+  ];
+}

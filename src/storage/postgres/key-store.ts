@@ -1,7 +1,7 @@
 import { noteAuditRecords } from '../../core/audit-scope.js';
 import type { KeyStore } from '../../core/ports.js';
 import type { ApiKey, StoredApiKey } from '../../core/types.js';
-import { rowToKey, withoutHash, type KeyRow } from '../key-rows.js';
+import { KEY_INSERT_COLUMNS, keyInsertValues, rowToKey, withoutHash, type KeyRow } from '../key-rows.js';
 import type { PgDatabase } from './pg-database.js';
 
 /** API keys in PostgreSQL, shared by every replica: not tenant data, so no row-level policy applies. */
@@ -16,21 +16,7 @@ export class PgKeyStore implements KeyStore {
     // In a transaction, so that the request's audit entry commits with the key.
     await this.#db.transaction('keys.create', async (tx) => {
       noteAuditRecords([key.id]);
-      await tx.query(
-        `INSERT INTO api_keys (id, hash, name, role, namespaces, user_id, rate_limit, expires_at, created_at)
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8, $9)`,
-        [
-          key.id,
-          key.hash,
-          key.name ?? null,
-          key.role,
-          JSON.stringify(key.namespaces),
-          key.userId ?? null,
-          key.rateLimit === undefined ? null : JSON.stringify(key.rateLimit),
-          key.expiresAt ?? null,
-          key.createdAt,
-        ],
-      );
+      await tx.query(`INSERT INTO api_keys (${KEY_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8, $9)`, keyInsertValues(key, (iso) => iso));
     });
   }
 

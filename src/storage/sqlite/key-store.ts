@@ -1,7 +1,7 @@
 import { noteAuditRecords } from '../../core/audit-scope.js';
 import type { KeyStore } from '../../core/ports.js';
 import type { ApiKey, StoredApiKey } from '../../core/types.js';
-import { rowToKey, withoutHash, type KeyRow } from '../key-rows.js';
+import { KEY_INSERT_COLUMNS, keyInsertValues, rowToKey, withoutHash, type KeyRow } from '../key-rows.js';
 import type { SqliteDatabase } from './database.js';
 
 const ms = (iso: string) => Date.parse(iso);
@@ -18,22 +18,7 @@ export class SqliteKeyStore implements KeyStore {
     // In a transaction, so that the request's audit entry commits with the key.
     this.#db.transaction('keys.create', () => {
       noteAuditRecords([key.id]);
-      this.#db
-        .statement(
-          `INSERT INTO api_keys (id, hash, name, role, namespaces, user_id, rate_limit, expires_at, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          key.id,
-          key.hash,
-          key.name ?? null,
-          key.role,
-          JSON.stringify(key.namespaces),
-          key.userId ?? null,
-          key.rateLimit === undefined ? null : JSON.stringify(key.rateLimit),
-          key.expiresAt === undefined ? null : ms(key.expiresAt),
-          ms(key.createdAt),
-        );
+      this.#db.statement(`INSERT INTO api_keys (${KEY_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(...keyInsertValues(key, ms));
     });
   }
 
