@@ -3,6 +3,7 @@
 //   embedded, keys off       SQLite, loopback with no key (the one-command start)
 //   embedded, keys on        the same with MEMOS_AUTH=required and a write key on every request
 //   server, keys and RLS off PostgreSQL + Redis, no key, row-level security off
+//   server, keys on, RLS off the same with a write key
 //   server, keys and RLS on  the same with a write key and row-level security (the default)
 // Rounds interleave the variants, so that the machine's noise falls on all of them alike.
 //
@@ -42,6 +43,7 @@ const VARIANTS: Variant[] = [
     ? []
     : [
         { name: 'server, keys and RLS off', server: true, keys: false, env: { MEMOS_DATABASE_ROW_SECURITY: 'false' } },
+        { name: 'server, keys on, RLS off', server: true, keys: true, env: { MEMOS_AUTH: 'required', MEMOS_ADMIN_KEY: ADMIN_KEY, MEMOS_DATABASE_ROW_SECURITY: 'false' } },
         { name: 'server, keys and RLS on', server: true, keys: true, env: { MEMOS_AUTH: 'required', MEMOS_ADMIN_KEY: ADMIN_KEY } },
       ]),
 ];
