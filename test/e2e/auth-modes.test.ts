@@ -1,21 +1,11 @@
 // MEMOS_AUTH as an operator meets it: real `memos serve` processes, keys made with the real CLI
 // on the data folder while memOS serves it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runMemos } from '../support/memos-cli.js';
+import { scratchSpace } from '../support/scratch-space.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
-const scratch = mkdtempSync(join(tmpdir(), 'memos-auth-modes-'));
-const running: ServerProcess[] = [];
-afterAll(async () => {
-  for (const server of running) await server.stop();
-  rmSync(scratch, { recursive: true, force: true });
-});
-
-let folders = 0;
-const freshFolder = () => join(scratch, `data-${++folders}`);
+const { running, freshFolder } = scratchSpace('memos-auth-modes-');
 
 const memos = (args: string[], env: Record<string, string>) => runMemos(args, { MEMOS_EMBEDDER: 'none', ...env });
 

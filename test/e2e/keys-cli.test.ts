@@ -1,17 +1,12 @@
 // `memos keys` as an operator runs it: on the data folder itself, and with --url on a running memOS.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runMemos } from '../support/memos-cli.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { scratchSpace } from '../support/scratch-space.js';
+import { startServerProcess } from '../support/server-process.js';
 
-const scratch = mkdtempSync(join(tmpdir(), 'memos-keys-cli-'));
-const running: ServerProcess[] = [];
-afterAll(async () => {
-  for (const server of running) await server.stop();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const { scratch, running } = scratchSpace('memos-keys-cli-');
 
 const ADMIN = 'an-admin-key-for-the-cli-tests-0123456789';
 const KEY = /^memos_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;

@@ -1,26 +1,18 @@
 // `memos serve` refusing to start, as an operator sees it: exit code 78 and a message naming the
 // setting (and where it was set); one memOS per data folder; unknown MEMOS_* variables warned about.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dropSchema, freshSchema, POSTGRES_URL, postgresReachable, servicesRequired } from '../../src/storage/postgres/test-databases.js';
 import { connectTestRedis, removeKeys, TEST_REDIS_URL, testPrefix } from '../../src/storage/redis/test-redis.js';
+import { scratchSpace } from '../support/scratch-space.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const scratch = mkdtempSync(join(tmpdir(), 'memos-start-up-'));
-const running: ServerProcess[] = [];
-afterAll(async () => {
-  for (const server of running) await server.stop();
-  rmSync(scratch, { recursive: true, force: true });
-});
-
-let folders = 0;
-const freshFolder = () => join(scratch, `data-${++folders}`);
+const { scratch, running, freshFolder } = scratchSpace('memos-start-up-');
 
 /** `memos serve` as a user runs it, on a free port unless the test says otherwise. */
 const serve = (env: Record<string, string>, args: string[] = ['--port', '0']) =>
