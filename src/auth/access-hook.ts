@@ -78,7 +78,7 @@ export function installAccess(app: FastifyInstance, { config, keys }: AccessOpti
     const access = request.routeOptions.config.access;
     // Unknown routes answer 404 (and wrong methods 405) whatever the key.
     if (access === undefined || access === 'public') return;
-    if (!keysRequired(config, await keys.keysExist())) {
+    if (!(await keysRequired(config, () => keys.keysExist()))) {
       request.principal = LOCAL_PRINCIPAL;
       return;
     }

@@ -31,10 +31,13 @@ export function checkAuthAtStart(config: Config, keysExist: boolean): string | u
   return undefined;
 }
 
-/** Whether a request must carry a key now, given whether any key exists (which may change while memOS runs). */
-export function keysRequired(config: Config, keysExist: boolean): boolean {
+/**
+ * Whether a request must carry a key now. Only `auto` on loopback depends on whether a key exists
+ * (which may change while memOS runs), so only then is `keysExist` asked.
+ */
+export async function keysRequired(config: Config, keysExist: () => Promise<boolean>): Promise<boolean> {
   const { mode } = config.auth;
   if (mode === 'off') return false;
-  if (mode === 'required') return true;
-  return keysExist || !isLoopbackHost(config.server.host);
+  if (mode === 'required' || !isLoopbackHost(config.server.host)) return true;
+  return keysExist();
 }
