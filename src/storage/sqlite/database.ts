@@ -45,6 +45,7 @@ export class SqliteDatabase {
   #connection: Connection | undefined;
   readonly #statements = new Map<string, Statement>();
   #joiner: TransactionJoiner | undefined;
+  readonly #beforeCommit: (() => void)[] = [];
 
   constructor(options: DatabaseOptions) {
     this.#options = options;
@@ -111,19 +112,31 @@ export class SqliteDatabase {
     this.#joiner = joiner;
   }
 
+  /** Work that ends every outermost write transaction, inside it (the keyword statistics' fold of what it wrote). */
+  beforeEachCommit(work: () => void): void {
+    this.#beforeCommit.push(work);
+  }
+
   /**
    * Runs `fn` in one write transaction (BEGIN IMMEDIATE, so read-then-write never deadlocks). An
-   * outermost one also runs what joins it, last, so that it commits or rolls back with `fn`'s writes.
+   * outermost one also runs `beforeEachCommit` work and what joins it, last, so that it commits or
+   * rolls back with `fn`'s writes.
    */
   transaction<T>(operation: string, fn: () => T): T {
     return this.run(operation, (connection) => {
-      const join = connection.inTransaction ? undefined : this.#joiner?.();
-      if (join === undefined) return connection.transaction(fn).immediate();
+      if (connection.inTransaction) return connection.transaction(fn).immediate();
+      const join = this.#joiner?.();
+      const body = () => {
+        const value = fn();
+        for (const work of this.#beforeCommit) work();
+        return value;
+      };
+      if (join === undefined) return connection.transaction(body).immediate();
       let result: T;
       try {
         result = connection
           .transaction(() => {
-            const value = fn();
+            const value = body();
             join.beforeCommit();
             return value;
           })

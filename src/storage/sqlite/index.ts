@@ -5,6 +5,7 @@ import { collapseRepeatedLogs } from '../../observability/repeated-logs.js';
 import { SqliteAuditStore } from './audit-store.js';
 import { SqliteDatabase } from './database.js';
 import { SqliteKeyStore } from './key-store.js';
+import { foldKeywordJournal } from './keyword-stats.js';
 import { SqliteEpisodeStore } from './episode-store.js';
 import { SqliteSemanticStore } from './semantic-store.js';
 import { SqliteSessionStore } from './session-store.js';
@@ -34,6 +35,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     synchronous: options.synchronous ?? 'full',
     clock: options.clock,
   });
+  // Each write transaction folds the keyword statistics of what it wrote before it commits.
+  db.beforeEachCommit(() => foldKeywordJournal(db));
   // One index shared by every store that changes vectors: put adds, content updates and deletes remove.
   const index = new VectorIndex({
     ...(options.vectorIndexMaxBytes === undefined ? {} : { maxBytes: options.vectorIndexMaxBytes }),

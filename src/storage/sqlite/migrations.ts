@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import { KEYWORD_STATS } from './keyword-stats-schema.js';
+import { CLEAR_JOURNAL, FOLD_JOURNAL } from './keyword-stats.js';
 
 export interface Migration {
   version: number;
@@ -207,6 +209,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'embedding_failures', sql: embeddingFailures('episodes', '') + embeddingFailures('memories', ', expires_at') },
   { version: 4, name: 'api_keys', sql: API_KEYS },
   { version: 5, name: 'audit_log', sql: AUDIT_LOG },
+  { version: 6, name: 'keyword_stats', sql: KEYWORD_STATS(FOLD_JOURNAL + CLEAR_JOURNAL) },
 ];
 
 /**

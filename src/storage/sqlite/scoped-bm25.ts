@@ -1,18 +1,24 @@
-// BM25 with the statistics of the scope being searched. FTS5's bm25() takes its document
-// frequencies from the whole table, so one namespace's ranking would shift with what other
-// namespaces store (and would hint at their vocabulary). Here FTS5 picks the candidates, then each
-// query term's share of a candidate's score has its table-wide IDF swapped for the IDF within the
-// filter: for one term FTS5 returns idf_table(t) × tf-part(t, d), so tf-part is that divided by
-// idf_table(t). A record outside the candidates is not re-ranked in. Known limit: the tf-part
-// keeps FTS5's table-wide average document length, so when other scopes hold documents of a very
-// different length, the length normalisation (and at the margin the order) within a scope moves.
+// BM25 with the statistics of the scope being searched (DESIGN §5). FTS5's bm25() takes its
+// document count, average length and document frequencies from the whole table, so one
+// namespace's ranking would shift with what other namespaces store (and would hint at their
+// vocabulary). Here FTS5 picks the candidates; then each candidate is scored again with the
+// scope's statistics, which the write path keeps (keyword-stats.ts): the document count, the
+// average length and each term's document frequency of the scope, read with a few index seeks
+// whatever the size of the table. A candidate's term frequencies and length are FTS5's own, read
+// back by tokenizing its text in a scratch FTS5 table with the same tokenizer (term-probe.ts).
+// A record outside the candidates is not ranked in.
 
 import type { KeywordQuery } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
 import { compileFilter, matchExpression, scopeFilter, type SqlFragment, type StoreScope, type TableSpec } from './filter-sql.js';
+import { scopeStatistics } from './keyword-stats.js';
+import { probeTerms, type Probe } from './term-probe.js';
 
-/** Candidates ranked by FTS5 before the re-weighting: more than asked for, so that it can reorder. */
+/** Candidates ranked by FTS5 before scoring them again: more than asked for, so that it can reorder. */
 const candidatePool = (limit: number) => Math.max(200, limit * 4);
+/** FTS5's bm25() parameters. */
+const K1 = 1.2;
+const B = 0.75;
 
 /** FTS5's IDF: ln((N − n + 0.5) / (n + 0.5)), floored at 1e-6 for terms in more than half the rows. */
 function idf(rows: number, matching: number): number {
@@ -22,8 +28,7 @@ function idf(rows: number, matching: number): number {
 /**
  * The best `query.limit` rows of `spec.table` for the OR of `query.terms` within the filter (and
  * `extra`), as row sequence numbers with their BM25 scores, best first. FTS5 ranks the candidates;
- * when the scope is not the whole table, each term's share of their scores is then re-weighted
- * from the table's IDF to the scope's.
+ * unless the scope is the whole table, they are scored again with the scope's statistics.
  */
 export function scopedBm25(db: SqliteDatabase, spec: TableSpec, query: KeywordQuery, extra?: SqlFragment): { seq: number; score: number }[] {
   const terms = [...new Set(query.terms.filter((term) => term.trim() !== ''))];
@@ -32,37 +37,54 @@ export function scopedBm25(db: SqliteDatabase, spec: TableSpec, query: KeywordQu
   const filter = compileFilter(query.filter, spec.timeColumn, 't');
   const where = [filter.sql, ...(extra ? [extra.sql] : [])].join(' AND ');
   const params = [...filter.params, ...(extra ? extra.params : [])];
-  const fromMatches = `FROM ${spec.fts} JOIN ${spec.table} t ON t.seq = ${spec.fts}.rowid WHERE ${spec.fts} MATCH ? AND ${where}`;
-
   const candidates = db
-    .statement(`SELECT t.seq AS seq, bm25(${spec.fts}) AS rank ${fromMatches} ORDER BY rank ASC, t.seq ASC LIMIT ?`)
+    .statement(
+      `SELECT t.seq AS seq, bm25(${spec.fts}) AS rank FROM ${spec.fts} JOIN ${spec.table} t ON t.seq = ${spec.fts}.rowid
+       WHERE ${spec.fts} MATCH ? AND ${where} ORDER BY rank ASC, t.seq ASC LIMIT ?`,
+    )
     .all(match, ...params, candidatePool(query.limit)) as { seq: number; rank: number }[];
   if (candidates.length === 0) return [];
   if (wholeTable(db, spec, query)) return candidates.slice(0, query.limit).map(({ seq, rank }) => ({ seq, score: -rank }));
 
-  // Row counts follow FTS5 in counting every row of the scope, expired or not (`extra` is left out).
-  const count = (sql: string, ...args: unknown[]) => (db.statement(sql).get(...args) as { n: number }).n;
-  const tableRows = count(`SELECT count(*) AS n FROM ${spec.table}`);
-  const scopeRows = count(`SELECT count(*) AS n FROM ${spec.table} t WHERE ${filter.sql}`, ...filter.params);
-  const fromScopeMatches = `FROM ${spec.fts} JOIN ${spec.table} t ON t.seq = ${spec.fts}.rowid WHERE ${spec.fts} MATCH ? AND ${filter.sql}`;
   const seqs = candidates.map(({ seq }) => seq);
-  const scores = new Map<number, number>(seqs.map((seq) => [seq, 0]));
-  for (const term of terms) {
-    const single = matchExpression([term])!;
-    const tableMatches = count(`SELECT count(*) AS n FROM ${spec.fts} WHERE ${spec.fts} MATCH ?`, single);
-    if (tableMatches === 0) continue;
-    // Every match in the scope: their count is the scope's document frequency, and the candidates' rows carry their shares.
-    const matches = db.statement(`SELECT t.seq AS seq, bm25(${spec.fts}) AS rank ${fromScopeMatches}`).all(single, ...filter.params) as { seq: number; rank: number }[];
-    const reweight = idf(scopeRows, matches.length) / idf(tableRows, tableMatches);
-    for (const { seq, rank } of matches) {
-      const score = scores.get(seq);
-      if (score !== undefined) scores.set(seq, score - rank * reweight);
-    }
-  }
-  return [...scores]
-    .map(([seq, score]) => ({ seq, score }))
+  const probe = probeTerms(db, spec.table, query.filter, terms, seqs);
+  const single = [...new Set(probe.tokens.filter((tokens) => tokens.length === 1).map((tokens) => tokens[0]!))];
+  const stats = scopeStatistics(db, spec.table, query.filter, single);
+  if (stats.docs === 0) return [];
+  const frequencyOf = (tokens: string[], term: string) =>
+    tokens.length === 1 ? (stats.frequency.get(tokens[0]!) ?? 0) : phraseFrequency(db, spec, query, term);
+  const weights = probe.tokens.map((tokens, n) => (tokens.length === 0 ? 0 : idf(stats.docs, frequencyOf(tokens, terms[n]!))));
+  return seqs
+    .map((seq) => ({ seq, score: score(probe, seq, weights, stats.averageLength) }))
     .sort((a, b) => b.score - a.score || a.seq - b.seq)
     .slice(0, query.limit);
+}
+
+/** BM25 of one candidate: per term, its IDF in the scope times its saturated, length-normalised frequency. */
+function score(probe: Probe, seq: number, weights: number[], averageLength: number): number {
+  const length = probe.lengths.get(seq) ?? 0;
+  const norm = K1 * (1 - B + (B * length) / (averageLength || 1));
+  let total = 0;
+  probe.tokens.forEach((tokens, n) => {
+    const tf = probe.frequency(seq, tokens);
+    if (tf > 0) total += (weights[n]! * tf * (K1 + 1)) / (tf + norm);
+  });
+  return total;
+}
+
+/**
+ * How many records of the scope hold a term that FTS5 reads as a phrase of several tokens (a
+ * query term never is one when it comes from keywordTerms): counted over its matches, the one
+ * case whose cost follows the table.
+ */
+function phraseFrequency(db: SqliteDatabase, spec: TableSpec, query: KeywordQuery, term: string): number {
+  const { namespace, userId, agentId, sessionId } = query.filter;
+  const scope = compileFilter({ namespace, userId, agentId, sessionId }, spec.timeColumn, 't');
+  return (
+    db
+      .statement(`SELECT count(*) AS n FROM ${spec.fts} JOIN ${spec.table} t ON t.seq = ${spec.fts}.rowid WHERE ${spec.fts} MATCH ? AND ${scope.sql}`)
+      .get(matchExpression([term]), ...scope.params) as { n: number }
+  ).n;
 }
 
 /**
@@ -70,9 +92,8 @@ export function scopedBm25(db: SqliteDatabase, spec: TableSpec, query: KeywordQu
  * that FTS5's statistics are already the scope's; two index seeks.
  */
 function wholeTable(db: SqliteDatabase, spec: TableSpec, query: KeywordQuery): boolean {
-  const { namespace, ...rest } = query.filter;
-  const narrowed = Object.values(rest).some((value) => value !== undefined && !(Array.isArray(value) && value.length === 0) && !(typeof value === 'object' && Object.keys(value).length === 0));
-  if (narrowed) return false;
+  const { namespace, userId, agentId, sessionId } = query.filter;
+  if (userId !== undefined || agentId !== undefined || sessionId !== undefined) return false;
   const range = db.statement(`SELECT min(namespace) AS low, max(namespace) AS high FROM ${spec.table}`).get() as { low: string | null; high: string | null };
   return range.low === namespace && range.high === namespace;
 }
