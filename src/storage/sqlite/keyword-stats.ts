@@ -1,60 +1,92 @@
-// Per-scope keyword statistics: the document count, total length and document frequencies that
-// BM25 takes from the scope searched (DESIGN §5), kept by the write path instead of counted at
-// search time. Triggers journal every document added or removed (keyword-stats-schema.ts); before
-// each write transaction commits, `foldKeywordJournal` adds the journal into keyword_scopes and
-// keyword_terms with two aggregated statements and empties it, so a batch of 500 records costs one
-// upsert per distinct (scope, term) of the batch, not one per term per record.
+// Per-scope keyword statistics: the record count, total length and document frequencies that BM25
+// takes from the scope searched (DESIGN §5), kept by the write path instead of counted at search
+// time. Triggers journal every record added or removed (keyword-stats-schema.ts); before each
+// write transaction commits, `foldKeywordJournal` counts the journal's terms with FTS5 itself, one
+// scope at a time (a scratch FTS5 table read back through fts5vocab), adds them with one upsert
+// statement per scope, and empties the journal. A batch of 500 records in one scope thus costs one
+// tokenization per record and one row written per distinct term of the batch.
 //
-// A scope here is the namespace and the user, agent and session ids the filter names: a search
-// sums the exact scope tuples its filter covers. Kinds, time ranges and metadata narrow the
-// results, not the statistics. Every stored record counts, expired memories included until they
-// are deleted, as in FTS5's own statistics.
+// A scope here is an exact tuple (namespace, user, agent, session); a search sums the tuples its
+// filter covers. Kinds, time ranges and metadata narrow the results, not the statistics. Every
+// stored record counts, expired memories included until they are deleted, as in FTS5's own
+// statistics (nothing deletes a memory when it expires; reads pass over it).
 
 import type { RecordFilter } from '../../core/types.js';
-import type { SqliteDatabase } from './database.js';
+import type { Connection, SqliteDatabase } from './database.js';
 import { compileFilter } from './filter-sql.js';
+import { clearProbe, ensureProbe, type Sql } from './term-probe.js';
 
-/** Folds the journal into the statistics; the scope rows first, so that the term rows find their ids. */
-export const FOLD_JOURNAL = `
-INSERT INTO keyword_scopes (tier, scope_key, namespace, user_id, agent_id, session_id, docs, tokens)
-  SELECT j.tier, json_array(j.namespace, j.user_id, j.agent_id, j.session_id), j.namespace, j.user_id, j.agent_id, j.session_id,
-    sum(j.sign), sum(j.sign * ifnull(l.n, 0))
-  FROM keyword_journal j LEFT JOIN (SELECT doc, count(*) AS n FROM keyword_journal_terms GROUP BY doc) l ON l.doc = j.id
-  WHERE true GROUP BY j.tier, json_array(j.namespace, j.user_id, j.agent_id, j.session_id)
-  ON CONFLICT (tier, scope_key) DO UPDATE SET docs = docs + excluded.docs, tokens = tokens + excluded.tokens;
-INSERT INTO keyword_terms (scope, term, docs)
-  SELECT s.id, v.term, sum(j.sign)
-  FROM (SELECT DISTINCT doc, term FROM keyword_journal_terms) v
-  JOIN keyword_journal j ON j.id = v.doc
-  JOIN keyword_scopes s ON s.tier = j.tier AND s.scope_key = json_array(j.namespace, j.user_id, j.agent_id, j.session_id)
-  WHERE true GROUP BY s.id, v.term
-  ON CONFLICT (scope, term) DO UPDATE SET docs = docs + excluded.docs;
-`;
-/** After removals: the rows they brought to zero go (only those the journal names). */
-const DROP_EMPTY = [
-  `DELETE FROM keyword_terms WHERE docs = 0 AND (scope, term) IN (
-    SELECT s.id, v.term FROM keyword_journal j JOIN keyword_journal_terms v ON v.doc = j.id
-    JOIN keyword_scopes s ON s.tier = j.tier AND s.scope_key = json_array(j.namespace, j.user_id, j.agent_id, j.session_id) WHERE j.sign < 0)`,
-  `DELETE FROM keyword_scopes WHERE docs = 0 AND id IN (
-    SELECT s.id FROM keyword_journal j JOIN keyword_scopes s ON s.tier = j.tier AND s.scope_key = json_array(j.namespace, j.user_id, j.agent_id, j.session_id) WHERE j.sign < 0)`,
-];
-export const CLEAR_JOURNAL = `DELETE FROM keyword_journal; INSERT INTO keyword_journal_fts (keyword_journal_fts) VALUES ('delete-all');`;
+interface Group {
+  tier: string;
+  scope_key: string;
+  namespace: string;
+  user_id: string | null;
+  agent_id: string | null;
+  session_id: string | null;
+  docs: number;
+  added: number;
+  removed: number;
+}
 
-/** Folds what the current transaction journaled, if anything; called last inside each write transaction. */
+const GROUPS = `SELECT tier, scope_key, namespace, user_id, agent_id, session_id, sum(sign) AS docs,
+  sum(sign > 0) AS added, sum(sign < 0) AS removed FROM keyword_journal GROUP BY tier, scope_key`;
+const UPSERT_SCOPE = `INSERT INTO keyword_scopes (tier, scope_key, namespace, user_id, agent_id, session_id, docs, tokens)
+  VALUES (?, ?, ?, ?, ?, ?, 0, 0) ON CONFLICT (tier, scope_key) DO UPDATE SET docs = docs RETURNING id`;
+const LOAD = 'INSERT INTO temp.keyword_probe (rowid, content) SELECT id, content FROM keyword_journal WHERE tier = ? AND scope_key = ? AND sign = ?';
+const TOKENS = 'SELECT ifnull(sum(cnt), 0) AS n FROM temp.keyword_probe_rows';
+const ADD_TERMS = `INSERT INTO keyword_terms (scope, term, docs) SELECT ?, term, ? * doc FROM temp.keyword_probe_rows WHERE true
+  ON CONFLICT (scope, term) DO UPDATE SET docs = docs + excluded.docs`;
+const DROP_TERMS = 'DELETE FROM keyword_terms WHERE scope = ? AND docs <= 0 AND term IN (SELECT term FROM temp.keyword_probe_rows)';
+const ADD_TOTALS = 'UPDATE keyword_scopes SET docs = docs + ?, tokens = tokens + ? WHERE id = ? RETURNING docs';
+const DROP_SCOPE = 'DELETE FROM keyword_scopes WHERE id = ?';
+const DROP_SCOPE_TERMS = 'DELETE FROM keyword_terms WHERE scope = ?';
+const CLEAR_JOURNAL = 'DELETE FROM keyword_journal';
+const PENDING = 'SELECT EXISTS (SELECT 1 FROM keyword_journal) AS pending';
+
+/** Folds what the current transaction journaled, if anything; runs last inside each write transaction. */
 export function foldKeywordJournal(db: SqliteDatabase): void {
-  const pending = db.statement('SELECT EXISTS (SELECT 1 FROM keyword_journal) AS pending, EXISTS (SELECT 1 FROM keyword_journal WHERE sign < 0) AS removed').get() as {
-    pending: number;
-    removed: number;
-  };
-  if (!pending.pending) return;
   db.run('keywordStats.fold', (connection) => {
-    connection.exec(FOLD_JOURNAL);
-    if (pending.removed) for (const sql of DROP_EMPTY) db.statement(sql).run();
-    connection.exec(CLEAR_JOURNAL);
+    const sql: Sql = { connection, statement: (text) => db.statement(text) };
+    if ((sql.statement(PENDING).get() as { pending: number }).pending) fold(sql);
   });
 }
 
-/** BM25's statistics of a scope: documents, their average length, and per term how many hold it. */
+/** Migration 6's backfill: every stored record, journaled as if just written, then folded. */
+export function backfillKeywordStats(connection: Connection): void {
+  const sql: Sql = { connection, statement: (text) => connection.prepare(text) };
+  for (const table of ['episodes', 'memories']) {
+    connection.exec(`INSERT INTO keyword_journal (tier, scope_key, sign, namespace, user_id, agent_id, session_id, content)
+      SELECT '${table}', json_array(namespace, user_id, agent_id, session_id), 1, namespace, user_id, agent_id, session_id, content FROM ${table}`);
+    fold(sql);
+  }
+}
+
+function fold(sql: Sql): void {
+  ensureProbe(sql);
+  for (const group of sql.statement(GROUPS).all() as Group[]) {
+    const { id } = sql.statement(UPSERT_SCOPE).get(group.tier, group.scope_key, group.namespace, group.user_id, group.agent_id, group.session_id) as { id: number };
+    let tokens = 0;
+    for (const sign of [1, -1]) {
+      if ((sign > 0 ? group.added : group.removed) === 0) continue;
+      sql.statement(LOAD).run(group.tier, group.scope_key, sign);
+      try {
+        tokens += sign * (sql.statement(TOKENS).get() as { n: number }).n;
+        sql.statement(ADD_TERMS).run(id, sign);
+        if (sign < 0) sql.statement(DROP_TERMS).run(id);
+      } finally {
+        clearProbe(sql);
+      }
+    }
+    const { docs } = sql.statement(ADD_TOTALS).get(group.docs, tokens, id) as { docs: number };
+    if (docs <= 0) {
+      sql.statement(DROP_SCOPE_TERMS).run(id);
+      sql.statement(DROP_SCOPE).run(id);
+    }
+  }
+  sql.statement(CLEAR_JOURNAL).run();
+}
+
+/** BM25's statistics of a scope: records, their average length, and per term how many hold it. */
 export interface ScopeStatistics {
   docs: number;
   averageLength: number;
@@ -69,7 +101,7 @@ export function scopeStatistics(db: SqliteDatabase, tier: 'episodes' | 'memories
     .statement(`SELECT ifnull(sum(s.docs), 0) AS docs, ifnull(sum(s.tokens), 0) AS tokens FROM keyword_scopes s WHERE ${scope.sql} AND s.tier = ?`)
     .get(...scope.params, tier) as { docs: number; tokens: number };
   const frequency = new Map<string, number>();
-  if (terms.length > 0) {
+  if (terms.length > 0 && totals.docs > 0) {
     const rows = db
       .statement(
         `SELECT k.term AS term, sum(k.docs) AS docs FROM keyword_scopes s JOIN keyword_terms k ON k.scope = s.id

@@ -1,11 +1,13 @@
 import type Database from 'better-sqlite3';
-import { KEYWORD_STATS } from './keyword-stats-schema.js';
-import { CLEAR_JOURNAL, FOLD_JOURNAL } from './keyword-stats.js';
+import { KEYWORD_SCOPES } from './keyword-stats-schema.js';
+import { backfillKeywordStats } from './keyword-stats.js';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Work that follows `sql` in the same transaction, for what SQL alone cannot do (a backfill). */
+  after?: (db: Database.Database) => void;
 }
 
 // Times are INTEGER epoch milliseconds. Episodes and memories carry an explicit
@@ -209,7 +211,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'embedding_failures', sql: embeddingFailures('episodes', '') + embeddingFailures('memories', ', expires_at') },
   { version: 4, name: 'api_keys', sql: API_KEYS },
   { version: 5, name: 'audit_log', sql: AUDIT_LOG },
-  { version: 6, name: 'keyword_stats', sql: KEYWORD_STATS(FOLD_JOURNAL + CLEAR_JOURNAL) },
+  { version: 6, name: 'keyword_scopes', sql: KEYWORD_SCOPES, after: backfillKeywordStats },
 ];
 
 /**
@@ -236,6 +238,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
       .transaction(() => {
         if (isApplied.get(migration.version) !== undefined) return false;
         db.exec(migration.sql);
+        migration.after?.(db);
         record.run(migration.version, migration.name, now);
         return true;
       })

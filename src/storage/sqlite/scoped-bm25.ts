@@ -1,21 +1,31 @@
-// BM25 with the statistics of the scope being searched (DESIGN §5). FTS5's bm25() takes its
-// document count, average length and document frequencies from the whole table, so one
-// namespace's ranking would shift with what other namespaces store (and would hint at their
-// vocabulary). Here FTS5 picks the candidates; then each candidate is scored again with the
-// scope's statistics, which the write path keeps (keyword-stats.ts): the document count, the
-// average length and each term's document frequency of the scope, read with a few index seeks
-// whatever the size of the table. A candidate's term frequencies and length are FTS5's own, read
-// back by tokenizing its text in a scratch FTS5 table with the same tokenizer (term-probe.ts).
+// BM25 with the statistics of the scope being searched (DESIGN §5), at a cost that follows the
+// scope, not the table. FTS5's bm25() takes its record count, average length and document
+// frequencies from the whole table, so one namespace's ranking would shift with what other
+// namespaces store (and would hint at their vocabulary); and ranking every match of a common
+// term costs microseconds per match. So:
+// 1. the query terms are read by FTS5's tokenizer, and the scope's statistics looked up
+//    (keyword-stats.ts: record count, total length, each term's document frequency);
+// 2. candidates: terms that no record of the scope holds are dropped; the others, rarest first,
+//    give their matches within the scope (FTS5 intersects the scope's tokens in the MATCH itself,
+//    keyword-stats-schema.ts), each match credited with the term's IDF, until the matches read
+//    would pass MATCH_BUDGET (the rarest term is always read). Common terms past the budget still
+//    count in the scores below; they only nominate no candidates;
+// 3. the CANDIDATES records with the most IDF credit that pass the rest of the filter are scored
+//    with exact BM25: the scope's statistics, and their term frequencies and lengths as FTS5
+//    tokenizes them (term-probe.ts).
 // A record outside the candidates is not ranked in.
 
 import type { KeywordQuery } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
 import { compileFilter, matchExpression, scopeFilter, type SqlFragment, type StoreScope, type TableSpec } from './filter-sql.js';
+import { scopeMatch } from './keyword-stats-schema.js';
 import { scopeStatistics } from './keyword-stats.js';
-import { probeTerms, type Probe } from './term-probe.js';
+import { probeRecords, tokenizeTerms, type Probe, type Sql } from './term-probe.js';
 
-/** Candidates ranked by FTS5 before scoring them again: more than asked for, so that it can reorder. */
-const candidatePool = (limit: number) => Math.max(200, limit * 4);
+/** Records scored exactly: more than asked for, so that the exact scores can reorder them. */
+const candidates = (limit: number) => Math.max(200, limit * 4);
+/** Matches within the scope read to nominate candidates, summed over the terms read. */
+export const MATCH_BUDGET = 20_000;
 /** FTS5's bm25() parameters. */
 const K1 = 1.2;
 const B = 0.75;
@@ -25,77 +35,99 @@ function idf(rows: number, matching: number): number {
   return Math.max(1e-6, Math.log((rows - matching + 0.5) / (matching + 0.5)));
 }
 
-/**
- * The best `query.limit` rows of `spec.table` for the OR of `query.terms` within the filter (and
- * `extra`), as row sequence numbers with their BM25 scores, best first. FTS5 ranks the candidates;
- * unless the scope is the whole table, they are scored again with the scope's statistics.
- */
-export function scopedBm25(db: SqliteDatabase, spec: TableSpec, query: KeywordQuery, extra?: SqlFragment): { seq: number; score: number }[] {
-  const terms = [...new Set(query.terms.filter((term) => term.trim() !== ''))];
-  const match = matchExpression(terms);
-  if (match === null || query.limit <= 0) return [];
-  const filter = compileFilter(query.filter, spec.timeColumn, 't');
-  const where = [filter.sql, ...(extra ? [extra.sql] : [])].join(' AND ');
-  const params = [...filter.params, ...(extra ? extra.params : [])];
-  const candidates = db
-    .statement(
-      `SELECT t.seq AS seq, bm25(${spec.fts}) AS rank FROM ${spec.fts} JOIN ${spec.table} t ON t.seq = ${spec.fts}.rowid
-       WHERE ${spec.fts} MATCH ? AND ${where} ORDER BY rank ASC, t.seq ASC LIMIT ?`,
-    )
-    .all(match, ...params, candidatePool(query.limit)) as { seq: number; rank: number }[];
-  if (candidates.length === 0) return [];
-  if (wholeTable(db, spec, query)) return candidates.slice(0, query.limit).map(({ seq, rank }) => ({ seq, score: -rank }));
-
-  const seqs = candidates.map(({ seq }) => seq);
-  const probe = probeTerms(db, spec.table, query.filter, terms, seqs);
-  const single = [...new Set(probe.tokens.filter((tokens) => tokens.length === 1).map((tokens) => tokens[0]!))];
-  const stats = scopeStatistics(db, spec.table, query.filter, single);
-  if (stats.docs === 0) return [];
-  const frequencyOf = (tokens: string[], term: string) =>
-    tokens.length === 1 ? (stats.frequency.get(tokens[0]!) ?? 0) : phraseFrequency(db, spec, query, term);
-  const weights = probe.tokens.map((tokens, n) => (tokens.length === 0 ? 0 : idf(stats.docs, frequencyOf(tokens, terms[n]!))));
-  return seqs
-    .map((seq) => ({ seq, score: score(probe, seq, weights, stats.averageLength) }))
-    .sort((a, b) => b.score - a.score || a.seq - b.seq)
-    .slice(0, query.limit);
+interface Term {
+  text: string;
+  tokens: string[];
+  frequency: number;
+  weight: number;
 }
 
-/** BM25 of one candidate: per term, its IDF in the scope times its saturated, length-normalised frequency. */
-function score(probe: Probe, seq: number, weights: number[], averageLength: number): number {
+/**
+ * The best `query.limit` rows of `spec.table` for the OR of `query.terms` within the filter (and
+ * `extra`), as row sequence numbers with their BM25 scores, best first.
+ */
+export function scopedBm25(db: SqliteDatabase, spec: TableSpec, query: KeywordQuery, extra?: SqlFragment): { seq: number; score: number }[] {
+  const texts = [...new Set(query.terms.filter((term) => term.trim() !== ''))];
+  if (texts.length === 0 || query.limit <= 0) return [];
+  return db.run(`${spec.table}.search`, (connection) => {
+    const sql: Sql = { connection, statement: (text) => db.statement(text) };
+    const tokens = tokenizeTerms(sql, texts);
+    const words = [...new Set(tokens.filter((t) => t.length === 1).map((t) => t[0]!))];
+    const stats = scopeStatistics(db, spec.table, query.filter, words);
+    if (stats.docs === 0) return [];
+    const inScope = scopeMatch(query.filter);
+    const terms: Term[] = texts
+      .map((text, n) => {
+        const phrase = tokens[n]!;
+        const frequency = phrase.length === 0 ? 0 : phrase.length === 1 ? (stats.frequency.get(phrase[0]!) ?? 0) : countMatches(db, spec, `content : ${matchExpression([text])} AND ${inScope}`);
+        return { text, tokens: phrase, frequency, weight: idf(stats.docs, frequency) };
+      })
+      .filter((term) => term.frequency > 0)
+      .sort((a, b) => a.frequency - b.frequency);
+    if (terms.length === 0) return [];
+
+    const credit = new Map<number, number>();
+    let read = 0;
+    for (const term of terms) {
+      if (read > 0 && read + term.frequency > MATCH_BUDGET) break;
+      read += term.frequency;
+      for (const seq of matchesOf(db, spec, `content : ${matchExpression([term.text])} AND ${inScope}`)) credit.set(seq, (credit.get(seq) ?? 0) + term.weight);
+    }
+    const ranked = [...credit].sort((a, b) => b[1] - a[1] || b[0] - a[0]).map(([seq]) => seq);
+    const pool = passing(db, spec, query, ranked, candidates(query.limit), extra);
+    if (pool.length === 0) return [];
+
+    const scope = scopeFilter({ namespace: query.filter.namespace, userId: query.filter.userId }, 't');
+    const load = `INSERT INTO temp.keyword_probe (rowid, content) SELECT t.seq, t.content FROM ${spec.table} t WHERE ${scope.sql} AND t.seq IN (${pool.map(() => '?').join(', ')})`;
+    const probe = probeRecords(sql, [...new Set(terms.flatMap((term) => term.tokens))], () => db.statement(load).run(...scope.params, ...pool));
+    return pool
+      .map((seq) => ({ seq, score: score(probe, seq, terms, stats.averageLength) }))
+      .sort((a, b) => b.score - a.score || a.seq - b.seq)
+      .slice(0, query.limit);
+  });
+}
+
+/** BM25 of one record: per term, its IDF in the scope times its saturated, length-normalised frequency. */
+function score(probe: Probe, seq: number, terms: Term[], averageLength: number): number {
   const length = probe.lengths.get(seq) ?? 0;
   const norm = K1 * (1 - B + (B * length) / (averageLength || 1));
   let total = 0;
-  probe.tokens.forEach((tokens, n) => {
-    const tf = probe.frequency(seq, tokens);
-    if (tf > 0) total += (weights[n]! * tf * (K1 + 1)) / (tf + norm);
-  });
+  for (const term of terms) {
+    const tf = probe.frequency(seq, term.tokens);
+    if (tf > 0) total += (term.weight * tf * (K1 + 1)) / (tf + norm);
+  }
   return total;
 }
 
-/**
- * How many records of the scope hold a term that FTS5 reads as a phrase of several tokens (a
- * query term never is one when it comes from keywordTerms): counted over its matches, the one
- * case whose cost follows the table.
- */
-function phraseFrequency(db: SqliteDatabase, spec: TableSpec, query: KeywordQuery, term: string): number {
-  const { namespace, userId, agentId, sessionId } = query.filter;
-  const scope = compileFilter({ namespace, userId, agentId, sessionId }, spec.timeColumn, 't');
-  return (
-    db
-      .statement(`SELECT count(*) AS n FROM ${spec.fts} JOIN ${spec.table} t ON t.seq = ${spec.fts}.rowid WHERE ${spec.fts} MATCH ? AND ${scope.sql}`)
-      .get(matchExpression([term]), ...scope.params) as { n: number }
-  ).n;
+/** Sequence numbers of the records matching `match` (which carries the scope's tokens). */
+function matchesOf(db: SqliteDatabase, spec: TableSpec, match: string): number[] {
+  const list = (db.statement(`SELECT group_concat(rowid) AS seqs FROM ${spec.fts} WHERE ${spec.fts} MATCH ?`).get(match) as { seqs: string | null }).seqs;
+  return list === null ? [] : list.split(',').map(Number);
 }
 
-/**
- * Whether the filter's scope is the whole table (a namespace alone, and the only one stored), so
- * that FTS5's statistics are already the scope's; two index seeks.
- */
-function wholeTable(db: SqliteDatabase, spec: TableSpec, query: KeywordQuery): boolean {
-  const { namespace, userId, agentId, sessionId } = query.filter;
-  if (userId !== undefined || agentId !== undefined || sessionId !== undefined) return false;
-  const range = db.statement(`SELECT min(namespace) AS low, max(namespace) AS high FROM ${spec.table}`).get() as { low: string | null; high: string | null };
-  return range.low === namespace && range.high === namespace;
+/** How many records match `match`: a term FTS5 reads as a phrase of several tokens, which the statistics do not count. */
+function countMatches(db: SqliteDatabase, spec: TableSpec, match: string): number {
+  return (db.statement(`SELECT count(*) AS n FROM ${spec.fts} WHERE ${spec.fts} MATCH ?`).get(match) as { n: number }).n;
+}
+
+/** The first `count` of `ranked` that pass the filter (and `extra`), in order, read in slices. */
+function passing(db: SqliteDatabase, spec: TableSpec, query: KeywordQuery, ranked: number[], count: number, extra?: SqlFragment): number[] {
+  const filter = compileFilter(query.filter, spec.timeColumn, 't');
+  const where = [filter.sql, ...(extra ? [extra.sql] : [])].join(' AND ');
+  const params = [...filter.params, ...(extra ? extra.params : [])];
+  const out: number[] = [];
+  const slice = count * 2;
+  for (let at = 0; at < ranked.length && out.length < count; at += slice) {
+    const seqs = ranked.slice(at, at + slice);
+    const pass = new Set(
+      db
+        .statement(`SELECT t.seq FROM ${spec.table} t WHERE ${where} AND t.seq IN (${seqs.map(() => '?').join(', ')})`)
+        .pluck()
+        .all(...params, ...seqs) as number[],
+    );
+    for (const seq of seqs) if (pass.has(seq) && out.length < count) out.push(seq);
+  }
+  return out;
 }
 
 /** The rows behind `scopedBm25` hits (found within `scope`), in hit order, each with its score. */

@@ -1,72 +1,114 @@
-// FTS5's own reading of a few texts: the tokens of each query term, and the token counts and
-// positions of candidate records, from a scratch FTS5 table (per connection, in the temp schema,
-// with the tokenizer of memories_fts and episodes_fts) read back through fts5vocab. A term is thus
-// exactly what FTS5 indexes and matches, stemming and folding included, with no tokenizer of our own.
+// FTS5's own reading of a few texts: a scratch FTS5 table per connection (temp schema, the
+// tokenizer of memories_fts and episodes_fts, no stored text) read back through fts5vocab. The
+// keyword statistics count a write's terms here, and a search reads here the tokens of its query
+// terms and the term frequencies and lengths of its candidates, so that a term is exactly what
+// FTS5 indexes and matches, stemming and folding included, with no tokenizer of our own.
 
-import type { RecordFilter } from '../../core/types.js';
-import type { Connection, SqliteDatabase } from './database.js';
-import { scopeFilter } from './filter-sql.js';
+import type { Connection, Statement } from './database.js';
+import { TOKENIZER } from './keyword-stats-schema.js';
 
-const PROBE = `
-CREATE VIRTUAL TABLE IF NOT EXISTS temp.keyword_probe USING fts5(content, content = '', tokenize = 'porter unicode61 remove_diacritics 2');
-CREATE VIRTUAL TABLE IF NOT EXISTS temp.keyword_probe_terms USING fts5vocab(temp, keyword_probe, instance);`;
+/** What the probe needs of a connection: the connection itself, and (cached) statements on it. */
+export interface Sql {
+  connection: Connection;
+  statement(sql: string): Statement;
+}
+
 const ready = new WeakSet<Connection>();
 
+/** Creates the scratch table and its two views (per record and term; per term) once per connection. */
+export function ensureProbe(sql: Sql): void {
+  if (ready.has(sql.connection)) return;
+  sql.connection.exec(`
+    CREATE VIRTUAL TABLE IF NOT EXISTS temp.keyword_probe USING fts5(content, content = '', ${TOKENIZER});
+    CREATE VIRTUAL TABLE IF NOT EXISTS temp.keyword_probe_terms USING fts5vocab(temp, keyword_probe, instance);
+    CREATE VIRTUAL TABLE IF NOT EXISTS temp.keyword_probe_rows USING fts5vocab(temp, keyword_probe, row);`);
+  ready.add(sql.connection);
+}
+
+/** Empties the scratch table. */
+export function clearProbe(sql: Sql): void {
+  sql.statement(`INSERT INTO temp.keyword_probe (keyword_probe) VALUES ('delete-all')`).run();
+}
+
+/** FTS5's reading of candidate records: their lengths, and how often each holds a query term. */
 export interface Probe {
-  /** Per query term, in order: its tokens (one for a word; several when FTS5 reads a phrase; none for punctuation). */
-  tokens: string[][];
-  /** Per candidate: its length in tokens, as FTS5 counts it. */
+  /** Per record: its length in tokens, as FTS5 counts it. */
   lengths: Map<number, number>;
-  /** How often a candidate holds the term made of `tokens` (a phrase: its tokens in a row). */
+  /** How often record `seq` holds the term made of `tokens` (a phrase: its tokens in a row). */
   frequency(seq: number, tokens: string[]): number;
 }
 
-/** Tokenizes `terms` and the `seqs` records of `table` (within the filter's namespace and user) with FTS5's tokenizer. */
-export function probeTerms(db: SqliteDatabase, table: 'episodes' | 'memories', filter: RecordFilter, terms: string[], seqs: number[]): Probe {
-  return db.run(`${table}.search`, (connection) => {
-    if (!ready.has(connection)) {
-      connection.exec(PROBE);
-      ready.add(connection);
-    }
-    const scope = scopeFilter({ namespace: filter.namespace, userId: filter.userId }, 't');
-    try {
-      // Terms take rowids below zero, records their own sequence numbers.
-      const insert = db.statement('INSERT INTO temp.keyword_probe (rowid, content) VALUES (?, ?)');
-      terms.forEach((term, n) => insert.run(-1 - n, term));
-      const within = `${scope.sql} AND t.seq IN (${seqs.map(() => '?').join(', ')})`;
-      db.statement(`INSERT INTO temp.keyword_probe (rowid, content) SELECT t.seq, t.content FROM ${table} t WHERE ${within}`).run(...scope.params, ...seqs);
-      const termRows = db.statement('SELECT doc, term, "offset" AS at FROM temp.keyword_probe_terms WHERE doc < 0 ORDER BY doc DESC, "offset"').all() as Row[];
-      const tokens: string[][] = terms.map(() => []);
-      for (const row of termRows) tokens[-1 - row.doc]!.push(row.term);
-      const lengths = new Map<number, number>();
-      for (const row of db.statement('SELECT doc, count(*) AS n FROM temp.keyword_probe_terms WHERE doc >= 0 GROUP BY doc').all() as { doc: number; n: number }[]) {
-        lengths.set(row.doc, row.n);
-      }
-      const wanted = [...new Set(tokens.flat())];
-      // Positions of each wanted token in each candidate: `${seq} ${token}` → offsets.
-      const positions = new Map<string, number[]>();
-      if (wanted.length > 0) {
-        const rows = db
-          .statement(`SELECT doc, term, "offset" AS at FROM temp.keyword_probe_terms WHERE term IN (${wanted.map(() => '?').join(', ')}) AND doc >= 0`)
-          .all(...wanted) as Row[];
-        for (const row of rows) {
-          const key = `${row.doc} ${row.term}`;
-          const list = positions.get(key);
-          if (list) list.push(row.at);
-          else positions.set(key, [row.at]);
-        }
-      }
-      return { tokens, lengths, frequency: (seq, phrase) => frequency(positions, seq, phrase) };
-    } finally {
-      db.statement(`INSERT INTO temp.keyword_probe (keyword_probe) VALUES ('delete-all')`).run();
-    }
-  });
-}
-
-interface Row {
+interface Instance {
   doc: number;
   term: string;
   at: number;
+}
+
+/** Tokens of terms already read: FTS5's tokenizer is fixed, so a term always reads the same. */
+const tokenCache = new Map<string, string[]>();
+const TOKEN_CACHE_SIZE = 10_000;
+
+/** Per term, in order: its tokens (one for a word; several when FTS5 reads a phrase; none for punctuation). */
+export function tokenizeTerms(sql: Sql, terms: string[]): string[][] {
+  const unknown = [...new Set(terms.filter((term) => !tokenCache.has(term)))];
+  if (unknown.length > 0) {
+    ensureProbe(sql);
+    try {
+      const insert = sql.statement('INSERT INTO temp.keyword_probe (rowid, content) VALUES (?, ?)');
+      unknown.forEach((term, n) => insert.run(n, term));
+      const tokens: string[][] = unknown.map(() => []);
+      for (const row of sql.statement('SELECT doc, term, "offset" AS at FROM temp.keyword_probe_terms ORDER BY doc, "offset"').all() as Instance[]) {
+        tokens[row.doc]!.push(row.term);
+      }
+      if (tokenCache.size + unknown.length > TOKEN_CACHE_SIZE) tokenCache.clear();
+      unknown.forEach((term, n) => tokenCache.set(term, tokens[n]!));
+    } finally {
+      clearProbe(sql);
+    }
+  }
+  return terms.map((term) => tokenCache.get(term) ?? []);
+}
+
+/**
+ * Tokenizes the records whose text `load` inserts into temp.keyword_probe (under their sequence
+ * numbers) with FTS5's tokenizer, keeping the positions of the `wanted` tokens.
+ */
+export function probeRecords(sql: Sql, wanted: string[], load: () => void): Probe {
+  ensureProbe(sql);
+  try {
+    load();
+    const lengths = new Map<number, number>();
+    for (const [doc, size] of sql.statement('SELECT id, sz FROM temp.keyword_probe_docsize').raw().all() as [number, Buffer][]) {
+      lengths.set(doc, firstVarint(size));
+    }
+    // Positions of each wanted token in each record: `${seq} ${token}` → offsets.
+    const positions = new Map<string, number[]>();
+    if (wanted.length > 0) {
+      const rows = sql
+        .statement(`SELECT doc, term, "offset" AS at FROM temp.keyword_probe_terms WHERE term IN (${wanted.map(() => '?').join(', ')})`)
+        .all(...wanted) as Instance[];
+      for (const row of rows) {
+        const key = `${row.doc} ${row.term}`;
+        const list = positions.get(key);
+        if (list) list.push(row.at);
+        else positions.set(key, [row.at]);
+      }
+    }
+    return { lengths, frequency: (seq, phrase) => frequency(positions, seq, phrase) };
+  } finally {
+    clearProbe(sql);
+  }
+}
+
+/** FTS5's %_docsize holds one varint per column (SQLite's encoding: 7 bits a byte, high bit set while more follow); the probe has one. */
+function firstVarint(bytes: Buffer): number {
+  let value = 0;
+  for (let i = 0; i < Math.min(bytes.length, 8); i++) {
+    const byte = bytes[i]!;
+    value = value * 128 + (byte & 0x7f);
+    if ((byte & 0x80) === 0) break;
+  }
+  return value;
 }
 
 /** Occurrences of `phrase` in record `seq`: of its only token, or of its tokens at consecutive offsets. */
