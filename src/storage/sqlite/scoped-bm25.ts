@@ -7,9 +7,9 @@
 //    (keyword-stats.ts: record count, total length, each term's document frequency);
 // 2. candidates: terms that no record of the scope holds are dropped; the others, rarest first,
 //    give their matches within the scope (FTS5 intersects the scope's tokens in the MATCH itself,
-//    keyword-stats-schema.ts), each match credited with the term's IDF, until the matches read
-//    would pass MATCH_BUDGET (the rarest term is always read). Common terms past the budget still
-//    count in the scores below; they only nominate no candidates;
+//    keyword-stats-schema.ts), each match credited with the term's IDF, until MATCH_BUDGET
+//    matches are read (the term that reaches it gives its first matches in storage order). Common terms past the
+//    budget still count in the scores below; they only nominate no candidates;
 // 3. the CANDIDATES records with the most IDF credit that pass the rest of the filter are scored
 //    with exact BM25: the scope's statistics, and their term frequencies and lengths as FTS5
 //    tokenizes them (term-probe.ts).
@@ -23,9 +23,9 @@ import { scopeStatistics } from './keyword-stats.js';
 import { probeRecords, tokenizeTerms, type Probe, type Sql } from './term-probe.js';
 
 /** Records scored exactly: more than asked for, so that the exact scores can reorder them. */
-const candidates = (limit: number) => Math.max(200, limit * 4);
+const candidates = (limit: number) => Math.max(50, limit * 2);
 /** Matches within the scope read to nominate candidates, summed over the terms read. */
-export const MATCH_BUDGET = 20_000;
+export const MATCH_BUDGET = 4_000;
 /** FTS5's bm25() parameters. */
 const K1 = 1.2;
 const B = 0.75;
@@ -55,11 +55,12 @@ export function scopedBm25(db: SqliteDatabase, spec: TableSpec, query: KeywordQu
     const words = [...new Set(tokens.filter((t) => t.length === 1).map((t) => t[0]!))];
     const stats = scopeStatistics(db, spec.table, query.filter, words);
     if (stats.docs === 0) return [];
-    const inScope = scopeMatch(query.filter);
+    // A namespace that is the whole table needs no scope token: its terms' doclists are the scope's.
+    const inScope = wholeTable(db, spec, query.filter) ? '' : ` AND ${scopeMatch(query.filter)}`;
     const terms: Term[] = texts
       .map((text, n) => {
         const phrase = tokens[n]!;
-        const frequency = phrase.length === 0 ? 0 : phrase.length === 1 ? (stats.frequency.get(phrase[0]!) ?? 0) : countMatches(db, spec, `content : ${matchExpression([text])} AND ${inScope}`);
+        const frequency = phrase.length === 0 ? 0 : phrase.length === 1 ? (stats.frequency.get(phrase[0]!) ?? 0) : countMatches(db, spec, `content : ${matchExpression([text])}${inScope}`);
         return { text, tokens: phrase, frequency, weight: idf(stats.docs, frequency) };
       })
       .filter((term) => term.frequency > 0)
@@ -67,18 +68,19 @@ export function scopedBm25(db: SqliteDatabase, spec: TableSpec, query: KeywordQu
     if (terms.length === 0) return [];
 
     const credit = new Map<number, number>();
-    let read = 0;
+    let budget = MATCH_BUDGET;
     for (const term of terms) {
-      if (read > 0 && read + term.frequency > MATCH_BUDGET) break;
-      read += term.frequency;
-      for (const seq of matchesOf(db, spec, `content : ${matchExpression([term.text])} AND ${inScope}`)) credit.set(seq, (credit.get(seq) ?? 0) + term.weight);
+      if (budget <= 0) break;
+      const matches = matchesOf(db, spec, `content : ${matchExpression([term.text])}${inScope}`, budget);
+      budget -= matches.length;
+      for (const seq of matches) credit.set(seq, (credit.get(seq) ?? 0) + term.weight);
     }
     const ranked = [...credit].sort((a, b) => b[1] - a[1] || b[0] - a[0]).map(([seq]) => seq);
     const pool = passing(db, spec, query, ranked, candidates(query.limit), extra);
     if (pool.length === 0) return [];
 
     const scope = scopeFilter({ namespace: query.filter.namespace, userId: query.filter.userId }, 't');
-    const load = `INSERT INTO temp.keyword_probe (rowid, content) SELECT t.seq, t.content FROM ${spec.table} t WHERE ${scope.sql} AND t.seq IN (${pool.map(() => '?').join(', ')})`;
+    const load = `INSERT INTO temp.keyword_probe (rowid, content) SELECT t.seq, t.content FROM ${spec.table} t NOT INDEXED WHERE ${scope.sql} AND t.seq IN (${pool.map(() => '?').join(', ')})`;
     const probe = probeRecords(sql, [...new Set(terms.flatMap((term) => term.tokens))], () => db.statement(load).run(...scope.params, ...pool));
     return pool
       .map((seq) => ({ seq, score: score(probe, seq, terms, stats.averageLength) }))
@@ -99,9 +101,16 @@ function score(probe: Probe, seq: number, terms: Term[], averageLength: number):
   return total;
 }
 
-/** Sequence numbers of the records matching `match` (which carries the scope's tokens). */
-function matchesOf(db: SqliteDatabase, spec: TableSpec, match: string): number[] {
-  const list = (db.statement(`SELECT group_concat(rowid) AS seqs FROM ${spec.fts} WHERE ${spec.fts} MATCH ?`).get(match) as { seqs: string | null }).seqs;
+/**
+ * Sequence numbers of the first `count` records matching `match` (which carries the scope's tokens),
+ * in storage order: FTS5 reads a doclist backwards only after loading it whole, the scope token's included.
+ */
+function matchesOf(db: SqliteDatabase, spec: TableSpec, match: string, count: number): number[] {
+  const list = (
+    db.statement(`SELECT group_concat(rowid) AS seqs FROM (SELECT rowid FROM ${spec.fts} WHERE ${spec.fts} MATCH ? LIMIT ?)`).get(match, count) as {
+      seqs: string | null;
+    }
+  ).seqs;
   return list === null ? [] : list.split(',').map(Number);
 }
 
@@ -121,7 +130,7 @@ function passing(db: SqliteDatabase, spec: TableSpec, query: KeywordQuery, ranke
     const seqs = ranked.slice(at, at + slice);
     const pass = new Set(
       db
-        .statement(`SELECT t.seq FROM ${spec.table} t WHERE ${where} AND t.seq IN (${seqs.map(() => '?').join(', ')})`)
+        .statement(`SELECT t.seq FROM ${spec.table} t NOT INDEXED WHERE ${where} AND t.seq IN (${seqs.map(() => '?').join(', ')})`)
         .pluck()
         .all(...params, ...seqs) as number[],
     );
@@ -130,12 +139,26 @@ function passing(db: SqliteDatabase, spec: TableSpec, query: KeywordQuery, ranke
   return out;
 }
 
+/**
+ * Whether the filter's scope is the whole table: a namespace alone, and the only one stored. Two
+ * index seeks (min and max in one SELECT would walk the whole index).
+ */
+function wholeTable(db: SqliteDatabase, spec: TableSpec, filter: KeywordQuery['filter']): boolean {
+  if (filter.userId !== undefined || filter.agentId !== undefined || filter.sessionId !== undefined) return false;
+  const range = db.statement(`SELECT (SELECT min(namespace) FROM ${spec.table}) AS low, (SELECT max(namespace) FROM ${spec.table}) AS high`).get() as {
+    low: string | null;
+    high: string | null;
+  };
+  return range.low === filter.namespace && range.high === filter.namespace;
+}
+
 /** The rows behind `scopedBm25` hits (found within `scope`), in hit order, each with its score. */
 export function scoredRows<Row>(db: SqliteDatabase, table: TableSpec['table'], scope: StoreScope, hits: { seq: number; score: number }[]): { row: Row; score: number }[] {
   if (hits.length === 0) return [];
-  const where = scopeFilter({ namespace: scope.namespace, userId: scope.userId });
+  const where = scopeFilter({ namespace: scope.namespace, userId: scope.userId }, 't');
+  // NOT INDEXED: by sequence number, never by walking the namespace's index (which the planner picks from five ids up).
   const rows = db
-    .statement(`SELECT * FROM ${table} WHERE ${where.sql} AND seq IN (${hits.map(() => '?').join(', ')})`)
+    .statement(`SELECT * FROM ${table} t NOT INDEXED WHERE ${where.sql} AND t.seq IN (${hits.map(() => '?').join(', ')})`)
     .all(...where.params, ...hits.map((hit) => hit.seq)) as (Row & { seq: number })[];
   const bySeq = new Map(rows.map((row) => [row.seq, row as Row]));
   return hits.flatMap((hit) => {
