@@ -42,6 +42,8 @@ const DROP_SCOPE = 'DELETE FROM keyword_scopes WHERE id = ?';
 const DROP_SCOPE_TERMS = 'DELETE FROM keyword_terms WHERE scope = ?';
 const CLEAR_JOURNAL = 'DELETE FROM keyword_journal';
 const PENDING = 'SELECT EXISTS (SELECT 1 FROM keyword_journal) AS pending';
+/** Every statement of the fold: each works on the journal of the transaction (every namespace it wrote) or on rows it names by id. */
+export const FOLD_STATEMENTS = [PENDING, GROUPS, UPSERT_SCOPE, LOAD, TOKENS, ADD_TERMS, DROP_TERMS, ADD_TOTALS, DROP_SCOPE, DROP_SCOPE_TERMS, CLEAR_JOURNAL];
 
 /** Folds what the current transaction journaled, if anything; runs last inside each write transaction. */
 export function foldKeywordJournal(db: SqliteDatabase): void {
@@ -104,7 +106,7 @@ export function scopeStatistics(db: SqliteDatabase, tier: 'episodes' | 'memories
   if (terms.length > 0 && totals.docs > 0) {
     const rows = db
       .statement(
-        `SELECT k.term AS term, sum(k.docs) AS docs FROM keyword_scopes s JOIN keyword_terms k ON k.scope = s.id
+        `SELECT k.term AS term, sum(k.docs) AS docs FROM keyword_scopes s JOIN keyword_terms k ON s.id = k.scope
          WHERE ${scope.sql} AND s.tier = ? AND k.term IN (${terms.map(() => '?').join(', ')}) GROUP BY k.term`,
       )
       .all(...scope.params, tier, ...terms) as { term: string; docs: number }[];

@@ -24,6 +24,8 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { manualClock } from '../../core/clock.js';
+import { contentKey } from '../../core/text.js';
+import { testMemory } from '../../../test/support/records.js';
 import { ulidGenerator } from '../../core/ids.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
@@ -31,6 +33,7 @@ import { runVectorStoreContract, type VectorStoreHarness } from '../vector-store
 import { runWorkingMemoryStoreContract } from '../working-memory-store.case.test.js';
 import { SqliteDatabase } from './database.js';
 import { createSqliteStorage } from './index.js';
+import { FOLD_STATEMENTS } from './keyword-stats.js';
 
 // ── Recording ───────────────────────────────────────────────────────────────
 
@@ -72,12 +75,13 @@ vi.spyOn(Database.prototype, 'exec').mockImplementation(function (this: Database
 // ── The tables and the exemptions ───────────────────────────────────────────
 
 /** Tables whose rows belong to a namespace, and carry it in a `namespace` column. */
-const TENANT_TABLES = ['episodes', 'memories', 'sessions'];
+const TENANT_TABLES = ['episodes', 'memories', 'sessions', 'keyword_scopes', 'keyword_journal'];
 /** Tables whose rows belong to a parent row (and so to its namespace), and the join that ties them. */
 const CHILD_TABLES: Record<string, { parent: string; join: (child: string, parent: string) => string }> = {
   memory_history: { parent: 'memories', join: (child, parent) => `${parent}.id = ${child}.memory_id` },
   episodes_fts: { parent: 'episodes', join: (child, parent) => `${parent}.seq = ${child}.rowid` },
   memories_fts: { parent: 'memories', join: (child, parent) => `${parent}.seq = ${child}.rowid` },
+  keyword_terms: { parent: 'keyword_scopes', join: (child, parent) => `${parent}.id = ${child}.scope` },
 };
 /** Tables that hold no tenant data: migrations, API keys (hashes; every namespace's), and the audit log (ids only, read by all-namespace admins). */
 const SYSTEM_TABLES = ['schema_migrations', 'api_keys', 'audit_log'];
@@ -90,18 +94,28 @@ const SYSTEM_OPERATIONS: Record<string, string> = {
   countRecords: 'the record counts of the metrics, over every namespace; answers three numbers',
 };
 
-const bm25Statistics = (table: string, fts: string) => ({
-  [`SELECT count(*) AS n FROM ${table}`]: `scoped BM25: the table's row count, to take FTS5's table-wide IDF back out of a score; one number, no row`,
-  [`SELECT count(*) AS n FROM ${fts} WHERE ${fts} MATCH ?`]: `scoped BM25: the table's count of a term, for the same; one number, no row`,
-  [`SELECT min(namespace) AS low, max(namespace) AS high FROM ${table}`]:
-    "scoped BM25: whether the searched namespace is the only one stored, so that FTS5's statistics are already the scope's; the answer is compared, never returned",
+const keywordSearch = (table: string, fts: string) => ({
+  [`SELECT group_concat(rowid) AS seqs FROM (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ? LIMIT ?)`]:
+    "keyword candidates: the scope's own tokens are ANDed into the MATCH (scopeMatch), and the sequence numbers found are read back only through the scope filter",
+  [`SELECT count(*) AS n FROM ${fts} WHERE ${fts} MATCH ?`]:
+    "keyword statistics of a term FTS5 reads as a phrase: counted with the scope's own tokens ANDed into the MATCH (scopeMatch); one number, no row",
+  [`SELECT (SELECT min(namespace) FROM ${table}) AS low, (SELECT max(namespace) FROM ${table}) AS high`]:
+    "keyword search: whether the searched namespace is the only one stored, so that it needs no scope token; the answer is compared, never returned",
 });
+const ALL_TABLE_NAMES = [...TENANT_TABLES, ...Object.keys(CHILD_TABLES)];
+const normalised = (sql: string) => sql.replace(/\s+/g, ' ').trim();
 /** Single statements that work across namespaces by design, by their exact text, each with its reason. */
 const SYSTEM_STATEMENTS: Record<string, string> = {
   'SELECT * FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?':
     "the sweep of expired sessions, every namespace's: each one found is promoted into its own scope and deleted through the scope filter",
-  ...bm25Statistics('episodes', 'episodes_fts'),
-  ...bm25Statistics('memories', 'memories_fts'),
+  ...keywordSearch('episodes', 'episodes_fts'),
+  ...keywordSearch('memories', 'memories_fts'),
+  ...Object.fromEntries(
+    FOLD_STATEMENTS.filter((sql) => new RegExp(`\\b(${ALL_TABLE_NAMES.join('|')})\\b`).test(sql)).map((sql) => [
+      normalised(sql),
+      "the keyword statistics' fold, last in each write transaction (and the backfill of migration 6): it reads the journal of what the transaction wrote, in every namespace it wrote, and updates the statistics rows it names by id",
+    ]),
+  ),
 };
 
 // ── The check ───────────────────────────────────────────────────────────────
@@ -255,6 +269,16 @@ describe('every SQLite store statement on tenant data passes through the scope f
   it('counts records (the metrics path) once, so that it is recorded too', async () => {
     const { storage } = await openStorage();
     expect(await storage.countRecords!()).toEqual({ sessions: 0, episodes: 0, memories: 0 });
+    await storage.close();
+  });
+
+  it('searches memories with a term FTS5 reads as a phrase, so that its count is recorded too', async () => {
+    const { storage } = await openStorage();
+    const [outcome] = await storage.memories.upsert([
+      { memory: testMemory({ id: 'mem_phrase', namespace: 'ns1', content: 'Send the e-mail today' }), contentKey: contentKey('Send the e-mail today') },
+    ]);
+    const hits = await storage.memories.search({ filter: { namespace: 'ns1' }, terms: ['e-mail'], limit: 10 });
+    expect(hits.map((hit) => hit.item.id)).toEqual([outcome!.memory.id]);
     await storage.close();
   });
 

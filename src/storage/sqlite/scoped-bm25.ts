@@ -23,7 +23,7 @@ import { scopeStatistics } from './keyword-stats.js';
 import { probeRecords, tokenizeTerms, type Probe, type Sql } from './term-probe.js';
 
 /** Records scored exactly: more than asked for, so that the exact scores can reorder them. */
-const candidates = (limit: number) => Math.max(50, limit * 2);
+const candidates = (limit: number) => Math.max(200, limit * 4);
 /** Matches within the scope read to nominate candidates, summed over the terms read. */
 export const MATCH_BUDGET = 4_000;
 /** FTS5's bm25() parameters. */
