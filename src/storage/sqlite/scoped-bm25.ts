@@ -26,6 +26,8 @@ import { probeRecords, tokenizeTerms, type Probe, type Sql } from './term-probe.
 const candidates = (limit: number) => Math.max(200, limit * 4);
 /** Matches within the scope read to nominate candidates, summed over the terms read. */
 export const MATCH_BUDGET = 4_000;
+/** A list of sequence numbers bound as one JSON array: one statement text whatever the list's length, so the statement cache keeps it. */
+const SEQS = '(SELECT value FROM json_each(?))';
 /** FTS5's bm25() parameters. */
 const K1 = 1.2;
 const B = 0.75;
@@ -80,8 +82,8 @@ export function scopedBm25(db: SqliteDatabase, spec: TableSpec, query: KeywordQu
     if (pool.length === 0) return [];
 
     const scope = scopeFilter({ namespace: query.filter.namespace, userId: query.filter.userId }, 't');
-    const load = `INSERT INTO temp.keyword_probe (rowid, content) SELECT t.seq, t.content FROM ${spec.table} t NOT INDEXED WHERE ${scope.sql} AND t.seq IN (${pool.map(() => '?').join(', ')})`;
-    const probe = probeRecords(sql, [...new Set(terms.flatMap((term) => term.tokens))], () => db.statement(load).run(...scope.params, ...pool));
+    const load = `INSERT INTO temp.keyword_probe (rowid, content) SELECT t.seq, t.content FROM ${spec.table} t NOT INDEXED WHERE ${scope.sql} AND t.seq IN ${SEQS}`;
+    const probe = probeRecords(sql, [...new Set(terms.flatMap((term) => term.tokens))], () => db.statement(load).run(...scope.params, JSON.stringify(pool)));
     return pool
       .map((seq) => ({ seq, score: score(probe, seq, terms, stats.averageLength) }))
       .sort((a, b) => b.score - a.score || a.seq - b.seq)
@@ -130,9 +132,9 @@ function passing(db: SqliteDatabase, spec: TableSpec, query: KeywordQuery, ranke
     const seqs = ranked.slice(at, at + slice);
     const pass = new Set(
       db
-        .statement(`SELECT t.seq FROM ${spec.table} t NOT INDEXED WHERE ${where} AND t.seq IN (${seqs.map(() => '?').join(', ')})`)
+        .statement(`SELECT t.seq FROM ${spec.table} t NOT INDEXED WHERE ${where} AND t.seq IN ${SEQS}`)
         .pluck()
-        .all(...params, ...seqs) as number[],
+        .all(...params, JSON.stringify(seqs)) as number[],
     );
     for (const seq of seqs) if (pass.has(seq) && out.length < count) out.push(seq);
   }
@@ -158,8 +160,8 @@ export function scoredRows<Row>(db: SqliteDatabase, table: TableSpec['table'], s
   const where = scopeFilter({ namespace: scope.namespace, userId: scope.userId }, 't');
   // NOT INDEXED: by sequence number, never by walking the namespace's index (which the planner picks from five ids up).
   const rows = db
-    .statement(`SELECT * FROM ${table} t NOT INDEXED WHERE ${where.sql} AND t.seq IN (${hits.map(() => '?').join(', ')})`)
-    .all(...where.params, ...hits.map((hit) => hit.seq)) as (Row & { seq: number })[];
+    .statement(`SELECT * FROM ${table} t NOT INDEXED WHERE ${where.sql} AND t.seq IN ${SEQS}`)
+    .all(...where.params, JSON.stringify(hits.map((hit) => hit.seq))) as (Row & { seq: number })[];
   const bySeq = new Map(rows.map((row) => [row.seq, row as Row]));
   return hits.flatMap((hit) => {
     const row = bySeq.get(hit.seq);
