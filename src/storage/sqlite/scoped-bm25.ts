@@ -23,7 +23,7 @@ import { scopeStatistics } from './keyword-stats.js';
 import { probeRecords, tokenizeTerms, type Probe, type Sql } from './term-probe.js';
 
 /** Records scored exactly: more than asked for, so that the exact scores can reorder them. */
-const candidates = (limit: number) => Math.max(200, limit * 4);
+const candidates = (limit: number) => Math.max(200, limit * 2);
 /** Matches within the scope read to nominate candidates, summed over the terms read. */
 export const MATCH_BUDGET = 4_000;
 /** A list of sequence numbers bound as one JSON array: one statement text whatever the list's length, so the statement cache keeps it. */
