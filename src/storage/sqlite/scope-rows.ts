@@ -50,6 +50,23 @@ export class ScopeRows {
     if (list.length === 0) this.#lists[code] = undefined;
   }
 
+  /** Every live row of a restored partition at once, by its code in `codes` (the lists must be empty). */
+  load(codes: Int32Array, rows: number, alive: Uint8Array): void {
+    const counts: number[] = [];
+    for (let row = 0; row < rows; row += 1) if (alive[row] === 1) counts[codes[row]!] = (counts[codes[row]!] ?? 0) + 1;
+    counts.forEach((count, code) => {
+      if (count > 0) this.#lists[code] = { rows: new Int32Array(count), length: 0 };
+    });
+    this.#position = new Int32Array(Math.max(64, rows));
+    for (let row = 0; row < rows; row += 1) {
+      if (alive[row] !== 1) continue;
+      const list = this.#lists[codes[row]!]!;
+      list.rows[list.length] = row;
+      this.#position[row] = list.length;
+      list.length += 1;
+    }
+  }
+
   /** Bytes held: the position array and each list's capacity. */
   get bytes(): number {
     let total = this.#position.byteLength;

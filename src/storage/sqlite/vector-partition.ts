@@ -52,8 +52,13 @@ interface Plan {
   codes: [number, number, number];
   /** The rows to scan (those of the rarest code asked for), or undefined for every row. */
   rows: Int32Array | undefined;
-  /** Rows in scope, exactly. */
-  eligible: number;
+  /** Rows in scope, at most: the rarest code's rows (all live rows without one). */
+  bound: number;
+  /** Whether every live row is in scope (then no filter is needed). */
+  everyRow: boolean;
+  /** Other fields than the rarest's must be checked row by row. */
+  mixed: boolean;
+  rarest: number;
 }
 
 export class VectorPartition {
@@ -63,15 +68,16 @@ export class VectorPartition {
   /** Rows ever used (live or free); free ones are reused first. */
   #size = 0;
   #live = 0;
-  #matrix = new Float32Array(0);
-  #alive = new Uint8Array(0);
+  #matrix: Float32Array = new Float32Array(0);
+  #alive: Uint8Array = new Uint8Array(0);
   /** 1 when the row's current vector is in the graph and findable there. */
-  #graphed = new Uint8Array(0);
+  #graphed: Uint8Array = new Uint8Array(0);
   /** Scope codes per field (user, agent, session), one Int32Array each. */
   #fields: [Int32Array, Int32Array, Int32Array] = [new Int32Array(0), new Int32Array(0), new Int32Array(0)];
   readonly #lists: [ScopeRows, ScopeRows, ScopeRows] = [new ScopeRows(), new ScopeRows(), new ScopeRows()];
   #ids: Array<string | undefined> = [];
-  readonly #rowOf = new Map<string, number>();
+  /** Id → row; built on first use after a restore, which then needs none. */
+  #rowMap: Map<string, number> | undefined = new Map();
   readonly #free: number[] = [];
   #idBytes = 0;
   readonly #codes = new ScopeCodes();
@@ -81,7 +87,7 @@ export class VectorPartition {
   readonly #touched = new Set<number>();
   /** Live rows not (or no longer) in the graph, in no order; `#queued` says which rows are here. */
   #pending: number[] = [];
-  #queued = new Uint8Array(0);
+  #queued: Uint8Array = new Uint8Array(0);
 
   constructor(dimensions: number, tuning: PartitionTuning = {}) {
     this.dimensions = dimensions;
@@ -114,11 +120,11 @@ export class VectorPartition {
 
   /** Adds or replaces a record's vector, stored as a unit-length copy (a zero vector stays zero). */
   upsert(id: string, scope: ScopeIds, vector: Float32Array): void {
-    let row = this.#rowOf.get(id);
+    let row = this.#rowOf().get(id);
     const values = [scope.userId, scope.agentId, scope.sessionId] as const;
     if (row === undefined) {
       row = this.#free.pop() ?? this.#newRow();
-      this.#rowOf.set(id, row);
+      this.#rowOf().set(id, row);
       this.#ids[row] = id;
       this.#alive[row] = 1;
       this.#live += 1;
@@ -146,9 +152,9 @@ export class VectorPartition {
   }
 
   remove(id: string): boolean {
-    const row = this.#rowOf.get(id);
+    const row = this.#rowOf().get(id);
     if (row === undefined) return false;
-    this.#rowOf.delete(id);
+    this.#rowOf().delete(id);
     this.#unGraph(row);
     this.#alive[row] = 0;
     this.#live -= 1;
@@ -171,13 +177,17 @@ export class VectorPartition {
     let exact: Ranking | undefined;
     const scan = () => (exact ??= this.#scan(plan));
     if (!this.#useGraph(plan)) return scan();
+    let eligible: number | undefined;
+    const count = () => (eligible ??= this.#eligible(plan));
     return {
-      eligible: plan.eligible,
+      get eligible() {
+        return count();
+      },
       top: (k) => {
         // A wide ask is cheaper as a scan; so is one the graph cannot fill (its scope is sparse there).
-        if (k * 4 >= plan.eligible) return scan().top(k);
+        if (k * 4 >= plan.bound) return scan().top(k);
         const found = this.#search(plan, k, this.#tuning.searchBreadth);
-        return found.length >= Math.min(k, plan.eligible) ? found : scan().top(k);
+        return found.length >= k || found.length >= count() ? found : scan().top(k);
       },
     };
   }
@@ -235,29 +245,44 @@ export class VectorPartition {
   /** A partition as `state` left it; its graph is to come through `attachGraph` (until then, queries scan). */
   static restore(dimensions: number, state: PartitionState, tuning: PartitionTuning = {}): VectorPartition {
     const partition = new VectorPartition(dimensions, tuning);
-    partition.#codes.load(state.names);
-    partition.#resize(Math.max(INITIAL_ROWS, state.size));
-    partition.#size = state.size;
-    partition.#matrix.set(state.matrix);
-    partition.#graphed.set(state.graphed);
-    for (let row = 0; row < state.size; row += 1) {
+    const n = state.size;
+    // The snapshot's arrays are taken as they are (capacity = size): the first new row copies them.
+    partition.#capacity = n;
+    partition.#size = n;
+    partition.#matrix = state.matrix;
+    partition.#fields = state.fields;
+    partition.#graphed = state.graphed;
+    partition.#alive = new Uint8Array(n);
+    partition.#queued = new Uint8Array(n);
+    partition.#ids = state.ids as Array<string | undefined>;
+    partition.#rowMap = undefined;
+    for (let row = 0; row < n; row += 1) {
       const id = state.ids[row];
       if (id === null || id === undefined) {
+        partition.#ids[row] = undefined;
         partition.#free.push(row);
         partition.#graphed[row] = 0;
+        for (const field of partition.#fields) field[row] = UNSET;
         continue;
       }
-      partition.#rowOf.set(id, row);
-      partition.#ids[row] = id;
       partition.#alive[row] = 1;
       partition.#live += 1;
       partition.#idBytes += ENTRY_BYTES + id.length;
-      for (let f = 0; f < 3; f += 1) partition.#setCode(f, row, state.fields[f]![row]!);
       if (partition.#graphed[row] === 0) partition.#queue(row);
     }
-    partition.#codes.count(partition.#fields, state.size, partition.#alive);
+    partition.#codes.load(state.names);
+    partition.#codes.count(partition.#fields, n, partition.#alive);
+    for (let f = 0; f < 3; f += 1) partition.#lists[f]!.load(partition.#fields[f]!, n, partition.#alive);
     partition.#awaitingGraph = partition.#live >= partition.#tuning.graphFrom;
     return partition;
+  }
+
+  #rowOf(): Map<string, number> {
+    if (this.#rowMap === undefined) {
+      this.#rowMap = new Map();
+      for (let row = 0; row < this.#size; row += 1) if (this.#alive[row] === 1) this.#rowMap.set(this.#ids[row]!, row);
+    }
+    return this.#rowMap;
   }
 
   /**
@@ -325,18 +350,23 @@ export class VectorPartition {
         rarest = f;
       }
     }
-    let eligible = rows?.length ?? this.#live;
-    if (rows !== undefined && codes.filter((code) => code !== ANY).length > 1) {
-      eligible = 0;
-      for (const row of rows) if (this.#inScope(row, codes, rarest)) eligible += 1;
-    }
-    return { q, codes, rows, eligible };
+    // Another field's list as long as the partition holds every live row: it restricts nothing.
+    const mixed = codes.some((code, f) => code !== ANY && f !== rarest && this.#lists[f]!.count(code) < this.#live);
+    const bound = rows?.length ?? this.#live;
+    return { q, codes, rows, bound, everyRow: bound === this.#live && !mixed, mixed, rarest };
+  }
+
+  /** Rows in scope, exactly: O(the rarest code's rows) when other fields restrict too. */
+  #eligible(plan: Plan): number {
+    if (!plan.mixed || plan.rows === undefined) return plan.bound;
+    let eligible = 0;
+    for (const row of plan.rows) if (this.#inScope(row, plan.codes, plan.rarest)) eligible += 1;
+    return eligible;
   }
 
   #useGraph(plan: Plan): boolean {
     const { scanUpTo, graphShare } = this.#tuning;
-    const scoped = plan.rows?.length ?? this.#live;
-    return this.#graph !== undefined && scoped > scanUpTo && (plan.rows === undefined || scoped >= this.#live * graphShare);
+    return this.#graph !== undefined && plan.bound > scanUpTo && plan.bound >= this.#live * graphShare;
   }
 
   #inScope(row: number, codes: [number, number, number], skip = -1): boolean {
@@ -388,7 +418,8 @@ export class VectorPartition {
   /** The graph's `k` nearest in scope, with the pending rows in scope scanned; scores exact. */
   #search(plan: Plan, k: number, breadth: number): Candidate[] {
     const { codes } = plan;
-    const scoped = codes.some((code) => code !== ANY);
+    // A scope that holds every live row needs no filter (hnswlib then calls back for nothing).
+    const scoped = !plan.everyRow;
     const accept = scoped ? (row: number) => this.#graphed[row] === 1 && this.#inScope(row, codes) : undefined;
     const found = this.#graph!.search(plan.q, k, breadth, accept).map((row) => ({ row, score: this.#dot(plan.q, row) }));
     for (const row of this.#pending) {

@@ -8,6 +8,8 @@
 
 import { createHash, randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { endianness } from 'node:os';
 import { join } from 'node:path';
 import type { Tier } from '../../core/types.js';
 import { AnnGraph } from './ann-graph.js';
@@ -25,6 +27,8 @@ export interface SnapshotKey {
 
 interface Header {
   format: number;
+  /** Arrays are written in the host's byte order; another host's file is not read. */
+  endianness: string;
   token: string;
   key: string;
   dimensions: number;
@@ -44,6 +48,8 @@ export class VectorSnapshots {
   readonly #tokens = new Map<string, string>();
   /** Tiers and namespaces written since open: their snapshots are stale. */
   readonly #spoiled = new Set<string>();
+  /** Rows files read ahead in the background since open, by partition key, once read. */
+  readonly #read = new Map<string, Buffer>();
 
   /** `databasePath`'s snapshots live in the folder `<databasePath>-vectors`. */
   constructor(databasePath: string, db: SqliteDatabase) {
@@ -55,15 +61,28 @@ export class VectorSnapshots {
   claim(): void {
     this.#tokens.clear();
     this.#spoiled.clear();
+    this.#read.clear();
     const rows = this.#db.transaction('vectorSnapshots.claim', () =>
       this.#db.statement('DELETE FROM vector_snapshots RETURNING partition, token').all() as Array<{ partition: string; token: string }>,
     );
-    for (const row of rows) this.#tokens.set(row.partition, row.token);
+    // A migration may have changed stored vectors: snapshots from before it are not trusted.
+    if (this.#db.migrated.length > 0) return;
+    for (const row of rows) {
+      this.#tokens.set(row.partition, row.token);
+      // Read ahead off the main thread, so that the first search after a start need not wait for the disk.
+      readFile(`${this.#base(row.partition)}.rows`).then(
+        (file) => {
+          if (this.#tokens.get(row.partition) === row.token) this.#read.set(row.partition, file);
+        },
+        () => undefined,
+      );
+    }
   }
 
   /** A write reached this tier and namespace: its snapshots no longer match SQLite. */
   spoil(tier: Tier, namespace: string): void {
     this.#spoiled.add(spoilKey(tier, namespace));
+    for (const text of this.#read.keys()) if (text.startsWith(spoilKey(tier, namespace).slice(0, -1))) this.#read.delete(text);
   }
 
   /**
@@ -78,7 +97,9 @@ export class VectorSnapshots {
     let state: PartitionState;
     let header: Header;
     try {
-      ({ state, header } = readRows(`${base}.rows`, token, text, key.dimensions));
+      const file = this.#read.get(text) ?? readFileSync(`${base}.rows`);
+      this.#read.delete(text);
+      ({ state, header } = readRows(file, token, text, key.dimensions));
     } catch {
       this.#tokens.delete(text);
       return undefined;
@@ -110,7 +131,7 @@ export class VectorSnapshots {
       graph.write(`${base}.graph.tmp`);
       syncFile(`${base}.graph.tmp`);
       renameSync(`${base}.graph.tmp`, `${base}.graph`);
-      writeRows(`${base}.rows.tmp`, partition.state(), { format: FORMAT, token, key: text, dimensions: key.dimensions, graphCount: graph.count });
+      writeRows(`${base}.rows.tmp`, partition.state(), { format: FORMAT, endianness: endianness(), token, key: text, dimensions: key.dimensions, graphCount: graph.count });
       renameSync(`${base}.rows.tmp`, `${base}.rows`);
       written.push([text, token]);
     }
@@ -154,25 +175,25 @@ function writeRows(path: string, state: PartitionState, meta: Omit<Header, 'ids'
   }
 }
 
-function readRows(path: string, token: string, key: string, dimensions: number): { state: PartitionState; header: Header } {
-  const file = readFileSync(path);
+function readRows(file: Buffer, token: string, key: string, dimensions: number): { state: PartitionState; header: Header } {
   const length = file.readUInt32LE(0);
   const header = JSON.parse(file.subarray(4, 4 + length).toString('utf8')) as Header;
   const n = header.size;
-  if (header.format !== FORMAT || header.token !== token || header.key !== key || header.dimensions !== dimensions || header.ids.length !== n) {
+  if (header.format !== FORMAT || header.endianness !== endianness() || header.token !== token || header.key !== key || header.dimensions !== dimensions || header.ids.length !== n) {
     throw new Error('the snapshot does not match');
   }
   let at = 4 + length;
   if (file.length !== at + n * dimensions * 4 + 3 * n * 4 + n) throw new Error('the snapshot is torn');
-  // Copied into fresh, aligned arrays: the file buffer's offset need not be a multiple of 4.
-  const take = <A extends Float32Array | Int32Array | Uint8Array>(make: (bytes: ArrayBuffer) => A, bytes: number): A => {
-    const copy = new Uint8Array(bytes);
-    copy.set(file.subarray(at, at + bytes));
+  // Views on the file's bytes, not copies (every section starts at a multiple of 4 in the file).
+  const buffer = file.byteOffset % 4 === 0 ? file : Buffer.from(file);
+  const take = <A>(make: (bytes: ArrayBuffer, offset: number) => A, bytes: number): A => {
+    const view = make(buffer.buffer as ArrayBuffer, buffer.byteOffset + at);
     at += bytes;
-    return make(copy.buffer);
+    return view;
   };
-  const matrix = take((b) => new Float32Array(b), n * dimensions * 4);
-  const fields: [Int32Array, Int32Array, Int32Array] = [take((b) => new Int32Array(b), n * 4), take((b) => new Int32Array(b), n * 4), take((b) => new Int32Array(b), n * 4)];
-  const graphed = take((b) => new Uint8Array(b), n);
+  const matrix = take((b, o) => new Float32Array(b, o, n * dimensions), n * dimensions * 4);
+  const codes = () => take((b, o) => new Int32Array(b, o, n), n * 4);
+  const fields: [Int32Array, Int32Array, Int32Array] = [codes(), codes(), codes()];
+  const graphed = take((b, o) => new Uint8Array(b, o, n), n);
   return { state: { size: n, ids: header.ids, names: header.names, matrix, fields, graphed }, header };
 }
