@@ -114,6 +114,8 @@ for (const size of SIZES) {
 
   // Restart: write the snapshot, then time reading it back and the first search.
   const folder = mkdtempSync(join(tmpdir(), 'memos-bench-ann-'));
+  // Opened twice, as after a restart: an open that migrates the schema trusts no snapshot.
+  new SqliteDatabase({ path: join(folder, 'memos.db'), synchronous: 'normal', clock: systemClock }).open();
   const db = new SqliteDatabase({ path: join(folder, 'memos.db'), synchronous: 'normal', clock: systemClock });
   db.open();
   const key = { tier: 'memories' as const, namespace: 'bench', model: data.model, dimensions: data.dimensions };
