@@ -4,9 +4,9 @@
 
 import hnswlib from 'hnswlib-node';
 
-/** Links per node (M) and the breadth of the search that places a new node. */
+/** Links per node (M), and by default the breadth of the search that places a new node (efConstruction). */
 const LINKS = 16;
-const BUILD_BREADTH = 64;
+export const BUILD_BREADTH = 64;
 /** Bytes per node beyond its vector: level-0 links (2M ids and a count), label, and hnswlib's bookkeeping. */
 const NODE_BYTES = (2 * LINKS + 1) * 4 + 8 + 40;
 
@@ -21,9 +21,9 @@ export class AnnGraph {
     this.#capacity = capacity;
   }
 
-  static create(dimensions: number, capacity: number): AnnGraph {
+  static create(dimensions: number, capacity: number, buildBreadth = BUILD_BREADTH): AnnGraph {
     const index = new hnswlib.HierarchicalNSW('ip', dimensions);
-    index.initIndex({ maxElements: Math.max(1, capacity), m: LINKS, efConstruction: BUILD_BREADTH, randomSeed: 100, allowReplaceDeleted: false });
+    index.initIndex({ maxElements: Math.max(1, capacity), m: LINKS, efConstruction: buildBreadth, randomSeed: 100, allowReplaceDeleted: false });
     return new AnnGraph(dimensions, index, Math.max(1, capacity));
   }
 

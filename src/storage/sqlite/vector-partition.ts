@@ -5,7 +5,7 @@
 // otherwise. Rows written since the graph last caught up are pending: scanned exactly until a
 // background step (or the writes themselves, when too many wait) adds them. No SQL here.
 
-import { AnnGraph } from './ann-graph.js';
+import { AnnGraph, BUILD_BREADTH } from './ann-graph.js';
 import { ScopeCodes, ANY, NOWHERE, UNSET } from './scope-codes.js';
 import { ScopeRows } from './scope-rows.js';
 import { EXCLUDED, topK } from './top-k.js';
@@ -32,12 +32,14 @@ export interface PartitionTuning {
   scanUpTo?: number;
   /** A scoped search asks the graph only when its scope is at least this share of the partition. */
   graphShare?: number;
+  /** Breadth (hnswlib's ef) of the search that places a new row in the graph. */
+  buildBreadth?: number;
   /** Breadth (hnswlib's ef) of a ranking search and of a duplicate check. */
   searchBreadth?: number;
   checkBreadth?: number;
 }
 
-const DEFAULTS: Required<PartitionTuning> = { graphFrom: 4096, scanUpTo: 4096, graphShare: 0.2, searchBreadth: 160, checkBreadth: 48 };
+const DEFAULTS: Required<PartitionTuning> = { buildBreadth: BUILD_BREADTH, graphFrom: 4096, scanUpTo: 4096, graphShare: 0.2, searchBreadth: 160, checkBreadth: 48 };
 const INITIAL_ROWS = 64;
 /** Bytes per row beside its vector: alive and graphed flags, three scope codes. */
 const ROW_BYTES = 2 + 3 * 4;
@@ -63,7 +65,7 @@ interface Plan {
 
 export class VectorPartition {
   readonly dimensions: number;
-  readonly #tuning: Required<PartitionTuning>;
+  #tuning: Required<PartitionTuning>;
   #capacity = 0;
   /** Rows ever used (live or free); free ones are reused first. */
   #size = 0;
@@ -96,6 +98,11 @@ export class VectorPartition {
 
   get size(): number {
     return this.#live;
+  }
+
+  /** Changes the query-time tuning (benches compare breadths on one graph); build settings apply to graphs built later. */
+  retune(tuning: PartitionTuning): void {
+    this.#tuning = { ...this.#tuning, ...tuning };
   }
 
   /** Distinct scope ids (users, agents, sessions) that live rows carry. */
@@ -307,7 +314,7 @@ export class VectorPartition {
   }
 
   #startGraph(): void {
-    this.#graph = AnnGraph.create(this.dimensions, this.#capacity);
+    this.#graph = AnnGraph.create(this.dimensions, this.#capacity, this.#tuning.buildBreadth);
     for (let row = 0; row < this.#size; row += 1) if (this.#alive[row] === 1) this.#queue(row);
   }
 

@@ -68,6 +68,14 @@ describe('vector index snapshots', () => {
     expect(again!.pending).toBe(0);
     expect(answers(again!)).toEqual(answers(original));
     expect(answers(again!, { userId: 'u1', agentId: null, sessionId: null })).toEqual(answers(original, { userId: 'u1', agentId: null, sessionId: null }));
+    // A close with nothing to write keeps a snapshot no write has touched: the next open reads it too.
+    snapshots.write([]);
+    snapshots.claim();
+    expect(await restored(snapshots)).toBeDefined();
+    snapshots.spoil('memories', 'ns');
+    snapshots.write([]);
+    snapshots.claim();
+    expect(await restored(snapshots)).toBeUndefined();
     db.close();
   });
 

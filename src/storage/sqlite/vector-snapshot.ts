@@ -118,7 +118,10 @@ export class VectorSnapshots {
     return partition;
   }
 
-  /** Writes the snapshots of `partitions` (those with a graph), then records their tokens in one transaction. */
+  /**
+   * Writes the snapshots of `partitions` (those with a graph), then records their tokens in one
+   * transaction, with those of the snapshots taken at open that no write has made stale since.
+   */
   write(partitions: Array<{ key: SnapshotKey; partition: VectorPartition }>): void {
     const written: Array<[string, string]> = [];
     for (const { key, partition } of partitions) {
@@ -134,6 +137,11 @@ export class VectorSnapshots {
       writeRows(`${base}.rows.tmp`, partition.state(), { format: FORMAT, endianness: endianness(), token, key: text, dimensions: key.dimensions, graphCount: graph.count });
       renameSync(`${base}.rows.tmp`, `${base}.rows`);
       written.push([text, token]);
+    }
+    // Snapshots taken at open and still true (unused, or read and not written to since) stay valid.
+    for (const [text, token] of this.#tokens) {
+      const [tier, space] = JSON.parse(text) as [Tier, string];
+      if (!this.#spoiled.has(spoilKey(tier, space)) && !written.some(([done]) => done === text)) written.push([text, token]);
     }
     if (written.length === 0) return;
     this.#db.transaction('vectorSnapshots.record', () => {
