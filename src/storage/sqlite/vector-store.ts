@@ -83,12 +83,14 @@ export class SqliteVectorStore implements VectorStore {
       const ranking = this.#rank({ tier, namespace: filter.namespace, model: query.model, dimensions }, query.vector, match);
       const now = this.#clock.now();
       const admitted: Candidate[] = [];
-      let seen = 0;
+      // An ANN ranking asked for more need not extend its first answer: candidates are checked once each.
+      const checked = new Set<string>();
       for (let k = limit * OVERSAMPLE + 32; ; k *= WIDEN) {
         const candidates = ranking.top(k);
-        admitted.push(...this.#admit(tier, filter, query.model, candidates.slice(seen), now));
-        seen = candidates.length;
-        if (admitted.length >= limit || seen >= ranking.eligible) break;
+        const fresh = candidates.filter((c) => !checked.has(c.id));
+        for (const c of fresh) checked.add(c.id);
+        admitted.push(...this.#admit(tier, filter, query.model, fresh, now));
+        if (admitted.length >= limit || candidates.length >= ranking.eligible) break;
       }
       return this.#records(tier, filter, admitted.sort(byScore).slice(0, limit));
     });
@@ -105,11 +107,12 @@ export class SqliteVectorStore implements VectorStore {
       // The nearest few are asked for first; more only while expired ones take their places.
       const now = this.#clock.now();
       const admitted: Candidate[] = [];
-      let seen = 0;
+      const checked = new Set<string>();
       for (let k = query.limit * 2; ; k *= WIDEN) {
         const reaching = partition.nearest(query.vector, match, query.threshold, k);
-        admitted.push(...this.#admit('memories', { namespace: scope.namespace }, query.model, reaching.slice(seen), now));
-        seen = reaching.length;
+        const fresh = reaching.filter((c) => !checked.has(c.id));
+        for (const c of fresh) checked.add(c.id);
+        admitted.push(...this.#admit('memories', { namespace: scope.namespace }, query.model, fresh, now));
         if (admitted.length >= query.limit || reaching.length < k) break;
       }
       return this.#records('memories', { namespace: scope.namespace }, admitted.sort(byScore).slice(0, query.limit));
