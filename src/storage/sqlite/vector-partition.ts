@@ -39,7 +39,7 @@ export interface PartitionTuning {
   checkBreadth?: number;
 }
 
-const DEFAULTS: Required<PartitionTuning> = { buildBreadth: BUILD_BREADTH, graphFrom: 4096, scanUpTo: 4096, graphShare: 0.2, searchBreadth: 160, checkBreadth: 48 };
+const DEFAULTS: Required<PartitionTuning> = { buildBreadth: BUILD_BREADTH, graphFrom: 4096, scanUpTo: 4096, graphShare: 0.2, searchBreadth: 256, checkBreadth: 48 };
 const INITIAL_ROWS = 64;
 /** Bytes per row beside its vector: alive and graphed flags, three scope codes. */
 const ROW_BYTES = 2 + 3 * 4;
