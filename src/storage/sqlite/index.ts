@@ -70,7 +70,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     audit: new SqliteAuditStore(db),
     async init() {
       db.open();
-      snapshots?.claim();
+      // The snapshots' files are read ahead in the background: init does not wait for them.
+      void snapshots?.claim();
     },
     async close() {
       refreshFailures.flush();

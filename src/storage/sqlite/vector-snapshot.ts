@@ -40,6 +40,11 @@ interface Header {
 
 const keyText = (key: SnapshotKey) => JSON.stringify([key.tier, key.namespace, key.model, key.dimensions]);
 const spoilKey = (tier: Tier, namespace: string) => JSON.stringify([tier, namespace]);
+/** The spoil key of a partition key's text. */
+const spoilOf = (text: string) => {
+  const [tier, space] = JSON.parse(text) as [Tier, string];
+  return spoilKey(tier, space);
+};
 
 export class VectorSnapshots {
   readonly #folder: string;
@@ -57,8 +62,11 @@ export class VectorSnapshots {
     this.#db = db;
   }
 
-  /** Takes the recorded tokens out of SQLite (so a crash after this leaves none behind). */
-  claim(): void {
+  /**
+   * Takes the recorded tokens out of SQLite (so a crash after this leaves none behind) and starts
+   * reading their rows files ahead; the promise settles once they are read (or failed to be).
+   */
+  claim(): Promise<void> {
     this.#tokens.clear();
     this.#spoiled.clear();
     this.#read.clear();
@@ -66,23 +74,24 @@ export class VectorSnapshots {
       this.#db.statement('DELETE FROM vector_snapshots RETURNING partition, token').all() as Array<{ partition: string; token: string }>,
     );
     // A migration may have changed stored vectors: snapshots from before it are not trusted.
-    if (this.#db.migrated.length > 0) return;
-    for (const row of rows) {
+    if (this.#db.migrated.length > 0) return Promise.resolve();
+    const reads = rows.map((row) => {
       this.#tokens.set(row.partition, row.token);
       // Read ahead off the main thread, so that the first search after a start need not wait for the disk.
-      readFile(`${this.#base(row.partition)}.rows`).then(
+      return readFile(`${this.#base(row.partition)}.rows`).then(
         (file) => {
-          if (this.#tokens.get(row.partition) === row.token) this.#read.set(row.partition, file);
+          if (this.#tokens.get(row.partition) === row.token && !this.#spoiled.has(spoilOf(row.partition))) this.#read.set(row.partition, file);
         },
         () => undefined,
       );
-    }
+    });
+    return Promise.all(reads).then(() => undefined);
   }
 
   /** A write reached this tier and namespace: its snapshots no longer match SQLite. */
   spoil(tier: Tier, namespace: string): void {
     this.#spoiled.add(spoilKey(tier, namespace));
-    for (const text of this.#read.keys()) if (text.startsWith(spoilKey(tier, namespace).slice(0, -1))) this.#read.delete(text);
+    for (const text of this.#read.keys()) if (spoilOf(text) === spoilKey(tier, namespace)) this.#read.delete(text);
   }
 
   /**
@@ -140,8 +149,7 @@ export class VectorSnapshots {
     }
     // Snapshots taken at open and still true (unused, or read and not written to since) stay valid.
     for (const [text, token] of this.#tokens) {
-      const [tier, space] = JSON.parse(text) as [Tier, string];
-      if (!this.#spoiled.has(spoilKey(tier, space)) && !written.some(([done]) => done === text)) written.push([text, token]);
+      if (!this.#spoiled.has(spoilOf(text)) && !written.some(([done]) => done === text)) written.push([text, token]);
     }
     if (written.length === 0) return;
     this.#db.transaction('vectorSnapshots.record', () => {
