@@ -46,6 +46,7 @@ export class SqliteDatabase {
   readonly #statements = new Map<string, Statement>();
   #joiner: TransactionJoiner | undefined;
   readonly #beforeCommit: (() => void)[] = [];
+  #migrated: number[] = [];
 
   constructor(options: DatabaseOptions) {
     this.#options = options;
@@ -53,6 +54,11 @@ export class SqliteDatabase {
 
   get isOpen(): boolean {
     return this.#connection !== undefined;
+  }
+
+  /** The migrations the last `open` applied (none when the schema was current). */
+  get migrated(): readonly number[] {
+    return this.#migrated;
   }
 
   /** Creates the parent folder, opens the file, sets pragmas and applies pending migrations. */
@@ -76,7 +82,7 @@ export class SqliteDatabase {
       connection.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       connection.pragma('foreign_keys = ON');
       connection.pragma('busy_timeout = 5000');
-      migrate(connection, this.#options.migrations ?? MIGRATIONS, clock.now());
+      this.#migrated = migrate(connection, this.#options.migrations ?? MIGRATIONS, clock.now());
     } catch (error) {
       connection.close();
       throw toMemosError('open', error);

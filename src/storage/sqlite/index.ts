@@ -10,6 +10,8 @@ import { SqliteEpisodeStore } from './episode-store.js';
 import { SqliteSemanticStore } from './semantic-store.js';
 import { SqliteSessionStore } from './session-store.js';
 import { VectorIndex } from './vector-index.js';
+import type { PartitionTuning } from './vector-partition.js';
+import { VectorSnapshots } from './vector-snapshot.js';
 import { SqliteVectorStore } from './vector-store.js';
 
 export interface SqliteStorageOptions {
@@ -22,6 +24,10 @@ export interface SqliteStorageOptions {
   synchronous?: 'full' | 'normal';
   /** Bytes the in-process vector index may hold; least recently used partitions leave beyond it (default: no cap). */
   vectorIndexMaxBytes?: number;
+  /** Write the vector index beside the database at close and read it back after a restart (default: true; never for ':memory:'). */
+  vectorSnapshots?: boolean;
+  /** When partitions use their ANN graph; tests and benches only. */
+  vectorTuning?: PartitionTuning;
   logger?: { warn(object: object, message: string): void };
 }
 
@@ -37,9 +43,12 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
   });
   // Each write transaction folds the keyword statistics of what it wrote before it commits.
   db.beforeEachCommit(() => foldKeywordJournal(db));
+  const snapshots = options.path !== ':memory:' && options.vectorSnapshots !== false ? new VectorSnapshots(options.path, db) : undefined;
   // One index shared by every store that changes vectors: put adds, content updates and deletes remove.
   const index = new VectorIndex({
     ...(options.vectorIndexMaxBytes === undefined ? {} : { maxBytes: options.vectorIndexMaxBytes }),
+    ...(snapshots === undefined ? {} : { snapshots }),
+    ...(options.vectorTuning === undefined ? {} : { tuning: options.vectorTuning }),
     onOversize: (key, bytes, maxBytes) =>
       options.logger?.warn(
         { tier: key.tier, namespace: key.namespace, model: key.model, dimensions: key.dimensions, bytes, maxBytes },
@@ -64,9 +73,19 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     audit: new SqliteAuditStore(db),
     async init() {
       db.open();
+      // The snapshots' files are read ahead in the background: init does not wait for them.
+      void snapshots?.claim();
     },
     async close() {
       refreshFailures.flush();
+      if (db.isOpen) {
+        try {
+          index.persist();
+        } catch (error) {
+          // The next start loads the index from the database instead: slower, never wrong.
+          options.logger?.warn({ err: error }, 'the vector index could not be written beside the database; it will load from the database on next use');
+        }
+      }
       index.clear();
       db.close();
     },

@@ -201,6 +201,17 @@ CREATE INDEX audit_log_key ON audit_log (key_id, time, id);
 `;
 
 /**
+ * The vector index snapshots written beside the database at close (vector-snapshot.ts): one token
+ * per partition, recorded once its files are on disk and taken out again at open.
+ */
+const VECTOR_SNAPSHOTS = `
+CREATE TABLE vector_snapshots (
+  partition TEXT PRIMARY KEY,
+  token TEXT NOT NULL
+);
+`;
+
+/**
  * Applied in order of version; never edit a released migration, append a new one. Versions need
  * not be contiguous: a missing one is applied whenever it is added, even to a database that
  * already has later ones.
@@ -212,6 +223,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'api_keys', sql: API_KEYS },
   { version: 5, name: 'audit_log', sql: AUDIT_LOG },
   { version: 6, name: 'keyword_scopes', sql: KEYWORD_SCOPES, after: backfillKeywordStats },
+  { version: 7, name: 'vector_snapshots', sql: VECTOR_SNAPSHOTS },
 ];
 
 /**

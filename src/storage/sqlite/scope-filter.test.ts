@@ -83,8 +83,11 @@ const CHILD_TABLES: Record<string, { parent: string; join: (child: string, paren
   memories_fts: { parent: 'memories', join: (child, parent) => `${parent}.seq = ${child}.rowid` },
   keyword_terms: { parent: 'keyword_scopes', join: (child, parent) => `${parent}.id = ${child}.scope` },
 };
-/** Tables that hold no tenant data: migrations, API keys (hashes; every namespace's), and the audit log (ids only, read by all-namespace admins). */
-const SYSTEM_TABLES = ['schema_migrations', 'api_keys', 'audit_log'];
+/**
+ * Tables that hold no tenant data: migrations, API keys (hashes; every namespace's), the audit log (ids only, read by
+ * all-namespace admins), and the vector index snapshots' tokens (a partition's key and a random token; read only at open).
+ */
+const SYSTEM_TABLES = ['schema_migrations', 'api_keys', 'audit_log', 'vector_snapshots'];
 
 /** Store operations that work across namespaces by design; every statement they run is exempt. */
 const SYSTEM_OPERATIONS: Record<string, string> = {

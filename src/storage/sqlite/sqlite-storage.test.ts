@@ -18,6 +18,7 @@ import { SqliteEpisodeStore, insertEpisodes } from './episode-store.js';
 import { createSqliteStorage, type SqliteStorageOptions } from './index.js';
 import { MIGRATIONS } from './migrations.js';
 import { VectorIndex } from './vector-index.js';
+import type { PartitionTuning } from './vector-partition.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memos-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,20 +72,23 @@ runWorkingMemoryStoreContract('sqlite', {
 });
 
 /** A storage on `path`; reopening closes it and opens the same file with the same clock. */
-async function vectorHarness(path: string, clock = manualClock()): Promise<VectorStoreHarness> {
-  const { storage } = await open({ path, clock });
+async function vectorHarness(path: string, clock = manualClock(), vectorTuning?: PartitionTuning): Promise<VectorStoreHarness> {
+  const { storage } = await open({ path, clock, ...(vectorTuning === undefined ? {} : { vectorTuning }) });
   return {
     storage,
     clock,
     close: () => storage.close(),
     reopen: async () => {
       await storage.close();
-      return vectorHarness(path, clock);
+      return vectorHarness(path, clock, vectorTuning);
     },
   };
 }
 
 runVectorStoreContract('sqlite', () => vectorHarness(freshPath()));
+// Every partition with an ANN graph from its first vector, and every scope searched through it
+// (in production only partitions of 4,096 vectors and large scopes are), snapshots included.
+runVectorStoreContract('sqlite, through the ANN graph', () => vectorHarness(freshPath(), manualClock(), { graphFrom: 1, scanUpTo: 0, graphShare: 0 }));
 
 const episode = (id: string, content: string): Episode => ({
   id,

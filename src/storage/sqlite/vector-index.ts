@@ -3,10 +3,14 @@
 // write path of the adapter. Writers change it only after their transaction commits, so a
 // rolled-back write never shows here. SQLite stays the source of truth; this is a cache of it,
 // bounded in bytes: whole partitions leave it least recently used first, and load again on use.
+// Rows enter a partition's ANN graph in the background, a slice per event-loop turn; until then
+// they are scanned exactly. With snapshots, loaded partitions are written beside the database at
+// close and read back on first use after a restart, their graphs on a worker thread.
 
 import type { VectorIndexUsage } from '../../core/ports.js';
 import type { Tier } from '../../core/types.js';
-import { VectorPartition, type ScopeIds } from './vector-partition.js';
+import { VectorPartition, type PartitionTuning, type ScopeIds } from './vector-partition.js';
+import type { VectorSnapshots } from './vector-snapshot.js';
 
 export type { Candidate, Ranking, ScopeIds, ScopeMatch } from './vector-partition.js';
 
@@ -28,7 +32,14 @@ export interface VectorIndexOptions {
   maxBytes?: number;
   /** Called once per partition that alone holds more than `maxBytes`: it is kept, alone. */
   onOversize?: (key: PartitionKey, bytes: number, maxBytes: number) => void;
+  /** When and how partitions use their ANN graph (tests and benches set it; defaults otherwise). */
+  tuning?: PartitionTuning;
+  /** Where partitions are written at close and read back after a restart; none in memory. */
+  snapshots?: VectorSnapshots;
 }
+
+/** Pending rows added to graphs per event-loop turn, so that no turn stalls for long. */
+const INDEX_SLICE = 64;
 
 interface Entry {
   key: PartitionKey;
@@ -52,10 +63,36 @@ export class VectorIndex {
   readonly #oversize = new Set<string>();
   #bytes = 0;
   #evictions = 0;
+  readonly #tuning: PartitionTuning;
+  readonly #snapshots: VectorSnapshots | undefined;
+  #indexing: NodeJS.Immediate | undefined;
 
   constructor(options: VectorIndexOptions = {}) {
     this.#maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
     this.#onOversize = options.onOversize;
+    this.#tuning = options.tuning ?? {};
+    this.#snapshots = options.snapshots;
+  }
+
+  /** The partition of a valid snapshot, now the loaded one; undefined when there is none. */
+  restore(key: PartitionKey): VectorPartition | undefined {
+    const partition = this.#snapshots?.restore(key, this.#tuning, () => this.#schedule());
+    if (partition === undefined) return undefined;
+    this.#adopt(key, partition);
+    return partition;
+  }
+
+  /** Writes every loaded partition's snapshot (when the index has somewhere to), e.g. as the database closes. */
+  persist(): void {
+    this.#snapshots?.write([...this.#recency.values()].map(({ key, partition }) => ({ key, partition })));
+  }
+
+  /** Adds every pending row to its graph now (tests, and benches that measure a settled index). */
+  settle(): void {
+    for (const entry of this.#recency.values()) {
+      entry.partition.settle();
+      this.#recount(entry);
+    }
   }
 
   /** The partition when it is loaded (and then the most recently used), else undefined. */
@@ -74,8 +111,13 @@ export class VectorIndex {
    * the one its caller is about to search: it is never evicted here, even when it alone is larger.
    */
   load(key: PartitionKey, vectors: Iterable<IndexedVector>): VectorPartition {
-    const partition = new VectorPartition(key.dimensions);
+    const partition = new VectorPartition(key.dimensions, this.#tuning);
     for (const { id, scope, vector } of vectors) partition.upsert(id, scope, vector);
+    this.#adopt(key, partition);
+    return partition;
+  }
+
+  #adopt(key: PartitionKey, partition: VectorPartition): void {
     const records = recordsKey(key.tier, key.namespace);
     let models = this.#partitions.get(records);
     if (!models) {
@@ -91,7 +133,7 @@ export class VectorIndex {
     this.#recency.set(full, entry);
     this.#bytes += entry.bytes;
     this.#fit(entry);
-    return partition;
+    this.#schedule();
   }
 
   /**
@@ -100,6 +142,7 @@ export class VectorIndex {
    * partition's lazy load will read it from SQLite).
    */
   set(key: PartitionKey, id: string, scope: ScopeIds, vector: Float32Array): void {
+    this.#snapshots?.spoil(key.tier, key.namespace);
     const target = vectorsKey(key.model, key.dimensions);
     const models = this.#partitions.get(recordsKey(key.tier, key.namespace));
     if (!models) return;
@@ -112,10 +155,12 @@ export class VectorIndex {
       this.#recount(entry);
     }
     if (grown) this.#fit(grown);
+    this.#schedule();
   }
 
   /** A record was deleted, or its vector cleared. */
   remove(tier: Tier, namespace: string, id: string): void {
+    this.#snapshots?.spoil(tier, namespace);
     const models = this.#partitions.get(recordsKey(tier, namespace));
     if (!models) return;
     for (const entry of models.values()) {
@@ -126,6 +171,8 @@ export class VectorIndex {
 
   /** Forgets everything, e.g. when the database closes; partitions reload on next use. */
   clear(): void {
+    if (this.#indexing) clearImmediate(this.#indexing);
+    this.#indexing = undefined;
     this.#partitions.clear();
     this.#recency.clear();
     this.#bytes = 0;
@@ -133,6 +180,23 @@ export class VectorIndex {
 
   usage(): VectorIndexUsage {
     return { bytes: this.#bytes, maxBytes: this.#maxBytes, partitions: this.#recency.size, evictions: this.#evictions };
+  }
+
+  /** One slice of pending rows into the graphs per event-loop turn, until none is left. */
+  #schedule(): void {
+    if (this.#indexing) return;
+    const step = () => {
+      this.#indexing = undefined;
+      let more = false;
+      for (const entry of this.#recency.values()) {
+        if (entry.partition.pending === 0) continue;
+        more = entry.partition.indexPending(INDEX_SLICE) || more;
+        this.#recount(entry);
+        this.#fit(entry);
+      }
+      if (more) this.#indexing = setImmediate(step);
+    };
+    this.#indexing = setImmediate(step);
   }
 
   #recount(entry: Entry): void {

@@ -1,22 +1,17 @@
-// The vectors of one (tier, namespace, model, dimensions): a growable matrix of unit vectors,
-// one row per record, with the record's id and interned scope ids in parallel arrays.
-// Cosine similarity is then a dot product. No SQL here.
+// The vectors of one (tier, namespace, model, dimensions): a growable matrix of unit vectors, one
+// row per record, with the record's id and interned scope codes in parallel arrays, the rows of
+// each scope code (ScopeRows), and an HNSW graph over the rows (AnnGraph) once there are enough.
+// A query scans exactly the rows of a scope small enough for that to be faster, and asks the graph
+// otherwise. Rows written since the graph last caught up are pending: scanned exactly until a
+// background step (or the writes themselves, when too many wait) adds them. No SQL here.
 
+import { AnnGraph, BUILD_BREADTH } from './ann-graph.js';
+import { ScopeCodes, ANY, NOWHERE, UNSET } from './scope-codes.js';
+import { ScopeRows } from './scope-rows.js';
 import { EXCLUDED, topK } from './top-k.js';
 
-/** The scope ids a record carries; a missing id is unset. */
-export interface ScopeIds {
-  userId?: string | undefined;
-  agentId?: string | undefined;
-  sessionId?: string | undefined;
-}
-
-/** Which rows take part, per id: `undefined` any value, `null` only unset, a string only that id. */
-export interface ScopeMatch {
-  userId: string | null | undefined;
-  agentId: string | null | undefined;
-  sessionId: string | null | undefined;
-}
+export type { ScopeIds, ScopeMatch } from './scope-codes.js';
+import type { ScopeIds, ScopeMatch } from './scope-codes.js';
 
 export interface Candidate {
   id: string;
@@ -30,55 +25,84 @@ export interface Ranking {
   top(k: number): Candidate[];
 }
 
-const UNSET = 0;
-const ANY = -1;
-const NOWHERE = -2;
+export interface PartitionTuning {
+  /** A partition gets a graph once it holds this many live rows; below, every query scans. */
+  graphFrom?: number;
+  /** A scope of at most this many rows is scanned exactly, whatever the partition's size. */
+  scanUpTo?: number;
+  /** A scoped search asks the graph only when its scope is at least this share of the partition. */
+  graphShare?: number;
+  /** Breadth (hnswlib's ef) of the search that places a new row in the graph. */
+  buildBreadth?: number;
+  /** Breadth (hnswlib's ef) of a ranking search and of a duplicate check. */
+  searchBreadth?: number;
+  checkBreadth?: number;
+}
+
+const DEFAULTS: Required<PartitionTuning> = { buildBreadth: BUILD_BREADTH, graphFrom: 4096, scanUpTo: 4096, graphShare: 0.2, searchBreadth: 256, checkBreadth: 48 };
 const INITIAL_ROWS = 64;
-/** Bytes per row beside its vector: alive flag, three scope codes, tail norm, and the id's slot. */
-const ROW_BYTES = 1 + 3 * 4 + 4 + 8;
-/** An estimate of a Map entry plus a string's header on 64-bit V8, for ids and scope ids. */
+/** Bytes per row beside its vector: alive and graphed flags, three scope codes. */
+const ROW_BYTES = 2 + 3 * 4;
+/** An estimate of a Map entry plus a string's header on 64-bit V8, for ids. */
 const ENTRY_BYTES = 56;
-/** Deleted rows are compacted away once there are this many and they are a quarter of the rows. */
-const COMPACT_AFTER = 256;
-/** Duplicate checks score this many leading dimensions first, and finish only rows that could still reach the threshold. */
-const HEAD = 32;
+/** Past this many pending rows, each write adds two of them to the graph itself. */
+const PENDING_MAX = 2048;
+
+/** What a query has settled: its unit vector and, per scope field, the code it asks for. */
+interface Plan {
+  q: Float64Array;
+  codes: [number, number, number];
+  /** The rows to scan (those of the rarest code asked for), or undefined for every row. */
+  rows: Int32Array | undefined;
+  /** Rows in scope, at most: the rarest code's rows (all live rows without one). */
+  bound: number;
+  /** Whether every live row is in scope (then no filter is needed). */
+  everyRow: boolean;
+  /** Other fields than the rarest's must be checked row by row. */
+  mixed: boolean;
+  rarest: number;
+}
 
 export class VectorPartition {
   readonly dimensions: number;
-  // Nothing is allocated until the first vector: a namespace without vectors costs next to nothing.
+  #tuning: Required<PartitionTuning>;
   #capacity = 0;
+  /** Rows ever used (live or free); free ones are reused first. */
   #size = 0;
-  #dead = 0;
-  #matrix = new Float32Array(0);
-  #alive = new Uint8Array(0);
-  #users = new Int32Array(0);
-  #agents = new Int32Array(0);
-  #sessions = new Int32Array(0);
-  /** Norm of each unit row beyond its first HEAD dimensions: bounds the rest of a dot product. */
-  #tails = new Float32Array(0);
-  #ids: string[] = [];
-  readonly #rowOf = new Map<string, number>();
-  /** Estimated bytes of the id strings held (live and not yet compacted rows) and of `#rowOf`. */
+  #live = 0;
+  #matrix: Float32Array = new Float32Array(0);
+  #alive: Uint8Array = new Uint8Array(0);
+  /** 1 when the row's current vector is in the graph and findable there. */
+  #graphed: Uint8Array = new Uint8Array(0);
+  /** Scope codes per field (user, agent, session), one Int32Array each. */
+  #fields: [Int32Array, Int32Array, Int32Array] = [new Int32Array(0), new Int32Array(0), new Int32Array(0)];
+  readonly #lists: [ScopeRows, ScopeRows, ScopeRows] = [new ScopeRows(), new ScopeRows(), new ScopeRows()];
+  #ids: Array<string | undefined> = [];
+  /** Id → row; built on first use after a restore, which then needs none. */
+  #rowMap: Map<string, number> | undefined = new Map();
+  readonly #free: number[] = [];
   #idBytes = 0;
-  /**
-   * Scope id → code; 0 is unset. Codes are reference-counted by live rows: a scope id that no live
-   * row carries any more leaves the map, and its code is reused, so the map never outgrows the rows.
-   * A dead row keeps a stale code, which is harmless: dead rows are never scored.
-   */
-  readonly #codes = new Map<string, number>();
-  /** Code → its scope id and the live rows that carry it. */
-  #names: Array<string | undefined> = [undefined];
-  #refs: number[] = [0];
-  readonly #freeCodes: number[] = [];
-  #codeBytes = 0;
+  readonly #codes = new ScopeCodes();
+  #graph: AnnGraph | undefined;
+  /** A graph is being read from disk: none is built meanwhile, and rows written are noted. */
+  #awaitingGraph = false;
+  readonly #touched = new Set<number>();
+  /** Live rows not (or no longer) in the graph, in no order; `#queued` says which rows are here. */
+  #pending: number[] = [];
+  #queued: Uint8Array = new Uint8Array(0);
 
-  constructor(dimensions: number) {
+  constructor(dimensions: number, tuning: PartitionTuning = {}) {
     this.dimensions = dimensions;
+    this.#tuning = { ...DEFAULTS, ...tuning };
   }
 
-  /** Live rows. */
   get size(): number {
-    return this.#size - this.#dead;
+    return this.#live;
+  }
+
+  /** Changes the query-time tuning (benches compare breadths on one graph); build settings apply to graphs built later. */
+  retune(tuning: PartitionTuning): void {
+    this.#tuning = { ...this.#tuning, ...tuning };
   }
 
   /** Distinct scope ids (users, agents, sessions) that live rows carry. */
@@ -86,296 +110,358 @@ export class VectorPartition {
     return this.#codes.size;
   }
 
-  /**
-   * Memory held, in bytes: the typed arrays exactly (capacity × (dimensions × 4 + per-row arrays)),
-   * the id and scope id strings and their maps estimated.
-   */
+  /** Rows waiting to enter the graph (scanned exactly until then). */
+  get pending(): number {
+    return this.#graph === undefined ? 0 : this.#pending.length;
+  }
+
+  get hasGraph(): boolean {
+    return this.#graph !== undefined;
+  }
+
+  /** Memory held, in bytes: typed arrays exactly, the graph, ids, codes and row lists estimated. */
   get bytes(): number {
-    return this.#capacity * (this.dimensions * 4 + ROW_BYTES) + this.#idBytes + this.#codeBytes;
+    const lists = this.#lists.reduce((sum, list) => sum + list.bytes, 0);
+    return this.#capacity * (this.dimensions * 4 + ROW_BYTES + 1) + this.#idBytes + this.#codes.bytes + lists + (this.#graph?.bytes ?? 0) + this.#pending.length * 8;
   }
 
   /** Adds or replaces a record's vector, stored as a unit-length copy (a zero vector stays zero). */
   upsert(id: string, scope: ScopeIds, vector: Float32Array): void {
-    let row = this.#rowOf.get(id);
+    let row = this.#rowOf().get(id);
+    const values = [scope.userId, scope.agentId, scope.sessionId] as const;
     if (row === undefined) {
-      if (this.#size === this.#capacity) this.#grow();
-      row = this.#size;
-      this.#size += 1;
-      this.#rowOf.set(id, row);
+      row = this.#free.pop() ?? this.#newRow();
+      this.#rowOf().set(id, row);
       this.#ids[row] = id;
       this.#alive[row] = 1;
+      this.#live += 1;
       this.#idBytes += ENTRY_BYTES + id.length;
-      this.#users[row] = this.#intern(scope.userId);
-      this.#agents[row] = this.#intern(scope.agentId);
-      this.#sessions[row] = this.#intern(scope.sessionId);
+      for (let f = 0; f < 3; f += 1) this.#setCode(f, row, this.#codes.intern(values[f]));
     } else {
-      // Interned before the old codes are released, so that an unchanged scope id keeps its code.
-      const old = [this.#users[row]!, this.#agents[row]!, this.#sessions[row]!];
-      this.#users[row] = this.#intern(scope.userId);
-      this.#agents[row] = this.#intern(scope.agentId);
-      this.#sessions[row] = this.#intern(scope.sessionId);
-      for (const code of old) this.#release(code);
+      for (let f = 0; f < 3; f += 1) {
+        // Interned before the old code is released, so that an unchanged scope id keeps its code.
+        const old = this.#fields[f]![row]!;
+        const code = this.#codes.intern(values[f]);
+        this.#lists[f]!.delete(old, row);
+        this.#setCode(f, row, code);
+        this.#codes.release(old);
+      }
+      this.#unGraph(row);
     }
     let norm = 0;
     for (let j = 0; j < this.dimensions; j += 1) norm += vector[j]! * vector[j]!;
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     const base = row * this.dimensions;
-    let tail = 0;
-    for (let j = 0; j < this.dimensions; j += 1) {
-      const value = vector[j]! * scale;
-      this.#matrix[base + j] = value;
-      if (j >= HEAD) tail += value * value;
-    }
-    this.#tails[row] = Math.sqrt(tail);
+    for (let j = 0; j < this.dimensions; j += 1) this.#matrix[base + j] = vector[j]! * scale;
+    this.#queue(row);
+    if (this.#graph === undefined && !this.#awaitingGraph && this.#live >= this.#tuning.graphFrom) this.#startGraph();
+    if (this.#graph !== undefined && this.#pending.length > PENDING_MAX) this.indexPending(2);
   }
 
   remove(id: string): boolean {
-    const row = this.#rowOf.get(id);
+    const row = this.#rowOf().get(id);
     if (row === undefined) return false;
-    this.#rowOf.delete(id);
+    this.#rowOf().delete(id);
+    this.#unGraph(row);
     this.#alive[row] = 0;
-    this.#dead += 1;
-    this.#release(this.#users[row]!);
-    this.#release(this.#agents[row]!);
-    this.#release(this.#sessions[row]!);
-    if (this.#dead >= COMPACT_AFTER && this.#dead * 4 >= this.#size) this.#compact();
+    this.#live -= 1;
+    this.#idBytes -= ENTRY_BYTES + id.length;
+    this.#ids[row] = undefined;
+    for (let f = 0; f < 3; f += 1) {
+      const code = this.#fields[f]![row]!;
+      this.#lists[f]!.delete(code, row);
+      this.#codes.release(code);
+      this.#fields[f]![row] = UNSET;
+    }
+    this.#free.push(row);
     return true;
   }
 
-  /** Scores every row in scope against `query` (any length-`dimensions` vector; normalised here). */
+  /** Ranks the rows in scope against `query` (any length-`dimensions` vector; normalised here). */
   rank(query: Float32Array, match: ScopeMatch): Ranking {
-    const users = this.#code(match.userId);
-    const agents = this.#code(match.agentId);
-    const sessions = this.#code(match.sessionId);
-    const q = this.#unit(query);
-    const scores = new Float64Array(this.#size);
-    if (q === undefined || users === NOWHERE || agents === NOWHERE || sessions === NOWHERE) return this.#ranking(scores.fill(EXCLUDED), 0);
-    const eligible = this.#scan(q, scores, users, agents, sessions);
-    return this.#ranking(scores, eligible);
+    const plan = this.#plan(query, match);
+    if (plan === undefined) return { eligible: 0, top: () => [] };
+    let exact: Ranking | undefined;
+    const scan = () => (exact ??= this.#scan(plan));
+    if (!this.#useGraph(plan)) return scan();
+    let eligible: number | undefined;
+    const count = () => (eligible ??= this.#eligible(plan));
+    return {
+      get eligible() {
+        return count();
+      },
+      top: (k) => {
+        // A wide ask is cheaper as a scan; so is one the graph cannot fill (its scope is sparse there).
+        if (k * 4 >= plan.bound) return scan().top(k);
+        const found = this.#search(plan, k, this.#tuning.searchBreadth);
+        return found.length >= k || found.length >= count() ? found : scan().top(k);
+      },
+    };
   }
 
   /**
-   * The rows in scope whose cosine with `query` reaches `threshold`, best first. For duplicate
-   * checks, where almost no row qualifies: no score per row is kept and nothing is ranked.
+   * Up to `limit` of the rows in scope nearest `query` whose cosine reaches `threshold`, best
+   * first: a duplicate check, which only needs the few nearest.
    */
-  above(query: Float32Array, match: ScopeMatch, threshold: number): Candidate[] {
-    const users = this.#code(match.userId);
-    const agents = this.#code(match.agentId);
-    const sessions = this.#code(match.sessionId);
-    const q = this.#unit(query);
-    if (q === undefined || users === NOWHERE || agents === NOWHERE || sessions === NOWHERE) return [];
-    const dim = this.dimensions;
-    const head = Math.min(HEAD, dim) & ~3;
-    let queryTail = 0;
-    for (let j = head; j < dim; j += 1) queryTail += q[j]! * q[j]!;
-    queryTail = Math.sqrt(queryTail);
-    const m = this.#matrix;
-    const alive = this.#alive;
-    const rowUsers = this.#users;
-    const rowAgents = this.#agents;
-    const rowSessions = this.#sessions;
-    const tails = this.#tails;
-    const found: Candidate[] = [];
-    for (let row = 0, base = 0; row < this.#size; row += 1, base += dim) {
-      if (
-        alive[row] === 0 ||
-        (users !== ANY && rowUsers[row] !== users) ||
-        (agents !== ANY && rowAgents[row] !== agents) ||
-        (sessions !== ANY && rowSessions[row] !== sessions)
-      ) {
-        continue;
-      }
-      let a = 0;
-      let b = 0;
-      let c = 0;
-      let d = 0;
-      for (let j = 0, i = base; j < head; j += 4, i += 4) {
-        a += m[i]! * q[j]!;
-        b += m[i + 1]! * q[j + 1]!;
-        c += m[i + 2]! * q[j + 2]!;
-        d += m[i + 3]! * q[j + 3]!;
-      }
-      let dot = a + b + c + d;
-      // Cauchy-Schwarz: the remaining dimensions add at most |query tail| x |row tail|.
-      if (dot + queryTail * tails[row]! < threshold) continue;
-      for (let j = head, i = base + head; j < dim; j += 1, i += 1) dot += m[i]! * q[j]!;
-      if (dot >= threshold) found.push({ id: this.#ids[row]!, score: dot });
-    }
-    return found.sort((x, y) => y.score - x.score);
+  nearest(query: Float32Array, match: ScopeMatch, threshold: number, limit: number): Candidate[] {
+    const plan = this.#plan(query, match);
+    if (plan === undefined || limit <= 0) return [];
+    const found = this.#useGraph(plan) ? this.#search(plan, limit, this.#tuning.checkBreadth) : this.#scan(plan).top(limit);
+    return found.filter((candidate) => candidate.score >= threshold);
   }
 
-  /** `query` scaled to unit length, or undefined for a zero vector. */
-  #unit(query: Float32Array): Float64Array | undefined {
+  /** Adds up to `count` pending rows to the graph; true while some are left. */
+  indexPending(count: number): boolean {
+    const graph = this.#graph;
+    if (graph === undefined) return false;
+    const dim = this.dimensions;
+    for (let n = 0; n < count && this.#pending.length > 0; n += 1) {
+      const row = this.#pending.pop()!;
+      this.#queued[row] = 0;
+      if (this.#alive[row] === 0) continue;
+      graph.add(row, this.#matrix.subarray(row * dim, (row + 1) * dim));
+      this.#graphed[row] = 1;
+    }
+    return this.#pending.length > 0;
+  }
+
+  /** Adds every pending row to the graph now. */
+  settle(): void {
+    while (this.indexPending(1024));
+  }
+
+  // ---- persistence (vector-snapshot.ts) ----
+
+  /** The state a snapshot file holds; the arrays are views, valid until the next write. */
+  state(): PartitionState {
+    const n = this.#size;
+    return {
+      size: n,
+      ids: this.#ids.slice(0, n).map((id) => id ?? null),
+      names: this.#codes.names(),
+      matrix: this.#matrix.subarray(0, n * this.dimensions),
+      fields: [this.#fields[0].subarray(0, n), this.#fields[1].subarray(0, n), this.#fields[2].subarray(0, n)],
+      graphed: this.#graphed.subarray(0, n),
+    };
+  }
+
+  get graph(): AnnGraph | undefined {
+    return this.#graph;
+  }
+
+  /** A partition as `state` left it; its graph is to come through `attachGraph` (until then, queries scan). */
+  static restore(dimensions: number, state: PartitionState, tuning: PartitionTuning = {}): VectorPartition {
+    const partition = new VectorPartition(dimensions, tuning);
+    const n = state.size;
+    // The snapshot's arrays are taken as they are (capacity = size): the first new row copies them.
+    partition.#capacity = n;
+    partition.#size = n;
+    partition.#matrix = state.matrix;
+    partition.#fields = state.fields;
+    partition.#graphed = state.graphed;
+    partition.#alive = new Uint8Array(n);
+    partition.#queued = new Uint8Array(n);
+    partition.#ids = state.ids as Array<string | undefined>;
+    partition.#rowMap = undefined;
+    for (let row = 0; row < n; row += 1) {
+      const id = state.ids[row];
+      if (id === null || id === undefined) {
+        partition.#ids[row] = undefined;
+        partition.#free.push(row);
+        partition.#graphed[row] = 0;
+        for (const field of partition.#fields) field[row] = UNSET;
+        continue;
+      }
+      partition.#alive[row] = 1;
+      partition.#live += 1;
+      partition.#idBytes += ENTRY_BYTES + id.length;
+      if (partition.#graphed[row] === 0) partition.#queue(row);
+    }
+    partition.#codes.load(state.names);
+    partition.#codes.count(partition.#fields, n, partition.#alive);
+    for (let f = 0; f < 3; f += 1) partition.#lists[f]!.load(partition.#fields[f]!, n, partition.#alive);
+    partition.#awaitingGraph = partition.#live >= partition.#tuning.graphFrom;
+    return partition;
+  }
+
+  #rowOf(): Map<string, number> {
+    if (this.#rowMap === undefined) {
+      this.#rowMap = new Map();
+      for (let row = 0; row < this.#size; row += 1) if (this.#alive[row] === 1) this.#rowMap.set(this.#ids[row]!, row);
+    }
+    return this.#rowMap;
+  }
+
+  /**
+   * The graph read for this partition (or undefined when it could not be): rows written since the
+   * snapshot are hidden in it and queued again. Without a graph, one is built from the rows.
+   */
+  attachGraph(graph: AnnGraph | undefined): void {
+    if (!this.#awaitingGraph) return;
+    this.#awaitingGraph = false;
+    if (graph === undefined) {
+      this.#touched.clear();
+      if (this.#live >= this.#tuning.graphFrom) this.#startGraph();
+      return;
+    }
+    for (const row of this.#touched) {
+      graph.hide(row);
+      this.#graphed[row] = 0;
+      if (this.#alive[row] === 1) this.#queue(row);
+    }
+    this.#touched.clear();
+    this.#graph = graph;
+  }
+
+  #startGraph(): void {
+    this.#graph = AnnGraph.create(this.dimensions, this.#capacity, this.#tuning.buildBreadth);
+    for (let row = 0; row < this.#size; row += 1) if (this.#alive[row] === 1) this.#queue(row);
+  }
+
+  #queue(row: number): void {
+    if (this.#queued[row] === 1) return;
+    this.#queued[row] = 1;
+    this.#pending.push(row);
+  }
+
+  /** The row's vector changes or goes: the graph must not find it any more. */
+  #unGraph(row: number): void {
+    if (this.#awaitingGraph) this.#touched.add(row);
+    if (this.#graphed[row] === 1) {
+      this.#graph?.hide(row);
+      this.#graphed[row] = 0;
+    }
+  }
+
+  #setCode(field: number, row: number, code: number): void {
+    this.#fields[field]![row] = code;
+    this.#lists[field]!.add(code, row);
+  }
+
+  #plan(query: Float32Array, match: ScopeMatch): Plan | undefined {
+    const codes: [number, number, number] = [this.#codes.code(match.userId), this.#codes.code(match.agentId), this.#codes.code(match.sessionId)];
+    if (codes.includes(NOWHERE) || this.#live === 0) return undefined;
     let norm = 0;
     for (let j = 0; j < this.dimensions; j += 1) norm += query[j]! * query[j]!;
     if (norm === 0) return undefined;
     const scale = 1 / Math.sqrt(norm);
     const q = new Float64Array(this.dimensions);
     for (let j = 0; j < this.dimensions; j += 1) q[j] = query[j]! * scale;
-    return q;
+    let rows: Int32Array | undefined;
+    let rarest = -1;
+    for (let f = 0; f < 3; f += 1) {
+      if (codes[f] === ANY) continue;
+      const count = this.#lists[f]!.count(codes[f]!);
+      if (rows === undefined || count < rows.length) {
+        rows = this.#lists[f]!.rows(codes[f]!);
+        rarest = f;
+      }
+    }
+    // Another field's list as long as the partition holds every live row: it restricts nothing.
+    const mixed = codes.some((code, f) => code !== ANY && f !== rarest && this.#lists[f]!.count(code) < this.#live);
+    const bound = rows?.length ?? this.#live;
+    return { q, codes, rows, bound, everyRow: bound === this.#live && !mixed, mixed, rarest };
   }
 
-  /**
-   * The hot loop: walks the matrix once, eight products per step into four accumulators, so
-   * that the engine can overlap the multiplications. Rows out of scope score EXCLUDED.
-   */
-  #scan(q: Float64Array, scores: Float64Array, users: number, agents: number, sessions: number): number {
-    const m = this.#matrix;
-    const alive = this.#alive;
-    const rowUsers = this.#users;
-    const rowAgents = this.#agents;
-    const rowSessions = this.#sessions;
-    const dim = this.dimensions;
-    const tail = dim - (dim % 8);
+  /** Rows in scope, exactly: O(the rarest code's rows) when other fields restrict too. */
+  #eligible(plan: Plan): number {
+    if (!plan.mixed || plan.rows === undefined) return plan.bound;
     let eligible = 0;
-    for (let row = 0, base = 0; row < scores.length; row += 1, base += dim) {
-      if (
-        alive[row] === 0 ||
-        (users !== ANY && rowUsers[row] !== users) ||
-        (agents !== ANY && rowAgents[row] !== agents) ||
-        (sessions !== ANY && rowSessions[row] !== sessions)
-      ) {
-        scores[row] = EXCLUDED;
-        continue;
-      }
-      let a = 0;
-      let b = 0;
-      let c = 0;
-      let d = 0;
-      let j = 0;
-      let i = base;
-      for (; j < tail; j += 8, i += 8) {
-        a += m[i]! * q[j]! + m[i + 4]! * q[j + 4]!;
-        b += m[i + 1]! * q[j + 1]! + m[i + 5]! * q[j + 5]!;
-        c += m[i + 2]! * q[j + 2]! + m[i + 6]! * q[j + 6]!;
-        d += m[i + 3]! * q[j + 3]! + m[i + 7]! * q[j + 7]!;
-      }
-      for (; j < dim; j += 1, i += 1) a += m[i]! * q[j]!;
-      scores[row] = a + b + c + d;
-      eligible += 1;
-    }
+    for (const row of plan.rows) if (this.#inScope(row, plan.codes, plan.rarest)) eligible += 1;
     return eligible;
   }
 
-  #ranking(scores: Float64Array, eligible: number): Ranking {
-    // Ids are captured now: the ranking is read within the same synchronous call, before any write.
+  #useGraph(plan: Plan): boolean {
+    const { scanUpTo, graphShare } = this.#tuning;
+    return this.#graph !== undefined && plan.bound > scanUpTo && plan.bound >= this.#live * graphShare;
+  }
+
+  #inScope(row: number, codes: [number, number, number], skip = -1): boolean {
+    for (let f = 0; f < 3; f += 1) {
+      if (f !== skip && codes[f] !== ANY && this.#fields[f]![row] !== codes[f]) return false;
+    }
+    return true;
+  }
+
+  #dot(q: Float64Array, row: number): number {
+    const m = this.#matrix;
+    const dim = this.dimensions;
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    let d = 0;
+    let i = row * dim;
+    let j = 0;
+    for (const tail = dim - (dim % 4); j < tail; j += 4, i += 4) {
+      a += m[i]! * q[j]!;
+      b += m[i + 1]! * q[j + 1]!;
+      c += m[i + 2]! * q[j + 2]!;
+      d += m[i + 3]! * q[j + 3]!;
+    }
+    for (; j < dim; j += 1, i += 1) a += m[i]! * q[j]!;
+    return a + b + c + d;
+  }
+
+  /** Scores every row in scope: those of the plan's rarest code, or every live row. */
+  #scan(plan: Plan): Ranking {
+    const count = plan.rows?.length ?? this.#size;
+    const scores = new Float64Array(count).fill(EXCLUDED);
+    const rowAt = plan.rows ?? undefined;
+    let eligible = 0;
+    for (let i = 0; i < count; i += 1) {
+      const row = rowAt ? rowAt[i]! : i;
+      if (this.#alive[row] === 0 || !this.#inScope(row, plan.codes)) continue;
+      scores[i] = this.#dot(plan.q, row);
+      eligible += 1;
+    }
+    const rows = rowAt ? Int32Array.from(rowAt) : undefined;
     const ids = this.#ids;
     return {
       eligible,
-      top: (k) => topK(scores, scores.length, Math.min(k, eligible)).map((row) => ({ id: ids[row]!, score: scores[row]! })),
+      top: (k) => topK(scores, count, Math.min(k, eligible)).map((i) => ({ id: ids[rows ? rows[i]! : i]!, score: scores[i]! })),
     };
   }
 
-  #code(value: string | null | undefined): number {
-    if (value === undefined) return ANY;
-    if (value === null) return UNSET;
-    return this.#codes.get(value) ?? NOWHERE;
-  }
-
-  /** The code of a scope id that one more live row carries. */
-  #intern(value: string | undefined): number {
-    if (value === undefined) return UNSET;
-    let code = this.#codes.get(value);
-    if (code === undefined) {
-      code = this.#freeCodes.pop() ?? this.#names.length;
-      this.#codes.set(value, code);
-      this.#names[code] = value;
-      this.#refs[code] = 0;
-      this.#codeBytes += ENTRY_BYTES + value.length;
+  /** The graph's `k` nearest in scope, with the pending rows in scope scanned; scores exact. */
+  #search(plan: Plan, k: number, breadth: number): Candidate[] {
+    const { codes } = plan;
+    // A scope that holds every live row needs no filter (hnswlib then calls back for nothing).
+    const scoped = !plan.everyRow;
+    const accept = scoped ? (row: number) => this.#graphed[row] === 1 && this.#inScope(row, codes) : undefined;
+    const found = this.#graph!.search(plan.q, k, breadth, accept).map((row) => ({ row, score: this.#dot(plan.q, row) }));
+    for (const row of this.#pending) {
+      if (this.#alive[row] === 1 && this.#graphed[row] === 0 && this.#inScope(row, codes)) found.push({ row, score: this.#dot(plan.q, row) });
     }
-    this.#refs[code]! += 1;
-    return code;
+    found.sort((x, y) => y.score - x.score || x.row - y.row);
+    return found.slice(0, k).map(({ row, score }) => ({ id: this.#ids[row]!, score }));
   }
 
-  /** One live row fewer carries `code`: the last one takes the scope id out of the map. */
-  #release(code: number): void {
-    if (code === UNSET) return;
-    const left = (this.#refs[code]! -= 1);
-    if (left > 0) return;
-    const value = this.#names[code]!;
-    this.#codes.delete(value);
-    this.#names[code] = undefined;
-    this.#codeBytes -= ENTRY_BYTES + value.length;
-    this.#freeCodes.push(code);
-  }
-
-  /** Numbers the scope ids of the first `rows` (all live) densely again, so that the code tables shrink too. */
-  #renumber(rows: number): void {
-    const names: Array<string | undefined> = [undefined];
-    const refs = [0];
-    const next = new Map<number, number>();
-    const recode = (code: number): number => {
-      if (code === UNSET) return UNSET;
-      let fresh = next.get(code);
-      if (fresh === undefined) {
-        fresh = names.length;
-        names.push(this.#names[code]);
-        refs.push(0);
-        next.set(code, fresh);
-      }
-      refs[fresh]! += 1;
-      return fresh;
-    };
-    for (let row = 0; row < rows; row += 1) {
-      this.#users[row] = recode(this.#users[row]!);
-      this.#agents[row] = recode(this.#agents[row]!);
-      this.#sessions[row] = recode(this.#sessions[row]!);
-    }
-    this.#names = names;
-    this.#refs = refs;
-    this.#freeCodes.length = 0;
-    this.#codes.clear();
-    names.forEach((name, code) => {
-      if (name !== undefined) this.#codes.set(name, code);
-    });
-  }
-
-  #grow(): void {
-    this.#resize(Math.max(INITIAL_ROWS, this.#capacity * 2));
+  #newRow(): number {
+    if (this.#size === this.#capacity) this.#resize(Math.max(INITIAL_ROWS, this.#capacity * 2));
+    this.#size += 1;
+    return this.#size - 1;
   }
 
   #resize(capacity: number): void {
-    const matrix = new Float32Array(capacity * this.dimensions);
-    matrix.set(this.#matrix.subarray(0, Math.min(this.#size, capacity) * this.dimensions));
-    this.#matrix = matrix;
-    const copy = <A extends Uint8Array | Int32Array>(from: A, to: A): A => {
-      to.set(from.subarray(0, Math.min(this.#size, capacity)));
+    const grow = <A extends Float32Array | Uint8Array | Int32Array>(from: A, to: A): A => {
+      to.set(from.subarray(0, Math.min(from.length, to.length)));
       return to;
     };
-    this.#alive = copy(this.#alive, new Uint8Array(capacity));
-    this.#users = copy(this.#users, new Int32Array(capacity));
-    this.#agents = copy(this.#agents, new Int32Array(capacity));
-    this.#sessions = copy(this.#sessions, new Int32Array(capacity));
-    const tails = new Float32Array(capacity);
-    tails.set(this.#tails.subarray(0, Math.min(this.#size, capacity)));
-    this.#tails = tails;
+    this.#matrix = grow(this.#matrix, new Float32Array(capacity * this.dimensions));
+    this.#alive = grow(this.#alive, new Uint8Array(capacity));
+    this.#graphed = grow(this.#graphed, new Uint8Array(capacity));
+    this.#queued = grow(this.#queued, new Uint8Array(capacity));
+    this.#fields = [grow(this.#fields[0], new Int32Array(capacity)), grow(this.#fields[1], new Int32Array(capacity)), grow(this.#fields[2], new Int32Array(capacity))];
     this.#capacity = capacity;
   }
+}
 
-  /** Moves live rows down over dead ones, in order, then shrinks when far below capacity. */
-  #compact(): void {
-    const dim = this.dimensions;
-    let next = 0;
-    for (let row = 0; row < this.#size; row += 1) {
-      if (this.#alive[row] === 0) continue;
-      if (row !== next) {
-        this.#matrix.copyWithin(next * dim, row * dim, (row + 1) * dim);
-        this.#users[next] = this.#users[row]!;
-        this.#agents[next] = this.#agents[row]!;
-        this.#sessions[next] = this.#sessions[row]!;
-        this.#tails[next] = this.#tails[row]!;
-        this.#alive[next] = 1;
-        this.#ids[next] = this.#ids[row]!;
-        this.#rowOf.set(this.#ids[row]!, next);
-      }
-      next += 1;
-    }
-    this.#alive.fill(0, next, this.#size);
-    this.#ids.length = next;
-    this.#size = next;
-    this.#dead = 0;
-    this.#idBytes = this.#ids.reduce((total, id) => total + ENTRY_BYTES + id.length, 0);
-    this.#renumber(next);
-    if (this.#capacity > INITIAL_ROWS && next * 4 < this.#capacity) this.#resize(Math.max(INITIAL_ROWS, next * 2));
-  }
+/** What a snapshot file holds of a partition; a free row has a null id. */
+export interface PartitionState {
+  size: number;
+  ids: Array<string | null>;
+  names: Array<string | null>;
+  matrix: Float32Array;
+  fields: [Int32Array, Int32Array, Int32Array];
+  graphed: Uint8Array;
 }

@@ -1,6 +1,7 @@
 // The VectorStore port on SQLite. Vectors live in the records' `embedding` BLOB columns
 // (float32, little-endian); search runs in process over the VectorIndex, which this store loads
-// lazily per (tier, namespace, model, dimensions) and which every write path keeps current.
+// lazily per (tier, namespace, model, dimensions) (from a snapshot after a restart, else from the
+// rows) and which every write path keeps current.
 // A query ranks the index rows in scope, then reads the best candidates back from SQLite with
 // the full filter applied, widening the candidate set until `limit` records survive it.
 
@@ -82,12 +83,14 @@ export class SqliteVectorStore implements VectorStore {
       const ranking = this.#rank({ tier, namespace: filter.namespace, model: query.model, dimensions }, query.vector, match);
       const now = this.#clock.now();
       const admitted: Candidate[] = [];
-      let seen = 0;
+      // An ANN ranking asked for more need not extend its first answer: candidates are checked once each.
+      const checked = new Set<string>();
       for (let k = limit * OVERSAMPLE + 32; ; k *= WIDEN) {
         const candidates = ranking.top(k);
-        admitted.push(...this.#admit(tier, filter, query.model, candidates.slice(seen), now));
-        seen = candidates.length;
-        if (admitted.length >= limit || seen >= ranking.eligible) break;
+        const fresh = candidates.filter((c) => !checked.has(c.id));
+        for (const c of fresh) checked.add(c.id);
+        admitted.push(...this.#admit(tier, filter, query.model, fresh, now));
+        if (admitted.length >= limit || candidates.length >= ranking.eligible) break;
       }
       return this.#records(tier, filter, admitted.sort(byScore).slice(0, limit));
     });
@@ -99,9 +102,19 @@ export class SqliteVectorStore implements VectorStore {
     return this.#db.run('vectors.nearestMemories', () => {
       const { scope } = query;
       const match: ScopeMatch = { userId: scope.userId ?? null, agentId: scope.agentId ?? null, sessionId: scope.sessionId ?? null };
-      const reaching = this.#partition({ tier: 'memories', namespace: scope.namespace, model: query.model, dimensions }).above(query.vector, match, query.threshold);
+      const partition = this.#partition({ tier: 'memories', namespace: scope.namespace, model: query.model, dimensions });
       // Exact scope is the index's match; admitting adds liveness (expired memories stay indexed).
-      const admitted = this.#admit('memories', { namespace: scope.namespace }, query.model, reaching, this.#clock.now());
+      // The nearest few are asked for first; more only while expired ones take their places.
+      const now = this.#clock.now();
+      const admitted: Candidate[] = [];
+      const checked = new Set<string>();
+      for (let k = query.limit * 2; ; k *= WIDEN) {
+        const reaching = partition.nearest(query.vector, match, query.threshold, k);
+        const fresh = reaching.filter((c) => !checked.has(c.id));
+        for (const c of fresh) checked.add(c.id);
+        admitted.push(...this.#admit('memories', { namespace: scope.namespace }, query.model, fresh, now));
+        if (admitted.length >= query.limit || reaching.length < k) break;
+      }
       return this.#records('memories', { namespace: scope.namespace }, admitted.sort(byScore).slice(0, query.limit));
     });
   }
@@ -146,9 +159,9 @@ export class SqliteVectorStore implements VectorStore {
     return this.#partition(key).rank(vector, match);
   }
 
-  /** The index partition of `key`, loaded from SQLite on first use. */
+  /** The index partition of `key`, on first use read from its snapshot, else loaded from SQLite. */
   #partition(key: PartitionKey) {
-    return this.#index.get(key) ?? this.#index.load(key, this.#stored(key));
+    return this.#index.get(key) ?? this.#index.restore(key) ?? this.#index.load(key, this.#stored(key));
   }
 
   /** Every stored vector of a partition, decoded into one reused buffer (the index copies it). */
