@@ -1,0 +1,132 @@
+// `npm run bench:hotpath`: the write and recall hot paths over HTTP, this tree against a baseline
+// commit in the same run (each a real `memos serve` child process with the Model2Vec model):
+//   - memory ingest with vectors, batches of 500, 0 -> N records in one scope (records/s);
+//   - hybrid search and context bundle p50/p95 at N records, every query distinct (cache misses);
+//   - the embeddings gateway on a cache hit, requests/s against a bare Fastify route of the same shape.
+// Options: --records N (10000), --episodes N (2000), --queries N (200), --baseline <commit|none>
+// (af8799f), --rounds N (5 gateway rounds, medians reported), --profile DIR (CPU-profile this tree's
+// server into DIR; see profile-summary.ts).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { arg } from '../limits/server-child.js';
+import { fmt, heading, median, table, type Summary } from '../stats.js';
+import { checkoutBaseline, type Tree } from './baseline.js';
+import { createClient, type Client } from './client.js';
+import { contextBodies, distinctQueries, gatewayBody, gatewayRate, hybridBodies, ingestEpisodes, ingestMemories, latencies, memoriesOf, type IngestResult } from './scenarios.js';
+import { spawnServer, startMemos, type ChildServer } from './server.js';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const RECORDS = Number(arg('records', '10000'));
+const EPISODES = Number(arg('episodes', '2000'));
+const QUERIES = Number(arg('queries', '200'));
+const BASELINE = arg('baseline', 'af8799f');
+const ROUNDS = Number(arg('rounds', '5'));
+const PROFILE = arg('profile', '');
+const GATEWAY = { concurrency: 16, maxRequests: 20_000, maxMs: 3_000 };
+
+/** Phase boundaries on the monotonic clock (microseconds), which V8 profiles use too: profile-summary.ts --phase NAME. */
+const phases: { name: string; startUs: number; endUs: number }[] = [];
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+async function phase<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const startUs = nowUs();
+  try {
+    return await run();
+  } finally {
+    phases.push({ name, startUs, endUs: nowUs() });
+  }
+}
+
+interface Target {
+  name: string;
+  server: ChildServer;
+  client: Client;
+  ingest?: IngestResult;
+  hybrid?: Summary;
+  context?: Summary;
+  gateway: number[];
+}
+
+async function main() {
+  const baseline: Tree | undefined = BASELINE === 'none' ? undefined : checkoutBaseline(repo, BASELINE);
+  const targets: Target[] = [];
+  let bare: ChildServer | undefined;
+  try {
+    const roots = [...(baseline === undefined ? [] : [{ name: `baseline ${BASELINE}`, root: baseline.root }]), { name: 'this tree', root: repo }];
+    if (PROFILE !== '') mkdirSync(PROFILE, { recursive: true });
+    for (const { name, root } of roots) {
+      const server = await startMemos(root, root === repo && PROFILE !== '' ? resolve(PROFILE) : undefined);
+      targets.push({ name, server, client: createClient(server.baseUrl), gateway: [] });
+    }
+    bare = await spawnServer({ cwd: repo, entry: 'bench/hotpath/bare-fastify.ts', healthPath: '/health' });
+    const bareClient = createClient(bare.baseUrl);
+
+    const corpus = memoriesOf(RECORDS + EPISODES);
+    const memories = corpus.slice(0, RECORDS);
+    const turns = corpus.slice(RECORDS);
+    const hybridQueries = distinctQueries(memories, QUERIES, 7);
+    const contextQueries = distinctQueries(memories, QUERIES, 11).map((query) => `${query} please`);
+
+    for (const target of targets) {
+      process.stderr.write(`${target.name}: ingest ${RECORDS} memories, ${EPISODES} episodes\n`);
+      target.ingest = await phase(`${target.name}: ingest`, () => ingestMemories(target.client, memories));
+      await ingestEpisodes(target.client, turns);
+    }
+    for (const target of targets) {
+      process.stderr.write(`${target.name}: ${hybridQueries.length} hybrid searches, ${contextQueries.length} context bundles\n`);
+      await latencies(target.client, '/api/v1/search', hybridBodies(distinctQueries(turns, 20, 3).map((q) => `${q} warm`)));
+      target.hybrid = await phase(`${target.name}: hybrid`, () => latencies(target.client, '/api/v1/search', hybridBodies(hybridQueries)));
+      target.context = await phase(`${target.name}: context`, () => latencies(target.client, '/api/v1/context', contextBodies(contextQueries)));
+    }
+    const bareRates: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      process.stderr.write(`gateway round ${round + 1}/${ROUNDS}\n`);
+      bareRates.push(await gatewayRate(bareClient, bare.baseUrl, gatewayBody('potion-base-4M-int8'), GATEWAY.concurrency, GATEWAY.maxRequests, GATEWAY.maxMs));
+      for (const target of targets) {
+        const body = gatewayBody(await modelOf(target));
+        target.gateway.push(await phase(`${target.name}: gateway`, () => gatewayRate(target.client, target.server.baseUrl, body, GATEWAY.concurrency, GATEWAY.maxRequests, GATEWAY.maxMs)));
+      }
+    }
+    bareClient.close();
+    report(targets, median(bareRates));
+  } finally {
+    for (const target of targets) {
+      target.client.close();
+      await target.server.stop().catch(() => undefined);
+    }
+    await bare?.stop().catch(() => undefined);
+    baseline?.remove();
+    if (PROFILE !== '') writeFileSync(join(PROFILE, 'phases.json'), JSON.stringify(phases, null, 1));
+  }
+}
+
+async function modelOf(target: Target): Promise<string> {
+  const response = await fetch(`${target.server.baseUrl}/v1/models`);
+  const { data } = (await response.json()) as { data: { id: string }[] };
+  return data[0]!.id;
+}
+
+function report(targets: Target[], bareRate: number) {
+  console.log(heading(`memOS hot paths: ${RECORDS} memories (+${EPISODES} episodes) in one namespace, Model2Vec, embedded, over HTTP`));
+  const ms = (value: number | undefined) => fmt(value ?? NaN, 1);
+  console.log(
+    table(
+      ['server', 'ingest rec/s', 'batch rec/s p50', 'hybrid p50 ms', 'hybrid p95 ms', 'context p50 ms', 'context p95 ms', 'gateway req/s', 'vs bare'],
+      targets.map((t) => [
+        t.name,
+        fmt(t.ingest?.recordsPerSec ?? NaN),
+        fmt(median(t.ingest?.perBatch ?? [])),
+        ms(t.hybrid?.p50),
+        ms(t.hybrid?.p95),
+        ms(t.context?.p50),
+        ms(t.context?.p95),
+        fmt(median(t.gateway)),
+        `${fmt(median(t.gateway) / bareRate, 2)}x`,
+      ]),
+    ),
+  );
+  console.log(`bare Fastify POST of the same shape: ${fmt(bareRate)} req/s (median of ${ROUNDS} rounds, ${GATEWAY.concurrency} connections, <= ${GATEWAY.maxMs / 1000} s each)`);
+  console.log(`ingest per batch (records/s), ${targets.map((t) => `${t.name}: ${(t.ingest?.perBatch ?? []).map((r) => fmt(r)).join(' ')}`).join('\n  ')}`);
+}
+
+await main();

@@ -1,0 +1,102 @@
+// A real `memos serve` child process for the hot-path benchmark, from any source tree (this one, or
+// a worktree of an earlier commit to compare with), on a port chosen here, its logs discarded.
+// With a profile folder, the child runs under --cpu-prof and writes its profile there when it stops.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MODEL_PATH } from '../model2vec-server.js';
+
+export interface ChildServer {
+  child: ChildProcess;
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** A free loopback port: bound to 0, read, released. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Polls `url` until it answers 200, for at most `ms`. */
+async function ready(url: string, child: ChildProcess, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    const ok = await fetch(url).then((response) => response.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not answer in ${ms} ms`);
+}
+
+/** Spawns `node [--cpu-prof] --import tsx <entry> ...args` in `cwd` and waits for `healthPath`. */
+export async function spawnServer(options: {
+  cwd: string;
+  entry: string;
+  args?: string[];
+  env?: Record<string, string>;
+  healthPath: string;
+  profileDir?: string;
+}): Promise<ChildServer> {
+  const port = await freePort();
+  const profile = options.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.profileDir];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', options.entry, ...(options.args ?? []), '--port', String(port)], {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env, BENCH_PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await ready(baseUrl + options.healthPath, child, 60_000);
+  } catch (error) {
+    child.kill('SIGTERM');
+    throw error;
+  }
+  return {
+    child,
+    baseUrl,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** `memos serve` from `root` on a fresh data folder with the Model2Vec model, rate limit off, SQLite synchronous=normal. */
+export async function startMemos(root: string, profileDir?: string): Promise<ChildServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'memos-bench-hotpath-'));
+  const server = await spawnServer({
+    cwd: root,
+    entry: 'src/cli/index.ts',
+    args: ['serve', '--host', '127.0.0.1'],
+    env: {
+      MEMOS_DATA_DIR: dataDir,
+      MEMOS_EMBEDDER: 'model2vec',
+      MEMOS_MODEL2VEC_PATH: MODEL_PATH,
+      MEMOS_RATE_LIMIT_PER_SECOND: '0',
+      MEMOS_AUTO_BACKFILL: 'false',
+      MEMOS_SQLITE_SYNCHRONOUS: 'normal',
+      MEMOS_LOG_LEVEL: 'info',
+    },
+    healthPath: '/health/ready',
+    ...(profileDir === undefined ? {} : { profileDir }),
+  }).catch((error: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
+  return {
+    ...server,
+    async stop() {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
