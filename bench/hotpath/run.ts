@@ -5,7 +5,7 @@
 //   - the embeddings gateway on a cache hit, requests/s against a bare Fastify route of the same shape.
 // Options: --records N (10000), --episodes N (2000), --queries N (200), --baseline <commit|none>
 // (af8799f), --rounds N (5 gateway rounds, medians reported), --profile DIR (CPU-profile this tree's
-// server into DIR; see profile-summary.ts).
+// server into DIR, and the bare route's into DIR/bare; see profile-summary.ts), --gateway-only.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,8 @@ const QUERIES = Number(arg('queries', '200'));
 const BASELINE = arg('baseline', 'af8799f');
 const ROUNDS = Number(arg('rounds', '5'));
 const PROFILE = arg('profile', '');
+/** --gateway-only: skip ingest and recall (for profiling the gateway alone). */
+const GATEWAY_ONLY = process.argv.includes('--gateway-only');
 const GATEWAY = { concurrency: 16, maxRequests: 20_000, maxMs: 3_000 };
 
 /** Phase boundaries on the monotonic clock (microseconds), which V8 profiles use too: profile-summary.ts --phase NAME. */
@@ -58,7 +60,7 @@ async function main() {
       const server = await startMemos(root, root === repo && PROFILE !== '' ? resolve(PROFILE) : undefined);
       targets.push({ name, server, client: createClient(server.baseUrl), gateway: [] });
     }
-    bare = await spawnServer({ cwd: repo, entry: 'bench/hotpath/bare-fastify.ts', healthPath: '/health' });
+    bare = await spawnServer({ cwd: repo, entry: 'bench/hotpath/bare-fastify.ts', healthPath: '/health', ...(PROFILE === '' ? {} : { profileDir: join(resolve(PROFILE), 'bare') }) });
     const bareClient = createClient(bare.baseUrl);
 
     const corpus = memoriesOf(RECORDS + EPISODES);
@@ -67,12 +69,12 @@ async function main() {
     const hybridQueries = distinctQueries(memories, QUERIES, 7);
     const contextQueries = distinctQueries(memories, QUERIES, 11).map((query) => `${query} please`);
 
-    for (const target of targets) {
+    for (const target of GATEWAY_ONLY ? [] : targets) {
       process.stderr.write(`${target.name}: ingest ${RECORDS} memories, ${EPISODES} episodes\n`);
       target.ingest = await phase(`${target.name}: ingest`, () => ingestMemories(target.client, memories));
       await ingestEpisodes(target.client, turns);
     }
-    for (const target of targets) {
+    for (const target of GATEWAY_ONLY ? [] : targets) {
       process.stderr.write(`${target.name}: ${hybridQueries.length} hybrid searches, ${contextQueries.length} context bundles\n`);
       await latencies(target.client, '/api/v1/search', hybridBodies(distinctQueries(turns, 20, 3).map((q) => `${q} warm`)));
       target.hybrid = await phase(`${target.name}: hybrid`, () => latencies(target.client, '/api/v1/search', hybridBodies(hybridQueries)));

@@ -32,6 +32,13 @@ const cacheStats = z.object({
 const isTokenIds = (input: unknown) =>
   Array.isArray(input) && input.length > 0 && input.every((item) => typeof item === 'number' || (Array.isArray(item) && item.every((id) => typeof id === 'number')));
 
+/** The vector as a plain array of numbers (a loop: Array.from goes through the iterator protocol). */
+function numbersOf(vector: Float32Array): number[] {
+  const out = new Array<number>(vector.length);
+  for (let i = 0; i < vector.length; i++) out[i] = vector[i]!;
+  return out;
+}
+
 /** float32 little-endian bytes in base64, as OpenAI's `encoding_format: "base64"`. */
 function base64Of(vector: Float32Array): string {
   return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
@@ -79,7 +86,7 @@ export function embeddingRoutes(app: ZodApp, { services, fields, config }: Route
         data: result.vectors.map((vector, index) => ({
           object: 'embedding' as const,
           index,
-          embedding: format === 'base64' ? base64Of(vector) : Array.from(vector),
+          embedding: format === 'base64' ? base64Of(vector) : numbersOf(vector),
         })),
         model: result.model,
         usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
@@ -123,7 +130,7 @@ export function embeddingRoutes(app: ZodApp, { services, fields, config }: Route
       return {
         model: result.model,
         dimensions: result.dimensions,
-        embeddings: result.vectors.map((vector) => Array.from(vector)),
+        embeddings: result.vectors.map(numbersOf),
         cache: { hits: result.hits, misses: result.misses, coalesced: result.coalesced },
       };
     },
