@@ -10,6 +10,11 @@ export interface Tree {
   remove(): void;
 }
 
+/** Builds dist/ in `root` (what `memos serve` runs when installed). */
+export function build(root: string): void {
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+}
+
 export function checkoutBaseline(repo: string, commit: string): Tree {
   const root = join(mkdtempSync(join(tmpdir(), 'memos-bench-baseline-')), 'tree');
   execFileSync('git', ['-C', repo, 'worktree', 'add', '--detach', root, commit], { stdio: 'ignore' });

@@ -3,7 +3,7 @@
 //   - memory ingest with vectors, batches of 500, 0 -> N records in one scope (records/s);
 //   - hybrid search and context bundle p50/p95 at N records, every query distinct (cache misses);
 //   - the embeddings gateway on a cache hit, requests/s against a bare Fastify route of the same shape.
-// Options: --records N (10000), --episodes N (2000), --queries N (200), --baseline <commit|none>
+// Options: --from dist|tsx (dist: both trees are built first), --records N (10000), --episodes N (2000), --queries N (200), --baseline <commit|none>
 // (af8799f), --rounds N (5 gateway rounds, medians reported), --profile DIR (CPU-profile this tree's
 // server into DIR, and the bare route's into DIR/bare; see profile-summary.ts), --gateway-only.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arg } from '../limits/server-child.js';
 import { fmt, heading, median, table, type Summary } from '../stats.js';
-import { checkoutBaseline, type Tree } from './baseline.js';
+import { build, checkoutBaseline, type Tree } from './baseline.js';
 import { createClient, type Client } from './client.js';
 import { contextBodies, distinctQueries, gatewayBody, gatewayRate, hybridBodies, ingestEpisodes, ingestMemories, latencies, memoriesOf, type IngestResult } from './scenarios.js';
 import { spawnServer, startMemos, type ChildServer } from './server.js';
@@ -23,6 +23,8 @@ const QUERIES = Number(arg('queries', '200'));
 const BASELINE = arg('baseline', 'af8799f');
 const ROUNDS = Number(arg('rounds', '5'));
 const PROFILE = arg('profile', '');
+/** --from dist (default: each tree is built first, and served as installed) or tsx (sources, no build). */
+const FROM = arg('from', 'dist') === 'tsx' ? 'tsx' : 'dist';
 /** --gateway-only: skip ingest and recall (for profiling the gateway alone). */
 const GATEWAY_ONLY = process.argv.includes('--gateway-only');
 const GATEWAY = { concurrency: 16, maxRequests: 20_000, maxMs: 3_000 };
@@ -57,7 +59,11 @@ async function main() {
     const roots = [...(baseline === undefined ? [] : [{ name: `baseline ${BASELINE}`, root: baseline.root }]), { name: 'this tree', root: repo }];
     if (PROFILE !== '') mkdirSync(PROFILE, { recursive: true });
     for (const { name, root } of roots) {
-      const server = await startMemos(root, root === repo && PROFILE !== '' ? resolve(PROFILE) : undefined);
+      if (FROM === 'dist') {
+        process.stderr.write(`${name}: building dist/\n`);
+        build(root);
+      }
+      const server = await startMemos(root, FROM, root === repo && PROFILE !== '' ? resolve(PROFILE) : undefined);
       targets.push({ name, server, client: createClient(server.baseUrl), gateway: [] });
     }
     bare = await spawnServer({ cwd: repo, entry: 'bench/hotpath/bare-fastify.ts', healthPath: '/health', ...(PROFILE === '' ? {} : { profileDir: join(resolve(PROFILE), 'bare') }) });

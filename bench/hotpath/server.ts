@@ -35,7 +35,7 @@ async function ready(url: string, child: ChildProcess, ms: number): Promise<void
   throw new Error(`${url} did not answer in ${ms} ms`);
 }
 
-/** Spawns `node [--cpu-prof] --import tsx <entry> ...args` in `cwd` and waits for `healthPath`. */
+/** Spawns `node [--cpu-prof] [--import tsx] <entry> ...args` in `cwd` (tsx for a .ts entry) and waits for `healthPath`. */
 export async function spawnServer(options: {
   cwd: string;
   entry: string;
@@ -46,7 +46,8 @@ export async function spawnServer(options: {
 }): Promise<ChildServer> {
   const port = await freePort();
   const profile = options.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.profileDir];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', options.entry, ...(options.args ?? []), '--port', String(port)], {
+  const loader = options.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...profile, ...loader, options.entry, ...(options.args ?? []), '--port', String(port)], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env, BENCH_PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -70,12 +71,15 @@ export async function spawnServer(options: {
   };
 }
 
-/** `memos serve` from `root` on a fresh data folder with the Model2Vec model, rate limit off, SQLite synchronous=normal. */
-export async function startMemos(root: string, profileDir?: string): Promise<ChildServer> {
+/**
+ * `memos serve` from `root` (its built dist/, as deployed, or its sources through tsx) on a fresh
+ * data folder with the Model2Vec model, rate limit off, SQLite synchronous=normal.
+ */
+export async function startMemos(root: string, from: 'dist' | 'tsx', profileDir?: string): Promise<ChildServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'memos-bench-hotpath-'));
   const server = await spawnServer({
     cwd: root,
-    entry: 'src/cli/index.ts',
+    entry: from === 'dist' ? 'dist/cli/index.js' : 'src/cli/index.ts',
     args: ['serve', '--host', '127.0.0.1'],
     env: {
       MEMOS_DATA_DIR: dataDir,
