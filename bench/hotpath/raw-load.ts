@@ -6,8 +6,8 @@ import { connect, type Socket } from 'node:net';
 
 const HEADER_END = Buffer.from('\r\n\r\n');
 
-/** Requests per second over `connections` sockets, until `maxRequests` are answered or `maxMs` passes; any status but 200 throws. */
-export async function rawThroughput(baseUrl: string, path: string, body: string, connections: number, maxRequests: number, maxMs: number): Promise<number> {
+/** Requests per second over `connections` sockets, until `maxRequests` are answered or `maxMs` passes, and how many were answered; any status but 200 throws. */
+export async function rawThroughput(baseUrl: string, path: string, body: string, connections: number, maxRequests: number, maxMs: number): Promise<{ perSec: number; answered: number }> {
   const { hostname, port } = new URL(baseUrl);
   if (hostname !== '127.0.0.1') throw new Error(`loopback only, not ${hostname}`);
   const payload = Buffer.from(body);
@@ -72,5 +72,5 @@ export async function rawThroughput(baseUrl: string, path: string, body: string,
   } finally {
     for (const socket of sockets) socket.destroy();
   }
-  return (answered / (performance.now() - start)) * 1000;
+  return { perSec: (answered / (performance.now() - start)) * 1000, answered };
 }

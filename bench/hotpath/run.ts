@@ -41,14 +41,26 @@ async function phase<T>(name: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What one server measured; `cpu*` are the server process's own CPU time (user + system) per unit, which load on a shared machine disturbs far less than wall time. */
 interface Target {
   name: string;
   server: ChildServer;
   client: Client;
   ingest?: IngestResult;
+  ingestCpuUsPerRecord?: number;
   hybrid?: Summary;
+  hybridCpuMs?: number;
   context?: Summary;
-  gateway: number[];
+  contextCpuMs?: number;
+  /** Per gateway round: requests/s, its ratio to the bare route's rate in the same round, CPU µs per request. */
+  gateway: { perSec: number; vsBare: number; cpuUs: number }[];
+}
+
+/** Runs `work` and returns its result with the CPU time the server spent meanwhile. */
+async function withCpu<T>(server: ChildServer, work: () => Promise<T>): Promise<{ value: T; cpuMs: number }> {
+  const before = server.cpuMs();
+  const value = await work();
+  return { value, cpuMs: server.cpuMs() - before };
 }
 
 async function main() {
@@ -77,26 +89,40 @@ async function main() {
 
     for (const target of GATEWAY_ONLY ? [] : targets) {
       process.stderr.write(`${target.name}: ingest ${RECORDS} memories, ${EPISODES} episodes\n`);
-      target.ingest = await phase(`${target.name}: ingest`, () => ingestMemories(target.client, memories));
+      const ingest = await withCpu(target.server, () => phase(`${target.name}: ingest`, () => ingestMemories(target.client, memories)));
+      target.ingest = ingest.value;
+      target.ingestCpuUsPerRecord = (ingest.cpuMs * 1000) / RECORDS;
       await ingestEpisodes(target.client, turns);
     }
     for (const target of GATEWAY_ONLY ? [] : targets) {
       process.stderr.write(`${target.name}: ${hybridQueries.length} hybrid searches, ${contextQueries.length} context bundles\n`);
       await latencies(target.client, '/api/v1/search', hybridBodies(distinctQueries(turns, 20, 3).map((q) => `${q} warm`)));
-      target.hybrid = await phase(`${target.name}: hybrid`, () => latencies(target.client, '/api/v1/search', hybridBodies(hybridQueries)));
-      target.context = await phase(`${target.name}: context`, () => latencies(target.client, '/api/v1/context', contextBodies(contextQueries)));
+      const hybrid = await withCpu(target.server, () => phase(`${target.name}: hybrid`, () => latencies(target.client, '/api/v1/search', hybridBodies(hybridQueries))));
+      target.hybrid = hybrid.value;
+      target.hybridCpuMs = hybrid.cpuMs / hybridQueries.length;
+      const context = await withCpu(target.server, () => phase(`${target.name}: context`, () => latencies(target.client, '/api/v1/context', contextBodies(contextQueries))));
+      target.context = context.value;
+      target.contextCpuMs = context.cpuMs / contextQueries.length;
     }
-    const bareRates: number[] = [];
+    const bareRounds: { perSec: number; cpuUs: number }[] = [];
+    const bodies = await Promise.all(targets.map(async (target) => gatewayBody(await modelOf(target))));
+    const server = bare;
     for (let round = 0; round < ROUNDS; round++) {
       process.stderr.write(`gateway round ${round + 1}/${ROUNDS}\n`);
-      bareRates.push(await gatewayRate(bareClient, bare.baseUrl, gatewayBody('potion-base-4M-int8'), GATEWAY.concurrency, GATEWAY.maxRequests, GATEWAY.maxMs));
-      for (const target of targets) {
-        const body = gatewayBody(await modelOf(target));
-        target.gateway.push(await phase(`${target.name}: gateway`, () => gatewayRate(target.client, target.server.baseUrl, body, GATEWAY.concurrency, GATEWAY.maxRequests, GATEWAY.maxMs)));
+      const bareRun = await withCpu(server, () => gatewayRate(bareClient, server.baseUrl, gatewayBody('potion-base-4M-int8'), GATEWAY.concurrency, GATEWAY.maxRequests, GATEWAY.maxMs));
+      bareRounds.push({ perSec: bareRun.value.perSec, cpuUs: (bareRun.cpuMs * 1000) / bareRun.value.answered });
+      // Each round visits the servers in turn (in a rotating order), each compared with the bare route of its own round.
+      for (let k = 0; k < targets.length; k++) {
+        const index = (round + k) % targets.length;
+        const target = targets[index]!;
+        const run = await withCpu(target.server, () =>
+          phase(`${target.name}: gateway`, () => gatewayRate(target.client, target.server.baseUrl, bodies[index]!, GATEWAY.concurrency, GATEWAY.maxRequests, GATEWAY.maxMs)),
+        );
+        target.gateway.push({ perSec: run.value.perSec, vsBare: run.value.perSec / bareRun.value.perSec, cpuUs: (run.cpuMs * 1000) / run.value.answered });
       }
     }
     bareClient.close();
-    report(targets, median(bareRates));
+    report(targets, bareRounds);
   } finally {
     for (const target of targets) {
       target.client.close();
@@ -114,27 +140,35 @@ async function modelOf(target: Target): Promise<string> {
   return data[0]!.id;
 }
 
-function report(targets: Target[], bareRate: number) {
-  console.log(heading(`memOS hot paths: ${RECORDS} memories (+${EPISODES} episodes) in one namespace, Model2Vec, embedded, over HTTP`));
+function report(targets: Target[], bare: { perSec: number; cpuUs: number }[]) {
+  console.log(heading(`memOS hot paths: ${RECORDS} memories (+${EPISODES} episodes) in one namespace, Model2Vec, embedded, over HTTP (${FROM})`));
   const ms = (value: number | undefined) => fmt(value ?? NaN, 1);
+  const rows = targets.map((t) => [
+    t.name,
+    fmt(t.ingest?.recordsPerSec ?? NaN),
+    fmt(median(t.ingest?.perBatch ?? [])),
+    fmt(t.ingestCpuUsPerRecord ?? NaN),
+    `${ms(t.hybrid?.p50)} / ${ms(t.hybrid?.p95)}`,
+    ms(t.hybridCpuMs),
+    `${ms(t.context?.p50)} / ${ms(t.context?.p95)}`,
+    ms(t.contextCpuMs),
+    fmt(median(t.gateway.map((g) => g.perSec))),
+    `${fmt(median(t.gateway.map((g) => g.vsBare)), 2)}x`,
+    fmt(median(t.gateway.map((g) => g.cpuUs))),
+  ]);
   console.log(
     table(
-      ['server', 'ingest rec/s', 'batch rec/s p50', 'hybrid p50 ms', 'hybrid p95 ms', 'context p50 ms', 'context p95 ms', 'gateway req/s', 'vs bare'],
-      targets.map((t) => [
-        t.name,
-        fmt(t.ingest?.recordsPerSec ?? NaN),
-        fmt(median(t.ingest?.perBatch ?? [])),
-        ms(t.hybrid?.p50),
-        ms(t.hybrid?.p95),
-        ms(t.context?.p50),
-        ms(t.context?.p95),
-        fmt(median(t.gateway)),
-        `${fmt(median(t.gateway) / bareRate, 2)}x`,
-      ]),
+      ['server', 'ingest rec/s', 'batch rec/s p50', 'ingest CPU µs/rec', 'hybrid p50/p95 ms', 'hybrid CPU ms', 'context p50/p95 ms', 'context CPU ms', 'gateway req/s', 'vs bare', 'gateway CPU µs/req'],
+      rows,
     ),
   );
-  console.log(`bare Fastify POST of the same shape: ${fmt(bareRate)} req/s (median of ${ROUNDS} rounds, ${GATEWAY.concurrency} connections, <= ${GATEWAY.maxMs / 1000} s each)`);
-  console.log(`ingest per batch (records/s), ${targets.map((t) => `${t.name}: ${(t.ingest?.perBatch ?? []).map((r) => fmt(r)).join(' ')}`).join('\n  ')}`);
+  const bareCpu = median(bare.map((b) => b.cpuUs));
+  console.log(
+    `bare Fastify POST of the same shape: ${fmt(median(bare.map((b) => b.perSec)))} req/s, ${fmt(bareCpu)} CPU µs/req (medians of ${ROUNDS} rounds, ${GATEWAY.concurrency} connections, <= ${GATEWAY.maxMs / 1000} s each);` +
+      ` 'vs bare' is the median over rounds of the rate over the bare route's in the same round; by CPU per request: ${targets.map((t) => `${t.name} ${fmt(bareCpu / median(t.gateway.map((g) => g.cpuUs)), 2)}x`).join(', ')}`,
+  );
+  console.log(`CPU columns: the server process's user + system time per record or request (from /proc; steadier than wall time on a shared machine).`);
+  if (!GATEWAY_ONLY) console.log(`ingest per batch (records/s):\n  ${targets.map((t) => `${t.name}: ${(t.ingest?.perBatch ?? []).map((r) => fmt(r)).join(' ')}`).join('\n  ')}`);
 }
 
 await main();

@@ -71,7 +71,7 @@ export const contextBodies = (queries: readonly string[]) => queries.map((query)
 export const gatewayBody = (model: string) => JSON.stringify({ namespace: NAMESPACE, model, input: 'Alice prefers green tea when reviewing code.' });
 
 /** Requests per second on `POST /v1/embeddings` with the same body every time (a cache hit after the first). */
-export async function gatewayRate(client: Client, baseUrl: string, body: string, concurrency: number, maxRequests: number, maxMs: number): Promise<number> {
+export async function gatewayRate(client: Client, baseUrl: string, body: string, concurrency: number, maxRequests: number, maxMs: number): Promise<{ perSec: number; answered: number }> {
   const first = await client.post<{ data?: { embedding: number[] }[] }>('/v1/embeddings', body);
   if (first.status !== 200 || first.body.data?.[0]?.embedding.length !== 128) throw new Error(`POST /v1/embeddings: HTTP ${first.status}: ${JSON.stringify(first.body).slice(0, 300)}`);
   return rawThroughput(baseUrl, '/v1/embeddings', body, concurrency, maxRequests, maxMs);

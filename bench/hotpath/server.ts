@@ -2,7 +2,7 @@
 // a worktree of an earlier commit to compare with), on a port chosen here, its logs discarded.
 // With a profile folder, the child runs under --cpu-prof and writes its profile there when it stops.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,16 @@ import { MODEL_PATH } from '../model2vec-server.js';
 export interface ChildServer {
   child: ChildProcess;
   baseUrl: string;
+  /** CPU time (user + system) the server process has used so far, in ms (Linux /proc, 10 ms ticks). */
+  cpuMs(): number;
   stop(): Promise<void>;
+}
+
+/** utime + stime of a process from /proc/PID/stat, in ms (fields 14 and 15, in clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** A free loopback port: bound to 0, read, released. */
@@ -62,6 +71,7 @@ export async function spawnServer(options: {
   return {
     child,
     baseUrl,
+    cpuMs: () => cpuMsOf(child.pid!),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

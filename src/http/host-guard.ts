@@ -82,14 +82,17 @@ export function installHostGuard(app: FastifyInstance, server: Config['server'])
       'memOS listens beyond loopback and accepts any Host header: set MEMOS_ALLOWED_HOSTS to the names clients use, against DNS rebinding',
     );
   }
-  app.addHook('onRequest', async (request) => {
+  // A callback hook, not an async one: no promise on every request.
+  app.addHook('onRequest', (request, _reply, done) => {
     const header = request.headers.host;
-    if (policy.allows(header)) return;
+    if (policy.allows(header)) return done();
     const name = hostNameOf(header ?? '');
     const shown = name !== undefined && /^[a-z0-9.-]{1,253}$/.test(name) ? `'${name}' ` : '';
     const message = `${shown}is not a host name this server answers to; add it to MEMOS_ALLOWED_HOSTS (server.allowedHosts)`;
-    throw new MemosError('E_HOST_NOT_ALLOWED', `host: ${message}`, {
-      details: { field: 'host', issues: [{ field: 'host', message, location: 'header' }] },
-    });
+    done(
+      new MemosError('E_HOST_NOT_ALLOWED', `host: ${message}`, {
+        details: { field: 'host', issues: [{ field: 'host', message, location: 'header' }] },
+      }),
+    );
   });
 }

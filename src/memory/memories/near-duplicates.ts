@@ -29,7 +29,7 @@ const HEAD = 16;
 const BOUND_SLACK = 1e-6;
 
 /** Drafts of one batch compared pairwise by cosine, with the bound above to skip most full dot products. */
-class BatchCosines {
+export class BatchCosines {
   readonly #units: Array<Float32Array | undefined>;
   readonly #tails: Float64Array;
 
