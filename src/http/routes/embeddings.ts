@@ -4,6 +4,7 @@ import { ANY_NAMESPACE, NAMESPACED, requestNamespace } from '../namespace.js';
 import { boundUser } from '../reach.js';
 import { anyNamespaceField, anyNamespaceQuery } from '../schemas.js';
 import type { RouteContext, ZodApp } from './route-context.js';
+import { embeddingListJson, numbersOf } from '../vector-json.js';
 
 const purpose = z.enum(['document', 'query']).default('document');
 
@@ -32,18 +33,6 @@ const cacheStats = z.object({
 const isTokenIds = (input: unknown) =>
   Array.isArray(input) && input.length > 0 && input.every((item) => typeof item === 'number' || (Array.isArray(item) && item.every((id) => typeof id === 'number')));
 
-/** The vector as a plain array of numbers (a loop: Array.from goes through the iterator protocol). */
-function numbersOf(vector: Float32Array): number[] {
-  const out = new Array<number>(vector.length);
-  for (let i = 0; i < vector.length; i++) out[i] = vector[i]!;
-  return out;
-}
-
-/** float32 little-endian bytes in base64, as OpenAI's `encoding_format: "base64"`. */
-function base64Of(vector: Float32Array): string {
-  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
-}
-
 /** The embedding gateway: `/v1/embeddings` (OpenAI-compatible) and `/api/v1/embeddings…`. */
 export function embeddingRoutes(app: ZodApp, { services, fields, config }: RouteContext): void {
   const tags = ['embeddings'];
@@ -71,7 +60,7 @@ export function embeddingRoutes(app: ZodApp, { services, fields, config }: Route
         user: z.string().max(256).optional(),
       }),
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const { input, model, encoding_format: format, dimensions } = request.body;
       const result = await services.gateway.embed({
         namespace: requestNamespace(request),
@@ -81,16 +70,8 @@ export function embeddingRoutes(app: ZodApp, { services, fields, config }: Route
         model,
         ...(dimensions === undefined ? {} : { dimensions }),
       });
-      return {
-        object: 'list' as const,
-        data: result.vectors.map((vector, index) => ({
-          object: 'embedding' as const,
-          index,
-          embedding: format === 'base64' ? base64Of(vector) : numbersOf(vector),
-        })),
-        model: result.model,
-        usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
-      };
+      // Assembled as text around each vector's remembered JSON (vector-json.ts): what JSON.stringify would write.
+      return reply.type('application/json; charset=utf-8').send(embeddingListJson(result.vectors, format, result.model, result.promptTokens));
     },
   });
 
