@@ -1,9 +1,9 @@
 import { noteAuditRecords } from '../../core/audit-scope.js';
 import type { EpisodeStore, RecordRef } from '../../core/ports.js';
-import type { Episode, EpisodeNeighbours, KeywordQuery, ListQuery, NeighbourQuery, Page, RecordFilter, Scored } from '../../core/types.js';
+import type { Episode, EpisodeNeighbours, KeywordQuery, ListQuery, NeighbourQuery, Page, Scored } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
 import { toPage } from '../../core/cursor.js';
-import { compileFilter, listSql, scopeFilter, type SqlParam, type TableSpec } from './filter-sql.js';
+import { compileFilter, listSql, scopeFilter, type TableSpec } from './filter-sql.js';
 import { INSERT_EPISODE, episodeParams, rowToEpisode, type EpisodeRow } from './rows.js';
 import { scopedBm25, scoredRows } from './scoped-bm25.js';
 import type { VectorIndex } from './vector-index.js';
@@ -76,61 +76,31 @@ export class SqliteEpisodeStore implements EpisodeStore {
     if (query.width <= 0 || query.ids.length === 0) return [];
     return this.#db.run('episodes.neighbours', () => {
       const filter = compileFilter(query.filter, EPISODES.timeColumn);
+      // One statement per side, walking the (namespace, session_id, occurred_at, id) index.
+      const side = (direction: 'before' | 'after') => {
+        const [compare, order] = direction === 'before' ? ['<', 'DESC'] : ['>', 'ASC'];
+        return this.#db.statement(
+          `SELECT * FROM episodes WHERE ${filter.sql} AND session_id = ? AND (occurred_at, id) ${compare} (?, ?)
+           ORDER BY occurred_at ${order}, id ${order} LIMIT ?`,
+        );
+      };
+      const [before, after] = [side('before'), side('after')];
       const out: EpisodeNeighbours[] = [];
       for (let at = 0; at < query.ids.length; at += NEIGHBOUR_BATCH) {
         const ids = query.ids.slice(at, at + NEIGHBOUR_BATCH);
         const anchors = this.#db
           .statement(`SELECT id, session_id, occurred_at FROM episodes WHERE ${filter.sql} AND session_id IS NOT NULL AND id IN (${ids.map(() => '?').join(', ')})`)
-          .all(...filter.params, ...ids) as Anchor[];
-        const perStatement = anchorsPerStatement(filter.params.length);
-        for (let from = 0; from < anchors.length; from += perStatement) out.push(...this.#around(query.filter, anchors.slice(from, from + perStatement), query.width));
+          .all(...filter.params, ...ids) as { id: string; session_id: string; occurred_at: number }[];
+        for (const anchor of anchors) {
+          const args = [...filter.params, anchor.session_id, anchor.occurred_at, anchor.id, query.width];
+          out.push({
+            id: anchor.id,
+            before: (before.all(...args) as EpisodeRow[]).map(rowToEpisode),
+            after: (after.all(...args) as EpisodeRow[]).map(rowToEpisode),
+          });
+        }
       }
       return out;
     });
   }
-
-  /**
-   * The `width` episodes before and after each anchor in its session, in one statement: per anchor
-   * and side a subquery walking the (namespace, session_id, occurred_at, id) index, joined by UNION ALL.
-   */
-  #around(filter: RecordFilter, anchors: Anchor[], width: number): EpisodeNeighbours[] {
-    if (anchors.length === 0) return [];
-    // Each subquery names its own alias, so that each one's scope condition is seen to be its own.
-    const params: SqlParam[] = [];
-    const side = (index: number, direction: 'before' | 'after') => {
-      const [compare, order] = direction === 'before' ? ['<', 'DESC'] : ['>', 'ASC'];
-      const alias = `n${2 * index + (direction === 'before' ? 0 : 1)}`;
-      const scoped = compileFilter(filter, EPISODES.timeColumn, alias);
-      const anchor = anchors[index]!;
-      params.push(...scoped.params, anchor.session_id, anchor.occurred_at, anchor.id, width);
-      return `SELECT * FROM (SELECT ${index} AS neighbour_of, ${direction === 'before' ? 0 : 1} AS neighbour_side, ${alias}.* FROM episodes ${alias}
-        WHERE ${scoped.sql} AND ${alias}.session_id = ? AND (${alias}.occurred_at, ${alias}.id) ${compare} (?, ?)
-        ORDER BY ${alias}.occurred_at ${order}, ${alias}.id ${order} LIMIT ?)`;
-    };
-    const sql = `${anchors.flatMap((_, index) => [side(index, 'before'), side(index, 'after')]).join(' UNION ALL ')}
-      ORDER BY neighbour_of, neighbour_side, occurred_at, id`;
-    const out = anchors.map((anchor): EpisodeNeighbours => ({ id: anchor.id, before: [], after: [] }));
-    for (const row of this.#db.statement(sql).all(...params) as NeighbourRow[]) {
-      out[row.neighbour_of]![row.neighbour_side === 0 ? 'before' : 'after'].push(rowToEpisode(row));
-    }
-    // Rows come oldest first; the episodes before an anchor are listed nearest first.
-    for (const neighbours of out) neighbours.before.reverse();
-    return out;
-  }
-}
-
-interface Anchor {
-  id: string;
-  session_id: string;
-  occurred_at: number;
-}
-
-type NeighbourRow = EpisodeRow & { neighbour_of: number; neighbour_side: 0 | 1 };
-
-/**
- * Anchors one neighbour statement takes: two subqueries each, within SQLite's default limits of
- * 500 terms in a compound SELECT and 32,766 bound parameters.
- */
-function anchorsPerStatement(filterParams: number): number {
-  return Math.max(1, Math.min(200, Math.floor(30_000 / (2 * (filterParams + 4)))));
 }
