@@ -3,6 +3,9 @@
 //   - memory ingest with vectors, batches of 500, 0 -> N records in one scope (records/s);
 //   - hybrid search and context bundle p50/p95 at N records, every query distinct (cache misses);
 //   - the embeddings gateway on a cache hit, requests/s against a bare Fastify route of the same shape.
+// The servers take each batch and each query in turn, and the gateway rounds alternate, so that
+// both meet the same moments of a shared machine; beside wall times each server's own CPU time per
+// record or request is reported, which other load disturbs far less.
 // Options: --from dist|tsx (dist: both trees are built first), --records N (10000), --episodes N (2000), --queries N (200), --baseline <commit|none>
 // (af8799f), --rounds N (5 gateway rounds, medians reported), --profile DIR (CPU-profile this tree's
 // server into DIR, and the bare route's into DIR/bare; see profile-summary.ts), --gateway-only.
@@ -87,22 +90,29 @@ async function main() {
     const hybridQueries = distinctQueries(memories, QUERIES, 7);
     const contextQueries = distinctQueries(memories, QUERIES, 11).map((query) => `${query} please`);
 
-    for (const target of GATEWAY_ONLY ? [] : targets) {
-      process.stderr.write(`${target.name}: ingest ${RECORDS} memories, ${EPISODES} episodes\n`);
-      const ingest = await withCpu(target.server, () => phase(`${target.name}: ingest`, () => ingestMemories(target.client, memories)));
-      target.ingest = ingest.value;
-      target.ingestCpuUsPerRecord = (ingest.cpuMs * 1000) / RECORDS;
-      await ingestEpisodes(target.client, turns);
-    }
-    for (const target of GATEWAY_ONLY ? [] : targets) {
-      process.stderr.write(`${target.name}: ${hybridQueries.length} hybrid searches, ${contextQueries.length} context bundles\n`);
-      await latencies(target.client, '/api/v1/search', hybridBodies(distinctQueries(turns, 20, 3).map((q) => `${q} warm`)));
-      const hybrid = await withCpu(target.server, () => phase(`${target.name}: hybrid`, () => latencies(target.client, '/api/v1/search', hybridBodies(hybridQueries))));
-      target.hybrid = hybrid.value;
-      target.hybridCpuMs = hybrid.cpuMs / hybridQueries.length;
-      const context = await withCpu(target.server, () => phase(`${target.name}: context`, () => latencies(target.client, '/api/v1/context', contextBodies(contextQueries))));
-      target.context = context.value;
-      target.contextCpuMs = context.cpuMs / contextQueries.length;
+    if (!GATEWAY_ONLY) {
+      const clients = targets.map((target) => target.client);
+      /** Each server's CPU time over `work`, which serves them all in turn. */
+      const cpuOver = async <T>(work: () => Promise<T>) => {
+        const before = targets.map((target) => target.server.cpuMs());
+        const value = await work();
+        return { value, cpuMs: targets.map((target, k) => target.server.cpuMs() - before[k]!) };
+      };
+      process.stderr.write(`ingest ${RECORDS} memories, ${EPISODES} episodes, batches taken by each server in turn\n`);
+      const ingest = await cpuOver(() => phase('ingest', () => ingestMemories(clients, memories)));
+      for (const turn of targets.map((target) => target.client)) await ingestEpisodes(turn, turns);
+      process.stderr.write(`${hybridQueries.length} hybrid searches, ${contextQueries.length} context bundles, each query to each server in turn\n`);
+      await latencies(clients, '/api/v1/search', hybridBodies(distinctQueries(turns, 20, 3).map((q) => `${q} warm`)));
+      const hybrid = await cpuOver(() => phase('hybrid', () => latencies(clients, '/api/v1/search', hybridBodies(hybridQueries))));
+      const context = await cpuOver(() => phase('context', () => latencies(clients, '/api/v1/context', contextBodies(contextQueries))));
+      targets.forEach((target, k) => {
+        target.ingest = ingest.value[k];
+        target.ingestCpuUsPerRecord = (ingest.cpuMs[k]! * 1000) / RECORDS;
+        target.hybrid = hybrid.value[k];
+        target.hybridCpuMs = hybrid.cpuMs[k]! / hybridQueries.length;
+        target.context = context.value[k];
+        target.contextCpuMs = context.cpuMs[k]! / contextQueries.length;
+      });
     }
     const bareRounds: { perSec: number; cpuUs: number }[] = [];
     const bodies = await Promise.all(targets.map(async (target) => gatewayBody(await modelOf(target))));

@@ -22,16 +22,24 @@ export function memoriesOf(count: number): CorpusMemory[] {
   return generateCorpus(count, 42);
 }
 
-export async function ingestMemories(client: Client, corpus: readonly CorpusMemory[]): Promise<IngestResult> {
-  const perBatch: number[] = [];
-  const start = performance.now();
+/** Servers in turn, starting one further each time: interleaved, the servers compared meet the same moments of a shared machine. */
+const inTurn = (count: number, step: number) => Array.from({ length: count }, (_, k) => (step + k) % count);
+
+/** The corpus into every server, batch by batch, the servers taking each batch in turn; one result per client. */
+export async function ingestMemories(clients: readonly Client[], corpus: readonly CorpusMemory[]): Promise<IngestResult[]> {
+  const perBatch = clients.map((): number[] => []);
+  const busyMs = clients.map(() => 0);
   for (let at = 0; at < corpus.length; at += BATCH) {
     const batch = corpus.slice(at, at + BATCH).map(({ content, kind, importance, metadata }) => ({ content, kind, importance, metadata }));
-    const begin = performance.now();
-    await expectPost(client, '/api/v1/memories', { namespace: NAMESPACE, memories: batch });
-    perBatch.push((batch.length / (performance.now() - begin)) * 1000);
+    for (const k of inTurn(clients.length, at / BATCH)) {
+      const begin = performance.now();
+      await expectPost(clients[k]!, '/api/v1/memories', { namespace: NAMESPACE, memories: batch });
+      const ms = performance.now() - begin;
+      busyMs[k]! += ms;
+      perBatch[k]!.push((batch.length / ms) * 1000);
+    }
   }
-  return { records: corpus.length, recordsPerSec: (corpus.length / (performance.now() - start)) * 1000, perBatch };
+  return clients.map((_, k) => ({ records: corpus.length, recordsPerSec: (corpus.length / busyMs[k]!) * 1000, perBatch: perBatch[k]! }));
 }
 
 /** Episodes in SESSIONS sessions (conversation turns drawn from the same corpus), so that hybrid search has neighbours to expand. */
@@ -52,16 +60,18 @@ export function distinctQueries(corpus: readonly CorpusMemory[], count: number, 
   return [...seen];
 }
 
-/** One request after another; latency of each. */
-export async function latencies(client: Client, path: string, bodies: readonly unknown[]): Promise<Summary> {
-  const samples: number[] = [];
-  for (const body of bodies) {
-    const begin = performance.now();
-    const reply = await expectPost<{ cached?: boolean }>(client, path, body);
-    samples.push(performance.now() - begin);
-    if (reply.cached === true) throw new Error(`${path} answered from the response cache: the bench measures misses`);
+/** One request after another, each body to every server in turn; the latencies of each server. */
+export async function latencies(clients: readonly Client[], path: string, bodies: readonly unknown[]): Promise<Summary[]> {
+  const samples = clients.map((): number[] => []);
+  for (const [index, body] of bodies.entries()) {
+    for (const k of inTurn(clients.length, index)) {
+      const begin = performance.now();
+      const reply = await expectPost<{ cached?: boolean }>(clients[k]!, path, body);
+      samples[k]!.push(performance.now() - begin);
+      if (reply.cached === true) throw new Error(`${path} answered from the response cache: the bench measures misses`);
+    }
   }
-  return summarize(samples);
+  return samples.map((ms) => summarize(ms));
 }
 
 export const hybridBodies = (queries: readonly string[]) => queries.map((query) => ({ namespace: NAMESPACE, query, limit: 10, mode: 'hybrid' }));
