@@ -99,6 +99,9 @@ export async function startMemos(root: string, from: 'dist' | 'tsx', profileDir?
       MEMOS_AUTO_BACKFILL: 'false',
       MEMOS_SQLITE_SYNCHRONOUS: 'normal',
       MEMOS_LOG_LEVEL: 'info',
+      // The bench's keep-alive sockets idle while the other servers are measured: longer than
+      // memOS's 5 s default, so that the server does not close one as the client reuses it.
+      MEMOS_KEEP_ALIVE_TIMEOUT_MS: '120000',
     },
     healthPath: '/health/ready',
     ...(profileDir === undefined ? {} : { profileDir }),
