@@ -90,7 +90,17 @@ export function installAccess(app: FastifyInstance, { config, keys }: AccessOpti
   });
 
   // Authorisation, once the namespace is resolved (installNamespaces runs its preValidation first).
-  app.addHook('preValidation', async (request) => {
+  // A callback hook, not an async one: no promise on every request.
+  app.addHook('preValidation', (request, _reply, done) => {
+    try {
+      authorise(request);
+    } catch (error) {
+      return done(error as Error);
+    }
+    done();
+  });
+
+  const authorise = (request: FastifyRequest): void => {
     const access = request.routeOptions.config.access;
     const principal = request.principal;
     if (access === undefined || access === 'public' || access === 'key' || principal === undefined) return;
@@ -106,5 +116,5 @@ export function installAccess(app: FastifyInstance, { config, keys }: AccessOpti
       throw forbidden(`${request.method} ${request.routeOptions.url ?? ''} covers every namespace${rule === 'any' ? ' unless the request names one' : ''}; this key reaches only some`, rule === 'any' ? 'namespace' : undefined);
     }
     if (principal.userId !== undefined) bindUser(request, principal.userId);
-  });
+  };
 }

@@ -50,8 +50,25 @@ export interface CachingEmbedderOptions {
 /** `sha256(model \0 dimensions \0 text)`, with `userId \0` before the text for one user's entries: a vector is reused only for the same model and size (and user). */
 export function embeddingHash(model: string, dimensions: number, text: string, userId?: string): string {
   // Texts and user ids hold no NUL (memOS refuses it in requests), so the two forms never meet.
-  return createHash('sha256').update(userId === undefined ? `${model}\0${dimensions}\0${text}` : `${model}\0${dimensions}\0${userId}\0${text}`).digest('hex');
+  const input = userId === undefined ? `${model}\0${dimensions}\0${text}` : `${model}\0${dimensions}\0${userId}\0${text}`;
+  const known = recentHashes.get(input);
+  if (known !== undefined) return known;
+  const hash = createHash('sha256').update(input).digest('hex');
+  if (input.length <= REMEMBERED_INPUT_CHARS) {
+    if (recentHashes.size >= REMEMBERED_HASHES) recentHashes.clear();
+    recentHashes.set(input, hash);
+  }
+  return hash;
 }
+
+/**
+ * Hashes of recent short inputs: a text asked for again (a cache hit, the common case) is hashed
+ * once, not on every request. At most REMEMBERED_HASHES inputs of at most REMEMBERED_INPUT_CHARS
+ * characters (a few MiB); the table starts afresh when full.
+ */
+const REMEMBERED_HASHES = 4096;
+const REMEMBERED_INPUT_CHARS = 1024;
+const recentHashes = new Map<string, string>();
 
 const toBytes = (vector: Float32Array) => new Uint8Array(vector.buffer.slice(vector.byteOffset, vector.byteOffset + vector.byteLength));
 const toVector = (bytes: Uint8Array) => new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));

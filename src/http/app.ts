@@ -93,8 +93,10 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   });
   installRouteNotFound(app);
 
-  app.addHook('onSend', async (request, reply) => {
+  // Hooks on every request take a callback rather than returning a promise: one less promise and microtask each.
+  app.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
+    done(null, payload);
   });
   installRequestTelemetry(app, telemetry);
   // After the error and not-found handlers (its preflight route uses them), before the access
@@ -108,7 +110,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   await installRateLimits(app, { config, logger });
   // Wraps handlers (so before any route), and reads the principal the access hook set.
   installAuditLog(app, { audit: services.audit, reads: config.audit.reads });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = routeOf(request);
     // A scraper calls every few seconds: its lines would drown the others at info.
     const level = route === '/metrics' ? 'debug' : 'info';
@@ -116,6 +118,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
       { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, namespace: namespaceOf(request) },
       'request',
     );
+    done();
   });
 
   await app.register(swagger, {

@@ -98,9 +98,14 @@ export function installAuditLog(app: FastifyInstance, { audit, reads }: AuditHoo
     } as RouteHandlerMethod;
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook: requests with no audited action (most reads) make no promise.
+  app.addHook('onResponse', (request, reply, done) => {
     const action = actionOf(request);
-    if (action === undefined) return;
+    if (action === undefined) return done();
+    record(request, reply, action).then(() => done(), done);
+  });
+
+  const record = async (request: FastifyRequest, reply: FastifyReply, action: AuditAction): Promise<void> => {
     const status = reply.statusCode;
     const outcome = outcomeOf(status);
     const draft = drafts.get(request) ?? new AuditDraft(baseOf(request, action, false));
@@ -117,5 +122,5 @@ export function installAuditLog(app: FastifyInstance, { audit, reads }: AuditHoo
     const entry = draft.entry(outcome, status);
     request.log.info({ audit: entry }, 'audit');
     audit.record(entry);
-  });
+  };
 }

@@ -7,8 +7,27 @@ import { MemosError } from '../core/errors.js';
 
 /** Whether memOS listens on a loopback address only (127.0.0.0/8, ::1, localhost). */
 export function isLoopbackHost(host: string): boolean {
-  const address = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  return address === 'localhost' || address === '::1' || (isIP(address) === 4 && address.startsWith('127.'));
+  return remembered(loopbackAnswers, host, () => {
+    const address = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+    return address === 'localhost' || address === '::1' || (isIP(address) === 4 && address.startsWith('127.'));
+  });
+}
+
+/** Distinct headers remembered per answer table: a few hosts serve nearly every request. */
+const REMEMBERED = 256;
+const loopbackAnswers = new Map<string, boolean>();
+
+/**
+ * The answer for `key`, worked out once while the table has room (the answers depend on the key
+ * alone): every request asks about its Host header, and the configured host is asked per request too.
+ */
+function remembered(table: Map<string, boolean>, key: string, work: () => boolean): boolean {
+  const known = table.get(key);
+  if (known !== undefined) return known;
+  const answer = work();
+  if (table.size >= REMEMBERED) table.clear();
+  table.set(key, answer);
+  return answer;
 }
 
 /** The host name a Host header names, lower-cased, without its port (an IPv6 address keeps its brackets); undefined when malformed. */
@@ -37,15 +56,19 @@ export function hostPolicy(server: Config['server']): HostPolicy {
   const exact = new Set(['localhost', ...names.filter((name) => !name.startsWith('*')), ...(bound === undefined ? [] : [bound])]);
   const suffixes = names.filter((name) => name.startsWith('*.')).map((name) => name.slice(1));
   const any = names.includes('*');
+  const answers = new Map<string, boolean>();
+  const allows = (header: string) => {
+    const name = hostNameOf(header);
+    if (name === undefined) return false;
+    if (any || exact.has(name) || isIP(name.replace(/^\[(.*)\]$/, '$1')) !== 0) return true;
+    return suffixes.some((suffix) => name.endsWith(suffix) && name.length > suffix.length);
+  };
   return {
     names,
     openByDefault,
     allows(header) {
       if (header === undefined || header === '') return true;
-      const name = hostNameOf(header);
-      if (name === undefined) return false;
-      if (any || exact.has(name) || isIP(name.replace(/^\[(.*)\]$/, '$1')) !== 0) return true;
-      return suffixes.some((suffix) => name.endsWith(suffix) && name.length > suffix.length);
+      return remembered(answers, header, () => allows(header));
     },
   };
 }
@@ -59,14 +82,17 @@ export function installHostGuard(app: FastifyInstance, server: Config['server'])
       'memOS listens beyond loopback and accepts any Host header: set MEMOS_ALLOWED_HOSTS to the names clients use, against DNS rebinding',
     );
   }
-  app.addHook('onRequest', async (request) => {
+  // A callback hook, not an async one: no promise on every request.
+  app.addHook('onRequest', (request, _reply, done) => {
     const header = request.headers.host;
-    if (policy.allows(header)) return;
+    if (policy.allows(header)) return done();
     const name = hostNameOf(header ?? '');
     const shown = name !== undefined && /^[a-z0-9.-]{1,253}$/.test(name) ? `'${name}' ` : '';
     const message = `${shown}is not a host name this server answers to; add it to MEMOS_ALLOWED_HOSTS (server.allowedHosts)`;
-    throw new MemosError('E_HOST_NOT_ALLOWED', `host: ${message}`, {
-      details: { field: 'host', issues: [{ field: 'host', message, location: 'header' }] },
-    });
+    done(
+      new MemosError('E_HOST_NOT_ALLOWED', `host: ${message}`, {
+        details: { field: 'host', issues: [{ field: 'host', message, location: 'header' }] },
+      }),
+    );
   });
 }

@@ -124,11 +124,17 @@ export function installNamespaces(app: FastifyInstance): void {
     route.schema = schema;
   });
 
-  app.addHook('preValidation', async (request) => {
+  // A callback hook, not an async one: no promise on every request.
+  app.addHook('preValidation', (request, _reply, done) => {
     const rule = request.routeOptions.config.namespace;
-    if (rule === undefined) return;
-    const named = resolveNamespace(request);
-    // A key that reaches exactly one namespace works in it unless the request names another.
-    request.namespace = named ?? onlyNamespaceOf(request.principal) ?? (rule === 'default' ? DEFAULT_NAMESPACE : undefined);
+    if (rule === undefined) return done();
+    try {
+      const named = resolveNamespace(request);
+      // A key that reaches exactly one namespace works in it unless the request names another.
+      request.namespace = named ?? onlyNamespaceOf(request.principal) ?? (rule === 'default' ? DEFAULT_NAMESPACE : undefined);
+    } catch (error) {
+      return done(error as Error);
+    }
+    done();
   });
 }

@@ -42,16 +42,19 @@ export function installRequestTelemetry(app: FastifyInstance, { metrics, tracer 
     });
   }
 
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook, not an async one: no promise per request.
+  app.addHook('onResponse', (request, reply, done) => {
     const labels = { route: routeOf(request), method: request.method, status: String(reply.statusCode) };
     metrics?.http.requests.inc(labels);
     metrics?.http.duration.observe(labels, reply.elapsedTime / 1000);
     const span = spans.get(request);
-    if (span === undefined) return;
-    const namespace = namespaceOf(request);
-    span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, reply.statusCode);
-    if (namespace !== undefined) span.setAttribute('memos.namespace', namespace);
-    if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-    span.end();
+    if (span !== undefined) {
+      const namespace = namespaceOf(request);
+      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, reply.statusCode);
+      if (namespace !== undefined) span.setAttribute('memos.namespace', namespace);
+      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
+    done();
   });
 }

@@ -48,10 +48,12 @@ export function badTextPath(value: unknown): { path: string; message: string } |
  * parsed (json-body.ts).
  */
 export function installTextGuard(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
+  // A callback hook, not an async one: no promise on every request.
+  app.addHook('preValidation', (request, _reply, done) => {
     for (const [location, value] of [['path', request.params], ['query', request.query]] as const) {
       const bad = badTextPath(value);
-      if (bad !== undefined) throw validationError([{ field: bad.path === '' ? location : bad.path, message: bad.message, location }]);
+      if (bad !== undefined) return done(validationError([{ field: bad.path === '' ? location : bad.path, message: bad.message, location }]));
     }
+    done();
   });
 }

@@ -4,6 +4,7 @@ import { ANY_NAMESPACE, NAMESPACED, requestNamespace } from '../namespace.js';
 import { boundUser } from '../reach.js';
 import { anyNamespaceField, anyNamespaceQuery } from '../schemas.js';
 import type { RouteContext, ZodApp } from './route-context.js';
+import { embeddingListJson, numbersOf } from '../vector-json.js';
 
 const purpose = z.enum(['document', 'query']).default('document');
 
@@ -32,11 +33,6 @@ const cacheStats = z.object({
 const isTokenIds = (input: unknown) =>
   Array.isArray(input) && input.length > 0 && input.every((item) => typeof item === 'number' || (Array.isArray(item) && item.every((id) => typeof id === 'number')));
 
-/** float32 little-endian bytes in base64, as OpenAI's `encoding_format: "base64"`. */
-function base64Of(vector: Float32Array): string {
-  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
-}
-
 /** The embedding gateway: `/v1/embeddings` (OpenAI-compatible) and `/api/v1/embeddings…`. */
 export function embeddingRoutes(app: ZodApp, { services, fields, config }: RouteContext): void {
   const tags = ['embeddings'];
@@ -64,7 +60,7 @@ export function embeddingRoutes(app: ZodApp, { services, fields, config }: Route
         user: z.string().max(256).optional(),
       }),
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const { input, model, encoding_format: format, dimensions } = request.body;
       const result = await services.gateway.embed({
         namespace: requestNamespace(request),
@@ -74,16 +70,8 @@ export function embeddingRoutes(app: ZodApp, { services, fields, config }: Route
         model,
         ...(dimensions === undefined ? {} : { dimensions }),
       });
-      return {
-        object: 'list' as const,
-        data: result.vectors.map((vector, index) => ({
-          object: 'embedding' as const,
-          index,
-          embedding: format === 'base64' ? base64Of(vector) : Array.from(vector),
-        })),
-        model: result.model,
-        usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
-      };
+      // Assembled as text around each vector's remembered JSON (vector-json.ts): what JSON.stringify would write.
+      return reply.type('application/json; charset=utf-8').send(embeddingListJson(result.vectors, format, result.model, result.promptTokens));
     },
   });
 
@@ -123,7 +111,7 @@ export function embeddingRoutes(app: ZodApp, { services, fields, config }: Route
       return {
         model: result.model,
         dimensions: result.dimensions,
-        embeddings: result.vectors.map((vector) => Array.from(vector)),
+        embeddings: result.vectors.map(numbersOf),
         cache: { hits: result.hits, misses: result.misses, coalesced: result.coalesced },
       };
     },

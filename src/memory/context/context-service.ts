@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { SemanticStore, SessionKey, WorkingMemoryStore } from '../../core/ports.js';
 import type { Episode, Memory, Message, RecordFilter, Session } from '../../core/types.js';
-import type { SearchInput, SearchResult, SearchType } from '../recall/search-service.js';
+import type { QueryEmbedding, QueryText, SearchInput, SearchResult, SearchType } from '../recall/search-service.js';
 import { packContext, type ContextHit } from './pack-context.js';
 import type { TokenCounter } from './token-counter.js';
 
@@ -53,8 +53,8 @@ export interface AssembledContext {
 }
 
 export interface ContextServiceOptions {
-  /** Recall; each tier is asked separately so that `limit` holds per tier. */
-  search: { search(input: SearchInput): Promise<SearchResult> };
+  /** Recall; each tier is asked separately so that `limit` holds per tier, with the query embedded once for both. */
+  search: { search(input: SearchInput, embedded?: QueryEmbedding): Promise<SearchResult>; embedQuery(input: QueryText): Promise<QueryEmbedding> };
   sessions: Pick<WorkingMemoryStore, 'get'>;
   memories: Pick<SemanticStore, 'list'>;
   tokenCounter: () => Promise<TokenCounter>;
@@ -97,9 +97,13 @@ export function createContextService({ search, sessions, memories, tokenCounter,
   };
 
   const bySearch = async (input: ContextInput, query: string): Promise<Recalled> => {
+    const embedded = await search.embedQuery({ namespace: input.namespace, query });
     const results = await Promise.all(
       input.types.map((tier) =>
-        search.search({ ...defined({ userId: input.userId, agentId: input.agentId }), namespace: input.namespace, query, types: [tier], limit: input.limit, mode: 'hybrid', filters: input.filters }),
+        search.search(
+          { ...defined({ userId: input.userId, agentId: input.agentId }), namespace: input.namespace, query, types: [tier], limit: input.limit, mode: 'hybrid', filters: input.filters },
+          embedded,
+        ),
       ),
     );
     const hits = results.flatMap((result) => result.hits);

@@ -51,6 +51,15 @@ export interface SearchResult {
   notices: string[];
 }
 
+/** The text a query vector is made from, and the namespace whose embedding cache serves it. */
+export type QueryText = Pick<SearchInput, 'namespace' | 'query'>;
+
+/** A query's vector, or the notice saying why vectors cannot take part. */
+export interface QueryEmbedding {
+  vector?: Float32Array;
+  notice?: string | undefined;
+}
+
 export interface SearchServiceOptions {
   store: MemoryStore;
   embedder: Embedder;
@@ -85,7 +94,7 @@ export function createSearchService({ store, embedder, vectorUnavailable, weight
     return tier === 'memories' ? store.memories.search(request) : store.episodes.search(request);
   };
 
-  const queryVector = async (input: SearchInput): Promise<{ vector?: Float32Array; notice?: string | undefined }> => {
+  const queryVector = async (input: QueryText): Promise<QueryEmbedding> => {
     const reason = vectorUnavailable();
     if (reason !== undefined) return { notice: reason };
     try {
@@ -97,14 +106,21 @@ export function createSearchService({ store, embedder, vectorUnavailable, weight
   };
 
   return {
-    async search(input: SearchInput): Promise<SearchResult> {
+    /**
+     * The query's vector (or why there is none), to hand to several searches of the same query
+     * and namespace (the context bundle searches each tier apart) so that it is embedded once.
+     */
+    embedQuery: queryVector,
+
+    /** `embedded`: the query's vector from `embedQuery` for this very query and namespace, else the search embeds it. */
+    async search(input: SearchInput, embedded?: QueryEmbedding): Promise<SearchResult> {
       const filter: RecordFilter = {
         namespace: input.namespace,
         ...pick(input, ['userId', 'agentId', 'sessionId']),
         ...pick(input.filters, ['kinds', 'from', 'to', 'metadata']),
       };
       // Even a keyword search says when vectors are unavailable, so that callers always know.
-      const { vector, notice } = input.mode === 'keyword' ? { notice: vectorUnavailable() } : await queryVector(input);
+      const { vector, notice } = input.mode === 'keyword' ? { notice: vectorUnavailable() } : (embedded ?? (await queryVector(input)));
       const mode: SearchMode = vector === undefined ? 'keyword' : input.mode;
       const fusing = input.mode === 'hybrid';
       const pool = fusing ? candidatePool(input.limit) : input.limit;

@@ -150,8 +150,11 @@ export class SqliteSemanticStore implements SemanticStore {
     const target = draft.mergeInto === undefined ? undefined : this.#mergeTarget(incoming, draft.mergeInto, now);
     const row = target ?? this.#duplicateOf(draft, now);
     if (!row) {
-      this.#db.statement(INSERT).run(memoryParams(incoming, draft.contentKey));
-      return { memory: this.#reread(incoming), action: 'created' };
+      const params = memoryParams(incoming, draft.contentKey);
+      this.#db.statement(INSERT).run(params);
+      // The row is what was just written (no default or trigger changes an inserted memory's
+      // columns that a read returns): read back from the parameters, not from the table.
+      return { memory: rowToMemory(params), action: 'created' };
     }
     const existing = rowToMemory(row);
     const rewording = target !== undefined && row.content_key !== draft.contentKey;
