@@ -3,11 +3,13 @@
 // one is set, the user) that the transaction declares, and every store call that works in one
 // namespace runs as a role subject to it (PgDatabase.tenant):
 //
-//   SELECT set_config('role', 'memos_tenant', true),
-//          set_config('memos.namespace', $1, true), set_config('memos.user_id', $2, true)
+//   BEGIN; SELECT set_config('role', 'memos_tenant', true),
+//          set_config('memos.namespace', '<namespace>', true), set_config('memos.user_id', '<user>', true)
 //
-// at the start of its transaction (as PostgREST does), all three undone at COMMIT or ROLLBACK, so
-// that nothing leaks to the next user of a pooled connection. A query run without the settings
+// at the start of its transaction (as PostgREST does; the values escaped literals, so that it
+// travels with BEGIN in one simple query, and a one-statement call sends its statement and COMMIT
+// with them too), all three undone at COMMIT or ROLLBACK, so that nothing leaks to the next user
+// of a pooled connection. A query run without the settings
 // sees no row, and an INSERT or UPDATE naming another namespace is refused.
 //
 // What it guards against: a store statement that forgets or mistakes its scope. It is no sandbox
@@ -18,6 +20,7 @@
 // which is what lets the connecting role do the work that spans namespaces by design: migrations,
 // the embedding backlog and its leases, the record counts of the metrics (see PgDatabase.system).
 
+import pg from 'pg';
 import { MemosError } from '../../core/errors.js';
 import type { SqlExecutor } from './sql-engine.js';
 
@@ -105,9 +108,12 @@ export async function rowSecurityMigration(tx: SqlExecutor): Promise<void> {
   await tx.exec(keywordMatches('episodes') + keywordMatches('memories'));
 }
 
-/** The settings a tenant transaction starts with. */
-export const ENTER_SCOPE = `SELECT set_config('role', $1, true), set_config('memos.namespace', $2, true), set_config('memos.user_id', $3, true)`;
-export const enterScopeParams = (scope: TenantScope) => [TENANT_ROLE, scope.namespace, scope.userId ?? ''];
+/**
+ * The settings a tenant transaction starts with, values inlined as escaped literals: the statement
+ * travels with BEGIN in one simple query (which takes no parameters). Local to the transaction.
+ */
+export const enterScopeSql = (scope: TenantScope) =>
+  `SELECT set_config('role', ${pg.escapeLiteral(TENANT_ROLE)}, true), set_config('memos.namespace', ${pg.escapeLiteral(scope.namespace)}, true), set_config('memos.user_id', ${pg.escapeLiteral(scope.userId ?? '')}, true)`;
 /** Moves a tenant transaction to another scope (a batch that spans namespaces writes each in its own). */
 export const RESCOPE = `SELECT set_config('memos.namespace', $1, true), set_config('memos.user_id', $2, true)`;
 

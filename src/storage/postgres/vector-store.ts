@@ -17,7 +17,6 @@ import { memoryColumns, rowToMemory, type MemoryRow } from './memory-rows.js';
 import type { PgDatabase } from './pg-database.js';
 import { compileFilter, SqlParams } from './pg-filter-sql.js';
 import { byNamespace, type TenantScope } from './row-security.js';
-import type { SqlExecutor } from './sql-engine.js';
 import {
   distance,
   ensureHnswIndex,
@@ -160,20 +159,15 @@ export class PgVectorStore implements VectorStore {
       const { sql, params } = this.#rankedSql(d, ranked, false);
       return this.#db.tenantQuery<Record<string, unknown> & { score: number }>(ranked.scope, 'vectors.search', sql, params);
     }
-    // SET LOCAL lasts until the transaction ends, so the settings never leak to a pooled connection.
-    return this.#db.tenant(ranked.scope, 'vectors.search', async (tx) => {
-      const ef = Math.min(1000, Math.max(40, ranked.limit * EF_PER_RESULT));
-      await tx.query(`SET LOCAL hnsw.ef_search = ${ef}`);
-      if (d.iterativeScan) await tx.query(`SET LOCAL hnsw.iterative_scan = strict_order`);
-      const rows = await this.#ranked(tx, d, ranked, true);
-      if (rows.length >= ranked.limit) return rows.sort(byScore);
-      return this.#ranked(tx, d, ranked, false);
-    });
-  }
-
-  async #ranked(tx: SqlExecutor, d: VectorDialect, ranked: Ranked, indexed: boolean) {
-    const { sql, params } = this.#rankedSql(d, ranked, indexed);
-    return tx.query<Record<string, unknown> & { score: number }>(sql, params);
+    // SET LOCAL lasts until the transaction ends, so the settings never leak to a pooled connection;
+    // they travel with BEGIN and the scope, in the same round trip as the query where the engine can.
+    const ef = Math.min(1000, Math.max(40, ranked.limit * EF_PER_RESULT));
+    const settings = [`SET LOCAL hnsw.ef_search = ${ef}`, ...(d.iterativeScan ? ['SET LOCAL hnsw.iterative_scan = strict_order'] : [])].join('; ');
+    const indexed = this.#rankedSql(d, ranked, true);
+    const rows = await this.#db.tenantQuery<Record<string, unknown> & { score: number }>(ranked.scope, 'vectors.search', indexed.sql, indexed.params, settings);
+    if (rows.length >= ranked.limit) return rows.sort(byScore);
+    const exact = this.#rankedSql(d, ranked, false);
+    return this.#db.tenantQuery<Record<string, unknown> & { score: number }>(ranked.scope, 'vectors.search', exact.sql, exact.params);
   }
 
   #rankedSql(d: VectorDialect, ranked: Ranked, indexed: boolean): { sql: string; params: unknown[] } {
