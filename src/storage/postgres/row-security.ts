@@ -86,6 +86,19 @@ CREATE FUNCTION ${keywordMatchesFunction(table)}(query tsquery) RETURNS SETOF ${
 $$;
 REVOKE ALL ON FUNCTION ${keywordMatchesFunction(table)}(tsquery) FROM PUBLIC;`;
 
+/**
+ * The vectors sharing a band key with a query (vector-sketch.ts), through the GIN index, within
+ * the transaction's scope: `&&` is not LEAKPROOF either, so under the policy the index could not
+ * be used; like `keywordMatches`, this runs as the owner and applies the policy's condition itself.
+ */
+export const VECTOR_CANDIDATES = `
+CREATE FUNCTION memos_vector_candidates(keys integer[]) RETURNS SETOF vectors
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT ROWS 100 AS $$
+  SELECT * FROM vectors WHERE ${IN_SCOPE} AND bands && keys
+$$;
+REVOKE ALL ON FUNCTION memos_vector_candidates(integer[]) FROM PUBLIC;`;
+export const VECTOR_CANDIDATES_FUNCTION = 'memos_vector_candidates';
+
 /** The keyword-match function of a table (see `keywordMatches`). */
 export const keywordMatchesFunction = (table: 'episodes' | 'memories') => `memos_keyword_matches_${table}`;
 
@@ -144,6 +157,9 @@ export async function ensureTenantRole(tx: SqlExecutor, schema: string): Promise
       await tx.exec(`GRANT USAGE ON SCHEMA ${schema} TO ${TENANT_ROLE};
 GRANT SELECT, INSERT, UPDATE, DELETE ON ${TENANT_TABLES.join(', ')} TO ${TENANT_ROLE};
 GRANT EXECUTE ON FUNCTION ${keywordMatchesFunction('episodes')}(tsquery), ${keywordMatchesFunction('memories')}(tsquery) TO ${TENANT_ROLE};`);
+      // Migration 10's function, when the schema has it (tests keep schemas at earlier versions).
+      const [candidates] = await tx.query<{ fn: string | null }>(`SELECT to_regprocedure($1)::text AS fn`, [`${VECTOR_CANDIDATES_FUNCTION}(integer[])`]);
+      if (candidates?.fn) await tx.exec(`GRANT EXECUTE ON FUNCTION ${VECTOR_CANDIDATES_FUNCTION}(integer[]) TO ${TENANT_ROLE};`);
     });
   } catch (error) {
     if (sqlState(error) !== '42501') throw error;

@@ -16,7 +16,7 @@ import { episodeColumns, rowToEpisode, type EpisodeRow } from './episode-rows.js
 import { memoryColumns, rowToMemory, type MemoryRow } from './memory-rows.js';
 import type { PgDatabase } from './pg-database.js';
 import { compileFilter, SqlParams } from './pg-filter-sql.js';
-import { byNamespace, type TenantScope } from './row-security.js';
+import { byNamespace, VECTOR_CANDIDATES_FUNCTION, type TenantScope } from './row-security.js';
 import {
   distance,
   ensureHnswIndex,
@@ -29,23 +29,68 @@ import {
   vectorValue,
   type VectorDialect,
 } from './vector-sql.js';
+import { BANDED_THRESHOLD, SKETCH_BITS, sketchOf } from './vector-sketch.js';
 
 const TIERS = {
   memories: { table: 'memories', seq: 'memory_seq', timeColumn: 'created_at', columns: memoryColumns('t'), toRecord: (row: unknown) => rowToMemory(row as MemoryRow) },
   episodes: { table: 'episodes', seq: 'episode_seq', timeColumn: 'occurred_at', columns: episodeColumns('t'), toRecord: (row: unknown) => rowToEpisode(row as EpisodeRow) },
 } as const;
 
-/** Stores the vector when the record still holds the embedded text, and marks the record ready. */
+/**
+ * Stores each vector whose record still holds the embedded text, and marks the record ready: one
+ * statement for a batch of one tier (records named once each), the writes as parallel arrays.
+ */
 const putSql = (d: VectorDialect, tier: Tier) => `
-  WITH target AS (
-    UPDATE ${TIERS[tier].table} SET embedding_status = 'ready', embedding_model = $4, embedding_dim = $5,
-      embedding_truncated = $7, embedding_attempts = 0, embedding_error = NULL
-    WHERE namespace = $1 AND id = $2 AND content = $3 RETURNING seq, user_id
+  WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::boolean[], $8::text[], $9::text[])
+      AS i(namespace, id, content, model, dims, embedding, truncated, sketch, bands)
+  ),
+  target AS (
+    UPDATE ${TIERS[tier].table} r SET embedding_status = 'ready', embedding_model = i.model, embedding_dim = i.dims,
+      embedding_truncated = i.truncated, embedding_attempts = 0, embedding_error = NULL
+    FROM input i WHERE r.namespace = i.namespace AND r.id = i.id AND r.content = i.content
+    RETURNING r.seq, r.user_id, r.namespace, i.model, i.dims, i.embedding, i.sketch, i.bands
   )
-  INSERT INTO vectors (tier, namespace, user_id, ${TIERS[tier].seq}, model, dims, embedding)
-  SELECT '${tier}', $1, user_id, seq, $4, $5, ${vectorValue(d, '$6')} FROM target
-  ON CONFLICT (${TIERS[tier].seq}) DO UPDATE SET model = EXCLUDED.model, dims = EXCLUDED.dims, embedding = EXCLUDED.embedding
+  INSERT INTO vectors (tier, namespace, user_id, ${TIERS[tier].seq}, model, dims, embedding, sketch, bands)
+  SELECT '${tier}', namespace, user_id, seq, model, dims, ${vectorValue(d, 'embedding')}, sketch::bit(${SKETCH_BITS}), bands::integer[] FROM target
+  ON CONFLICT (${TIERS[tier].seq}) DO UPDATE
+    SET model = EXCLUDED.model, dims = EXCLUDED.dims, embedding = EXCLUDED.embedding, sketch = EXCLUDED.sketch, bands = EXCLUDED.bands
   RETURNING 1`;
+
+/** The parameters of `putSql` for writes of one tier. */
+function putParams(d: VectorDialect, writes: VectorWrite[]): unknown[] {
+  const sketches = writes.map((w) => (d.backend === 'exact' ? sketchOf(w.vector, { tier: w.tier, namespace: w.namespace, model: w.model }) : undefined));
+  return [
+    writes.map((w) => w.namespace),
+    writes.map((w) => w.id),
+    writes.map((w) => w.content),
+    writes.map((w) => w.model),
+    writes.map((w) => w.vector.length),
+    writes.map((w) => vectorParam(d, w.vector)),
+    writes.map((w) => w.truncated === true),
+    sketches.map((s) => s?.sketch ?? null),
+    sketches.map((s) => (s ? `{${s.bands.join(',')}}` : null)),
+  ];
+}
+
+/** Writes in runs that name each record once: a later write of the same record starts a new run (it must see the earlier one stored). */
+function runsOfDistinct(writes: VectorWrite[]): VectorWrite[][] {
+  const runs: VectorWrite[][] = [];
+  let run: VectorWrite[] = [];
+  let seen = new Set<string>();
+  for (const w of writes) {
+    const key = `${w.tier}\u0000${w.id}`;
+    if (seen.has(key) || (run.length > 0 && run[0]!.tier !== w.tier)) {
+      runs.push(run);
+      run = [];
+      seen = new Set();
+    }
+    run.push(w);
+    seen.add(key);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
 
 /** Candidates the HNSW scan visits per result wanted (within pgvector's 40..1000). */
 const EF_PER_RESULT = 10;
@@ -61,7 +106,15 @@ interface Ranked {
   vector: Float32Array;
   limit: number;
   restrict: Restrict;
+  /** A near-duplicate check's threshold: on the exact path, a high one takes the band keys. */
+  threshold?: number;
 }
+
+/** Exact path: a near-duplicate check ranks exactly this many band-sharing candidates, nearest by sketch. */
+const NEAR_DUPLICATE_CANDIDATES = 50;
+/** Exact path: a search ranks exactly at least this many candidates, nearest by sketch, and CANDIDATES_PER_RESULT per result wanted. */
+const SEARCH_CANDIDATES = 200;
+const CANDIDATES_PER_RESULT = 20;
 
 export class PgVectorStore implements VectorStore {
   readonly #db: PgDatabase;
@@ -106,7 +159,7 @@ export class PgVectorStore implements VectorStore {
     // The tenant scope is the namespace, narrowed to the user when the scope names one (memories
     // without a user, which a scope without one matches, are no tenant scope of their own).
     const tenant = { namespace: scope.namespace, userId: scope.userId };
-    const ranked = await this.#rank({ tier: 'memories', scope: tenant, model: query.model, vector: query.vector, limit: query.limit, restrict });
+    const ranked = await this.#rank({ tier: 'memories', scope: tenant, model: query.model, vector: query.vector, limit: query.limit, restrict, threshold: query.threshold });
     return ranked.filter((row) => row.score >= query.threshold).map((row) => ({ item: rowToMemory(row as unknown as MemoryRow), score: row.score }));
   }
 
@@ -121,10 +174,7 @@ export class PgVectorStore implements VectorStore {
       let stored = 0;
       for (const [namespace, group] of groups) {
         await tx.enter({ namespace });
-        for (const w of group) {
-          const values = [w.namespace, w.id, w.content, w.model, w.vector.length, vectorParam(d, w.vector), w.truncated === true];
-          stored += (await tx.query(putSql(d, w.tier), values)).length;
-        }
+        for (const run of runsOfDistinct(group)) stored += (await tx.query(putSql(d, run[0]!.tier), putParams(d, run))).length;
       }
       return stored;
     });
@@ -155,7 +205,11 @@ export class PgVectorStore implements VectorStore {
   async #rank(ranked: Ranked): Promise<(Record<string, unknown> & { score: number })[]> {
     const d = await this.#dialectOf();
     const dimensions = ranked.vector.length;
-    if (d.backend === 'exact' || dimensions > HNSW_MAX_DIMENSIONS) {
+    if (d.backend === 'exact') {
+      const { sql, params } = this.#sketchedSql(ranked);
+      return this.#db.tenantQuery<Record<string, unknown> & { score: number }>(ranked.scope, ranked.threshold === undefined ? 'vectors.search' : 'vectors.nearest', sql, params);
+    }
+    if (dimensions > HNSW_MAX_DIMENSIONS) {
       const { sql, params } = this.#rankedSql(d, ranked, false);
       return this.#db.tenantQuery<Record<string, unknown> & { score: number }>(ranked.scope, 'vectors.search', sql, params);
     }
@@ -168,6 +222,42 @@ export class PgVectorStore implements VectorStore {
     if (rows.length >= ranked.limit) return rows.sort(byScore);
     const exact = this.#rankedSql(d, ranked, false);
     return this.#db.tenantQuery<Record<string, unknown> & { score: number }>(ranked.scope, 'vectors.search', exact.sql, exact.params);
+  }
+
+  /**
+   * The exact path (vector-sketch.ts): the scope's vectors that pass the filter, nearest first by
+   * Hamming distance between sketches (for a near-duplicate check, only those sharing a band key
+   * with the query), then the best `limit` of those candidates by exact cosine. The filter is a
+   * lateral subquery per vector (OFFSET 0 keeps the planner from flattening it), so the plan is
+   * one pass over the scope's vectors with an index lookup per row, whatever the statistics say.
+   */
+  #sketchedSql(ranked: Ranked): { sql: string; params: unknown[] } {
+    const spec = TIERS[ranked.tier];
+    const dimensions = ranked.vector.length;
+    const params = new SqlParams();
+    const { sketch, bands } = sketchOf(ranked.vector, { tier: ranked.tier, namespace: ranked.scope.namespace, model: ranked.model });
+    const banded = ranked.threshold !== undefined && ranked.threshold >= BANDED_THRESHOLD;
+    // Under row-level security `&&` could not use the GIN index: the owner's function applies the policy instead.
+    const source = !banded
+      ? 'vectors v'
+      : this.#db.rowSecurity
+        ? `${VECTOR_CANDIDATES_FUNCTION}(${params.add(`{${bands.join(',')}}`)}::integer[]) v`
+        : `(SELECT * FROM vectors WHERE bands && ${params.add(`{${bands.join(',')}}`)}::integer[] OFFSET 0) v`;
+    const user = ranked.scope.userId === undefined ? '' : ` AND v.user_id = ${params.add(ranked.scope.userId)}`;
+    const candidates = banded ? NEAR_DUPLICATE_CANDIDATES : Math.max(SEARCH_CANDIDATES, ranked.limit * CANDIDATES_PER_RESULT);
+    const q = params.add(vectorParam({ backend: 'exact', qualifier: '', iterativeScan: false }, ranked.vector));
+    const sql = `
+      WITH candidates AS MATERIALIZED (
+        SELECT v.${spec.seq} AS seq, v.embedding
+        FROM ${source} CROSS JOIN LATERAL (SELECT 1 FROM ${spec.table} t WHERE t.seq = v.${spec.seq} AND ${ranked.restrict(params)} OFFSET 0) AS passes
+        WHERE v.tier = '${ranked.tier}' AND v.namespace = ${params.add(ranked.scope.namespace)} AND ${partitionPredicate(ranked.model, dimensions, 'v.')}${user}
+        ORDER BY bit_count(v.sketch # ${params.add(sketch)}::bit(${SKETCH_BITS})), v.${spec.seq}
+        LIMIT ${candidates}
+      )
+      SELECT ${spec.columns}, memos_cosine(c.embedding, ${q}::real[]) AS score
+      FROM candidates c JOIN ${spec.table} t ON t.seq = c.seq
+      ORDER BY score DESC NULLS LAST, t.id LIMIT ${params.add(ranked.limit)}`;
+    return { sql, params: params.values };
   }
 
   #rankedSql(d: VectorDialect, ranked: Ranked, indexed: boolean): { sql: string; params: unknown[] } {
