@@ -4,6 +4,7 @@ import { MIGRATIONS, migrate, type Migration, type VectorBackend } from './migra
 import { closedError, toMemosError } from './pg-errors.js';
 import { enterScopeSql, ensureTenantRole, RESCOPE, ROW_SECURITY_VERSION, type TenantScope } from './row-security.js';
 import type { Row, SqlEngine, SqlExecutor } from './sql-engine.js';
+import { StatisticsKeeper } from './statistics-keeper.js';
 
 /** Where notices go that operators should see once (e.g. the exact-vector fallback); pino-compatible. */
 export interface PgLogger {
@@ -73,11 +74,29 @@ export class PgDatabase {
   #vectorBackend: VectorBackend | undefined;
   #rowSecurity: boolean;
   #joiner: PgTransactionJoiner | undefined;
+  #statistics: StatisticsKeeper;
 
   constructor(options: PgDatabaseOptions) {
     this.schema = checkSchemaName(options.schema);
     this.#options = options;
     this.#rowSecurity = options.rowSecurity ?? true;
+    this.#statistics = this.#keeper();
+  }
+
+  #keeper(): StatisticsKeeper {
+    return new StatisticsKeeper({
+      schema: this.schema,
+      transaction: (operation, fn) => this.transaction(operation, fn),
+      onError: (error) => this.#options.logger?.warn({ schema: this.schema, error: (error as Error).message }, 'postgres: ANALYZE after writes failed'),
+    });
+  }
+
+  /**
+   * Records were written (a committed batch): the planner statistics of the tables searches read are
+   * refreshed soon after, once enough rows changed (statistics-keeper.ts).
+   */
+  wrote(): void {
+    if (this.#open) this.#statistics.touched();
   }
 
   get isOpen(): boolean {
@@ -136,6 +155,9 @@ export class PgDatabase {
 
   async close(): Promise<void> {
     this.#open = false;
+    await this.#statistics.close().catch(() => undefined);
+    // A reopened database looks after its statistics again.
+    this.#statistics = this.#keeper();
     try {
       await this.#closeEngine();
     } catch (error) {

@@ -90,10 +90,12 @@ REVOKE ALL ON FUNCTION ${keywordMatchesFunction(table)}(tsquery) FROM PUBLIC;`;
  * The vectors sharing a band key with a query (vector-sketch.ts), through the GIN index, within
  * the transaction's scope: `&&` is not LEAKPROOF either, so under the policy the index could not
  * be used; like `keywordMatches`, this runs as the owner and applies the policy's condition itself.
+ * Sequential scans are off inside it: the planner prices the GIN lookup of 24 keys above a scan of
+ * a small table, which then costs ~4 µs a row (measured 7–36 ms at 2,000 vectors against 0.12 ms).
  */
 export const VECTOR_CANDIDATES = `
 CREATE FUNCTION memos_vector_candidates(keys integer[]) RETURNS SETOF vectors
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT ROWS 100 AS $$
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT SET enable_seqscan = off ROWS 100 AS $$
   SELECT * FROM vectors WHERE ${IN_SCOPE} AND bands && keys
 $$;
 REVOKE ALL ON FUNCTION memos_vector_candidates(integer[]) FROM PUBLIC;`;

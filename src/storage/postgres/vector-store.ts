@@ -170,14 +170,16 @@ export class PgVectorStore implements VectorStore {
     for (const write of writes) await this.#ensureIndex(d, write.model, write.vector.length);
     // One transaction; each namespace's vectors are written in its own scope (the backfill's writes span namespaces).
     const groups = byNamespace(writes, (write) => write.namespace);
-    return this.#db.tenant({ namespace: groups[0]![0] }, 'vectors.put', async (tx) => {
-      let stored = 0;
+    const stored = await this.#db.tenant({ namespace: groups[0]![0] }, 'vectors.put', async (tx) => {
+      let count = 0;
       for (const [namespace, group] of groups) {
         await tx.enter({ namespace });
-        for (const run of runsOfDistinct(group)) stored += (await tx.query(putSql(d, run[0]!.tier), putParams(d, run))).length;
+        for (const run of runsOfDistinct(group)) count += (await tx.query(putSql(d, run[0]!.tier), putParams(d, run))).length;
       }
-      return stored;
+      return count;
     });
+    this.#db.wrote();
+    return stored;
   }
 
   async pending(query: ModelQuery & { limit: number }): Promise<PendingEmbedding[]> {
@@ -207,7 +209,9 @@ export class PgVectorStore implements VectorStore {
     const dimensions = ranked.vector.length;
     if (d.backend === 'exact') {
       const { sql, params } = this.#sketchedSql(ranked);
-      return this.#db.tenantQuery<Record<string, unknown> & { score: number }>(ranked.scope, ranked.threshold === undefined ? 'vectors.search' : 'vectors.nearest', sql, params);
+      // The band lookup must go through the GIN index, which the planner prices above a scan of a small table (see VECTOR_CANDIDATES).
+      const begin = ranked.threshold !== undefined && ranked.threshold >= BANDED_THRESHOLD && !this.#db.rowSecurity ? 'SET LOCAL enable_seqscan = off' : undefined;
+      return this.#db.tenantQuery<Record<string, unknown> & { score: number }>(ranked.scope, begin === undefined ? 'vectors.search' : 'vectors.nearest', sql, params, begin);
     }
     if (dimensions > HNSW_MAX_DIMENSIONS) {
       const { sql, params } = this.#rankedSql(d, ranked, false);
