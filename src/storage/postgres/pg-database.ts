@@ -24,6 +24,8 @@ export interface PgDatabaseOptions {
    * connecting role, which the policies do not bind; the stores' own conditions still apply.
    */
   rowSecurity?: boolean;
+  /** Whether the tables searches read are analyzed after bulk writes (default true; see statistics-keeper.ts). */
+  analyzeAfterWrites?: boolean;
 }
 
 /** A tenant transaction: bound to one scope, which a batch spanning namespaces moves between its parts. */
@@ -83,6 +85,11 @@ export class PgDatabase {
     this.#statistics = this.#keeper();
   }
 
+  /** Analyzes now the tables changed past the threshold (what `wrote` schedules); returns their names. */
+  async refreshStatistics(): Promise<string[]> {
+    return this.#statistics.check();
+  }
+
   #keeper(): StatisticsKeeper {
     return new StatisticsKeeper({
       schema: this.schema,
@@ -96,7 +103,7 @@ export class PgDatabase {
    * refreshed soon after, once enough rows changed (statistics-keeper.ts).
    */
   wrote(): void {
-    if (this.#open) this.#statistics.touched();
+    if (this.#open && this.#options.analyzeAfterWrites !== false) this.#statistics.touched();
   }
 
   get isOpen(): boolean {
