@@ -25,8 +25,23 @@ try {
   console.log('records', r.records, 'wall', r.wallMs.toFixed(0), 'rec/s', (r.records / r.wallMs * 1000).toFixed(0));
   const top = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8);
   for (const [key, s] of top) console.log(s.ms.toFixed(0).padStart(7), 'ms', String(s.n).padStart(6), (s.ms / s.n).toFixed(2).padStart(7), key);
+  if (process.env.SEARCH) {
+    stats.clear();
+    const { generateQueries } = await import('../store/corpus.js');
+    const queries = generateQueries(corpus, 30).map((q) => q.text);
+    const begin = performance.now();
+    for (const query of queries) {
+      await server.memos.cache.clear({ cache: 'responses' });
+      await server.memos.services.search.search({ namespace: 'bench', query, types: ['memories'], limit: 10, mode: process.env.SEARCH as 'vector', filters: {} });
+    }
+    console.log('searches', queries.length, 'ms each', ((performance.now() - begin) / queries.length).toFixed(1));
+    const topS = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 6);
+    for (const [key, s] of topS) console.log(s.ms.toFixed(0).padStart(7), 'ms', String(s.n).padStart(6), (s.ms / s.n).toFixed(2).padStart(7), key);
+    const [, first] = topS[0]!;
+    console.log(first.sample.slice(0, 2500).replace(/'\{[-0-9.,e]+\}'/g, "'{...}'"));
+  }
   if (process.env.EXPLAIN) {
-    const [, s] = top.find(([key]) => key.includes(process.env.EXPLAIN!))!;
+    const [, s] = [...stats.entries()].find(([key]) => key.includes(process.env.EXPLAIN!))!;
     const body = s.sample.replace(/^BEGIN; /, '').replace(/; COMMIT$/, '');
     const cut = body.indexOf('; ', body.indexOf('set_config'));
     const enter = body.slice(0, cut);

@@ -5,7 +5,8 @@
 //   and partial predicate as the index), with a wider `hnsw.ef_search` (and, on pgvector 0.8+, an
 //   iterative scan). HNSW may still stop before `limit` rows pass the filter; then the same query
 //   runs again with an exact ordering (no cast, so no index): correct whatever the filter rejects.
-// - exact: `memos_cosine` over real[] in SQL; Postgres keeps only the top `limit` while sorting.
+// - exact (no pgvector): candidates by sketch (band keys for near-duplicate checks, Hamming
+//   distance for searches), ranked by exact cosine in memOS (sketched-search.ts).
 
 import { toIso, type Clock } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
@@ -16,7 +17,7 @@ import { episodeColumns, rowToEpisode, type EpisodeRow } from './episode-rows.js
 import { memoryColumns, rowToMemory, type MemoryRow } from './memory-rows.js';
 import type { PgDatabase } from './pg-database.js';
 import { compileFilter, SqlParams } from './pg-filter-sql.js';
-import { byNamespace, VECTOR_CANDIDATES_FUNCTION, type TenantScope } from './row-security.js';
+import { byNamespace, type TenantScope } from './row-security.js';
 import {
   distance,
   ensureHnswIndex,
@@ -29,7 +30,8 @@ import {
   vectorValue,
   type VectorDialect,
 } from './vector-sql.js';
-import { BANDED_THRESHOLD, SKETCH_BITS, sketchOf } from './vector-sketch.js';
+import { SKETCH_BITS, sketchOf } from './vector-sketch.js';
+import { sketchedRank } from './sketched-search.js';
 
 const TIERS = {
   memories: { table: 'memories', seq: 'memory_seq', timeColumn: 'created_at', columns: memoryColumns('t'), toRecord: (row: unknown) => rowToMemory(row as MemoryRow) },
@@ -110,11 +112,6 @@ interface Ranked {
   threshold?: number;
 }
 
-/** Exact path: a near-duplicate check ranks exactly this many band-sharing candidates, nearest by sketch. */
-const NEAR_DUPLICATE_CANDIDATES = 50;
-/** Exact path: a search ranks exactly at least this many candidates, nearest by sketch, and CANDIDATES_PER_RESULT per result wanted. */
-const SEARCH_CANDIDATES = 200;
-const CANDIDATES_PER_RESULT = 20;
 
 export class PgVectorStore implements VectorStore {
   readonly #db: PgDatabase;
@@ -208,10 +205,8 @@ export class PgVectorStore implements VectorStore {
     const d = await this.#dialectOf();
     const dimensions = ranked.vector.length;
     if (d.backend === 'exact') {
-      const { sql, params } = this.#sketchedSql(ranked);
-      // The band lookup must go through the GIN index, which the planner prices above a scan of a small table (see VECTOR_CANDIDATES).
-      const begin = ranked.threshold !== undefined && ranked.threshold >= BANDED_THRESHOLD && !this.#db.rowSecurity ? 'SET LOCAL enable_seqscan = off' : undefined;
-      return this.#db.tenantQuery<Record<string, unknown> & { score: number }>(ranked.scope, begin === undefined ? 'vectors.search' : 'vectors.nearest', sql, params, begin);
+      const spec = TIERS[ranked.tier];
+      return sketchedRank(this.#db, { ...ranked, table: spec.table, seq: spec.seq, columns: spec.columns });
     }
     if (dimensions > HNSW_MAX_DIMENSIONS) {
       const { sql, params } = this.#rankedSql(d, ranked, false);
@@ -226,42 +221,6 @@ export class PgVectorStore implements VectorStore {
     if (rows.length >= ranked.limit) return rows.sort(byScore);
     const exact = this.#rankedSql(d, ranked, false);
     return this.#db.tenantQuery<Record<string, unknown> & { score: number }>(ranked.scope, 'vectors.search', exact.sql, exact.params);
-  }
-
-  /**
-   * The exact path (vector-sketch.ts): the scope's vectors that pass the filter, nearest first by
-   * Hamming distance between sketches (for a near-duplicate check, only those sharing a band key
-   * with the query), then the best `limit` of those candidates by exact cosine. The filter is a
-   * lateral subquery per vector (OFFSET 0 keeps the planner from flattening it), so the plan is
-   * one pass over the scope's vectors with an index lookup per row, whatever the statistics say.
-   */
-  #sketchedSql(ranked: Ranked): { sql: string; params: unknown[] } {
-    const spec = TIERS[ranked.tier];
-    const dimensions = ranked.vector.length;
-    const params = new SqlParams();
-    const { sketch, bands } = sketchOf(ranked.vector, { tier: ranked.tier, namespace: ranked.scope.namespace, model: ranked.model });
-    const banded = ranked.threshold !== undefined && ranked.threshold >= BANDED_THRESHOLD;
-    // Under row-level security `&&` could not use the GIN index: the owner's function applies the policy instead.
-    const source = !banded
-      ? 'vectors v'
-      : this.#db.rowSecurity
-        ? `${VECTOR_CANDIDATES_FUNCTION}(${params.add(`{${bands.join(',')}}`)}::integer[]) v`
-        : `(SELECT * FROM vectors WHERE bands && ${params.add(`{${bands.join(',')}}`)}::integer[] OFFSET 0) v`;
-    const user = ranked.scope.userId === undefined ? '' : ` AND v.user_id = ${params.add(ranked.scope.userId)}`;
-    const candidates = banded ? NEAR_DUPLICATE_CANDIDATES : Math.max(SEARCH_CANDIDATES, ranked.limit * CANDIDATES_PER_RESULT);
-    const q = params.add(vectorParam({ backend: 'exact', qualifier: '', iterativeScan: false }, ranked.vector));
-    const sql = `
-      WITH candidates AS MATERIALIZED (
-        SELECT v.${spec.seq} AS seq, v.embedding
-        FROM ${source} CROSS JOIN LATERAL (SELECT 1 FROM ${spec.table} t WHERE t.seq = v.${spec.seq} AND ${ranked.restrict(params)} OFFSET 0) AS passes
-        WHERE v.tier = '${ranked.tier}' AND v.namespace = ${params.add(ranked.scope.namespace)} AND ${partitionPredicate(ranked.model, dimensions, 'v.')}${user}
-        ORDER BY bit_count(v.sketch # ${params.add(sketch)}::bit(${SKETCH_BITS})), v.${spec.seq}
-        LIMIT ${candidates}
-      )
-      SELECT ${spec.columns}, memos_cosine(c.embedding, ${q}::real[]) AS score
-      FROM candidates c JOIN ${spec.table} t ON t.seq = c.seq
-      ORDER BY score DESC NULLS LAST, t.id LIMIT ${params.add(ranked.limit)}`;
-    return { sql, params: params.values };
   }
 
   #rankedSql(d: VectorDialect, ranked: Ranked, indexed: boolean): { sql: string; params: unknown[] } {
