@@ -12,6 +12,7 @@ import type { PgDatabase } from './pg-database.js';
 import { PgSemanticStore } from './semantic-store.js';
 import { dropSchema, expectedVectorBackend, freshSchema, POSTGRES_URL, postgresReachable } from './test-databases.js';
 import { PgVectorStore } from './vector-store.js';
+import { ExactScopeWatch } from './exact-scope-watch.js';
 
 const reachable = await postgresReachable();
 const exact = reachable && (await expectedVectorBackend()) === 'exact';
@@ -128,6 +129,18 @@ describe.runIf(exact)('exact vectors on PostgreSQL without pgvector', () => {
       expect(other.map((hit) => hit.item.id)).not.toContain(target.id);
     }
     expect(found).toBeGreaterThanOrEqual(39);
+  });
+
+  it('counts a scope read whole, and warns once one passes the limit', async () => {
+    const watch = new ExactScopeWatch(db, { limit: 1_000, intervalMs: 0 });
+    const scope = { tier: 'memories', namespace: 'ns', model: MODEL, dimensions: DIMS };
+    expect(await watch.count({ ...scope, userId: 'small' })).toBe(100);
+    await watch.sawFullPool({ ...scope, userId: 'u0' });
+    expect(watch.warning()).toBeUndefined();
+    await watch.sawFullPool(scope);
+    expect(watch.warning()).toContain(`one holds ${COUNT} vectors, past the 1000`);
+    // The store's own watch has the real limit: no warning at this size.
+    expect(vectors.warnings()).toEqual([]);
   });
 
   it('analyzes the tables changed past the threshold, once', async () => {

@@ -13,6 +13,7 @@
 // ranks them by exact cosine: ~40 µs a vector for `memos_cosine` in SQL, well under 1 µs here.
 
 import type { Tier } from '../../core/types.js';
+import type { ExactScopeWatch } from './exact-scope-watch.js';
 import type { PgDatabase } from './pg-database.js';
 import { SqlParams } from './pg-filter-sql.js';
 import { VECTOR_CANDIDATES_FUNCTION, type TenantScope } from './row-security.js';
@@ -47,7 +48,7 @@ type Row = Record<string, unknown> & { score: number };
 type Candidate = Record<string, unknown> & { packed: Buffer | null; pooled?: string; passed?: string };
 
 /** The best `limit` records by cosine, best first, equal scores in id order (a zero vector scores NULL, last). */
-export async function sketchedRank(db: PgDatabase, query: SketchedQuery): Promise<Row[]> {
+export async function sketchedRank(db: PgDatabase, query: SketchedQuery, watch?: ExactScopeWatch): Promise<Row[]> {
   const banded = query.threshold !== undefined && query.threshold >= BANDED_THRESHOLD;
   const candidates = banded ? NEAR_DUPLICATE_CANDIDATES : Math.max(SEARCH_CANDIDATES, query.limit * CANDIDATES_PER_RESULT);
   let rows: Candidate[];
@@ -61,6 +62,8 @@ export async function sketchedRank(db: PgDatabase, query: SketchedQuery): Promis
     rows = await db.tenantQuery<Candidate>(query.scope, 'vectors.search', pooled.sql, pooled.params);
     const first = rows[0];
     const [pool, passed] = [Number(first?.pooled ?? 0), Number(first?.passed ?? 0)];
+    // Not awaited: the count runs beside the answer.
+    if (pool === candidates * POOL_FACTOR) void watch?.sawFullPool({ ...query, namespace: query.scope.namespace, userId: query.scope.userId, dimensions: query.vector.length });
     if (passed < candidates && pool === candidates * POOL_FACTOR) {
       const full = candidatesSql(query, 'scope', candidates);
       rows = await db.tenantQuery<Candidate>(query.scope, 'vectors.search', full.sql, full.params);

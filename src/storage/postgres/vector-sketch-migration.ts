@@ -2,7 +2,9 @@
 // keys (NULL on pgvector, whose HNSW index serves instead), the band keys a GIN index without a
 // pending list (a search would read the whole list on every near-duplicate check until VACUUM
 // flushed it), and the scope index takes the user, so that one user's search reads only their
-// vectors. Vectors stored before are sketched here, in chunks, inside the migration's transaction.
+// vectors. ANALYZE skips the vector columns (no plan depends on their statistics, and sampling
+// them made each ANALYZE of the table several times slower). Vectors stored before are sketched
+// here, in chunks, inside the migration's transaction.
 
 import { VECTOR_CANDIDATES } from './row-security.js';
 import type { SqlExecutor } from './sql-engine.js';
@@ -17,6 +19,7 @@ ALTER TABLE vectors ADD COLUMN sketch bit(${SKETCH_BITS}), ADD COLUMN bands inte
 CREATE INDEX vectors_bands ON vectors USING gin (bands) WITH (fastupdate = off);
 DROP INDEX vectors_partition;
 CREATE INDEX vectors_scope ON vectors (tier, namespace, model, dims, user_id);
+ALTER TABLE vectors ALTER COLUMN embedding SET STATISTICS 0, ALTER COLUMN sketch SET STATISTICS 0, ALTER COLUMN bands SET STATISTICS 0;
 ${VECTOR_CANDIDATES}`);
   if ((await readDialect(tx)).backend !== 'exact') return;
   for (;;) {

@@ -32,6 +32,7 @@ import {
 } from './vector-sql.js';
 import { SKETCH_BITS, sketchOf } from './vector-sketch.js';
 import { sketchedRank } from './sketched-search.js';
+import { ExactScopeWatch } from './exact-scope-watch.js';
 
 const TIERS = {
   memories: { table: 'memories', seq: 'memory_seq', timeColumn: 'created_at', columns: memoryColumns('t'), toRecord: (row: unknown) => rowToMemory(row as MemoryRow) },
@@ -119,10 +120,19 @@ export class PgVectorStore implements VectorStore {
   #dialect: VectorDialect | undefined;
   /** HNSW indexes known to exist, by name. */
   readonly #indexed = new Set<string>();
+  /** The largest scope the exact path has read whole (no pgvector). */
+  readonly #watch: ExactScopeWatch;
 
   constructor(db: PgDatabase, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
+    this.#watch = new ExactScopeWatch(db);
+  }
+
+  /** Standing notices for operators: a scope too large for the exact path, once one was searched. */
+  warnings(): string[] {
+    const warning = this.#watch.warning();
+    return warning === undefined ? [] : [warning];
   }
 
   async search<T extends Tier>(query: VectorQuery<T>): Promise<Scored<TierRecord[T]>[]> {
@@ -206,7 +216,7 @@ export class PgVectorStore implements VectorStore {
     const dimensions = ranked.vector.length;
     if (d.backend === 'exact') {
       const spec = TIERS[ranked.tier];
-      return sketchedRank(this.#db, { ...ranked, table: spec.table, seq: spec.seq, columns: spec.columns });
+      return sketchedRank(this.#db, { ...ranked, table: spec.table, seq: spec.seq, columns: spec.columns }, this.#watch);
     }
     if (dimensions > HNSW_MAX_DIMENSIONS) {
       const { sql, params } = this.#rankedSql(d, ranked, false);
