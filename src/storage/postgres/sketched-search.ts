@@ -7,9 +7,10 @@
 //   for `bit_count`), then keeps the `candidates` nearest of those passing the filter. When the
 //   filter rejects so many that fewer remain while the scope holds more, the search runs again
 //   with the filter applied to every vector of the scope (a lookup per vector): slower, as many as wanted.
-// The filter is a lateral subquery per vector (OFFSET 0 keeps the planner from flattening it), so
-// that every plan is one pass over the vectors read with an index lookup per row, whatever the
-// statistics say. The candidates come back with their vectors (binary, `array_send`), and memOS
+// The filter is a lateral subquery per vector that reads its record by seq (OFFSET 0 keeps the
+// planner from flattening it or pushing the filter into the lookup), so that every plan is one pass
+// over the vectors read with one unique-index lookup per row, whatever the statistics say (without
+// them, a lookup by a user's index was seen to read the user's whole scope for each vector). The candidates come back with their vectors (binary, `array_send`), and memOS
 // ranks them by exact cosine: ~40 µs a vector for `memos_cosine` in SQL, well under 1 µs here.
 
 import type { Tier } from '../../core/types.js';
@@ -85,7 +86,10 @@ function candidatesSql(query: SketchedQuery, source: 'function' | 'bands' | 'poo
   const user = query.scope.userId === undefined ? '' : ` AND v.user_id = ${params.add(query.scope.userId)}`;
   const inScope = `v.tier = '${query.tier}' AND v.namespace = ${params.add(query.scope.namespace)} AND ${partitionPredicate(query.model, query.vector.length, 'v.')}${user}`;
   const distance = `bit_count(v.sketch # ${params.add(sketch)}::bit(${SKETCH_BITS}))`;
-  const passes = (seq: string) => `CROSS JOIN LATERAL (SELECT 1 FROM ${query.table} t WHERE t.seq = ${seq} AND ${query.restrict(params)} OFFSET 0) AS passes`;
+  // The record is read by its seq alone (the inner OFFSET 0 keeps the filter out of that scan), so
+  // that the planner cannot take an index of the filter's columns and scan the scope for each vector.
+  const passes = (seq: string) =>
+    `CROSS JOIN LATERAL (SELECT 1 FROM (SELECT * FROM ${query.table} r WHERE r.seq = ${seq} OFFSET 0) AS t WHERE ${query.restrict(params)} OFFSET 0) AS passes`;
   const joined = `candidates c JOIN ${query.table} t ON t.seq = c.seq JOIN vectors e ON e.${query.seq} = c.seq`;
   const columns = `${query.columns}, array_send(e.embedding) AS packed`;
   if (source !== 'pool') {
