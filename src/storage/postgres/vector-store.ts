@@ -241,11 +241,24 @@ export class PgVectorStore implements VectorStore {
     const score = similarity(d, 'v.embedding', q, dimensions, indexed);
     // The indexed order is the index's expression alone; exact orders break ties by id.
     const order = d.backend === 'pgvector' ? distance(d, 'v.embedding', q, dimensions, indexed) : `${score} DESC NULLS LAST`;
+    if (indexed) {
+      // Shaped so that the HNSW index is the only ordered way in, statistics or not: the tier is
+      // compared in a form no btree serves (the scope index leads with it), and each vector's record
+      // is read by seq in a lateral subquery (OFFSET 0: not flattened, the filter not pushed into the
+      // lookup), so the planner can neither start from the records nor sort a btree range instead.
+      const sql = `SELECT ${spec.columns}, ${score} AS score
+        FROM vectors v CROSS JOIN LATERAL (
+          SELECT * FROM (SELECT * FROM ${spec.table} r WHERE r.seq = v.${spec.seq} OFFSET 0) AS t WHERE ${ranked.restrict(params)} OFFSET 0
+        ) AS t
+        WHERE (v.tier = '${ranked.tier}') IS TRUE AND v.namespace = ${params.add(ranked.scope.namespace)} AND ${partitionPredicate(ranked.model, dimensions, 'v.')}
+        ORDER BY ${order} LIMIT ${params.add(ranked.limit)}`;
+      return { sql, params: params.values };
+    }
     const sql = `SELECT ${spec.columns}, ${score} AS score
       FROM vectors v JOIN ${spec.table} t ON t.seq = v.${spec.seq}
       WHERE v.tier = '${ranked.tier}' AND v.namespace = ${params.add(ranked.scope.namespace)} AND ${partitionPredicate(ranked.model, dimensions, 'v.')}
         AND ${ranked.restrict(params)}
-      ORDER BY ${order}${indexed ? '' : ', t.id'} LIMIT ${params.add(ranked.limit)}`;
+      ORDER BY ${order}, t.id LIMIT ${params.add(ranked.limit)}`;
     return { sql, params: params.values };
   }
 
