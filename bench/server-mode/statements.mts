@@ -1,3 +1,8 @@
+// Where server-mode ingest (and, with SEARCH=vector|hybrid, search) spends its PostgreSQL time:
+// every statement the pg driver sends is timed and grouped by its text (literals blanked), over
+// an ingest of N memories with Model2Vec vectors (fresh schema, dropped at the end). EXPLAIN=<text>
+// prints the EXPLAIN ANALYZE of the first statement containing <text>, in its tenant scope.
+// Run: N=3000 SEARCH=vector npx tsx bench/server-mode/statements.mts
 process.env.BENCH_VECTORS = '1';
 const pg = (await import('pg')).default;
 const { startServerMode, ingest } = await import('../store/harness.js');
