@@ -97,6 +97,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
     dataDirHoldsStorage: storage.driver === 'sqlite',
     backends: { storage: storage.driver, ...shortTerm.backends },
     ...(authWarning === undefined ? {} : { warnings: [authWarning] }),
+    storageWarnings: () => durable.storageWarnings?.() ?? [],
     optional: Object.fromEntries(shortTerm.servers.map((server) => [server.name, server])),
   });
   if (telemetry.metrics !== undefined) {

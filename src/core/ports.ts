@@ -450,4 +450,6 @@ export interface Storage extends Lifecycle, MemoryStore {
   readonly claims?: BatchClaims;
   /** What an in-process vector index holds; absent when vectors are searched elsewhere (pgvector). */
   vectorIndexUsage?(): VectorIndexUsage;
+  /** Standing notices about how the store serves (e.g. vector search without an index over a large scope); absent or empty when none. */
+  storageWarnings?(): string[];
 }

@@ -43,6 +43,8 @@ export interface HealthOptions {
   storage: Storage;
   /** Standing configuration warnings, shown on every detailed report. */
   warnings?: string[];
+  /** Warnings the store raises while serving (e.g. a scope too large for exact vector search), read at each detailed report. */
+  storageWarnings?: () => string[];
   embeddings: EmbeddingRuntime;
   dataDir: string;
   backends: Backends;
@@ -81,6 +83,7 @@ export function createHealth({
   dataDirHoldsStorage = false,
   writeProbeMs = 5000,
   warnings = [],
+  storageWarnings = () => [],
 }: HealthOptions) {
   const startedAt = performance.now();
   const backlog = freshFor(backlogMs, () => storage.vectors.progress({ model: embeddings.model, dimensions: embeddings.dimensions, failures: 1 }));
@@ -182,7 +185,8 @@ export function createHealth({
           : Object.values(components).some((component) => component.status !== 'healthy')
             ? 'degraded'
             : 'healthy';
-      return { status, backends, components, ...(warnings.length === 0 ? {} : { warnings }) };
+      const standing = [...warnings, ...storageWarnings()];
+      return { status, backends, components, ...(standing.length === 0 ? {} : { warnings: standing }) };
     },
   };
 }

@@ -11,7 +11,7 @@ const detailedReport = z.object({
   status: z.enum(['healthy', 'degraded', 'unhealthy']),
   backends: z.object({ storage: z.string(), cache: z.string(), sessions: z.string() }).describe('Which backend serves each tier'),
   components: z.record(z.string(), componentRecord),
-  warnings: z.array(z.string()).optional().describe('Standing warnings about the configuration, e.g. MEMOS_AUTH=off beyond loopback'),
+  warnings: z.array(z.string()).optional().describe('Standing warnings about the configuration or how the store serves, e.g. MEMOS_AUTH=off beyond loopback, or vector search without pgvector over a scope too large for it'),
 });
 
 const overallReport = z.object({

@@ -34,6 +34,7 @@ export class PgEpisodeStore implements EpisodeStore {
         noteAuditRecords(group.map((episode) => episode.id));
       }
     });
+    this.#db.wrote();
   }
 
   async get(ref: RecordRef): Promise<Episode | null> {

@@ -30,6 +30,8 @@ export interface PostgresOptions {
   logger?: PgLogger;
   /** Row-level security between namespaces (default true; see row-security.ts). */
   rowSecurity?: boolean;
+  /** Whether tables are analyzed after bulk writes (default true; see statistics-keeper.ts). */
+  analyzeAfterWrites?: boolean;
 }
 
 /** A pooled database on a Postgres server. Does no I/O until `open()`. */
@@ -47,5 +49,6 @@ export function createPostgresDatabase(options: PostgresOptions): PgDatabase {
     clock: options.clock,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.rowSecurity === undefined ? {} : { rowSecurity: options.rowSecurity }),
+    ...(options.analyzeAfterWrites === undefined ? {} : { analyzeAfterWrites: options.analyzeAfterWrites }),
   });
 }

@@ -4,6 +4,7 @@
 // the lock is simply granted.
 
 import { ROW_SECURITY_VERSION, rowSecurityMigration } from './row-security.js';
+import { vectorSketchMigration } from './vector-sketch-migration.js';
 import type { SqlExecutor } from './sql-engine.js';
 import { columnType, EXACT_COSINE, readDialect } from './vector-sql.js';
 
@@ -247,6 +248,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'api keys', up: sql(API_KEYS) },
   { version: 8, name: 'audit log', up: sql(AUDIT_LOG) },
   { version: ROW_SECURITY_VERSION, name: 'row-level security', up: rowSecurityMigration },
+  { version: 10, name: 'vector sketches', up: vectorSketchMigration },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */

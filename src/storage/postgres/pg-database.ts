@@ -2,8 +2,9 @@ import type { Clock } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
 import { MIGRATIONS, migrate, type Migration, type VectorBackend } from './migrations.js';
 import { closedError, toMemosError } from './pg-errors.js';
-import { ENTER_SCOPE, enterScopeParams, ensureTenantRole, RESCOPE, ROW_SECURITY_VERSION, type TenantScope } from './row-security.js';
+import { enterScopeSql, ensureTenantRole, RESCOPE, ROW_SECURITY_VERSION, type TenantScope } from './row-security.js';
 import type { Row, SqlEngine, SqlExecutor } from './sql-engine.js';
+import { StatisticsKeeper } from './statistics-keeper.js';
 
 /** Where notices go that operators should see once (e.g. the exact-vector fallback); pino-compatible. */
 export interface PgLogger {
@@ -23,6 +24,8 @@ export interface PgDatabaseOptions {
    * connecting role, which the policies do not bind; the stores' own conditions still apply.
    */
   rowSecurity?: boolean;
+  /** Whether the tables searches read are analyzed after bulk writes (default true; see statistics-keeper.ts). */
+  analyzeAfterWrites?: boolean;
 }
 
 /** A tenant transaction: bound to one scope, which a batch spanning namespaces moves between its parts. */
@@ -61,7 +64,9 @@ export const searchPathFor = (schema: string) => [checkSchemaName(schema), 'publ
  *   (`jobs.*`), which the backfill runs over every namespace; catalogue lookups (`vectors.dialect`,
  *   `vectors.index`, which also creates HNSW indexes, a privilege the tenant role lacks); the record
  *   counts of the metrics (`countRecords`) and `ping`; the audit log (`audit.*`), which memOS writes
- *   itself and only all-namespace admins read. pglite-storage.test.ts checks this list
+ *   itself and only all-namespace admins read; upkeep of the tables: ANALYZE after bulk writes
+ *   (`statistics.analyze`) and the count of a scope the exact vector path read whole, for the
+ *   health warning (`vectors.scopeSize`). pglite-storage.test.ts checks this list
  *   while the store contracts run.
  */
 export class PgDatabase {
@@ -73,11 +78,34 @@ export class PgDatabase {
   #vectorBackend: VectorBackend | undefined;
   #rowSecurity: boolean;
   #joiner: PgTransactionJoiner | undefined;
+  #statistics: StatisticsKeeper;
 
   constructor(options: PgDatabaseOptions) {
     this.schema = checkSchemaName(options.schema);
     this.#options = options;
     this.#rowSecurity = options.rowSecurity ?? true;
+    this.#statistics = this.#keeper();
+  }
+
+  /** Analyzes now the tables changed past the threshold (what `wrote` schedules); returns their names. */
+  async refreshStatistics(): Promise<string[]> {
+    return this.#statistics.check();
+  }
+
+  #keeper(): StatisticsKeeper {
+    return new StatisticsKeeper({
+      schema: this.schema,
+      transaction: (operation, fn) => this.transaction(operation, fn),
+      onError: (error) => this.#options.logger?.warn({ schema: this.schema, error: (error as Error).message }, 'postgres: ANALYZE after writes failed'),
+    });
+  }
+
+  /**
+   * Records were written (a committed batch): the planner statistics of the tables searches read are
+   * refreshed soon after, once enough rows changed (statistics-keeper.ts).
+   */
+  wrote(): void {
+    if (this.#open && this.#options.analyzeAfterWrites !== false) this.#statistics.touched();
   }
 
   get isOpen(): boolean {
@@ -136,6 +164,9 @@ export class PgDatabase {
 
   async close(): Promise<void> {
     this.#open = false;
+    await this.#statistics.close().catch(() => undefined);
+    // A reopened database looks after its statistics again.
+    this.#statistics = this.#keeper();
     try {
       await this.#closeEngine();
     } catch (error) {
@@ -151,20 +182,29 @@ export class PgDatabase {
 
   /**
    * Runs `fn` in one transaction bound to `scope`: with row security on, as the tenant role, which
-   * sees and writes only the rows of that namespace (and user, when the scope names one).
+   * sees and writes only the rows of that namespace (and user, when the scope names one). The scope
+   * is entered with BEGIN, in one round trip (`begin` adds statements without parameters, e.g. SET LOCAL).
    */
-  async tenant<T>(scope: TenantScope, operation: string, fn: (tx: TenantExecutor) => Promise<T>): Promise<T> {
-    if (!this.rowSecurity) return this.transaction(operation, (tx) => fn({ ...tx, enter: async () => undefined }));
-    return this.transaction(operation, async (tx) => {
-      await tx.query(ENTER_SCOPE, enterScopeParams(scope));
-      return fn({ ...tx, enter: async (next) => void (await tx.query(RESCOPE, [next.namespace, next.userId ?? ''])) });
-    });
+  async tenant<T>(scope: TenantScope, operation: string, fn: (tx: TenantExecutor) => Promise<T>, begin?: string): Promise<T> {
+    if (!this.rowSecurity) return this.#transaction(operation, (tx) => fn({ ...tx, enter: async () => undefined }), begin);
+    const entered = [enterScopeSql(scope), ...(begin === undefined ? [] : [begin])].join('; ');
+    return this.#transaction(operation, (tx) => fn({ ...tx, enter: async (next) => void (await tx.query(RESCOPE, [next.namespace, next.userId ?? ''])) }), entered);
   }
 
-  /** One statement bound to `scope`; without row security, a plain pooled query (one statement needs no transaction). */
-  async tenantQuery<R = Row>(scope: TenantScope, operation: string, sql: string, params?: readonly unknown[]): Promise<R[]> {
-    if (!this.rowSecurity) return this.query<R>(operation, sql, params);
-    return this.tenant(scope, operation, (tx) => tx.query<R>(sql, params));
+  /**
+   * One statement bound to `scope`; without row security, a plain pooled query (one statement needs
+   * no transaction). With it, where the engine can, BEGIN, the scope, the statement and COMMIT go
+   * in one round trip; the settings are transaction-local either way.
+   */
+  async tenantQuery<R = Row>(scope: TenantScope, operation: string, sql: string, params?: readonly unknown[], begin?: string): Promise<R[]> {
+    if (!this.rowSecurity && begin === undefined) return this.query<R>(operation, sql, params);
+    const join = this.#open ? this.#joiner?.() : undefined;
+    const entered = [...(this.rowSecurity ? [enterScopeSql(scope)] : []), ...(begin === undefined ? [] : [begin])].join('; ');
+    if (join === undefined) {
+      const rows = await this.#call(operation, (engine) => engine.transactionQuery?.<R>(entered, sql, params) ?? Promise.resolve(undefined));
+      if (rows !== undefined) return rows;
+    }
+    return this.#transaction(operation, (tx) => tx.query<R>(sql, params), entered, join);
   }
 
   /** System work (see the class comment): runs `fn` against the engine (any pooled connection), translating any driver error. */
@@ -182,8 +222,12 @@ export class PgDatabase {
    * transaction runs last inside it, so that it commits or rolls back with `fn`'s writes.
    */
   async transaction<T>(operation: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const join = this.#open ? this.#joiner?.() : undefined;
-    if (join === undefined) return this.#call(operation, (engine) => engine.transaction(fn));
+    return this.#transaction(operation, fn);
+  }
+
+  /** A transaction as `transaction`, starting with `begin` (sent with BEGIN), joined by `join` when given. */
+  async #transaction<T>(operation: string, fn: (tx: SqlExecutor) => Promise<T>, begin?: string, join = this.#open ? this.#joiner?.() : undefined): Promise<T> {
+    if (join === undefined) return this.#call(operation, (engine) => engine.transaction(fn, begin));
     let result: T;
     try {
       result = await this.#call(operation, (engine) =>
@@ -193,7 +237,7 @@ export class PgDatabase {
           if (this.#rowSecurity) await tx.query('RESET ROLE');
           await join.beforeCommit(tx);
           return value;
-        }),
+        }, begin),
       );
     } catch (error) {
       join.settle(false);

@@ -69,11 +69,13 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     retry.unref();
   };
 
+  const vectors = new PgVectorStore(db, clock);
   return {
     driver: 'postgres',
+    storageWarnings: () => vectors.warnings(),
     episodes: new PgEpisodeStore(db),
     memories: new PgSemanticStore(db, clock),
-    vectors: new PgVectorStore(db, clock),
+    vectors,
     claims: createPgClaims(db, clock),
     keys: new PgKeyStore(db),
     audit: new PgAuditStore(db),

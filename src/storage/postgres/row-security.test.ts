@@ -250,6 +250,32 @@ describe.skipIf(!reachable)('postgres', () => {
     }
   });
 
+  it('enters a scope holding quotes and backslashes as values, and leaves nothing behind when the statement fails', async () => {
+    const schema = freshSchema();
+    const db = createPostgresDatabase({ url: POSTGRES_URL, schema, clock: manualClock(), poolSize: 1 });
+    const awkward = { namespace: "a'); RESET ROLE; --", userId: 'u\\\'1' };
+    try {
+      await db.open();
+      const [seen] = await db.tenantQuery<{ namespace: string; user: string; role: string }>(
+        awkward,
+        'test',
+        `SELECT current_setting('memos.namespace') AS namespace, current_setting('memos.user_id') AS user, current_user AS role`,
+      );
+      expect(seen).toEqual({ namespace: awkward.namespace, user: awkward.userId, role: TENANT_ROLE });
+      await expect(db.tenantQuery(awkward, 'test', 'SELECT 1 / (SELECT count(*) FROM episodes WHERE id = $1)::int', ['none'])).rejects.toThrow();
+      const [after] = await db.query<{ role: string; namespace: string | null; user: string | null }>(
+        'test',
+        `SELECT current_user AS role, current_setting('memos.namespace', true) AS namespace, current_setting('memos.user_id', true) AS user`,
+      );
+      expect(after!.role).not.toBe(TENANT_ROLE);
+      expect(after!.namespace ?? '').toBe('');
+      expect(after!.user ?? '').toBe('');
+    } finally {
+      await db.close();
+      await dropSchema(schema);
+    }
+  });
+
   describe('a connecting role that is not a superuser', () => {
     const suffix = Math.random().toString(16).slice(2, 10);
     const roles = { plain: `memos_rls_plain_${suffix}`, member: `memos_rls_member_${suffix}` };

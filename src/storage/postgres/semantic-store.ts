@@ -68,7 +68,7 @@ export class PgSemanticStore implements SemanticStore {
       drafts.map((draft, index) => ({ draft, index })),
       ({ draft }) => draft.memory.namespace,
     );
-    return this.#db.tenant({ namespace: groups[0]![0] }, 'memories.upsert', async (tx) => {
+    const outcomes = await this.#db.tenant({ namespace: groups[0]![0] }, 'memories.upsert', async (tx) => {
       await tx.query(LOCK_KEYS, [drafts.map((draft) => this.#lockName(draft))]);
       const outcomes: UpsertOutcome[] = new Array(drafts.length);
       for (const [namespace, group] of groups) {
@@ -79,6 +79,8 @@ export class PgSemanticStore implements SemanticStore {
       }
       return outcomes;
     });
+    this.#db.wrote();
+    return outcomes;
   }
 
   async get(ref: RecordRef): Promise<Memory | null> {

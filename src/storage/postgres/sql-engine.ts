@@ -3,6 +3,7 @@
 // Driver errors pass through untouched; PgDatabase translates them at its one choke point.
 
 import pg from 'pg';
+import { inlineParams } from './inline-params.js';
 
 export type Row = Record<string, unknown>;
 
@@ -16,8 +17,19 @@ export interface SqlExecutor {
 export interface SqlEngine extends SqlExecutor {
   /** Connects (the first I/O), failing when the engine cannot be reached. */
   open(): Promise<void>;
-  /** Runs `fn` in one transaction on one connection: COMMIT when it resolves, ROLLBACK when it throws. */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction on one connection: COMMIT when it resolves, ROLLBACK when it throws.
+   * `begin`, SQL without parameters (its values inlined as literals), runs first inside the
+   * transaction; the pool sends it with BEGIN in one round trip.
+   */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, begin?: string): Promise<T>;
+  /**
+   * One statement in a transaction of its own after `begin` (as for `transaction`), in as few round
+   * trips as the engine allows: the pool sends BEGIN, `begin`, the statement (its parameters inlined
+   * as literals) and COMMIT as one simple query. Absent, or undefined returned, when the engine
+   * cannot (the caller then uses `transaction`).
+   */
+  transactionQuery?<R = Row>(begin: string, sql: string, params?: readonly unknown[]): Promise<R[] | undefined>;
   close(): Promise<void>;
 }
 
@@ -63,7 +75,7 @@ export function poolEngine(options: PoolEngineOptions): SqlEngine {
     async exec(sql: string) {
       await pool().query(sql);
     },
-    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>) {
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, begin?: string) {
       const client = await pool().connect();
       let broken: unknown;
       // A checked-out client whose connection drops between queries emits 'error', which the
@@ -71,7 +83,7 @@ export function poolEngine(options: PoolEngineOptions): SqlEngine {
       const onLost = (error: Error) => (broken = error);
       client.on('error', onLost);
       try {
-        await client.query('BEGIN');
+        await client.query(begin === undefined ? 'BEGIN' : `BEGIN; ${begin}`);
         const result = await fn({
           query: async <R>(sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[] | undefined)).rows as R[],
           exec: async (sql: string) => void (await client.query(sql)),
@@ -80,6 +92,26 @@ export function poolEngine(options: PoolEngineOptions): SqlEngine {
         return result;
       } catch (error) {
         // A failed ROLLBACK means the connection is gone: release it as broken so the pool drops it.
+        if (broken === undefined) await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
+        throw error;
+      } finally {
+        client.off('error', onLost);
+        client.release(broken instanceof Error ? broken : undefined);
+      }
+    },
+    async transactionQuery<R>(begin: string, sql: string, params?: readonly unknown[]) {
+      const statement = inlineParams(sql, params ?? []);
+      if (statement === undefined) return undefined;
+      const client = await pool().connect();
+      let broken: unknown;
+      const onLost = (error: Error) => (broken = error);
+      client.on('error', onLost);
+      try {
+        // A multi-statement simple query: the server skips what follows a failing statement, leaving
+        // the transaction aborted (so its settings end with the ROLLBACK below, never reaching the next user).
+        const results = (await client.query(`BEGIN; ${begin}; ${statement}; COMMIT`)) as unknown as pg.QueryResult[];
+        return results[results.length - 2]!.rows as R[];
+      } catch (error) {
         if (broken === undefined) await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
         throw error;
       } finally {
@@ -126,8 +158,11 @@ export function pgliteEngine(db: PGliteLike, options: PGliteEngineOptions): SqlE
       await db.query(`SET search_path TO ${options.searchPath.join(', ')}`);
     },
     ...pgliteExecutor(db),
-    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>) {
-      return db.transaction((tx) => fn(pgliteExecutor(tx)));
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, begin?: string) {
+      return db.transaction(async (tx) => {
+        if (begin !== undefined) await tx.exec(begin);
+        return fn(pgliteExecutor(tx));
+      });
     },
     async close() {
       if (options.ownsInstance ?? true) await db.close();

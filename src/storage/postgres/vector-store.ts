@@ -5,7 +5,8 @@
 //   and partial predicate as the index), with a wider `hnsw.ef_search` (and, on pgvector 0.8+, an
 //   iterative scan). HNSW may still stop before `limit` rows pass the filter; then the same query
 //   runs again with an exact ordering (no cast, so no index): correct whatever the filter rejects.
-// - exact: `memos_cosine` over real[] in SQL; Postgres keeps only the top `limit` while sorting.
+// - exact (no pgvector): candidates by sketch (band keys for near-duplicate checks, Hamming
+//   distance for searches), ranked by exact cosine in memOS (sketched-search.ts).
 
 import { toIso, type Clock } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
@@ -17,7 +18,6 @@ import { memoryColumns, rowToMemory, type MemoryRow } from './memory-rows.js';
 import type { PgDatabase } from './pg-database.js';
 import { compileFilter, SqlParams } from './pg-filter-sql.js';
 import { byNamespace, type TenantScope } from './row-security.js';
-import type { SqlExecutor } from './sql-engine.js';
 import {
   distance,
   ensureHnswIndex,
@@ -30,23 +30,70 @@ import {
   vectorValue,
   type VectorDialect,
 } from './vector-sql.js';
+import { SKETCH_BITS, sketchOf } from './vector-sketch.js';
+import { sketchedRank } from './sketched-search.js';
+import { ExactScopeWatch } from './exact-scope-watch.js';
 
 const TIERS = {
   memories: { table: 'memories', seq: 'memory_seq', timeColumn: 'created_at', columns: memoryColumns('t'), toRecord: (row: unknown) => rowToMemory(row as MemoryRow) },
   episodes: { table: 'episodes', seq: 'episode_seq', timeColumn: 'occurred_at', columns: episodeColumns('t'), toRecord: (row: unknown) => rowToEpisode(row as EpisodeRow) },
 } as const;
 
-/** Stores the vector when the record still holds the embedded text, and marks the record ready. */
+/**
+ * Stores each vector whose record still holds the embedded text, and marks the record ready: one
+ * statement for a batch of one tier (records named once each), the writes as parallel arrays.
+ */
 const putSql = (d: VectorDialect, tier: Tier) => `
-  WITH target AS (
-    UPDATE ${TIERS[tier].table} SET embedding_status = 'ready', embedding_model = $4, embedding_dim = $5,
-      embedding_truncated = $7, embedding_attempts = 0, embedding_error = NULL
-    WHERE namespace = $1 AND id = $2 AND content = $3 RETURNING seq, user_id
+  WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::boolean[], $8::text[], $9::text[])
+      AS i(namespace, id, content, model, dims, embedding, truncated, sketch, bands)
+  ),
+  target AS (
+    UPDATE ${TIERS[tier].table} r SET embedding_status = 'ready', embedding_model = i.model, embedding_dim = i.dims,
+      embedding_truncated = i.truncated, embedding_attempts = 0, embedding_error = NULL
+    FROM input i WHERE r.namespace = i.namespace AND r.id = i.id AND r.content = i.content
+    RETURNING r.seq, r.user_id, r.namespace, i.model, i.dims, i.embedding, i.sketch, i.bands
   )
-  INSERT INTO vectors (tier, namespace, user_id, ${TIERS[tier].seq}, model, dims, embedding)
-  SELECT '${tier}', $1, user_id, seq, $4, $5, ${vectorValue(d, '$6')} FROM target
-  ON CONFLICT (${TIERS[tier].seq}) DO UPDATE SET model = EXCLUDED.model, dims = EXCLUDED.dims, embedding = EXCLUDED.embedding
+  INSERT INTO vectors (tier, namespace, user_id, ${TIERS[tier].seq}, model, dims, embedding, sketch, bands)
+  SELECT '${tier}', namespace, user_id, seq, model, dims, ${vectorValue(d, 'embedding')}, sketch::bit(${SKETCH_BITS}), bands::integer[] FROM target
+  ON CONFLICT (${TIERS[tier].seq}) DO UPDATE
+    SET model = EXCLUDED.model, dims = EXCLUDED.dims, embedding = EXCLUDED.embedding, sketch = EXCLUDED.sketch, bands = EXCLUDED.bands
   RETURNING 1`;
+
+/** The parameters of `putSql` for writes of one tier. */
+function putParams(d: VectorDialect, writes: VectorWrite[]): unknown[] {
+  const sketches = writes.map((w) => (d.backend === 'exact' ? sketchOf(w.vector, { tier: w.tier, namespace: w.namespace, model: w.model }) : undefined));
+  return [
+    writes.map((w) => w.namespace),
+    writes.map((w) => w.id),
+    writes.map((w) => w.content),
+    writes.map((w) => w.model),
+    writes.map((w) => w.vector.length),
+    writes.map((w) => vectorParam(d, w.vector)),
+    writes.map((w) => w.truncated === true),
+    sketches.map((s) => s?.sketch ?? null),
+    sketches.map((s) => (s ? `{${s.bands.join(',')}}` : null)),
+  ];
+}
+
+/** Writes in runs that name each record once: a later write of the same record starts a new run (it must see the earlier one stored). */
+function runsOfDistinct(writes: VectorWrite[]): VectorWrite[][] {
+  const runs: VectorWrite[][] = [];
+  let run: VectorWrite[] = [];
+  let seen = new Set<string>();
+  for (const w of writes) {
+    const key = `${w.tier}\u0000${w.id}`;
+    if (seen.has(key) || (run.length > 0 && run[0]!.tier !== w.tier)) {
+      runs.push(run);
+      run = [];
+      seen = new Set();
+    }
+    run.push(w);
+    seen.add(key);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
 
 /** Candidates the HNSW scan visits per result wanted (within pgvector's 40..1000). */
 const EF_PER_RESULT = 10;
@@ -62,7 +109,10 @@ interface Ranked {
   vector: Float32Array;
   limit: number;
   restrict: Restrict;
+  /** A near-duplicate check's threshold: on the exact path, a high one takes the band keys. */
+  threshold?: number;
 }
+
 
 export class PgVectorStore implements VectorStore {
   readonly #db: PgDatabase;
@@ -70,10 +120,19 @@ export class PgVectorStore implements VectorStore {
   #dialect: VectorDialect | undefined;
   /** HNSW indexes known to exist, by name. */
   readonly #indexed = new Set<string>();
+  /** The largest scope the exact path has read whole (no pgvector). */
+  readonly #watch: ExactScopeWatch;
 
   constructor(db: PgDatabase, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
+    this.#watch = new ExactScopeWatch(db);
+  }
+
+  /** Standing notices for operators: a scope too large for the exact path, once one was searched. */
+  warnings(): string[] {
+    const warning = this.#watch.warning();
+    return warning === undefined ? [] : [warning];
   }
 
   async search<T extends Tier>(query: VectorQuery<T>): Promise<Scored<TierRecord[T]>[]> {
@@ -107,7 +166,7 @@ export class PgVectorStore implements VectorStore {
     // The tenant scope is the namespace, narrowed to the user when the scope names one (memories
     // without a user, which a scope without one matches, are no tenant scope of their own).
     const tenant = { namespace: scope.namespace, userId: scope.userId };
-    const ranked = await this.#rank({ tier: 'memories', scope: tenant, model: query.model, vector: query.vector, limit: query.limit, restrict });
+    const ranked = await this.#rank({ tier: 'memories', scope: tenant, model: query.model, vector: query.vector, limit: query.limit, restrict, threshold: query.threshold });
     return ranked.filter((row) => row.score >= query.threshold).map((row) => ({ item: rowToMemory(row as unknown as MemoryRow), score: row.score }));
   }
 
@@ -118,17 +177,16 @@ export class PgVectorStore implements VectorStore {
     for (const write of writes) await this.#ensureIndex(d, write.model, write.vector.length);
     // One transaction; each namespace's vectors are written in its own scope (the backfill's writes span namespaces).
     const groups = byNamespace(writes, (write) => write.namespace);
-    return this.#db.tenant({ namespace: groups[0]![0] }, 'vectors.put', async (tx) => {
-      let stored = 0;
+    const stored = await this.#db.tenant({ namespace: groups[0]![0] }, 'vectors.put', async (tx) => {
+      let count = 0;
       for (const [namespace, group] of groups) {
         await tx.enter({ namespace });
-        for (const w of group) {
-          const values = [w.namespace, w.id, w.content, w.model, w.vector.length, vectorParam(d, w.vector), w.truncated === true];
-          stored += (await tx.query(putSql(d, w.tier), values)).length;
-        }
+        for (const run of runsOfDistinct(group)) count += (await tx.query(putSql(d, run[0]!.tier), putParams(d, run))).length;
       }
-      return stored;
+      return count;
     });
+    this.#db.wrote();
+    return stored;
   }
 
   async pending(query: ModelQuery & { limit: number }): Promise<PendingEmbedding[]> {
@@ -156,24 +214,23 @@ export class PgVectorStore implements VectorStore {
   async #rank(ranked: Ranked): Promise<(Record<string, unknown> & { score: number })[]> {
     const d = await this.#dialectOf();
     const dimensions = ranked.vector.length;
-    if (d.backend === 'exact' || dimensions > HNSW_MAX_DIMENSIONS) {
+    if (d.backend === 'exact') {
+      const spec = TIERS[ranked.tier];
+      return sketchedRank(this.#db, { ...ranked, table: spec.table, seq: spec.seq, columns: spec.columns }, this.#watch);
+    }
+    if (dimensions > HNSW_MAX_DIMENSIONS) {
       const { sql, params } = this.#rankedSql(d, ranked, false);
       return this.#db.tenantQuery<Record<string, unknown> & { score: number }>(ranked.scope, 'vectors.search', sql, params);
     }
-    // SET LOCAL lasts until the transaction ends, so the settings never leak to a pooled connection.
-    return this.#db.tenant(ranked.scope, 'vectors.search', async (tx) => {
-      const ef = Math.min(1000, Math.max(40, ranked.limit * EF_PER_RESULT));
-      await tx.query(`SET LOCAL hnsw.ef_search = ${ef}`);
-      if (d.iterativeScan) await tx.query(`SET LOCAL hnsw.iterative_scan = strict_order`);
-      const rows = await this.#ranked(tx, d, ranked, true);
-      if (rows.length >= ranked.limit) return rows.sort(byScore);
-      return this.#ranked(tx, d, ranked, false);
-    });
-  }
-
-  async #ranked(tx: SqlExecutor, d: VectorDialect, ranked: Ranked, indexed: boolean) {
-    const { sql, params } = this.#rankedSql(d, ranked, indexed);
-    return tx.query<Record<string, unknown> & { score: number }>(sql, params);
+    // SET LOCAL lasts until the transaction ends, so the settings never leak to a pooled connection;
+    // they travel with BEGIN and the scope, in the same round trip as the query where the engine can.
+    const ef = Math.min(1000, Math.max(40, ranked.limit * EF_PER_RESULT));
+    const settings = [`SET LOCAL hnsw.ef_search = ${ef}`, ...(d.iterativeScan ? ['SET LOCAL hnsw.iterative_scan = strict_order'] : [])].join('; ');
+    const indexed = this.#rankedSql(d, ranked, true);
+    const rows = await this.#db.tenantQuery<Record<string, unknown> & { score: number }>(ranked.scope, 'vectors.search', indexed.sql, indexed.params, settings);
+    if (rows.length >= ranked.limit) return rows.sort(byScore);
+    const exact = this.#rankedSql(d, ranked, false);
+    return this.#db.tenantQuery<Record<string, unknown> & { score: number }>(ranked.scope, 'vectors.search', exact.sql, exact.params);
   }
 
   #rankedSql(d: VectorDialect, ranked: Ranked, indexed: boolean): { sql: string; params: unknown[] } {
@@ -184,11 +241,24 @@ export class PgVectorStore implements VectorStore {
     const score = similarity(d, 'v.embedding', q, dimensions, indexed);
     // The indexed order is the index's expression alone; exact orders break ties by id.
     const order = d.backend === 'pgvector' ? distance(d, 'v.embedding', q, dimensions, indexed) : `${score} DESC NULLS LAST`;
+    if (indexed) {
+      // Shaped so that the HNSW index is the only ordered way in, statistics or not: the tier is
+      // compared in a form no btree serves (the scope index leads with it), and each vector's record
+      // is read by seq in a lateral subquery (OFFSET 0: not flattened, the filter not pushed into the
+      // lookup), so the planner can neither start from the records nor sort a btree range instead.
+      const sql = `SELECT ${spec.columns}, ${score} AS score
+        FROM vectors v CROSS JOIN LATERAL (
+          SELECT * FROM (SELECT * FROM ${spec.table} r WHERE r.seq = v.${spec.seq} OFFSET 0) AS t WHERE ${ranked.restrict(params)} OFFSET 0
+        ) AS t
+        WHERE (v.tier = '${ranked.tier}') IS TRUE AND v.namespace = ${params.add(ranked.scope.namespace)} AND ${partitionPredicate(ranked.model, dimensions, 'v.')}
+        ORDER BY ${order} LIMIT ${params.add(ranked.limit)}`;
+      return { sql, params: params.values };
+    }
     const sql = `SELECT ${spec.columns}, ${score} AS score
       FROM vectors v JOIN ${spec.table} t ON t.seq = v.${spec.seq}
       WHERE v.tier = '${ranked.tier}' AND v.namespace = ${params.add(ranked.scope.namespace)} AND ${partitionPredicate(ranked.model, dimensions, 'v.')}
         AND ${ranked.restrict(params)}
-      ORDER BY ${order}${indexed ? '' : ', t.id'} LIMIT ${params.add(ranked.limit)}`;
+      ORDER BY ${order}, t.id LIMIT ${params.add(ranked.limit)}`;
     return { sql, params: params.values };
   }
 
