@@ -109,12 +109,21 @@ async function measureGateway(memos: MemosProcess, plan: Plan): Promise<GatewayR
   await load(plan.gateway.bareUrl, '/v1/embeddings', bodies.slice(0, 200), 4);
   const byConcurrency: GatewayRun['byConcurrency'] = [];
   for (const concurrency of plan.gateway.concurrency) {
-    // Interleaved halves, so that drift on a busy machine falls on both sides alike.
-    const half = Math.floor(bodies.length / 2);
-    const [m1, b1] = [await load(memos.baseUrl, '/v1/embeddings', bodies.slice(0, half), concurrency), await load(plan.gateway.bareUrl, '/v1/embeddings', bodies.slice(0, half), concurrency)];
-    const [b2, m2] = [await load(plan.gateway.bareUrl, '/v1/embeddings', bodies.slice(half), concurrency), await load(memos.baseUrl, '/v1/embeddings', bodies.slice(half), concurrency)];
-    const merge = (a: Load, b: Load): Load => ({ ...a, requests: a.requests + b.requests, requestsPerSec: (a.requestsPerSec + b.requestsPerSec) / 2, ms: a.ms.p50 > b.ms.p50 ? a.ms : b.ms });
-    byConcurrency.push({ memos: merge(m1, m2), bare: merge(b1, b2) });
+    // Four rounds, memOS and the bare route in turn (the order swapped each round), so that drift
+    // on a busy machine falls on both alike; requests/s over all four rounds, latency of the last.
+    const quarter = Math.max(1, Math.floor(bodies.length / 4));
+    const sides = { memos: { url: memos.baseUrl, ms: 0, requests: 0, last: undefined as Load | undefined }, bare: { url: plan.gateway.bareUrl, ms: 0, requests: 0, last: undefined as Load | undefined } };
+    for (let round = 0; round < 4; round++) {
+      const chunk = bodies.slice(round * quarter, (round + 1) * quarter);
+      for (const side of round % 2 === 0 ? [sides.memos, sides.bare] : [sides.bare, sides.memos]) {
+        const run = await load(side.url, '/v1/embeddings', chunk, concurrency);
+        side.ms += (run.requests / run.requestsPerSec) * 1000;
+        side.requests += run.requests;
+        side.last = run;
+      }
+    }
+    const total = (side: typeof sides.memos): Load => ({ ...(side.last as Load), requests: side.requests, requestsPerSec: (side.requests / side.ms) * 1000 });
+    byConcurrency.push({ memos: total(sides.memos), bare: total(sides.bare) });
   }
   return { model, byConcurrency };
 }

@@ -53,14 +53,14 @@ export function markdownTable(runs: readonly TargetRun[], limits: Limits, sizes:
 
   row(`ingest with vectors, batches of 500, records/s, first step, one scope`, '≥ 10,000', (run) => stepRate(run, 'one', 'first'), `raw SQLite+FTS5 ${fmt(limits.rawSqlite.steps[0]?.recordsPerSec ?? NaN)}; bare Fastify ${fmt(Number(bareBatchRate))}; Model2Vec alone ${fmt(limits.embedTextsPerSec)}`);
   row(`same, last step (up to ${k(large)}), one scope`, '≥ 5,000, flat in N', (run) => stepRate(run, 'one', 'last'), `raw SQLite+FTS5 ${fmt(limits.rawSqlite.steps.at(-1)?.recordsPerSec ?? NaN)}`);
-  row(`same, ${USERS(large)} users × 1k, first / last step`, '–', (run) => `${stepRate(run, 'users', 'first')}; ${stepRate(run, 'users', 'last')}`);
+  if (runs.some((run) => run.layouts.some((layout) => layout.layout === 'users'))) row(`same, ${USERS(large)} users × 1k, first / last step`, '–', (run) => `${stepRate(run, 'users', 'first')}; ${stepRate(run, 'users', 'last')}`);
   const serverShare = (run: TargetRun) => {
     if (run.mode !== 'server') return '–';
     const embedded = runs.find((other) => other.mode === 'embedded' && other.label === run.label);
     const [mine, theirs] = [run, embedded].map((r) => r?.layouts.find((l) => l.layout === 'one')?.steps[0]?.recordsPerSec ?? NaN) as [number, number];
     return `${fmt(mine / theirs, 2)}× embedded`;
   };
-  row('server-mode ingest against embedded, first step', '≥ 0.5×', serverShare);
+  if (runs.some((run) => run.mode === 'server')) row('server-mode ingest against embedded, first step', '≥ 0.5×', serverShare);
   for (const size of sizes) {
     const brute = limits.bruteForce.find((entry) => entry.size === size)?.ms;
     row(`hybrid p50 / p95 ms, ${k(size)}, one scope`, target(size, '≤ 5, p95 ≤ 2× p50', '≤ 10, p95 ≤ 2× p50'), (run) => atPoint(run, 'one', size, (p) => ms(p.series.hybrid.ms)), `bare search POST ${ms(limits.bareSearch.ms)}`);
@@ -68,13 +68,14 @@ export function markdownTable(runs: readonly TargetRun[], limits: Limits, sizes:
     row(`vector p50 / p95 ms, ${k(size)}, one scope`, target(size, '–', '≤ 3, recall@10 ≥ 0.95'), (run) => atPoint(run, 'one', size, (p) => ms(p.series.vector.ms)), `brute-force JS ${ms(brute)}`);
     row(`context p50 / p95 ms, cache miss, ${k(size)}, one scope`, target(size, '≤ 10', '–'), (run) => atPoint(run, 'one', size, (p) => ms(p.series.context.ms)));
   }
-  for (const size of sizes) {
+  const withUsers = runs.some((run) => run.layouts.some((layout) => layout.layout === 'users'));
+  for (const size of withUsers ? sizes : []) {
     const where = `one user's 1k in a ${k(size)} namespace`;
     row(`hybrid p50 / p95 ms, ${where}`, size === large ? '≤ 5' : '–', (run) => atPoint(run, 'users', size, (p) => ms(p.series.hybrid.ms)));
     row(`keyword / vector p50 ms, ${where}`, '–', (run) => atPoint(run, 'users', size, (p) => `${fmt(p.series.keyword.ms.p50, 1)} / ${fmt(p.series.vector.ms.p50, 1)}`), `brute-force 1k ${ms(limits.bruteForceUser)}`);
     row(`context p50 / p95 ms, ${where}`, '–', (run) => atPoint(run, 'users', size, (p) => ms(p.series.context.ms)));
   }
-  row('server RSS / peak, one scope, per size', '–', (run) => sizes.map((size) => atPoint(run, 'one', size, (p) => `${fmtBytes(p.rssBytes.now)} / ${fmtBytes(p.rssBytes.peak)}`)).join('; '));
+  row(`memOS process RSS now / peak, one scope, at ${sizes.map(k).join(' and ')}`, '–', (run) => sizes.map((size) => atPoint(run, 'one', size, (p) => `${fmtBytes(p.rssBytes.now)} / ${fmtBytes(p.rssBytes.peak)}`)).join('; '));
   const restart = (pick: (r: NonNullable<TargetRun['layouts'][number]['restart']>) => string) => (run: TargetRun) => {
     const found = run.layouts.find((entry) => entry.layout === 'one')?.restart;
     return found ? `${pick(found)}${found.records === large ? '' : ` (at ${k(found.records)})`}` : run.error ? 'failed' : '–';
