@@ -73,6 +73,10 @@ export interface Series {
   meanResults: number;
   /** Answers served from the response cache (should be 0). */
   cached: number;
+  /** Search only: the content of each answer's hits, best first, per timed query in order. */
+  contents: string[][];
+  /** Vector search: the share of the exact top-10 (brute force over the same vectors) among the hits. */
+  recallAt10?: number;
   /** True when the time budget ended the series before every query was asked. */
   capped: boolean;
 }
@@ -84,11 +88,12 @@ function requestOf(kind: SeriesKind, scope: { namespace: string; userId: string 
   return { path: '/api/v1/search', body: JSON.stringify({ ...scope, query, mode: kind, limit: 10 }) };
 }
 
-async function ask(baseUrl: string, kind: SeriesKind, scope: { namespace: string; userId: string }, query: string): Promise<{ results: number; cached: boolean }> {
+async function ask(baseUrl: string, kind: SeriesKind, scope: { namespace: string; userId: string }, query: string): Promise<{ results: number; cached: boolean; contents: string[] }> {
   const { path, body } = requestOf(kind, scope, query);
-  const reply = await postJson<{ hits?: unknown[]; memories?: unknown[]; cached?: boolean; mode?: string }>(baseUrl, path, body);
+  const reply = await postJson<{ hits?: { item?: { content?: string } }[]; memories?: unknown[]; cached?: boolean; mode?: string }>(baseUrl, path, body);
   if (kind !== 'context' && reply.mode !== kind) throw new Error(`asked for ${kind} search, memOS answered in ${reply.mode} mode (is the embedder ready?)`);
-  return { results: (kind === 'context' ? reply.memories : reply.hits)?.length ?? 0, cached: reply.cached === true };
+  const contents = (reply.hits ?? []).map((hit) => hit.item?.content ?? '');
+  return { results: (kind === 'context' ? reply.memories : reply.hits)?.length ?? 0, cached: reply.cached === true, contents };
 }
 
 /**
@@ -106,6 +111,7 @@ export async function timedSeries(
   for (const query of queries.warmup) await ask(baseUrl, kind, scope, query);
   await clearCaches(baseUrl);
   const ms: number[] = [];
+  const contents: string[][] = [];
   let results = 0;
   let cached = 0;
   const begin = performance.now();
@@ -115,9 +121,10 @@ export async function timedSeries(
     const reply = await ask(baseUrl, kind, scope, query);
     ms.push(performance.now() - sent);
     results += reply.results;
+    contents.push(reply.contents);
     if (reply.cached) cached += 1;
   }
-  return { ms: summarize(ms), meanResults: results / ms.length, cached, capped: ms.length < queries.series.length };
+  return { ms: summarize(ms), meanResults: results / ms.length, cached, contents, capped: ms.length < queries.series.length };
 }
 
 /** One request, timed (the first searches after a restart). */

@@ -49,25 +49,30 @@ export async function embedAll(texts: readonly string[], queries: readonly strin
   }
 }
 
-/** Exact top-10 by cosine over rows [from, to) of the matrix, one query at a time: the time per query. */
-export function bruteForce(vectors: Vectors, queries: readonly Float32Array[], from: number, to: number): Summary {
+/** Rows [from, to) of the matrix with the ten highest cosines to `query`, best first. */
+export function exactTop10(vectors: Vectors, query: Float32Array, from: number, to: number): number[] {
   const { matrix, dimensions } = vectors;
+  const best: { row: number; score: number }[] = [];
+  for (let row = from; row < to; row++) {
+    let score = 0;
+    const offset = row * dimensions;
+    for (let d = 0; d < dimensions; d++) score += (matrix[offset + d] as number) * (query[d] as number);
+    if (best.length < 10 || score > (best[9] as { score: number }).score) {
+      best.push({ row, score });
+      best.sort((a, b) => b.score - a.score);
+      if (best.length > 10) best.pop();
+    }
+  }
+  return best.map((entry) => entry.row);
+}
+
+/** The time per query of exactTop10 over rows [from, to), one query at a time, after a short warm-up. */
+export function bruteForce(vectors: Vectors, queries: readonly Float32Array[], from: number, to: number): Summary {
   const ms: number[] = [];
   const warm = Math.min(5, queries.length);
   for (const [index, query] of [...queries.slice(0, warm), ...queries].entries()) {
     const begin = performance.now();
-    const best: { row: number; score: number }[] = [];
-    for (let row = from; row < to; row++) {
-      let score = 0;
-      const offset = row * dimensions;
-      for (let d = 0; d < dimensions; d++) score += (matrix[offset + d] as number) * (query[d] as number);
-      if (best.length < 10 || score > (best[9] as { score: number }).score) {
-        best.push({ row, score });
-        best.sort((a, b) => b.score - a.score);
-        if (best.length > 10) best.pop();
-      }
-    }
-    // The first few are a warm-up (the loop compiled), not samples.
+    exactTop10(vectors, query, from, to);
     if (index >= warm) ms.push(performance.now() - begin);
   }
   return summarize(ms);

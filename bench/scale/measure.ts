@@ -15,12 +15,19 @@ export interface Layout {
   scope: Scope;
   /** The user every search and context request names. */
   searchedUser: string;
+  /** The corpus rows that user holds once `reached` records are written: [from, to). */
+  searchedRows(reached: number): [number, number];
 }
 
 /** one: one namespace, one user. users: users of USER_RECORDS records each, one after another, in one namespace. */
 export const LAYOUTS: Record<LayoutName, Layout> = {
-  one: { name: 'one', scope: { namespace: 'scale-one', userOf: () => 'user-one' }, searchedUser: 'user-one' },
-  users: { name: 'users', scope: { namespace: 'scale-users', userOf: (index) => `user-${String(Math.floor(index / USER_RECORDS)).padStart(3, '0')}` }, searchedUser: 'user-000' },
+  one: { name: 'one', scope: { namespace: 'scale-one', userOf: () => 'user-one' }, searchedUser: 'user-one', searchedRows: (reached) => [0, reached] },
+  users: {
+    name: 'users',
+    scope: { namespace: 'scale-users', userOf: (index) => `user-${String(Math.floor(index / USER_RECORDS)).padStart(3, '0')}` },
+    searchedUser: 'user-000',
+    searchedRows: (reached) => [0, Math.min(USER_RECORDS, reached)],
+  },
 };
 
 export interface Point {
@@ -73,6 +80,8 @@ export interface Plan {
   seriesBudgetMs: number;
   /** Server mode: VACUUM (ANALYZE) after every ingest step. */
   analyze: boolean;
+  /** The share of the exact top-10 over corpus rows [from, to) found in each timed query's hits (texts, in series order). */
+  recallAt10(rows: [number, number], contents: readonly string[][]): number;
   gateway: { bareUrl: string; texts: readonly string[]; requests: number; concurrency: readonly number[] };
   log(line: string): void;
 }
@@ -84,7 +93,8 @@ async function measurePoint(memos: MemosProcess, layout: Layout, plan: Plan, siz
   const series = {} as Record<SeriesKind, Series>;
   for (const kind of SERIES) {
     series[kind] = await timedSeries(memos.baseUrl, kind, scope, plan.queries, plan.seriesBudgetMs);
-    plan.log(`    ${kind} at ${reached}: p50 ${series[kind].ms.p50.toFixed(1)} ms, p95 ${series[kind].ms.p95.toFixed(1)} ms (n=${series[kind].ms.n}${series[kind].capped ? ', capped' : ''})`);
+    if (kind === 'vector') series.vector.recallAt10 = plan.recallAt10(layout.searchedRows(reached), series.vector.contents);
+    plan.log(`    ${kind} at ${reached}: p50 ${series[kind].ms.p50.toFixed(1)} ms, p95 ${series[kind].ms.p95.toFixed(1)} ms (n=${series[kind].ms.n}${series[kind].capped ? ', capped' : ''}${series[kind].recallAt10 === undefined ? '' : `, recall@10 against exact ${series[kind].recallAt10?.toFixed(3)}`})`);
   }
   return { size, reached, series, rssBytes: memos.rss() };
 }

@@ -23,7 +23,7 @@ import { createPhases } from '../phases.js';
 import { fmt, heading, since } from '../stats.js';
 import { planQueries, scaleCorpus } from './corpus.js';
 import { BATCH, load } from './http-driver.js';
-import { bruteForce, embedAll, rawSqlite, startBareFastify } from './limits.js';
+import { bruteForce, embedAll, exactTop10, rawSqlite, startBareFastify } from './limits.js';
 import { LAYOUTS, runTarget, USER_RECORDS, type LayoutName, type TargetRun } from './measure.js';
 import type { StoreMode } from './memos-process.js';
 import { markdownTable, stepsTable, type Limits } from './report.js';
@@ -118,6 +118,17 @@ async function main(): Promise<void> {
       segmentBudgetMs: SEGMENT_BUDGET_MS,
       seriesBudgetMs: SERIES_BUDGET_MS,
       analyze: ANALYZE,
+      recallAt10: ([from, to]: [number, number], contents: readonly string[][]) => {
+        let found = 0;
+        let wanted = 0;
+        contents.forEach((hits, i) => {
+          const exact = exactTop10(embedded.corpus, embedded.queries[i] as Float32Array, from, to).map((row) => corpus.texts[row]);
+          const got = new Set(hits);
+          wanted += exact.length;
+          found += exact.filter((text) => got.has(text as string)).length;
+        });
+        return wanted === 0 ? Number.NaN : found / wanted;
+      },
       gateway: { bareUrl: bare.baseUrl, texts: corpus.texts.slice(0, 200), requests: GATEWAY_REQUESTS, concurrency: GATEWAY_CONCURRENCY },
       log: (line: string) => console.log(line),
     };
