@@ -68,8 +68,8 @@ async function ready(baseUrl: string): Promise<boolean> {
 export async function createMemosProcess(tree: SourceTree, mode: StoreMode, extraEnv: Record<string, string> = {}): Promise<MemosProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'memos-bench-scale-'));
   const suffix = randomBytes(6).toString('hex');
-  const schema = `memos_bench_${suffix}`;
-  const keyPrefix = `memos-bench:${suffix}:`;
+  const schema = `memos_bench_scale_${suffix}`;
+  const keyPrefix = `memos-bench-scale:${suffix}:`;
   if (mode === 'server') await withRedis((client) => client.ping());
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;

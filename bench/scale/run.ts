@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const trees: SourceTree[] = [];
   const runs: TargetRun[] = [];
   const onSignal = (signal: string) => {
-    console.log(`\n${signal}: removing the baseline worktree and stopping the servers`);
+    process.stderr.write(`\n${signal}: removing the baseline worktree and stopping the servers\n`);
     void Promise.allSettled([bare.stop(), ...trees.map((tree) => tree.remove())]).then(() => process.exit(130));
   };
   process.once('SIGINT', () => onSignal('SIGINT'));
