@@ -108,12 +108,17 @@ export async function createMemosProcess(tree: SourceTree, mode: StoreMode, extr
     const started = spawn(process.execPath, ['dist/cli/index.js', 'serve', '--host', '127.0.0.1', '--port', String(port)], { cwd: tree.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = started;
     running.add(started);
+    let spawnError: Error | undefined;
+    started.once('error', (error) => {
+      spawnError = error;
+    });
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString('utf8')).slice(-4000);
     };
     started.stdout?.on('data', keep);
     started.stderr?.on('data', keep);
     while (!(await ready(baseUrl))) {
+      if (spawnError) throw new Error(`${tree.label} ${mode}: memos serve could not start in ${tree.root}: ${spawnError.message}`);
       if (started.exitCode !== null) throw new Error(`${tree.label} ${mode}: memos serve exited with ${started.exitCode}:\n${output}`);
       if (performance.now() - begin > READY_TIMEOUT_MS) {
         await stop();

@@ -51,7 +51,7 @@ export async function currentTree(): Promise<SourceTree> {
  */
 export async function baselineTree(ref: string): Promise<SourceTree> {
   const commit = await git(REPO_ROOT, 'rev-parse', '--verify', '--short', `${ref}^{commit}`);
-  const parent = mkdtempSync(join(tmpdir(), 'memos-bench-baseline-'));
+  const parent = mkdtempSync(join(tmpdir(), 'memos-bench-scale-baseline-'));
   const root = join(parent, 'tree');
   await git(REPO_ROOT, 'worktree', 'add', '--detach', root, commit);
   const remove = async () => {
