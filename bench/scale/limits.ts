@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { keywordTerms } from '../../src/core/text.js';
 import { createModel2VecProvider } from '../../src/embeddings/model2vec/index.js';
 import { MODEL_PATH } from '../model2vec-server.js';
 import { summarize, type Summary } from '../stats.js';
@@ -87,7 +88,7 @@ export interface RawSqliteStep {
  * Inserts the rows (id, namespace, user, content, vector) into a fresh SQLite file with an FTS5 index
  * on content (memOS's tokenizer), one transaction per BATCH, WAL and synchronous FULL as memOS's
  * default; records/s per step up to each boundary. Then a raw FTS5 top-10 (bm25 over the whole table)
- * per query, its terms OR-ed.
+ * per query, its terms (as memOS takes them from the query) OR-ed.
  */
 export function rawSqlite(texts: readonly string[], vectors: Vectors, userOf: (index: number) => string, boundaries: readonly number[], queries: readonly string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'memos-bench-raw-'));
@@ -117,7 +118,8 @@ export function rawSqlite(texts: readonly string[], vectors: Vectors, userOf: (i
     const match = db.prepare<[string], { seq: number }>('SELECT rowid AS seq FROM memories_fts WHERE memories_fts MATCH ? ORDER BY rank LIMIT 10');
     const ms: number[] = [];
     for (const query of queries) {
-      const terms = (query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map((term) => `"${term}"`);
+      // memOS's own query terms (stopwords dropped), OR-ed as memOS's keyword search does.
+      const terms = keywordTerms(query).map((term) => `"${term}"`);
       if (terms.length === 0) continue;
       const begin = performance.now();
       match.all(terms.join(' OR '));
