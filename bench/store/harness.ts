@@ -9,16 +9,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { loadConfig } from '../../src/config/load.js';
 import { keywordTerms } from '../../src/core/text.js';
 import type { UpsertAction } from '../../src/core/types.js';
 import { createMemos, type Memos } from '../../src/main.js';
 import { redactUrl } from '../../src/storage/redact-url.js';
-import { createRedisClient } from '../../src/storage/redis/redis-client.js';
 import { matchExpression } from '../../src/storage/sqlite/filter-sql.js';
 import type { BenchQuery, CorpusMemory } from './corpus.js';
 import { RATE_LIMIT_OFF } from '../rate-limit-off.js';
+import { dropSchema, POSTGRES_URL, REDIS_URL, removeRedisKeys, withPostgres, withRedis } from '../services.js';
 
 export const NAMESPACE = 'bench';
 /**
@@ -37,9 +36,8 @@ export type Path = 'http' | 'direct';
 export type Mode = 'embedded' | 'server' | 'server-no-rls';
 export const isServerMode = (mode: Mode) => mode !== 'embedded';
 
-/** Server mode's services: BENCH_POSTGRES_URL and BENCH_REDIS_URL, else the local defaults. */
-export const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Server mode's services (see bench/services.ts), re-exported for the store benchmark's report. */
+export { POSTGRES_URL, REDIS_URL };
 
 export interface Server {
   mode: Mode;
@@ -155,44 +153,6 @@ async function listening(memos: Memos, mode: Mode, dir: string, cleanup: () => P
       }
     },
   };
-}
-
-async function withPostgres<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function dropSchema(schema: string): Promise<void> {
-  await withPostgres((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
-}
-
-/** Runs `use` on a fresh Redis connection that fails fast instead of retrying. */
-async function withRedis<T>(use: (client: ReturnType<typeof createRedisClient>) => Promise<T>): Promise<T> {
-  const client = createRedisClient(REDIS_URL, { retryStrategy: () => null });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return await use(client);
-  } finally {
-    client.disconnect();
-  }
-}
-
-/** Removes every key under `prefix` (SCAN, never KEYS): sessions and caches of the run. */
-async function removeRedisKeys(prefix: string): Promise<void> {
-  await withRedis(async (client) => {
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await client.unlink(...keys);
-    } while (cursor !== '0');
-  });
 }
 
 /**
