@@ -17,11 +17,8 @@ import { startGateway, type Encoding } from './http-load.js';
 import { measureLoad, throughput, warmUp, type ThroughputRow } from './model2vec.js';
 import { gatewayTable, loadTable, serverCountersTable, serverStatsTable, speedUpTable, throughputTable } from './report.js';
 import { rawRoundTrips, startUpstream } from './upstream.js';
+import { envInt } from '../env.js';
 
-const envInt = (name: string, fallback: number): number => {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
-};
 
 const SEED = 42;
 const REPS = Math.max(5, envInt('BENCH_REPS', 7));

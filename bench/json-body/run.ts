@@ -8,14 +8,11 @@ import { createRequire } from 'node:module';
 import { bodyDepthLimit, parseJsonBytes, parseJsonText, scanJson } from '../../src/http/json-body.js';
 import { machineInfo } from '../machine.js';
 import { fmt, summarize } from '../stats.js';
+import { envInt } from '../env.js';
 
 const require = createRequire(import.meta.url);
 const secureJson = require('secure-json-parse') as { parse(text: string, options?: object): unknown };
 
-const envInt = (name: string, fallback: number) => {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
-};
 const ROUNDS = envInt('BENCH_ROUNDS', 15);
 const ITERATIONS = envInt('BENCH_ITERATIONS', 20);
 const DEPTH = bodyDepthLimit(8);

@@ -19,11 +19,8 @@ import { machineInfo } from '../machine.js';
 import { startServerMode } from '../store/harness.js';
 import { fmt, heading, median, p95, table } from '../stats.js';
 import { RATE_LIMIT_OFF } from '../rate-limit-off.js';
+import { envInt } from '../env.js';
 
-const envInt = (name: string, fallback: number): number => {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
-};
 const REQUESTS = envInt('BENCH_REQUESTS', 2000);
 const ROUNDS = envInt('BENCH_ROUNDS', 5);
 const CONCURRENCY = envInt('BENCH_CONCURRENCY', 8);

@@ -11,10 +11,7 @@ const { generateCorpus, generateQueries } = await import('../store/corpus.js');
 const { fmt, heading, summarize } = await import('../stats.js');
 type Server = Awaited<ReturnType<typeof startServer>>;
 
-const envInt = (name: string, fallback: number): number => {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
-};
+const { envInt } = await import('../env.js');
 const N = envInt('BENCH_N', 10_000);
 const STEP = envInt('BENCH_STEP', 2_000);
 const EPISODES = envInt('BENCH_EPISODES', 5_000);

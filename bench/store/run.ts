@@ -36,11 +36,8 @@ import {
 } from './harness.js';
 import { redactUrl } from '../../src/storage/redact-url.js';
 import { ingestRow, ingestTable, overheadTable, rowSecurityTable, searchRows, searchTable, slowestTable, type IngestRow, type SearchRow, type SlowQuery } from './report.js';
+import { envInt } from '../env.js';
 
-const envInt = (name: string, fallback: number): number => {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
-};
 
 const SMALL = envInt('BENCH_SMALL', 10_000);
 const LARGE = envInt('BENCH_LARGE', 100_000);
