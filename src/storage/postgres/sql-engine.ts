@@ -76,13 +76,7 @@ export function poolEngine(options: PoolEngineOptions): SqlEngine {
       await pool().query(sql);
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, begin?: string) {
-      const client = await pool().connect();
-      let broken: unknown;
-      // A checked-out client whose connection drops between queries emits 'error', which the
-      // pool's listener does not cover; the query in flight or the next one fails anyway.
-      const onLost = (error: Error) => (broken = error);
-      client.on('error', onLost);
-      try {
+      return inTransaction(pool, async (client) => {
         await client.query(begin === undefined ? 'BEGIN' : `BEGIN; ${begin}`);
         const result = await fn({
           query: async <R>(sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[] | undefined)).rows as R[],
@@ -90,34 +84,17 @@ export function poolEngine(options: PoolEngineOptions): SqlEngine {
         });
         await client.query('COMMIT');
         return result;
-      } catch (error) {
-        // A failed ROLLBACK means the connection is gone: release it as broken so the pool drops it.
-        if (broken === undefined) await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
-        throw error;
-      } finally {
-        client.off('error', onLost);
-        client.release(broken instanceof Error ? broken : undefined);
-      }
+      });
     },
     async transactionQuery<R>(begin: string, sql: string, params?: readonly unknown[]) {
       const statement = inlineParams(sql, params ?? []);
       if (statement === undefined) return undefined;
-      const client = await pool().connect();
-      let broken: unknown;
-      const onLost = (error: Error) => (broken = error);
-      client.on('error', onLost);
-      try {
-        // A multi-statement simple query: the server skips what follows a failing statement, leaving
-        // the transaction aborted (so its settings end with the ROLLBACK below, never reaching the next user).
+      // A multi-statement simple query: the server skips what follows a failing statement, leaving
+      // the transaction aborted (so its settings end with the ROLLBACK, never reaching the next user).
+      return inTransaction(pool, async (client) => {
         const results = (await client.query(`BEGIN; ${begin}; ${statement}; COMMIT`)) as unknown as pg.QueryResult[];
         return results[results.length - 2]!.rows as R[];
-      } catch (error) {
-        if (broken === undefined) await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
-        throw error;
-      } finally {
-        client.off('error', onLost);
-        client.release(broken instanceof Error ? broken : undefined);
-      }
+      });
     },
     async close() {
       const ending = current;
@@ -168,4 +145,27 @@ export function pgliteEngine(db: PGliteLike, options: PGliteEngineOptions): SqlE
       if (options.ownsInstance ?? true) await db.close();
     },
   };
+}
+
+/**
+ * Runs `work` on a client checked out of the pool, which opens and ends a transaction; on failure
+ * the transaction is rolled back, and a client whose ROLLBACK fails (or whose connection dropped)
+ * is released as broken, so that the pool drops it.
+ */
+async function inTransaction<T>(pool: () => pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool().connect();
+  let broken: unknown;
+  // A checked-out client whose connection drops between queries emits 'error', which the
+  // pool's listener does not cover; the query in flight or the next one fails anyway.
+  const onLost = (error: Error) => (broken = error);
+  client.on('error', onLost);
+  try {
+    return await work(client);
+  } catch (error) {
+    if (broken === undefined) await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
+    throw error;
+  } finally {
+    client.off('error', onLost);
+    client.release(broken instanceof Error ? broken : undefined);
+  }
 }
