@@ -82,8 +82,8 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
     const search = (tier: Tier, vector: Float32Array, filter: Partial<RecordFilter> = {}, limit = 10, model = M1) =>
       h.storage.vectors.search({ tier, filter: { namespace: 'ns1', ...filter }, model, vector, limit });
     const memoryIds = async (vector: Float32Array, filter: Partial<RecordFilter> = {}, limit = 10) => ids(await search('memories', vector, filter, limit));
-    const nearestAll = (scope: Partial<Memory>, vector: Float32Array, threshold = 0.5, limit = 1) =>
-      h.storage.vectors.nearestMemories({ scope: { namespace: 'ns1', ...scope }, model: M1, vector, threshold, limit });
+    const nearestAll = async (scope: Partial<Memory>, vector: Float32Array, threshold = 0.5, limit = 1) =>
+      (await h.storage.vectors.nearestMemories([{ scope: { namespace: 'ns1', ...scope }, model: M1, vector, threshold, limit }]))[0]!;
     const nearest = async (scope: Partial<Memory>, vector: Float32Array, threshold = 0.5) => (await nearestAll(scope, vector, threshold))[0] ?? null;
 
     describe('put and search', () => {
@@ -451,7 +451,7 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
         expect(await nearest({ userId: 'u1' }, v(0, 1), 0.5)).toBeNull();
         expect((await nearest({ userId: 'u1' }, v(0, 1), 0.1))?.item.id).toBe(user.id);
         expect(await nearest({}, v(1, 0), 0.5)).not.toBeNull();
-        expect(await h.storage.vectors.nearestMemories({ scope: { namespace: 'ns1' }, model: M2, vector: v(1, 0), threshold: 0, limit: 5 })).toEqual([]);
+        expect((await h.storage.vectors.nearestMemories([{ scope: { namespace: 'ns1' }, model: M2, vector: v(1, 0), threshold: 0, limit: 5 }]))[0]!).toEqual([]);
       });
 
       it('lists up to `limit` memories of exactly the scope that reach the threshold, most similar first', async () => {

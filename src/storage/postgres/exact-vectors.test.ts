@@ -85,7 +85,7 @@ describe.runIf(exact)('exact vectors on PostgreSQL without pgvector', () => {
     expect(analyzed!.n).toBe(0);
     const plans: string[] = [];
     const explaining = new PgVectorStore(explainingDatabase(plain, plans), clock);
-    await explaining.nearestMemories({ scope: { namespace: 'ns', userId: 'u1' }, model: MODEL, vector: stored[500]!.vector, threshold: 0.95, limit: 5 });
+    (await explaining.nearestMemories([{ scope: { namespace: 'ns', userId: 'u1' }, model: MODEL, vector: stored[500]!.vector, threshold: 0.95, limit: 5 }]))[0]!;
     await explaining.search({ tier: 'memories', model: MODEL, vector: stored[500]!.vector, limit: 10, filter: { namespace: 'ns', userId: 'u1' } });
     expect(plans[0]).toMatch(/Bitmap Index Scan on vectors_bands/);
     expect(plans[0]).not.toMatch(/Seq Scan on vectors/);
@@ -122,10 +122,10 @@ describe.runIf(exact)('exact vectors on PostgreSQL without pgvector', () => {
       const probe = nudged(target.vector, next());
       const expected = bruteForce(probe, (row) => row.userId === target.userId, 5).filter((id) => cosine(stored[Number(id.slice(1))]!.vector, probe) >= 0.95);
       expect(expected).toContain(target.id);
-      const hits = await vectors.nearestMemories({ scope: { namespace: 'ns', userId: target.userId }, model: MODEL, vector: probe, threshold: 0.95, limit: 5 });
+      const hits = (await vectors.nearestMemories([{ scope: { namespace: 'ns', userId: target.userId }, model: MODEL, vector: probe, threshold: 0.95, limit: 5 }]))[0]!;
       if (hits.some((hit) => hit.item.id === target.id)) found += 1;
       for (const hit of hits) expect(hit.item.userId).toBe(target.userId);
-      const other = await vectors.nearestMemories({ scope: { namespace: 'ns', userId: target.userId === 'u0' ? 'u1' : 'u0' }, model: MODEL, vector: probe, threshold: 0.95, limit: 5 });
+      const other = (await vectors.nearestMemories([{ scope: { namespace: 'ns', userId: target.userId === 'u0' ? 'u1' : 'u0' }, model: MODEL, vector: probe, threshold: 0.95, limit: 5 }]))[0]!;
       expect(other.map((hit) => hit.item.id)).not.toContain(target.id);
     }
     expect(found).toBeGreaterThanOrEqual(39);

@@ -96,7 +96,7 @@ describe('vector plans on pgvector (PGlite), before any ANALYZE', () => {
 
   it('orders a near-duplicate check by the HNSW index', async () => {
     seen.length = 0;
-    const found = await vectors.nearestMemories({ scope: { namespace: 'ns', userId: 'u1' }, model: MODEL, vector: vectorOf(7), threshold: 0.99, limit: 5 });
+    const found = (await vectors.nearestMemories([{ scope: { namespace: 'ns', userId: 'u1' }, model: MODEL, vector: vectorOf(7), threshold: 0.99, limit: 5 }]))[0]!;
     expect(found.map((hit) => hit.item.id)).toEqual(['m7']);
     const plan = await planOfLast({ namespace: 'ns', userId: 'u1' });
     expect(plan).toMatch(/Index Scan using vectors_hnsw_/);
