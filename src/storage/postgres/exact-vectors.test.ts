@@ -94,6 +94,17 @@ describe.runIf(exact)('exact vectors on PostgreSQL without pgvector', () => {
     expect(plans[1]).not.toMatch(/Seq Scan on memories/);
   });
 
+  it("checks a batch's drafts in one statement through the band index, each as alone", async () => {
+    const plans: string[] = [];
+    const explaining = new PgVectorStore(explainingDatabase(plain, plans), clock);
+    const drafts = [500, 501, 777, 150, 50].map((i) => ({ scope: { namespace: 'ns', userId: stored[i]!.userId }, model: MODEL, vector: nudged(stored[i]!.vector, next()), threshold: 0.95, limit: 5 }));
+    const batch = await explaining.nearestMemories(drafts);
+    expect(plans).toHaveLength(1);
+    expect(plans[0]).toMatch(/Bitmap Index Scan on vectors_bands/);
+    expect(plans[0]).not.toMatch(/Seq Scan on vectors/);
+    for (const [k, draft] of drafts.entries()) expect(batch[k]).toEqual((await vectors.nearestMemories([draft]))[0]);
+  });
+
   it('finds the ten nearest that brute force finds, in a scope far larger than the candidates it ranks exactly', async () => {
     let found = 0;
     const queries = 20;
