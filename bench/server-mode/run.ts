@@ -3,7 +3,9 @@
 // before any manual ANALYZE — each in embedded mode and in server mode (the local PostgreSQL +
 // Redis, fresh schema) in one run, so that embedded is the same-run baseline.
 // Run: npm run bench:server-mode   (BENCH_N=10000 memories, BENCH_EPISODES=5000, BENCH_QUERIES=100,
-// BENCH_MODES=embedded,server; BENCH_SEGMENT_BUDGET_S caps each ingest step's wall time).
+// BENCH_MODES=embedded,server; BENCH_SEGMENT_BUDGET_S caps each ingest step's wall time). Modes
+// `server-single` and `embedded-single` ask the store one near-duplicate check per call, as memOS
+// did before it asked for a write batch's checks together: the same-run baseline of that change.
 
 process.env.BENCH_VECTORS = '1';
 const { startServer, startServerMode, ingest } = await import('../store/harness.js');
@@ -38,21 +40,43 @@ async function searchSeries(server: Server, label: string, mode: 'vector' | 'hyb
     if (result.mode !== mode) throw new Error(`${server.mode} ${label}: asked ${mode}, answered ${result.mode}`);
   }
   const s = summarize(samples);
-  row(server.mode, label, mode, s.n, s.p50.toFixed(2), s.p95.toFixed(2), s.max.toFixed(1), (hits / s.n).toFixed(1));
+  row(modeLabel, label, mode, s.n, s.p50.toFixed(2), s.p95.toFixed(2), s.max.toFixed(1), (hits / s.n).toFixed(1));
+}
+
+/** The label of the rows being measured: the storage mode, and how checks are asked. */
+let modeLabel = '';
+
+/** Makes the store answer a batch of near-duplicate checks one call at a time (one round trip each in server mode). */
+function oneCheckPerCall(server: Server): () => number {
+  const vectors = server.memos.storage.vectors;
+  const batched = vectors.nearestMemories.bind(vectors);
+  let calls = 0;
+  vectors.nearestMemories = async (queries) => {
+    const answers = [];
+    for (const query of queries) {
+      calls += 1;
+      answers.push(...(await batched([query])));
+    }
+    return answers;
+  };
+  return () => calls;
 }
 
 async function run(mode: string): Promise<void> {
-  const server = mode === 'embedded' ? await startServer('full', BATCH) : await startServerMode(BATCH);
+  const server = mode.startsWith('embedded') ? await startServer('full', BATCH) : await startServerMode(BATCH);
+  const checkCalls = mode.endsWith('-single') ? oneCheckPerCall(server) : undefined;
+  modeLabel = mode;
   try {
     for (let from = 0; from < N; from += STEP) {
       const to = Math.min(N, from + STEP);
       const result = await ingest(server, 'direct', corpus, { from, to, batchSize: BATCH, budgetMs: BUDGET_MS });
       const s = summarize(result.batchMs);
       const rate = (result.records / result.wallMs) * 1000;
-      console.log(`  ${mode}: ingest ${fmt(from)}→${fmt(from + result.records)}: ${fmt(Math.round(rate))} records/s (batch p50 ${s.p50.toFixed(0)} ms, p95 ${s.p95.toFixed(0)} ms)`);
-      row(server.mode, `memories ${fmt(from)}→${fmt(from + result.records)}`, 'ingest', result.records, `${fmt(Math.round(rate))} rec/s`, `batch p50 ${s.p50.toFixed(0)} ms`, `p95 ${s.p95.toFixed(0)} ms`, `${result.actions.created}/${result.actions.merged}/${result.actions.unchanged}`);
+      console.log(`  ${modeLabel}: ingest ${fmt(from)}→${fmt(from + result.records)}: ${fmt(Math.round(rate))} records/s (batch p50 ${s.p50.toFixed(0)} ms, p95 ${s.p95.toFixed(0)} ms)`);
+      row(modeLabel, `memories ${fmt(from)}→${fmt(from + result.records)}`, 'ingest', result.records, `${fmt(Math.round(rate))} rec/s`, `batch p50 ${s.p50.toFixed(0)} ms`, `p95 ${s.p95.toFixed(0)} ms`, `${result.actions.created}/${result.actions.merged}/${result.actions.unchanged}`);
       if (result.stoppedEarly) break;
     }
+    if (checkCalls) console.log(`  ${modeLabel}: ${fmt(checkCalls())} store calls for near-duplicate checks`);
     await searchSeries(server, 'memories, no ANALYZE', 'vector', { namespace: 'bench', types: ['memories'] });
     await searchSeries(server, 'memories, no ANALYZE', 'hybrid', { namespace: 'bench', types: ['memories'] });
 
@@ -64,7 +88,7 @@ async function run(mode: string): Promise<void> {
       await server.memos.services.episodes.append('episodes', batch);
     }
     const rate = (EPISODES / (performance.now() - begin)) * 1000;
-    row(server.mode, `episodes 0→${fmt(EPISODES)}, 50 users`, 'ingest', EPISODES, `${fmt(Math.round(rate))} rec/s`, '', '', '');
+    row(modeLabel, `episodes 0→${fmt(EPISODES)}, 50 users`, 'ingest', EPISODES, `${fmt(Math.round(rate))} rec/s`, '', '', '');
     await searchSeries(server, 'episodes by userId, no ANALYZE', 'vector', { namespace: 'episodes', types: ['episodes'], userIds: users });
     await searchSeries(server, 'episodes by userId, no ANALYZE', 'hybrid', { namespace: 'episodes', types: ['episodes'], userIds: users });
   } finally {
@@ -75,5 +99,5 @@ async function run(mode: string): Promise<void> {
 console.log(heading('memOS server-mode benchmark'));
 console.log(`${fmt(N)} memories with Model2Vec vectors in batches of ${BATCH} (direct, near-duplicate checks on), then ${QUERIES} vector and hybrid searches; ${fmt(EPISODES)} episodes of 50 users, searched with a userId; no manual ANALYZE anywhere`);
 for (const mode of MODES) await run(mode);
-console.log('\nmode      series                                  kind     n      p50 / rate      p95 / batch p50   max / p95   hits or c/m/u');
-for (const cells of rows) console.log(cells.map((cell, i) => cell.padEnd([9, 40, 8, 7, 16, 18, 12, 10][i] ?? 10)).join(' '));
+console.log('\nmode            series                                  kind     n      p50 / rate      p95 / batch p50   max / p95   hits or c/m/u');
+for (const cells of rows) console.log(cells.map((cell, i) => cell.padEnd([15, 40, 8, 7, 16, 18, 12, 10][i] ?? 10)).join(' '));

@@ -183,6 +183,15 @@ export interface SemanticStore {
 
 // ── Vectors ────────────────────────────────────────────────────────────────
 
+/** A near-duplicate check of one draft against the stored memories (`VectorStore.nearestMemories`). */
+export interface NearestQuery {
+  scope: Scope;
+  model: string;
+  vector: Float32Array;
+  threshold: number;
+  limit: number;
+}
+
 /**
  * Vectors of episodes and memories, kept beside the records they belong to. Records are written
  * first with `embedding.status = 'pending'`; vectors follow through `put`, and anything a crash or
@@ -191,8 +200,12 @@ export interface SemanticStore {
 export interface VectorStore {
   /** Nearest records by cosine (higher is better), with every filter of `query.filter` applied. */
   search<T extends Tier>(query: VectorQuery<T>): Promise<Scored<TierRecord[T]>[]>;
-  /** Up to `limit` live memories in exactly this scope (namespace and every id, unset ids included) whose cosine to `vector` reaches `threshold`, most similar first. */
-  nearestMemories(query: { scope: Scope; model: string; vector: Float32Array; threshold: number; limit: number }): Promise<Scored<Memory>[]>;
+  /**
+   * For each query, in order: up to `limit` live memories in exactly its scope (namespace and every
+   * id, unset ids included) whose cosine to `vector` reaches `threshold`, most similar first. One
+   * call for a write batch's near-duplicate checks; each answer is the one the query would get alone.
+   */
+  nearestMemories(queries: NearestQuery[]): Promise<Scored<Memory>[][]>;
   /**
    * Stores vectors and marks the records ready (clearing refusals counted before); skips records
    * deleted, or whose content is no longer the embedded text. Returns how many were stored.

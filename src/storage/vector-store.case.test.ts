@@ -82,8 +82,8 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
     const search = (tier: Tier, vector: Float32Array, filter: Partial<RecordFilter> = {}, limit = 10, model = M1) =>
       h.storage.vectors.search({ tier, filter: { namespace: 'ns1', ...filter }, model, vector, limit });
     const memoryIds = async (vector: Float32Array, filter: Partial<RecordFilter> = {}, limit = 10) => ids(await search('memories', vector, filter, limit));
-    const nearestAll = (scope: Partial<Memory>, vector: Float32Array, threshold = 0.5, limit = 1) =>
-      h.storage.vectors.nearestMemories({ scope: { namespace: 'ns1', ...scope }, model: M1, vector, threshold, limit });
+    const nearestAll = async (scope: Partial<Memory>, vector: Float32Array, threshold = 0.5, limit = 1) =>
+      (await h.storage.vectors.nearestMemories([{ scope: { namespace: 'ns1', ...scope }, model: M1, vector, threshold, limit }]))[0]!;
     const nearest = async (scope: Partial<Memory>, vector: Float32Array, threshold = 0.5) => (await nearestAll(scope, vector, threshold))[0] ?? null;
 
     describe('put and search', () => {
@@ -451,7 +451,7 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
         expect(await nearest({ userId: 'u1' }, v(0, 1), 0.5)).toBeNull();
         expect((await nearest({ userId: 'u1' }, v(0, 1), 0.1))?.item.id).toBe(user.id);
         expect(await nearest({}, v(1, 0), 0.5)).not.toBeNull();
-        expect(await h.storage.vectors.nearestMemories({ scope: { namespace: 'ns1' }, model: M2, vector: v(1, 0), threshold: 0, limit: 5 })).toEqual([]);
+        expect((await h.storage.vectors.nearestMemories([{ scope: { namespace: 'ns1' }, model: M2, vector: v(1, 0), threshold: 0, limit: 5 }]))[0]!).toEqual([]);
       });
 
       it('lists up to `limit` memories of exactly the scope that reach the threshold, most similar first', async () => {
@@ -464,6 +464,71 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
         expect(ids(await nearestAll({}, v(1, 0), 0.5, 2))).toEqual([best.id, second.id]);
         expect(ids(await nearestAll({}, v(1, 0), 0.9, 10))).toEqual([best.id, second.id]);
         expect(await nearestAll({}, v(1, 0), 0.5, 0)).toEqual([]);
+      });
+
+      it('answers a batch of checks, each exactly as alone: scopes kept apart, its own threshold and limit, in query order', async () => {
+        const bare = [await embedded(v(1, 0)), await embedded(v(1, 0.3)), await embedded(v(1, 0.6))];
+        const u1 = [await embedded(v(1, 0.1), { userId: 'u1' }), await embedded(v(0, 1), { userId: 'u1' })];
+        const agent = await embedded(v(1, 0), { userId: 'u1', agentId: 'a1' });
+        const session = await embedded(v(1, 0), { userId: 'u1', sessionId: 's1' });
+        const other = await embedded(v(1, 0), { namespace: 'ns2' });
+        await embedded(v(1, 0), { namespace: 'ns2', userId: 'u1' });
+        const queries = [
+          { scope: { namespace: 'ns1' }, vector: v(1, 0), threshold: 0.5, limit: 10 },
+          { scope: { namespace: 'ns1' }, vector: v(1, 0), threshold: 0.9, limit: 10 },
+          { scope: { namespace: 'ns1' }, vector: v(1, 0), threshold: 0.5, limit: 2 },
+          { scope: { namespace: 'ns1', userId: 'u1' }, vector: v(1, 0), threshold: 0.5, limit: 5 },
+          { scope: { namespace: 'ns1', userId: 'u1' }, vector: v(0.1, 1), threshold: 0.95, limit: 5 },
+          { scope: { namespace: 'ns1', userId: 'u1', agentId: 'a1' }, vector: v(1, 0), threshold: 0.5, limit: 5 },
+          { scope: { namespace: 'ns1', userId: 'u1', sessionId: 's1' }, vector: v(1, 0), threshold: 0.5, limit: 5 },
+          { scope: { namespace: 'ns1', userId: 'u2' }, vector: v(1, 0), threshold: 0.5, limit: 5 },
+          { scope: { namespace: 'ns1', agentId: 'a1' }, vector: v(1, 0), threshold: 0.5, limit: 5 },
+          { scope: { namespace: 'ns2' }, vector: v(1, 0), threshold: 0.5, limit: 5 },
+          { scope: { namespace: 'ns1' }, vector: v(1, 0), threshold: 0.5, limit: 0 },
+          { scope: { namespace: 'ns1' }, vector: v(0, -1), threshold: 0.5, limit: 5 },
+        ].map((query) => ({ ...query, model: M1 }));
+        const batch = await h.storage.vectors.nearestMemories(queries);
+        expect(batch.map(ids)).toEqual([
+          [bare[0]!.id, bare[1]!.id, bare[2]!.id],
+          [bare[0]!.id, bare[1]!.id],
+          [bare[0]!.id, bare[1]!.id],
+          [u1[0]!.id],
+          [u1[1]!.id],
+          [agent.id],
+          [session.id],
+          [],
+          [],
+          [other.id],
+          [],
+          [],
+        ]);
+        // The same answers, scores included, as one check at a time.
+        const alone = [];
+        for (const query of queries) alone.push((await h.storage.vectors.nearestMemories([query]))[0]!);
+        expect(batch).toEqual(alone);
+        expect(await h.storage.vectors.nearestMemories([])).toEqual([]);
+      });
+
+      it('answers the same check twice in one batch, and near-duplicate thresholds through whatever index the store keeps', async () => {
+        const stored: Memory[] = [];
+        for (let i = 0; i < 30; i++) stored.push(await embedded(v(Math.cos(i / 10), Math.sin(i / 10), (i % 3) / 50, 0.01), { userId: i % 2 === 0 ? 'u1' : 'u2' }));
+        const queries = stored.flatMap((m, i) => [
+          { scope: { namespace: 'ns1', userId: m.userId! }, model: M1, vector: v(Math.cos(i / 10), Math.sin(i / 10), (i % 3) / 50, 0.01), threshold: 0.95, limit: 5 },
+          { scope: { namespace: 'ns1', userId: m.userId! }, model: M1, vector: v(Math.cos(i / 10), Math.sin(i / 10), (i % 3) / 50, 0.01), threshold: 0.95, limit: 5 },
+        ]);
+        const batch = await h.storage.vectors.nearestMemories(queries);
+        expect(batch).toHaveLength(queries.length);
+        for (const [k, hits] of batch.entries()) {
+          const i = Math.floor(k / 2);
+          expect(hits[0]?.item.id).toBe(stored[i]!.id);
+          expect(hits.length).toBeLessThanOrEqual(5);
+          for (const hit of hits) {
+            expect(hit.item.userId).toBe(stored[i]!.userId);
+            expect(hit.score).toBeGreaterThanOrEqual(0.95);
+          }
+          expect(hits.map((hit) => hit.score)).toEqual([...hits.map((hit) => hit.score)].sort((a, b) => b - a));
+          expect(ids(hits)).toEqual(ids((await h.storage.vectors.nearestMemories([queries[k]!]))[0]!));
+        }
       });
 
       it('passes over expired memories, however many are nearer', async () => {

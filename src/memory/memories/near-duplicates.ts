@@ -1,4 +1,4 @@
-import type { MemoryDraft, VectorStore } from '../../core/ports.js';
+import type { MemoryDraft, NearestQuery, VectorStore } from '../../core/ports.js';
 import { sameStatement } from '../../core/same-statement.js';
 import type { Scope } from '../../core/types.js';
 import { contentKey } from '../../core/text.js';
@@ -99,27 +99,43 @@ export async function markNearDuplicates(
   // Unit copies once, so that comparing two drafts of the batch is one dot product.
   const units = vectors.map((vector) => (vector === undefined ? undefined : toUnit(vector)));
   const cosines = new BatchCosines(units);
+  // First the batch against itself (which needs no store): the earlier draft each draft merges
+  // into, or, when none states the same thing, a check against the stored memories.
+  const earlierOf = new Map<number, number>();
+  const checked: number[] = [];
+  const queries: NearestQuery[] = [];
   // Earlier drafts with a unit vector, by scope, in batch order: a draft is compared with its own scope's only.
   const earlierInScope = new Map<string, number[]>();
   for (const [index, draft] of drafts.entries()) {
     const vector = vectors[index];
-    const mine = units[index];
-    if (vector === undefined || mine === undefined) continue;
+    if (vector === undefined || units[index] === undefined) continue;
     const key = scopeKey(draft.memory);
     const inScope = earlierInScope.get(key) ?? [];
     earlierInScope.set(key, inScope);
     const j = cosines.firstNear(inScope, index, threshold, (other) => sameStatement(drafts[other]!.memory.content, draft.memory.content));
     inScope.push(index);
-    const earlier = j === undefined ? undefined : drafts[j]!;
-    if (earlier !== undefined) {
-      // Once the earlier draft is written, its memory (new, or the one it merged into) has its wording.
-      draft.mergeInto = { id: earlier.mergeInto?.id ?? earlier.memory.id, contentKey: earlier.contentKey };
+    if (j !== undefined) {
+      earlierOf.set(index, j);
       continue;
     }
     const { namespace, userId, agentId, sessionId } = draft.memory;
     const scope: Scope = { namespace, ...(userId === undefined ? {} : { userId }), ...(agentId === undefined ? {} : { agentId }), ...(sessionId === undefined ? {} : { sessionId }) };
-    const candidates = await store.nearestMemories({ scope, model, vector, threshold, limit: NEAR_DUPLICATE_CANDIDATES });
-    const same = candidates.find(({ item }) => sameStatement(item.content, draft.memory.content));
+    checked.push(index);
+    queries.push({ scope, model, vector, threshold, limit: NEAR_DUPLICATE_CANDIDATES });
+  }
+  // Then every stored check in one store call: none sees the batch, which is not written yet.
+  const found = queries.length === 0 ? [] : await store.nearestMemories(queries);
+  const stored = new Map(checked.map((index, k) => [index, found[k] ?? []]));
+  // Last, in batch order, so that an earlier draft's target is known when a later one follows it.
+  for (const [index, draft] of drafts.entries()) {
+    const j = earlierOf.get(index);
+    if (j !== undefined) {
+      const earlier = drafts[j]!;
+      // Once the earlier draft is written, its memory (new, or the one it merged into) has its wording.
+      draft.mergeInto = { id: earlier.mergeInto?.id ?? earlier.memory.id, contentKey: earlier.contentKey };
+      continue;
+    }
+    const same = stored.get(index)?.find(({ item }) => sameStatement(item.content, draft.memory.content));
     if (same !== undefined) draft.mergeInto = { id: same.item.id, contentKey: contentKey(same.item.content) };
   }
 }

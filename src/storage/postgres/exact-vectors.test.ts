@@ -85,13 +85,24 @@ describe.runIf(exact)('exact vectors on PostgreSQL without pgvector', () => {
     expect(analyzed!.n).toBe(0);
     const plans: string[] = [];
     const explaining = new PgVectorStore(explainingDatabase(plain, plans), clock);
-    await explaining.nearestMemories({ scope: { namespace: 'ns', userId: 'u1' }, model: MODEL, vector: stored[500]!.vector, threshold: 0.95, limit: 5 });
+    (await explaining.nearestMemories([{ scope: { namespace: 'ns', userId: 'u1' }, model: MODEL, vector: stored[500]!.vector, threshold: 0.95, limit: 5 }]))[0]!;
     await explaining.search({ tier: 'memories', model: MODEL, vector: stored[500]!.vector, limit: 10, filter: { namespace: 'ns', userId: 'u1' } });
     expect(plans[0]).toMatch(/Bitmap Index Scan on vectors_bands/);
     expect(plans[0]).not.toMatch(/Seq Scan on vectors/);
     expect(plans[1]).toMatch(/Index Scan using vectors_scope|Bitmap Index Scan on vectors_scope/);
     expect(plans[1]).toMatch(/Index Scan using memories_seq_key/);
     expect(plans[1]).not.toMatch(/Seq Scan on memories/);
+  });
+
+  it("checks a batch's drafts in one statement through the band index, each as alone", async () => {
+    const plans: string[] = [];
+    const explaining = new PgVectorStore(explainingDatabase(plain, plans), clock);
+    const drafts = [500, 501, 777, 150, 50].map((i) => ({ scope: { namespace: 'ns', userId: stored[i]!.userId }, model: MODEL, vector: nudged(stored[i]!.vector, next()), threshold: 0.95, limit: 5 }));
+    const batch = await explaining.nearestMemories(drafts);
+    expect(plans).toHaveLength(1);
+    expect(plans[0]).toMatch(/Bitmap Index Scan on vectors_bands/);
+    expect(plans[0]).not.toMatch(/Seq Scan on vectors/);
+    for (const [k, draft] of drafts.entries()) expect(batch[k]).toEqual((await vectors.nearestMemories([draft]))[0]);
   });
 
   it('finds the ten nearest that brute force finds, in a scope far larger than the candidates it ranks exactly', async () => {
@@ -122,10 +133,10 @@ describe.runIf(exact)('exact vectors on PostgreSQL without pgvector', () => {
       const probe = nudged(target.vector, next());
       const expected = bruteForce(probe, (row) => row.userId === target.userId, 5).filter((id) => cosine(stored[Number(id.slice(1))]!.vector, probe) >= 0.95);
       expect(expected).toContain(target.id);
-      const hits = await vectors.nearestMemories({ scope: { namespace: 'ns', userId: target.userId }, model: MODEL, vector: probe, threshold: 0.95, limit: 5 });
+      const hits = (await vectors.nearestMemories([{ scope: { namespace: 'ns', userId: target.userId }, model: MODEL, vector: probe, threshold: 0.95, limit: 5 }]))[0]!;
       if (hits.some((hit) => hit.item.id === target.id)) found += 1;
       for (const hit of hits) expect(hit.item.userId).toBe(target.userId);
-      const other = await vectors.nearestMemories({ scope: { namespace: 'ns', userId: target.userId === 'u0' ? 'u1' : 'u0' }, model: MODEL, vector: probe, threshold: 0.95, limit: 5 });
+      const other = (await vectors.nearestMemories([{ scope: { namespace: 'ns', userId: target.userId === 'u0' ? 'u1' : 'u0' }, model: MODEL, vector: probe, threshold: 0.95, limit: 5 }]))[0]!;
       expect(other.map((hit) => hit.item.id)).not.toContain(target.id);
     }
     expect(found).toBeGreaterThanOrEqual(39);

@@ -22,7 +22,7 @@ import { partitionPredicate } from './vector-sql.js';
 import { BANDED_THRESHOLD, SKETCH_BITS, sketchOf } from './vector-sketch.js';
 
 /** A near-duplicate check ranks exactly this many band-sharing candidates, nearest by sketch. */
-const NEAR_DUPLICATE_CANDIDATES = 50;
+export const NEAR_DUPLICATE_CANDIDATES = 50;
 /** A search ranks exactly at least this many candidates, nearest by sketch, and CANDIDATES_PER_RESULT per result wanted. */
 const SEARCH_CANDIDATES = 200;
 const CANDIDATES_PER_RESULT = 20;
@@ -46,7 +46,7 @@ export interface SketchedQuery {
 }
 
 type Row = Record<string, unknown> & { score: number };
-type Candidate = Record<string, unknown> & { packed: Buffer | null; pooled?: string; passed?: string };
+export type Candidate = Record<string, unknown> & { packed: Buffer | null; pooled?: string; passed?: string };
 
 /** The best `limit` records by cosine, best first, equal scores in id order (a zero vector scores NULL, last). */
 export async function sketchedRank(db: PgDatabase, query: SketchedQuery, watch?: ExactScopeWatch): Promise<Row[]> {
@@ -117,7 +117,7 @@ function candidatesSql(query: SketchedQuery, source: 'function' | 'bands' | 'poo
 }
 
 /** The candidates by exact cosine to `query` (as `memos_cosine` computes it), best first, ties by id. */
-function rankExactly(rows: Candidate[], query: Float32Array): Row[] {
+export function rankExactly(rows: Candidate[], query: Float32Array): Row[] {
   let queryNorm = 0;
   for (const value of query) queryNorm += value * value;
   const scored = rows.flatMap(({ packed, pooled: _pooled, passed: _passed, ...record }) => (packed === null ? [] : [{ ...record, score: cosine(packed, query, queryNorm) } as Row]));

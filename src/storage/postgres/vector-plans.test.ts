@@ -96,9 +96,20 @@ describe('vector plans on pgvector (PGlite), before any ANALYZE', () => {
 
   it('orders a near-duplicate check by the HNSW index', async () => {
     seen.length = 0;
-    const found = await vectors.nearestMemories({ scope: { namespace: 'ns', userId: 'u1' }, model: MODEL, vector: vectorOf(7), threshold: 0.99, limit: 5 });
+    const found = (await vectors.nearestMemories([{ scope: { namespace: 'ns', userId: 'u1' }, model: MODEL, vector: vectorOf(7), threshold: 0.99, limit: 5 }]))[0]!;
     expect(found.map((hit) => hit.item.id)).toEqual(['m7']);
     const plan = await planOfLast({ namespace: 'ns', userId: 'u1' });
     expect(plan).toMatch(/Index Scan using vectors_hnsw_/);
+  });
+
+  it("orders each draft of a batch by the HNSW index, in one statement, each in its own user's scope", async () => {
+    seen.length = 0;
+    const drafts = [7, 8, 9, 10].map((i) => ({ scope: { namespace: 'ns', userId: `u${i % 3}` }, model: MODEL, vector: vectorOf(i), threshold: 0.99, limit: 5 }));
+    const found = await vectors.nearestMemories(drafts);
+    expect(found.map((hits) => hits.map((hit) => hit.item.id))).toEqual([['m7'], ['m8'], ['m9'], ['m10']]);
+    expect(seen).toHaveLength(1);
+    const plan = await planOfLast({ namespace: 'ns' });
+    expect(plan).toMatch(/Index Scan using vectors_hnsw_/);
+    expect(plan).not.toMatch(/Sort/);
   });
 });

@@ -10,8 +10,8 @@
 
 import { toIso, type Clock } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
-import type { VectorStore } from '../../core/ports.js';
-import type { EmbeddingFailure, EmbeddingProgress, Memory, PendingEmbedding, Scope, Scored, Tier, TierRecord, VectorQuery, VectorWrite } from '../../core/types.js';
+import type { NearestQuery, VectorStore } from '../../core/ports.js';
+import type { EmbeddingFailure, EmbeddingProgress, Memory, PendingEmbedding, Scored, Tier, TierRecord, VectorQuery, VectorWrite } from '../../core/types.js';
 import { countProgress, listPending, recordFailures, retryFailed, type ModelQuery } from './embedding-backlog.js';
 import { episodeColumns, rowToEpisode, type EpisodeRow } from './episode-rows.js';
 import { memoryColumns, rowToMemory, type MemoryRow } from './memory-rows.js';
@@ -33,6 +33,7 @@ import {
 import { SKETCH_BITS, sketchOf } from './vector-sketch.js';
 import { sketchedRank } from './sketched-search.js';
 import { ExactScopeWatch } from './exact-scope-watch.js';
+import { bandedNearest, indexedNearest, nearestGroups } from './nearest-memories.js';
 
 const TIERS = {
   memories: { table: 'memories', seq: 'memory_seq', timeColumn: 'created_at', columns: memoryColumns('t'), toRecord: (row: unknown) => rowToMemory(row as MemoryRow) },
@@ -149,11 +150,27 @@ export class PgVectorStore implements VectorStore {
     return rows.map((row) => ({ item: TIERS[tier].toRecord(row) as TierRecord[T], score: row.score }));
   }
 
-  async nearestMemories(query: { scope: Scope; model: string; vector: Float32Array; threshold: number; limit: number }): Promise<Scored<Memory>[]> {
-    checkVector(query.vector, 'vector');
-    if (query.limit <= 0) return [];
-    const { scope } = query;
+  async nearestMemories(queries: NearestQuery[]): Promise<Scored<Memory>[][]> {
+    queries.forEach((query, i) => checkVector(query.vector, `queries[${i}].vector`));
+    const answers: Scored<Memory>[][] = queries.map(() => []);
+    if (queries.every((query) => query.limit <= 0)) return answers;
+    const d = await this.#dialectOf();
     const now = this.#now();
+    // One statement per (namespace, model, dimensions, limit) where the path allows (nearest-memories.ts).
+    for (const group of nearestGroups(queries, d)) {
+      if (!group.batched) {
+        for (const i of group.indexes) answers[i] = await this.#nearestOne(queries[i]!, now);
+        continue;
+      }
+      const found = d.backend === 'exact' ? await bandedNearest(this.#db, queries, group, now) : await indexedNearest(this.#db, d, queries, group, now);
+      for (const [i, hits] of found) answers[i] = hits;
+    }
+    return answers;
+  }
+
+  /** One near-duplicate check through `#rank`, for what a batch statement does not cover. */
+  async #nearestOne(query: NearestQuery, now: string): Promise<Scored<Memory>[]> {
+    const { scope } = query;
     // Exactly the scope: unset ids match only unset ones.
     const restrict: Restrict = (params) =>
       [

@@ -8,14 +8,13 @@
 import { endianness } from 'node:os';
 import type { Clock } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
-import type { VectorStore } from '../../core/ports.js';
+import type { NearestQuery, VectorStore } from '../../core/ports.js';
 import type {
   EmbeddingFailure,
   EmbeddingProgress,
   Memory,
   PendingEmbedding,
   RecordFilter,
-  Scope,
   Scored,
   Tier,
   TierRecord,
@@ -96,27 +95,11 @@ export class SqliteVectorStore implements VectorStore {
     });
   }
 
-  async nearestMemories(query: { scope: Scope; model: string; vector: Float32Array; threshold: number; limit: number }): Promise<Scored<Memory>[]> {
-    const dimensions = checkVector(query.vector, 'vector');
-    if (query.limit <= 0) return [];
-    return this.#db.run('vectors.nearestMemories', () => {
-      const { scope } = query;
-      const match: ScopeMatch = { userId: scope.userId ?? null, agentId: scope.agentId ?? null, sessionId: scope.sessionId ?? null };
-      const partition = this.#partition({ tier: 'memories', namespace: scope.namespace, model: query.model, dimensions });
-      // Exact scope is the index's match; admitting adds liveness (expired memories stay indexed).
-      // The nearest few are asked for first; more only while expired ones take their places.
-      const now = this.#clock.now();
-      const admitted: Candidate[] = [];
-      const checked = new Set<string>();
-      for (let k = query.limit * 2; ; k *= WIDEN) {
-        const reaching = partition.nearest(query.vector, match, query.threshold, k);
-        const fresh = reaching.filter((c) => !checked.has(c.id));
-        for (const c of fresh) checked.add(c.id);
-        admitted.push(...this.#admit('memories', { namespace: scope.namespace }, query.model, fresh, now));
-        if (admitted.length >= query.limit || reaching.length < k) break;
-      }
-      return this.#records('memories', { namespace: scope.namespace }, admitted.sort(byScore).slice(0, query.limit));
-    });
+  async nearestMemories(queries: NearestQuery[]): Promise<Scored<Memory>[][]> {
+    const dimensions = queries.map((query, i) => checkVector(query.vector, `queries[${i}].vector`));
+    if (queries.length === 0) return [];
+    // In process, one query after another: the batch saves only the calls.
+    return this.#db.run('vectors.nearestMemories', () => queries.map((query, i) => this.#nearest(query, dimensions[i]!)));
   }
 
   async put(writes: VectorWrite[]): Promise<number> {
@@ -152,6 +135,27 @@ export class SqliteVectorStore implements VectorStore {
 
   async retryFailed(): Promise<number> {
     return this.#db.transaction('vectors.retryFailed', () => retryFailed(this.#db));
+  }
+
+  /** One near-duplicate check (`nearestMemories`), inside the caller's run. */
+  #nearest(query: NearestQuery, dimensions: number): Scored<Memory>[] {
+    if (query.limit <= 0) return [];
+    const { scope } = query;
+    const match: ScopeMatch = { userId: scope.userId ?? null, agentId: scope.agentId ?? null, sessionId: scope.sessionId ?? null };
+    const partition = this.#partition({ tier: 'memories', namespace: scope.namespace, model: query.model, dimensions });
+    // Exact scope is the index's match; admitting adds liveness (expired memories stay indexed).
+    // The nearest few are asked for first; more only while expired ones take their places.
+    const now = this.#clock.now();
+    const admitted: Candidate[] = [];
+    const checked = new Set<string>();
+    for (let k = query.limit * 2; ; k *= WIDEN) {
+      const reaching = partition.nearest(query.vector, match, query.threshold, k);
+      const fresh = reaching.filter((c) => !checked.has(c.id));
+      for (const c of fresh) checked.add(c.id);
+      admitted.push(...this.#admit('memories', { namespace: scope.namespace }, query.model, fresh, now));
+      if (admitted.length >= query.limit || reaching.length < k) break;
+    }
+    return this.#records('memories', { namespace: scope.namespace }, admitted.sort(byScore).slice(0, query.limit));
   }
 
   /** Ranks the partition's rows, loading the partition from SQLite on its first use. */
