@@ -140,6 +140,12 @@ export interface MemoryDraft {
    * meanwhile) the usual exact-duplicate rule applies.
    */
   mergeInto?: { id: string; contentKey: string };
+  /**
+   * The vector of the draft's wording, when the service has it at write time. A store may write it
+   * with a memory it creates, in the same transaction (that outcome's memory then reports its
+   * embedding `ready`); otherwise the service stores it through VectorStore.put afterwards.
+   */
+  vector?: { model: string; vector: Float32Array; truncated?: boolean };
 }
 
 export interface MemoryPatch {

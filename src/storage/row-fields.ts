@@ -47,9 +47,10 @@ export function embeddingOfRow(row: EmbeddingColumns): EmbeddingInfo {
 }
 
 /**
- * The embedding columns (status, model, dimensions) of a record being inserted. An insert never
- * carries a vector (vectors arrive through the vector store's `put`), so a record claimed `ready`
- * is stored as `pending`: `ready` is kept to mean "a vector is stored" (and `failed`, "refused").
+ * The embedding columns (status, model, dimensions) of a record being inserted without its vector
+ * (which then arrives through the vector store's `put`), so a record claimed `ready` is stored as
+ * `pending`: `ready` is kept to mean "a vector is stored" (and `failed`, "refused"). A memory whose
+ * vector the write already holds is inserted with it instead (SQLite: semantic-store.ts).
  */
 export function embeddingValues(embedding: EmbeddingInfo | undefined): [string, string | null, number | null] {
   // A new record has had no refusal yet, whatever it claims.

@@ -83,7 +83,8 @@ describe('GET /metrics', () => {
     const text = await scrape();
     const backend = testBackends.storage;
     expect(value(text, 'memos_store_operation_duration_seconds_count', { tier: 'semantic', operation: 'upsert', backend })).toBe(1);
-    expect(value(text, 'memos_store_operation_duration_seconds_count', { tier: 'vector', operation: 'put', backend })).toBeGreaterThan(0);
+    // Embedded SQLite writes a new memory's vector with its row (no vector put); both backends search by vector.
+    expect(value(text, 'memos_store_operation_duration_seconds_count', { tier: 'vector', operation: 'search', backend })).toBeGreaterThan(0);
     expect(value(text, 'memos_store_operation_duration_seconds_count', { tier: 'short_term', operation: 'append', backend: testBackends.sessions })).toBe(1);
     expect(value(text, 'memos_embedding_requests_total', { provider: 'fake', outcome: 'ok' })).toBeGreaterThan(0);
     expect(value(text, 'memos_embedding_texts_total', { provider: 'fake' })).toBe(3);

@@ -2,7 +2,7 @@ import { toIso, type Clock } from '../../core/clock.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type { IdGenerator } from '../../core/ids.js';
 import type { MemoryDraft, MemoryPatch, RecordRef, SemanticStore, UpsertOutcome } from '../../core/ports.js';
-import { contentKey } from '../../core/text.js';
+import { beyondChars, contentKey } from '../../core/text.js';
 import type { Memory, MemoryKind, MemoryVersion, Metadata } from '../../core/types.js';
 import { embedForWrite, storeVectors, type WriteEmbedding } from '../embed-on-write.js';
 import { listPage, type ListInput, type ListOutput } from '../paging.js';
@@ -67,15 +67,24 @@ export function createMemoryService({ store, clock, ids, embedding, duplicateThr
         },
       }));
       const vectors = await embedForWrite(embedding, namespace, drafts.map((draft) => draft.memory.content));
-      if (vectors !== undefined) await markNearDuplicates(drafts, vectors, embedding.vectors, embedding.embedder.model, duplicateThreshold);
+      if (vectors !== undefined) {
+        await markNearDuplicates(drafts, vectors, embedding.vectors, embedding.embedder.model, duplicateThreshold);
+        // Offered to the store, which may write a new memory's vector with its row.
+        const { model, maxInputChars } = embedding.embedder;
+        drafts.forEach((draft, index) => {
+          const vector = vectors[index];
+          if (vector !== undefined) draft.vector = { model, vector, ...(beyondChars(draft.memory.content, maxInputChars) ? { truncated: true } : {}) };
+        });
+      }
       const outcomes = await store.upsert(drafts);
-      // New memories need a vector, and so do near-duplicate merges that took the new wording;
-      // an exact duplicate keeps the stored wording and vector (the store skips a text that differs).
+      // New memories need a vector (unless the store wrote it with the row), and so do near-duplicate
+      // merges that took the new wording; an exact duplicate keeps the stored wording and vector (the
+      // store skips a text that differs).
       await storeVectors(
         embedding,
         'memories',
         outcomes.flatMap(({ memory, action }, index) =>
-          action !== 'unchanged' && memory.content === drafts[index]!.memory.content
+          action !== 'unchanged' && memory.content === drafts[index]!.memory.content && !(action === 'created' && memory.embedding.status === 'ready')
             ? [{ namespace, id: memory.id, content: memory.content, vector: vectors?.[index] }]
             : [],
         ),

@@ -11,6 +11,7 @@ import { toPage } from '../../core/cursor.js';
 import { listSql, scopeFilter, type SqlFragment, type StoreScope, type TableSpec } from './filter-sql.js';
 import { scopedBm25, scoredRows } from './scoped-bm25.js';
 import { memoryParams, rowToMemory, rowToVersion, toMs, type HistoryRow, type MemoryRow } from './rows.js';
+import { vectorBlob } from './vector-blob.js';
 import type { VectorIndex } from './vector-index.js';
 
 const MEMORIES: TableSpec = { table: 'memories', fts: 'memories_fts', timeColumn: 'created_at' };
@@ -28,6 +29,12 @@ const INSERT = `INSERT INTO memories (id, namespace, user_id, agent_id, session_
   embedding_status, embedding_model, embedding_dim)
   VALUES (@id, @namespace, @user_id, @agent_id, @session_id, @kind, @content, @content_key, @importance, @metadata,
   @source_episode_ids, @version, @created_at, @updated_at, @expires_at, @embedding_status, @embedding_model, @embedding_dim)`;
+/** A new memory with the vector of its wording, known at write time: one row write instead of an insert and an update. */
+const INSERT_WITH_VECTOR = `INSERT INTO memories (id, namespace, user_id, agent_id, session_id, kind, content, content_key,
+  importance, metadata, source_episode_ids, version, created_at, updated_at, expires_at,
+  embedding_status, embedding_model, embedding_dim, embedding, embedding_truncated)
+  VALUES (@id, @namespace, @user_id, @agent_id, @session_id, @kind, @content, @content_key, @importance, @metadata,
+  @source_episode_ids, @version, @created_at, @updated_at, @expires_at, 'ready', @embedding_model, @embedding_dim, @embedding, @embedding_truncated)`;
 // Scope, id and creation time never change; here the embedding columns change only through
 // RESET_EMBEDDING, when the wording changes (an update, or a near-duplicate merge). The scope's
 // parameters are positional, the new values named.
@@ -65,14 +72,21 @@ export class SqliteSemanticStore implements SemanticStore {
   async upsert(drafts: MemoryDraft[]): Promise<UpsertOutcome[]> {
     if (drafts.length === 0) return [];
     const reworded: Memory[] = [];
+    const embedded: Array<{ memory: Memory; vector: NonNullable<MemoryDraft['vector']> }> = [];
     const outcomes = this.#db.transaction('memories.upsert', () => {
       const now = this.#clock.now();
-      const written = drafts.map((draft) => this.#upsertOne(draft, now, reworded));
+      const written = drafts.map((draft) => this.#upsertOne(draft, now, reworded, embedded));
       noteAuditRecords(written.map((outcome) => outcome.memory.id));
       return written;
     });
-    // After the commit: a memory merged with new wording has no vector until it is embedded again.
+    // After the commit: a memory merged with new wording has no vector until it is embedded again,
+    // and a memory created with its vector enters the index.
     for (const memory of reworded) this.#vectors.remove('memories', memory.namespace, memory.id);
+    for (const { memory, vector } of embedded) {
+      const { namespace, userId, agentId, sessionId } = memory;
+      const key = { tier: 'memories' as const, namespace, model: vector.model, dimensions: vector.vector.length };
+      this.#vectors.set(key, memory.id, { userId, agentId, sessionId }, vector.vector);
+    }
     return outcomes;
   }
 
@@ -145,16 +159,25 @@ export class SqliteSemanticStore implements SemanticStore {
    * content key (earlier drafts included, keeping the stored wording), else inserts. Memories
    * whose wording changed are added to `reworded`.
    */
-  #upsertOne(draft: MemoryDraft, now: number, reworded: Memory[]): UpsertOutcome {
+  #upsertOne(draft: MemoryDraft, now: number, reworded: Memory[], embedded: Array<{ memory: Memory; vector: NonNullable<MemoryDraft['vector']> }>): UpsertOutcome {
     const incoming = draft.memory;
     const target = draft.mergeInto === undefined ? undefined : this.#mergeTarget(incoming, draft.mergeInto, now);
     const row = target ?? this.#duplicateOf(draft, now);
     if (!row) {
       const params = memoryParams(incoming, draft.contentKey);
-      this.#db.statement(INSERT).run(params);
-      // The row is what was just written (no default or trigger changes an inserted memory's
-      // columns that a read returns): read back from the parameters, not from the table.
-      return { memory: rowToMemory(params), action: 'created' };
+      const blob = draft.vector === undefined ? undefined : vectorBlob(draft.vector.vector);
+      if (draft.vector === undefined || blob === undefined) {
+        this.#db.statement(INSERT).run(params);
+        // The row is what was just written (no default or trigger changes an inserted memory's
+        // columns that a read returns): read back from the parameters, not from the table.
+        return { memory: rowToMemory(params), action: 'created' };
+      }
+      const { model, vector, truncated } = draft.vector;
+      const withVector = { ...params, embedding_status: 'ready', embedding_model: model, embedding_dim: vector.length, embedding: blob, embedding_truncated: truncated ? 1 : 0 };
+      this.#db.statement(INSERT_WITH_VECTOR).run(withVector);
+      const memory = rowToMemory(withVector);
+      embedded.push({ memory, vector: draft.vector });
+      return { memory, action: 'created' };
     }
     const existing = rowToMemory(row);
     const rewording = target !== undefined && row.content_key !== draft.contentKey;

@@ -45,8 +45,21 @@ const INITIAL_ROWS = 64;
 const ROW_BYTES = 2 + 3 * 4;
 /** An estimate of a Map entry plus a string's header on 64-bit V8, for ids. */
 const ENTRY_BYTES = 56;
-/** Past this many pending rows, each write adds two of them to the graph itself. */
-const PENDING_MAX = 2048;
+/**
+ * Past this many pending rows, each write adds two of them to the graph itself. Every graph query
+ * scans the pending rows too, so a long queue makes each duplicate check of a large batch slow;
+ * the inserts cost the same whether the background or the writes make them.
+ */
+const PENDING_MAX = 256;
+/**
+ * Leading dimensions a duplicate check compares first (as the batch check in near-duplicates.ts
+ * does): the head's dot product plus the product of the tails' norms bounds the cosine of two unit
+ * vectors from above (Cauchy–Schwarz), so rows clearly below the threshold are passed over on
+ * HEAD multiplications; those that may reach it are scored in full, and the outcome is exact.
+ */
+const HEAD = 16;
+/** Slack for rounding in the bound: a row is skipped only when it is clearly below the threshold. */
+const BOUND_SLACK = 1e-6;
 
 /** What a query has settled: its unit vector and, per scope field, the code it asks for. */
 interface Plan {
@@ -72,6 +85,8 @@ export class VectorPartition {
   #live = 0;
   #matrix: Float32Array = new Float32Array(0);
   #alive: Uint8Array = new Uint8Array(0);
+  /** Per row, the norm of its unit vector beyond the first HEAD dimensions (for the bound above). */
+  #tails: Float32Array = new Float32Array(0);
   /** 1 when the row's current vector is in the graph and findable there. */
   #graphed: Uint8Array = new Uint8Array(0);
   /** Scope codes per field (user, agent, session), one Int32Array each. */
@@ -153,6 +168,7 @@ export class VectorPartition {
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     const base = row * this.dimensions;
     for (let j = 0; j < this.dimensions; j += 1) this.#matrix[base + j] = vector[j]! * scale;
+    this.#tails[row] = this.#tailOf(row);
     this.#queue(row);
     if (this.#graph === undefined && !this.#awaitingGraph && this.#live >= this.#tuning.graphFrom) this.#startGraph();
     if (this.#graph !== undefined && this.#pending.length > PENDING_MAX) this.indexPending(2);
@@ -206,7 +222,7 @@ export class VectorPartition {
   nearest(query: Float32Array, match: ScopeMatch, threshold: number, limit: number): Candidate[] {
     const plan = this.#plan(query, match);
     if (plan === undefined || limit <= 0) return [];
-    const found = this.#useGraph(plan) ? this.#search(plan, limit, this.#tuning.checkBreadth) : this.#scan(plan).top(limit);
+    const found = this.#useGraph(plan) ? this.#search(plan, limit, this.#tuning.checkBreadth, threshold) : this.#reaching(plan, threshold, limit);
     return found.filter((candidate) => candidate.score >= threshold);
   }
 
@@ -261,6 +277,7 @@ export class VectorPartition {
     partition.#graphed = state.graphed;
     partition.#alive = new Uint8Array(n);
     partition.#queued = new Uint8Array(n);
+    partition.#tails = new Float32Array(n);
     partition.#ids = state.ids as Array<string | undefined>;
     partition.#rowMap = undefined;
     for (let row = 0; row < n; row += 1) {
@@ -273,6 +290,7 @@ export class VectorPartition {
         continue;
       }
       partition.#alive[row] = 1;
+      partition.#tails[row] = partition.#tailOf(row);
       partition.#live += 1;
       partition.#idBytes += ENTRY_BYTES + id.length;
       if (partition.#graphed[row] === 0) partition.#queue(row);
@@ -422,15 +440,62 @@ export class VectorPartition {
     };
   }
 
-  /** The graph's `k` nearest in scope, with the pending rows in scope scanned; scores exact. */
-  #search(plan: Plan, k: number, breadth: number): Candidate[] {
+  /** The norm of `row`'s unit vector beyond its head (0 when the vector is no longer than the head). */
+  #tailOf(row: number): number {
+    if (this.dimensions <= HEAD) return 0;
+    let norm = 0;
+    for (let i = row * this.dimensions + HEAD, end = (row + 1) * this.dimensions; i < end; i += 1) norm += this.#matrix[i]! * this.#matrix[i]!;
+    return Math.sqrt(norm);
+  }
+
+  /** The query's tail norm, for `#mayReach`. */
+  #queryTail(q: Float64Array): number {
+    let norm = 0;
+    for (let j = HEAD; j < this.dimensions; j += 1) norm += q[j]! * q[j]!;
+    return Math.sqrt(norm);
+  }
+
+  /** False only when `row` is certainly below `threshold` cosine of `q` (head dot plus tail norms). */
+  #mayReach(q: Float64Array, qTail: number, row: number, threshold: number): boolean {
+    if (this.dimensions <= HEAD) return true;
+    const m = this.#matrix;
+    let head = 0;
+    for (let j = 0, i = row * this.dimensions; j < HEAD; j += 1, i += 1) head += m[i]! * q[j]!;
+    return head + qTail * this.#tails[row]! >= threshold - BOUND_SLACK;
+  }
+
+  /** Up to `limit` rows in scope reaching `threshold`, best first, found by an exact scan that bounds each row before scoring it. */
+  #reaching(plan: Plan, threshold: number, limit: number): Candidate[] {
+    const count = plan.rows?.length ?? this.#size;
+    const rowAt = plan.rows;
+    const qTail = this.#queryTail(plan.q);
+    const found: { row: number; score: number }[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const row = rowAt ? rowAt[i]! : i;
+      if (this.#alive[row] === 0 || !this.#mayReach(plan.q, qTail, row, threshold) || !this.#inScope(row, plan.codes)) continue;
+      const score = this.#dot(plan.q, row);
+      if (score >= threshold) found.push({ row, score });
+    }
+    found.sort((x, y) => y.score - x.score || x.row - y.row);
+    return found.slice(0, limit).map(({ row, score }) => ({ id: this.#ids[row]!, score }));
+  }
+
+  /**
+   * The graph's `k` nearest in scope, with the pending rows in scope scanned; scores exact. With a
+   * `threshold`, pending rows certainly below it are passed over on their bound.
+   */
+  #search(plan: Plan, k: number, breadth: number, threshold = Number.NEGATIVE_INFINITY): Candidate[] {
     const { codes } = plan;
     // A scope that holds every live row needs no filter (hnswlib then calls back for nothing).
     const scoped = !plan.everyRow;
     const accept = scoped ? (row: number) => this.#graphed[row] === 1 && this.#inScope(row, codes) : undefined;
     const found = this.#graph!.search(plan.q, k, breadth, accept).map((row) => ({ row, score: this.#dot(plan.q, row) }));
+    const bounded = threshold > -1;
+    const qTail = bounded ? this.#queryTail(plan.q) : 0;
     for (const row of this.#pending) {
-      if (this.#alive[row] === 1 && this.#graphed[row] === 0 && this.#inScope(row, codes)) found.push({ row, score: this.#dot(plan.q, row) });
+      if (this.#alive[row] === 0 || this.#graphed[row] === 1 || !this.#inScope(row, codes)) continue;
+      if (bounded && !this.#mayReach(plan.q, qTail, row, threshold)) continue;
+      found.push({ row, score: this.#dot(plan.q, row) });
     }
     found.sort((x, y) => y.score - x.score || x.row - y.row);
     return found.slice(0, k).map(({ row, score }) => ({ id: this.#ids[row]!, score }));
@@ -449,6 +514,7 @@ export class VectorPartition {
     };
     this.#matrix = grow(this.#matrix, new Float32Array(capacity * this.dimensions));
     this.#alive = grow(this.#alive, new Uint8Array(capacity));
+    this.#tails = grow(this.#tails, new Float32Array(capacity));
     this.#graphed = grow(this.#graphed, new Uint8Array(capacity));
     this.#queued = grow(this.#queued, new Uint8Array(capacity));
     this.#fields = [grow(this.#fields[0], new Int32Array(capacity)), grow(this.#fields[1], new Int32Array(capacity)), grow(this.#fields[2], new Int32Array(capacity))];
