@@ -35,15 +35,15 @@ describe('memories inserted with the vector of their wording', () => {
     const stored = db.run('test', () => db.statement('SELECT embedding FROM memories WHERE id = ?').pluck().get('mem_a')) as Buffer;
     expect([...new Float32Array(new Uint8Array(stored).buffer)]).toEqual([1, 0, 0, 0]);
     expect((await vectors.pending({ model: MODEL, dimensions: 4, limit: 10 })).map((p) => p.id)).toEqual(['mem_b']);
-    const hits = await vectors.nearestMemories({ scope: { namespace: 'ns1' }, model: MODEL, vector: new Float32Array([0.99, 0.01, 0, 0]), threshold: 0.9, limit: 5 });
-    expect(hits.map((h) => h.item.id)).toEqual(['mem_a']);
+    const [hits] = await vectors.nearestMemories([{ scope: { namespace: 'ns1' }, model: MODEL, vector: new Float32Array([0.99, 0.01, 0, 0]), threshold: 0.9, limit: 5 }]);
+    expect(hits!.map((h) => h.item.id)).toEqual(['mem_a']);
   });
 
   it('enter a loaded index only once the transaction commits, and a vector that cannot be stored leaves the memory pending', async () => {
     const { clock, db, memories, vectors } = setup();
     const at = toIso(clock.now());
     await memories.upsert([draft('mem_a', 'Alice', at, new Float32Array([1, 0, 0, 0]))]);
-    const near = () => vectors.nearestMemories({ scope: { namespace: 'ns1' }, model: MODEL, vector: new Float32Array([0, 1, 0, 0]), threshold: 0.9, limit: 5 });
+    const near = async () => (await vectors.nearestMemories([{ scope: { namespace: 'ns1' }, model: MODEL, vector: new Float32Array([0, 1, 0, 0]), threshold: 0.9, limit: 5 }]))[0]!;
     expect(await near()).toEqual([]);
     // A rolled-back batch: the second draft's id collides with the first's, so nothing commits.
     await expect(memories.upsert([draft('mem_b', 'Bob', at, new Float32Array([0, 1, 0, 0])), draft('mem_b', 'Carol', at, new Float32Array([0, 1, 0, 0]))])).rejects.toThrow();
