@@ -81,7 +81,7 @@ describe('tracing to an OTLP endpoint', () => {
     };
     const writeTree = under(write);
     const searchTree = under(search);
-    expect(writeTree.map((span) => span.name)).toEqual(expect.arrayContaining(['memos.memories.upsert', 'store semantic.upsert', 'store vector.put', 'embed fake', 'cache embeddings get']));
+    expect(writeTree.map((span) => span.name)).toEqual(expect.arrayContaining(['memos.memories.upsert', 'store semantic.upsert', 'store vector.nearestMemories', 'embed fake', 'cache embeddings get']));
     expect(searchTree.map((span) => span.name)).toEqual(expect.arrayContaining(['memos.search', 'cache responses get', 'cache embeddings get', 'embed fake', 'store semantic.search', 'store vector.search']));
 
     const upsert = writeTree.find((span) => span.name === 'store semantic.upsert')!;
