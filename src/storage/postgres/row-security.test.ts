@@ -237,13 +237,7 @@ describe.skipIf(!reachable)('postgres', () => {
     try {
       await db.open();
       await new PgEpisodeStore(db).get({ namespace: 'a', id: 'x', userId: 'u1' });
-      const [after] = await db.query<{ role: string; namespace: string | null; user: string | null }>(
-        'test',
-        `SELECT current_user AS role, current_setting('memos.namespace', true) AS namespace, current_setting('memos.user_id', true) AS user`,
-      );
-      expect(after!.role).not.toBe(TENANT_ROLE);
-      expect(after!.namespace ?? '').toBe('');
-      expect(after!.user ?? '').toBe('');
+      await expectNoTenantLeft(db);
     } finally {
       await db.close();
       await dropSchema(schema);
@@ -263,13 +257,7 @@ describe.skipIf(!reachable)('postgres', () => {
       );
       expect(seen).toEqual({ namespace: awkward.namespace, user: awkward.userId, role: TENANT_ROLE });
       await expect(db.tenantQuery(awkward, 'test', 'SELECT 1 / (SELECT count(*) FROM episodes WHERE id = $1)::int', ['none'])).rejects.toThrow();
-      const [after] = await db.query<{ role: string; namespace: string | null; user: string | null }>(
-        'test',
-        `SELECT current_user AS role, current_setting('memos.namespace', true) AS namespace, current_setting('memos.user_id', true) AS user`,
-      );
-      expect(after!.role).not.toBe(TENANT_ROLE);
-      expect(after!.namespace ?? '').toBe('');
-      expect(after!.user ?? '').toBe('');
+      await expectNoTenantLeft(db);
     } finally {
       await db.close();
       await dropSchema(schema);
@@ -350,3 +338,14 @@ describe('pglite', () => {
   });
   rowSecurityCases('pglite (pgvector)', () => pgliteSchema(shared));
 });
+
+/** The pooled connection (poolSize 1) is back to the connecting role, with no scope left set. */
+async function expectNoTenantLeft(db: ReturnType<typeof createPostgresDatabase>): Promise<void> {
+  const [after] = await db.query<{ role: string; namespace: string | null; user: string | null }>(
+    'test',
+    `SELECT current_user AS role, current_setting('memos.namespace', true) AS namespace, current_setting('memos.user_id', true) AS user`,
+  );
+  expect(after!.role).not.toBe(TENANT_ROLE);
+  expect(after!.namespace ?? '').toBe('');
+  expect(after!.user ?? '').toBe('');
+}
