@@ -1,13 +1,18 @@
-// BM25 in SQL with the statistics of the scope being searched: the row count N, the average
-// document length and each term's document frequency are all counted within the filter, so that
-// one namespace's ranking never moves with what other namespaces store (nor hints at their
-// vocabulary). Same formula and constants as SQLite's FTS5 bm25(): k1 = 1.2, b = 0.75 and
+// BM25 in SQL with the statistics of the scope being searched (DESIGN §5), as embedded SQLite
+// counts them (sqlite/keyword-stats.ts): the scope is the namespace and whichever user, agent and
+// session ids the filter sets, and its record count N, average document length and each term's
+// document frequency are all of that scope, over every stored record of it (expired memories
+// included until they are deleted). Kinds, time ranges, metadata and `extra` (live memories only)
+// narrow the results, never the statistics, so that a narrower filter ranks its records the same.
+// One namespace's ranking never moves with what other namespaces or users store (nor hints at their
+// vocabulary). Same formula and constants as FTS5's bm25(): k1 = 1.2, b = 0.75 and
 // IDF = ln((N − n + 0.5) / (n + 0.5)), floored at 1e-6 so that a term in more than half the scope
 // still scores above zero.
 //
-// Cost: one pass over the scope's rows for N and the average length (an index-only scan of
-// `episodes_timeline` for a namespace-wide search), the GIN index for the rows matching any term,
-// and for each matching row its tsvector cut down to the query's lexemes, for their frequencies.
+// Cost: the GIN index for the scope's rows matching any term, and for each its tsvector cut down to
+// the query's lexemes, for their frequencies (and whether it passes the filter); then, only when
+// something matched, one pass over the scope's rows for N and the average length (an index-only
+// scan of the timeline index for a namespace-wide search, of the user index for a user's).
 
 import type { KeywordQuery } from '../../core/types.js';
 import { FOLD_ACCENTS } from './migrations.js';
@@ -34,7 +39,10 @@ export function scopedBm25Sql(
   if (terms.length === 0 || query.limit <= 0) return null;
   const params = new SqlParams();
   const termsParam = params.add(terms);
-  const where = [compileFilter(query.filter, spec.timeColumn, params, 't'), ...(extra ? [extra(params, 't')] : [])].join(' AND ');
+  const { namespace, userId, agentId, sessionId } = query.filter;
+  const scope = compileFilter({ namespace, userId, agentId, sessionId }, spec.timeColumn, params, 't');
+  const narrowed = narrows(query.filter) || extra !== undefined;
+  const passes = narrowed ? [compileFilter(query.filter, spec.timeColumn, params, 't'), ...(extra ? [extra(params, 't')] : [])].join(' AND ') : 'true';
   // The rows matching any term, through the GIN index: a condition on the table itself, or under
   // row-level security (where `@@` could not use the index) the table's keyword-match function,
   // which returns the matching rows of the transaction's scope (row-security.ts).
@@ -45,8 +53,9 @@ export function scopedBm25Sql(
   // Each term is tokenised and stemmed as documents are; its lexemes are the units BM25 scores.
   // The tsquery is built from the lexemes' quoted text form, so they are not stemmed a second time.
   // A matching row's term frequencies are read from its tsvector cut down to the query's lexemes
-  // (marked with weight A, then filtered on it) rather than from every lexeme it holds, and only
-  // the best `limit` rows are joined back for their columns.
+  // (marked with weight A, then filtered on it) rather than from every lexeme it holds. Every
+  // matching row of the scope counts in its terms' document frequencies; only those that pass the
+  // filter are ranked, and the best `limit` of them joined back for their columns.
   const sql = `
     WITH lexemes AS MATERIALIZED (
       SELECT array_agg(lexeme) AS list, string_agg(array_to_tsvector(ARRAY[lexeme])::text, ' | ')::tsquery AS query
@@ -57,15 +66,15 @@ export function scopedBm25Sql(
       ) AS distinct_lexemes
     ),
     matched AS MATERIALIZED (
-      SELECT t.seq, t.search_length::float8 AS dl, hit.lexeme, cardinality(hit.positions)::float8 AS tf
+      SELECT t.seq, t.search_length::float8 AS dl, hit.lexeme, cardinality(hit.positions)::float8 AS tf, ${passes} AS passes
       FROM ${matching}
         CROSS JOIN LATERAL unnest(ts_filter(setweight(t.search, 'A', l.list), '{a}')) AS hit
-      WHERE ${where}${matches}
+      WHERE ${scope}${matches}
     ),
     -- The scope is counted only when something matched: a query that finds nothing skips the pass.
     scope AS (
       SELECT count(*)::float8 AS n, avg(t.search_length)::float8 AS avgdl FROM ${spec.table} t
-      WHERE ${where} AND EXISTS (SELECT FROM matched)
+      WHERE ${scope} AND EXISTS (SELECT FROM matched)
     ),
     df AS (SELECT lexeme, count(*)::float8 AS n FROM matched GROUP BY lexeme),
     best AS (
@@ -75,6 +84,7 @@ export function scopedBm25Sql(
       ) AS score
       FROM matched m JOIN df USING (lexeme) CROSS JOIN scope s
       GROUP BY m.seq
+      HAVING bool_and(m.passes)
       ORDER BY score DESC, m.seq ASC
       LIMIT ${params.add(query.limit)}
     )
@@ -82,4 +92,9 @@ export function scopedBm25Sql(
     FROM best JOIN ${spec.table} r ON r.seq = best.seq
     ORDER BY best.score DESC, r.seq ASC`;
   return { sql, params: params.values };
+}
+
+/** Whether the filter narrows its scope further (kinds, a time range, metadata). */
+function narrows(filter: KeywordQuery['filter']): boolean {
+  return (filter.kinds?.length ?? 0) > 0 || filter.from !== undefined || filter.to !== undefined || Object.keys(filter.metadata ?? {}).length > 0;
 }

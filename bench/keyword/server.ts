@@ -1,0 +1,87 @@
+// Keyword search in server mode (PostgreSQL) against the previous statement, on the same data in
+// the same run: `solo`, N episodes in one namespace with no user, searched by namespace; `crowd`,
+// N episodes over N/1,000 users of one namespace, searched for one user's 1,000. Records are
+// LoCoMo dev turns (bench/keyword/corpus.ts), written through the PostgreSQL episode store in
+// batches of 500 into a fresh schema (dropped at the end), then ANALYZEd as the statistics
+// keeper would. Each query runs both statements in turn, alternating which goes first.
+// Run: npx tsx bench/keyword/server.ts   (KEYWORD_N=20000, KEYWORD_QUERIES=200, KEYWORD_LIMIT=100,
+// MEMOS_BENCH_POSTGRES_URL). The previous statement is bench/keyword/previous-pg-bm25.ts.
+
+import { manualClock } from '../../src/core/clock.js';
+import { ulidGenerator } from '../../src/core/ids.js';
+import type { Episode, KeywordQuery } from '../../src/core/types.js';
+import { createPostgresDatabase } from '../../src/storage/postgres/index.js';
+import { PgEpisodeStore } from '../../src/storage/postgres/episode-store.js';
+import { scopedBm25Sql } from '../../src/storage/postgres/scoped-bm25.js';
+import { machineInfo } from '../machine.js';
+import { fmt, heading, summarize, table } from '../stats.js';
+import { locomoCorpus } from './corpus.js';
+import { scopedBm25Sql as previousScopedBm25Sql } from './previous-pg-bm25.js';
+
+const N = Number(process.env.KEYWORD_N ?? 20_000);
+const QUERIES = Number(process.env.KEYWORD_QUERIES ?? 200);
+const LIMIT = Number(process.env.KEYWORD_LIMIT ?? 100);
+const URL = process.env.MEMOS_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const BATCH = 500;
+const PER_USER = 1_000;
+const SPEC = { table: 'episodes' as const, columns: '', timeColumn: 'occurred_at' as const };
+const SELECT = 'r.id';
+
+const clock = manualClock();
+const ids = ulidGenerator(clock);
+const corpus = locomoCorpus();
+const schema = `memos_bench_kw_${process.pid}`;
+const db = createPostgresDatabase({ url: URL, schema, clock, poolSize: 2 });
+
+function episodes(texts: string[], namespace: string, userId?: string): Episode[] {
+  const at = new Date(clock.now()).toISOString();
+  return texts.map((content) => ({
+    id: ids.next('ep'), namespace, ...(userId === undefined ? {} : { userId }),
+    kind: 'message', content, occurredAt: at, createdAt: at, metadata: {}, embedding: { status: 'none' },
+  }));
+}
+
+console.log(heading(`keyword search, server mode: ${N} episodes per layout, ${QUERIES} queries, limit ${LIMIT}`));
+console.log(JSON.stringify(machineInfo()));
+await db.open();
+try {
+  const store = new PgEpisodeStore(db);
+  const texts = corpus.texts(N);
+  const loadStart = performance.now();
+  for (let at = 0; at < N; at += BATCH) await store.append(episodes(texts.slice(at, at + BATCH), 'solo'));
+  for (let at = 0; at < N; at += BATCH) await store.append(episodes(texts.slice(at, at + BATCH), 'crowd', `u${Math.floor(at / PER_USER)}`));
+  await db.query('bench', 'ANALYZE episodes');
+  console.log(`loaded ${2 * N} episodes in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
+
+  const queries = corpus.queries(QUERIES);
+  const users = Math.max(1, Math.floor(N / PER_USER));
+  const rows: string[][] = [];
+  for (const layout of ['solo', 'crowd'] as const) {
+    const times = { current: [] as number[], previous: [] as number[] };
+    let overlap = 0;
+    for (const [n, terms] of queries.entries()) {
+      const query: KeywordQuery = { filter: { namespace: layout, ...(layout === 'crowd' ? { userId: `u${n % users}` } : {}) }, terms, limit: LIMIT };
+      const scope = { namespace: query.filter.namespace, userId: query.filter.userId };
+      const results: Record<string, string[]> = {};
+      const order = n % 2 === 0 ? (['current', 'previous'] as const) : (['previous', 'current'] as const);
+      for (const which of order) {
+        const statement = (which === 'current' ? scopedBm25Sql : previousScopedBm25Sql)(SPEC, query, SELECT, undefined, { rowSecurity: db.rowSecurity });
+        if (!statement) continue;
+        const start = performance.now();
+        const found = await db.tenantQuery<{ id: string }>(scope, 'bench', statement.sql, statement.params);
+        times[which].push(performance.now() - start);
+        results[which] = found.map((row) => row.id);
+      }
+      const [a, b] = [results.current ?? [], results.previous ?? []];
+      overlap += a.length === 0 ? 1 : a.filter((id) => b.includes(id)).length / a.length;
+    }
+    for (const which of ['previous', 'current'] as const) {
+      const s = summarize(times[which]);
+      rows.push([layout, which, String(s.n), fmt(s.p50), fmt(s.p95), fmt(s.max), which === 'current' ? (overlap / queries.length).toFixed(3) : '']);
+    }
+  }
+  console.log(table(['layout', 'statement', 'queries', 'p50 ms', 'p95 ms', 'max ms', 'top-k overlap'], rows));
+} finally {
+  await db.query('bench', `DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+  await db.close();
+}
