@@ -5,7 +5,7 @@
 // batches of 500 into a fresh schema (dropped at the end), then ANALYZEd as the statistics
 // keeper would. Each query runs both statements in turn, alternating which goes first.
 // Run: npx tsx bench/keyword/server.ts   (KEYWORD_N=20000, KEYWORD_QUERIES=200, KEYWORD_LIMIT=100,
-// MEMOS_BENCH_POSTGRES_URL). The previous statement is bench/keyword/previous-pg-bm25.ts.
+// MEMOS_BENCH_POSTGRES_URL; KEYWORD_EXPLAIN=n prints n plans per layout, KEYWORD_KEEP=1 keeps the schema). The previous statement is bench/keyword/previous-pg-bm25.ts.
 
 import { manualClock } from '../../src/core/clock.js';
 import { ulidGenerator } from '../../src/core/ids.js';
@@ -26,6 +26,8 @@ const BATCH = 500;
 const PER_USER = 1_000;
 const SPEC = { table: 'episodes' as const, columns: '', timeColumn: 'occurred_at' as const };
 const SELECT = 'r.id';
+/** Prints the plan (EXPLAIN ANALYZE) of the current statement for the first this many queries of each layout. */
+const EXPLAIN = Number(process.env.KEYWORD_EXPLAIN ?? 0);
 
 const clock = manualClock();
 const ids = ulidGenerator(clock);
@@ -72,6 +74,11 @@ try {
         times[which].push(performance.now() - start);
         results[which] = found.map((row) => row.id);
       }
+      if (n < EXPLAIN) {
+        const statement = scopedBm25Sql(SPEC, query, SELECT, undefined, { rowSecurity: db.rowSecurity })!;
+        const plan = await db.tenantQuery<{ 'QUERY PLAN': string }>(scope, 'bench', `EXPLAIN (ANALYZE, BUFFERS) ${statement.sql}`, statement.params);
+        console.log(`${layout} ${terms.join(' ')}\n${plan.map((row) => row['QUERY PLAN']).join('\n')}`);
+      }
       const [a, b] = [results.current ?? [], results.previous ?? []];
       overlap += a.length === 0 ? 1 : a.filter((id) => b.includes(id)).length / a.length;
     }
@@ -82,6 +89,7 @@ try {
   }
   console.log(table(['layout', 'statement', 'queries', 'p50 ms', 'p95 ms', 'max ms', 'top-k overlap'], rows));
 } finally {
-  await db.query('bench', `DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+  if (process.env.KEYWORD_KEEP === '1') console.log(`kept schema ${schema}`);
+  else await db.query('bench', `DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
   await db.close();
 }

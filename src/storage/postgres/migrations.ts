@@ -234,6 +234,11 @@ CREATE INDEX audit_log_time ON audit_log (time, id);
 CREATE INDEX audit_log_namespace ON audit_log (namespace, time, id);
 CREATE INDEX audit_log_key ON audit_log (key_id, time, id);`;
 
+// Migration 11: a user's memories through an index, as their episodes already are, so that keyword
+// search over one user's scope reads (and counts) that user's records, not the namespace's.
+const MEMORIES_BY_USER = `
+CREATE INDEX memories_user ON memories (namespace, user_id, created_at, id) INCLUDE (search_length);`;
+
 /**
  * Applied in order of version. Versions need not be contiguous: a missing one is applied whenever
  * it is added, even to a schema that already has later ones.
@@ -249,6 +254,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'audit log', up: sql(AUDIT_LOG) },
   { version: ROW_SECURITY_VERSION, name: 'row-level security', up: rowSecurityMigration },
   { version: 10, name: 'vector sketches', up: vectorSketchMigration },
+  { version: 11, name: 'memories by user', up: sql(MEMORIES_BY_USER) },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */

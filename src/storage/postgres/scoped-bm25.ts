@@ -43,13 +43,15 @@ export function scopedBm25Sql(
   const scope = compileFilter({ namespace, userId, agentId, sessionId }, spec.timeColumn, params, 't');
   const narrowed = narrows(query.filter) || extra !== undefined;
   const passes = narrowed ? [compileFilter(query.filter, spec.timeColumn, params, 't'), ...(extra ? [extra(params, 't')] : [])].join(' AND ') : 'true';
-  // The rows matching any term, through the GIN index: a condition on the table itself, or under
-  // row-level security (where `@@` could not use the index) the table's keyword-match function,
-  // which returns the matching rows of the transaction's scope (row-security.ts).
-  const matching = options.rowSecurity
-    ? `lexemes l CROSS JOIN LATERAL ${keywordMatchesFunction(spec.table)}(l.query) AS t`
-    : `lexemes l CROSS JOIN ${spec.table} t`;
-  const matches = options.rowSecurity ? '' : ' AND t.search @@ l.query';
+  // The rows of the scope matching any term. Without row-level security, a condition on the table
+  // itself: the planner intersects the GIN index with the scope's. Under it (where `@@` is applied
+  // after the policy, so it could not use the index): for a user's scope, the user's rows through
+  // their index, each tested with `@@` (a cost that follows the user's records, not the matches of
+  // the whole table); for a namespace, the table's keyword-match function, which returns the
+  // matching rows of the transaction's scope through the GIN index (row-security.ts).
+  const byFunction = options.rowSecurity === true && userId === undefined;
+  const matching = byFunction ? `lexemes l CROSS JOIN LATERAL ${keywordMatchesFunction(spec.table)}(l.query) AS t` : `lexemes l CROSS JOIN ${spec.table} t`;
+  const matches = byFunction ? '' : ' AND t.search @@ l.query';
   // Each term is tokenised and stemmed as documents are; its lexemes are the units BM25 scores.
   // The tsquery is built from the lexemes' quoted text form, so they are not stemmed a second time.
   // A matching row's term frequencies are read from its tsvector cut down to the query's lexemes
