@@ -32,6 +32,8 @@ export interface PostgresOptions {
   rowSecurity?: boolean;
   /** Whether tables are analyzed after bulk writes (default true; see statistics-keeper.ts). */
   analyzeAfterWrites?: boolean;
+  /** Whether vectors stored without a sketch are signed in the background (default true; see vector-sketch-backfill.ts). */
+  signVectors?: boolean;
 }
 
 /** A pooled database on a Postgres server. Does no I/O until `open()`. */
@@ -50,5 +52,6 @@ export function createPostgresDatabase(options: PostgresOptions): PgDatabase {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.rowSecurity === undefined ? {} : { rowSecurity: options.rowSecurity }),
     ...(options.analyzeAfterWrites === undefined ? {} : { analyzeAfterWrites: options.analyzeAfterWrites }),
+    ...(options.signVectors === undefined ? {} : { signVectors: options.signVectors }),
   });
 }

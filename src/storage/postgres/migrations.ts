@@ -4,7 +4,7 @@
 // the lock is simply granted.
 
 import { ROW_SECURITY_VERSION, rowSecurityMigration } from './row-security.js';
-import { vectorSketchMigration } from './vector-sketch-migration.js';
+import { unsignedVectorsIndex, vectorSketchMigration } from './vector-sketch-migration.js';
 import type { SqlExecutor } from './sql-engine.js';
 import { columnType, EXACT_COSINE, readDialect } from './vector-sql.js';
 
@@ -235,9 +235,15 @@ CREATE INDEX audit_log_namespace ON audit_log (namespace, time, id);
 CREATE INDEX audit_log_key ON audit_log (key_id, time, id);`;
 
 // Migration 11: a user's memories through an index, as their episodes already are, so that keyword
-// search over one user's scope reads (and counts) that user's records, not the namespace's.
+// search over one user's scope reads (and counts) that user's records, not the namespace's; and on
+// the exact vector path, the index of the vectors still without a sketch (vector-sketch-migration.ts).
 const MEMORIES_BY_USER = `
 CREATE INDEX memories_user ON memories (namespace, user_id, created_at, id) INCLUDE (search_length);`;
+
+async function userScopesAndUnsignedVectors(tx: SqlExecutor): Promise<void> {
+  await tx.exec(MEMORIES_BY_USER);
+  await unsignedVectorsIndex(tx);
+}
 
 /**
  * Applied in order of version. Versions need not be contiguous: a missing one is applied whenever
@@ -254,7 +260,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'audit log', up: sql(AUDIT_LOG) },
   { version: ROW_SECURITY_VERSION, name: 'row-level security', up: rowSecurityMigration },
   { version: 10, name: 'vector sketches', up: vectorSketchMigration },
-  { version: 11, name: 'memories by user', up: sql(MEMORIES_BY_USER) },
+  { version: 11, name: 'memories by user, unsigned vectors', up: userScopesAndUnsignedVectors },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */

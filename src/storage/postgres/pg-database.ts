@@ -5,6 +5,7 @@ import { closedError, toMemosError } from './pg-errors.js';
 import { enterScopeSql, ensureTenantRole, RESCOPE, ROW_SECURITY_VERSION, type TenantScope } from './row-security.js';
 import type { Row, SqlEngine, SqlExecutor } from './sql-engine.js';
 import { StatisticsKeeper } from './statistics-keeper.js';
+import { SketchBackfill } from './vector-sketch-backfill.js';
 
 /** Where notices go that operators should see once (e.g. the exact-vector fallback); pino-compatible. */
 export interface PgLogger {
@@ -26,6 +27,8 @@ export interface PgDatabaseOptions {
   rowSecurity?: boolean;
   /** Whether the tables searches read are analyzed after bulk writes (default true; see statistics-keeper.ts). */
   analyzeAfterWrites?: boolean;
+  /** Whether vectors stored without a sketch are signed in the background on the exact path (default true; see vector-sketch-backfill.ts). */
+  signVectors?: boolean;
 }
 
 /** A tenant transaction: bound to one scope, which a batch spanning namespaces moves between its parts. */
@@ -79,12 +82,26 @@ export class PgDatabase {
   #rowSecurity: boolean;
   #joiner: PgTransactionJoiner | undefined;
   #statistics: StatisticsKeeper;
+  #sketches: SketchBackfill;
 
   constructor(options: PgDatabaseOptions) {
     this.schema = checkSchemaName(options.schema);
     this.#options = options;
     this.#rowSecurity = options.rowSecurity ?? true;
     this.#statistics = this.#keeper();
+    this.#sketches = this.#backfill();
+  }
+
+  /** Signs now every vector stored without a sketch (what the background job does); returns how many it signed. */
+  async signVectors(): Promise<number> {
+    return this.#sketches.run();
+  }
+
+  #backfill(): SketchBackfill {
+    return new SketchBackfill({
+      transaction: (operation, fn) => this.transaction(operation, fn),
+      onError: (error) => this.#options.logger?.warn({ schema: this.schema, error: (error as Error).message }, 'postgres: signing stored vectors failed'),
+    });
   }
 
   /** Analyzes now the tables changed past the threshold (what `wrote` schedules); returns their names. */
@@ -149,6 +166,7 @@ export class PgDatabase {
       throw failure;
     }
     this.#open = true;
+    if (this.#vectorBackend === 'exact' && this.#options.signVectors !== false) this.#sketches.start();
     if (this.#vectorBackend === 'exact') {
       this.#options.logger?.warn(
         { schema: this.schema, vectorBackend: 'exact' },
@@ -165,8 +183,10 @@ export class PgDatabase {
   async close(): Promise<void> {
     this.#open = false;
     await this.#statistics.close().catch(() => undefined);
-    // A reopened database looks after its statistics again.
+    await this.#sketches.close();
+    // A reopened database looks after its statistics (and unsigned vectors) again.
     this.#statistics = this.#keeper();
+    this.#sketches = this.#backfill();
     try {
       await this.#closeEngine();
     } catch (error) {

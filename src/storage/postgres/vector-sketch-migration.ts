@@ -3,15 +3,16 @@
 // pending list (a search would read the whole list on every near-duplicate check until VACUUM
 // flushed it), and the scope index takes the user, so that one user's search reads only their
 // vectors. ANALYZE skips the vector columns (no plan depends on their statistics, and sampling
-// them made each ANALYZE of the table several times slower). Vectors stored before are sketched
-// here, in chunks, inside the migration's transaction.
+// them made each ANALYZE of the table several times slower). The migration only adds columns and
+// indexes: the vectors stored before it are sketched afterwards, in the background, in bounded
+// batches that resume after a restart (vector-sketch-backfill.ts), so that a large table does not
+// hold the first start inside the migration's transaction.
 
 import { VECTOR_CANDIDATES } from './row-security.js';
 import type { SqlExecutor } from './sql-engine.js';
+import { UNSIGNED_VECTORS } from './vector-sketch-backfill.js';
 import { readDialect } from './vector-sql.js';
-import { SKETCH_BITS, sketchOf } from './vector-sketch.js';
-
-const CHUNK = 1_000;
+import { SKETCH_BITS } from './vector-sketch.js';
 
 export async function vectorSketchMigration(tx: SqlExecutor): Promise<void> {
   await tx.exec(`
@@ -21,18 +22,12 @@ DROP INDEX vectors_partition;
 CREATE INDEX vectors_scope ON vectors (tier, namespace, model, dims, user_id);
 ALTER TABLE vectors ALTER COLUMN embedding SET STATISTICS 0, ALTER COLUMN sketch SET STATISTICS 0, ALTER COLUMN bands SET STATISTICS 0;
 ${VECTOR_CANDIDATES}`);
-  if ((await readDialect(tx)).backend !== 'exact') return;
-  for (;;) {
-    const rows = await tx.query<{ tier: string; seq: string; namespace: string; model: string; embedding: number[] }>(
-      `SELECT tier, coalesce(memory_seq, episode_seq)::text AS seq, namespace, model, embedding FROM vectors WHERE sketch IS NULL LIMIT ${CHUNK}`,
-    );
-    if (rows.length === 0) return;
-    const sketched = rows.map((row) => sketchOf(Float32Array.from(row.embedding), row));
-    await tx.query(
-      `UPDATE vectors v SET sketch = u.sketch::bit(${SKETCH_BITS}), bands = u.bands::integer[]
-        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) AS u(tier, seq, sketch, bands)
-        WHERE v.tier = u.tier AND coalesce(v.memory_seq, v.episode_seq) = u.seq`,
-      [rows.map((row) => row.tier), rows.map((row) => row.seq), sketched.map((s) => s.sketch), sketched.map((s) => `{${s.bands.join(',')}}`)],
-    );
-  }
+}
+
+/**
+ * Part of migration 11 (exact path only): the partial index through which the backfill finds the
+ * vectors still without a sketch (empty once all are signed; pgvector's rows never have one).
+ */
+export async function unsignedVectorsIndex(tx: SqlExecutor): Promise<void> {
+  if ((await readDialect(tx)).backend === 'exact') await tx.exec(UNSIGNED_VECTORS);
 }
