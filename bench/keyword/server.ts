@@ -1,6 +1,6 @@
 // Keyword search in server mode (PostgreSQL) against the previous statement, on the same data in
 // the same run: `solo`, N episodes in one namespace with no user, searched by namespace; `crowd`,
-// N episodes over N/1,000 users of one namespace, searched for one user's 1,000. Records are
+// N records over N/1,000 users of one namespace, searched for one user's 1,000. Records are
 // LoCoMo dev turns (bench/keyword/corpus.ts), written through the PostgreSQL episode store in
 // batches of 500 into a fresh schema (dropped at the end), then ANALYZEd as the statistics
 // keeper would. Each query runs both statements in turn, alternating which goes first.
@@ -12,6 +12,9 @@ import { ulidGenerator } from '../../src/core/ids.js';
 import type { Episode, KeywordQuery } from '../../src/core/types.js';
 import { createPostgresDatabase } from '../../src/storage/postgres/index.js';
 import { PgEpisodeStore } from '../../src/storage/postgres/episode-store.js';
+import type { ExtraCondition } from '../../src/storage/postgres/pg-filter-sql.js';
+import { PgSemanticStore } from '../../src/storage/postgres/semantic-store.js';
+import { contentKey } from '../../src/core/text.js';
 import { scopedBm25Sql } from '../../src/storage/postgres/scoped-bm25.js';
 import { machineInfo } from '../machine.js';
 import { fmt, heading, summarize, table } from '../stats.js';
@@ -24,7 +27,13 @@ const LIMIT = Number(process.env.KEYWORD_LIMIT ?? 100);
 const URL = process.env.MEMOS_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BATCH = 500;
 const PER_USER = 1_000;
-const SPEC = { table: 'episodes' as const, columns: '', timeColumn: 'occurred_at' as const };
+const TIERS = (process.env.KEYWORD_TIERS ?? 'episodes,memories').split(',') as ('episodes' | 'memories')[];
+const SPECS = {
+  episodes: { table: 'episodes' as const, columns: '', timeColumn: 'occurred_at' as const },
+  memories: { table: 'memories' as const, columns: '', timeColumn: 'created_at' as const },
+};
+/** Memories are searched live only, as the semantic store asks. */
+const live: ExtraCondition = (params, alias) => `(${alias}.expires_at IS NULL OR ${alias}.expires_at > ${params.add(new Date(clock.now()).toISOString())}::timestamptz)`;
 const SELECT = 'r.id';
 /** Prints the plan (EXPLAIN ANALYZE) of the current statement for the first this many queries of each layout. */
 const EXPLAIN = Number(process.env.KEYWORD_EXPLAIN ?? 0);
@@ -43,22 +52,34 @@ function episodes(texts: string[], namespace: string, userId?: string): Episode[
   }));
 }
 
-console.log(heading(`keyword search, server mode: ${N} episodes per layout, ${QUERIES} queries, limit ${LIMIT}`));
+console.log(heading(`keyword search, server mode: ${N} records per layout and tier (${TIERS.join(', ')}), ${QUERIES} queries, limit ${LIMIT}`));
 console.log(JSON.stringify(machineInfo()));
 await db.open();
 try {
-  const store = new PgEpisodeStore(db);
   const texts = corpus.texts(N);
   const loadStart = performance.now();
-  for (let at = 0; at < N; at += BATCH) await store.append(episodes(texts.slice(at, at + BATCH), 'solo'));
-  for (let at = 0; at < N; at += BATCH) await store.append(episodes(texts.slice(at, at + BATCH), 'crowd', `u${Math.floor(at / PER_USER)}`));
-  await db.query('bench', 'ANALYZE episodes');
-  console.log(`loaded ${2 * N} episodes in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
+  const episodeStore = new PgEpisodeStore(db);
+  const memoryStore = new PgSemanticStore(db, clock);
+  const write = async (tier: 'episodes' | 'memories', records: Episode[]) => {
+    if (tier === 'episodes') await episodeStore.append(records);
+    else {
+      const at = records[0]!.createdAt;
+      await memoryStore.upsert(records.map((r) => ({ memory: { id: r.id.replace('ep', 'mem'), namespace: r.namespace, ...(r.userId === undefined ? {} : { userId: r.userId }), content: r.content, kind: 'fact', importance: 0.5, metadata: {}, sourceEpisodeIds: [], version: 1, createdAt: at, updatedAt: at, embedding: { status: 'none' } }, contentKey: contentKey(`${r.id} ${r.content}`) })));
+    }
+  };
+  for (const tier of TIERS) {
+    for (let at = 0; at < N; at += BATCH) await write(tier, episodes(texts.slice(at, at + BATCH), 'solo'));
+    for (let at = 0; at < N; at += BATCH) await write(tier, episodes(texts.slice(at, at + BATCH), 'crowd', `u${Math.floor(at / PER_USER)}`));
+    await db.query('bench', `ANALYZE ${tier}`);
+  }
+  console.log(`loaded ${2 * N} records per tier in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
 
   const queries = corpus.queries(QUERIES);
   const users = Math.max(1, Math.floor(N / PER_USER));
   const rows: string[][] = [];
-  for (const layout of ['solo', 'crowd'] as const) {
+  for (const tier of TIERS) for (const layout of ['solo', 'crowd'] as const) {
+    const SPEC = SPECS[tier];
+    const extra = tier === 'memories' ? live : undefined;
     const times = { current: [] as number[], previous: [] as number[] };
     let overlap = 0;
     for (const [n, terms] of queries.entries()) {
@@ -67,7 +88,7 @@ try {
       const results: Record<string, string[]> = {};
       const order = n % 2 === 0 ? (['current', 'previous'] as const) : (['previous', 'current'] as const);
       for (const which of order) {
-        const statement = (which === 'current' ? scopedBm25Sql : previousScopedBm25Sql)(SPEC, query, SELECT, undefined, { rowSecurity: db.rowSecurity });
+        const statement = (which === 'current' ? scopedBm25Sql : previousScopedBm25Sql)(SPEC, query, SELECT, extra, { rowSecurity: db.rowSecurity });
         if (!statement) continue;
         const start = performance.now();
         const found = await db.tenantQuery<{ id: string }>(scope, 'bench', statement.sql, statement.params);
@@ -75,19 +96,19 @@ try {
         results[which] = found.map((row) => row.id);
       }
       if (n < EXPLAIN) {
-        const statement = scopedBm25Sql(SPEC, query, SELECT, undefined, { rowSecurity: db.rowSecurity })!;
+        const statement = scopedBm25Sql(SPEC, query, SELECT, extra, { rowSecurity: db.rowSecurity })!;
         const plan = await db.tenantQuery<{ 'QUERY PLAN': string }>(scope, 'bench', `EXPLAIN (ANALYZE, BUFFERS) ${statement.sql}`, statement.params);
-        console.log(`${layout} ${terms.join(' ')}\n${plan.map((row) => row['QUERY PLAN']).join('\n')}`);
+        console.log(`${tier} ${layout} ${terms.join(' ')}\n${plan.map((row) => row['QUERY PLAN']).join('\n')}`);
       }
       const [a, b] = [results.current ?? [], results.previous ?? []];
       overlap += a.length === 0 ? 1 : a.filter((id) => b.includes(id)).length / a.length;
     }
     for (const which of ['previous', 'current'] as const) {
       const s = summarize(times[which]);
-      rows.push([layout, which, String(s.n), fmt(s.p50), fmt(s.p95), fmt(s.max), which === 'current' ? (overlap / queries.length).toFixed(3) : '']);
+      rows.push([tier, layout, which, String(s.n), fmt(s.p50), fmt(s.p95), fmt(s.max), which === 'current' ? (overlap / queries.length).toFixed(3) : '']);
     }
   }
-  console.log(table(['layout', 'statement', 'queries', 'p50 ms', 'p95 ms', 'max ms', 'top-k overlap'], rows));
+  console.log(table(['tier', 'layout', 'statement', 'queries', 'p50 ms', 'p95 ms', 'max ms', 'top-k overlap'], rows));
 } finally {
   if (process.env.KEYWORD_KEEP === '1') console.log(`kept schema ${schema}`);
   else await db.query('bench', `DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);

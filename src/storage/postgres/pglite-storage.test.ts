@@ -28,7 +28,7 @@ for (const method of ['run', 'transaction', 'query'] as const) {
     return original.apply(this, args);
   } as never);
 }
-const SYSTEM_WORK = ['audit.append', 'audit.list', 'audit.prune', 'vectors.pending', 'vectors.progress', 'vectors.fail', 'vectors.retryFailed', 'vectors.dialect', 'vectors.index', 'jobs.claimEmbeddings', 'jobs.release', 'countRecords', 'ping', 'statistics.analyze', 'vectors.scopeSize'];
+const SYSTEM_WORK = ['audit.append', 'audit.list', 'audit.prune', 'vectors.pending', 'vectors.progress', 'vectors.fail', 'vectors.retryFailed', 'vectors.dialect', 'vectors.index', 'jobs.claimEmbeddings', 'jobs.release', 'countRecords', 'ping', 'statistics.analyze', 'vectors.scopeSize', 'vectors.sign'];
 
 // PGlite is real Postgres (and real pgvector) compiled to WASM: the pgvector path is tested here,
 // every schema on one shared instance (initdb takes seconds).
