@@ -74,6 +74,20 @@ try {
   }
   console.log(`loaded ${2 * N} records per tier in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
 
+  // What keeping the per-scope counts costs a write: batches appended with the counting trigger on
+  // and off in turn (off only here, in the bench's own schema; the counts are not read afterwards).
+  const ingest = { on: [] as number[], off: [] as number[] };
+  const extra = corpus.texts(N + 20 * BATCH).slice(N);
+  for (let n = 0; n < 20; n++) {
+    const on = n % 2 === 0;
+    await db.query('bench', `ALTER TABLE episodes ${on ? 'ENABLE' : 'DISABLE'} TRIGGER episodes_keyword_counts_insert`);
+    const start = performance.now();
+    await episodeStore.append(episodes(extra.slice(n * BATCH, (n + 1) * BATCH), 'ingest'));
+    ingest[on ? 'on' : 'off'].push(performance.now() - start);
+  }
+  await db.query('bench', 'ALTER TABLE episodes ENABLE TRIGGER episodes_keyword_counts_insert');
+  console.log(`episode batch of ${BATCH}, p50 ms: ${fmt(summarize(ingest.off).p50, 1)} without the counts trigger, ${fmt(summarize(ingest.on).p50, 1)} with it`);
+
   const queries = corpus.queries(QUERIES);
   const users = Math.max(1, Math.floor(N / PER_USER));
   const rows: string[][] = [];

@@ -3,7 +3,8 @@
 // (the others wait for the lock, then find nothing left to do). PGlite has one connection, where
 // the lock is simply granted.
 
-import { ROW_SECURITY_VERSION, rowSecurityMigration } from './row-security.js';
+import { KEYWORD_SCOPE_COUNTS } from './keyword-scope-counts.js';
+import { protectTable, ROW_SECURITY_VERSION, rowSecurityMigration } from './row-security.js';
 import { unsignedVectorsIndex, vectorSketchMigration } from './vector-sketch-migration.js';
 import type { SqlExecutor } from './sql-engine.js';
 import { columnType, EXACT_COSINE, readDialect } from './vector-sql.js';
@@ -234,14 +235,16 @@ CREATE INDEX audit_log_time ON audit_log (time, id);
 CREATE INDEX audit_log_namespace ON audit_log (namespace, time, id);
 CREATE INDEX audit_log_key ON audit_log (key_id, time, id);`;
 
-// Migration 11: a user's memories through an index, as their episodes already are, so that keyword
-// search over one user's scope reads (and counts) that user's records, not the namespace's; and on
-// the exact vector path, the index of the vectors still without a sketch (vector-sketch-migration.ts).
+// Migration 11: the keyword statistics of each scope, kept by the writes (keyword-scope-counts.ts);
+// a user's memories through an index, as their episodes already are, so that keyword search over
+// one user's scope reads that user's records, not the namespace's; and on the exact vector path,
+// the index of the vectors still without a sketch (vector-sketch-migration.ts).
 const MEMORIES_BY_USER = `
 CREATE INDEX memories_user ON memories (namespace, user_id, created_at, id) INCLUDE (search_length);`;
 
-async function userScopesAndUnsignedVectors(tx: SqlExecutor): Promise<void> {
-  await tx.exec(MEMORIES_BY_USER);
+async function keywordScopesAndUnsignedVectors(tx: SqlExecutor): Promise<void> {
+  await tx.exec(MEMORIES_BY_USER + KEYWORD_SCOPE_COUNTS);
+  await protectTable(tx, 'keyword_scope_counts');
   await unsignedVectorsIndex(tx);
 }
 
@@ -260,7 +263,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'audit log', up: sql(AUDIT_LOG) },
   { version: ROW_SECURITY_VERSION, name: 'row-level security', up: rowSecurityMigration },
   { version: 10, name: 'vector sketches', up: vectorSketchMigration },
-  { version: 11, name: 'memories by user, unsigned vectors', up: userScopesAndUnsignedVectors },
+  { version: 11, name: 'keyword scope counts, memories by user, unsigned vectors', up: keywordScopesAndUnsignedVectors },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */

@@ -222,8 +222,8 @@ describe.skipIf(!reachable)('postgres', () => {
       await upgraded.open();
       expect(upgraded.rowSecurity).toBe(true);
       const after = await upgraded.transaction('test', rowsOf);
-      expect(after).toEqual({ episodes: ['a/u1'], memories: ['a/-', 'a/u1', 'b/u2'], memory_history: ['a/-', 'a/u1', 'b/u2'], vectors: ['a/-', 'a/u1', 'a/u1', 'b/u2'] });
-      expect(await asTenant(upgraded, { namespace: 'a', userId: 'u1' }, rowsOf)).toEqual({ episodes: ['a/u1'], memories: ['a/u1'], memory_history: ['a/u1'], vectors: ['a/u1', 'a/u1'] });
+      expect(after).toEqual({ episodes: ['a/u1'], memories: ['a/-', 'a/u1', 'b/u2'], memory_history: ['a/-', 'a/u1', 'b/u2'], vectors: ['a/-', 'a/u1', 'a/u1', 'b/u2'], keyword_scope_counts: ['a/-', 'a/u1', 'a/u1', 'b/u2'] });
+      expect(await asTenant(upgraded, { namespace: 'a', userId: 'u1' }, rowsOf)).toEqual({ episodes: ['a/u1'], memories: ['a/u1'], memory_history: ['a/u1'], vectors: ['a/u1', 'a/u1'], keyword_scope_counts: ['a/u1', 'a/u1'] });
       expect((await new PgSemanticStore(upgraded, clock).history({ namespace: 'b', id: 'm_b2', userId: 'u2' }))?.map((v) => v.content)).toEqual(['two']);
       await upgraded.close();
     } finally {

@@ -9,10 +9,10 @@
 // IDF = ln((N − n + 0.5) / (n + 0.5)), floored at 1e-6 so that a term in more than half the scope
 // still scores above zero.
 //
-// Cost: the GIN index for the scope's rows matching any term, and for each its tsvector cut down to
-// the query's lexemes, for their frequencies (and whether it passes the filter); then, only when
-// something matched, one pass over the scope's rows for N and the average length (an index-only
-// scan of the timeline index for a namespace-wide search, of the user index for a user's).
+// Cost: the scope's rows matching any term (through the GIN index, or a user's index), and for each
+// its tsvector cut down to the query's lexemes, for their frequencies (and whether it passes the
+// filter). N and the average length come from the counts the writes keep per scope tuple
+// (keyword-scope-counts.ts), a few index rows, not from a pass over the scope's records.
 
 import type { KeywordQuery } from '../../core/types.js';
 import { FOLD_ACCENTS } from './migrations.js';
@@ -73,10 +73,10 @@ export function scopedBm25Sql(
         CROSS JOIN LATERAL unnest(ts_filter(setweight(t.search, 'A', l.list), '{a}')) AS hit
       WHERE ${scope}${matches}
     ),
-    -- The scope is counted only when something matched: a query that finds nothing skips the pass.
+    -- The scope's record count and average length: the sum of its tuples' counts (keyword-scope-counts.ts).
     scope AS (
-      SELECT count(*)::float8 AS n, avg(t.search_length)::float8 AS avgdl FROM ${spec.table} t
-      WHERE ${scope} AND EXISTS (SELECT FROM matched)
+      SELECT sum(t.docs)::float8 AS n, (sum(t.tokens) / nullif(sum(t.docs), 0))::float8 AS avgdl FROM keyword_scope_counts t
+      WHERE t.tier = '${spec.table}' AND ${scope}
     ),
     df AS (SELECT lexeme, count(*)::float8 AS n FROM matched GROUP BY lexeme),
     best AS (
