@@ -4,16 +4,16 @@ import type { Episode, EpisodeNeighbours, KeywordQuery, ListQuery, NeighbourQuer
 import type { SqliteDatabase } from './database.js';
 import { toPage } from '../../core/cursor.js';
 import { compileFilter, listSql, scopeFilter, type TableSpec } from './filter-sql.js';
-import { INSERT_EPISODE, episodeParams, rowToEpisode, type EpisodeRow } from './rows.js';
+import { INSERT_EPISODE, episodeColumns, episodeParams, rowToEpisode, type EpisodeRow } from './rows.js';
 import { scopedBm25, scoredRows } from './scoped-bm25.js';
 import type { VectorIndex } from './vector-index.js';
 
 const EPISODES: TableSpec = { table: 'episodes', fts: 'episodes_fts', timeColumn: 'occurred_at' };
 
 /** The episode `ref` names, within its scope (its namespace, and its user when it names one). */
-const byRef = (verb: 'SELECT *' | 'DELETE', ref: RecordRef) => {
+const byRef = (verb: 'SELECT' | 'DELETE', ref: RecordRef) => {
   const scope = scopeFilter(ref);
-  return { sql: `${verb} FROM episodes WHERE ${scope.sql} AND id = ?`, params: [...scope.params, ref.id] };
+  return { sql: `${verb === 'SELECT' ? `SELECT ${episodeColumns()}` : verb} FROM episodes WHERE ${scope.sql} AND id = ?`, params: [...scope.params, ref.id] };
 };
 /** Largest id list one neighbour lookup takes (well under SQLite's bound-parameter limit). */
 const NEIGHBOUR_BATCH = 500;
@@ -44,7 +44,7 @@ export class SqliteEpisodeStore implements EpisodeStore {
 
   async get(ref: RecordRef): Promise<Episode | null> {
     return this.#db.run('episodes.get', () => {
-      const { sql, params } = byRef('SELECT *', ref);
+      const { sql, params } = byRef('SELECT', ref);
       const row = this.#db.statement(sql).get(...params) as EpisodeRow | undefined;
       return row ? rowToEpisode(row) : null;
     });
@@ -80,7 +80,7 @@ export class SqliteEpisodeStore implements EpisodeStore {
       const side = (direction: 'before' | 'after') => {
         const [compare, order] = direction === 'before' ? ['<', 'DESC'] : ['>', 'ASC'];
         return this.#db.statement(
-          `SELECT * FROM episodes WHERE ${filter.sql} AND session_id = ? AND (occurred_at, id) ${compare} (?, ?)
+          `SELECT ${episodeColumns()} FROM episodes WHERE ${filter.sql} AND session_id = ? AND (occurred_at, id) ${compare} (?, ?)
            ORDER BY occurred_at ${order}, id ${order} LIMIT ?`,
         );
       };
