@@ -19,9 +19,15 @@ export function manualClock(start = Date.parse('2026-01-01T00:00:00.000Z')): Clo
   };
 }
 
+/**
+ * The ISO form of an instant. The last answer is kept: the rows of one read often share their
+ * times (a batch written in one millisecond), and formatting a Date is the costly part.
+ */
 export function toIso(ms: number): string {
-  return new Date(ms).toISOString();
+  if (ms !== lastIso.ms) lastIso = { ms, iso: new Date(ms).toISOString() };
+  return lastIso.iso;
 }
+let lastIso = { ms: Number.NaN, iso: '' };
 
 /**
  * The instants every storage engine keeps and reads back alike: years 0001 to 9999. PostgreSQL

@@ -1,22 +1,49 @@
 import { noteAuditRecords } from '../../core/audit-scope.js';
 import type { EpisodeStore, RecordRef } from '../../core/ports.js';
-import type { Episode, EpisodeNeighbours, KeywordQuery, ListQuery, NeighbourQuery, Page, Scored } from '../../core/types.js';
+import type { Episode, EpisodeNeighbours, KeywordQuery, ListQuery, NeighbourQuery, Page, RecordFilter, Scored } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
 import { toPage } from '../../core/cursor.js';
-import { compileFilter, listSql, scopeFilter, type TableSpec } from './filter-sql.js';
-import { INSERT_EPISODE, episodeParams, rowToEpisode, type EpisodeRow } from './rows.js';
+import { compileFilter, listSql, scopeFilter, type SqlParam, type TableSpec } from './filter-sql.js';
+import { INSERT_EPISODE, episodeColumns, episodeParams, rowToEpisode, type EpisodeRow } from './rows.js';
 import { scopedBm25, scoredRows } from './scoped-bm25.js';
 import type { VectorIndex } from './vector-index.js';
 
 const EPISODES: TableSpec = { table: 'episodes', fts: 'episodes_fts', timeColumn: 'occurred_at' };
 
 /** The episode `ref` names, within its scope (its namespace, and its user when it names one). */
-const byRef = (verb: 'SELECT *' | 'DELETE', ref: RecordRef) => {
+const byRef = (verb: 'SELECT' | 'DELETE', ref: RecordRef) => {
   const scope = scopeFilter(ref);
-  return { sql: `${verb} FROM episodes WHERE ${scope.sql} AND id = ?`, params: [...scope.params, ref.id] };
+  return { sql: `${verb === 'SELECT' ? `SELECT ${episodeColumns()}` : verb} FROM episodes WHERE ${scope.sql} AND id = ?`, params: [...scope.params, ref.id] };
 };
-/** Largest id list one neighbour lookup takes (well under SQLite's bound-parameter limit). */
-const NEIGHBOUR_BATCH = 500;
+const [BEFORE, AFTER, ANCHOR] = [0, 1, 2];
+
+/**
+ * Every anchor's neighbours in one statement: the anchors (those of `ids` that match the filter and
+ * have a session) come from a JSON list, and each side is a correlated subquery walking the
+ * (namespace, session_id, occurred_at, id) index for `width` rows; each anchor also yields one row
+ * of its own (side ANCHOR), so that an anchor without neighbours is still answered.
+ */
+function neighboursSql(filter: RecordFilter): string {
+  const anchors = compileFilter(filter, EPISODES.timeColumn, 't');
+  const near = compileFilter(filter, EPISODES.timeColumn, 'x');
+  const scope = scopeFilter(filter, 'e');
+  const side = (code: number, compare: '<' | '>', order: 'ASC' | 'DESC') =>
+    `SELECT ${code} AS side, a.id AS anchor, ${episodeColumns('e')} FROM a CROSS JOIN episodes e NOT INDEXED WHERE ${scope.sql} AND e.seq IN (
+       SELECT x.seq FROM episodes x WHERE ${near.sql} AND x.session_id = a.session_id AND (x.occurred_at, x.id) ${compare} (a.occurred_at, a.id)
+       ORDER BY x.occurred_at ${order}, x.id ${order} LIMIT ?)`;
+  return `WITH a AS (SELECT t.id, t.session_id, t.occurred_at FROM json_each(?) AS j CROSS JOIN episodes AS t ON t.id = j.value
+      WHERE ${anchors.sql} AND t.session_id IS NOT NULL)
+    ${side(BEFORE, '<', 'DESC')}
+    UNION ALL ${side(AFTER, '>', 'ASC')}
+    UNION ALL SELECT ${ANCHOR} AS side, a.id AS anchor, ${episodeColumns('a').replace(/a\.(\w+)/g, 'NULL AS $1')} FROM a`;
+}
+
+/** The parameters of `neighboursSql`, in its order. */
+function neighboursParams(filter: RecordFilter, ids: string[], width: number): SqlParam[] {
+  const { params } = compileFilter(filter, EPISODES.timeColumn);
+  const side = [...scopeFilter(filter).params, ...params, width];
+  return [JSON.stringify([...new Set(ids)]), ...params, ...side, ...side];
+}
 
 /** Inserts episodes with the caller's transaction; shared with the session store's promotion. */
 export function insertEpisodes(db: SqliteDatabase, episodes: Episode[]): void {
@@ -44,7 +71,7 @@ export class SqliteEpisodeStore implements EpisodeStore {
 
   async get(ref: RecordRef): Promise<Episode | null> {
     return this.#db.run('episodes.get', () => {
-      const { sql, params } = byRef('SELECT *', ref);
+      const { sql, params } = byRef('SELECT', ref);
       const row = this.#db.statement(sql).get(...params) as EpisodeRow | undefined;
       return row ? rowToEpisode(row) : null;
     });
@@ -75,32 +102,22 @@ export class SqliteEpisodeStore implements EpisodeStore {
   async neighbours(query: NeighbourQuery): Promise<EpisodeNeighbours[]> {
     if (query.width <= 0 || query.ids.length === 0) return [];
     return this.#db.run('episodes.neighbours', () => {
-      const filter = compileFilter(query.filter, EPISODES.timeColumn);
-      // One statement per side, walking the (namespace, session_id, occurred_at, id) index.
-      const side = (direction: 'before' | 'after') => {
-        const [compare, order] = direction === 'before' ? ['<', 'DESC'] : ['>', 'ASC'];
-        return this.#db.statement(
-          `SELECT * FROM episodes WHERE ${filter.sql} AND session_id = ? AND (occurred_at, id) ${compare} (?, ?)
-           ORDER BY occurred_at ${order}, id ${order} LIMIT ?`,
-        );
-      };
-      const [before, after] = [side('before'), side('after')];
-      const out: EpisodeNeighbours[] = [];
-      for (let at = 0; at < query.ids.length; at += NEIGHBOUR_BATCH) {
-        const ids = query.ids.slice(at, at + NEIGHBOUR_BATCH);
-        const anchors = this.#db
-          .statement(`SELECT id, session_id, occurred_at FROM episodes WHERE ${filter.sql} AND session_id IS NOT NULL AND id IN (${ids.map(() => '?').join(', ')})`)
-          .all(...filter.params, ...ids) as { id: string; session_id: string; occurred_at: number }[];
-        for (const anchor of anchors) {
-          const args = [...filter.params, anchor.session_id, anchor.occurred_at, anchor.id, query.width];
-          out.push({
-            id: anchor.id,
-            before: (before.all(...args) as EpisodeRow[]).map(rowToEpisode),
-            after: (after.all(...args) as EpisodeRow[]).map(rowToEpisode),
-          });
-        }
+      const rows = this.#db
+        .statement(neighboursSql(query.filter))
+        .all(...neighboursParams(query.filter, query.ids, query.width)) as (EpisodeRow & { side: number; anchor: string })[];
+      const byAnchor = new Map<string, EpisodeNeighbours>();
+      for (const { side, anchor, ...row } of rows) {
+        const found = byAnchor.get(anchor) ?? { id: anchor, before: [], after: [] };
+        byAnchor.set(anchor, found);
+        if (side !== ANCHOR) (side === BEFORE ? found.before : found.after).push(rowToEpisode(row as EpisodeRow));
       }
-      return out;
+      // Nearest first on each side; anchors in id order.
+      const time = (episode: Episode) => Date.parse(episode.occurredAt);
+      const ascending = (a: Episode, b: Episode) => time(a) - time(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      return [...byAnchor.values()]
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .map(({ id, before, after }) => ({ id, before: before.sort((a, b) => ascending(b, a)), after: after.sort(ascending) }));
     });
   }
+
 }

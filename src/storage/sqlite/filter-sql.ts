@@ -3,7 +3,7 @@
 
 import { MemosError } from '../../core/errors.js';
 import type { CursorPosition, ListQuery, MetadataValue, RecordFilter } from '../../core/types.js';
-import { toMs } from './rows.js';
+import { recordColumns, toMs } from './rows.js';
 
 export type SqlParam = string | number | null;
 
@@ -111,7 +111,7 @@ export function listSql(spec: TableSpec, query: ListQuery, extra?: SqlFragment):
   if (extra) parts.push(extra);
   const direction = query.order === 'desc' ? 'DESC' : 'ASC';
   return {
-    sql: `SELECT * FROM ${spec.table} WHERE ${parts.map((p) => p.sql).join(' AND ')}
+    sql: `SELECT ${recordColumns(spec.table)} FROM ${spec.table} WHERE ${parts.map((p) => p.sql).join(' AND ')}
       ORDER BY ${spec.timeColumn} ${direction}, id ${direction} LIMIT ?`,
     params: [...parts.flatMap((p) => p.params), Math.max(0, query.limit) + 1],
   };

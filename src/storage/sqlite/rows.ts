@@ -72,6 +72,26 @@ export interface SessionRow {
   expires_at: number;
 }
 
+/**
+ * The columns a record read maps (rowToEpisode, rowToMemory; `seq` for readers keyed by it), to
+ * read in place of `*`: `*` also computes the virtual `scope_terms` column (keyword-stats-schema.ts),
+ * a long chain of string functions per row that made a 100-row read several times slower, and
+ * reads the vector blob, which no record read needs. `alias` qualifies each column.
+ */
+const columnList = (names: string[]) => (alias?: string) => names.map((name) => (alias ? `${alias}.${name}` : name)).join(', ');
+const RECORD_TAIL = ['embedding_model', 'embedding_dim', 'embedding_status', 'embedding_attempts', 'embedding_error', 'embedding_truncated'];
+export const episodeColumns = columnList([
+  ...['seq', 'id', 'namespace', 'user_id', 'agent_id', 'session_id', 'kind', 'role', 'content', 'occurred_at', 'created_at', 'metadata', 'task', 'context', 'outcome'],
+  ...RECORD_TAIL,
+]);
+export const memoryColumns = columnList([
+  ...['seq', 'id', 'namespace', 'user_id', 'agent_id', 'session_id', 'kind', 'content', 'content_key', 'importance', 'metadata', 'source_episode_ids', 'version'],
+  ...['created_at', 'updated_at', 'expires_at'],
+  ...RECORD_TAIL,
+]);
+/** The SELECT list of a record table's reads (see episodeColumns). */
+export const recordColumns = (table: 'episodes' | 'memories', alias?: string) => (table === 'episodes' ? episodeColumns(alias) : memoryColumns(alias));
+
 /** An ISO time as epoch ms; a malformed time is the caller's error, never a silent NULL. */
 export const toMs = parseTime;
 

@@ -10,7 +10,7 @@ import type { SqliteDatabase } from './database.js';
 import { toPage } from '../../core/cursor.js';
 import { listSql, scopeFilter, type SqlFragment, type StoreScope, type TableSpec } from './filter-sql.js';
 import { scopedBm25, scoredRows } from './scoped-bm25.js';
-import { memoryParams, rowToMemory, rowToVersion, toMs, type HistoryRow, type MemoryRow } from './rows.js';
+import { memoryColumns, memoryParams, rowToMemory, rowToVersion, toMs, type HistoryRow, type MemoryRow } from './rows.js';
 import { vectorBlob } from './vector-blob.js';
 import type { VectorIndex } from './vector-index.js';
 
@@ -22,7 +22,7 @@ function byId(head: string, scope: StoreScope, tail = ''): string {
   return `${head} WHERE ${scopeFilter(scope).sql} AND id = ?${tail}`;
 }
 const scopeParams = (scope: StoreScope) => scopeFilter(scope).params;
-const FIND_DUPLICATE = (namespace: string) => `SELECT * FROM memories WHERE ${scopeFilter({ namespace }).sql} AND user_id IS ? AND agent_id IS ?
+const FIND_DUPLICATE = (namespace: string) => `SELECT ${memoryColumns()} FROM memories WHERE ${scopeFilter({ namespace }).sql} AND user_id IS ? AND agent_id IS ?
   AND session_id IS ? AND content_key = ? AND ${LIVE} ORDER BY created_at, id LIMIT 1`;
 const INSERT = `INSERT INTO memories (id, namespace, user_id, agent_id, session_id, kind, content, content_key,
   importance, metadata, source_episode_ids, version, created_at, updated_at, expires_at,
@@ -234,7 +234,7 @@ export class SqliteSemanticStore implements SemanticStore {
   }
 
   #liveRow(ref: RecordRef, now: number): MemoryRow | undefined {
-    return this.#db.statement(byId('SELECT * FROM memories', ref, ` AND ${LIVE}`)).get(...scopeParams(ref), ref.id, now) as MemoryRow | undefined;
+    return this.#db.statement(byId(`SELECT ${memoryColumns()} FROM memories`, ref, ` AND ${LIVE}`)).get(...scopeParams(ref), ref.id, now) as MemoryRow | undefined;
   }
 
   /** Writes a new version over the stored memory (its scope and id unchanged). */
@@ -249,7 +249,7 @@ export class SqliteSemanticStore implements SemanticStore {
   /** Re-reads a row just written, so callers get exactly what a later get returns. */
   #reread(memory: Memory): Memory {
     const scope = { namespace: memory.namespace };
-    const row = this.#db.statement(byId('SELECT * FROM memories', scope)).get(...scopeParams(scope), memory.id) as MemoryRow | undefined;
+    const row = this.#db.statement(byId(`SELECT ${memoryColumns()} FROM memories`, scope)).get(...scopeParams(scope), memory.id) as MemoryRow | undefined;
     if (!row) throw new MemosError('E_INTERNAL', 'sqlite: a memory just written could not be read back');
     return rowToMemory(row);
   }
