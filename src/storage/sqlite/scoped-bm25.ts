@@ -78,7 +78,9 @@ export function scopedBm25(db: SqliteDatabase, spec: TableSpec, query: KeywordQu
       for (const seq of matches) credit.set(seq, (credit.get(seq) ?? 0) + term.weight);
     }
     const ranked = [...credit].sort((a, b) => b[1] - a[1] || b[0] - a[0]).map(([seq]) => seq);
-    const pool = passing(db, spec, query, ranked, candidates(query.limit), extra);
+    const count = candidates(query.limit);
+    // The MATCH holds the scope (or the scope is the whole table): with nothing else to check, every candidate passes.
+    const pool = scopeOnly(query.filter) && !extra ? ranked.slice(0, count) : passing(db, spec, query, ranked, count, extra);
     if (pool.length === 0) return [];
 
     const scope = scopeFilter({ namespace: query.filter.namespace, userId: query.filter.userId }, 't');
@@ -119,6 +121,11 @@ function matchesOf(db: SqliteDatabase, spec: TableSpec, match: string, count: nu
 /** How many records match `match`: a term FTS5 reads as a phrase of several tokens, which the statistics do not count. */
 function countMatches(db: SqliteDatabase, spec: TableSpec, match: string): number {
   return (db.statement(`SELECT count(*) AS n FROM ${spec.fts} WHERE ${spec.fts} MATCH ?`).get(match) as { n: number }).n;
+}
+
+/** Whether `filter` names a scope and nothing else: no kinds, no time range, no metadata. */
+function scopeOnly(filter: KeywordQuery['filter']): boolean {
+  return (filter.kinds === undefined || filter.kinds.length === 0) && filter.from === undefined && filter.to === undefined && Object.keys(filter.metadata ?? {}).length === 0;
 }
 
 /** The first `count` of `ranked` that pass the filter (and `extra`), in order, read in slices. */
