@@ -57,8 +57,8 @@ export function scopedBm25(db: SqliteDatabase, spec: TableSpec, query: KeywordQu
     const words = [...new Set(tokens.filter((t) => t.length === 1).map((t) => t[0]!))];
     const stats = scopeStatistics(db, spec.table, query.filter, words);
     if (stats.docs === 0) return [];
-    // A namespace that is the whole table needs no scope token: its terms' doclists are the scope's.
-    const inScope = wholeTable(db, spec, query.filter) ? '' : ` AND ${scopeMatch(query.filter)}`;
+    // A scope that is the whole table needs no scope token: its terms' doclists are the scope's.
+    const inScope = wholeTable(db, spec, query.filter, stats.docs) ? '' : ` AND ${scopeMatch(query.filter)}`;
     const terms: Term[] = texts
       .map((text, n) => {
         const phrase = tokens[n]!;
@@ -148,17 +148,28 @@ function passing(db: SqliteDatabase, spec: TableSpec, query: KeywordQuery, ranke
   return out;
 }
 
+/** Scope rows of a tier summed to tell whether one user's scope is the whole table; past this many, it is taken not to be. */
+const SCOPE_ROWS_SUMMED = 256;
+
 /**
- * Whether the filter's scope is the whole table: a namespace alone, and the only one stored. Two
- * index seeks (min and max in one SELECT would walk the whole index).
+ * Whether the filter's scope (of `docs` records) is the whole table. A namespace alone: the only
+ * one stored, by two index seeks (min and max in one SELECT would walk the whole index). One user
+ * of a namespace: the statistics of every scope of the table (a few rows when it is one user's)
+ * add up to the user's own. Either way the records read back are the scope's only (the probe and
+ * `scoredRows` read through the scope filter), so the answer speeds the search and bounds nothing.
  */
-function wholeTable(db: SqliteDatabase, spec: TableSpec, filter: KeywordQuery['filter']): boolean {
-  if (filter.userId !== undefined || filter.agentId !== undefined || filter.sessionId !== undefined) return false;
+function wholeTable(db: SqliteDatabase, spec: TableSpec, filter: KeywordQuery['filter'], docs: number): boolean {
+  if (filter.agentId !== undefined || filter.sessionId !== undefined) return false;
   const range = db.statement(`SELECT (SELECT min(namespace) FROM ${spec.table}) AS low, (SELECT max(namespace) FROM ${spec.table}) AS high`).get() as {
     low: string | null;
     high: string | null;
   };
-  return range.low === filter.namespace && range.high === filter.namespace;
+  if (range.low !== filter.namespace || range.high !== filter.namespace) return false;
+  if (filter.userId === undefined) return true;
+  const total = db
+    .statement('SELECT count(*) AS rows, ifnull(sum(docs), 0) AS docs FROM (SELECT docs FROM keyword_scopes WHERE tier = ? LIMIT ?)')
+    .get(spec.table, SCOPE_ROWS_SUMMED + 1) as { rows: number; docs: number };
+  return total.rows <= SCOPE_ROWS_SUMMED && total.docs === docs;
 }
 
 /** The rows behind `scopedBm25` hits (found within `scope`), in hit order, each with its score. */
