@@ -69,15 +69,15 @@ export function scopedBm25(db: SqliteDatabase, spec: TableSpec, query: KeywordQu
       .sort((a, b) => a.frequency - b.frequency);
     if (terms.length === 0) return [];
 
-    const credit = new Map<number, number>();
+    const lists: number[][] = [];
     let budget = MATCH_BUDGET;
     for (const term of terms) {
       if (budget <= 0) break;
       const matches = matchesOf(db, spec, `content : ${matchExpression([term.text])}${inScope}`, budget);
       budget -= matches.length;
-      for (const seq of matches) credit.set(seq, (credit.get(seq) ?? 0) + term.weight);
+      lists.push(matches);
     }
-    const ranked = [...credit].sort((a, b) => b[1] - a[1] || b[0] - a[0]).map(([seq]) => seq);
+    const ranked = rankByCredit(lists, terms.map((term) => term.weight));
     const count = candidates(query.limit);
     // The MATCH holds the scope (or the scope is the whole table): with nothing else to check, every candidate passes.
     const pool = scopeOnly(query.filter) && !extra ? ranked.slice(0, count) : passing(db, spec, query, ranked, count, extra);
@@ -106,6 +106,57 @@ function score(probe: Probe, seq: number, terms: Term[], averageLength: number):
 }
 
 /**
+ * The records of `lists` (each term's matches read, in storage order), ranked by their IDF credit,
+ * the sum of the `weights` of the terms they were read with, most first, then latest first. The
+ * lists are merged, each record's credit summed in term order; records of equal credit are grouped.
+ */
+function rankByCredit(lists: number[][], weights: number[]): number[] {
+  const at = lists.map(() => 0);
+  const byCredit = new Map<number, number[]>();
+  for (;;) {
+    let low = Infinity;
+    for (const [n, list] of lists.entries()) if (at[n]! < list.length && list[at[n]!]! < low) low = list[at[n]!]!;
+    if (low === Infinity) break;
+    let credit = 0;
+    for (const [n, list] of lists.entries()) {
+      if (list[at[n]!] === low) {
+        credit += weights[n]!;
+        at[n]!++;
+      }
+    }
+    const group = byCredit.get(credit);
+    if (group) group.push(low);
+    else byCredit.set(credit, [low]);
+  }
+  const ranked: number[] = [];
+  for (const credit of [...byCredit.keys()].sort((a, b) => b - a)) {
+    const group = byCredit.get(credit)!;
+    for (let i = group.length - 1; i >= 0; i--) ranked.push(group[i]!);
+  }
+  return ranked;
+}
+
+/** Integers of a comma-separated list (group_concat's), without a string per number; sorted, should they not come in order. */
+function parseSeqs(list: string): number[] {
+  const out: number[] = [];
+  let value = 0;
+  let sign = 1;
+  let ordered = true;
+  for (let i = 0; i <= list.length; i++) {
+    const c = i < list.length ? list.charCodeAt(i) : 44;
+    if (c === 44) {
+      const seq = sign * value;
+      if (out.length > 0 && seq <= out[out.length - 1]!) ordered = false;
+      out.push(seq);
+      value = 0;
+      sign = 1;
+    } else if (c === 45) sign = -1;
+    else value = value * 10 + (c - 48);
+  }
+  return ordered ? out : [...new Set(out)].sort((a, b) => a - b);
+}
+
+/**
  * Sequence numbers of the first `count` records matching `match` (which carries the scope's tokens),
  * in storage order: FTS5 reads a doclist backwards only after loading it whole, the scope token's included.
  */
@@ -115,7 +166,7 @@ function matchesOf(db: SqliteDatabase, spec: TableSpec, match: string, count: nu
       seqs: string | null;
     }
   ).seqs;
-  return list === null ? [] : list.split(',').map(Number);
+  return list === null ? [] : parseSeqs(list);
 }
 
 /** How many records match `match`: a term FTS5 reads as a phrase of several tokens, which the statistics do not count. */
