@@ -102,6 +102,13 @@ export function probeRecords(sql: Sql, wanted: string[], load: () => void): Prob
   }
 }
 
+/** The length in tokens of all the scratch table holds: its records' lengths summed (quicker than summing its terms through fts5vocab). */
+export function probeLength(sql: Sql): number {
+  let total = 0;
+  for (const size of sql.statement('SELECT sz FROM temp.keyword_probe_docsize').pluck().all() as Buffer[]) total += firstVarint(size);
+  return total;
+}
+
 /** FTS5's %_docsize holds one varint per column (SQLite's encoding: 7 bits a byte, high bit set while more follow); the probe has one. */
 function firstVarint(bytes: Buffer): number {
   let value = 0;
