@@ -79,13 +79,26 @@ export function scopedBm25(db: SqliteDatabase, spec: TableSpec, query: KeywordQu
     }
     const ranked = rankByCredit(lists, terms.map((term) => term.weight));
     const count = candidates(query.limit);
-    // The MATCH holds the scope (or the scope is the whole table): with nothing else to check, every candidate passes.
-    const pool = scopeOnly(query.filter) && !extra ? ranked.slice(0, count) : passing(db, spec, query, ranked, count, extra);
-    if (pool.length === 0) return [];
+    if (ranked.length === 0) return [];
 
-    const scope = scopeFilter({ namespace: query.filter.namespace, userId: query.filter.userId }, 't');
-    const load = `INSERT INTO temp.keyword_probe (rowid, content) SELECT t.seq, t.content FROM ${spec.table} t NOT INDEXED WHERE ${scope.sql} AND t.seq IN ${SEQS}`;
-    const probe = probeRecords(sql, [...new Set(terms.flatMap((term) => term.tokens))], () => db.statement(load).run(...scope.params, JSON.stringify(pool)));
+    // The candidates are the first `count` of `ranked` that pass the filter (and `extra`): the probe loads them in order, slice by slice, through the filter.
+    const filter = compileFilter(query.filter, spec.timeColumn, 't');
+    const where = [filter.sql, ...(extra ? [extra.sql] : [])].join(' AND ');
+    const params = [...filter.params, ...(extra ? extra.params : [])];
+    const load = db.statement(`INSERT INTO temp.keyword_probe (rowid, content) SELECT t.seq, t.content FROM ${spec.table} t NOT INDEXED WHERE ${where} AND t.seq IN ${SEQS}`);
+    let read = 0;
+    const probe = probeRecords(sql, [...new Set(terms.flatMap((term) => term.tokens))], () => {
+      // The first slice is as many as are wanted, as when every one passes; then as many as the share
+      // passing so far says are missing (at most twice the candidates), so that few are tokenized in vain.
+      for (let loaded = 0; read < ranked.length && loaded < count; ) {
+        const size = read === 0 ? count : Math.min(count * 2, Math.ceil(((count - loaded) * read) / Math.max(loaded, 1)));
+        const slice = ranked.slice(read, read + size);
+        read += slice.length;
+        loaded += load.run(...params, JSON.stringify(slice)).changes;
+      }
+    });
+    const pool: number[] = [];
+    for (let at = 0; at < read && pool.length < count; at++) if (probe.lengths.has(ranked[at]!)) pool.push(ranked[at]!);
     return pool
       .map((seq) => ({ seq, score: score(probe, seq, terms, stats.averageLength) }))
       .sort((a, b) => b.score - a.score || a.seq - b.seq)
@@ -172,31 +185,6 @@ function matchesOf(db: SqliteDatabase, spec: TableSpec, match: string, count: nu
 /** How many records match `match`: a term FTS5 reads as a phrase of several tokens, which the statistics do not count. */
 function countMatches(db: SqliteDatabase, spec: TableSpec, match: string): number {
   return (db.statement(`SELECT count(*) AS n FROM ${spec.fts} WHERE ${spec.fts} MATCH ?`).get(match) as { n: number }).n;
-}
-
-/** Whether `filter` names a scope and nothing else: no kinds, no time range, no metadata. */
-function scopeOnly(filter: KeywordQuery['filter']): boolean {
-  return (filter.kinds === undefined || filter.kinds.length === 0) && filter.from === undefined && filter.to === undefined && Object.keys(filter.metadata ?? {}).length === 0;
-}
-
-/** The first `count` of `ranked` that pass the filter (and `extra`), in order, read in slices. */
-function passing(db: SqliteDatabase, spec: TableSpec, query: KeywordQuery, ranked: number[], count: number, extra?: SqlFragment): number[] {
-  const filter = compileFilter(query.filter, spec.timeColumn, 't');
-  const where = [filter.sql, ...(extra ? [extra.sql] : [])].join(' AND ');
-  const params = [...filter.params, ...(extra ? extra.params : [])];
-  const out: number[] = [];
-  const slice = count * 2;
-  for (let at = 0; at < ranked.length && out.length < count; at += slice) {
-    const seqs = ranked.slice(at, at + slice);
-    const pass = new Set(
-      db
-        .statement(`SELECT t.seq FROM ${spec.table} t NOT INDEXED WHERE ${where} AND t.seq IN ${SEQS}`)
-        .pluck()
-        .all(...params, JSON.stringify(seqs)) as number[],
-    );
-    for (const seq of seqs) if (pass.has(seq) && out.length < count) out.push(seq);
-  }
-  return out;
 }
 
 /** Scope rows of a tier summed to tell whether one user's scope is the whole table; past this many, it is taken not to be. */
