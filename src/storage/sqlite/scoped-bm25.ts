@@ -7,12 +7,13 @@
 //    (keyword-stats.ts: record count, total length, each term's document frequency);
 // 2. candidates: terms that no record of the scope holds are dropped; the others, rarest first,
 //    give their matches within the scope (FTS5 intersects the scope's tokens in the MATCH itself,
-//    keyword-stats-schema.ts), each match credited with the term's IDF, until MATCH_BUDGET
+//    keyword-stats-schema.ts, unless the scope is the whole table), each match credited with the
+//    term's IDF, until MATCH_BUDGET
 //    matches are read (the term that reaches it gives its first matches in storage order). Common terms past the
 //    budget still count in the scores below; they only nominate no candidates;
 // 3. the CANDIDATES records with the most IDF credit that pass the rest of the filter are scored
 //    with exact BM25: the scope's statistics, and their term frequencies and lengths as FTS5
-//    tokenizes them (term-probe.ts).
+//    tokenizes them (term-probe.ts), the filter checked as their text is loaded for it.
 // A record outside the candidates is not ranked in.
 
 import type { KeywordQuery } from '../../core/types.js';
@@ -78,10 +79,11 @@ export function scopedBm25(db: SqliteDatabase, spec: TableSpec, query: KeywordQu
       lists.push(matches);
     }
     const ranked = rankByCredit(lists, terms.map((term) => term.weight));
-    const count = candidates(query.limit);
     if (ranked.length === 0) return [];
 
-    // The candidates are the first `count` of `ranked` that pass the filter (and `extra`): the probe loads them in order, slice by slice, through the filter.
+    // The candidates are the first `count` of `ranked` that pass the filter (and `extra`): the
+    // probe loads them in order, slice by slice, through the filter.
+    const count = candidates(query.limit);
     const filter = compileFilter(query.filter, spec.timeColumn, 't');
     const where = [filter.sql, ...(extra ? [extra.sql] : [])].join(' AND ');
     const params = [...filter.params, ...(extra ? extra.params : [])];
