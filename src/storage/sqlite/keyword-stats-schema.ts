@@ -107,14 +107,19 @@ export const KEYWORD_SCOPES = searchTable('episodes') + searchTable('memories') 
 const spell = (id: string) => [...Buffer.from(id, 'utf8').toString('hex').toUpperCase()].map((digit) => SCOPE_ALPHABET[HEX.indexOf(digit)]).join('');
 
 /**
- * The FTS5 condition that keeps a MATCH within the scope `filter` names: the scope tokens of its
- * namespace and of each of its user, agent and session ids, ANDed, in the `scope_terms` column.
+ * The FTS5 condition that keeps a MATCH within the scope `filter` names: the scope tokens of each
+ * of its user, agent and session ids, ANDed, in the `scope_terms` column; the namespace's token
+ * only when it sets none of them. A user, agent or session token spells its namespace too (and `w`,
+ * outside the alphabet, ends the namespace's part), so it implies the namespace's token, and
+ * leaving that out spares FTS5 intersecting the namespace's doclist, which holds every record of
+ * the namespace.
  */
 export function scopeMatch(filter: { namespace: string; userId?: string | undefined; agentId?: string | undefined; sessionId?: string | undefined }): string {
   const ns = spell(filter.namespace);
-  const tokens = [`zn${ns}`];
+  const tokens: string[] = [];
   if (filter.userId !== undefined) tokens.push(`zk${ns}w${spell(filter.userId)}`);
   if (filter.agentId !== undefined) tokens.push(`zg${ns}w${spell(filter.agentId)}`);
   if (filter.sessionId !== undefined) tokens.push(`zt${ns}w${spell(filter.sessionId)}`);
+  if (tokens.length === 0) tokens.push(`zn${ns}`);
   return tokens.map((token) => `scope_terms : "${token}"`).join(' AND ');
 }

@@ -122,6 +122,48 @@ describe('keyword statistics per scope (SQLite)', () => {
     await storage.close();
   });
 
+  it("score exactly BM25 when one user's records are the whole table, and as the table fills with others' records, at every limit", async () => {
+    const { storage } = await open();
+    const mine = texts(60, 7, 10);
+    await storage.episodes.append(mine.map((content) => episode(content, { userId: 'u1' })));
+    const terms = ['hotel', 'cat', 'sun', 'bag'];
+    const scores = bm25(mine, terms);
+    // Per record (texts may repeat), best first.
+    const want = mine.flatMap((content) => scores.get(content) ?? []).sort((a, b) => b - a);
+    const expectTop = async () => {
+      for (const limit of [1, 5, 20, 100]) {
+        const hits = await storage.episodes.search({ filter: { namespace: 'ns1', userId: 'u1' }, terms, limit });
+        expect(hits.map((hit) => hit.item.userId)).toEqual(Array(Math.min(limit, want.length)).fill('u1'));
+        hits.forEach((hit, n) => expect(hit.score).toBeCloseTo(want[n]!, 9));
+      }
+    };
+    await expectTop();
+    // Another user of the namespace, then records with no user: the table is no longer the user's alone.
+    await storage.episodes.append(texts(40, 8, 4).map((content) => episode(content, { userId: 'u2' })));
+    await expectTop();
+    await storage.episodes.append(texts(40, 9, 4).map((content) => episode(content)));
+    await expectTop();
+    await storage.close();
+  });
+
+  it('score the best records that pass a filter the statistics do not narrow, when most candidates fail it', async () => {
+    const { storage } = await open();
+    const all = texts(600, 11, 8);
+    await storage.episodes.append(all.map((content, n) => episode(content, { kind: n % 3 === 0 ? 'kept' : 'other' })));
+    const terms = ['flight', 'dog', 'jam'];
+    // The statistics are the scope's, every kind included; only the kept records are asked for.
+    const scores = bm25(all, terms);
+    const kept = all.filter((_, n) => n % 3 === 0).flatMap((content) => scores.get(content) ?? []);
+    const want = kept.sort((a, b) => b - a);
+    for (const limit of [1, 10, 100]) {
+      const hits = await storage.episodes.search({ filter: { namespace: 'ns1', kinds: ['kept'] }, terms, limit });
+      expect(hits.every((hit) => hit.item.kind === 'kept')).toBe(true);
+      expect(hits.map((hit) => hit.score)).toHaveLength(Math.min(limit, want.length));
+      hits.forEach((hit, n) => expect(hit.score).toBeCloseTo(want[n]!, 9));
+    }
+    await storage.close();
+  });
+
   it('sum the scope tuples a filter covers: an agent, a session, a user across sessions', async () => {
     const { storage } = await open();
     const [s1, s2, s3] = [texts(20, 3, 8), texts(20, 4, 3), texts(20, 5, 12)];

@@ -14,7 +14,7 @@
 import type { RecordFilter } from '../../core/types.js';
 import type { Connection, SqliteDatabase } from './database.js';
 import { compileFilter } from './filter-sql.js';
-import { clearProbe, ensureProbe, type Sql } from './term-probe.js';
+import { clearProbe, ensureProbe, probeLength, type Sql } from './term-probe.js';
 
 interface Group {
   tier: string;
@@ -33,7 +33,6 @@ const GROUPS = `SELECT tier, scope_key, namespace, user_id, agent_id, session_id
 const UPSERT_SCOPE = `INSERT INTO keyword_scopes (tier, scope_key, namespace, user_id, agent_id, session_id, docs, tokens)
   VALUES (?, ?, ?, ?, ?, ?, 0, 0) ON CONFLICT (tier, scope_key) DO UPDATE SET docs = docs RETURNING id`;
 const LOAD = 'INSERT INTO temp.keyword_probe (rowid, content) SELECT id, content FROM keyword_journal WHERE tier = ? AND scope_key = ? AND sign = ?';
-const TOKENS = 'SELECT ifnull(sum(cnt), 0) AS n FROM temp.keyword_probe_rows';
 const ADD_TERMS = `INSERT INTO keyword_terms (scope, term, docs) SELECT ?, term, ? * doc FROM temp.keyword_probe_rows WHERE true
   ON CONFLICT (scope, term) DO UPDATE SET docs = docs + excluded.docs`;
 const DROP_TERMS = 'DELETE FROM keyword_terms WHERE scope = ? AND docs <= 0 AND term IN (SELECT term FROM temp.keyword_probe_rows)';
@@ -43,7 +42,7 @@ const DROP_SCOPE_TERMS = 'DELETE FROM keyword_terms WHERE scope = ?';
 const CLEAR_JOURNAL = 'DELETE FROM keyword_journal';
 const PENDING = 'SELECT EXISTS (SELECT 1 FROM keyword_journal) AS pending';
 /** Every statement of the fold: each works on the journal of the transaction (every namespace it wrote) or on rows it names by id. */
-export const FOLD_STATEMENTS = [PENDING, GROUPS, UPSERT_SCOPE, LOAD, TOKENS, ADD_TERMS, DROP_TERMS, ADD_TOTALS, DROP_SCOPE, DROP_SCOPE_TERMS, CLEAR_JOURNAL];
+export const FOLD_STATEMENTS = [PENDING, GROUPS, UPSERT_SCOPE, LOAD, ADD_TERMS, DROP_TERMS, ADD_TOTALS, DROP_SCOPE, DROP_SCOPE_TERMS, CLEAR_JOURNAL];
 
 /** Folds what the current transaction journaled, if anything; runs last inside each write transaction. */
 export function foldKeywordJournal(db: SqliteDatabase): void {
@@ -72,7 +71,7 @@ function fold(sql: Sql): void {
       if ((sign > 0 ? group.added : group.removed) === 0) continue;
       sql.statement(LOAD).run(group.tier, group.scope_key, sign);
       try {
-        tokens += sign * (sql.statement(TOKENS).get() as { n: number }).n;
+        tokens += sign * probeLength(sql);
         sql.statement(ADD_TERMS).run(id, sign);
         if (sign < 0) sql.statement(DROP_TERMS).run(id);
       } finally {

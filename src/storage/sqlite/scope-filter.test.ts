@@ -104,6 +104,8 @@ const keywordSearch = (table: string, fts: string) => ({
     "keyword statistics of a term FTS5 reads as a phrase: counted with the scope's own tokens ANDed into the MATCH (scopeMatch); one number, no row",
   [`SELECT (SELECT min(namespace) FROM ${table}) AS low, (SELECT max(namespace) FROM ${table}) AS high`]:
     "keyword search: whether the searched namespace is the only one stored, so that it needs no scope token; the answer is compared, never returned",
+  'SELECT count(*) AS rows, ifnull(sum(docs), 0) AS docs FROM (SELECT docs FROM keyword_scopes WHERE tier = ? LIMIT ?)':
+    "keyword search: whether the searched user's records are every record of the table (the namespace being the only one stored), so that it needs no scope token; two numbers, compared, never returned",
 });
 const ALL_TABLE_NAMES = [...TENANT_TABLES, ...Object.keys(CHILD_TABLES)];
 const normalised = (sql: string) => sql.replace(/\s+/g, ' ').trim();

@@ -7,12 +7,13 @@
 //    (keyword-stats.ts: record count, total length, each term's document frequency);
 // 2. candidates: terms that no record of the scope holds are dropped; the others, rarest first,
 //    give their matches within the scope (FTS5 intersects the scope's tokens in the MATCH itself,
-//    keyword-stats-schema.ts), each match credited with the term's IDF, until MATCH_BUDGET
+//    keyword-stats-schema.ts, unless the scope is the whole table), each match credited with the
+//    term's IDF, until MATCH_BUDGET
 //    matches are read (the term that reaches it gives its first matches in storage order). Common terms past the
 //    budget still count in the scores below; they only nominate no candidates;
 // 3. the CANDIDATES records with the most IDF credit that pass the rest of the filter are scored
 //    with exact BM25: the scope's statistics, and their term frequencies and lengths as FTS5
-//    tokenizes them (term-probe.ts).
+//    tokenizes them (term-probe.ts), the filter checked as their text is loaded for it.
 // A record outside the candidates is not ranked in.
 
 import type { KeywordQuery } from '../../core/types.js';
@@ -57,8 +58,8 @@ export function scopedBm25(db: SqliteDatabase, spec: TableSpec, query: KeywordQu
     const words = [...new Set(tokens.filter((t) => t.length === 1).map((t) => t[0]!))];
     const stats = scopeStatistics(db, spec.table, query.filter, words);
     if (stats.docs === 0) return [];
-    // A namespace that is the whole table needs no scope token: its terms' doclists are the scope's.
-    const inScope = wholeTable(db, spec, query.filter) ? '' : ` AND ${scopeMatch(query.filter)}`;
+    // A scope that is the whole table needs no scope token: its terms' doclists are the scope's.
+    const inScope = wholeTable(db, spec, query.filter, stats.docs) ? '' : ` AND ${scopeMatch(query.filter)}`;
     const terms: Term[] = texts
       .map((text, n) => {
         const phrase = tokens[n]!;
@@ -69,21 +70,37 @@ export function scopedBm25(db: SqliteDatabase, spec: TableSpec, query: KeywordQu
       .sort((a, b) => a.frequency - b.frequency);
     if (terms.length === 0) return [];
 
-    const credit = new Map<number, number>();
+    const lists: number[][] = [];
     let budget = MATCH_BUDGET;
     for (const term of terms) {
       if (budget <= 0) break;
       const matches = matchesOf(db, spec, `content : ${matchExpression([term.text])}${inScope}`, budget);
       budget -= matches.length;
-      for (const seq of matches) credit.set(seq, (credit.get(seq) ?? 0) + term.weight);
+      lists.push(matches);
     }
-    const ranked = [...credit].sort((a, b) => b[1] - a[1] || b[0] - a[0]).map(([seq]) => seq);
-    const pool = passing(db, spec, query, ranked, candidates(query.limit), extra);
-    if (pool.length === 0) return [];
+    const ranked = rankByCredit(lists, terms.map((term) => term.weight));
+    if (ranked.length === 0) return [];
 
-    const scope = scopeFilter({ namespace: query.filter.namespace, userId: query.filter.userId }, 't');
-    const load = `INSERT INTO temp.keyword_probe (rowid, content) SELECT t.seq, t.content FROM ${spec.table} t NOT INDEXED WHERE ${scope.sql} AND t.seq IN ${SEQS}`;
-    const probe = probeRecords(sql, [...new Set(terms.flatMap((term) => term.tokens))], () => db.statement(load).run(...scope.params, JSON.stringify(pool)));
+    // The candidates are the first `count` of `ranked` that pass the filter (and `extra`): the
+    // probe loads them in order, slice by slice, through the filter.
+    const count = candidates(query.limit);
+    const filter = compileFilter(query.filter, spec.timeColumn, 't');
+    const where = [filter.sql, ...(extra ? [extra.sql] : [])].join(' AND ');
+    const params = [...filter.params, ...(extra ? extra.params : [])];
+    const load = db.statement(`INSERT INTO temp.keyword_probe (rowid, content) SELECT t.seq, t.content FROM ${spec.table} t NOT INDEXED WHERE ${where} AND t.seq IN ${SEQS}`);
+    let read = 0;
+    const probe = probeRecords(sql, [...new Set(terms.flatMap((term) => term.tokens))], () => {
+      // The first slice is as many as are wanted, as when every one passes; then as many as the share
+      // passing so far says are missing (at most twice the candidates), so that few are tokenized in vain.
+      for (let loaded = 0; read < ranked.length && loaded < count; ) {
+        const size = read === 0 ? count : Math.min(count * 2, Math.ceil(((count - loaded) * read) / Math.max(loaded, 1)));
+        const slice = ranked.slice(read, read + size);
+        read += slice.length;
+        loaded += load.run(...params, JSON.stringify(slice)).changes;
+      }
+    });
+    const pool: number[] = [];
+    for (let at = 0; at < read && pool.length < count; at++) if (probe.lengths.has(ranked[at]!)) pool.push(ranked[at]!);
     return pool
       .map((seq) => ({ seq, score: score(probe, seq, terms, stats.averageLength) }))
       .sort((a, b) => b.score - a.score || a.seq - b.seq)
@@ -104,6 +121,57 @@ function score(probe: Probe, seq: number, terms: Term[], averageLength: number):
 }
 
 /**
+ * The records of `lists` (each term's matches read, in storage order), ranked by their IDF credit,
+ * the sum of the `weights` of the terms they were read with, most first, then latest first. The
+ * lists are merged, each record's credit summed in term order; records of equal credit are grouped.
+ */
+function rankByCredit(lists: number[][], weights: number[]): number[] {
+  const at = lists.map(() => 0);
+  const byCredit = new Map<number, number[]>();
+  for (;;) {
+    let low = Infinity;
+    for (const [n, list] of lists.entries()) if (at[n]! < list.length && list[at[n]!]! < low) low = list[at[n]!]!;
+    if (low === Infinity) break;
+    let credit = 0;
+    for (const [n, list] of lists.entries()) {
+      if (list[at[n]!] === low) {
+        credit += weights[n]!;
+        at[n]!++;
+      }
+    }
+    const group = byCredit.get(credit);
+    if (group) group.push(low);
+    else byCredit.set(credit, [low]);
+  }
+  const ranked: number[] = [];
+  for (const credit of [...byCredit.keys()].sort((a, b) => b - a)) {
+    const group = byCredit.get(credit)!;
+    for (let i = group.length - 1; i >= 0; i--) ranked.push(group[i]!);
+  }
+  return ranked;
+}
+
+/** Integers of a comma-separated list (group_concat's), without a string per number; sorted, should they not come in order. */
+function parseSeqs(list: string): number[] {
+  const out: number[] = [];
+  let value = 0;
+  let sign = 1;
+  let ordered = true;
+  for (let i = 0; i <= list.length; i++) {
+    const c = i < list.length ? list.charCodeAt(i) : 44;
+    if (c === 44) {
+      const seq = sign * value;
+      if (out.length > 0 && seq <= out[out.length - 1]!) ordered = false;
+      out.push(seq);
+      value = 0;
+      sign = 1;
+    } else if (c === 45) sign = -1;
+    else value = value * 10 + (c - 48);
+  }
+  return ordered ? out : [...new Set(out)].sort((a, b) => a - b);
+}
+
+/**
  * Sequence numbers of the first `count` records matching `match` (which carries the scope's tokens),
  * in storage order: FTS5 reads a doclist backwards only after loading it whole, the scope token's included.
  */
@@ -113,7 +181,7 @@ function matchesOf(db: SqliteDatabase, spec: TableSpec, match: string, count: nu
       seqs: string | null;
     }
   ).seqs;
-  return list === null ? [] : list.split(',').map(Number);
+  return list === null ? [] : parseSeqs(list);
 }
 
 /** How many records match `match`: a term FTS5 reads as a phrase of several tokens, which the statistics do not count. */
@@ -121,37 +189,28 @@ function countMatches(db: SqliteDatabase, spec: TableSpec, match: string): numbe
   return (db.statement(`SELECT count(*) AS n FROM ${spec.fts} WHERE ${spec.fts} MATCH ?`).get(match) as { n: number }).n;
 }
 
-/** The first `count` of `ranked` that pass the filter (and `extra`), in order, read in slices. */
-function passing(db: SqliteDatabase, spec: TableSpec, query: KeywordQuery, ranked: number[], count: number, extra?: SqlFragment): number[] {
-  const filter = compileFilter(query.filter, spec.timeColumn, 't');
-  const where = [filter.sql, ...(extra ? [extra.sql] : [])].join(' AND ');
-  const params = [...filter.params, ...(extra ? extra.params : [])];
-  const out: number[] = [];
-  const slice = count * 2;
-  for (let at = 0; at < ranked.length && out.length < count; at += slice) {
-    const seqs = ranked.slice(at, at + slice);
-    const pass = new Set(
-      db
-        .statement(`SELECT t.seq FROM ${spec.table} t NOT INDEXED WHERE ${where} AND t.seq IN ${SEQS}`)
-        .pluck()
-        .all(...params, JSON.stringify(seqs)) as number[],
-    );
-    for (const seq of seqs) if (pass.has(seq) && out.length < count) out.push(seq);
-  }
-  return out;
-}
+/** Scope rows of a tier summed to tell whether one user's scope is the whole table; past this many, it is taken not to be. */
+const SCOPE_ROWS_SUMMED = 256;
 
 /**
- * Whether the filter's scope is the whole table: a namespace alone, and the only one stored. Two
- * index seeks (min and max in one SELECT would walk the whole index).
+ * Whether the filter's scope (of `docs` records) is the whole table. A namespace alone: the only
+ * one stored, by two index seeks (min and max in one SELECT would walk the whole index). One user
+ * of a namespace: the statistics of every scope of the table (a few rows when it is one user's)
+ * add up to the user's own. Either way the records read back are the scope's only (the probe and
+ * `scoredRows` read through the scope filter), so the answer speeds the search and bounds nothing.
  */
-function wholeTable(db: SqliteDatabase, spec: TableSpec, filter: KeywordQuery['filter']): boolean {
-  if (filter.userId !== undefined || filter.agentId !== undefined || filter.sessionId !== undefined) return false;
+function wholeTable(db: SqliteDatabase, spec: TableSpec, filter: KeywordQuery['filter'], docs: number): boolean {
+  if (filter.agentId !== undefined || filter.sessionId !== undefined) return false;
   const range = db.statement(`SELECT (SELECT min(namespace) FROM ${spec.table}) AS low, (SELECT max(namespace) FROM ${spec.table}) AS high`).get() as {
     low: string | null;
     high: string | null;
   };
-  return range.low === filter.namespace && range.high === filter.namespace;
+  if (range.low !== filter.namespace || range.high !== filter.namespace) return false;
+  if (filter.userId === undefined) return true;
+  const total = db
+    .statement('SELECT count(*) AS rows, ifnull(sum(docs), 0) AS docs FROM (SELECT docs FROM keyword_scopes WHERE tier = ? LIMIT ?)')
+    .get(spec.table, SCOPE_ROWS_SUMMED + 1) as { rows: number; docs: number };
+  return total.rows <= SCOPE_ROWS_SUMMED && total.docs === docs;
 }
 
 /** The rows behind `scopedBm25` hits (found within `scope`), in hit order, each with its score. */

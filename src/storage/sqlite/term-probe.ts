@@ -81,23 +81,32 @@ export function probeRecords(sql: Sql, wanted: string[], load: () => void): Prob
     for (const [doc, size] of sql.statement('SELECT id, sz FROM temp.keyword_probe_docsize').raw().all() as [number, Buffer][]) {
       lengths.set(doc, firstVarint(size));
     }
-    // Positions of each wanted token in each record: `${seq} ${token}` → offsets.
-    const positions = new Map<string, number[]>();
+    // Positions of each wanted token in each record: token → seq → offsets.
+    const positions = new Map<string, Map<number, number[]>>();
     if (wanted.length > 0) {
       const rows = sql
-        .statement(`SELECT doc, term, "offset" AS at FROM temp.keyword_probe_terms WHERE term IN (${wanted.map(() => '?').join(', ')})`)
-        .all(...wanted) as Instance[];
-      for (const row of rows) {
-        const key = `${row.doc} ${row.term}`;
-        const list = positions.get(key);
-        if (list) list.push(row.at);
-        else positions.set(key, [row.at]);
+        .statement(`SELECT doc, term, "offset" FROM temp.keyword_probe_terms WHERE term IN (${wanted.map(() => '?').join(', ')})`)
+        .raw()
+        .all(...wanted) as [number, string, number][];
+      for (const [doc, term, at] of rows) {
+        let records = positions.get(term);
+        if (!records) positions.set(term, (records = new Map()));
+        const list = records.get(doc);
+        if (list) list.push(at);
+        else records.set(doc, [at]);
       }
     }
     return { lengths, frequency: (seq, phrase) => frequency(positions, seq, phrase) };
   } finally {
     clearProbe(sql);
   }
+}
+
+/** The length in tokens of all the scratch table holds: its records' lengths summed (quicker than summing its terms through fts5vocab). */
+export function probeLength(sql: Sql): number {
+  let total = 0;
+  for (const size of sql.statement('SELECT sz FROM temp.keyword_probe_docsize').pluck().all() as Buffer[]) total += firstVarint(size);
+  return total;
 }
 
 /** FTS5's %_docsize holds one varint per column (SQLite's encoding: 7 bits a byte, high bit set while more follow); the probe has one. */
@@ -112,11 +121,11 @@ function firstVarint(bytes: Buffer): number {
 }
 
 /** Occurrences of `phrase` in record `seq`: of its only token, or of its tokens at consecutive offsets. */
-function frequency(positions: Map<string, number[]>, seq: number, phrase: string[]): number {
+function frequency(positions: Map<string, Map<number, number[]>>, seq: number, phrase: string[]): number {
   if (phrase.length === 0) return 0;
-  const first = positions.get(`${seq} ${phrase[0]}`);
+  const first = positions.get(phrase[0]!)?.get(seq);
   if (!first) return 0;
   if (phrase.length === 1) return first.length;
-  const rest = phrase.slice(1).map((token) => new Set(positions.get(`${seq} ${token}`) ?? []));
+  const rest = phrase.slice(1).map((token) => new Set(positions.get(token)?.get(seq) ?? []));
   return first.filter((at) => rest.every((set, n) => set.has(at + n + 1))).length;
 }
