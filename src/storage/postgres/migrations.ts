@@ -5,6 +5,7 @@
 
 import { ROW_SECURITY_VERSION, rowSecurityMigration } from './row-security.js';
 import { vectorSketchMigration } from './vector-sketch-migration.js';
+import { scopedBandKeysMigration } from './scoped-band-keys-migration.js';
 import type { SqlExecutor } from './sql-engine.js';
 import { columnType, EXACT_COSINE, readDialect } from './vector-sql.js';
 
@@ -249,6 +250,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'audit log', up: sql(AUDIT_LOG) },
   { version: ROW_SECURITY_VERSION, name: 'row-level security', up: rowSecurityMigration },
   { version: 10, name: 'vector sketches', up: vectorSketchMigration },
+  { version: 12, name: 'band keys by scope', up: scopedBandKeysMigration },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */

@@ -1,7 +1,6 @@
 // Vector ranking on the exact path (PostgreSQL without pgvector), through the sketches of
-// vector-sketch.ts: PostgreSQL picks the candidates, memOS ranks them.
-// - A near-duplicate check (threshold >= BANDED_THRESHOLD) reads the vectors sharing a band key
-//   with the query through the GIN index, keeps those passing the filter, nearest by Hamming.
+// vector-sketch.ts: PostgreSQL picks the candidates, memOS ranks them. (Near-duplicate checks
+// through the band keys are nearest-memories.ts's, for a whole batch.)
 // - A search takes the scope's POOL_FACTOR x `candidates` nearest vectors by Hamming distance
 //   from the vectors table alone (a pass over the scope's rows of that narrow table, ~0.2 µs each
 //   for `bit_count`), then keeps the `candidates` nearest of those passing the filter. When the
@@ -17,9 +16,9 @@ import type { Tier } from '../../core/types.js';
 import type { ExactScopeWatch } from './exact-scope-watch.js';
 import type { PgDatabase } from './pg-database.js';
 import { SqlParams } from './pg-filter-sql.js';
-import { VECTOR_CANDIDATES_FUNCTION, type TenantScope } from './row-security.js';
+import type { TenantScope } from './row-security.js';
 import { partitionPredicate } from './vector-sql.js';
-import { BANDED_THRESHOLD, SKETCH_BITS, sketchOf } from './vector-sketch.js';
+import { SKETCH_BITS, sketchParams } from './vector-sketch.js';
 
 /** A near-duplicate check ranks exactly this many band-sharing candidates, nearest by sketch. */
 export const NEAR_DUPLICATE_CANDIDATES = 50;
@@ -42,7 +41,6 @@ export interface SketchedQuery {
   limit: number;
   /** The filter, over the record alias `t`. */
   restrict: (params: SqlParams) => string;
-  threshold?: number;
 }
 
 type Row = Record<string, unknown> & { score: number };
@@ -50,39 +48,23 @@ export type Candidate = Record<string, unknown> & { packed: Buffer | null; poole
 
 /** The best `limit` records by cosine, best first, equal scores in id order (a zero vector scores NULL, last). */
 export async function sketchedRank(db: PgDatabase, query: SketchedQuery, watch?: ExactScopeWatch): Promise<Row[]> {
-  const banded = query.threshold !== undefined && query.threshold >= BANDED_THRESHOLD;
-  const candidates = banded ? NEAR_DUPLICATE_CANDIDATES : Math.max(SEARCH_CANDIDATES, query.limit * CANDIDATES_PER_RESULT);
-  let rows: Candidate[];
-  if (banded) {
-    // The band lookup must use the GIN index, which the planner prices above a scan of a small
-    // table; under row-level security the lookup function turns sequential scans off itself.
-    const { sql, params } = candidatesSql(query, db.rowSecurity ? 'function' : 'bands', candidates);
-    rows = await db.tenantQuery<Candidate>(query.scope, 'vectors.nearest', sql, params, db.rowSecurity ? undefined : 'SET LOCAL enable_seqscan = off');
-  } else {
-    const pooled = candidatesSql(query, 'pool', candidates);
-    rows = await db.tenantQuery<Candidate>(query.scope, 'vectors.search', pooled.sql, pooled.params);
-    const first = rows[0];
-    const [pool, passed] = [Number(first?.pooled ?? 0), Number(first?.passed ?? 0)];
-    // Not awaited: the count runs beside the answer.
-    if (pool === candidates * POOL_FACTOR) void watch?.sawFullPool({ ...query, namespace: query.scope.namespace, userId: query.scope.userId, dimensions: query.vector.length });
-    if (passed < candidates && pool === candidates * POOL_FACTOR) {
-      const full = candidatesSql(query, 'scope', candidates);
-      rows = await db.tenantQuery<Candidate>(query.scope, 'vectors.search', full.sql, full.params);
-    }
+  const candidates = Math.max(SEARCH_CANDIDATES, query.limit * CANDIDATES_PER_RESULT);
+  const pooled = candidatesSql(query, 'pool', candidates);
+  let rows = await db.tenantQuery<Candidate>(query.scope, 'vectors.search', pooled.sql, pooled.params);
+  const first = rows[0];
+  const [pool, passed] = [Number(first?.pooled ?? 0), Number(first?.passed ?? 0)];
+  // Not awaited: the count runs beside the answer.
+  if (pool === candidates * POOL_FACTOR) void watch?.sawFullPool({ ...query, namespace: query.scope.namespace, userId: query.scope.userId, dimensions: query.vector.length });
+  if (passed < candidates && pool === candidates * POOL_FACTOR) {
+    const full = candidatesSql(query, 'scope', candidates);
+    rows = await db.tenantQuery<Candidate>(query.scope, 'vectors.search', full.sql, full.params);
   }
   return rankExactly(rows, query.vector).slice(0, query.limit);
 }
 
-function candidatesSql(query: SketchedQuery, source: 'function' | 'bands' | 'pool' | 'scope', candidates: number): { sql: string; params: unknown[] } {
+function candidatesSql(query: SketchedQuery, source: 'pool' | 'scope', candidates: number): { sql: string; params: unknown[] } {
   const params = new SqlParams();
-  const { sketch, bands } = sketchOf(query.vector, { tier: query.tier, namespace: query.scope.namespace, model: query.model });
-  const keys = () => `${params.add(`{${bands.join(',')}}`)}::integer[]`;
-  const from = {
-    function: () => `${VECTOR_CANDIDATES_FUNCTION}(${keys()}) v`,
-    bands: () => `(SELECT * FROM vectors WHERE bands && ${keys()} OFFSET 0) v`,
-    pool: () => 'vectors v',
-    scope: () => 'vectors v',
-  }[source]();
+  const { sketch } = sketchParams(query.vector);
   const user = query.scope.userId === undefined ? '' : ` AND v.user_id = ${params.add(query.scope.userId)}`;
   const inScope = `v.tier = '${query.tier}' AND v.namespace = ${params.add(query.scope.namespace)} AND ${partitionPredicate(query.model, query.vector.length, 'v.')}${user}`;
   const distance = `bit_count(v.sketch # ${params.add(sketch)}::bit(${SKETCH_BITS}))`;
@@ -95,7 +77,7 @@ function candidatesSql(query: SketchedQuery, source: 'function' | 'bands' | 'poo
   if (source !== 'pool') {
     const sql = `
       WITH candidates AS MATERIALIZED (
-        SELECT v.${query.seq} AS seq FROM ${from} ${passes(`v.${query.seq}`)}
+        SELECT v.${query.seq} AS seq FROM vectors v ${passes(`v.${query.seq}`)}
         WHERE ${inScope} ORDER BY ${distance}, v.${query.seq} LIMIT ${candidates}
       )
       SELECT ${columns} FROM ${joined}`;
@@ -118,15 +100,24 @@ function candidatesSql(query: SketchedQuery, source: 'function' | 'bands' | 'poo
 
 /** The candidates by exact cosine to `query` (as `memos_cosine` computes it), best first, ties by id. */
 export function rankExactly(rows: Candidate[], query: Float32Array): Row[] {
+  const scoreOf = scorer(query);
+  const scored = rows.flatMap(({ packed, pooled: _pooled, passed: _passed, ...record }) => (packed === null ? [] : [{ ...record, score: scoreOf(packed) } as Row]));
+  return scored.sort(bestFirst);
+}
+
+/** Best first (a NULL score last), equal scores in id order. */
+export function bestFirst(a: Row, b: Row): number {
+  const [x, y] = [a.score ?? -Infinity, b.score ?? -Infinity];
+  if (x !== y) return y - x;
+  const [i, j] = [String(a.id), String(b.id)];
+  return i < j ? -1 : i > j ? 1 : 0;
+}
+
+/** The exact cosine of a packed vector (`array_send`) with `query`, as `memos_cosine` computes it; null for a zero vector. */
+export function scorer(query: Float32Array): (packed: Buffer) => number {
   let queryNorm = 0;
   for (const value of query) queryNorm += value * value;
-  const scored = rows.flatMap(({ packed, pooled: _pooled, passed: _passed, ...record }) => (packed === null ? [] : [{ ...record, score: cosine(packed, query, queryNorm) } as Row]));
-  return scored.sort((a, b) => {
-    const [x, y] = [a.score ?? -Infinity, b.score ?? -Infinity];
-    if (x !== y) return y - x;
-    const [i, j] = [String(a.id), String(b.id)];
-    return i < j ? -1 : i > j ? 1 : 0;
-  });
+  return (packed) => cosine(packed, query, queryNorm);
 }
 
 /**
