@@ -1,15 +1,27 @@
-// Vector search by sketch (server mode without pgvector) against exact search: recall@10 and the
+// Vector search by sketch (server mode without pgvector) against exact search: recall@LIMIT (10) and the
 // store's search p50 over N memories in one namespace, with the bench corpus and its queries embedded
 // by Model2Vec, the store asked directly (no HTTP, no cache); and CHECKS near-duplicate checks of
 // probes near stored memories, against exact ones in the same scope. Fresh schema, dropped at the end.
-// Run: N=16000 QUERIES=200 CHECKS=1000 npx tsx bench/server-mode/sketch-recall.mts
+// Run: N=16000 QUERIES=200 CHECKS=1000 LIMIT=10 npx tsx bench/server-mode/sketch-recall.mts
 process.env.BENCH_VECTORS = '1';
 const { startServerMode, ingest } = await import('../store/harness.js');
 const { generateCorpus, generateQueries } = await import('../store/corpus.js');
-const { embedAll, exactTop10 } = await import('../scale/limits.js');
+const { embedAll } = await import('../scale/limits.js');
 const { summarize } = await import('../stats.js');
 
 const N = Number(process.env.N ?? 16_000);
+const LIMIT = Number(process.env.LIMIT ?? 10);
+
+/** Rows [0, n) with the `limit` highest cosines to `query` (unit vectors), best first. */
+function exactTop(vectors: { matrix: Float32Array; dimensions: number }, query: Float32Array, n: number, limit: number): number[] {
+  const scored: { row: number; score: number }[] = [];
+  for (let row = 0; row < n; row++) {
+    let score = 0;
+    for (let d = 0; d < vectors.dimensions; d++) score += vectors.matrix[row * vectors.dimensions + d]! * query[d]!;
+    scored.push({ row, score });
+  }
+  return scored.sort((a, b) => b.score - a.score).slice(0, limit).map((s) => s.row);
+}
 const corpus = generateCorpus(N, 42);
 const queries = generateQueries(corpus.slice(0, Math.min(N, 2_000)), Number(process.env.QUERIES ?? 200)).map((query) => query.text);
 const embedded = await embedAll(corpus.map((memory) => memory.content), queries);
@@ -21,16 +33,16 @@ try {
   const samples: number[] = [];
   for (const [i, query] of embedded.queries.entries()) {
     const begin = performance.now();
-    const hits = await server.memos.storage.vectors.search({ tier: 'memories', model: embedded.corpus.model, vector: query, limit: 10, filter: { namespace: 'bench' } });
+    const hits = await server.memos.storage.vectors.search({ tier: 'memories', model: embedded.corpus.model, vector: query, limit: LIMIT, filter: { namespace: 'bench' } });
     samples.push(performance.now() - begin);
     const got = new Set(hits.map((hit) => hit.item.content));
-    const exact = exactTop10(embedded.corpus, query, 0, N).map((row) => corpus[row]!.content);
+    const exact = exactTop(embedded.corpus, query, N, LIMIT).map((row) => corpus[row]!.content);
     wanted += exact.length;
     found += exact.filter((text) => got.has(text)).length;
     if (i === 0) console.log(`first search ${samples[0]!.toFixed(1)} ms`);
   }
   const s = summarize(samples);
-  console.log(`N ${N}: recall@10 against exact ${(found / wanted).toFixed(3)}; store search p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms (${s.n} queries)`);
+  console.log(`N ${N}: recall@${LIMIT} against exact ${(found / wanted).toFixed(3)}; store search p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms (${s.n} queries)`);
   // Near-duplicate checks through the band keys against exact ones: probes near stored memories
   // (cosine ~0.93-0.99), each checked in its memory's scope at the default threshold.
   const dims = embedded.corpus.dimensions;

@@ -25,9 +25,13 @@ import { SKETCH_BITS, sketchParams } from './vector-sketch.js';
 
 /** A near-duplicate check ranks exactly this many band-sharing candidates, nearest by sketch. */
 export const NEAR_DUPLICATE_CANDIDATES = 50;
-/** A search ranks exactly at least this many candidates, nearest by sketch, and CANDIDATES_PER_RESULT per result wanted. */
+/**
+ * A search takes at least this many candidates, nearest by sketch, and CANDIDATES_PER_RESULT per
+ * result wanted: hybrid's 100 (at 10k: recall@100 0.968 against exact in 37 ms; with 20 per
+ * result, 0.999 in 119 ms).
+ */
 const SEARCH_CANDIDATES = 200;
-const CANDIDATES_PER_RESULT = 20;
+const CANDIDATES_PER_RESULT = 5;
 /** Vectors read by sketch per candidate, before the filter. */
 const POOL_FACTOR = 4;
 /** Of the pool, up to RANKED_FACTOR x `candidates` passing the filter are ranked exactly (fewer than `candidates` passing read the scope again). */
@@ -116,8 +120,9 @@ function candidatesSql(query: SketchedQuery, source: 'pool' | 'scope', candidate
       SELECT v.${query.seq} AS seq, ${distance} AS distance FROM vectors v
       WHERE ${inScope} ORDER BY 2, 1 LIMIT ${candidates * POOL_FACTOR}
     ),
+    -- The pool in order, so that the filter's lookups stop once enough have passed.
     candidates AS MATERIALIZED (
-      SELECT p.seq FROM pool p ${passes('p.seq')} ORDER BY p.distance, p.seq LIMIT ${candidates * RANKED_FACTOR}
+      SELECT p.seq FROM (SELECT * FROM pool ORDER BY distance, seq) p ${passes('p.seq')} ORDER BY p.distance, p.seq LIMIT ${candidates * RANKED_FACTOR}
     )
     -- One row even when no candidate passed, for the counts.
     SELECT ${columns}, counts.pooled, counts.passed
