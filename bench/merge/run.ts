@@ -8,13 +8,31 @@
 // on every restatement. Run with `npm run bench:merge`.
 //
 // MERGE_THRESHOLDS=0.95,0.85 (the default) lists the cosine thresholds (MEMOS_DUPLICATE_THRESHOLD) to run.
+// MERGE_BACKEND=server runs memOS in server mode instead (PostgreSQL in a fresh schema, dropped at
+// the end; Redis under a fresh key prefix, removed), whose near-duplicate checks take its own path.
 
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sameStatement } from '../../src/core/same-statement.js';
 import { machineInfo } from '../machine.js';
 import { MODEL_PATH, post, startModel2VecMemos } from '../model2vec-server.js';
+import { dropSchema, POSTGRES_URL, REDIS_URL, removeRedisKeys } from '../services.js';
+
+/** With MERGE_BACKEND=server: the environment of a fresh schema and key prefix, and their removal. */
+function serverBackend(): { env: Record<string, string>; remove: () => Promise<void> } | undefined {
+  if (process.env.MERGE_BACKEND !== 'server') return undefined;
+  const suffix = randomBytes(6).toString('hex');
+  const [schema, keyPrefix] = [`memos_bench_${suffix}`, `memos-bench:${suffix}:`];
+  return {
+    env: { MEMOS_DATABASE_URL: POSTGRES_URL, MEMOS_DATABASE_SCHEMA: schema, MEMOS_REDIS_URL: REDIS_URL, MEMOS_REDIS_KEY_PREFIX: keyPrefix, MEMOS_AUTO_BACKFILL: 'false' },
+    remove: async () => {
+      await dropSchema(schema);
+      await removeRedisKeys(keyPrefix);
+    },
+  };
+}
 import { createPhases } from '../phases.js';
 import { fmt, heading, table } from '../stats.js';
 import { buildFacts, shuffled, type Fact, type Restatement } from './facts.js';
@@ -114,9 +132,13 @@ async function main(): Promise<void> {
   const rule = await phase('the rule alone on every pair of facts', async () => ruleAlone(facts, restatements));
   for (const threshold of thresholds) {
     // A long write timeout, so that every write is compared by vector (none is left to the backfill).
+    const backend = serverBackend();
     const server = await phase(`start memOS (threshold ${threshold})`, () =>
-      startModel2VecMemos({ MEMOS_DUPLICATE_THRESHOLD: String(threshold), MEMOS_EMBED_WRITE_TIMEOUT_MS: '60000' }, 'memos-merge-'),
-    );
+      startModel2VecMemos({ MEMOS_DUPLICATE_THRESHOLD: String(threshold), MEMOS_EMBED_WRITE_TIMEOUT_MS: '60000', ...backend?.env }, 'memos-merge-'),
+    ).catch(async (error: unknown) => {
+      await backend?.remove();
+      throw error;
+    });
     try {
       for (const [writes, batch] of [['one per request', 1], ['batches of 100', 100]] as const) {
         const wrong = await phase(`write ${fmt(facts.length)} distinct facts, ${writes}`, () => writeDistinct(server.baseUrl, `distinct-${batch}`, order, batch));
@@ -125,6 +147,7 @@ async function main(): Promise<void> {
       restated.push(await phase(`write ${restatements.length} restatements after the facts`, () => writeRestatements(server.baseUrl, order, restatements, threshold)));
     } finally {
       await server.close();
+      await backend?.remove();
     }
   }
 

@@ -2,10 +2,12 @@
 // timestamptz in the database (Date in rows) and ISO strings outside; metadata is jsonb and the
 // source episode ids a text[], both read back as JavaScript values.
 
+import type { MemoryDraft } from '../../core/ports.js';
 import type { Memory, MemoryKind, MemoryVersion, Metadata } from '../../core/types.js';
 import { timeParam, type TableSpec } from './pg-filter-sql.js';
 import { embeddingOfRow, embeddingValues, optional, scopeOfRow, type EmbeddingColumns, type ScopeColumns } from '../row-fields.js';
 import type { SqlExecutor } from './sql-engine.js';
+import { scopedBandKeys, SKETCH_BITS, sketchParams } from './vector-sketch.js';
 
 interface VersionColumns {
   kind: string;
@@ -64,14 +66,71 @@ const INSERT = `INSERT INTO memories (${COLUMNS.join(', ')})
   FROM unnest(${COLUMNS.map((column, n) => `$${n + 1}::${ARRAY_TYPES[column]}`).join(', ')}) AS r(${COLUMNS.join(', ')})
   RETURNING ${MEMORIES.columns}`;
 
-/** Inserts new memories (each with its content key) with the caller's transaction, one multi-row INSERT per chunk; returns the rows written, in no particular order. */
-export async function insertMemories(tx: SqlExecutor, memories: { memory: Memory; contentKey: string }[]): Promise<MemoryRow[]> {
+/** The columns a new memory's vector adds to the insert (exact path: no pgvector). */
+const VECTOR_COLUMNS = ['embedding_truncated', 'embedding', 'sketch', 'raw_bands'] as const;
+const VECTOR_TYPES = ['boolean[]', 'text[]', 'text[]', 'text[]'];
+
+/**
+ * The insert with vectors, in one statement: the memories (those with a vector stored `ready`),
+ * then the vectors of the memories just inserted, as `VectorStore.put` stores them (vector-store.ts).
+ * A memory born `ready` is updated neither by the put nor by its trigger-kept search fields again.
+ */
+const INSERT_WITH_VECTORS = (() => {
+  const all = [...COLUMNS, ...VECTOR_COLUMNS];
+  const types = [...COLUMNS.map((column) => ARRAY_TYPES[column]), ...VECTOR_TYPES];
+  const bands = scopedBandKeys('r.raw_bands::integer[]', { namespace: 'm.namespace', userId: 'm.user_id', agentId: 'm.agent_id', sessionId: 'm.session_id', model: 'm.embedding_model', dims: 'm.embedding_dim' });
+  return `WITH r AS MATERIALIZED (SELECT * FROM unnest(${all.map((column, n) => `$${n + 1}::${types[n]}`).join(', ')}) AS r(${all.join(', ')})),
+  inserted AS (
+    INSERT INTO memories (${COLUMNS.join(', ')}, embedding_truncated)
+    SELECT ${COLUMNS.map((column) => (column === 'source_episode_ids' ? 'ARRAY(SELECT jsonb_array_elements_text(source_episode_ids))' : column)).join(', ')}, coalesce(embedding_truncated, false)
+    FROM r
+    RETURNING seq, ${MEMORIES.columns}
+  ),
+  stored AS (
+    INSERT INTO vectors (tier, namespace, user_id, memory_seq, model, dims, embedding, sketch, bands)
+    SELECT 'memories', m.namespace, m.user_id, m.seq, m.embedding_model, m.embedding_dim, r.embedding::real[], r.sketch::bit(${SKETCH_BITS}), ${bands}
+    FROM inserted m JOIN r ON r.namespace = m.namespace AND r.id = m.id WHERE r.embedding IS NOT NULL
+  )
+  SELECT ${MEMORIES.columns} FROM inserted`;
+})();
+
+/**
+ * Inserts new memories (each with its content key) with the caller's transaction, one multi-row
+ * INSERT per chunk; returns the rows written, in no particular order. With `withVectors` (the
+ * exact path), a memory whose draft carries a usable vector is stored with it, `ready`.
+ */
+export async function insertMemories(tx: SqlExecutor, memories: { memory: Memory; contentKey: string; vector?: MemoryDraft['vector'] }[], withVectors = false): Promise<MemoryRow[]> {
   const written: MemoryRow[] = [];
   for (let at = 0; at < memories.length; at += INSERT_CHUNK) {
-    const rows = memories.slice(at, at + INSERT_CHUNK).map(({ memory, contentKey }) => insertValues(memory, contentKey));
-    written.push(...(await tx.query<MemoryRow>(INSERT, COLUMNS.map((_, n) => rows.map((row) => row[n])))));
+    const chunk = memories.slice(at, at + INSERT_CHUNK);
+    const vectors = chunk.map(({ vector }) => (withVectors && vector !== undefined && usable(vector.vector) ? vector : undefined));
+    const rows = chunk.map(({ memory, contentKey }, i) => {
+      const values = insertValues(memory, contentKey);
+      const vector = vectors[i];
+      if (vector !== undefined) values.splice(values.length - 3, 3, 'ready', vector.model, vector.vector.length);
+      return values;
+    });
+    if (vectors.every((vector) => vector === undefined)) {
+      written.push(...(await tx.query<MemoryRow>(INSERT, COLUMNS.map((_, n) => rows.map((row) => row[n])))));
+      continue;
+    }
+    const sketches = vectors.map((vector) => (vector === undefined ? undefined : sketchParams(vector.vector)));
+    const extra = [
+      vectors.map((vector) => (vector === undefined ? null : vector.truncated === true)),
+      vectors.map((vector) => (vector === undefined ? null : `{${Array.from(vector.vector).join(',')}}`)),
+      sketches.map((sketch) => sketch?.sketch ?? null),
+      sketches.map((sketch) => sketch?.raw ?? null),
+    ];
+    written.push(...(await tx.query<MemoryRow>(INSERT_WITH_VECTORS, [...COLUMNS.map((_, n) => rows.map((row) => row[n])), ...extra])));
   }
   return written;
+}
+
+/** A vector the vector store would take: at least one number, all finite (else its put refuses it, as before). */
+function usable(vector: Float32Array): boolean {
+  if (vector.length === 0) return false;
+  for (const value of vector) if (!Number.isFinite(value)) return false;
+  return true;
 }
 
 /** A new memory's values in COLUMNS order, with its content key. */

@@ -54,9 +54,10 @@ const older = (a: Known, b: Known) => a.createdAt - b.createdAt || Buffer.compar
  * drafts' exact-duplicate locks. A draft merges into its `mergeInto` when that memory is live, in
  * exactly the draft's scope and still worded as it was judged (taking the draft's wording when it
  * differs), else into the oldest live memory of the same scope and content key (earlier drafts
- * included, keeping the stored wording), else is inserted.
+ * included, keeping the stored wording), else is inserted: with its vector when the draft has one
+ * and `withVectors` (the exact path), so that no `VectorStore.put` updates the row afterwards.
  */
-export async function upsertMemories(tx: SqlExecutor, drafts: MemoryDraft[], now: string): Promise<UpsertOutcome[]> {
+export async function upsertMemories(tx: SqlExecutor, drafts: MemoryDraft[], now: string, withVectors = false): Promise<UpsertOutcome[]> {
   const nowMs = parseTime(now, 'now');
   const byId = new Map<string, Known>();
   const byScopeKey = new Map<string, Set<Known>>();
@@ -76,7 +77,7 @@ export async function upsertMemories(tx: SqlExecutor, drafts: MemoryDraft[], now
   // Writes the pending inserts; their outcomes are the rows as stored, as a later get would read them.
   const flush = async () => {
     if (pending.length === 0) return;
-    const rows = new Map((await insertMemories(tx, pending.map(({ draft }) => draft))).map((row) => [rowKey(row.namespace, row.id), row]));
+    const rows = new Map((await insertMemories(tx, pending.map(({ draft }) => draft), withVectors)).map((row) => [rowKey(row.namespace, row.id), row]));
     for (const { index, draft } of pending) {
       const row = rows.get(rowKey(draft.memory.namespace, draft.memory.id));
       if (!row) throw new MemosError('E_INTERNAL', 'postgres: a memory just written could not be read back');

@@ -5,6 +5,7 @@
 
 import { KEYWORD_SCOPE_COUNTS } from './keyword-scope-counts.js';
 import { protectTable, ROW_SECURITY_VERSION, rowSecurityMigration } from './row-security.js';
+import { scopedBandKeysMigration } from './scoped-band-keys-migration.js';
 import { unsignedVectorsIndex, vectorSketchMigration } from './vector-sketch-migration.js';
 import type { SqlExecutor } from './sql-engine.js';
 import { columnType, EXACT_COSINE, readDialect } from './vector-sql.js';
@@ -264,6 +265,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: ROW_SECURITY_VERSION, name: 'row-level security', up: rowSecurityMigration },
   { version: 10, name: 'vector sketches', up: vectorSketchMigration },
   { version: 11, name: 'keyword scope counts, memories by user, unsigned vectors', up: keywordScopesAndUnsignedVectors },
+  { version: 12, name: 'band keys by scope', up: scopedBandKeysMigration },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */

@@ -15,9 +15,9 @@ import { memoryColumns, rowToMemory, type MemoryRow } from './memory-rows.js';
 import type { PgDatabase } from './pg-database.js';
 import { SqlParams } from './pg-filter-sql.js';
 import { VECTOR_CANDIDATES_FUNCTION, type TenantScope } from './row-security.js';
-import { NEAR_DUPLICATE_CANDIDATES, rankExactly, type Candidate } from './sketched-search.js';
-import { BANDED_THRESHOLD, SKETCH_BITS, sketchOf } from './vector-sketch.js';
-import { distance, HNSW_MAX_DIMENSIONS, partitionPredicate, similarity, vectorParam, type VectorDialect } from './vector-sql.js';
+import { bestFirst, NEAR_DUPLICATE_CANDIDATES, scorer } from './sketched-search.js';
+import { BANDED_THRESHOLD, scopedBandKeys, SKETCH_BITS, sketchParams } from './vector-sketch.js';
+import { distance, HNSW_MAX_DIMENSIONS, partitionPredicate, similarity, sqlLiteral, vectorParam, type VectorDialect } from './vector-sql.js';
 
 /** Queries answered by one statement: the indexes of the batch's queries that share these. */
 export interface NearestGroup {
@@ -61,7 +61,7 @@ type Row = Record<string, unknown> & { score: number };
 type Numbered<R> = R & { i: number };
 
 /** The input table `q` of a group's statement: each query's position in the batch, scope, and the columns `extra` adds. */
-function inputOf(params: SqlParams, queries: NearestQuery[], group: NearestGroup, extra: { name: string; type: string; value: (index: number) => unknown }[]): string {
+function inputOf(params: SqlParams, queries: NearestQuery[], group: NearestGroup, extra: { name: string; type: string; value: (index: number) => unknown }[], alias = 'q'): string {
   const picked = group.indexes.map((i) => queries[i]!);
   const columns = [
     { name: 'i', type: 'integer[]', values: group.indexes },
@@ -70,7 +70,7 @@ function inputOf(params: SqlParams, queries: NearestQuery[], group: NearestGroup
     { name: 'session_id', type: 'text[]', values: picked.map((q) => q.scope.sessionId ?? null) },
     ...extra.map(({ name, type, value }) => ({ name, type, values: group.indexes.map(value) })),
   ];
-  return `unnest(${columns.map((c) => `${params.add(c.values)}::${c.type}`).join(', ')}) AS q(${columns.map((c) => c.name).join(', ')})`;
+  return `unnest(${columns.map((c) => `${params.add(c.values)}::${c.type}`).join(', ')}) AS ${alias}(${columns.map((c) => c.name).join(', ')})`;
 }
 
 /** Exactly the query's scope (unset ids match only unset ones), live at `now`, over the record alias `t` and the input row `q`. */
@@ -103,35 +103,62 @@ function byQuery<R extends { i: number }>(rows: R[]): Map<number, Omit<R, 'i'>[]
   return found;
 }
 
-/** The exact path's checks of one group through the band keys (a threshold of at least BANDED_THRESHOLD). */
+/**
+ * The exact path's checks of one group through the band keys (a threshold of at least
+ * BANDED_THRESHOLD): each draft's keys are salted with its exact scope in SQL, as its memory's
+ * would be (vector-sketch.ts), so the band lookup reads only that scope's buckets.
+ */
 export async function bandedNearest(db: PgDatabase, queries: NearestQuery[], group: NearestGroup, now: string): Promise<Map<number, Scored<Memory>[]>> {
   const params = new SqlParams();
-  const sketches = new Map(group.indexes.map((i) => [i, sketchOf(queries[i]!.vector, { tier: 'memories', namespace: group.namespace, model: group.model })]));
-  const input = inputOf(params, queries, group, [
-    { name: 'keys', type: 'text[]', value: (i) => `{${sketches.get(i)!.bands.join(',')}}` },
-    { name: 'sketch', type: 'text[]', value: (i) => sketches.get(i)!.sketch },
-  ]);
-  // As for one check (sketched-search.ts): under row-level security the lookup function, else the
-  // band index with sequential scans off; each record read by its seq with the filter kept apart.
-  const from = db.rowSecurity ? `${VECTOR_CANDIDATES_FUNCTION}(q.keys::integer[]) v` : '(SELECT * FROM vectors WHERE bands && q.keys::integer[] OFFSET 0) v';
+  const sketches = new Map(group.indexes.map((i) => [i, sketchParams(queries[i]!.vector)]));
+  const input = inputOf(
+    params,
+    queries,
+    group,
+    [
+      { name: 'raw', type: 'text[]', value: (i) => sketches.get(i)!.raw },
+      { name: 'sketch', type: 'text[]', value: (i) => sketches.get(i)!.sketch },
+    ],
+    'u',
+  );
+  const keys = scopedBandKeys('u.raw::integer[]', {
+    namespace: `${params.add(group.namespace)}::text`,
+    userId: 'u.user_id',
+    agentId: 'u.agent_id',
+    sessionId: 'u.session_id',
+    model: `${sqlLiteral(group.model)}::text`,
+    dims: String(Math.trunc(group.dimensions)),
+  });
+  // Under row-level security the lookup function, else the band index with sequential scans off;
+  // each record read by its seq with the filter kept apart (as sketched-search.ts reads a scope).
+  const from = db.rowSecurity ? `${VECTOR_CANDIDATES_FUNCTION}(q.keys) v` : '(SELECT * FROM vectors WHERE bands && q.keys OFFSET 0) v';
   const restrict = exactScope(params, group.namespace, now);
+  // The candidates come back as their seq and vector alone: most score under the threshold, and
+  // only those reaching it are read whole, in a second statement.
   const sql = `
-    WITH candidates AS MATERIALIZED (
-      SELECT q.i, c.seq FROM ${input} CROSS JOIN LATERAL (
-        SELECT v.memory_seq AS seq FROM ${from}
-          CROSS JOIN LATERAL (SELECT 1 FROM (SELECT * FROM memories r WHERE r.seq = v.memory_seq OFFSET 0) AS t WHERE ${restrict} OFFSET 0) AS passes
-        WHERE v.tier = 'memories' AND v.namespace = ${params.add(group.namespace)} AND ${partitionPredicate(group.model, group.dimensions, 'v.')}
-          AND (q.user_id IS NULL OR v.user_id = q.user_id)
-        ORDER BY bit_count(v.sketch # q.sketch::bit(${SKETCH_BITS})), v.memory_seq LIMIT ${NEAR_DUPLICATE_CANDIDATES}
-      ) c
-    )
-    SELECT c.i, ${memoryColumns('t')}, array_send(e.embedding) AS packed
-    FROM candidates c JOIN memories t ON t.seq = c.seq JOIN vectors e ON e.memory_seq = c.seq`;
+    WITH q AS MATERIALIZED (SELECT u.*, ${keys} AS keys FROM ${input})
+    SELECT q.i, c.seq::text AS seq, array_send(c.embedding) AS packed FROM q CROSS JOIN LATERAL (
+      SELECT v.memory_seq AS seq, v.embedding FROM ${from}
+        CROSS JOIN LATERAL (SELECT 1 FROM (SELECT * FROM memories r WHERE r.seq = v.memory_seq OFFSET 0) AS t WHERE ${restrict} OFFSET 0) AS passes
+      WHERE v.tier = 'memories' AND v.namespace = ${params.add(group.namespace)} AND ${partitionPredicate(group.model, group.dimensions, 'v.')}
+        AND (q.user_id IS NULL OR v.user_id = q.user_id)
+      ORDER BY bit_count(v.sketch # q.sketch::bit(${SKETCH_BITS})), v.memory_seq LIMIT ${NEAR_DUPLICATE_CANDIDATES}
+    ) c`;
   const tenant = tenantOf(group, queries);
-  const rows = await db.tenantQuery<Numbered<Candidate>>(tenant, 'vectors.nearest', sql, params.values, db.rowSecurity ? undefined : 'SET LOCAL enable_seqscan = off');
-  const found = byQuery(rows);
-  return new Map(group.indexes.map((i) => [i, answer(queries[i]!, rankExactly((found.get(i) ?? []) as Candidate[], queries[i]!.vector))]));
+  const candidates = await db.tenantQuery<{ i: number; seq: string; packed: Buffer }>(tenant, 'vectors.nearest', sql, params.values, db.rowSecurity ? undefined : 'SET LOCAL enable_seqscan = off');
+  const scorers = new Map(group.indexes.map((i) => [i, scorer(queries[i]!.vector)]));
+  const reaching = candidates.flatMap(({ i, seq, packed }) => {
+    const score = scorers.get(i)!(packed);
+    return score !== null && score >= queries[i]!.threshold ? [{ i, seq, score }] : [];
+  });
+  const rows = reaching.length === 0 ? [] : await db.tenantQuery<MemoryRow & { seq: string }>(tenant, 'vectors.nearest', READ_BY_SEQ, [[...new Set(reaching.map((hit) => hit.seq))]]);
+  const bySeq = new Map(rows.map((row) => [row.seq, row]));
+  const found = byQuery(reaching.flatMap(({ i, seq, score }) => (bySeq.has(seq) ? [{ i, ...bySeq.get(seq)!, score }] : [])));
+  return new Map(group.indexes.map((i) => [i, answer(queries[i]!, ((found.get(i) ?? []) as Row[]).sort(bestFirst))]));
 }
+
+/** Memories by seq, whole (a candidate reaching its threshold). */
+const READ_BY_SEQ = `SELECT t.seq::text AS seq, ${memoryColumns('t')} FROM memories t WHERE t.seq = ANY($1::bigint[])`;
 
 /** Candidates the HNSW scan visits per result wanted (within pgvector's 40..1000), as for a search. */
 const EF_PER_RESULT = 10;

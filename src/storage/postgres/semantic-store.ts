@@ -18,6 +18,7 @@ import {
 import type { PgDatabase } from './pg-database.js';
 import { listSql, type ExtraCondition } from './pg-filter-sql.js';
 import { upsertMemories } from './memory-upsert.js';
+import { readDialect } from './vector-sql.js';
 import { byNamespace, type TenantScope } from './row-security.js';
 import { scopedBm25Sql } from './scoped-bm25.js';
 import type { SqlExecutor } from './sql-engine.js';
@@ -53,6 +54,8 @@ const live = (now: string): ExtraCondition => (params, alias) => {
 export class PgSemanticStore implements SemanticStore {
   readonly #db: PgDatabase;
   readonly #clock: Clock;
+  /** Whether a new memory's vector is written with its row: on the exact path (no pgvector, whose HNSW index the vector store creates). */
+  #withVectors: boolean | undefined;
 
   constructor(db: PgDatabase, clock: Clock) {
     this.#db = db;
@@ -62,6 +65,8 @@ export class PgSemanticStore implements SemanticStore {
   async upsert(drafts: MemoryDraft[]): Promise<UpsertOutcome[]> {
     if (drafts.length === 0) return [];
     const now = this.#now();
+    if (drafts.some((draft) => draft.vector !== undefined)) this.#withVectors ??= (await this.#db.run('vectors.dialect', readDialect)).backend === 'exact';
+    const withVectors = this.#withVectors === true;
     // One transaction; each namespace's drafts are resolved and written in its own scope (no draft
     // merges across namespaces), their outcomes put back in input order.
     const groups = byNamespace(
@@ -73,7 +78,7 @@ export class PgSemanticStore implements SemanticStore {
       const outcomes: UpsertOutcome[] = new Array(drafts.length);
       for (const [namespace, group] of groups) {
         await tx.enter({ namespace });
-        const written = await upsertMemories(tx, group.map(({ draft }) => draft), now);
+        const written = await upsertMemories(tx, group.map(({ draft }) => draft), now, withVectors);
         group.forEach(({ index }, n) => (outcomes[index] = written[n]!));
         noteAuditRecords(written.map((outcome) => outcome.memory.id));
       }

@@ -14,7 +14,7 @@ import { PgDatabase, poolEngine, searchPathFor } from './index.js';
 import { PgSemanticStore } from './semantic-store.js';
 import { dropSchema, expectedVectorBackend, freshSchema, POSTGRES_URL, postgresReachable } from './test-databases.js';
 import { signUnsignedVectors } from './vector-sketch-backfill.js';
-import { sketchOf } from './vector-sketch.js';
+import { scopedBandKeys, sketchParams } from './vector-sketch.js';
 import { PgVectorStore } from './vector-store.js';
 
 const reachable = await postgresReachable();
@@ -121,16 +121,18 @@ describe.runIf(exact)('vectors stored without a sketch (exact path)', () => {
     expect(await db.signVectors()).toBe(LARGE + SMALL - 100);
     expect(await unsigned()).toBe(0);
     expect(await db.signVectors()).toBe(0);
-    const rows = await db.query<{ id: string; sketch: string; bands: number[] }>(
-      'test',
-      `SELECT m.id, v.sketch::text AS sketch, v.bands FROM vectors v JOIN memories m ON m.seq = v.memory_seq WHERE m.id = ANY($1::text[])`,
-      [['m0', 'm500', `m${LARGE + SMALL - 1}`]],
-    );
-    expect(rows).toHaveLength(3);
-    for (const row of rows) {
-      const want = sketchOf(stored[Number(row.id.slice(1))]!.vector, { tier: 'memories', namespace: 'ns', model: MODEL });
-      expect(row.sketch).toBe(want.sketch);
-      expect(row.bands).toEqual(want.bands);
+    for (const id of ['m0', 'm500', `m${LARGE + SMALL - 1}`]) {
+      const want = sketchParams(stored[Number(id.slice(1))]!.vector);
+      // The band keys the write path stores: the unsalted keys, salted in SQL with the memory's exact scope.
+      const [row] = await db.query<{ sketch: string; bands: number[]; salted: number[] }>(
+        'test',
+        `SELECT v.sketch::text AS sketch, v.bands, ${scopedBandKeys('$2::integer[]', { namespace: 'm.namespace', userId: 'm.user_id', agentId: 'm.agent_id', sessionId: 'm.session_id', model: 'v.model', dims: 'v.dims' })} AS salted
+           FROM vectors v JOIN memories m ON m.seq = v.memory_seq WHERE m.id = $1`,
+        [id, want.raw],
+      );
+      expect(row!.sketch).toBe(want.sketch);
+      expect(row!.bands).toEqual(row!.salted);
+      expect(row!.bands).toHaveLength(24);
     }
   });
 
@@ -147,7 +149,7 @@ describe.runIf(exact)('vectors stored without a sketch (exact path)', () => {
     expect(hits!.map((hit) => hit.item.id)).toContain(target.id);
   });
 
-  it('finds a vector that an older replica writes without a sketch: at once in a scope ranked whole, everywhere once the job has passed', async () => {
+  it('finds a vector that an older replica writes without a sketch: at once in any scope, and near-duplicates once the job has passed', async () => {
     const late: Stored[] = [
       { id: 'late-small', userId: 'small', vector: next() },
       { id: 'late-large', userId: 'large', vector: next() },
@@ -156,6 +158,7 @@ describe.runIf(exact)('vectors stored without a sketch (exact path)', () => {
     await writeUnsigned(db, late);
     expect(await unsigned()).toBe(2);
     expect((await search('small', late[0]!.vector))[0]).toBe('late-small');
+    expect((await search('large', late[1]!.vector))[0]).toBe('late-large');
     // The background job's pass (every replica looks again periodically).
     expect(await db.signVectors()).toBe(2);
     expect((await search('large', late[1]!.vector))[0]).toBe('late-large');

@@ -10,11 +10,11 @@
 //   a row rewritten meanwhile by a writer is left to that writer;
 // - at open, then every RECHECK_MS (a look at an index that is empty once the table is signed), for
 //   what an older replica keeps writing.
-// Until a row is signed, searches still rank it exactly when its scope holds no more vectors than
-// the candidates a search ranks (sketched-search.ts), and near-duplicate checks do not see it.
+// Until a row is signed, searches take it among their candidates first and rank it exactly
+// (sketched-search.ts); near-duplicate checks, which go through band keys, do not see it.
 
 import type { SqlExecutor } from './sql-engine.js';
-import { SKETCH_BITS, sketchOf } from './vector-sketch.js';
+import { scopedBandKeys, SKETCH_BITS, sketchParams } from './vector-sketch.js';
 
 /** Rows signed per transaction. */
 export const BATCH = 500;
@@ -24,19 +24,24 @@ const RECHECK_MS = 30_000;
 /** The partial index that finds the unsigned rows (migration 11, exact path only). */
 export const UNSIGNED_VECTORS = `CREATE INDEX vectors_unsigned ON vectors (tier) WHERE sketch IS NULL;`;
 
+/** A memory's band keys from its unsalted keys `u.raw`, salted with its exact scope as the write path salts them. */
+const MEMORY_BANDS = `(SELECT ${scopedBandKeys('u.raw::integer[]', { namespace: 'm.namespace', userId: 'm.user_id', agentId: 'm.agent_id', sessionId: 'm.session_id', model: 'v.model', dims: 'v.dims' })}
+  FROM memories m WHERE m.seq = v.memory_seq)`;
+
 /** Signs up to `limit` unsigned vectors that no other transaction holds; returns how many. */
 export async function signUnsignedVectors(tx: SqlExecutor, limit = BATCH): Promise<number> {
-  const rows = await tx.query<{ tier: string; seq: string; namespace: string; model: string; embedding: number[] }>(
-    `SELECT tier, coalesce(memory_seq, episode_seq)::text AS seq, namespace, model, embedding FROM vectors
+  const rows = await tx.query<{ tier: string; seq: string; embedding: number[] }>(
+    `SELECT tier, coalesce(memory_seq, episode_seq)::text AS seq, embedding FROM vectors
       WHERE sketch IS NULL LIMIT ${Math.trunc(limit)} FOR UPDATE SKIP LOCKED`,
   );
   if (rows.length === 0) return 0;
-  const sketched = rows.map((row) => sketchOf(Float32Array.from(row.embedding), row));
+  const sketched = rows.map((row) => sketchParams(Float32Array.from(row.embedding)));
+  // Only memories carry band keys (vector-sketch.ts): nothing looks episodes up by band.
   await tx.query(
-    `UPDATE vectors v SET sketch = u.sketch::bit(${SKETCH_BITS}), bands = u.bands::integer[]
-      FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) AS u(tier, seq, sketch, bands)
+    `UPDATE vectors v SET sketch = u.sketch::bit(${SKETCH_BITS}), bands = CASE WHEN v.tier = 'memories' THEN ${MEMORY_BANDS} END
+      FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) AS u(tier, seq, sketch, raw)
       WHERE v.tier = u.tier AND coalesce(v.memory_seq, v.episode_seq) = u.seq AND v.sketch IS NULL`,
-    [rows.map((row) => row.tier), rows.map((row) => row.seq), sketched.map((s) => s.sketch), sketched.map((s) => `{${s.bands.join(',')}}`)],
+    [rows.map((row) => row.tier), rows.map((row) => row.seq), sketched.map((s) => s.sketch), sketched.map((s) => s.raw)],
   );
   return rows.length;
 }

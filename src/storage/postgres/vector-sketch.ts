@@ -9,6 +9,10 @@
 //   larger than the candidates is ranked exactly whole.
 // The hyperplanes follow from the dimensions alone (a seeded generator), so that every replica,
 // and every version of memOS, computes the same sketch for the same vector.
+// Band keys are salted with the memory's exact scope (tier, namespace, user, agent, session, model,
+// dimensions; migration 12), in SQL on both sides (`scopedBandKeys`), so that a near-duplicate
+// check reads the band buckets of its own scope, whose size follows that scope and not the
+// namespace. Only memories carry band keys: nothing looks episodes up by band.
 //
 // Two vectors at angle θ differ in each bit with probability θ/π. At the default threshold
 // (cosine 0.95, θ ≈ 18.2°, p ≈ 0.10) a band of 16 bits agrees with probability 0.18, so 24 bands
@@ -65,17 +69,55 @@ export const sketchParam = (bits: Uint8Array): string => bits.join('');
  * of the partition, so that a key is rare outside it (the query still checks the partition).
  */
 export function bandKeys(bits: Uint8Array, partition: { tier: string; namespace: string; model: string; dimensions: number }): number[] {
-  const salt = createHash('sha256').update(`${partition.tier}\u0000${partition.namespace}\u0000${partition.model}\u0000${partition.dimensions}`).digest().readInt32LE(0);
+  const salt = partitionSalt(partition);
+  return rawBandKeys(bits).map((key) => (salt ^ key) | 0);
+}
+
+/** The salt of migration 10's band keys, by partition; migration 12 takes it off again. */
+export const partitionSalt = (partition: { tier: string; namespace: string; model: string; dimensions: number }): number =>
+  createHash('sha256').update(`${partition.tier}\u0000${partition.namespace}\u0000${partition.model}\u0000${partition.dimensions}`).digest().readInt32LE(0);
+
+/** Each band's index and value, unsalted: `scopedBandKeys` salts them with the scope in SQL. */
+export function rawBandKeys(bits: Uint8Array): number[] {
   const keys: number[] = [];
   for (let band = 0; band < BANDS; band++) {
     let value = 0;
     for (let j = 0; j < BAND_BITS; j++) value = (value << 1) | bits[band * BAND_BITS + j]!;
-    keys.push((salt ^ ((band << BAND_BITS) | value)) | 0);
+    keys.push((band << BAND_BITS) | value);
   }
   return keys;
 }
 
-/** Sketch and band keys of one vector, as query parameters. */
+/** SQL expressions (text) of a memory's exact scope and partition; an unset id is NULL. */
+export interface ScopeColumns {
+  namespace: string;
+  userId: string;
+  agentId: string;
+  sessionId: string;
+  model: string;
+  dims: string;
+}
+
+/**
+ * SQL: the band keys of a memory in its exact scope, from its unsalted keys `raw` (an integer[]
+ * expression): each XOR a 32-bit salt, the head of the md5 of the scope's quoted values (md5 and
+ * quote_nullable are stable, so every replica and version salts alike). Keys of different scopes
+ * rarely meet, and a check still matches the scope exactly when they do.
+ */
+export function scopedBandKeys(raw: string, scope: ScopeColumns): string {
+  const parts = ["'memories'::text", scope.namespace, scope.userId, scope.agentId, scope.sessionId, scope.model, `(${scope.dims})::text`];
+  const salt = `('x' || left(md5(concat_ws(',', ${parts.map((part) => `quote_nullable(${part})`).join(', ')})), 8))::bit(32)::integer`;
+  // OFFSET 0: the salt is computed once per array, not once per key.
+  return `ARRAY(SELECT k # s.salt FROM (SELECT ${salt} AS salt OFFSET 0) AS s, unnest(${raw}) AS k)`;
+}
+
+/** Sketch and unsalted band keys of one vector, as query parameters. */
+export function sketchParams(vector: Float32Array): { sketch: string; raw: string } {
+  const bits = sketchBits(vector);
+  return { sketch: sketchParam(bits), raw: `{${rawBandKeys(bits).join(',')}}` };
+}
+
+/** Sketch and band keys of one vector salted by partition, as migration 10 stored them. */
 export function sketchOf(vector: Float32Array, partition: { tier: string; namespace: string; model: string }): { sketch: string; bands: number[] } {
   const bits = sketchBits(vector);
   return { sketch: sketchParam(bits), bands: bandKeys(bits, { ...partition, dimensions: vector.length }) };

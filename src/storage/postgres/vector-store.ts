@@ -30,7 +30,7 @@ import {
   vectorValue,
   type VectorDialect,
 } from './vector-sql.js';
-import { SKETCH_BITS, sketchOf } from './vector-sketch.js';
+import { scopedBandKeys, SKETCH_BITS, sketchParams } from './vector-sketch.js';
 import { sketchedRank } from './sketched-search.js';
 import { ExactScopeWatch } from './exact-scope-watch.js';
 import { bandedNearest, indexedNearest, nearestGroups } from './nearest-memories.js';
@@ -43,8 +43,15 @@ const TIERS = {
 /**
  * Stores each vector whose record still holds the embedded text, and marks the record ready: one
  * statement for a batch of one tier (records named once each), the writes as parallel arrays.
+ * A memory's band keys are salted with its exact scope, read from its row (vector-sketch.ts);
+ * an episode stores none.
  */
-const putSql = (d: VectorDialect, tier: Tier) => `
+const putSql = (d: VectorDialect, tier: Tier) => {
+  const bands =
+    tier === 'memories'
+      ? `CASE WHEN bands IS NULL THEN NULL ELSE ${scopedBandKeys('bands::integer[]', { namespace: 'namespace', userId: 'user_id', agentId: 'agent_id', sessionId: 'session_id', model: 'model', dims: 'dims' })} END`
+      : 'NULL::integer[]';
+  return `
   WITH input AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::boolean[], $8::text[], $9::text[])
       AS i(namespace, id, content, model, dims, embedding, truncated, sketch, bands)
@@ -53,17 +60,18 @@ const putSql = (d: VectorDialect, tier: Tier) => `
     UPDATE ${TIERS[tier].table} r SET embedding_status = 'ready', embedding_model = i.model, embedding_dim = i.dims,
       embedding_truncated = i.truncated, embedding_attempts = 0, embedding_error = NULL
     FROM input i WHERE r.namespace = i.namespace AND r.id = i.id AND r.content = i.content
-    RETURNING r.seq, r.user_id, r.namespace, i.model, i.dims, i.embedding, i.sketch, i.bands
+    RETURNING r.seq, r.user_id, ${tier === 'memories' ? 'r.agent_id, r.session_id, ' : ''}r.namespace, i.model, i.dims, i.embedding, i.sketch, i.bands
   )
   INSERT INTO vectors (tier, namespace, user_id, ${TIERS[tier].seq}, model, dims, embedding, sketch, bands)
-  SELECT '${tier}', namespace, user_id, seq, model, dims, ${vectorValue(d, 'embedding')}, sketch::bit(${SKETCH_BITS}), bands::integer[] FROM target
+  SELECT '${tier}', namespace, user_id, seq, model, dims, ${vectorValue(d, 'embedding')}, sketch::bit(${SKETCH_BITS}), ${bands} FROM target
   ON CONFLICT (${TIERS[tier].seq}) DO UPDATE
     SET model = EXCLUDED.model, dims = EXCLUDED.dims, embedding = EXCLUDED.embedding, sketch = EXCLUDED.sketch, bands = EXCLUDED.bands
   RETURNING 1`;
+};
 
 /** The parameters of `putSql` for writes of one tier. */
 function putParams(d: VectorDialect, writes: VectorWrite[]): unknown[] {
-  const sketches = writes.map((w) => (d.backend === 'exact' ? sketchOf(w.vector, { tier: w.tier, namespace: w.namespace, model: w.model }) : undefined));
+  const sketches = writes.map((w) => (d.backend === 'exact' ? sketchParams(w.vector) : undefined));
   return [
     writes.map((w) => w.namespace),
     writes.map((w) => w.id),
@@ -73,7 +81,7 @@ function putParams(d: VectorDialect, writes: VectorWrite[]): unknown[] {
     writes.map((w) => vectorParam(d, w.vector)),
     writes.map((w) => w.truncated === true),
     sketches.map((s) => s?.sketch ?? null),
-    sketches.map((s) => (s ? `{${s.bands.join(',')}}` : null)),
+    sketches.map((s, i) => (s && writes[i]!.tier === 'memories' ? s.raw : null)),
   ];
 }
 
@@ -110,7 +118,7 @@ interface Ranked {
   vector: Float32Array;
   limit: number;
   restrict: Restrict;
-  /** A near-duplicate check's threshold: on the exact path, a high one takes the band keys. */
+  /** A near-duplicate check's threshold (a high one on the exact path is batched through the band keys instead). */
   threshold?: number;
 }
 
