@@ -5,7 +5,8 @@
 // bounded in bytes: whole partitions leave it least recently used first, and load again on use.
 // Rows enter a partition's ANN graph in the background, a slice per event-loop turn; until then
 // they are scanned exactly. With snapshots, loaded partitions are written beside the database at
-// close and read back on first use after a restart, their graphs on a worker thread.
+// close and read back in the background as the next start opens the index (or on first use, if
+// that comes first), their graphs on a worker thread.
 
 import type { VectorIndexUsage } from '../../core/ports.js';
 import type { Tier } from '../../core/types.js';
@@ -72,6 +73,19 @@ export class VectorIndex {
     this.#onOversize = options.onOversize;
     this.#tuning = options.tuning ?? {};
     this.#snapshots = options.snapshots;
+  }
+
+  /**
+   * Takes the snapshots written at the last close (see VectorSnapshots.claim) and loads each
+   * partition from its snapshot as soon as its file is read, in the background, while the cap
+   * leaves room: the first search after a start then finds it loaded. Settles once all are read.
+   */
+  open(): Promise<void> {
+    if (this.#snapshots === undefined) return Promise.resolve();
+    return this.#snapshots.claim((key) => {
+      const loaded = this.#partitions.get(recordsKey(key.tier, key.namespace))?.has(vectorsKey(key.model, key.dimensions));
+      if (!loaded && this.#bytes < this.#maxBytes) this.restore(key);
+    });
   }
 
   /** The partition of a valid snapshot, now the loaded one; undefined when there is none. */

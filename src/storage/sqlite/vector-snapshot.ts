@@ -40,6 +40,10 @@ interface Header {
 
 const keyText = (key: SnapshotKey) => JSON.stringify([key.tier, key.namespace, key.model, key.dimensions]);
 const spoilKey = (tier: Tier, namespace: string) => JSON.stringify([tier, namespace]);
+const keyOf = (text: string): SnapshotKey => {
+  const [tier, namespace, model, dimensions] = JSON.parse(text) as [Tier, string, string, number];
+  return { tier, namespace, model, dimensions };
+};
 /** The spoil key of a partition key's text. */
 const spoilOf = (text: string) => {
   const [tier, space] = JSON.parse(text) as [Tier, string];
@@ -65,8 +69,9 @@ export class VectorSnapshots {
   /**
    * Takes the recorded tokens out of SQLite (so a crash after this leaves none behind) and starts
    * reading their rows files ahead; the promise settles once they are read (or failed to be).
+   * `onRead` learns of each partition whose file has been read while no write has made it stale.
    */
-  claim(): Promise<void> {
+  claim(onRead?: (key: SnapshotKey) => void): Promise<void> {
     this.#tokens.clear();
     this.#spoiled.clear();
     this.#read.clear();
@@ -80,7 +85,9 @@ export class VectorSnapshots {
       // Read ahead off the main thread, so that the first search after a start need not wait for the disk.
       return readFile(`${this.#base(row.partition)}.rows`).then(
         (file) => {
-          if (this.#tokens.get(row.partition) === row.token && !this.#spoiled.has(spoilOf(row.partition))) this.#read.set(row.partition, file);
+          if (this.#tokens.get(row.partition) !== row.token || this.#spoiled.has(spoilOf(row.partition))) return;
+          this.#read.set(row.partition, file);
+          onRead?.(keyOf(row.partition));
         },
         () => undefined,
       );
