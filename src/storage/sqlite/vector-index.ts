@@ -120,13 +120,13 @@ export class VectorIndex {
   }
 
   /**
-   * Builds a partition from stored vectors, replacing any loaded one, then evicts the least
-   * recently used others while the index holds more than its cap. The partition just loaded is
-   * the one its caller is about to search: it is never evicted here, even when it alone is larger.
+   * Builds a partition from stored vectors (its graph follows in the background), replacing any
+   * loaded one, then evicts the least recently used others while the index holds more than its
+   * cap. The partition just loaded is the one its caller is about to search: it is never evicted
+   * here, even when it alone is larger.
    */
   load(key: PartitionKey, vectors: Iterable<IndexedVector>): VectorPartition {
-    const partition = new VectorPartition(key.dimensions, this.#tuning);
-    for (const { id, scope, vector } of vectors) partition.upsert(id, scope, vector);
+    const partition = VectorPartition.build(key.dimensions, vectors, this.#tuning);
     this.#adopt(key, partition);
     return partition;
   }

@@ -255,6 +255,19 @@ export class VectorPartition {
     return partition;
   }
 
+  /**
+   * A partition of every stored vector (a load from SQLite). Its graph, once it is large enough for
+   * one, is built afterwards a slice at a time (`indexPending`), not within the load: until then
+   * queries scan exactly.
+   */
+  static build(dimensions: number, vectors: Iterable<{ id: string; scope: ScopeIds; vector: Float32Array }>, tuning: PartitionTuning = {}): VectorPartition {
+    const partition = new VectorPartition(dimensions, tuning);
+    partition.#awaitingGraph = true;
+    for (const { id, scope, vector } of vectors) partition.upsert(id, scope, vector);
+    partition.attachGraph(undefined);
+    return partition;
+  }
+
   #rowOf(): Map<string, number> {
     if (this.#rowMap === undefined) {
       this.#rowMap = new Map();
@@ -309,9 +322,10 @@ export class VectorPartition {
     this.#lists[field]!.add(code, row);
   }
 
+  /** A graph that lags by more rows than a small scope holds (it is being built) is not asked: its pending rows alone cost a scan. */
   #useGraph(plan: Plan): boolean {
     const { scanUpTo, graphShare } = this.#tuning;
-    return this.#graph !== undefined && plan.bound > scanUpTo && plan.bound >= this.#live * graphShare;
+    return this.#graph !== undefined && plan.bound > scanUpTo && plan.bound >= this.#live * graphShare && this.#pending.length <= scanUpTo;
   }
 
   /**
