@@ -209,6 +209,7 @@ export class VectorPartition {
       ids: this.#ids.slice(0, n).map((id) => id ?? null),
       names: this.#codes.names(),
       matrix: this.#matrix.subarray(0, n * this.dimensions),
+      tails: this.#tails.subarray(0, n),
       fields: [this.#fields[0].subarray(0, n), this.#fields[1].subarray(0, n), this.#fields[2].subarray(0, n)],
       graphed: this.#graphed.subarray(0, n),
     };
@@ -230,7 +231,7 @@ export class VectorPartition {
     partition.#graphed = state.graphed;
     partition.#alive = new Uint8Array(n);
     partition.#queued = new Uint8Array(n);
-    partition.#tails = new Float32Array(n);
+    partition.#tails = state.tails;
     partition.#ids = state.ids as Array<string | undefined>;
     partition.#rowMap = undefined;
     for (let row = 0; row < n; row += 1) {
@@ -243,7 +244,6 @@ export class VectorPartition {
         continue;
       }
       partition.#alive[row] = 1;
-      partition.#tails[row] = tailNorm(partition.#matrix, dimensions, row);
       partition.#live += 1;
       partition.#idBytes += ENTRY_BYTES + id.length;
       if (partition.#graphed[row] === 0) partition.#queue(row);
@@ -381,6 +381,8 @@ export interface PartitionState {
   ids: Array<string | null>;
   names: Array<string | null>;
   matrix: Float32Array;
+  /** Per row, the norm of its vector beyond the head (see exact-scan.ts). */
+  tails: Float32Array;
   fields: [Int32Array, Int32Array, Int32Array];
   graphed: Uint8Array;
 }

@@ -82,6 +82,25 @@ describe('vector index snapshots', () => {
     db.close();
   });
 
+  it('restores the tail norms that duplicate checks bound rows by, so that they find what they found before', async () => {
+    const { db, snapshots } = open();
+    const wide = { ...key, dimensions: 48 };
+    const rng = random(11);
+    const rows = Array.from({ length: 300 }, () => Float32Array.from({ length: 48 }, rng));
+    const original = new VectorPartition(48, TUNING);
+    rows.forEach((v, i) => original.upsert(`r${i}`, { userId: `u${i % 3}` }, v));
+    original.settle();
+    snapshots.write([{ key: wide, partition: original }]);
+    await snapshots.claim();
+    const again = snapshots.restore(wide, TUNING, () => undefined)!;
+    // Probes near stored rows, so that some reach the threshold and the rest are bounded out.
+    const probes = rows.slice(0, 60).map((v, i) => v.map((x) => x + (i % 2) * 0.05 * rng()));
+    const checks = (p: VectorPartition) => probes.map((v) => p.nearest(v, ANY, 0.9, 3));
+    expect(checks(again)).toEqual(checks(original));
+    expect(checks(again).flat().length).toBeGreaterThanOrEqual(60);
+    db.close();
+  });
+
   it('applies the writes made while the graph was still being read', async () => {
     const { db, snapshots } = open();
     snapshots.write([{ key, partition: partition() }]);

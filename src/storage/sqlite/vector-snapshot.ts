@@ -16,7 +16,8 @@ import { AnnGraph } from './ann-graph.js';
 import type { SqliteDatabase } from './database.js';
 import { VectorPartition, type PartitionState, type PartitionTuning } from './vector-partition.js';
 
-const FORMAT = 1;
+/** 2: each row's tail norm is stored too, so that a restore computes none. */
+const FORMAT = 2;
 
 export interface SnapshotKey {
   tier: Tier;
@@ -179,7 +180,7 @@ function syncFile(path: string): void {
   }
 }
 
-/** [header length (uint32 LE)][header JSON, padded to 4 bytes][matrix f32][3 × codes i32][graphed u8]. */
+/** [header length (uint32 LE)][header JSON, padded to 4 bytes][matrix f32][tails f32][3 × codes i32][graphed u8]. */
 function writeRows(path: string, state: PartitionState, meta: Omit<Header, 'ids' | 'names' | 'size'>): void {
   const header: Header = { ...meta, size: state.size, ids: state.ids, names: state.names };
   let json = Buffer.from(JSON.stringify(header));
@@ -188,7 +189,7 @@ function writeRows(path: string, state: PartitionState, meta: Omit<Header, 'ids'
   length.writeUInt32LE(json.length);
   const fd = openSync(path, 'w');
   try {
-    for (const part of [length, json, state.matrix, ...state.fields, state.graphed]) {
+    for (const part of [length, json, state.matrix, state.tails, ...state.fields, state.graphed]) {
       const bytes = Buffer.from(part.buffer, part.byteOffset, part.byteLength);
       for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
     }
@@ -206,7 +207,7 @@ function readRows(file: Buffer, token: string, key: string, dimensions: number):
     throw new Error('the snapshot does not match');
   }
   let at = 4 + length;
-  if (file.length !== at + n * dimensions * 4 + 3 * n * 4 + n) throw new Error('the snapshot is torn');
+  if (file.length !== at + n * dimensions * 4 + n * 4 + 3 * n * 4 + n) throw new Error('the snapshot is torn');
   // Views on the file's bytes, not copies (every section starts at a multiple of 4 in the file).
   const buffer = file.byteOffset % 4 === 0 ? file : Buffer.from(file);
   const take = <A>(make: (bytes: ArrayBuffer, offset: number) => A, bytes: number): A => {
@@ -215,8 +216,9 @@ function readRows(file: Buffer, token: string, key: string, dimensions: number):
     return view;
   };
   const matrix = take((b, o) => new Float32Array(b, o, n * dimensions), n * dimensions * 4);
+  const tails = take((b, o) => new Float32Array(b, o, n), n * 4);
   const codes = () => take((b, o) => new Int32Array(b, o, n), n * 4);
   const fields: [Int32Array, Int32Array, Int32Array] = [codes(), codes(), codes()];
   const graphed = take((b, o) => new Uint8Array(b, o, n), n);
-  return { state: { size: n, ids: header.ids, names: header.names, matrix, fields, graphed }, header };
+  return { state: { size: n, ids: header.ids, names: header.names, matrix, tails, fields, graphed }, header };
 }
