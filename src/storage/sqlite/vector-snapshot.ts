@@ -8,7 +8,7 @@
 
 import { createHash, randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import type { Tier } from '../../core/types.js';
@@ -84,7 +84,7 @@ export class VectorSnapshots {
     const reads = rows.map((row) => {
       this.#tokens.set(row.partition, row.token);
       // Read ahead off the main thread, so that the first search after a start need not wait for the disk.
-      return readFile(`${this.#base(row.partition)}.rows`).then(
+      return readWhole(`${this.#base(row.partition)}.rows`).then(
         (file) => {
           if (this.#tokens.get(row.partition) !== row.token || this.#spoiled.has(spoilOf(row.partition))) return;
           this.#read.set(row.partition, file);
@@ -168,6 +168,27 @@ export class VectorSnapshots {
 
   #base(text: string): string {
     return join(this.#folder, createHash('sha256').update(text).digest('hex').slice(0, 32));
+  }
+}
+
+/**
+ * A file's bytes in one read of its whole size: a few trips to the thread pool, where readFile
+ * takes one per 512 KiB chunk, each waiting for a turn of the event loop while a server starts.
+ */
+async function readWhole(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const buffer = Buffer.allocUnsafe(size);
+    let at = 0;
+    while (at < size) {
+      const { bytesRead } = await handle.read(buffer, at, size - at, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return buffer.subarray(0, at);
+  } finally {
+    await handle.close();
   }
 }
 
