@@ -67,6 +67,8 @@ export class VectorIndex {
   readonly #tuning: PartitionTuning;
   readonly #snapshots: VectorSnapshots | undefined;
   #indexing: NodeJS.Immediate | undefined;
+  /** Counts `clear` calls, so that a load begun before one is not adopted after it. */
+  #opened = 0;
 
   constructor(options: VectorIndexOptions = {}) {
     this.#maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
@@ -82,7 +84,10 @@ export class VectorIndex {
    */
   open(): Promise<void> {
     if (this.#snapshots === undefined) return Promise.resolve();
+    // A file read after `clear` (the storage closed meanwhile) loads nothing.
+    const opened = this.#opened;
     return this.#snapshots.claim((key) => {
+      if (opened !== this.#opened) return;
       const loaded = this.#partitions.get(recordsKey(key.tier, key.namespace))?.has(vectorsKey(key.model, key.dimensions));
       if (!loaded && this.#bytes < this.#maxBytes) this.restore(key);
     });
@@ -187,6 +192,7 @@ export class VectorIndex {
   clear(): void {
     if (this.#indexing) clearImmediate(this.#indexing);
     this.#indexing = undefined;
+    this.#opened += 1;
     this.#partitions.clear();
     this.#recency.clear();
     this.#bytes = 0;

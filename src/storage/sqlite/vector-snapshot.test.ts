@@ -224,6 +224,13 @@ describe('the SQLite storage across restarts', () => {
     expect(loaded!.hasGraph).toBe(true);
     expect((await searchHere(vectors[350]!))[0]).toBe('mem_301');
     expect(await searchHere(vectors[352]!)).toEqual(before);
+    // Closed before its files are read: nothing is loaded into the cleared index afterwards.
+    index.persist();
+    const late = new VectorIndex({ snapshots: new VectorSnapshots(path, db), tuning: TUNING });
+    const reading = late.open();
+    late.clear();
+    await reading;
+    expect(late.get(key)).toBeUndefined();
     db.close();
   });
 
