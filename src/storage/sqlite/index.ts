@@ -73,8 +73,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     audit: new SqliteAuditStore(db),
     async init() {
       db.open();
-      // The snapshots' files are read ahead in the background: init does not wait for them.
-      void snapshots?.claim();
+      // The snapshots are read and loaded in the background: init does not wait for them.
+      void index.open();
     },
     async close() {
       refreshFailures.flush();

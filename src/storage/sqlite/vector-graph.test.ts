@@ -103,4 +103,19 @@ describe.skipIf(!haveModel)('VectorPartition with its ANN graph, on real vectors
       if (i % 4 === 2) expect(graph.nearest(probe, match, 0.95, 5)[0]!.id).toBe(`r${i}`);
     }
   });
+
+  it('a partition loaded in one go answers exactly at once and builds its graph afterwards, a slice at a time', () => {
+    const rows = Array.from({ length: ROWS }, (_, i) => ({ id: `r${i}`, scope: { userId: userOf(i) }, vector: data.vectors[i]! }));
+    const loaded = VectorPartition.build(data.vectors[0]!.length, rows, TUNING);
+    const exact = build(SCAN_ONLY);
+    expect(loaded.hasGraph).toBe(true);
+    expect(loaded.pending).toBe(ROWS);
+    expect(tops(loaded, anyScope)).toEqual(tops(exact, anyScope));
+    expect(loaded.nearest(data.vectors[7]!, user('u3'), 0.95, 5)[0]!.id).toBe('r7');
+    expect(loaded.indexPending(64)).toBe(true);
+    expect(loaded.pending).toBe(ROWS - 64);
+    loaded.settle();
+    expect(loaded.pending).toBe(0);
+    expect(recall(tops(loaded, anyScope), tops(exact, anyScope), 10)).toBeGreaterThanOrEqual(0.95);
+  });
 });

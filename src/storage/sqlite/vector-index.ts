@@ -5,7 +5,8 @@
 // bounded in bytes: whole partitions leave it least recently used first, and load again on use.
 // Rows enter a partition's ANN graph in the background, a slice per event-loop turn; until then
 // they are scanned exactly. With snapshots, loaded partitions are written beside the database at
-// close and read back on first use after a restart, their graphs on a worker thread.
+// close and read back in the background as the next start opens the index (or on first use, if
+// that comes first), their graphs on a worker thread.
 
 import type { VectorIndexUsage } from '../../core/ports.js';
 import type { Tier } from '../../core/types.js';
@@ -66,12 +67,30 @@ export class VectorIndex {
   readonly #tuning: PartitionTuning;
   readonly #snapshots: VectorSnapshots | undefined;
   #indexing: NodeJS.Immediate | undefined;
+  /** Counts `clear` calls, so that a load begun before one is not adopted after it. */
+  #opened = 0;
 
   constructor(options: VectorIndexOptions = {}) {
     this.#maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
     this.#onOversize = options.onOversize;
     this.#tuning = options.tuning ?? {};
     this.#snapshots = options.snapshots;
+  }
+
+  /**
+   * Takes the snapshots written at the last close (see VectorSnapshots.claim) and loads each
+   * partition from its snapshot as soon as its file is read, in the background, while the cap
+   * leaves room: the first search after a start then finds it loaded. Settles once all are read.
+   */
+  open(): Promise<void> {
+    if (this.#snapshots === undefined) return Promise.resolve();
+    // A file read after `clear` (the storage closed meanwhile) loads nothing.
+    const opened = this.#opened;
+    return this.#snapshots.claim((key) => {
+      if (opened !== this.#opened) return;
+      const loaded = this.#partitions.get(recordsKey(key.tier, key.namespace))?.has(vectorsKey(key.model, key.dimensions));
+      if (!loaded && this.#bytes < this.#maxBytes) this.restore(key);
+    });
   }
 
   /** The partition of a valid snapshot, now the loaded one; undefined when there is none. */
@@ -106,13 +125,13 @@ export class VectorIndex {
   }
 
   /**
-   * Builds a partition from stored vectors, replacing any loaded one, then evicts the least
-   * recently used others while the index holds more than its cap. The partition just loaded is
-   * the one its caller is about to search: it is never evicted here, even when it alone is larger.
+   * Builds a partition from stored vectors (its graph follows in the background), replacing any
+   * loaded one, then evicts the least recently used others while the index holds more than its
+   * cap. The partition just loaded is the one its caller is about to search: it is never evicted
+   * here, even when it alone is larger.
    */
   load(key: PartitionKey, vectors: Iterable<IndexedVector>): VectorPartition {
-    const partition = new VectorPartition(key.dimensions, this.#tuning);
-    for (const { id, scope, vector } of vectors) partition.upsert(id, scope, vector);
+    const partition = VectorPartition.build(key.dimensions, vectors, this.#tuning);
     this.#adopt(key, partition);
     return partition;
   }
@@ -173,6 +192,7 @@ export class VectorIndex {
   clear(): void {
     if (this.#indexing) clearImmediate(this.#indexing);
     this.#indexing = undefined;
+    this.#opened += 1;
     this.#partitions.clear();
     this.#recency.clear();
     this.#bytes = 0;

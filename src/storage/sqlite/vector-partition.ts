@@ -5,41 +5,18 @@
 // otherwise. Rows written since the graph last caught up are pending: scanned exactly until a
 // background step (or the writes themselves, when too many wait) adds them. No SQL here.
 
-import { AnnGraph, BUILD_BREADTH } from './ann-graph.js';
-import { ScopeCodes, ANY, NOWHERE, UNSET } from './scope-codes.js';
+import { AnnGraph } from './ann-graph.js';
+import { bestOf, countInScope, dot, inScope, mayReach, queryTail, reachingRows, scanRanking, tailNorm, type Candidate, type Ranking, type RowTable } from './exact-scan.js';
+import { TUNING_DEFAULTS, type PartitionTuning } from './partition-tuning.js';
+import { planQuery, type Plan } from './query-plan.js';
+import { ScopeCodes, UNSET } from './scope-codes.js';
 import { ScopeRows } from './scope-rows.js';
-import { EXCLUDED, topK } from './top-k.js';
 
 export type { ScopeIds, ScopeMatch } from './scope-codes.js';
 import type { ScopeIds, ScopeMatch } from './scope-codes.js';
+export type { Candidate, Ranking } from './exact-scan.js';
+export type { PartitionTuning } from './partition-tuning.js';
 
-export interface Candidate {
-  id: string;
-  score: number;
-}
-
-/** Candidates of one query, best first; ask again with a larger `k` to widen. */
-export interface Ranking {
-  /** Rows that matched the scope, so `top(k)` can return at most this many. */
-  readonly eligible: number;
-  top(k: number): Candidate[];
-}
-
-export interface PartitionTuning {
-  /** A partition gets a graph once it holds this many live rows; below, every query scans. */
-  graphFrom?: number;
-  /** A scope of at most this many rows is scanned exactly, whatever the partition's size. */
-  scanUpTo?: number;
-  /** A scoped search asks the graph only when its scope is at least this share of the partition. */
-  graphShare?: number;
-  /** Breadth (hnswlib's ef) of the search that places a new row in the graph. */
-  buildBreadth?: number;
-  /** Breadth (hnswlib's ef) of a ranking search and of a duplicate check. */
-  searchBreadth?: number;
-  checkBreadth?: number;
-}
-
-const DEFAULTS: Required<PartitionTuning> = { buildBreadth: BUILD_BREADTH, graphFrom: 4096, scanUpTo: 4096, graphShare: 0.2, searchBreadth: 256, checkBreadth: 48 };
 const INITIAL_ROWS = 64;
 /** Bytes per row beside its vector: alive and graphed flags, three scope codes. */
 const ROW_BYTES = 2 + 3 * 4;
@@ -51,30 +28,6 @@ const ENTRY_BYTES = 56;
  * the inserts cost the same whether the background or the writes make them.
  */
 const PENDING_MAX = 256;
-/**
- * Leading dimensions a duplicate check compares first (as the batch check in near-duplicates.ts
- * does): the head's dot product plus the product of the tails' norms bounds the cosine of two unit
- * vectors from above (Cauchy–Schwarz), so rows clearly below the threshold are passed over on
- * HEAD multiplications; those that may reach it are scored in full, and the outcome is exact.
- */
-const HEAD = 16;
-/** Slack for rounding in the bound: a row is skipped only when it is clearly below the threshold. */
-const BOUND_SLACK = 1e-6;
-
-/** What a query has settled: its unit vector and, per scope field, the code it asks for. */
-interface Plan {
-  q: Float64Array;
-  codes: [number, number, number];
-  /** The rows to scan (those of the rarest code asked for), or undefined for every row. */
-  rows: Int32Array | undefined;
-  /** Rows in scope, at most: the rarest code's rows (all live rows without one). */
-  bound: number;
-  /** Whether every live row is in scope (then no filter is needed). */
-  everyRow: boolean;
-  /** Other fields than the rarest's must be checked row by row. */
-  mixed: boolean;
-  rarest: number;
-}
 
 export class VectorPartition {
   readonly dimensions: number;
@@ -85,7 +38,7 @@ export class VectorPartition {
   #live = 0;
   #matrix: Float32Array = new Float32Array(0);
   #alive: Uint8Array = new Uint8Array(0);
-  /** Per row, the norm of its unit vector beyond the first HEAD dimensions (for the bound above). */
+  /** Per row, the norm of its unit vector beyond its head (for the bound in exact-scan.ts). */
   #tails: Float32Array = new Float32Array(0);
   /** 1 when the row's current vector is in the graph and findable there. */
   #graphed: Uint8Array = new Uint8Array(0);
@@ -108,7 +61,7 @@ export class VectorPartition {
 
   constructor(dimensions: number, tuning: PartitionTuning = {}) {
     this.dimensions = dimensions;
-    this.#tuning = { ...DEFAULTS, ...tuning };
+    this.#tuning = { ...TUNING_DEFAULTS, ...tuning };
   }
 
   get size(): number {
@@ -168,7 +121,7 @@ export class VectorPartition {
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     const base = row * this.dimensions;
     for (let j = 0; j < this.dimensions; j += 1) this.#matrix[base + j] = vector[j]! * scale;
-    this.#tails[row] = this.#tailOf(row);
+    this.#tails[row] = tailNorm(this.#matrix, this.dimensions, row);
     this.#queue(row);
     if (this.#graph === undefined && !this.#awaitingGraph && this.#live >= this.#tuning.graphFrom) this.#startGraph();
     if (this.#graph !== undefined && this.#pending.length > PENDING_MAX) this.indexPending(2);
@@ -195,13 +148,13 @@ export class VectorPartition {
 
   /** Ranks the rows in scope against `query` (any length-`dimensions` vector; normalised here). */
   rank(query: Float32Array, match: ScopeMatch): Ranking {
-    const plan = this.#plan(query, match);
+    const plan = planQuery(query, match, this.dimensions, this.#codes, this.#lists, this.#live);
     if (plan === undefined) return { eligible: 0, top: () => [] };
     let exact: Ranking | undefined;
-    const scan = () => (exact ??= this.#scan(plan));
+    const scan = () => (exact ??= scanRanking(this.#table(), plan));
     if (!this.#useGraph(plan)) return scan();
     let eligible: number | undefined;
-    const count = () => (eligible ??= this.#eligible(plan));
+    const count = () => (eligible ??= countInScope(this.#table(), plan));
     return {
       get eligible() {
         return count();
@@ -220,9 +173,9 @@ export class VectorPartition {
    * first: a duplicate check, which only needs the few nearest.
    */
   nearest(query: Float32Array, match: ScopeMatch, threshold: number, limit: number): Candidate[] {
-    const plan = this.#plan(query, match);
+    const plan = planQuery(query, match, this.dimensions, this.#codes, this.#lists, this.#live);
     if (plan === undefined || limit <= 0) return [];
-    const found = this.#useGraph(plan) ? this.#search(plan, limit, this.#tuning.checkBreadth, threshold) : this.#reaching(plan, threshold, limit);
+    const found = this.#useGraph(plan) ? this.#search(plan, limit, this.#tuning.checkBreadth, threshold) : reachingRows(this.#table(), plan, threshold, limit);
     return found.filter((candidate) => candidate.score >= threshold);
   }
 
@@ -256,6 +209,7 @@ export class VectorPartition {
       ids: this.#ids.slice(0, n).map((id) => id ?? null),
       names: this.#codes.names(),
       matrix: this.#matrix.subarray(0, n * this.dimensions),
+      tails: this.#tails.subarray(0, n),
       fields: [this.#fields[0].subarray(0, n), this.#fields[1].subarray(0, n), this.#fields[2].subarray(0, n)],
       graphed: this.#graphed.subarray(0, n),
     };
@@ -277,7 +231,7 @@ export class VectorPartition {
     partition.#graphed = state.graphed;
     partition.#alive = new Uint8Array(n);
     partition.#queued = new Uint8Array(n);
-    partition.#tails = new Float32Array(n);
+    partition.#tails = state.tails;
     partition.#ids = state.ids as Array<string | undefined>;
     partition.#rowMap = undefined;
     for (let row = 0; row < n; row += 1) {
@@ -290,7 +244,6 @@ export class VectorPartition {
         continue;
       }
       partition.#alive[row] = 1;
-      partition.#tails[row] = partition.#tailOf(row);
       partition.#live += 1;
       partition.#idBytes += ENTRY_BYTES + id.length;
       if (partition.#graphed[row] === 0) partition.#queue(row);
@@ -299,6 +252,19 @@ export class VectorPartition {
     partition.#codes.count(partition.#fields, n, partition.#alive);
     for (let f = 0; f < 3; f += 1) partition.#lists[f]!.load(partition.#fields[f]!, n, partition.#alive);
     partition.#awaitingGraph = partition.#live >= partition.#tuning.graphFrom;
+    return partition;
+  }
+
+  /**
+   * A partition of every stored vector (a load from SQLite). Its graph, once it is large enough for
+   * one, is built afterwards a slice at a time (`indexPending`), not within the load: until then
+   * queries scan exactly.
+   */
+  static build(dimensions: number, vectors: Iterable<{ id: string; scope: ScopeIds; vector: Float32Array }>, tuning: PartitionTuning = {}): VectorPartition {
+    const partition = new VectorPartition(dimensions, tuning);
+    partition.#awaitingGraph = true;
+    for (const { id, scope, vector } of vectors) partition.upsert(id, scope, vector);
+    partition.attachGraph(undefined);
     return partition;
   }
 
@@ -356,128 +322,10 @@ export class VectorPartition {
     this.#lists[field]!.add(code, row);
   }
 
-  #plan(query: Float32Array, match: ScopeMatch): Plan | undefined {
-    const codes: [number, number, number] = [this.#codes.code(match.userId), this.#codes.code(match.agentId), this.#codes.code(match.sessionId)];
-    if (codes.includes(NOWHERE) || this.#live === 0) return undefined;
-    let norm = 0;
-    for (let j = 0; j < this.dimensions; j += 1) norm += query[j]! * query[j]!;
-    if (norm === 0) return undefined;
-    const scale = 1 / Math.sqrt(norm);
-    const q = new Float64Array(this.dimensions);
-    for (let j = 0; j < this.dimensions; j += 1) q[j] = query[j]! * scale;
-    let rows: Int32Array | undefined;
-    let rarest = -1;
-    for (let f = 0; f < 3; f += 1) {
-      if (codes[f] === ANY) continue;
-      const count = this.#lists[f]!.count(codes[f]!);
-      if (rows === undefined || count < rows.length) {
-        rows = this.#lists[f]!.rows(codes[f]!);
-        rarest = f;
-      }
-    }
-    // Another field's list as long as the partition holds every live row: it restricts nothing.
-    const mixed = codes.some((code, f) => code !== ANY && f !== rarest && this.#lists[f]!.count(code) < this.#live);
-    const bound = rows?.length ?? this.#live;
-    return { q, codes, rows, bound, everyRow: bound === this.#live && !mixed, mixed, rarest };
-  }
-
-  /** Rows in scope, exactly: O(the rarest code's rows) when other fields restrict too. */
-  #eligible(plan: Plan): number {
-    if (!plan.mixed || plan.rows === undefined) return plan.bound;
-    let eligible = 0;
-    for (const row of plan.rows) if (this.#inScope(row, plan.codes, plan.rarest)) eligible += 1;
-    return eligible;
-  }
-
+  /** A graph that lags by more rows than a small scope holds (it is being built) is not asked: its pending rows alone cost a scan. */
   #useGraph(plan: Plan): boolean {
     const { scanUpTo, graphShare } = this.#tuning;
-    return this.#graph !== undefined && plan.bound > scanUpTo && plan.bound >= this.#live * graphShare;
-  }
-
-  #inScope(row: number, codes: [number, number, number], skip = -1): boolean {
-    for (let f = 0; f < 3; f += 1) {
-      if (f !== skip && codes[f] !== ANY && this.#fields[f]![row] !== codes[f]) return false;
-    }
-    return true;
-  }
-
-  #dot(q: Float64Array, row: number): number {
-    const m = this.#matrix;
-    const dim = this.dimensions;
-    let a = 0;
-    let b = 0;
-    let c = 0;
-    let d = 0;
-    let i = row * dim;
-    let j = 0;
-    for (const tail = dim - (dim % 4); j < tail; j += 4, i += 4) {
-      a += m[i]! * q[j]!;
-      b += m[i + 1]! * q[j + 1]!;
-      c += m[i + 2]! * q[j + 2]!;
-      d += m[i + 3]! * q[j + 3]!;
-    }
-    for (; j < dim; j += 1, i += 1) a += m[i]! * q[j]!;
-    return a + b + c + d;
-  }
-
-  /** Scores every row in scope: those of the plan's rarest code, or every live row. */
-  #scan(plan: Plan): Ranking {
-    const count = plan.rows?.length ?? this.#size;
-    const scores = new Float64Array(count).fill(EXCLUDED);
-    const rowAt = plan.rows ?? undefined;
-    let eligible = 0;
-    for (let i = 0; i < count; i += 1) {
-      const row = rowAt ? rowAt[i]! : i;
-      if (this.#alive[row] === 0 || !this.#inScope(row, plan.codes)) continue;
-      scores[i] = this.#dot(plan.q, row);
-      eligible += 1;
-    }
-    const rows = rowAt ? Int32Array.from(rowAt) : undefined;
-    const ids = this.#ids;
-    return {
-      eligible,
-      top: (k) => topK(scores, count, Math.min(k, eligible)).map((i) => ({ id: ids[rows ? rows[i]! : i]!, score: scores[i]! })),
-    };
-  }
-
-  /** The norm of `row`'s unit vector beyond its head (0 when the vector is no longer than the head). */
-  #tailOf(row: number): number {
-    if (this.dimensions <= HEAD) return 0;
-    let norm = 0;
-    for (let i = row * this.dimensions + HEAD, end = (row + 1) * this.dimensions; i < end; i += 1) norm += this.#matrix[i]! * this.#matrix[i]!;
-    return Math.sqrt(norm);
-  }
-
-  /** The query's tail norm, for `#mayReach`. */
-  #queryTail(q: Float64Array): number {
-    let norm = 0;
-    for (let j = HEAD; j < this.dimensions; j += 1) norm += q[j]! * q[j]!;
-    return Math.sqrt(norm);
-  }
-
-  /** False only when `row` is certainly below `threshold` cosine of `q` (head dot plus tail norms). */
-  #mayReach(q: Float64Array, qTail: number, row: number, threshold: number): boolean {
-    if (this.dimensions <= HEAD) return true;
-    const m = this.#matrix;
-    let head = 0;
-    for (let j = 0, i = row * this.dimensions; j < HEAD; j += 1, i += 1) head += m[i]! * q[j]!;
-    return head + qTail * this.#tails[row]! >= threshold - BOUND_SLACK;
-  }
-
-  /** Up to `limit` rows in scope reaching `threshold`, best first, found by an exact scan that bounds each row before scoring it. */
-  #reaching(plan: Plan, threshold: number, limit: number): Candidate[] {
-    const count = plan.rows?.length ?? this.#size;
-    const rowAt = plan.rows;
-    const qTail = this.#queryTail(plan.q);
-    const found: { row: number; score: number }[] = [];
-    for (let i = 0; i < count; i += 1) {
-      const row = rowAt ? rowAt[i]! : i;
-      if (this.#alive[row] === 0 || !this.#mayReach(plan.q, qTail, row, threshold) || !this.#inScope(row, plan.codes)) continue;
-      const score = this.#dot(plan.q, row);
-      if (score >= threshold) found.push({ row, score });
-    }
-    found.sort((x, y) => y.score - x.score || x.row - y.row);
-    return found.slice(0, limit).map(({ row, score }) => ({ id: this.#ids[row]!, score }));
+    return this.#graph !== undefined && plan.bound > scanUpTo && plan.bound >= this.#live * graphShare && this.#pending.length <= scanUpTo;
   }
 
   /**
@@ -485,20 +333,25 @@ export class VectorPartition {
    * `threshold`, pending rows certainly below it are passed over on their bound.
    */
   #search(plan: Plan, k: number, breadth: number, threshold = Number.NEGATIVE_INFINITY): Candidate[] {
-    const { codes } = plan;
+    const table = this.#table();
+    const { codes, q } = plan;
     // A scope that holds every live row needs no filter (hnswlib then calls back for nothing).
     const scoped = !plan.everyRow;
-    const accept = scoped ? (row: number) => this.#graphed[row] === 1 && this.#inScope(row, codes) : undefined;
-    const found = this.#graph!.search(plan.q, k, breadth, accept).map((row) => ({ row, score: this.#dot(plan.q, row) }));
+    const accept = scoped ? (row: number) => this.#graphed[row] === 1 && inScope(table.fields, row, codes) : undefined;
+    const found = this.#graph!.search(q, k, breadth, accept).map((row) => ({ row, score: dot(table.matrix, this.dimensions, q, row) }));
     const bounded = threshold > -1;
-    const qTail = bounded ? this.#queryTail(plan.q) : 0;
+    const qTail = bounded ? queryTail(q, this.dimensions) : 0;
     for (const row of this.#pending) {
-      if (this.#alive[row] === 0 || this.#graphed[row] === 1 || !this.#inScope(row, codes)) continue;
-      if (bounded && !this.#mayReach(plan.q, qTail, row, threshold)) continue;
-      found.push({ row, score: this.#dot(plan.q, row) });
+      if (this.#alive[row] === 0 || this.#graphed[row] === 1 || !inScope(table.fields, row, codes)) continue;
+      if (bounded && !mayReach(table, q, qTail, row, threshold)) continue;
+      found.push({ row, score: dot(table.matrix, this.dimensions, q, row) });
     }
-    found.sort((x, y) => y.score - x.score || x.row - y.row);
-    return found.slice(0, k).map(({ row, score }) => ({ id: this.#ids[row]!, score }));
+    return bestOf(table, found, k);
+  }
+
+  /** The rows as the exact scans read them (views, valid until the next write). */
+  #table(): RowTable {
+    return { dimensions: this.dimensions, size: this.#size, matrix: this.#matrix, alive: this.#alive, tails: this.#tails, fields: this.#fields, ids: this.#ids };
   }
 
   #newRow(): number {
@@ -528,6 +381,8 @@ export interface PartitionState {
   ids: Array<string | null>;
   names: Array<string | null>;
   matrix: Float32Array;
+  /** Per row, the norm of its vector beyond the head (see exact-scan.ts). */
+  tails: Float32Array;
   fields: [Int32Array, Int32Array, Int32Array];
   graphed: Uint8Array;
 }

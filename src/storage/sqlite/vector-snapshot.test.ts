@@ -10,7 +10,10 @@ import type { Memory } from '../../core/types.js';
 import { SqliteDatabase } from './database.js';
 import { createSqliteStorage } from './index.js';
 import { VectorPartition, type ScopeMatch } from './vector-partition.js';
+import { VectorIndex } from './vector-index.js';
 import { VectorSnapshots } from './vector-snapshot.js';
+import { SqliteSemanticStore } from './semantic-store.js';
+import { SqliteVectorStore } from './vector-store.js';
 
 const TUNING = { graphFrom: 100, scanUpTo: 10 };
 const ANY: ScopeMatch = { userId: undefined, agentId: undefined, sessionId: undefined };
@@ -76,6 +79,25 @@ describe('vector index snapshots', () => {
     snapshots.write([]);
     snapshots.claim();
     expect(await restored(snapshots)).toBeUndefined();
+    db.close();
+  });
+
+  it('restores the tail norms that duplicate checks bound rows by, so that they find what they found before', async () => {
+    const { db, snapshots } = open();
+    const wide = { ...key, dimensions: 48 };
+    const rng = random(11);
+    const rows = Array.from({ length: 300 }, () => Float32Array.from({ length: 48 }, rng));
+    const original = new VectorPartition(48, TUNING);
+    rows.forEach((v, i) => original.upsert(`r${i}`, { userId: `u${i % 3}` }, v));
+    original.settle();
+    snapshots.write([{ key: wide, partition: original }]);
+    await snapshots.claim();
+    const again = snapshots.restore(wide, TUNING, () => undefined)!;
+    // Probes near stored rows, so that some reach the threshold and the rest are bounded out.
+    const probes = rows.slice(0, 60).map((v, i) => v.map((x) => x + (i % 2) * 0.05 * rng()));
+    const checks = (p: VectorPartition) => probes.map((v) => p.nearest(v, ANY, 0.9, 3));
+    expect(checks(again)).toEqual(checks(original));
+    expect(checks(again).flat().length).toBeGreaterThanOrEqual(60);
     db.close();
   });
 
@@ -173,6 +195,44 @@ describe('the SQLite storage across restarts', () => {
   }
   const search = async (storage: Awaited<ReturnType<typeof open>>, q: Float32Array) =>
     (await storage.vectors.search({ tier: 'memories', filter: { namespace: 'ns', userId: 'u1' }, model: 'm', vector: q, limit: 5 })).map((s) => s.item.id);
+
+  it('loads the snapshot as it opens, and answers exactly while the graph is still being read, writes included', async () => {
+    const path = join(dir, 'loading.db');
+    const storage = await open(path);
+    await write(storage, 0, 300);
+    const before = await search(storage, vectors[352]!);
+    await storage.close();
+
+    const db = new SqliteDatabase({ path, synchronous: 'normal', clock });
+    db.open();
+    const index = new VectorIndex({ snapshots: new VectorSnapshots(path, db), tuning: TUNING });
+    const memories = new SqliteSemanticStore(db, clock, index);
+    const vectorStore = new SqliteVectorStore(db, clock, index);
+    // Once the rows file is read, the partition is loaded: no search asked for it.
+    await index.open();
+    const loaded = index.get(key);
+    expect(loaded?.size).toBe(300);
+    expect(loaded!.hasGraph).toBe(false);
+    const searchHere = async (q: Float32Array) =>
+      (await vectorStore.search({ tier: 'memories', filter: { namespace: 'ns', userId: 'u1' }, model: 'm', vector: q, limit: 5 })).map((s) => s.item.id);
+    expect(await searchHere(vectors[352]!)).toEqual(before);
+    // A write acknowledged before the graph arrives is found at once, and after it.
+    await memories.upsert([{ memory: memory(301), contentKey: contentKey(memory(301).content), vector: { model: 'm', vector: vectors[350]! } }]);
+    expect(loaded!.hasGraph).toBe(false);
+    expect((await searchHere(vectors[350]!))[0]).toBe('mem_301');
+    for (let i = 0; i < 200 && !loaded!.hasGraph; i += 1) await new Promise((done) => setTimeout(done, 10));
+    expect(loaded!.hasGraph).toBe(true);
+    expect((await searchHere(vectors[350]!))[0]).toBe('mem_301');
+    expect(await searchHere(vectors[352]!)).toEqual(before);
+    // Closed before its files are read: nothing is loaded into the cleared index afterwards.
+    index.persist();
+    const late = new VectorIndex({ snapshots: new VectorSnapshots(path, db), tuning: TUNING });
+    const reading = late.open();
+    late.clear();
+    await reading;
+    expect(late.get(key)).toBeUndefined();
+    db.close();
+  });
 
   it('answers the same after a restart, sees writes made before the first search, and trusts nothing after a crash', async () => {
     const path = join(dir, 'memos.db');

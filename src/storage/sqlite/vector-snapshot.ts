@@ -8,7 +8,7 @@
 
 import { createHash, randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import type { Tier } from '../../core/types.js';
@@ -16,7 +16,8 @@ import { AnnGraph } from './ann-graph.js';
 import type { SqliteDatabase } from './database.js';
 import { VectorPartition, type PartitionState, type PartitionTuning } from './vector-partition.js';
 
-const FORMAT = 1;
+/** 2: each row's tail norm is stored too, so that a restore computes none. */
+const FORMAT = 2;
 
 export interface SnapshotKey {
   tier: Tier;
@@ -40,6 +41,10 @@ interface Header {
 
 const keyText = (key: SnapshotKey) => JSON.stringify([key.tier, key.namespace, key.model, key.dimensions]);
 const spoilKey = (tier: Tier, namespace: string) => JSON.stringify([tier, namespace]);
+const keyOf = (text: string): SnapshotKey => {
+  const [tier, namespace, model, dimensions] = JSON.parse(text) as [Tier, string, string, number];
+  return { tier, namespace, model, dimensions };
+};
 /** The spoil key of a partition key's text. */
 const spoilOf = (text: string) => {
   const [tier, space] = JSON.parse(text) as [Tier, string];
@@ -65,8 +70,9 @@ export class VectorSnapshots {
   /**
    * Takes the recorded tokens out of SQLite (so a crash after this leaves none behind) and starts
    * reading their rows files ahead; the promise settles once they are read (or failed to be).
+   * `onRead` learns of each partition whose file has been read while no write has made it stale.
    */
-  claim(): Promise<void> {
+  claim(onRead?: (key: SnapshotKey) => void): Promise<void> {
     this.#tokens.clear();
     this.#spoiled.clear();
     this.#read.clear();
@@ -78,9 +84,11 @@ export class VectorSnapshots {
     const reads = rows.map((row) => {
       this.#tokens.set(row.partition, row.token);
       // Read ahead off the main thread, so that the first search after a start need not wait for the disk.
-      return readFile(`${this.#base(row.partition)}.rows`).then(
+      return readWhole(`${this.#base(row.partition)}.rows`).then(
         (file) => {
-          if (this.#tokens.get(row.partition) === row.token && !this.#spoiled.has(spoilOf(row.partition))) this.#read.set(row.partition, file);
+          if (this.#tokens.get(row.partition) !== row.token || this.#spoiled.has(spoilOf(row.partition))) return;
+          this.#read.set(row.partition, file);
+          onRead?.(keyOf(row.partition));
         },
         () => undefined,
       );
@@ -163,6 +171,27 @@ export class VectorSnapshots {
   }
 }
 
+/**
+ * A file's bytes in one read of its whole size: a few trips to the thread pool, where readFile
+ * takes one per 512 KiB chunk, each waiting for a turn of the event loop while a server starts.
+ */
+async function readWhole(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const buffer = Buffer.allocUnsafe(size);
+    let at = 0;
+    while (at < size) {
+      const { bytesRead } = await handle.read(buffer, at, size - at, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return buffer.subarray(0, at);
+  } finally {
+    await handle.close();
+  }
+}
+
 function syncFile(path: string): void {
   const fd = openSync(path, 'r+');
   try {
@@ -172,7 +201,7 @@ function syncFile(path: string): void {
   }
 }
 
-/** [header length (uint32 LE)][header JSON, padded to 4 bytes][matrix f32][3 × codes i32][graphed u8]. */
+/** [header length (uint32 LE)][header JSON, padded to 4 bytes][matrix f32][tails f32][3 × codes i32][graphed u8]. */
 function writeRows(path: string, state: PartitionState, meta: Omit<Header, 'ids' | 'names' | 'size'>): void {
   const header: Header = { ...meta, size: state.size, ids: state.ids, names: state.names };
   let json = Buffer.from(JSON.stringify(header));
@@ -181,7 +210,7 @@ function writeRows(path: string, state: PartitionState, meta: Omit<Header, 'ids'
   length.writeUInt32LE(json.length);
   const fd = openSync(path, 'w');
   try {
-    for (const part of [length, json, state.matrix, ...state.fields, state.graphed]) {
+    for (const part of [length, json, state.matrix, state.tails, ...state.fields, state.graphed]) {
       const bytes = Buffer.from(part.buffer, part.byteOffset, part.byteLength);
       for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
     }
@@ -199,7 +228,7 @@ function readRows(file: Buffer, token: string, key: string, dimensions: number):
     throw new Error('the snapshot does not match');
   }
   let at = 4 + length;
-  if (file.length !== at + n * dimensions * 4 + 3 * n * 4 + n) throw new Error('the snapshot is torn');
+  if (file.length !== at + n * dimensions * 4 + n * 4 + 3 * n * 4 + n) throw new Error('the snapshot is torn');
   // Views on the file's bytes, not copies (every section starts at a multiple of 4 in the file).
   const buffer = file.byteOffset % 4 === 0 ? file : Buffer.from(file);
   const take = <A>(make: (bytes: ArrayBuffer, offset: number) => A, bytes: number): A => {
@@ -208,8 +237,9 @@ function readRows(file: Buffer, token: string, key: string, dimensions: number):
     return view;
   };
   const matrix = take((b, o) => new Float32Array(b, o, n * dimensions), n * dimensions * 4);
+  const tails = take((b, o) => new Float32Array(b, o, n), n * 4);
   const codes = () => take((b, o) => new Int32Array(b, o, n), n * 4);
   const fields: [Int32Array, Int32Array, Int32Array] = [codes(), codes(), codes()];
   const graphed = take((b, o) => new Uint8Array(b, o, n), n);
-  return { state: { size: n, ids: header.ids, names: header.names, matrix, fields, graphed }, header };
+  return { state: { size: n, ids: header.ids, names: header.names, matrix, tails, fields, graphed }, header };
 }

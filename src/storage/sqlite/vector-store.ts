@@ -62,6 +62,17 @@ const LITTLE_ENDIAN = endianness() === 'LE';
 const OVERSAMPLE = 8;
 const WIDEN = 4;
 
+/**
+ * Candidates to read back first. A filter of scope ids alone is the index's own match, so only
+ * expired memories and rows the index is behind on fail it: a few spare candidates are enough.
+ * The ranking's order does not depend on how many are asked for (the graph searches as wide either
+ * way), so the answer is the same; only fewer rows are looked up.
+ */
+function firstAsk(filter: RecordFilter, limit: number): number {
+  const scopeOnly = filter.kinds === undefined && filter.from === undefined && filter.to === undefined && filter.metadata === undefined;
+  return scopeOnly ? limit * 2 + 8 : limit * OVERSAMPLE + 32;
+}
+
 export class SqliteVectorStore implements VectorStore {
   readonly #db: SqliteDatabase;
   readonly #clock: Clock;
@@ -84,7 +95,7 @@ export class SqliteVectorStore implements VectorStore {
       const admitted: Candidate[] = [];
       // An ANN ranking asked for more need not extend its first answer: candidates are checked once each.
       const checked = new Set<string>();
-      for (let k = limit * OVERSAMPLE + 32; ; k *= WIDEN) {
+      for (let k = firstAsk(filter, limit); ; k *= WIDEN) {
         const candidates = ranking.top(k);
         const fresh = candidates.filter((c) => !checked.has(c.id));
         for (const c of fresh) checked.add(c.id);
