@@ -22,6 +22,7 @@ import { compileFilter, matchExpression, scopeFilter, type SqlFragment, type Sto
 import { scopeMatch } from './keyword-stats-schema.js';
 import { scopeStatistics } from './keyword-stats.js';
 import { probeRecords, tokenizeTerms, type Probe, type Sql } from './term-probe.js';
+import { recordColumns } from './rows.js';
 
 /** Records scored exactly: more than asked for, so that the exact scores can reorder them. */
 const candidates = (limit: number) => Math.max(200, limit * 2);
@@ -219,7 +220,7 @@ export function scoredRows<Row>(db: SqliteDatabase, table: TableSpec['table'], s
   const where = scopeFilter({ namespace: scope.namespace, userId: scope.userId }, 't');
   // NOT INDEXED: by sequence number, never by walking the namespace's index (which the planner picks from five ids up).
   const rows = db
-    .statement(`SELECT * FROM ${table} t NOT INDEXED WHERE ${where.sql} AND t.seq IN ${SEQS}`)
+    .statement(`SELECT ${recordColumns(table, 't')} FROM ${table} t NOT INDEXED WHERE ${where.sql} AND t.seq IN ${SEQS}`)
     .all(...where.params, JSON.stringify(hits.map((hit) => hit.seq))) as (Row & { seq: number })[];
   const bySeq = new Map(rows.map((row) => [row.seq, row as Row]));
   return hits.flatMap((hit) => {

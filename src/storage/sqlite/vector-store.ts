@@ -25,7 +25,7 @@ import type { SqliteDatabase } from './database.js';
 import { countProgress, listPending, recordFailures, retryFailed, type ModelQuery } from './embedding-backlog.js';
 import { compileFilter, scopeFilter, type SqlParam, type StoreScope } from './filter-sql.js';
 import { scopeOfRow, type ScopeColumns } from '../row-fields.js';
-import { rowToEpisode, rowToMemory, type EpisodeRow, type MemoryRow } from './rows.js';
+import { recordColumns, rowToEpisode, rowToMemory, type EpisodeRow, type MemoryRow } from './rows.js';
 import type { Candidate, IndexedVector, PartitionKey, Ranking, ScopeMatch, VectorIndex } from './vector-index.js';
 
 const TABLES = {
@@ -228,7 +228,7 @@ export class SqliteVectorStore implements VectorStore {
     const spec = TABLES[tier];
     const where = scopeFilter({ namespace: scope.namespace, userId: scope.userId }, 't');
     const rows = this.#db
-      .statement(`SELECT t.* FROM json_each(?) AS j CROSS JOIN ${spec.table} AS t ON t.id = j.value WHERE ${where.sql}`)
+      .statement(`SELECT ${recordColumns(spec.table, 't')} FROM json_each(?) AS j CROSS JOIN ${spec.table} AS t ON t.id = j.value WHERE ${where.sql}`)
       .all(JSON.stringify(admitted.map((c) => c.id)), ...where.params) as { id: string }[];
     const byId = new Map(rows.map((row) => [row.id, row]));
     return admitted.map((c) => ({ item: spec.toRecord(byId.get(c.id)) as TierRecord[T], score: c.score }));
