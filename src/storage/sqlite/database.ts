@@ -23,6 +23,27 @@ export interface DatabaseOptions {
 export type TransactionJoiner = () => { beforeCommit(): void; settle(committed: boolean): void } | undefined;
 
 /** Engine codes that mean "the store cannot answer right now", not "this request is wrong". */
+/** How long a statement waits for another connection's lock before it fails with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Switches the file to WAL (a setting kept in the file). SQLite does not wait on the busy timeout
+ * for this switch: when several processes open a new file at the same moment, all but one may get
+ * SQLITE_BUSY, so the switch is tried again, for as long as the busy timeout, until one has made it.
+ */
+function enterWal(connection: Connection): void {
+  const until = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      connection.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if (!errorCode(error)?.startsWith('SQLITE_BUSY') || Date.now() >= until) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+}
+
 const UNAVAILABLE_CODE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/;
 /** A full disk or quota, from SQLite or from Node's file system calls (creating the folder or the file). */
 const DISK_FULL_CODE = /^(SQLITE_FULL|ENOSPC|EDQUOT)$/;
@@ -78,10 +99,10 @@ export class SqliteDatabase {
       });
     }
     try {
-      connection.pragma('journal_mode = WAL');
+      connection.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      enterWal(connection);
       connection.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       connection.pragma('foreign_keys = ON');
-      connection.pragma('busy_timeout = 5000');
       this.#migrated = migrate(connection, this.#options.migrations ?? MIGRATIONS, clock.now());
     } catch (error) {
       connection.close();
