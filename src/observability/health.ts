@@ -205,7 +205,7 @@ async function probeWrites(dir: string): Promise<string | undefined> {
 }
 
 function vectorNote(backend: string | undefined): string {
-  if (backend === 'exact') return '; vector search is an exact scan because pgvector is missing';
+  if (backend === 'exact') return '; vector search uses memOS\'s sketch index (nearest by SimHash, ranked by exact cosine) because pgvector is missing';
   if (backend === 'pgvector') return '; vector search uses pgvector (HNSW)';
   return '';
 }

@@ -170,7 +170,7 @@ export class PgDatabase {
     if (this.#vectorBackend === 'exact') {
       this.#options.logger?.warn(
         { schema: this.schema, vectorBackend: 'exact' },
-        'postgres: pgvector is not available; vector search uses an exact scan over real[]',
+        'postgres: pgvector is not available; vector search uses memOS\'s sketch index (nearest by SimHash, ranked by exact cosine)',
       );
     }
   }

@@ -12,7 +12,7 @@ import { haveModel, MODEL_PATH } from '../../../test/support/test-model.js';
 const pgReachable = await postgresReachable();
 /** pgvector where the server has the extension, else the exact scan: the suite passes on either. */
 const serverVectors = pgReachable ? await expectedVectorBackend() : 'exact';
-const vectorDetail = serverVectors === 'pgvector' ? /vector search uses pgvector \(HNSW\)/ : /exact scan because pgvector is missing/;
+const vectorDetail = serverVectors === 'pgvector' ? /vector search uses pgvector \(HNSW\)/ : /sketch index \(nearest by SimHash, ranked by exact cosine\) because pgvector is missing/;
 const redis = await connectTestRedis();
 const missing = [pgReachable ? '' : `PostgreSQL is not reachable at ${POSTGRES_URL}`, 'reason' in redis ? redis.reason : ''].filter(Boolean).join('; ');
 failWhenRequired('server mode over HTTP', missing);
