@@ -13,6 +13,7 @@ import { PgSemanticStore } from './semantic-store.js';
 import { dropSchema, expectedVectorBackend, freshSchema, POSTGRES_URL, postgresReachable } from './test-databases.js';
 import { PgVectorStore } from './vector-store.js';
 import { ExactScopeWatch } from './exact-scope-watch.js';
+import { cosine, seededVectors } from '../../../test/support/seeded-vectors.js';
 
 const reachable = await postgresReachable();
 const exact = reachable && (await expectedVectorBackend()) === 'exact';
@@ -22,18 +23,9 @@ const MODEL = 'exact-test';
 const T = '2026-01-01T00:00:00.000Z';
 const COUNT = 1_200;
 
-function generator(seed: number) {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-  return () => Float32Array.from({ length: DIMS }, () => uniform() + uniform() + uniform() - 1.5);
-}
-const cosine = (a: Float32Array, b: Float32Array) => {
-  let [dot, na, nb] = [0, 0, 0];
-  for (let i = 0; i < a.length; i++) [dot, na, nb] = [dot + a[i]! * b[i]!, na + a[i]! * a[i]!, nb + b[i]! * b[i]!];
-  return dot / Math.sqrt(na * nb);
+const generator = (seed: number) => {
+  const next = seededVectors(seed);
+  return () => next(DIMS);
 };
 /** `v` nudged by a little noise: a near-duplicate (cosine ~0.97-0.99). */
 const nudged = (v: Float32Array, noise: Float32Array) => v.map((x, i) => x + 0.15 * noise[i]!);

@@ -16,6 +16,7 @@ import { dropSchema, expectedVectorBackend, freshSchema, POSTGRES_URL, postgresR
 import { signUnsignedVectors } from './vector-sketch-backfill.js';
 import { scopedBandKeys, sketchParams } from './vector-sketch.js';
 import { PgVectorStore } from './vector-store.js';
+import { cosine, seededVectors } from '../../../test/support/seeded-vectors.js';
 
 const reachable = await postgresReachable();
 const exact = reachable && (await expectedVectorBackend()) === 'exact';
@@ -27,18 +28,9 @@ const T = '2026-01-01T00:00:00.000Z';
 const LARGE = 1_000;
 const SMALL = 60;
 
-function generator(seed: number) {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-  return () => Float32Array.from({ length: DIMS }, () => uniform() + uniform() + uniform() - 1.5);
-}
-const cosine = (a: Float32Array, b: Float32Array) => {
-  let [dot, na, nb] = [0, 0, 0];
-  for (let i = 0; i < a.length; i++) [dot, na, nb] = [dot + a[i]! * b[i]!, na + a[i]! * a[i]!, nb + b[i]! * b[i]!];
-  return dot / Math.sqrt(na * nb);
+const generator = (seed: number) => {
+  const next = seededVectors(seed);
+  return () => next(DIMS);
 };
 
 type Stored = { id: string; userId: string; vector: Float32Array };

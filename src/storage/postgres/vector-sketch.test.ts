@@ -2,28 +2,9 @@
 // near-duplicates: what the exact path's index relies on (vector-sketch.ts).
 import { describe, expect, it } from 'vitest';
 import { bandKeys, SKETCH_BITS, sketchBits, sketchOf } from './vector-sketch.js';
+import { cosine, seededVectors } from '../../../test/support/seeded-vectors.js';
 
-/** A seeded Gaussian-ish vector generator (sum of uniforms). */
-function generator(seed: number) {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-  return (dimensions: number) => Float32Array.from({ length: dimensions }, () => uniform() + uniform() + uniform() - 1.5);
-}
-
-const cosine = (a: Float32Array, b: Float32Array) => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
-};
+const generator = seededVectors;
 
 /** A vector at exactly `target` cosine from `v` (v's direction mixed with an orthogonal one). */
 function atCosine(v: Float32Array, noise: Float32Array, target: number): Float32Array {
