@@ -27,6 +27,10 @@ export function guardReach<S extends GuardedStores>(stores: S): S {
       delete: (key) => sessions.delete(key),
       sweepExpired: () => sessions.sweepExpired(),
       get: async (key) => within(key, await sessions.get(key)),
+      list: async (query) => {
+        const page = await sessions.list(query);
+        return { ...page, items: page.items.filter((session) => within(query, session) !== null) };
+      },
     },
     episodes: {
       append: (list) => episodes.append(list),

@@ -32,6 +32,7 @@ export function bumpOnWrite(storage: Storage, versions: ScopeVersions): Versione
     sessions: {
       put: (command) => after(() => sessions.put(command), [command.key.namespace]),
       get: (key) => sessions.get(key),
+      list: (query) => sessions.list(query),
       append: (command) => after(() => sessions.append(command), [command.key.namespace]),
       delete: (key) => after(() => sessions.delete(key), [key.namespace]),
       async sweepExpired() {

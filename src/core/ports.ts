@@ -112,6 +112,22 @@ export interface WorkingMemoryStore {
   delete(key: SessionKey): Promise<boolean>;
   /** Remove expired sessions, promoting the messages they still held. Returns how many expired. */
   sweepExpired(): Promise<number>;
+  /** Live sessions of a namespace (of one user when `userId` is set), by session id, without refreshing their TTLs. */
+  list(query: SessionListQuery): Promise<SessionPage>;
+}
+
+export interface SessionListQuery {
+  namespace: string;
+  userId?: string;
+  limit: number;
+  /** Strictly after this session id. */
+  after?: string;
+}
+
+export interface SessionPage {
+  items: Session[];
+  /** The last session id when more may follow. */
+  next?: string;
 }
 
 // ── Episodic tier ──────────────────────────────────────────────────────────
@@ -424,6 +440,14 @@ export interface AuditStore {
   prune(query: { before: string; limit: number }): Promise<number>;
 }
 
+// ── Data lifecycle: inspect ────────────────────────────────────────────────
+
+// ── Data lifecycle: export and import ──────────────────────────────────────
+
+// ── Data lifecycle: erasure ────────────────────────────────────────────────
+
+// ── Data lifecycle: retention ──────────────────────────────────────────────
+
 // ── Composition ────────────────────────────────────────────────────────────
 
 export type StorageDriver = 'sqlite' | 'postgres';
@@ -471,4 +495,14 @@ export interface Storage extends Lifecycle, MemoryStore {
   vectorIndexUsage?(): VectorIndexUsage;
   /** Standing notices about how the store serves (e.g. vector search without an index over a large scope); absent or empty when none. */
   storageWarnings?(): string[];
+
+  // Data lifecycle: each member is its own port, declared in its section above.
+
+  // (inspect)
+
+  // (export and import)
+
+  // (erasure)
+
+  // (retention)
 }

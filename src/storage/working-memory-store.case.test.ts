@@ -392,6 +392,28 @@ export function runWorkingMemoryStoreContract(name: string, options: WorkingMemo
       });
     });
 
+    describe('list', () => {
+      it('lists live sessions of a namespace by session id, in pages, of one user when asked, without the expired ones', async () => {
+        for (const [sessionId, userId] of [['s3', 'u1'], ['s1', 'u2'], ['s2', 'u1'], ['s:4*', 'u1']] as const) {
+          await put({ key: { namespace: 'ns1', sessionId }, userId, messages: messages(1, 1) });
+        }
+        await put({ key: { namespace: 'ns1x', sessionId: 's9' }, userId: 'u1' });
+        await put({ key: { namespace: 'ns1', sessionId: 'short' }, userId: 'u1', ttlSeconds: 5 });
+        h.clock.advance(10 * SECOND);
+        const first = await store.list({ namespace: 'ns1', limit: 2 });
+        expect(first.items.map((s) => s.sessionId)).toEqual(['s1', 's2']);
+        expect(first.next).toBe('s2');
+        const rest = await store.list({ namespace: 'ns1', limit: 2, after: first.next! });
+        expect(rest.items.map((s) => s.sessionId)).toEqual(['s3', 's:4*']);
+        expect(rest.next).toBeUndefined();
+        expect(rest.items[0]!.messages.map((m) => m.content)).toEqual(['m1']);
+        const wild = await store.list({ namespace: 'ns1', limit: 10, after: 's3' });
+        expect(wild.items.map((s) => s.sessionId)).toEqual(['s:4*']);
+        expect((await store.list({ namespace: 'ns1', userId: 'u1', limit: 10 })).items.map((s) => s.sessionId)).toEqual(['s2', 's3', 's:4*']);
+        expect((await store.list({ namespace: 'nope', limit: 10 })).items).toEqual([]);
+      });
+    });
+
     describe('delete', () => {
       it('removes a live or expired session without promoting its messages', async () => {
         await put({ messages: messages(1, 3) });

@@ -8,7 +8,7 @@ import { newKeyBody } from '../../http/routes/keys.js';
 import { adminKeyFor } from '../admin-key.js';
 import { openStoredKeys, serverKeys, type KeyAdmin, type NewKeyInput } from '../key-admin.js';
 import { parseCommandLine } from '../parse-flags.js';
-import { serverUrl } from './reindex.js';
+import { serverUrl } from '../server-api.js';
 
 const SECONDS = KEY_CACHE_MS / 1000;
 

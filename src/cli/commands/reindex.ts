@@ -2,6 +2,7 @@ import { loadConfig } from '../../config/load.js';
 import { MemosError } from '../../core/errors.js';
 import { adminKeyFor } from '../admin-key.js';
 import { parseFlags } from '../parse-flags.js';
+import { serverUrl } from '../server-api.js';
 
 interface ReindexStatus {
   running: boolean;
@@ -35,31 +36,6 @@ serving meanwhile; search uses keywords for records not embedded yet.
   --interval-ms MS   how often progress is printed (default 1000)
   --retry-failed     first make the records the embedding provider refused pending again
   -h, --help         show this help`;
-
-/**
- * The base URL of the server: `--url` (with http:// assumed when it names no scheme), else the
- * configured host and port. Anything else than an http(s) URL is E_CONFIG naming the flag.
- */
-export function serverUrl(url: string | undefined, server: { host: string; port: number }): string {
-  if (url === undefined) {
-    const host = server.host.includes(':') && !server.host.startsWith('[') ? `[${server.host}]` : server.host;
-    return `http://${host}:${server.port}`;
-  }
-  const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`;
-  let parsed: URL;
-  try {
-    parsed = new URL(text);
-  } catch {
-    throw new MemosError('E_CONFIG', `--url '${url}' is not a URL; give the server as http://HOST:PORT, e.g. http://127.0.0.1:7420`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new MemosError('E_CONFIG', `--url '${url}' must be an http:// or https:// URL, e.g. http://127.0.0.1:7420`);
-  }
-  if (parsed.search !== '' || parsed.hash !== '' || parsed.username !== '' || parsed.password !== '') {
-    throw new MemosError('E_CONFIG', `--url must be the server's base URL, like http://127.0.0.1:7420, without a query, fragment or credentials`);
-  }
-  return parsed.href.replace(/\/$/, '');
-}
 
 /**
  * `memos reindex`: asks a running memOS to embed every record that has no vector of its current

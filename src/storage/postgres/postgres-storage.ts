@@ -123,4 +123,5 @@ const noSessions: WorkingMemoryStore = {
   append: refuse,
   delete: refuse,
   sweepExpired: refuse,
+  list: refuse,
 };

@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import { toIso } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
 import type { IdGenerator } from '../../core/ids.js';
-import type { AppendMessages, EpisodeStore, Lifecycle, PutSession, SessionKey, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
+import type { AppendMessages, EpisodeStore, Lifecycle, PutSession, SessionKey, SessionListQuery, SessionPage, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
 import { promoteMessages, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow, TTL_REFRESH_MAX_MS, TTL_REFRESH_SHARE, withinReach } from '../../core/session-window.js';
 import type { Episode, Message, Session } from '../../core/types.js';
 import { redisConnection, type RedisLogger, type RedisSource } from './redis-client.js';
@@ -236,6 +236,44 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
         const now = clock.now();
         const counts = await Promise.all(layout.shards.map(({ index }) => connection.client.zcount(index, `(${now}`, '+inf')));
         return counts.reduce((total, count) => total + count, 0);
+      }),
+
+    list: (query: SessionListQuery) =>
+      redisCall('sessions.list', async (): Promise<SessionPage> => {
+        // The deadlines index names every stored session; a namespace's members share its prefix.
+        const client = connection.client;
+        const now = clock.now();
+        const prefix = memberOf({ namespace: query.namespace, sessionId: '' });
+        const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+        const ids: string[] = [];
+        for (const { index } of layout.shards) {
+          let cursor = '0';
+          do {
+            const [next, reply] = await client.zscan(index, cursor, 'MATCH', pattern, 'COUNT', 500);
+            cursor = next;
+            for (let i = 0; i < reply.length; i += 2) {
+              const sessionId = reply[i]!.slice(prefix.length);
+              if (Number(reply[i + 1]) > now && (query.after === undefined || sessionId > query.after)) ids.push(sessionId);
+            }
+          } while (cursor !== '0');
+        }
+        ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        const items: Session[] = [];
+        let last: string | undefined;
+        for (let start = 0; start < ids.length && items.length <= query.limit; start += 100) {
+          const batch = ids.slice(start, start + 100);
+          // One read per session: on a cluster the sessions of a batch live in different slots.
+          const replies = await Promise.all(batch.map((sessionId) => client.hmget(keysOf(memberOf({ namespace: query.namespace, sessionId })).session, 'data', 'deadline')));
+          for (const [data, deadline] of replies) {
+            if (data === null || data === undefined || Number(deadline) <= now) continue;
+            const session = decode(data, Number(deadline));
+            if (query.userId !== undefined && session.userId !== query.userId) continue;
+            if (items.length === query.limit) return { items, next: last! };
+            items.push(session);
+            last = session.sessionId;
+          }
+        }
+        return { items };
       }),
 
     sweepExpired: () =>

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { toIso } from '../../core/clock.js';
 import type { IdGenerator } from '../../core/ids.js';
-import type { AppendMessages, PutSession, SessionKey, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
+import type { AppendMessages, PutSession, SessionKey, SessionListQuery, SessionPage, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
 import { promoteMessages, refreshedDeadline, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow, withinReach } from '../../core/session-window.js';
 import type { Episode, Message, Session } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
@@ -136,6 +136,17 @@ export class SqliteSessionStore implements WorkingMemoryStore {
       if (count < SWEEP_BATCH) return swept;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+  }
+
+  /** Live sessions by session id, read as they are: listing refreshes no TTL. */
+  async list(query: SessionListQuery): Promise<SessionPage> {
+    const scope = scopeFilter({ namespace: query.namespace, userId: query.userId });
+    const after = query.after === undefined ? '' : ' AND session_id > ?';
+    const sql = `SELECT * FROM sessions WHERE ${scope.sql} AND expires_at > ?${after} ORDER BY session_id LIMIT ?`;
+    const params = [...scope.params, this.#clock.now(), ...(query.after === undefined ? [] : [query.after]), query.limit + 1];
+    const rows = this.#db.run('sessions.list', () => this.#db.statement(sql).all(...params) as SessionRow[]);
+    const items = rows.slice(0, query.limit).map(rowToSession);
+    return rows.length > query.limit ? { items, next: items.at(-1)!.sessionId } : { items };
   }
 
   /** Reads the row; an expired one is returned as episodes to promote and otherwise treated as absent. */
