@@ -6,7 +6,7 @@ import type { Config } from './config/schema.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { isMemosError } from './core/errors.js';
 import { ulidGenerator } from './core/ids.js';
-import type { Cache, Embedder, EmbeddingProvider, Storage, WorkingMemoryStore } from './core/ports.js';
+import type { Cache, Embedder, EmbeddingProvider, SessionErasure, Storage, WorkingMemoryStore } from './core/ports.js';
 import { startEmbeddingRuntime, type EmbeddingRuntime } from './embeddings/embedding-runtime.js';
 import { loadEmbeddingProvider, loadFailureHint } from './embeddings/load-provider.js';
 import { createHttpApp } from './http/app.js';
@@ -196,6 +196,8 @@ function withSessions(durable: Storage, sessions: WorkingMemoryStore): Storage {
     keys: durable.keys,
     sessions,
     audit: durable.audit,
+    ...(durable.erasure === undefined ? {} : { erasure: durable.erasure }),
+    ...('erase' in sessions && 'find' in sessions ? { sessionErasure: sessions as unknown as SessionErasure } : {}),
     get vectorBackend() {
       return durable.vectorBackend;
     },

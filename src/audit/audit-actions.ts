@@ -56,6 +56,11 @@ export const AUDIT_ACTIONS: Readonly<Record<string, AuditAction>> = {
   'DELETE /api/v1/admin/keys/:id': admin('keys.revoke'),
 
   'GET /api/v1/admin/audit': admin('audit.list'),
+
+  // The entry names the receipt among its record ids; the receipt itself is kept in erasure_receipts.
+  'DELETE /api/v1/users/:userId': change('erasure.user'),
+  'DELETE /api/v1/namespaces/:namespace': change('erasure.namespace'),
+  'GET /api/v1/erasures/:receiptId': read('erasure.receipt'),
 };
 
 /** Routes never recorded, and why. */

@@ -55,6 +55,12 @@ const ROUTES: Record<string, Access> = {
   'POST /api/v1/admin/keys': 'admin',
   'DELETE /api/v1/admin/keys/:id': 'admin',
   'GET /api/v1/admin/audit': 'admin',
+
+  // Verified erasure: a write key within its reach (a user-bound key erases only its own user, and
+  // never a whole namespace; the route checks that); a receipt, within the namespace it names.
+  'DELETE /api/v1/users/:userId': 'write',
+  'DELETE /api/v1/namespaces/:namespace': 'write',
+  'GET /api/v1/erasures/:receiptId': 'write',
 };
 
 /** The interactive docs and their assets. */

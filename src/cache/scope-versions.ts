@@ -33,6 +33,8 @@ const VERSION_HASH = 'scope-version';
 const versionKey = (namespace: string): CacheKey => ({ namespace, cache: 'responses', hash: VERSION_HASH });
 /** Version tokens share the `responses` class; metrics count them apart, as they are read on every cached request and nearly always found. */
 export const isScopeVersionKey = (key: CacheKey) => key.hash === VERSION_HASH;
+/** The key of a namespace's scope version (kept in the responses class beside the answers). */
+export const scopeVersionKey = versionKey;
 const newToken = () => new Uint8Array(Buffer.from(randomBytes(12).toString('base64url')));
 
 /**

@@ -398,6 +398,8 @@ export interface Cache extends Lifecycle {
   /** Removes every key in the scope; returns how many went. */
   clear(scope: CacheScope): Promise<number>;
   usage(scope: CacheScope): Promise<CacheUsage>;
+  /** Removes these keys (an erasure's embedding-cache entries); returns how many were there. */
+  deleteMany?(keys: CacheKey[]): Promise<number>;
 }
 
 // ── Access control ─────────────────────────────────────────────────────────
@@ -445,6 +447,78 @@ export interface AuditStore {
 // ── Data lifecycle: export and import ──────────────────────────────────────
 
 // ── Data lifecycle: erasure ────────────────────────────────────────────────
+
+/** Whose data an erasure removes: a user of a namespace, or (no `userId`) the whole namespace. */
+export interface ErasureSubject {
+  namespace: string;
+  userId?: string;
+}
+
+/** Counts per place an erasure looks at (`episodes`, `memories`, `memoryHistory`, `vectors`, ...). */
+export type ErasureCounts = Record<string, number>;
+
+/**
+ * One delete pass: what it removed per place, and (for the service only, never stored or logged)
+ * the texts removed, whose embedding-cache entries go too.
+ */
+export interface ErasurePass {
+  removed: ErasureCounts;
+  texts: string[];
+  /** Ids of what was removed (episodes, memories, sessions), which the verification looks for again. */
+  ids: string[];
+}
+
+/**
+ * The durable tiers' part of a verified erasure. The fence, written first, refuses (E_CONFLICT)
+ * every insert of the subject's episodes and memories on every replica until it is lifted.
+ */
+export interface ErasureStore {
+  /** Raises the fence named `receiptId` (removing fences whose grace has ended); E_CONFLICT when an erasure of an overlapping subject is in progress. */
+  fence(command: { receiptId: string; subject: ErasureSubject; at: string }): Promise<void>;
+  /** Whether a fence covers this subject (a user's, or its namespace's). */
+  fenced(subject: ErasureSubject): Promise<boolean>;
+  /** Ends the erasure's fence `graceMs` from now: a write begun during the erasure cannot land after it. */
+  lift(receiptId: string, graceMs: number): Promise<void>;
+  /** Deletes what the subject still has: episodes, memories, their history, vectors, keyword statistics. */
+  erase(subject: ErasureSubject): Promise<ErasurePass>;
+  /**
+   * After the deletes: takes `ids` (records, sessions, the user) and the user out of the namespace's
+   * audit entries, and lets no freed page or index segment keep the erased text. Counts what changed.
+   */
+  compact(subject: ErasureSubject, ids: string[]): Promise<ErasureCounts>;
+  /**
+   * What is left of the subject, per place (0 everywhere when the erasure is complete), by scope and
+   * by `ids`; in the audit log, among the entries of requests made `before` the erasure began (later
+   * ones, such as writes the fence refused, name the user as any request does).
+   */
+  verify(subject: ErasureSubject, ids: string[], before: string): Promise<ErasureCounts>;
+  /** Receipts, kept beside the audit log. */
+  readonly receipts: ErasureReceipts;
+}
+
+export interface ErasureReceipt {
+  receiptId: string;
+  subject: ErasureSubject;
+  startedAt: string;
+  finishedAt: string;
+  removed: ErasureCounts;
+  verified: Record<string, string>;
+  ok: boolean;
+}
+
+export interface ErasureReceipts {
+  save(receipt: ErasureReceipt): Promise<void>;
+  /** A receipt of this namespace (and of this user, when `userId` is set); null when there is none. */
+  get(ref: { namespace: string; receiptId: string; userId?: string }): Promise<ErasureReceipt | null>;
+}
+
+/** The short-term tier's part: sessions, and (Redis) the promoted messages waiting in their outboxes. */
+export interface SessionErasure {
+  /** Deletes the subject's sessions (expired ones still stored too) and outbox entries; `texts` as in ErasurePass. */
+  erase(subject: ErasureSubject): Promise<ErasurePass>;
+  /** What is left: `sessions` and `outbox` counts. */
+  find(subject: ErasureSubject): Promise<ErasureCounts>;
+}
 
 // ── Data lifecycle: retention ──────────────────────────────────────────────
 
@@ -503,6 +577,9 @@ export interface Storage extends Lifecycle, MemoryStore {
   // (export and import)
 
   // (erasure)
+  /** Verified erasure of a user or a namespace: the durable tiers, and the short-term tier. */
+  readonly erasure?: ErasureStore;
+  readonly sessionErasure?: SessionErasure;
 
   // (retention)
 }

@@ -29,6 +29,7 @@ import { contextRoutes } from './routes/context.js';
 import { keyRoutes } from './routes/keys.js';
 import { embeddingRoutes } from './routes/embeddings.js';
 import { episodeRoutes } from './routes/episodes.js';
+import { erasureRoutes } from './routes/erasure.js';
 import { memoryRoutes } from './routes/memories.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
@@ -141,6 +142,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
         { name: 'embeddings', description: 'Embedding gateway, OpenAI-compatible, cached' },
         { name: 'operations', description: 'Service info and health' },
         { name: 'access', description: 'API keys (admin)' },
+        { name: 'lifecycle', description: 'Data lifecycle: verified erasure' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -160,6 +162,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   keyRoutes(app, context);
   auditRoutes(app, context);
   cacheRoutes(app, context);
+  erasureRoutes(app, context);
   if (telemetry.metrics !== undefined) metricsRoutes(app, telemetry.metrics);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

@@ -18,6 +18,9 @@ import { createContextService } from './context/context-service.js';
 import { loadTokenCounter } from './context/token-counter.js';
 import { createEmbeddingBackfill } from './embedding-backfill.js';
 import { createEpisodeService } from './episodes/episode-service.js';
+import { createErasureService } from './erasure/erasure-service.js';
+import { ERASURE_GRACE_MS } from './erasure/erasure-service.js';
+import { fenceSessions } from './erasure/session-fence.js';
 import { createMemoryService } from './memories/memory-service.js';
 import { createSearchService } from './recall/search-service.js';
 import { createSessionService } from './sessions/session-service.js';
@@ -54,7 +57,8 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
       onTouchFailed: (error) => logger.warn({ err: error }, 'could not record when an API key was last used'),
     }),
     gateway: createGatewayService({ runtime: embeddings }),
-    sessions: createSessionService({ store: stores.sessions, clock, defaults: config.sessions }),
+    // Session writes of a user being erased are undone and refused (erasure/session-fence.ts).
+    sessions: createSessionService({ store: fenceSessions(stores.sessions, storage.erasure, storage.sessionErasure), clock, defaults: config.sessions }),
     episodes: createEpisodeService({ store: stores.episodes, clock, ids, embedding }),
     memories: createMemoryService({ store: stores.memories, clock, ids, embedding, duplicateThreshold: config.indexing.duplicateThreshold }),
     search: createSearchService({
@@ -97,6 +101,16 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
     search: createCachedSearch(base.search, responses, vectorsReady),
     context: createCachedContext(context, responses, vectorsReady, stores.sessions, cacheErrorLog(logger, 'a context bundle from the cache could not refresh its session’s idle TTL; served all the same')),
     caches: createCacheAdmin({ cache, responses }),
+    /** Verified erasure of a user or a namespace, answered with a receipt. */
+    erasure: createErasureService({
+      erasure: storage.erasure,
+      sessions: storage.sessionErasure,
+      cache,
+      embedder: embeddings,
+      clock,
+      ids,
+      graceMs: config.indexing.writeTimeoutMs + ERASURE_GRACE_MS,
+    }),
     /** Who changed what: entries the store did not write with their change, listing, retention. */
     audit: createAuditLog({ store: storage.audit, jobs, clock, ids, logger, retentionDays: config.audit.retentionDays }),
     /** Episodes that sessions promoted and delivered later, from an outbox: writes like any other, so their namespaces' cached answers go stale. */

@@ -18,6 +18,7 @@ export function instrumentCache(cache: Cache, { metrics, tracer }: Telemetry): C
     init: () => cache.init(),
     close: () => cache.close(),
     clear: (scope) => cache.clear(scope),
+    ...(cache.deleteMany === undefined ? {} : { deleteMany: cache.deleteMany.bind(cache) }),
     usage: (scope) => cache.usage(scope),
     getMany(keys) {
       const name = keys[0] === undefined ? 'none' : cacheName(keys[0]);

@@ -51,6 +51,8 @@ export function instrumentStorage(storage: Storage, sessionsBackend: string, { m
     vectors: wrap(storage.vectors, 'vector', backend, VECTOR_OPERATIONS),
     keys: storage.keys,
     audit: storage.audit,
+    ...(storage.erasure === undefined ? {} : { erasure: storage.erasure }),
+    ...(storage.sessionErasure === undefined ? {} : { sessionErasure: storage.sessionErasure }),
     get vectorBackend() {
       return storage.vectorBackend;
     },

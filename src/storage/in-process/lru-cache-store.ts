@@ -59,6 +59,11 @@ export function createLruCache({ maxBytes, now }: LruCacheOptions): Cache {
         lru.set(text, value.slice(), { ttl: ttlSeconds * 1000 });
       }
     },
+    async deleteMany(keys: CacheKey[]) {
+      let removed = 0;
+      for (const key of keys) if (lru.delete(formatCacheKey(key))) removed += 1;
+      return removed;
+    },
     async clear(scope: CacheScope) {
       const keys = keysIn(scope);
       for (const key of keys) lru.delete(key);

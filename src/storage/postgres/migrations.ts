@@ -3,6 +3,7 @@
 // (the others wait for the lock, then find nothing left to do). PGlite has one connection, where
 // the lock is simply granted.
 
+import { erasureMigration } from './erasure-schema.js';
 import { KEYWORD_SCOPE_COUNTS } from './keyword-scope-counts.js';
 import { protectTable, ROW_SECURITY_VERSION, rowSecurityMigration } from './row-security.js';
 import { scopedBandKeysMigration } from './scoped-band-keys-migration.js';
@@ -266,6 +267,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'vector sketches', up: vectorSketchMigration },
   { version: 11, name: 'keyword scope counts, memories by user, unsigned vectors', up: keywordScopesAndUnsignedVectors },
   { version: 12, name: 'band keys by scope', up: scopedBandKeysMigration },
+  { version: 13, name: 'erasure fences and receipts', up: erasureMigration },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */

@@ -3,6 +3,7 @@
 // error stays in `cause` for logs.
 
 import { MemosError, inputError, isMemosError } from '../../core/errors.js';
+import { ERASURE_FENCE_SQLSTATE, erasureInProgress } from '../erasure-fence.js';
 
 /**
  * SQLSTATE classes and codes meaning "the store cannot answer right now", not "this request is
@@ -34,6 +35,7 @@ const CONNECTION_MESSAGE = /connection terminated|timeout exceeded when trying t
 export function toMemosError(operation: string, error: unknown): MemosError {
   if (isMemosError(error)) return error;
   const code = errorCode(error);
+  if (code === ERASURE_FENCE_SQLSTATE) return erasureInProgress(error);
   const label = code === undefined ? '' : ` (${code})`;
   if (code === DISK_FULL_SQLSTATE) {
     return new MemosError('E_STORAGE_UNAVAILABLE', `postgres: ${operation} failed, the server's disk is full${label}`, {

@@ -36,7 +36,7 @@ export const TENANT_TABLES = ['episodes', 'memories', 'memory_history', 'vectors
  * memOS writes itself (as the connecting role, last in a request's transaction) and which only an
  * admin key that reaches every namespace may read.
  */
-export const SYSTEM_TABLES_WITH_NAMESPACE = ['audit_log'] as const;
+export const SYSTEM_TABLES_WITH_NAMESPACE = ['audit_log', 'erasure_fences', 'erasure_receipts'] as const;
 
 /** The migration that brings the policies. */
 export const ROW_SECURITY_VERSION = 9;

@@ -113,6 +113,13 @@ export function createRedisCache(options: RedisCacheOptions): RedisCache {
         pipelineReplies(await pipeline.exec());
       }),
 
+    deleteMany: (keys: CacheKey[]) =>
+      redisCall('cache.delete', async () => {
+        const client = connection.client;
+        if (keys.length === 0) return 0;
+        return sum(await Promise.all(keys.map((key) => client.unlink(toRedisKey(key)))));
+      }),
+
     clear: (scope) =>
       redisCall('cache.clear', async () => {
         const client = connection.client;

@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import { toIso } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
 import type { IdGenerator } from '../../core/ids.js';
-import type { AppendMessages, EpisodeStore, Lifecycle, PutSession, SessionKey, SessionListQuery, SessionPage, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
+import type { AppendMessages, EpisodeStore, ErasurePass, ErasureSubject, Lifecycle, PutSession, SessionKey, SessionListQuery, SessionPage, SessionErasure, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
 import { promoteMessages, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow, TTL_REFRESH_MAX_MS, TTL_REFRESH_SHARE, withinReach } from '../../core/session-window.js';
 import type { Episode, Message, Session } from '../../core/types.js';
 import { redisConnection, type RedisLogger, type RedisSource } from './redis-client.js';
@@ -12,7 +12,7 @@ import { collapseRepeatedLogs } from '../../observability/repeated-logs.js';
 import { isWriteRefused, pipelineReplies, redisCall } from './redis-errors.js';
 import { CLUSTER_SESSION_SHARDS, memberOf, sessionKeyLayout, type SessionKeys } from './session-keys.js';
 import { drainOutbox } from './session-outbox.js';
-import { DELETE_SESSION, GET_AND_TOUCH, WRITE_SESSION } from './session-scripts.js';
+import { ACK_OUTBOX, DELETE_SESSION, GET_AND_TOUCH, WRITE_SESSION } from './session-scripts.js';
 
 export type RedisSessionStoreOptions = RedisSource & {
   /** The durable store that promoted messages go to. */
@@ -37,7 +37,7 @@ export type RedisSessionStore = WorkingMemoryStore &
   Lifecycle & {
     /** Live sessions (deadline not yet passed), from the deadlines index: one ZCOUNT per shard. */
     countLive(): Promise<number>;
-  };
+  } & SessionErasure;
 
 /** Attempts of one compare-and-set write before giving up with E_CONFLICT, and the most backoff between them. */
 const MAX_ATTEMPTS = 10;
@@ -303,8 +303,77 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
         }
         return count;
       }),
+
+    // Verified erasure (SessionErasure): the subject's sessions, expired ones still stored included,
+    // and the promoted messages of its sessions still waiting in their outboxes.
+    erase: (subject: ErasureSubject) =>
+      redisCall('sessions.erase', async (): Promise<ErasurePass> => {
+        const client = connection.client;
+        const removed = { sessions: 0, outbox: 0 };
+        const texts: string[] = [];
+        const ids: string[] = [];
+        for (const member of await membersOf(subject.namespace)) {
+          await serial(member, async () => {
+            const keys = keysOf(member);
+            const data = await client.hget(keys.session, 'data');
+            const session = data === null || data === undefined ? null : (JSON.parse(data) as Session);
+            if (session !== null && ofSubject(subject, session.userId)) {
+              const [deleted] = (await client.multi().del(keys.session).zrem(keys.index, member).exec()) ?? [];
+              if (deleted?.[0]) throw deleted[0];
+              if (deleted?.[1] === 1) removed.sessions += 1;
+              ids.push(session.sessionId);
+              for (const message of session.messages) texts.push(message.content);
+            }
+            const entries = await client.lrange(keys.outbox, 0, -1);
+            const gone = entries.filter((entry) => ofSubject(subject, (JSON.parse(entry) as Episode).userId));
+            if (gone.length === 0) return;
+            await ACK_OUTBOX.run(client, [keys.outbox, keys.outboxes], [member, ...gone]);
+            removed.outbox += gone.length;
+            for (const entry of gone) texts.push((JSON.parse(entry) as Episode).content);
+          });
+        }
+        return { removed, texts, ids };
+      }),
+
+    find: (subject: ErasureSubject) =>
+      redisCall('sessions.find', async () => {
+        const client = connection.client;
+        const found = { sessions: 0, outbox: 0 };
+        for (const member of await membersOf(subject.namespace)) {
+          const keys = keysOf(member);
+          const [data, entries] = await Promise.all([client.hget(keys.session, 'data'), client.lrange(keys.outbox, 0, -1)]);
+          if (data !== null && data !== undefined && ofSubject(subject, (JSON.parse(data) as Session).userId)) found.sessions += 1;
+          found.outbox += entries.filter((entry) => ofSubject(subject, (JSON.parse(entry) as Episode).userId)).length;
+        }
+        return found;
+      }),
   };
+
+  /** Every session of a namespace that Redis still holds or has an outbox for: the deadlines index and the outbox set, by the namespace's member prefix. */
+  async function membersOf(namespace: string): Promise<string[]> {
+    const client = connection.client;
+    const prefix = memberOf({ namespace, sessionId: '' });
+    const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+    const members = new Set<string>();
+    for (const { index, outboxes } of layout.shards) {
+      let cursor = '0';
+      do {
+        const [next, reply] = await client.zscan(index, cursor, 'MATCH', pattern, 'COUNT', 500);
+        cursor = next;
+        for (let i = 0; i < reply.length; i += 2) members.add(reply[i]!);
+      } while (cursor !== '0');
+      do {
+        const [next, reply] = await client.sscan(outboxes, cursor, 'MATCH', pattern, 'COUNT', 500);
+        cursor = next;
+        for (const member of reply) members.add(member);
+      } while (cursor !== '0');
+    }
+    return [...members].filter((member) => member.startsWith(prefix));
+  }
 }
+
+/** Whether a record of `userId` belongs to the subject: any, for a whole namespace. */
+const ofSubject = (subject: ErasureSubject, userId: string | undefined) => subject.userId === undefined || userId === subject.userId;
 
 /** A session as stored: everything but `expiresAt`, which is the `deadline` field. */
 function encode(session: Session): string {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Clock } from '../../core/clock.js';
 import { MemosError, inputError, isMemosError } from '../../core/errors.js';
 import { MIGRATIONS, migrate, type Migration } from './migrations.js';
+import { erasureInProgress, isFenceError } from '../erasure-fence.js';
 
 export type Connection = Database.Database;
 export type Statement = Database.Statement<unknown[]>;
@@ -201,6 +202,7 @@ export class SqliteDatabase {
 export function toMemosError(operation: string, error: unknown): MemosError {
   if (isMemosError(error)) return error;
   const code = errorCode(error);
+  if (code === 'SQLITE_CONSTRAINT_TRIGGER' && isFenceError(error)) return erasureInProgress(error);
   if (code !== undefined && DISK_FULL_CODE.test(code)) {
     return new MemosError('E_STORAGE_UNAVAILABLE', `sqlite: ${operation} failed, the disk is full (${code})`, {
       cause: error,

@@ -7,6 +7,7 @@ import { SqliteDatabase } from './database.js';
 import { SqliteKeyStore } from './key-store.js';
 import { foldKeywordJournal } from './keyword-stats.js';
 import { SqliteEpisodeStore } from './episode-store.js';
+import { SqliteErasureStore } from './erasure-store.js';
 import { SqliteSemanticStore } from './semantic-store.js';
 import { SqliteSessionStore } from './session-store.js';
 import { VectorIndex } from './vector-index.js';
@@ -63,12 +64,15 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       () => options.logger?.warn({ err: error }, 'a session read could not refresh its idle TTL; answered without refreshing it'),
       (repeated, seconds) => options.logger?.warn({ err: error, repeated, seconds }, 'a session read could not refresh its idle TTL; answered without refreshing it'),
     );
+  const sessions = new SqliteSessionStore(db, options.clock, options.ids, { onRefreshFailed });
   return {
     driver: 'sqlite',
+    erasure: new SqliteErasureStore(db, index, options.path === ':memory:' ? undefined : `${options.path}-vectors`),
+    sessionErasure: sessions,
     episodes: new SqliteEpisodeStore(db, index),
     memories: new SqliteSemanticStore(db, options.clock, index),
     vectors: new SqliteVectorStore(db, options.clock, index),
-    sessions: new SqliteSessionStore(db, options.clock, options.ids, { onRefreshFailed }),
+    sessions,
     keys: new SqliteKeyStore(db),
     audit: new SqliteAuditStore(db),
     async init() {

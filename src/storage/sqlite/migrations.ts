@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { KEYWORD_SCOPES } from './keyword-stats-schema.js';
 import { backfillKeywordStats } from './keyword-stats.js';
+import { ERASURE_FENCE_MESSAGE } from '../erasure-fence.js';
 
 export interface Migration {
   version: number;
@@ -212,6 +213,42 @@ CREATE TABLE vector_snapshots (
 `;
 
 /**
+ * Verified erasure (erasure-store.ts): a fence per erasure in progress, whose subject (a namespace,
+ * and a user unless NULL) no insert of an episode or memory may name until it is lifted (`until`,
+ * epoch ms of the real clock: NULL while the erasure runs, then the end of a short grace); and the
+ * receipts, beside the audit log, as JSON that holds counts and ids, never text.
+ */
+const fenceTrigger = (table: 'episodes' | 'memories') => `
+CREATE TRIGGER ${table}_erasure_fence BEFORE INSERT ON ${table}
+  WHEN EXISTS (SELECT 1 FROM erasure_fences f WHERE f.namespace = new.namespace AND (f.user_id IS NULL OR f.user_id = new.user_id)
+    AND (f.until IS NULL OR f.until > CAST(unixepoch('subsec') * 1000 AS INTEGER)))
+BEGIN
+  SELECT RAISE(ABORT, '${ERASURE_FENCE_MESSAGE}');
+END;`;
+const ERASURE = `
+CREATE TABLE erasure_fences (
+  receipt_id TEXT PRIMARY KEY,
+  namespace TEXT NOT NULL,
+  user_id TEXT,
+  started_at INTEGER NOT NULL,
+  until INTEGER
+);
+CREATE INDEX erasure_fences_scope ON erasure_fences (namespace, user_id);
+${fenceTrigger('episodes')}
+${fenceTrigger('memories')}
+CREATE TABLE erasure_receipts (
+  id TEXT PRIMARY KEY,
+  namespace TEXT NOT NULL,
+  user_id TEXT,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL,
+  ok INTEGER NOT NULL,
+  receipt TEXT NOT NULL
+);
+CREATE INDEX erasure_receipts_namespace ON erasure_receipts (namespace, started_at);
+`;
+
+/**
  * Applied in order of version; never edit a released migration, append a new one. Versions need
  * not be contiguous: a missing one is applied whenever it is added, even to a database that
  * already has later ones.
@@ -224,6 +261,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'audit_log', sql: AUDIT_LOG },
   { version: 6, name: 'keyword_scopes', sql: KEYWORD_SCOPES, after: backfillKeywordStats },
   { version: 7, name: 'vector_snapshots', sql: VECTOR_SNAPSHOTS },
+  { version: 8, name: 'erasure', sql: ERASURE },
 ];
 
 /**

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { toIso } from '../../core/clock.js';
 import type { IdGenerator } from '../../core/ids.js';
-import type { AppendMessages, PutSession, SessionKey, SessionListQuery, SessionPage, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
+import type { AppendMessages, ErasureCounts, ErasurePass, ErasureSubject, PutSession, SessionKey, SessionListQuery, SessionPage, SessionErasure, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
 import { promoteMessages, refreshedDeadline, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow, withinReach } from '../../core/session-window.js';
 import type { Episode, Message, Session } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
@@ -51,7 +51,7 @@ interface Loaded {
  * Messages never vanish silently: overflow beyond the window, whatever an expired session still
  * held, and what a put replaced, become `message` episodes in the same transaction as the session write.
  */
-export class SqliteSessionStore implements WorkingMemoryStore {
+export class SqliteSessionStore implements WorkingMemoryStore, SessionErasure {
   readonly #db: SqliteDatabase;
   readonly #clock: Clock;
   readonly #ids: IdGenerator;
@@ -188,5 +188,23 @@ export class SqliteSessionStore implements WorkingMemoryStore {
 
   #promote(session: Session, messages: Message[], now: number): Episode[] {
     return messages.length === 0 ? [] : promoteMessages(session, messages, this.#ids, toIso(now));
+  }
+
+  // Verified erasure (SessionErasure): the subject's sessions, expired ones still stored included.
+  // Promotion writes its episodes in the session's own transaction, so SQLite has no outbox.
+
+  async erase(subject: ErasureSubject): Promise<ErasurePass> {
+    const scope = scopeFilter(subject);
+    const rows = this.#db.transaction('sessions.erase', () =>
+      this.#db.statement(`DELETE FROM sessions WHERE ${scope.sql} RETURNING session_id, messages`).all(...scope.params) as Array<{ session_id: string; messages: string }>,
+    );
+    const texts = rows.flatMap((row) => (JSON.parse(row.messages) as Message[]).map((message) => message.content));
+    return { removed: { sessions: rows.length, outbox: 0 }, texts, ids: rows.map((row) => row.session_id) };
+  }
+
+  async find(subject: ErasureSubject): Promise<ErasureCounts> {
+    const scope = scopeFilter(subject);
+    const { count } = this.#db.run('sessions.find', () => this.#db.statement(`SELECT count(*) AS count FROM sessions WHERE ${scope.sql}`).get(...scope.params) as { count: number });
+    return { sessions: count, outbox: 0 };
   }
 }

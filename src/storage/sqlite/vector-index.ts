@@ -198,6 +198,28 @@ export class VectorIndex {
     this.#bytes = 0;
   }
 
+  /** Forgets the partitions of a tier and namespace (an erasure): they load again from SQLite on next use. */
+  drop(tier: Tier, namespace: string): void {
+    this.#snapshots?.spoil(tier, namespace);
+    const records = recordsKey(tier, namespace);
+    const models = this.#partitions.get(records);
+    if (!models) return;
+    for (const entry of models.values()) {
+      this.#recency.delete(fullKey(entry.key));
+      this.#bytes -= entry.bytes;
+    }
+    this.#partitions.delete(records);
+  }
+
+  /** How many of `ids` the loaded partitions of a tier and namespace hold (an erasure's verification). */
+  holds(tier: Tier, namespace: string, ids: ReadonlySet<string>): number {
+    let found = 0;
+    for (const entry of this.#partitions.get(recordsKey(tier, namespace))?.values() ?? []) {
+      for (const id of entry.partition.state().ids) if (id !== null && ids.has(id)) found += 1;
+    }
+    return found;
+  }
+
   usage(): VectorIndexUsage {
     return { bytes: this.#bytes, maxBytes: this.#maxBytes, partitions: this.#recency.size, evictions: this.#evictions };
   }

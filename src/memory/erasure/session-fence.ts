@@ -1,0 +1,27 @@
+// Session writes during an erasure. Sessions may live apart from the durable store (Redis), where
+// no trigger can read the fence, so each session write checks it after writing: a write that finds
+// a fence over its session's user (or namespace) erases that user's sessions again, its own
+// included, and is refused with E_CONFLICT. A write that checked before the fence went up had
+// finished before the erasure began, and the erasure's delete passes remove it. Either way, no
+// session write that arrives after the erasure starts survives it.
+
+import type { ErasureStore, SessionErasure, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
+import { erasureInProgress } from '../../storage/erasure-fence.js';
+
+export function fenceSessions(sessions: WorkingMemoryStore, erasure: ErasureStore | undefined, eraser: SessionErasure | undefined): WorkingMemoryStore {
+  if (erasure === undefined || eraser === undefined) return sessions;
+  const checked = async (write: SessionWrite): Promise<SessionWrite> => {
+    const { namespace, userId } = write.session;
+    if (!(await erasure.fenced({ namespace, ...(userId === undefined ? {} : { userId }) }))) return write;
+    await eraser.erase(userId === undefined ? { namespace } : { namespace, userId });
+    throw erasureInProgress();
+  };
+  return {
+    put: async (command) => checked(await sessions.put(command)),
+    append: async (command) => checked(await sessions.append(command)),
+    get: (key) => sessions.get(key),
+    delete: (key) => sessions.delete(key),
+    sweepExpired: () => sessions.sweepExpired(),
+    list: (query) => sessions.list(query),
+  };
+}
