@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { isMemosError } from '../core/errors.js';
+import { forgetCommand, forgetUsage } from './commands/forget.js';
 import { keysCommand, keysUsage } from './commands/keys.js';
 import { reindexCommand, reindexUsage } from './commands/reindex.js';
 import { serveCommand, serveUsage } from './commands/serve.js';
@@ -17,6 +18,10 @@ Usage:
   memos keys revoke ID
       make, list and revoke API keys, in the data folder (or PostgreSQL), or with --url URL on a
       running server (see memos help keys)
+  memos forget --user ID --namespace NS [--yes] [--url URL] [--admin-key KEY]
+  memos forget --namespace NS [--yes] [--url URL] [--admin-key KEY]
+      erase every trace of a user (or a whole namespace) on a running server, verify, and
+      print the receipt (asks you to type the id to confirm, unless --yes)
   memos help [COMMAND]      this help, or a command's (also: memos COMMAND --help)
   memos --version
 
@@ -31,6 +36,7 @@ const commands: Record<string, Command> = {
   serve: { run: serveCommand, usage: serveUsage },
   reindex: { run: reindexCommand, usage: reindexUsage },
   keys: { run: keysCommand, usage: keysUsage },
+  forget: { run: forgetCommand, usage: forgetUsage },
 };
 
 const isHelp = (arg: string) => arg === '--help' || arg === '-h';

@@ -321,4 +321,38 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   // Entries name record ids, keys and namespaces: a namespace's entries are for keys of that namespace.
   // Entries of every namespace (their filter is a filter, not a scope): an admin key that reaches every namespace only.
   'GET /api/v1/admin/audit': { needs: 'admin', scope: 'every', targets: 'none', requests: () => none({ method: 'GET', path: '/api/v1/admin/audit' }) },
+
+  // ── Verified erasure ───────────────────────────────────────────────────────
+  // An allowed erasure would destroy the planted tenant: only keys that do not reach it send these,
+  // and each must be refused (403 beyond the namespace or the user; the planted records stay, which
+  // the suite's last check compares). A user-bound key erases only its own user, never a namespace.
+  'DELETE /api/v1/users/{userId}': {
+    needs: 'write',
+    scope: 'namespace',
+    targets: 'tenants',
+    requests: (target) => {
+      const t = tenantOf(target);
+      if (t.tenant.userId === undefined) return [];
+      return [{ variant: "the target's user", method: 'DELETE', path: `/api/v1/users/${t.tenant.userId}`, namespace: t.namespace, user: t.tenant.userId, beyondReachOnly: true }];
+    },
+  },
+  'DELETE /api/v1/namespaces/{namespace}': {
+    needs: 'write',
+    scope: 'namespace',
+    targets: 'tenants',
+    requests: (target) => {
+      const t = tenantOf(target);
+      return [{ variant: "the target's namespace", method: 'DELETE', path: `/api/v1/namespaces/${t.namespace}`, namespace: t.namespace, user: ownerOf(t), beyondReachOnly: true }];
+    },
+  },
+  // A receipt by id: beyond its namespace, or of another user, it answers as missing.
+  'GET /api/v1/erasures/{receiptId}': {
+    needs: 'write',
+    scope: 'namespace',
+    targets: 'tenants',
+    requests: (target) => {
+      const t = tenantOf(target);
+      return [{ variant: 'by id', method: 'GET', path: `/api/v1/erasures/era_${t.ids.memoryId.split('_').pop()}`, namespace: t.namespace, user: ownerOf(t), byId: true, beyondReachOnly: true }];
+    },
+  },
 };
