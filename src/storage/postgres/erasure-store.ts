@@ -30,7 +30,7 @@ export class PgErasureStore implements ErasureStore {
         subject.namespace,
         subject.userId ?? null,
       ]);
-      if (overlap.length > 0) throw new MemosError('E_CONFLICT', 'an erasure of this user (or namespace) is already in progress');
+      if (overlap.length > 0) throw new MemosError('E_CONFLICT', 'an erasure of this user, or of its whole namespace, is already in progress');
       await tx.query('INSERT INTO erasure_fences (receipt_id, namespace, user_id, started_at) VALUES ($1, $2, $3, $4)', [receiptId, subject.namespace, subject.userId ?? null, at]);
     });
   }

@@ -36,21 +36,25 @@ export class SqliteErasureStore implements ErasureStore {
   }
 
   async fence({ receiptId, subject, at }: { receiptId: string; subject: ErasureSubject; at: string }): Promise<void> {
+    const inNamespace = scopeFilter({ namespace: subject.namespace });
     this.#db.transaction('erasure.fence', () => {
       this.#db.statement(`DELETE FROM erasure_fences WHERE until IS NOT NULL AND until <= ${NOW}`).run();
-      const overlap = this.#db
-        .statement('SELECT 1 FROM erasure_fences WHERE until IS NULL AND namespace = ? AND (user_id IS NULL OR ? IS NULL OR user_id = ?)')
-        .get(subject.namespace, subject.userId ?? null, subject.userId ?? null);
-      if (overlap !== undefined) throw new MemosError('E_CONFLICT', 'an erasure of this user (or namespace) is already in progress');
-      this.#db.statement('INSERT INTO erasure_fences (receipt_id, namespace, user_id, started_at) VALUES (?, ?, ?, ?)').run(receiptId, subject.namespace, subject.userId ?? null, Date.parse(at));
+      // A running erasure of the namespace, of this user, or (erasing the namespace) of any of its users.
+      const running = this.#db.statement(`SELECT user_id FROM erasure_fences WHERE ${inNamespace.sql} AND until IS NULL`).all(...inNamespace.params) as Array<{ user_id: string | null }>;
+      if (running.some((fence) => fence.user_id === null || subject.userId === undefined || fence.user_id === subject.userId)) {
+        throw new MemosError('E_CONFLICT', 'an erasure of this user, or of its whole namespace, is already in progress');
+      }
+      this.#db
+        .statement('INSERT INTO erasure_fences (receipt_id, namespace, user_id, scope, started_at) VALUES (?, ?, ?, json_array(?, ?), ?)')
+        .run(receiptId, subject.namespace, subject.userId ?? null, subject.namespace, subject.userId ?? null, Date.parse(at));
     });
   }
 
   async fenced(subject: ErasureSubject): Promise<boolean> {
     return this.#db.run('erasure.fenced', () =>
       this.#db
-        .statement(`SELECT 1 FROM erasure_fences WHERE namespace = ? AND (user_id IS NULL OR user_id = ?) AND (until IS NULL OR until > ${NOW})`)
-        .get(subject.namespace, subject.userId ?? null) !== undefined,
+        .statement(`SELECT 1 FROM erasure_fences WHERE scope IN (json_array(?, NULL), json_array(?, ?)) AND (until IS NULL OR until > ${NOW})`)
+        .get(subject.namespace, subject.namespace, subject.userId ?? null) !== undefined,
     );
   }
 
@@ -99,17 +103,17 @@ export class SqliteErasureStore implements ErasureStore {
 
   async compact(subject: ErasureSubject, ids: string[]): Promise<ErasureCounts> {
     const idList = JSON.stringify(ids);
+    const inNamespace = scopeFilter({ namespace: subject.namespace });
+    const user = scopeFilter(subject);
     const auditLog = this.#db.transaction('erasure.audit', () => {
       // Entries keep their action, time, key and counts; the erased ids and the user leave them.
       const named = this.#db
         .statement(
           `UPDATE audit_log SET record_ids = (SELECT json_group_array(value) FROM json_each(audit_log.record_ids) WHERE value NOT IN (SELECT value FROM json_each(?)))
-           WHERE namespace = ? AND record_ids IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(audit_log.record_ids) WHERE value IN (SELECT value FROM json_each(?)))`,
+           WHERE ${inNamespace.sql} AND record_ids IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(audit_log.record_ids) WHERE value IN (SELECT value FROM json_each(?)))`,
         )
-        .run(idList, subject.namespace, idList).changes;
-      const users = this.#db
-        .statement('UPDATE audit_log SET user_id = NULL WHERE namespace = ? AND user_id IS NOT NULL AND (? IS NULL OR user_id = ?)')
-        .run(subject.namespace, subject.userId ?? null, subject.userId ?? null).changes;
+        .run(idList, ...inNamespace.params, idList).changes;
+      const users = this.#db.statement(`UPDATE audit_log SET user_id = NULL WHERE ${user.sql} AND user_id IS NOT NULL`).run(...user.params).changes;
       return named + users;
     });
     this.#db.transaction('erasure.optimize', () => {
@@ -126,6 +130,7 @@ export class SqliteErasureStore implements ErasureStore {
 
   async verify(subject: ErasureSubject, ids: string[], before: string): Promise<ErasureCounts> {
     const scope = scopeFilter(subject);
+    const inNamespace = scopeFilter({ namespace: subject.namespace });
     const idList = JSON.stringify(ids);
     const idSet = new Set(ids);
     return this.#db.run('erasure.verify', () => {
@@ -144,15 +149,15 @@ export class SqliteErasureStore implements ErasureStore {
         keywordIndex: TIERS.reduce((sum, tier) => sum + count(`SELECT count(*) AS n FROM ${tier}_fts WHERE ${tier}_fts MATCH ?`, match), 0),
         keywordStatistics:
           count(`SELECT count(*) AS n FROM keyword_scopes WHERE ${scope.sql}`, ...scope.params) + count(`SELECT count(*) AS n FROM keyword_journal WHERE ${scope.sql}`, ...scope.params),
-        auditLog: count(
-          `SELECT count(*) AS n FROM audit_log WHERE namespace = ? AND time < ? AND ((user_id IS NOT NULL AND (? IS NULL OR user_id = ?))
-             OR (record_ids IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(audit_log.record_ids) WHERE value IN (SELECT value FROM json_each(?)))))`,
-          subject.namespace,
-          Date.parse(before),
-          subject.userId ?? null,
-          subject.userId ?? null,
-          idList,
-        ),
+        auditLog:
+          count(`SELECT count(*) AS n FROM audit_log WHERE ${scope.sql} AND user_id IS NOT NULL AND time < ?`, ...scope.params, Date.parse(before)) +
+          count(
+            `SELECT count(*) AS n FROM audit_log WHERE ${inNamespace.sql} AND time < ? AND record_ids IS NOT NULL
+               AND EXISTS (SELECT 1 FROM json_each(audit_log.record_ids) WHERE value IN (SELECT value FROM json_each(?)))`,
+            ...inNamespace.params,
+            Date.parse(before),
+            idList,
+          ),
         vectorSnapshots: this.#snapshotFiles(subject.namespace).length,
       };
     });
@@ -214,11 +219,13 @@ class SqliteErasureReceipts implements ErasureReceipts {
 
   async get(ref: { namespace: string; receiptId: string; userId?: string }): Promise<ErasureReceipt | null> {
     const row = this.#db.run('erasure.receipt', () =>
-      this.#db.statement('SELECT receipt, user_id FROM erasure_receipts WHERE id = ? AND namespace = ?').get(ref.receiptId, ref.namespace) as
+      this.#db.statement(`SELECT receipt, user_id FROM erasure_receipts WHERE id = ? AND ${scopeFilter({ namespace: ref.namespace }).sql}`).get(ref.receiptId, ref.namespace) as
         | { receipt: string; user_id: string | null }
         | undefined,
     );
-    if (row === undefined || (ref.userId !== undefined && row.user_id !== ref.userId)) return null;
+    if (row === undefined) return null;
+    const owner = row.user_id ?? undefined;
+    if (ref.userId !== undefined && owner !== ref.userId) return null;
     return JSON.parse(row.receipt) as ErasureReceipt;
   }
 }

@@ -214,13 +214,14 @@ CREATE TABLE vector_snapshots (
 
 /**
  * Verified erasure (erasure-store.ts): a fence per erasure in progress, whose subject (a namespace,
- * and a user unless NULL) no insert of an episode or memory may name until it is lifted (`until`,
+ * and a user unless NULL; `scope` is the two as a JSON array, the one key the triggers look up) no
+ * insert of an episode or memory may name until it is lifted (`until`,
  * epoch ms of the real clock: NULL while the erasure runs, then the end of a short grace); and the
  * receipts, beside the audit log, as JSON that holds counts and ids, never text.
  */
 const fenceTrigger = (table: 'episodes' | 'memories') => `
 CREATE TRIGGER ${table}_erasure_fence BEFORE INSERT ON ${table}
-  WHEN EXISTS (SELECT 1 FROM erasure_fences f WHERE f.namespace = new.namespace AND (f.user_id IS NULL OR f.user_id = new.user_id)
+  WHEN EXISTS (SELECT 1 FROM erasure_fences f WHERE f.scope IN (json_array(new.namespace, NULL), json_array(new.namespace, new.user_id))
     AND (f.until IS NULL OR f.until > CAST(unixepoch('subsec') * 1000 AS INTEGER)))
 BEGIN
   SELECT RAISE(ABORT, '${ERASURE_FENCE_MESSAGE}');
@@ -230,10 +231,11 @@ CREATE TABLE erasure_fences (
   receipt_id TEXT PRIMARY KEY,
   namespace TEXT NOT NULL,
   user_id TEXT,
+  scope TEXT NOT NULL,
   started_at INTEGER NOT NULL,
   until INTEGER
 );
-CREATE INDEX erasure_fences_scope ON erasure_fences (namespace, user_id);
+CREATE INDEX erasure_fences_scope ON erasure_fences (scope);
 ${fenceTrigger('episodes')}
 ${fenceTrigger('memories')}
 CREATE TABLE erasure_receipts (
