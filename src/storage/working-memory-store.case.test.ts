@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../core/clock.js';
 import { toIso } from '../core/clock.js';
-import type { EpisodeStore, PutSession, SessionKey, WorkingMemoryStore } from '../core/ports.js';
+import type { EpisodeStore, PutSession, SessionErasure, SessionKey, WorkingMemoryStore } from '../core/ports.js';
 import type { Episode, Message } from '../core/types.js';
 
 export interface WorkingMemoryStoreHarness {
@@ -411,6 +411,31 @@ export function runWorkingMemoryStoreContract(name: string, options: WorkingMemo
         expect(wild.items.map((s) => s.sessionId)).toEqual(['s:4*']);
         expect((await store.list({ namespace: 'ns1', userId: 'u1', limit: 10 })).items.map((s) => s.sessionId)).toEqual(['s2', 's3', 's:4*']);
         expect((await store.list({ namespace: 'nope', limit: 10 })).items).toEqual([]);
+      });
+    });
+
+    describe('erasure (SessionErasure)', () => {
+      it("erases a user's sessions, live and expired, and finds none afterwards; others stay; a namespace erasure takes the rest", async () => {
+        const eraser = store as unknown as Partial<SessionErasure>;
+        if (eraser.erase === undefined || eraser.find === undefined) return;
+        await put({ key: { namespace: 'ns1', sessionId: 'a' }, userId: 'u1', messages: messages(1, 2) });
+        await put({ key: { namespace: 'ns1', sessionId: 'b' }, userId: 'u1', messages: messages(3, 3), ttlSeconds: 1 });
+        await put({ key: { namespace: 'ns1', sessionId: 'c' }, userId: 'u2', messages: messages(4, 4) });
+        await put({ key: { namespace: 'ns2', sessionId: 'a' }, userId: 'u1', messages: messages(5, 5) });
+        h.clock.advance(5 * SECOND); // b has expired, still stored
+        expect(await eraser.find({ namespace: 'ns1', userId: 'u1' })).toMatchObject({ sessions: 2 });
+        const pass = await eraser.erase({ namespace: 'ns1', userId: 'u1' });
+        expect(pass.removed).toMatchObject({ sessions: 2 });
+        expect([...pass.texts].sort()).toEqual(['m1', 'm2', 'm3']);
+        expect([...pass.ids].sort()).toEqual(['a', 'b']);
+        expect(await eraser.find({ namespace: 'ns1', userId: 'u1' })).toEqual({ sessions: 0, outbox: 0 });
+        expect(await store.get({ namespace: 'ns1', sessionId: 'a' })).toBeNull();
+        expect(await sessionEpisodes('b')).toEqual([]);
+        expect((await store.get({ namespace: 'ns1', sessionId: 'c' }))?.userId).toBe('u2');
+        expect((await store.get({ namespace: 'ns2', sessionId: 'a' }))?.userId).toBe('u1');
+        expect((await eraser.erase({ namespace: 'ns1' })).removed).toMatchObject({ sessions: 1 });
+        expect(await eraser.find({ namespace: 'ns1' })).toEqual({ sessions: 0, outbox: 0 });
+        expect(await eraser.find({ namespace: 'ns2' })).toMatchObject({ sessions: 1 });
       });
     });
 
