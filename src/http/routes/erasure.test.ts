@@ -155,6 +155,8 @@ describe.skipIf(!haveModel)(`verified erasure (${testBackend})`, () => {
     expect(receipt.removed.memories).toBe(2);
     expect(receipt.removed.memoryHistory).toBe(1);
     expect(receipt.removed.vectors).toBe(5);
+    // Embedded: the search loaded both partitions of the in-process index, which held the five vectors.
+    if (testBackend === 'embedded') expect(receipt.removed.vectorIndex).toBe(5);
     expect(receipt.removed.keywordIndex).toBe(5);
     expect(receipt.removed.responseCache).toBeGreaterThanOrEqual(2);
     expect(receipt.removed.embeddingCache).toBeGreaterThanOrEqual(1);

@@ -127,8 +127,7 @@ export function createErasureService({ erasure, sessions, cache, embedder, clock
           if (!removedAny(found)) break;
         }
         texts.clear();
-        // The in-process index held the vectors the rows held; places that removed nothing still appear, as 0.
-        if ('vectorIndex' in found) removed.vectorIndex = removed.vectors ?? 0;
+        // Places that removed nothing still appear, as 0.
         for (const place of Object.keys(found)) removed[place] ??= 0;
 
         onPhase?.('receipt');

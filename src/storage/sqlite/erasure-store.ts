@@ -82,7 +82,9 @@ export class SqliteErasureStore implements ErasureStore {
       return { history, memories, episodes, keywordScopes };
     });
     // After the commit, as every writer of the index does: a rolled-back pass never shows there.
+    let indexed = 0;
     for (const tier of TIERS) {
+      indexed += this.#index.holds(tier, subject.namespace, new Set(pass[tier].map((row) => row.id)));
       if (subject.userId === undefined) this.#index.drop(tier, subject.namespace);
       else for (const row of pass[tier]) this.#index.remove(tier, subject.namespace, row.id);
     }
@@ -93,6 +95,7 @@ export class SqliteErasureStore implements ErasureStore {
         memories: pass.memories.length,
         memoryHistory: pass.history.length,
         vectors: records.filter((row) => row.vector === 1).length,
+        vectorIndex: indexed,
         keywordIndex: records.length,
         keywordStatistics: pass.keywordScopes,
       },
