@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { isMemosError } from '../core/errors.js';
+import { backupCommand, backupUsage } from './commands/backup.js';
 import { keysCommand, keysUsage } from './commands/keys.js';
 import { reindexCommand, reindexUsage } from './commands/reindex.js';
+import { restoreCommand, restoreUsage } from './commands/restore.js';
 import { serveCommand, serveUsage } from './commands/serve.js';
 
 const USAGE = `memOS: a memory server for AI agents
@@ -12,6 +14,11 @@ Usage:
   memos reindex [--url http://127.0.0.1:7420] [--admin-key KEY] [--no-wait] [--interval-ms MS] [--retry-failed]
       embed every record that has no vector of the current model, on a running server
       (--retry-failed: first retry the records the embedding provider refused)
+  memos backup --out FILE [--data-dir DIR] [--force]
+      a consistent snapshot of the embedded database while memOS keeps serving; in server mode
+      (MEMOS_DATABASE_URL, or --url URL) a logical backup through the export format
+  memos restore FILE --data-dir DIR [--force]
+      bring an embedded backup back into an empty (or, with --force, any) stopped data folder
   memos keys create --role read|write|admin [--namespaces A,B] [--user ID] [--name NAME] [--expires TIME]
   memos keys list
   memos keys revoke ID
@@ -31,6 +38,8 @@ const commands: Record<string, Command> = {
   serve: { run: serveCommand, usage: serveUsage },
   reindex: { run: reindexCommand, usage: reindexUsage },
   keys: { run: keysCommand, usage: keysUsage },
+  backup: { run: backupCommand, usage: backupUsage },
+  restore: { run: restoreCommand, usage: restoreUsage },
 };
 
 const isHelp = (arg: string) => arg === '--help' || arg === '-h';
