@@ -11,7 +11,7 @@ const USAGE = `memOS: a memory server for AI agents
 Usage:
   memos serve [--host H] [--port P] [--data-dir DIR] [--config FILE] [--log-level LEVEL]
       run the server
-  memos reindex [--url http://127.0.0.1:7420] [--admin-key KEY] [--no-wait] [--interval-ms MS] [--retry-failed]
+  memos reindex [--url http://127.0.0.1:7420] [--admin-key KEY] [--no-wait] [--interval-ms MS] [--retry-failed] [--quiet]
       embed every record that has no vector of the current model, on a running server
       (--retry-failed: first retry the records the embedding provider refused)
   memos backup --out FILE [--data-dir DIR] [--force]
