@@ -74,7 +74,12 @@ try {
 
   let k = 0;
   const target = () => join(dir, `copy-${k++}.db`);
-  const ours = async () => (await backupDatabase({ source: dbPath, out: target() })).bytes;
+  const split: string[] = [];
+  const ours = async () => {
+    const result = await backupDatabase({ source: dbPath, out: target() });
+    split.push(`${s(result.copyMs)} s VACUUM INTO + ${s(result.verifyMs)} s fsync and checks`);
+    return result.bytes;
+  };
   await measure('baseline: cp memos.db (not consistent under writes)', async () => {
     const out = target();
     copyFileSync(dbPath, out);
@@ -111,7 +116,8 @@ try {
   apiNotes = [];
   await measure(`baseline: SQLite backup API, one writer running (capped at ${API_CAP_MS / 1000} s)`, api, true);
   console.log(`backup API under writes: ${apiNotes.join('; ')}`);
-  const backup = join(dir, 'copy-1.db');
+  console.log(`memos backup runs: ${split.join('; ')}`);
+  const backup = join(dir, `copy-${RUNS}.db`);
   await measure('memos restore into an empty folder (copy, fsync, integrity_check, rename)', async () => {
     return (await restoreDatabase({ file: backup, dataDir: join(dir, `restored-${k++}`) })).bytes;
   }, false);

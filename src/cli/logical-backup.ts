@@ -39,6 +39,7 @@ export async function listNamespaces(server: ServerApi): Promise<string[]> {
 /** Streams every namespace's export into `out` (see the top of this file). */
 export async function logicalBackup(options: LogicalBackupOptions): Promise<LogicalBackupResult> {
   const out = resolve(options.out);
+  if (!existsSync(dirname(out))) throw new MemosError('E_NOT_FOUND', `the folder ${dirname(out)} does not exist: create it, or give --out in another folder`);
   if (existsSync(out) && !options.overwrite) throw new MemosError('E_CONFLICT', `${out} exists already: give another --out, or --force to replace it`);
   const namespaces = options.namespaces.length > 0 ? options.namespaces : await listNamespaces(options.server);
   const temp = join(dirname(out), `.${basename(out)}.${randomBytes(6).toString('hex')}.partial`);

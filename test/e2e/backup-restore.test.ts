@@ -1,7 +1,7 @@
 // `memos backup` and `memos restore` as an operator runs them, beside a real memOS process taking
 // writes: every write acknowledged before the backup began is in the copy, the copy is whole, and a
 // memOS serving the restored folder finds those records. Restore refuses what it must refuse.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -98,7 +98,7 @@ describe.skipIf(!haveModel)('memos backup beside a memOS taking writes', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/E_CONFLICT: will not restore while a memOS serves the folder \(--force does not change this\)/);
     expect(run.stderr).toContain(`process ${live.child.pid}`);
-  });
+  }, 30_000);
 
   it('restores into a fresh folder, and memos serve there finds the records', async () => {
     const fresh = join(scratch, 'restored');
@@ -135,7 +135,7 @@ describe.skipIf(!haveModel)('memos backup beside a memOS taking writes', () => {
     const db = new Database(join(target, 'memos.db'), { readonly: true });
     expect(db.pragma('integrity_check')).toEqual([{ integrity_check: 'ok' }]);
     db.close();
-  });
+  }, 60_000);
 
   it('refuses files that are not a memOS database this memOS can open', async () => {
     const notSqlite = join(scratch, 'notes.txt');
@@ -149,7 +149,14 @@ describe.skipIf(!haveModel)('memos backup beside a memOS taking writes', () => {
     const bumped = new Database(newer);
     bumped.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, ?, 0)').run('from the future');
     bumped.close();
+    // A SQLite file damaged after its first pages: the first look passes, the full check of the copy refuses it.
+    const damaged = join(scratch, 'damaged.db');
+    copyFileSync(backupFile, damaged);
+    const bytes = readFileSync(damaged);
+    bytes.fill(0x5a, Math.floor(bytes.length / 2), Math.floor(bytes.length / 2) + 65536);
+    writeFileSync(damaged, bytes);
     const cases: Array<[string, RegExp]> = [
+      [damaged, /E_VALIDATION: .*damaged\.db is not a memOS database: (PRAGMA integrity_check found|it cannot be read whole)/],
       [notSqlite, /E_VALIDATION: .*notes\.txt is not a memOS database: it is not a SQLite database/],
       [otherSqlite, /E_VALIDATION: .*other\.db is not a memOS database: it has no schema_migrations table/],
       [newer, /E_VALIDATION: .*newer\.db was written by a newer memOS \(schema version 999/],
@@ -160,7 +167,8 @@ describe.skipIf(!haveModel)('memos backup beside a memOS taking writes', () => {
       const run = await runMemos(['restore', file, '--data-dir', target], env);
       expect(run.status, file).toBe(1);
       expect(run.stderr).toMatch(message);
-      expect(readdirSync(target)).toEqual([]);
+      // Nothing but the lock file a refused restore may leave: no database, no temp file.
+      expect(readdirSync(target).filter((name) => name !== 'memos.lock')).toEqual([]);
     }
-  });
+  }, 90_000);
 });

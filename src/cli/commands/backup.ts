@@ -76,7 +76,7 @@ export async function backupCommand(args: string[]): Promise<void> {
     });
     const c = result.counts;
     process.stdout.write(
-      `backup written: ${result.out} (${mib(result.bytes)}, schema ${result.schemaVersion}; ${c.memories} memories, ${c.memoryHistory} history versions, ${c.episodes} episodes, ${c.sessions} sessions, ${c.apiKeys} API keys) in ${(result.ms / 1000).toFixed(1)} s; integrity_check ok\n`,
+      `backup written: ${result.out} (${mib(result.bytes)}, schema ${result.schemaVersion}; ${c.memories} memories, ${c.memoryHistory} history versions, ${c.episodes} episodes, ${c.sessions} sessions, ${c.apiKeys} API keys) in ${(result.ms / 1000).toFixed(1)} s (copy ${(result.copyMs / 1000).toFixed(1)} s, fsync and checks ${(result.verifyMs / 1000).toFixed(1)} s); integrity_check ok\n`,
     );
     return;
   }

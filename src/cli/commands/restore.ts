@@ -51,10 +51,10 @@ export async function restoreCommand(args: string[]): Promise<void> {
       seen = Math.max(seen, now);
     },
     onPhase(phase) {
-      if (phase === 'checking') say(`checking ${file} (PRAGMA integrity_check, schema version)`);
+      if (phase === 'checking') say(`checking ${file} (a memOS database, its schema version)`);
       if (phase === 'verifying') {
         progress.done();
-        say('verifying the copy');
+        say('verifying the copy (PRAGMA integrity_check)');
       }
     },
   });

@@ -2,7 +2,7 @@
 // schema this memOS can open (no migration newer than it knows), and what it holds.
 
 import Database from 'better-sqlite3';
-import { MemosError } from '../../core/errors.js';
+import { isMemosError, MemosError } from '../../core/errors.js';
 import { MIGRATIONS } from './migrations.js';
 
 export interface DatabaseFacts {
@@ -22,9 +22,10 @@ const notMemos = (path: string, why: string, cause?: unknown) =>
 
 /**
  * Checks `path` is a whole memOS database this memOS can open and says what it holds; otherwise
- * E_VALIDATION naming what is wrong. Opens it read-only and changes nothing.
+ * E_VALIDATION naming what is wrong. Opens it read-only and changes nothing. `whole: false` skips
+ * `PRAGMA integrity_check` (which reads every page) for a first look.
  */
-export function inspectDatabase(path: string): DatabaseFacts {
+export function inspectDatabase(path: string, { whole = true }: { whole?: boolean } = {}): DatabaseFacts {
   let db: Database.Database;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
@@ -34,9 +35,12 @@ export function inspectDatabase(path: string): DatabaseFacts {
   try {
     let problems: string[];
     try {
-      problems = (db.pragma('integrity_check') as Array<{ integrity_check: string }>).map((row) => row.integrity_check);
+      problems = whole
+        ? (db.pragma('integrity_check') as Array<{ integrity_check: string }>).map((row) => row.integrity_check)
+        : [db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() === undefined ? 'no schema' : 'ok'];
     } catch (error) {
-      throw notMemos(path, `it is not a SQLite database (${(error as { code?: string }).code ?? 'unreadable'})`, error);
+      const code = (error as { code?: string }).code ?? 'unreadable';
+      throw notMemos(path, code === 'SQLITE_NOTADB' ? `it is not a SQLite database (${code})` : `it cannot be read whole (${code})`, error);
     }
     if (problems.length !== 1 || problems[0] !== 'ok') {
       throw notMemos(path, `PRAGMA integrity_check found ${problems.length} problem(s), the first: ${problems[0]}`);
@@ -56,6 +60,9 @@ export function inspectDatabase(path: string): DatabaseFacts {
       counts[name] = exists ? (db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number) : 0;
     }
     return { schemaVersion, counts };
+  } catch (error) {
+    if (isMemosError(error)) throw error;
+    throw notMemos(path, `it cannot be read whole (${(error as { code?: string }).code ?? (error as Error).message})`, error);
   } finally {
     db.close();
   }

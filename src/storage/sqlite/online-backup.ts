@@ -40,6 +40,9 @@ export interface BackupResult extends DatabaseFacts {
   out: string;
   bytes: number;
   ms: number;
+  /** Of `ms`: the snapshot (VACUUM INTO), and the fsync and checks of the copy. */
+  copyMs: number;
+  verifyMs: number;
 }
 
 // Runs in the worker: CommonJS by `eval`, so that it needs no file of its own in src/ and dist/.
@@ -109,6 +112,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
   const source = resolve(options.source);
   const out = resolve(options.out);
   if (!existsSync(source)) throw new MemosError('E_NOT_FOUND', `there is no memOS database at ${source}: is --data-dir the folder memos serve uses?`);
+  if (!existsSync(dirname(out))) throw new MemosError('E_NOT_FOUND', `the folder ${dirname(out)} does not exist: create it, or give --out in another folder`);
   if (existsSync(out) && !options.overwrite) throw new MemosError('E_CONFLICT', `${out} exists already: give another --out, or --force to replace it`);
   const temp = join(dirname(out), `.${basename(out)}.${randomBytes(6).toString('hex')}.partial`);
   const expected = usedBytes(source);
@@ -125,13 +129,15 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
     options.onPhase?.('copying');
     await vacuumInto(source, temp, poll, options.pollMs ?? 200);
     poll();
+    const copied = Date.now();
     options.onPhase?.('syncing');
     fsyncPath(temp);
     options.onPhase?.('verifying');
     const facts = inspectDatabase(temp);
     renameSync(temp, out);
     fsyncPath(dirname(out));
-    return { ...facts, out, bytes: statSync(out).size, ms: Date.now() - started };
+    const ended = Date.now();
+    return { ...facts, out, bytes: statSync(out).size, ms: ended - started, copyMs: copied - started, verifyMs: ended - copied };
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;
