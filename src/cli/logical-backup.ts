@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { basename, dirname, join, resolve } from 'node:path';
-import { MemosError } from '../core/errors.js';
+import { isMemosError, MemosError } from '../core/errors.js';
 import { fsyncPath } from '../storage/sqlite/online-backup.js';
 import type { Progress } from './progress.js';
 import type { ServerApi } from './server-api.js';
@@ -28,9 +28,19 @@ export interface LogicalBackupResult {
   bytes: number;
 }
 
+/** A server without the route: a memOS older than the export format. */
+async function needRoute<T>(server: ServerApi, route: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!isMemosError(error) || error.code !== 'E_NOT_FOUND' || !/no route/.test(error.message)) throw error;
+    throw new MemosError('E_UNAVAILABLE', `memOS at ${server.base} has no ${route} (it is older than the export format): back it up with pg_dump (deploy/backup/pg-backup.sh), or upgrade it`, { cause: error });
+  }
+}
+
 /** The namespaces `GET /api/v1/namespaces` lists, read leniently: names, or objects with a `namespace`. */
 export async function listNamespaces(server: ServerApi): Promise<string[]> {
-  const answer = await server.json<unknown>('GET', '/api/v1/namespaces');
+  const answer = await needRoute(server, 'GET /api/v1/namespaces', () => server.json<unknown>('GET', '/api/v1/namespaces'));
   const list = Array.isArray(answer) ? answer : ((answer as { namespaces?: unknown; items?: unknown }).namespaces ?? (answer as { items?: unknown }).items);
   if (!Array.isArray(list)) throw new MemosError('E_UNAVAILABLE', `memOS at ${server.base} answered GET /api/v1/namespaces with no list of namespaces`);
   return list.map((entry: unknown) => (typeof entry === 'string' ? entry : String((entry as { namespace?: unknown; name?: unknown }).namespace ?? (entry as { name?: unknown }).name)));
@@ -48,9 +58,8 @@ export async function logicalBackup(options: LogicalBackupOptions): Promise<Logi
   let bytes = 0;
   try {
     for (const namespace of namespaces) {
-      const response = await options.server.raw('GET', '/api/v1/export', {
-        query: { namespace, ...(options.withVectors ? { withVectors: 'true' } : {}) },
-      });
+      const query = { namespace, ...(options.withVectors ? { withVectors: 'true' } : {}) };
+      const response = await needRoute(options.server, 'GET /api/v1/export', () => options.server.raw('GET', '/api/v1/export', { query }));
       if (response.body === null) continue;
       let endsWithNewline = true;
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
