@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { isMemosError } from '../core/errors.js';
+import { backupCommand, backupUsage } from './commands/backup.js';
 import { forgetCommand, forgetUsage } from './commands/forget.js';
 import { keysCommand, keysUsage } from './commands/keys.js';
 import { reindexCommand, reindexUsage } from './commands/reindex.js';
+import { restoreCommand, restoreUsage } from './commands/restore.js';
 import { serveCommand, serveUsage } from './commands/serve.js';
 
 const USAGE = `memOS: a memory server for AI agents
@@ -10,9 +12,14 @@ const USAGE = `memOS: a memory server for AI agents
 Usage:
   memos serve [--host H] [--port P] [--data-dir DIR] [--config FILE] [--log-level LEVEL]
       run the server
-  memos reindex [--url http://127.0.0.1:7420] [--admin-key KEY] [--no-wait] [--interval-ms MS] [--retry-failed]
+  memos reindex [--url http://127.0.0.1:7420] [--admin-key KEY] [--no-wait] [--interval-ms MS] [--retry-failed] [--quiet]
       embed every record that has no vector of the current model, on a running server
       (--retry-failed: first retry the records the embedding provider refused)
+  memos backup --out FILE [--data-dir DIR] [--force]
+      a consistent snapshot of the embedded database while memOS keeps serving; in server mode
+      (MEMOS_DATABASE_URL, or --url URL) a logical backup through the export format
+  memos restore FILE --data-dir DIR [--force]
+      bring an embedded backup back into an empty (or, with --force, any) stopped data folder
   memos keys create --role read|write|admin [--namespaces A,B] [--user ID] [--name NAME] [--expires TIME]
   memos keys list
   memos keys revoke ID
@@ -36,6 +43,8 @@ const commands: Record<string, Command> = {
   serve: { run: serveCommand, usage: serveUsage },
   reindex: { run: reindexCommand, usage: reindexUsage },
   keys: { run: keysCommand, usage: keysUsage },
+  backup: { run: backupCommand, usage: backupUsage },
+  restore: { run: restoreCommand, usage: restoreUsage },
   forget: { run: forgetCommand, usage: forgetUsage },
 };
 

@@ -47,6 +47,8 @@ describe('memos reindex', () => {
     });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.trim().split('\n').at(-1)).toMatch(/potion-base-4M-int8 \(128 dims\): 5\/5 embedded, 0 pending \(100%\)/);
+    // Progress goes to standard error (plain lines here, not a terminal), ending with the count and rate.
+    expect(run.stderr).toMatch(/^5 records embedded by potion-base-4M-int8 \(128 dims\) in \d+\.\d s \(\d+\/s\)$/m);
 
     const after = (await (await post('/api/v1/search', { query: 'what is the name of my pet', mode: 'vector', limit: 3 })).json()) as { hits: Array<{ item: { content: string } }> };
     expect(after.hits.map((hit) => hit.item.content)).toContain("The user's cat is called Miso");

@@ -2,6 +2,7 @@ import { loadConfig } from '../../config/load.js';
 import { MemosError } from '../../core/errors.js';
 import { adminKeyFor } from '../admin-key.js';
 import { parseFlags } from '../parse-flags.js';
+import { createProgress } from '../progress.js';
 import { serverUrl } from '../server-api.js';
 
 interface ReindexStatus {
@@ -21,11 +22,12 @@ interface ReindexStatus {
   retried?: number;
 }
 
-export const reindexUsage = `Usage: memos reindex [--url URL] [--admin-key KEY] [--no-wait] [--interval-ms MS] [--retry-failed]
+export const reindexUsage = `Usage: memos reindex [--url URL] [--admin-key KEY] [--no-wait] [--interval-ms MS] [--retry-failed] [--quiet]
 
 Asks a running memOS to embed every record that has no vector of its current model (after a
-model change, or an embedder outage), and prints progress until none is left. The server keeps
-serving meanwhile; search uses keywords for records not embedded yet.
+model change, or an embedder outage), and shows progress until none is left. The server keeps
+serving meanwhile; search uses keywords for records not embedded yet. The status lines (first
+and last) go to standard output, the progress to standard error.
 
   --url URL          the server, e.g. http://127.0.0.1:7420 (http:// is assumed when no scheme
                      is given); default http://MEMOS_HOST:MEMOS_PORT
@@ -33,13 +35,15 @@ serving meanwhile; search uses keywords for records not embedded yet.
                      the file MEMOS_ADMIN_KEY_FILE names (prefer those: a flag shows in the
                      process list)
   --no-wait          start the work and print progress once, without waiting for the end
-  --interval-ms MS   how often progress is printed (default 1000)
+  --interval-ms MS   how often progress is asked for (default 1000); a bar on a terminal,
+                     a line on standard error this often otherwise
+  --quiet            no progress: only the first and the last status line
   --retry-failed     first make the records the embedding provider refused pending again
   -h, --help         show this help`;
 
 /**
  * `memos reindex`: asks a running memOS to embed every record that has no vector of its current
- * model (after a model change, or an embedder outage), and prints progress until none is left.
+ * model (after a model change, or an embedder outage), and shows progress until none is left.
  * The server keeps serving meanwhile; search uses keywords for records not embedded yet.
  * `--retry-failed` first makes the records the provider refused pending again.
  */
@@ -50,6 +54,7 @@ export async function reindexCommand(args: string[]): Promise<void> {
     'no-wait': { type: 'boolean' },
     'interval-ms': { type: 'string' },
     'retry-failed': { type: 'boolean' },
+    quiet: { type: 'boolean' },
   });
   const interval = Number(values['interval-ms'] ?? 1000);
   if (!Number.isInteger(interval) || interval < 10 || interval > 3_600_000) {
@@ -86,11 +91,23 @@ export async function reindexCommand(args: string[]): Promise<void> {
   };
   print(status);
   if (values['no-wait']) return;
+  // Records settled: embedded, or refused by the provider for good.
+  const settled = (s: ReindexStatus) => (s.progress === undefined ? 0 : s.progress.ready + (s.progress.failed ?? 0));
+  const first = status.progress;
+  const progress = createProgress({ label: `records embedded by ${first.model} (${first.dimensions} dims)`, total: first.total, intervalMs: interval, quiet: values.quiet ?? false });
+  let counted = settled(status);
+  progress.tick(counted);
   while (status.progress !== undefined && status.progress.pending > 0) {
     await new Promise((resolve) => setTimeout(resolve, interval));
     status = await call('GET');
-    print(status);
+    if (status.progress === undefined) break;
+    progress.setTotal(status.progress.total);
+    const now = settled(status);
+    if (now > counted) progress.tick(now - counted);
+    counted = Math.max(counted, now);
   }
+  progress.done();
+  if (status.progress !== undefined) print(status);
   const failures = status.progress?.failures ?? [];
   for (const f of failures) process.stdout.write(`failed: ${f.tier} ${f.namespace}/${f.id} after ${f.attempts} attempts: ${f.error}\n`);
   if (failures.length > 0) process.stdout.write(`the provider refused these texts; keyword search still finds them. Retry with: memos reindex --retry-failed\n`);
