@@ -124,4 +124,5 @@ const noSessions: WorkingMemoryStore = {
   delete: refuse,
   sweepExpired: refuse,
   list: refuse,
+  count: refuse,
 };

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { toIso } from '../../core/clock.js';
 import type { IdGenerator } from '../../core/ids.js';
-import type { AppendMessages, PutSession, SessionKey, SessionListQuery, SessionPage, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
+import type { AppendMessages, PutSession, SessionCount, SessionCountQuery, SessionKey, SessionListQuery, SessionPage, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
 import { promoteMessages, refreshedDeadline, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow, withinReach } from '../../core/session-window.js';
 import type { Episode, Message, Session } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
@@ -147,6 +147,27 @@ export class SqliteSessionStore implements WorkingMemoryStore {
     const rows = this.#db.run('sessions.list', () => this.#db.statement(sql).all(...params) as SessionRow[]);
     const items = rows.slice(0, query.limit).map(rowToSession);
     return rows.length > query.limit ? { items, next: items.at(-1)!.sessionId } : { items };
+  }
+
+  /** Live sessions counted from the deadline index's rows, grouped by namespace or user as asked; refreshes no TTL. */
+  async count(query: SessionCountQuery): Promise<SessionCount[]> {
+    const group = query.groupBy === 'namespace' ? 'namespace' : query.groupBy === 'user' ? 'user_id' : undefined;
+    const clauses = ['expires_at > ?'];
+    const params: Array<string | number> = [query.expiringBefore, this.#clock.now()];
+    for (const [column, value] of [['namespace', query.namespace], ['user_id', query.userId]] as const) {
+      if (value === undefined) continue;
+      clauses.push(`${column} = ?`);
+      params.push(value);
+    }
+    if (group === 'user_id') clauses.push('user_id IS NOT NULL');
+    const sql = `SELECT ${group ?? 'NULL'} AS name, count(*) AS live, coalesce(sum(expires_at <= ?), 0) AS expiring FROM sessions
+      WHERE ${clauses.join(' AND ')}${group === undefined ? '' : ` GROUP BY ${group} ORDER BY ${group}`}`;
+    const rows = this.#db.run('sessions.count', () => this.#db.statement(sql).all(...params) as Array<{ name: string | null; live: number; expiring: number }>);
+    return rows.map(({ name, live, expiring }) => ({
+      ...(group === 'namespace' ? { namespace: name! } : group === 'user_id' ? { userId: name! } : {}),
+      live,
+      expiring,
+    }));
   }
 
   /** Reads the row; an expired one is returned as episodes to promote and otherwise treated as absent. */
