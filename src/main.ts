@@ -196,6 +196,7 @@ function withSessions(durable: Storage, sessions: WorkingMemoryStore): Storage {
     keys: durable.keys,
     sessions,
     audit: durable.audit,
+    ...(durable.inspect === undefined ? {} : { inspect: durable.inspect }),
     get vectorBackend() {
       return durable.vectorBackend;
     },

@@ -56,6 +56,11 @@ export const AUDIT_ACTIONS: Readonly<Record<string, AuditAction>> = {
   'DELETE /api/v1/admin/keys/:id': admin('keys.revoke'),
 
   'GET /api/v1/admin/audit': admin('audit.list'),
+
+  'GET /api/v1/namespaces': read('inspect.namespaces'),
+  'GET /api/v1/stats': read('inspect.stats'),
+  'GET /api/v1/users': read('inspect.users'),
+  'GET /api/v1/sessions': read('inspect.sessions'),
 };
 
 /** Routes never recorded, and why. */

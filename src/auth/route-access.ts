@@ -55,6 +55,12 @@ const ROUTES: Record<string, Access> = {
   'POST /api/v1/admin/keys': 'admin',
   'DELETE /api/v1/admin/keys/:id': 'admin',
   'GET /api/v1/admin/audit': 'admin',
+
+  // What memOS holds: counts, ids and times, within the key's reach (namespaces lists those it reaches).
+  'GET /api/v1/namespaces': 'write',
+  'GET /api/v1/stats': 'write',
+  'GET /api/v1/users': 'write',
+  'GET /api/v1/sessions': 'write',
 };
 
 /** The interactive docs and their assets. */

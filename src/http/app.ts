@@ -29,6 +29,7 @@ import { contextRoutes } from './routes/context.js';
 import { keyRoutes } from './routes/keys.js';
 import { embeddingRoutes } from './routes/embeddings.js';
 import { episodeRoutes } from './routes/episodes.js';
+import { inspectRoutes } from './routes/inspect.js';
 import { memoryRoutes } from './routes/memories.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
@@ -160,6 +161,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   keyRoutes(app, context);
   auditRoutes(app, context);
   cacheRoutes(app, context);
+  inspectRoutes(app, context);
   if (telemetry.metrics !== undefined) metricsRoutes(app, telemetry.metrics);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

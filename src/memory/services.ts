@@ -18,6 +18,7 @@ import { createContextService } from './context/context-service.js';
 import { loadTokenCounter } from './context/token-counter.js';
 import { createEmbeddingBackfill } from './embedding-backfill.js';
 import { createEpisodeService } from './episodes/episode-service.js';
+import { createInspectService } from './inspect/inspect-service.js';
 import { createMemoryService } from './memories/memory-service.js';
 import { createSearchService } from './recall/search-service.js';
 import { createSessionService } from './sessions/session-service.js';
@@ -65,6 +66,15 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
       neighbours: { weight: config.search.neighbourWeight, width: config.search.neighbourWidth, sessionWeight: config.search.sessionWeight },
       priors: { recencyWeight: config.search.recencyWeight, recencyHalfLifeDays: config.search.recencyHalfLifeDays, importanceWeight: config.search.importanceWeight },
       clock,
+    }),
+    inspect: createInspectService({
+      store: storage.inspect,
+      sessions: stores.sessions,
+      clock,
+      embedder: () => {
+        const { model, dimensions } = embeddings.status();
+        return model === undefined || dimensions === undefined ? undefined : { model, dimensions };
+      },
     }),
     backfill: createEmbeddingBackfill({
       vectors: stores.vectors,

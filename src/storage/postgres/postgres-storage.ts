@@ -6,6 +6,7 @@ import { PgAuditStore } from './audit-store.js';
 import { createPgClaims } from './embedding-claims.js';
 import { PgKeyStore } from './key-store.js';
 import { PgEpisodeStore } from './episode-store.js';
+import { PgInspectStore } from './inspect-store.js';
 import { createPostgresDatabase } from './index.js';
 import { PG_RETRY_AFTER_SECONDS } from './pg-errors.js';
 import { PgSemanticStore } from './semantic-store.js';
@@ -79,6 +80,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     claims: createPgClaims(db, clock),
     keys: new PgKeyStore(db),
     audit: new PgAuditStore(db),
+    inspect: new PgInspectStore(db, clock),
     sessions: noSessions,
     get vectorBackend() {
       return db.isOpen ? db.vectorBackend : undefined;

@@ -7,6 +7,7 @@ import { SqliteDatabase } from './database.js';
 import { SqliteKeyStore } from './key-store.js';
 import { foldKeywordJournal } from './keyword-stats.js';
 import { SqliteEpisodeStore } from './episode-store.js';
+import { SqliteInspectStore } from './inspect-store.js';
 import { SqliteSemanticStore } from './semantic-store.js';
 import { SqliteSessionStore } from './session-store.js';
 import { VectorIndex } from './vector-index.js';
@@ -71,6 +72,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     sessions: new SqliteSessionStore(db, options.clock, options.ids, { onRefreshFailed }),
     keys: new SqliteKeyStore(db),
     audit: new SqliteAuditStore(db),
+    inspect: new SqliteInspectStore(db, options.clock, options.path),
     async init() {
       db.open();
       // The snapshots are read and loaded in the background: init does not wait for them.
