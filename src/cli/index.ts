@@ -3,6 +3,7 @@ import { isMemosError } from '../core/errors.js';
 import { keysCommand, keysUsage } from './commands/keys.js';
 import { reindexCommand, reindexUsage } from './commands/reindex.js';
 import { serveCommand, serveUsage } from './commands/serve.js';
+import { statsCommand, statsUsage } from './commands/stats.js';
 
 const USAGE = `memOS: a memory server for AI agents
 
@@ -12,6 +13,9 @@ Usage:
   memos reindex [--url http://127.0.0.1:7420] [--admin-key KEY] [--no-wait] [--interval-ms MS] [--retry-failed]
       embed every record that has no vector of the current model, on a running server
       (--retry-failed: first retry the records the embedding provider refused)
+  memos stats [--namespace N] [--user U] [--json] [--url URL] [--admin-key KEY]
+      what a running server holds: namespaces with counts, or one namespace's (or user's)
+      counts per tier and kind, sessions, vectors per model, history and bytes on disk
   memos keys create --role read|write|admin [--namespaces A,B] [--user ID] [--name NAME] [--expires TIME]
   memos keys list
   memos keys revoke ID
@@ -31,6 +35,7 @@ const commands: Record<string, Command> = {
   serve: { run: serveCommand, usage: serveUsage },
   reindex: { run: reindexCommand, usage: reindexUsage },
   keys: { run: keysCommand, usage: keysUsage },
+  stats: { run: statsCommand, usage: statsUsage },
 };
 
 const isHelp = (arg: string) => arg === '--help' || arg === '-h';
