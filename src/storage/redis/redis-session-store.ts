@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import { toIso } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
 import type { IdGenerator } from '../../core/ids.js';
-import type { AppendMessages, EpisodeStore, Lifecycle, PutSession, SessionCount, SessionCountQuery, SessionKey, SessionListQuery, SessionPage, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
+import type { AppendMessages, EpisodeStore, Lifecycle, PutSession, SessionCountQuery, SessionKey, SessionListQuery, SessionPage, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
 import { promoteMessages, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow, TTL_REFRESH_MAX_MS, TTL_REFRESH_SHARE, withinReach } from '../../core/session-window.js';
 import type { Episode, Message, Session } from '../../core/types.js';
 import { redisConnection, type RedisLogger, type RedisSource } from './redis-client.js';
@@ -11,6 +11,7 @@ import { isCluster } from './redis-cluster.js';
 import { collapseRepeatedLogs } from '../../observability/repeated-logs.js';
 import { isWriteRefused, pipelineReplies, redisCall } from './redis-errors.js';
 import { CLUSTER_SESSION_SHARDS, memberOf, sessionKeyLayout, type SessionKeys } from './session-keys.js';
+import { countSessions } from './session-count.js';
 import { drainOutbox } from './session-outbox.js';
 import { DELETE_SESSION, GET_AND_TOUCH, WRITE_SESSION } from './session-scripts.js';
 
@@ -99,35 +100,6 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
         (repeated, seconds) => logger?.warn({ err: error, repeated, seconds }, 'session promotion deferred: outbox not delivered yet'),
       );
     }
-  }
-
-  /** Live index members (of `namespace`'s prefix when set) with their deadlines; ZSCAN may repeat a member, the map keeps one. */
-  async function liveMembers(namespace: string | undefined, now: number): Promise<Map<string, number>> {
-    const pattern = namespace === undefined ? '*' : `${memberOf({ namespace, sessionId: '' }).replace(/[*?[\]\\]/g, '\\$&')}*`;
-    const live = new Map<string, number>();
-    for (const { index } of layout.shards) {
-      let cursor = '0';
-      do {
-        const [next, reply] = await connection.client.zscan(index, cursor, 'MATCH', pattern, 'COUNT', 500);
-        cursor = next;
-        for (let i = 0; i < reply.length; i += 2) if (Number(reply[i + 1]) > now) live.set(reply[i]!, Number(reply[i + 1]));
-      } while (cursor !== '0');
-    }
-    return live;
-  }
-
-  /** The user of each session that names one, read 100 sessions at a time. */
-  async function ownersOf(members: string[]): Promise<Map<string, string>> {
-    const owners = new Map<string, string>();
-    for (let start = 0; start < members.length; start += 100) {
-      const batch = members.slice(start, start + 100);
-      const replies = await Promise.all(batch.map((member) => connection.client.hget(keysOf(member).session, 'data')));
-      replies.forEach((data, n) => {
-        const userId = data === null ? undefined : (JSON.parse(data) as { userId?: string }).userId;
-        if (userId !== undefined) owners.set(batch[n]!, userId);
-      });
-    }
-    return owners;
   }
 
   async function load(keys: SessionKeys, now: number): Promise<Loaded> {
@@ -305,33 +277,7 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
         return { items };
       }),
 
-    count: (query: SessionCountQuery) =>
-      redisCall('sessions.count', async (): Promise<SessionCount[]> => {
-        const client = connection.client;
-        const now = clock.now();
-        if (query.namespace === undefined && query.userId === undefined && query.groupBy === undefined) {
-          const counts = await Promise.all(
-            layout.shards.map(async ({ index }) => [await client.zcount(index, `(${now}`, '+inf'), await client.zcount(index, `(${now}`, query.expiringBefore)] as const),
-          );
-          return [{ live: counts.reduce((sum, [live]) => sum + live, 0), expiring: counts.reduce((sum, [, expiring]) => sum + expiring, 0) }];
-        }
-        const live = await liveMembers(query.namespace, now);
-        const byUser = query.userId !== undefined || query.groupBy === 'user';
-        const owners = byUser ? await ownersOf([...live.keys()]) : undefined;
-        const groups = new Map<string, SessionCount>();
-        for (const [member, deadline] of live) {
-          const userId = owners?.get(member);
-          if (query.userId !== undefined && userId !== query.userId) continue;
-          if (query.groupBy === 'user' && userId === undefined) continue;
-          const name = query.groupBy === 'namespace' ? namespaceOf(member) : query.groupBy === 'user' ? userId! : '';
-          const group = groups.get(name) ?? { ...(query.groupBy === 'namespace' ? { namespace: name } : query.groupBy === 'user' ? { userId: name } : {}), live: 0, expiring: 0 };
-          group.live += 1;
-          if (deadline <= query.expiringBefore) group.expiring += 1;
-          groups.set(name, group);
-        }
-        if (query.groupBy === undefined) return [groups.get('') ?? { live: 0, expiring: 0 }];
-        return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, group]) => group);
-      }),
+    count: (query: SessionCountQuery) => redisCall('sessions.count', () => countSessions(connection.client, layout, query, clock.now())),
 
     sweepExpired: () =>
       redisCall('sessions.sweep', async () => {
@@ -367,13 +313,6 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
 function encode(session: Session): string {
   const { expiresAt: _ignored, ...stored } = session;
   return JSON.stringify(stored);
-}
-
-/** The namespace of an index member (`{length}:{namespace}:{sessionId}`). */
-function namespaceOf(member: string): string {
-  const colon = member.indexOf(':');
-  const length = Number(member.slice(0, colon));
-  return member.slice(colon + 1, colon + 1 + length);
 }
 
 function decode(data: string, deadline: number): Session {
