@@ -76,6 +76,8 @@ export class PgInspectStore implements InspectStore {
   async stats(scope: InspectScope): Promise<StoredStats> {
     const params = [scope.namespace, scope.userId ?? null];
     const now = new Date(this.#clock.now());
+    // The planner expects few rows from the row-security filter and would sort a whole namespace
+    // to group it; hashing the few groups instead takes a third of the time at 25k rows.
     return this.#db.tenant(scope, 'inspect.stats', async (tx) => {
       const episodes = await tx.query<CensusRow>(census('episodes'), params);
       const memories = await tx.query<CensusRow>(census('memories', ' AND (expires_at IS NULL OR expires_at > $3)'), [...params, now]);
@@ -85,7 +87,7 @@ export class PgInspectStore implements InspectStore {
         [...params, now],
       );
       return { episodes: tierCensus(episodes), memories: tierCensus(memories), expiredMemories: Number(counts!.expired), historyVersions: Number(counts!.history) };
-    });
+    }, 'SET LOCAL enable_sort = off');
   }
 
   async bytes(): Promise<StorageBytes> {
