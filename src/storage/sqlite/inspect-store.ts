@@ -62,7 +62,7 @@ export class SqliteInspectStore implements InspectStore {
         page.length === 0
           ? []
           : (this.#db
-              .statement(`SELECT user_id AS userId, count(*) AS n FROM memories WHERE expires_at IS NOT NULL AND expires_at <= ? AND namespace = ? AND user_id IN (${marks}) GROUP BY user_id`)
+              .statement(`SELECT user_id AS userId, count(*) AS n FROM memories WHERE expires_at IS NOT NULL AND expires_at <= ? AND +namespace = ? AND user_id IN (${marks}) GROUP BY user_id`)
               .all(this.#clock.now(), query.namespace, ...page.map((row) => row.userId)) as Array<{ userId: string; n: number }>);
       const gone = new Map(expired.map((row) => [row.userId, row.n]));
       const items = page.map((row) => ({ ...row, memories: row.memories - (gone.get(row.userId) ?? 0) }));
