@@ -149,20 +149,20 @@ export class SqliteSessionStore implements WorkingMemoryStore {
     return rows.length > query.limit ? { items, next: items.at(-1)!.sessionId } : { items };
   }
 
-  /** Live sessions counted from the deadline index's rows, grouped by namespace or user as asked; refreshes no TTL. */
+  /**
+   * Live sessions counted, grouped by namespace or user as asked; refreshes no TTL. Within a
+   * namespace the count goes through the scope filter; overall counts (`sessions.countAll`) span
+   * every namespace by design and answer numbers only.
+   */
   async count(query: SessionCountQuery): Promise<SessionCount[]> {
     const group = query.groupBy === 'namespace' ? 'namespace' : query.groupBy === 'user' ? 'user_id' : undefined;
-    const clauses = ['expires_at > ?'];
-    const params: Array<string | number> = [query.expiringBefore, this.#clock.now()];
-    for (const [column, value] of [['namespace', query.namespace], ['user_id', query.userId]] as const) {
-      if (value === undefined) continue;
-      clauses.push(`${column} = ?`);
-      params.push(value);
-    }
-    if (group === 'user_id') clauses.push('user_id IS NOT NULL');
+    const scope = query.namespace === undefined ? undefined : scopeFilter({ namespace: query.namespace, userId: query.userId });
+    const clauses = [...(scope === undefined ? [] : [scope.sql]), 'expires_at > ?', ...(group === 'user_id' ? ['user_id IS NOT NULL'] : [])];
+    const params = [query.expiringBefore, ...(scope?.params ?? []), this.#clock.now()];
     const sql = `SELECT ${group ?? 'NULL'} AS name, count(*) AS live, coalesce(sum(expires_at <= ?), 0) AS expiring FROM sessions
       WHERE ${clauses.join(' AND ')}${group === undefined ? '' : ` GROUP BY ${group} ORDER BY ${group}`}`;
-    const rows = this.#db.run('sessions.count', () => this.#db.statement(sql).all(...params) as Array<{ name: string | null; live: number; expiring: number }>);
+    const operation = scope === undefined ? 'sessions.countAll' : 'sessions.count';
+    const rows = this.#db.run(operation, () => this.#db.statement(sql).all(...params) as Array<{ name: string | null; live: number; expiring: number }>);
     return rows.map(({ name, live, expiring }) => ({
       ...(group === 'namespace' ? { namespace: name! } : group === 'user_id' ? { userId: name! } : {}),
       live,
