@@ -198,6 +198,7 @@ function withSessions(durable: Storage, sessions: WorkingMemoryStore): Storage {
     audit: durable.audit,
     ...(durable.erasure === undefined ? {} : { erasure: durable.erasure }),
     ...('erase' in sessions && 'find' in sessions ? { sessionErasure: sessions as unknown as SessionErasure } : {}),
+    ...(durable.inspect === undefined ? {} : { inspect: durable.inspect }),
     get vectorBackend() {
       return durable.vectorBackend;
     },

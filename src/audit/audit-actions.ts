@@ -61,6 +61,10 @@ export const AUDIT_ACTIONS: Readonly<Record<string, AuditAction>> = {
   'DELETE /api/v1/users/:userId': change('erasure.user'),
   'DELETE /api/v1/namespaces/:namespace': change('erasure.namespace'),
   'GET /api/v1/erasures/:receiptId': read('erasure.receipt'),
+  'GET /api/v1/namespaces': read('inspect.namespaces'),
+  'GET /api/v1/stats': read('inspect.stats'),
+  'GET /api/v1/users': read('inspect.users'),
+  'GET /api/v1/sessions': read('inspect.sessions'),
 };
 
 /** Routes never recorded, and why. */

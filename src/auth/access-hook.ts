@@ -17,6 +17,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** What the route needs (route-access.ts), set when the route is added. */
     access?: Access;
+    /**
+     * The route covers every namespace but answers only for those the key reaches (it lists them):
+     * a key that reaches some may call it too. A user-bound key still may not, as it reaches no
+     * namespace whole.
+     */
+    withinReach?: boolean;
   }
 }
 
@@ -111,7 +117,7 @@ export function installAccess(app: FastifyInstance, { config, keys }: AccessOpti
     const namespace = request.namespace;
     if (rule !== undefined && namespace !== undefined) {
       if (!reachesNamespace(principal, namespace)) throw forbidden(`this key does not reach namespace '${namespace}'`, 'namespace');
-    } else if (!reachesAllNamespaces(principal) || principal.userId !== undefined) {
+    } else if ((!reachesAllNamespaces(principal) && request.routeOptions.config.withinReach !== true) || principal.userId !== undefined) {
       // The route reports on, or acts across, every namespace.
       throw forbidden(`${request.method} ${request.routeOptions.url ?? ''} covers every namespace${rule === 'any' ? ' unless the request names one' : ''}; this key reaches only some`, rule === 'any' ? 'namespace' : undefined);
     }

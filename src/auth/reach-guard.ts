@@ -26,6 +26,7 @@ export function guardReach<S extends GuardedStores>(stores: S): S {
       append: (command) => sessions.append(command),
       delete: (key) => sessions.delete(key),
       sweepExpired: () => sessions.sweepExpired(),
+      count: (query) => sessions.count(query),
       get: async (key) => within(key, await sessions.get(key)),
       list: async (query) => {
         const page = await sessions.list(query);

@@ -61,6 +61,11 @@ const ROUTES: Record<string, Access> = {
   'DELETE /api/v1/users/:userId': 'write',
   'DELETE /api/v1/namespaces/:namespace': 'write',
   'GET /api/v1/erasures/:receiptId': 'write',
+  // What memOS holds: counts, ids and times, within the key's reach (namespaces lists those it reaches).
+  'GET /api/v1/namespaces': 'write',
+  'GET /api/v1/stats': 'write',
+  'GET /api/v1/users': 'write',
+  'GET /api/v1/sessions': 'write',
 };
 
 /** The interactive docs and their assets. */

@@ -33,6 +33,7 @@ export function bumpOnWrite(storage: Storage, versions: ScopeVersions): Versione
       put: (command) => after(() => sessions.put(command), [command.key.namespace]),
       get: (key) => sessions.get(key),
       list: (query) => sessions.list(query),
+      count: (query) => sessions.count(query),
       append: (command) => after(() => sessions.append(command), [command.key.namespace]),
       delete: (key) => after(() => sessions.delete(key), [key.namespace]),
       async sweepExpired() {

@@ -6,6 +6,7 @@ import { keysCommand, keysUsage } from './commands/keys.js';
 import { reindexCommand, reindexUsage } from './commands/reindex.js';
 import { restoreCommand, restoreUsage } from './commands/restore.js';
 import { serveCommand, serveUsage } from './commands/serve.js';
+import { statsCommand, statsUsage } from './commands/stats.js';
 
 const USAGE = `memOS: a memory server for AI agents
 
@@ -20,6 +21,9 @@ Usage:
       (MEMOS_DATABASE_URL, or --url URL) a logical backup through the export format
   memos restore FILE --data-dir DIR [--force]
       bring an embedded backup back into an empty (or, with --force, any) stopped data folder
+  memos stats [--namespace N] [--user U] [--json] [--url URL] [--admin-key KEY]
+      what a running server holds: namespaces with counts, or one namespace's (or user's)
+      counts per tier and kind, sessions, vectors per model, history and bytes on disk
   memos keys create --role read|write|admin [--namespaces A,B] [--user ID] [--name NAME] [--expires TIME]
   memos keys list
   memos keys revoke ID
@@ -46,6 +50,7 @@ const commands: Record<string, Command> = {
   backup: { run: backupCommand, usage: backupUsage },
   restore: { run: restoreCommand, usage: restoreUsage },
   forget: { run: forgetCommand, usage: forgetUsage },
+  stats: { run: statsCommand, usage: statsUsage },
 };
 
 const isHelp = (arg: string) => arg === '--help' || arg === '-h';

@@ -114,6 +114,8 @@ export interface WorkingMemoryStore {
   sweepExpired(): Promise<number>;
   /** Live sessions of a namespace (of one user when `userId` is set), by session id, without refreshing their TTLs. */
   list(query: SessionListQuery): Promise<SessionPage>;
+  /** Live sessions counted, grouped as the query asks (see SessionCountQuery), without refreshing their TTLs. */
+  count(query: SessionCountQuery): Promise<SessionCount[]>;
 }
 
 export interface SessionListQuery {
@@ -444,6 +446,98 @@ export interface AuditStore {
 
 // ── Data lifecycle: inspect ────────────────────────────────────────────────
 
+/** Which live sessions `WorkingMemoryStore.count` counts, and how it groups them. */
+export interface SessionCountQuery {
+  /** Only this namespace's sessions; every namespace when unset. */
+  namespace?: string;
+  /** Only this user's sessions (within `namespace`). */
+  userId?: string;
+  /** One count per namespace, or per user (sessions of no user left out); one count overall when unset. */
+  groupBy?: 'namespace' | 'user';
+  /** Live sessions whose deadline (epoch ms) is at most this are also counted as expiring. */
+  expiringBefore: number;
+}
+
+/** Live sessions of one group; `namespace` or `userId` name the group when the query grouped by it. */
+export interface SessionCount {
+  namespace?: string;
+  userId?: string;
+  live: number;
+  expiring: number;
+}
+
+/** The records of one scope: a namespace, or one user in it. */
+export interface InspectScope {
+  namespace: string;
+  userId?: string;
+}
+
+/** Episodes and memories of one namespace as its counts tell (live memories only), and its distinct users. */
+export interface NamespaceCounts {
+  namespace: string;
+  episodes: number;
+  memories: number;
+  users: number;
+}
+
+export interface UserCounts {
+  userId: string;
+  episodes: number;
+  memories: number;
+}
+
+export interface UserPageQuery {
+  namespace: string;
+  limit: number;
+  /** Strictly after this user id. */
+  after?: string;
+  /** Only this user (a user-bound key's). */
+  userId?: string;
+}
+
+/** Stored records of one tier in a scope, grouped by kind, embedding status and model. */
+export interface TierGroup {
+  kind: string;
+  status: 'none' | 'pending' | 'ready' | 'failed';
+  model?: string;
+  dimensions?: number;
+  count: number;
+}
+
+export interface TierCensus {
+  groups: TierGroup[];
+  /** Earliest and latest createdAt of the counted records; undefined when there are none. */
+  oldest?: string;
+  newest?: string;
+}
+
+/** What the durable store holds in a scope. Memories counted are live; `expiredMemories` are stored but past `expiresAt`. */
+export interface StoredStats {
+  episodes: TierCensus;
+  memories: TierCensus;
+  expiredMemories: number;
+  /** Earlier versions kept in memory history (of every stored memory of the scope). */
+  historyVersions: number;
+}
+
+/** Bytes the engine reports for the whole database (never per namespace): SQLite files, PostgreSQL relations. */
+export interface StorageBytes {
+  engine: StorageDriver;
+  total: number;
+  /** By file (SQLite: database, wal) or by table (PostgreSQL, indexes and TOAST included). */
+  parts: Record<string, number>;
+}
+
+/** Counts for operators (GET /api/v1/namespaces, /users, /stats). Reads only; no answer holds record text. */
+export interface InspectStore {
+  /** Every namespace holding episodes or memories. */
+  namespaces(query: { signal?: AbortSignal }): Promise<NamespaceCounts[]>;
+  /** Users with episodes or memories in a namespace, by user id. */
+  users(query: UserPageQuery): Promise<{ items: UserCounts[]; next?: string }>;
+  stats(query: InspectScope): Promise<StoredStats>;
+  bytes(query: { signal?: AbortSignal }): Promise<StorageBytes | undefined>;
+}
+
 // ── Data lifecycle: export and import ──────────────────────────────────────
 
 // ── Data lifecycle: erasure ────────────────────────────────────────────────
@@ -573,6 +667,8 @@ export interface Storage extends Lifecycle, MemoryStore {
   // Data lifecycle: each member is its own port, declared in its section above.
 
   // (inspect)
+  /** Counts for operators; absent on a driver that cannot give them. */
+  readonly inspect?: InspectStore;
 
   // (export and import)
 

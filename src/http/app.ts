@@ -30,6 +30,7 @@ import { keyRoutes } from './routes/keys.js';
 import { embeddingRoutes } from './routes/embeddings.js';
 import { episodeRoutes } from './routes/episodes.js';
 import { erasureRoutes } from './routes/erasure.js';
+import { inspectRoutes } from './routes/inspect.js';
 import { memoryRoutes } from './routes/memories.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
@@ -163,6 +164,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   auditRoutes(app, context);
   cacheRoutes(app, context);
   erasureRoutes(app, context);
+  inspectRoutes(app, context);
   if (telemetry.metrics !== undefined) metricsRoutes(app, telemetry.metrics);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

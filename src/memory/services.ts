@@ -20,6 +20,7 @@ import { createEmbeddingBackfill } from './embedding-backfill.js';
 import { createEpisodeService } from './episodes/episode-service.js';
 import { createErasureService, ERASURE_GRACE_MS } from './erasure/erasure-service.js';
 import { fenceSessions } from './erasure/session-fence.js';
+import { createInspectService } from './inspect/inspect-service.js';
 import { createMemoryService } from './memories/memory-service.js';
 import { createSearchService } from './recall/search-service.js';
 import { createSessionService } from './sessions/session-service.js';
@@ -68,6 +69,15 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
       neighbours: { weight: config.search.neighbourWeight, width: config.search.neighbourWidth, sessionWeight: config.search.sessionWeight },
       priors: { recencyWeight: config.search.recencyWeight, recencyHalfLifeDays: config.search.recencyHalfLifeDays, importanceWeight: config.search.importanceWeight },
       clock,
+    }),
+    inspect: createInspectService({
+      store: storage.inspect,
+      sessions: stores.sessions,
+      clock,
+      embedder: () => {
+        const { model, dimensions } = embeddings.status();
+        return model === undefined || dimensions === undefined ? undefined : { model, dimensions };
+      },
     }),
     backfill: createEmbeddingBackfill({
       vectors: stores.vectors,

@@ -6,7 +6,7 @@ import { inChildSpan } from './tracing.js';
 /** Every method of a port, so that a method added to a port without being listed here fails to compile. */
 type Operations<P> = Record<keyof P, true>;
 
-const SESSION_OPERATIONS: Operations<WorkingMemoryStore> = { put: true, get: true, append: true, delete: true, sweepExpired: true, list: true };
+const SESSION_OPERATIONS: Operations<WorkingMemoryStore> = { put: true, get: true, append: true, delete: true, sweepExpired: true, list: true, count: true };
 const EPISODE_OPERATIONS: Operations<EpisodeStore> = { append: true, get: true, list: true, delete: true, search: true, neighbours: true };
 const MEMORY_OPERATIONS: Operations<SemanticStore> = { upsert: true, get: true, list: true, update: true, delete: true, history: true, search: true };
 const VECTOR_OPERATIONS: Operations<VectorStore> = { search: true, nearestMemories: true, put: true, pending: true, progress: true, fail: true, retryFailed: true };
@@ -53,6 +53,7 @@ export function instrumentStorage(storage: Storage, sessionsBackend: string, { m
     audit: storage.audit,
     ...(storage.erasure === undefined ? {} : { erasure: storage.erasure }),
     ...(storage.sessionErasure === undefined ? {} : { sessionErasure: storage.sessionErasure }),
+    ...(storage.inspect === undefined ? {} : { inspect: storage.inspect }),
     get vectorBackend() {
       return storage.vectorBackend;
     },

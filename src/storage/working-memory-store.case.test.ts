@@ -439,6 +439,33 @@ export function runWorkingMemoryStoreContract(name: string, options: WorkingMemo
       });
     });
 
+    describe('count', () => {
+      it('counts live sessions and those expiring before a time, overall, by namespace, by user, or of one user', async () => {
+        await put({ key: { namespace: 'ns1', sessionId: 's1' }, userId: 'u1' });
+        await put({ key: { namespace: 'ns1', sessionId: 's2' }, userId: 'u2' });
+        await put({ key: { namespace: 'ns1', sessionId: 's3' }, ttlSeconds: 300 });
+        await put({ key: { namespace: 'n:2', sessionId: 's1' }, userId: 'u1', ttlSeconds: 60 });
+        await put({ key: { namespace: 'ns1', sessionId: 'gone' }, userId: 'u1', ttlSeconds: 5 });
+        h.clock.advance(10 * SECOND);
+        const expiringBefore = h.clock.now() + 600 * SECOND;
+        expect(await store.count({ expiringBefore })).toEqual([{ live: 4, expiring: 2 }]);
+        expect(await store.count({ expiringBefore, groupBy: 'namespace' })).toEqual([
+          { namespace: 'n:2', live: 1, expiring: 1 },
+          { namespace: 'ns1', live: 3, expiring: 1 },
+        ]);
+        expect(await store.count({ expiringBefore, namespace: 'ns1', groupBy: 'user' })).toEqual([
+          { userId: 'u1', live: 1, expiring: 0 },
+          { userId: 'u2', live: 1, expiring: 0 },
+        ]);
+        expect(await store.count({ expiringBefore, namespace: 'ns1' })).toEqual([{ live: 3, expiring: 1 }]);
+        expect(await store.count({ expiringBefore, namespace: 'n:2', userId: 'u1' })).toEqual([{ live: 1, expiring: 1 }]);
+        expect(await store.count({ expiringBefore, namespace: 'nope' })).toEqual([{ live: 0, expiring: 0 }]);
+        // Counting refreshes no TTL: the short session still expires on time.
+        h.clock.advance(61 * SECOND);
+        expect(await store.count({ expiringBefore: h.clock.now(), namespace: 'n:2' })).toEqual([{ live: 0, expiring: 0 }]);
+      });
+    });
+
     describe('delete', () => {
       it('removes a live or expired session without promoting its messages', async () => {
         await put({ messages: messages(1, 3) });

@@ -15,7 +15,7 @@ export type Expected = 'allowed' | 401 | 403 | 'beyond-user' | 'missing';
 
 /** The namespace a request works in for this key; `*` when it covers every namespace. */
 export function workingNamespace(row: RouteCase, actor: Actor, request: LeakRequest): string {
-  if (row.scope === 'every') return '*';
+  if (row.scope === 'every' || row.scope === 'reach') return '*';
   return request.namespace ?? onlyNamespaceOf(actor) ?? (row.unnamed === 'every' ? '*' : DEFAULT_NAMESPACE);
 }
 
@@ -24,6 +24,8 @@ export function expectationOf(row: RouteCase, actor: Actor, request: LeakRequest
   if (!actor.valid) return 401;
   if (row.needs === 'key') return 'allowed';
   if (!roleAllows(actor, row.needs)) return 403;
+  // Answers only for the namespaces the key reaches; a user-bound key reaches none whole.
+  if (row.scope === 'reach') return actor.userId === undefined ? 'allowed' : 403;
   const working = workingNamespace(row, actor, request);
   if (!reachesNamespace(actor, working)) return 403;
   if (request.byId && target.kind === 'tenant' && working !== target.namespace) return row.createsMissing ? 'allowed' : 'missing';

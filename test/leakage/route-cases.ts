@@ -50,9 +50,10 @@ export interface RouteCase {
   /**
    * `namespace`: works in the namespace the request names, else the key's only one, else
    * `default` (`every` namespace when `unnamed` says so); `every`: covers every namespace, so only
-   * keys of every namespace and no user may use it.
+   * keys of every namespace and no user may use it; `reach`: covers the namespaces the key reaches
+   * (it lists them), so any key of no user may use it.
    */
-  scope: 'namespace' | 'every';
+  scope: 'namespace' | 'every' | 'reach';
   unnamed?: 'default' | 'every';
   /** The targets of its cases: each tenant, each namespace and none named, or one case. */
   targets: 'tenants' | 'namespaces' | 'none';
@@ -132,6 +133,16 @@ const sessionWrite = (method: 'PUT' | 'POST', suffix: string) => (target: Target
   ];
 };
 let newSessions = 0;
+
+/** A scope's counts or listing: of the target's user, and of the whole namespace (a user-bound key then gets its own user's). */
+const inspectScope = (path: string) => (target: Target): LeakRequest[] => {
+  const t = tenantOf(target);
+  const user = named(t);
+  return [
+    { variant: 'names the user', method: 'GET', path, query: { ...user.fields }, namespace: t.namespace, user: user.user },
+    { variant: 'the namespace', method: 'GET', path, namespace: t.namespace },
+  ];
+};
 
 const memoryDraft = (target: Target) => ({ content: attack(target), metadata: { by: 'leakage' } });
 
@@ -302,6 +313,12 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     targets: 'namespaces',
     requests: inNamespace(() => ({ method: 'DELETE', path: '/api/v1/cache', query: { prefix: 'responses' } })),
   },
+
+  // ── Inspect: counts, ids and times of what memOS holds ─────────────────────
+  'GET /api/v1/namespaces': { needs: 'write', scope: 'reach', targets: 'none', requests: () => none({ method: 'GET', path: '/api/v1/namespaces' }) },
+  'GET /api/v1/stats': { needs: 'write', scope: 'namespace', targets: 'tenants', requests: inspectScope('/api/v1/stats') },
+  'GET /api/v1/users': { needs: 'write', scope: 'namespace', targets: 'namespaces', requests: inNamespace(() => ({ method: 'GET', path: '/api/v1/users', query: { limit: '100' } })) },
+  'GET /api/v1/sessions': { needs: 'write', scope: 'namespace', targets: 'tenants', requests: inspectScope('/api/v1/sessions') },
 
   // ── Operators ──────────────────────────────────────────────────────────────
   'GET /api/v1/admin/reindex': { needs: 'admin', scope: 'every', targets: 'none', requests: () => none({ method: 'GET', path: '/api/v1/admin/reindex' }) },

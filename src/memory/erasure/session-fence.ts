@@ -23,5 +23,6 @@ export function fenceSessions(sessions: WorkingMemoryStore, erasure: ErasureStor
     delete: (key) => sessions.delete(key),
     sweepExpired: () => sessions.sweepExpired(),
     list: (query) => sessions.list(query),
+    count: (query) => sessions.count(query),
   };
 }

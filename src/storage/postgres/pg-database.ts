@@ -66,7 +66,8 @@ export const searchPathFor = (schema: string) => [checkSchemaName(schema), 'publ
  *   embedding backlog (`vectors.pending`, `progress`, `fail`, `retryFailed`) and its leases
  *   (`jobs.*`), which the backfill runs over every namespace; catalogue lookups (`vectors.dialect`,
  *   `vectors.index`, which also creates HNSW indexes, a privilege the tenant role lacks); the record
- *   counts of the metrics (`countRecords`) and `ping`; the audit log (`audit.*`), which memOS writes
+ *   counts of the metrics (`countRecords`), the namespaces operators list and the schema's bytes
+ *   (`inspect.namespaces`, `inspect.bytes`), and `ping`; the audit log (`audit.*`), which memOS writes
  *   itself and only all-namespace admins read; upkeep of the tables: ANALYZE after bulk writes
  *   (`statistics.analyze`) and the count of a scope the exact vector path read whole, for the
  *   health warning (`vectors.scopeSize`). pglite-storage.test.ts checks this list

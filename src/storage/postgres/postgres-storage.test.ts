@@ -6,9 +6,11 @@ import { contentKey } from '../../core/text.js';
 import type { Episode } from '../../core/types.js';
 import { runAuditStoreContract } from '../audit-store.case.test.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
+import { runInspectStoreContract } from '../inspect-store.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
 import { runVectorStoreContract } from '../vector-store.case.test.js';
 import { PgEpisodeStore } from './episode-store.js';
+import { PgInspectStore } from './inspect-store.js';
 import { createPostgresDatabase, PgDatabase, PgVectorStore, poolEngine, searchPathFor } from './index.js';
 import { MIGRATIONS } from './migrations.js';
 import { toMemosError } from './pg-errors.js';
@@ -56,6 +58,10 @@ describe.skipIf(!reachable)(`postgres (${serverVectors} vectors; skipped when ${
   });
   runVectorStoreContract(`postgres (${serverVectors})`, () => vectorHarness(realPostgres));
   runAuditStoreContract('postgres', () => auditHarness(realPostgres));
+  runInspectStoreContract('postgres', async () => {
+    const { db, clock, close } = await realPostgres();
+    return { inspect: new PgInspectStore(db, clock), episodes: new PgEpisodeStore(db), memories: new PgSemanticStore(db, clock), clock, engine: 'postgres', close };
+  });
 
   it('applies each migration once when four instances migrate one schema at once', async () => {
     const schema = freshSchema();

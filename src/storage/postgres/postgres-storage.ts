@@ -7,6 +7,7 @@ import { createPgClaims } from './embedding-claims.js';
 import { PgKeyStore } from './key-store.js';
 import { PgEpisodeStore } from './episode-store.js';
 import { PgErasureStore } from './erasure-store.js';
+import { PgInspectStore } from './inspect-store.js';
 import { createPostgresDatabase } from './index.js';
 import { PG_RETRY_AFTER_SECONDS } from './pg-errors.js';
 import { PgSemanticStore } from './semantic-store.js';
@@ -81,6 +82,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     keys: new PgKeyStore(db),
     audit: new PgAuditStore(db),
     erasure: new PgErasureStore(db),
+    inspect: new PgInspectStore(db, clock),
     sessions: noSessions,
     get vectorBackend() {
       return db.isOpen ? db.vectorBackend : undefined;
@@ -126,4 +128,5 @@ const noSessions: WorkingMemoryStore = {
   delete: refuse,
   sweepExpired: refuse,
   list: refuse,
+  count: refuse,
 };

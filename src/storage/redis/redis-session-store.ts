@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import { toIso } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
 import type { IdGenerator } from '../../core/ids.js';
-import type { AppendMessages, EpisodeStore, ErasurePass, ErasureSubject, Lifecycle, PutSession, SessionKey, SessionListQuery, SessionPage, SessionErasure, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
+import type { AppendMessages, EpisodeStore, ErasurePass, ErasureSubject, Lifecycle, PutSession, SessionCountQuery, SessionErasure, SessionKey, SessionListQuery, SessionPage, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
 import { promoteMessages, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow, TTL_REFRESH_MAX_MS, TTL_REFRESH_SHARE, withinReach } from '../../core/session-window.js';
 import type { Episode, Message, Session } from '../../core/types.js';
 import { redisConnection, type RedisLogger, type RedisSource } from './redis-client.js';
@@ -11,6 +11,7 @@ import { isCluster } from './redis-cluster.js';
 import { collapseRepeatedLogs } from '../../observability/repeated-logs.js';
 import { isWriteRefused, pipelineReplies, redisCall } from './redis-errors.js';
 import { CLUSTER_SESSION_SHARDS, memberOf, sessionKeyLayout, type SessionKeys } from './session-keys.js';
+import { countSessions } from './session-count.js';
 import { drainOutbox } from './session-outbox.js';
 import { ACK_OUTBOX, DELETE_SESSION, GET_AND_TOUCH, WRITE_SESSION } from './session-scripts.js';
 
@@ -275,6 +276,8 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
         }
         return { items };
       }),
+
+    count: (query: SessionCountQuery) => redisCall('sessions.count', () => countSessions(connection.client, layout, query, clock.now())),
 
     sweepExpired: () =>
       redisCall('sessions.sweep', async () => {

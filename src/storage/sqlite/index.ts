@@ -8,6 +8,7 @@ import { SqliteKeyStore } from './key-store.js';
 import { foldKeywordJournal } from './keyword-stats.js';
 import { SqliteEpisodeStore } from './episode-store.js';
 import { SqliteErasureStore } from './erasure-store.js';
+import { SqliteInspectStore } from './inspect-store.js';
 import { SqliteSemanticStore } from './semantic-store.js';
 import { SqliteSessionStore } from './session-store.js';
 import { VectorIndex } from './vector-index.js';
@@ -75,6 +76,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     sessions,
     keys: new SqliteKeyStore(db),
     audit: new SqliteAuditStore(db),
+    inspect: new SqliteInspectStore(db, options.clock, options.path),
     async init() {
       db.open();
       // The snapshots are read and loaded in the background: init does not wait for them.

@@ -28,6 +28,7 @@ import { contentKey } from '../../core/text.js';
 import { testMemory } from '../../../test/support/records.js';
 import { ulidGenerator } from '../../core/ids.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
+import { runInspectStoreContract } from '../inspect-store.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
 import { runVectorStoreContract, type VectorStoreHarness } from '../vector-store.case.test.js';
 import { runWorkingMemoryStoreContract } from '../working-memory-store.case.test.js';
@@ -95,6 +96,9 @@ const SYSTEM_OPERATIONS: Record<string, string> = {
   'vectors.progress': 'counts for the reindex progress and metrics, over every namespace; answers counts and failed ids to admins',
   'vectors.retryFailed': 'an admin action that makes every failed record pending again, in every namespace',
   countRecords: 'the record counts of the metrics, over every namespace; answers three numbers',
+  'sessions.countAll': 'live sessions counted over every namespace (overall, or one count per namespace) for operators; answers numbers and namespace names',
+  'inspect.namespaces': 'the namespaces operators list, each with its counts; answers numbers and namespace names, filtered to the key’s reach by the service',
+  'inspect.expired': 'expired memories still stored, counted per scope through the expiry index (they are few); the adapter keeps the counts of the namespace asked for',
 };
 
 const keywordSearch = (table: string, fts: string) => ({
@@ -269,6 +273,10 @@ async function vectorHarness(path: string, clock = manualClock()): Promise<Vecto
 const tmp = mkdtempSync(join(tmpdir(), 'memos-scope-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 runVectorStoreContract('sqlite, recorded', () => vectorHarness(join(tmp, `vectors-${++files}.db`)));
+runInspectStoreContract('sqlite, recorded', async () => {
+  const { storage, clock } = await openStorage(join(tmp, `inspect-${++files}.db`));
+  return { inspect: storage.inspect!, episodes: storage.episodes, memories: storage.memories, clock, engine: 'sqlite', close: () => storage.close() };
+});
 
 describe('every SQLite store statement on tenant data passes through the scope filter', () => {
   it('counts records (the metrics path) once, so that it is recorded too', async () => {

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { toIso } from '../../core/clock.js';
 import type { IdGenerator } from '../../core/ids.js';
-import type { AppendMessages, ErasureCounts, ErasurePass, ErasureSubject, PutSession, SessionKey, SessionListQuery, SessionPage, SessionErasure, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
+import type { AppendMessages, ErasureCounts, ErasurePass, ErasureSubject, PutSession, SessionCount, SessionCountQuery, SessionErasure, SessionKey, SessionListQuery, SessionPage, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
 import { promoteMessages, refreshedDeadline, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow, withinReach } from '../../core/session-window.js';
 import type { Episode, Message, Session } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
@@ -147,6 +147,27 @@ export class SqliteSessionStore implements WorkingMemoryStore, SessionErasure {
     const rows = this.#db.run('sessions.list', () => this.#db.statement(sql).all(...params) as SessionRow[]);
     const items = rows.slice(0, query.limit).map(rowToSession);
     return rows.length > query.limit ? { items, next: items.at(-1)!.sessionId } : { items };
+  }
+
+  /**
+   * Live sessions counted, grouped by namespace or user as asked; refreshes no TTL. Within a
+   * namespace the count goes through the scope filter; overall counts (`sessions.countAll`) span
+   * every namespace by design and answer numbers only.
+   */
+  async count(query: SessionCountQuery): Promise<SessionCount[]> {
+    const group = query.groupBy === 'namespace' ? 'namespace' : query.groupBy === 'user' ? 'user_id' : undefined;
+    const scope = query.namespace === undefined ? undefined : scopeFilter({ namespace: query.namespace, userId: query.userId });
+    const clauses = [...(scope === undefined ? [] : [scope.sql]), 'expires_at > ?', ...(group === 'user_id' ? ['user_id IS NOT NULL'] : [])];
+    const params = [query.expiringBefore, ...(scope?.params ?? []), this.#clock.now()];
+    const sql = `SELECT ${group ?? 'NULL'} AS name, count(*) AS live, coalesce(sum(expires_at <= ?), 0) AS expiring FROM sessions
+      WHERE ${clauses.join(' AND ')}${group === undefined ? '' : ` GROUP BY ${group} ORDER BY ${group}`}`;
+    const operation = scope === undefined ? 'sessions.countAll' : 'sessions.count';
+    const rows = this.#db.run(operation, () => this.#db.statement(sql).all(...params) as Array<{ name: string | null; live: number; expiring: number }>);
+    return rows.map(({ name, live, expiring }) => ({
+      ...(group === 'namespace' ? { namespace: name! } : group === 'user_id' ? { userId: name! } : {}),
+      live,
+      expiring,
+    }));
   }
 
   /** Reads the row; an expired one is returned as episodes to promote and otherwise treated as absent. */

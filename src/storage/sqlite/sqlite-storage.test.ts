@@ -10,6 +10,7 @@ import { contentKey } from '../../core/text.js';
 import type { Episode } from '../../core/types.js';
 import { runAuditStoreContract } from '../audit-store.case.test.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
+import { runInspectStoreContract } from '../inspect-store.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
 import { runVectorStoreContract, type VectorStoreHarness } from '../vector-store.case.test.js';
 import { runWorkingMemoryStoreContract } from '../working-memory-store.case.test.js';
@@ -45,6 +46,11 @@ runSemanticStoreContract('sqlite', {
     const { storage, clock, close } = await open();
     return { store: storage.memories, clock, close };
   },
+});
+
+runInspectStoreContract('sqlite', async () => {
+  const { storage, clock, close } = await open();
+  return { inspect: storage.inspect!, episodes: storage.episodes, memories: storage.memories, clock, engine: 'sqlite', close };
 });
 
 runAuditStoreContract('sqlite', async () => {
