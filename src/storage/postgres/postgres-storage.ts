@@ -8,6 +8,7 @@ import { PgKeyStore } from './key-store.js';
 import { PgEpisodeStore } from './episode-store.js';
 import { createPostgresDatabase } from './index.js';
 import { PG_RETRY_AFTER_SECONDS } from './pg-errors.js';
+import { PgRetentionStore } from './retention-store.js';
 import { PgSemanticStore } from './semantic-store.js';
 import { PgVectorStore } from './vector-store.js';
 
@@ -79,6 +80,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     claims: createPgClaims(db, clock),
     keys: new PgKeyStore(db),
     audit: new PgAuditStore(db),
+    retention: new PgRetentionStore(db),
     sessions: noSessions,
     get vectorBackend() {
       return db.isOpen ? db.vectorBackend : undefined;

@@ -8,6 +8,7 @@ import { SqliteKeyStore } from './key-store.js';
 import { foldKeywordJournal } from './keyword-stats.js';
 import { SqliteEpisodeStore } from './episode-store.js';
 import { SqliteSemanticStore } from './semantic-store.js';
+import { SqliteRetentionStore } from './retention-store.js';
 import { SqliteSessionStore } from './session-store.js';
 import { VectorIndex } from './vector-index.js';
 import type { PartitionTuning } from './vector-partition.js';
@@ -71,6 +72,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     sessions: new SqliteSessionStore(db, options.clock, options.ids, { onRefreshFailed }),
     keys: new SqliteKeyStore(db),
     audit: new SqliteAuditStore(db),
+    retention: new SqliteRetentionStore(db, index),
     async init() {
       db.open();
       // The snapshots are read and loaded in the background: init does not wait for them.

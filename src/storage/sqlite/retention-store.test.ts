@@ -1,0 +1,56 @@
+// The RetentionStore contract on a real SQLite file, its keyword statistics checked against a
+// recount from the rows left (the recount rolled back afterwards).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll } from 'vitest';
+import { manualClock } from '../../core/clock.js';
+import type { RetentionStore } from '../../core/ports.js';
+import { runRetentionStoreContract } from '../retention-store.case.test.js';
+import { createSqliteStorage } from './index.js';
+import { backfillKeywordStats } from './keyword-stats.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'memos-retention-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+
+function statistics(path: string) {
+  const raw = new Database(path);
+  const read = () => ({
+    scopes: raw.prepare('SELECT tier, scope_key, docs, tokens FROM keyword_scopes ORDER BY tier, scope_key').all(),
+    terms: raw.prepare('SELECT s.tier, s.scope_key, k.term, k.docs FROM keyword_scopes s JOIN keyword_terms k ON s.id = k.scope ORDER BY 1, 2, 3').all(),
+  });
+  try {
+    const stored = read();
+    raw.exec('BEGIN');
+    raw.exec('DELETE FROM keyword_terms; DELETE FROM keyword_scopes;');
+    backfillKeywordStats(raw);
+    const recounted = read();
+    raw.exec('ROLLBACK');
+    return { stored, recounted };
+  } finally {
+    raw.close();
+  }
+}
+
+runRetentionStoreContract('sqlite', async () => {
+  const clock = manualClock();
+  const path = join(dir, `retention-${++files}.db`);
+  const storage = createSqliteStorage({ path, clock, ids: { next: (prefix) => `${prefix}_${++files}` } });
+  await storage.init();
+  return {
+    stores: { episodes: storage.episodes, memories: storage.memories, vectors: storage.vectors, retention: storage.retention as RetentionStore },
+    clock,
+    keywordStats: async () => statistics(path),
+    async historyRows(memoryId) {
+      const raw = new Database(path, { readonly: true });
+      try {
+        return raw.prepare('SELECT count(*) FROM memory_history WHERE memory_id = ?').pluck().get(memoryId) as number;
+      } finally {
+        raw.close();
+      }
+    },
+    close: () => storage.close(),
+  };
+});
