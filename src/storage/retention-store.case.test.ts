@@ -18,6 +18,8 @@ export interface RetentionStoreHarness {
   keywordStats(): Promise<{ stored: unknown; recounted: unknown }>;
   /** Rows of memory history of `memoryId`, read from the tables (not through a live memory). */
   historyRows(memoryId: string): Promise<number>;
+  /** How many vectors an in-process index holds for the partition, when it has one loaded; absent without such an index. */
+  indexed?(tier: 'episodes' | 'memories', namespace: string, model: string, dimensions: number): number | undefined;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export function runRetentionStoreContract(name: string, create: () => Promise<Re
       await h.close();
     });
 
+    const vectors = new Map<string, Float32Array>();
     /** Episodes stored with a vector each, happened `daysAgo` before t0 + 100 days. */
     async function episodes(specs: Array<{ namespace?: string; kind?: string; daysAgo: number; userId?: string }>): Promise<Episode[]> {
       const made = specs.map(({ daysAgo, ...rest }) => {
@@ -48,7 +51,8 @@ export function runRetentionStoreContract(name: string, create: () => Promise<Re
         return testEpisode({ id, namespace: 'ns1', content: `quokka ${id} walked by the river`, occurredAt: at, createdAt: toIso(t0), embedding: { status: 'pending' }, ...rest });
       });
       await h.stores.episodes.append(made);
-      await h.stores.vectors.put(made.map((e) => ({ tier: 'episodes' as const, namespace: e.namespace, id: e.id, content: e.content, model: MODEL, vector: vectorOf(4) })));
+      for (const e of made) vectors.set(e.id, vectorOf(4));
+      await h.stores.vectors.put(made.map((e) => ({ tier: 'episodes' as const, namespace: e.namespace, id: e.id, content: e.content, model: MODEL, vector: vectors.get(e.id)! })));
       return made;
     }
 
@@ -56,8 +60,8 @@ export function runRetentionStoreContract(name: string, create: () => Promise<Re
     const removeAll = async (t: RetentionTarget, limit = 1000) => (await h.stores.retention.removeAged({ target: t, limit })).map((r) => r.id).sort();
     const keywordIds = async (namespace: string, tier: 'episodes' | 'memories') =>
       (await h.stores[tier].search({ filter: { namespace }, terms: ['quokka'], limit: 100 })).map((hit) => hit.item.id).sort();
-    const vectorIds = async (namespace: string, tier: 'episodes' | 'memories') =>
-      (await h.stores.vectors.search({ tier, filter: { namespace }, model: MODEL, vector: vectorOf(4), limit: 100 })).map((hit) => hit.item.id).sort();
+    const vectorIds = async (namespace: string, tier: 'episodes' | 'memories', vector = vectorOf(4), limit = 100) =>
+      (await h.stores.vectors.search({ tier, filter: { namespace }, model: MODEL, vector, limit })).map((hit) => hit.item.id).sort();
 
     it('removes the old records of the namespace and kind named, keeps the rest, and search finds them no more', async () => {
       const [oldObs, youngObs, oldMsg, otherNs] = await episodes([
@@ -78,6 +82,9 @@ export function runRetentionStoreContract(name: string, create: () => Promise<Re
       expect(await keywordIds('ns1', 'episodes')).toEqual([youngObs!.id, oldMsg!.id].sort());
       expect(await vectorIds('ns1', 'episodes')).toEqual([youngObs!.id, oldMsg!.id].sort());
       expect(await vectorIds('ns2', 'episodes')).toEqual([otherNs!.id]);
+      // The nearest to the removed record's own vector is a record still stored, and an in-process index holds it no more.
+      expect(await vectorIds('ns1', 'episodes', vectors.get(oldObs!.id), 1)).toHaveLength(1);
+      if (h.indexed) expect(h.indexed('episodes', 'ns1', MODEL, 4)).toBe(2);
       const stats = await h.keywordStats();
       expect(stats.stored).toEqual(stats.recounted);
     });
@@ -119,6 +126,7 @@ export function runRetentionStoreContract(name: string, create: () => Promise<Re
       expect(await h.historyRows(refreshed)).toBe(1);
       expect(await keywordIds('ns1', 'memories')).toEqual([refreshed, other].sort());
       expect(await vectorIds('ns1', 'memories')).toEqual([refreshed, other].sort());
+      if (h.indexed) expect(h.indexed('memories', 'ns1', MODEL, 4)).toBe(2);
       const stats = await h.keywordStats();
       expect(stats.stored).toEqual(stats.recounted);
     });
@@ -141,6 +149,7 @@ export function runRetentionStoreContract(name: string, create: () => Promise<Re
       expect(removed.map((r) => r.id).sort()).toEqual([drafts[0]!.id, drafts[1]!.id].sort());
       expect(await h.historyRows(drafts[0]!.id)).toBe(0);
       expect(await vectorIds('ns1', 'memories')).toEqual([drafts[2]!.id, drafts[3]!.id].sort());
+      if (h.indexed) expect(h.indexed('memories', 'ns1', MODEL, 4)).toBe(2);
       expect(await h.stores.retention.removeExpired({ now: toIso(h.clock.now()), limit: 100 })).toEqual([]);
       const stats = await h.keywordStats();
       expect(stats.stored).toEqual(stats.recounted);

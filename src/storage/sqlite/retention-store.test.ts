@@ -6,10 +6,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll } from 'vitest';
 import { manualClock } from '../../core/clock.js';
-import type { RetentionStore } from '../../core/ports.js';
 import { runRetentionStoreContract } from '../retention-store.case.test.js';
-import { createSqliteStorage } from './index.js';
-import { backfillKeywordStats } from './keyword-stats.js';
+import { SqliteDatabase } from './database.js';
+import { SqliteEpisodeStore } from './episode-store.js';
+import { backfillKeywordStats, foldKeywordJournal } from './keyword-stats.js';
+import { SqliteRetentionStore } from './retention-store.js';
+import { SqliteSemanticStore } from './semantic-store.js';
+import { VectorIndex } from './vector-index.js';
+import { SqliteVectorStore } from './vector-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memos-retention-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,13 +38,21 @@ function statistics(path: string) {
   }
 }
 
+// Wired as createSqliteStorage wires them, so that the test can look into the shared vector index.
 runRetentionStoreContract('sqlite', async () => {
   const clock = manualClock();
   const path = join(dir, `retention-${++files}.db`);
-  const storage = createSqliteStorage({ path, clock, ids: { next: (prefix) => `${prefix}_${++files}` } });
-  await storage.init();
+  const db = new SqliteDatabase({ path, synchronous: 'normal', clock });
+  db.beforeEachCommit(() => foldKeywordJournal(db));
+  const index = new VectorIndex();
+  db.open();
   return {
-    stores: { episodes: storage.episodes, memories: storage.memories, vectors: storage.vectors, retention: storage.retention as RetentionStore },
+    stores: {
+      episodes: new SqliteEpisodeStore(db, index),
+      memories: new SqliteSemanticStore(db, clock, index),
+      vectors: new SqliteVectorStore(db, clock, index),
+      retention: new SqliteRetentionStore(db, index),
+    },
     clock,
     keywordStats: async () => statistics(path),
     async historyRows(memoryId) {
@@ -51,6 +63,10 @@ runRetentionStoreContract('sqlite', async () => {
         raw.close();
       }
     },
-    close: () => storage.close(),
+    indexed: (tier, namespace, model, dimensions) => index.get({ tier, namespace, model, dimensions })?.size,
+    async close() {
+      index.clear();
+      db.close();
+    },
   };
 });
