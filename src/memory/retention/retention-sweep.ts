@@ -140,6 +140,10 @@ export function createRetentionSweep(options: RetentionSweepOptions) {
     get enabled(): boolean {
       return store !== undefined;
     },
+    /** True while a scheduled sweep runs (the first starts with `start`). */
+    get running(): boolean {
+      return scheduled?.running ?? false;
+    },
     /** One sweep now (tests and operators); the scheduled job runs the same. */
     runOnce,
     /** Sweeps in the background from now on: at once, then every `intervalMs` (at once again while one stopped with more left). */
