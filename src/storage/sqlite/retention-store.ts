@@ -10,7 +10,7 @@ import { toMs } from './rows.js';
 import type { RemovedRecord, RetentionStore, RetentionTarget } from '../../core/ports.js';
 import type { Tier } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
-import type { SqlParam } from './filter-sql.js';
+import { scopeFilter, type SqlParam } from './filter-sql.js';
 import type { VectorIndex } from './vector-index.js';
 
 /** The time a record ages by: when an episode happened, when a memory was last written. */
@@ -24,7 +24,11 @@ function targetWhere(target: RetentionTarget): { sql: string; params: SqlParam[]
     clauses.push(sql);
     params.push(param);
   };
-  if (target.namespace !== undefined) add('namespace = ?', target.namespace);
+  if (typeof target.namespace === 'string') {
+    const scope = scopeFilter({ namespace: target.namespace });
+    clauses.push(scope.sql);
+    params.push(...scope.params);
+  }
   if (target.kind !== undefined) add('kind = ?', target.kind);
   if (target.exceptNamespaces?.length) add('namespace NOT IN (SELECT value FROM json_each(?))', JSON.stringify(target.exceptNamespaces));
   if (target.exceptKinds?.length) add('kind NOT IN (SELECT value FROM json_each(?))', JSON.stringify(target.exceptKinds));
