@@ -19,8 +19,8 @@ const failure = (env: Record<string, string>) => {
 };
 
 describe('retention settings', () => {
-  it('default to no rules (nothing removed for its age), an hourly sweep and batches of 1000', () => {
-    expect(loadConfig({ env: {}, cwd: dir }).retention).toEqual({ rules: [], sweepIntervalSeconds: 3600, batchSize: 1000 });
+  it('default to no rules (nothing removed for its age), an hourly sweep and batches of 200', () => {
+    expect(loadConfig({ env: {}, cwd: dir }).retention).toEqual({ rules: [], sweepIntervalSeconds: 3600, batchSize: 200 });
   });
 
   it('take rules from the config file, and MEMOS_RETENTION_RULES as JSON over them', () => {

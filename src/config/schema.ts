@@ -360,7 +360,7 @@ export const configSchema = z.strictObject({
       /** Pause between sweeps once one has removed everything due. */
       sweepIntervalSeconds: int(1, 86_400).default(3600),
       /** Records removed per transaction; a sweep runs batches until none is left. */
-      batchSize: int(1, 10_000).default(1000),
+      batchSize: int(1, 10_000).default(200),
     })
     .prefault({}),
   metrics: z

@@ -136,10 +136,6 @@ export function createRetentionSweep(options: RetentionSweepOptions) {
   }
 
   return {
-    /** Whether anything can run: a store that sweeps. Expired memories are removed even without rules. */
-    get enabled(): boolean {
-      return store !== undefined;
-    },
     /** True while a scheduled sweep runs (the first starts with `start`). */
     get running(): boolean {
       return scheduled?.running ?? false;
