@@ -7,13 +7,7 @@ import { PgRetentionStore } from './retention-store.js';
 import { PgSemanticStore } from './semantic-store.js';
 import { postgresReachable, realPostgres, servicesRequired } from './test-databases.js';
 import { PgVectorStore } from './vector-store.js';
-
-const COUNTS = `SELECT tier, scope_key, sum(docs)::int AS docs, sum(tokens)::int AS tokens FROM keyword_scope_counts
-  GROUP BY tier, scope_key HAVING sum(docs) <> 0 OR sum(tokens) <> 0 ORDER BY 1, 2`;
-const RECOUNT = ['episodes', 'memories']
-  .map((table) => `SELECT '${table}' AS tier, jsonb_build_array(namespace, user_id, agent_id, session_id)::text AS scope_key, count(*)::int AS docs, sum(search_length)::int AS tokens FROM ${table} GROUP BY 1, 2`)
-  .join(' UNION ALL ')
-  .concat(' ORDER BY 1, 2');
+import { KEYWORD_COUNTS, KEYWORD_RECOUNT } from '../../../test/support/pg-keyword-counts.js';
 
 const reachable = await postgresReachable();
 describe.runIf(servicesRequired && !reachable)('postgres retention (server required)', () => {
@@ -28,7 +22,7 @@ if (reachable) {
     return {
       stores: { episodes: new PgEpisodeStore(db), memories: new PgSemanticStore(db, clock), vectors: new PgVectorStore(db, clock), retention: new PgRetentionStore(db) },
       clock,
-      keywordStats: async () => ({ stored: await db.query('test', COUNTS), recounted: await db.query('test', RECOUNT) }),
+      keywordStats: async () => ({ stored: await db.query('test', KEYWORD_COUNTS), recounted: await db.query('test', KEYWORD_RECOUNT) }),
       async historyRows(memoryId) {
         const [row] = await db.query<{ n: number }>('test', 'SELECT count(*)::int AS n FROM memory_history WHERE memory_id = $1', [memoryId]);
         return row!.n;
