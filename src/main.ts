@@ -84,7 +84,15 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
 
   // Shared leases when the durable store has them (PostgreSQL), else in process (SQLite: one process owns it).
   const jobs = createJobs({ claims: durable.claims, vectors: storage.vectors, clock });
-  const services = traceServices(createServices({ storage, cache, embeddings, jobs, clock, ids, config, logger }), telemetry.tracer);
+  const retention = telemetry.metrics?.retention;
+  const retentionMetrics =
+    retention === undefined
+      ? undefined
+      : {
+          removed: (tier: string, reason: string, count: number) => retention.removed.inc({ tier, reason }, count),
+          swept: (atMs: number) => retention.lastSweep.set(atMs / 1000),
+        };
+  const services = traceServices(createServices({ storage, cache, embeddings, jobs, clock, ids, config, logger, retentionMetrics }), telemetry.tracer);
   promotionsDelivered = (namespaces) => services.promotionsDelivered(namespaces);
   // Learnt now, while the store answers: requests decide on it (kept for a few seconds) whether keys are required.
   await services.keys.keysExist().catch(() => undefined);
@@ -112,6 +120,8 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
   }
   const app = await createHttpApp({ config, services, health, logger, telemetry });
   services.audit.startRetention();
+  // Records past their retention, and expired memories, are removed in the background.
+  services.retention.start();
 
   const sweepFailures = collapseRepeatedLogs();
   const sweep = setInterval(() => {
@@ -144,6 +154,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
       clearInterval(sweep);
       sweepFailures.flush();
       await app.close();
+      await services.retention.stop();
       // Entries of the last requests are written before the store closes.
       await services.audit.close();
       await services.backfill.stop();
@@ -199,6 +210,7 @@ function withSessions(durable: Storage, sessions: WorkingMemoryStore): Storage {
     ...(durable.erasure === undefined ? {} : { erasure: durable.erasure }),
     ...('erase' in sessions && 'find' in sessions ? { sessionErasure: sessions as unknown as SessionErasure } : {}),
     ...(durable.inspect === undefined ? {} : { inspect: durable.inspect }),
+    ...(durable.retention === undefined ? {} : { retention: durable.retention }),
     get vectorBackend() {
       return durable.vectorBackend;
     },

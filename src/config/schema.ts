@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ID_PATTERN } from '../core/ids.js';
+import { MEMORY_KINDS } from '../core/types.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -84,6 +86,39 @@ function checkRedisUrl(url: string, field: 'url' | 'cacheUrl', cluster: boolean,
     context.addIssue({ code: 'custom', path: [field], message: 'seed nodes must share one scheme and one user and password' });
   }
 }
+
+/** One retention rule: records of `tier` (of `kind`, when named) in `namespace` (`*`: any) older than `maxAgeDays` go. */
+const retentionRule = z
+  .strictObject({
+    namespace: z.string().refine((value) => value === '*' || ID_PATTERN.test(value), 'must be a namespace (1-128 of A-Z a-z 0-9 . _ : @ -) or *'),
+    tier: z.enum(['episodes', 'memories']),
+    kind: z.string().min(1).max(128).optional(),
+    maxAgeDays: z.number().positive().max(36_500),
+  })
+  .refine((rule) => rule.tier !== 'memories' || rule.kind === undefined || (MEMORY_KINDS as readonly string[]).includes(rule.kind), {
+    message: `a memory kind must be one of ${MEMORY_KINDS.join(', ')}`,
+    path: ['kind'],
+  });
+
+/** The rules, as a list (config file) or as its JSON text (MEMOS_RETENTION_RULES); two rules for the same namespace, tier and kind are refused. */
+const retentionRules = z
+  .preprocess((value, context) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      context.addIssue({ code: 'custom', message: 'must be a JSON array of rules, e.g. [{"namespace":"*","tier":"episodes","maxAgeDays":90}]' });
+      return z.NEVER;
+    }
+  }, z.array(retentionRule).max(1000))
+  .superRefine((rules, context) => {
+    const seen = new Set<string>();
+    rules.forEach((rule, index) => {
+      const key = JSON.stringify([rule.namespace, rule.tier, rule.kind ?? null]);
+      if (seen.has(key)) context.addIssue({ code: 'custom', path: [index], message: 'repeats an earlier rule for the same namespace, tier and kind' });
+      seen.add(key);
+    });
+  });
 
 /** An admin key named by configuration: long enough not to be guessed, and sendable in a header. */
 export const adminKeySchema = z
@@ -313,6 +348,21 @@ export const configSchema = z.strictObject({
       retentionDays: int(0, 36_500).default(90),
     })
     .prefault({}),
+  /**
+   * Retention (docs/operations.md "Retention"): a maximum age per namespace and kind for episodes
+   * (by `occurredAt`) and memories (by `updatedAt`), enforced by a background sweep, which also
+   * removes expired memories. No rules: nothing is removed for its age.
+   */
+  retention: z
+    .strictObject({
+      /** The most specific rule of a record wins: namespace and kind, then namespace, then `*` and kind, then `*`. */
+      rules: retentionRules.default([]),
+      /** Pause between sweeps once one has removed everything due. */
+      sweepIntervalSeconds: int(1, 86_400).default(3600),
+      /** Records removed per transaction; a sweep runs batches until none is left. */
+      batchSize: int(1, 10_000).default(200),
+    })
+    .prefault({}),
   metrics: z
     .strictObject({
       /** Serve Prometheus metrics at `GET /metrics`; off, nothing is counted or timed. */
@@ -416,6 +466,9 @@ export const ENV_SETTINGS = {
   MEMOS_LIST_MAX_LIMIT: 'list.maxLimit',
   MEMOS_AUDIT_READS: 'audit.reads',
   MEMOS_AUDIT_RETENTION_DAYS: 'audit.retentionDays',
+  MEMOS_RETENTION_RULES: 'retention.rules',
+  MEMOS_RETENTION_SWEEP_SECONDS: 'retention.sweepIntervalSeconds',
+  MEMOS_RETENTION_BATCH: 'retention.batchSize',
 } as const;
 
 /**

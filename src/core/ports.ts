@@ -616,6 +616,44 @@ export interface SessionErasure {
 
 // ── Data lifecycle: retention ──────────────────────────────────────────────
 
+/**
+ * The records one retention rule removes (src/memory/retention/retention-rules.ts): those of `tier`
+ * whose age time is before `before`, within the rule's namespace and kind, less what a more
+ * specific rule governs. Episodes age by `occurredAt`, memories by `updatedAt`.
+ */
+export interface RetentionTarget {
+  tier: Tier;
+  /** Records of this namespace only; absent: of every namespace but `exceptNamespaces`. */
+  namespace?: string;
+  /** Records of this kind only; absent: of every kind but `exceptKinds`. */
+  kind?: string;
+  exceptNamespaces?: string[];
+  exceptKinds?: string[];
+  /** Namespace and kind pairs left out. */
+  exceptPairs?: Array<{ namespace: string; kind: string }>;
+  /** An instant: records older than it go. */
+  before: string;
+}
+
+/** A record the sweep removed. */
+export interface RemovedRecord {
+  namespace: string;
+  id: string;
+}
+
+/**
+ * Removal of records past their retention, in bounded batches: each call is one short transaction
+ * that removes at most `limit` records, oldest first, with everything that hangs on them (memory
+ * history, vectors and in-process index entries, keyword index rows and statistics). Batches of
+ * concurrent callers (replicas) never overlap: each record is removed, and reported, by one of them.
+ */
+export interface RetentionStore {
+  /** Removes up to `limit` records of `target`; returns them. */
+  removeAged(query: { target: RetentionTarget; limit: number }): Promise<RemovedRecord[]>;
+  /** Removes up to `limit` memories whose `expiresAt` is at or before `now`; returns them. */
+  removeExpired(query: { now: string; limit: number }): Promise<RemovedRecord[]>;
+}
+
 // ── Composition ────────────────────────────────────────────────────────────
 
 export type StorageDriver = 'sqlite' | 'postgres';
@@ -678,4 +716,6 @@ export interface Storage extends Lifecycle, MemoryStore {
   readonly sessionErasure?: SessionErasure;
 
   // (retention)
+  /** Removes records past their retention (absent: a driver without it sweeps nothing). */
+  readonly retention?: RetentionStore;
 }

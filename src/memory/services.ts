@@ -23,6 +23,7 @@ import { fenceSessions } from './erasure/session-fence.js';
 import { createInspectService } from './inspect/inspect-service.js';
 import { createMemoryService } from './memories/memory-service.js';
 import { createSearchService } from './recall/search-service.js';
+import { createRetentionSweep, type RetentionMetrics } from './retention/retention-sweep.js';
 import { createSessionService } from './sessions/session-service.js';
 
 export interface ServiceDeps {
@@ -36,6 +37,8 @@ export interface ServiceDeps {
   ids: IdGenerator;
   config: Config;
   logger: Logger;
+  /** Where the retention sweep counts what it removes (absent: nowhere). */
+  retentionMetrics?: RetentionMetrics | undefined;
 }
 
 /**
@@ -43,7 +46,7 @@ export interface ServiceDeps {
  * and the CLI) call these. Writes go through stores that bump the namespace's scope version, so
  * that search and context answers cached before a write are never served after it.
  */
-export function createServices({ storage, cache, embeddings, jobs, clock, ids, config, logger }: ServiceDeps) {
+export function createServices({ storage, cache, embeddings, jobs, clock, ids, config, logger, retentionMetrics }: ServiceDeps) {
   const onCacheError = cacheErrorLog(logger, 'response cache unavailable; bypassed');
   const versions = createScopeVersions({ cache, ttlSeconds: config.cache.responsesTtlSeconds, onCacheError });
   // Every write bumps its namespace's scope version; every reference a user-bound key makes stays within its user.
@@ -105,6 +108,8 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
     recentMessageShare: config.context.recentMessageShare,
     clock,
   });
+  /** Who changed what: entries the store did not write with their change, listing, retention. */
+  const audit = createAuditLog({ store: storage.audit, jobs, clock, ids, logger, retentionDays: config.audit.retentionDays });
   return {
     ...base,
     search: createCachedSearch(base.search, responses, vectorsReady),
@@ -120,8 +125,20 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
       ids,
       graceMs: config.indexing.writeTimeoutMs + ERASURE_GRACE_MS,
     }),
-    /** Who changed what: entries the store did not write with their change, listing, retention. */
-    audit: createAuditLog({ store: storage.audit, jobs, clock, ids, logger, retentionDays: config.audit.retentionDays }),
+    audit,
+    /** Removes records past their retention and expired memories, in the background (started by the composition root). */
+    retention: createRetentionSweep({
+      store: storage.retention,
+      jobs,
+      clock,
+      logger,
+      rules: config.retention.rules,
+      batchSize: config.retention.batchSize,
+      intervalMs: config.retention.sweepIntervalSeconds * 1000,
+      bump: async (namespaces) => void (await Promise.all(namespaces.map((namespace) => versions.bump(namespace)))),
+      audit,
+      metrics: retentionMetrics,
+    }),
     /** Episodes that sessions promoted and delivered later, from an outbox: writes like any other, so their namespaces' cached answers go stale. */
     async promotionsDelivered(namespaces: string[]): Promise<void> {
       await Promise.all(namespaces.map((namespace) => versions.bump(namespace)));

@@ -54,6 +54,7 @@ export function instrumentStorage(storage: Storage, sessionsBackend: string, { m
     ...(storage.erasure === undefined ? {} : { erasure: storage.erasure }),
     ...(storage.sessionErasure === undefined ? {} : { sessionErasure: storage.sessionErasure }),
     ...(storage.inspect === undefined ? {} : { inspect: storage.inspect }),
+    ...(storage.retention === undefined ? {} : { retention: storage.retention }),
     get vectorBackend() {
       return storage.vectorBackend;
     },

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Label values of `tier` on store metrics: one per port, named after the memory tier it serves. */
 export type StoreTier = 'short_term' | 'episodic' | 'semantic' | 'vector';
@@ -94,6 +94,19 @@ export function createMetrics() {
         name: 'memos_embedding_texts_total',
         help: 'Texts sent to the embedder (cache misses), by provider',
         labelNames: ['provider'] as const,
+        registers,
+      }),
+    },
+    retention: {
+      removed: new Counter({
+        name: 'memos_retention_removed_total',
+        help: 'Records the retention sweep removed, by tier and reason (max_age: past its rule; expired: past its expiresAt)',
+        labelNames: ['tier', 'reason'] as const,
+        registers,
+      }),
+      lastSweep: new Gauge({
+        name: 'memos_retention_last_sweep_timestamp_seconds',
+        help: 'When the last retention sweep of this process ended (Unix seconds); 0 before the first',
         registers,
       }),
     },

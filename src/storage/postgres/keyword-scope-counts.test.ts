@@ -10,15 +10,9 @@ import { MIGRATIONS } from './migrations.js';
 import { PgDatabase, poolEngine, searchPathFor } from './index.js';
 import { PgSemanticStore } from './semantic-store.js';
 import { dropSchema, freshSchema, POSTGRES_URL, postgresReachable, realPostgres } from './test-databases.js';
+import { KEYWORD_COUNTS, KEYWORD_RECOUNT } from '../../../test/support/pg-keyword-counts.js';
 
 const reachable = await postgresReachable();
-
-const COUNTS = `SELECT tier, scope_key, sum(docs)::int AS docs, sum(tokens)::int AS tokens FROM keyword_scope_counts
-  GROUP BY tier, scope_key HAVING sum(docs) <> 0 OR sum(tokens) <> 0 ORDER BY 1, 2`;
-const RECOUNT = ['episodes', 'memories']
-  .map((table) => `SELECT '${table}' AS tier, jsonb_build_array(namespace, user_id, agent_id, session_id)::text AS scope_key, count(*)::int AS docs, sum(search_length)::int AS tokens FROM ${table} GROUP BY 1, 2`)
-  .join(' UNION ALL ')
-  .concat(' ORDER BY 1, 2');
 
 let ids = 0;
 const nextId = (prefix: string) => `${prefix}_${String(++ids).padStart(5, '0')}`;
@@ -50,10 +44,10 @@ describe.skipIf(!reachable)('keyword counts per scope (PostgreSQL)', () => {
       // A write that fails leaves nothing behind.
       await expect(episodes.append([testEpisode({ id: 'dup', namespace: 'ns1', content: 'a b c' }), testEpisode({ id: 'dup', namespace: 'ns1', content: 'a b c' })])).rejects.toThrow();
 
-      expect(await db.query('test', COUNTS)).toEqual(await db.query('test', RECOUNT));
+      expect(await db.query('test', KEYWORD_COUNTS)).toEqual(await db.query('test', KEYWORD_RECOUNT));
       // A fold of every tuple keeps the sums, and leaves one row per tuple.
       await db.query('test', `SELECT memos_keyword_counts_compact(tier, array_agg(DISTINCT scope_key)) FROM keyword_scope_counts GROUP BY tier`);
-      expect(await db.query('test', COUNTS)).toEqual(await db.query('test', RECOUNT));
+      expect(await db.query('test', KEYWORD_COUNTS)).toEqual(await db.query('test', KEYWORD_RECOUNT));
       const [rows] = await db.query<{ rows: number; tuples: number }>('test', 'SELECT count(*)::int AS rows, count(DISTINCT (tier, scope_key))::int AS tuples FROM keyword_scope_counts');
       expect(rows!.rows).toBe(rows!.tuples);
     } finally {
@@ -71,8 +65,8 @@ describe.skipIf(!reachable)('keyword counts per scope (PostgreSQL)', () => {
       await old.close();
       const upgraded = new PgDatabase({ engine: engine(), schema, clock: { now: () => Date.now() } });
       await upgraded.open();
-      expect(await upgraded.query('test', COUNTS)).toEqual(await upgraded.query('test', RECOUNT));
-      expect((await upgraded.query('test', COUNTS)).length).toBe(3);
+      expect(await upgraded.query('test', KEYWORD_COUNTS)).toEqual(await upgraded.query('test', KEYWORD_RECOUNT));
+      expect((await upgraded.query('test', KEYWORD_COUNTS)).length).toBe(3);
       await upgraded.close();
     } finally {
       await dropSchema(schema);

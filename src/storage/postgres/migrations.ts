@@ -250,6 +250,15 @@ async function keywordScopesAndUnsignedVectors(tx: SqlExecutor): Promise<void> {
   await unsignedVectorsIndex(tx);
 }
 
+// Migration 15, retention (retention-store.ts): the oldest records of every namespace by the time
+// they age by (episodes: occurred_at, memories: updated_at), with namespace and kind in the index so
+// that rules for `*` pass over the records other rules govern without reading them; memories by
+// namespace too (episodes have that index already, episodes_timeline).
+const RETENTION = `
+CREATE INDEX episodes_age ON episodes (occurred_at, namespace, kind);
+CREATE INDEX memories_age ON memories (updated_at, namespace, kind);
+CREATE INDEX memories_namespace_age ON memories (namespace, updated_at, kind);`;
+
 /**
  * Applied in order of version. Versions need not be contiguous: a missing one is applied whenever
  * it is added, even to a schema that already has later ones.
@@ -268,6 +277,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'keyword scope counts, memories by user, unsigned vectors', up: keywordScopesAndUnsignedVectors },
   { version: 12, name: 'band keys by scope', up: scopedBandKeysMigration },
   { version: 13, name: 'erasure fences and receipts', up: erasureMigration },
+  { version: 15, name: 'retention', up: sql(RETENTION) },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */

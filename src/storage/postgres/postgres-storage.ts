@@ -10,6 +10,7 @@ import { PgErasureStore } from './erasure-store.js';
 import { PgInspectStore } from './inspect-store.js';
 import { createPostgresDatabase } from './index.js';
 import { PG_RETRY_AFTER_SECONDS } from './pg-errors.js';
+import { PgRetentionStore } from './retention-store.js';
 import { PgSemanticStore } from './semantic-store.js';
 import { PgVectorStore } from './vector-store.js';
 
@@ -83,6 +84,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     audit: new PgAuditStore(db),
     erasure: new PgErasureStore(db),
     inspect: new PgInspectStore(db, clock),
+    retention: new PgRetentionStore(db),
     sessions: noSessions,
     get vectorBackend() {
       return db.isOpen ? db.vectorBackend : undefined;

@@ -10,6 +10,7 @@ import { SqliteEpisodeStore } from './episode-store.js';
 import { SqliteErasureStore } from './erasure-store.js';
 import { SqliteInspectStore } from './inspect-store.js';
 import { SqliteSemanticStore } from './semantic-store.js';
+import { SqliteRetentionStore } from './retention-store.js';
 import { SqliteSessionStore } from './session-store.js';
 import { VectorIndex } from './vector-index.js';
 import type { PartitionTuning } from './vector-partition.js';
@@ -77,6 +78,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     keys: new SqliteKeyStore(db),
     audit: new SqliteAuditStore(db),
     inspect: new SqliteInspectStore(db, options.clock, options.path),
+    retention: new SqliteRetentionStore(db, index),
     async init() {
       db.open();
       // The snapshots are read and loaded in the background: init does not wait for them.

@@ -9,7 +9,7 @@
 // A scope here is an exact tuple (namespace, user, agent, session); a search sums the tuples its
 // filter covers. Kinds, time ranges and metadata narrow the results, not the statistics. Every
 // stored record counts, expired memories included until they are deleted, as in FTS5's own
-// statistics (nothing deletes a memory when it expires; reads pass over it).
+// statistics (reads pass over an expired memory until the retention sweep deletes it).
 
 import type { RecordFilter } from '../../core/types.js';
 import type { Connection, SqliteDatabase } from './database.js';

@@ -251,6 +251,18 @@ CREATE INDEX erasure_receipts_namespace ON erasure_receipts (namespace, started_
 `;
 
 /**
+ * Retention (storage/sqlite/retention-store.ts): the oldest records of every namespace by the time
+ * they age by (episodes: occurred_at, memories: updated_at), with namespace and kind in the index
+ * so that rules for `*` skip the records other rules govern without reading them; memories by
+ * namespace too (episodes have that index already, episodes_timeline).
+ */
+const RETENTION = `
+CREATE INDEX episodes_age ON episodes (occurred_at, namespace, kind);
+CREATE INDEX memories_age ON memories (updated_at, namespace, kind);
+CREATE INDEX memories_namespace_age ON memories (namespace, updated_at, kind);
+`;
+
+/**
  * Applied in order of version; never edit a released migration, append a new one. Versions need
  * not be contiguous: a missing one is applied whenever it is added, even to a database that
  * already has later ones.
@@ -264,6 +276,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'keyword_scopes', sql: KEYWORD_SCOPES, after: backfillKeywordStats },
   { version: 7, name: 'vector_snapshots', sql: VECTOR_SNAPSHOTS },
   { version: 8, name: 'erasure', sql: ERASURE },
+  { version: 10, name: 'retention', sql: RETENTION },
 ];
 
 /**
