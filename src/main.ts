@@ -196,6 +196,7 @@ function withSessions(durable: Storage, sessions: WorkingMemoryStore): Storage {
     keys: durable.keys,
     sessions,
     audit: durable.audit,
+    ...(durable.transfer === undefined ? {} : { transfer: durable.transfer }),
     get vectorBackend() {
       return durable.vectorBackend;
     },

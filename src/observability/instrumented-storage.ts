@@ -51,6 +51,7 @@ export function instrumentStorage(storage: Storage, sessionsBackend: string, { m
     vectors: wrap(storage.vectors, 'vector', backend, VECTOR_OPERATIONS),
     keys: storage.keys,
     audit: storage.audit,
+    ...(storage.transfer === undefined ? {} : { transfer: storage.transfer }),
     get vectorBackend() {
       return storage.vectorBackend;
     },

@@ -9,6 +9,7 @@ import { PgEpisodeStore } from './episode-store.js';
 import { createPostgresDatabase } from './index.js';
 import { PG_RETRY_AFTER_SECONDS } from './pg-errors.js';
 import { PgSemanticStore } from './semantic-store.js';
+import { PgTransferStore } from './transfer-store.js';
 import { PgVectorStore } from './vector-store.js';
 
 /** What the driver logs: the exact-vector fallback, an unreachable server at start, and its return. */
@@ -79,6 +80,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     claims: createPgClaims(db, clock),
     keys: new PgKeyStore(db),
     audit: new PgAuditStore(db),
+    transfer: new PgTransferStore(db),
     sessions: noSessions,
     get vectorBackend() {
       return db.isOpen ? db.vectorBackend : undefined;

@@ -9,6 +9,7 @@ import { foldKeywordJournal } from './keyword-stats.js';
 import { SqliteEpisodeStore } from './episode-store.js';
 import { SqliteSemanticStore } from './semantic-store.js';
 import { SqliteSessionStore } from './session-store.js';
+import { SqliteTransferStore } from './transfer-store.js';
 import { VectorIndex } from './vector-index.js';
 import type { PartitionTuning } from './vector-partition.js';
 import { VectorSnapshots } from './vector-snapshot.js';
@@ -71,6 +72,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     sessions: new SqliteSessionStore(db, options.clock, options.ids, { onRefreshFailed }),
     keys: new SqliteKeyStore(db),
     audit: new SqliteAuditStore(db),
+    transfer: new SqliteTransferStore(db),
     async init() {
       db.open();
       // The snapshots are read and loaded in the background: init does not wait for them.
