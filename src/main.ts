@@ -6,7 +6,7 @@ import type { Config } from './config/schema.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { isMemosError } from './core/errors.js';
 import { ulidGenerator } from './core/ids.js';
-import type { Cache, Embedder, EmbeddingProvider, Storage, WorkingMemoryStore } from './core/ports.js';
+import type { Cache, Embedder, EmbeddingProvider, SessionRestore, Storage, WorkingMemoryStore } from './core/ports.js';
 import { startEmbeddingRuntime, type EmbeddingRuntime } from './embeddings/embedding-runtime.js';
 import { loadEmbeddingProvider, loadFailureHint } from './embeddings/load-provider.js';
 import { createHttpApp } from './http/app.js';
@@ -84,7 +84,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
 
   // Shared leases when the durable store has them (PostgreSQL), else in process (SQLite: one process owns it).
   const jobs = createJobs({ claims: durable.claims, vectors: storage.vectors, clock });
-  const services = traceServices(createServices({ storage, cache, embeddings, jobs, clock, ids, config, logger }), telemetry.tracer);
+  const services = traceServices(createServices({ storage, cache, embeddings, jobs, clock, ids, config, logger, ...('restore' in shortTerm.sessions ? { sessionRestore: shortTerm.sessions as unknown as SessionRestore } : {}) }), telemetry.tracer);
   promotionsDelivered = (namespaces) => services.promotionsDelivered(namespaces);
   // Learnt now, while the store answers: requests decide on it (kept for a few seconds) whether keys are required.
   await services.keys.keysExist().catch(() => undefined);
