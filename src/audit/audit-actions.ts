@@ -56,6 +56,10 @@ export const AUDIT_ACTIONS: Readonly<Record<string, AuditAction>> = {
   'DELETE /api/v1/admin/keys/:id': admin('keys.revoke'),
 
   'GET /api/v1/admin/audit': admin('audit.list'),
+
+  // An export is data leaving memOS: recorded always, as admin actions are.
+  'GET /api/v1/export': admin('transfer.export'),
+  'POST /api/v1/import': change('transfer.import'),
 };
 
 /** Routes never recorded, and why. */

@@ -55,6 +55,10 @@ const ROUTES: Record<string, Access> = {
   'POST /api/v1/admin/keys': 'admin',
   'DELETE /api/v1/admin/keys/:id': 'admin',
   'GET /api/v1/admin/audit': 'admin',
+
+  // Export and import: within the key's reach (a user-bound key exports and imports only its user's records).
+  'GET /api/v1/export': 'write',
+  'POST /api/v1/import': 'write',
 };
 
 /** The interactive docs and their assets. */

@@ -36,6 +36,7 @@ import { operationRoutes } from './routes/operations.js';
 import type { RouteContext } from './routes/route-context.js';
 import { searchRoutes } from './routes/search.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { transferRoutes } from './routes/transfer.js';
 import { fieldSchemas } from './schemas.js';
 import { installTextGuard } from './text-guard.js';
 
@@ -160,6 +161,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   keyRoutes(app, context);
   auditRoutes(app, context);
   cacheRoutes(app, context);
+  transferRoutes(app, context);
   if (telemetry.metrics !== undefined) metricsRoutes(app, telemetry.metrics);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
