@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { isMemosError } from '../core/errors.js';
+import { exportCommand, exportUsage } from './commands/export.js';
+import { importCommand, importUsage } from './commands/import.js';
 import { keysCommand, keysUsage } from './commands/keys.js';
 import { reindexCommand, reindexUsage } from './commands/reindex.js';
 import { serveCommand, serveUsage } from './commands/serve.js';
@@ -17,6 +19,10 @@ Usage:
   memos keys revoke ID
       make, list and revoke API keys, in the data folder (or PostgreSQL), or with --url URL on a
       running server (see memos help keys)
+  memos export [--namespace NS] [--user ID] [--from T] [--to T] [--with-vectors] [--out FILE]
+      export a namespace of a running server as NDJSON (stdout by default)
+  memos import FILE [--namespace NS]
+      import an export into a running server, idempotently
   memos help [COMMAND]      this help, or a command's (also: memos COMMAND --help)
   memos --version
 
@@ -31,6 +37,8 @@ const commands: Record<string, Command> = {
   serve: { run: serveCommand, usage: serveUsage },
   reindex: { run: reindexCommand, usage: reindexUsage },
   keys: { run: keysCommand, usage: keysUsage },
+  export: { run: exportCommand, usage: exportUsage },
+  import: { run: importCommand, usage: importUsage },
 };
 
 const isHelp = (arg: string) => arg === '--help' || arg === '-h';

@@ -14,7 +14,7 @@ import { lineError, ndjsonLines } from './ndjson-lines.js';
 export interface ImportRequest {
   /** Where every record goes, whatever namespace it was exported from. */
   namespace: string;
-  /** A user-bound key's user: a record of any other user (or of none) is refused by line. */
+  /** A user-bound key's user: a record of another user is refused by line, one of no user becomes this user's. */
   boundUserId?: string;
   body: AsyncIterable<Buffer | string>;
 }
@@ -105,8 +105,12 @@ export async function importStream(deps: ImportDeps, request: ImportRequest): Pr
       ended = true;
       continue;
     }
-    if (request.boundUserId !== undefined && record.userId !== request.boundUserId) {
-      throw fail('E_FORBIDDEN', line, `${record.type}.userId`, 'this key may import only records of its own user');
+    if (request.boundUserId !== undefined) {
+      // As every write of a user-bound key: a record of no user becomes the key's user's; one of another user is refused.
+      if (record.userId !== undefined && record.userId !== request.boundUserId) {
+        throw fail('E_FORBIDDEN', line, `${record.type}.userId`, "names another user than this key's");
+      }
+      record.userId = request.boundUserId;
     }
     if (record.type === 'session') {
       if (deps.sessions === undefined) throw fail('E_VALIDATION', line, 'session', 'this server cannot restore sessions');

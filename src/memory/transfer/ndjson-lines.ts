@@ -10,8 +10,8 @@ export interface NumberedLine {
 
 /** One offending line, as an import's answer names it. */
 export function lineError(code: 'E_VALIDATION' | 'E_FORBIDDEN' | 'E_CONFLICT', line: number, field: string, message: string, imported?: string): MemosError {
-  const tail = imported === undefined ? '' : `; ${imported}`;
-  return new MemosError(code, `line ${line}: ${field}: ${message}${tail}`, { details: { field, issues: [{ field, message, line }] } });
+  const full = imported === undefined ? message : `${message}; ${imported}`;
+  return new MemosError(code, `line ${line}: ${field}: ${full}`, { details: { field, issues: [{ field, message: full, line }] } });
 }
 
 /**
