@@ -56,9 +56,18 @@ export function transferRoutes(app: ZodApp, { services }: RouteContext): void {
       // cannot answer is a problem+json, not a cut stream; a failure later cuts the stream, which
       // its missing end line shows.
       const first = [await lines.next(), await lines.next()];
+      // Lines go out in chunks of about 64 KiB: one socket write per line would cost more than the line.
       async function* stream() {
-        for (const line of first) if (!line.done) yield line.value;
-        yield* lines;
+        let chunk = '';
+        for (const line of first) if (!line.done) chunk += line.value;
+        for await (const line of lines) {
+          chunk += line;
+          if (chunk.length >= 65_536) {
+            yield chunk;
+            chunk = '';
+          }
+        }
+        if (chunk !== '') yield chunk;
       }
       return reply.type(NDJSON).send(Readable.from(stream(), { objectMode: false }));
     },
