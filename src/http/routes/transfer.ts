@@ -4,6 +4,7 @@ import { MemosError } from '../../core/errors.js';
 import { idSchema, namespaceField, timestampSchema } from '../schemas.js';
 import { NAMESPACED, requestNamespace } from '../namespace.js';
 import { boundUser } from '../reach.js';
+import { spoolBody } from '../spool-body.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
 export const NDJSON = 'application/x-ndjson';
@@ -22,8 +23,8 @@ const importSummary = z.object({
 
 /**
  * Export and import (`/api/v1/export`, `/api/v1/import`): one NDJSON stream in the export format
- * (docs/export-format.md). An import body is read as a stream, never buffered whole: the JSON body
- * limit does not apply, each line is bounded by limits.bodyBytes instead.
+ * (docs/export-format.md). An import body is received into a temporary file, never into memory (the
+ * JSON body limit does not apply), then read line by line, each line bounded by limits.bodyBytes.
  */
 export function transferRoutes(app: ZodApp, { services }: RouteContext): void {
   const tags = ['transfer'];
@@ -85,13 +86,14 @@ export function transferRoutes(app: ZodApp, { services }: RouteContext): void {
       const body = request.body;
       if (!(body instanceof Readable)) throw new MemosError('E_UNSUPPORTED_MEDIA_TYPE', `body: send the export stream as ${NDJSON}`);
       const bound = boundUser(request).userId;
+      // Received whole first (into a file, not memory), so that the request timeout does not cut a long import.
+      const spooled = await spoolBody(body);
       try {
-        const summary = await services.transfer.import({ namespace: requestNamespace(request), ...(bound === undefined ? {} : { boundUserId: bound }), body });
+        const summary = await services.transfer.import({ namespace: requestNamespace(request), ...(bound === undefined ? {} : { boundUserId: bound }), body: spooled.stream() });
         const created = summary.sessions.created + summary.episodes.created + summary.memories.created;
         return await reply.code(created > 0 ? 201 : 200).send(summary);
       } finally {
-        // What a refused import left unread is discarded, so that the answer is not held behind it.
-        if (!body.readableEnded) body.resume();
+        await spooled.remove();
       }
     },
   });
