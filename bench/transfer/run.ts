@@ -9,6 +9,7 @@
 //   npm run build && npm run bench:transfer [-- --sizes 10000,100000 --runs 1 --server]
 
 import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { get, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machineInfo } from '../machine.js';
@@ -55,6 +56,26 @@ function generate(path: string, n: number, model: string, dims: number): void {
   writeFileSync(path, `${lines.join('\n')}\n`);
 }
 
+/** A GET on a connection of its own (not kept alive: generating the file takes longer than the server keeps an idle one). */
+const probe = (url: string) =>
+  new Promise<string>((resolve, reject) => {
+    get(url, { agent: false }, (response) => {
+      let text = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text));
+    }).on('error', reject);
+  });
+
+/** POSTs a file as an NDJSON body, streamed from disk, on a connection of its own. */
+const postFile = (url: string, file: string) =>
+  new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const sent = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/x-ndjson', 'content-length': statSync(file).size } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+    });
+    sent.on('error', reject);
+    createReadStream(file).pipe(sent);
+  });
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 
@@ -62,19 +83,14 @@ async function measure(mode: StoreMode, n: number, folder: string) {
   const memos = await createMemosProcess(tree, mode, { MEMOS_AUTO_BACKFILL: 'false' });
   try {
     await memos.start();
-    const header = JSON.parse((await (await fetch(`${memos.baseUrl}/api/v1/export?namespace=probe`)).text()).split('\n')[0]!) as { embedder: { model: string; dimensions: number } };
+    const header = JSON.parse((await probe(`${memos.baseUrl}/api/v1/export?namespace=probe`)).split('\n')[0]!) as { embedder: { model: string; dimensions: number } };
     const file = join(folder, `export-${n}.ndjson`);
     generate(file, n, header.embedder.model, header.embedder.dimensions);
 
     const importStart = performance.now();
-    const imported = await fetch(`${memos.baseUrl}/api/v1/import?namespace=${NS}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-ndjson' },
-      body: createReadStream(file) as unknown as ReadableStream,
-      duplex: 'half',
-    } as RequestInit);
-    const summary = (await imported.json()) as { vectors?: { stored: number } };
-    if (imported.status !== 201) throw new Error(`import answered ${imported.status}: ${JSON.stringify(summary)}`);
+    const imported = await postFile(`${memos.baseUrl}/api/v1/import?namespace=${NS}`, file);
+    const summary = JSON.parse(imported.text) as { vectors?: { stored: number } };
+    if (imported.status !== 201) throw new Error(`import answered ${imported.status}: ${imported.text.slice(0, 500)}`);
     const importSeconds = (performance.now() - importStart) / 1000;
 
     await memos.stop();
