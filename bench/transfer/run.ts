@@ -6,7 +6,7 @@
 // `--runs`), and the server's peak RSS (VmHWM) during the export, for each N: if the export is
 // constant in memory, 100k records peak about where 10k do.
 //
-//   npm run build && npm run bench:transfer [-- --sizes 10000,100000 --runs 1 --server]
+//   npm run build && npm run bench:transfer [-- --sizes 10000,100000 --runs 1 --server | --modes server]
 
 import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { get, request } from 'node:http';
@@ -22,7 +22,7 @@ const arg = (name: string) => {
 };
 const SIZES = (arg('sizes') ?? '10000,100000').split(',').map(Number);
 const RUNS = Number(arg('runs') ?? '1');
-const MODES: StoreMode[] = process.argv.includes('--server') ? ['embedded', 'server'] : ['embedded'];
+const MODES = (arg('modes') ?? (process.argv.includes('--server') ? 'embedded,server' : 'embedded')).split(',') as StoreMode[];
 const NS = 'bench-transfer';
 const tree = { label: 'current', root: REPO_ROOT, commit: 'worktree', buildSeconds: 0, remove: async () => undefined };
 
