@@ -6,7 +6,7 @@ import type { Config } from './config/schema.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { isMemosError } from './core/errors.js';
 import { ulidGenerator } from './core/ids.js';
-import type { Cache, Embedder, EmbeddingProvider, SessionErasure, Storage, WorkingMemoryStore } from './core/ports.js';
+import type { Cache, Embedder, EmbeddingProvider, SessionErasure, SessionRestore, Storage, WorkingMemoryStore } from './core/ports.js';
 import { startEmbeddingRuntime, type EmbeddingRuntime } from './embeddings/embedding-runtime.js';
 import { loadEmbeddingProvider, loadFailureHint } from './embeddings/load-provider.js';
 import { createHttpApp } from './http/app.js';
@@ -92,7 +92,7 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
           removed: (tier: string, reason: string, count: number) => retention.removed.inc({ tier, reason }, count),
           swept: (atMs: number) => retention.lastSweep.set(atMs / 1000),
         };
-  const services = traceServices(createServices({ storage, cache, embeddings, jobs, clock, ids, config, logger, retentionMetrics }), telemetry.tracer);
+  const services = traceServices(createServices({ storage, cache, embeddings, jobs, clock, ids, config, logger, retentionMetrics, ...('restore' in shortTerm.sessions ? { sessionRestore: shortTerm.sessions as unknown as SessionRestore } : {}) }), telemetry.tracer);
   promotionsDelivered = (namespaces) => services.promotionsDelivered(namespaces);
   // Learnt now, while the store answers: requests decide on it (kept for a few seconds) whether keys are required.
   await services.keys.keysExist().catch(() => undefined);
@@ -211,6 +211,7 @@ function withSessions(durable: Storage, sessions: WorkingMemoryStore): Storage {
     ...('erase' in sessions && 'find' in sessions ? { sessionErasure: sessions as unknown as SessionErasure } : {}),
     ...(durable.inspect === undefined ? {} : { inspect: durable.inspect }),
     ...(durable.retention === undefined ? {} : { retention: durable.retention }),
+    ...(durable.transfer === undefined ? {} : { transfer: durable.transfer }),
     get vectorBackend() {
       return durable.vectorBackend;
     },

@@ -65,6 +65,9 @@ export const AUDIT_ACTIONS: Readonly<Record<string, AuditAction>> = {
   'GET /api/v1/stats': read('inspect.stats'),
   'GET /api/v1/users': read('inspect.users'),
   'GET /api/v1/sessions': read('inspect.sessions'),
+  // An export is data leaving memOS: recorded always, as admin actions are.
+  'GET /api/v1/export': admin('transfer.export'),
+  'POST /api/v1/import': change('transfer.import'),
 };
 
 /** Routes never recorded, and why. */

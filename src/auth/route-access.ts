@@ -66,6 +66,9 @@ const ROUTES: Record<string, Access> = {
   'GET /api/v1/stats': 'write',
   'GET /api/v1/users': 'write',
   'GET /api/v1/sessions': 'write',
+  // Export and import: within the key's reach (a user-bound key exports and imports only its user's records).
+  'GET /api/v1/export': 'write',
+  'POST /api/v1/import': 'write',
 };
 
 /** The interactive docs and their assets. */

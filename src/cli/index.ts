@@ -2,6 +2,8 @@
 import { isMemosError } from '../core/errors.js';
 import { backupCommand, backupUsage } from './commands/backup.js';
 import { forgetCommand, forgetUsage } from './commands/forget.js';
+import { exportCommand, exportUsage } from './commands/export.js';
+import { importCommand, importUsage } from './commands/import.js';
 import { keysCommand, keysUsage } from './commands/keys.js';
 import { reindexCommand, reindexUsage } from './commands/reindex.js';
 import { restoreCommand, restoreUsage } from './commands/restore.js';
@@ -33,6 +35,10 @@ Usage:
   memos forget --namespace NS [--yes] [--url URL] [--admin-key KEY]
       erase every trace of a user (or a whole namespace) on a running server, verify, and
       print the receipt (asks you to type the id to confirm, unless --yes)
+  memos export [--namespace NS] [--user ID] [--from T] [--to T] [--with-vectors] [--out FILE]
+      export a namespace of a running server as NDJSON (stdout by default)
+  memos import FILE [--namespace NS]
+      import an export into a running server, idempotently
   memos help [COMMAND]      this help, or a command's (also: memos COMMAND --help)
   memos --version
 
@@ -51,6 +57,8 @@ const commands: Record<string, Command> = {
   restore: { run: restoreCommand, usage: restoreUsage },
   forget: { run: forgetCommand, usage: forgetUsage },
   stats: { run: statsCommand, usage: statsUsage },
+  export: { run: exportCommand, usage: exportUsage },
+  import: { run: importCommand, usage: importUsage },
 };
 
 const isHelp = (arg: string) => arg === '--help' || arg === '-h';

@@ -28,6 +28,8 @@ export interface FieldIssue {
   message: string;
   /** Where the field was sent: `body`, `query`, `path` or `header`. */
   location?: string;
+  /** The line of an NDJSON body (an import) that holds the field, counted from 1. */
+  line?: number;
 }
 
 export interface MemosErrorDetails {

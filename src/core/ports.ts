@@ -540,6 +540,75 @@ export interface InspectStore {
 
 // ── Data lifecycle: export and import ──────────────────────────────────────
 
+/** A record's stored vector, as an export carries it: never compared across models. */
+export interface StoredVector {
+  model: string;
+  dimensions: number;
+  /** The vector covers only the start of the text. */
+  truncated: boolean;
+  vector: Float32Array;
+}
+
+/**
+ * One page of a namespace's records in export order: episodes by (occurredAt, id), memories by
+ * (createdAt, id), strictly after `after`. `from`/`to` bound the same times (inclusive, exclusive).
+ */
+export interface TransferPageQuery {
+  namespace: string;
+  userId?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  after?: CursorPosition;
+  /** Read each record's stored vector too. */
+  withVectors: boolean;
+}
+
+export interface TransferEpisode {
+  episode: Episode;
+  vector?: StoredVector;
+}
+
+export interface TransferMemory {
+  memory: Memory;
+  /** Every earlier version, oldest first. */
+  history: MemoryVersion[];
+  vector?: StoredVector;
+}
+
+/** Records to import in one transaction, all in `namespace`; each memory with its content key. */
+export interface TransferBatch {
+  namespace: string;
+  episodes: Episode[];
+  memories: Array<{ memory: Memory; contentKey: string; history: MemoryVersion[] }>;
+}
+
+/** Per record of a batch, in its order: written, or already there (same id, same namespace) and left as stored. */
+export interface TransferBatchResult {
+  episodes: Array<'created' | 'unchanged'>;
+  memories: Array<'created' | 'unchanged'>;
+}
+
+/**
+ * Reads for export and writes for import of the durable tiers. Imported records keep their ids,
+ * times, versions and history, and enter the keyword index and statistics as any write does;
+ * they are written `pending` (vectors follow through VectorStore.put or the backfill). An id taken
+ * by a record of another namespace (SQLite keeps ids unique across namespaces) is an E_CONFLICT
+ * naming it, and nothing of the batch is written.
+ */
+export interface TransferStore {
+  episodes(query: TransferPageQuery): Promise<Page<TransferEpisode>>;
+  memories(query: TransferPageQuery): Promise<Page<TransferMemory>>;
+  /** All or none, in one transaction. */
+  importBatch(batch: TransferBatch): Promise<TransferBatchResult>;
+}
+
+/** Writes sessions exactly as given (times and `expiresAt` included) where none of that id is stored. */
+export interface SessionRestore {
+  /** Per session, in order: `created`, or `unchanged` when one of that id is already stored (live or not). */
+  restore(sessions: Session[]): Promise<Array<'created' | 'unchanged'>>;
+}
+
 // ── Data lifecycle: erasure ────────────────────────────────────────────────
 
 /** Whose data an erasure removes: a user of a namespace, or (no `userId`) the whole namespace. */
@@ -709,6 +778,8 @@ export interface Storage extends Lifecycle, MemoryStore {
   readonly inspect?: InspectStore;
 
   // (export and import)
+  /** Export reads and import writes of episodes and memories (transfer-store.ts of each driver). */
+  readonly transfer?: TransferStore;
 
   // (erasure)
   /** Verified erasure of a user or a namespace: the durable tiers, and the short-term tier. */

@@ -38,6 +38,7 @@ import { operationRoutes } from './routes/operations.js';
 import type { RouteContext } from './routes/route-context.js';
 import { searchRoutes } from './routes/search.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { transferRoutes } from './routes/transfer.js';
 import { fieldSchemas } from './schemas.js';
 import { installTextGuard } from './text-guard.js';
 
@@ -165,6 +166,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   cacheRoutes(app, context);
   erasureRoutes(app, context);
   inspectRoutes(app, context);
+  transferRoutes(app, context);
   if (telemetry.metrics !== undefined) metricsRoutes(app, telemetry.metrics);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

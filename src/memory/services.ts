@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { IdGenerator } from '../core/ids.js';
-import type { Cache, Jobs, Storage } from '../core/ports.js';
+import type { Cache, Jobs, SessionRestore, Storage } from '../core/ports.js';
 import type { Logger } from 'pino';
 import { guardReach } from '../auth/reach-guard.js';
 import { createAuditLog } from '../audit/audit-log.js';
@@ -25,6 +25,8 @@ import { createMemoryService } from './memories/memory-service.js';
 import { createSearchService } from './recall/search-service.js';
 import { createRetentionSweep, type RetentionMetrics } from './retention/retention-sweep.js';
 import { createSessionService } from './sessions/session-service.js';
+import { createTransferService } from './transfer/transfer-service.js';
+import { VERSION } from '../version.js';
 
 export interface ServiceDeps {
   storage: Storage;
@@ -39,6 +41,8 @@ export interface ServiceDeps {
   logger: Logger;
   /** Where the retention sweep counts what it removes (absent: nowhere). */
   retentionMetrics?: RetentionMetrics | undefined;
+  /** Where an import restores sessions: the short-term store, when it can (else read from `storage.sessions`). */
+  sessionRestore?: SessionRestore;
 }
 
 /**
@@ -46,7 +50,7 @@ export interface ServiceDeps {
  * and the CLI) call these. Writes go through stores that bump the namespace's scope version, so
  * that search and context answers cached before a write are never served after it.
  */
-export function createServices({ storage, cache, embeddings, jobs, clock, ids, config, logger, retentionMetrics }: ServiceDeps) {
+export function createServices({ storage, cache, embeddings, jobs, clock, ids, config, logger, retentionMetrics, sessionRestore }: ServiceDeps) {
   const onCacheError = cacheErrorLog(logger, 'response cache unavailable; bypassed');
   const versions = createScopeVersions({ cache, ttlSeconds: config.cache.responsesTtlSeconds, onCacheError });
   // Every write bumps its namespace's scope version; every reference a user-bound key makes stays within its user.
@@ -138,6 +142,19 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
       bump: async (namespaces) => void (await Promise.all(namespaces.map((namespace) => versions.bump(namespace)))),
       audit,
       metrics: retentionMetrics,
+    }),
+    /** Export and import of a namespace: reads through the transfer port, writes bump the namespace's scope version. */
+    transfer: createTransferService({
+      transfer: storage.transfer,
+      sessions: storage.sessions,
+      restore: sessionRestore ?? ('restore' in storage.sessions ? (storage.sessions as unknown as SessionRestore) : undefined),
+      vectors: storage.vectors,
+      embedderStatus: () => embeddings.status(),
+      bump: (namespace) => versions.bump(namespace),
+      nudgeBackfill: () => base.backfill.nudge(),
+      clock,
+      memosVersion: VERSION,
+      maxLineBytes: config.limits.bodyBytes,
     }),
     /** Episodes that sessions promoted and delivered later, from an outbox: writes like any other, so their namespaces' cached answers go stale. */
     async promotionsDelivered(namespaces: string[]): Promise<void> {

@@ -55,6 +55,7 @@ export function instrumentStorage(storage: Storage, sessionsBackend: string, { m
     ...(storage.sessionErasure === undefined ? {} : { sessionErasure: storage.sessionErasure }),
     ...(storage.inspect === undefined ? {} : { inspect: storage.inspect }),
     ...(storage.retention === undefined ? {} : { retention: storage.retention }),
+    ...(storage.transfer === undefined ? {} : { transfer: storage.transfer }),
     get vectorBackend() {
       return storage.vectorBackend;
     },

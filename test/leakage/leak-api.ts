@@ -19,7 +19,8 @@ export interface Sent {
   /** Path with its query string. */
   url: string;
   headers: Record<string, string>;
-  payload?: Record<string, unknown>;
+  /** A JSON body, or the text of an NDJSON one (an import). */
+  payload?: Record<string, unknown> | string;
 }
 
 export type Send = (request: Sent) => Promise<Answer>;

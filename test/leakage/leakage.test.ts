@@ -98,8 +98,13 @@ function compose(request: LeakRequest, actor: Actor, way: Way): Sent {
   return {
     method: request.method,
     url: `${request.path}${query === '' ? '' : `?${query}`}`,
-    headers: { ...(ledger.requests % 2 === 0 || actor.key === undefined ? bearer(actor.key) : { 'x-api-key': actor.key }), ...(way === 'header' ? { 'x-memos-namespace': request.namespace! } : {}) },
+    headers: {
+      ...(ledger.requests % 2 === 0 || actor.key === undefined ? bearer(actor.key) : { 'x-api-key': actor.key }),
+      ...(way === 'header' ? { 'x-memos-namespace': request.namespace! } : {}),
+      ...(request.ndjson === undefined ? {} : { 'content-type': 'application/x-ndjson' }),
+    },
     ...(body === undefined ? {} : { payload: body }),
+    ...(request.ndjson === undefined ? {} : { payload: request.ndjson }),
   };
 }
 
@@ -143,6 +148,13 @@ function problemShape(answer: Answer, id: string): string {
 function noteAllowed(row: RouteCase, actor: Actor, request: LeakRequest, answer: Answer): void {
   const json = answer.json ?? {};
   for (const id of [...(Array.isArray(json.ids) ? json.ids : []), ...(Array.isArray(json.promotedEpisodeIds) ? json.promotedEpisodeIds : [])]) ledger.createdBy.set(id, actor);
+  // An import that created records (201) made those its lines name.
+  if (request.ndjson !== undefined && answer.status === 201) {
+    for (const line of request.ndjson.split('\n')) {
+      const id = (JSON.parse(line) as { id?: unknown }).id;
+      if (typeof id === 'string') ledger.createdBy.set(id, actor);
+    }
+  }
   if (typeof json.key === 'string') {
     ledger.keys.add(json.key);
     ledger.keysMade.add(json.id);

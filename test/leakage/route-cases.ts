@@ -40,6 +40,8 @@ export interface LeakRequest {
   byId?: boolean;
   /** An allowed answer holds the target tenant's records (and so its secret). */
   shows?: boolean;
+  /** An NDJSON body (an import), sent as application/x-ndjson in place of `body`. */
+  ndjson?: string;
   /** Sent only by keys that do not reach the target tenant (an attempt that would change the tenant's own records otherwise). */
   beyondReachOnly?: boolean;
 }
@@ -319,6 +321,39 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /api/v1/stats': { needs: 'write', scope: 'namespace', targets: 'tenants', requests: inspectScope('/api/v1/stats') },
   'GET /api/v1/users': { needs: 'write', scope: 'namespace', targets: 'namespaces', requests: inNamespace(() => ({ method: 'GET', path: '/api/v1/users', query: { limit: '100' } })) },
   'GET /api/v1/sessions': { needs: 'write', scope: 'namespace', targets: 'tenants', requests: inspectScope('/api/v1/sessions') },
+  // ── Export and import ──────────────────────────────────────────────────────
+  'GET /api/v1/export': {
+    needs: 'write',
+    scope: 'namespace',
+    targets: 'tenants',
+    requests: (target) => {
+      const t = tenantOf(target);
+      const user = named(t);
+      return [
+        { variant: 'names the user', method: 'GET', path: '/api/v1/export', query: { ...user.fields, withVectors: 'true' }, namespace: t.namespace, user: user.user, shows: true },
+        { variant: 'the namespace', method: 'GET', path: '/api/v1/export', query: {}, namespace: t.namespace },
+      ];
+    },
+  },
+  'POST /api/v1/import': {
+    needs: 'write',
+    scope: 'namespace',
+    targets: 'tenants',
+    requests: (target) => {
+      const t = tenantOf(target);
+      const user = named(t);
+      // An id of the target's own (ids are unique across namespaces in SQLite): importing it again leaves it unchanged.
+      const id = `ep-leak-${t.namespace}-${t.tenant.userId ?? 'none'}`;
+      const ndjson = [
+        { type: 'header', format: 'memos-export', version: 1, memosVersion: '0', exportedAt: '2026-01-01T00:00:00.000Z', embedder: null, filters: { namespace: t.namespace }, withVectors: false },
+        { type: 'episode', id, ...user.fields, kind: 'observation', content: attack(target), occurredAt: '2026-01-01T00:00:00.000Z', createdAt: '2026-01-01T00:00:00.000Z', metadata: {} },
+        { type: 'end', counts: { sessions: 0, episodes: 1, memories: 0 } },
+      ]
+        .map((line) => JSON.stringify(line))
+        .join('\n');
+      return [{ variant: 'names the user per line', method: 'POST', path: '/api/v1/import', ndjson, namespace: t.namespace, user: user.user }];
+    },
+  },
 
   // ── Operators ──────────────────────────────────────────────────────────────
   'GET /api/v1/admin/reindex': { needs: 'admin', scope: 'every', targets: 'none', requests: () => none({ method: 'GET', path: '/api/v1/admin/reindex' }) },

@@ -12,6 +12,7 @@ import { createPostgresDatabase } from './index.js';
 import { PG_RETRY_AFTER_SECONDS } from './pg-errors.js';
 import { PgRetentionStore } from './retention-store.js';
 import { PgSemanticStore } from './semantic-store.js';
+import { PgTransferStore } from './transfer-store.js';
 import { PgVectorStore } from './vector-store.js';
 
 /** What the driver logs: the exact-vector fallback, an unreachable server at start, and its return. */
@@ -85,6 +86,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     erasure: new PgErasureStore(db),
     inspect: new PgInspectStore(db, clock),
     retention: new PgRetentionStore(db),
+    transfer: new PgTransferStore(db),
     sessions: noSessions,
     get vectorBackend() {
       return db.isOpen ? db.vectorBackend : undefined;

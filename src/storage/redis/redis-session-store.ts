@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import { toIso } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
 import type { IdGenerator } from '../../core/ids.js';
-import type { AppendMessages, EpisodeStore, ErasurePass, ErasureSubject, Lifecycle, PutSession, SessionCountQuery, SessionErasure, SessionKey, SessionListQuery, SessionPage, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
+import type { AppendMessages, EpisodeStore, ErasurePass, ErasureSubject, Lifecycle, PutSession, SessionCountQuery, SessionErasure, SessionKey, SessionListQuery, SessionPage, SessionRestore, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
 import { promoteMessages, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow, TTL_REFRESH_MAX_MS, TTL_REFRESH_SHARE, withinReach } from '../../core/session-window.js';
 import type { Episode, Message, Session } from '../../core/types.js';
 import { redisConnection, type RedisLogger, type RedisSource } from './redis-client.js';
@@ -35,7 +35,8 @@ export type RedisSessionStoreOptions = RedisSource & {
 };
 
 export type RedisSessionStore = WorkingMemoryStore &
-  Lifecycle & {
+  Lifecycle &
+  SessionRestore & {
     /** Live sessions (deadline not yet passed), from the deadlines index: one ZCOUNT per shard. */
     countLive(): Promise<number>;
   } & SessionErasure;
@@ -349,6 +350,27 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Redi
           found.outbox += entries.filter((entry) => ofSubject(subject, (JSON.parse(entry) as Episode).userId)).length;
         }
         return found;
+      }),
+
+    /** Writes each live session as given (its times and deadline kept) where no session of its id is stored; an import's restore. */
+    restore: (sessions: Session[]) =>
+      redisCall('sessions.restore', async () => {
+        const outcomes: Array<'created' | 'unchanged'> = [];
+        for (const session of sessions) {
+          const member = memberOf({ namespace: session.namespace, sessionId: session.sessionId });
+          const outcome = await serial(member, async () => {
+            const keys = keysOf(member);
+            const now = clock.now();
+            const deadline = Date.parse(session.expiresAt);
+            const { live, expired, version } = await load(keys, now);
+            if (live !== null || expired !== null || deadline <= now) return 'unchanged' as const;
+            const args = [version, member, newVersion(), encode(session), deadline, deadline - now + graceMs, session.ttlSeconds];
+            const written = (await WRITE_SESSION.run(connection.client, [keys.session, keys.outbox, keys.index, keys.outboxes], args)) as number;
+            return written === -1 ? ('unchanged' as const) : ('created' as const);
+          });
+          outcomes.push(outcome);
+        }
+        return outcomes;
       }),
   };
 

@@ -12,6 +12,7 @@ import { SqliteInspectStore } from './inspect-store.js';
 import { SqliteSemanticStore } from './semantic-store.js';
 import { SqliteRetentionStore } from './retention-store.js';
 import { SqliteSessionStore } from './session-store.js';
+import { SqliteTransferStore } from './transfer-store.js';
 import { VectorIndex } from './vector-index.js';
 import type { PartitionTuning } from './vector-partition.js';
 import { VectorSnapshots } from './vector-snapshot.js';
@@ -79,6 +80,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     audit: new SqliteAuditStore(db),
     inspect: new SqliteInspectStore(db, options.clock, options.path),
     retention: new SqliteRetentionStore(db, index),
+    transfer: new SqliteTransferStore(db),
     async init() {
       db.open();
       // The snapshots are read and loaded in the background: init does not wait for them.

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { toIso } from '../../core/clock.js';
 import type { IdGenerator } from '../../core/ids.js';
-import type { AppendMessages, ErasureCounts, ErasurePass, ErasureSubject, PutSession, SessionCount, SessionCountQuery, SessionErasure, SessionKey, SessionListQuery, SessionPage, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
+import type { AppendMessages, ErasureCounts, ErasurePass, ErasureSubject, PutSession, SessionCount, SessionCountQuery, SessionErasure, SessionKey, SessionListQuery, SessionPage, SessionRestore, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
 import { promoteMessages, refreshedDeadline, replacedMessages, sessionAfterAppend, sessionFromPut, splitWindow, withinReach } from '../../core/session-window.js';
 import type { Episode, Message, Session } from '../../core/types.js';
 import type { SqliteDatabase } from './database.js';
@@ -51,7 +51,7 @@ interface Loaded {
  * Messages never vanish silently: overflow beyond the window, whatever an expired session still
  * held, and what a put replaced, become `message` episodes in the same transaction as the session write.
  */
-export class SqliteSessionStore implements WorkingMemoryStore, SessionErasure {
+export class SqliteSessionStore implements WorkingMemoryStore, SessionErasure, SessionRestore {
   readonly #db: SqliteDatabase;
   readonly #clock: Clock;
   readonly #ids: IdGenerator;
@@ -227,5 +227,30 @@ export class SqliteSessionStore implements WorkingMemoryStore, SessionErasure {
     const scope = scopeFilter(subject);
     const { count } = this.#db.run('sessions.find', () => this.#db.statement(`SELECT count(*) AS count FROM sessions WHERE ${scope.sql}`).get(...scope.params) as { count: number });
     return { sessions: count, outbox: 0 };
+  }
+
+  /** Writes each session as given (its times and expiresAt kept), where none of its id is stored; an import's restore. */
+  async restore(sessions: Session[]): Promise<Array<'created' | 'unchanged'>> {
+    if (sessions.length === 0) return [];
+    return this.#db.transaction('sessions.restore', () =>
+      sessions.map((session) => {
+        const read = byKey('SELECT 1 FROM sessions', { namespace: session.namespace, sessionId: session.sessionId }, false);
+        if (this.#db.statement(read.sql).get(...read.params) !== undefined) return 'unchanged';
+        this.#db.statement(WRITE).run({
+          namespace: session.namespace,
+          session_id: session.sessionId,
+          user_id: session.userId ?? null,
+          agent_id: session.agentId ?? null,
+          messages: JSON.stringify(session.messages),
+          state: JSON.stringify(session.state),
+          summary: session.summary ?? null,
+          ttl_seconds: session.ttlSeconds,
+          created_at: Date.parse(session.createdAt),
+          updated_at: Date.parse(session.updatedAt),
+          expires_at: Date.parse(session.expiresAt),
+        } satisfies SessionRow);
+        return 'created';
+      }),
+    );
   }
 }

@@ -1,0 +1,110 @@
+// Export and import on the test backend (SQLite, or PostgreSQL and Redis in the server project):
+// idempotent imports, per-line refusals with atomic batches, a cut file, and ids across namespaces.
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestMemos, testBackend, type TestMemos } from '../../../test/support/test-memos.js';
+
+const started: TestMemos[] = [];
+afterEach(async () => {
+  for (const memos of started.splice(0)) await memos.close();
+});
+const start = async () => {
+  const memos = await startTestMemos();
+  started.push(memos);
+  return memos;
+};
+
+const exportOf = async (memos: TestMemos, namespace: string, query = '') => {
+  const response = await memos.request({ method: 'GET', url: `/api/v1/export?namespace=${namespace}${query}` });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.body;
+};
+const importInto = (memos: TestMemos, namespace: string, body: string, contentType = 'application/x-ndjson') =>
+  memos.request({ method: 'POST', url: `/api/v1/import?namespace=${namespace}`, headers: { 'content-type': contentType }, payload: body });
+const comparable = (text: string) => text.replace(/"exportedAt":"[^"]+"/, '"exportedAt":"-"');
+
+const header = (namespace = 'src') =>
+  JSON.stringify({ type: 'header', format: 'memos-export', version: 1, memosVersion: '0.0.0', exportedAt: '2026-05-01T00:00:00.000Z', embedder: null, filters: { namespace }, withVectors: false });
+const episodeLine = (i: number) =>
+  JSON.stringify({ type: 'episode', id: `ep-import-${String(i).padStart(4, '0')}`, userId: 'u1', kind: 'observation', content: `Imported event number ${i} 🌍`, occurredAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), createdAt: '2026-02-01T00:00:00.000Z', metadata: { i } });
+const fileOf = (lines: string[], episodes: number) => [header(), ...lines, JSON.stringify({ type: 'end', counts: { sessions: 0, episodes, memories: 0 } })].join('\n') + '\n';
+
+async function plant(memos: TestMemos, namespace: string) {
+  await memos.json('POST', '/api/v1/episodes', { namespace, userId: 'u1', episodes: [{ kind: 'intervention', content: 'Restarted the worker ⚙️', task: 'recover', outcome: 'task_completed' }, { kind: 'message', role: 'user', content: 'שלום, 你好' }] });
+  const written = await memos.json('POST', '/api/v1/memories', { namespace, userId: 'u2', memories: [{ content: 'Prefers green tea 🍵', metadata: { b: 1, a: 2 } }, { content: 'Lives in Zürich' }] });
+  await memos.json('PATCH', `/api/v1/memories/${written.body.ids[0]}?namespace=${namespace}`, { content: 'Prefers jasmine tea 🍵' });
+  await memos.json('PUT', `/api/v1/sessions/chat-1?namespace=${namespace}`, { userId: 'u1', messages: [{ role: 'user', content: 'Bonjour 👋' }], state: { step: 2 } });
+}
+
+describe('export and import', () => {
+  it('round-trips a namespace into another memOS, and importing the same file twice changes nothing', async () => {
+    const source = await start();
+    await plant(source, 'src');
+    const exported = await exportOf(source, 'src');
+    const target = await start();
+    const first = await importInto(target, 'src', exported);
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json()).toMatchObject({ sessions: { created: 1, unchanged: 0 }, episodes: { created: 2, unchanged: 0 }, memories: { created: 2, unchanged: 0 } });
+    expect(comparable(await exportOf(target, 'src'))).toBe(comparable(exported));
+    const history = await target.json('GET', `/api/v1/memories/${JSON.parse(exported.split('\n').find((line) => line.includes('jasmine'))!).id}/history?namespace=src`);
+    expect(history.body).toMatchObject({ currentVersion: 2, versions: [{ version: 1, content: 'Prefers green tea 🍵' }] });
+
+    const second = await importInto(target, 'src', exported);
+    expect(second.statusCode, second.body).toBe(200);
+    expect(second.json()).toMatchObject({ sessions: { created: 0, unchanged: 1 }, episodes: { created: 0, unchanged: 2 }, memories: { created: 0, unchanged: 2 } });
+    expect(comparable(await exportOf(target, 'src'))).toBe(comparable(exported));
+    // One user's export holds only that user's records.
+    const onlyU1 = (await exportOf(source, 'src', '&userId=u1')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(onlyU1.filter((line) => line.userId !== undefined).every((line) => line.userId === 'u1')).toBe(true);
+    expect(onlyU1.at(-1).counts).toEqual({ sessions: 1, episodes: 2, memories: 0 });
+  });
+
+  it('reports a bad line by number; its batch is not written, earlier batches stay, and the corrected file completes it', async () => {
+    const memos = await start();
+    const lines = Array.from({ length: 600 }, (_, i) => episodeLine(i));
+    const bad = [...lines];
+    bad[549] = bad[549]!.replace('"kind":"observation"', '"kind":"Not A Kind"'); // line 551 of the file
+    const refused = await importInto(memos, 'dst', fileOf(bad, 600));
+    expect(refused.statusCode).toBe(400);
+    const problem = refused.json();
+    expect(problem.errors).toEqual([expect.objectContaining({ line: 551, field: 'episode.kind' })]);
+    expect(problem.detail).toMatch(/lines 1 to 501 were imported/);
+    const after = (await exportOf(memos, 'dst')).trim().split('\n');
+    expect(JSON.parse(after.at(-1)!).counts.episodes).toBe(500); // the first batch of 500, nothing of the second
+
+    const fixed = await importInto(memos, 'dst', fileOf(lines, 600));
+    expect(fixed.statusCode, fixed.body).toBe(201);
+    expect(fixed.json().episodes).toEqual({ created: 100, unchanged: 500 });
+  });
+
+  it('refuses a cut file, a file whose counts differ, and a body that is not NDJSON, naming the line', async () => {
+    const memos = await start();
+    const cut = [header(), episodeLine(1)].join('\n');
+    const noEnd = await importInto(memos, 'dst', cut);
+    expect(noEnd.statusCode).toBe(400);
+    expect(noEnd.json().errors[0]).toMatchObject({ line: 3, field: 'end' });
+    expect(JSON.parse((await exportOf(memos, 'dst')).trim().split('\n').at(-1)!).counts.episodes).toBe(0);
+
+    const miscounted = await importInto(memos, 'dst', fileOf([episodeLine(1)], 2));
+    expect(miscounted.json().errors[0]).toMatchObject({ line: 3, field: 'end.counts.episodes' });
+    const notJson = await importInto(memos, 'dst', `${header()}\n{oops\n`);
+    expect(notJson.json().errors[0]).toMatchObject({ line: 2, field: 'line' });
+    const noHeader = await importInto(memos, 'dst', `${episodeLine(1)}\n`);
+    expect(noHeader.json().errors[0]).toMatchObject({ line: 1 });
+    const json = await memos.json('POST', '/api/v1/import', { lines: [] });
+    expect(json.status).toBe(415);
+  });
+
+  it('settles ids across namespaces: SQLite refuses an id another namespace holds, naming the line; PostgreSQL keeps ids per namespace', async () => {
+    const memos = await start();
+    const file = fileOf([episodeLine(7)], 1);
+    expect((await importInto(memos, 'first', file)).statusCode).toBe(201);
+    const other = await importInto(memos, 'second', file);
+    if (testBackend === 'embedded') {
+      expect(other.statusCode).toBe(409);
+      expect(other.json().errors[0]).toMatchObject({ line: 2, field: 'episode.id' });
+      expect(other.json().detail).toContain('ep-import-0007');
+    } else {
+      expect(other.statusCode).toBe(201);
+    }
+  });
+});
