@@ -48,4 +48,30 @@ describe('memos export and memos import', () => {
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/line 3: memory\.importance: .*nothing was imported/);
   }, 60_000);
+
+  it('bring back a logical backup of every namespace (memos backup --url) with one memos import', async () => {
+    const source = await start('backup-source');
+    await post(source, '/api/v1/memories', { namespace: 'alpha', userId: 'ana', memories: [{ content: 'Ana prefers tea 🍵' }] });
+    await post(source, '/api/v1/memories', { namespace: 'beta', userId: 'bo', memories: [{ content: 'Bo cycles to work' }, { content: 'Bo speaks Yorùbá' }] });
+    await post(source, '/api/v1/episodes', { namespace: 'beta', episodes: [{ kind: 'observation', content: 'Bo joined the team' }] });
+    const file = join(folder, 'logical.ndjson');
+    const backup = await runMemos(['backup', '--url', source.baseUrl, '--out', file]);
+    expect(backup.status, backup.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8').match(/"type":"header"/g)).toHaveLength(2);
+
+    const target = await start('backup-target');
+    const refused = await runMemos(['import', file, '--url', target.baseUrl, '--namespace', 'gamma']);
+    expect(refused.status).toBe(78);
+    expect(refused.stderr).toMatch(/--namespace: .* holds 2 exports/);
+    const imported = await runMemos(['import', file, '--url', target.baseUrl]);
+    expect(imported.status, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject([
+      { namespace: 'alpha', memories: { created: 1 } },
+      { namespace: 'beta', memories: { created: 2 }, episodes: { created: 1 } },
+    ]);
+    for (const namespace of ['alpha', 'beta']) {
+      const text = async (server: ServerProcess) => (await (await fetch(`${server.baseUrl}/api/v1/export?namespace=${namespace}`)).text()).replace(/"exportedAt":"[^"]+"/, '');
+      expect(await text(target)).toBe(await text(source));
+    }
+  }, 60_000);
 });
