@@ -140,6 +140,13 @@ describe.skipIf(!haveModel)(`verified erasure (${testBackend})`, () => {
         (await memos.json('GET', `/api/v1/sessions/other-chat?namespace=${ns}`)).body.messages,
       ]);
     const before = await listOther();
+    const exportOf = async (query: string) => {
+      const answer = await memos.request({ method: 'GET', url: `/api/v1/export?namespace=${ns}${query}&withVectors=true` });
+      expect(answer.statusCode).toBe(200);
+      return answer.body.replace(/"exportedAt":"[^"]+"/, '');
+    };
+    const otherExport = await exportOf(`&userId=${other}`);
+    expect(otherExport).toContain('the other user likes tea');
 
     const erased = await memos.json('DELETE', `/api/v1/users/${user}?namespace=${ns}`);
     expect(erased.status).toBe(200);
@@ -192,8 +199,13 @@ describe.skipIf(!haveModel)(`verified erasure (${testBackend})`, () => {
       if (answer.status === 404) continue;
       for (const id of [...(created.body.ids as string[]), ...(episodes.body.ids as string[])]) expect(text).not.toContain(id);
     }
-    // The other user's records are byte-identical.
+    // The other user's records are byte-identical, and so is their export (vectors included).
     expect(await listOther()).toBe(before);
+    expect(await exportOf(`&userId=${other}`)).toBe(otherExport);
+    // The namespace's export holds nothing of the erased user.
+    const namespaceExport = await exportOf('');
+    expect(namespaceExport).not.toContain(secret);
+    expect(namespaceExport).not.toContain(user);
 
     // The receipt can be fetched again, and its erasure is in the audit log.
     const again = await memos.json('GET', `/api/v1/erasures/${receipt.receiptId}?namespace=${ns}`);
