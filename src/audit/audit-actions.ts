@@ -70,6 +70,9 @@ export const AUDIT_ACTIONS: Readonly<Record<string, AuditAction>> = {
   'POST /api/v1/import': change('transfer.import'),
 };
 
+/** What memOS records of the work it does on its own, with `keyId` `system` (no request, no route). */
+export const SYSTEM_ACTIONS: readonly string[] = ['retention.sweep'];
+
 /** Routes never recorded, and why. */
 export const NOT_AUDITED: Readonly<Record<string, string>> = {
   'GET /': 'service info: names no record',

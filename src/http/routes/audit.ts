@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { AUDIT_ACTIONS } from '../../audit/audit-actions.js';
+import { AUDIT_ACTIONS, SYSTEM_ACTIONS } from '../../audit/audit-actions.js';
 import { AUDIT_OUTCOMES } from '../../core/types.js';
 import { idSchema, limitQuery, timestampSchema } from '../schemas.js';
 import { checkRange } from './filters.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
-const ACTIONS = [...new Set(Object.values(AUDIT_ACTIONS).map((entry) => entry.action))].sort() as [string, ...string[]];
+const ACTIONS = [...new Set([...Object.values(AUDIT_ACTIONS).map((entry) => entry.action), ...SYSTEM_ACTIONS])].sort() as [string, ...string[]];
 
 const auditRecord = z.object({
   id: z.string(),

@@ -71,6 +71,10 @@ describe('the retention sweep', () => {
     const [entry] = audit.body.items;
     expect(entry).toMatchObject({ action: 'retention.sweep', keyId: 'system', namespace: 'ns1', recordCount: 6, outcome: 'ok' });
     expect([...entry.recordIds].sort()).toEqual([...old, memoryId].sort());
+    // The action filter knows the sweep's action too.
+    const byAction = await memos.json('GET', '/api/v1/admin/audit?action=retention.sweep');
+    expect(byAction.status).toBe(200);
+    expect(byAction.body.items.map((item: { id: string }) => item.id)).toEqual([entry.id]);
 
     const lines = logs.lines.filter((line) => line.msg === 'retention sweep removed records');
     expect(lines).toHaveLength(1);
