@@ -86,6 +86,8 @@ export async function createMemosProcess(tree: SourceTree, mode: StoreMode, extr
       ? { MEMOS_DATABASE_URL: POSTGRES_URL, MEMOS_DATABASE_SCHEMA: schema, MEMOS_REDIS_URL: REDIS_URL, MEMOS_REDIS_KEY_PREFIX: keyPrefix }
       : {}),
     ...extraEnv,
+    // Node options for the server alone (e.g. a capped heap, to show what a run needs), not for the bench.
+    ...(process.env.BENCH_SERVER_NODE_OPTIONS === undefined ? {} : { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS }),
   };
   let child: ChildProcess | undefined;
   let output = '';

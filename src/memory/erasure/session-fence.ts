@@ -4,15 +4,25 @@
 // included, and is refused with E_CONFLICT. A write that checked before the fence went up had
 // finished before the erasure began, and the erasure's delete passes remove it. Either way, no
 // session write that arrives after the erasure starts survives it.
+//
+// Sessions keep working while the durable store is down (promotions wait in the outbox), so a
+// fence that cannot be read then is taken as none: an erasure cannot run without that store
+// either. (The one gap: a replica cut off from the store while another erases through it; the
+// erasure's verification then finds the session and its receipt says so.)
 
 import type { ErasureStore, SessionErasure, SessionWrite, WorkingMemoryStore } from '../../core/ports.js';
+import { isMemosError } from '../../core/errors.js';
 import { erasureInProgress } from '../../storage/erasure-fence.js';
 
 export function fenceSessions(sessions: WorkingMemoryStore, erasure: ErasureStore | undefined, eraser: SessionErasure | undefined): WorkingMemoryStore {
   if (erasure === undefined || eraser === undefined) return sessions;
   const checked = async (write: SessionWrite): Promise<SessionWrite> => {
     const { namespace, userId } = write.session;
-    if (!(await erasure.fenced({ namespace, ...(userId === undefined ? {} : { userId }) }))) return write;
+    const fenced = await erasure.fenced({ namespace, ...(userId === undefined ? {} : { userId }) }).catch((error: unknown) => {
+      if (isMemosError(error) && error.code === 'E_STORAGE_UNAVAILABLE') return false;
+      throw error;
+    });
+    if (!fenced) return write;
     await eraser.erase(userId === undefined ? { namespace } : { namespace, userId });
     throw erasureInProgress();
   };

@@ -110,12 +110,13 @@ export class SqliteTransferStore implements TransferStore {
 
   /**
    * The ids of `ids` already stored in `namespace`. Ids are unique across every namespace here
-   * (a UNIQUE column), so an id held in another namespace is an E_CONFLICT that names the id only.
+   * (a UNIQUE column), so an id that another namespace holds is an E_CONFLICT that names the id only.
+   * This read is by id alone, on purpose: it looks for the id in every namespace.
    */
   #existing(table: 'episodes' | 'memories', namespace: string, ids: string[]): Set<string> {
     if (ids.length === 0) return new Set();
     const rows = this.#db.statement(`SELECT id, namespace FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as Array<{ id: string; namespace: string }>;
-    const elsewhere = rows.find((row) => row.namespace !== namespace);
+    const elsewhere = rows.find(({ namespace: holder }) => holder !== namespace);
     if (elsewhere) {
       const what = table === 'episodes' ? 'episode' : 'memory';
       throw new MemosError('E_CONFLICT', `${what} id '${elsewhere.id}' is taken by a record of another namespace (ids are unique across namespaces in SQLite)`, {
