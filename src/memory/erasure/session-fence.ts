@@ -1,5 +1,7 @@
 // Session writes during an erasure. Sessions may live apart from the durable store (Redis), where
-// no trigger can read the fence, so each session write checks it after writing: a write that finds
+// no trigger can read the fence. So a session write that names a user checks the fence first and
+// is refused, writing nothing, while one is up; and every session write checks it again after
+// writing (its session's user may be known only then, or the fence may have gone up meanwhile): a write that finds
 // a fence over its session's user (or namespace) erases that user's sessions again, its own
 // included, and is refused with E_CONFLICT. A write that checked before the fence went up had
 // finished before the erasure began, and the erasure's delete passes remove it. Either way, no
@@ -16,19 +18,30 @@ import { erasureInProgress } from '../../storage/erasure-fence.js';
 
 export function fenceSessions(sessions: WorkingMemoryStore, erasure: ErasureStore | undefined, eraser: SessionErasure | undefined): WorkingMemoryStore {
   if (erasure === undefined || eraser === undefined) return sessions;
-  const checked = async (write: SessionWrite): Promise<SessionWrite> => {
-    const { namespace, userId } = write.session;
-    const fenced = await erasure.fenced({ namespace, ...(userId === undefined ? {} : { userId }) }).catch((error: unknown) => {
+  const fenced = (namespace: string, userId: string | undefined) =>
+    erasure.fenced({ namespace, ...(userId === undefined ? {} : { userId }) }).catch((error: unknown) => {
       if (isMemosError(error) && error.code === 'E_STORAGE_UNAVAILABLE') return false;
       throw error;
     });
-    if (!fenced) return write;
+  /** Refuses, before anything is written, a write into a fenced subject (so that none keeps landing while an erasure verifies). */
+  const before = async (namespace: string, userId: string | undefined): Promise<void> => {
+    if (await fenced(namespace, userId)) throw erasureInProgress();
+  };
+  const checked = async (write: SessionWrite): Promise<SessionWrite> => {
+    const { namespace, userId } = write.session;
+    if (!(await fenced(namespace, userId))) return write;
     await eraser.erase(userId === undefined ? { namespace } : { namespace, userId });
     throw erasureInProgress();
   };
   return {
-    put: async (command) => checked(await sessions.put(command)),
-    append: async (command) => checked(await sessions.append(command)),
+    put: async (command) => {
+      await before(command.key.namespace, command.userId ?? command.key.userId);
+      return checked(await sessions.put(command));
+    },
+    append: async (command) => {
+      await before(command.key.namespace, command.userId ?? command.key.userId);
+      return checked(await sessions.append(command));
+    },
     get: (key) => sessions.get(key),
     delete: (key) => sessions.delete(key),
     sweepExpired: () => sessions.sweepExpired(),
