@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger';
 import { installAccess } from '../auth/access-hook.js';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { createJsonSchemaTransform, createJsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Services } from '../memory/services.js';
@@ -39,7 +39,8 @@ import type { RouteContext } from './routes/route-context.js';
 import { searchRoutes } from './routes/search.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { transferRoutes } from './routes/transfer.js';
-import { fieldSchemas } from './schemas.js';
+import { createSchemaNames } from './openapi/schema-names.js';
+import { fieldSchemas, memoryRecord } from './schemas.js';
 import { installTextGuard } from './text-guard.js';
 
 export interface AppOptions {
@@ -124,6 +125,9 @@ export async function createHttpApp({ config, services, health, logger, telemetr
     done();
   });
 
+  // Named component schemas (`#/components/schemas/Memory`, …) of this app's document.
+  const schemaNames = createSchemaNames();
+  schemaNames.name('Memory', memoryRecord);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -147,11 +151,12 @@ export async function createHttpApp({ config, services, health, logger, telemetr
         { name: 'lifecycle', description: 'Data lifecycle: verified erasure' },
       ],
     },
-    transform: jsonSchemaTransform,
+    transform: createJsonSchemaTransform({ schemaRegistry: schemaNames.registry }),
+    transformObject: createJsonSchemaTransformObject({ schemaRegistry: schemaNames.registry }),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const context: RouteContext = { config, services, health, fields: fieldSchemas(config.limits) };
+  const context: RouteContext = { config, services, health, fields: fieldSchemas(config.limits), schemas: schemaNames };
   operationRoutes(app, context);
   sessionRoutes(app, context);
   episodeRoutes(app, context);

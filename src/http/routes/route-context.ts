@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../../config/schema.js';
 import type { Services } from '../../memory/services.js';
 import type { HealthService } from '../../observability/health.js';
+import type { SchemaNames } from '../openapi/schema-names.js';
 import type { FieldSchemas } from '../schemas.js';
 
 /** A Fastify instance whose schemas are zod types. */
@@ -20,4 +21,6 @@ export interface RouteContext {
   services: Services;
   health: HealthService;
   fields: FieldSchemas;
+  /** Names a schema as a component of this app's OpenAPI document (`schemas.name('SearchRequest', body)`). */
+  schemas: SchemaNames;
 }
