@@ -2,6 +2,7 @@
 // cached, listings take configured limits, a wrong method is a 405 with Allow, and errors speak plainly.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestMemos, type TestMemos } from '../../test/support/test-memos.js';
+import { dereference } from '../../test/support/openapi-refs.js';
 
 let memos: TestMemos | undefined;
 afterEach(async () => {
@@ -42,7 +43,7 @@ describe('search answers', () => {
     const first = await memos.json('POST', '/api/v1/search', { query: 'anything' });
     const second = await memos.json('POST', '/api/v1/search', { query: 'anything' });
     expect([first.body.cached, second.body.cached]).toEqual([false, true]);
-    const spec = (await memos.json('GET', '/openapi.json')).body;
+    const spec = dereference((await memos.json('GET', '/openapi.json')).body);
     const schema = spec.paths['/api/v1/search'].post.responses['200'].content['application/json'].schema;
     expect(schema.required).toContain('cached');
   });
@@ -68,7 +69,7 @@ describe('listings', () => {
     memos = await startTestMemos();
     expect((await memos.json('GET', '/api/v1/memories?limit=500')).status).toBe(200);
     expect((await memos.json('GET', '/api/v1/memories?limit=501')).status).toBe(400);
-    const spec = (await memos.json('GET', '/openapi.json')).body;
+    const spec = dereference((await memos.json('GET', '/openapi.json')).body);
     const limit = spec.paths['/api/v1/episodes'].get.parameters.find((parameter: { name: string }) => parameter.name === 'limit');
     expect(limit.schema).toMatchObject({ default: 50, maximum: 500 });
   });

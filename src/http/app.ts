@@ -40,7 +40,7 @@ import { searchRoutes } from './routes/search.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { transferRoutes } from './routes/transfer.js';
 import { createSchemaNames } from './openapi/schema-names.js';
-import { fieldSchemas, memoryRecord } from './schemas.js';
+import { fieldSchemas, NAMED_RECORDS } from './schemas.js';
 import { installTextGuard } from './text-guard.js';
 
 export interface AppOptions {
@@ -127,7 +127,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
 
   // Named component schemas (`#/components/schemas/Memory`, …) of this app's document.
   const schemaNames = createSchemaNames();
-  schemaNames.name('Memory', memoryRecord);
+  for (const [name, schema] of Object.entries(NAMED_RECORDS)) schemaNames.name(name, schema);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

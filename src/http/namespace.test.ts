@@ -5,6 +5,7 @@ import type { InjectOptions } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHashProvider } from '../embeddings/fake/index.js';
 import { startTestMemos, type TestMemos } from '../../test/support/test-memos.js';
+import { dereference } from '../../test/support/openapi-refs.js';
 
 let memos: TestMemos | undefined;
 afterEach(async () => {
@@ -122,7 +123,7 @@ describe('the namespace of a request', () => {
 
   it('is documented on every route that takes one: header, query parameter, and body field', async () => {
     memos = await startTestMemos();
-    const spec = (await call('GET', '/openapi.json')).body as {
+    const spec = dereference((await call('GET', '/openapi.json')).body) as {
       paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }>; requestBody?: { content: Record<string, { schema: { properties?: object } }> } }>>;
     };
     // Model discovery (`/v1/models`) is the same for every namespace; the other OpenAI-compatible route takes one.

@@ -107,7 +107,7 @@ export function listQuery<T extends z.ZodType<unknown, string>>(item: T) {
 
 // ── Records, as responses show them ─────────────────────────────────────────
 
-const embeddingRecord = z.object({
+export const embeddingRecord = z.object({
   status: z.enum(['none', 'pending', 'ready', 'failed']).describe('`failed`: the embedding provider refused the text every time it was tried (see `error`); keyword search still finds the record'),
   model: z.string().optional(),
   dimensions: z.number().optional(),
@@ -211,3 +211,14 @@ export const namespaceQuery = z.strictObject({ namespace: namespaceField });
 export const anyNamespaceQuery = z.strictObject({ namespace: anyNamespaceField });
 export const idParams = z.strictObject({ id: idSchema });
 export const sessionParams = z.strictObject({ sessionId: idSchema });
+
+/** The records every app names as components of its OpenAPI document (`#/components/schemas/<name>`). */
+export const NAMED_RECORDS = {
+  Memory: memoryRecord,
+  MemoryVersion: memoryVersionRecord,
+  Episode: episodeRecord,
+  Session: sessionRecord,
+  Message: messageRecord,
+  Embedding: embeddingRecord,
+  ScoreParts: scorePartsRecord,
+} as const;

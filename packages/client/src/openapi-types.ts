@@ -299,30 +299,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            sessionId: string;
-                            namespace: string;
-                            userId?: string;
-                            agentId?: string;
-                            messages: {
-                                /** @enum {string} */
-                                role: "user" | "assistant" | "system" | "tool";
-                                content: string;
-                                name?: string;
-                                createdAt: string;
-                                metadata?: {
-                                    [key: string]: unknown;
-                                };
-                            }[];
-                            state: {
-                                [key: string]: unknown;
-                            };
-                            summary?: string;
-                            ttlSeconds: number;
-                            createdAt: string;
-                            updatedAt: string;
-                            expiresAt: string;
-                        };
+                        "application/json": components["schemas"]["Session"];
                     };
                 };
             };
@@ -345,28 +322,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                        namespace?: string;
-                        userId?: string;
-                        agentId?: string;
-                        messages?: {
-                            /** @enum {string} */
-                            role: "user" | "assistant" | "system" | "tool";
-                            content: string;
-                            name?: string;
-                            /** Format: date-time */
-                            createdAt?: string;
-                            metadata?: {
-                                [key: string]: unknown;
-                            };
-                        }[];
-                        state?: {
-                            [key: string]: unknown;
-                        };
-                        summary?: string;
-                        ttlSeconds?: number;
-                    };
+                    "application/json": components["schemas"]["SessionPutInput"];
                 };
             };
             responses: {
@@ -376,34 +332,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            sessionId: string;
-                            namespace: string;
-                            userId?: string;
-                            agentId?: string;
-                            messages: {
-                                /** @enum {string} */
-                                role: "user" | "assistant" | "system" | "tool";
-                                content: string;
-                                name?: string;
-                                createdAt: string;
-                                metadata?: {
-                                    [key: string]: unknown;
-                                };
-                            }[];
-                            state: {
-                                [key: string]: unknown;
-                            };
-                            summary?: string;
-                            ttlSeconds: number;
-                            createdAt: string;
-                            updatedAt: string;
-                            expiresAt: string;
-                            /** @description Whether this write created the session */
-                            created: boolean;
-                            /** @description Episodes made by this write, oldest first: messages of an expired session, or those a PUT replaced, then messages that overflowed the window */
-                            promotedEpisodeIds: string[];
-                        };
+                        "application/json": components["schemas"]["SessionWriteResult"];
                     };
                 };
                 /** @description Default Response */
@@ -412,34 +341,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            sessionId: string;
-                            namespace: string;
-                            userId?: string;
-                            agentId?: string;
-                            messages: {
-                                /** @enum {string} */
-                                role: "user" | "assistant" | "system" | "tool";
-                                content: string;
-                                name?: string;
-                                createdAt: string;
-                                metadata?: {
-                                    [key: string]: unknown;
-                                };
-                            }[];
-                            state: {
-                                [key: string]: unknown;
-                            };
-                            summary?: string;
-                            ttlSeconds: number;
-                            createdAt: string;
-                            updatedAt: string;
-                            expiresAt: string;
-                            /** @description Whether this write created the session */
-                            created: boolean;
-                            /** @description Episodes made by this write, oldest first: messages of an expired session, or those a PUT replaced, then messages that overflowed the window */
-                            promotedEpisodeIds: string[];
-                        };
+                        "application/json": components["schemas"]["SessionWriteResult"];
                     };
                 };
             };
@@ -504,27 +406,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                        namespace?: string;
-                        /** @description Owner of a session the append creates, or of a live one that has none; another than a live session’s is a 409 */
-                        userId?: string;
-                        /** @description As userId, for the agent */
-                        agentId?: string;
-                        /** @description Idle TTL of the session, whether the append creates it or finds it live; default sessions.ttlSeconds for a new one */
-                        ttlSeconds?: number;
-                        messages: {
-                            /** @enum {string} */
-                            role: "user" | "assistant" | "system" | "tool";
-                            content: string;
-                            name?: string;
-                            /** Format: date-time */
-                            createdAt?: string;
-                            metadata?: {
-                                [key: string]: unknown;
-                            };
-                        }[];
-                    };
+                    "application/json": components["schemas"]["SessionAppendInput"];
                 };
             };
             responses: {
@@ -534,34 +416,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            sessionId: string;
-                            namespace: string;
-                            userId?: string;
-                            agentId?: string;
-                            messages: {
-                                /** @enum {string} */
-                                role: "user" | "assistant" | "system" | "tool";
-                                content: string;
-                                name?: string;
-                                createdAt: string;
-                                metadata?: {
-                                    [key: string]: unknown;
-                                };
-                            }[];
-                            state: {
-                                [key: string]: unknown;
-                            };
-                            summary?: string;
-                            ttlSeconds: number;
-                            createdAt: string;
-                            updatedAt: string;
-                            expiresAt: string;
-                            /** @description Whether this write created the session */
-                            created: boolean;
-                            /** @description Episodes made by this write, oldest first: messages of an expired session, or those a PUT replaced, then messages that overflowed the window */
-                            promotedEpisodeIds: string[];
-                        };
+                        "application/json": components["schemas"]["SessionWriteResult"];
                     };
                 };
                 /** @description Default Response */
@@ -570,34 +425,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            sessionId: string;
-                            namespace: string;
-                            userId?: string;
-                            agentId?: string;
-                            messages: {
-                                /** @enum {string} */
-                                role: "user" | "assistant" | "system" | "tool";
-                                content: string;
-                                name?: string;
-                                createdAt: string;
-                                metadata?: {
-                                    [key: string]: unknown;
-                                };
-                            }[];
-                            state: {
-                                [key: string]: unknown;
-                            };
-                            summary?: string;
-                            ttlSeconds: number;
-                            createdAt: string;
-                            updatedAt: string;
-                            expiresAt: string;
-                            /** @description Whether this write created the session */
-                            created: boolean;
-                            /** @description Episodes made by this write, oldest first: messages of an expired session, or those a PUT replaced, then messages that overflowed the window */
-                            promotedEpisodeIds: string[];
-                        };
+                        "application/json": components["schemas"]["SessionWriteResult"];
                     };
                 };
             };
@@ -646,42 +474,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                namespace: string;
-                                userId?: string;
-                                agentId?: string;
-                                sessionId?: string;
-                                kind: string;
-                                content: string;
-                                /** @enum {string} */
-                                role?: "user" | "assistant" | "system" | "tool";
-                                occurredAt: string;
-                                createdAt: string;
-                                metadata: {
-                                    [key: string]: unknown;
-                                };
-                                task?: string;
-                                context?: string;
-                                /** @enum {string} */
-                                outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
-                                embedding: {
-                                    /**
-                                     * @description `failed`: the embedding provider refused the text every time it was tried (see `error`); keyword search still finds the record
-                                     * @enum {string}
-                                     */
-                                    status: "none" | "pending" | "ready" | "failed";
-                                    model?: string;
-                                    dimensions?: number;
-                                    /** @description The vector covers only the start of the text, which is longer than the model takes */
-                                    truncated?: boolean;
-                                    /** @description Why the provider refused the text (failed records only) */
-                                    error?: string;
-                                };
-                            }[];
-                            nextCursor?: string;
-                        };
+                        "application/json": components["schemas"]["EpisodePage"];
                     };
                 };
             };
@@ -703,32 +496,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                        namespace?: string;
-                        /** @description Default for episodes that name no user */
-                        userId?: string;
-                        agentId?: string;
-                        sessionId?: string;
-                        episodes: {
-                            kind: ("message" | "intervention" | "observation" | "tool_result" | "outcome") | string;
-                            content: string;
-                            userId?: string;
-                            agentId?: string;
-                            sessionId?: string;
-                            /** @enum {string} */
-                            role?: "user" | "assistant" | "system" | "tool";
-                            /** Format: date-time */
-                            occurredAt?: string;
-                            metadata?: {
-                                [key: string]: unknown;
-                            };
-                            task?: string;
-                            context?: string;
-                            /** @enum {string} */
-                            outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
-                        }[];
-                    };
+                    "application/json": components["schemas"]["EpisodeWriteInput"];
                 };
             };
             responses: {
@@ -738,16 +506,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description The id of each item, in input order */
-                            ids: string[];
-                            /** @description What became of each item, in input order */
-                            results: {
-                                id: string;
-                                /** @enum {string} */
-                                action: "created";
-                            }[];
-                        };
+                        "application/json": components["schemas"]["EpisodeWriteResult"];
                     };
                 };
             };
@@ -789,39 +548,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            id: string;
-                            namespace: string;
-                            userId?: string;
-                            agentId?: string;
-                            sessionId?: string;
-                            kind: string;
-                            content: string;
-                            /** @enum {string} */
-                            role?: "user" | "assistant" | "system" | "tool";
-                            occurredAt: string;
-                            createdAt: string;
-                            metadata: {
-                                [key: string]: unknown;
-                            };
-                            task?: string;
-                            context?: string;
-                            /** @enum {string} */
-                            outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
-                            embedding: {
-                                /**
-                                 * @description `failed`: the embedding provider refused the text every time it was tried (see `error`); keyword search still finds the record
-                                 * @enum {string}
-                                 */
-                                status: "none" | "pending" | "ready" | "failed";
-                                model?: string;
-                                dimensions?: number;
-                                /** @description The vector covers only the start of the text, which is longer than the model takes */
-                                truncated?: boolean;
-                                /** @description Why the provider refused the text (failed records only) */
-                                error?: string;
-                            };
-                        };
+                        "application/json": components["schemas"]["Episode"];
                     };
                 };
             };
@@ -898,10 +625,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            items: components["schemas"]["Memory"][];
-                            nextCursor?: string;
-                        };
+                        "application/json": components["schemas"]["MemoryPage"];
                     };
                 };
             };
@@ -923,33 +647,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                        namespace?: string;
-                        /** @description Default for memories that name no user */
-                        userId?: string;
-                        agentId?: string;
-                        sessionId?: string;
-                        memories: {
-                            content: string;
-                            /**
-                             * @description Default fact
-                             * @enum {string}
-                             */
-                            kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
-                            /** @description 0 to 1, default 0.5 */
-                            importance?: number;
-                            metadata?: {
-                                [key: string]: unknown;
-                            };
-                            /** Format: date-time */
-                            expiresAt?: string;
-                            sourceEpisodeIds?: string[];
-                            userId?: string;
-                            agentId?: string;
-                            sessionId?: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["MemoryWriteInput"];
                 };
             };
             responses: {
@@ -959,18 +657,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description The id of each item, in input order */
-                            ids: string[];
-                            /** @description What became of each item, in input order */
-                            results: {
-                                id: string;
-                                /** @enum {string} */
-                                action: "created" | "merged" | "unchanged";
-                                /** @description The memory’s version after the write */
-                                version: number;
-                            }[];
-                        };
+                        "application/json": components["schemas"]["MemoryWriteResult"];
                     };
                 };
                 /** @description Default Response */
@@ -979,18 +666,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description The id of each item, in input order */
-                            ids: string[];
-                            /** @description What became of each item, in input order */
-                            results: {
-                                id: string;
-                                /** @enum {string} */
-                                action: "created" | "merged" | "unchanged";
-                                /** @description The memory’s version after the write */
-                                version: number;
-                            }[];
-                        };
+                        "application/json": components["schemas"]["MemoryWriteResult"];
                     };
                 };
             };
@@ -1086,22 +762,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                        namespace?: string;
-                        content?: string;
-                        /** @enum {string} */
-                        kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
-                        importance?: number;
-                        /** @description Replaces the metadata */
-                        metadata?: {
-                            [key: string]: unknown;
-                        };
-                        /** @description null clears the expiry */
-                        expiresAt?: string | null;
-                        /** @description Apply only if the memory is at this version */
-                        expectedVersion?: number;
-                    };
+                    "application/json": components["schemas"]["MemoryPatchInput"];
                 };
             };
             responses: {
@@ -1149,27 +810,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            memoryId: string;
-                            currentVersion: number;
-                            versions: {
-                                memoryId: string;
-                                version: number;
-                                content: string;
-                                /** @enum {string} */
-                                kind: "fact" | "preference" | "reflection" | "summary" | "procedure";
-                                importance: number;
-                                metadata: {
-                                    [key: string]: unknown;
-                                };
-                                expiresAt?: string;
-                                sourceEpisodeIds: string[];
-                                validFrom: string;
-                                validTo: string;
-                                /** @enum {string} */
-                                reason: "update" | "merge";
-                            }[];
-                        };
+                        "application/json": components["schemas"]["MemoryHistory"];
                     };
                 };
             };
@@ -1207,40 +848,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                        namespace?: string;
-                        query: string;
-                        userId?: string;
-                        agentId?: string;
-                        sessionId?: string;
-                        /**
-                         * @default [
-                         *       "memories",
-                         *       "episodes"
-                         *     ]
-                         */
-                        types?: ("memories" | "episodes")[];
-                        /** @default 10 */
-                        limit?: number;
-                        /**
-                         * @default hybrid
-                         * @enum {string}
-                         */
-                        mode?: "hybrid" | "vector" | "keyword";
-                        /** @description Leave out hits scoring below this (scores are 0..1: the cosine in vector mode, else a share of the best hit) */
-                        minScore?: number;
-                        filters?: {
-                            kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
-                            /** Format: date-time */
-                            from?: string;
-                            /** Format: date-time */
-                            to?: string;
-                            metadata?: {
-                                [key: string]: string | number | boolean;
-                            };
-                        };
-                    };
+                    "application/json": components["schemas"]["SearchRequestInput"];
                 };
             };
             responses: {
@@ -1250,85 +858,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /**
-                             * @description The mode that produced the hits
-                             * @enum {string}
-                             */
-                            mode: "hybrid" | "vector" | "keyword";
-                            /** @enum {string} */
-                            requestedMode: "hybrid" | "vector" | "keyword";
-                            hits: ({
-                                /** @enum {string} */
-                                type: "memory";
-                                id: string;
-                                /** @description 0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1 */
-                                score: number;
-                                parts: {
-                                    /** @description Raw BM25 score of the keyword match, with the searched scope’s statistics (unbounded) */
-                                    keyword: number | null;
-                                    /** @description Raw cosine similarity to the query (-1 to 1) */
-                                    vector: number | null;
-                                    /** @description 1 for a record of this instant, halving every search.recencyHalfLifeDays (hybrid) */
-                                    recency: number | null;
-                                    /** @description What adjacent episodes of the same session and the session added to the fused score, before scaling (hybrid, episodes) */
-                                    neighbours: number | null;
-                                };
-                                item: components["schemas"]["Memory"];
-                            } | {
-                                /** @enum {string} */
-                                type: "episode";
-                                id: string;
-                                /** @description 0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1 */
-                                score: number;
-                                parts: {
-                                    /** @description Raw BM25 score of the keyword match, with the searched scope’s statistics (unbounded) */
-                                    keyword: number | null;
-                                    /** @description Raw cosine similarity to the query (-1 to 1) */
-                                    vector: number | null;
-                                    /** @description 1 for a record of this instant, halving every search.recencyHalfLifeDays (hybrid) */
-                                    recency: number | null;
-                                    /** @description What adjacent episodes of the same session and the session added to the fused score, before scaling (hybrid, episodes) */
-                                    neighbours: number | null;
-                                };
-                                item: {
-                                    id: string;
-                                    namespace: string;
-                                    userId?: string;
-                                    agentId?: string;
-                                    sessionId?: string;
-                                    kind: string;
-                                    content: string;
-                                    /** @enum {string} */
-                                    role?: "user" | "assistant" | "system" | "tool";
-                                    occurredAt: string;
-                                    createdAt: string;
-                                    metadata: {
-                                        [key: string]: unknown;
-                                    };
-                                    task?: string;
-                                    context?: string;
-                                    /** @enum {string} */
-                                    outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
-                                    embedding: {
-                                        /**
-                                         * @description `failed`: the embedding provider refused the text every time it was tried (see `error`); keyword search still finds the record
-                                         * @enum {string}
-                                         */
-                                        status: "none" | "pending" | "ready" | "failed";
-                                        model?: string;
-                                        dimensions?: number;
-                                        /** @description The vector covers only the start of the text, which is longer than the model takes */
-                                        truncated?: boolean;
-                                        /** @description Why the provider refused the text (failed records only) */
-                                        error?: string;
-                                    };
-                                };
-                            })[];
-                            notices: string[];
-                            /** @description Whether the answer came from the response cache */
-                            cached: boolean;
-                        };
+                        "application/json": components["schemas"]["SearchResponse"];
                     };
                 };
             };
@@ -1364,35 +894,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                        namespace?: string;
-                        sessionId?: string;
-                        userId?: string;
-                        agentId?: string;
-                        query?: string;
-                        /** @default 2000 */
-                        tokenBudget?: number;
-                        /** @default 10 */
-                        limit?: number;
-                        /**
-                         * @default [
-                         *       "memories",
-                         *       "episodes"
-                         *     ]
-                         */
-                        types?: ("memories" | "episodes")[];
-                        filters?: {
-                            kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
-                            /** Format: date-time */
-                            from?: string;
-                            /** Format: date-time */
-                            to?: string;
-                            metadata?: {
-                                [key: string]: string | number | boolean;
-                            };
-                        };
-                    };
+                    "application/json": components["schemas"]["ContextRequestInput"];
                 };
             };
             responses: {
@@ -1402,102 +904,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            namespace: string;
-                            /** @description The query recall used: the request’s, else the session’s last user message */
-                            query: string | null;
-                            /** @enum {string} */
-                            querySource: "request" | "last-user-message" | "none";
-                            tokenBudget: number;
-                            /** @description Tokens in `text`, never more than `tokenBudget` */
-                            tokens: number;
-                            /** @description The encoding tokens are counted with */
-                            tokenizer: string;
-                            session: {
-                                sessionId: string;
-                                summary: string | null;
-                                /** @description The newest messages that fit, oldest first */
-                                messages: {
-                                    /** @enum {string} */
-                                    role: "user" | "assistant" | "system" | "tool";
-                                    content: string;
-                                    name?: string;
-                                    createdAt: string;
-                                    metadata?: {
-                                        [key: string]: unknown;
-                                    };
-                                }[];
-                                omittedMessages: number;
-                            } | null;
-                            memories: {
-                                id: string;
-                                /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
-                                score: number;
-                                parts: {
-                                    /** @description Raw BM25 score of the keyword match, with the searched scope’s statistics (unbounded) */
-                                    keyword: number | null;
-                                    /** @description Raw cosine similarity to the query (-1 to 1) */
-                                    vector: number | null;
-                                    /** @description 1 for a record of this instant, halving every search.recencyHalfLifeDays (hybrid) */
-                                    recency: number | null;
-                                    /** @description What adjacent episodes of the same session and the session added to the fused score, before scaling (hybrid, episodes) */
-                                    neighbours: number | null;
-                                };
-                                item: components["schemas"]["Memory"];
-                            }[];
-                            episodes: {
-                                id: string;
-                                /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
-                                score: number;
-                                parts: {
-                                    /** @description Raw BM25 score of the keyword match, with the searched scope’s statistics (unbounded) */
-                                    keyword: number | null;
-                                    /** @description Raw cosine similarity to the query (-1 to 1) */
-                                    vector: number | null;
-                                    /** @description 1 for a record of this instant, halving every search.recencyHalfLifeDays (hybrid) */
-                                    recency: number | null;
-                                    /** @description What adjacent episodes of the same session and the session added to the fused score, before scaling (hybrid, episodes) */
-                                    neighbours: number | null;
-                                };
-                                item: {
-                                    id: string;
-                                    namespace: string;
-                                    userId?: string;
-                                    agentId?: string;
-                                    sessionId?: string;
-                                    kind: string;
-                                    content: string;
-                                    /** @enum {string} */
-                                    role?: "user" | "assistant" | "system" | "tool";
-                                    occurredAt: string;
-                                    createdAt: string;
-                                    metadata: {
-                                        [key: string]: unknown;
-                                    };
-                                    task?: string;
-                                    context?: string;
-                                    /** @enum {string} */
-                                    outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
-                                    embedding: {
-                                        /**
-                                         * @description `failed`: the embedding provider refused the text every time it was tried (see `error`); keyword search still finds the record
-                                         * @enum {string}
-                                         */
-                                        status: "none" | "pending" | "ready" | "failed";
-                                        model?: string;
-                                        dimensions?: number;
-                                        /** @description The vector covers only the start of the text, which is longer than the model takes */
-                                        truncated?: boolean;
-                                        /** @description Why the provider refused the text (failed records only) */
-                                        error?: string;
-                                    };
-                                };
-                            }[];
-                            /** @description The prompt-ready rendering of the bundle */
-                            text: string;
-                            notices: string[];
-                            cached: boolean;
-                        };
+                        "application/json": components["schemas"]["ContextBundle"];
                     };
                 };
             };
@@ -3039,19 +2446,391 @@ export interface components {
             version: number;
             createdAt: string;
             updatedAt: string;
-            embedding: {
-                /**
-                 * @description `failed`: the embedding provider refused the text every time it was tried (see `error`); keyword search still finds the record
-                 * @enum {string}
-                 */
-                status: "none" | "pending" | "ready" | "failed";
-                model?: string;
-                dimensions?: number;
-                /** @description The vector covers only the start of the text, which is longer than the model takes */
-                truncated?: boolean;
-                /** @description Why the provider refused the text (failed records only) */
-                error?: string;
+            embedding: components["schemas"]["EmbeddingInput"];
+        };
+        MemoryVersionInput: {
+            memoryId: string;
+            version: number;
+            content: string;
+            /** @enum {string} */
+            kind: "fact" | "preference" | "reflection" | "summary" | "procedure";
+            importance: number;
+            metadata: {
+                [key: string]: unknown;
             };
+            expiresAt?: string;
+            sourceEpisodeIds: string[];
+            validFrom: string;
+            validTo: string;
+            /** @enum {string} */
+            reason: "update" | "merge";
+        };
+        EpisodeInput: {
+            id: string;
+            namespace: string;
+            userId?: string;
+            agentId?: string;
+            sessionId?: string;
+            kind: string;
+            content: string;
+            /** @enum {string} */
+            role?: "user" | "assistant" | "system" | "tool";
+            occurredAt: string;
+            createdAt: string;
+            metadata: {
+                [key: string]: unknown;
+            };
+            task?: string;
+            context?: string;
+            /** @enum {string} */
+            outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
+            embedding: components["schemas"]["EmbeddingInput"];
+        };
+        SessionInput: {
+            sessionId: string;
+            namespace: string;
+            userId?: string;
+            agentId?: string;
+            messages: components["schemas"]["MessageInput"][];
+            state: {
+                [key: string]: unknown;
+            };
+            summary?: string;
+            ttlSeconds: number;
+            createdAt: string;
+            updatedAt: string;
+            expiresAt: string;
+        };
+        MessageInput: {
+            /** @enum {string} */
+            role: "user" | "assistant" | "system" | "tool";
+            content: string;
+            name?: string;
+            createdAt: string;
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        EmbeddingInput: {
+            /**
+             * @description `failed`: the embedding provider refused the text every time it was tried (see `error`); keyword search still finds the record
+             * @enum {string}
+             */
+            status: "none" | "pending" | "ready" | "failed";
+            model?: string;
+            dimensions?: number;
+            /** @description The vector covers only the start of the text, which is longer than the model takes */
+            truncated?: boolean;
+            /** @description Why the provider refused the text (failed records only) */
+            error?: string;
+        };
+        ScorePartsInput: {
+            /** @description Raw BM25 score of the keyword match, with the searched scope’s statistics (unbounded) */
+            keyword: number | null;
+            /** @description Raw cosine similarity to the query (-1 to 1) */
+            vector: number | null;
+            /** @description 1 for a record of this instant, halving every search.recencyHalfLifeDays (hybrid) */
+            recency: number | null;
+            /** @description What adjacent episodes of the same session and the session added to the fused score, before scaling (hybrid, episodes) */
+            neighbours: number | null;
+        };
+        SessionWriteResultInput: {
+            sessionId: string;
+            namespace: string;
+            userId?: string;
+            agentId?: string;
+            messages: components["schemas"]["MessageInput"][];
+            state: {
+                [key: string]: unknown;
+            };
+            summary?: string;
+            ttlSeconds: number;
+            createdAt: string;
+            updatedAt: string;
+            expiresAt: string;
+            /** @description Whether this write created the session */
+            created: boolean;
+            /** @description Episodes made by this write, oldest first: messages of an expired session, or those a PUT replaced, then messages that overflowed the window */
+            promotedEpisodeIds: string[];
+        };
+        SessionPutInput: {
+            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            namespace?: string;
+            userId?: string;
+            agentId?: string;
+            messages?: {
+                /** @enum {string} */
+                role: "user" | "assistant" | "system" | "tool";
+                content: string;
+                name?: string;
+                /** Format: date-time */
+                createdAt?: string;
+                metadata?: {
+                    [key: string]: unknown;
+                };
+            }[];
+            state?: {
+                [key: string]: unknown;
+            };
+            summary?: string;
+            ttlSeconds?: number;
+        };
+        SessionAppendInput: {
+            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            namespace?: string;
+            /** @description Owner of a session the append creates, or of a live one that has none; another than a live session’s is a 409 */
+            userId?: string;
+            /** @description As userId, for the agent */
+            agentId?: string;
+            /** @description Idle TTL of the session, whether the append creates it or finds it live; default sessions.ttlSeconds for a new one */
+            ttlSeconds?: number;
+            messages: {
+                /** @enum {string} */
+                role: "user" | "assistant" | "system" | "tool";
+                content: string;
+                name?: string;
+                /** Format: date-time */
+                createdAt?: string;
+                metadata?: {
+                    [key: string]: unknown;
+                };
+            }[];
+        };
+        EpisodeDraftInput: {
+            kind: ("message" | "intervention" | "observation" | "tool_result" | "outcome") | string;
+            content: string;
+            userId?: string;
+            agentId?: string;
+            sessionId?: string;
+            /** @enum {string} */
+            role?: "user" | "assistant" | "system" | "tool";
+            /** Format: date-time */
+            occurredAt?: string;
+            metadata?: {
+                [key: string]: unknown;
+            };
+            task?: string;
+            context?: string;
+            /** @enum {string} */
+            outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
+        };
+        EpisodeWriteInput: {
+            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            namespace?: string;
+            /** @description Default for episodes that name no user */
+            userId?: string;
+            agentId?: string;
+            sessionId?: string;
+            episodes: components["schemas"]["EpisodeDraftInput"][];
+        };
+        EpisodeWriteResultInput: {
+            /** @description The id of each item, in input order */
+            ids: string[];
+            /** @description What became of each item, in input order */
+            results: {
+                id: string;
+                /** @enum {string} */
+                action: "created";
+            }[];
+        };
+        EpisodePageInput: {
+            items: components["schemas"]["EpisodeInput"][];
+            nextCursor?: string;
+        };
+        MemoryDraftInput: {
+            content: string;
+            /**
+             * @description Default fact
+             * @enum {string}
+             */
+            kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
+            /** @description 0 to 1, default 0.5 */
+            importance?: number;
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            expiresAt?: string;
+            sourceEpisodeIds?: string[];
+            userId?: string;
+            agentId?: string;
+            sessionId?: string;
+        };
+        MemoryWriteInput: {
+            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            namespace?: string;
+            /** @description Default for memories that name no user */
+            userId?: string;
+            agentId?: string;
+            sessionId?: string;
+            memories: components["schemas"]["MemoryDraftInput"][];
+        };
+        MemoryWriteResultInput: {
+            /** @description The id of each item, in input order */
+            ids: string[];
+            /** @description What became of each item, in input order */
+            results: {
+                id: string;
+                /** @enum {string} */
+                action: "created" | "merged" | "unchanged";
+                /** @description The memory’s version after the write */
+                version: number;
+            }[];
+        };
+        MemoryPageInput: {
+            items: components["schemas"]["MemoryInput"][];
+            nextCursor?: string;
+        };
+        MemoryPatchInput: {
+            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            namespace?: string;
+            content?: string;
+            /** @enum {string} */
+            kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
+            importance?: number;
+            /** @description Replaces the metadata */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** @description null clears the expiry */
+            expiresAt?: string | null;
+            /** @description Apply only if the memory is at this version */
+            expectedVersion?: number;
+        };
+        MemoryHistoryInput: {
+            memoryId: string;
+            currentVersion: number;
+            versions: components["schemas"]["MemoryVersionInput"][];
+        };
+        SearchHitInput: {
+            /** @constant */
+            type: "memory";
+            id: string;
+            /** @description 0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1 */
+            score: number;
+            parts: components["schemas"]["ScorePartsInput"];
+            item: components["schemas"]["MemoryInput"];
+        } | {
+            /** @constant */
+            type: "episode";
+            id: string;
+            /** @description 0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1 */
+            score: number;
+            parts: components["schemas"]["ScorePartsInput"];
+            item: components["schemas"]["EpisodeInput"];
+        };
+        SearchRequestInput: {
+            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            namespace?: string;
+            query: string;
+            userId?: string;
+            agentId?: string;
+            sessionId?: string;
+            /**
+             * @default [
+             *       "memories",
+             *       "episodes"
+             *     ]
+             */
+            types: ("memories" | "episodes")[];
+            /** @default 10 */
+            limit: number;
+            /**
+             * @default hybrid
+             * @enum {string}
+             */
+            mode: "hybrid" | "vector" | "keyword";
+            /** @description Leave out hits scoring below this (scores are 0..1: the cosine in vector mode, else a share of the best hit) */
+            minScore?: number;
+            filters?: {
+                kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
+                /** Format: date-time */
+                from?: string;
+                /** Format: date-time */
+                to?: string;
+                metadata?: {
+                    [key: string]: string | number | boolean;
+                };
+            };
+        };
+        SearchResponseInput: {
+            /**
+             * @description The mode that produced the hits
+             * @enum {string}
+             */
+            mode: "hybrid" | "vector" | "keyword";
+            /** @enum {string} */
+            requestedMode: "hybrid" | "vector" | "keyword";
+            hits: components["schemas"]["SearchHitInput"][];
+            notices: string[];
+            /** @description Whether the answer came from the response cache */
+            cached: boolean;
+        };
+        ContextRequestInput: {
+            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            namespace?: string;
+            sessionId?: string;
+            userId?: string;
+            agentId?: string;
+            query?: string;
+            /** @default 2000 */
+            tokenBudget: number;
+            /** @default 10 */
+            limit: number;
+            /**
+             * @default [
+             *       "memories",
+             *       "episodes"
+             *     ]
+             */
+            types: ("memories" | "episodes")[];
+            filters?: {
+                kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
+                /** Format: date-time */
+                from?: string;
+                /** Format: date-time */
+                to?: string;
+                metadata?: {
+                    [key: string]: string | number | boolean;
+                };
+            };
+        };
+        ContextBundleInput: {
+            namespace: string;
+            /** @description The query recall used: the request’s, else the session’s last user message */
+            query: string | null;
+            /** @enum {string} */
+            querySource: "request" | "last-user-message" | "none";
+            tokenBudget: number;
+            /** @description Tokens in `text`, never more than `tokenBudget` */
+            tokens: number;
+            /** @description The encoding tokens are counted with */
+            tokenizer: string;
+            session: {
+                sessionId: string;
+                summary: string | null;
+                /** @description The newest messages that fit, oldest first */
+                messages: components["schemas"]["MessageInput"][];
+                omittedMessages: number;
+            } | null;
+            memories: {
+                id: string;
+                /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
+                score: number;
+                parts: components["schemas"]["ScorePartsInput"];
+                item: components["schemas"]["MemoryInput"];
+            }[];
+            episodes: {
+                id: string;
+                /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
+                score: number;
+                parts: components["schemas"]["ScorePartsInput"];
+                item: components["schemas"]["EpisodeInput"];
+            }[];
+            /** @description The prompt-ready rendering of the bundle */
+            text: string;
+            notices: string[];
+            cached: boolean;
         };
         Memory: {
             id: string;
@@ -3071,19 +2850,385 @@ export interface components {
             version: number;
             createdAt: string;
             updatedAt: string;
-            embedding: {
-                /**
-                 * @description `failed`: the embedding provider refused the text every time it was tried (see `error`); keyword search still finds the record
-                 * @enum {string}
-                 */
-                status: "none" | "pending" | "ready" | "failed";
-                model?: string;
-                dimensions?: number;
-                /** @description The vector covers only the start of the text, which is longer than the model takes */
-                truncated?: boolean;
-                /** @description Why the provider refused the text (failed records only) */
-                error?: string;
+            embedding: components["schemas"]["Embedding"];
+        };
+        MemoryVersion: {
+            memoryId: string;
+            version: number;
+            content: string;
+            /** @enum {string} */
+            kind: "fact" | "preference" | "reflection" | "summary" | "procedure";
+            importance: number;
+            metadata: {
+                [key: string]: unknown;
             };
+            expiresAt?: string;
+            sourceEpisodeIds: string[];
+            validFrom: string;
+            validTo: string;
+            /** @enum {string} */
+            reason: "update" | "merge";
+        };
+        Episode: {
+            id: string;
+            namespace: string;
+            userId?: string;
+            agentId?: string;
+            sessionId?: string;
+            kind: string;
+            content: string;
+            /** @enum {string} */
+            role?: "user" | "assistant" | "system" | "tool";
+            occurredAt: string;
+            createdAt: string;
+            metadata: {
+                [key: string]: unknown;
+            };
+            task?: string;
+            context?: string;
+            /** @enum {string} */
+            outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
+            embedding: components["schemas"]["Embedding"];
+        };
+        Session: {
+            sessionId: string;
+            namespace: string;
+            userId?: string;
+            agentId?: string;
+            messages: components["schemas"]["Message"][];
+            state: {
+                [key: string]: unknown;
+            };
+            summary?: string;
+            ttlSeconds: number;
+            createdAt: string;
+            updatedAt: string;
+            expiresAt: string;
+        };
+        Message: {
+            /** @enum {string} */
+            role: "user" | "assistant" | "system" | "tool";
+            content: string;
+            name?: string;
+            createdAt: string;
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        Embedding: {
+            /**
+             * @description `failed`: the embedding provider refused the text every time it was tried (see `error`); keyword search still finds the record
+             * @enum {string}
+             */
+            status: "none" | "pending" | "ready" | "failed";
+            model?: string;
+            dimensions?: number;
+            /** @description The vector covers only the start of the text, which is longer than the model takes */
+            truncated?: boolean;
+            /** @description Why the provider refused the text (failed records only) */
+            error?: string;
+        };
+        ScoreParts: {
+            /** @description Raw BM25 score of the keyword match, with the searched scope’s statistics (unbounded) */
+            keyword: number | null;
+            /** @description Raw cosine similarity to the query (-1 to 1) */
+            vector: number | null;
+            /** @description 1 for a record of this instant, halving every search.recencyHalfLifeDays (hybrid) */
+            recency: number | null;
+            /** @description What adjacent episodes of the same session and the session added to the fused score, before scaling (hybrid, episodes) */
+            neighbours: number | null;
+        };
+        SessionWriteResult: {
+            sessionId: string;
+            namespace: string;
+            userId?: string;
+            agentId?: string;
+            messages: components["schemas"]["Message"][];
+            state: {
+                [key: string]: unknown;
+            };
+            summary?: string;
+            ttlSeconds: number;
+            createdAt: string;
+            updatedAt: string;
+            expiresAt: string;
+            /** @description Whether this write created the session */
+            created: boolean;
+            /** @description Episodes made by this write, oldest first: messages of an expired session, or those a PUT replaced, then messages that overflowed the window */
+            promotedEpisodeIds: string[];
+        };
+        SessionPut: {
+            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            namespace?: string;
+            userId?: string;
+            agentId?: string;
+            messages?: {
+                /** @enum {string} */
+                role: "user" | "assistant" | "system" | "tool";
+                content: string;
+                name?: string;
+                createdAt?: unknown;
+                metadata?: {
+                    [key: string]: unknown;
+                };
+            }[];
+            state?: {
+                [key: string]: unknown;
+            };
+            summary?: string;
+            ttlSeconds?: number;
+        };
+        SessionAppend: {
+            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            namespace?: string;
+            /** @description Owner of a session the append creates, or of a live one that has none; another than a live session’s is a 409 */
+            userId?: string;
+            /** @description As userId, for the agent */
+            agentId?: string;
+            /** @description Idle TTL of the session, whether the append creates it or finds it live; default sessions.ttlSeconds for a new one */
+            ttlSeconds?: number;
+            messages: {
+                /** @enum {string} */
+                role: "user" | "assistant" | "system" | "tool";
+                content: string;
+                name?: string;
+                createdAt?: unknown;
+                metadata?: {
+                    [key: string]: unknown;
+                };
+            }[];
+        };
+        EpisodeDraft: {
+            kind: ("message" | "intervention" | "observation" | "tool_result" | "outcome") | string;
+            content: string;
+            userId?: string;
+            agentId?: string;
+            sessionId?: string;
+            /** @enum {string} */
+            role?: "user" | "assistant" | "system" | "tool";
+            occurredAt?: unknown;
+            metadata?: {
+                [key: string]: unknown;
+            };
+            task?: string;
+            context?: string;
+            /** @enum {string} */
+            outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
+        };
+        EpisodeWrite: {
+            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            namespace?: string;
+            /** @description Default for episodes that name no user */
+            userId?: string;
+            agentId?: string;
+            sessionId?: string;
+            episodes: components["schemas"]["EpisodeDraft"][];
+        };
+        EpisodeWriteResult: {
+            /** @description The id of each item, in input order */
+            ids: string[];
+            /** @description What became of each item, in input order */
+            results: {
+                id: string;
+                /** @enum {string} */
+                action: "created";
+            }[];
+        };
+        EpisodePage: {
+            items: components["schemas"]["Episode"][];
+            nextCursor?: string;
+        };
+        MemoryDraft: {
+            content: string;
+            /**
+             * @description Default fact
+             * @enum {string}
+             */
+            kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
+            /** @description 0 to 1, default 0.5 */
+            importance?: number;
+            metadata?: {
+                [key: string]: unknown;
+            };
+            expiresAt?: unknown;
+            sourceEpisodeIds?: string[];
+            userId?: string;
+            agentId?: string;
+            sessionId?: string;
+        };
+        MemoryWrite: {
+            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            namespace?: string;
+            /** @description Default for memories that name no user */
+            userId?: string;
+            agentId?: string;
+            sessionId?: string;
+            memories: components["schemas"]["MemoryDraft"][];
+        };
+        MemoryWriteResult: {
+            /** @description The id of each item, in input order */
+            ids: string[];
+            /** @description What became of each item, in input order */
+            results: {
+                id: string;
+                /** @enum {string} */
+                action: "created" | "merged" | "unchanged";
+                /** @description The memory’s version after the write */
+                version: number;
+            }[];
+        };
+        MemoryPage: {
+            items: components["schemas"]["Memory"][];
+            nextCursor?: string;
+        };
+        MemoryPatch: {
+            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            namespace?: string;
+            content?: string;
+            /** @enum {string} */
+            kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
+            importance?: number;
+            /** @description Replaces the metadata */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** @description null clears the expiry */
+            expiresAt?: unknown | null;
+            /** @description Apply only if the memory is at this version */
+            expectedVersion?: number;
+        };
+        MemoryHistory: {
+            memoryId: string;
+            currentVersion: number;
+            versions: components["schemas"]["MemoryVersion"][];
+        };
+        SearchHit: {
+            /** @constant */
+            type: "memory";
+            id: string;
+            /** @description 0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1 */
+            score: number;
+            parts: components["schemas"]["ScoreParts"];
+            item: components["schemas"]["Memory"];
+        } | {
+            /** @constant */
+            type: "episode";
+            id: string;
+            /** @description 0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1 */
+            score: number;
+            parts: components["schemas"]["ScoreParts"];
+            item: components["schemas"]["Episode"];
+        };
+        SearchRequest: {
+            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            namespace?: string;
+            query: string;
+            userId?: string;
+            agentId?: string;
+            sessionId?: string;
+            /**
+             * @default [
+             *       "memories",
+             *       "episodes"
+             *     ]
+             */
+            types: ("memories" | "episodes")[];
+            /** @default 10 */
+            limit: number;
+            /**
+             * @default hybrid
+             * @enum {string}
+             */
+            mode: "hybrid" | "vector" | "keyword";
+            /** @description Leave out hits scoring below this (scores are 0..1: the cosine in vector mode, else a share of the best hit) */
+            minScore?: number;
+            /** @default {} */
+            filters: {
+                kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
+                from?: unknown;
+                to?: unknown;
+                metadata?: {
+                    [key: string]: string | number | boolean;
+                };
+            };
+        };
+        SearchResponse: {
+            /**
+             * @description The mode that produced the hits
+             * @enum {string}
+             */
+            mode: "hybrid" | "vector" | "keyword";
+            /** @enum {string} */
+            requestedMode: "hybrid" | "vector" | "keyword";
+            hits: components["schemas"]["SearchHit"][];
+            notices: string[];
+            /** @description Whether the answer came from the response cache */
+            cached: boolean;
+        };
+        ContextRequest: {
+            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            namespace?: string;
+            sessionId?: string;
+            userId?: string;
+            agentId?: string;
+            query?: string;
+            /** @default 2000 */
+            tokenBudget: number;
+            /** @default 10 */
+            limit: number;
+            /**
+             * @default [
+             *       "memories",
+             *       "episodes"
+             *     ]
+             */
+            types: ("memories" | "episodes")[];
+            /** @default {} */
+            filters: {
+                kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
+                from?: unknown;
+                to?: unknown;
+                metadata?: {
+                    [key: string]: string | number | boolean;
+                };
+            };
+        };
+        ContextBundle: {
+            namespace: string;
+            /** @description The query recall used: the request’s, else the session’s last user message */
+            query: string | null;
+            /** @enum {string} */
+            querySource: "request" | "last-user-message" | "none";
+            tokenBudget: number;
+            /** @description Tokens in `text`, never more than `tokenBudget` */
+            tokens: number;
+            /** @description The encoding tokens are counted with */
+            tokenizer: string;
+            session: {
+                sessionId: string;
+                summary: string | null;
+                /** @description The newest messages that fit, oldest first */
+                messages: components["schemas"]["Message"][];
+                omittedMessages: number;
+            } | null;
+            memories: {
+                id: string;
+                /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
+                score: number;
+                parts: components["schemas"]["ScoreParts"];
+                item: components["schemas"]["Memory"];
+            }[];
+            episodes: {
+                id: string;
+                /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
+                score: number;
+                parts: components["schemas"]["ScoreParts"];
+                item: components["schemas"]["Episode"];
+            }[];
+            /** @description The prompt-ready rendering of the bundle */
+            text: string;
+            notices: string[];
+            cached: boolean;
         };
     };
     responses: never;

@@ -37,13 +37,13 @@ const contextResponse = z.object({
 });
 
 /** The prompt-ready bundle: `POST /api/v1/context`. */
-export function contextRoutes(app: ZodApp, { services, config, fields }: RouteContext): void {
+export function contextRoutes(app: ZodApp, { services, config, fields, schemas }: RouteContext): void {
   app.post('/api/v1/context', {
     config: NAMESPACED,
     schema: {
       tags: ['recall'],
       summary: 'A prompt-ready bundle of recent messages, memories and episodes within a token budget',
-      body: z.strictObject({
+      body: schemas.name('ContextRequest', z.strictObject({
         namespace: fields.namespace,
         sessionId: idSchema.optional(),
         userId: idSchema.optional(),
@@ -53,8 +53,8 @@ export function contextRoutes(app: ZodApp, { services, config, fields }: RouteCo
         limit: z.number().int().min(1).max(config.search.maxLimit).default(config.context.limit),
         types: recallTypes,
         filters: recallFilters,
-      }),
-      response: { 200: contextResponse },
+      })),
+      response: { 200: schemas.name('ContextBundle', contextResponse) },
     },
     handler: (request) => {
       const { filters, namespace: _named, ...body } = request.body;

@@ -10,9 +10,9 @@ const INTERVENTION_FIELDS = ['task', 'context', 'outcome'] as const;
 const appendResults = batchWriteResult(['created'], {});
 
 /** Episodic memory: `/api/v1/episodes`. */
-export function episodeRoutes(app: ZodApp, { services, fields, config }: RouteContext): void {
+export function episodeRoutes(app: ZodApp, { services, fields, config, schemas }: RouteContext): void {
   const tags = ['episodes'];
-  const episode = z
+  const episode = schemas.name('EpisodeDraft', z
     .strictObject({
       kind: episodeKindSchema,
       content: fields.content,
@@ -35,21 +35,21 @@ export function episodeRoutes(app: ZodApp, { services, fields, config }: RouteCo
           if (value[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'is only for kinds intervention and outcome' });
         }
       }
-    });
+    }));
 
   app.post('/api/v1/episodes', {
     config: NAMESPACED,
     schema: {
       tags,
       summary: 'Append episodes (all or none)',
-      body: z.strictObject({
+      body: schemas.name('EpisodeWrite', z.strictObject({
         namespace: fields.namespace,
         userId: idSchema.optional().describe('Default for episodes that name no user'),
         agentId: idSchema.optional(),
         sessionId: idSchema.optional(),
         episodes: fields.batch(episode, 'episode', 'episodes'),
-      }),
-      response: { 201: appendResults },
+      })),
+      response: { 201: schemas.name('EpisodeWriteResult', appendResults) },
     },
     handler: async (request, reply) => {
       const { namespace: _named, episodes, ...defaults } = request.body;
@@ -68,7 +68,7 @@ export function episodeRoutes(app: ZodApp, { services, fields, config }: RouteCo
       tags,
       summary: 'The timeline: episodes by occurredAt, filtered and paged',
       querystring: listingQuery(fields, episodeKindSchema, 'asc', config.list),
-      response: { 200: z.object({ items: z.array(episodeRecord), nextCursor: z.string().optional() }) },
+      response: { 200: schemas.name('EpisodePage', z.object({ items: z.array(episodeRecord), nextCursor: z.string().optional() })) },
     },
     handler: (request) => services.episodes.timeline(listInput(requestNamespace(request), request.query)),
   });

@@ -9,9 +9,9 @@ import type { RouteContext, ZodApp } from './route-context.js';
 const importance = z.number().min(0).max(1);
 
 /** Semantic memory: `/api/v1/memories`. */
-export function memoryRoutes(app: ZodApp, { services, fields, config }: RouteContext): void {
+export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }: RouteContext): void {
   const tags = ['memories'];
-  const memory = z.strictObject({
+  const memory = schemas.name('MemoryDraft', z.strictObject({
     content: fields.content,
     kind: z.enum(MEMORY_KINDS).optional().describe('Default fact'),
     importance: importance.optional().describe('0 to 1, default 0.5'),
@@ -21,22 +21,22 @@ export function memoryRoutes(app: ZodApp, { services, fields, config }: RouteCon
     userId: idSchema.optional(),
     agentId: idSchema.optional(),
     sessionId: idSchema.optional(),
-  });
+  }));
 
   app.post('/api/v1/memories', {
     config: NAMESPACED,
     schema: {
       tags,
       summary: 'Write memories: create, or merge into a memory that states the same thing (all or none)',
-      body: z.strictObject({
+      body: schemas.name('MemoryWrite', z.strictObject({
         namespace: fields.namespace,
         userId: idSchema.optional().describe('Default for memories that name no user'),
         agentId: idSchema.optional(),
         sessionId: idSchema.optional(),
         memories: fields.batch(memory, 'memory', 'memories'),
-      }),
+      })),
       response: {
-        200: upsertResults,
+        200: schemas.name('MemoryWriteResult', upsertResults),
         201: upsertResults,
       },
     },
@@ -57,7 +57,7 @@ export function memoryRoutes(app: ZodApp, { services, fields, config }: RouteCon
       tags,
       summary: 'List live memories by createdAt, filtered and paged',
       querystring: listingQuery(fields, z.enum(MEMORY_KINDS), 'desc', config.list),
-      response: { 200: z.object({ items: z.array(memoryRecord), nextCursor: z.string().optional() }) },
+      response: { 200: schemas.name('MemoryPage', z.object({ items: z.array(memoryRecord), nextCursor: z.string().optional() })) },
     },
     handler: (request) => services.memories.list(listInput(requestNamespace(request), request.query)),
   });
@@ -75,7 +75,7 @@ export function memoryRoutes(app: ZodApp, { services, fields, config }: RouteCon
       summary: 'Update a memory; the previous version goes to its history',
       params: idParams,
       querystring: namespaceQuery,
-      body: z
+      body: schemas.name('MemoryPatch', z
         .strictObject({
           namespace: fields.namespace,
           content: fields.content.optional(),
@@ -85,7 +85,7 @@ export function memoryRoutes(app: ZodApp, { services, fields, config }: RouteCon
           expiresAt: timestampSchema.nullable().optional().describe('null clears the expiry'),
           expectedVersion: z.number().int().min(1).optional().describe('Apply only if the memory is at this version'),
         })
-        .refine((body) => Object.keys(body).some((key) => key !== 'expectedVersion' && key !== 'namespace'), 'name at least one field to change'),
+        .refine((body) => Object.keys(body).some((key) => key !== 'expectedVersion' && key !== 'namespace'), 'name at least one field to change')),
       response: { 200: memoryRecord },
     },
     handler: (request) => {
@@ -110,7 +110,7 @@ export function memoryRoutes(app: ZodApp, { services, fields, config }: RouteCon
       summary: 'Earlier versions of a memory, newest first',
       params: idParams,
       querystring: namespaceQuery,
-      response: { 200: z.object({ memoryId: z.string(), currentVersion: z.number(), versions: z.array(memoryVersionRecord) }) },
+      response: { 200: schemas.name('MemoryHistory', z.object({ memoryId: z.string(), currentVersion: z.number(), versions: z.array(memoryVersionRecord) })) },
     },
     handler: async (request) => {
       const ref = recordRef(request, request.params.id);

@@ -8,27 +8,28 @@ import type { RouteContext, ZodApp } from './route-context.js';
 const parts = scorePartsRecord;
 const hitScore = z.number().describe('0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1');
 
+const searchHit = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('memory'), id: z.string(), score: hitScore, parts, item: memoryRecord }),
+  z.object({ type: z.literal('episode'), id: z.string(), score: hitScore, parts, item: episodeRecord }),
+]);
+
 const searchResponse = z.object({
   mode: z.enum(SEARCH_MODES).describe('The mode that produced the hits'),
   requestedMode: z.enum(SEARCH_MODES),
-  hits: z.array(
-    z.discriminatedUnion('type', [
-      z.object({ type: z.literal('memory'), id: z.string(), score: hitScore, parts, item: memoryRecord }),
-      z.object({ type: z.literal('episode'), id: z.string(), score: hitScore, parts, item: episodeRecord }),
-    ]),
-  ),
+  hits: z.array(searchHit),
   notices: z.array(z.string()),
   cached: z.boolean().describe('Whether the answer came from the response cache'),
 });
 
 /** Recall: `POST /api/v1/search`. */
-export function searchRoutes(app: ZodApp, { services, config, fields }: RouteContext): void {
+export function searchRoutes(app: ZodApp, { services, config, fields, schemas }: RouteContext): void {
+  schemas.name('SearchHit', searchHit);
   app.post('/api/v1/search', {
     config: NAMESPACED,
     schema: {
       tags: ['recall'],
       summary: 'Search memories and episodes',
-      body: z.strictObject({
+      body: schemas.name('SearchRequest', z.strictObject({
         namespace: fields.namespace,
         query: recallQuery,
         userId: idSchema.optional(),
@@ -39,8 +40,8 @@ export function searchRoutes(app: ZodApp, { services, config, fields }: RouteCon
         mode: z.enum(SEARCH_MODES).default('hybrid'),
         minScore: z.number().min(0).max(1).optional().describe('Leave out hits scoring below this (scores are 0..1: the cosine in vector mode, else a share of the best hit)'),
         filters: recallFilters,
-      }),
-      response: { 200: searchResponse },
+      })),
+      response: { 200: schemas.name('SearchResponse', searchResponse) },
     },
     handler: (request) => {
       const { filters, namespace: _named, ...body } = request.body;

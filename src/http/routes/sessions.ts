@@ -24,8 +24,9 @@ function sendWrite(reply: FastifyReply, result: SessionWrite) {
 }
 
 /** Short-term memory: `/api/v1/sessions/{sessionId}`. */
-export function sessionRoutes(app: ZodApp, { services, fields, config }: RouteContext): void {
+export function sessionRoutes(app: ZodApp, { services, fields, config, schemas }: RouteContext): void {
   const tags = ['sessions'];
+  schemas.name('SessionWriteResult', writeResult);
   const ttlSeconds = z.number().int().min(1).max(30 * 24 * 3600);
 
   app.put('/api/v1/sessions/:sessionId', {
@@ -34,7 +35,7 @@ export function sessionRoutes(app: ZodApp, { services, fields, config }: RouteCo
       tags,
       summary: 'Create or replace a session; the replaced messages the new list no longer holds become episodes',
       params: sessionParams,
-      body: z.strictObject({
+      body: schemas.name('SessionPut', z.strictObject({
         namespace: fields.namespace,
         userId: idSchema.optional(),
         agentId: idSchema.optional(),
@@ -42,7 +43,7 @@ export function sessionRoutes(app: ZodApp, { services, fields, config }: RouteCo
         state: fields.state.optional(),
         summary: fields.text('summary').optional(),
         ttlSeconds: ttlSeconds.optional(),
-      }),
+      })),
       response: { 200: writeResult, 201: writeResult },
     },
     handler: async (request, reply) => {
@@ -63,13 +64,13 @@ export function sessionRoutes(app: ZodApp, { services, fields, config }: RouteCo
       tags,
       summary: 'Append messages (creates the session when missing)',
       params: sessionParams,
-      body: z.strictObject({
+      body: schemas.name('SessionAppend', z.strictObject({
         namespace: fields.namespace,
         userId: idSchema.optional().describe('Owner of a session the append creates, or of a live one that has none; another than a live session’s is a 409'),
         agentId: idSchema.optional().describe('As userId, for the agent'),
         ttlSeconds: ttlSeconds.optional().describe('Idle TTL of the session, whether the append creates it or finds it live; default sessions.ttlSeconds for a new one'),
         messages: fields.batch(fields.message, 'message', 'messages'),
-      }),
+      })),
       response: { 200: writeResult, 201: writeResult },
     },
     handler: async (request, reply) => {
