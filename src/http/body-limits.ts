@@ -46,8 +46,6 @@ export function bodyLimits(limits: Config['limits']): Map<string, BodyLimit> {
     ['PATCH /api/v1/memories/:id', text + metadata + REQUEST_OVERHEAD, 'one memory at the size limits'],
     ['PUT /api/v1/sessions/:sessionId', batch(text + metadata) + 3 * limits.stateBytes + text, `${full} and limits.stateBytes`],
     ['POST /api/v1/sessions/:sessionId/messages', batch(text + metadata), full],
-    // One JSON-RPC call (or a small batch of them): the largest tool input is remember's full batch of memories.
-    ['POST /mcp', batch(text + metadata + SOURCE_IDS_BYTES), full],
   ];
   const table = new Map<string, BodyLimit>();
   for (const [route, bytes, basis] of derived) {

@@ -6,8 +6,9 @@
 
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { LOCAL_PRINCIPAL } from '../../auth/access-hook.js';
-import { MemosError } from '../../core/errors.js';
+import { MemosError, validationError } from '../../core/errors.js';
 import { createMcpServer } from '../../mcp/server.js';
+import { bodyLimits } from '../body-limits.js';
 import { PROBLEM_CONTENT_TYPE, problemOf, statusOf } from '../problem.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
@@ -15,7 +16,11 @@ export function mcpRoutes(app: ZodApp, { services, config }: RouteContext): void
   app.post('/mcp', {
     // The protocol has its own schema (JSON-RPC); the OpenAPI document leaves it out (docs/mcp.md).
     schema: { hide: true },
+    // The largest tool input is remember's full batch: the body limit of POST /api/v1/memories.
+    bodyLimit: bodyLimits(config.limits).get('POST /api/v1/memories')?.bytes ?? config.limits.bodyBytes,
     handler: async (request, reply) => {
+      // The transport answers 202 to an empty batch: refuse what cannot be a JSON-RPC message ourselves.
+      if (!isMessageShaped(request.body)) throw validationError([{ field: 'body', message: 'must be a JSON-RPC message (an object) or a non-empty array of them' }]);
       const server = createMcpServer({ principal: request.principal ?? LOCAL_PRINCIPAL, config, services, logger: request.log as never, requestId: request.id });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       // The transport writes the answer itself, as JSON (or 4xx for a request that is not JSON-RPC).
@@ -37,4 +42,11 @@ export function mcpRoutes(app: ZodApp, { services, config }: RouteContext): void
       }
     },
   });
+}
+
+const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An object, or a non-empty array of objects: what a JSON-RPC message or batch looks like before the transport checks it. */
+function isMessageShaped(body: unknown): boolean {
+  return isObject(body) || (Array.isArray(body) && body.length > 0 && body.every(isObject));
 }
