@@ -55,7 +55,9 @@ export function callScope(principal: Principal, pinned: PinnedScope, args: { nam
     throw forbidden('namespace', `this connection works in namespace '${pinned.namespace}' only`);
   }
   const namespace = pinned.namespace ?? args.namespace ?? DEFAULT_NAMESPACE;
-  if (!reachesNamespace(principal, namespace)) throw forbidden('namespace', `this key does not reach namespace '${namespace}'`);
+  if (!reachesNamespace(principal, namespace)) {
+    throw forbidden('namespace', args.namespace === undefined ? `name one: this key reaches several namespaces, and not '${DEFAULT_NAMESPACE}'` : `this key does not reach namespace '${namespace}'`);
+  }
   checkUser(pinned, args.userId, 'userId');
   const userId = pinned.userId ?? args.userId;
   return {

@@ -68,6 +68,8 @@ describe('MCP over an in-memory transport', () => {
     const client = await connect(key({ namespaces: ['tenant-a', 'tenant-d'] }));
     const refused = await callTool(client, 'recall', { namespace: 'tenant-c', query: 'memory' });
     expect(textOf(refused)).toBe("E_FORBIDDEN: namespace: this key does not reach namespace 'tenant-c'");
+    const unnamed = await callTool(client, 'list_memories', {});
+    expect(textOf(unnamed)).toBe("E_FORBIDDEN: namespace: name one: this key reaches several namespaces, and not 'default'");
     // By id, from a namespace it reaches: not found, and still there.
     const forget = await callTool(client, 'forget', { namespace: 'tenant-d', id: other!.memory.id });
     expect(textOf(forget)).toMatch(/^E_NOT_FOUND: /);
