@@ -6,9 +6,10 @@
 import { onlyNamespaceOf, reachesNamespace, roleAllows, type Principal, type Role } from '../auth/principal.js';
 import type { Config } from '../config/schema.js';
 import { MemosError } from '../core/errors.js';
+import { DEFAULT_NAMESPACE } from '../http/schemas.js';
 
-/** The namespace a call works in when nothing pins one and the call names none. */
-export const DEFAULT_NAMESPACE = 'default';
+/** The namespace a call works in when nothing pins one and the call names none, as for HTTP requests. */
+export { DEFAULT_NAMESPACE };
 
 /** What the key and the server settings fix for every call of one caller. */
 export interface PinnedScope {

@@ -4,7 +4,6 @@
 
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
-import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
 import type { Config } from '../config/schema.js';
 import { ID_PATTERN } from '../core/ids.js';
@@ -12,7 +11,7 @@ import { fieldSchemas } from '../http/schemas.js';
 import type { Services } from '../memory/services.js';
 import { VERSION } from '../version.js';
 import { pinnedScope } from './caller-scope.js';
-import { runTool, type McpCaller } from './tool-runner.js';
+import { runTool, type McpCaller, type McpLogger } from './tool-runner.js';
 import { registerAppendSessionMessages } from './tools/append-session-messages.js';
 import { registerForget } from './tools/forget.js';
 import { registerGetContext } from './tools/get-context.js';
@@ -26,7 +25,7 @@ export interface McpServerOptions {
   principal: Principal;
   config: Config;
   services: Services;
-  logger: Logger;
+  logger: McpLogger;
   /** The id audit entries of this server's calls name (the HTTP request's); absent: one per call. */
   requestId?: string;
 }

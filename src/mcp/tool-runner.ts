@@ -15,13 +15,16 @@ import { badTextPath } from '../http/text-guard.js';
 import type { Services } from '../memory/services.js';
 import { callScope, checkRole, DEFAULT_NAMESPACE, type CallScope, type PinnedScope } from './caller-scope.js';
 
+/** Where a caller's calls log: memOS's logger, or the HTTP request's (its lines carry the request id). */
+export type McpLogger = Pick<Logger, 'info' | 'error'>;
+
 /** Who calls, and with what: one per MCP connection (stdio) or per request (`/mcp`). */
 export interface McpCaller {
   principal: Principal;
   pinned: PinnedScope;
   config: Config;
   services: Services;
-  logger: Logger;
+  logger: McpLogger;
   /** The id audit entries name: the HTTP request's; a fresh one per call when absent (stdio, in memory). */
   requestId?: string;
 }
@@ -81,7 +84,7 @@ export async function runTool(caller: McpCaller, spec: ToolSpec, args: ScopeArgs
 }
 
 /** A failed call as the model sees it: `isError`, and text that holds no memory text and no secret. */
-export function toolError(logger: Logger, tool: string, error: unknown): CallToolResult {
+export function toolError(logger: McpLogger, tool: string, error: unknown): CallToolResult {
   if (!isMemosError(error) || error.code === 'E_INTERNAL' || error.code === 'E_STORAGE_UNAVAILABLE') {
     logger.error({ err: error, tool, code: isMemosError(error) ? error.code : 'E_INTERNAL' }, 'MCP tool failed');
   }

@@ -21,7 +21,7 @@ export function mcpRoutes(app: ZodApp, { services, config }: RouteContext): void
     handler: async (request, reply) => {
       // The transport answers 202 to an empty batch: refuse what cannot be a JSON-RPC message ourselves.
       if (!isMessageShaped(request.body)) throw validationError([{ field: 'body', message: 'must be a JSON-RPC message (an object) or a non-empty array of them' }]);
-      const server = createMcpServer({ principal: request.principal ?? LOCAL_PRINCIPAL, config, services, logger: request.log as never, requestId: request.id });
+      const server = createMcpServer({ principal: request.principal ?? LOCAL_PRINCIPAL, config, services, logger: request.log, requestId: request.id });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       // The transport writes the answer itself, as JSON (or 4xx for a request that is not JSON-RPC).
       reply.hijack();
