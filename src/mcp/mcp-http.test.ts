@@ -108,6 +108,22 @@ describe('MCP over streamable HTTP at /mcp', () => {
     }
   });
 
+  it('applies the key\'s rate limit and the body limit to /mcp as to any route', async () => {
+    const limited = await createKey({ role: 'read', namespaces: ['http-a'], rateLimit: { perSecond: 1, burst: 2 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const response = await fetch(url, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${limited}` }, body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'tools/list' }) });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 2)).toEqual([200, 200]);
+    expect(statuses).toContain(429);
+
+    const huge = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'remember', arguments: { memories: [{ content: 'x'.repeat(memos.config.limits.bodyBytes + 1) }] } } });
+    const tooLarge = await fetch(url, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${admin}` }, body: huge });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.headers.get('content-type')).toContain('application/problem+json');
+  });
+
   it('answers a tool call with arguments that fail validation as a tool error, not an HTTP error', async () => {
     const client = await connect(admin);
     const result = await callTool(client, 'remember', { memories: [] });
