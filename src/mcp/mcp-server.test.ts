@@ -163,6 +163,26 @@ describe('MCP over an in-memory transport', () => {
     expect(JSON.stringify(entries)).not.toContain('secret phrase');
   });
 
+  it('refuses bad arguments as tool errors that name the field and echo no value', async () => {
+    const client = await connect(LOCAL_PRINCIPAL);
+    const secret = 'plantedsecretvalue';
+    for (const args of [
+      { memories: [{ content: `about ${secret}`, kind: `${secret}kind` }] },
+      { memories: [{ content: `about ${secret}`, importance: 7 }] },
+      { memories: [{ content: `${secret} `.repeat(memos.config.limits.contentBytes) }] },
+      { memories: [{ content: `about ${secret}`, metadata: { note: secret.repeat(memos.config.limits.metadataBytes) } }] },
+      { memories: [{ content: `about ${secret}`, [secret]: true }] },
+      { memories: [{ content: `about ${secret}\u0000` }] },
+    ]) {
+      const result = await callTool(client, 'remember', args);
+      expect(result.isError, JSON.stringify(args).slice(0, 80)).toBe(true);
+      expect(textOf(result)).toContain('memories');
+      expect(textOf(result)).not.toContain(`about ${secret}`);
+      expect(textOf(result).replaceAll(`"${secret}"`, '')).not.toMatch(/plantedsecretvalue(kind| )/);
+    }
+    expect(await memoriesIn('default')).not.toContainEqual(expect.objectContaining({ content: expect.stringContaining(secret) }));
+  });
+
   it('answers an unexpected failure with a generic message that holds nothing of it', () => {
     const result = toolError(memos.logger, 'remember', new Error('driver said: planted secret text'));
     expect(result).toEqual({ isError: true, content: [{ type: 'text', text: GENERIC_FAILURE }] });
