@@ -83,6 +83,7 @@ export const NOT_AUDITED: Readonly<Record<string, string>> = {
   'GET /metrics': 'scraped every few seconds; counts only',
   'GET /v1/models': 'the embedding model served: names no record',
   'GET /v1/models/*': 'the embedding model served: names no record',
+  'POST /mcp': 'each MCP tool call is recorded on its own (method MCP, route mcp/<tool>), with the action of the route it mirrors',
 };
 
 /** What a request to `route` with `method` does; a HEAD is its GET. Undefined when it is not recorded. */

@@ -69,6 +69,8 @@ const ROUTES: Record<string, Access> = {
   // Export and import: within the key's reach (a user-bound key exports and imports only its user's records).
   'GET /api/v1/export': 'write',
   'POST /api/v1/import': 'write',
+  // MCP (streamable HTTP): any valid key; each tool checks the role it needs and the key's reach (src/mcp/caller-scope.ts).
+  'POST /mcp': 'key',
 };
 
 /** The interactive docs and their assets. */

@@ -4,6 +4,7 @@ import { backupCommand, backupUsage } from './commands/backup.js';
 import { forgetCommand, forgetUsage } from './commands/forget.js';
 import { exportCommand, exportUsage } from './commands/export.js';
 import { importCommand, importUsage } from './commands/import.js';
+import { mcpCommand, mcpUsage } from './commands/mcp.js';
 import { keysCommand, keysUsage } from './commands/keys.js';
 import { reindexCommand, reindexUsage } from './commands/reindex.js';
 import { restoreCommand, restoreUsage } from './commands/restore.js';
@@ -39,6 +40,10 @@ Usage:
       export a namespace of a running server as NDJSON (stdout by default)
   memos import FILE [--namespace NS]
       import an export into a running server, idempotently
+  memos mcp [--data-dir DIR] [--namespace NS] [--user ID]
+  memos mcp --url http://127.0.0.1:7420/mcp [--key KEY]
+      serve the MCP tools over stdio (for Claude Desktop, Cursor...): memOS embedded on a data
+      folder, or attached to a running server's /mcp with an API key (or MEMOS_API_KEY)
   memos help [COMMAND]      this help, or a command's (also: memos COMMAND --help)
   memos --version
 
@@ -59,6 +64,7 @@ const commands: Record<string, Command> = {
   stats: { run: statsCommand, usage: statsUsage },
   export: { run: exportCommand, usage: exportUsage },
   import: { run: importCommand, usage: importUsage },
+  mcp: { run: mcpCommand, usage: mcpUsage },
 };
 
 const isHelp = (arg: string) => arg === '--help' || arg === '-h';

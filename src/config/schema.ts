@@ -3,6 +3,8 @@ import { ID_PATTERN } from '../core/ids.js';
 import { MEMORY_KINDS } from '../core/types.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A namespace or user id, as the API takes them. */
+const idSetting = z.string().regex(ID_PATTERN, 'must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -');
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -386,6 +388,17 @@ export const configSchema = z.strictObject({
     })
     .refine((auth) => auth.adminKey === undefined || auth.adminKeyFile === undefined, { message: 'set adminKey (MEMOS_ADMIN_KEY) or adminKeyFile (MEMOS_ADMIN_KEY_FILE), not both', path: ['adminKeyFile'] })
     .prefault({}),
+  /**
+   * The MCP server (`/mcp`, `memos mcp`; docs/mcp.md): where set, every tool works in this
+   * namespace (and for this user), and tools refuse arguments that name another. A key bound to a
+   * user, or limited to one namespace, pins them too.
+   */
+  mcp: z
+    .strictObject({
+      namespace: idSetting.optional(),
+      userId: idSetting.optional(),
+    })
+    .prefault({}),
   /** OpenTelemetry tracing, named by the standard OTEL_* variables; off unless an endpoint is set. */
   tracing: z
     .strictObject({
@@ -469,6 +482,8 @@ export const ENV_SETTINGS = {
   MEMOS_RETENTION_RULES: 'retention.rules',
   MEMOS_RETENTION_SWEEP_SECONDS: 'retention.sweepIntervalSeconds',
   MEMOS_RETENTION_BATCH: 'retention.batchSize',
+  MEMOS_MCP_NAMESPACE: 'mcp.namespace',
+  MEMOS_MCP_USER_ID: 'mcp.userId',
 } as const;
 
 /**
@@ -497,10 +512,12 @@ export const DRIVER_ENV_SETTINGS = {
   MEMOS_DATABASE_ROW_SECURITY: { driver: 'postgres', path: 'storage.rowSecurity' },
 } as const;
 
-/** Each command-line flag of `memos serve` and the setting it sets. */
+/** Each command-line flag of `memos serve` (and `memos mcp`) and the setting it sets. */
 export const FLAG_SETTINGS = {
   host: 'server.host',
   port: 'server.port',
   'data-dir': 'dataDir',
   'log-level': 'log.level',
+  namespace: 'mcp.namespace',
+  user: 'mcp.userId',
 } as const;

@@ -4,7 +4,7 @@ import { DRIVER_ENV_SETTINGS, ENV_SETTINGS, PROVIDER_ENV_SETTINGS } from './sche
 /** Prefixes of variables read by memOS's own tests and benchmarks, never by the server. */
 const TOOLING_ENV_PREFIXES = ['MEMOS_TEST_', 'MEMOS_FUZZ_', 'MEMOS_BENCH_'];
 /** Variables memOS reads outside the settings tables. */
-const OTHER_ENV = ['MEMOS_CONFIG', 'MEMOS_REQUIRE_SERVICES'];
+const OTHER_ENV = ['MEMOS_CONFIG', 'MEMOS_REQUIRE_SERVICES', 'MEMOS_API_KEY'];
 
 /** Every `MEMOS_*` variable memOS knows. */
 export function knownEnvNames(): string[] {

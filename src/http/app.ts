@@ -27,6 +27,7 @@ import { auditRoutes } from './routes/audit.js';
 import { cacheRoutes } from './routes/cache.js';
 import { contextRoutes } from './routes/context.js';
 import { keyRoutes } from './routes/keys.js';
+import { mcpRoutes } from './routes/mcp.js';
 import { embeddingRoutes } from './routes/embeddings.js';
 import { episodeRoutes } from './routes/episodes.js';
 import { erasureRoutes } from './routes/erasure.js';
@@ -172,6 +173,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   erasureRoutes(app, context);
   inspectRoutes(app, context);
   transferRoutes(app, context);
+  mcpRoutes(app, context);
   if (telemetry.metrics !== undefined) metricsRoutes(app, telemetry.metrics);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

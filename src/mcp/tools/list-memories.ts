@@ -1,0 +1,46 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { MEMORY_KINDS } from '../../core/types.js';
+import { idSchema, timestampSchema } from '../../http/schemas.js';
+import { checkRange, listInput } from '../../http/routes/filters.js';
+import { runTool, type McpCaller } from '../tool-runner.js';
+import { compactMemory, memoryLine, memoryOut, scopeArgs } from './records.js';
+
+/** `list_memories`: live memories by creation time, paged, as `GET /api/v1/memories`. */
+export function registerListMemories(server: McpServer, caller: McpCaller): void {
+  const { list } = caller.config;
+  const input = z
+    .strictObject({
+      ...scopeArgs,
+      agentId: idSchema.optional(),
+      sessionId: idSchema.optional(),
+      kind: z.array(z.enum(MEMORY_KINDS)).min(1).max(32).optional().describe('Only these kinds'),
+      from: timestampSchema.optional().describe('Created at or after (ISO 8601 with a zone)'),
+      to: timestampSchema.optional().describe('Created before'),
+      order: z.enum(['asc', 'desc']).default('desc').describe('desc (default): newest first'),
+      limit: z.number().int().min(1).max(list.maxLimit).default(list.defaultLimit).describe(`Memories per page, 1 to ${list.maxLimit}`),
+      cursor: z.string().max(512).optional().describe('nextCursor of the previous page'),
+    })
+    .superRefine(checkRange);
+  const output = z.object({ namespace: z.string(), items: z.array(memoryOut), nextCursor: z.string().optional() });
+
+  server.registerTool(
+    'list_memories',
+    {
+      title: 'List memories',
+      description: 'List the stored long-term memories, newest first, a page at a time (pass nextCursor back as cursor for the next page). Filter by kind, time, agent or session.',
+      inputSchema: input,
+      outputSchema: output,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) =>
+      runTool(caller, { name: 'list_memories', role: 'read', action: { action: 'memories.list', kind: 'read' } }, args, async (scope) => {
+        const { namespace: _named, userId: _user, ...query } = args;
+        const page = await caller.services.memories.list(listInput(scope.namespace, { ...query, ...(scope.userId === undefined ? {} : { userId: scope.userId }) }));
+        const items = page.items.map(compactMemory);
+        const more = page.nextCursor === undefined ? '' : `\nMore: call again with cursor "${page.nextCursor}".`;
+        const text = items.length === 0 ? 'No memories.' : `${items.length} memories:\n${page.items.map((memory) => memoryLine(memory)).join('\n')}${more}`;
+        return { text, structured: { namespace: scope.namespace, items, ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) } };
+      }),
+  );
+}

@@ -1,0 +1,95 @@
+// Records as MCP tools answer them: compact (what a model needs to use a memory, without vectors,
+// embedding state or provenance) both as structured content and as one line of text each.
+
+import { z } from 'zod';
+import type { Episode, Memory } from '../../core/types.js';
+import { idSchema } from '../../http/schemas.js';
+
+/** `namespace` and `userId`, as every tool takes them. */
+export const scopeArgs = {
+  namespace: idSchema
+    .optional()
+    .describe('The namespace (tenant) to work in. Usually leave it out: a key limited to one namespace, or the server settings, fix it, and naming another is refused'),
+  userId: idSchema
+    .optional()
+    .describe('The user the records belong to. Leave it out when the connection acts as one user (a user-bound key or the server settings); naming another user is refused'),
+};
+
+const scopeOut = {
+  userId: z.string().optional(),
+  agentId: z.string().optional(),
+  sessionId: z.string().optional(),
+};
+
+export const memoryOut = z.object({
+  id: z.string(),
+  content: z.string(),
+  kind: z.string(),
+  importance: z.number(),
+  ...scopeOut,
+  metadata: z.record(z.string(), z.unknown()),
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  expiresAt: z.string().optional(),
+});
+
+export const episodeOut = z.object({
+  id: z.string(),
+  kind: z.string(),
+  content: z.string(),
+  ...scopeOut,
+  role: z.string().optional(),
+  occurredAt: z.string(),
+  task: z.string().optional(),
+  context: z.string().optional(),
+  outcome: z.string().optional(),
+  metadata: z.record(z.string(), z.unknown()),
+});
+
+const scopeOf = (record: { userId?: string; agentId?: string; sessionId?: string }) => ({
+  ...(record.userId === undefined ? {} : { userId: record.userId }),
+  ...(record.agentId === undefined ? {} : { agentId: record.agentId }),
+  ...(record.sessionId === undefined ? {} : { sessionId: record.sessionId }),
+});
+
+export function compactMemory(memory: Memory): z.infer<typeof memoryOut> {
+  return {
+    id: memory.id,
+    content: memory.content,
+    kind: memory.kind,
+    importance: memory.importance,
+    ...scopeOf(memory),
+    metadata: memory.metadata,
+    version: memory.version,
+    createdAt: memory.createdAt,
+    updatedAt: memory.updatedAt,
+    ...(memory.expiresAt === undefined ? {} : { expiresAt: memory.expiresAt }),
+  };
+}
+
+export function compactEpisode(episode: Episode): z.infer<typeof episodeOut> {
+  return {
+    id: episode.id,
+    kind: episode.kind,
+    content: episode.content,
+    ...scopeOf(episode),
+    ...(episode.role === undefined ? {} : { role: episode.role }),
+    occurredAt: episode.occurredAt,
+    ...(episode.task === undefined ? {} : { task: episode.task }),
+    ...(episode.context === undefined ? {} : { context: episode.context }),
+    ...(episode.outcome === undefined ? {} : { outcome: episode.outcome }),
+    metadata: episode.metadata,
+  };
+}
+
+/** One line of text per record: what it says, what it is, and its id (to forget it, or cite it). */
+export function memoryLine(memory: Pick<Memory, 'id' | 'content' | 'kind' | 'importance'>, score?: number): string {
+  const rank = score === undefined ? '' : ` score ${score.toFixed(2)}`;
+  return `- [memory ${memory.kind}, importance ${memory.importance}${rank}] ${memory.content} (id ${memory.id})`;
+}
+
+export function episodeLine(episode: Pick<Episode, 'id' | 'content' | 'kind' | 'occurredAt'>, score?: number): string {
+  const rank = score === undefined ? '' : ` score ${score.toFixed(2)}`;
+  return `- [episode ${episode.kind}, ${episode.occurredAt}${rank}] ${episode.content} (id ${episode.id})`;
+}
