@@ -1,5 +1,6 @@
 // NDJSON both ways: an export answer read as parsed lines, and an import body made of whatever the
 // caller has (text, bytes, a Blob, a stream, or records one by one).
+import type { RequestBody } from './transport.js';
 
 /** What `transfer.import` takes: the export text, its bytes, a Blob, a byte stream, or its lines (records or line strings). */
 export type NdjsonSource =
@@ -11,9 +12,9 @@ export type NdjsonSource =
   | Iterable<object | string>;
 
 /** A body fetch can send, and whether it can be sent twice (for a retry). */
-export function ndjsonBody(source: NdjsonSource): { body: BodyInit; replayable: boolean } {
+export function ndjsonBody(source: NdjsonSource): { body: RequestBody; replayable: boolean } {
   if (typeof source === 'string' || source instanceof Uint8Array || (typeof Blob !== 'undefined' && source instanceof Blob)) {
-    return { body: source as BodyInit, replayable: true };
+    return { body: source as RequestBody, replayable: true };
   }
   if (typeof ReadableStream !== 'undefined' && source instanceof ReadableStream) return { body: source, replayable: false };
   if (typeof source === 'object' && source !== null && (Symbol.asyncIterator in source || Symbol.iterator in source)) {

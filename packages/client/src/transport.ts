@@ -30,6 +30,9 @@ export interface CallOptions {
   headers?: Record<string, string> | undefined;
 }
 
+/** A body fetch sends (`BodyInit`, named through RequestInit so that it reads the same under Node's types and the DOM's). */
+export type RequestBody = NonNullable<RequestInit['body']>;
+
 export type QueryValue = string | number | boolean | ReadonlyArray<string | number | boolean> | undefined;
 
 export interface CallSpec {
@@ -38,7 +41,7 @@ export interface CallSpec {
   /** A JSON body. */
   json?: unknown;
   /** A body sent as it is, with its content type; a stream body is never retried (it cannot be sent twice). */
-  raw?: { body: BodyInit; contentType: string; replayable: boolean };
+  raw?: { body: RequestBody; contentType: string; replayable: boolean };
   accept?: string;
   /** Statuses besides 2xx that are answers, not errors (the health routes answer 503 with a report). */
   alsoOk?: readonly number[];

@@ -95,7 +95,9 @@ export class TransferApi {
   async exportStream(query: ExportQuery = {}, options?: CallOptions): Promise<ReadableStream<Uint8Array>> {
     const response = await this.#http.send('GET /api/v1/export', { query, accept: NDJSON }, options);
     if (response.body === null) throw new MemosError('E_NETWORK', 'GET /api/v1/export: the answer has no body');
-    return response.body;
+    // Piped, not returned as is: some fetch implementations cancel the body of a Response that is
+    // garbage-collected while its body is neither locked nor read, and the caller keeps only the body.
+    return response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>());
   }
 
   /**
