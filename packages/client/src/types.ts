@@ -40,15 +40,16 @@ export type ItemOf<K extends OperationKey> = Ok<K> extends { items: Array<infer 
 
 type Schemas = components['schemas'];
 
-// Named records, as the server's document names them.
-export type Memory = Schemas['Memory'];
-export type MemoryVersion = Schemas['MemoryVersion'];
+// Named records (the document's component schemas of the same names), read from the routes that
+// answer them, so that they hold whatever the route answers.
+export type Memory = Ok<'GET /api/v1/memories/{id}'>;
 export type MemoryHistory = Ok<'GET /api/v1/memories/{id}/history'>;
-export type Episode = Schemas['Episode'];
+export type MemoryVersion = MemoryHistory['versions'][number];
+export type Episode = Ok<'GET /api/v1/episodes/{id}'>;
 export type Session = Ok<'GET /api/v1/sessions/{sessionId}'>;
-export type Message = Schemas['Message'];
-export type SearchHit = Schemas['SearchHit'];
+export type Message = Session['messages'][number];
 export type SearchResponse = Ok<'POST /api/v1/search'>;
+export type SearchHit = SearchResponse['hits'][number];
 export type ContextBundle = Ok<'POST /api/v1/context'>;
 export type MemoryPage = Ok<'GET /api/v1/memories'>;
 export type EpisodePage = Ok<'GET /api/v1/episodes'>;

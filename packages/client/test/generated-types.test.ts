@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { DOCUMENT_FILE, generatedFiles, TYPES_FILE } from '../../../scripts/generate-client-types.js';
+import type { ContextBundle, Episode, Memory, Problem, SearchHit, SearchRequest, Session } from '../src/index.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -38,6 +39,14 @@ describe('the generated client types', () => {
     expect(options.strict).toBe(true);
     expect(options.noImplicitAny).not.toBe(false);
     await run(process.execPath, [TSC, '-p', join(CLIENT, 'tsconfig.json'), '--noEmit'], { cwd: ROOT });
+    // The named types hold their fields (not `unknown`): checked when the tests are type-checked (npm run typecheck).
+    expectTypeOf<Memory>().toHaveProperty('content').toEqualTypeOf<string>();
+    expectTypeOf<Episode>().toHaveProperty('occurredAt');
+    expectTypeOf<Session>().toHaveProperty('messages');
+    expectTypeOf<SearchHit>().toHaveProperty('score').toEqualTypeOf<number>();
+    expectTypeOf<SearchRequest>().toHaveProperty('query').toEqualTypeOf<string>();
+    expectTypeOf<ContextBundle>().toHaveProperty('text').toEqualTypeOf<string>();
+    expectTypeOf<Problem>().toHaveProperty('code');
 
     const sources = sourceFiles(join(CLIENT, 'src')).filter((file) => !file.endsWith('openapi-types.ts'));
     expect(sources.length).toBeGreaterThan(5);
