@@ -2,7 +2,7 @@ import { createConnection } from 'node:net';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 // The HTTP tests that run a second time in server mode (PostgreSQL and Redis, DESIGN §8).
-const SERVER_MODE_TESTS = ['src/http/**/*.test.ts', 'src/auth/**/*.test.ts', 'src/cache/*.test.ts', 'src/memory/**/*.test.ts', 'test/scenarios/*.test.ts', 'test/e2e/durability.test.ts', 'test/fuzz/*.test.ts', 'test/leakage/*.test.ts', 'packages/client/test/*.test.ts', 'test/examples/*.test.ts'];
+const SERVER_MODE_TESTS = ['src/http/**/*.test.ts', 'src/auth/**/*.test.ts', 'src/cache/*.test.ts', 'src/memory/**/*.test.ts', 'test/scenarios/*.test.ts', 'test/e2e/durability.test.ts', 'test/fuzz/*.test.ts', 'test/leakage/*.test.ts', 'packages/client/test/*.test.ts', 'test/examples/chat-with-memory.test.ts'];
 
 const POSTGRES = new URL(process.env.MEMOS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 const REDIS = new URL(process.env.MEMOS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
