@@ -2,7 +2,8 @@ import { createConnection } from 'node:net';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 // The HTTP tests that run a second time in server mode (PostgreSQL and Redis, DESIGN §8).
-const SERVER_MODE_TESTS = ['src/http/**/*.test.ts', 'src/mcp/*.test.ts', 'src/auth/**/*.test.ts', 'src/cache/*.test.ts', 'src/memory/**/*.test.ts', 'test/scenarios/*.test.ts', 'test/e2e/durability.test.ts', 'test/fuzz/*.test.ts', 'test/leakage/*.test.ts'];
+// The client's tests that reach a memOS run there too; those of its types, route table and packing need no storage.
+const SERVER_MODE_TESTS = ['src/http/**/*.test.ts', 'src/mcp/*.test.ts', 'src/auth/**/*.test.ts', 'src/cache/*.test.ts', 'src/memory/**/*.test.ts', 'test/scenarios/*.test.ts', 'test/e2e/durability.test.ts', 'test/fuzz/*.test.ts', 'test/leakage/*.test.ts', 'packages/client/test/{records,operations,errors}.test.ts', 'test/examples/*.test.ts'];
 
 const POSTGRES = new URL(process.env.MEMOS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 const REDIS = new URL(process.env.MEMOS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
@@ -27,7 +28,7 @@ export default defineConfig(async () => {
   const serverMode = servicesUp || process.env.MEMOS_REQUIRE_SERVICES === '1';
   if (!serverMode) console.warn('PostgreSQL or Redis is not listening: the HTTP tests run in embedded mode only');
   const projects: TestProjectInlineConfiguration[] = [
-    { extends: true, test: { name: 'embedded', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
+    { extends: true, test: { name: 'embedded', include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'packages/*/test/**/*.test.ts'] } },
     ...(serverMode ? [{ extends: true as const, test: { name: 'server', include: SERVER_MODE_TESTS, env: { MEMOS_TEST_BACKEND: 'server' } } }] : []),
   ];
   return {

@@ -39,7 +39,7 @@ export async function servedDocument(): Promise<Record<string, unknown>> {
 /** Both generated files' contents, from the document memOS serves now. */
 export async function generatedFiles(): Promise<{ document: string; types: string }> {
   const document = await servedDocument();
-  const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0], { exportType: false, alphabetize: false });
+  const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0], { exportType: false, alphabetize: false, defaultNonNullable: false });
   return { document: `${JSON.stringify(document, null, 2)}\n`, types: TYPES_HEADER + astToString(ast) };
 }
 

@@ -1,2 +1,48 @@
 // @memos/client: a typed client for the memOS HTTP API (packages/client/README.md).
-export const CLIENT_PACKAGE = '@memos/client';
+export { MemosClient, type RememberInput, type RememberScope, type StatsQuery } from './client.js';
+export { isMemosError, MemosError, type MemosErrorCode } from './errors.js';
+export type { AuditEntry, AuditQuery, CreatedKey, KeyRecord, KeyRequest, ReindexStatus } from './groups/admin.js';
+export type { ErasureReceipt, ExportQuery, ImportSummary, UserListQuery, UserSummary } from './groups/data.js';
+export type { CacheClearQuery, EmbedBatchRequest, EmbedRequest, OpenAiEmbeddingRequest } from './groups/embeddings.js';
+export type { EpisodeListQuery, MemoryListQuery, SessionListQuery, SessionSummary } from './groups/records.js';
+export type { NdjsonSource } from './ndjson.js';
+export type { Page } from './paging.js';
+export type { RetryEvent, RetryOptions } from './retry.js';
+export { ROUTES, type NamespaceRule, type RouteKey } from './routes.js';
+export type { CallOptions, MemosClientOptions } from './transport.js';
+export type {
+  Body,
+  ContextBundle,
+  ContextRequest,
+  Episode,
+  EpisodeDraft,
+  EpisodePage,
+  EpisodeWrite,
+  EpisodeWriteResult,
+  ExportLine,
+  ItemOf,
+  Memory,
+  MemoryDraft,
+  MemoryHistory,
+  MemoryPage,
+  MemoryPatch,
+  MemoryVersion,
+  MemoryWrite,
+  MemoryWriteResult,
+  Message,
+  Ok,
+  Operation,
+  OperationKey,
+  PathParams,
+  Problem,
+  ProblemFields,
+  Query,
+  SearchHit,
+  SearchRequest,
+  SearchResponse,
+  Session,
+  SessionAppend,
+  SessionPut,
+  SessionWriteResult,
+} from './types.js';
+export type { components, operations, paths } from './openapi-types.js';

@@ -2732,14 +2732,14 @@ export interface components {
              *       "episodes"
              *     ]
              */
-            types: ("memories" | "episodes")[];
+            types?: ("memories" | "episodes")[];
             /** @default 10 */
-            limit: number;
+            limit?: number;
             /**
              * @default hybrid
              * @enum {string}
              */
-            mode: "hybrid" | "vector" | "keyword";
+            mode?: "hybrid" | "vector" | "keyword";
             /** @description Leave out hits scoring below this (scores are 0..1: the cosine in vector mode, else a share of the best hit) */
             minScore?: number;
             filters?: {
@@ -2774,16 +2774,16 @@ export interface components {
             agentId?: string;
             query?: string;
             /** @default 2000 */
-            tokenBudget: number;
+            tokenBudget?: number;
             /** @default 10 */
-            limit: number;
+            limit?: number;
             /**
              * @default [
              *       "memories",
              *       "episodes"
              *     ]
              */
-            types: ("memories" | "episodes")[];
+            types?: ("memories" | "episodes")[];
             filters?: {
                 kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
                 /** Format: date-time */
