@@ -1,6 +1,7 @@
 // The README's "Use it from an agent" snippets, run against a real, listening memOS: the client in
 // ten lines, and the official `openai` client on memOS's OpenAI-compatible embeddings. Each
 // function body is the snippet as printed, but for where memOS listens and the key.
+import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemosClient } from '../src/index.js';
@@ -55,5 +56,27 @@ describe.skipIf(!haveModel)('the README snippets', () => {
     // The same vector as memOS's own embedding route gives for the same text.
     const own = await new MemosClient({ baseUrl: server.baseUrl, apiKey: key }).embeddings.embed({ text: 'memory for agents' });
     expect(own.embedding.map((value) => value.toFixed(5))).toEqual(vectors[0]!.map((value) => value.toFixed(5)));
+  });
+});
+
+describe('the README', () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const source = readFileSync(new URL(import.meta.url), 'utf8');
+  /** The lines of the first TypeScript block under `heading`, but for imports, logs and where memOS listens (which the test sets). */
+  const snippetLines = (heading: string) => {
+    const section = readme.split(heading)[1] ?? '';
+    const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    return block
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('import ') && !line.startsWith('console.') && !/new (MemosClient|OpenAI)\(/.test(line));
+  };
+
+  it('prints the snippets these tests run', () => {
+    for (const heading of ['### The TypeScript client in ten lines', '### OpenAI-compatible embeddings with the official `openai` client']) {
+      const lines = snippetLines(heading);
+      expect(lines.length, heading).toBeGreaterThan(1);
+      for (const line of lines) expect(source, `${heading}: ${line}`).toContain(line);
+    }
   });
 });
