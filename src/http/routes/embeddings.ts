@@ -264,7 +264,12 @@ export function embeddingRoutes(app: ZodApp, { services, fields, config, schemas
       description: 'Removes cached vectors of one namespace, or of all when none is named; they are made again on demand. Needs the `admin` role.',
       body: schemas.name(
         'EmbeddingCacheClear',
-        z.strictObject({ namespace: anyNamespaceField }).default({}).describe('Which namespace to clear; every one when none is named').meta({ example: { namespace: example.NAMESPACE } }),
+        z
+          .strictObject({ namespace: anyNamespaceField })
+          .default({})
+          .describe('Which namespace to clear; every one when none is named')
+          // `examples`, not `example`: Swagger UI would show the default ({}) before an `example`.
+          .meta({ examples: [{ namespace: example.NAMESPACE }] }),
       ),
       response: { 200: schemas.name('EmbeddingCacheCleared', cleared) },
     },

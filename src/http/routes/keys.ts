@@ -107,7 +107,7 @@ export function keyRoutes(app: ZodApp, { services, schemas }: RouteContext): voi
       tags,
       operationId: 'revokeKey',
       summary: 'Revoke a key: every replica refuses it within a few seconds',
-      description: 'Revokes a key for good; it stays listed with `revokedAt`. Every replica refuses it within a few seconds. Answers 204 with no body; an unknown key id is a 404. Needs an `admin` key that reaches every namespace.',
+      description: 'Revokes a key for good; it stays listed with `revokedAt`. Every replica refuses it within a few seconds. Answers 204 with no body; an unknown or already revoked key id is a 404. Needs an `admin` key that reaches every namespace.',
       params: keyIdParams,
       response: { 204: z.null().describe('Revoked') },
     },

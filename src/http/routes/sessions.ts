@@ -70,7 +70,7 @@ export function sessionRoutes(app: ZodApp, { services, fields, config, schemas }
       operationId: 'getSession',
       summary: 'Read a live session (refreshes its idle TTL)',
       description:
-        'Answers a live session: its messages in the window, state, summary and expiry. Reading it moves `expiresAt` `ttlSeconds` ahead. An expired session is a 404: its messages have become episodes. Needs the `read` role.',
+        'Answers a live session: its messages in the window, state, summary and expiry. Reading it moves `expiresAt` `ttlSeconds` ahead. An expired or unknown session is a 404 (an expired one’s messages are promoted to episodes). Needs the `read` role.',
       params: sessionParams,
       querystring: namespaceQuery,
       response: { 200: sessionRecord },
