@@ -103,7 +103,7 @@ export function objectKeys(schema: unknown): string[] | undefined {
  * Resolves `request.namespace` before validation on every route whose config names a rule, and
  * makes each such route document all three ways: the header on every one, `?namespace=` (added
  * when the route has no query schema of its own), and `namespace` in its body schema. A route
- * whose own query or body schema leaves `namespace` out fails at start, so that no route can
+ * whose own query or JSON body schema leaves `namespace` out fails at start, so that no route can
  * quietly refuse, or ignore, one of the three. Must be installed before any route is added.
  */
 export function installNamespaces(app: FastifyInstance): void {
@@ -113,7 +113,9 @@ export function installNamespaces(app: FastifyInstance): void {
     const rule = (route.config as { namespace?: NamespaceRule } | undefined)?.namespace;
     if (rule === undefined) return;
     const schema = { ...(route.schema ?? {}) };
-    for (const part of ['querystring', 'body'] as const) {
+    // A body that is not JSON (the NDJSON stream of an import) has no fields to name one in.
+    const jsonBody = schema.consumes === undefined || schema.consumes.some((type) => type === 'application/json' || type.endsWith('+json'));
+    for (const part of jsonBody ? (['querystring', 'body'] as const) : (['querystring'] as const)) {
       const keys = objectKeys(schema[part]);
       if (schema[part] !== undefined && !keys?.includes('namespace')) {
         throw new Error(`route ${String(route.method)} ${route.url}: its ${part} schema must declare namespace (see src/http/namespace.ts)`);

@@ -9,25 +9,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Service info */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /**
+         * Service info
+         * @description Names the server, its version and backends, and where the API, this document, the docs and health are. Public: needs no key.
+         */
+        get: operations["getServiceInfo"];
         put?: never;
         post?: never;
         delete?: never;
@@ -43,50 +29,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Overall health, with the reason of every component that is not healthy */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "healthy" | "degraded" | "unhealthy";
-                            version: string;
-                            uptimeSeconds: number;
-                            /** @description `component: detail` of each component that is not healthy (see /health/detailed); empty when healthy */
-                            reasons: string[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "healthy" | "degraded" | "unhealthy";
-                            version: string;
-                            uptimeSeconds: number;
-                            /** @description `component: detail` of each component that is not healthy (see /health/detailed); empty when healthy */
-                            reasons: string[];
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Overall health, with the reason of every component that is not healthy
+         * @description Answers 200 while memOS is healthy or degraded (serving, e.g. without Redis, whose caches are then bypassed), 503 when unhealthy, with the reason of each component that is not healthy. Needs the `read` role.
+         */
+        get: operations["getHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -102,30 +49,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The process is up */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "ok";
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * The process is up
+         * @description Answers 200 while the process runs, whatever its backends do: for a liveness probe. Public: needs no key.
+         */
+        get: operations["getLiveness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -141,42 +69,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Storage answers (and in embedded mode the data folder takes writes); 503 until it does (Redis being down does not make memOS unready) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            status: string;
-                            detail: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            status: string;
-                            detail: string;
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Storage answers; 503 until it does
+         * @description Answers 200 once storage answers (and in embedded mode the data folder takes writes), 503 until then: for a readiness probe. Redis being down does not make memOS unready. Public: needs no key.
+         */
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -192,74 +89,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Health of each component */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "healthy" | "degraded" | "unhealthy";
-                            /** @description Which backend serves each tier */
-                            backends: {
-                                storage: string;
-                                cache: string;
-                                sessions: string;
-                            };
-                            components: {
-                                [key: string]: {
-                                    /** @enum {string} */
-                                    status: "healthy" | "degraded" | "unhealthy";
-                                    latencyMs: number;
-                                    detail: string;
-                                };
-                            };
-                            /** @description Standing warnings about the configuration or how the store serves, e.g. MEMOS_AUTH=off beyond loopback, or vector search without pgvector over a scope too large for it */
-                            warnings?: string[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "healthy" | "degraded" | "unhealthy";
-                            /** @description Which backend serves each tier */
-                            backends: {
-                                storage: string;
-                                cache: string;
-                                sessions: string;
-                            };
-                            components: {
-                                [key: string]: {
-                                    /** @enum {string} */
-                                    status: "healthy" | "degraded" | "unhealthy";
-                                    latencyMs: number;
-                                    detail: string;
-                                };
-                            };
-                            /** @description Standing warnings about the configuration or how the store serves, e.g. MEMOS_AUTH=off beyond loopback, or vector search without pgvector over a scope too large for it */
-                            warnings?: string[];
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Health of each component
+         * @description Reports each component (storage, disk, Redis, embedder, model …) with its status, check latency and detail, the backend of each tier, and standing warnings. 503 when unhealthy. Needs the `read` role.
+         */
+        get: operations["getHealthDetailed"];
         put?: never;
         post?: never;
         delete?: never;
@@ -275,105 +109,22 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a live session (refreshes its idle TTL) */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path: {
-                    sessionId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Session"];
-                    };
-                };
-            };
-        };
-        /** Create or replace a session; the replaced messages the new list no longer holds become episodes */
-        put: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path: {
-                    sessionId: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["SessionPutInput"];
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SessionWriteResult"];
-                    };
-                };
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SessionWriteResult"];
-                    };
-                };
-            };
-        };
+        /**
+         * Read a live session (refreshes its idle TTL)
+         * @description Answers a live session: its messages in the window, state, summary and expiry. Reading it moves `expiresAt` `ttlSeconds` ahead. An expired or unknown session is a 404 (an expired one’s messages are promoted to episodes). Needs the `read` role.
+         */
+        get: operations["getSession"];
+        /**
+         * Create or replace a session
+         * @description Creates the session, or replaces a live one whole: its messages, state, summary and TTL. Messages of the replaced session that the new list no longer holds are promoted to episodes, never lost, and so are messages that overflow the window. Answers 201 when it created the session, 200 when it replaced one. Needs the `write` role.
+         */
+        put: operations["putSession"];
         post?: never;
-        /** Delete a session */
-        delete: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path: {
-                    sessionId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /**
+         * Delete a session
+         * @description Removes a session and its messages now, without promoting them to episodes; answers 204 with no body. Needs the `write` role.
+         */
+        delete: operations["deleteSession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -388,48 +139,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Append messages (creates the session when missing) */
-        post: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path: {
-                    sessionId: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["SessionAppendInput"];
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SessionWriteResult"];
-                    };
-                };
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SessionWriteResult"];
-                    };
-                };
-            };
-        };
+        /**
+         * Append messages to a session (creates it when missing)
+         * @description Adds messages to the end of a live session, or creates the session with them. Messages that overflow the window (the newest `sessions.window` messages) are promoted to episodes, oldest first, and named in `promotedEpisodeIds`; the write refreshes the idle TTL. Answers 201 when it created the session, 200 when it appended. Naming another user than a live session’s is a 409. Needs the `write` role.
+         */
+        post: operations["appendSessionMessages"];
         delete?: never;
         options?: never;
         head?: never;
@@ -443,74 +157,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The timeline: episodes by occurredAt, filtered and paged */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                    userId?: string;
-                    agentId?: string;
-                    sessionId?: string;
-                    kind?: string | string[];
-                    from?: string;
-                    to?: string;
-                    order?: "asc" | "desc";
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["EpisodePage"];
-                    };
-                };
-            };
-        };
+        /**
+         * The timeline: episodes by occurredAt, filtered and paged
+         * @description Lists the episodes of a namespace by `occurredAt` (oldest first unless `order=desc`), filtered by scope, kind and time. A page holds at most `limit` items; pass its `nextCursor` as `cursor` for the next one (absent on the last page). Needs the `read` role.
+         */
+        get: operations["listEpisodes"];
         put?: never;
-        /** Append episodes (all or none) */
-        post: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["EpisodeWriteInput"];
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["EpisodeWriteResult"];
-                    };
-                };
-            };
-        };
+        /**
+         * Append episodes: events, messages and interventions with their outcome
+         * @description Appends up to `limits.batchItems` episodes in one transaction: all or none. Episodes are append-only, so each is created (201), in input order. An `intervention` records what an agent did: its `task` (required), the `context` it acted in and the `outcome`. Text is embedded for semantic search; until then (or without an embedder) keyword search finds it. Needs the `write` role.
+         */
+        post: operations["writeEpisodes"];
         delete?: never;
         options?: never;
         head?: never;
@@ -524,64 +181,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read an episode */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Episode"];
-                    };
-                };
-            };
-        };
+        /**
+         * Read an episode
+         * @description Answers one episode by id. An episode that does not exist or lies outside the key’s reach (another namespace or user) is a 404. Needs the `read` role.
+         */
+        get: operations["getEpisode"];
         put?: never;
         post?: never;
-        /** Delete an episode */
-        delete: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /**
+         * Delete an episode
+         * @description Removes the episode and its vector for good; answers 204 with no body. An episode outside the key’s reach is a 404. Needs the `write` role.
+         */
+        delete: operations["deleteEpisode"];
         options?: never;
         head?: never;
         patch?: never;
@@ -594,83 +205,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List live memories by createdAt, filtered and paged */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                    userId?: string;
-                    agentId?: string;
-                    sessionId?: string;
-                    kind?: string | string[];
-                    from?: string;
-                    to?: string;
-                    order?: "asc" | "desc";
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["MemoryPage"];
-                    };
-                };
-            };
-        };
+        /**
+         * List live memories, newest first, filtered and paged
+         * @description Lists the live memories of a namespace by `createdAt` (newest first unless `order=asc`), filtered by scope, kind, time and metadata. Expired memories are left out. A page holds at most `limit` items; pass its `nextCursor` as `cursor` for the next one (absent on the last page). Needs the `read` role.
+         */
+        get: operations["listMemories"];
         put?: never;
-        /** Write memories: create, or merge into a memory that states the same thing (all or none) */
-        post: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["MemoryWriteInput"];
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["MemoryWriteResult"];
-                    };
-                };
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["MemoryWriteResult"];
-                    };
-                };
-            };
-        };
+        /**
+         * Write memories: create each, or merge it into one that states the same thing
+         * @description Stores up to `limits.batchItems` memories in one transaction: all or none. A memory that states the same thing as a live one in the same scope (the same words up to fillers and word order, or a vector at or above `indexing.duplicateThreshold` in cosine) is merged into it instead of added: its version goes up and the earlier one goes to its history. Each result says `created`, `merged` or `unchanged`, in input order. Answers 201 when anything was created, else 200. Needs the `write` role.
+         */
+        post: operations["writeMemories"];
         delete?: never;
         options?: never;
         head?: never;
@@ -684,99 +229,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a memory */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Memory"];
-                    };
-                };
-            };
-        };
+        /**
+         * Read a memory
+         * @description Answers one live memory by id. A memory that does not exist, has expired, or lies outside the key’s reach (another namespace or user) is a 404. Needs the `read` role.
+         */
+        get: operations["getMemory"];
         put?: never;
         post?: never;
-        /** Delete a memory and its history */
-        delete: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /**
+         * Delete a memory and its history
+         * @description Removes the memory, its history and its vector for good; answers 204 with no body. A memory outside the key’s reach is a 404. Needs the `write` role.
+         */
+        delete: operations["deleteMemory"];
         options?: never;
         head?: never;
-        /** Update a memory; the previous version goes to its history */
-        patch: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["MemoryPatchInput"];
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Memory"];
-                    };
-                };
-            };
-        };
+        /**
+         * Update a memory; the previous version goes to its history
+         * @description Changes the fields the body names (at least one) and adds one to the version; the version before goes to the memory’s history (`GET /api/v1/memories/{id}/history`). With `expectedVersion`, the update applies only if the memory is still at that version, else 409: a safe read-modify-write. Needs the `write` role.
+         */
+        patch: operations["updateMemory"];
         trace?: never;
     };
     "/api/v1/memories/{id}/history": {
@@ -786,35 +257,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Earlier versions of a memory, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["MemoryHistory"];
-                    };
-                };
-            };
-        };
+        /**
+         * Earlier versions of a memory, newest first
+         * @description Answers every earlier version of a live memory, newest first, each with when it was current (`validFrom`, `validTo`) and what replaced it (an update or a merge). A memory never changed has none. Needs the `read` role.
+         */
+        get: operations["getMemoryHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -832,37 +279,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Search memories and episodes */
-        post: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["SearchRequestInput"];
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SearchResponse"];
-                    };
-                };
-            };
-        };
+        /**
+         * Search memories and episodes by meaning and by keyword
+         * @description Finds the memories and episodes that answer `query`, best first. `hybrid` (the default) fuses keyword (BM25) and vector (cosine) evidence with recency; `keyword` and `vector` use one signal. Without a ready embedder, hybrid and vector fall back to keyword and a notice says so. Each hit carries a 0..1 `score` and its raw signal `parts`. Answers are cached until a write in their scope. Needs the `read` role; a user-bound key searches its user’s records only.
+         */
+        post: operations["search"];
         delete?: never;
         options?: never;
         head?: never;
@@ -878,37 +299,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A prompt-ready bundle of recent messages, memories and episodes within a token budget */
-        post: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ContextRequestInput"];
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ContextBundle"];
-                    };
-                };
-            };
-        };
+        /**
+         * A prompt-ready bundle of recent messages, memories and episodes within a token budget
+         * @description Builds what an agent should know before its next turn: the newest messages of the session that fit, then the memories and episodes most relevant to `query` (else to the session’s last user message), rendered as `text` within `tokenBudget` tokens. Bundles are cached until a write in their scope. Needs the `read` role; a user-bound key sees its user’s records only.
+         */
+        post: operations["getContext"];
         delete?: never;
         options?: never;
         head?: never;
@@ -924,47 +319,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** OpenAI-compatible embeddings (any OpenAI SDK with baseURL http://host:port/v1) */
-        post: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                        namespace?: string;
-                        input: string | string[];
-                        model: string;
-                        /**
-                         * @default float
-                         * @enum {string}
-                         */
-                        encoding_format?: "float" | "base64";
-                        dimensions?: number;
-                        user?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /**
+         * OpenAI-compatible embeddings (any OpenAI SDK with baseURL http://host:port/v1)
+         * @description Embeds one text or many with the model memOS serves, through its cache: only texts not cached go to the provider, in one call. Takes and answers the shape of OpenAI’s `POST /v1/embeddings`, so an OpenAI client works with `baseURL` set to memOS’s `/v1`; token ids are not supported. `model` must be the served one (`GET /v1/models`); a namespace may be sent as the X-Memos-Namespace header. 503 while no embedder is ready. Needs the `read` role.
+         */
+        post: operations["createEmbeddings"];
         delete?: never;
         options?: never;
         head?: never;
@@ -980,51 +339,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Embed one text */
-        post: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                        namespace?: string;
-                        text: string;
-                        /**
-                         * @default document
-                         * @enum {string}
-                         */
-                        purpose?: "document" | "query";
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            model: string;
-                            dimensions: number;
-                            embedding: number[];
-                            cached: boolean;
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Embed one text
+         * @description Embeds one text with the model memOS serves, from the cache when it holds it. 503 while no embedder is ready. Needs the `read` role.
+         */
+        post: operations["embed"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1040,56 +359,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Embed many texts: only cache misses go upstream, in one call; results in input order */
-        post: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                        namespace?: string;
-                        texts: string[];
-                        /**
-                         * @default document
-                         * @enum {string}
-                         */
-                        purpose?: "document" | "query";
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            model: string;
-                            dimensions: number;
-                            embeddings: number[][];
-                            /** @description Counted over distinct texts */
-                            cache: {
-                                hits: number;
-                                misses: number;
-                                coalesced: number;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Embed many texts: only cache misses go upstream, in one call; results in input order
+         * @description Embeds up to `limits.batchItems` texts: each is looked up in the cache, and only the misses go to the provider, in one call. Vectors come back in input order. 503 while no embedder is ready. Needs the `read` role.
+         */
+        post: operations["embedBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1103,64 +377,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Embedding cache statistics (all namespaces, or one) */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named */
-                    "x-memos-namespace"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            backend: string;
-                            hits: number;
-                            misses: number;
-                            coalesced: number;
-                            hitRate: number;
-                            entries: number;
-                            bytes: number;
-                            evictions: number;
-                            latencyMs: {
-                                hit: {
-                                    count: number;
-                                    p50: number;
-                                    p95: number;
-                                };
-                                miss: {
-                                    count: number;
-                                    p50: number;
-                                    p95: number;
-                                };
-                            };
-                            embedder: {
-                                /** @enum {string} */
-                                state: "disabled" | "loading" | "ready" | "failed";
-                                detail: string;
-                                provider?: string;
-                                model?: string;
-                                dimensions?: number;
-                                /** @enum {string} */
-                                circuit?: "closed" | "open" | "half_open";
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Embedding cache statistics (all namespaces, or one)
+         * @description Reports the embedding cache: hits, misses, hit rate, entries, bytes, evictions and lookup latency, with the state of the embedder behind it; of one namespace, or all when none is named. Needs the `admin` role.
+         */
+        get: operations["getEmbeddingCacheStats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1178,42 +399,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Drop cached embeddings (all namespaces, or one) */
-        post: {
-            parameters: {
-                query?: {
-                    /** @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named */
-                    "x-memos-namespace"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named */
-                        namespace?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            cleared: number;
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Drop cached embeddings (all namespaces, or one)
+         * @description Removes cached vectors of one namespace, or of all when none is named; they are made again on demand. Needs the `admin` role.
+         */
+        post: operations["clearEmbeddingCache"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1227,37 +417,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The embedding model this server serves, in OpenAI shape */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            data: {
-                                id: string;
-                                /** @enum {string} */
-                                object: "model";
-                                created: number;
-                                owned_by: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * The embedding model this server serves, in OpenAI shape
+         * @description Lists the one model memOS embeds with, as OpenAI’s `GET /v1/models` would, so that OpenAI clients and tools find the `model` to send; an empty list while no embedder is ready. Needs any valid key.
+         */
+        get: operations["listModels"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1273,35 +437,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One model, if this server serves it */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    "*": string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "model";
-                            created: number;
-                            owned_by: string;
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * One model, if this server serves it
+         * @description Answers the model if it is the one memOS serves, else 404. The id may hold a slash (`minishlab/potion-base-8M`). Needs any valid key.
+         */
+        get: operations["getModel"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1317,123 +457,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Progress of embedding: records with a vector of the current model, those still pending, and those the provider refused */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            running: boolean;
-                            /** @description Vectors stored by the backfill since start */
-                            embedded: number;
-                            lastError?: string;
-                            /** @description Absent while no embedder is ready */
-                            progress?: {
-                                model: string;
-                                dimensions: number;
-                                ready: number;
-                                pending: number;
-                                /** @description Records whose text the provider refused every time: keyword search only, until retried */
-                                failed: number;
-                                /** @description Up to 5 failed records, oldest first */
-                                failures?: {
-                                    /** @enum {string} */
-                                    tier: "memories" | "episodes";
-                                    namespace: string;
-                                    id: string;
-                                    /** @description Times the provider refused the text */
-                                    attempts: number;
-                                    /** @description Why, as the provider said it (never the text) */
-                                    error: string;
-                                }[];
-                                total: number;
-                            };
-                            embedder: {
-                                state: string;
-                                detail: string;
-                            };
-                            /** @description Failed records made pending again by this request (`retryFailed`) */
-                            retried?: number;
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Progress of embedding: records with a vector of the current model, those pending, and those the provider refused
+         * @description Reports the embedding backfill: whether it runs, how many records have a vector of the current model, how many wait for one (new, or embedded by another model after a model change), and which the provider refused. Needs the `admin` role.
+         */
+        get: operations["getReindex"];
         put?: never;
-        /** Embed now whatever is pending or was embedded by another model (runs in the background); `retryFailed` also retries the records the provider refused */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description Make every failed record pending again first
-                         * @default false
-                         */
-                        retryFailed?: boolean;
-                    } | null;
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            running: boolean;
-                            /** @description Vectors stored by the backfill since start */
-                            embedded: number;
-                            lastError?: string;
-                            /** @description Absent while no embedder is ready */
-                            progress?: {
-                                model: string;
-                                dimensions: number;
-                                ready: number;
-                                pending: number;
-                                /** @description Records whose text the provider refused every time: keyword search only, until retried */
-                                failed: number;
-                                /** @description Up to 5 failed records, oldest first */
-                                failures?: {
-                                    /** @enum {string} */
-                                    tier: "memories" | "episodes";
-                                    namespace: string;
-                                    id: string;
-                                    /** @description Times the provider refused the text */
-                                    attempts: number;
-                                    /** @description Why, as the provider said it (never the text) */
-                                    error: string;
-                                }[];
-                                total: number;
-                            };
-                            embedder: {
-                                state: string;
-                                detail: string;
-                            };
-                            /** @description Failed records made pending again by this request (`retryFailed`) */
-                            retried?: number;
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Embed now whatever is pending or was embedded by another model
+         * @description Starts the embedding backfill in the background (a no-op when it runs) and answers 202 with its status at once. `retryFailed: true` first makes every record the provider refused pending again. Search keeps serving meanwhile. Needs the `admin` role.
+         */
+        post: operations["startReindex"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1447,116 +481,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every key, newest first, without secrets */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** @description The public key id: `memos_<id>_…` */
-                                id: string;
-                                name?: string;
-                                /** @enum {string} */
-                                role: "read" | "write" | "admin";
-                                namespaces: string[];
-                                userId?: string;
-                                rateLimit?: {
-                                    /** @description Requests per second on average; 0 for no limit */
-                                    perSecond: number;
-                                    /** @description Requests at once */
-                                    burst: number;
-                                };
-                                expiresAt?: string;
-                                createdAt: string;
-                                /** @description Recorded at most once a minute */
-                                lastUsedAt?: string;
-                                revokedAt?: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Every key, newest first, without secrets
+         * @description Lists every key, revoked and expired ones too, newest first, with its role, reach and last use; never a secret. Needs an `admin` key that reaches every namespace.
+         */
+        get: operations["listKeys"];
         put?: never;
-        /** Make an API key; the answer holds the key, which is never shown again */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description What the key is for; never a secret */
-                        name?: string;
-                        /**
-                         * @description read: GETs, search and context; write: that and every record write and delete; admin: everything
-                         * @enum {string}
-                         */
-                        role: "read" | "write" | "admin";
-                        /** @description The namespaces the key may touch; ["*"] for every one */
-                        namespaces: ("*" | string)[];
-                        /** @description The one user whose records the key reaches; every user's when absent */
-                        userId?: string;
-                        /** Format: date-time */
-                        expiresAt?: string;
-                        /** @description Overrides the default limit (MEMOS_RATE_LIMIT_*) for this key */
-                        rateLimit?: {
-                            /** @description Requests per second on average; 0 for no limit */
-                            perSecond: number;
-                            /** @description Requests at once */
-                            burst: number;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description The public key id: `memos_<id>_…` */
-                            id: string;
-                            name?: string;
-                            /** @enum {string} */
-                            role: "read" | "write" | "admin";
-                            namespaces: string[];
-                            userId?: string;
-                            rateLimit?: {
-                                /** @description Requests per second on average; 0 for no limit */
-                                perSecond: number;
-                                /** @description Requests at once */
-                                burst: number;
-                            };
-                            expiresAt?: string;
-                            createdAt: string;
-                            /** @description Recorded at most once a minute */
-                            lastUsedAt?: string;
-                            revokedAt?: string;
-                            /** @description memos_<id>_<secret>: store it now, it is not kept */
-                            key: string;
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Make an API key; the answer holds the key, which is never shown again
+         * @description Makes a key bound to a role (read, write or admin), to namespaces (or `*` for all), and optionally to one user and an expiry. Only its hash is stored: the answer holds the key itself, once. In `MEMOS_AUTH=auto`, keys are required from the first key on. Needs an `admin` key that reaches every namespace.
+         */
+        post: operations["createKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1573,27 +508,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke a key: every replica refuses it within a few seconds */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /**
+         * Revoke a key: every replica refuses it within a few seconds
+         * @description Revokes a key for good; it stays listed with `revokedAt`. Every replica refuses it within a few seconds. Answers 204 with no body; an unknown or already revoked key id is a 404. Needs an `admin` key that reaches every namespace.
+         */
+        delete: operations["revokeKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1606,62 +525,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The audit log, newest first: who changed what, where and how it ended (never any text) */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description Entries of this namespace only */
-                    namespace?: string;
-                    /** @description Entries of this API key only */
-                    keyId?: string;
-                    action?: "audit.list" | "cache.clear" | "cache.stats" | "embeddings.batch" | "embeddings.create" | "episodes.append" | "episodes.delete" | "episodes.get" | "episodes.list" | "erasure.namespace" | "erasure.receipt" | "erasure.user" | "inspect.namespaces" | "inspect.sessions" | "inspect.stats" | "inspect.users" | "keys.create" | "keys.list" | "keys.revoke" | "memories.delete" | "memories.get" | "memories.history" | "memories.list" | "memories.update" | "memories.upsert" | "recall.context" | "recall.search" | "reindex.start" | "reindex.status" | "retention.sweep" | "sessions.append" | "sessions.delete" | "sessions.get" | "sessions.put" | "transfer.export" | "transfer.import";
-                    from?: string;
-                    to?: string;
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                time: string;
-                                /** @description The API key (`local` while authentication is off); absent when the request proved no key */
-                                keyId?: string;
-                                role?: string;
-                                action: string;
-                                method: string;
-                                /** @description The route pattern, e.g. `/api/v1/memories/:id` */
-                                route: string;
-                                /** @description Absent on routes that cover every namespace */
-                                namespace?: string;
-                                userId?: string;
-                                /** @description Records the request named or changed (at most 100) */
-                                recordIds?: string[];
-                                /** @description Records it changed */
-                                recordCount?: number;
-                                /** @enum {string} */
-                                outcome: "ok" | "denied" | "failed";
-                                /** @description HTTP status; absent on an entry committed in the transaction of its change, before the answer */
-                                status?: number;
-                                requestId: string;
-                            }[];
-                            nextCursor?: string;
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * The audit log, newest first: who changed what, where and how it ended (never any text)
+         * @description Lists audited requests newest first: every change, every admin action and every denied request (and reads when `audit.reads` is on), each with its key, action, namespace, record ids and outcome, never any text. Filter by namespace, key, action and time; pass `nextCursor` as `cursor` for the next page. Needs the `admin` role.
+         */
+        get: operations["listAuditEntries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1677,54 +545,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Entries, bytes and evictions per cache class (embeddings, responses), of one namespace or all */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named */
-                    "x-memos-namespace"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            backend: string;
-                            /** @description The namespace the usage covers; every namespace when absent */
-                            namespace?: string;
-                            caches: {
-                                embeddings: {
-                                    entries: number;
-                                    bytes: number;
-                                    evictions: number;
-                                };
-                                responses: {
-                                    entries: number;
-                                    bytes: number;
-                                    evictions: number;
-                                    /** @description Search and context answers served from the cache since start, in every namespace */
-                                    hits: number;
-                                    misses: number;
-                                    /** @description Answers made without the cache because it failed */
-                                    bypassed: number;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Entries, bytes and evictions per cache class (embeddings, responses), of one namespace or all
+         * @description Reports the usage of the embedding cache and of the response cache (search and context answers), of one namespace, or of all when none is named. Needs the `admin` role.
+         */
+        get: operations["getCacheStats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1743,36 +568,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Clear cached entries: of one namespace, of one cache class (`prefix`), of both, or everything */
-        delete: {
-            parameters: {
-                query?: {
-                    /** @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named */
-                    namespace?: string;
-                    prefix?: "embeddings" | "responses";
-                };
-                header?: {
-                    /** @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named */
-                    "x-memos-namespace"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            cleared: number;
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Clear cached entries: of one namespace, of one cache class (`prefix`), of both, or everything
+         * @description Removes cached embeddings and answers: of the namespace named, of the cache class `prefix` names, of both, or every entry when neither is named. Nothing is lost: entries are made again on demand. Needs the `admin` role.
+         */
+        delete: operations["clearCache"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1788,53 +588,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Erase every trace of a user in a namespace (every tier, index and cache), verify, and answer with the receipt */
-        delete: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path: {
-                    userId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            receiptId: string;
-                            subject: {
-                                namespace: string;
-                                userId?: string;
-                            };
-                            startedAt: string;
-                            finishedAt: string;
-                            /** @description Counts removed per place */
-                            removed: {
-                                [key: string]: number;
-                            };
-                            /** @description Per place: 'clean', or 'found N' when the verification pass still found the subject there */
-                            verified: {
-                                [key: string]: string;
-                            };
-                            /** @description True only when every place is clean */
-                            ok: boolean;
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Erase every trace of a user in a namespace (every tier, index and cache), verify, and answer with the receipt
+         * @description Removes everything of the user in the namespace: sessions, episodes, memories and their history, vectors, keyword and vector indexes, cached embeddings and answers, and the user’s audit entries. Then a verification pass looks again in every place; the receipt says what was removed and that each place is clean (`ok`). Writes of the user that race the erasure are refused until it ends. Needs the `write` role; a user-bound key may erase only its own user.
+         */
+        delete: operations["eraseUser"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1850,53 +608,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Erase every trace of a namespace (every tier, index and cache), verify, and answer with the receipt */
-        delete: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path: {
-                    namespace: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            receiptId: string;
-                            subject: {
-                                namespace: string;
-                                userId?: string;
-                            };
-                            startedAt: string;
-                            finishedAt: string;
-                            /** @description Counts removed per place */
-                            removed: {
-                                [key: string]: number;
-                            };
-                            /** @description Per place: 'clean', or 'found N' when the verification pass still found the subject there */
-                            verified: {
-                                [key: string]: string;
-                            };
-                            /** @description True only when every place is clean */
-                            ok: boolean;
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Erase every trace of a namespace (every tier, index and cache), verify, and answer with the receipt
+         * @description Removes everything the namespace holds, in every tier, index and cache, then verifies each place and answers with the receipt. The namespace is the path’s; a query or header naming another is a 400. Needs the `write` role within the key’s reach; a key bound to a user may not erase a whole namespace (403).
+         */
+        delete: operations["eraseNamespace"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1909,53 +625,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An erasure receipt, again */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path: {
-                    receiptId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            receiptId: string;
-                            subject: {
-                                namespace: string;
-                                userId?: string;
-                            };
-                            startedAt: string;
-                            finishedAt: string;
-                            /** @description Counts removed per place */
-                            removed: {
-                                [key: string]: number;
-                            };
-                            /** @description Per place: 'clean', or 'found N' when the verification pass still found the subject there */
-                            verified: {
-                                [key: string]: string;
-                            };
-                            /** @description True only when every place is clean */
-                            ok: boolean;
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * An erasure receipt, again
+         * @description Answers the receipt of an earlier erasure in the namespace, e.g. for a compliance record. A user-bound key reads only receipts of its user. Needs the `write` role.
+         */
+        get: operations["getErasureReceipt"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1971,38 +645,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Namespaces with their counts: every one that holds records or live sessions, or, for a key that reaches some, those (empty ones too) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            namespaces: {
-                                namespace: string;
-                                episodes: number;
-                                /** @description Live memories */
-                                memories: number;
-                                /** @description Live sessions */
-                                sessions: number;
-                                /** @description Distinct users of its episodes and memories */
-                                users: number;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Namespaces with their counts
+         * @description Lists every namespace that holds records or live sessions, with its counts; for a key that reaches only some namespaces, those (empty ones too). Counts, never content. Needs the `write` role.
+         */
+        get: operations["listNamespaces"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2018,111 +665,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Counts of a namespace, or of one user in it: per tier and kind, sessions live and expiring, oldest and newest, vectors per model, history, bytes */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                    userId?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            namespace: string;
-                            userId?: string;
-                            /** @description ISO 8601, UTC */
-                            generatedAt: string;
-                            sessions: {
-                                live: number;
-                                /** @description Live sessions whose idle deadline falls within `expiringWithinSeconds` (unless read or written before) */
-                                expiring: number;
-                                expiringWithinSeconds: number;
-                            };
-                            episodes: {
-                                count: number;
-                                byKind: {
-                                    [key: string]: number;
-                                };
-                                /** @description Earliest createdAt */
-                                oldest?: string;
-                                /** @description Latest createdAt */
-                                newest?: string;
-                                vectors: {
-                                    /** @description Waiting for the embedder */
-                                    pending: number;
-                                    /** @description Written while no embedder was configured */
-                                    none: number;
-                                    models: {
-                                        model: string;
-                                        dimensions: number;
-                                        ready: number;
-                                        /** @description Refused by the provider every time it was tried */
-                                        failed: number;
-                                    }[];
-                                };
-                            };
-                            memories: {
-                                count: number;
-                                byKind: {
-                                    [key: string]: number;
-                                };
-                                /** @description Earliest createdAt */
-                                oldest?: string;
-                                /** @description Latest createdAt */
-                                newest?: string;
-                                vectors: {
-                                    /** @description Waiting for the embedder */
-                                    pending: number;
-                                    /** @description Written while no embedder was configured */
-                                    none: number;
-                                    models: {
-                                        model: string;
-                                        dimensions: number;
-                                        ready: number;
-                                        /** @description Refused by the provider every time it was tried */
-                                        failed: number;
-                                    }[];
-                                };
-                                /** @description Past expiresAt: hidden from every read, still stored until removed */
-                                expired: number;
-                                /** @description Earlier versions kept in memory history */
-                                historyVersions: number;
-                            };
-                            /** @description The model new vectors are made with */
-                            embedder?: {
-                                model: string;
-                                dimensions: number;
-                            };
-                            /** @description Bytes on disk of the whole database, whatever namespace or user is asked: SQLite its files (database, wal, vector snapshots), PostgreSQL every table of its schema with indexes and TOAST */
-                            storage?: {
-                                /** @enum {string} */
-                                engine: "sqlite" | "postgres";
-                                /** @enum {string} */
-                                scope: "database";
-                                total: number;
-                                parts: {
-                                    [key: string]: number;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Counts of a namespace, or of one user in it
+         * @description Counts what a namespace (or one user in it) holds: per tier and kind, sessions live and expiring, oldest and newest record, vectors per model, memory history, and the bytes of the database. Counts and times only, never content. Needs the `write` role.
+         */
+        get: operations["getStats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2138,44 +685,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Users of a namespace with their counts, by user id, paged (a user-bound key sees itself) */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                userId: string;
-                                episodes: number;
-                                memories: number;
-                                /** @description Live sessions */
-                                sessions: number;
-                            }[];
-                            nextCursor?: string;
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Users of a namespace with their counts, by user id, paged
+         * @description Lists the users of a namespace by user id, each with its counts of episodes, live memories and live sessions; a user-bound key sees only its user. Pass `nextCursor` as `cursor` for the next page. Needs the `write` role.
+         */
+        get: operations["listUsers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2191,52 +705,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live sessions of a namespace (of one user when named), by session id, in summary, paged; GET /api/v1/sessions/{id} reads one whole */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                    userId?: string;
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                sessionId: string;
-                                userId?: string;
-                                agentId?: string;
-                                /** @description Messages the session holds */
-                                messages: number;
-                                ttlSeconds: number;
-                                /** @description ISO 8601, UTC */
-                                createdAt: string;
-                                /** @description ISO 8601, UTC */
-                                updatedAt: string;
-                                /** @description ISO 8601, UTC */
-                                expiresAt: string;
-                            }[];
-                            nextCursor?: string;
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Live sessions of a namespace, in summary, paged
+         * @description Lists the live sessions of a namespace (of one user when named) by session id, each in summary: counts and times, no messages; `GET /api/v1/sessions/{sessionId}` reads one whole. Pass `nextCursor` as `cursor` for the next page. Needs the `write` role.
+         */
+        get: operations["listSessions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2252,39 +725,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export a namespace (or one user of it) as an application/x-ndjson stream: a header, sessions, episodes, memories with their history, an end line */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    namespace?: string;
-                    /** @description Only this user's records */
-                    userId?: string;
-                    /** @description Episodes' occurredAt, memories' and sessions' createdAt at or after this */
-                    from?: string;
-                    /** @description … and before this */
-                    to?: string;
-                    /** @description Include each stored vector (base64 of little-endian float32), default false */
-                    withVectors?: "true" | "false";
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /**
+         * Export a namespace (or one user of it) as an application/x-ndjson stream
+         * @description Streams what the namespace holds in the memos-export format: a header, live sessions, episodes, memories with their whole history, and an end line with the counts, so that a cut stream is noticed. Narrow it to one user or a time range; `withVectors=true` adds each stored vector. `POST /api/v1/import` reads the stream back, here or on another memOS. Always audited. Needs the `write` role; a user-bound key exports its user’s records only.
+         */
+        get: operations["exportNamespace"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2302,88 +747,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import an export stream (application/x-ndjson) into the namespace, idempotently: records whose id the namespace holds are left as stored */
-        post: {
-            parameters: {
-                query?: {
-                    /** @description Where the records go (default: `default`); the file’s namespace is not used */
-                    namespace?: string;
-                };
-                header?: {
-                    /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-                    "x-memos-namespace"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Lines read, the header and end line included */
-                            lines: number;
-                            sessions: {
-                                created: number;
-                                unchanged: number;
-                                /** @description Sessions whose expiresAt had passed: not restored */
-                                expired: number;
-                            };
-                            episodes: {
-                                created: number;
-                                unchanged: number;
-                            };
-                            memories: {
-                                created: number;
-                                unchanged: number;
-                            };
-                            vectors: {
-                                /** @description Vectors taken from the file (of the model this server embeds with) */
-                                stored: number;
-                                /** @description Records left for the embedding backfill: no vector in the file, or one of another model */
-                                pending: number;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Lines read, the header and end line included */
-                            lines: number;
-                            sessions: {
-                                created: number;
-                                unchanged: number;
-                                /** @description Sessions whose expiresAt had passed: not restored */
-                                expired: number;
-                            };
-                            episodes: {
-                                created: number;
-                                unchanged: number;
-                            };
-                            memories: {
-                                created: number;
-                                unchanged: number;
-                            };
-                            vectors: {
-                                /** @description Vectors taken from the file (of the model this server embeds with) */
-                                stored: number;
-                                /** @description Records left for the embedding backfill: no vector in the file, or one of another model */
-                                pending: number;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * Import an export stream (application/x-ndjson) into the namespace, idempotently
+         * @description Reads a memos-export stream line by line, checking each line, and writes its records into the namespace in batches of 500, each in one transaction. Records keep their ids, times, versions and history; one whose id the namespace holds already is left as stored, so importing twice changes nothing. A bad line is a 400 naming it. Answers 201 when anything was created, else 200. Needs the `write` role; a user-bound key imports records of its user only.
+         */
+        post: operations["importRecords"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2397,25 +765,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics (text exposition format) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /**
+         * Prometheus metrics (text exposition format)
+         * @description Every series of this instance and of its process in the Prometheus text format: requests by route and status with latency, cache hits and misses, store and embedding latency, records per tier, component health. Needs the `read` role, unless `metrics.public` is on.
+         */
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2428,102 +782,297 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description Semantic memory: a fact, preference, reflection, summary or procedure, versioned
+         * @example {
+         *       "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "content": "Prefers green tea over coffee",
+         *       "kind": "preference",
+         *       "importance": 0.8,
+         *       "metadata": {
+         *         "source": "chat"
+         *       },
+         *       "sourceEpisodeIds": [
+         *         "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *       ],
+         *       "version": 1,
+         *       "createdAt": "2026-11-20T17:46:12.000Z",
+         *       "updatedAt": "2026-11-20T17:46:12.000Z",
+         *       "embedding": {
+         *         "status": "ready",
+         *         "model": "minishlab/potion-base-8M",
+         *         "dimensions": 256
+         *       }
+         *     }
+         */
         MemoryInput: {
+            /** @description The memory id (`mem_…`, sorts by creation time) */
             id: string;
+            /** @description The namespace (tenant) that holds the record */
             namespace: string;
+            /** @description The user the record belongs to */
             userId?: string;
+            /** @description The agent that wrote it */
             agentId?: string;
+            /** @description The session it came from */
             sessionId?: string;
+            /** @description What is known, as one statement */
             content: string;
-            /** @enum {string} */
+            /**
+             * @description fact, preference, reflection, summary or procedure
+             * @enum {string}
+             */
             kind: "fact" | "preference" | "reflection" | "summary" | "procedure";
+            /** @description 0 to 1: how much it matters; context bundles weigh it */
             importance: number;
+            /** @description Free-form JSON object given at write time; `{}` when none */
             metadata: {
                 [key: string]: unknown;
             };
+            /** @description When it stops being true and is hidden from every read (ISO 8601, UTC) */
             expiresAt?: string;
+            /** @description The episodes it was learned from */
             sourceEpisodeIds: string[];
+            /** @description Starts at 1; every update or merge that changes it adds one (earlier versions: its history) */
             version: number;
+            /** @description When it was first written (ISO 8601, UTC) */
             createdAt: string;
+            /** @description When it last changed (ISO 8601, UTC) */
             updatedAt: string;
             embedding: components["schemas"]["EmbeddingInput"];
         };
+        /**
+         * @description A memory as it was before an update or a merge replaced it
+         * @example {
+         *       "memoryId": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *       "version": 1,
+         *       "content": "Prefers green tea over coffee",
+         *       "kind": "preference",
+         *       "importance": 0.8,
+         *       "metadata": {
+         *         "source": "chat"
+         *       },
+         *       "sourceEpisodeIds": [
+         *         "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *       ],
+         *       "validFrom": "2026-11-20T17:46:12.000Z",
+         *       "validTo": "2026-11-21T09:02:44.000Z",
+         *       "reason": "update"
+         *     }
+         */
         MemoryVersionInput: {
+            /** @description The memory this is a version of */
             memoryId: string;
+            /** @description The version number it had */
             version: number;
+            /** @description Its content then */
             content: string;
-            /** @enum {string} */
+            /**
+             * @description Its kind then
+             * @enum {string}
+             */
             kind: "fact" | "preference" | "reflection" | "summary" | "procedure";
+            /** @description Its importance then (0 to 1) */
             importance: number;
+            /** @description Its metadata then */
             metadata: {
                 [key: string]: unknown;
             };
+            /** @description Its expiry then (ISO 8601, UTC) */
             expiresAt?: string;
+            /** @description Its source episodes then */
             sourceEpisodeIds: string[];
+            /** @description When this version became current (ISO 8601, UTC) */
             validFrom: string;
+            /** @description When it was replaced (ISO 8601, UTC) */
             validTo: string;
-            /** @enum {string} */
+            /**
+             * @description What replaced it: an update (PATCH), or a merge of a write that stated the same thing
+             * @enum {string}
+             */
             reason: "update" | "merge";
         };
+        /**
+         * @description Episodic memory: something that happened, and when; append-only
+         * @example {
+         *       "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "sessionId": "chat-alice-42",
+         *       "kind": "intervention",
+         *       "content": "Suggested green tea instead of coffee before alice’s evening meeting",
+         *       "occurredAt": "2026-11-20T17:45:00.000Z",
+         *       "createdAt": "2026-11-20T17:45:01.000Z",
+         *       "metadata": {
+         *         "channel": "chat"
+         *       },
+         *       "task": "Recommend a drink for alice’s 6 pm meeting",
+         *       "context": "alice said coffee after 4 pm keeps her awake",
+         *       "outcome": "task_completed",
+         *       "embedding": {
+         *         "status": "ready",
+         *         "model": "minishlab/potion-base-8M",
+         *         "dimensions": 256
+         *       }
+         *     }
+         */
         EpisodeInput: {
+            /** @description The episode id (`ep_…`, sorts by creation time) */
             id: string;
+            /** @description The namespace (tenant) that holds the record */
             namespace: string;
+            /** @description The user the record belongs to */
             userId?: string;
+            /** @description The agent that wrote it */
             agentId?: string;
+            /** @description The session it came from */
             sessionId?: string;
+            /** @description One of message, intervention, observation, tool_result, outcome, or a custom kind */
             kind: string;
+            /** @description What happened, as text */
             content: string;
-            /** @enum {string} */
+            /**
+             * @description Who said it, for a message
+             * @enum {string}
+             */
             role?: "user" | "assistant" | "system" | "tool";
+            /** @description When it happened (ISO 8601, UTC) */
             occurredAt: string;
+            /** @description When memOS stored it (ISO 8601, UTC) */
             createdAt: string;
+            /** @description Free-form JSON object given at write time; `{}` when none */
             metadata: {
                 [key: string]: unknown;
             };
+            /** @description What the agent set out to do (interventions and outcomes) */
             task?: string;
+            /** @description The situation it acted in (interventions and outcomes) */
             context?: string;
-            /** @enum {string} */
+            /**
+             * @description How it ended (interventions and outcomes)
+             * @enum {string}
+             */
             outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
             embedding: components["schemas"]["EmbeddingInput"];
         };
+        /**
+         * @description Short-term memory: a conversation with an idle time to live
+         * @example {
+         *       "sessionId": "chat-alice-42",
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "messages": [
+         *         {
+         *           "role": "user",
+         *           "content": "Hi, can you reorder my usual morning drink?",
+         *           "createdAt": "2026-11-21T08:58:02.000Z"
+         *         },
+         *         {
+         *           "role": "assistant",
+         *           "content": "Of course: one large green tea, as last time?",
+         *           "createdAt": "2026-11-21T08:58:04.000Z"
+         *         }
+         *       ],
+         *       "state": {
+         *         "cart": [
+         *           "green tea (large)"
+         *         ],
+         *         "step": "confirm"
+         *       },
+         *       "ttlSeconds": 1800,
+         *       "createdAt": "2026-11-21T08:58:02.000Z",
+         *       "updatedAt": "2026-11-21T08:58:04.000Z",
+         *       "expiresAt": "2026-11-21T09:28:04.000Z"
+         *     }
+         */
         SessionInput: {
+            /** @description The session id the client chose */
             sessionId: string;
+            /** @description The namespace (tenant) that holds the record */
             namespace: string;
+            /** @description The user the session belongs to */
             userId?: string;
+            /** @description The agent in the conversation */
             agentId?: string;
+            /** @description The messages in the window, oldest first; older ones have been promoted to episodes */
             messages: components["schemas"]["MessageInput"][];
+            /** @description Free-form JSON working state of the conversation; `{}` when none */
             state: {
                 [key: string]: unknown;
             };
+            /** @description A running summary of the conversation, when one was written */
             summary?: string;
+            /** @description Idle time to live in seconds: every read or write moves `expiresAt` this far ahead */
             ttlSeconds: number;
+            /** @description When the session was created (ISO 8601, UTC) */
             createdAt: string;
+            /** @description When it was last written (ISO 8601, UTC) */
             updatedAt: string;
+            /** @description When it expires unless read or written before; its messages then become episodes (ISO 8601, UTC) */
             expiresAt: string;
         };
+        /**
+         * @description One message of a session
+         * @example {
+         *       "role": "user",
+         *       "content": "Hi, can you reorder my usual morning drink?",
+         *       "createdAt": "2026-11-21T08:58:02.000Z"
+         *     }
+         */
         MessageInput: {
-            /** @enum {string} */
+            /**
+             * @description Who said it: user, assistant, system or tool
+             * @enum {string}
+             */
             role: "user" | "assistant" | "system" | "tool";
+            /** @description The message text */
             content: string;
+            /** @description The name of the speaker or tool, when given */
             name?: string;
+            /** @description When it was said (ISO 8601, UTC) */
             createdAt: string;
+            /** @description Free-form JSON object, when given */
             metadata?: {
                 [key: string]: unknown;
             };
         };
+        /**
+         * @description Whether the record has a vector for semantic search
+         * @example {
+         *       "status": "ready",
+         *       "model": "minishlab/potion-base-8M",
+         *       "dimensions": 256
+         *     }
+         */
         EmbeddingInput: {
             /**
-             * @description `failed`: the embedding provider refused the text every time it was tried (see `error`); keyword search still finds the record
+             * @description `none`: written while no embedder was configured; `pending`: waiting for the embedder; `ready`: has a vector; `failed`: the embedding provider refused the text every time it was tried (see `error`). Keyword search finds the record whatever its status
              * @enum {string}
              */
             status: "none" | "pending" | "ready" | "failed";
+            /** @description The model that made the vector (ready records) */
             model?: string;
+            /** @description Length of the vector */
             dimensions?: number;
             /** @description The vector covers only the start of the text, which is longer than the model takes */
             truncated?: boolean;
             /** @description Why the provider refused the text (failed records only) */
             error?: string;
         };
+        /**
+         * @description How much each signal contributed to a hit, each raw; null where a signal did not take part
+         * @example {
+         *       "keyword": 4.21,
+         *       "vector": 0.63,
+         *       "recency": 0.97,
+         *       "neighbours": null
+         *     }
+         */
         ScorePartsInput: {
             /** @description Raw BM25 score of the keyword match, with the searched scope’s statistics (unbounded) */
             keyword: number | null;
@@ -2534,400 +1083,2649 @@ export interface components {
             /** @description What adjacent episodes of the same session and the session added to the fused score, before scaling (hybrid, episodes) */
             neighbours: number | null;
         };
+        /**
+         * @description What this server is and where to find the rest
+         * @example {
+         *       "name": "memOS",
+         *       "version": "0.1.0",
+         *       "storage": "sqlite",
+         *       "cache": "in-process",
+         *       "sessions": "sqlite",
+         *       "api": "/api/v1",
+         *       "openapi": "/openapi.json",
+         *       "docs": "/docs",
+         *       "health": "/health"
+         *     }
+         */
+        ServiceInfoInput: {
+            /**
+             * @description Always `memOS`
+             * @constant
+             */
+            name: "memOS";
+            /** @description The memOS version */
+            version: string;
+            /** @description sqlite or postgres */
+            storage: string;
+            /** @description How vectors are searched, when storage says so (e.g. pgvector) */
+            vectors?: string;
+            /** @description in-process or redis */
+            cache: string;
+            /** @description sqlite or redis */
+            sessions: string;
+            /** @description The base path of the API */
+            api: string;
+            /** @description Where this document is */
+            openapi: string;
+            /** @description Where the interactive docs are */
+            docs: string;
+            /** @description Where health is reported */
+            health: string;
+        };
+        /**
+         * @description Overall health
+         * @example {
+         *       "status": "degraded",
+         *       "version": "0.1.0",
+         *       "uptimeSeconds": 86400,
+         *       "reasons": [
+         *         "redis: connection refused; caches bypassed"
+         *       ]
+         *     }
+         */
+        HealthInput: {
+            /**
+             * @description healthy, degraded (serving, with less) or unhealthy (503)
+             * @enum {string}
+             */
+            status: "healthy" | "degraded" | "unhealthy";
+            /** @description The memOS version */
+            version: string;
+            /** @description Seconds since the process started */
+            uptimeSeconds: number;
+            /** @description `component: detail` of each component that is not healthy (see /health/detailed); empty when healthy */
+            reasons: string[];
+        };
+        /**
+         * @description The process is up
+         * @example {
+         *       "status": "ok"
+         *     }
+         */
+        LivenessInput: {
+            /**
+             * @description Always `ok`
+             * @constant
+             */
+            status: "ok";
+        };
+        /**
+         * @description Whether memOS can serve
+         * @example {
+         *       "status": "ready",
+         *       "detail": "sqlite answers"
+         *     }
+         */
+        ReadinessInput: {
+            /** @description ready or not_ready */
+            status: string;
+            /** @description What storage answered */
+            detail: string;
+        };
+        /**
+         * @description Health of each component
+         * @example {
+         *       "status": "healthy",
+         *       "backends": {
+         *         "storage": "sqlite",
+         *         "cache": "in-process",
+         *         "sessions": "sqlite"
+         *       },
+         *       "components": {
+         *         "storage": {
+         *           "status": "healthy",
+         *           "latencyMs": 0.08,
+         *           "detail": "sqlite answers"
+         *         },
+         *         "disk": {
+         *           "status": "healthy",
+         *           "latencyMs": 0.18,
+         *           "detail": "79431 MiB free in the data folder"
+         *         },
+         *         "embedder": {
+         *           "status": "healthy",
+         *           "latencyMs": 0,
+         *           "detail": "model2vec minishlab/potion-base-8M, 256 dimensions"
+         *         }
+         *       }
+         *     }
+         */
+        HealthDetailedInput: {
+            /**
+             * @description The worst status of any component
+             * @enum {string}
+             */
+            status: "healthy" | "degraded" | "unhealthy";
+            /** @description Which backend serves each tier */
+            backends: {
+                /** @description sqlite or postgres */
+                storage: string;
+                /** @description in-process or redis */
+                cache: string;
+                /** @description sqlite or redis */
+                sessions: string;
+            };
+            /** @description Each component by name: storage, disk, redis, embedder, model … */
+            components: {
+                [key: string]: {
+                    /**
+                     * @description healthy, degraded (serving, with less) or unhealthy
+                     * @enum {string}
+                     */
+                    status: "healthy" | "degraded" | "unhealthy";
+                    /** @description How long its check took, in ms */
+                    latencyMs: number;
+                    /** @description What the check found, in words */
+                    detail: string;
+                };
+            };
+            /** @description Standing warnings about the configuration or how the store serves, e.g. MEMOS_AUTH=off beyond loopback, or vector search without pgvector over a scope too large for it */
+            warnings?: string[];
+        };
+        /**
+         * @description The session after the write, with what the write did
+         * @example {
+         *       "sessionId": "chat-alice-42",
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "messages": [
+         *         {
+         *           "role": "user",
+         *           "content": "Hi, can you reorder my usual morning drink?",
+         *           "createdAt": "2026-11-21T08:58:02.000Z"
+         *         },
+         *         {
+         *           "role": "assistant",
+         *           "content": "Of course: one large green tea, as last time?",
+         *           "createdAt": "2026-11-21T08:58:04.000Z"
+         *         }
+         *       ],
+         *       "state": {
+         *         "cart": [
+         *           "green tea (large)"
+         *         ],
+         *         "step": "confirm"
+         *       },
+         *       "ttlSeconds": 1800,
+         *       "createdAt": "2026-11-21T08:58:02.000Z",
+         *       "updatedAt": "2026-11-21T08:58:04.000Z",
+         *       "expiresAt": "2026-11-21T09:28:04.000Z",
+         *       "created": true,
+         *       "promotedEpisodeIds": []
+         *     }
+         */
         SessionWriteResultInput: {
+            /** @description The session id the client chose */
             sessionId: string;
+            /** @description The namespace (tenant) that holds the record */
             namespace: string;
+            /** @description The user the session belongs to */
             userId?: string;
+            /** @description The agent in the conversation */
             agentId?: string;
+            /** @description The messages in the window, oldest first; older ones have been promoted to episodes */
             messages: components["schemas"]["MessageInput"][];
+            /** @description Free-form JSON working state of the conversation; `{}` when none */
             state: {
                 [key: string]: unknown;
             };
+            /** @description A running summary of the conversation, when one was written */
             summary?: string;
+            /** @description Idle time to live in seconds: every read or write moves `expiresAt` this far ahead */
             ttlSeconds: number;
+            /** @description When the session was created (ISO 8601, UTC) */
             createdAt: string;
+            /** @description When it was last written (ISO 8601, UTC) */
             updatedAt: string;
+            /** @description When it expires unless read or written before; its messages then become episodes (ISO 8601, UTC) */
             expiresAt: string;
             /** @description Whether this write created the session */
             created: boolean;
             /** @description Episodes made by this write, oldest first: messages of an expired session, or those a PUT replaced, then messages that overflowed the window */
             promotedEpisodeIds: string[];
         };
+        /**
+         * @description The whole session
+         * @example {
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "messages": [
+         *         {
+         *           "role": "user",
+         *           "content": "Hi, can you reorder my usual morning drink?"
+         *         },
+         *         {
+         *           "role": "assistant",
+         *           "content": "Of course: one large green tea, as last time?"
+         *         }
+         *       ],
+         *       "state": {
+         *         "cart": [
+         *           "green tea (large)"
+         *         ],
+         *         "step": "confirm"
+         *       },
+         *       "ttlSeconds": 1800
+         *     }
+         */
         SessionPutInput: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
             namespace?: string;
+            /** @description The user the session belongs to */
             userId?: string;
+            /** @description The agent in the conversation */
             agentId?: string;
+            /** @description The messages, oldest first (at most 1000); default none */
             messages?: {
-                /** @enum {string} */
+                /**
+                 * @description Who said it: user, assistant, system or tool
+                 * @enum {string}
+                 */
                 role: "user" | "assistant" | "system" | "tool";
+                /** @description The message text: not blank, at most 32768 bytes of UTF-8 */
                 content: string;
+                /** @description The name of the speaker or tool, as in chat APIs */
                 name?: string;
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @description When it was said (ISO 8601 with a zone); default the time of the request
+                 */
                 createdAt?: string;
+                /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
                 metadata?: {
                     [key: string]: unknown;
                 };
             }[];
+            /** @description Free-form JSON working state: at most 65536 bytes and 8 levels deep; default {} */
             state?: {
                 [key: string]: unknown;
             };
+            /** @description A running summary of the conversation */
             summary?: string;
+            /** @description Idle time to live in seconds, 1 to 2592000 (30 days): every read or write moves the expiry this far ahead; default 1800 for a new session */
             ttlSeconds?: number;
         };
+        /**
+         * @description Messages to append
+         * @example {
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "messages": [
+         *         {
+         *           "role": "user",
+         *           "content": "Yes please, but a small one today."
+         *         }
+         *       ]
+         *     }
+         */
         SessionAppendInput: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
             namespace?: string;
             /** @description Owner of a session the append creates, or of a live one that has none; another than a live session’s is a 409 */
             userId?: string;
             /** @description As userId, for the agent */
             agentId?: string;
-            /** @description Idle TTL of the session, whether the append creates it or finds it live; default sessions.ttlSeconds for a new one */
+            /** @description Idle TTL of the session in seconds (1 to 2592000), whether the append creates it or finds it live; default sessions.ttlSeconds for a new one */
             ttlSeconds?: number;
+            /** @description The messages to add, oldest first (1 to 1000) */
             messages: {
-                /** @enum {string} */
+                /**
+                 * @description Who said it: user, assistant, system or tool
+                 * @enum {string}
+                 */
                 role: "user" | "assistant" | "system" | "tool";
+                /** @description The message text: not blank, at most 32768 bytes of UTF-8 */
                 content: string;
+                /** @description The name of the speaker or tool, as in chat APIs */
                 name?: string;
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @description When it was said (ISO 8601 with a zone); default the time of the request
+                 */
                 createdAt?: string;
+                /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
                 metadata?: {
                     [key: string]: unknown;
                 };
             }[];
         };
+        /**
+         * @description One episode to append
+         * @example {
+         *       "kind": "intervention",
+         *       "content": "Offered a decaf green tea when alice asked for an espresso at 5 pm",
+         *       "task": "Keep alice’s evening order caffeine-light",
+         *       "context": "alice said coffee after 4 pm keeps her awake",
+         *       "outcome": "task_completed",
+         *       "occurredAt": "2026-11-22T17:02:00Z"
+         *     }
+         */
         EpisodeDraftInput: {
+            /** @description message, intervention, observation, tool_result, outcome, or a custom kind (1 to 64 of lower-case a-z 0-9 _ . : -, starting with a letter) */
             kind: ("message" | "intervention" | "observation" | "tool_result" | "outcome") | string;
+            /** @description What happened, as text: not blank, at most 32768 bytes of UTF-8 */
             content: string;
+            /** @description The user it concerns; default the request’s `userId` */
             userId?: string;
+            /** @description The agent that acted or saw it; default the request’s `agentId` */
             agentId?: string;
+            /** @description The session it happened in; default the request’s `sessionId` */
             sessionId?: string;
-            /** @enum {string} */
+            /**
+             * @description Who said it, for a message: user, assistant, system or tool
+             * @enum {string}
+             */
             role?: "user" | "assistant" | "system" | "tool";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it happened (ISO 8601 with a zone); default the time of the request
+             */
             occurredAt?: string;
+            /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
             metadata?: {
                 [key: string]: unknown;
             };
+            /** @description What the agent set out to do: required for an intervention, only for kinds intervention and outcome */
             task?: string;
+            /** @description The situation it acted in (interventions and outcomes only) */
             context?: string;
-            /** @enum {string} */
+            /**
+             * @description How it ended: task_completed, task_failed, abandoned or unknown (interventions and outcomes only)
+             * @enum {string}
+             */
             outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
         };
+        /**
+         * @description Episodes to append, with defaults for their scope
+         * @example {
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "sessionId": "chat-alice-42",
+         *       "episodes": [
+         *         {
+         *           "kind": "intervention",
+         *           "content": "Offered a decaf green tea when alice asked for an espresso at 5 pm",
+         *           "task": "Keep alice’s evening order caffeine-light",
+         *           "context": "alice said coffee after 4 pm keeps her awake",
+         *           "outcome": "task_completed",
+         *           "occurredAt": "2026-11-22T17:02:00Z"
+         *         },
+         *         {
+         *           "kind": "observation",
+         *           "content": "alice ordered a small decaf green tea",
+         *           "occurredAt": "2026-11-22T17:03:10Z",
+         *           "metadata": {
+         *             "channel": "chat"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         EpisodeWriteInput: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
             namespace?: string;
-            /** @description Default for episodes that name no user */
+            /** @description Default `userId` of the episodes that name none */
             userId?: string;
+            /** @description Default `agentId` of the episodes that name none */
             agentId?: string;
+            /** @description Default `sessionId` of the episodes that name none */
             sessionId?: string;
+            /** @description The episodes, 1 to 1000 */
             episodes: components["schemas"]["EpisodeDraftInput"][];
         };
+        /**
+         * @description The ids of the new episodes, in input order
+         * @example {
+         *       "ids": [
+         *         "ep_01JQ9C4D6E8F0G2H4J6K8M0N2P",
+         *         "ep_01JQ9C4D6E8F0G2H4J6K8M0N2Q"
+         *       ],
+         *       "results": [
+         *         {
+         *           "id": "ep_01JQ9C4D6E8F0G2H4J6K8M0N2P",
+         *           "action": "created"
+         *         },
+         *         {
+         *           "id": "ep_01JQ9C4D6E8F0G2H4J6K8M0N2Q",
+         *           "action": "created"
+         *         }
+         *       ]
+         *     }
+         */
         EpisodeWriteResultInput: {
             /** @description The id of each item, in input order */
             ids: string[];
             /** @description What became of each item, in input order */
             results: {
+                /** @description The record the item became, or merged into */
                 id: string;
-                /** @enum {string} */
+                /**
+                 * @description What the write did: created
+                 * @enum {string}
+                 */
                 action: "created";
             }[];
         };
+        /**
+         * @description A page of the timeline
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
+         *           "namespace": "acme",
+         *           "userId": "alice",
+         *           "agentId": "support-bot",
+         *           "sessionId": "chat-alice-42",
+         *           "kind": "intervention",
+         *           "content": "Suggested green tea instead of coffee before alice’s evening meeting",
+         *           "occurredAt": "2026-11-20T17:45:00.000Z",
+         *           "createdAt": "2026-11-20T17:45:01.000Z",
+         *           "metadata": {
+         *             "channel": "chat"
+         *           },
+         *           "task": "Recommend a drink for alice’s 6 pm meeting",
+         *           "context": "alice said coffee after 4 pm keeps her awake",
+         *           "outcome": "task_completed",
+         *           "embedding": {
+         *             "status": "ready",
+         *             "model": "minishlab/potion-base-8M",
+         *             "dimensions": 256
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         EpisodePageInput: {
+            /** @description The episodes of this page */
             items: components["schemas"]["EpisodeInput"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page */
             nextCursor?: string;
         };
+        /**
+         * @description One memory to write
+         * @example {
+         *       "content": "Prefers green tea over coffee",
+         *       "kind": "preference",
+         *       "importance": 0.8,
+         *       "sourceEpisodeIds": [
+         *         "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *       ]
+         *     }
+         */
         MemoryDraftInput: {
+            /** @description What is known, as one statement: not blank, at most 32768 bytes of UTF-8 */
             content: string;
             /**
-             * @description Default fact
+             * @description fact, preference, reflection, summary or procedure; default fact
              * @enum {string}
              */
             kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
-            /** @description 0 to 1, default 0.5 */
+            /** @description 0 to 1: how much it matters; default 0.5 */
             importance?: number;
+            /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
             metadata?: {
                 [key: string]: unknown;
             };
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it stops being true (ISO 8601 with a zone): from then on every read hides it
+             */
             expiresAt?: string;
+            /** @description The episodes it was learned from (at most 256) */
             sourceEpisodeIds?: string[];
+            /** @description The user it is about; default the request’s `userId` */
             userId?: string;
+            /** @description The agent that learned it; default the request’s `agentId` */
             agentId?: string;
+            /** @description The session it was learned in; default the request’s `sessionId` */
             sessionId?: string;
         };
+        /**
+         * @description Memories to write, with defaults for their scope
+         * @example {
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "memories": [
+         *         {
+         *           "content": "Prefers green tea over coffee",
+         *           "kind": "preference",
+         *           "importance": 0.8,
+         *           "sourceEpisodeIds": [
+         *             "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *           ]
+         *         },
+         *         {
+         *           "content": "Is allergic to peanuts",
+         *           "kind": "fact",
+         *           "importance": 1,
+         *           "metadata": {
+         *             "source": "profile"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         MemoryWriteInput: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
             namespace?: string;
-            /** @description Default for memories that name no user */
+            /** @description Default `userId` of the memories that name none */
             userId?: string;
+            /** @description Default `agentId` of the memories that name none */
             agentId?: string;
+            /** @description Default `sessionId` of the memories that name none */
             sessionId?: string;
+            /** @description The memories, 1 to 1000 */
             memories: components["schemas"]["MemoryDraftInput"][];
         };
+        /**
+         * @description What became of each memory, in input order
+         * @example {
+         *       "ids": [
+         *         "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *         "mem_01JQ9B7C2D4E6F8G0H2J4K6M8N"
+         *       ],
+         *       "results": [
+         *         {
+         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *           "action": "unchanged",
+         *           "version": 1
+         *         },
+         *         {
+         *           "id": "mem_01JQ9B7C2D4E6F8G0H2J4K6M8N",
+         *           "action": "created",
+         *           "version": 1
+         *         }
+         *       ]
+         *     }
+         */
         MemoryWriteResultInput: {
             /** @description The id of each item, in input order */
             ids: string[];
             /** @description What became of each item, in input order */
             results: {
+                /** @description The record the item became, or merged into */
                 id: string;
-                /** @enum {string} */
+                /**
+                 * @description What the write did: created, merged, unchanged
+                 * @enum {string}
+                 */
                 action: "created" | "merged" | "unchanged";
                 /** @description The memory’s version after the write */
                 version: number;
             }[];
         };
+        /**
+         * @description A page of memories
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *           "namespace": "acme",
+         *           "userId": "alice",
+         *           "agentId": "support-bot",
+         *           "content": "Prefers green tea over coffee",
+         *           "kind": "preference",
+         *           "importance": 0.8,
+         *           "metadata": {
+         *             "source": "chat"
+         *           },
+         *           "sourceEpisodeIds": [
+         *             "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *           ],
+         *           "version": 1,
+         *           "createdAt": "2026-11-20T17:46:12.000Z",
+         *           "updatedAt": "2026-11-20T17:46:12.000Z",
+         *           "embedding": {
+         *             "status": "ready",
+         *             "model": "minishlab/potion-base-8M",
+         *             "dimensions": 256
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         MemoryPageInput: {
+            /** @description The memories of this page */
             items: components["schemas"]["MemoryInput"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page */
             nextCursor?: string;
         };
+        /**
+         * @description The fields to change; at least one
+         * @example {
+         *       "namespace": "acme",
+         *       "content": "Prefers green tea over coffee, jasmine above all",
+         *       "importance": 0.9
+         *     }
+         */
         MemoryPatchInput: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
             namespace?: string;
+            /** @description New content: not blank, at most 32768 bytes of UTF-8 */
             content?: string;
-            /** @enum {string} */
+            /**
+             * @description New kind
+             * @enum {string}
+             */
             kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
+            /** @description New importance, 0 to 1 */
             importance?: number;
-            /** @description Replaces the metadata */
+            /** @description Replaces the metadata (a JSON object; not merged) */
             metadata?: {
                 [key: string]: unknown;
             };
-            /** @description null clears the expiry */
+            /** @description New expiry (ISO 8601 with a zone); null clears it */
             expiresAt?: string | null;
-            /** @description Apply only if the memory is at this version */
+            /** @description Apply only if the memory is at this version, else 409 */
             expectedVersion?: number;
         };
+        /**
+         * @description The earlier versions of a memory
+         * @example {
+         *       "memoryId": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *       "currentVersion": 2,
+         *       "versions": [
+         *         {
+         *           "memoryId": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *           "version": 1,
+         *           "content": "Prefers green tea over coffee",
+         *           "kind": "preference",
+         *           "importance": 0.8,
+         *           "metadata": {
+         *             "source": "chat"
+         *           },
+         *           "sourceEpisodeIds": [
+         *             "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *           ],
+         *           "validFrom": "2026-11-20T17:46:12.000Z",
+         *           "validTo": "2026-11-21T09:02:44.000Z",
+         *           "reason": "update"
+         *         }
+         *       ]
+         *     }
+         */
         MemoryHistoryInput: {
+            /** @description The memory */
             memoryId: string;
+            /** @description Its version now */
             currentVersion: number;
+            /** @description Its earlier versions, newest first */
             versions: components["schemas"]["MemoryVersionInput"][];
         };
+        /**
+         * @description One record found, with its score and the signals behind it
+         * @example {
+         *       "type": "memory",
+         *       "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *       "score": 1,
+         *       "parts": {
+         *         "keyword": 4.21,
+         *         "vector": 0.63,
+         *         "recency": 0.97,
+         *         "neighbours": null
+         *       },
+         *       "item": {
+         *         "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *         "namespace": "acme",
+         *         "userId": "alice",
+         *         "agentId": "support-bot",
+         *         "content": "Prefers green tea over coffee",
+         *         "kind": "preference",
+         *         "importance": 0.8,
+         *         "metadata": {
+         *           "source": "chat"
+         *         },
+         *         "sourceEpisodeIds": [
+         *           "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *         ],
+         *         "version": 1,
+         *         "createdAt": "2026-11-20T17:46:12.000Z",
+         *         "updatedAt": "2026-11-20T17:46:12.000Z",
+         *         "embedding": {
+         *           "status": "ready",
+         *           "model": "minishlab/potion-base-8M",
+         *           "dimensions": 256
+         *         }
+         *       }
+         *     }
+         */
         SearchHitInput: {
-            /** @constant */
+            /**
+             * @description A memory
+             * @constant
+             */
             type: "memory";
+            /** @description The id of the record found */
             id: string;
             /** @description 0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1 */
             score: number;
             parts: components["schemas"]["ScorePartsInput"];
             item: components["schemas"]["MemoryInput"];
         } | {
-            /** @constant */
+            /**
+             * @description An episode
+             * @constant
+             */
             type: "episode";
+            /** @description The id of the record found */
             id: string;
             /** @description 0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1 */
             score: number;
             parts: components["schemas"]["ScorePartsInput"];
             item: components["schemas"]["EpisodeInput"];
         };
+        /**
+         * @description What to search for, where, and how
+         * @example {
+         *       "namespace": "acme",
+         *       "query": "what does alice drink",
+         *       "userId": "alice",
+         *       "types": [
+         *         "memories",
+         *         "episodes"
+         *       ],
+         *       "limit": 5,
+         *       "mode": "hybrid",
+         *       "filters": {
+         *         "kind": [
+         *           "preference",
+         *           "intervention"
+         *         ]
+         *       }
+         *     }
+         */
         SearchRequestInput: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
             namespace?: string;
+            /** @description What to recall, in words: not blank, at most 4096 characters */
             query: string;
+            /** @description Only records of this user */
             userId?: string;
+            /** @description Only records of this agent */
             agentId?: string;
+            /** @description Only records of this session */
             sessionId?: string;
             /**
+             * @description Which tiers to search: memories, episodes, or both (the default)
              * @default [
              *       "memories",
              *       "episodes"
              *     ]
              */
             types?: ("memories" | "episodes")[];
-            /** @default 10 */
+            /**
+             * @description Most hits to answer, 1 to 100; default 10
+             * @default 10
+             */
             limit?: number;
             /**
+             * @description hybrid (keyword and vector fused, the default), vector or keyword
              * @default hybrid
              * @enum {string}
              */
             mode?: "hybrid" | "vector" | "keyword";
             /** @description Leave out hits scoring below this (scores are 0..1: the cosine in vector mode, else a share of the best hit) */
             minScore?: number;
+            /** @description Narrows the records searched: kind, time range and metadata; default none */
             filters?: {
+                /** @description Only these kinds (memory kinds and episode kinds alike): one, or a list of 1 to 32 */
                 kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @description Only records from this time on (episodes: occurredAt; memories: createdAt), ISO 8601 with a zone
+                 */
                 from?: string;
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @description Only records before this time; later than `from`
+                 */
                 to?: string;
+                /** @description Only records whose metadata holds each of these keys with exactly this value (string, number or boolean); at most 16 */
                 metadata?: {
                     [key: string]: string | number | boolean;
                 };
             };
         };
+        /**
+         * @description The hits of a search, best first
+         * @example {
+         *       "mode": "hybrid",
+         *       "requestedMode": "hybrid",
+         *       "hits": [
+         *         {
+         *           "type": "memory",
+         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *           "score": 1,
+         *           "parts": {
+         *             "keyword": 4.21,
+         *             "vector": 0.63,
+         *             "recency": 0.97,
+         *             "neighbours": null
+         *           },
+         *           "item": {
+         *             "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *             "namespace": "acme",
+         *             "userId": "alice",
+         *             "agentId": "support-bot",
+         *             "content": "Prefers green tea over coffee",
+         *             "kind": "preference",
+         *             "importance": 0.8,
+         *             "metadata": {
+         *               "source": "chat"
+         *             },
+         *             "sourceEpisodeIds": [
+         *               "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *             ],
+         *             "version": 1,
+         *             "createdAt": "2026-11-20T17:46:12.000Z",
+         *             "updatedAt": "2026-11-20T17:46:12.000Z",
+         *             "embedding": {
+         *               "status": "ready",
+         *               "model": "minishlab/potion-base-8M",
+         *               "dimensions": 256
+         *             }
+         *           }
+         *         },
+         *         {
+         *           "type": "episode",
+         *           "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
+         *           "score": 0.72,
+         *           "parts": {
+         *             "keyword": 2.87,
+         *             "vector": 0.48,
+         *             "recency": 0.95,
+         *             "neighbours": 0
+         *           },
+         *           "item": {
+         *             "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
+         *             "namespace": "acme",
+         *             "userId": "alice",
+         *             "agentId": "support-bot",
+         *             "sessionId": "chat-alice-42",
+         *             "kind": "intervention",
+         *             "content": "Suggested green tea instead of coffee before alice’s evening meeting",
+         *             "occurredAt": "2026-11-20T17:45:00.000Z",
+         *             "createdAt": "2026-11-20T17:45:01.000Z",
+         *             "metadata": {
+         *               "channel": "chat"
+         *             },
+         *             "task": "Recommend a drink for alice’s 6 pm meeting",
+         *             "context": "alice said coffee after 4 pm keeps her awake",
+         *             "outcome": "task_completed",
+         *             "embedding": {
+         *               "status": "ready",
+         *               "model": "minishlab/potion-base-8M",
+         *               "dimensions": 256
+         *             }
+         *           }
+         *         }
+         *       ],
+         *       "notices": [],
+         *       "cached": false
+         *     }
+         */
         SearchResponseInput: {
             /**
-             * @description The mode that produced the hits
+             * @description The mode that produced the hits: hybrid falls back to keyword while no embedder is ready (a notice says so)
              * @enum {string}
              */
             mode: "hybrid" | "vector" | "keyword";
-            /** @enum {string} */
+            /**
+             * @description The mode the request asked for
+             * @enum {string}
+             */
             requestedMode: "hybrid" | "vector" | "keyword";
+            /** @description The hits, best first, at most `limit` */
             hits: components["schemas"]["SearchHitInput"][];
+            /** @description What the client should know about how the answer was made, e.g. a fallback to keyword search */
             notices: string[];
             /** @description Whether the answer came from the response cache */
             cached: boolean;
         };
+        /**
+         * @description Whose context to build, for what, and how large
+         * @example {
+         *       "namespace": "acme",
+         *       "sessionId": "chat-alice-42",
+         *       "userId": "alice",
+         *       "query": "what should alice drink this afternoon",
+         *       "tokenBudget": 1024,
+         *       "limit": 5,
+         *       "types": [
+         *         "memories",
+         *         "episodes"
+         *       ],
+         *       "filters": {}
+         *     }
+         */
         ContextRequestInput: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
             namespace?: string;
+            /** @description The session whose recent messages lead the bundle */
             sessionId?: string;
+            /** @description Only memories and episodes of this user */
             userId?: string;
+            /** @description Only memories and episodes of this agent */
             agentId?: string;
+            /** @description What to recall (not blank, at most 4096 characters); default the session’s last user message */
             query?: string;
-            /** @default 2000 */
+            /**
+             * @description Most tokens `text` may take, 32 to 131072; default 2000
+             * @default 2000
+             */
             tokenBudget?: number;
-            /** @default 10 */
+            /**
+             * @description Most memories and most episodes to consider, 1 to 100; default 10
+             * @default 10
+             */
             limit?: number;
             /**
+             * @description Which tiers to search: memories, episodes, or both (the default)
              * @default [
              *       "memories",
              *       "episodes"
              *     ]
              */
             types?: ("memories" | "episodes")[];
+            /** @description Narrows the records searched: kind, time range and metadata; default none */
             filters?: {
+                /** @description Only these kinds (memory kinds and episode kinds alike): one, or a list of 1 to 32 */
                 kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @description Only records from this time on (episodes: occurredAt; memories: createdAt), ISO 8601 with a zone
+                 */
                 from?: string;
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @description Only records before this time; later than `from`
+                 */
                 to?: string;
+                /** @description Only records whose metadata holds each of these keys with exactly this value (string, number or boolean); at most 16 */
                 metadata?: {
                     [key: string]: string | number | boolean;
                 };
             };
         };
+        /**
+         * @description A prompt-ready bundle: recent messages, memories and episodes within a token budget
+         * @example {
+         *       "namespace": "acme",
+         *       "query": "what should alice drink this afternoon",
+         *       "querySource": "request",
+         *       "tokenBudget": 1024,
+         *       "tokens": 118,
+         *       "tokenizer": "o200k_base",
+         *       "session": {
+         *         "sessionId": "chat-alice-42",
+         *         "summary": null,
+         *         "messages": [
+         *           {
+         *             "role": "user",
+         *             "content": "Hi, can you reorder my usual morning drink?",
+         *             "createdAt": "2026-11-21T08:58:02.000Z"
+         *           },
+         *           {
+         *             "role": "assistant",
+         *             "content": "Of course: one large green tea, as last time?",
+         *             "createdAt": "2026-11-21T08:58:04.000Z"
+         *           }
+         *         ],
+         *         "omittedMessages": 0
+         *       },
+         *       "memories": [
+         *         {
+         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *           "score": 1,
+         *           "parts": {
+         *             "keyword": 4.21,
+         *             "vector": 0.63,
+         *             "recency": 0.97,
+         *             "neighbours": null
+         *           },
+         *           "item": {
+         *             "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *             "namespace": "acme",
+         *             "userId": "alice",
+         *             "agentId": "support-bot",
+         *             "content": "Prefers green tea over coffee",
+         *             "kind": "preference",
+         *             "importance": 0.8,
+         *             "metadata": {
+         *               "source": "chat"
+         *             },
+         *             "sourceEpisodeIds": [
+         *               "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *             ],
+         *             "version": 1,
+         *             "createdAt": "2026-11-20T17:46:12.000Z",
+         *             "updatedAt": "2026-11-20T17:46:12.000Z",
+         *             "embedding": {
+         *               "status": "ready",
+         *               "model": "minishlab/potion-base-8M",
+         *               "dimensions": 256
+         *             }
+         *           }
+         *         }
+         *       ],
+         *       "episodes": [
+         *         {
+         *           "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
+         *           "score": 1,
+         *           "parts": {
+         *             "keyword": 2.87,
+         *             "vector": 0.48,
+         *             "recency": 0.95,
+         *             "neighbours": 0
+         *           },
+         *           "item": {
+         *             "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
+         *             "namespace": "acme",
+         *             "userId": "alice",
+         *             "agentId": "support-bot",
+         *             "sessionId": "chat-alice-42",
+         *             "kind": "intervention",
+         *             "content": "Suggested green tea instead of coffee before alice’s evening meeting",
+         *             "occurredAt": "2026-11-20T17:45:00.000Z",
+         *             "createdAt": "2026-11-20T17:45:01.000Z",
+         *             "metadata": {
+         *               "channel": "chat"
+         *             },
+         *             "task": "Recommend a drink for alice’s 6 pm meeting",
+         *             "context": "alice said coffee after 4 pm keeps her awake",
+         *             "outcome": "task_completed",
+         *             "embedding": {
+         *               "status": "ready",
+         *               "model": "minishlab/potion-base-8M",
+         *               "dimensions": 256
+         *             }
+         *           }
+         *         }
+         *       ],
+         *       "text": "## Conversation\nuser: Hi, can you reorder my usual morning drink?\nassistant: Of course: one large green tea, as last time?\n## Memories\n- Prefers green tea over coffee\n## Episodes\n- 2026-11-20 intervention: Suggested green tea instead of coffee before alice’s evening meeting (task_completed)",
+         *       "notices": [],
+         *       "cached": false
+         *     }
+         */
         ContextBundleInput: {
+            /** @description The namespace the bundle was built in */
             namespace: string;
-            /** @description The query recall used: the request’s, else the session’s last user message */
+            /** @description The query recall used: the request’s, else the session’s last user message; null when there was none */
             query: string | null;
-            /** @enum {string} */
+            /**
+             * @description Where the query came from: request, last-user-message, or none (then memories and episodes are ranked by importance and recency)
+             * @enum {string}
+             */
             querySource: "request" | "last-user-message" | "none";
+            /** @description The budget asked for, in tokens */
             tokenBudget: number;
             /** @description Tokens in `text`, never more than `tokenBudget` */
             tokens: number;
             /** @description The encoding tokens are counted with */
             tokenizer: string;
+            /** @description The session named by `sessionId`, or null when none was named or it is not live */
             session: {
+                /** @description The session */
                 sessionId: string;
+                /** @description Its summary, or null when it has none */
                 summary: string | null;
                 /** @description The newest messages that fit, oldest first */
                 messages: components["schemas"]["MessageInput"][];
+                /** @description Older messages of the session left out for the budget */
                 omittedMessages: number;
             } | null;
+            /** @description The most relevant memories that fit, best first */
             memories: {
+                /** @description The id of the record */
                 id: string;
                 /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
                 score: number;
                 parts: components["schemas"]["ScorePartsInput"];
+                /** @description The record */
                 item: components["schemas"]["MemoryInput"];
             }[];
+            /** @description The most relevant episodes that fit, best first */
             episodes: {
+                /** @description The id of the record */
                 id: string;
                 /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
                 score: number;
                 parts: components["schemas"]["ScorePartsInput"];
+                /** @description The record */
                 item: components["schemas"]["EpisodeInput"];
             }[];
             /** @description The prompt-ready rendering of the bundle */
             text: string;
+            /** @description What the client should know about how the bundle was made, e.g. a fallback to keyword search */
             notices: string[];
+            /** @description Whether the bundle came from the response cache */
             cached: boolean;
         };
-        Memory: {
+        /**
+         * @description Texts to embed, in the shape of OpenAI’s API
+         * @example {
+         *       "input": [
+         *         "Prefers green tea over coffee",
+         *         "Is allergic to peanuts"
+         *       ],
+         *       "model": "minishlab/potion-base-8M",
+         *       "encoding_format": "float"
+         *     }
+         */
+        EmbeddingRequestInput: {
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
+            namespace?: string;
+            /** @description The text to embed, or a list of 1 to 1000; each not blank, at most 32768 bytes of UTF-8 */
+            input: string | string[];
+            /** @description The model: must be the one memOS serves (`GET /v1/models`) */
+            model: string;
+            /**
+             * @description float (numbers, the default) or base64 (of little-endian float32 bytes)
+             * @default float
+             * @enum {string}
+             */
+            encoding_format?: "float" | "base64";
+            /** @description Must equal the model’s vector length when given: memOS does not shorten vectors */
+            dimensions?: number;
+            /** @description Accepted for compatibility with OpenAI clients, and ignored */
+            user?: string;
+        };
+        /**
+         * @description Embeddings in the shape of OpenAI’s API
+         * @example {
+         *       "object": "list",
+         *       "data": [
+         *         {
+         *           "object": "embedding",
+         *           "index": 0,
+         *           "embedding": [
+         *             0.0132,
+         *             -0.0871,
+         *             0.1204,
+         *             0.0458,
+         *             -0.0217,
+         *             0.0935,
+         *             -0.1102,
+         *             0.0064
+         *           ]
+         *         },
+         *         {
+         *           "object": "embedding",
+         *           "index": 1,
+         *           "embedding": [
+         *             -0.0132,
+         *             0.0871,
+         *             -0.1204,
+         *             -0.0458,
+         *             0.0217,
+         *             -0.0935,
+         *             0.1102,
+         *             -0.0064
+         *           ]
+         *         }
+         *       ],
+         *       "model": "minishlab/potion-base-8M",
+         *       "usage": {
+         *         "prompt_tokens": 14,
+         *         "total_tokens": 14
+         *       }
+         *     }
+         */
+        EmbeddingResponseInput: {
+            /**
+             * @description Always `list`
+             * @constant
+             */
+            object: "list";
+            /** @description One vector per input, in input order */
+            data: {
+                /**
+                 * @description Always `embedding`
+                 * @constant
+                 */
+                object: "embedding";
+                /** @description The position of its input */
+                index: number;
+                /** @description The vector: numbers, or with `encoding_format: base64` the base64 of its little-endian float32 bytes */
+                embedding: number[] | string;
+            }[];
+            /** @description The model that made them */
+            model: string;
+            /** @description Token counts, estimated */
+            usage: {
+                /** @description Estimated tokens of the inputs */
+                prompt_tokens: number;
+                /** @description The same */
+                total_tokens: number;
+            };
+        };
+        /**
+         * @description One text to embed
+         * @example {
+         *       "namespace": "acme",
+         *       "text": "what does alice drink",
+         *       "purpose": "query"
+         *     }
+         */
+        EmbedRequestInput: {
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
+            namespace?: string;
+            /** @description The text: not blank, at most 32768 bytes of UTF-8 */
+            text: string;
+            /**
+             * @description What the text is for: `document` (to be stored and found) or `query` (to search with); models that tell them apart embed them differently. Default document
+             * @default document
+             * @enum {string}
+             */
+            purpose?: "document" | "query";
+        };
+        /**
+         * @description The vector of one text
+         * @example {
+         *       "model": "minishlab/potion-base-8M",
+         *       "dimensions": 8,
+         *       "embedding": [
+         *         0.0132,
+         *         -0.0871,
+         *         0.1204,
+         *         0.0458,
+         *         -0.0217,
+         *         0.0935,
+         *         -0.1102,
+         *         0.0064
+         *       ],
+         *       "cached": false
+         *     }
+         */
+        EmbedResultInput: {
+            /** @description The model that made it */
+            model: string;
+            /** @description Length of the vector */
+            dimensions: number;
+            /** @description The vector */
+            embedding: number[];
+            /** @description Whether it came from the cache */
+            cached: boolean;
+        };
+        /**
+         * @description Texts to embed
+         * @example {
+         *       "namespace": "acme",
+         *       "texts": [
+         *         "Prefers green tea over coffee",
+         *         "Is allergic to peanuts"
+         *       ],
+         *       "purpose": "document"
+         *     }
+         */
+        EmbedBatchRequestInput: {
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
+            namespace?: string;
+            /** @description The texts, 1 to 1000; each not blank, at most 32768 bytes of UTF-8 */
+            texts: string[];
+            /**
+             * @description What the text is for: `document` (to be stored and found) or `query` (to search with); models that tell them apart embed them differently. Default document
+             * @default document
+             * @enum {string}
+             */
+            purpose?: "document" | "query";
+        };
+        /**
+         * @description The vectors of many texts
+         * @example {
+         *       "model": "minishlab/potion-base-8M",
+         *       "dimensions": 8,
+         *       "embeddings": [
+         *         [
+         *           0.0132,
+         *           -0.0871,
+         *           0.1204,
+         *           0.0458,
+         *           -0.0217,
+         *           0.0935,
+         *           -0.1102,
+         *           0.0064
+         *         ],
+         *         [
+         *           -0.0132,
+         *           0.0871,
+         *           -0.1204,
+         *           -0.0458,
+         *           0.0217,
+         *           -0.0935,
+         *           0.1102,
+         *           -0.0064
+         *         ]
+         *       ],
+         *       "cache": {
+         *         "hits": 1,
+         *         "misses": 1,
+         *         "coalesced": 0
+         *       }
+         *     }
+         */
+        EmbedBatchResultInput: {
+            /** @description The model that made them */
+            model: string;
+            /** @description Length of each vector */
+            dimensions: number;
+            /** @description One vector per text, in input order */
+            embeddings: number[][];
+            /** @description Counted over distinct texts */
+            cache: {
+                /** @description Texts found in the cache */
+                hits: number;
+                /** @description Texts sent to the provider */
+                misses: number;
+                /** @description Texts that joined an identical embedding already under way */
+                coalesced: number;
+            };
+        };
+        /**
+         * @description Statistics of the embedding cache, of one namespace or all
+         * @example {
+         *       "backend": "in-process",
+         *       "hits": 412,
+         *       "misses": 96,
+         *       "coalesced": 3,
+         *       "hitRate": 0.811,
+         *       "entries": 96,
+         *       "bytes": 104448,
+         *       "evictions": 0,
+         *       "latencyMs": {
+         *         "hit": {
+         *           "count": 412,
+         *           "p50": 0.18,
+         *           "p95": 0.41
+         *         },
+         *         "miss": {
+         *           "count": 96,
+         *           "p50": 0.62,
+         *           "p95": 2.1
+         *         }
+         *       },
+         *       "embedder": {
+         *         "state": "ready",
+         *         "detail": "model2vec minishlab/potion-base-8M, 256 dimensions",
+         *         "provider": "model2vec",
+         *         "model": "minishlab/potion-base-8M",
+         *         "dimensions": 256,
+         *         "circuit": "closed"
+         *       }
+         *     }
+         */
+        EmbeddingCacheStatsInput: {
+            /** @description Where the cache lives: in-process or redis */
+            backend: string;
+            /** @description Texts found in the cache since start */
+            hits: number;
+            /** @description Texts that had to be embedded since start */
+            misses: number;
+            /** @description Texts that joined an identical embedding already under way */
+            coalesced: number;
+            /** @description hits / (hits + misses), 0 to 1 */
+            hitRate: number;
+            /** @description Vectors held */
+            entries: number;
+            /** @description Bytes they take */
+            bytes: number;
+            /** @description Entries dropped to make room since start */
+            evictions: number;
+            /** @description Lookup latency */
+            latencyMs: {
+                /** @description Of hits */
+                hit: {
+                    /** @description Lookups measured */
+                    count: number;
+                    /** @description Median, in ms */
+                    p50: number;
+                    /** @description 95th percentile, in ms */
+                    p95: number;
+                };
+                /** @description Of misses, the upstream call included */
+                miss: {
+                    /** @description Lookups measured */
+                    count: number;
+                    /** @description Median, in ms */
+                    p50: number;
+                    /** @description 95th percentile, in ms */
+                    p95: number;
+                };
+            };
+            /** @description The embedder behind the cache */
+            embedder: {
+                /**
+                 * @description Whether the embedder can embed now
+                 * @enum {string}
+                 */
+                state: "disabled" | "loading" | "ready" | "failed";
+                /** @description The model, or why it is not ready */
+                detail: string;
+                /** @description model2vec or openai */
+                provider?: string;
+                /** @description The model */
+                model?: string;
+                /** @description Length of its vectors */
+                dimensions?: number;
+                /**
+                 * @description The circuit breaker of a remote provider: open while it fails
+                 * @enum {string}
+                 */
+                circuit?: "closed" | "open" | "half_open";
+            };
+        };
+        /**
+         * @description Which namespace to clear; every one when none is named
+         * @default {}
+         * @example {
+         *       "namespace": "acme"
+         *     }
+         */
+        EmbeddingCacheClearInput: {
+            /**
+             * @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named
+             * @example acme
+             */
+            namespace?: string;
+        };
+        /**
+         * @description How many cached embeddings were removed
+         * @example {
+         *       "cleared": 96
+         *     }
+         */
+        EmbeddingCacheClearedInput: {
+            /** @description Vectors removed */
+            cleared: number;
+        };
+        /**
+         * @description An embedding model, in the shape of OpenAI’s API
+         * @example {
+         *       "id": "minishlab/potion-base-8M",
+         *       "object": "model",
+         *       "created": 1795339200,
+         *       "owned_by": "memos"
+         *     }
+         */
+        ModelInput: {
+            /** @description The model id: send it as `model` to POST /v1/embeddings */
             id: string;
-            namespace: string;
+            /**
+             * @description Always `model`
+             * @constant
+             */
+            object: "model";
+            /** @description When memOS made it ready, in Unix seconds */
+            created: number;
+            /** @description Always `memos` */
+            owned_by: string;
+        };
+        /**
+         * @description The models served, in the shape of OpenAI’s API
+         * @example {
+         *       "object": "list",
+         *       "data": [
+         *         {
+         *           "id": "minishlab/potion-base-8M",
+         *           "object": "model",
+         *           "created": 1795339200,
+         *           "owned_by": "memos"
+         *         }
+         *       ]
+         *     }
+         */
+        ModelListInput: {
+            /**
+             * @description Always `list`
+             * @constant
+             */
+            object: "list";
+            /** @description The model served; none while no embedder is ready */
+            data: components["schemas"]["ModelInput"][];
+        };
+        /**
+         * @description Progress of embedding: what has a vector of the current model, what is pending, what failed
+         * @example {
+         *       "running": true,
+         *       "embedded": 1200,
+         *       "progress": {
+         *         "model": "minishlab/potion-base-8M",
+         *         "dimensions": 256,
+         *         "ready": 1200,
+         *         "pending": 340,
+         *         "failed": 0,
+         *         "failures": [],
+         *         "total": 1540
+         *       },
+         *       "embedder": {
+         *         "state": "ready",
+         *         "detail": "model2vec minishlab/potion-base-8M, 256 dimensions"
+         *       }
+         *     }
+         */
+        ReindexStatusInput: {
+            /** @description Whether the backfill is running now */
+            running: boolean;
+            /** @description Vectors stored by the backfill since start */
+            embedded: number;
+            /** @description The last error the backfill met, if any */
+            lastError?: string;
+            /** @description Absent while no embedder is ready */
+            progress?: {
+                /** @description The model vectors are made with now */
+                model: string;
+                /** @description Length of its vectors */
+                dimensions: number;
+                /** @description Records with a vector of this model */
+                ready: number;
+                /** @description Records waiting for one: new, or embedded by another model */
+                pending: number;
+                /** @description Records whose text the provider refused every time: keyword search only, until retried */
+                failed: number;
+                /** @description Up to 5 failed records, oldest first */
+                failures?: {
+                    /**
+                     * @description Where the record lives
+                     * @enum {string}
+                     */
+                    tier: "memories" | "episodes";
+                    /** @description Its namespace */
+                    namespace: string;
+                    /** @description Its id */
+                    id: string;
+                    /** @description Times the provider refused the text */
+                    attempts: number;
+                    /** @description Why, as the provider said it (never the text) */
+                    error: string;
+                }[];
+                /** @description Every record that has text to embed */
+                total: number;
+            };
+            /** @description The embedder the backfill uses */
+            embedder: {
+                /** @description disabled, loading, ready or failed */
+                state: string;
+                /** @description The model, or why it is not ready */
+                detail: string;
+            };
+            /** @description Failed records made pending again by this request (`retryFailed`) */
+            retried?: number;
+        };
+        /**
+         * @description Optional: what to retry
+         * @example {
+         *       "retryFailed": true
+         *     }
+         */
+        ReindexRequestInput: {
+            /**
+             * @description Make every failed record pending again first; default false
+             * @default false
+             */
+            retryFailed?: boolean;
+        } | null;
+        /**
+         * @description An API key, without its secret
+         * @example {
+         *       "id": "k7q2m9x4w1za",
+         *       "name": "support-bot for alice",
+         *       "role": "write",
+         *       "namespaces": [
+         *         "acme"
+         *       ],
+         *       "userId": "alice",
+         *       "rateLimit": {
+         *         "perSecond": 20,
+         *         "burst": 40
+         *       },
+         *       "expiresAt": "2027-06-30T00:00:00.000Z",
+         *       "createdAt": "2026-11-20T16:00:00.000Z",
+         *       "lastUsedAt": "2026-11-21T09:02:44.000Z"
+         *     }
+         */
+        ApiKeyInput: {
+            /** @description The public key id: `memos_<id>_…` */
+            id: string;
+            /** @description What the key is for */
+            name?: string;
+            /**
+             * @description read, write or admin
+             * @enum {string}
+             */
+            role: "read" | "write" | "admin";
+            /** @description The namespaces it may touch; ["*"] for every one */
+            namespaces: string[];
+            /** @description The one user whose records it reaches; every user’s when absent */
             userId?: string;
+            /** @description Its own rate limit, when it has one */
+            rateLimit?: {
+                /** @description Requests per second on average; 0 for no limit */
+                perSecond: number;
+                /** @description Requests at once */
+                burst: number;
+            };
+            /** @description When it stops working (ISO 8601, UTC) */
+            expiresAt?: string;
+            /** @description When it was made (ISO 8601, UTC) */
+            createdAt: string;
+            /** @description When it was last used (ISO 8601, UTC); recorded at most once a minute */
+            lastUsedAt?: string;
+            /** @description When it was revoked (ISO 8601, UTC) */
+            revokedAt?: string;
+        };
+        /**
+         * @example {
+         *       "name": "support-bot for alice",
+         *       "role": "write",
+         *       "namespaces": [
+         *         "acme"
+         *       ],
+         *       "userId": "alice",
+         *       "expiresAt": "2027-06-30T00:00:00Z",
+         *       "rateLimit": {
+         *         "perSecond": 20,
+         *         "burst": 40
+         *       }
+         *     }
+         */
+        ApiKeyCreateInput: {
+            /** @description What the key is for; never a secret */
+            name?: string;
+            /**
+             * @description read: GETs, search and context; write: that and every record write and delete; admin: everything
+             * @enum {string}
+             */
+            role: "read" | "write" | "admin";
+            /** @description The namespaces the key may touch; ["*"] for every one */
+            namespaces: ("*" | string)[];
+            /** @description The one user whose records the key reaches; every user's when absent */
+            userId?: string;
+            /**
+             * Format: date-time
+             * @description When the key stops working (ISO 8601 with a zone); never when absent
+             */
+            expiresAt?: string;
+            /** @description Overrides the default limit (MEMOS_RATE_LIMIT_*) for this key */
+            rateLimit?: {
+                /** @description Requests per second on average; 0 for no limit */
+                perSecond: number;
+                /** @description Requests at once */
+                burst: number;
+            };
+        };
+        /**
+         * @description The new key, with its secret: shown this once
+         * @example {
+         *       "id": "k7q2m9x4w1za",
+         *       "name": "support-bot for alice",
+         *       "role": "write",
+         *       "namespaces": [
+         *         "acme"
+         *       ],
+         *       "userId": "alice",
+         *       "rateLimit": {
+         *         "perSecond": 20,
+         *         "burst": 40
+         *       },
+         *       "expiresAt": "2027-06-30T00:00:00.000Z",
+         *       "createdAt": "2026-11-20T16:00:00.000Z",
+         *       "key": "memos_k7q2m9x4w1za_Xq3vJm8pT2wLr6nYb9sKd4fHc7gZa1eU5oViN0tRyW"
+         *     }
+         */
+        ApiKeyCreatedInput: {
+            /** @description The public key id: `memos_<id>_…` */
+            id: string;
+            /** @description What the key is for */
+            name?: string;
+            /**
+             * @description read, write or admin
+             * @enum {string}
+             */
+            role: "read" | "write" | "admin";
+            /** @description The namespaces it may touch; ["*"] for every one */
+            namespaces: string[];
+            /** @description The one user whose records it reaches; every user’s when absent */
+            userId?: string;
+            /** @description Its own rate limit, when it has one */
+            rateLimit?: {
+                /** @description Requests per second on average; 0 for no limit */
+                perSecond: number;
+                /** @description Requests at once */
+                burst: number;
+            };
+            /** @description When it stops working (ISO 8601, UTC) */
+            expiresAt?: string;
+            /** @description When it was made (ISO 8601, UTC) */
+            createdAt: string;
+            /** @description When it was last used (ISO 8601, UTC); recorded at most once a minute */
+            lastUsedAt?: string;
+            /** @description When it was revoked (ISO 8601, UTC) */
+            revokedAt?: string;
+            /** @description memos_<id>_<secret>: store it now, it is not kept */
+            key: string;
+        };
+        /**
+         * @description The API keys
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "k7q2m9x4w1za",
+         *           "name": "support-bot for alice",
+         *           "role": "write",
+         *           "namespaces": [
+         *             "acme"
+         *           ],
+         *           "userId": "alice",
+         *           "rateLimit": {
+         *             "perSecond": 20,
+         *             "burst": 40
+         *           },
+         *           "expiresAt": "2027-06-30T00:00:00.000Z",
+         *           "createdAt": "2026-11-20T16:00:00.000Z",
+         *           "lastUsedAt": "2026-11-21T09:02:44.000Z"
+         *         }
+         *       ]
+         *     }
+         */
+        ApiKeyListInput: {
+            /** @description Every key, newest first */
+            items: components["schemas"]["ApiKeyInput"][];
+        };
+        /**
+         * @description One audited request: who did what, where, and how it ended (never any text)
+         * @example {
+         *       "id": "aud_01JQ9D1E3F5G7H9J1K3M5N7P9Q",
+         *       "time": "2026-11-21T09:02:44.118Z",
+         *       "keyId": "k7q2m9x4w1za",
+         *       "role": "write",
+         *       "action": "memories.update",
+         *       "method": "PATCH",
+         *       "route": "/api/v1/memories/:id",
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "recordIds": [
+         *         "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C"
+         *       ],
+         *       "recordCount": 1,
+         *       "outcome": "ok",
+         *       "status": 200,
+         *       "requestId": "3f0c2a4e-5b7d-4e8f-9a1b-2c3d4e5f6a7b"
+         *     }
+         */
+        AuditEntryInput: {
+            /** @description The entry id (`aud_…`, sorts by time) */
+            id: string;
+            /** @description When the request was answered (ISO 8601, UTC) */
+            time: string;
+            /** @description The API key (`local` while authentication is off); absent when the request proved no key */
+            keyId?: string;
+            /** @description The role of that key */
+            role?: string;
+            /** @description What was done, e.g. `memories.upsert`, `keys.create`, `erasure.user` */
+            action: string;
+            /** @description The HTTP method */
+            method: string;
+            /** @description The route pattern, e.g. `/api/v1/memories/:id` */
+            route: string;
+            /** @description Absent on routes that cover every namespace */
+            namespace?: string;
+            /** @description The user the request worked on, when it named one */
+            userId?: string;
+            /** @description Records the request named or changed (at most 100) */
+            recordIds?: string[];
+            /** @description Records it changed */
+            recordCount?: number;
+            /**
+             * @description ok, denied (401, 403, 429: who asked was refused) or failed (any other error)
+             * @enum {string}
+             */
+            outcome: "ok" | "denied" | "failed";
+            /** @description HTTP status; absent on an entry committed in the transaction of its change, before the answer */
+            status?: number;
+            /** @description The request id, as the X-Request-Id header of the answer gave it */
+            requestId: string;
+        };
+        /**
+         * @description A page of the audit log
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "aud_01JQ9D1E3F5G7H9J1K3M5N7P9Q",
+         *           "time": "2026-11-21T09:02:44.118Z",
+         *           "keyId": "k7q2m9x4w1za",
+         *           "role": "write",
+         *           "action": "memories.update",
+         *           "method": "PATCH",
+         *           "route": "/api/v1/memories/:id",
+         *           "namespace": "acme",
+         *           "userId": "alice",
+         *           "recordIds": [
+         *             "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C"
+         *           ],
+         *           "recordCount": 1,
+         *           "outcome": "ok",
+         *           "status": 200,
+         *           "requestId": "3f0c2a4e-5b7d-4e8f-9a1b-2c3d4e5f6a7b"
+         *         }
+         *       ]
+         *     }
+         */
+        AuditPageInput: {
+            /** @description The entries of this page, newest first */
+            items: components["schemas"]["AuditEntryInput"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page */
+            nextCursor?: string;
+        };
+        /**
+         * @description How many cached entries were removed
+         * @example {
+         *       "cleared": 52
+         *     }
+         */
+        CacheClearedInput: {
+            /** @description Entries removed */
+            cleared: number;
+        };
+        /**
+         * @description Usage of the caches, of one namespace or all
+         * @example {
+         *       "backend": "in-process",
+         *       "namespace": "acme",
+         *       "caches": {
+         *         "embeddings": {
+         *           "entries": 1840,
+         *           "bytes": 2011136,
+         *           "evictions": 0
+         *         },
+         *         "responses": {
+         *           "entries": 52,
+         *           "bytes": 187392,
+         *           "evictions": 3,
+         *           "hits": 410,
+         *           "misses": 96,
+         *           "bypassed": 0
+         *         }
+         *       }
+         *     }
+         */
+        CacheStatsInput: {
+            /** @description Where the caches live: in-process or redis */
+            backend: string;
+            /** @description The namespace the usage covers; every namespace when absent */
+            namespace?: string;
+            /** @description Usage per cache class */
+            caches: {
+                /** @description Vectors of texts, by model */
+                embeddings: {
+                    /** @description Entries held */
+                    entries: number;
+                    /** @description Bytes they take */
+                    bytes: number;
+                    /** @description Entries dropped to make room since start */
+                    evictions: number;
+                };
+                /** @description Search and context answers, until a write in their scope */
+                responses: {
+                    /** @description Entries held */
+                    entries: number;
+                    /** @description Bytes they take */
+                    bytes: number;
+                    /** @description Entries dropped to make room since start */
+                    evictions: number;
+                    /** @description Search and context answers served from the cache since start, in every namespace */
+                    hits: number;
+                    /** @description Answers that had to be made since start, in every namespace */
+                    misses: number;
+                    /** @description Answers made without the cache because it failed */
+                    bypassed: number;
+                };
+            };
+        };
+        /**
+         * @description What an erasure removed, place by place, and what its verification found
+         * @example {
+         *       "receiptId": "era_01JQ9A2B3C4D5E6F7G8H9J0K1M",
+         *       "subject": {
+         *         "namespace": "acme",
+         *         "userId": "alice"
+         *       },
+         *       "startedAt": "2026-11-22T10:00:00.120Z",
+         *       "finishedAt": "2026-11-22T10:00:00.348Z",
+         *       "removed": {
+         *         "sessions": 2,
+         *         "outbox": 0,
+         *         "episodes": 2,
+         *         "memories": 2,
+         *         "memoryHistory": 2,
+         *         "vectors": 2,
+         *         "vectorIndex": 2,
+         *         "keywordIndex": 2,
+         *         "keywordStatistics": 2,
+         *         "responseCache": 2,
+         *         "embeddingCache": 2,
+         *         "auditLog": 14,
+         *         "vectorSnapshots": 0
+         *       },
+         *       "verified": {
+         *         "sessions": "clean",
+         *         "outbox": "clean",
+         *         "episodes": "clean",
+         *         "memories": "clean",
+         *         "memoryHistory": "clean",
+         *         "vectors": "clean",
+         *         "vectorIndex": "clean",
+         *         "keywordIndex": "clean",
+         *         "keywordStatistics": "clean",
+         *         "responseCache": "clean",
+         *         "embeddingCache": "clean",
+         *         "auditLog": "clean",
+         *         "vectorSnapshots": "clean"
+         *       },
+         *       "ok": true
+         *     }
+         */
+        ErasureReceiptInput: {
+            /** @description The receipt id (`era_…`): GET /api/v1/erasures/{receiptId} answers it again */
+            receiptId: string;
+            /** @description What was erased */
+            subject: {
+                /** @description The namespace erased, or the user’s */
+                namespace: string;
+                /** @description The user erased; absent for a whole namespace */
+                userId?: string;
+            };
+            /** @description When the erasure started (ISO 8601, UTC) */
+            startedAt: string;
+            /** @description When it and its verification finished */
+            finishedAt: string;
+            /** @description Counts removed per place: sessions, episodes, memories, their history, vectors, indexes, caches, audit log … */
+            removed: {
+                [key: string]: number;
+            };
+            /** @description Per place: 'clean', or 'found N' when the verification pass still found the subject there */
+            verified: {
+                [key: string]: string;
+            };
+            /** @description True only when every place is clean */
+            ok: boolean;
+        };
+        /**
+         * @description Namespaces with their counts
+         * @example {
+         *       "namespaces": [
+         *         {
+         *           "namespace": "acme",
+         *           "episodes": 2,
+         *           "memories": 2,
+         *           "sessions": 1,
+         *           "users": 1
+         *         }
+         *       ]
+         *     }
+         */
+        NamespaceListInput: {
+            /** @description The namespaces, by name */
+            namespaces: {
+                /** @description The namespace */
+                namespace: string;
+                /** @description Episodes */
+                episodes: number;
+                /** @description Live memories */
+                memories: number;
+                /** @description Live sessions */
+                sessions: number;
+                /** @description Distinct users of its episodes and memories */
+                users: number;
+            }[];
+        };
+        /**
+         * @description What a namespace, or one user in it, holds
+         * @example {
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "generatedAt": "2026-11-21T10:00:00.000Z",
+         *       "sessions": {
+         *         "live": 1,
+         *         "expiring": 0,
+         *         "expiringWithinSeconds": 600
+         *       },
+         *       "episodes": {
+         *         "count": 2,
+         *         "byKind": {
+         *           "intervention": 1,
+         *           "observation": 1
+         *         },
+         *         "oldest": "2026-11-20T17:45:01.000Z",
+         *         "newest": "2026-11-21T08:59:30.000Z",
+         *         "vectors": {
+         *           "pending": 0,
+         *           "none": 0,
+         *           "models": [
+         *             {
+         *               "model": "minishlab/potion-base-8M",
+         *               "dimensions": 256,
+         *               "ready": 2,
+         *               "failed": 0
+         *             }
+         *           ]
+         *         }
+         *       },
+         *       "memories": {
+         *         "count": 2,
+         *         "byKind": {
+         *           "preference": 1,
+         *           "fact": 1
+         *         },
+         *         "oldest": "2026-11-20T17:46:12.000Z",
+         *         "newest": "2026-11-21T09:00:05.000Z",
+         *         "vectors": {
+         *           "pending": 0,
+         *           "none": 0,
+         *           "models": [
+         *             {
+         *               "model": "minishlab/potion-base-8M",
+         *               "dimensions": 256,
+         *               "ready": 2,
+         *               "failed": 0
+         *             }
+         *           ]
+         *         },
+         *         "expired": 0,
+         *         "historyVersions": 1
+         *       },
+         *       "embedder": {
+         *         "model": "minishlab/potion-base-8M",
+         *         "dimensions": 256
+         *       },
+         *       "storage": {
+         *         "engine": "sqlite",
+         *         "scope": "database",
+         *         "total": 9834496,
+         *         "parts": {
+         *           "database": 8192000,
+         *           "wal": 1642496,
+         *           "vectorSnapshots": 0
+         *         }
+         *       }
+         *     }
+         */
+        StatsInput: {
+            /** @description The namespace counted */
+            namespace: string;
+            /** @description The user counted, when one was asked for */
+            userId?: string;
+            /** @description When the counts were taken (ISO 8601, UTC) */
+            generatedAt: string;
+            /** @description Short-term memory */
+            sessions: {
+                /** @description Live sessions */
+                live: number;
+                /** @description Live sessions whose idle deadline falls within `expiringWithinSeconds` (unless read or written before) */
+                expiring: number;
+                /** @description The horizon of `expiring`, in seconds */
+                expiringWithinSeconds: number;
+            };
+            /** @description Episodic memory */
+            episodes: {
+                /** @description Records */
+                count: number;
+                /** @description Records per kind */
+                byKind: {
+                    [key: string]: number;
+                };
+                /** @description Earliest createdAt */
+                oldest?: string;
+                /** @description Latest createdAt */
+                newest?: string;
+                /** @description Where the records stand with their vectors */
+                vectors: {
+                    /** @description Waiting for the embedder */
+                    pending: number;
+                    /** @description Written while no embedder was configured */
+                    none: number;
+                    /** @description Vectors per model */
+                    models: {
+                        /** @description The model */
+                        model: string;
+                        /** @description Length of its vectors */
+                        dimensions: number;
+                        /** @description Records with a vector of it */
+                        ready: number;
+                        /** @description Refused by the provider every time it was tried */
+                        failed: number;
+                    }[];
+                };
+            };
+            /** @description Semantic memory */
+            memories: {
+                /** @description Records */
+                count: number;
+                /** @description Records per kind */
+                byKind: {
+                    [key: string]: number;
+                };
+                /** @description Earliest createdAt */
+                oldest?: string;
+                /** @description Latest createdAt */
+                newest?: string;
+                /** @description Where the records stand with their vectors */
+                vectors: {
+                    /** @description Waiting for the embedder */
+                    pending: number;
+                    /** @description Written while no embedder was configured */
+                    none: number;
+                    /** @description Vectors per model */
+                    models: {
+                        /** @description The model */
+                        model: string;
+                        /** @description Length of its vectors */
+                        dimensions: number;
+                        /** @description Records with a vector of it */
+                        ready: number;
+                        /** @description Refused by the provider every time it was tried */
+                        failed: number;
+                    }[];
+                };
+                /** @description Past expiresAt: hidden from every read, still stored until removed */
+                expired: number;
+                /** @description Earlier versions kept in memory history */
+                historyVersions: number;
+            };
+            /** @description The model new vectors are made with */
+            embedder?: {
+                /** @description The model */
+                model: string;
+                /** @description Length of its vectors */
+                dimensions: number;
+            };
+            /** @description Bytes on disk of the whole database, whatever namespace or user is asked: SQLite its files (database, wal, vector snapshots), PostgreSQL every table of its schema with indexes and TOAST */
+            storage?: {
+                /**
+                 * @description The storage engine
+                 * @enum {string}
+                 */
+                engine: "sqlite" | "postgres";
+                /**
+                 * @description Always `database`: the bytes are the whole database’s
+                 * @constant
+                 */
+                scope: "database";
+                /** @description Bytes on disk in all */
+                total: number;
+                /** @description Bytes per part */
+                parts: {
+                    [key: string]: number;
+                };
+            };
+        };
+        /**
+         * @description A page of the users of a namespace
+         * @example {
+         *       "items": [
+         *         {
+         *           "userId": "alice",
+         *           "episodes": 2,
+         *           "memories": 2,
+         *           "sessions": 1
+         *         }
+         *       ]
+         *     }
+         */
+        UserListInput: {
+            /** @description The users of this page, by user id */
+            items: {
+                /** @description The user */
+                userId: string;
+                /** @description Episodes */
+                episodes: number;
+                /** @description Live memories */
+                memories: number;
+                /** @description Live sessions */
+                sessions: number;
+            }[];
+            /** @description Pass as `cursor` for the next page; absent on the last page */
+            nextCursor?: string;
+        };
+        /**
+         * @description A page of live sessions, in summary
+         * @example {
+         *       "items": [
+         *         {
+         *           "sessionId": "chat-alice-42",
+         *           "userId": "alice",
+         *           "agentId": "support-bot",
+         *           "messages": 2,
+         *           "ttlSeconds": 1800,
+         *           "createdAt": "2026-11-21T08:58:02.000Z",
+         *           "updatedAt": "2026-11-21T08:58:04.000Z",
+         *           "expiresAt": "2026-11-21T09:28:04.000Z"
+         *         }
+         *       ]
+         *     }
+         */
+        SessionPageInput: {
+            /** @description The sessions of this page, by session id */
+            items: {
+                /** @description The session id */
+                sessionId: string;
+                /** @description Its user */
+                userId?: string;
+                /** @description Its agent */
+                agentId?: string;
+                /** @description Messages the session holds */
+                messages: number;
+                /** @description Its idle time to live, in seconds */
+                ttlSeconds: number;
+                /** @description When it was created (ISO 8601, UTC) */
+                createdAt: string;
+                /** @description When it was last written (ISO 8601, UTC) */
+                updatedAt: string;
+                /** @description When it expires unless read or written before (ISO 8601, UTC) */
+                expiresAt: string;
+            }[];
+            /** @description Pass as `cursor` for the next page; absent on the last page */
+            nextCursor?: string;
+        };
+        /**
+         * @description NDJSON in the memos-export format (docs/export-format.md): a header line, then session, episode and memory lines, then an end line with the counts
+         * @example {"type":"header","format":"memos-export","version":1,"memosVersion":"0.1.0","exportedAt":"2026-11-21T10:00:00.000Z","embedder":null,"filters":{"namespace":"acme","userId":"alice"},"withVectors":false}
+         *     {"type":"episode","id":"ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V","userId":"alice","agentId":"support-bot","sessionId":"chat-alice-42","kind":"intervention","content":"Suggested green tea instead of coffee before alice’s evening meeting","occurredAt":"2026-11-20T17:45:00.000Z","createdAt":"2026-11-20T17:45:01.000Z","metadata":{"channel":"chat"},"task":"Recommend a drink for alice’s 6 pm meeting","context":"alice said coffee after 4 pm keeps her awake","outcome":"task_completed"}
+         *     {"type":"memory","id":"mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C","userId":"alice","agentId":"support-bot","kind":"preference","content":"Prefers green tea over coffee","importance":0.8,"metadata":{"source":"chat"},"sourceEpisodeIds":["ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"],"version":1,"createdAt":"2026-11-20T17:46:12.000Z","updatedAt":"2026-11-20T17:46:12.000Z","history":[]}
+         *     {"type":"end","counts":{"sessions":0,"episodes":1,"memories":1}}
+         */
+        ExportStreamInput: string;
+        /**
+         * @description What an import did, per tier
+         * @example {
+         *       "lines": 4,
+         *       "sessions": {
+         *         "created": 0,
+         *         "unchanged": 0,
+         *         "expired": 0
+         *       },
+         *       "episodes": {
+         *         "created": 1,
+         *         "unchanged": 0
+         *       },
+         *       "memories": {
+         *         "created": 1,
+         *         "unchanged": 0
+         *       },
+         *       "vectors": {
+         *         "stored": 0,
+         *         "pending": 2
+         *       }
+         *     }
+         */
+        ImportResultInput: {
+            /** @description Lines read, the header and end line included */
+            lines: number;
+            /** @description Sessions */
+            sessions: {
+                /** @description Records added */
+                created: number;
+                /** @description Records whose id the namespace held already: left as stored */
+                unchanged: number;
+                /** @description Sessions whose expiresAt had passed: not restored */
+                expired: number;
+            };
+            /** @description Episodes */
+            episodes: {
+                /** @description Records added */
+                created: number;
+                /** @description Records whose id the namespace held already: left as stored */
+                unchanged: number;
+            };
+            /** @description Memories, with their history */
+            memories: {
+                /** @description Records added */
+                created: number;
+                /** @description Records whose id the namespace held already: left as stored */
+                unchanged: number;
+            };
+            /** @description What became of the records’ vectors */
+            vectors: {
+                /** @description Vectors taken from the file (of the model this server embeds with) */
+                stored: number;
+                /** @description Records left for the embedding backfill: no vector in the file, or one of another model */
+                pending: number;
+            };
+        };
+        /**
+         * @description Semantic memory: a fact, preference, reflection, summary or procedure, versioned
+         * @example {
+         *       "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "content": "Prefers green tea over coffee",
+         *       "kind": "preference",
+         *       "importance": 0.8,
+         *       "metadata": {
+         *         "source": "chat"
+         *       },
+         *       "sourceEpisodeIds": [
+         *         "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *       ],
+         *       "version": 1,
+         *       "createdAt": "2026-11-20T17:46:12.000Z",
+         *       "updatedAt": "2026-11-20T17:46:12.000Z",
+         *       "embedding": {
+         *         "status": "ready",
+         *         "model": "minishlab/potion-base-8M",
+         *         "dimensions": 256
+         *       }
+         *     }
+         */
+        Memory: {
+            /** @description The memory id (`mem_…`, sorts by creation time) */
+            id: string;
+            /** @description The namespace (tenant) that holds the record */
+            namespace: string;
+            /** @description The user the record belongs to */
+            userId?: string;
+            /** @description The agent that wrote it */
             agentId?: string;
+            /** @description The session it came from */
             sessionId?: string;
+            /** @description What is known, as one statement */
             content: string;
-            /** @enum {string} */
+            /**
+             * @description fact, preference, reflection, summary or procedure
+             * @enum {string}
+             */
             kind: "fact" | "preference" | "reflection" | "summary" | "procedure";
+            /** @description 0 to 1: how much it matters; context bundles weigh it */
             importance: number;
+            /** @description Free-form JSON object given at write time; `{}` when none */
             metadata: {
                 [key: string]: unknown;
             };
+            /** @description When it stops being true and is hidden from every read (ISO 8601, UTC) */
             expiresAt?: string;
+            /** @description The episodes it was learned from */
             sourceEpisodeIds: string[];
+            /** @description Starts at 1; every update or merge that changes it adds one (earlier versions: its history) */
             version: number;
+            /** @description When it was first written (ISO 8601, UTC) */
             createdAt: string;
+            /** @description When it last changed (ISO 8601, UTC) */
             updatedAt: string;
             embedding: components["schemas"]["Embedding"];
         };
+        /**
+         * @description A memory as it was before an update or a merge replaced it
+         * @example {
+         *       "memoryId": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *       "version": 1,
+         *       "content": "Prefers green tea over coffee",
+         *       "kind": "preference",
+         *       "importance": 0.8,
+         *       "metadata": {
+         *         "source": "chat"
+         *       },
+         *       "sourceEpisodeIds": [
+         *         "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *       ],
+         *       "validFrom": "2026-11-20T17:46:12.000Z",
+         *       "validTo": "2026-11-21T09:02:44.000Z",
+         *       "reason": "update"
+         *     }
+         */
         MemoryVersion: {
+            /** @description The memory this is a version of */
             memoryId: string;
+            /** @description The version number it had */
             version: number;
+            /** @description Its content then */
             content: string;
-            /** @enum {string} */
+            /**
+             * @description Its kind then
+             * @enum {string}
+             */
             kind: "fact" | "preference" | "reflection" | "summary" | "procedure";
+            /** @description Its importance then (0 to 1) */
             importance: number;
+            /** @description Its metadata then */
             metadata: {
                 [key: string]: unknown;
             };
+            /** @description Its expiry then (ISO 8601, UTC) */
             expiresAt?: string;
+            /** @description Its source episodes then */
             sourceEpisodeIds: string[];
+            /** @description When this version became current (ISO 8601, UTC) */
             validFrom: string;
+            /** @description When it was replaced (ISO 8601, UTC) */
             validTo: string;
-            /** @enum {string} */
+            /**
+             * @description What replaced it: an update (PATCH), or a merge of a write that stated the same thing
+             * @enum {string}
+             */
             reason: "update" | "merge";
         };
+        /**
+         * @description Episodic memory: something that happened, and when; append-only
+         * @example {
+         *       "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "sessionId": "chat-alice-42",
+         *       "kind": "intervention",
+         *       "content": "Suggested green tea instead of coffee before alice’s evening meeting",
+         *       "occurredAt": "2026-11-20T17:45:00.000Z",
+         *       "createdAt": "2026-11-20T17:45:01.000Z",
+         *       "metadata": {
+         *         "channel": "chat"
+         *       },
+         *       "task": "Recommend a drink for alice’s 6 pm meeting",
+         *       "context": "alice said coffee after 4 pm keeps her awake",
+         *       "outcome": "task_completed",
+         *       "embedding": {
+         *         "status": "ready",
+         *         "model": "minishlab/potion-base-8M",
+         *         "dimensions": 256
+         *       }
+         *     }
+         */
         Episode: {
+            /** @description The episode id (`ep_…`, sorts by creation time) */
             id: string;
+            /** @description The namespace (tenant) that holds the record */
             namespace: string;
+            /** @description The user the record belongs to */
             userId?: string;
+            /** @description The agent that wrote it */
             agentId?: string;
+            /** @description The session it came from */
             sessionId?: string;
+            /** @description One of message, intervention, observation, tool_result, outcome, or a custom kind */
             kind: string;
+            /** @description What happened, as text */
             content: string;
-            /** @enum {string} */
+            /**
+             * @description Who said it, for a message
+             * @enum {string}
+             */
             role?: "user" | "assistant" | "system" | "tool";
+            /** @description When it happened (ISO 8601, UTC) */
             occurredAt: string;
+            /** @description When memOS stored it (ISO 8601, UTC) */
             createdAt: string;
+            /** @description Free-form JSON object given at write time; `{}` when none */
             metadata: {
                 [key: string]: unknown;
             };
+            /** @description What the agent set out to do (interventions and outcomes) */
             task?: string;
+            /** @description The situation it acted in (interventions and outcomes) */
             context?: string;
-            /** @enum {string} */
+            /**
+             * @description How it ended (interventions and outcomes)
+             * @enum {string}
+             */
             outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
             embedding: components["schemas"]["Embedding"];
         };
+        /**
+         * @description Short-term memory: a conversation with an idle time to live
+         * @example {
+         *       "sessionId": "chat-alice-42",
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "messages": [
+         *         {
+         *           "role": "user",
+         *           "content": "Hi, can you reorder my usual morning drink?",
+         *           "createdAt": "2026-11-21T08:58:02.000Z"
+         *         },
+         *         {
+         *           "role": "assistant",
+         *           "content": "Of course: one large green tea, as last time?",
+         *           "createdAt": "2026-11-21T08:58:04.000Z"
+         *         }
+         *       ],
+         *       "state": {
+         *         "cart": [
+         *           "green tea (large)"
+         *         ],
+         *         "step": "confirm"
+         *       },
+         *       "ttlSeconds": 1800,
+         *       "createdAt": "2026-11-21T08:58:02.000Z",
+         *       "updatedAt": "2026-11-21T08:58:04.000Z",
+         *       "expiresAt": "2026-11-21T09:28:04.000Z"
+         *     }
+         */
         Session: {
+            /** @description The session id the client chose */
             sessionId: string;
+            /** @description The namespace (tenant) that holds the record */
             namespace: string;
+            /** @description The user the session belongs to */
             userId?: string;
+            /** @description The agent in the conversation */
             agentId?: string;
+            /** @description The messages in the window, oldest first; older ones have been promoted to episodes */
             messages: components["schemas"]["Message"][];
+            /** @description Free-form JSON working state of the conversation; `{}` when none */
             state: {
                 [key: string]: unknown;
             };
+            /** @description A running summary of the conversation, when one was written */
             summary?: string;
+            /** @description Idle time to live in seconds: every read or write moves `expiresAt` this far ahead */
             ttlSeconds: number;
+            /** @description When the session was created (ISO 8601, UTC) */
             createdAt: string;
+            /** @description When it was last written (ISO 8601, UTC) */
             updatedAt: string;
+            /** @description When it expires unless read or written before; its messages then become episodes (ISO 8601, UTC) */
             expiresAt: string;
         };
+        /**
+         * @description One message of a session
+         * @example {
+         *       "role": "user",
+         *       "content": "Hi, can you reorder my usual morning drink?",
+         *       "createdAt": "2026-11-21T08:58:02.000Z"
+         *     }
+         */
         Message: {
-            /** @enum {string} */
+            /**
+             * @description Who said it: user, assistant, system or tool
+             * @enum {string}
+             */
             role: "user" | "assistant" | "system" | "tool";
+            /** @description The message text */
             content: string;
+            /** @description The name of the speaker or tool, when given */
             name?: string;
+            /** @description When it was said (ISO 8601, UTC) */
             createdAt: string;
+            /** @description Free-form JSON object, when given */
             metadata?: {
                 [key: string]: unknown;
             };
         };
+        /**
+         * @description Whether the record has a vector for semantic search
+         * @example {
+         *       "status": "ready",
+         *       "model": "minishlab/potion-base-8M",
+         *       "dimensions": 256
+         *     }
+         */
         Embedding: {
             /**
-             * @description `failed`: the embedding provider refused the text every time it was tried (see `error`); keyword search still finds the record
+             * @description `none`: written while no embedder was configured; `pending`: waiting for the embedder; `ready`: has a vector; `failed`: the embedding provider refused the text every time it was tried (see `error`). Keyword search finds the record whatever its status
              * @enum {string}
              */
             status: "none" | "pending" | "ready" | "failed";
+            /** @description The model that made the vector (ready records) */
             model?: string;
+            /** @description Length of the vector */
             dimensions?: number;
             /** @description The vector covers only the start of the text, which is longer than the model takes */
             truncated?: boolean;
             /** @description Why the provider refused the text (failed records only) */
             error?: string;
         };
+        /**
+         * @description How much each signal contributed to a hit, each raw; null where a signal did not take part
+         * @example {
+         *       "keyword": 4.21,
+         *       "vector": 0.63,
+         *       "recency": 0.97,
+         *       "neighbours": null
+         *     }
+         */
         ScoreParts: {
             /** @description Raw BM25 score of the keyword match, with the searched scope’s statistics (unbounded) */
             keyword: number | null;
@@ -2938,297 +3736,2336 @@ export interface components {
             /** @description What adjacent episodes of the same session and the session added to the fused score, before scaling (hybrid, episodes) */
             neighbours: number | null;
         };
+        /**
+         * @description What this server is and where to find the rest
+         * @example {
+         *       "name": "memOS",
+         *       "version": "0.1.0",
+         *       "storage": "sqlite",
+         *       "cache": "in-process",
+         *       "sessions": "sqlite",
+         *       "api": "/api/v1",
+         *       "openapi": "/openapi.json",
+         *       "docs": "/docs",
+         *       "health": "/health"
+         *     }
+         */
+        ServiceInfo: {
+            /**
+             * @description Always `memOS`
+             * @constant
+             */
+            name: "memOS";
+            /** @description The memOS version */
+            version: string;
+            /** @description sqlite or postgres */
+            storage: string;
+            /** @description How vectors are searched, when storage says so (e.g. pgvector) */
+            vectors?: string;
+            /** @description in-process or redis */
+            cache: string;
+            /** @description sqlite or redis */
+            sessions: string;
+            /** @description The base path of the API */
+            api: string;
+            /** @description Where this document is */
+            openapi: string;
+            /** @description Where the interactive docs are */
+            docs: string;
+            /** @description Where health is reported */
+            health: string;
+        };
+        /**
+         * @description Overall health
+         * @example {
+         *       "status": "degraded",
+         *       "version": "0.1.0",
+         *       "uptimeSeconds": 86400,
+         *       "reasons": [
+         *         "redis: connection refused; caches bypassed"
+         *       ]
+         *     }
+         */
+        Health: {
+            /**
+             * @description healthy, degraded (serving, with less) or unhealthy (503)
+             * @enum {string}
+             */
+            status: "healthy" | "degraded" | "unhealthy";
+            /** @description The memOS version */
+            version: string;
+            /** @description Seconds since the process started */
+            uptimeSeconds: number;
+            /** @description `component: detail` of each component that is not healthy (see /health/detailed); empty when healthy */
+            reasons: string[];
+        };
+        /**
+         * @description The process is up
+         * @example {
+         *       "status": "ok"
+         *     }
+         */
+        Liveness: {
+            /**
+             * @description Always `ok`
+             * @constant
+             */
+            status: "ok";
+        };
+        /**
+         * @description Whether memOS can serve
+         * @example {
+         *       "status": "ready",
+         *       "detail": "sqlite answers"
+         *     }
+         */
+        Readiness: {
+            /** @description ready or not_ready */
+            status: string;
+            /** @description What storage answered */
+            detail: string;
+        };
+        /**
+         * @description Health of each component
+         * @example {
+         *       "status": "healthy",
+         *       "backends": {
+         *         "storage": "sqlite",
+         *         "cache": "in-process",
+         *         "sessions": "sqlite"
+         *       },
+         *       "components": {
+         *         "storage": {
+         *           "status": "healthy",
+         *           "latencyMs": 0.08,
+         *           "detail": "sqlite answers"
+         *         },
+         *         "disk": {
+         *           "status": "healthy",
+         *           "latencyMs": 0.18,
+         *           "detail": "79431 MiB free in the data folder"
+         *         },
+         *         "embedder": {
+         *           "status": "healthy",
+         *           "latencyMs": 0,
+         *           "detail": "model2vec minishlab/potion-base-8M, 256 dimensions"
+         *         }
+         *       }
+         *     }
+         */
+        HealthDetailed: {
+            /**
+             * @description The worst status of any component
+             * @enum {string}
+             */
+            status: "healthy" | "degraded" | "unhealthy";
+            /** @description Which backend serves each tier */
+            backends: {
+                /** @description sqlite or postgres */
+                storage: string;
+                /** @description in-process or redis */
+                cache: string;
+                /** @description sqlite or redis */
+                sessions: string;
+            };
+            /** @description Each component by name: storage, disk, redis, embedder, model … */
+            components: {
+                [key: string]: {
+                    /**
+                     * @description healthy, degraded (serving, with less) or unhealthy
+                     * @enum {string}
+                     */
+                    status: "healthy" | "degraded" | "unhealthy";
+                    /** @description How long its check took, in ms */
+                    latencyMs: number;
+                    /** @description What the check found, in words */
+                    detail: string;
+                };
+            };
+            /** @description Standing warnings about the configuration or how the store serves, e.g. MEMOS_AUTH=off beyond loopback, or vector search without pgvector over a scope too large for it */
+            warnings?: string[];
+        };
+        /**
+         * @description The session after the write, with what the write did
+         * @example {
+         *       "sessionId": "chat-alice-42",
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "messages": [
+         *         {
+         *           "role": "user",
+         *           "content": "Hi, can you reorder my usual morning drink?",
+         *           "createdAt": "2026-11-21T08:58:02.000Z"
+         *         },
+         *         {
+         *           "role": "assistant",
+         *           "content": "Of course: one large green tea, as last time?",
+         *           "createdAt": "2026-11-21T08:58:04.000Z"
+         *         }
+         *       ],
+         *       "state": {
+         *         "cart": [
+         *           "green tea (large)"
+         *         ],
+         *         "step": "confirm"
+         *       },
+         *       "ttlSeconds": 1800,
+         *       "createdAt": "2026-11-21T08:58:02.000Z",
+         *       "updatedAt": "2026-11-21T08:58:04.000Z",
+         *       "expiresAt": "2026-11-21T09:28:04.000Z",
+         *       "created": true,
+         *       "promotedEpisodeIds": []
+         *     }
+         */
         SessionWriteResult: {
+            /** @description The session id the client chose */
             sessionId: string;
+            /** @description The namespace (tenant) that holds the record */
             namespace: string;
+            /** @description The user the session belongs to */
             userId?: string;
+            /** @description The agent in the conversation */
             agentId?: string;
+            /** @description The messages in the window, oldest first; older ones have been promoted to episodes */
             messages: components["schemas"]["Message"][];
+            /** @description Free-form JSON working state of the conversation; `{}` when none */
             state: {
                 [key: string]: unknown;
             };
+            /** @description A running summary of the conversation, when one was written */
             summary?: string;
+            /** @description Idle time to live in seconds: every read or write moves `expiresAt` this far ahead */
             ttlSeconds: number;
+            /** @description When the session was created (ISO 8601, UTC) */
             createdAt: string;
+            /** @description When it was last written (ISO 8601, UTC) */
             updatedAt: string;
+            /** @description When it expires unless read or written before; its messages then become episodes (ISO 8601, UTC) */
             expiresAt: string;
             /** @description Whether this write created the session */
             created: boolean;
             /** @description Episodes made by this write, oldest first: messages of an expired session, or those a PUT replaced, then messages that overflowed the window */
             promotedEpisodeIds: string[];
         };
+        /**
+         * @description The whole session
+         * @example {
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "messages": [
+         *         {
+         *           "role": "user",
+         *           "content": "Hi, can you reorder my usual morning drink?"
+         *         },
+         *         {
+         *           "role": "assistant",
+         *           "content": "Of course: one large green tea, as last time?"
+         *         }
+         *       ],
+         *       "state": {
+         *         "cart": [
+         *           "green tea (large)"
+         *         ],
+         *         "step": "confirm"
+         *       },
+         *       "ttlSeconds": 1800
+         *     }
+         */
         SessionPut: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
             namespace?: string;
+            /** @description The user the session belongs to */
             userId?: string;
+            /** @description The agent in the conversation */
             agentId?: string;
+            /** @description The messages, oldest first (at most 1000); default none */
             messages?: {
-                /** @enum {string} */
+                /**
+                 * @description Who said it: user, assistant, system or tool
+                 * @enum {string}
+                 */
                 role: "user" | "assistant" | "system" | "tool";
+                /** @description The message text: not blank, at most 32768 bytes of UTF-8 */
                 content: string;
+                /** @description The name of the speaker or tool, as in chat APIs */
                 name?: string;
+                /** @description When it was said (ISO 8601 with a zone); default the time of the request */
                 createdAt?: unknown;
+                /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
                 metadata?: {
                     [key: string]: unknown;
                 };
             }[];
+            /** @description Free-form JSON working state: at most 65536 bytes and 8 levels deep; default {} */
             state?: {
                 [key: string]: unknown;
             };
+            /** @description A running summary of the conversation */
             summary?: string;
+            /** @description Idle time to live in seconds, 1 to 2592000 (30 days): every read or write moves the expiry this far ahead; default 1800 for a new session */
             ttlSeconds?: number;
         };
+        /**
+         * @description Messages to append
+         * @example {
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "messages": [
+         *         {
+         *           "role": "user",
+         *           "content": "Yes please, but a small one today."
+         *         }
+         *       ]
+         *     }
+         */
         SessionAppend: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
             namespace?: string;
             /** @description Owner of a session the append creates, or of a live one that has none; another than a live session’s is a 409 */
             userId?: string;
             /** @description As userId, for the agent */
             agentId?: string;
-            /** @description Idle TTL of the session, whether the append creates it or finds it live; default sessions.ttlSeconds for a new one */
+            /** @description Idle TTL of the session in seconds (1 to 2592000), whether the append creates it or finds it live; default sessions.ttlSeconds for a new one */
             ttlSeconds?: number;
+            /** @description The messages to add, oldest first (1 to 1000) */
             messages: {
-                /** @enum {string} */
+                /**
+                 * @description Who said it: user, assistant, system or tool
+                 * @enum {string}
+                 */
                 role: "user" | "assistant" | "system" | "tool";
+                /** @description The message text: not blank, at most 32768 bytes of UTF-8 */
                 content: string;
+                /** @description The name of the speaker or tool, as in chat APIs */
                 name?: string;
+                /** @description When it was said (ISO 8601 with a zone); default the time of the request */
                 createdAt?: unknown;
+                /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
                 metadata?: {
                     [key: string]: unknown;
                 };
             }[];
         };
+        /**
+         * @description One episode to append
+         * @example {
+         *       "kind": "intervention",
+         *       "content": "Offered a decaf green tea when alice asked for an espresso at 5 pm",
+         *       "task": "Keep alice’s evening order caffeine-light",
+         *       "context": "alice said coffee after 4 pm keeps her awake",
+         *       "outcome": "task_completed",
+         *       "occurredAt": "2026-11-22T17:02:00Z"
+         *     }
+         */
         EpisodeDraft: {
+            /** @description message, intervention, observation, tool_result, outcome, or a custom kind (1 to 64 of lower-case a-z 0-9 _ . : -, starting with a letter) */
             kind: ("message" | "intervention" | "observation" | "tool_result" | "outcome") | string;
+            /** @description What happened, as text: not blank, at most 32768 bytes of UTF-8 */
             content: string;
+            /** @description The user it concerns; default the request’s `userId` */
             userId?: string;
+            /** @description The agent that acted or saw it; default the request’s `agentId` */
             agentId?: string;
+            /** @description The session it happened in; default the request’s `sessionId` */
             sessionId?: string;
-            /** @enum {string} */
+            /**
+             * @description Who said it, for a message: user, assistant, system or tool
+             * @enum {string}
+             */
             role?: "user" | "assistant" | "system" | "tool";
+            /** @description When it happened (ISO 8601 with a zone); default the time of the request */
             occurredAt?: unknown;
+            /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
             metadata?: {
                 [key: string]: unknown;
             };
+            /** @description What the agent set out to do: required for an intervention, only for kinds intervention and outcome */
             task?: string;
+            /** @description The situation it acted in (interventions and outcomes only) */
             context?: string;
-            /** @enum {string} */
+            /**
+             * @description How it ended: task_completed, task_failed, abandoned or unknown (interventions and outcomes only)
+             * @enum {string}
+             */
             outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
         };
+        /**
+         * @description Episodes to append, with defaults for their scope
+         * @example {
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "sessionId": "chat-alice-42",
+         *       "episodes": [
+         *         {
+         *           "kind": "intervention",
+         *           "content": "Offered a decaf green tea when alice asked for an espresso at 5 pm",
+         *           "task": "Keep alice’s evening order caffeine-light",
+         *           "context": "alice said coffee after 4 pm keeps her awake",
+         *           "outcome": "task_completed",
+         *           "occurredAt": "2026-11-22T17:02:00Z"
+         *         },
+         *         {
+         *           "kind": "observation",
+         *           "content": "alice ordered a small decaf green tea",
+         *           "occurredAt": "2026-11-22T17:03:10Z",
+         *           "metadata": {
+         *             "channel": "chat"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         EpisodeWrite: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
             namespace?: string;
-            /** @description Default for episodes that name no user */
+            /** @description Default `userId` of the episodes that name none */
             userId?: string;
+            /** @description Default `agentId` of the episodes that name none */
             agentId?: string;
+            /** @description Default `sessionId` of the episodes that name none */
             sessionId?: string;
+            /** @description The episodes, 1 to 1000 */
             episodes: components["schemas"]["EpisodeDraft"][];
         };
+        /**
+         * @description The ids of the new episodes, in input order
+         * @example {
+         *       "ids": [
+         *         "ep_01JQ9C4D6E8F0G2H4J6K8M0N2P",
+         *         "ep_01JQ9C4D6E8F0G2H4J6K8M0N2Q"
+         *       ],
+         *       "results": [
+         *         {
+         *           "id": "ep_01JQ9C4D6E8F0G2H4J6K8M0N2P",
+         *           "action": "created"
+         *         },
+         *         {
+         *           "id": "ep_01JQ9C4D6E8F0G2H4J6K8M0N2Q",
+         *           "action": "created"
+         *         }
+         *       ]
+         *     }
+         */
         EpisodeWriteResult: {
             /** @description The id of each item, in input order */
             ids: string[];
             /** @description What became of each item, in input order */
             results: {
+                /** @description The record the item became, or merged into */
                 id: string;
-                /** @enum {string} */
+                /**
+                 * @description What the write did: created
+                 * @enum {string}
+                 */
                 action: "created";
             }[];
         };
+        /**
+         * @description A page of the timeline
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
+         *           "namespace": "acme",
+         *           "userId": "alice",
+         *           "agentId": "support-bot",
+         *           "sessionId": "chat-alice-42",
+         *           "kind": "intervention",
+         *           "content": "Suggested green tea instead of coffee before alice’s evening meeting",
+         *           "occurredAt": "2026-11-20T17:45:00.000Z",
+         *           "createdAt": "2026-11-20T17:45:01.000Z",
+         *           "metadata": {
+         *             "channel": "chat"
+         *           },
+         *           "task": "Recommend a drink for alice’s 6 pm meeting",
+         *           "context": "alice said coffee after 4 pm keeps her awake",
+         *           "outcome": "task_completed",
+         *           "embedding": {
+         *             "status": "ready",
+         *             "model": "minishlab/potion-base-8M",
+         *             "dimensions": 256
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         EpisodePage: {
+            /** @description The episodes of this page */
             items: components["schemas"]["Episode"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page */
             nextCursor?: string;
         };
+        /**
+         * @description One memory to write
+         * @example {
+         *       "content": "Prefers green tea over coffee",
+         *       "kind": "preference",
+         *       "importance": 0.8,
+         *       "sourceEpisodeIds": [
+         *         "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *       ]
+         *     }
+         */
         MemoryDraft: {
+            /** @description What is known, as one statement: not blank, at most 32768 bytes of UTF-8 */
             content: string;
             /**
-             * @description Default fact
+             * @description fact, preference, reflection, summary or procedure; default fact
              * @enum {string}
              */
             kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
-            /** @description 0 to 1, default 0.5 */
+            /** @description 0 to 1: how much it matters; default 0.5 */
             importance?: number;
+            /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
             metadata?: {
                 [key: string]: unknown;
             };
+            /** @description When it stops being true (ISO 8601 with a zone): from then on every read hides it */
             expiresAt?: unknown;
+            /** @description The episodes it was learned from (at most 256) */
             sourceEpisodeIds?: string[];
+            /** @description The user it is about; default the request’s `userId` */
             userId?: string;
+            /** @description The agent that learned it; default the request’s `agentId` */
             agentId?: string;
+            /** @description The session it was learned in; default the request’s `sessionId` */
             sessionId?: string;
         };
+        /**
+         * @description Memories to write, with defaults for their scope
+         * @example {
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "memories": [
+         *         {
+         *           "content": "Prefers green tea over coffee",
+         *           "kind": "preference",
+         *           "importance": 0.8,
+         *           "sourceEpisodeIds": [
+         *             "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *           ]
+         *         },
+         *         {
+         *           "content": "Is allergic to peanuts",
+         *           "kind": "fact",
+         *           "importance": 1,
+         *           "metadata": {
+         *             "source": "profile"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         MemoryWrite: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
             namespace?: string;
-            /** @description Default for memories that name no user */
+            /** @description Default `userId` of the memories that name none */
             userId?: string;
+            /** @description Default `agentId` of the memories that name none */
             agentId?: string;
+            /** @description Default `sessionId` of the memories that name none */
             sessionId?: string;
+            /** @description The memories, 1 to 1000 */
             memories: components["schemas"]["MemoryDraft"][];
         };
+        /**
+         * @description What became of each memory, in input order
+         * @example {
+         *       "ids": [
+         *         "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *         "mem_01JQ9B7C2D4E6F8G0H2J4K6M8N"
+         *       ],
+         *       "results": [
+         *         {
+         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *           "action": "unchanged",
+         *           "version": 1
+         *         },
+         *         {
+         *           "id": "mem_01JQ9B7C2D4E6F8G0H2J4K6M8N",
+         *           "action": "created",
+         *           "version": 1
+         *         }
+         *       ]
+         *     }
+         */
         MemoryWriteResult: {
             /** @description The id of each item, in input order */
             ids: string[];
             /** @description What became of each item, in input order */
             results: {
+                /** @description The record the item became, or merged into */
                 id: string;
-                /** @enum {string} */
+                /**
+                 * @description What the write did: created, merged, unchanged
+                 * @enum {string}
+                 */
                 action: "created" | "merged" | "unchanged";
                 /** @description The memory’s version after the write */
                 version: number;
             }[];
         };
+        /**
+         * @description A page of memories
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *           "namespace": "acme",
+         *           "userId": "alice",
+         *           "agentId": "support-bot",
+         *           "content": "Prefers green tea over coffee",
+         *           "kind": "preference",
+         *           "importance": 0.8,
+         *           "metadata": {
+         *             "source": "chat"
+         *           },
+         *           "sourceEpisodeIds": [
+         *             "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *           ],
+         *           "version": 1,
+         *           "createdAt": "2026-11-20T17:46:12.000Z",
+         *           "updatedAt": "2026-11-20T17:46:12.000Z",
+         *           "embedding": {
+         *             "status": "ready",
+         *             "model": "minishlab/potion-base-8M",
+         *             "dimensions": 256
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         MemoryPage: {
+            /** @description The memories of this page */
             items: components["schemas"]["Memory"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page */
             nextCursor?: string;
         };
+        /**
+         * @description The fields to change; at least one
+         * @example {
+         *       "namespace": "acme",
+         *       "content": "Prefers green tea over coffee, jasmine above all",
+         *       "importance": 0.9
+         *     }
+         */
         MemoryPatch: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
             namespace?: string;
+            /** @description New content: not blank, at most 32768 bytes of UTF-8 */
             content?: string;
-            /** @enum {string} */
+            /**
+             * @description New kind
+             * @enum {string}
+             */
             kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
+            /** @description New importance, 0 to 1 */
             importance?: number;
-            /** @description Replaces the metadata */
+            /** @description Replaces the metadata (a JSON object; not merged) */
             metadata?: {
                 [key: string]: unknown;
             };
-            /** @description null clears the expiry */
+            /** @description New expiry (ISO 8601 with a zone); null clears it */
             expiresAt?: unknown | null;
-            /** @description Apply only if the memory is at this version */
+            /** @description Apply only if the memory is at this version, else 409 */
             expectedVersion?: number;
         };
+        /**
+         * @description The earlier versions of a memory
+         * @example {
+         *       "memoryId": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *       "currentVersion": 2,
+         *       "versions": [
+         *         {
+         *           "memoryId": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *           "version": 1,
+         *           "content": "Prefers green tea over coffee",
+         *           "kind": "preference",
+         *           "importance": 0.8,
+         *           "metadata": {
+         *             "source": "chat"
+         *           },
+         *           "sourceEpisodeIds": [
+         *             "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *           ],
+         *           "validFrom": "2026-11-20T17:46:12.000Z",
+         *           "validTo": "2026-11-21T09:02:44.000Z",
+         *           "reason": "update"
+         *         }
+         *       ]
+         *     }
+         */
         MemoryHistory: {
+            /** @description The memory */
             memoryId: string;
+            /** @description Its version now */
             currentVersion: number;
+            /** @description Its earlier versions, newest first */
             versions: components["schemas"]["MemoryVersion"][];
         };
+        /**
+         * @description One record found, with its score and the signals behind it
+         * @example {
+         *       "type": "memory",
+         *       "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *       "score": 1,
+         *       "parts": {
+         *         "keyword": 4.21,
+         *         "vector": 0.63,
+         *         "recency": 0.97,
+         *         "neighbours": null
+         *       },
+         *       "item": {
+         *         "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *         "namespace": "acme",
+         *         "userId": "alice",
+         *         "agentId": "support-bot",
+         *         "content": "Prefers green tea over coffee",
+         *         "kind": "preference",
+         *         "importance": 0.8,
+         *         "metadata": {
+         *           "source": "chat"
+         *         },
+         *         "sourceEpisodeIds": [
+         *           "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *         ],
+         *         "version": 1,
+         *         "createdAt": "2026-11-20T17:46:12.000Z",
+         *         "updatedAt": "2026-11-20T17:46:12.000Z",
+         *         "embedding": {
+         *           "status": "ready",
+         *           "model": "minishlab/potion-base-8M",
+         *           "dimensions": 256
+         *         }
+         *       }
+         *     }
+         */
         SearchHit: {
-            /** @constant */
+            /**
+             * @description A memory
+             * @constant
+             */
             type: "memory";
+            /** @description The id of the record found */
             id: string;
             /** @description 0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1 */
             score: number;
             parts: components["schemas"]["ScoreParts"];
             item: components["schemas"]["Memory"];
         } | {
-            /** @constant */
+            /**
+             * @description An episode
+             * @constant
+             */
             type: "episode";
+            /** @description The id of the record found */
             id: string;
             /** @description 0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1 */
             score: number;
             parts: components["schemas"]["ScoreParts"];
             item: components["schemas"]["Episode"];
         };
+        /**
+         * @description What to search for, where, and how
+         * @example {
+         *       "namespace": "acme",
+         *       "query": "what does alice drink",
+         *       "userId": "alice",
+         *       "types": [
+         *         "memories",
+         *         "episodes"
+         *       ],
+         *       "limit": 5,
+         *       "mode": "hybrid",
+         *       "filters": {
+         *         "kind": [
+         *           "preference",
+         *           "intervention"
+         *         ]
+         *       }
+         *     }
+         */
         SearchRequest: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
             namespace?: string;
+            /** @description What to recall, in words: not blank, at most 4096 characters */
             query: string;
+            /** @description Only records of this user */
             userId?: string;
+            /** @description Only records of this agent */
             agentId?: string;
+            /** @description Only records of this session */
             sessionId?: string;
             /**
+             * @description Which tiers to search: memories, episodes, or both (the default)
              * @default [
              *       "memories",
              *       "episodes"
              *     ]
              */
             types: ("memories" | "episodes")[];
-            /** @default 10 */
+            /**
+             * @description Most hits to answer, 1 to 100; default 10
+             * @default 10
+             */
             limit: number;
             /**
+             * @description hybrid (keyword and vector fused, the default), vector or keyword
              * @default hybrid
              * @enum {string}
              */
             mode: "hybrid" | "vector" | "keyword";
             /** @description Leave out hits scoring below this (scores are 0..1: the cosine in vector mode, else a share of the best hit) */
             minScore?: number;
-            /** @default {} */
+            /**
+             * @description Narrows the records searched: kind, time range and metadata; default none
+             * @default {}
+             */
             filters: {
+                /** @description Only these kinds (memory kinds and episode kinds alike): one, or a list of 1 to 32 */
                 kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
+                /** @description Only records from this time on (episodes: occurredAt; memories: createdAt), ISO 8601 with a zone */
                 from?: unknown;
+                /** @description Only records before this time; later than `from` */
                 to?: unknown;
+                /** @description Only records whose metadata holds each of these keys with exactly this value (string, number or boolean); at most 16 */
                 metadata?: {
                     [key: string]: string | number | boolean;
                 };
             };
         };
+        /**
+         * @description The hits of a search, best first
+         * @example {
+         *       "mode": "hybrid",
+         *       "requestedMode": "hybrid",
+         *       "hits": [
+         *         {
+         *           "type": "memory",
+         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *           "score": 1,
+         *           "parts": {
+         *             "keyword": 4.21,
+         *             "vector": 0.63,
+         *             "recency": 0.97,
+         *             "neighbours": null
+         *           },
+         *           "item": {
+         *             "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *             "namespace": "acme",
+         *             "userId": "alice",
+         *             "agentId": "support-bot",
+         *             "content": "Prefers green tea over coffee",
+         *             "kind": "preference",
+         *             "importance": 0.8,
+         *             "metadata": {
+         *               "source": "chat"
+         *             },
+         *             "sourceEpisodeIds": [
+         *               "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *             ],
+         *             "version": 1,
+         *             "createdAt": "2026-11-20T17:46:12.000Z",
+         *             "updatedAt": "2026-11-20T17:46:12.000Z",
+         *             "embedding": {
+         *               "status": "ready",
+         *               "model": "minishlab/potion-base-8M",
+         *               "dimensions": 256
+         *             }
+         *           }
+         *         },
+         *         {
+         *           "type": "episode",
+         *           "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
+         *           "score": 0.72,
+         *           "parts": {
+         *             "keyword": 2.87,
+         *             "vector": 0.48,
+         *             "recency": 0.95,
+         *             "neighbours": 0
+         *           },
+         *           "item": {
+         *             "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
+         *             "namespace": "acme",
+         *             "userId": "alice",
+         *             "agentId": "support-bot",
+         *             "sessionId": "chat-alice-42",
+         *             "kind": "intervention",
+         *             "content": "Suggested green tea instead of coffee before alice’s evening meeting",
+         *             "occurredAt": "2026-11-20T17:45:00.000Z",
+         *             "createdAt": "2026-11-20T17:45:01.000Z",
+         *             "metadata": {
+         *               "channel": "chat"
+         *             },
+         *             "task": "Recommend a drink for alice’s 6 pm meeting",
+         *             "context": "alice said coffee after 4 pm keeps her awake",
+         *             "outcome": "task_completed",
+         *             "embedding": {
+         *               "status": "ready",
+         *               "model": "minishlab/potion-base-8M",
+         *               "dimensions": 256
+         *             }
+         *           }
+         *         }
+         *       ],
+         *       "notices": [],
+         *       "cached": false
+         *     }
+         */
         SearchResponse: {
             /**
-             * @description The mode that produced the hits
+             * @description The mode that produced the hits: hybrid falls back to keyword while no embedder is ready (a notice says so)
              * @enum {string}
              */
             mode: "hybrid" | "vector" | "keyword";
-            /** @enum {string} */
+            /**
+             * @description The mode the request asked for
+             * @enum {string}
+             */
             requestedMode: "hybrid" | "vector" | "keyword";
+            /** @description The hits, best first, at most `limit` */
             hits: components["schemas"]["SearchHit"][];
+            /** @description What the client should know about how the answer was made, e.g. a fallback to keyword search */
             notices: string[];
             /** @description Whether the answer came from the response cache */
             cached: boolean;
         };
+        /**
+         * @description Whose context to build, for what, and how large
+         * @example {
+         *       "namespace": "acme",
+         *       "sessionId": "chat-alice-42",
+         *       "userId": "alice",
+         *       "query": "what should alice drink this afternoon",
+         *       "tokenBudget": 1024,
+         *       "limit": 5,
+         *       "types": [
+         *         "memories",
+         *         "episodes"
+         *       ],
+         *       "filters": {}
+         *     }
+         */
         ContextRequest: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
             namespace?: string;
+            /** @description The session whose recent messages lead the bundle */
             sessionId?: string;
+            /** @description Only memories and episodes of this user */
             userId?: string;
+            /** @description Only memories and episodes of this agent */
             agentId?: string;
+            /** @description What to recall (not blank, at most 4096 characters); default the session’s last user message */
             query?: string;
-            /** @default 2000 */
+            /**
+             * @description Most tokens `text` may take, 32 to 131072; default 2000
+             * @default 2000
+             */
             tokenBudget: number;
-            /** @default 10 */
+            /**
+             * @description Most memories and most episodes to consider, 1 to 100; default 10
+             * @default 10
+             */
             limit: number;
             /**
+             * @description Which tiers to search: memories, episodes, or both (the default)
              * @default [
              *       "memories",
              *       "episodes"
              *     ]
              */
             types: ("memories" | "episodes")[];
-            /** @default {} */
+            /**
+             * @description Narrows the records searched: kind, time range and metadata; default none
+             * @default {}
+             */
             filters: {
+                /** @description Only these kinds (memory kinds and episode kinds alike): one, or a list of 1 to 32 */
                 kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
+                /** @description Only records from this time on (episodes: occurredAt; memories: createdAt), ISO 8601 with a zone */
                 from?: unknown;
+                /** @description Only records before this time; later than `from` */
                 to?: unknown;
+                /** @description Only records whose metadata holds each of these keys with exactly this value (string, number or boolean); at most 16 */
                 metadata?: {
                     [key: string]: string | number | boolean;
                 };
             };
         };
+        /**
+         * @description A prompt-ready bundle: recent messages, memories and episodes within a token budget
+         * @example {
+         *       "namespace": "acme",
+         *       "query": "what should alice drink this afternoon",
+         *       "querySource": "request",
+         *       "tokenBudget": 1024,
+         *       "tokens": 118,
+         *       "tokenizer": "o200k_base",
+         *       "session": {
+         *         "sessionId": "chat-alice-42",
+         *         "summary": null,
+         *         "messages": [
+         *           {
+         *             "role": "user",
+         *             "content": "Hi, can you reorder my usual morning drink?",
+         *             "createdAt": "2026-11-21T08:58:02.000Z"
+         *           },
+         *           {
+         *             "role": "assistant",
+         *             "content": "Of course: one large green tea, as last time?",
+         *             "createdAt": "2026-11-21T08:58:04.000Z"
+         *           }
+         *         ],
+         *         "omittedMessages": 0
+         *       },
+         *       "memories": [
+         *         {
+         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *           "score": 1,
+         *           "parts": {
+         *             "keyword": 4.21,
+         *             "vector": 0.63,
+         *             "recency": 0.97,
+         *             "neighbours": null
+         *           },
+         *           "item": {
+         *             "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *             "namespace": "acme",
+         *             "userId": "alice",
+         *             "agentId": "support-bot",
+         *             "content": "Prefers green tea over coffee",
+         *             "kind": "preference",
+         *             "importance": 0.8,
+         *             "metadata": {
+         *               "source": "chat"
+         *             },
+         *             "sourceEpisodeIds": [
+         *               "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *             ],
+         *             "version": 1,
+         *             "createdAt": "2026-11-20T17:46:12.000Z",
+         *             "updatedAt": "2026-11-20T17:46:12.000Z",
+         *             "embedding": {
+         *               "status": "ready",
+         *               "model": "minishlab/potion-base-8M",
+         *               "dimensions": 256
+         *             }
+         *           }
+         *         }
+         *       ],
+         *       "episodes": [
+         *         {
+         *           "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
+         *           "score": 1,
+         *           "parts": {
+         *             "keyword": 2.87,
+         *             "vector": 0.48,
+         *             "recency": 0.95,
+         *             "neighbours": 0
+         *           },
+         *           "item": {
+         *             "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
+         *             "namespace": "acme",
+         *             "userId": "alice",
+         *             "agentId": "support-bot",
+         *             "sessionId": "chat-alice-42",
+         *             "kind": "intervention",
+         *             "content": "Suggested green tea instead of coffee before alice’s evening meeting",
+         *             "occurredAt": "2026-11-20T17:45:00.000Z",
+         *             "createdAt": "2026-11-20T17:45:01.000Z",
+         *             "metadata": {
+         *               "channel": "chat"
+         *             },
+         *             "task": "Recommend a drink for alice’s 6 pm meeting",
+         *             "context": "alice said coffee after 4 pm keeps her awake",
+         *             "outcome": "task_completed",
+         *             "embedding": {
+         *               "status": "ready",
+         *               "model": "minishlab/potion-base-8M",
+         *               "dimensions": 256
+         *             }
+         *           }
+         *         }
+         *       ],
+         *       "text": "## Conversation\nuser: Hi, can you reorder my usual morning drink?\nassistant: Of course: one large green tea, as last time?\n## Memories\n- Prefers green tea over coffee\n## Episodes\n- 2026-11-20 intervention: Suggested green tea instead of coffee before alice’s evening meeting (task_completed)",
+         *       "notices": [],
+         *       "cached": false
+         *     }
+         */
         ContextBundle: {
+            /** @description The namespace the bundle was built in */
             namespace: string;
-            /** @description The query recall used: the request’s, else the session’s last user message */
+            /** @description The query recall used: the request’s, else the session’s last user message; null when there was none */
             query: string | null;
-            /** @enum {string} */
+            /**
+             * @description Where the query came from: request, last-user-message, or none (then memories and episodes are ranked by importance and recency)
+             * @enum {string}
+             */
             querySource: "request" | "last-user-message" | "none";
+            /** @description The budget asked for, in tokens */
             tokenBudget: number;
             /** @description Tokens in `text`, never more than `tokenBudget` */
             tokens: number;
             /** @description The encoding tokens are counted with */
             tokenizer: string;
+            /** @description The session named by `sessionId`, or null when none was named or it is not live */
             session: {
+                /** @description The session */
                 sessionId: string;
+                /** @description Its summary, or null when it has none */
                 summary: string | null;
                 /** @description The newest messages that fit, oldest first */
                 messages: components["schemas"]["Message"][];
+                /** @description Older messages of the session left out for the budget */
                 omittedMessages: number;
             } | null;
+            /** @description The most relevant memories that fit, best first */
             memories: {
+                /** @description The id of the record */
                 id: string;
                 /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
                 score: number;
                 parts: components["schemas"]["ScoreParts"];
+                /** @description The record */
                 item: components["schemas"]["Memory"];
             }[];
+            /** @description The most relevant episodes that fit, best first */
             episodes: {
+                /** @description The id of the record */
                 id: string;
                 /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
                 score: number;
                 parts: components["schemas"]["ScoreParts"];
+                /** @description The record */
                 item: components["schemas"]["Episode"];
             }[];
             /** @description The prompt-ready rendering of the bundle */
             text: string;
+            /** @description What the client should know about how the bundle was made, e.g. a fallback to keyword search */
             notices: string[];
+            /** @description Whether the bundle came from the response cache */
             cached: boolean;
+        };
+        /**
+         * @description Texts to embed, in the shape of OpenAI’s API
+         * @example {
+         *       "input": [
+         *         "Prefers green tea over coffee",
+         *         "Is allergic to peanuts"
+         *       ],
+         *       "model": "minishlab/potion-base-8M",
+         *       "encoding_format": "float"
+         *     }
+         */
+        EmbeddingRequest: {
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
+            namespace?: string;
+            /** @description The text to embed, or a list of 1 to 1000; each not blank, at most 32768 bytes of UTF-8 */
+            input: string | string[];
+            /** @description The model: must be the one memOS serves (`GET /v1/models`) */
+            model: string;
+            /**
+             * @description float (numbers, the default) or base64 (of little-endian float32 bytes)
+             * @default float
+             * @enum {string}
+             */
+            encoding_format: "float" | "base64";
+            /** @description Must equal the model’s vector length when given: memOS does not shorten vectors */
+            dimensions?: number;
+            /** @description Accepted for compatibility with OpenAI clients, and ignored */
+            user?: string;
+        };
+        /**
+         * @description Embeddings in the shape of OpenAI’s API
+         * @example {
+         *       "object": "list",
+         *       "data": [
+         *         {
+         *           "object": "embedding",
+         *           "index": 0,
+         *           "embedding": [
+         *             0.0132,
+         *             -0.0871,
+         *             0.1204,
+         *             0.0458,
+         *             -0.0217,
+         *             0.0935,
+         *             -0.1102,
+         *             0.0064
+         *           ]
+         *         },
+         *         {
+         *           "object": "embedding",
+         *           "index": 1,
+         *           "embedding": [
+         *             -0.0132,
+         *             0.0871,
+         *             -0.1204,
+         *             -0.0458,
+         *             0.0217,
+         *             -0.0935,
+         *             0.1102,
+         *             -0.0064
+         *           ]
+         *         }
+         *       ],
+         *       "model": "minishlab/potion-base-8M",
+         *       "usage": {
+         *         "prompt_tokens": 14,
+         *         "total_tokens": 14
+         *       }
+         *     }
+         */
+        EmbeddingResponse: {
+            /**
+             * @description Always `list`
+             * @constant
+             */
+            object: "list";
+            /** @description One vector per input, in input order */
+            data: {
+                /**
+                 * @description Always `embedding`
+                 * @constant
+                 */
+                object: "embedding";
+                /** @description The position of its input */
+                index: number;
+                /** @description The vector: numbers, or with `encoding_format: base64` the base64 of its little-endian float32 bytes */
+                embedding: number[] | string;
+            }[];
+            /** @description The model that made them */
+            model: string;
+            /** @description Token counts, estimated */
+            usage: {
+                /** @description Estimated tokens of the inputs */
+                prompt_tokens: number;
+                /** @description The same */
+                total_tokens: number;
+            };
+        };
+        /**
+         * @description One text to embed
+         * @example {
+         *       "namespace": "acme",
+         *       "text": "what does alice drink",
+         *       "purpose": "query"
+         *     }
+         */
+        EmbedRequest: {
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
+            namespace?: string;
+            /** @description The text: not blank, at most 32768 bytes of UTF-8 */
+            text: string;
+            /**
+             * @description What the text is for: `document` (to be stored and found) or `query` (to search with); models that tell them apart embed them differently. Default document
+             * @default document
+             * @enum {string}
+             */
+            purpose: "document" | "query";
+        };
+        /**
+         * @description The vector of one text
+         * @example {
+         *       "model": "minishlab/potion-base-8M",
+         *       "dimensions": 8,
+         *       "embedding": [
+         *         0.0132,
+         *         -0.0871,
+         *         0.1204,
+         *         0.0458,
+         *         -0.0217,
+         *         0.0935,
+         *         -0.1102,
+         *         0.0064
+         *       ],
+         *       "cached": false
+         *     }
+         */
+        EmbedResult: {
+            /** @description The model that made it */
+            model: string;
+            /** @description Length of the vector */
+            dimensions: number;
+            /** @description The vector */
+            embedding: number[];
+            /** @description Whether it came from the cache */
+            cached: boolean;
+        };
+        /**
+         * @description Texts to embed
+         * @example {
+         *       "namespace": "acme",
+         *       "texts": [
+         *         "Prefers green tea over coffee",
+         *         "Is allergic to peanuts"
+         *       ],
+         *       "purpose": "document"
+         *     }
+         */
+        EmbedBatchRequest: {
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
+            namespace?: string;
+            /** @description The texts, 1 to 1000; each not blank, at most 32768 bytes of UTF-8 */
+            texts: string[];
+            /**
+             * @description What the text is for: `document` (to be stored and found) or `query` (to search with); models that tell them apart embed them differently. Default document
+             * @default document
+             * @enum {string}
+             */
+            purpose: "document" | "query";
+        };
+        /**
+         * @description The vectors of many texts
+         * @example {
+         *       "model": "minishlab/potion-base-8M",
+         *       "dimensions": 8,
+         *       "embeddings": [
+         *         [
+         *           0.0132,
+         *           -0.0871,
+         *           0.1204,
+         *           0.0458,
+         *           -0.0217,
+         *           0.0935,
+         *           -0.1102,
+         *           0.0064
+         *         ],
+         *         [
+         *           -0.0132,
+         *           0.0871,
+         *           -0.1204,
+         *           -0.0458,
+         *           0.0217,
+         *           -0.0935,
+         *           0.1102,
+         *           -0.0064
+         *         ]
+         *       ],
+         *       "cache": {
+         *         "hits": 1,
+         *         "misses": 1,
+         *         "coalesced": 0
+         *       }
+         *     }
+         */
+        EmbedBatchResult: {
+            /** @description The model that made them */
+            model: string;
+            /** @description Length of each vector */
+            dimensions: number;
+            /** @description One vector per text, in input order */
+            embeddings: number[][];
+            /** @description Counted over distinct texts */
+            cache: {
+                /** @description Texts found in the cache */
+                hits: number;
+                /** @description Texts sent to the provider */
+                misses: number;
+                /** @description Texts that joined an identical embedding already under way */
+                coalesced: number;
+            };
+        };
+        /**
+         * @description Statistics of the embedding cache, of one namespace or all
+         * @example {
+         *       "backend": "in-process",
+         *       "hits": 412,
+         *       "misses": 96,
+         *       "coalesced": 3,
+         *       "hitRate": 0.811,
+         *       "entries": 96,
+         *       "bytes": 104448,
+         *       "evictions": 0,
+         *       "latencyMs": {
+         *         "hit": {
+         *           "count": 412,
+         *           "p50": 0.18,
+         *           "p95": 0.41
+         *         },
+         *         "miss": {
+         *           "count": 96,
+         *           "p50": 0.62,
+         *           "p95": 2.1
+         *         }
+         *       },
+         *       "embedder": {
+         *         "state": "ready",
+         *         "detail": "model2vec minishlab/potion-base-8M, 256 dimensions",
+         *         "provider": "model2vec",
+         *         "model": "minishlab/potion-base-8M",
+         *         "dimensions": 256,
+         *         "circuit": "closed"
+         *       }
+         *     }
+         */
+        EmbeddingCacheStats: {
+            /** @description Where the cache lives: in-process or redis */
+            backend: string;
+            /** @description Texts found in the cache since start */
+            hits: number;
+            /** @description Texts that had to be embedded since start */
+            misses: number;
+            /** @description Texts that joined an identical embedding already under way */
+            coalesced: number;
+            /** @description hits / (hits + misses), 0 to 1 */
+            hitRate: number;
+            /** @description Vectors held */
+            entries: number;
+            /** @description Bytes they take */
+            bytes: number;
+            /** @description Entries dropped to make room since start */
+            evictions: number;
+            /** @description Lookup latency */
+            latencyMs: {
+                /** @description Of hits */
+                hit: {
+                    /** @description Lookups measured */
+                    count: number;
+                    /** @description Median, in ms */
+                    p50: number;
+                    /** @description 95th percentile, in ms */
+                    p95: number;
+                };
+                /** @description Of misses, the upstream call included */
+                miss: {
+                    /** @description Lookups measured */
+                    count: number;
+                    /** @description Median, in ms */
+                    p50: number;
+                    /** @description 95th percentile, in ms */
+                    p95: number;
+                };
+            };
+            /** @description The embedder behind the cache */
+            embedder: {
+                /**
+                 * @description Whether the embedder can embed now
+                 * @enum {string}
+                 */
+                state: "disabled" | "loading" | "ready" | "failed";
+                /** @description The model, or why it is not ready */
+                detail: string;
+                /** @description model2vec or openai */
+                provider?: string;
+                /** @description The model */
+                model?: string;
+                /** @description Length of its vectors */
+                dimensions?: number;
+                /**
+                 * @description The circuit breaker of a remote provider: open while it fails
+                 * @enum {string}
+                 */
+                circuit?: "closed" | "open" | "half_open";
+            };
+        };
+        /**
+         * @description Which namespace to clear; every one when none is named
+         * @default {}
+         * @example {
+         *       "namespace": "acme"
+         *     }
+         */
+        EmbeddingCacheClear: {
+            /**
+             * @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named
+             * @example acme
+             */
+            namespace?: string;
+        };
+        /**
+         * @description How many cached embeddings were removed
+         * @example {
+         *       "cleared": 96
+         *     }
+         */
+        EmbeddingCacheCleared: {
+            /** @description Vectors removed */
+            cleared: number;
+        };
+        /**
+         * @description An embedding model, in the shape of OpenAI’s API
+         * @example {
+         *       "id": "minishlab/potion-base-8M",
+         *       "object": "model",
+         *       "created": 1795339200,
+         *       "owned_by": "memos"
+         *     }
+         */
+        Model: {
+            /** @description The model id: send it as `model` to POST /v1/embeddings */
+            id: string;
+            /**
+             * @description Always `model`
+             * @constant
+             */
+            object: "model";
+            /** @description When memOS made it ready, in Unix seconds */
+            created: number;
+            /** @description Always `memos` */
+            owned_by: string;
+        };
+        /**
+         * @description The models served, in the shape of OpenAI’s API
+         * @example {
+         *       "object": "list",
+         *       "data": [
+         *         {
+         *           "id": "minishlab/potion-base-8M",
+         *           "object": "model",
+         *           "created": 1795339200,
+         *           "owned_by": "memos"
+         *         }
+         *       ]
+         *     }
+         */
+        ModelList: {
+            /**
+             * @description Always `list`
+             * @constant
+             */
+            object: "list";
+            /** @description The model served; none while no embedder is ready */
+            data: components["schemas"]["Model"][];
+        };
+        /**
+         * @description Progress of embedding: what has a vector of the current model, what is pending, what failed
+         * @example {
+         *       "running": true,
+         *       "embedded": 1200,
+         *       "progress": {
+         *         "model": "minishlab/potion-base-8M",
+         *         "dimensions": 256,
+         *         "ready": 1200,
+         *         "pending": 340,
+         *         "failed": 0,
+         *         "failures": [],
+         *         "total": 1540
+         *       },
+         *       "embedder": {
+         *         "state": "ready",
+         *         "detail": "model2vec minishlab/potion-base-8M, 256 dimensions"
+         *       }
+         *     }
+         */
+        ReindexStatus: {
+            /** @description Whether the backfill is running now */
+            running: boolean;
+            /** @description Vectors stored by the backfill since start */
+            embedded: number;
+            /** @description The last error the backfill met, if any */
+            lastError?: string;
+            /** @description Absent while no embedder is ready */
+            progress?: {
+                /** @description The model vectors are made with now */
+                model: string;
+                /** @description Length of its vectors */
+                dimensions: number;
+                /** @description Records with a vector of this model */
+                ready: number;
+                /** @description Records waiting for one: new, or embedded by another model */
+                pending: number;
+                /** @description Records whose text the provider refused every time: keyword search only, until retried */
+                failed: number;
+                /** @description Up to 5 failed records, oldest first */
+                failures?: {
+                    /**
+                     * @description Where the record lives
+                     * @enum {string}
+                     */
+                    tier: "memories" | "episodes";
+                    /** @description Its namespace */
+                    namespace: string;
+                    /** @description Its id */
+                    id: string;
+                    /** @description Times the provider refused the text */
+                    attempts: number;
+                    /** @description Why, as the provider said it (never the text) */
+                    error: string;
+                }[];
+                /** @description Every record that has text to embed */
+                total: number;
+            };
+            /** @description The embedder the backfill uses */
+            embedder: {
+                /** @description disabled, loading, ready or failed */
+                state: string;
+                /** @description The model, or why it is not ready */
+                detail: string;
+            };
+            /** @description Failed records made pending again by this request (`retryFailed`) */
+            retried?: number;
+        };
+        /**
+         * @description Optional: what to retry
+         * @example {
+         *       "retryFailed": true
+         *     }
+         */
+        ReindexRequest: {
+            /**
+             * @description Make every failed record pending again first; default false
+             * @default false
+             */
+            retryFailed: boolean;
+        } | null;
+        /**
+         * @description An API key, without its secret
+         * @example {
+         *       "id": "k7q2m9x4w1za",
+         *       "name": "support-bot for alice",
+         *       "role": "write",
+         *       "namespaces": [
+         *         "acme"
+         *       ],
+         *       "userId": "alice",
+         *       "rateLimit": {
+         *         "perSecond": 20,
+         *         "burst": 40
+         *       },
+         *       "expiresAt": "2027-06-30T00:00:00.000Z",
+         *       "createdAt": "2026-11-20T16:00:00.000Z",
+         *       "lastUsedAt": "2026-11-21T09:02:44.000Z"
+         *     }
+         */
+        ApiKey: {
+            /** @description The public key id: `memos_<id>_…` */
+            id: string;
+            /** @description What the key is for */
+            name?: string;
+            /**
+             * @description read, write or admin
+             * @enum {string}
+             */
+            role: "read" | "write" | "admin";
+            /** @description The namespaces it may touch; ["*"] for every one */
+            namespaces: string[];
+            /** @description The one user whose records it reaches; every user’s when absent */
+            userId?: string;
+            /** @description Its own rate limit, when it has one */
+            rateLimit?: {
+                /** @description Requests per second on average; 0 for no limit */
+                perSecond: number;
+                /** @description Requests at once */
+                burst: number;
+            };
+            /** @description When it stops working (ISO 8601, UTC) */
+            expiresAt?: string;
+            /** @description When it was made (ISO 8601, UTC) */
+            createdAt: string;
+            /** @description When it was last used (ISO 8601, UTC); recorded at most once a minute */
+            lastUsedAt?: string;
+            /** @description When it was revoked (ISO 8601, UTC) */
+            revokedAt?: string;
+        };
+        /**
+         * @example {
+         *       "name": "support-bot for alice",
+         *       "role": "write",
+         *       "namespaces": [
+         *         "acme"
+         *       ],
+         *       "userId": "alice",
+         *       "expiresAt": "2027-06-30T00:00:00Z",
+         *       "rateLimit": {
+         *         "perSecond": 20,
+         *         "burst": 40
+         *       }
+         *     }
+         */
+        ApiKeyCreate: {
+            /** @description What the key is for; never a secret */
+            name?: string;
+            /**
+             * @description read: GETs, search and context; write: that and every record write and delete; admin: everything
+             * @enum {string}
+             */
+            role: "read" | "write" | "admin";
+            /** @description The namespaces the key may touch; ["*"] for every one */
+            namespaces: ("*" | string)[];
+            /** @description The one user whose records the key reaches; every user's when absent */
+            userId?: string;
+            /** @description When the key stops working (ISO 8601 with a zone); never when absent */
+            expiresAt?: unknown;
+            /** @description Overrides the default limit (MEMOS_RATE_LIMIT_*) for this key */
+            rateLimit?: {
+                /** @description Requests per second on average; 0 for no limit */
+                perSecond: number;
+                /** @description Requests at once */
+                burst: number;
+            };
+        };
+        /**
+         * @description The new key, with its secret: shown this once
+         * @example {
+         *       "id": "k7q2m9x4w1za",
+         *       "name": "support-bot for alice",
+         *       "role": "write",
+         *       "namespaces": [
+         *         "acme"
+         *       ],
+         *       "userId": "alice",
+         *       "rateLimit": {
+         *         "perSecond": 20,
+         *         "burst": 40
+         *       },
+         *       "expiresAt": "2027-06-30T00:00:00.000Z",
+         *       "createdAt": "2026-11-20T16:00:00.000Z",
+         *       "key": "memos_k7q2m9x4w1za_Xq3vJm8pT2wLr6nYb9sKd4fHc7gZa1eU5oViN0tRyW"
+         *     }
+         */
+        ApiKeyCreated: {
+            /** @description The public key id: `memos_<id>_…` */
+            id: string;
+            /** @description What the key is for */
+            name?: string;
+            /**
+             * @description read, write or admin
+             * @enum {string}
+             */
+            role: "read" | "write" | "admin";
+            /** @description The namespaces it may touch; ["*"] for every one */
+            namespaces: string[];
+            /** @description The one user whose records it reaches; every user’s when absent */
+            userId?: string;
+            /** @description Its own rate limit, when it has one */
+            rateLimit?: {
+                /** @description Requests per second on average; 0 for no limit */
+                perSecond: number;
+                /** @description Requests at once */
+                burst: number;
+            };
+            /** @description When it stops working (ISO 8601, UTC) */
+            expiresAt?: string;
+            /** @description When it was made (ISO 8601, UTC) */
+            createdAt: string;
+            /** @description When it was last used (ISO 8601, UTC); recorded at most once a minute */
+            lastUsedAt?: string;
+            /** @description When it was revoked (ISO 8601, UTC) */
+            revokedAt?: string;
+            /** @description memos_<id>_<secret>: store it now, it is not kept */
+            key: string;
+        };
+        /**
+         * @description The API keys
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "k7q2m9x4w1za",
+         *           "name": "support-bot for alice",
+         *           "role": "write",
+         *           "namespaces": [
+         *             "acme"
+         *           ],
+         *           "userId": "alice",
+         *           "rateLimit": {
+         *             "perSecond": 20,
+         *             "burst": 40
+         *           },
+         *           "expiresAt": "2027-06-30T00:00:00.000Z",
+         *           "createdAt": "2026-11-20T16:00:00.000Z",
+         *           "lastUsedAt": "2026-11-21T09:02:44.000Z"
+         *         }
+         *       ]
+         *     }
+         */
+        ApiKeyList: {
+            /** @description Every key, newest first */
+            items: components["schemas"]["ApiKey"][];
+        };
+        /**
+         * @description One audited request: who did what, where, and how it ended (never any text)
+         * @example {
+         *       "id": "aud_01JQ9D1E3F5G7H9J1K3M5N7P9Q",
+         *       "time": "2026-11-21T09:02:44.118Z",
+         *       "keyId": "k7q2m9x4w1za",
+         *       "role": "write",
+         *       "action": "memories.update",
+         *       "method": "PATCH",
+         *       "route": "/api/v1/memories/:id",
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "recordIds": [
+         *         "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C"
+         *       ],
+         *       "recordCount": 1,
+         *       "outcome": "ok",
+         *       "status": 200,
+         *       "requestId": "3f0c2a4e-5b7d-4e8f-9a1b-2c3d4e5f6a7b"
+         *     }
+         */
+        AuditEntry: {
+            /** @description The entry id (`aud_…`, sorts by time) */
+            id: string;
+            /** @description When the request was answered (ISO 8601, UTC) */
+            time: string;
+            /** @description The API key (`local` while authentication is off); absent when the request proved no key */
+            keyId?: string;
+            /** @description The role of that key */
+            role?: string;
+            /** @description What was done, e.g. `memories.upsert`, `keys.create`, `erasure.user` */
+            action: string;
+            /** @description The HTTP method */
+            method: string;
+            /** @description The route pattern, e.g. `/api/v1/memories/:id` */
+            route: string;
+            /** @description Absent on routes that cover every namespace */
+            namespace?: string;
+            /** @description The user the request worked on, when it named one */
+            userId?: string;
+            /** @description Records the request named or changed (at most 100) */
+            recordIds?: string[];
+            /** @description Records it changed */
+            recordCount?: number;
+            /**
+             * @description ok, denied (401, 403, 429: who asked was refused) or failed (any other error)
+             * @enum {string}
+             */
+            outcome: "ok" | "denied" | "failed";
+            /** @description HTTP status; absent on an entry committed in the transaction of its change, before the answer */
+            status?: number;
+            /** @description The request id, as the X-Request-Id header of the answer gave it */
+            requestId: string;
+        };
+        /**
+         * @description A page of the audit log
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "aud_01JQ9D1E3F5G7H9J1K3M5N7P9Q",
+         *           "time": "2026-11-21T09:02:44.118Z",
+         *           "keyId": "k7q2m9x4w1za",
+         *           "role": "write",
+         *           "action": "memories.update",
+         *           "method": "PATCH",
+         *           "route": "/api/v1/memories/:id",
+         *           "namespace": "acme",
+         *           "userId": "alice",
+         *           "recordIds": [
+         *             "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C"
+         *           ],
+         *           "recordCount": 1,
+         *           "outcome": "ok",
+         *           "status": 200,
+         *           "requestId": "3f0c2a4e-5b7d-4e8f-9a1b-2c3d4e5f6a7b"
+         *         }
+         *       ]
+         *     }
+         */
+        AuditPage: {
+            /** @description The entries of this page, newest first */
+            items: components["schemas"]["AuditEntry"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page */
+            nextCursor?: string;
+        };
+        /**
+         * @description How many cached entries were removed
+         * @example {
+         *       "cleared": 52
+         *     }
+         */
+        CacheCleared: {
+            /** @description Entries removed */
+            cleared: number;
+        };
+        /**
+         * @description Usage of the caches, of one namespace or all
+         * @example {
+         *       "backend": "in-process",
+         *       "namespace": "acme",
+         *       "caches": {
+         *         "embeddings": {
+         *           "entries": 1840,
+         *           "bytes": 2011136,
+         *           "evictions": 0
+         *         },
+         *         "responses": {
+         *           "entries": 52,
+         *           "bytes": 187392,
+         *           "evictions": 3,
+         *           "hits": 410,
+         *           "misses": 96,
+         *           "bypassed": 0
+         *         }
+         *       }
+         *     }
+         */
+        CacheStats: {
+            /** @description Where the caches live: in-process or redis */
+            backend: string;
+            /** @description The namespace the usage covers; every namespace when absent */
+            namespace?: string;
+            /** @description Usage per cache class */
+            caches: {
+                /** @description Vectors of texts, by model */
+                embeddings: {
+                    /** @description Entries held */
+                    entries: number;
+                    /** @description Bytes they take */
+                    bytes: number;
+                    /** @description Entries dropped to make room since start */
+                    evictions: number;
+                };
+                /** @description Search and context answers, until a write in their scope */
+                responses: {
+                    /** @description Entries held */
+                    entries: number;
+                    /** @description Bytes they take */
+                    bytes: number;
+                    /** @description Entries dropped to make room since start */
+                    evictions: number;
+                    /** @description Search and context answers served from the cache since start, in every namespace */
+                    hits: number;
+                    /** @description Answers that had to be made since start, in every namespace */
+                    misses: number;
+                    /** @description Answers made without the cache because it failed */
+                    bypassed: number;
+                };
+            };
+        };
+        /**
+         * @description What an erasure removed, place by place, and what its verification found
+         * @example {
+         *       "receiptId": "era_01JQ9A2B3C4D5E6F7G8H9J0K1M",
+         *       "subject": {
+         *         "namespace": "acme",
+         *         "userId": "alice"
+         *       },
+         *       "startedAt": "2026-11-22T10:00:00.120Z",
+         *       "finishedAt": "2026-11-22T10:00:00.348Z",
+         *       "removed": {
+         *         "sessions": 2,
+         *         "outbox": 0,
+         *         "episodes": 2,
+         *         "memories": 2,
+         *         "memoryHistory": 2,
+         *         "vectors": 2,
+         *         "vectorIndex": 2,
+         *         "keywordIndex": 2,
+         *         "keywordStatistics": 2,
+         *         "responseCache": 2,
+         *         "embeddingCache": 2,
+         *         "auditLog": 14,
+         *         "vectorSnapshots": 0
+         *       },
+         *       "verified": {
+         *         "sessions": "clean",
+         *         "outbox": "clean",
+         *         "episodes": "clean",
+         *         "memories": "clean",
+         *         "memoryHistory": "clean",
+         *         "vectors": "clean",
+         *         "vectorIndex": "clean",
+         *         "keywordIndex": "clean",
+         *         "keywordStatistics": "clean",
+         *         "responseCache": "clean",
+         *         "embeddingCache": "clean",
+         *         "auditLog": "clean",
+         *         "vectorSnapshots": "clean"
+         *       },
+         *       "ok": true
+         *     }
+         */
+        ErasureReceipt: {
+            /** @description The receipt id (`era_…`): GET /api/v1/erasures/{receiptId} answers it again */
+            receiptId: string;
+            /** @description What was erased */
+            subject: {
+                /** @description The namespace erased, or the user’s */
+                namespace: string;
+                /** @description The user erased; absent for a whole namespace */
+                userId?: string;
+            };
+            /** @description When the erasure started (ISO 8601, UTC) */
+            startedAt: string;
+            /** @description When it and its verification finished */
+            finishedAt: string;
+            /** @description Counts removed per place: sessions, episodes, memories, their history, vectors, indexes, caches, audit log … */
+            removed: {
+                [key: string]: number;
+            };
+            /** @description Per place: 'clean', or 'found N' when the verification pass still found the subject there */
+            verified: {
+                [key: string]: string;
+            };
+            /** @description True only when every place is clean */
+            ok: boolean;
+        };
+        /**
+         * @description Namespaces with their counts
+         * @example {
+         *       "namespaces": [
+         *         {
+         *           "namespace": "acme",
+         *           "episodes": 2,
+         *           "memories": 2,
+         *           "sessions": 1,
+         *           "users": 1
+         *         }
+         *       ]
+         *     }
+         */
+        NamespaceList: {
+            /** @description The namespaces, by name */
+            namespaces: {
+                /** @description The namespace */
+                namespace: string;
+                /** @description Episodes */
+                episodes: number;
+                /** @description Live memories */
+                memories: number;
+                /** @description Live sessions */
+                sessions: number;
+                /** @description Distinct users of its episodes and memories */
+                users: number;
+            }[];
+        };
+        /**
+         * @description What a namespace, or one user in it, holds
+         * @example {
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "generatedAt": "2026-11-21T10:00:00.000Z",
+         *       "sessions": {
+         *         "live": 1,
+         *         "expiring": 0,
+         *         "expiringWithinSeconds": 600
+         *       },
+         *       "episodes": {
+         *         "count": 2,
+         *         "byKind": {
+         *           "intervention": 1,
+         *           "observation": 1
+         *         },
+         *         "oldest": "2026-11-20T17:45:01.000Z",
+         *         "newest": "2026-11-21T08:59:30.000Z",
+         *         "vectors": {
+         *           "pending": 0,
+         *           "none": 0,
+         *           "models": [
+         *             {
+         *               "model": "minishlab/potion-base-8M",
+         *               "dimensions": 256,
+         *               "ready": 2,
+         *               "failed": 0
+         *             }
+         *           ]
+         *         }
+         *       },
+         *       "memories": {
+         *         "count": 2,
+         *         "byKind": {
+         *           "preference": 1,
+         *           "fact": 1
+         *         },
+         *         "oldest": "2026-11-20T17:46:12.000Z",
+         *         "newest": "2026-11-21T09:00:05.000Z",
+         *         "vectors": {
+         *           "pending": 0,
+         *           "none": 0,
+         *           "models": [
+         *             {
+         *               "model": "minishlab/potion-base-8M",
+         *               "dimensions": 256,
+         *               "ready": 2,
+         *               "failed": 0
+         *             }
+         *           ]
+         *         },
+         *         "expired": 0,
+         *         "historyVersions": 1
+         *       },
+         *       "embedder": {
+         *         "model": "minishlab/potion-base-8M",
+         *         "dimensions": 256
+         *       },
+         *       "storage": {
+         *         "engine": "sqlite",
+         *         "scope": "database",
+         *         "total": 9834496,
+         *         "parts": {
+         *           "database": 8192000,
+         *           "wal": 1642496,
+         *           "vectorSnapshots": 0
+         *         }
+         *       }
+         *     }
+         */
+        Stats: {
+            /** @description The namespace counted */
+            namespace: string;
+            /** @description The user counted, when one was asked for */
+            userId?: string;
+            /** @description When the counts were taken (ISO 8601, UTC) */
+            generatedAt: string;
+            /** @description Short-term memory */
+            sessions: {
+                /** @description Live sessions */
+                live: number;
+                /** @description Live sessions whose idle deadline falls within `expiringWithinSeconds` (unless read or written before) */
+                expiring: number;
+                /** @description The horizon of `expiring`, in seconds */
+                expiringWithinSeconds: number;
+            };
+            /** @description Episodic memory */
+            episodes: {
+                /** @description Records */
+                count: number;
+                /** @description Records per kind */
+                byKind: {
+                    [key: string]: number;
+                };
+                /** @description Earliest createdAt */
+                oldest?: string;
+                /** @description Latest createdAt */
+                newest?: string;
+                /** @description Where the records stand with their vectors */
+                vectors: {
+                    /** @description Waiting for the embedder */
+                    pending: number;
+                    /** @description Written while no embedder was configured */
+                    none: number;
+                    /** @description Vectors per model */
+                    models: {
+                        /** @description The model */
+                        model: string;
+                        /** @description Length of its vectors */
+                        dimensions: number;
+                        /** @description Records with a vector of it */
+                        ready: number;
+                        /** @description Refused by the provider every time it was tried */
+                        failed: number;
+                    }[];
+                };
+            };
+            /** @description Semantic memory */
+            memories: {
+                /** @description Records */
+                count: number;
+                /** @description Records per kind */
+                byKind: {
+                    [key: string]: number;
+                };
+                /** @description Earliest createdAt */
+                oldest?: string;
+                /** @description Latest createdAt */
+                newest?: string;
+                /** @description Where the records stand with their vectors */
+                vectors: {
+                    /** @description Waiting for the embedder */
+                    pending: number;
+                    /** @description Written while no embedder was configured */
+                    none: number;
+                    /** @description Vectors per model */
+                    models: {
+                        /** @description The model */
+                        model: string;
+                        /** @description Length of its vectors */
+                        dimensions: number;
+                        /** @description Records with a vector of it */
+                        ready: number;
+                        /** @description Refused by the provider every time it was tried */
+                        failed: number;
+                    }[];
+                };
+                /** @description Past expiresAt: hidden from every read, still stored until removed */
+                expired: number;
+                /** @description Earlier versions kept in memory history */
+                historyVersions: number;
+            };
+            /** @description The model new vectors are made with */
+            embedder?: {
+                /** @description The model */
+                model: string;
+                /** @description Length of its vectors */
+                dimensions: number;
+            };
+            /** @description Bytes on disk of the whole database, whatever namespace or user is asked: SQLite its files (database, wal, vector snapshots), PostgreSQL every table of its schema with indexes and TOAST */
+            storage?: {
+                /**
+                 * @description The storage engine
+                 * @enum {string}
+                 */
+                engine: "sqlite" | "postgres";
+                /**
+                 * @description Always `database`: the bytes are the whole database’s
+                 * @constant
+                 */
+                scope: "database";
+                /** @description Bytes on disk in all */
+                total: number;
+                /** @description Bytes per part */
+                parts: {
+                    [key: string]: number;
+                };
+            };
+        };
+        /**
+         * @description A page of the users of a namespace
+         * @example {
+         *       "items": [
+         *         {
+         *           "userId": "alice",
+         *           "episodes": 2,
+         *           "memories": 2,
+         *           "sessions": 1
+         *         }
+         *       ]
+         *     }
+         */
+        UserList: {
+            /** @description The users of this page, by user id */
+            items: {
+                /** @description The user */
+                userId: string;
+                /** @description Episodes */
+                episodes: number;
+                /** @description Live memories */
+                memories: number;
+                /** @description Live sessions */
+                sessions: number;
+            }[];
+            /** @description Pass as `cursor` for the next page; absent on the last page */
+            nextCursor?: string;
+        };
+        /**
+         * @description A page of live sessions, in summary
+         * @example {
+         *       "items": [
+         *         {
+         *           "sessionId": "chat-alice-42",
+         *           "userId": "alice",
+         *           "agentId": "support-bot",
+         *           "messages": 2,
+         *           "ttlSeconds": 1800,
+         *           "createdAt": "2026-11-21T08:58:02.000Z",
+         *           "updatedAt": "2026-11-21T08:58:04.000Z",
+         *           "expiresAt": "2026-11-21T09:28:04.000Z"
+         *         }
+         *       ]
+         *     }
+         */
+        SessionPage: {
+            /** @description The sessions of this page, by session id */
+            items: {
+                /** @description The session id */
+                sessionId: string;
+                /** @description Its user */
+                userId?: string;
+                /** @description Its agent */
+                agentId?: string;
+                /** @description Messages the session holds */
+                messages: number;
+                /** @description Its idle time to live, in seconds */
+                ttlSeconds: number;
+                /** @description When it was created (ISO 8601, UTC) */
+                createdAt: string;
+                /** @description When it was last written (ISO 8601, UTC) */
+                updatedAt: string;
+                /** @description When it expires unless read or written before (ISO 8601, UTC) */
+                expiresAt: string;
+            }[];
+            /** @description Pass as `cursor` for the next page; absent on the last page */
+            nextCursor?: string;
+        };
+        /**
+         * @description NDJSON in the memos-export format (docs/export-format.md): a header line, then session, episode and memory lines, then an end line with the counts
+         * @example {"type":"header","format":"memos-export","version":1,"memosVersion":"0.1.0","exportedAt":"2026-11-21T10:00:00.000Z","embedder":null,"filters":{"namespace":"acme","userId":"alice"},"withVectors":false}
+         *     {"type":"episode","id":"ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V","userId":"alice","agentId":"support-bot","sessionId":"chat-alice-42","kind":"intervention","content":"Suggested green tea instead of coffee before alice’s evening meeting","occurredAt":"2026-11-20T17:45:00.000Z","createdAt":"2026-11-20T17:45:01.000Z","metadata":{"channel":"chat"},"task":"Recommend a drink for alice’s 6 pm meeting","context":"alice said coffee after 4 pm keeps her awake","outcome":"task_completed"}
+         *     {"type":"memory","id":"mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C","userId":"alice","agentId":"support-bot","kind":"preference","content":"Prefers green tea over coffee","importance":0.8,"metadata":{"source":"chat"},"sourceEpisodeIds":["ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"],"version":1,"createdAt":"2026-11-20T17:46:12.000Z","updatedAt":"2026-11-20T17:46:12.000Z","history":[]}
+         *     {"type":"end","counts":{"sessions":0,"episodes":1,"memories":1}}
+         */
+        ExportStream: string;
+        /**
+         * @description What an import did, per tier
+         * @example {
+         *       "lines": 4,
+         *       "sessions": {
+         *         "created": 0,
+         *         "unchanged": 0,
+         *         "expired": 0
+         *       },
+         *       "episodes": {
+         *         "created": 1,
+         *         "unchanged": 0
+         *       },
+         *       "memories": {
+         *         "created": 1,
+         *         "unchanged": 0
+         *       },
+         *       "vectors": {
+         *         "stored": 0,
+         *         "pending": 2
+         *       }
+         *     }
+         */
+        ImportResult: {
+            /** @description Lines read, the header and end line included */
+            lines: number;
+            /** @description Sessions */
+            sessions: {
+                /** @description Records added */
+                created: number;
+                /** @description Records whose id the namespace held already: left as stored */
+                unchanged: number;
+                /** @description Sessions whose expiresAt had passed: not restored */
+                expired: number;
+            };
+            /** @description Episodes */
+            episodes: {
+                /** @description Records added */
+                created: number;
+                /** @description Records whose id the namespace held already: left as stored */
+                unchanged: number;
+            };
+            /** @description Memories, with their history */
+            memories: {
+                /** @description Records added */
+                created: number;
+                /** @description Records whose id the namespace held already: left as stored */
+                unchanged: number;
+            };
+            /** @description What became of the records’ vectors */
+            vectors: {
+                /** @description Vectors taken from the file (of the model this server embeds with) */
+                stored: number;
+                /** @description Records left for the embedding backfill: no vector in the file, or one of another model */
+                pending: number;
+            };
         };
     };
     responses: never;
@@ -3238,4 +6075,1601 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    getServiceInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceInfo"];
+                };
+            };
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Liveness"];
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    getHealthDetailed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthDetailed"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthDetailed"];
+                };
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path: {
+                /**
+                 * @description The session id, chosen by the client
+                 * @example chat-alice-42
+                 */
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+        };
+    };
+    putSession: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path: {
+                /**
+                 * @description The session id, chosen by the client
+                 * @example chat-alice-42
+                 */
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionPutInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionWriteResult"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionWriteResult"];
+                };
+            };
+        };
+    };
+    deleteSession: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path: {
+                /**
+                 * @description The session id, chosen by the client
+                 * @example chat-alice-42
+                 */
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    appendSessionMessages: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path: {
+                /**
+                 * @description The session id, chosen by the client
+                 * @example chat-alice-42
+                 */
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionAppendInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionWriteResult"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionWriteResult"];
+                };
+            };
+        };
+    };
+    listEpisodes: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+                /**
+                 * @description Only records of this user
+                 * @example alice
+                 */
+                userId?: string;
+                /** @description Only records of this agent */
+                agentId?: string;
+                /** @description Only records of this session */
+                sessionId?: string;
+                /** @description Only these kinds: repeat the parameter or separate kinds with commas (1 to 32) */
+                kind?: string | string[];
+                /** @description Only records whose occurredAt is at or after this (ISO 8601 with a zone) */
+                from?: string;
+                /** @description Only records whose occurredAt is before this; later than `from` */
+                to?: string;
+                /** @description By occurredAt: asc (oldest first) or desc (newest first); default asc */
+                order?: "asc" | "desc";
+                /**
+                 * @description Items per page, 1 to 500; default 50
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, as it was given (opaque); absent for the first page */
+                cursor?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EpisodePage"];
+                };
+            };
+        };
+    };
+    writeEpisodes: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EpisodeWriteInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EpisodeWriteResult"];
+                };
+            };
+        };
+    };
+    getEpisode: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path: {
+                /**
+                 * @description The episode id
+                 * @example ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Episode"];
+                };
+            };
+        };
+    };
+    deleteEpisode: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path: {
+                /**
+                 * @description The episode id
+                 * @example ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listMemories: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+                /**
+                 * @description Only records of this user
+                 * @example alice
+                 */
+                userId?: string;
+                /** @description Only records of this agent */
+                agentId?: string;
+                /** @description Only records of this session */
+                sessionId?: string;
+                /** @description Only these kinds: repeat the parameter or separate kinds with commas (1 to 32) */
+                kind?: string | string[];
+                /** @description Only records whose createdAt is at or after this (ISO 8601 with a zone) */
+                from?: string;
+                /** @description Only records whose createdAt is before this; later than `from` */
+                to?: string;
+                /** @description By createdAt: asc (oldest first) or desc (newest first); default desc */
+                order?: "asc" | "desc";
+                /**
+                 * @description Items per page, 1 to 500; default 50
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, as it was given (opaque); absent for the first page */
+                cursor?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryPage"];
+                };
+            };
+        };
+    };
+    writeMemories: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemoryWriteInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryWriteResult"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryWriteResult"];
+                };
+            };
+        };
+    };
+    getMemory: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path: {
+                /**
+                 * @description The memory id
+                 * @example mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Memory"];
+                };
+            };
+        };
+    };
+    deleteMemory: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path: {
+                /**
+                 * @description The memory id
+                 * @example mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    updateMemory: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path: {
+                /**
+                 * @description The memory id
+                 * @example mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemoryPatchInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Memory"];
+                };
+            };
+        };
+    };
+    getMemoryHistory: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path: {
+                /**
+                 * @description The memory id
+                 * @example mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryHistory"];
+                };
+            };
+        };
+    };
+    search: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SearchRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResponse"];
+                };
+            };
+        };
+    };
+    getContext: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContextRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContextBundle"];
+                };
+            };
+        };
+    };
+    createEmbeddings: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmbeddingRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbeddingResponse"];
+                };
+            };
+        };
+    };
+    embed: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmbedRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbedResult"];
+                };
+            };
+        };
+    };
+    embedBatch: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmbedBatchRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbedBatchResult"];
+                };
+            };
+        };
+    };
+    getEmbeddingCacheStats: {
+        parameters: {
+            query?: {
+                /**
+                 * @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbeddingCacheStats"];
+                };
+            };
+        };
+    };
+    clearEmbeddingCache: {
+        parameters: {
+            query?: {
+                /**
+                 * @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmbeddingCacheClearInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbeddingCacheCleared"];
+                };
+            };
+        };
+    };
+    listModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelList"];
+                };
+            };
+        };
+    };
+    getModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The model id
+                 * @example minishlab/potion-base-8M
+                 */
+                "*": string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Model"];
+                };
+            };
+        };
+    };
+    getReindex: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReindexStatus"];
+                };
+            };
+        };
+    };
+    startReindex: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReindexRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReindexStatus"];
+                };
+            };
+        };
+    };
+    listKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+        };
+    };
+    createKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyCreateInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreated"];
+                };
+            };
+        };
+    };
+    revokeKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The key id: the 12 characters after `memos_`
+                 * @example k7q2m9x4w1za
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listAuditEntries: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Entries of this namespace only
+                 * @example acme
+                 */
+                namespace?: string;
+                /** @description Entries of this API key only */
+                keyId?: string;
+                /**
+                 * @description Entries of this action only
+                 * @example memories.update
+                 */
+                action?: "audit.list" | "cache.clear" | "cache.stats" | "embeddings.batch" | "embeddings.create" | "episodes.append" | "episodes.delete" | "episodes.get" | "episodes.list" | "erasure.namespace" | "erasure.receipt" | "erasure.user" | "inspect.namespaces" | "inspect.sessions" | "inspect.stats" | "inspect.users" | "keys.create" | "keys.list" | "keys.revoke" | "memories.delete" | "memories.get" | "memories.history" | "memories.list" | "memories.update" | "memories.upsert" | "recall.context" | "recall.search" | "reindex.start" | "reindex.status" | "retention.sweep" | "sessions.append" | "sessions.delete" | "sessions.get" | "sessions.put" | "transfer.export" | "transfer.import";
+                /** @description Entries at or after this time (ISO 8601 with a zone) */
+                from?: string;
+                /** @description Entries before this time; later than `from` */
+                to?: string;
+                /** @description Entries per page, 1 to 500; default 50 */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, as it was given (opaque); absent for the first page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+        };
+    };
+    getCacheStats: {
+        parameters: {
+            query?: {
+                /**
+                 * @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CacheStats"];
+                };
+            };
+        };
+    };
+    clearCache: {
+        parameters: {
+            query?: {
+                /**
+                 * @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named
+                 * @example acme
+                 */
+                namespace?: string;
+                /**
+                 * @description Only this cache class: embeddings or responses; both when absent
+                 * @example responses
+                 */
+                prefix?: "embeddings" | "responses";
+            };
+            header?: {
+                /**
+                 * @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CacheCleared"];
+                };
+            };
+        };
+    };
+    eraseUser: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path: {
+                /**
+                 * @description The user to erase
+                 * @example alice
+                 */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureReceipt"];
+                };
+            };
+        };
+    };
+    eraseNamespace: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path: {
+                /**
+                 * @description The namespace to erase
+                 * @example acme
+                 */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureReceipt"];
+                };
+            };
+        };
+    };
+    getErasureReceipt: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path: {
+                /**
+                 * @description The receipt id an erasure answered
+                 * @example era_01JQ9A2B3C4D5E6F7G8H9J0K1M
+                 */
+                receiptId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureReceipt"];
+                };
+            };
+        };
+    };
+    listNamespaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NamespaceList"];
+                };
+            };
+        };
+    };
+    getStats: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+                /**
+                 * @description Count only this user’s records
+                 * @example alice
+                 */
+                userId?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stats"];
+                };
+            };
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+                /** @description Items per page, 1 to 500; default 50 */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, as it was given (opaque); absent for the first page */
+                cursor?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserList"];
+                };
+            };
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+                /**
+                 * @description Only this user’s sessions
+                 * @example alice
+                 */
+                userId?: string;
+                /** @description Items per page, 1 to 500; default 50 */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, as it was given (opaque); absent for the first page */
+                cursor?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPage"];
+                };
+            };
+        };
+    };
+    exportNamespace: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+                /**
+                 * @description Only this user's records
+                 * @example alice
+                 */
+                userId?: string;
+                /** @description Episodes' occurredAt, memories' and sessions' createdAt at or after this */
+                from?: string;
+                /** @description … and before this */
+                to?: string;
+                /** @description Include each stored vector (base64 of little-endian float32), default false */
+                withVectors?: "true" | "false";
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["ExportStream"];
+                };
+            };
+        };
+    };
+    importRecords: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Where the records go (default: `default`); the file’s namespace is not used
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-ndjson": components["schemas"]["ExportStreamInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Prometheus text exposition format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+}

@@ -3,18 +3,34 @@ import { z } from 'zod';
 import { MemosError, validationError } from '../../core/errors.js';
 import { NAMESPACED, requestNamespace } from '../namespace.js';
 import { boundUser } from '../reach.js';
+import * as example from '../openapi/examples.js';
 import { idSchema, namespaceQuery } from '../schemas.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
-const receipt = z.object({
-  receiptId: z.string(),
-  subject: z.object({ namespace: z.string(), userId: z.string().optional() }),
-  startedAt: z.string(),
-  finishedAt: z.string(),
-  removed: z.record(z.string(), z.number()).describe('Counts removed per place'),
-  verified: z.record(z.string(), z.string()).describe("Per place: 'clean', or 'found N' when the verification pass still found the subject there"),
-  ok: z.boolean().describe('True only when every place is clean'),
-});
+const PLACES = ['sessions', 'outbox', 'episodes', 'memories', 'memoryHistory', 'vectors', 'vectorIndex', 'keywordIndex', 'keywordStatistics', 'responseCache', 'embeddingCache', 'auditLog', 'vectorSnapshots'];
+const receiptExample = {
+  receiptId: example.RECEIPT_ID,
+  subject: { namespace: example.NAMESPACE, userId: example.USER_ID },
+  startedAt: '2026-11-22T10:00:00.120Z',
+  finishedAt: '2026-11-22T10:00:00.348Z',
+  removed: Object.fromEntries(PLACES.map((place) => [place, ['outbox', 'vectorSnapshots'].includes(place) ? 0 : place === 'auditLog' ? 14 : 2])),
+  verified: Object.fromEntries(PLACES.map((place) => [place, 'clean'])),
+  ok: true,
+};
+const receipt = z
+  .object({
+    receiptId: z.string().describe('The receipt id (`era_…`): GET /api/v1/erasures/{receiptId} answers it again'),
+    subject: z
+      .object({ namespace: z.string().describe('The namespace erased, or the user’s'), userId: z.string().optional().describe('The user erased; absent for a whole namespace') })
+      .describe('What was erased'),
+    startedAt: z.string().describe('When the erasure started (ISO 8601, UTC)'),
+    finishedAt: z.string().describe('When it and its verification finished'),
+    removed: z.record(z.string(), z.number()).describe('Counts removed per place: sessions, episodes, memories, their history, vectors, indexes, caches, audit log …'),
+    verified: z.record(z.string(), z.string()).describe("Per place: 'clean', or 'found N' when the verification pass still found the subject there"),
+    ok: z.boolean().describe('True only when every place is clean'),
+  })
+  .describe('What an erasure removed, place by place, and what its verification found')
+  .meta({ examples: [receiptExample] });
 
 const forbidden = (message: string, field?: string) =>
   new MemosError('E_FORBIDDEN', field === undefined ? message : `${field}: ${message}`, field === undefined ? {} : { details: { field, issues: [{ field, message, location: 'path' }] } });
@@ -33,15 +49,20 @@ function namespaceFromPath(request: FastifyRequest, _reply: unknown, done: (erro
 }
 
 /** Verified erasure: `/api/v1/users/{userId}`, `/api/v1/namespaces/{namespace}`, and receipts by id. */
-export function erasureRoutes(app: ZodApp, { services }: RouteContext): void {
+export function erasureRoutes(app: ZodApp, { services, schemas }: RouteContext): void {
   const tags = ['lifecycle'];
+  schemas.name('ErasureReceipt', receipt);
 
   app.delete('/api/v1/users/:userId', {
     config: NAMESPACED,
     schema: {
       tags,
-      summary: "Erase every trace of a user in a namespace (every tier, index and cache), verify, and answer with the receipt",
-      params: z.strictObject({ userId: idSchema }),
+      operationId: 'eraseUser',
+      summary: 'Erase every trace of a user in a namespace (every tier, index and cache), verify, and answer with the receipt',
+      description:
+        'Removes everything of the user in the namespace: sessions, episodes, memories and their history, vectors, keyword and vector indexes, cached embeddings and answers, and the user’s audit entries. Then a verification pass looks again in every place; the receipt says what was removed and that each place is clean (`ok`). ' +
+        'Writes of the user that race the erasure are refused until it ends. Needs the `write` role; a user-bound key may erase only its own user.',
+      params: z.strictObject({ userId: idSchema.describe('The user to erase').meta({ examples: [example.USER_ID] }) }),
       querystring: namespaceQuery,
       response: { 200: receipt },
     },
@@ -57,8 +78,11 @@ export function erasureRoutes(app: ZodApp, { services }: RouteContext): void {
     onRequest: namespaceFromPath,
     schema: {
       tags,
+      operationId: 'eraseNamespace',
       summary: 'Erase every trace of a namespace (every tier, index and cache), verify, and answer with the receipt',
-      params: z.strictObject({ namespace: idSchema }),
+      description:
+        'Removes everything the namespace holds, in every tier, index and cache, then verifies each place and answers with the receipt. The namespace is the path’s; a query or header naming another is a 400. Needs the `write` role within the key’s reach; a key bound to a user may not erase a whole namespace (403).',
+      params: z.strictObject({ namespace: idSchema.describe('The namespace to erase').meta({ examples: [example.NAMESPACE] }) }),
       querystring: namespaceQuery,
       response: { 200: receipt },
     },
@@ -72,8 +96,10 @@ export function erasureRoutes(app: ZodApp, { services }: RouteContext): void {
     config: NAMESPACED,
     schema: {
       tags,
+      operationId: 'getErasureReceipt',
       summary: 'An erasure receipt, again',
-      params: z.strictObject({ receiptId: idSchema }),
+      description: 'Answers the receipt of an earlier erasure in the namespace, e.g. for a compliance record. A user-bound key reads only receipts of its user. Needs the `write` role.',
+      params: z.strictObject({ receiptId: idSchema.describe('The receipt id an erasure answered').meta({ examples: [example.RECEIPT_ID] }) }),
       querystring: namespaceQuery,
       response: { 200: receipt },
     },

@@ -3,7 +3,8 @@ import type { Config } from '../../config/schema.js';
 import type { MetadataValue, RecordFilter } from '../../core/types.js';
 import type { ListInput } from '../../memory/paging.js';
 import { SEARCH_TYPES, type SearchInput } from '../../memory/recall/search-service.js';
-import { episodeKindSchema, idSchema, limitQuery, listQuery, metadataFilterSchema, timestampSchema, type FieldSchemas } from '../schemas.js';
+import * as example from '../openapi/examples.js';
+import { agentIdField, cursorQuery, episodeKindSchema, limitQuery, listQuery, metadataFilterSchema, sessionIdField, timestampSchema, userIdField, type FieldSchemas } from '../schemas.js';
 
 interface FilterQuery {
   userId?: string | undefined;
@@ -35,20 +36,23 @@ export function checkRange(value: { from?: string | undefined; to?: string | und
   }
 }
 
-/** The query string of a time-ordered listing (`GET /episodes`, `GET /memories`), with `kind` of the given schema and `limit` bounded by `list`. */
-export function listingQuery<K extends z.ZodType<string, string>>(fields: FieldSchemas, kind: K, defaultOrder: 'asc' | 'desc', list: Config['list']) {
+/**
+ * The query string of a time-ordered listing (`GET /episodes`, `GET /memories`), with `kind` of the
+ * given schema and `limit` bounded by `list`; `kindExample` is the kind the document shows.
+ */
+export function listingQuery<K extends z.ZodType<string, string>>(fields: FieldSchemas, kind: K, defaultOrder: 'asc' | 'desc', list: Config['list'], kindExample: string, time: string) {
   return z
     .strictObject({
       namespace: fields.namespace,
-      userId: idSchema.optional(),
-      agentId: idSchema.optional(),
-      sessionId: idSchema.optional(),
-      kind: listQuery(kind).optional(),
-      from: timestampSchema.optional(),
-      to: timestampSchema.optional(),
-      order: z.enum(['asc', 'desc']).default(defaultOrder),
-      limit: limitQuery(list.maxLimit).default(list.defaultLimit),
-      cursor: z.string().max(512).optional(),
+      userId: userIdField.describe('Only records of this user').meta({ examples: [example.USER_ID] }),
+      agentId: agentIdField.describe('Only records of this agent'),
+      sessionId: sessionIdField.describe('Only records of this session'),
+      kind: listQuery(kind).optional().describe('Only these kinds: repeat the parameter or separate kinds with commas (1 to 32)').meta({ example: kindExample }),
+      from: timestampSchema.optional().describe(`Only records whose ${time} is at or after this (ISO 8601 with a zone)`),
+      to: timestampSchema.optional().describe(`Only records whose ${time} is before this; later than \`from\``),
+      order: z.enum(['asc', 'desc']).default(defaultOrder).describe(`By ${time}: asc (oldest first) or desc (newest first); default ${defaultOrder}`),
+      limit: limitQuery(list.maxLimit).default(list.defaultLimit).describe(`Items per page, 1 to ${list.maxLimit}; default ${list.defaultLimit}`).meta({ examples: [20] }),
+      cursor: cursorQuery,
     })
     .superRefine(checkRange);
 }
@@ -65,20 +69,32 @@ export function listInput(namespace: string, query: FilterQuery & { limit: numbe
 export const recallQuery = z
   .string()
   .refine((value) => value.trim().length > 0, 'must not be blank')
-  .refine((value) => value.length <= 4096, 'must be at most 4096 characters');
+  .refine((value) => value.length <= 4096, 'must be at most 4096 characters')
+  .describe('What to recall, in words: not blank, at most 4096 characters');
 
-export const recallTypes = z.array(z.enum(SEARCH_TYPES)).min(1).max(2).default([...SEARCH_TYPES]);
+export const recallTypes = z
+  .array(z.enum(SEARCH_TYPES))
+  .min(1)
+  .max(2)
+  .default([...SEARCH_TYPES])
+  .describe('Which tiers to search: memories, episodes, or both (the default)');
 
 /** `filters` of a recall request: kind (one or many), time range and metadata. */
 export const recallFilters = z
   .strictObject({
-    kind: z.union([episodeKindSchema, z.array(episodeKindSchema).min(1).max(32)]).optional(),
-    from: timestampSchema.optional(),
-    to: timestampSchema.optional(),
-    metadata: metadataFilterSchema.optional(),
+    kind: z
+      .union([episodeKindSchema, z.array(episodeKindSchema).min(1).max(32)])
+      .optional()
+      .describe('Only these kinds (memory kinds and episode kinds alike): one, or a list of 1 to 32'),
+    from: timestampSchema.optional().describe('Only records from this time on (episodes: occurredAt; memories: createdAt), ISO 8601 with a zone'),
+    to: timestampSchema.optional().describe('Only records before this time; later than `from`'),
+    metadata: metadataFilterSchema
+      .optional()
+      .describe('Only records whose metadata holds each of these keys with exactly this value (string, number or boolean); at most 16'),
   })
   .superRefine(checkRange)
-  .default({});
+  .default({})
+  .describe('Narrows the records searched: kind, time range and metadata; default none');
 
 /** Recall filters as the services take them: `kind` becomes the list `kinds`. */
 export function searchFilters({ kind, ...rest }: z.output<typeof recallFilters>): SearchInput['filters'] {

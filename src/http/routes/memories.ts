@@ -1,40 +1,52 @@
 import { z } from 'zod';
 import { MEMORY_KINDS } from '../../core/types.js';
-import { batchWriteResult, idParams, idSchema, memoryRecord, memoryVersionRecord, namespaceQuery, timestampSchema } from '../schemas.js';
+import * as example from '../openapi/examples.js';
+import { agentIdField, batchWriteResult, idSchema, memoryParams, memoryRecord, memoryVersionRecord, namespaceQuery, sessionIdField, timestampSchema, userIdField } from '../schemas.js';
 import { NAMESPACED, requestNamespace } from '../namespace.js';
 import { recordRef } from '../reach.js';
 import { listInput, listingQuery } from './filters.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
 const importance = z.number().min(0).max(1);
+const kind = z.enum(MEMORY_KINDS);
 
 /** Semantic memory: `/api/v1/memories`. */
 export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }: RouteContext): void {
   const tags = ['memories'];
-  const memory = schemas.name('MemoryDraft', z.strictObject({
-    content: fields.content,
-    kind: z.enum(MEMORY_KINDS).optional().describe('Default fact'),
-    importance: importance.optional().describe('0 to 1, default 0.5'),
-    metadata: fields.metadata.optional(),
-    expiresAt: timestampSchema.optional(),
-    sourceEpisodeIds: z.array(idSchema).max(256).optional(),
-    userId: idSchema.optional(),
-    agentId: idSchema.optional(),
-    sessionId: idSchema.optional(),
-  }));
+  const memory = schemas.name('MemoryDraft', z
+    .strictObject({
+      content: fields.content.describe(`What is known, as one statement: not blank, at most ${config.limits.contentBytes} bytes of UTF-8`),
+      kind: kind.optional().describe('fact, preference, reflection, summary or procedure; default fact'),
+      importance: importance.optional().describe('0 to 1: how much it matters; default 0.5'),
+      metadata: fields.metadata.optional().describe(`Free-form JSON object: at most ${config.limits.metadataBytes} bytes and ${config.limits.metadataDepth} levels deep`),
+      expiresAt: timestampSchema.optional().describe('When it stops being true (ISO 8601 with a zone): from then on every read hides it'),
+      sourceEpisodeIds: z.array(idSchema).max(256).optional().describe('The episodes it was learned from (at most 256)'),
+      userId: userIdField.describe('The user it is about; default the request’s `userId`'),
+      agentId: agentIdField.describe('The agent that learned it; default the request’s `agentId`'),
+      sessionId: sessionIdField.describe('The session it was learned in; default the request’s `sessionId`'),
+    })
+    .describe('One memory to write')
+    .meta({ example: example.memoryWrite.memories[0] }));
 
   app.post('/api/v1/memories', {
     config: NAMESPACED,
     schema: {
       tags,
-      summary: 'Write memories: create, or merge into a memory that states the same thing (all or none)',
-      body: schemas.name('MemoryWrite', z.strictObject({
-        namespace: fields.namespace,
-        userId: idSchema.optional().describe('Default for memories that name no user'),
-        agentId: idSchema.optional(),
-        sessionId: idSchema.optional(),
-        memories: fields.batch(memory, 'memory', 'memories'),
-      })),
+      operationId: 'writeMemories',
+      summary: 'Write memories: create each, or merge it into one that states the same thing',
+      description:
+        'Stores up to `limits.batchItems` memories in one transaction: all or none. A memory that states the same thing as a live one in the same scope (the same words up to fillers and word order, or a vector at or above `indexing.duplicateThreshold` in cosine) is merged into it instead of added: its version goes up and the earlier one goes to its history. ' +
+        'Each result says `created`, `merged` or `unchanged`, in input order. Answers 201 when anything was created, else 200. Needs the `write` role.',
+      body: schemas.name('MemoryWrite', z
+        .strictObject({
+          namespace: fields.namespace,
+          userId: userIdField.describe('Default `userId` of the memories that name none'),
+          agentId: agentIdField.describe('Default `agentId` of the memories that name none'),
+          sessionId: sessionIdField.describe('Default `sessionId` of the memories that name none'),
+          memories: fields.batch(memory, 'memory', 'memories').describe(`The memories, 1 to ${config.limits.batchItems}`),
+        })
+        .describe('Memories to write, with defaults for their scope')
+        .meta({ example: example.memoryWrite })),
       response: {
         200: schemas.name('MemoryWriteResult', upsertResults),
         201: upsertResults,
@@ -55,16 +67,33 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
     config: NAMESPACED,
     schema: {
       tags,
-      summary: 'List live memories by createdAt, filtered and paged',
-      querystring: listingQuery(fields, z.enum(MEMORY_KINDS), 'desc', config.list),
-      response: { 200: schemas.name('MemoryPage', z.object({ items: z.array(memoryRecord), nextCursor: z.string().optional() })) },
+      operationId: 'listMemories',
+      summary: 'List live memories, newest first, filtered and paged',
+      description:
+        'Lists the live memories of a namespace by `createdAt` (newest first unless `order=asc`), filtered by scope, kind, time and metadata. Expired memories are left out. ' +
+        'A page holds at most `limit` items; pass its `nextCursor` as `cursor` for the next one (absent on the last page). Needs the `read` role.',
+      querystring: listingQuery(fields, kind, 'desc', config.list, 'preference', 'createdAt'),
+      response: {
+        200: schemas.name('MemoryPage', z
+          .object({ items: z.array(memoryRecord).describe('The memories of this page'), nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last page') })
+          .describe('A page of memories')
+          .meta({ examples: [{ items: [example.memory] }] })),
+      },
     },
     handler: (request) => services.memories.list(listInput(requestNamespace(request), request.query)),
   });
 
   app.get('/api/v1/memories/:id', {
     config: NAMESPACED,
-    schema: { tags, summary: 'Read a memory', params: idParams, querystring: namespaceQuery, response: { 200: memoryRecord } },
+    schema: {
+      tags,
+      operationId: 'getMemory',
+      summary: 'Read a memory',
+      description: 'Answers one live memory by id. A memory that does not exist, has expired, or lies outside the key’s reach (another namespace or user) is a 404. Needs the `read` role.',
+      params: memoryParams,
+      querystring: namespaceQuery,
+      response: { 200: memoryRecord },
+    },
     handler: (request) => services.memories.get(recordRef(request, request.params.id)),
   });
 
@@ -72,20 +101,26 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
     config: NAMESPACED,
     schema: {
       tags,
+      operationId: 'updateMemory',
       summary: 'Update a memory; the previous version goes to its history',
-      params: idParams,
+      description:
+        'Changes the fields the body names (at least one) and adds one to the version; the version before goes to the memory’s history (`GET /api/v1/memories/{id}/history`). ' +
+        'With `expectedVersion`, the update applies only if the memory is still at that version, else 409: a safe read-modify-write. Needs the `write` role.',
+      params: memoryParams,
       querystring: namespaceQuery,
       body: schemas.name('MemoryPatch', z
         .strictObject({
           namespace: fields.namespace,
-          content: fields.content.optional(),
-          kind: z.enum(MEMORY_KINDS).optional(),
-          importance: importance.optional(),
-          metadata: fields.metadata.optional().describe('Replaces the metadata'),
-          expiresAt: timestampSchema.nullable().optional().describe('null clears the expiry'),
-          expectedVersion: z.number().int().min(1).optional().describe('Apply only if the memory is at this version'),
+          content: fields.content.optional().describe(`New content: not blank, at most ${config.limits.contentBytes} bytes of UTF-8`),
+          kind: kind.optional().describe('New kind'),
+          importance: importance.optional().describe('New importance, 0 to 1'),
+          metadata: fields.metadata.optional().describe('Replaces the metadata (a JSON object; not merged)'),
+          expiresAt: timestampSchema.nullable().optional().describe('New expiry (ISO 8601 with a zone); null clears it'),
+          expectedVersion: z.number().int().min(1).optional().describe('Apply only if the memory is at this version, else 409'),
         })
-        .refine((body) => Object.keys(body).some((key) => key !== 'expectedVersion' && key !== 'namespace'), 'name at least one field to change')),
+        .refine((body) => Object.keys(body).some((key) => key !== 'expectedVersion' && key !== 'namespace'), 'name at least one field to change')
+        .describe('The fields to change; at least one')
+        .meta({ example: example.memoryPatch })),
       response: { 200: memoryRecord },
     },
     handler: (request) => {
@@ -96,7 +131,15 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
 
   app.delete('/api/v1/memories/:id', {
     config: NAMESPACED,
-    schema: { tags, summary: 'Delete a memory and its history', params: idParams, querystring: namespaceQuery, response: { 204: z.null() } },
+    schema: {
+      tags,
+      operationId: 'deleteMemory',
+      summary: 'Delete a memory and its history',
+      description: 'Removes the memory, its history and its vector for good; answers 204 with no body. A memory outside the key’s reach is a 404. Needs the `write` role.',
+      params: memoryParams,
+      querystring: namespaceQuery,
+      response: { 204: z.null().describe('Deleted') },
+    },
     handler: async (request, reply) => {
       await services.memories.delete(recordRef(request, request.params.id));
       return reply.code(204).send(null);
@@ -107,10 +150,21 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
     config: NAMESPACED,
     schema: {
       tags,
+      operationId: 'getMemoryHistory',
       summary: 'Earlier versions of a memory, newest first',
-      params: idParams,
+      description: 'Answers every earlier version of a live memory, newest first, each with when it was current (`validFrom`, `validTo`) and what replaced it (an update or a merge). A memory never changed has none. Needs the `read` role.',
+      params: memoryParams,
       querystring: namespaceQuery,
-      response: { 200: schemas.name('MemoryHistory', z.object({ memoryId: z.string(), currentVersion: z.number(), versions: z.array(memoryVersionRecord) })) },
+      response: {
+        200: schemas.name('MemoryHistory', z
+          .object({
+            memoryId: z.string().describe('The memory'),
+            currentVersion: z.number().describe('Its version now'),
+            versions: z.array(memoryVersionRecord).describe('Its earlier versions, newest first'),
+          })
+          .describe('The earlier versions of a memory')
+          .meta({ examples: [{ memoryId: example.MEMORY_ID, currentVersion: 2, versions: [example.memoryVersion] }] })),
+      },
     },
     handler: async (request) => {
       const ref = recordRef(request, request.params.id);
@@ -120,4 +174,16 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
   });
 }
 
-const upsertResults = batchWriteResult(['created', 'merged', 'unchanged'], { version: z.number().describe('The memory’s version after the write') });
+const upsertResults = batchWriteResult(['created', 'merged', 'unchanged'], { version: z.number().describe('The memory’s version after the write') })
+  .describe('What became of each memory, in input order')
+  .meta({
+    examples: [
+      {
+        ids: [example.MEMORY_ID, 'mem_01JQ9B7C2D4E6F8G0H2J4K6M8N'],
+        results: [
+          { id: example.MEMORY_ID, action: 'unchanged', version: 1 },
+          { id: 'mem_01JQ9B7C2D4E6F8G0H2J4K6M8N', action: 'created', version: 1 },
+        ],
+      },
+    ],
+  });

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { MemosError } from '../../core/errors.js';
+import * as example from '../openapi/examples.js';
 import { idSchema, namespaceField, timestampSchema } from '../schemas.js';
 import { NAMESPACED, requestNamespace } from '../namespace.js';
 import { boundUser } from '../reach.js';
@@ -9,25 +10,41 @@ import type { RouteContext, ZodApp } from './route-context.js';
 
 export const NDJSON = 'application/x-ndjson';
 
-const outcome = z.object({ created: z.number(), unchanged: z.number() });
-const importSummary = z.object({
-  lines: z.number().describe('Lines read, the header and end line included'),
-  sessions: outcome.extend({ expired: z.number().describe('Sessions whose expiresAt had passed: not restored') }),
-  episodes: outcome,
-  memories: outcome,
-  vectors: z.object({
-    stored: z.number().describe('Vectors taken from the file (of the model this server embeds with)'),
-    pending: z.number().describe('Records left for the embedding backfill: no vector in the file, or one of another model'),
-  }),
-});
+const outcome = z.object({ created: z.number().describe('Records added'), unchanged: z.number().describe('Records whose id the namespace held already: left as stored') });
+const importSummary = z
+  .object({
+    lines: z.number().describe('Lines read, the header and end line included'),
+    sessions: outcome.extend({ expired: z.number().describe('Sessions whose expiresAt had passed: not restored') }).describe('Sessions'),
+    episodes: outcome.describe('Episodes'),
+    memories: outcome.describe('Memories, with their history'),
+    vectors: z
+      .object({
+        stored: z.number().describe('Vectors taken from the file (of the model this server embeds with)'),
+        pending: z.number().describe('Records left for the embedding backfill: no vector in the file, or one of another model'),
+      })
+      .describe('What became of the records’ vectors'),
+  })
+  .describe('What an import did, per tier')
+  .meta({ examples: [{ lines: 4, sessions: { created: 0, unchanged: 0, expired: 0 }, episodes: { created: 1, unchanged: 0 }, memories: { created: 1, unchanged: 0 }, vectors: { stored: 0, pending: 2 } }] });
+
+/**
+ * The export stream, as the document shows it: NDJSON text. It is never parsed whole (import reads
+ * it line by line, checking each line, in the service), so the schema accepts the stream as the
+ * NDJSON parser hands it over; `type: string` only describes it.
+ */
+const exportStream = z
+  .unknown()
+  .describe('NDJSON in the memos-export format (docs/export-format.md): a header line, then session, episode and memory lines, then an end line with the counts')
+  .meta({ type: 'string', contentMediaType: NDJSON, example: example.exportStream });
 
 /**
  * Export and import (`/api/v1/export`, `/api/v1/import`): one NDJSON stream in the export format
  * (docs/export-format.md). An import body is received into a temporary file, never into memory (the
  * JSON body limit does not apply), then read line by line, each line bounded by limits.bodyBytes.
  */
-export function transferRoutes(app: ZodApp, { services }: RouteContext): void {
+export function transferRoutes(app: ZodApp, { services, schemas }: RouteContext): void {
   const tags = ['transfer'];
+  schemas.name('ExportStream', exportStream);
   // The import body stays a stream for the service to read line by line.
   app.addContentTypeParser(NDJSON, (_request, payload, done) => done(null, payload));
 
@@ -35,14 +52,20 @@ export function transferRoutes(app: ZodApp, { services }: RouteContext): void {
     config: NAMESPACED,
     schema: {
       tags,
-      summary: `Export a namespace (or one user of it) as an ${NDJSON} stream: a header, sessions, episodes, memories with their history, an end line`,
+      operationId: 'exportNamespace',
+      summary: `Export a namespace (or one user of it) as an ${NDJSON} stream`,
+      description:
+        'Streams what the namespace holds in the memos-export format: a header, live sessions, episodes, memories with their whole history, and an end line with the counts, so that a cut stream is noticed. ' +
+        'Narrow it to one user or a time range; `withVectors=true` adds each stored vector. `POST /api/v1/import` reads the stream back, here or on another memOS. Always audited. Needs the `write` role; a user-bound key exports its user’s records only.',
       querystring: z.strictObject({
         namespace: namespaceField,
-        userId: idSchema.optional().describe("Only this user's records"),
+        userId: idSchema.optional().describe("Only this user's records").meta({ examples: [example.USER_ID] }),
         from: timestampSchema.optional().describe("Episodes' occurredAt, memories' and sessions' createdAt at or after this"),
         to: timestampSchema.optional().describe('… and before this'),
         withVectors: z.enum(['true', 'false']).optional().describe('Include each stored vector (base64 of little-endian float32), default false'),
       }),
+      produces: [NDJSON],
+      response: { 200: { description: 'The export stream', content: { [NDJSON]: { schema: exportStream } } } },
     },
     handler: async (request, reply) => {
       const { userId, from, to, withVectors } = request.query;
@@ -78,9 +101,15 @@ export function transferRoutes(app: ZodApp, { services }: RouteContext): void {
     config: NAMESPACED,
     schema: {
       tags,
-      summary: `Import an export stream (${NDJSON}) into the namespace, idempotently: records whose id the namespace holds are left as stored`,
+      operationId: 'importRecords',
+      summary: `Import an export stream (${NDJSON}) into the namespace, idempotently`,
+      description:
+        'Reads a memos-export stream line by line, checking each line, and writes its records into the namespace in batches of 500, each in one transaction. Records keep their ids, times, versions and history; one whose id the namespace holds already is left as stored, so importing twice changes nothing. ' +
+        'A bad line is a 400 naming it. Answers 201 when anything was created, else 200. Needs the `write` role; a user-bound key imports records of its user only.',
       querystring: z.strictObject({ namespace: namespaceField.describe('Where the records go (default: `default`); the file’s namespace is not used') }),
-      response: { 200: importSummary, 201: importSummary },
+      consumes: [NDJSON],
+      body: exportStream,
+      response: { 200: schemas.name('ImportResult', importSummary), 201: importSummary },
     },
     handler: async (request, reply) => {
       const body = request.body;
