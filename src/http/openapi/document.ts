@@ -1,0 +1,106 @@
+// The options of @fastify/swagger that make memOS's OpenAPI 3.1 document: its introduction, the
+// security schemes, and two steps around fastify-type-provider-zod's transforms. Per route, the
+// operation gets its security requirement (the role it needs) and the error statuses it can answer
+// (route-problems.ts); over the whole document, those statuses become responses with the Problem
+// schema and an example, and the components are tidied (components.ts).
+
+import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
+import type { FastifySchema, RouteOptions } from 'fastify';
+import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { fieldIssueSchema, PROBLEM_CONTENT_TYPE, problemSchema } from '../problem.js';
+import { tidyComponents } from './components.js';
+import { INTRODUCTION, SECURITY_SCHEMES, TAGS } from './introduction.js';
+import { problemExample } from './problem-examples.js';
+import { reachOf, routeProblems, type RouteProblems } from './route-problems.js';
+import type { SchemaNames } from './schema-names.js';
+
+/** Where the transform leaves each operation's error statuses for the document step (removed there). */
+const PROBLEMS_KEY = 'x-memos-problems';
+
+type JsonObject = Record<string, unknown>;
+type Operation = JsonObject & { responses?: Record<string, unknown>; [PROBLEMS_KEY]?: RouteProblems };
+
+/** Headers that come with some error statuses. */
+const PROBLEM_HEADERS: Record<number, JsonObject> = {
+  401: { 'WWW-Authenticate': { description: '`Bearer realm="memOS"`, with `error="invalid_token"` when a key was sent but is not valid', schema: { type: 'string' } } },
+  429: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } } },
+  503: { 'Retry-After': { description: 'Seconds to wait before retrying, when memOS knows (an embedder still loading)', schema: { type: 'integer', minimum: 1 } } },
+};
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+/** Names the Problem and FieldIssue components in an app's document. */
+export function nameProblemSchemas(schemas: SchemaNames): void {
+  schemas.name('FieldIssue', fieldIssueSchema);
+  schemas.name('Problem', problemSchema);
+}
+
+/** The access line appended to an operation's description, and its security requirement. */
+function accessOf(route: RouteOptions): { line: string; security?: Array<Record<string, string[]>> } {
+  const access = route.config?.access ?? 'public';
+  if (access === 'public') return { line: '**Access:** public, no key needed.' };
+  if (access === 'key') return { line: '**Access:** any valid API key, whatever its role and namespaces.' };
+  const security: Array<Record<string, string[]>> = [{ bearer: [access] }, { apiKey: [access] }];
+  return { line: `**Access:** a key of role \`${access}\` or above, ${reachOf(route).needed}.`, security };
+}
+
+/** Turns each operation's error statuses into responses with the Problem schema and an example. */
+function addProblemResponses(document: JsonObject): void {
+  const paths = (document.paths ?? {}) as Record<string, Record<string, Operation>>;
+  for (const [path, item] of Object.entries(paths)) {
+    for (const method of METHODS) {
+      const operation = item[method];
+      if (operation === undefined) continue;
+      const problems = operation[PROBLEMS_KEY] ?? {};
+      delete operation[PROBLEMS_KEY];
+      const responses = (operation.responses ??= {});
+      for (const [status, description] of Object.entries(problems)) {
+        // A route's own schema for a status wins (the health routes answer 503 with their report).
+        if (responses[status] !== undefined) continue;
+        const headers = PROBLEM_HEADERS[Number(status)];
+        responses[status] = {
+          description,
+          ...(headers === undefined ? {} : { headers }),
+          content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' }, example: problemExample(Number(status), path) } },
+        };
+      }
+    }
+  }
+}
+
+/** @fastify/swagger's options for an app whose named schemas are `schemas`. */
+export function documentOptions({ schemas, version }: { schemas: SchemaNames; version: string }): FastifyDynamicSwaggerOptions {
+  nameProblemSchemas(schemas);
+  const zodTransform = createJsonSchemaTransform({ schemaRegistry: schemas.registry });
+  const zodTransformObject = createJsonSchemaTransformObject({ schemaRegistry: schemas.registry });
+  return {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'memOS API', version, description: INTRODUCTION, license: { name: 'MIT', identifier: 'MIT' } },
+      // Relative, so that generated clients and the docs page call the server that served the document.
+      servers: [{ url: '/', description: 'The memOS that serves this document' }],
+      components: { securitySchemes: SECURITY_SCHEMES },
+      // Keys are needed once one exists or memOS listens beyond loopback; public routes say `security: []`.
+      security: [{ bearer: [] }, { apiKey: [] }],
+      tags: TAGS,
+    },
+    transform: (input) => {
+      const result = zodTransform(input) as { schema: FastifySchema & JsonObject; url: string };
+      if (result.schema === undefined || result.schema.hide === true) return result;
+      const route = input.route;
+      const method = [route.method].flat()[0] ?? 'GET';
+      const { line, security } = accessOf(route);
+      const description = typeof result.schema.description === 'string' && result.schema.description !== '' ? `${result.schema.description}\n\n${line}` : line;
+      return {
+        url: result.url,
+        schema: { ...result.schema, description, ...(security === undefined ? {} : { security }), [PROBLEMS_KEY]: routeProblems(route, method) },
+      };
+    },
+    transformObject: (input) => {
+      const document = zodTransformObject(input) as JsonObject;
+      addProblemResponses(document);
+      tidyComponents(document);
+      return document;
+    },
+  };
+}
