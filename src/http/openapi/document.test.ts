@@ -1,7 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { componentValidator } from '../../../test/support/openapi-validator.js';
 import { startTestMemos, type TestMemos } from '../../../test/support/test-memos.js';
 import { ERROR_CODES } from '../../core/errors.js';
 import { ROUTE_ACCESS } from '../../auth/route-access.js';
@@ -47,12 +46,6 @@ function refsOf(node: Json, found: string[] = []): string[] {
   return found;
 }
 
-function problemValidator() {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats(ajv);
-  ajv.addSchema({ $id: 'memos', components: document.components }, 'memos');
-  return ajv.compile({ $ref: 'memos#/components/schemas/Problem' });
-}
 
 describe('the OpenAPI document', () => {
   it('is valid OpenAPI 3.1, and every $ref in it resolves', async () => {
@@ -97,7 +90,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('lists for every operation the errors it can answer, as problems with a valid example', () => {
-    const validProblem = problemValidator();
+    const validProblem = componentValidator(document, 'Problem');
     let checked = 0;
     for (const { method, path, operation } of operations()) {
       const name = `${method} ${path}`;

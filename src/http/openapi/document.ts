@@ -24,7 +24,7 @@ type Operation = JsonObject & { responses?: Record<string, unknown>; [PROBLEMS_K
 const PROBLEM_HEADERS: Record<number, JsonObject> = {
   401: { 'WWW-Authenticate': { description: '`Bearer realm="memOS"`, with `error="invalid_token"` when a key was sent but is not valid', schema: { type: 'string' } } },
   429: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } } },
-  503: { 'Retry-After': { description: 'Seconds to wait before retrying, when memOS knows (an embedder still loading)', schema: { type: 'integer', minimum: 1 } } },
+  503: { 'Retry-After': { description: 'Seconds to wait before retrying, when memOS knows (storage failing over, an embedder still loading)', schema: { type: 'integer', minimum: 1 } } },
 };
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];

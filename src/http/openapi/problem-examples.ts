@@ -53,9 +53,9 @@ const EXAMPLES: Record<number, Example> = {
   500: { code: 'E_INTERNAL', detail: 'the server failed to handle this request' },
   502: {
     code: 'E_EMBEDDING_PROVIDER',
-    detail: 'openai embeddings at http://127.0.0.1:8000/v1/embeddings: answered 500 after 3 attempts',
+    detail: "embedding provider 'openai' is unavailable: circuit open after 5 consecutive failures (last: answered HTTP 503)",
   },
-  503: { code: 'E_STORAGE_UNAVAILABLE', detail: 'postgres: the database did not answer (connection refused); retry shortly' },
+  503: { code: 'E_STORAGE_UNAVAILABLE', detail: 'postgres: memories.get failed, storage unavailable (ECONNREFUSED)' },
 };
 
 /** The statuses there is an example for. */

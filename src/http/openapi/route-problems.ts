@@ -145,7 +145,7 @@ export function routeProblems(route: RouteOptions, method: string): RouteProblem
   if (provider !== undefined) problems[502] = provider;
   problems[503] =
     provider === undefined
-      ? 'Storage cannot be reached, or memOS is shutting down; retry later'
+      ? 'Storage cannot be reached, or memOS is shutting down; retry later (`Retry-After` says when, if memOS knows)'
       : 'Storage cannot be reached, no embedder is ready yet (`Retry-After` says when to retry), or memOS is shutting down';
 
   for (const [status, change] of Object.entries(route.config?.problems ?? {})) {
