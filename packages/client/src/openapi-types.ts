@@ -9,7 +9,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Service info */
+        /**
+         * Service info
+         * @description **Access:** public, no key needed.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -26,6 +29,10 @@ export interface paths {
                     };
                     content?: never;
                 };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         put?: never;
@@ -43,7 +50,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Overall health, with the reason of every component that is not healthy */
+        /**
+         * Overall health, with the reason of every component that is not healthy
+         * @description **Access:** a key of role `read` or above, reaching every namespace, and bound to no user.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -69,6 +79,19 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key does not reach every namespace (the route covers all of them), or is bound to a user */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
                 /** @description Default Response */
                 503: {
                     headers: {
@@ -102,7 +125,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The process is up */
+        /**
+         * The process is up
+         * @description **Access:** public, no key needed.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -124,6 +150,9 @@ export interface paths {
                         };
                     };
                 };
+                421: components["responses"]["HostNotAllowed"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         put?: never;
@@ -141,7 +170,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Storage answers (and in embedded mode the data folder takes writes); 503 until it does (Redis being down does not make memOS unready) */
+        /**
+         * Storage answers (and in embedded mode the data folder takes writes); 503 until it does (Redis being down does not make memOS unready)
+         * @description **Access:** public, no key needed.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -163,6 +195,8 @@ export interface paths {
                         };
                     };
                 };
+                421: components["responses"]["HostNotAllowed"];
+                500: components["responses"]["InternalError"];
                 /** @description Default Response */
                 503: {
                     headers: {
@@ -192,7 +226,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Health of each component */
+        /**
+         * Health of each component
+         * @description **Access:** a key of role `read` or above, reaching every namespace, and bound to no user.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -230,6 +267,19 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key does not reach every namespace (the route covers all of them), or is bound to a user */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
                 /** @description Default Response */
                 503: {
                     headers: {
@@ -275,7 +325,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a live session (refreshes its idle TTL) */
+        /**
+         * Read a live session (refreshes its idle TTL)
+         * @description **Access:** a key of role `read` or above, that reaches the namespace.
+         */
         get: {
             parameters: {
                 query?: {
@@ -302,9 +355,44 @@ export interface paths {
                         "application/json": components["schemas"]["Session"];
                     };
                 };
+                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No live session with this id in the namespace (it never existed, expired, or is outside the key’s reach) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
-        /** Create or replace a session; the replaced messages the new list no longer holds become episodes */
+        /**
+         * Create or replace a session; the replaced messages the new list no longer holds become episodes
+         * @description **Access:** a key of role `write` or above, that reaches the namespace.
+         */
         put: {
             parameters: {
                 query?: {
@@ -322,7 +410,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["SessionPutInput"];
+                    "application/json": components["schemas"]["SessionPut"];
                 };
             };
             responses: {
@@ -344,10 +432,47 @@ export interface paths {
                         "application/json": components["schemas"]["SessionWriteResult"];
                     };
                 };
+                /** @description a path parameter, the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The live session belongs to another `userId` or `agentId`, the session changed under concurrent writes, or an erasure of its user or namespace is in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         post?: never;
-        /** Delete a session */
+        /**
+         * Delete a session
+         * @description **Access:** a key of role `write` or above, that reaches the namespace.
+         */
         delete: {
             parameters: {
                 query?: {
@@ -372,6 +497,38 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No live session with this id in the namespace (it never existed, expired, or is outside the key’s reach) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         options?: never;
@@ -388,7 +545,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Append messages (creates the session when missing) */
+        /**
+         * Append messages (creates the session when missing)
+         * @description **Access:** a key of role `write` or above, that reaches the namespace.
+         */
         post: {
             parameters: {
                 query?: {
@@ -406,7 +566,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["SessionAppendInput"];
+                    "application/json": components["schemas"]["SessionAppend"];
                 };
             };
             responses: {
@@ -428,6 +588,40 @@ export interface paths {
                         "application/json": components["schemas"]["SessionWriteResult"];
                     };
                 };
+                /** @description a path parameter, the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The live session belongs to another `userId` or `agentId`, the session changed under concurrent writes, or an erasure of its user or namespace is in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -443,7 +637,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The timeline: episodes by occurredAt, filtered and paged */
+        /**
+         * The timeline: episodes by occurredAt, filtered and paged
+         * @description **Access:** a key of role `read` or above, that reaches the namespace.
+         */
         get: {
             parameters: {
                 query?: {
@@ -477,10 +674,36 @@ export interface paths {
                         "application/json": components["schemas"]["EpisodePage"];
                     };
                 };
+                /** @description the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         put?: never;
-        /** Append episodes (all or none) */
+        /**
+         * Append episodes (all or none)
+         * @description **Access:** a key of role `write` or above, that reaches the namespace.
+         */
         post: {
             parameters: {
                 query?: {
@@ -496,7 +719,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["EpisodeWriteInput"];
+                    "application/json": components["schemas"]["EpisodeWrite"];
                 };
             };
             responses: {
@@ -509,6 +732,40 @@ export interface paths {
                         "application/json": components["schemas"]["EpisodeWriteResult"];
                     };
                 };
+                /** @description the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description An erasure of this user or namespace is in progress; retry once it has finished */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -524,7 +781,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read an episode */
+        /**
+         * Read an episode
+         * @description **Access:** a key of role `read` or above, that reaches the namespace.
+         */
         get: {
             parameters: {
                 query?: {
@@ -551,11 +811,46 @@ export interface paths {
                         "application/json": components["schemas"]["Episode"];
                     };
                 };
+                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No episode with this id in the namespace, or it is outside the key’s reach */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         put?: never;
         post?: never;
-        /** Delete an episode */
+        /**
+         * Delete an episode
+         * @description **Access:** a key of role `write` or above, that reaches the namespace.
+         */
         delete: {
             parameters: {
                 query?: {
@@ -580,6 +875,38 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No episode with this id in the namespace, or it is outside the key’s reach */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         options?: never;
@@ -594,7 +921,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List live memories by createdAt, filtered and paged */
+        /**
+         * List live memories by createdAt, filtered and paged
+         * @description **Access:** a key of role `read` or above, that reaches the namespace.
+         */
         get: {
             parameters: {
                 query?: {
@@ -628,10 +958,36 @@ export interface paths {
                         "application/json": components["schemas"]["MemoryPage"];
                     };
                 };
+                /** @description the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         put?: never;
-        /** Write memories: create, or merge into a memory that states the same thing (all or none) */
+        /**
+         * Write memories: create, or merge into a memory that states the same thing (all or none)
+         * @description **Access:** a key of role `write` or above, that reaches the namespace.
+         */
         post: {
             parameters: {
                 query?: {
@@ -647,7 +1003,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["MemoryWriteInput"];
+                    "application/json": components["schemas"]["MemoryWrite"];
                 };
             };
             responses: {
@@ -669,6 +1025,40 @@ export interface paths {
                         "application/json": components["schemas"]["MemoryWriteResult"];
                     };
                 };
+                /** @description the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description An erasure of this user or namespace is in progress; retry once it has finished */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -684,7 +1074,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a memory */
+        /**
+         * Read a memory
+         * @description **Access:** a key of role `read` or above, that reaches the namespace.
+         */
         get: {
             parameters: {
                 query?: {
@@ -711,11 +1104,46 @@ export interface paths {
                         "application/json": components["schemas"]["Memory"];
                     };
                 };
+                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No live memory with this id in the namespace, or it is outside the key’s reach */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         put?: never;
         post?: never;
-        /** Delete a memory and its history */
+        /**
+         * Delete a memory and its history
+         * @description **Access:** a key of role `write` or above, that reaches the namespace.
+         */
         delete: {
             parameters: {
                 query?: {
@@ -740,11 +1168,46 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No live memory with this id in the namespace, or it is outside the key’s reach */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         options?: never;
         head?: never;
-        /** Update a memory; the previous version goes to its history */
+        /**
+         * Update a memory; the previous version goes to its history
+         * @description **Access:** a key of role `write` or above, that reaches the namespace.
+         */
         patch: {
             parameters: {
                 query?: {
@@ -762,7 +1225,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["MemoryPatchInput"];
+                    "application/json": components["schemas"]["MemoryPatch"];
                 };
             };
             responses: {
@@ -775,6 +1238,49 @@ export interface paths {
                         "application/json": components["schemas"]["Memory"];
                     };
                 };
+                /** @description a path parameter, the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No live memory with this id in the namespace, or it is outside the key’s reach */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The memory is no longer at `expectedVersion`, or an erasure of its user or namespace is in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         trace?: never;
@@ -786,7 +1292,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Earlier versions of a memory, newest first */
+        /**
+         * Earlier versions of a memory, newest first
+         * @description **Access:** a key of role `read` or above, that reaches the namespace.
+         */
         get: {
             parameters: {
                 query?: {
@@ -813,6 +1322,38 @@ export interface paths {
                         "application/json": components["schemas"]["MemoryHistory"];
                     };
                 };
+                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No live memory with this id in the namespace, or it is outside the key’s reach */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         put?: never;
@@ -832,7 +1373,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Search memories and episodes */
+        /**
+         * Search memories and episodes
+         * @description **Access:** a key of role `read` or above, that reaches the namespace.
+         */
         post: {
             parameters: {
                 query?: {
@@ -848,7 +1392,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["SearchRequestInput"];
+                    "application/json": components["schemas"]["SearchRequest"];
                 };
             };
             responses: {
@@ -861,6 +1405,31 @@ export interface paths {
                         "application/json": components["schemas"]["SearchResponse"];
                     };
                 };
+                /** @description the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -878,7 +1447,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A prompt-ready bundle of recent messages, memories and episodes within a token budget */
+        /**
+         * A prompt-ready bundle of recent messages, memories and episodes within a token budget
+         * @description **Access:** a key of role `read` or above, that reaches the namespace.
+         */
         post: {
             parameters: {
                 query?: {
@@ -894,7 +1466,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["ContextRequestInput"];
+                    "application/json": components["schemas"]["ContextRequest"];
                 };
             };
             responses: {
@@ -907,6 +1479,31 @@ export interface paths {
                         "application/json": components["schemas"]["ContextBundle"];
                     };
                 };
+                /** @description the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -924,7 +1521,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** OpenAI-compatible embeddings (any OpenAI SDK with baseURL http://host:port/v1) */
+        /**
+         * OpenAI-compatible embeddings (any OpenAI SDK with baseURL http://host:port/v1)
+         * @description **Access:** a key of role `read` or above, that reaches the namespace.
+         */
         post: {
             parameters: {
                 query?: {
@@ -963,6 +1563,66 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["UnauthorizedOpenAI"];
+                /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is larger than this route accepts (sized for its largest valid request, at most `limits.bodyBytes`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is not `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowedOpenAI"];
+                429: components["responses"]["RateLimitedOpenAI"];
+                500: components["responses"]["InternalErrorOpenAI"];
+                /** @description The embedding provider failed or did not answer in time */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Storage cannot be reached, no embedder is ready yet (`Retry-After` says when to retry), or memOS is shutting down */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying, when memOS knows (storage failing over, an embedder still loading) */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -980,7 +1640,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Embed one text */
+        /**
+         * Embed one text
+         * @description **Access:** a key of role `read` or above, that reaches the namespace.
+         */
         post: {
             parameters: {
                 query?: {
@@ -1023,6 +1686,50 @@ export interface paths {
                         };
                     };
                 };
+                /** @description the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                /** @description The embedding provider failed or did not answer in time */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Storage cannot be reached, no embedder is ready yet (`Retry-After` says when to retry), or memOS is shutting down */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying, when memOS knows (storage failing over, an embedder still loading) */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1040,7 +1747,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Embed many texts: only cache misses go upstream, in one call; results in input order */
+        /**
+         * Embed many texts: only cache misses go upstream, in one call; results in input order
+         * @description **Access:** a key of role `read` or above, that reaches the namespace.
+         */
         post: {
             parameters: {
                 query?: {
@@ -1088,6 +1798,50 @@ export interface paths {
                         };
                     };
                 };
+                /** @description the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                /** @description The embedding provider failed or did not answer in time */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Storage cannot be reached, no embedder is ready yet (`Retry-After` says when to retry), or memOS is shutting down */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying, when memOS knows (storage failing over, an embedder still loading) */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1103,7 +1857,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Embedding cache statistics (all namespaces, or one) */
+        /**
+         * Embedding cache statistics (all namespaces, or one)
+         * @description **Access:** a key of role `admin` or above, that reaches the namespace named, or every namespace when none is.
+         */
         get: {
             parameters: {
                 query?: {
@@ -1159,6 +1916,39 @@ export interface paths {
                         };
                     };
                 };
+                /** @description the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `admin`, or the key does not reach the namespace named (or, naming none, every namespace), or is bound to a user */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                /** @description Storage cannot be reached, or memOS is shutting down; retry later (`Retry-After` says when, if memOS knows) */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying, when memOS knows (storage failing over, an embedder still loading) */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1178,7 +1968,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Drop cached embeddings (all namespaces, or one) */
+        /**
+         * Drop cached embeddings (all namespaces, or one)
+         * @description **Access:** a key of role `admin` or above, that reaches the namespace named, or every namespace when none is.
+         */
         post: {
             parameters: {
                 query?: {
@@ -1212,6 +2005,41 @@ export interface paths {
                         };
                     };
                 };
+                /** @description the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `admin`, or the key does not reach the namespace named (or, naming none, every namespace), or is bound to a user */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                /** @description Storage cannot be reached, or memOS is shutting down; retry later (`Retry-After` says when, if memOS knows) */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying, when memOS knows (storage failing over, an embedder still loading) */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1227,7 +2055,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The embedding model this server serves, in OpenAI shape */
+        /**
+         * The embedding model this server serves, in OpenAI shape
+         * @description **Access:** any valid API key, whatever its role and namespaces.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1256,6 +2087,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["UnauthorizedOpenAI"];
+                421: components["responses"]["HostNotAllowedOpenAI"];
+                429: components["responses"]["RateLimitedOpenAI"];
+                500: components["responses"]["InternalErrorOpenAI"];
+                503: components["responses"]["UnavailableOpenAI"];
             };
         };
         put?: never;
@@ -1273,7 +2109,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One model, if this server serves it */
+        /**
+         * One model, if this server serves it
+         * @description **Access:** any valid API key, whatever its role and namespaces.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1300,6 +2139,29 @@ export interface paths {
                         };
                     };
                 };
+                /** @description a path parameter is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["UnauthorizedOpenAI"];
+                /** @description This server does not serve a model of this id; `GET /v1/models` lists the one it does */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowedOpenAI"];
+                429: components["responses"]["RateLimitedOpenAI"];
+                500: components["responses"]["InternalErrorOpenAI"];
+                503: components["responses"]["UnavailableOpenAI"];
             };
         };
         put?: never;
@@ -1317,7 +2179,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Progress of embedding: records with a vector of the current model, those still pending, and those the provider refused */
+        /**
+         * Progress of embedding: records with a vector of the current model, those still pending, and those the provider refused
+         * @description **Access:** a key of role `admin` or above, reaching every namespace, and bound to no user.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1368,10 +2233,27 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `admin`, or the key does not reach every namespace (the route covers all of them), or is bound to a user */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         put?: never;
-        /** Embed now whatever is pending or was embedded by another model (runs in the background); `retryFailed` also retries the records the provider refused */
+        /**
+         * Embed now whatever is pending or was embedded by another model (runs in the background); `retryFailed` also retries the records the provider refused
+         * @description **Access:** a key of role `admin` or above, reaching every namespace, and bound to no user.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1432,6 +2314,31 @@ export interface paths {
                         };
                     };
                 };
+                /** @description the body is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `admin`, or the key does not reach every namespace (the route covers all of them), or is bound to a user */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -1447,7 +2354,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every key, newest first, without secrets */
+        /**
+         * Every key, newest first, without secrets
+         * @description **Access:** a key of role `admin` or above, reaching every namespace, and bound to no user.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1487,10 +2397,27 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `admin`, or the key does not reach every namespace (the route covers all of them), or is bound to a user */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         put?: never;
-        /** Make an API key; the answer holds the key, which is never shown again */
+        /**
+         * Make an API key; the answer holds the key, which is never shown again
+         * @description **Access:** a key of role `admin` or above, reaching every namespace, and bound to no user.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1555,6 +2482,31 @@ export interface paths {
                         };
                     };
                 };
+                /** @description the body is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `admin`, or the key does not reach every namespace (the route covers all of them), or is bound to a user */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -1573,7 +2525,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke a key: every replica refuses it within a few seconds */
+        /**
+         * Revoke a key: every replica refuses it within a few seconds
+         * @description **Access:** a key of role `admin` or above, reaching every namespace, and bound to no user.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -1592,6 +2547,38 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description a path parameter is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `admin`, or the key does not reach every namespace (the route covers all of them), or is bound to a user */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No unrevoked key with this id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         options?: never;
@@ -1606,7 +2593,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The audit log, newest first: who changed what, where and how it ended (never any text) */
+        /**
+         * The audit log, newest first: who changed what, where and how it ended (never any text)
+         * @description **Access:** a key of role `admin` or above, reaching every namespace, and bound to no user.
+         */
         get: {
             parameters: {
                 query?: {
@@ -1660,6 +2650,29 @@ export interface paths {
                         };
                     };
                 };
+                /** @description the query is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `admin`, or the key does not reach every namespace (the route covers all of them), or is bound to a user */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         put?: never;
@@ -1677,7 +2690,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Entries, bytes and evictions per cache class (embeddings, responses), of one namespace or all */
+        /**
+         * Entries, bytes and evictions per cache class (embeddings, responses), of one namespace or all
+         * @description **Access:** a key of role `admin` or above, that reaches the namespace named, or every namespace when none is.
+         */
         get: {
             parameters: {
                 query?: {
@@ -1723,6 +2739,29 @@ export interface paths {
                         };
                     };
                 };
+                /** @description the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `admin`, or the key does not reach the namespace named (or, naming none, every namespace), or is bound to a user */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         put?: never;
@@ -1743,7 +2782,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Clear cached entries: of one namespace, of one cache class (`prefix`), of both, or everything */
+        /**
+         * Clear cached entries: of one namespace, of one cache class (`prefix`), of both, or everything
+         * @description **Access:** a key of role `admin` or above, that reaches the namespace named, or every namespace when none is.
+         */
         delete: {
             parameters: {
                 query?: {
@@ -1771,6 +2813,29 @@ export interface paths {
                         };
                     };
                 };
+                /** @description the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `admin`, or the key does not reach the namespace named (or, naming none, every namespace), or is bound to a user */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         options?: never;
@@ -1788,7 +2853,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Erase every trace of a user in a namespace (every tier, index and cache), verify, and answer with the receipt */
+        /**
+         * Erase every trace of a user in a namespace (every tier, index and cache), verify, and answer with the receipt
+         * @description **Access:** a key of role `write` or above, that reaches the namespace.
+         */
         delete: {
             parameters: {
                 query?: {
@@ -1833,6 +2901,38 @@ export interface paths {
                         };
                     };
                 };
+                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description An erasure of this user, or of its whole namespace, is already in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         options?: never;
@@ -1850,7 +2950,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Erase every trace of a namespace (every tier, index and cache), verify, and answer with the receipt */
+        /**
+         * Erase every trace of a namespace (every tier, index and cache), verify, and answer with the receipt
+         * @description **Access:** a key of role `write` or above, that reaches the namespace.
+         */
         delete: {
             parameters: {
                 query?: {
@@ -1895,6 +2998,38 @@ export interface paths {
                         };
                     };
                 };
+                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description An erasure in this namespace is already in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         options?: never;
@@ -1909,7 +3044,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An erasure receipt, again */
+        /**
+         * An erasure receipt, again
+         * @description **Access:** a key of role `write` or above, that reaches the namespace.
+         */
         get: {
             parameters: {
                 query?: {
@@ -1954,6 +3092,38 @@ export interface paths {
                         };
                     };
                 };
+                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No erasure receipt with this id in the namespace, or it is outside the key’s reach */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         put?: never;
@@ -1971,7 +3141,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Namespaces with their counts: every one that holds records or live sessions, or, for a key that reaches some, those (empty ones too) */
+        /**
+         * Namespaces with their counts: every one that holds records or live sessions, or, for a key that reaches some, those (empty ones too)
+         * @description **Access:** a key of role `write` or above, bound to no user (the answer covers the namespaces the key reaches).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2001,6 +3174,20 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `write` or `admin`, or the key is bound to a user */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         put?: never;
@@ -2018,7 +3205,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Counts of a namespace, or of one user in it: per tier and kind, sessions live and expiring, oldest and newest, vectors per model, history, bytes */
+        /**
+         * Counts of a namespace, or of one user in it: per tier and kind, sessions live and expiring, oldest and newest, vectors per model, history, bytes
+         * @description **Access:** a key of role `write` or above, that reaches the namespace.
+         */
         get: {
             parameters: {
                 query?: {
@@ -2121,6 +3311,29 @@ export interface paths {
                         };
                     };
                 };
+                /** @description the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         put?: never;
@@ -2138,7 +3351,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Users of a namespace with their counts, by user id, paged (a user-bound key sees itself) */
+        /**
+         * Users of a namespace with their counts, by user id, paged (a user-bound key sees itself)
+         * @description **Access:** a key of role `write` or above, that reaches the namespace.
+         */
         get: {
             parameters: {
                 query?: {
@@ -2174,6 +3390,29 @@ export interface paths {
                         };
                     };
                 };
+                /** @description the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         put?: never;
@@ -2191,7 +3430,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live sessions of a namespace (of one user when named), by session id, in summary, paged; GET /api/v1/sessions/{id} reads one whole */
+        /**
+         * Live sessions of a namespace (of one user when named), by session id, in summary, paged; GET /api/v1/sessions/{id} reads one whole
+         * @description **Access:** a key of role `write` or above, that reaches the namespace.
+         */
         get: {
             parameters: {
                 query?: {
@@ -2235,6 +3477,29 @@ export interface paths {
                         };
                     };
                 };
+                /** @description the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         put?: never;
@@ -2252,7 +3517,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export a namespace (or one user of it) as an application/x-ndjson stream: a header, sessions, episodes, memories with their history, an end line */
+        /**
+         * Export a namespace (or one user of it) as an application/x-ndjson stream: a header, sessions, episodes, memories with their history, an end line
+         * @description **Access:** a key of role `write` or above, that reaches the namespace.
+         */
         get: {
             parameters: {
                 query?: {
@@ -2283,6 +3551,29 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         put?: never;
@@ -2302,7 +3593,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import an export stream (application/x-ndjson) into the namespace, idempotently: records whose id the namespace holds are left as stored */
+        /**
+         * Import an export stream (application/x-ndjson) into the namespace, idempotently: records whose id the namespace holds are left as stored
+         * @description **Access:** a key of role `write` or above, that reaches the namespace.
+         */
         post: {
             parameters: {
                 query?: {
@@ -2382,6 +3676,47 @@ export interface paths {
                         };
                     };
                 };
+                /** @description the query, a line of the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A record id of the file is held by a record of another namespace (SQLite keeps ids unique across namespaces); `errors[0].line` names the line */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is not `application/x-ndjson` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -2397,7 +3732,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics (text exposition format) */
+        /**
+         * Prometheus metrics (text exposition format)
+         * @description **Access:** a key of role `read` or above, reaching every namespace, and bound to no user.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2414,6 +3752,20 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                /** @description The key does not reach every namespace (the route covers all of them), or is bound to a user */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                421: components["responses"]["HostNotAllowed"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
             };
         };
         put?: never;
@@ -2428,345 +3780,44 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        MemoryInput: {
-            id: string;
+        ContextBundle: {
             namespace: string;
-            userId?: string;
-            agentId?: string;
-            sessionId?: string;
-            content: string;
+            /** @description The query recall used: the request’s, else the session’s last user message */
+            query: string | null;
             /** @enum {string} */
-            kind: "fact" | "preference" | "reflection" | "summary" | "procedure";
-            importance: number;
-            metadata: {
-                [key: string]: unknown;
-            };
-            expiresAt?: string;
-            sourceEpisodeIds: string[];
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-            embedding: components["schemas"]["EmbeddingInput"];
-        };
-        MemoryVersionInput: {
-            memoryId: string;
-            version: number;
-            content: string;
-            /** @enum {string} */
-            kind: "fact" | "preference" | "reflection" | "summary" | "procedure";
-            importance: number;
-            metadata: {
-                [key: string]: unknown;
-            };
-            expiresAt?: string;
-            sourceEpisodeIds: string[];
-            validFrom: string;
-            validTo: string;
-            /** @enum {string} */
-            reason: "update" | "merge";
-        };
-        EpisodeInput: {
-            id: string;
-            namespace: string;
-            userId?: string;
-            agentId?: string;
-            sessionId?: string;
-            kind: string;
-            content: string;
-            /** @enum {string} */
-            role?: "user" | "assistant" | "system" | "tool";
-            occurredAt: string;
-            createdAt: string;
-            metadata: {
-                [key: string]: unknown;
-            };
-            task?: string;
-            context?: string;
-            /** @enum {string} */
-            outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
-            embedding: components["schemas"]["EmbeddingInput"];
-        };
-        SessionInput: {
-            sessionId: string;
-            namespace: string;
-            userId?: string;
-            agentId?: string;
-            messages: components["schemas"]["MessageInput"][];
-            state: {
-                [key: string]: unknown;
-            };
-            summary?: string;
-            ttlSeconds: number;
-            createdAt: string;
-            updatedAt: string;
-            expiresAt: string;
-        };
-        MessageInput: {
-            /** @enum {string} */
-            role: "user" | "assistant" | "system" | "tool";
-            content: string;
-            name?: string;
-            createdAt: string;
-            metadata?: {
-                [key: string]: unknown;
-            };
-        };
-        EmbeddingInput: {
-            /**
-             * @description `failed`: the embedding provider refused the text every time it was tried (see `error`); keyword search still finds the record
-             * @enum {string}
-             */
-            status: "none" | "pending" | "ready" | "failed";
-            model?: string;
-            dimensions?: number;
-            /** @description The vector covers only the start of the text, which is longer than the model takes */
-            truncated?: boolean;
-            /** @description Why the provider refused the text (failed records only) */
-            error?: string;
-        };
-        ScorePartsInput: {
-            /** @description Raw BM25 score of the keyword match, with the searched scope’s statistics (unbounded) */
-            keyword: number | null;
-            /** @description Raw cosine similarity to the query (-1 to 1) */
-            vector: number | null;
-            /** @description 1 for a record of this instant, halving every search.recencyHalfLifeDays (hybrid) */
-            recency: number | null;
-            /** @description What adjacent episodes of the same session and the session added to the fused score, before scaling (hybrid, episodes) */
-            neighbours: number | null;
-        };
-        SessionWriteResultInput: {
-            sessionId: string;
-            namespace: string;
-            userId?: string;
-            agentId?: string;
-            messages: components["schemas"]["MessageInput"][];
-            state: {
-                [key: string]: unknown;
-            };
-            summary?: string;
-            ttlSeconds: number;
-            createdAt: string;
-            updatedAt: string;
-            expiresAt: string;
-            /** @description Whether this write created the session */
-            created: boolean;
-            /** @description Episodes made by this write, oldest first: messages of an expired session, or those a PUT replaced, then messages that overflowed the window */
-            promotedEpisodeIds: string[];
-        };
-        SessionPutInput: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-            namespace?: string;
-            userId?: string;
-            agentId?: string;
-            messages?: {
-                /** @enum {string} */
-                role: "user" | "assistant" | "system" | "tool";
-                content: string;
-                name?: string;
-                /** Format: date-time */
-                createdAt?: string;
-                metadata?: {
-                    [key: string]: unknown;
-                };
-            }[];
-            state?: {
-                [key: string]: unknown;
-            };
-            summary?: string;
-            ttlSeconds?: number;
-        };
-        SessionAppendInput: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-            namespace?: string;
-            /** @description Owner of a session the append creates, or of a live one that has none; another than a live session’s is a 409 */
-            userId?: string;
-            /** @description As userId, for the agent */
-            agentId?: string;
-            /** @description Idle TTL of the session, whether the append creates it or finds it live; default sessions.ttlSeconds for a new one */
-            ttlSeconds?: number;
-            messages: {
-                /** @enum {string} */
-                role: "user" | "assistant" | "system" | "tool";
-                content: string;
-                name?: string;
-                /** Format: date-time */
-                createdAt?: string;
-                metadata?: {
-                    [key: string]: unknown;
-                };
-            }[];
-        };
-        EpisodeDraftInput: {
-            kind: ("message" | "intervention" | "observation" | "tool_result" | "outcome") | string;
-            content: string;
-            userId?: string;
-            agentId?: string;
-            sessionId?: string;
-            /** @enum {string} */
-            role?: "user" | "assistant" | "system" | "tool";
-            /** Format: date-time */
-            occurredAt?: string;
-            metadata?: {
-                [key: string]: unknown;
-            };
-            task?: string;
-            context?: string;
-            /** @enum {string} */
-            outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
-        };
-        EpisodeWriteInput: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-            namespace?: string;
-            /** @description Default for episodes that name no user */
-            userId?: string;
-            agentId?: string;
-            sessionId?: string;
-            episodes: components["schemas"]["EpisodeDraftInput"][];
-        };
-        EpisodeWriteResultInput: {
-            /** @description The id of each item, in input order */
-            ids: string[];
-            /** @description What became of each item, in input order */
-            results: {
+            querySource: "request" | "last-user-message" | "none";
+            tokenBudget: number;
+            /** @description Tokens in `text`, never more than `tokenBudget` */
+            tokens: number;
+            /** @description The encoding tokens are counted with */
+            tokenizer: string;
+            session: {
+                sessionId: string;
+                summary: string | null;
+                /** @description The newest messages that fit, oldest first */
+                messages: components["schemas"]["Message"][];
+                omittedMessages: number;
+            } | null;
+            memories: {
                 id: string;
-                /** @enum {string} */
-                action: "created";
+                /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
+                score: number;
+                parts: components["schemas"]["ScoreParts"];
+                item: components["schemas"]["Memory"];
             }[];
-        };
-        EpisodePageInput: {
-            items: components["schemas"]["EpisodeInput"][];
-            nextCursor?: string;
-        };
-        MemoryDraftInput: {
-            content: string;
-            /**
-             * @description Default fact
-             * @enum {string}
-             */
-            kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
-            /** @description 0 to 1, default 0.5 */
-            importance?: number;
-            metadata?: {
-                [key: string]: unknown;
-            };
-            /** Format: date-time */
-            expiresAt?: string;
-            sourceEpisodeIds?: string[];
-            userId?: string;
-            agentId?: string;
-            sessionId?: string;
-        };
-        MemoryWriteInput: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-            namespace?: string;
-            /** @description Default for memories that name no user */
-            userId?: string;
-            agentId?: string;
-            sessionId?: string;
-            memories: components["schemas"]["MemoryDraftInput"][];
-        };
-        MemoryWriteResultInput: {
-            /** @description The id of each item, in input order */
-            ids: string[];
-            /** @description What became of each item, in input order */
-            results: {
+            episodes: {
                 id: string;
-                /** @enum {string} */
-                action: "created" | "merged" | "unchanged";
-                /** @description The memory’s version after the write */
-                version: number;
+                /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
+                score: number;
+                parts: components["schemas"]["ScoreParts"];
+                item: components["schemas"]["Episode"];
             }[];
-        };
-        MemoryPageInput: {
-            items: components["schemas"]["MemoryInput"][];
-            nextCursor?: string;
-        };
-        MemoryPatchInput: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-            namespace?: string;
-            content?: string;
-            /** @enum {string} */
-            kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
-            importance?: number;
-            /** @description Replaces the metadata */
-            metadata?: {
-                [key: string]: unknown;
-            };
-            /** @description null clears the expiry */
-            expiresAt?: string | null;
-            /** @description Apply only if the memory is at this version */
-            expectedVersion?: number;
-        };
-        MemoryHistoryInput: {
-            memoryId: string;
-            currentVersion: number;
-            versions: components["schemas"]["MemoryVersionInput"][];
-        };
-        SearchHitInput: {
-            /** @constant */
-            type: "memory";
-            id: string;
-            /** @description 0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1 */
-            score: number;
-            parts: components["schemas"]["ScorePartsInput"];
-            item: components["schemas"]["MemoryInput"];
-        } | {
-            /** @constant */
-            type: "episode";
-            id: string;
-            /** @description 0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1 */
-            score: number;
-            parts: components["schemas"]["ScorePartsInput"];
-            item: components["schemas"]["EpisodeInput"];
-        };
-        SearchRequestInput: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-            namespace?: string;
-            query: string;
-            userId?: string;
-            agentId?: string;
-            sessionId?: string;
-            /**
-             * @default [
-             *       "memories",
-             *       "episodes"
-             *     ]
-             */
-            types: ("memories" | "episodes")[];
-            /** @default 10 */
-            limit: number;
-            /**
-             * @default hybrid
-             * @enum {string}
-             */
-            mode: "hybrid" | "vector" | "keyword";
-            /** @description Leave out hits scoring below this (scores are 0..1: the cosine in vector mode, else a share of the best hit) */
-            minScore?: number;
-            filters?: {
-                kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
-                /** Format: date-time */
-                from?: string;
-                /** Format: date-time */
-                to?: string;
-                metadata?: {
-                    [key: string]: string | number | boolean;
-                };
-            };
-        };
-        SearchResponseInput: {
-            /**
-             * @description The mode that produced the hits
-             * @enum {string}
-             */
-            mode: "hybrid" | "vector" | "keyword";
-            /** @enum {string} */
-            requestedMode: "hybrid" | "vector" | "keyword";
-            hits: components["schemas"]["SearchHitInput"][];
+            /** @description The prompt-ready rendering of the bundle */
+            text: string;
             notices: string[];
-            /** @description Whether the answer came from the response cache */
             cached: boolean;
         };
-        ContextRequestInput: {
+        ContextRequest: {
             /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
             namespace?: string;
             sessionId?: string;
@@ -2795,79 +3846,18 @@ export interface components {
                 };
             };
         };
-        ContextBundleInput: {
-            namespace: string;
-            /** @description The query recall used: the request’s, else the session’s last user message */
-            query: string | null;
-            /** @enum {string} */
-            querySource: "request" | "last-user-message" | "none";
-            tokenBudget: number;
-            /** @description Tokens in `text`, never more than `tokenBudget` */
-            tokens: number;
-            /** @description The encoding tokens are counted with */
-            tokenizer: string;
-            session: {
-                sessionId: string;
-                summary: string | null;
-                /** @description The newest messages that fit, oldest first */
-                messages: components["schemas"]["MessageInput"][];
-                omittedMessages: number;
-            } | null;
-            memories: {
-                id: string;
-                /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
-                score: number;
-                parts: components["schemas"]["ScorePartsInput"];
-                item: components["schemas"]["MemoryInput"];
-            }[];
-            episodes: {
-                id: string;
-                /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
-                score: number;
-                parts: components["schemas"]["ScorePartsInput"];
-                item: components["schemas"]["EpisodeInput"];
-            }[];
-            /** @description The prompt-ready rendering of the bundle */
-            text: string;
-            notices: string[];
-            cached: boolean;
-        };
-        Memory: {
-            id: string;
-            namespace: string;
-            userId?: string;
-            agentId?: string;
-            sessionId?: string;
-            content: string;
-            /** @enum {string} */
-            kind: "fact" | "preference" | "reflection" | "summary" | "procedure";
-            importance: number;
-            metadata: {
-                [key: string]: unknown;
-            };
-            expiresAt?: string;
-            sourceEpisodeIds: string[];
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-            embedding: components["schemas"]["Embedding"];
-        };
-        MemoryVersion: {
-            memoryId: string;
-            version: number;
-            content: string;
-            /** @enum {string} */
-            kind: "fact" | "preference" | "reflection" | "summary" | "procedure";
-            importance: number;
-            metadata: {
-                [key: string]: unknown;
-            };
-            expiresAt?: string;
-            sourceEpisodeIds: string[];
-            validFrom: string;
-            validTo: string;
-            /** @enum {string} */
-            reason: "update" | "merge";
+        Embedding: {
+            /**
+             * @description `failed`: the embedding provider refused the text every time it was tried (see `error`); keyword search still finds the record
+             * @enum {string}
+             */
+            status: "none" | "pending" | "ready" | "failed";
+            model?: string;
+            dimensions?: number;
+            /** @description The vector covers only the start of the text, which is longer than the model takes */
+            truncated?: boolean;
+            /** @description Why the provider refused the text (failed records only) */
+            error?: string;
         };
         Episode: {
             id: string;
@@ -2890,114 +3880,6 @@ export interface components {
             outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
             embedding: components["schemas"]["Embedding"];
         };
-        Session: {
-            sessionId: string;
-            namespace: string;
-            userId?: string;
-            agentId?: string;
-            messages: components["schemas"]["Message"][];
-            state: {
-                [key: string]: unknown;
-            };
-            summary?: string;
-            ttlSeconds: number;
-            createdAt: string;
-            updatedAt: string;
-            expiresAt: string;
-        };
-        Message: {
-            /** @enum {string} */
-            role: "user" | "assistant" | "system" | "tool";
-            content: string;
-            name?: string;
-            createdAt: string;
-            metadata?: {
-                [key: string]: unknown;
-            };
-        };
-        Embedding: {
-            /**
-             * @description `failed`: the embedding provider refused the text every time it was tried (see `error`); keyword search still finds the record
-             * @enum {string}
-             */
-            status: "none" | "pending" | "ready" | "failed";
-            model?: string;
-            dimensions?: number;
-            /** @description The vector covers only the start of the text, which is longer than the model takes */
-            truncated?: boolean;
-            /** @description Why the provider refused the text (failed records only) */
-            error?: string;
-        };
-        ScoreParts: {
-            /** @description Raw BM25 score of the keyword match, with the searched scope’s statistics (unbounded) */
-            keyword: number | null;
-            /** @description Raw cosine similarity to the query (-1 to 1) */
-            vector: number | null;
-            /** @description 1 for a record of this instant, halving every search.recencyHalfLifeDays (hybrid) */
-            recency: number | null;
-            /** @description What adjacent episodes of the same session and the session added to the fused score, before scaling (hybrid, episodes) */
-            neighbours: number | null;
-        };
-        SessionWriteResult: {
-            sessionId: string;
-            namespace: string;
-            userId?: string;
-            agentId?: string;
-            messages: components["schemas"]["Message"][];
-            state: {
-                [key: string]: unknown;
-            };
-            summary?: string;
-            ttlSeconds: number;
-            createdAt: string;
-            updatedAt: string;
-            expiresAt: string;
-            /** @description Whether this write created the session */
-            created: boolean;
-            /** @description Episodes made by this write, oldest first: messages of an expired session, or those a PUT replaced, then messages that overflowed the window */
-            promotedEpisodeIds: string[];
-        };
-        SessionPut: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-            namespace?: string;
-            userId?: string;
-            agentId?: string;
-            messages?: {
-                /** @enum {string} */
-                role: "user" | "assistant" | "system" | "tool";
-                content: string;
-                name?: string;
-                createdAt?: unknown;
-                metadata?: {
-                    [key: string]: unknown;
-                };
-            }[];
-            state?: {
-                [key: string]: unknown;
-            };
-            summary?: string;
-            ttlSeconds?: number;
-        };
-        SessionAppend: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-            namespace?: string;
-            /** @description Owner of a session the append creates, or of a live one that has none; another than a live session’s is a 409 */
-            userId?: string;
-            /** @description As userId, for the agent */
-            agentId?: string;
-            /** @description Idle TTL of the session, whether the append creates it or finds it live; default sessions.ttlSeconds for a new one */
-            ttlSeconds?: number;
-            messages: {
-                /** @enum {string} */
-                role: "user" | "assistant" | "system" | "tool";
-                content: string;
-                name?: string;
-                createdAt?: unknown;
-                metadata?: {
-                    [key: string]: unknown;
-                };
-            }[];
-        };
         EpisodeDraft: {
             kind: ("message" | "intervention" | "observation" | "tool_result" | "outcome") | string;
             content: string;
@@ -3006,7 +3888,8 @@ export interface components {
             sessionId?: string;
             /** @enum {string} */
             role?: "user" | "assistant" | "system" | "tool";
-            occurredAt?: unknown;
+            /** Format: date-time */
+            occurredAt?: string;
             metadata?: {
                 [key: string]: unknown;
             };
@@ -3014,6 +3897,10 @@ export interface components {
             context?: string;
             /** @enum {string} */
             outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
+        };
+        EpisodePage: {
+            items: components["schemas"]["Episode"][];
+            nextCursor?: string;
         };
         EpisodeWrite: {
             /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
@@ -3034,9 +3921,39 @@ export interface components {
                 action: "created";
             }[];
         };
-        EpisodePage: {
-            items: components["schemas"]["Episode"][];
-            nextCursor?: string;
+        /** @description One offending field of a request */
+        FieldIssue: {
+            /** @description The field, by its path in the request: `memories[0].content`, `limit`, `namespace`, `x-memos-namespace` */
+            field: string;
+            /** @description What is wrong with it, in words: `must not be empty`, `must be one of: fact, preference, …` */
+            message: string;
+            /**
+             * @description Where the field was sent
+             * @enum {string}
+             */
+            location?: "body" | "query" | "path" | "header";
+            /** @description On an import: the NDJSON line that holds the field, counted from 1 */
+            line?: number;
+        };
+        Memory: {
+            id: string;
+            namespace: string;
+            userId?: string;
+            agentId?: string;
+            sessionId?: string;
+            content: string;
+            /** @enum {string} */
+            kind: "fact" | "preference" | "reflection" | "summary" | "procedure";
+            importance: number;
+            metadata: {
+                [key: string]: unknown;
+            };
+            expiresAt?: string;
+            sourceEpisodeIds: string[];
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+            embedding: components["schemas"]["Embedding"];
         };
         MemoryDraft: {
             content: string;
@@ -3050,11 +3967,54 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
-            expiresAt?: unknown;
+            /** Format: date-time */
+            expiresAt?: string;
             sourceEpisodeIds?: string[];
             userId?: string;
             agentId?: string;
             sessionId?: string;
+        };
+        MemoryHistory: {
+            memoryId: string;
+            currentVersion: number;
+            versions: components["schemas"]["MemoryVersion"][];
+        };
+        MemoryPage: {
+            items: components["schemas"]["Memory"][];
+            nextCursor?: string;
+        };
+        MemoryPatch: {
+            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            namespace?: string;
+            content?: string;
+            /** @enum {string} */
+            kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
+            importance?: number;
+            /** @description Replaces the metadata */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** @description null clears the expiry */
+            expiresAt?: string | null;
+            /** @description Apply only if the memory is at this version */
+            expectedVersion?: number;
+        };
+        MemoryVersion: {
+            memoryId: string;
+            version: number;
+            content: string;
+            /** @enum {string} */
+            kind: "fact" | "preference" | "reflection" | "summary" | "procedure";
+            importance: number;
+            metadata: {
+                [key: string]: unknown;
+            };
+            expiresAt?: string;
+            sourceEpisodeIds: string[];
+            validFrom: string;
+            validTo: string;
+            /** @enum {string} */
+            reason: "update" | "merge";
         };
         MemoryWrite: {
             /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
@@ -3077,30 +4037,66 @@ export interface components {
                 version: number;
             }[];
         };
-        MemoryPage: {
-            items: components["schemas"]["Memory"][];
-            nextCursor?: string;
-        };
-        MemoryPatch: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-            namespace?: string;
-            content?: string;
+        Message: {
             /** @enum {string} */
-            kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
-            importance?: number;
-            /** @description Replaces the metadata */
+            role: "user" | "assistant" | "system" | "tool";
+            content: string;
+            name?: string;
+            createdAt: string;
             metadata?: {
                 [key: string]: unknown;
             };
-            /** @description null clears the expiry */
-            expiresAt?: unknown | null;
-            /** @description Apply only if the memory is at this version */
-            expectedVersion?: number;
         };
-        MemoryHistory: {
-            memoryId: string;
-            currentVersion: number;
-            versions: components["schemas"]["MemoryVersion"][];
+        /** @description An error, as RFC 9457 problem details */
+        Problem: {
+            /** @description A URI naming the kind of problem: `urn:memos:problem:<code without E_, lower case>`, e.g. `urn:memos:problem:not_found` */
+            type: string;
+            /** @description A short summary of the kind of problem, the same for every answer of one code: `Not found` */
+            title: string;
+            /** @description The HTTP status, as on the response */
+            status: number;
+            /** @description What went wrong with this request, in words safe to show: it names fields and ids, never secrets or memory text */
+            detail: string;
+            /**
+             * @description The memOS error code: branch on this
+             * @enum {string}
+             */
+            code: "E_VALIDATION" | "E_UNAUTHORIZED" | "E_FORBIDDEN" | "E_NOT_FOUND" | "E_METHOD_NOT_ALLOWED" | "E_CONFLICT" | "E_PAYLOAD_TOO_LARGE" | "E_UNSUPPORTED_MEDIA_TYPE" | "E_HOST_NOT_ALLOWED" | "E_RATE_LIMITED" | "E_UNAVAILABLE" | "E_STORAGE_UNAVAILABLE" | "E_EMBEDDING_PROVIDER" | "E_DIMENSION_MISMATCH" | "E_CONFIG" | "E_INTERNAL";
+            /** @description The path of the request, without its query */
+            instance: string;
+            /** @description The request id, also sent as the `X-Request-Id` header and written to the server log */
+            requestId: string;
+            /** @description The first offending field, when the problem is about one */
+            field?: string;
+            /** @description Every offending field, when the problem is about fields */
+            errors?: components["schemas"]["FieldIssue"][];
+            /** @description Only on the OpenAI-compatible routes (`/v1/…`): the same error in the shape OpenAI’s SDKs read */
+            error?: {
+                /** @description The same as `detail` */
+                message: string;
+                /**
+                 * @description `invalid_request_error` for 4xx, `server_error` for 5xx
+                 * @enum {string}
+                 */
+                type: "invalid_request_error" | "server_error";
+                /** @description The same as `field`, or null */
+                param: string | null;
+                /**
+                 * @description The same as `code`
+                 * @enum {string}
+                 */
+                code: "E_VALIDATION" | "E_UNAUTHORIZED" | "E_FORBIDDEN" | "E_NOT_FOUND" | "E_METHOD_NOT_ALLOWED" | "E_CONFLICT" | "E_PAYLOAD_TOO_LARGE" | "E_UNSUPPORTED_MEDIA_TYPE" | "E_HOST_NOT_ALLOWED" | "E_RATE_LIMITED" | "E_UNAVAILABLE" | "E_STORAGE_UNAVAILABLE" | "E_EMBEDDING_PROVIDER" | "E_DIMENSION_MISMATCH" | "E_CONFIG" | "E_INTERNAL";
+            };
+        };
+        ScoreParts: {
+            /** @description Raw BM25 score of the keyword match, with the searched scope’s statistics (unbounded) */
+            keyword: number | null;
+            /** @description Raw cosine similarity to the query (-1 to 1) */
+            vector: number | null;
+            /** @description 1 for a record of this instant, halving every search.recencyHalfLifeDays (hybrid) */
+            recency: number | null;
+            /** @description What adjacent episodes of the same session and the session added to the fused score, before scaling (hybrid, episodes) */
+            neighbours: number | null;
         };
         SearchHit: {
             /** @constant */
@@ -3142,11 +4138,12 @@ export interface components {
             mode: "hybrid" | "vector" | "keyword";
             /** @description Leave out hits scoring below this (scores are 0..1: the cosine in vector mode, else a share of the best hit) */
             minScore?: number;
-            /** @default {} */
-            filters: {
+            filters?: {
                 kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
-                from?: unknown;
-                to?: unknown;
+                /** Format: date-time */
+                from?: string;
+                /** Format: date-time */
+                to?: string;
                 metadata?: {
                     [key: string]: string | number | boolean;
                 };
@@ -3165,73 +4162,206 @@ export interface components {
             /** @description Whether the answer came from the response cache */
             cached: boolean;
         };
-        ContextRequest: {
-            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
-            namespace?: string;
-            sessionId?: string;
+        Session: {
+            sessionId: string;
+            namespace: string;
             userId?: string;
             agentId?: string;
-            query?: string;
-            /** @default 2000 */
-            tokenBudget: number;
-            /** @default 10 */
-            limit: number;
-            /**
-             * @default [
-             *       "memories",
-             *       "episodes"
-             *     ]
-             */
-            types: ("memories" | "episodes")[];
-            /** @default {} */
-            filters: {
-                kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
-                from?: unknown;
-                to?: unknown;
-                metadata?: {
-                    [key: string]: string | number | boolean;
-                };
+            messages: components["schemas"]["Message"][];
+            state: {
+                [key: string]: unknown;
             };
+            summary?: string;
+            ttlSeconds: number;
+            createdAt: string;
+            updatedAt: string;
+            expiresAt: string;
         };
-        ContextBundle: {
+        SessionAppend: {
+            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            namespace?: string;
+            /** @description Owner of a session the append creates, or of a live one that has none; another than a live session’s is a 409 */
+            userId?: string;
+            /** @description As userId, for the agent */
+            agentId?: string;
+            /** @description Idle TTL of the session, whether the append creates it or finds it live; default sessions.ttlSeconds for a new one */
+            ttlSeconds?: number;
+            messages: {
+                /** @enum {string} */
+                role: "user" | "assistant" | "system" | "tool";
+                content: string;
+                name?: string;
+                /** Format: date-time */
+                createdAt?: string;
+                metadata?: {
+                    [key: string]: unknown;
+                };
+            }[];
+        };
+        SessionPut: {
+            /** @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default` */
+            namespace?: string;
+            userId?: string;
+            agentId?: string;
+            messages?: {
+                /** @enum {string} */
+                role: "user" | "assistant" | "system" | "tool";
+                content: string;
+                name?: string;
+                /** Format: date-time */
+                createdAt?: string;
+                metadata?: {
+                    [key: string]: unknown;
+                };
+            }[];
+            state?: {
+                [key: string]: unknown;
+            };
+            summary?: string;
+            ttlSeconds?: number;
+        };
+        SessionWriteResult: {
+            sessionId: string;
             namespace: string;
-            /** @description The query recall used: the request’s, else the session’s last user message */
-            query: string | null;
-            /** @enum {string} */
-            querySource: "request" | "last-user-message" | "none";
-            tokenBudget: number;
-            /** @description Tokens in `text`, never more than `tokenBudget` */
-            tokens: number;
-            /** @description The encoding tokens are counted with */
-            tokenizer: string;
-            session: {
-                sessionId: string;
-                summary: string | null;
-                /** @description The newest messages that fit, oldest first */
-                messages: components["schemas"]["Message"][];
-                omittedMessages: number;
-            } | null;
-            memories: {
-                id: string;
-                /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
-                score: number;
-                parts: components["schemas"]["ScoreParts"];
-                item: components["schemas"]["Memory"];
-            }[];
-            episodes: {
-                id: string;
-                /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
-                score: number;
-                parts: components["schemas"]["ScoreParts"];
-                item: components["schemas"]["Episode"];
-            }[];
-            /** @description The prompt-ready rendering of the bundle */
-            text: string;
-            notices: string[];
-            cached: boolean;
+            userId?: string;
+            agentId?: string;
+            messages: components["schemas"]["Message"][];
+            state: {
+                [key: string]: unknown;
+            };
+            summary?: string;
+            ttlSeconds: number;
+            createdAt: string;
+            updatedAt: string;
+            expiresAt: string;
+            /** @description Whether this write created the session */
+            created: boolean;
+            /** @description Episodes made by this write, oldest first: messages of an expired session, or those a PUT replaced, then messages that overflowed the window */
+            promotedEpisodeIds: string[];
         };
     };
-    responses: never;
+    responses: {
+        /** @description The `Host` header names a host this server does not answer to (`MEMOS_ALLOWED_HOSTS`) */
+        HostNotAllowed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The `Host` header names a host this server does not answer to (`MEMOS_ALLOWED_HOSTS`) */
+        HostNotAllowedOpenAI: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description memOS failed to handle the request (a bug, or a misconfiguration such as an embedding dimension mismatch); the server log holds the cause under `requestId` */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description memOS failed to handle the request (a bug, or a misconfiguration such as an embedding dimension mismatch); the server log holds the cause under `requestId` */
+        InternalErrorOpenAI: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is larger than this route accepts (sized for its largest valid request, at most `limits.bodyBytes`) */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The key (or, without one, the client address) is over its rate limit; `Retry-After` says when to retry */
+        RateLimited: {
+            headers: {
+                /** @description Seconds to wait before retrying */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The key (or, without one, the client address) is over its rate limit; `Retry-After` says when to retry */
+        RateLimitedOpenAI: {
+            headers: {
+                /** @description Seconds to wait before retrying */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No API key was sent, or the key is malformed, unknown, revoked or expired (`WWW-Authenticate` says which) */
+        Unauthorized: {
+            headers: {
+                /** @description `Bearer realm="memOS"`, with `error="invalid_token"` when a key was sent but is not valid */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No API key was sent, or the key is malformed, unknown, revoked or expired (`WWW-Authenticate` says which) */
+        UnauthorizedOpenAI: {
+            headers: {
+                /** @description `Bearer realm="memOS"`, with `error="invalid_token"` when a key was sent but is not valid */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Storage cannot be reached, or memOS is shutting down; retry later (`Retry-After` says when, if memOS knows) */
+        Unavailable: {
+            headers: {
+                /** @description Seconds to wait before retrying, when memOS knows (storage failing over, an embedder still loading) */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Storage cannot be reached, or memOS is shutting down; retry later (`Retry-After` says when, if memOS knows) */
+        UnavailableOpenAI: {
+            headers: {
+                /** @description Seconds to wait before retrying, when memOS knows (storage failing over, an embedder still loading) */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is not `application/json` */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;

@@ -47,6 +47,6 @@ describe('routeProblems', () => {
     const problems = routeProblems(route as never, 'POST');
     expect(Object.keys(problems).map(Number)).toEqual([400, 401, 403, 409, 413, 415, 421, 429, 500, 503]);
     expect(problems[409]).toBe('The thing changed meanwhile');
-    expect(problems[403]).toMatch(/`write` \(or `admin`\)/);
+    expect(problems[403]).toMatch(/`write` or `admin`/);
   });
 });

@@ -110,16 +110,23 @@ describe('the OpenAPI document', () => {
         '503',
       ];
       expect(Object.keys(responses), name).toEqual(expect.arrayContaining(expected));
-      for (const [status, response] of Object.entries(responses)) {
+      for (const [status, entry] of Object.entries(responses)) {
         if (Number(status) < 400) continue;
+        // Responses whose meaning does not depend on the route are shared: `#/components/responses/Unauthorized`.
+        const response = entry.$ref === undefined ? entry : document.components.responses[entry.$ref.split('/').pop()];
         expect(response.description, `${name} ${status}`).toMatch(/\S/);
         const problem = response.content['application/problem+json'];
         // The readiness probe answers 503 with its own report.
         if (problem === undefined && status === '503' && path.startsWith('/health')) continue;
         expect(problem?.schema.$ref, `${name} ${status}`).toBe(PROBLEM_REF);
-        expect(validProblem(problem.example), `${name} ${status}: ${JSON.stringify(validProblem.errors)}`).toBe(true);
-        expect(problem.example.status).toBe(Number(status));
-        if (path.startsWith('/v1/')) expect(problem.example.error, name).toBeDefined();
+        const examples = Object.values(problem.examples as Record<string, { $ref: string }>);
+        expect(examples.length, `${name} ${status}`).toBeGreaterThan(0);
+        for (const { $ref } of examples) {
+          const { value } = document.components.examples[$ref.split('/').pop()!];
+          expect(validProblem(value), `${name} ${status} ${$ref}: ${JSON.stringify(validProblem.errors)}`).toBe(true);
+          expect(value.status, `${name} ${$ref}`).toBe(Number(status));
+          expect(value.error !== undefined, `${name} ${$ref}: OpenAI's error object on /v1/ routes only`).toBe(path.startsWith('/v1/'));
+        }
         checked++;
       }
       if (/\{[^}]+\}/.test(path) && !['PUT', 'POST'].includes(method) && !/\/(users|namespaces)\//.test(path)) expect(Object.keys(responses), name).toContain('404');
@@ -166,5 +173,12 @@ describe('the OpenAPI document', () => {
     const declared = (document.tags as Array<{ name: string }>).map((tag) => tag.name);
     for (const { operation } of operations()) for (const tag of operation.tags ?? []) expect(declared).toContain(tag);
     expect(JSON.stringify(document)).not.toContain('x-memos-problems');
+    // Every named example and shared response is used; each example carries a summary.
+    const used = new Set(refsOf(document.paths).concat(refsOf(document.components.responses)));
+    for (const name of Object.keys(document.components.responses)) expect(used.has(`#/components/responses/${name}`), name).toBe(true);
+    for (const [name, example] of Object.entries(document.components.examples as Record<string, Json>)) {
+      expect(used.has(`#/components/examples/${name}`), name).toBe(true);
+      expect(example.summary, name).toEqual(expect.any(String));
+    }
   });
 });

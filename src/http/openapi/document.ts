@@ -10,7 +10,7 @@ import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fast
 import { fieldIssueSchema, PROBLEM_CONTENT_TYPE, problemSchema } from '../problem.js';
 import { tidyComponents } from './components.js';
 import { INTRODUCTION, SECURITY_SCHEMES, TAGS } from './introduction.js';
-import { problemExample } from './problem-examples.js';
+import { exampleNames, exampleObject } from './problem-examples.js';
 import { reachOf, routeProblems, type RouteProblems } from './route-problems.js';
 import type { SchemaNames } from './schema-names.js';
 
@@ -18,7 +18,7 @@ import type { SchemaNames } from './schema-names.js';
 const PROBLEMS_KEY = 'x-memos-problems';
 
 type JsonObject = Record<string, unknown>;
-type Operation = JsonObject & { responses?: Record<string, unknown>; [PROBLEMS_KEY]?: RouteProblems };
+type Operation = JsonObject & { responses?: Record<string, unknown>; parameters?: unknown; [PROBLEMS_KEY]?: RouteProblems };
 
 /** Headers that come with some error statuses. */
 const PROBLEM_HEADERS: Record<number, JsonObject> = {
@@ -44,28 +44,111 @@ function accessOf(route: RouteOptions): { line: string; security?: Array<Record<
   return { line: `**Access:** a key of role \`${access}\` or above, ${reachOf(route).needed}.`, security };
 }
 
-/** Turns each operation's error statuses into responses with the Problem schema and an example. */
+/** Whether an operation takes a namespace: as a parameter (the body's `namespace` goes with the same header). */
+function takesNamespace(operation: Operation): boolean {
+  const parameters = (operation.parameters ?? []) as Array<{ name?: string }>;
+  return parameters.some((parameter) => parameter.name === 'namespace' || parameter.name === 'x-memos-namespace');
+}
+
+/**
+ * Turns each operation's error statuses into responses with the Problem schema and named examples,
+ * and puts the examples they use into `components.examples`.
+ */
 function addProblemResponses(document: JsonObject): void {
   const paths = (document.paths ?? {}) as Record<string, Record<string, Operation>>;
+  const examples: Record<string, unknown> = {};
   for (const [path, item] of Object.entries(paths)) {
     for (const method of METHODS) {
       const operation = item[method];
       if (operation === undefined) continue;
       const problems = operation[PROBLEMS_KEY] ?? {};
       delete operation[PROBLEMS_KEY];
+      const requestBody = operation.requestBody as { content?: Record<string, unknown> } | undefined;
+      const role = (operation.security as Array<Record<string, string[]>> | undefined)?.[0]?.bearer?.[0];
+      const context = { method, path, takesJson: requestBody?.content?.['application/json'] !== undefined, takesNamespace: takesNamespace(operation), ...(role === undefined ? {} : { role }) };
       const responses = (operation.responses ??= {});
       for (const [status, description] of Object.entries(problems)) {
         // A route's own schema for a status wins (the health routes answer 503 with their report).
         if (responses[status] !== undefined) continue;
+        const names = exampleNames(Number(status), context);
+        for (const name of names) examples[name] ??= exampleObject(name);
         const headers = PROBLEM_HEADERS[Number(status)];
         responses[status] = {
           description,
           ...(headers === undefined ? {} : { headers }),
-          content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' }, example: problemExample(Number(status), path) } },
+          content: {
+            [PROBLEM_CONTENT_TYPE]: {
+              schema: { $ref: '#/components/schemas/Problem' },
+              examples: Object.fromEntries(names.map((name) => [name, { $ref: `#/components/examples/${name}` }])),
+            },
+          },
         };
       }
     }
   }
+  const components = (document.components ??= {}) as JsonObject;
+  components.examples = Object.fromEntries(Object.keys(examples).sort().map((name) => [name, examples[name]]));
+  shareResponses(document);
+}
+
+/**
+ * The names of shared error responses (`#/components/responses/<name>`), for the statuses whose
+ * meaning does not depend on the route; 400, 403, 404, 409 and 502 say per route when they happen.
+ */
+const RESPONSE_NAMES: Record<string, string> = {
+  401: 'Unauthorized',
+  413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
+  421: 'HostNotAllowed',
+  429: 'RateLimited',
+  500: 'InternalError',
+  503: 'Unavailable',
+};
+
+/**
+ * Moves error responses that several operations list word for word into `components.responses`,
+ * and refers to them there: one `Unauthorized` instead of forty copies, in the document and in
+ * the types generated from it. Of the variants of one status, the most used takes the name (with
+ * `OpenAI` after it when it is the OpenAI-compatible routes' variant); the others stay in place.
+ */
+function shareResponses(document: JsonObject): void {
+  const paths = (document.paths ?? {}) as Record<string, Record<string, Operation>>;
+  const uses = new Map<string, { status: string; response: unknown; count: number }>();
+  const each = (visit: (status: string, key: string, responses: Record<string, unknown>) => void) => {
+    for (const item of Object.values(paths)) {
+      for (const method of METHODS) {
+        const responses = item[method]?.responses;
+        if (responses === undefined) continue;
+        for (const [status, response] of Object.entries(responses)) {
+          if (Number(status) >= 400 && RESPONSE_NAMES[status] !== undefined) visit(status, `${status} ${JSON.stringify(response)}`, responses);
+        }
+      }
+    }
+  };
+  each((status, key, responses) => {
+    const known = uses.get(key) ?? { status, response: responses[status], count: 0 };
+    known.count++;
+    uses.set(key, known);
+  });
+  const shared = new Map<string, string>();
+  const named = new Set<string>();
+  for (const [key, { status, response, count }] of [...uses].sort((a, b) => b[1].count - a[1].count)) {
+    if (count < 2) continue;
+    const openAi = key.includes('OpenAI"}');
+    const name = `${RESPONSE_NAMES[status]!}${openAi ? 'OpenAI' : ''}`;
+    if (named.has(name)) continue;
+    named.add(name);
+    shared.set(key, name);
+    ((document.components as JsonObject).responses ??= {}) as JsonObject;
+    ((document.components as JsonObject).responses as JsonObject)[name] = response;
+  }
+  each((status, key, responses) => {
+    const name = shared.get(key);
+    if (name !== undefined) responses[status] = { $ref: `#/components/responses/${name}` };
+  });
+  const components = document.components as JsonObject;
+  const responses = (components.responses ?? {}) as JsonObject;
+  components.responses = Object.fromEntries(Object.keys(responses).sort().map((name) => [name, responses[name]]));
 }
 
 /** @fastify/swagger's options for an app whose named schemas are `schemas`. */

@@ -67,9 +67,8 @@ const STREAM_BODIES: Record<string, string> = {
   'POST /api/v1/import': 'application/x-ndjson',
 };
 
-const ROLE_WORDS: Record<Exclude<Access, 'public' | 'key'>, string> = {
-  read: '`read` (or `write`, `admin`)',
-  write: '`write` (or `admin`)',
+const ROLE_WORDS: Record<Exclude<Access, 'public' | 'key' | 'read'>, string> = {
+  write: '`write` or `admin`',
   admin: '`admin`',
 };
 
@@ -77,16 +76,16 @@ const ROLE_WORDS: Record<Exclude<Access, 'public' | 'key'>, string> = {
 export function reachOf(route: RouteOptions): { needed: string; refused: string } {
   const rule = route.config?.namespace;
   if (rule === 'default') {
-    return { needed: 'that reaches the namespace', refused: 'it does not reach the namespace (or, when bound to a user, names another user)' };
+    return { needed: 'that reaches the namespace', refused: 'does not reach the namespace (or, bound to a user, names another user)' };
   }
   if (rule === 'any') {
     return {
       needed: 'that reaches the namespace named, or every namespace when none is',
-      refused: 'it does not reach the namespace named (or, naming none, every namespace), or it is bound to a user',
+      refused: 'does not reach the namespace named (or, naming none, every namespace), or is bound to a user',
     };
   }
-  if (route.config?.withinReach === true) return { needed: 'bound to no user (the answer covers the namespaces the key reaches)', refused: 'it is bound to a user' };
-  return { needed: 'reaching every namespace, and bound to no user', refused: 'it does not reach every namespace (the route covers all of them), or it is bound to a user' };
+  if (route.config?.withinReach === true) return { needed: 'bound to no user (the answer covers the namespaces the key reaches)', refused: 'is bound to a user' };
+  return { needed: 'reaching every namespace, and bound to no user', refused: 'does not reach every namespace (the route covers all of them), or is bound to a user' };
 }
 
 /** The `METHOD /url` of a route with one method, as the tables above name it. */
@@ -127,7 +126,9 @@ export function routeProblems(route: RouteOptions, method: string): RouteProblem
     problems[401] = 'No API key was sent, or the key is malformed, unknown, revoked or expired (`WWW-Authenticate` says which)';
   }
   if (access !== 'public' && access !== 'key') {
-    problems[403] = `The key’s role is not ${ROLE_WORDS[access]}, or ${reachOf(route).refused}`;
+    // Every key has at least the read role: a read route refuses for reach alone.
+    const refused = reachOf(route).refused;
+    problems[403] = access === 'read' ? `The key ${refused}` : `The key’s role is not ${ROLE_WORDS[access]}, or the key ${refused}`;
   }
   if (schema?.params !== undefined && !NO_NOT_FOUND.has(name)) {
     problems[404] = NOT_FOUND[route.url] ?? 'Nothing with this id exists here, or it is outside the key’s reach';
