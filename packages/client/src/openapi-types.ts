@@ -22,7 +22,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -63,7 +63,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -138,7 +138,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -183,7 +183,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -239,7 +239,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -346,7 +346,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -355,7 +355,7 @@ export interface paths {
                         "application/json": components["schemas"]["Session"];
                     };
                 };
-                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -414,7 +414,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -423,7 +423,7 @@ export interface paths {
                         "application/json": components["schemas"]["SessionWriteResult"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Created */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -432,7 +432,7 @@ export interface paths {
                         "application/json": components["schemas"]["SessionWriteResult"];
                     };
                 };
-                /** @description a path parameter, the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description A path parameter, the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -490,14 +490,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Done; no body */
                 204: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
                 };
-                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -570,7 +570,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -579,7 +579,7 @@ export interface paths {
                         "application/json": components["schemas"]["SessionWriteResult"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Created */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -588,7 +588,7 @@ export interface paths {
                         "application/json": components["schemas"]["SessionWriteResult"];
                     };
                 };
-                /** @description a path parameter, the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description A path parameter, the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -665,7 +665,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -674,7 +674,7 @@ export interface paths {
                         "application/json": components["schemas"]["EpisodePage"];
                     };
                 };
-                /** @description the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -723,7 +723,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description Created */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -732,7 +732,7 @@ export interface paths {
                         "application/json": components["schemas"]["EpisodeWriteResult"];
                     };
                 };
-                /** @description the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -802,7 +802,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -811,7 +811,7 @@ export interface paths {
                         "application/json": components["schemas"]["Episode"];
                     };
                 };
-                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -868,14 +868,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Done; no body */
                 204: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
                 };
-                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -949,7 +949,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -958,7 +958,7 @@ export interface paths {
                         "application/json": components["schemas"]["MemoryPage"];
                     };
                 };
-                /** @description the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1007,7 +1007,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1016,7 +1016,7 @@ export interface paths {
                         "application/json": components["schemas"]["MemoryWriteResult"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Created */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -1025,7 +1025,7 @@ export interface paths {
                         "application/json": components["schemas"]["MemoryWriteResult"];
                     };
                 };
-                /** @description the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1095,7 +1095,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1104,7 +1104,7 @@ export interface paths {
                         "application/json": components["schemas"]["Memory"];
                     };
                 };
-                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1161,14 +1161,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Done; no body */
                 204: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
                 };
-                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1229,7 +1229,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1238,7 +1238,7 @@ export interface paths {
                         "application/json": components["schemas"]["Memory"];
                     };
                 };
-                /** @description a path parameter, the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description A path parameter, the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1313,7 +1313,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1322,7 +1322,7 @@ export interface paths {
                         "application/json": components["schemas"]["MemoryHistory"];
                     };
                 };
-                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1396,7 +1396,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1405,7 +1405,7 @@ export interface paths {
                         "application/json": components["schemas"]["SearchResponse"];
                     };
                 };
-                /** @description the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1470,7 +1470,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1479,7 +1479,7 @@ export interface paths {
                         "application/json": components["schemas"]["ContextBundle"];
                     };
                 };
-                /** @description the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1556,14 +1556,14 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
                 };
-                /** @description the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1672,7 +1672,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1686,7 +1686,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1779,7 +1779,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1798,7 +1798,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1876,7 +1876,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1916,7 +1916,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1994,7 +1994,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2005,7 +2005,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2068,7 +2068,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2124,7 +2124,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2139,7 +2139,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description a path parameter is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description A path parameter is invalid; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2192,7 +2192,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2273,7 +2273,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description Accepted: the work goes on in the background */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -2314,7 +2314,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description the body is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The body is invalid; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2367,7 +2367,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2452,7 +2452,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description Created */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -2482,7 +2482,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description the body is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The body is invalid; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2540,14 +2540,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Done; no body */
                 204: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
                 };
-                /** @description a path parameter is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description A path parameter is invalid; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2616,7 +2616,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2650,7 +2650,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description the query is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The query is invalid; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2709,7 +2709,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2739,7 +2739,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2802,7 +2802,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2813,7 +2813,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2874,7 +2874,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2901,7 +2901,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2971,7 +2971,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2998,7 +2998,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3065,7 +3065,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3092,7 +3092,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description a path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3154,7 +3154,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3225,7 +3225,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3311,7 +3311,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3372,7 +3372,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3390,7 +3390,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3452,7 +3452,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3477,7 +3477,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3544,14 +3544,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
                 };
-                /** @description the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3612,7 +3612,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3644,7 +3644,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
+                /** @description Created */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -3676,7 +3676,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description the query, a line of the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+                /** @description The query, a line of the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3745,7 +3745,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;

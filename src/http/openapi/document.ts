@@ -44,6 +44,14 @@ function accessOf(route: RouteOptions): { line: string; security?: Array<Record<
   return { line: `**Access:** a key of role \`${access}\` or above, ${reachOf(route).needed}.`, security };
 }
 
+/** What a success answer is, for responses whose schema gives no description (swagger's default is "Default Response"). */
+const SUCCESS_WORDS: Record<string, string> = {
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted: the work goes on in the background',
+  204: 'Done; no body',
+};
+
 /** Whether an operation takes a namespace: as a parameter (the body's `namespace` goes with the same header). */
 function takesNamespace(operation: Operation): boolean {
   const parameters = (operation.parameters ?? []) as Array<{ name?: string }>;
@@ -67,6 +75,10 @@ function addProblemResponses(document: JsonObject): void {
       const role = (operation.security as Array<Record<string, string[]>> | undefined)?.[0]?.bearer?.[0];
       const context = { method, path, takesJson: requestBody?.content?.['application/json'] !== undefined, takesNamespace: takesNamespace(operation), ...(role === undefined ? {} : { role }) };
       const responses = (operation.responses ??= {});
+      for (const [status, response] of Object.entries(responses)) {
+        const success = response as { description?: string };
+        if (success.description === 'Default Response' && SUCCESS_WORDS[status] !== undefined) success.description = SUCCESS_WORDS[status];
+      }
       for (const [status, description] of Object.entries(problems)) {
         // A route's own schema for a status wins (the health routes answer 503 with their report).
         if (responses[status] !== undefined) continue;

@@ -57,6 +57,14 @@ const EXAMPLES: Record<string, Example> = {
     field: 'limit',
     errors: [{ field: 'limit', message: 'Too big: expected number to be <=500', location: 'query' }],
   },
+  InvalidModelId: {
+    summary: 'The model id is too long',
+    code: 'E_VALIDATION',
+    detail: '*: Too big: expected string to have <=512 characters',
+    instance: '/v1/models/xxxxxxxx…',
+    field: '*',
+    errors: [{ field: '*', message: 'Too big: expected string to have <=512 characters', location: 'path' }],
+  },
   MissingKey: {
     summary: 'No API key was sent',
     code: 'E_UNAUTHORIZED',
@@ -170,7 +178,7 @@ const EXAMPLES: Record<string, Example> = {
     summary: 'The embedding provider keeps failing',
     code: 'E_EMBEDDING_PROVIDER',
     detail: "embedding provider 'openai' is unavailable: circuit open after 5 consecutive failures (last: answered HTTP 503)",
-    instance: '/v1/embeddings',
+    instance: '/api/v1/embeddings',
   },
   StorageUnavailable: {
     summary: 'Storage cannot be reached',
@@ -182,7 +190,7 @@ const EXAMPLES: Record<string, Example> = {
     summary: 'No embedder is ready yet',
     code: 'E_UNAVAILABLE',
     detail: 'embeddings are unavailable: model2vec is loading',
-    instance: '/v1/embeddings',
+    instance: '/api/v1/embeddings',
   },
 };
 
@@ -230,7 +238,7 @@ function baseNames(status: number, { method, path, takesJson, takesNamespace, ro
   switch (status) {
     case 400: {
       const names = [...(takesJson ? [path.startsWith('/v1/') ? 'InvalidInput' : 'InvalidBody'] : []), ...(takesNamespace ? ['InvalidNamespace'] : [])];
-      return names.length > 0 ? names : ['InvalidParameter'];
+      return names.length > 0 ? names : [path.startsWith('/v1/models/') ? 'InvalidModelId' : 'InvalidParameter'];
     }
     case 401:
       return ['MissingKey'];

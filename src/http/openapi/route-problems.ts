@@ -120,7 +120,9 @@ export function routeProblems(route: RouteOptions, method: string): RouteProblem
 
   const inputs = inputsOf(schema, streamed !== undefined);
   if (inputs.length > 0) {
-    problems[400] = `${inWords(inputs)} is invalid, or the namespace is named differently in two places; \`field\` and \`errors\` name each offending field`;
+    const invalid = `${inWords(inputs)} is invalid`;
+    const twice = schema?.headers !== undefined ? ', or the namespace is named differently in two places' : '';
+    problems[400] = `${invalid.charAt(0).toUpperCase()}${invalid.slice(1)}${twice}; \`field\` and \`errors\` name each offending field`;
   }
   if (access !== 'public') {
     problems[401] = 'No API key was sent, or the key is malformed, unknown, revoked or expired (`WWW-Authenticate` says which)';
