@@ -525,6 +525,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description A body was sent, which this route does not take, and it is larger than 64 KiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A body was sent, which this route does not take, and it is not `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 421: components["responses"]["HostNotAllowed"];
                 429: components["responses"]["RateLimited"];
                 500: components["responses"]["InternalError"];
@@ -903,6 +921,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description A body was sent, which this route does not take, and it is larger than 64 KiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A body was sent, which this route does not take, and it is not `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 421: components["responses"]["HostNotAllowed"];
                 429: components["responses"]["RateLimited"];
                 500: components["responses"]["InternalError"];
@@ -1189,6 +1225,24 @@ export interface paths {
                 };
                 /** @description No live memory with this id in the namespace, or it is outside the key’s reach */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A body was sent, which this route does not take, and it is larger than 64 KiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A body was sent, which this route does not take, and it is not `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2575,6 +2629,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description A body was sent, which this route does not take, and it is larger than 64 KiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A body was sent, which this route does not take, and it is not `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 421: components["responses"]["HostNotAllowed"];
                 429: components["responses"]["RateLimited"];
                 500: components["responses"]["InternalError"];
@@ -2832,6 +2904,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description A body was sent, which this route does not take, and it is larger than 64 KiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A body was sent, which this route does not take, and it is not `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 421: components["responses"]["HostNotAllowed"];
                 429: components["responses"]["RateLimited"];
                 500: components["responses"]["InternalError"];
@@ -2929,6 +3019,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description A body was sent, which this route does not take, and it is larger than 64 KiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A body was sent, which this route does not take, and it is not `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 421: components["responses"]["HostNotAllowed"];
                 429: components["responses"]["RateLimited"];
                 500: components["responses"]["InternalError"];
@@ -3019,6 +3127,24 @@ export interface paths {
                 };
                 /** @description An erasure in this namespace is already in progress */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A body was sent, which this route does not take, and it is larger than 64 KiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A body was sent, which this route does not take, and it is not `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3697,6 +3823,15 @@ export interface paths {
                 };
                 /** @description A record id of the file is held by a record of another namespace (SQLite keeps ids unique across namespaces); `errors[0].line` names the line */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body was sent as JSON rather than `application/x-ndjson`, and is larger than 64 KiB */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -152,6 +152,20 @@ const EXAMPLES: Record<string, Example> = {
     instance: '/api/v1/search',
     field: 'body',
   },
+  UnexpectedBodyTooLarge: {
+    summary: 'A body this route does not take, too large',
+    code: 'E_PAYLOAD_TOO_LARGE',
+    detail: 'body: must be at most 65536 bytes on DELETE /api/v1/memories/:id (requests without large fields)',
+    instance: `/api/v1/memories/${MEMORY_ID}`,
+    field: 'body',
+  },
+  JsonImportTooLarge: {
+    summary: 'An import sent as JSON, too large',
+    code: 'E_PAYLOAD_TOO_LARGE',
+    detail: 'body: must be at most 65536 bytes on POST /api/v1/import (requests without large fields)',
+    instance: '/api/v1/import',
+    field: 'body',
+  },
   NotJson: { summary: 'The body is not JSON', code: 'E_UNSUPPORTED_MEDIA_TYPE', detail: 'body: send application/json', instance: '/api/v1/search', field: 'body' },
   NotNdjson: {
     summary: 'The body is not an export stream',
@@ -250,9 +264,9 @@ function baseNames(status: number, { method, path, takesJson, takesNamespace, ro
     case 409:
       return CONFLICTS[`${method.toUpperCase()} ${path}`] ?? ['ErasureInProgress'];
     case 413:
-      return ['BodyTooLarge'];
+      return [takesJson ? 'BodyTooLarge' : path === '/api/v1/import' ? 'JsonImportTooLarge' : 'UnexpectedBodyTooLarge'];
     case 415:
-      return [takesJson ? 'NotJson' : 'NotNdjson'];
+      return [path === '/api/v1/import' ? 'NotNdjson' : 'NotJson'];
     case 421:
       return ['HostNotAllowed'];
     case 429:

@@ -67,6 +67,9 @@ const STREAM_BODIES: Record<string, string> = {
   'POST /api/v1/import': 'application/x-ndjson',
 };
 
+/** Methods whose requests memOS parses a body of, when one is sent (Fastify ignores those of GET and HEAD). */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
 const ROLE_WORDS: Record<Exclude<Access, 'public' | 'key' | 'read'>, string> = {
   write: '`write` or `admin`',
   admin: '`admin`',
@@ -139,8 +142,15 @@ export function routeProblems(route: RouteOptions, method: string): RouteProblem
   if (conflict !== undefined) problems[409] = conflict;
   if (schema?.body !== undefined) {
     problems[413] = 'The body is larger than this route accepts (sized for its largest valid request, at most `limits.bodyBytes`)';
+    problems[415] = 'The body is not `application/json`';
+  } else if (streamed !== undefined) {
+    problems[413] = `The body was sent as JSON rather than \`${streamed}\`, and is larger than 64 KiB`;
+    problems[415] = `The body is not \`${streamed}\``;
+  } else if (BODY_METHODS.has(method.toUpperCase())) {
+    // The route reads no body, but memOS parses one that is sent (with the limit for small bodies).
+    problems[413] = 'A body was sent, which this route does not take, and it is larger than 64 KiB';
+    problems[415] = 'A body was sent, which this route does not take, and it is not `application/json`';
   }
-  if (schema?.body !== undefined || streamed !== undefined) problems[415] = `The body is not \`${streamed ?? 'application/json'}\``;
   problems[421] = 'The `Host` header names a host this server does not answer to (`MEMOS_ALLOWED_HOSTS`)';
   if (isRateLimited(route.url)) problems[429] = 'The key (or, without one, the client address) is over its rate limit; `Retry-After` says when to retry';
   problems[500] = 'memOS failed to handle the request (a bug, or a misconfiguration such as an embedding dimension mismatch); the server log holds the cause under `requestId`';
