@@ -107,7 +107,9 @@ describe('access control', () => {
     expect(Object.keys(body.components.securitySchemes)).toEqual(['bearer', 'apiKey']);
     expect(body.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
     expect(body.paths['/health/live'].get.security).toEqual([]);
-    expect(body.paths['/api/v1/memories'].post.security).toBeUndefined();
+    // Others name the least role they need (OpenAPI 3.1 allows role names for non-OAuth schemes).
+    expect(body.paths['/api/v1/memories'].post.security).toEqual([{ bearer: ['write'] }, { apiKey: ['write'] }]);
+    expect(body.paths['/v1/models'].get.security).toBeUndefined();
   });
 
   it('takes the key in X-API-Key as well', async () => {

@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger';
 import { installAccess } from '../auth/access-hook.js';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { createJsonSchemaTransform, createJsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Services } from '../memory/services.js';
@@ -40,6 +40,8 @@ import type { RouteContext } from './routes/route-context.js';
 import { searchRoutes } from './routes/search.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { transferRoutes } from './routes/transfer.js';
+import { docsPageOptions } from './openapi/docs-page.js';
+import { documentOptions } from './openapi/document.js';
 import { createSchemaNames } from './openapi/schema-names.js';
 import { fieldSchemas, NAMED_RECORDS } from './schemas.js';
 import { installTextGuard } from './text-guard.js';
@@ -129,33 +131,8 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   // Named component schemas (`#/components/schemas/Memory`, …) of this app's document.
   const schemaNames = createSchemaNames();
   for (const [name, schema] of Object.entries(NAMED_RECORDS)) schemaNames.name(name, schema);
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'memOS', version: VERSION, description: 'Memory server for AI agents: sessions, episodes, memories and recall.' },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'An API key, `memos_<id>_<secret>` (README "Security")' },
-          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same key, for clients that cannot send a bearer token' },
-        },
-      },
-      // Keys are needed once one exists or memOS listens beyond loopback; public routes say `security: []`.
-      security: [{ bearer: [] }, { apiKey: [] }],
-      tags: [
-        { name: 'sessions', description: 'Short-term memory' },
-        { name: 'episodes', description: 'Episodic memory' },
-        { name: 'memories', description: 'Semantic memory' },
-        { name: 'recall', description: 'Search and context bundles' },
-        { name: 'embeddings', description: 'Embedding gateway, OpenAI-compatible, cached' },
-        { name: 'operations', description: 'Service info and health' },
-        { name: 'access', description: 'API keys (admin)' },
-        { name: 'lifecycle', description: 'Data lifecycle: verified erasure' },
-      ],
-    },
-    transform: createJsonSchemaTransform({ schemaRegistry: schemaNames.registry }),
-    transformObject: createJsonSchemaTransformObject({ schemaRegistry: schemaNames.registry }),
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swagger, documentOptions({ schemas: schemaNames, version: VERSION }));
+  await app.register(swaggerUi, docsPageOptions());
 
   const context: RouteContext = { config, services, health, fields: fieldSchemas(config.limits), schemas: schemaNames };
   operationRoutes(app, context);

@@ -1,7 +1,8 @@
 // The HTTP edge's error translation: every failure leaves as RFC 9457 problem+json.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { isMemosError, MemosError, validationError, type ErrorCode, type FieldIssue } from '../core/errors.js';
+import { z } from 'zod';
+import { ERROR_CODES, isMemosError, MemosError, validationError, type ErrorCode, type FieldIssue } from '../core/errors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -24,7 +25,7 @@ const STATUS: Record<ErrorCode, number> = {
   E_INTERNAL: 500,
 };
 
-const TITLE: Record<ErrorCode, string> = {
+export const TITLE: Record<ErrorCode, string> = {
   E_VALIDATION: 'Invalid request',
   E_UNAUTHORIZED: 'Unauthorized',
   E_FORBIDDEN: 'Forbidden',
@@ -43,19 +44,45 @@ const TITLE: Record<ErrorCode, string> = {
   E_INTERNAL: 'Internal error',
 };
 
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: ErrorCode;
-  instance: string;
-  requestId: string;
-  field?: string;
-  errors?: FieldIssue[];
-  /** On the OpenAI-compatible routes (`/v1/…`), the same error as OpenAI's SDKs read it. */
-  error?: { message: string; type: string; param: string | null; code: string };
-}
+/** One offending input of a 400 (or of a 403 or 409 that names its field). */
+export const fieldIssueSchema = z
+  .object({
+    field: z.string().describe('The field, by its path in the request: `memories[0].content`, `limit`, `namespace`, `x-memos-namespace`'),
+    message: z.string().describe('What is wrong with it, in words: `must not be empty`, `must be one of: fact, preference, …`'),
+    location: z.enum(['body', 'query', 'path', 'header']).optional().describe('Where the field was sent'),
+    line: z.number().int().min(1).optional().describe('On an import: the NDJSON line that holds the field, counted from 1'),
+  })
+  .describe('One offending field of a request') satisfies z.ZodType<FieldIssue>;
+
+/**
+ * Every error memOS answers, as RFC 9457 problem details (`application/problem+json`). Clients
+ * branch on `code` (stable) rather than on `title` or `detail` (words, which may change).
+ */
+export const problemSchema = z
+  .object({
+    type: z.string().describe('A URI naming the kind of problem: `urn:memos:problem:<code without E_, lower case>`, e.g. `urn:memos:problem:not_found`'),
+    title: z.string().describe('A short summary of the kind of problem, the same for every answer of one code: `Not found`'),
+    status: z.number().int().min(400).max(599).describe('The HTTP status, as on the response'),
+    detail: z.string().describe('What went wrong with this request, in words safe to show: it names fields and ids, never secrets or memory text'),
+    code: z.enum(ERROR_CODES).describe('The memOS error code: branch on this'),
+    instance: z.string().describe('The path of the request, without its query'),
+    requestId: z.string().describe('The request id, also sent as the `X-Request-Id` header and written to the server log'),
+    field: z.string().optional().describe('The first offending field, when the problem is about one'),
+    errors: z.array(fieldIssueSchema).optional().describe('Every offending field, when the problem is about fields'),
+    error: z
+      .object({
+        message: z.string().describe('The same as `detail`'),
+        type: z.enum(['invalid_request_error', 'server_error']).describe('`invalid_request_error` for 4xx, `server_error` for 5xx'),
+        param: z.string().nullable().describe('The same as `field`, or null'),
+        code: z.enum(ERROR_CODES).describe('The same as `code`'),
+      })
+      .optional()
+      .describe('Only on the OpenAI-compatible routes (`/v1/…`): the same error in the shape OpenAI’s SDKs read'),
+  })
+  .describe('An error, as RFC 9457 problem details');
+
+/** A problem as memOS builds it (`errors` as the core names fields; the schema lists the locations memOS uses). */
+export type Problem = Omit<z.infer<typeof problemSchema>, 'errors'> & { errors?: FieldIssue[] };
 
 export function statusOf(code: ErrorCode): number {
   return STATUS[code];
@@ -94,7 +121,7 @@ export function toMemosError(error: unknown): MemosError {
 export function problemOf(error: MemosError, request: FastifyRequest): Problem {
   const status = STATUS[error.code];
   const openAi = request.url.startsWith('/v1/')
-    ? { error: { message: error.message, type: status < 500 ? 'invalid_request_error' : 'server_error', param: error.details?.field ?? null, code: error.code } }
+    ? { error: { message: error.message, type: status < 500 ? ('invalid_request_error' as const) : ('server_error' as const), param: error.details?.field ?? null, code: error.code } }
     : {};
   return {
     type: `urn:memos:problem:${error.code.slice(2).toLowerCase()}`,

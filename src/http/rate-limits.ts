@@ -15,6 +15,11 @@ export type RateLimit = NonNullable<Principal['rateLimit']>;
 /** Routes that are never limited: probes must see memOS as it is, not as a client's quota leaves it. */
 const UNLIMITED_ROUTES = new Set(['/health/live', '/health/ready']);
 
+/** Whether requests to the route `url` count against a rate limit (the OpenAPI document lists 429 for those). */
+export function isRateLimited(url: string): boolean {
+  return !UNLIMITED_ROUTES.has(url);
+}
+
 /** The key id of the principal requests act as while authentication is off: one for every client, so they are told apart by address. */
 const AUTH_OFF_KEY_ID = LOCAL_PRINCIPAL.keyId;
 

@@ -12,6 +12,8 @@ export interface paths {
         /**
          * Service info
          * @description Names the server, its version and backends, and where the API, this document, the docs and health are. Public: needs no key.
+         *
+         *     **Access:** public, no key needed.
          */
         get: operations["getServiceInfo"];
         put?: never;
@@ -32,6 +34,8 @@ export interface paths {
         /**
          * Overall health, with the reason of every component that is not healthy
          * @description Answers 200 while memOS is healthy or degraded (serving, e.g. without Redis, whose caches are then bypassed), 503 when unhealthy, with the reason of each component that is not healthy. Needs the `read` role.
+         *
+         *     **Access:** a key of role `read` or above, reaching every namespace, and bound to no user.
          */
         get: operations["getHealth"];
         put?: never;
@@ -52,6 +56,8 @@ export interface paths {
         /**
          * The process is up
          * @description Answers 200 while the process runs, whatever its backends do: for a liveness probe. Public: needs no key.
+         *
+         *     **Access:** public, no key needed.
          */
         get: operations["getLiveness"];
         put?: never;
@@ -72,6 +78,8 @@ export interface paths {
         /**
          * Storage answers; 503 until it does
          * @description Answers 200 once storage answers (and in embedded mode the data folder takes writes), 503 until then: for a readiness probe. Redis being down does not make memOS unready. Public: needs no key.
+         *
+         *     **Access:** public, no key needed.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -92,6 +100,8 @@ export interface paths {
         /**
          * Health of each component
          * @description Reports each component (storage, disk, Redis, embedder, model …) with its status, check latency and detail, the backend of each tier, and standing warnings. 503 when unhealthy. Needs the `read` role.
+         *
+         *     **Access:** a key of role `read` or above, reaching every namespace, and bound to no user.
          */
         get: operations["getHealthDetailed"];
         put?: never;
@@ -112,17 +122,23 @@ export interface paths {
         /**
          * Read a live session (refreshes its idle TTL)
          * @description Answers a live session: its messages in the window, state, summary and expiry. Reading it moves `expiresAt` `ttlSeconds` ahead. An expired or unknown session is a 404 (an expired one’s messages are promoted to episodes). Needs the `read` role.
+         *
+         *     **Access:** a key of role `read` or above, that reaches the namespace.
          */
         get: operations["getSession"];
         /**
          * Create or replace a session
          * @description Creates the session, or replaces a live one whole: its messages, state, summary and TTL. Messages of the replaced session that the new list no longer holds are promoted to episodes, never lost, and so are messages that overflow the window. Answers 201 when it created the session, 200 when it replaced one. Needs the `write` role.
+         *
+         *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
         put: operations["putSession"];
         post?: never;
         /**
          * Delete a session
          * @description Removes a session and its messages now, without promoting them to episodes; answers 204 with no body. Needs the `write` role.
+         *
+         *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
         delete: operations["deleteSession"];
         options?: never;
@@ -142,6 +158,8 @@ export interface paths {
         /**
          * Append messages to a session (creates it when missing)
          * @description Adds messages to the end of a live session, or creates the session with them. Messages that overflow the window (the newest `sessions.window` messages) are promoted to episodes, oldest first, and named in `promotedEpisodeIds`; the write refreshes the idle TTL. Answers 201 when it created the session, 200 when it appended. Naming another user than a live session’s is a 409. Needs the `write` role.
+         *
+         *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
         post: operations["appendSessionMessages"];
         delete?: never;
@@ -160,12 +178,16 @@ export interface paths {
         /**
          * The timeline: episodes by occurredAt, filtered and paged
          * @description Lists the episodes of a namespace by `occurredAt` (oldest first unless `order=desc`), filtered by scope, kind and time. A page holds at most `limit` items; pass its `nextCursor` as `cursor` for the next one (absent on the last page). Needs the `read` role.
+         *
+         *     **Access:** a key of role `read` or above, that reaches the namespace.
          */
         get: operations["listEpisodes"];
         put?: never;
         /**
          * Append episodes: events, messages and interventions with their outcome
          * @description Appends up to `limits.batchItems` episodes in one transaction: all or none. Episodes are append-only, so each is created (201), in input order. An `intervention` records what an agent did: its `task` (required), the `context` it acted in and the `outcome`. Text is embedded for semantic search; until then (or without an embedder) keyword search finds it. Needs the `write` role.
+         *
+         *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
         post: operations["writeEpisodes"];
         delete?: never;
@@ -184,6 +206,8 @@ export interface paths {
         /**
          * Read an episode
          * @description Answers one episode by id. An episode that does not exist or lies outside the key’s reach (another namespace or user) is a 404. Needs the `read` role.
+         *
+         *     **Access:** a key of role `read` or above, that reaches the namespace.
          */
         get: operations["getEpisode"];
         put?: never;
@@ -191,6 +215,8 @@ export interface paths {
         /**
          * Delete an episode
          * @description Removes the episode and its vector for good; answers 204 with no body. An episode outside the key’s reach is a 404. Needs the `write` role.
+         *
+         *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
         delete: operations["deleteEpisode"];
         options?: never;
@@ -208,12 +234,16 @@ export interface paths {
         /**
          * List live memories, newest first, filtered and paged
          * @description Lists the live memories of a namespace by `createdAt` (newest first unless `order=asc`), filtered by scope, kind, time and metadata. Expired memories are left out. A page holds at most `limit` items; pass its `nextCursor` as `cursor` for the next one (absent on the last page). Needs the `read` role.
+         *
+         *     **Access:** a key of role `read` or above, that reaches the namespace.
          */
         get: operations["listMemories"];
         put?: never;
         /**
          * Write memories: create each, or merge it into one that states the same thing
          * @description Stores up to `limits.batchItems` memories in one transaction: all or none. A memory that states the same thing as a live one in the same scope (the same words up to fillers and word order, or a vector at or above `indexing.duplicateThreshold` in cosine) is merged into it instead of added: its version goes up and the earlier one goes to its history. Each result says `created`, `merged` or `unchanged`, in input order. Answers 201 when anything was created, else 200. Needs the `write` role.
+         *
+         *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
         post: operations["writeMemories"];
         delete?: never;
@@ -232,6 +262,8 @@ export interface paths {
         /**
          * Read a memory
          * @description Answers one live memory by id. A memory that does not exist, has expired, or lies outside the key’s reach (another namespace or user) is a 404. Needs the `read` role.
+         *
+         *     **Access:** a key of role `read` or above, that reaches the namespace.
          */
         get: operations["getMemory"];
         put?: never;
@@ -239,6 +271,8 @@ export interface paths {
         /**
          * Delete a memory and its history
          * @description Removes the memory, its history and its vector for good; answers 204 with no body. A memory outside the key’s reach is a 404. Needs the `write` role.
+         *
+         *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
         delete: operations["deleteMemory"];
         options?: never;
@@ -246,6 +280,8 @@ export interface paths {
         /**
          * Update a memory; the previous version goes to its history
          * @description Changes the fields the body names (at least one) and adds one to the version; the version before goes to the memory’s history (`GET /api/v1/memories/{id}/history`). With `expectedVersion`, the update applies only if the memory is still at that version, else 409: a safe read-modify-write. Needs the `write` role.
+         *
+         *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
         patch: operations["updateMemory"];
         trace?: never;
@@ -260,6 +296,8 @@ export interface paths {
         /**
          * Earlier versions of a memory, newest first
          * @description Answers every earlier version of a live memory, newest first, each with when it was current (`validFrom`, `validTo`) and what replaced it (an update or a merge). A memory never changed has none. Needs the `read` role.
+         *
+         *     **Access:** a key of role `read` or above, that reaches the namespace.
          */
         get: operations["getMemoryHistory"];
         put?: never;
@@ -282,6 +320,8 @@ export interface paths {
         /**
          * Search memories and episodes by meaning and by keyword
          * @description Finds the memories and episodes that answer `query`, best first. `hybrid` (the default) fuses keyword (BM25) and vector (cosine) evidence with recency; `keyword` and `vector` use one signal. Without a ready embedder, hybrid and vector fall back to keyword and a notice says so. Each hit carries a 0..1 `score` and its raw signal `parts`. Answers are cached until a write in their scope. Needs the `read` role; a user-bound key searches its user’s records only.
+         *
+         *     **Access:** a key of role `read` or above, that reaches the namespace.
          */
         post: operations["search"];
         delete?: never;
@@ -302,6 +342,8 @@ export interface paths {
         /**
          * A prompt-ready bundle of recent messages, memories and episodes within a token budget
          * @description Builds what an agent should know before its next turn: the newest messages of the session that fit, then the memories and episodes most relevant to `query` (else to the session’s last user message), rendered as `text` within `tokenBudget` tokens. Bundles are cached until a write in their scope. Needs the `read` role; a user-bound key sees its user’s records only.
+         *
+         *     **Access:** a key of role `read` or above, that reaches the namespace.
          */
         post: operations["getContext"];
         delete?: never;
@@ -322,6 +364,8 @@ export interface paths {
         /**
          * OpenAI-compatible embeddings (any OpenAI SDK with baseURL http://host:port/v1)
          * @description Embeds one text or many with the model memOS serves, through its cache: only texts not cached go to the provider, in one call. Takes and answers the shape of OpenAI’s `POST /v1/embeddings`, so an OpenAI client works with `baseURL` set to memOS’s `/v1`; token ids are not supported. `model` must be the served one (`GET /v1/models`); a namespace may be sent as the X-Memos-Namespace header. 503 while no embedder is ready. Needs the `read` role.
+         *
+         *     **Access:** a key of role `read` or above, that reaches the namespace.
          */
         post: operations["createEmbeddings"];
         delete?: never;
@@ -342,6 +386,8 @@ export interface paths {
         /**
          * Embed one text
          * @description Embeds one text with the model memOS serves, from the cache when it holds it. 503 while no embedder is ready. Needs the `read` role.
+         *
+         *     **Access:** a key of role `read` or above, that reaches the namespace.
          */
         post: operations["embed"];
         delete?: never;
@@ -362,6 +408,8 @@ export interface paths {
         /**
          * Embed many texts: only cache misses go upstream, in one call; results in input order
          * @description Embeds up to `limits.batchItems` texts: each is looked up in the cache, and only the misses go to the provider, in one call. Vectors come back in input order. 503 while no embedder is ready. Needs the `read` role.
+         *
+         *     **Access:** a key of role `read` or above, that reaches the namespace.
          */
         post: operations["embedBatch"];
         delete?: never;
@@ -380,6 +428,8 @@ export interface paths {
         /**
          * Embedding cache statistics (all namespaces, or one)
          * @description Reports the embedding cache: hits, misses, hit rate, entries, bytes, evictions and lookup latency, with the state of the embedder behind it; of one namespace, or all when none is named. Needs the `admin` role.
+         *
+         *     **Access:** a key of role `admin` or above, that reaches the namespace named, or every namespace when none is.
          */
         get: operations["getEmbeddingCacheStats"];
         put?: never;
@@ -402,6 +452,8 @@ export interface paths {
         /**
          * Drop cached embeddings (all namespaces, or one)
          * @description Removes cached vectors of one namespace, or of all when none is named; they are made again on demand. Needs the `admin` role.
+         *
+         *     **Access:** a key of role `admin` or above, that reaches the namespace named, or every namespace when none is.
          */
         post: operations["clearEmbeddingCache"];
         delete?: never;
@@ -420,6 +472,8 @@ export interface paths {
         /**
          * The embedding model this server serves, in OpenAI shape
          * @description Lists the one model memOS embeds with, as OpenAI’s `GET /v1/models` would, so that OpenAI clients and tools find the `model` to send; an empty list while no embedder is ready. Needs any valid key.
+         *
+         *     **Access:** any valid API key, whatever its role and namespaces.
          */
         get: operations["listModels"];
         put?: never;
@@ -440,6 +494,8 @@ export interface paths {
         /**
          * One model, if this server serves it
          * @description Answers the model if it is the one memOS serves, else 404. The id may hold a slash (`minishlab/potion-base-8M`). Needs any valid key.
+         *
+         *     **Access:** any valid API key, whatever its role and namespaces.
          */
         get: operations["getModel"];
         put?: never;
@@ -460,12 +516,16 @@ export interface paths {
         /**
          * Progress of embedding: records with a vector of the current model, those pending, and those the provider refused
          * @description Reports the embedding backfill: whether it runs, how many records have a vector of the current model, how many wait for one (new, or embedded by another model after a model change), and which the provider refused. Needs the `admin` role.
+         *
+         *     **Access:** a key of role `admin` or above, reaching every namespace, and bound to no user.
          */
         get: operations["getReindex"];
         put?: never;
         /**
          * Embed now whatever is pending or was embedded by another model
          * @description Starts the embedding backfill in the background (a no-op when it runs) and answers 202 with its status at once. `retryFailed: true` first makes every record the provider refused pending again. Search keeps serving meanwhile. Needs the `admin` role.
+         *
+         *     **Access:** a key of role `admin` or above, reaching every namespace, and bound to no user.
          */
         post: operations["startReindex"];
         delete?: never;
@@ -484,12 +544,16 @@ export interface paths {
         /**
          * Every key, newest first, without secrets
          * @description Lists every key, revoked and expired ones too, newest first, with its role, reach and last use; never a secret. Needs an `admin` key that reaches every namespace.
+         *
+         *     **Access:** a key of role `admin` or above, reaching every namespace, and bound to no user.
          */
         get: operations["listKeys"];
         put?: never;
         /**
          * Make an API key; the answer holds the key, which is never shown again
          * @description Makes a key bound to a role (read, write or admin), to namespaces (or `*` for all), and optionally to one user and an expiry. Only its hash is stored: the answer holds the key itself, once. In `MEMOS_AUTH=auto`, keys are required from the first key on. Needs an `admin` key that reaches every namespace.
+         *
+         *     **Access:** a key of role `admin` or above, reaching every namespace, and bound to no user.
          */
         post: operations["createKey"];
         delete?: never;
@@ -511,6 +575,8 @@ export interface paths {
         /**
          * Revoke a key: every replica refuses it within a few seconds
          * @description Revokes a key for good; it stays listed with `revokedAt`. Every replica refuses it within a few seconds. Answers 204 with no body; an unknown or already revoked key id is a 404. Needs an `admin` key that reaches every namespace.
+         *
+         *     **Access:** a key of role `admin` or above, reaching every namespace, and bound to no user.
          */
         delete: operations["revokeKey"];
         options?: never;
@@ -528,6 +594,8 @@ export interface paths {
         /**
          * The audit log, newest first: who changed what, where and how it ended (never any text)
          * @description Lists audited requests newest first: every change, every admin action and every denied request (and reads when `audit.reads` is on), each with its key, action, namespace, record ids and outcome, never any text. Filter by namespace, key, action and time; pass `nextCursor` as `cursor` for the next page. Needs the `admin` role.
+         *
+         *     **Access:** a key of role `admin` or above, reaching every namespace, and bound to no user.
          */
         get: operations["listAuditEntries"];
         put?: never;
@@ -548,6 +616,8 @@ export interface paths {
         /**
          * Entries, bytes and evictions per cache class (embeddings, responses), of one namespace or all
          * @description Reports the usage of the embedding cache and of the response cache (search and context answers), of one namespace, or of all when none is named. Needs the `admin` role.
+         *
+         *     **Access:** a key of role `admin` or above, that reaches the namespace named, or every namespace when none is.
          */
         get: operations["getCacheStats"];
         put?: never;
@@ -571,6 +641,8 @@ export interface paths {
         /**
          * Clear cached entries: of one namespace, of one cache class (`prefix`), of both, or everything
          * @description Removes cached embeddings and answers: of the namespace named, of the cache class `prefix` names, of both, or every entry when neither is named. Nothing is lost: entries are made again on demand. Needs the `admin` role.
+         *
+         *     **Access:** a key of role `admin` or above, that reaches the namespace named, or every namespace when none is.
          */
         delete: operations["clearCache"];
         options?: never;
@@ -591,6 +663,8 @@ export interface paths {
         /**
          * Erase every trace of a user in a namespace (every tier, index and cache), verify, and answer with the receipt
          * @description Removes everything of the user in the namespace: sessions, episodes, memories and their history, vectors, keyword and vector indexes, cached embeddings and answers, and the user’s audit entries. Then a verification pass looks again in every place; the receipt says what was removed and that each place is clean (`ok`). Writes of the user that race the erasure are refused until it ends. Needs the `write` role; a user-bound key may erase only its own user.
+         *
+         *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
         delete: operations["eraseUser"];
         options?: never;
@@ -611,6 +685,8 @@ export interface paths {
         /**
          * Erase every trace of a namespace (every tier, index and cache), verify, and answer with the receipt
          * @description Removes everything the namespace holds, in every tier, index and cache, then verifies each place and answers with the receipt. The namespace is the path’s; a query or header naming another is a 400. Needs the `write` role within the key’s reach; a key bound to a user may not erase a whole namespace (403).
+         *
+         *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
         delete: operations["eraseNamespace"];
         options?: never;
@@ -628,6 +704,8 @@ export interface paths {
         /**
          * An erasure receipt, again
          * @description Answers the receipt of an earlier erasure in the namespace, e.g. for a compliance record. A user-bound key reads only receipts of its user. Needs the `write` role.
+         *
+         *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
         get: operations["getErasureReceipt"];
         put?: never;
@@ -648,6 +726,8 @@ export interface paths {
         /**
          * Namespaces with their counts
          * @description Lists every namespace that holds records or live sessions, with its counts; for a key that reaches only some namespaces, those (empty ones too). Counts, never content. Needs the `write` role.
+         *
+         *     **Access:** a key of role `write` or above, bound to no user (the answer covers the namespaces the key reaches).
          */
         get: operations["listNamespaces"];
         put?: never;
@@ -668,6 +748,8 @@ export interface paths {
         /**
          * Counts of a namespace, or of one user in it
          * @description Counts what a namespace (or one user in it) holds: per tier and kind, sessions live and expiring, oldest and newest record, vectors per model, memory history, and the bytes of the database. Counts and times only, never content. Needs the `write` role.
+         *
+         *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
         get: operations["getStats"];
         put?: never;
@@ -688,6 +770,8 @@ export interface paths {
         /**
          * Users of a namespace with their counts, by user id, paged
          * @description Lists the users of a namespace by user id, each with its counts of episodes, live memories and live sessions; a user-bound key sees only its user. Pass `nextCursor` as `cursor` for the next page. Needs the `write` role.
+         *
+         *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
         get: operations["listUsers"];
         put?: never;
@@ -708,6 +792,8 @@ export interface paths {
         /**
          * Live sessions of a namespace, in summary, paged
          * @description Lists the live sessions of a namespace (of one user when named) by session id, each in summary: counts and times, no messages; `GET /api/v1/sessions/{sessionId}` reads one whole. Pass `nextCursor` as `cursor` for the next page. Needs the `write` role.
+         *
+         *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
         get: operations["listSessions"];
         put?: never;
@@ -728,6 +814,8 @@ export interface paths {
         /**
          * Export a namespace (or one user of it) as an application/x-ndjson stream
          * @description Streams what the namespace holds in the memos-export format: a header, live sessions, episodes, memories with their whole history, and an end line with the counts, so that a cut stream is noticed. Narrow it to one user or a time range; `withVectors=true` adds each stored vector. `POST /api/v1/import` reads the stream back, here or on another memOS. Always audited. Needs the `write` role; a user-bound key exports its user’s records only.
+         *
+         *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
         get: operations["exportNamespace"];
         put?: never;
@@ -750,6 +838,8 @@ export interface paths {
         /**
          * Import an export stream (application/x-ndjson) into the namespace, idempotently
          * @description Reads a memos-export stream line by line, checking each line, and writes its records into the namespace in batches of 500, each in one transaction. Records keep their ids, times, versions and history; one whose id the namespace holds already is left as stored, so importing twice changes nothing. A bad line is a 400 naming it. Answers 201 when anything was created, else 200. Needs the `write` role; a user-bound key imports records of its user only.
+         *
+         *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
         post: operations["importRecords"];
         delete?: never;
@@ -768,6 +858,8 @@ export interface paths {
         /**
          * Prometheus metrics (text exposition format)
          * @description Every series of this instance and of its process in the Prometheus text format: requests by route and status with latency, cache hits and misses, store and embedding latency, records per tier, component health. Needs the `read` role, unless `metrics.public` is on.
+         *
+         *     **Access:** a key of role `read` or above, reaching every namespace, and bound to no user.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -782,4567 +874,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /**
-         * @description Semantic memory: a fact, preference, reflection, summary or procedure, versioned
-         * @example {
-         *       "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *       "namespace": "acme",
-         *       "userId": "alice",
-         *       "agentId": "support-bot",
-         *       "content": "Prefers green tea over coffee",
-         *       "kind": "preference",
-         *       "importance": 0.8,
-         *       "metadata": {
-         *         "source": "chat"
-         *       },
-         *       "sourceEpisodeIds": [
-         *         "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
-         *       ],
-         *       "version": 1,
-         *       "createdAt": "2026-11-20T17:46:12.000Z",
-         *       "updatedAt": "2026-11-20T17:46:12.000Z",
-         *       "embedding": {
-         *         "status": "ready",
-         *         "model": "minishlab/potion-base-8M",
-         *         "dimensions": 256
-         *       }
-         *     }
-         */
-        MemoryInput: {
-            /** @description The memory id (`mem_…`, sorts by creation time) */
-            id: string;
-            /** @description The namespace (tenant) that holds the record */
-            namespace: string;
-            /** @description The user the record belongs to */
-            userId?: string;
-            /** @description The agent that wrote it */
-            agentId?: string;
-            /** @description The session it came from */
-            sessionId?: string;
-            /** @description What is known, as one statement */
-            content: string;
-            /**
-             * @description fact, preference, reflection, summary or procedure
-             * @enum {string}
-             */
-            kind: "fact" | "preference" | "reflection" | "summary" | "procedure";
-            /** @description 0 to 1: how much it matters; context bundles weigh it */
-            importance: number;
-            /** @description Free-form JSON object given at write time; `{}` when none */
-            metadata: {
-                [key: string]: unknown;
-            };
-            /** @description When it stops being true and is hidden from every read (ISO 8601, UTC) */
-            expiresAt?: string;
-            /** @description The episodes it was learned from */
-            sourceEpisodeIds: string[];
-            /** @description Starts at 1; every update or merge that changes it adds one (earlier versions: its history) */
-            version: number;
-            /** @description When it was first written (ISO 8601, UTC) */
-            createdAt: string;
-            /** @description When it last changed (ISO 8601, UTC) */
-            updatedAt: string;
-            embedding: components["schemas"]["EmbeddingInput"];
-        };
-        /**
-         * @description A memory as it was before an update or a merge replaced it
-         * @example {
-         *       "memoryId": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *       "version": 1,
-         *       "content": "Prefers green tea over coffee",
-         *       "kind": "preference",
-         *       "importance": 0.8,
-         *       "metadata": {
-         *         "source": "chat"
-         *       },
-         *       "sourceEpisodeIds": [
-         *         "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
-         *       ],
-         *       "validFrom": "2026-11-20T17:46:12.000Z",
-         *       "validTo": "2026-11-21T09:02:44.000Z",
-         *       "reason": "update"
-         *     }
-         */
-        MemoryVersionInput: {
-            /** @description The memory this is a version of */
-            memoryId: string;
-            /** @description The version number it had */
-            version: number;
-            /** @description Its content then */
-            content: string;
-            /**
-             * @description Its kind then
-             * @enum {string}
-             */
-            kind: "fact" | "preference" | "reflection" | "summary" | "procedure";
-            /** @description Its importance then (0 to 1) */
-            importance: number;
-            /** @description Its metadata then */
-            metadata: {
-                [key: string]: unknown;
-            };
-            /** @description Its expiry then (ISO 8601, UTC) */
-            expiresAt?: string;
-            /** @description Its source episodes then */
-            sourceEpisodeIds: string[];
-            /** @description When this version became current (ISO 8601, UTC) */
-            validFrom: string;
-            /** @description When it was replaced (ISO 8601, UTC) */
-            validTo: string;
-            /**
-             * @description What replaced it: an update (PATCH), or a merge of a write that stated the same thing
-             * @enum {string}
-             */
-            reason: "update" | "merge";
-        };
-        /**
-         * @description Episodic memory: something that happened, and when; append-only
-         * @example {
-         *       "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
-         *       "namespace": "acme",
-         *       "userId": "alice",
-         *       "agentId": "support-bot",
-         *       "sessionId": "chat-alice-42",
-         *       "kind": "intervention",
-         *       "content": "Suggested green tea instead of coffee before alice’s evening meeting",
-         *       "occurredAt": "2026-11-20T17:45:00.000Z",
-         *       "createdAt": "2026-11-20T17:45:01.000Z",
-         *       "metadata": {
-         *         "channel": "chat"
-         *       },
-         *       "task": "Recommend a drink for alice’s 6 pm meeting",
-         *       "context": "alice said coffee after 4 pm keeps her awake",
-         *       "outcome": "task_completed",
-         *       "embedding": {
-         *         "status": "ready",
-         *         "model": "minishlab/potion-base-8M",
-         *         "dimensions": 256
-         *       }
-         *     }
-         */
-        EpisodeInput: {
-            /** @description The episode id (`ep_…`, sorts by creation time) */
-            id: string;
-            /** @description The namespace (tenant) that holds the record */
-            namespace: string;
-            /** @description The user the record belongs to */
-            userId?: string;
-            /** @description The agent that wrote it */
-            agentId?: string;
-            /** @description The session it came from */
-            sessionId?: string;
-            /** @description One of message, intervention, observation, tool_result, outcome, or a custom kind */
-            kind: string;
-            /** @description What happened, as text */
-            content: string;
-            /**
-             * @description Who said it, for a message
-             * @enum {string}
-             */
-            role?: "user" | "assistant" | "system" | "tool";
-            /** @description When it happened (ISO 8601, UTC) */
-            occurredAt: string;
-            /** @description When memOS stored it (ISO 8601, UTC) */
-            createdAt: string;
-            /** @description Free-form JSON object given at write time; `{}` when none */
-            metadata: {
-                [key: string]: unknown;
-            };
-            /** @description What the agent set out to do (interventions and outcomes) */
-            task?: string;
-            /** @description The situation it acted in (interventions and outcomes) */
-            context?: string;
-            /**
-             * @description How it ended (interventions and outcomes)
-             * @enum {string}
-             */
-            outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
-            embedding: components["schemas"]["EmbeddingInput"];
-        };
-        /**
-         * @description Short-term memory: a conversation with an idle time to live
-         * @example {
-         *       "sessionId": "chat-alice-42",
-         *       "namespace": "acme",
-         *       "userId": "alice",
-         *       "agentId": "support-bot",
-         *       "messages": [
-         *         {
-         *           "role": "user",
-         *           "content": "Hi, can you reorder my usual morning drink?",
-         *           "createdAt": "2026-11-21T08:58:02.000Z"
-         *         },
-         *         {
-         *           "role": "assistant",
-         *           "content": "Of course: one large green tea, as last time?",
-         *           "createdAt": "2026-11-21T08:58:04.000Z"
-         *         }
-         *       ],
-         *       "state": {
-         *         "cart": [
-         *           "green tea (large)"
-         *         ],
-         *         "step": "confirm"
-         *       },
-         *       "ttlSeconds": 1800,
-         *       "createdAt": "2026-11-21T08:58:02.000Z",
-         *       "updatedAt": "2026-11-21T08:58:04.000Z",
-         *       "expiresAt": "2026-11-21T09:28:04.000Z"
-         *     }
-         */
-        SessionInput: {
-            /** @description The session id the client chose */
-            sessionId: string;
-            /** @description The namespace (tenant) that holds the record */
-            namespace: string;
-            /** @description The user the session belongs to */
-            userId?: string;
-            /** @description The agent in the conversation */
-            agentId?: string;
-            /** @description The messages in the window, oldest first; older ones have been promoted to episodes */
-            messages: components["schemas"]["MessageInput"][];
-            /** @description Free-form JSON working state of the conversation; `{}` when none */
-            state: {
-                [key: string]: unknown;
-            };
-            /** @description A running summary of the conversation, when one was written */
-            summary?: string;
-            /** @description Idle time to live in seconds: every read or write moves `expiresAt` this far ahead */
-            ttlSeconds: number;
-            /** @description When the session was created (ISO 8601, UTC) */
-            createdAt: string;
-            /** @description When it was last written (ISO 8601, UTC) */
-            updatedAt: string;
-            /** @description When it expires unless read or written before; its messages then become episodes (ISO 8601, UTC) */
-            expiresAt: string;
-        };
-        /**
-         * @description One message of a session
-         * @example {
-         *       "role": "user",
-         *       "content": "Hi, can you reorder my usual morning drink?",
-         *       "createdAt": "2026-11-21T08:58:02.000Z"
-         *     }
-         */
-        MessageInput: {
-            /**
-             * @description Who said it: user, assistant, system or tool
-             * @enum {string}
-             */
-            role: "user" | "assistant" | "system" | "tool";
-            /** @description The message text */
-            content: string;
-            /** @description The name of the speaker or tool, when given */
-            name?: string;
-            /** @description When it was said (ISO 8601, UTC) */
-            createdAt: string;
-            /** @description Free-form JSON object, when given */
-            metadata?: {
-                [key: string]: unknown;
-            };
-        };
-        /**
-         * @description Whether the record has a vector for semantic search
-         * @example {
-         *       "status": "ready",
-         *       "model": "minishlab/potion-base-8M",
-         *       "dimensions": 256
-         *     }
-         */
-        EmbeddingInput: {
-            /**
-             * @description `none`: written while no embedder was configured; `pending`: waiting for the embedder; `ready`: has a vector; `failed`: the embedding provider refused the text every time it was tried (see `error`). Keyword search finds the record whatever its status
-             * @enum {string}
-             */
-            status: "none" | "pending" | "ready" | "failed";
-            /** @description The model that made the vector (ready records) */
-            model?: string;
-            /** @description Length of the vector */
-            dimensions?: number;
-            /** @description The vector covers only the start of the text, which is longer than the model takes */
-            truncated?: boolean;
-            /** @description Why the provider refused the text (failed records only) */
-            error?: string;
-        };
-        /**
-         * @description How much each signal contributed to a hit, each raw; null where a signal did not take part
-         * @example {
-         *       "keyword": 4.21,
-         *       "vector": 0.63,
-         *       "recency": 0.97,
-         *       "neighbours": null
-         *     }
-         */
-        ScorePartsInput: {
-            /** @description Raw BM25 score of the keyword match, with the searched scope’s statistics (unbounded) */
-            keyword: number | null;
-            /** @description Raw cosine similarity to the query (-1 to 1) */
-            vector: number | null;
-            /** @description 1 for a record of this instant, halving every search.recencyHalfLifeDays (hybrid) */
-            recency: number | null;
-            /** @description What adjacent episodes of the same session and the session added to the fused score, before scaling (hybrid, episodes) */
-            neighbours: number | null;
-        };
-        /**
-         * @description What this server is and where to find the rest
-         * @example {
-         *       "name": "memOS",
-         *       "version": "0.1.0",
-         *       "storage": "sqlite",
-         *       "cache": "in-process",
-         *       "sessions": "sqlite",
-         *       "api": "/api/v1",
-         *       "openapi": "/openapi.json",
-         *       "docs": "/docs",
-         *       "health": "/health"
-         *     }
-         */
-        ServiceInfoInput: {
-            /**
-             * @description Always `memOS`
-             * @constant
-             */
-            name: "memOS";
-            /** @description The memOS version */
-            version: string;
-            /** @description sqlite or postgres */
-            storage: string;
-            /** @description How vectors are searched, when storage says so (e.g. pgvector) */
-            vectors?: string;
-            /** @description in-process or redis */
-            cache: string;
-            /** @description sqlite or redis */
-            sessions: string;
-            /** @description The base path of the API */
-            api: string;
-            /** @description Where this document is */
-            openapi: string;
-            /** @description Where the interactive docs are */
-            docs: string;
-            /** @description Where health is reported */
-            health: string;
-        };
-        /**
-         * @description Overall health
-         * @example {
-         *       "status": "degraded",
-         *       "version": "0.1.0",
-         *       "uptimeSeconds": 86400,
-         *       "reasons": [
-         *         "redis: connection refused; caches bypassed"
-         *       ]
-         *     }
-         */
-        HealthInput: {
-            /**
-             * @description healthy, degraded (serving, with less) or unhealthy (503)
-             * @enum {string}
-             */
-            status: "healthy" | "degraded" | "unhealthy";
-            /** @description The memOS version */
-            version: string;
-            /** @description Seconds since the process started */
-            uptimeSeconds: number;
-            /** @description `component: detail` of each component that is not healthy (see /health/detailed); empty when healthy */
-            reasons: string[];
-        };
-        /**
-         * @description The process is up
-         * @example {
-         *       "status": "ok"
-         *     }
-         */
-        LivenessInput: {
-            /**
-             * @description Always `ok`
-             * @constant
-             */
-            status: "ok";
-        };
-        /**
-         * @description Whether memOS can serve
-         * @example {
-         *       "status": "ready",
-         *       "detail": "sqlite answers"
-         *     }
-         */
-        ReadinessInput: {
-            /** @description ready or not_ready */
-            status: string;
-            /** @description What storage answered */
-            detail: string;
-        };
-        /**
-         * @description Health of each component
-         * @example {
-         *       "status": "healthy",
-         *       "backends": {
-         *         "storage": "sqlite",
-         *         "cache": "in-process",
-         *         "sessions": "sqlite"
-         *       },
-         *       "components": {
-         *         "storage": {
-         *           "status": "healthy",
-         *           "latencyMs": 0.08,
-         *           "detail": "sqlite answers"
-         *         },
-         *         "disk": {
-         *           "status": "healthy",
-         *           "latencyMs": 0.18,
-         *           "detail": "79431 MiB free in the data folder"
-         *         },
-         *         "embedder": {
-         *           "status": "healthy",
-         *           "latencyMs": 0,
-         *           "detail": "model2vec minishlab/potion-base-8M, 256 dimensions"
-         *         }
-         *       }
-         *     }
-         */
-        HealthDetailedInput: {
-            /**
-             * @description The worst status of any component
-             * @enum {string}
-             */
-            status: "healthy" | "degraded" | "unhealthy";
-            /** @description Which backend serves each tier */
-            backends: {
-                /** @description sqlite or postgres */
-                storage: string;
-                /** @description in-process or redis */
-                cache: string;
-                /** @description sqlite or redis */
-                sessions: string;
-            };
-            /** @description Each component by name: storage, disk, redis, embedder, model … */
-            components: {
-                [key: string]: {
-                    /**
-                     * @description healthy, degraded (serving, with less) or unhealthy
-                     * @enum {string}
-                     */
-                    status: "healthy" | "degraded" | "unhealthy";
-                    /** @description How long its check took, in ms */
-                    latencyMs: number;
-                    /** @description What the check found, in words */
-                    detail: string;
-                };
-            };
-            /** @description Standing warnings about the configuration or how the store serves, e.g. MEMOS_AUTH=off beyond loopback, or vector search without pgvector over a scope too large for it */
-            warnings?: string[];
-        };
-        /**
-         * @description The session after the write, with what the write did
-         * @example {
-         *       "sessionId": "chat-alice-42",
-         *       "namespace": "acme",
-         *       "userId": "alice",
-         *       "agentId": "support-bot",
-         *       "messages": [
-         *         {
-         *           "role": "user",
-         *           "content": "Hi, can you reorder my usual morning drink?",
-         *           "createdAt": "2026-11-21T08:58:02.000Z"
-         *         },
-         *         {
-         *           "role": "assistant",
-         *           "content": "Of course: one large green tea, as last time?",
-         *           "createdAt": "2026-11-21T08:58:04.000Z"
-         *         }
-         *       ],
-         *       "state": {
-         *         "cart": [
-         *           "green tea (large)"
-         *         ],
-         *         "step": "confirm"
-         *       },
-         *       "ttlSeconds": 1800,
-         *       "createdAt": "2026-11-21T08:58:02.000Z",
-         *       "updatedAt": "2026-11-21T08:58:04.000Z",
-         *       "expiresAt": "2026-11-21T09:28:04.000Z",
-         *       "created": true,
-         *       "promotedEpisodeIds": []
-         *     }
-         */
-        SessionWriteResultInput: {
-            /** @description The session id the client chose */
-            sessionId: string;
-            /** @description The namespace (tenant) that holds the record */
-            namespace: string;
-            /** @description The user the session belongs to */
-            userId?: string;
-            /** @description The agent in the conversation */
-            agentId?: string;
-            /** @description The messages in the window, oldest first; older ones have been promoted to episodes */
-            messages: components["schemas"]["MessageInput"][];
-            /** @description Free-form JSON working state of the conversation; `{}` when none */
-            state: {
-                [key: string]: unknown;
-            };
-            /** @description A running summary of the conversation, when one was written */
-            summary?: string;
-            /** @description Idle time to live in seconds: every read or write moves `expiresAt` this far ahead */
-            ttlSeconds: number;
-            /** @description When the session was created (ISO 8601, UTC) */
-            createdAt: string;
-            /** @description When it was last written (ISO 8601, UTC) */
-            updatedAt: string;
-            /** @description When it expires unless read or written before; its messages then become episodes (ISO 8601, UTC) */
-            expiresAt: string;
-            /** @description Whether this write created the session */
-            created: boolean;
-            /** @description Episodes made by this write, oldest first: messages of an expired session, or those a PUT replaced, then messages that overflowed the window */
-            promotedEpisodeIds: string[];
-        };
-        /**
-         * @description The whole session
-         * @example {
-         *       "namespace": "acme",
-         *       "userId": "alice",
-         *       "agentId": "support-bot",
-         *       "messages": [
-         *         {
-         *           "role": "user",
-         *           "content": "Hi, can you reorder my usual morning drink?"
-         *         },
-         *         {
-         *           "role": "assistant",
-         *           "content": "Of course: one large green tea, as last time?"
-         *         }
-         *       ],
-         *       "state": {
-         *         "cart": [
-         *           "green tea (large)"
-         *         ],
-         *         "step": "confirm"
-         *       },
-         *       "ttlSeconds": 1800
-         *     }
-         */
-        SessionPutInput: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description The user the session belongs to */
-            userId?: string;
-            /** @description The agent in the conversation */
-            agentId?: string;
-            /** @description The messages, oldest first (at most 1000); default none */
-            messages?: {
-                /**
-                 * @description Who said it: user, assistant, system or tool
-                 * @enum {string}
-                 */
-                role: "user" | "assistant" | "system" | "tool";
-                /** @description The message text: not blank, at most 32768 bytes of UTF-8 */
-                content: string;
-                /** @description The name of the speaker or tool, as in chat APIs */
-                name?: string;
-                /**
-                 * Format: date-time
-                 * @description When it was said (ISO 8601 with a zone); default the time of the request
-                 */
-                createdAt?: string;
-                /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
-                metadata?: {
-                    [key: string]: unknown;
-                };
-            }[];
-            /** @description Free-form JSON working state: at most 65536 bytes and 8 levels deep; default {} */
-            state?: {
-                [key: string]: unknown;
-            };
-            /** @description A running summary of the conversation */
-            summary?: string;
-            /** @description Idle time to live in seconds, 1 to 2592000 (30 days): every read or write moves the expiry this far ahead; default 1800 for a new session */
-            ttlSeconds?: number;
-        };
-        /**
-         * @description Messages to append
-         * @example {
-         *       "namespace": "acme",
-         *       "userId": "alice",
-         *       "messages": [
-         *         {
-         *           "role": "user",
-         *           "content": "Yes please, but a small one today."
-         *         }
-         *       ]
-         *     }
-         */
-        SessionAppendInput: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description Owner of a session the append creates, or of a live one that has none; another than a live session’s is a 409 */
-            userId?: string;
-            /** @description As userId, for the agent */
-            agentId?: string;
-            /** @description Idle TTL of the session in seconds (1 to 2592000), whether the append creates it or finds it live; default sessions.ttlSeconds for a new one */
-            ttlSeconds?: number;
-            /** @description The messages to add, oldest first (1 to 1000) */
-            messages: {
-                /**
-                 * @description Who said it: user, assistant, system or tool
-                 * @enum {string}
-                 */
-                role: "user" | "assistant" | "system" | "tool";
-                /** @description The message text: not blank, at most 32768 bytes of UTF-8 */
-                content: string;
-                /** @description The name of the speaker or tool, as in chat APIs */
-                name?: string;
-                /**
-                 * Format: date-time
-                 * @description When it was said (ISO 8601 with a zone); default the time of the request
-                 */
-                createdAt?: string;
-                /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
-                metadata?: {
-                    [key: string]: unknown;
-                };
-            }[];
-        };
-        /**
-         * @description One episode to append
-         * @example {
-         *       "kind": "intervention",
-         *       "content": "Offered a decaf green tea when alice asked for an espresso at 5 pm",
-         *       "task": "Keep alice’s evening order caffeine-light",
-         *       "context": "alice said coffee after 4 pm keeps her awake",
-         *       "outcome": "task_completed",
-         *       "occurredAt": "2026-11-22T17:02:00Z"
-         *     }
-         */
-        EpisodeDraftInput: {
-            /** @description message, intervention, observation, tool_result, outcome, or a custom kind (1 to 64 of lower-case a-z 0-9 _ . : -, starting with a letter) */
-            kind: ("message" | "intervention" | "observation" | "tool_result" | "outcome") | string;
-            /** @description What happened, as text: not blank, at most 32768 bytes of UTF-8 */
-            content: string;
-            /** @description The user it concerns; default the request’s `userId` */
-            userId?: string;
-            /** @description The agent that acted or saw it; default the request’s `agentId` */
-            agentId?: string;
-            /** @description The session it happened in; default the request’s `sessionId` */
-            sessionId?: string;
-            /**
-             * @description Who said it, for a message: user, assistant, system or tool
-             * @enum {string}
-             */
-            role?: "user" | "assistant" | "system" | "tool";
-            /**
-             * Format: date-time
-             * @description When it happened (ISO 8601 with a zone); default the time of the request
-             */
-            occurredAt?: string;
-            /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
-            metadata?: {
-                [key: string]: unknown;
-            };
-            /** @description What the agent set out to do: required for an intervention, only for kinds intervention and outcome */
-            task?: string;
-            /** @description The situation it acted in (interventions and outcomes only) */
-            context?: string;
-            /**
-             * @description How it ended: task_completed, task_failed, abandoned or unknown (interventions and outcomes only)
-             * @enum {string}
-             */
-            outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
-        };
-        /**
-         * @description Episodes to append, with defaults for their scope
-         * @example {
-         *       "namespace": "acme",
-         *       "userId": "alice",
-         *       "agentId": "support-bot",
-         *       "sessionId": "chat-alice-42",
-         *       "episodes": [
-         *         {
-         *           "kind": "intervention",
-         *           "content": "Offered a decaf green tea when alice asked for an espresso at 5 pm",
-         *           "task": "Keep alice’s evening order caffeine-light",
-         *           "context": "alice said coffee after 4 pm keeps her awake",
-         *           "outcome": "task_completed",
-         *           "occurredAt": "2026-11-22T17:02:00Z"
-         *         },
-         *         {
-         *           "kind": "observation",
-         *           "content": "alice ordered a small decaf green tea",
-         *           "occurredAt": "2026-11-22T17:03:10Z",
-         *           "metadata": {
-         *             "channel": "chat"
-         *           }
-         *         }
-         *       ]
-         *     }
-         */
-        EpisodeWriteInput: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description Default `userId` of the episodes that name none */
-            userId?: string;
-            /** @description Default `agentId` of the episodes that name none */
-            agentId?: string;
-            /** @description Default `sessionId` of the episodes that name none */
-            sessionId?: string;
-            /** @description The episodes, 1 to 1000 */
-            episodes: components["schemas"]["EpisodeDraftInput"][];
-        };
-        /**
-         * @description The ids of the new episodes, in input order
-         * @example {
-         *       "ids": [
-         *         "ep_01JQ9C4D6E8F0G2H4J6K8M0N2P",
-         *         "ep_01JQ9C4D6E8F0G2H4J6K8M0N2Q"
-         *       ],
-         *       "results": [
-         *         {
-         *           "id": "ep_01JQ9C4D6E8F0G2H4J6K8M0N2P",
-         *           "action": "created"
-         *         },
-         *         {
-         *           "id": "ep_01JQ9C4D6E8F0G2H4J6K8M0N2Q",
-         *           "action": "created"
-         *         }
-         *       ]
-         *     }
-         */
-        EpisodeWriteResultInput: {
-            /** @description The id of each item, in input order */
-            ids: string[];
-            /** @description What became of each item, in input order */
-            results: {
-                /** @description The record the item became, or merged into */
-                id: string;
-                /**
-                 * @description What the write did: created
-                 * @enum {string}
-                 */
-                action: "created";
-            }[];
-        };
-        /**
-         * @description A page of the timeline
-         * @example {
-         *       "items": [
-         *         {
-         *           "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
-         *           "namespace": "acme",
-         *           "userId": "alice",
-         *           "agentId": "support-bot",
-         *           "sessionId": "chat-alice-42",
-         *           "kind": "intervention",
-         *           "content": "Suggested green tea instead of coffee before alice’s evening meeting",
-         *           "occurredAt": "2026-11-20T17:45:00.000Z",
-         *           "createdAt": "2026-11-20T17:45:01.000Z",
-         *           "metadata": {
-         *             "channel": "chat"
-         *           },
-         *           "task": "Recommend a drink for alice’s 6 pm meeting",
-         *           "context": "alice said coffee after 4 pm keeps her awake",
-         *           "outcome": "task_completed",
-         *           "embedding": {
-         *             "status": "ready",
-         *             "model": "minishlab/potion-base-8M",
-         *             "dimensions": 256
-         *           }
-         *         }
-         *       ]
-         *     }
-         */
-        EpisodePageInput: {
-            /** @description The episodes of this page */
-            items: components["schemas"]["EpisodeInput"][];
-            /** @description Pass as `cursor` for the next page; absent on the last page */
-            nextCursor?: string;
-        };
-        /**
-         * @description One memory to write
-         * @example {
-         *       "content": "Prefers green tea over coffee",
-         *       "kind": "preference",
-         *       "importance": 0.8,
-         *       "sourceEpisodeIds": [
-         *         "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
-         *       ]
-         *     }
-         */
-        MemoryDraftInput: {
-            /** @description What is known, as one statement: not blank, at most 32768 bytes of UTF-8 */
-            content: string;
-            /**
-             * @description fact, preference, reflection, summary or procedure; default fact
-             * @enum {string}
-             */
-            kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
-            /** @description 0 to 1: how much it matters; default 0.5 */
-            importance?: number;
-            /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
-            metadata?: {
-                [key: string]: unknown;
-            };
-            /**
-             * Format: date-time
-             * @description When it stops being true (ISO 8601 with a zone): from then on every read hides it
-             */
-            expiresAt?: string;
-            /** @description The episodes it was learned from (at most 256) */
-            sourceEpisodeIds?: string[];
-            /** @description The user it is about; default the request’s `userId` */
-            userId?: string;
-            /** @description The agent that learned it; default the request’s `agentId` */
-            agentId?: string;
-            /** @description The session it was learned in; default the request’s `sessionId` */
-            sessionId?: string;
-        };
-        /**
-         * @description Memories to write, with defaults for their scope
-         * @example {
-         *       "namespace": "acme",
-         *       "userId": "alice",
-         *       "agentId": "support-bot",
-         *       "memories": [
-         *         {
-         *           "content": "Prefers green tea over coffee",
-         *           "kind": "preference",
-         *           "importance": 0.8,
-         *           "sourceEpisodeIds": [
-         *             "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
-         *           ]
-         *         },
-         *         {
-         *           "content": "Is allergic to peanuts",
-         *           "kind": "fact",
-         *           "importance": 1,
-         *           "metadata": {
-         *             "source": "profile"
-         *           }
-         *         }
-         *       ]
-         *     }
-         */
-        MemoryWriteInput: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description Default `userId` of the memories that name none */
-            userId?: string;
-            /** @description Default `agentId` of the memories that name none */
-            agentId?: string;
-            /** @description Default `sessionId` of the memories that name none */
-            sessionId?: string;
-            /** @description The memories, 1 to 1000 */
-            memories: components["schemas"]["MemoryDraftInput"][];
-        };
-        /**
-         * @description What became of each memory, in input order
-         * @example {
-         *       "ids": [
-         *         "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *         "mem_01JQ9B7C2D4E6F8G0H2J4K6M8N"
-         *       ],
-         *       "results": [
-         *         {
-         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *           "action": "unchanged",
-         *           "version": 1
-         *         },
-         *         {
-         *           "id": "mem_01JQ9B7C2D4E6F8G0H2J4K6M8N",
-         *           "action": "created",
-         *           "version": 1
-         *         }
-         *       ]
-         *     }
-         */
-        MemoryWriteResultInput: {
-            /** @description The id of each item, in input order */
-            ids: string[];
-            /** @description What became of each item, in input order */
-            results: {
-                /** @description The record the item became, or merged into */
-                id: string;
-                /**
-                 * @description What the write did: created, merged, unchanged
-                 * @enum {string}
-                 */
-                action: "created" | "merged" | "unchanged";
-                /** @description The memory’s version after the write */
-                version: number;
-            }[];
-        };
-        /**
-         * @description A page of memories
-         * @example {
-         *       "items": [
-         *         {
-         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *           "namespace": "acme",
-         *           "userId": "alice",
-         *           "agentId": "support-bot",
-         *           "content": "Prefers green tea over coffee",
-         *           "kind": "preference",
-         *           "importance": 0.8,
-         *           "metadata": {
-         *             "source": "chat"
-         *           },
-         *           "sourceEpisodeIds": [
-         *             "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
-         *           ],
-         *           "version": 1,
-         *           "createdAt": "2026-11-20T17:46:12.000Z",
-         *           "updatedAt": "2026-11-20T17:46:12.000Z",
-         *           "embedding": {
-         *             "status": "ready",
-         *             "model": "minishlab/potion-base-8M",
-         *             "dimensions": 256
-         *           }
-         *         }
-         *       ]
-         *     }
-         */
-        MemoryPageInput: {
-            /** @description The memories of this page */
-            items: components["schemas"]["MemoryInput"][];
-            /** @description Pass as `cursor` for the next page; absent on the last page */
-            nextCursor?: string;
-        };
-        /**
-         * @description The fields to change; at least one
-         * @example {
-         *       "namespace": "acme",
-         *       "content": "Prefers green tea over coffee, jasmine above all",
-         *       "importance": 0.9
-         *     }
-         */
-        MemoryPatchInput: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description New content: not blank, at most 32768 bytes of UTF-8 */
-            content?: string;
-            /**
-             * @description New kind
-             * @enum {string}
-             */
-            kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
-            /** @description New importance, 0 to 1 */
-            importance?: number;
-            /** @description Replaces the metadata (a JSON object; not merged) */
-            metadata?: {
-                [key: string]: unknown;
-            };
-            /** @description New expiry (ISO 8601 with a zone); null clears it */
-            expiresAt?: string | null;
-            /** @description Apply only if the memory is at this version, else 409 */
-            expectedVersion?: number;
-        };
-        /**
-         * @description The earlier versions of a memory
-         * @example {
-         *       "memoryId": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *       "currentVersion": 2,
-         *       "versions": [
-         *         {
-         *           "memoryId": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *           "version": 1,
-         *           "content": "Prefers green tea over coffee",
-         *           "kind": "preference",
-         *           "importance": 0.8,
-         *           "metadata": {
-         *             "source": "chat"
-         *           },
-         *           "sourceEpisodeIds": [
-         *             "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
-         *           ],
-         *           "validFrom": "2026-11-20T17:46:12.000Z",
-         *           "validTo": "2026-11-21T09:02:44.000Z",
-         *           "reason": "update"
-         *         }
-         *       ]
-         *     }
-         */
-        MemoryHistoryInput: {
-            /** @description The memory */
-            memoryId: string;
-            /** @description Its version now */
-            currentVersion: number;
-            /** @description Its earlier versions, newest first */
-            versions: components["schemas"]["MemoryVersionInput"][];
-        };
-        /**
-         * @description One record found, with its score and the signals behind it
-         * @example {
-         *       "type": "memory",
-         *       "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *       "score": 1,
-         *       "parts": {
-         *         "keyword": 4.21,
-         *         "vector": 0.63,
-         *         "recency": 0.97,
-         *         "neighbours": null
-         *       },
-         *       "item": {
-         *         "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *         "namespace": "acme",
-         *         "userId": "alice",
-         *         "agentId": "support-bot",
-         *         "content": "Prefers green tea over coffee",
-         *         "kind": "preference",
-         *         "importance": 0.8,
-         *         "metadata": {
-         *           "source": "chat"
-         *         },
-         *         "sourceEpisodeIds": [
-         *           "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
-         *         ],
-         *         "version": 1,
-         *         "createdAt": "2026-11-20T17:46:12.000Z",
-         *         "updatedAt": "2026-11-20T17:46:12.000Z",
-         *         "embedding": {
-         *           "status": "ready",
-         *           "model": "minishlab/potion-base-8M",
-         *           "dimensions": 256
-         *         }
-         *       }
-         *     }
-         */
-        SearchHitInput: {
-            /**
-             * @description A memory
-             * @constant
-             */
-            type: "memory";
-            /** @description The id of the record found */
-            id: string;
-            /** @description 0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1 */
-            score: number;
-            parts: components["schemas"]["ScorePartsInput"];
-            item: components["schemas"]["MemoryInput"];
-        } | {
-            /**
-             * @description An episode
-             * @constant
-             */
-            type: "episode";
-            /** @description The id of the record found */
-            id: string;
-            /** @description 0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1 */
-            score: number;
-            parts: components["schemas"]["ScorePartsInput"];
-            item: components["schemas"]["EpisodeInput"];
-        };
-        /**
-         * @description What to search for, where, and how
-         * @example {
-         *       "namespace": "acme",
-         *       "query": "what does alice drink",
-         *       "userId": "alice",
-         *       "types": [
-         *         "memories",
-         *         "episodes"
-         *       ],
-         *       "limit": 5,
-         *       "mode": "hybrid",
-         *       "filters": {
-         *         "kind": [
-         *           "preference",
-         *           "intervention"
-         *         ]
-         *       }
-         *     }
-         */
-        SearchRequestInput: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description What to recall, in words: not blank, at most 4096 characters */
-            query: string;
-            /** @description Only records of this user */
-            userId?: string;
-            /** @description Only records of this agent */
-            agentId?: string;
-            /** @description Only records of this session */
-            sessionId?: string;
-            /**
-             * @description Which tiers to search: memories, episodes, or both (the default)
-             * @default [
-             *       "memories",
-             *       "episodes"
-             *     ]
-             */
-            types?: ("memories" | "episodes")[];
-            /**
-             * @description Most hits to answer, 1 to 100; default 10
-             * @default 10
-             */
-            limit?: number;
-            /**
-             * @description hybrid (keyword and vector fused, the default), vector or keyword
-             * @default hybrid
-             * @enum {string}
-             */
-            mode?: "hybrid" | "vector" | "keyword";
-            /** @description Leave out hits scoring below this (scores are 0..1: the cosine in vector mode, else a share of the best hit) */
-            minScore?: number;
-            /** @description Narrows the records searched: kind, time range and metadata; default none */
-            filters?: {
-                /** @description Only these kinds (memory kinds and episode kinds alike): one, or a list of 1 to 32 */
-                kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
-                /**
-                 * Format: date-time
-                 * @description Only records from this time on (episodes: occurredAt; memories: createdAt), ISO 8601 with a zone
-                 */
-                from?: string;
-                /**
-                 * Format: date-time
-                 * @description Only records before this time; later than `from`
-                 */
-                to?: string;
-                /** @description Only records whose metadata holds each of these keys with exactly this value (string, number or boolean); at most 16 */
-                metadata?: {
-                    [key: string]: string | number | boolean;
-                };
-            };
-        };
-        /**
-         * @description The hits of a search, best first
-         * @example {
-         *       "mode": "hybrid",
-         *       "requestedMode": "hybrid",
-         *       "hits": [
-         *         {
-         *           "type": "memory",
-         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *           "score": 1,
-         *           "parts": {
-         *             "keyword": 4.21,
-         *             "vector": 0.63,
-         *             "recency": 0.97,
-         *             "neighbours": null
-         *           },
-         *           "item": {
-         *             "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *             "namespace": "acme",
-         *             "userId": "alice",
-         *             "agentId": "support-bot",
-         *             "content": "Prefers green tea over coffee",
-         *             "kind": "preference",
-         *             "importance": 0.8,
-         *             "metadata": {
-         *               "source": "chat"
-         *             },
-         *             "sourceEpisodeIds": [
-         *               "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
-         *             ],
-         *             "version": 1,
-         *             "createdAt": "2026-11-20T17:46:12.000Z",
-         *             "updatedAt": "2026-11-20T17:46:12.000Z",
-         *             "embedding": {
-         *               "status": "ready",
-         *               "model": "minishlab/potion-base-8M",
-         *               "dimensions": 256
-         *             }
-         *           }
-         *         },
-         *         {
-         *           "type": "episode",
-         *           "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
-         *           "score": 0.72,
-         *           "parts": {
-         *             "keyword": 2.87,
-         *             "vector": 0.48,
-         *             "recency": 0.95,
-         *             "neighbours": 0
-         *           },
-         *           "item": {
-         *             "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
-         *             "namespace": "acme",
-         *             "userId": "alice",
-         *             "agentId": "support-bot",
-         *             "sessionId": "chat-alice-42",
-         *             "kind": "intervention",
-         *             "content": "Suggested green tea instead of coffee before alice’s evening meeting",
-         *             "occurredAt": "2026-11-20T17:45:00.000Z",
-         *             "createdAt": "2026-11-20T17:45:01.000Z",
-         *             "metadata": {
-         *               "channel": "chat"
-         *             },
-         *             "task": "Recommend a drink for alice’s 6 pm meeting",
-         *             "context": "alice said coffee after 4 pm keeps her awake",
-         *             "outcome": "task_completed",
-         *             "embedding": {
-         *               "status": "ready",
-         *               "model": "minishlab/potion-base-8M",
-         *               "dimensions": 256
-         *             }
-         *           }
-         *         }
-         *       ],
-         *       "notices": [],
-         *       "cached": false
-         *     }
-         */
-        SearchResponseInput: {
-            /**
-             * @description The mode that produced the hits: hybrid falls back to keyword while no embedder is ready (a notice says so)
-             * @enum {string}
-             */
-            mode: "hybrid" | "vector" | "keyword";
-            /**
-             * @description The mode the request asked for
-             * @enum {string}
-             */
-            requestedMode: "hybrid" | "vector" | "keyword";
-            /** @description The hits, best first, at most `limit` */
-            hits: components["schemas"]["SearchHitInput"][];
-            /** @description What the client should know about how the answer was made, e.g. a fallback to keyword search */
-            notices: string[];
-            /** @description Whether the answer came from the response cache */
-            cached: boolean;
-        };
-        /**
-         * @description Whose context to build, for what, and how large
-         * @example {
-         *       "namespace": "acme",
-         *       "sessionId": "chat-alice-42",
-         *       "userId": "alice",
-         *       "query": "what should alice drink this afternoon",
-         *       "tokenBudget": 1024,
-         *       "limit": 5,
-         *       "types": [
-         *         "memories",
-         *         "episodes"
-         *       ],
-         *       "filters": {}
-         *     }
-         */
-        ContextRequestInput: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description The session whose recent messages lead the bundle */
-            sessionId?: string;
-            /** @description Only memories and episodes of this user */
-            userId?: string;
-            /** @description Only memories and episodes of this agent */
-            agentId?: string;
-            /** @description What to recall (not blank, at most 4096 characters); default the session’s last user message */
-            query?: string;
-            /**
-             * @description Most tokens `text` may take, 32 to 131072; default 2000
-             * @default 2000
-             */
-            tokenBudget?: number;
-            /**
-             * @description Most memories and most episodes to consider, 1 to 100; default 10
-             * @default 10
-             */
-            limit?: number;
-            /**
-             * @description Which tiers to search: memories, episodes, or both (the default)
-             * @default [
-             *       "memories",
-             *       "episodes"
-             *     ]
-             */
-            types?: ("memories" | "episodes")[];
-            /** @description Narrows the records searched: kind, time range and metadata; default none */
-            filters?: {
-                /** @description Only these kinds (memory kinds and episode kinds alike): one, or a list of 1 to 32 */
-                kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
-                /**
-                 * Format: date-time
-                 * @description Only records from this time on (episodes: occurredAt; memories: createdAt), ISO 8601 with a zone
-                 */
-                from?: string;
-                /**
-                 * Format: date-time
-                 * @description Only records before this time; later than `from`
-                 */
-                to?: string;
-                /** @description Only records whose metadata holds each of these keys with exactly this value (string, number or boolean); at most 16 */
-                metadata?: {
-                    [key: string]: string | number | boolean;
-                };
-            };
-        };
-        /**
-         * @description A prompt-ready bundle: recent messages, memories and episodes within a token budget
-         * @example {
-         *       "namespace": "acme",
-         *       "query": "what should alice drink this afternoon",
-         *       "querySource": "request",
-         *       "tokenBudget": 1024,
-         *       "tokens": 118,
-         *       "tokenizer": "o200k_base",
-         *       "session": {
-         *         "sessionId": "chat-alice-42",
-         *         "summary": null,
-         *         "messages": [
-         *           {
-         *             "role": "user",
-         *             "content": "Hi, can you reorder my usual morning drink?",
-         *             "createdAt": "2026-11-21T08:58:02.000Z"
-         *           },
-         *           {
-         *             "role": "assistant",
-         *             "content": "Of course: one large green tea, as last time?",
-         *             "createdAt": "2026-11-21T08:58:04.000Z"
-         *           }
-         *         ],
-         *         "omittedMessages": 0
-         *       },
-         *       "memories": [
-         *         {
-         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *           "score": 1,
-         *           "parts": {
-         *             "keyword": 4.21,
-         *             "vector": 0.63,
-         *             "recency": 0.97,
-         *             "neighbours": null
-         *           },
-         *           "item": {
-         *             "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *             "namespace": "acme",
-         *             "userId": "alice",
-         *             "agentId": "support-bot",
-         *             "content": "Prefers green tea over coffee",
-         *             "kind": "preference",
-         *             "importance": 0.8,
-         *             "metadata": {
-         *               "source": "chat"
-         *             },
-         *             "sourceEpisodeIds": [
-         *               "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
-         *             ],
-         *             "version": 1,
-         *             "createdAt": "2026-11-20T17:46:12.000Z",
-         *             "updatedAt": "2026-11-20T17:46:12.000Z",
-         *             "embedding": {
-         *               "status": "ready",
-         *               "model": "minishlab/potion-base-8M",
-         *               "dimensions": 256
-         *             }
-         *           }
-         *         }
-         *       ],
-         *       "episodes": [
-         *         {
-         *           "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
-         *           "score": 1,
-         *           "parts": {
-         *             "keyword": 2.87,
-         *             "vector": 0.48,
-         *             "recency": 0.95,
-         *             "neighbours": 0
-         *           },
-         *           "item": {
-         *             "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
-         *             "namespace": "acme",
-         *             "userId": "alice",
-         *             "agentId": "support-bot",
-         *             "sessionId": "chat-alice-42",
-         *             "kind": "intervention",
-         *             "content": "Suggested green tea instead of coffee before alice’s evening meeting",
-         *             "occurredAt": "2026-11-20T17:45:00.000Z",
-         *             "createdAt": "2026-11-20T17:45:01.000Z",
-         *             "metadata": {
-         *               "channel": "chat"
-         *             },
-         *             "task": "Recommend a drink for alice’s 6 pm meeting",
-         *             "context": "alice said coffee after 4 pm keeps her awake",
-         *             "outcome": "task_completed",
-         *             "embedding": {
-         *               "status": "ready",
-         *               "model": "minishlab/potion-base-8M",
-         *               "dimensions": 256
-         *             }
-         *           }
-         *         }
-         *       ],
-         *       "text": "## Conversation\nuser: Hi, can you reorder my usual morning drink?\nassistant: Of course: one large green tea, as last time?\n## Memories\n- Prefers green tea over coffee\n## Episodes\n- 2026-11-20 intervention: Suggested green tea instead of coffee before alice’s evening meeting (task_completed)",
-         *       "notices": [],
-         *       "cached": false
-         *     }
-         */
-        ContextBundleInput: {
-            /** @description The namespace the bundle was built in */
-            namespace: string;
-            /** @description The query recall used: the request’s, else the session’s last user message; null when there was none */
-            query: string | null;
-            /**
-             * @description Where the query came from: request, last-user-message, or none (then memories and episodes are ranked by importance and recency)
-             * @enum {string}
-             */
-            querySource: "request" | "last-user-message" | "none";
-            /** @description The budget asked for, in tokens */
-            tokenBudget: number;
-            /** @description Tokens in `text`, never more than `tokenBudget` */
-            tokens: number;
-            /** @description The encoding tokens are counted with */
-            tokenizer: string;
-            /** @description The session named by `sessionId`, or null when none was named or it is not live */
-            session: {
-                /** @description The session */
-                sessionId: string;
-                /** @description Its summary, or null when it has none */
-                summary: string | null;
-                /** @description The newest messages that fit, oldest first */
-                messages: components["schemas"]["MessageInput"][];
-                /** @description Older messages of the session left out for the budget */
-                omittedMessages: number;
-            } | null;
-            /** @description The most relevant memories that fit, best first */
-            memories: {
-                /** @description The id of the record */
-                id: string;
-                /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
-                score: number;
-                parts: components["schemas"]["ScorePartsInput"];
-                /** @description The record */
-                item: components["schemas"]["MemoryInput"];
-            }[];
-            /** @description The most relevant episodes that fit, best first */
-            episodes: {
-                /** @description The id of the record */
-                id: string;
-                /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
-                score: number;
-                parts: components["schemas"]["ScorePartsInput"];
-                /** @description The record */
-                item: components["schemas"]["EpisodeInput"];
-            }[];
-            /** @description The prompt-ready rendering of the bundle */
-            text: string;
-            /** @description What the client should know about how the bundle was made, e.g. a fallback to keyword search */
-            notices: string[];
-            /** @description Whether the bundle came from the response cache */
-            cached: boolean;
-        };
-        /**
-         * @description Texts to embed, in the shape of OpenAI’s API
-         * @example {
-         *       "input": [
-         *         "Prefers green tea over coffee",
-         *         "Is allergic to peanuts"
-         *       ],
-         *       "model": "minishlab/potion-base-8M",
-         *       "encoding_format": "float"
-         *     }
-         */
-        EmbeddingRequestInput: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description The text to embed, or a list of 1 to 1000; each not blank, at most 32768 bytes of UTF-8 */
-            input: string | string[];
-            /** @description The model: must be the one memOS serves (`GET /v1/models`) */
-            model: string;
-            /**
-             * @description float (numbers, the default) or base64 (of little-endian float32 bytes)
-             * @default float
-             * @enum {string}
-             */
-            encoding_format?: "float" | "base64";
-            /** @description Must equal the model’s vector length when given: memOS does not shorten vectors */
-            dimensions?: number;
-            /** @description Accepted for compatibility with OpenAI clients, and ignored */
-            user?: string;
-        };
-        /**
-         * @description Embeddings in the shape of OpenAI’s API
-         * @example {
-         *       "object": "list",
-         *       "data": [
-         *         {
-         *           "object": "embedding",
-         *           "index": 0,
-         *           "embedding": [
-         *             0.0132,
-         *             -0.0871,
-         *             0.1204,
-         *             0.0458,
-         *             -0.0217,
-         *             0.0935,
-         *             -0.1102,
-         *             0.0064
-         *           ]
-         *         },
-         *         {
-         *           "object": "embedding",
-         *           "index": 1,
-         *           "embedding": [
-         *             -0.0132,
-         *             0.0871,
-         *             -0.1204,
-         *             -0.0458,
-         *             0.0217,
-         *             -0.0935,
-         *             0.1102,
-         *             -0.0064
-         *           ]
-         *         }
-         *       ],
-         *       "model": "minishlab/potion-base-8M",
-         *       "usage": {
-         *         "prompt_tokens": 14,
-         *         "total_tokens": 14
-         *       }
-         *     }
-         */
-        EmbeddingResponseInput: {
-            /**
-             * @description Always `list`
-             * @constant
-             */
-            object: "list";
-            /** @description One vector per input, in input order */
-            data: {
-                /**
-                 * @description Always `embedding`
-                 * @constant
-                 */
-                object: "embedding";
-                /** @description The position of its input */
-                index: number;
-                /** @description The vector: numbers, or with `encoding_format: base64` the base64 of its little-endian float32 bytes */
-                embedding: number[] | string;
-            }[];
-            /** @description The model that made them */
-            model: string;
-            /** @description Token counts, estimated */
-            usage: {
-                /** @description Estimated tokens of the inputs */
-                prompt_tokens: number;
-                /** @description The same */
-                total_tokens: number;
-            };
-        };
-        /**
-         * @description One text to embed
-         * @example {
-         *       "namespace": "acme",
-         *       "text": "what does alice drink",
-         *       "purpose": "query"
-         *     }
-         */
-        EmbedRequestInput: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description The text: not blank, at most 32768 bytes of UTF-8 */
-            text: string;
-            /**
-             * @description What the text is for: `document` (to be stored and found) or `query` (to search with); models that tell them apart embed them differently. Default document
-             * @default document
-             * @enum {string}
-             */
-            purpose?: "document" | "query";
-        };
-        /**
-         * @description The vector of one text
-         * @example {
-         *       "model": "minishlab/potion-base-8M",
-         *       "dimensions": 8,
-         *       "embedding": [
-         *         0.0132,
-         *         -0.0871,
-         *         0.1204,
-         *         0.0458,
-         *         -0.0217,
-         *         0.0935,
-         *         -0.1102,
-         *         0.0064
-         *       ],
-         *       "cached": false
-         *     }
-         */
-        EmbedResultInput: {
-            /** @description The model that made it */
-            model: string;
-            /** @description Length of the vector */
-            dimensions: number;
-            /** @description The vector */
-            embedding: number[];
-            /** @description Whether it came from the cache */
-            cached: boolean;
-        };
-        /**
-         * @description Texts to embed
-         * @example {
-         *       "namespace": "acme",
-         *       "texts": [
-         *         "Prefers green tea over coffee",
-         *         "Is allergic to peanuts"
-         *       ],
-         *       "purpose": "document"
-         *     }
-         */
-        EmbedBatchRequestInput: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description The texts, 1 to 1000; each not blank, at most 32768 bytes of UTF-8 */
-            texts: string[];
-            /**
-             * @description What the text is for: `document` (to be stored and found) or `query` (to search with); models that tell them apart embed them differently. Default document
-             * @default document
-             * @enum {string}
-             */
-            purpose?: "document" | "query";
-        };
-        /**
-         * @description The vectors of many texts
-         * @example {
-         *       "model": "minishlab/potion-base-8M",
-         *       "dimensions": 8,
-         *       "embeddings": [
-         *         [
-         *           0.0132,
-         *           -0.0871,
-         *           0.1204,
-         *           0.0458,
-         *           -0.0217,
-         *           0.0935,
-         *           -0.1102,
-         *           0.0064
-         *         ],
-         *         [
-         *           -0.0132,
-         *           0.0871,
-         *           -0.1204,
-         *           -0.0458,
-         *           0.0217,
-         *           -0.0935,
-         *           0.1102,
-         *           -0.0064
-         *         ]
-         *       ],
-         *       "cache": {
-         *         "hits": 1,
-         *         "misses": 1,
-         *         "coalesced": 0
-         *       }
-         *     }
-         */
-        EmbedBatchResultInput: {
-            /** @description The model that made them */
-            model: string;
-            /** @description Length of each vector */
-            dimensions: number;
-            /** @description One vector per text, in input order */
-            embeddings: number[][];
-            /** @description Counted over distinct texts */
-            cache: {
-                /** @description Texts found in the cache */
-                hits: number;
-                /** @description Texts sent to the provider */
-                misses: number;
-                /** @description Texts that joined an identical embedding already under way */
-                coalesced: number;
-            };
-        };
-        /**
-         * @description Statistics of the embedding cache, of one namespace or all
-         * @example {
-         *       "backend": "in-process",
-         *       "hits": 412,
-         *       "misses": 96,
-         *       "coalesced": 3,
-         *       "hitRate": 0.811,
-         *       "entries": 96,
-         *       "bytes": 104448,
-         *       "evictions": 0,
-         *       "latencyMs": {
-         *         "hit": {
-         *           "count": 412,
-         *           "p50": 0.18,
-         *           "p95": 0.41
-         *         },
-         *         "miss": {
-         *           "count": 96,
-         *           "p50": 0.62,
-         *           "p95": 2.1
-         *         }
-         *       },
-         *       "embedder": {
-         *         "state": "ready",
-         *         "detail": "model2vec minishlab/potion-base-8M, 256 dimensions",
-         *         "provider": "model2vec",
-         *         "model": "minishlab/potion-base-8M",
-         *         "dimensions": 256,
-         *         "circuit": "closed"
-         *       }
-         *     }
-         */
-        EmbeddingCacheStatsInput: {
-            /** @description Where the cache lives: in-process or redis */
-            backend: string;
-            /** @description Texts found in the cache since start */
-            hits: number;
-            /** @description Texts that had to be embedded since start */
-            misses: number;
-            /** @description Texts that joined an identical embedding already under way */
-            coalesced: number;
-            /** @description hits / (hits + misses), 0 to 1 */
-            hitRate: number;
-            /** @description Vectors held */
-            entries: number;
-            /** @description Bytes they take */
-            bytes: number;
-            /** @description Entries dropped to make room since start */
-            evictions: number;
-            /** @description Lookup latency */
-            latencyMs: {
-                /** @description Of hits */
-                hit: {
-                    /** @description Lookups measured */
-                    count: number;
-                    /** @description Median, in ms */
-                    p50: number;
-                    /** @description 95th percentile, in ms */
-                    p95: number;
-                };
-                /** @description Of misses, the upstream call included */
-                miss: {
-                    /** @description Lookups measured */
-                    count: number;
-                    /** @description Median, in ms */
-                    p50: number;
-                    /** @description 95th percentile, in ms */
-                    p95: number;
-                };
-            };
-            /** @description The embedder behind the cache */
-            embedder: {
-                /**
-                 * @description Whether the embedder can embed now
-                 * @enum {string}
-                 */
-                state: "disabled" | "loading" | "ready" | "failed";
-                /** @description The model, or why it is not ready */
-                detail: string;
-                /** @description model2vec or openai */
-                provider?: string;
-                /** @description The model */
-                model?: string;
-                /** @description Length of its vectors */
-                dimensions?: number;
-                /**
-                 * @description The circuit breaker of a remote provider: open while it fails
-                 * @enum {string}
-                 */
-                circuit?: "closed" | "open" | "half_open";
-            };
-        };
-        /**
-         * @description Which namespace to clear; every one when none is named
-         * @default {}
-         * @example {
-         *       "namespace": "acme"
-         *     }
-         */
-        EmbeddingCacheClearInput: {
-            /**
-             * @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named
-             * @example acme
-             */
-            namespace?: string;
-        };
-        /**
-         * @description How many cached embeddings were removed
-         * @example {
-         *       "cleared": 96
-         *     }
-         */
-        EmbeddingCacheClearedInput: {
-            /** @description Vectors removed */
-            cleared: number;
-        };
-        /**
-         * @description An embedding model, in the shape of OpenAI’s API
-         * @example {
-         *       "id": "minishlab/potion-base-8M",
-         *       "object": "model",
-         *       "created": 1795339200,
-         *       "owned_by": "memos"
-         *     }
-         */
-        ModelInput: {
-            /** @description The model id: send it as `model` to POST /v1/embeddings */
-            id: string;
-            /**
-             * @description Always `model`
-             * @constant
-             */
-            object: "model";
-            /** @description When memOS made it ready, in Unix seconds */
-            created: number;
-            /** @description Always `memos` */
-            owned_by: string;
-        };
-        /**
-         * @description The models served, in the shape of OpenAI’s API
-         * @example {
-         *       "object": "list",
-         *       "data": [
-         *         {
-         *           "id": "minishlab/potion-base-8M",
-         *           "object": "model",
-         *           "created": 1795339200,
-         *           "owned_by": "memos"
-         *         }
-         *       ]
-         *     }
-         */
-        ModelListInput: {
-            /**
-             * @description Always `list`
-             * @constant
-             */
-            object: "list";
-            /** @description The model served; none while no embedder is ready */
-            data: components["schemas"]["ModelInput"][];
-        };
-        /**
-         * @description Progress of embedding: what has a vector of the current model, what is pending, what failed
-         * @example {
-         *       "running": true,
-         *       "embedded": 1200,
-         *       "progress": {
-         *         "model": "minishlab/potion-base-8M",
-         *         "dimensions": 256,
-         *         "ready": 1200,
-         *         "pending": 340,
-         *         "failed": 0,
-         *         "failures": [],
-         *         "total": 1540
-         *       },
-         *       "embedder": {
-         *         "state": "ready",
-         *         "detail": "model2vec minishlab/potion-base-8M, 256 dimensions"
-         *       }
-         *     }
-         */
-        ReindexStatusInput: {
-            /** @description Whether the backfill is running now */
-            running: boolean;
-            /** @description Vectors stored by the backfill since start */
-            embedded: number;
-            /** @description The last error the backfill met, if any */
-            lastError?: string;
-            /** @description Absent while no embedder is ready */
-            progress?: {
-                /** @description The model vectors are made with now */
-                model: string;
-                /** @description Length of its vectors */
-                dimensions: number;
-                /** @description Records with a vector of this model */
-                ready: number;
-                /** @description Records waiting for one: new, or embedded by another model */
-                pending: number;
-                /** @description Records whose text the provider refused every time: keyword search only, until retried */
-                failed: number;
-                /** @description Up to 5 failed records, oldest first */
-                failures?: {
-                    /**
-                     * @description Where the record lives
-                     * @enum {string}
-                     */
-                    tier: "memories" | "episodes";
-                    /** @description Its namespace */
-                    namespace: string;
-                    /** @description Its id */
-                    id: string;
-                    /** @description Times the provider refused the text */
-                    attempts: number;
-                    /** @description Why, as the provider said it (never the text) */
-                    error: string;
-                }[];
-                /** @description Every record that has text to embed */
-                total: number;
-            };
-            /** @description The embedder the backfill uses */
-            embedder: {
-                /** @description disabled, loading, ready or failed */
-                state: string;
-                /** @description The model, or why it is not ready */
-                detail: string;
-            };
-            /** @description Failed records made pending again by this request (`retryFailed`) */
-            retried?: number;
-        };
-        /**
-         * @description Optional: what to retry
-         * @example {
-         *       "retryFailed": true
-         *     }
-         */
-        ReindexRequestInput: {
-            /**
-             * @description Make every failed record pending again first; default false
-             * @default false
-             */
-            retryFailed?: boolean;
-        } | null;
-        /**
-         * @description An API key, without its secret
-         * @example {
-         *       "id": "k7q2m9x4w1za",
-         *       "name": "support-bot for alice",
-         *       "role": "write",
-         *       "namespaces": [
-         *         "acme"
-         *       ],
-         *       "userId": "alice",
-         *       "rateLimit": {
-         *         "perSecond": 20,
-         *         "burst": 40
-         *       },
-         *       "expiresAt": "2027-06-30T00:00:00.000Z",
-         *       "createdAt": "2026-11-20T16:00:00.000Z",
-         *       "lastUsedAt": "2026-11-21T09:02:44.000Z"
-         *     }
-         */
-        ApiKeyInput: {
-            /** @description The public key id: `memos_<id>_…` */
-            id: string;
-            /** @description What the key is for */
-            name?: string;
-            /**
-             * @description read, write or admin
-             * @enum {string}
-             */
-            role: "read" | "write" | "admin";
-            /** @description The namespaces it may touch; ["*"] for every one */
-            namespaces: string[];
-            /** @description The one user whose records it reaches; every user’s when absent */
-            userId?: string;
-            /** @description Its own rate limit, when it has one */
-            rateLimit?: {
-                /** @description Requests per second on average; 0 for no limit */
-                perSecond: number;
-                /** @description Requests at once */
-                burst: number;
-            };
-            /** @description When it stops working (ISO 8601, UTC) */
-            expiresAt?: string;
-            /** @description When it was made (ISO 8601, UTC) */
-            createdAt: string;
-            /** @description When it was last used (ISO 8601, UTC); recorded at most once a minute */
-            lastUsedAt?: string;
-            /** @description When it was revoked (ISO 8601, UTC) */
-            revokedAt?: string;
-        };
-        /**
-         * @example {
-         *       "name": "support-bot for alice",
-         *       "role": "write",
-         *       "namespaces": [
-         *         "acme"
-         *       ],
-         *       "userId": "alice",
-         *       "expiresAt": "2027-06-30T00:00:00Z",
-         *       "rateLimit": {
-         *         "perSecond": 20,
-         *         "burst": 40
-         *       }
-         *     }
-         */
-        ApiKeyCreateInput: {
-            /** @description What the key is for; never a secret */
-            name?: string;
-            /**
-             * @description read: GETs, search and context; write: that and every record write and delete; admin: everything
-             * @enum {string}
-             */
-            role: "read" | "write" | "admin";
-            /** @description The namespaces the key may touch; ["*"] for every one */
-            namespaces: ("*" | string)[];
-            /** @description The one user whose records the key reaches; every user's when absent */
-            userId?: string;
-            /**
-             * Format: date-time
-             * @description When the key stops working (ISO 8601 with a zone); never when absent
-             */
-            expiresAt?: string;
-            /** @description Overrides the default limit (MEMOS_RATE_LIMIT_*) for this key */
-            rateLimit?: {
-                /** @description Requests per second on average; 0 for no limit */
-                perSecond: number;
-                /** @description Requests at once */
-                burst: number;
-            };
-        };
-        /**
-         * @description The new key, with its secret: shown this once
-         * @example {
-         *       "id": "k7q2m9x4w1za",
-         *       "name": "support-bot for alice",
-         *       "role": "write",
-         *       "namespaces": [
-         *         "acme"
-         *       ],
-         *       "userId": "alice",
-         *       "rateLimit": {
-         *         "perSecond": 20,
-         *         "burst": 40
-         *       },
-         *       "expiresAt": "2027-06-30T00:00:00.000Z",
-         *       "createdAt": "2026-11-20T16:00:00.000Z",
-         *       "key": "memos_k7q2m9x4w1za_Xq3vJm8pT2wLr6nYb9sKd4fHc7gZa1eU5oViN0tRyW"
-         *     }
-         */
-        ApiKeyCreatedInput: {
-            /** @description The public key id: `memos_<id>_…` */
-            id: string;
-            /** @description What the key is for */
-            name?: string;
-            /**
-             * @description read, write or admin
-             * @enum {string}
-             */
-            role: "read" | "write" | "admin";
-            /** @description The namespaces it may touch; ["*"] for every one */
-            namespaces: string[];
-            /** @description The one user whose records it reaches; every user’s when absent */
-            userId?: string;
-            /** @description Its own rate limit, when it has one */
-            rateLimit?: {
-                /** @description Requests per second on average; 0 for no limit */
-                perSecond: number;
-                /** @description Requests at once */
-                burst: number;
-            };
-            /** @description When it stops working (ISO 8601, UTC) */
-            expiresAt?: string;
-            /** @description When it was made (ISO 8601, UTC) */
-            createdAt: string;
-            /** @description When it was last used (ISO 8601, UTC); recorded at most once a minute */
-            lastUsedAt?: string;
-            /** @description When it was revoked (ISO 8601, UTC) */
-            revokedAt?: string;
-            /** @description memos_<id>_<secret>: store it now, it is not kept */
-            key: string;
-        };
-        /**
-         * @description The API keys
-         * @example {
-         *       "items": [
-         *         {
-         *           "id": "k7q2m9x4w1za",
-         *           "name": "support-bot for alice",
-         *           "role": "write",
-         *           "namespaces": [
-         *             "acme"
-         *           ],
-         *           "userId": "alice",
-         *           "rateLimit": {
-         *             "perSecond": 20,
-         *             "burst": 40
-         *           },
-         *           "expiresAt": "2027-06-30T00:00:00.000Z",
-         *           "createdAt": "2026-11-20T16:00:00.000Z",
-         *           "lastUsedAt": "2026-11-21T09:02:44.000Z"
-         *         }
-         *       ]
-         *     }
-         */
-        ApiKeyListInput: {
-            /** @description Every key, newest first */
-            items: components["schemas"]["ApiKeyInput"][];
-        };
-        /**
-         * @description One audited request: who did what, where, and how it ended (never any text)
-         * @example {
-         *       "id": "aud_01JQ9D1E3F5G7H9J1K3M5N7P9Q",
-         *       "time": "2026-11-21T09:02:44.118Z",
-         *       "keyId": "k7q2m9x4w1za",
-         *       "role": "write",
-         *       "action": "memories.update",
-         *       "method": "PATCH",
-         *       "route": "/api/v1/memories/:id",
-         *       "namespace": "acme",
-         *       "userId": "alice",
-         *       "recordIds": [
-         *         "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C"
-         *       ],
-         *       "recordCount": 1,
-         *       "outcome": "ok",
-         *       "status": 200,
-         *       "requestId": "3f0c2a4e-5b7d-4e8f-9a1b-2c3d4e5f6a7b"
-         *     }
-         */
-        AuditEntryInput: {
-            /** @description The entry id (`aud_…`, sorts by time) */
-            id: string;
-            /** @description When the request was answered (ISO 8601, UTC) */
-            time: string;
-            /** @description The API key (`local` while authentication is off); absent when the request proved no key */
-            keyId?: string;
-            /** @description The role of that key */
-            role?: string;
-            /** @description What was done, e.g. `memories.upsert`, `keys.create`, `erasure.user` */
-            action: string;
-            /** @description The HTTP method */
-            method: string;
-            /** @description The route pattern, e.g. `/api/v1/memories/:id` */
-            route: string;
-            /** @description Absent on routes that cover every namespace */
-            namespace?: string;
-            /** @description The user the request worked on, when it named one */
-            userId?: string;
-            /** @description Records the request named or changed (at most 100) */
-            recordIds?: string[];
-            /** @description Records it changed */
-            recordCount?: number;
-            /**
-             * @description ok, denied (401, 403, 429: who asked was refused) or failed (any other error)
-             * @enum {string}
-             */
-            outcome: "ok" | "denied" | "failed";
-            /** @description HTTP status; absent on an entry committed in the transaction of its change, before the answer */
-            status?: number;
-            /** @description The request id, as the X-Request-Id header of the answer gave it */
-            requestId: string;
-        };
-        /**
-         * @description A page of the audit log
-         * @example {
-         *       "items": [
-         *         {
-         *           "id": "aud_01JQ9D1E3F5G7H9J1K3M5N7P9Q",
-         *           "time": "2026-11-21T09:02:44.118Z",
-         *           "keyId": "k7q2m9x4w1za",
-         *           "role": "write",
-         *           "action": "memories.update",
-         *           "method": "PATCH",
-         *           "route": "/api/v1/memories/:id",
-         *           "namespace": "acme",
-         *           "userId": "alice",
-         *           "recordIds": [
-         *             "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C"
-         *           ],
-         *           "recordCount": 1,
-         *           "outcome": "ok",
-         *           "status": 200,
-         *           "requestId": "3f0c2a4e-5b7d-4e8f-9a1b-2c3d4e5f6a7b"
-         *         }
-         *       ]
-         *     }
-         */
-        AuditPageInput: {
-            /** @description The entries of this page, newest first */
-            items: components["schemas"]["AuditEntryInput"][];
-            /** @description Pass as `cursor` for the next page; absent on the last page */
-            nextCursor?: string;
-        };
-        /**
-         * @description How many cached entries were removed
-         * @example {
-         *       "cleared": 52
-         *     }
-         */
-        CacheClearedInput: {
-            /** @description Entries removed */
-            cleared: number;
-        };
-        /**
-         * @description Usage of the caches, of one namespace or all
-         * @example {
-         *       "backend": "in-process",
-         *       "namespace": "acme",
-         *       "caches": {
-         *         "embeddings": {
-         *           "entries": 1840,
-         *           "bytes": 2011136,
-         *           "evictions": 0
-         *         },
-         *         "responses": {
-         *           "entries": 52,
-         *           "bytes": 187392,
-         *           "evictions": 3,
-         *           "hits": 410,
-         *           "misses": 96,
-         *           "bypassed": 0
-         *         }
-         *       }
-         *     }
-         */
-        CacheStatsInput: {
-            /** @description Where the caches live: in-process or redis */
-            backend: string;
-            /** @description The namespace the usage covers; every namespace when absent */
-            namespace?: string;
-            /** @description Usage per cache class */
-            caches: {
-                /** @description Vectors of texts, by model */
-                embeddings: {
-                    /** @description Entries held */
-                    entries: number;
-                    /** @description Bytes they take */
-                    bytes: number;
-                    /** @description Entries dropped to make room since start */
-                    evictions: number;
-                };
-                /** @description Search and context answers, until a write in their scope */
-                responses: {
-                    /** @description Entries held */
-                    entries: number;
-                    /** @description Bytes they take */
-                    bytes: number;
-                    /** @description Entries dropped to make room since start */
-                    evictions: number;
-                    /** @description Search and context answers served from the cache since start, in every namespace */
-                    hits: number;
-                    /** @description Answers that had to be made since start, in every namespace */
-                    misses: number;
-                    /** @description Answers made without the cache because it failed */
-                    bypassed: number;
-                };
-            };
-        };
-        /**
-         * @description What an erasure removed, place by place, and what its verification found
-         * @example {
-         *       "receiptId": "era_01JQ9A2B3C4D5E6F7G8H9J0K1M",
-         *       "subject": {
-         *         "namespace": "acme",
-         *         "userId": "alice"
-         *       },
-         *       "startedAt": "2026-11-22T10:00:00.120Z",
-         *       "finishedAt": "2026-11-22T10:00:00.348Z",
-         *       "removed": {
-         *         "sessions": 2,
-         *         "outbox": 0,
-         *         "episodes": 2,
-         *         "memories": 2,
-         *         "memoryHistory": 2,
-         *         "vectors": 2,
-         *         "vectorIndex": 2,
-         *         "keywordIndex": 2,
-         *         "keywordStatistics": 2,
-         *         "responseCache": 2,
-         *         "embeddingCache": 2,
-         *         "auditLog": 14,
-         *         "vectorSnapshots": 0
-         *       },
-         *       "verified": {
-         *         "sessions": "clean",
-         *         "outbox": "clean",
-         *         "episodes": "clean",
-         *         "memories": "clean",
-         *         "memoryHistory": "clean",
-         *         "vectors": "clean",
-         *         "vectorIndex": "clean",
-         *         "keywordIndex": "clean",
-         *         "keywordStatistics": "clean",
-         *         "responseCache": "clean",
-         *         "embeddingCache": "clean",
-         *         "auditLog": "clean",
-         *         "vectorSnapshots": "clean"
-         *       },
-         *       "ok": true
-         *     }
-         */
-        ErasureReceiptInput: {
-            /** @description The receipt id (`era_…`): GET /api/v1/erasures/{receiptId} answers it again */
-            receiptId: string;
-            /** @description What was erased */
-            subject: {
-                /** @description The namespace erased, or the user’s */
-                namespace: string;
-                /** @description The user erased; absent for a whole namespace */
-                userId?: string;
-            };
-            /** @description When the erasure started (ISO 8601, UTC) */
-            startedAt: string;
-            /** @description When it and its verification finished */
-            finishedAt: string;
-            /** @description Counts removed per place: sessions, episodes, memories, their history, vectors, indexes, caches, audit log … */
-            removed: {
-                [key: string]: number;
-            };
-            /** @description Per place: 'clean', or 'found N' when the verification pass still found the subject there */
-            verified: {
-                [key: string]: string;
-            };
-            /** @description True only when every place is clean */
-            ok: boolean;
-        };
-        /**
-         * @description Namespaces with their counts
-         * @example {
-         *       "namespaces": [
-         *         {
-         *           "namespace": "acme",
-         *           "episodes": 2,
-         *           "memories": 2,
-         *           "sessions": 1,
-         *           "users": 1
-         *         }
-         *       ]
-         *     }
-         */
-        NamespaceListInput: {
-            /** @description The namespaces, by name */
-            namespaces: {
-                /** @description The namespace */
-                namespace: string;
-                /** @description Episodes */
-                episodes: number;
-                /** @description Live memories */
-                memories: number;
-                /** @description Live sessions */
-                sessions: number;
-                /** @description Distinct users of its episodes and memories */
-                users: number;
-            }[];
-        };
-        /**
-         * @description What a namespace, or one user in it, holds
-         * @example {
-         *       "namespace": "acme",
-         *       "userId": "alice",
-         *       "generatedAt": "2026-11-21T10:00:00.000Z",
-         *       "sessions": {
-         *         "live": 1,
-         *         "expiring": 0,
-         *         "expiringWithinSeconds": 600
-         *       },
-         *       "episodes": {
-         *         "count": 2,
-         *         "byKind": {
-         *           "intervention": 1,
-         *           "observation": 1
-         *         },
-         *         "oldest": "2026-11-20T17:45:01.000Z",
-         *         "newest": "2026-11-21T08:59:30.000Z",
-         *         "vectors": {
-         *           "pending": 0,
-         *           "none": 0,
-         *           "models": [
-         *             {
-         *               "model": "minishlab/potion-base-8M",
-         *               "dimensions": 256,
-         *               "ready": 2,
-         *               "failed": 0
-         *             }
-         *           ]
-         *         }
-         *       },
-         *       "memories": {
-         *         "count": 2,
-         *         "byKind": {
-         *           "preference": 1,
-         *           "fact": 1
-         *         },
-         *         "oldest": "2026-11-20T17:46:12.000Z",
-         *         "newest": "2026-11-21T09:00:05.000Z",
-         *         "vectors": {
-         *           "pending": 0,
-         *           "none": 0,
-         *           "models": [
-         *             {
-         *               "model": "minishlab/potion-base-8M",
-         *               "dimensions": 256,
-         *               "ready": 2,
-         *               "failed": 0
-         *             }
-         *           ]
-         *         },
-         *         "expired": 0,
-         *         "historyVersions": 1
-         *       },
-         *       "embedder": {
-         *         "model": "minishlab/potion-base-8M",
-         *         "dimensions": 256
-         *       },
-         *       "storage": {
-         *         "engine": "sqlite",
-         *         "scope": "database",
-         *         "total": 9834496,
-         *         "parts": {
-         *           "database": 8192000,
-         *           "wal": 1642496,
-         *           "vectorSnapshots": 0
-         *         }
-         *       }
-         *     }
-         */
-        StatsInput: {
-            /** @description The namespace counted */
-            namespace: string;
-            /** @description The user counted, when one was asked for */
-            userId?: string;
-            /** @description When the counts were taken (ISO 8601, UTC) */
-            generatedAt: string;
-            /** @description Short-term memory */
-            sessions: {
-                /** @description Live sessions */
-                live: number;
-                /** @description Live sessions whose idle deadline falls within `expiringWithinSeconds` (unless read or written before) */
-                expiring: number;
-                /** @description The horizon of `expiring`, in seconds */
-                expiringWithinSeconds: number;
-            };
-            /** @description Episodic memory */
-            episodes: {
-                /** @description Records */
-                count: number;
-                /** @description Records per kind */
-                byKind: {
-                    [key: string]: number;
-                };
-                /** @description Earliest createdAt */
-                oldest?: string;
-                /** @description Latest createdAt */
-                newest?: string;
-                /** @description Where the records stand with their vectors */
-                vectors: {
-                    /** @description Waiting for the embedder */
-                    pending: number;
-                    /** @description Written while no embedder was configured */
-                    none: number;
-                    /** @description Vectors per model */
-                    models: {
-                        /** @description The model */
-                        model: string;
-                        /** @description Length of its vectors */
-                        dimensions: number;
-                        /** @description Records with a vector of it */
-                        ready: number;
-                        /** @description Refused by the provider every time it was tried */
-                        failed: number;
-                    }[];
-                };
-            };
-            /** @description Semantic memory */
-            memories: {
-                /** @description Records */
-                count: number;
-                /** @description Records per kind */
-                byKind: {
-                    [key: string]: number;
-                };
-                /** @description Earliest createdAt */
-                oldest?: string;
-                /** @description Latest createdAt */
-                newest?: string;
-                /** @description Where the records stand with their vectors */
-                vectors: {
-                    /** @description Waiting for the embedder */
-                    pending: number;
-                    /** @description Written while no embedder was configured */
-                    none: number;
-                    /** @description Vectors per model */
-                    models: {
-                        /** @description The model */
-                        model: string;
-                        /** @description Length of its vectors */
-                        dimensions: number;
-                        /** @description Records with a vector of it */
-                        ready: number;
-                        /** @description Refused by the provider every time it was tried */
-                        failed: number;
-                    }[];
-                };
-                /** @description Past expiresAt: hidden from every read, still stored until removed */
-                expired: number;
-                /** @description Earlier versions kept in memory history */
-                historyVersions: number;
-            };
-            /** @description The model new vectors are made with */
-            embedder?: {
-                /** @description The model */
-                model: string;
-                /** @description Length of its vectors */
-                dimensions: number;
-            };
-            /** @description Bytes on disk of the whole database, whatever namespace or user is asked: SQLite its files (database, wal, vector snapshots), PostgreSQL every table of its schema with indexes and TOAST */
-            storage?: {
-                /**
-                 * @description The storage engine
-                 * @enum {string}
-                 */
-                engine: "sqlite" | "postgres";
-                /**
-                 * @description Always `database`: the bytes are the whole database’s
-                 * @constant
-                 */
-                scope: "database";
-                /** @description Bytes on disk in all */
-                total: number;
-                /** @description Bytes per part */
-                parts: {
-                    [key: string]: number;
-                };
-            };
-        };
-        /**
-         * @description A page of the users of a namespace
-         * @example {
-         *       "items": [
-         *         {
-         *           "userId": "alice",
-         *           "episodes": 2,
-         *           "memories": 2,
-         *           "sessions": 1
-         *         }
-         *       ]
-         *     }
-         */
-        UserListInput: {
-            /** @description The users of this page, by user id */
-            items: {
-                /** @description The user */
-                userId: string;
-                /** @description Episodes */
-                episodes: number;
-                /** @description Live memories */
-                memories: number;
-                /** @description Live sessions */
-                sessions: number;
-            }[];
-            /** @description Pass as `cursor` for the next page; absent on the last page */
-            nextCursor?: string;
-        };
-        /**
-         * @description A page of live sessions, in summary
-         * @example {
-         *       "items": [
-         *         {
-         *           "sessionId": "chat-alice-42",
-         *           "userId": "alice",
-         *           "agentId": "support-bot",
-         *           "messages": 2,
-         *           "ttlSeconds": 1800,
-         *           "createdAt": "2026-11-21T08:58:02.000Z",
-         *           "updatedAt": "2026-11-21T08:58:04.000Z",
-         *           "expiresAt": "2026-11-21T09:28:04.000Z"
-         *         }
-         *       ]
-         *     }
-         */
-        SessionPageInput: {
-            /** @description The sessions of this page, by session id */
-            items: {
-                /** @description The session id */
-                sessionId: string;
-                /** @description Its user */
-                userId?: string;
-                /** @description Its agent */
-                agentId?: string;
-                /** @description Messages the session holds */
-                messages: number;
-                /** @description Its idle time to live, in seconds */
-                ttlSeconds: number;
-                /** @description When it was created (ISO 8601, UTC) */
-                createdAt: string;
-                /** @description When it was last written (ISO 8601, UTC) */
-                updatedAt: string;
-                /** @description When it expires unless read or written before (ISO 8601, UTC) */
-                expiresAt: string;
-            }[];
-            /** @description Pass as `cursor` for the next page; absent on the last page */
-            nextCursor?: string;
-        };
-        /**
-         * @description NDJSON in the memos-export format (docs/export-format.md): a header line, then session, episode and memory lines, then an end line with the counts
-         * @example {"type":"header","format":"memos-export","version":1,"memosVersion":"0.1.0","exportedAt":"2026-11-21T10:00:00.000Z","embedder":null,"filters":{"namespace":"acme","userId":"alice"},"withVectors":false}
-         *     {"type":"episode","id":"ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V","userId":"alice","agentId":"support-bot","sessionId":"chat-alice-42","kind":"intervention","content":"Suggested green tea instead of coffee before alice’s evening meeting","occurredAt":"2026-11-20T17:45:00.000Z","createdAt":"2026-11-20T17:45:01.000Z","metadata":{"channel":"chat"},"task":"Recommend a drink for alice’s 6 pm meeting","context":"alice said coffee after 4 pm keeps her awake","outcome":"task_completed"}
-         *     {"type":"memory","id":"mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C","userId":"alice","agentId":"support-bot","kind":"preference","content":"Prefers green tea over coffee","importance":0.8,"metadata":{"source":"chat"},"sourceEpisodeIds":["ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"],"version":1,"createdAt":"2026-11-20T17:46:12.000Z","updatedAt":"2026-11-20T17:46:12.000Z","history":[]}
-         *     {"type":"end","counts":{"sessions":0,"episodes":1,"memories":1}}
-         */
-        ExportStreamInput: string;
-        /**
-         * @description What an import did, per tier
-         * @example {
-         *       "lines": 4,
-         *       "sessions": {
-         *         "created": 0,
-         *         "unchanged": 0,
-         *         "expired": 0
-         *       },
-         *       "episodes": {
-         *         "created": 1,
-         *         "unchanged": 0
-         *       },
-         *       "memories": {
-         *         "created": 1,
-         *         "unchanged": 0
-         *       },
-         *       "vectors": {
-         *         "stored": 0,
-         *         "pending": 2
-         *       }
-         *     }
-         */
-        ImportResultInput: {
-            /** @description Lines read, the header and end line included */
-            lines: number;
-            /** @description Sessions */
-            sessions: {
-                /** @description Records added */
-                created: number;
-                /** @description Records whose id the namespace held already: left as stored */
-                unchanged: number;
-                /** @description Sessions whose expiresAt had passed: not restored */
-                expired: number;
-            };
-            /** @description Episodes */
-            episodes: {
-                /** @description Records added */
-                created: number;
-                /** @description Records whose id the namespace held already: left as stored */
-                unchanged: number;
-            };
-            /** @description Memories, with their history */
-            memories: {
-                /** @description Records added */
-                created: number;
-                /** @description Records whose id the namespace held already: left as stored */
-                unchanged: number;
-            };
-            /** @description What became of the records’ vectors */
-            vectors: {
-                /** @description Vectors taken from the file (of the model this server embeds with) */
-                stored: number;
-                /** @description Records left for the embedding backfill: no vector in the file, or one of another model */
-                pending: number;
-            };
-        };
-        /**
-         * @description Semantic memory: a fact, preference, reflection, summary or procedure, versioned
-         * @example {
-         *       "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *       "namespace": "acme",
-         *       "userId": "alice",
-         *       "agentId": "support-bot",
-         *       "content": "Prefers green tea over coffee",
-         *       "kind": "preference",
-         *       "importance": 0.8,
-         *       "metadata": {
-         *         "source": "chat"
-         *       },
-         *       "sourceEpisodeIds": [
-         *         "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
-         *       ],
-         *       "version": 1,
-         *       "createdAt": "2026-11-20T17:46:12.000Z",
-         *       "updatedAt": "2026-11-20T17:46:12.000Z",
-         *       "embedding": {
-         *         "status": "ready",
-         *         "model": "minishlab/potion-base-8M",
-         *         "dimensions": 256
-         *       }
-         *     }
-         */
-        Memory: {
-            /** @description The memory id (`mem_…`, sorts by creation time) */
-            id: string;
-            /** @description The namespace (tenant) that holds the record */
-            namespace: string;
-            /** @description The user the record belongs to */
-            userId?: string;
-            /** @description The agent that wrote it */
-            agentId?: string;
-            /** @description The session it came from */
-            sessionId?: string;
-            /** @description What is known, as one statement */
-            content: string;
-            /**
-             * @description fact, preference, reflection, summary or procedure
-             * @enum {string}
-             */
-            kind: "fact" | "preference" | "reflection" | "summary" | "procedure";
-            /** @description 0 to 1: how much it matters; context bundles weigh it */
-            importance: number;
-            /** @description Free-form JSON object given at write time; `{}` when none */
-            metadata: {
-                [key: string]: unknown;
-            };
-            /** @description When it stops being true and is hidden from every read (ISO 8601, UTC) */
-            expiresAt?: string;
-            /** @description The episodes it was learned from */
-            sourceEpisodeIds: string[];
-            /** @description Starts at 1; every update or merge that changes it adds one (earlier versions: its history) */
-            version: number;
-            /** @description When it was first written (ISO 8601, UTC) */
-            createdAt: string;
-            /** @description When it last changed (ISO 8601, UTC) */
-            updatedAt: string;
-            embedding: components["schemas"]["Embedding"];
-        };
-        /**
-         * @description A memory as it was before an update or a merge replaced it
-         * @example {
-         *       "memoryId": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *       "version": 1,
-         *       "content": "Prefers green tea over coffee",
-         *       "kind": "preference",
-         *       "importance": 0.8,
-         *       "metadata": {
-         *         "source": "chat"
-         *       },
-         *       "sourceEpisodeIds": [
-         *         "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
-         *       ],
-         *       "validFrom": "2026-11-20T17:46:12.000Z",
-         *       "validTo": "2026-11-21T09:02:44.000Z",
-         *       "reason": "update"
-         *     }
-         */
-        MemoryVersion: {
-            /** @description The memory this is a version of */
-            memoryId: string;
-            /** @description The version number it had */
-            version: number;
-            /** @description Its content then */
-            content: string;
-            /**
-             * @description Its kind then
-             * @enum {string}
-             */
-            kind: "fact" | "preference" | "reflection" | "summary" | "procedure";
-            /** @description Its importance then (0 to 1) */
-            importance: number;
-            /** @description Its metadata then */
-            metadata: {
-                [key: string]: unknown;
-            };
-            /** @description Its expiry then (ISO 8601, UTC) */
-            expiresAt?: string;
-            /** @description Its source episodes then */
-            sourceEpisodeIds: string[];
-            /** @description When this version became current (ISO 8601, UTC) */
-            validFrom: string;
-            /** @description When it was replaced (ISO 8601, UTC) */
-            validTo: string;
-            /**
-             * @description What replaced it: an update (PATCH), or a merge of a write that stated the same thing
-             * @enum {string}
-             */
-            reason: "update" | "merge";
-        };
-        /**
-         * @description Episodic memory: something that happened, and when; append-only
-         * @example {
-         *       "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
-         *       "namespace": "acme",
-         *       "userId": "alice",
-         *       "agentId": "support-bot",
-         *       "sessionId": "chat-alice-42",
-         *       "kind": "intervention",
-         *       "content": "Suggested green tea instead of coffee before alice’s evening meeting",
-         *       "occurredAt": "2026-11-20T17:45:00.000Z",
-         *       "createdAt": "2026-11-20T17:45:01.000Z",
-         *       "metadata": {
-         *         "channel": "chat"
-         *       },
-         *       "task": "Recommend a drink for alice’s 6 pm meeting",
-         *       "context": "alice said coffee after 4 pm keeps her awake",
-         *       "outcome": "task_completed",
-         *       "embedding": {
-         *         "status": "ready",
-         *         "model": "minishlab/potion-base-8M",
-         *         "dimensions": 256
-         *       }
-         *     }
-         */
-        Episode: {
-            /** @description The episode id (`ep_…`, sorts by creation time) */
-            id: string;
-            /** @description The namespace (tenant) that holds the record */
-            namespace: string;
-            /** @description The user the record belongs to */
-            userId?: string;
-            /** @description The agent that wrote it */
-            agentId?: string;
-            /** @description The session it came from */
-            sessionId?: string;
-            /** @description One of message, intervention, observation, tool_result, outcome, or a custom kind */
-            kind: string;
-            /** @description What happened, as text */
-            content: string;
-            /**
-             * @description Who said it, for a message
-             * @enum {string}
-             */
-            role?: "user" | "assistant" | "system" | "tool";
-            /** @description When it happened (ISO 8601, UTC) */
-            occurredAt: string;
-            /** @description When memOS stored it (ISO 8601, UTC) */
-            createdAt: string;
-            /** @description Free-form JSON object given at write time; `{}` when none */
-            metadata: {
-                [key: string]: unknown;
-            };
-            /** @description What the agent set out to do (interventions and outcomes) */
-            task?: string;
-            /** @description The situation it acted in (interventions and outcomes) */
-            context?: string;
-            /**
-             * @description How it ended (interventions and outcomes)
-             * @enum {string}
-             */
-            outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
-            embedding: components["schemas"]["Embedding"];
-        };
-        /**
-         * @description Short-term memory: a conversation with an idle time to live
-         * @example {
-         *       "sessionId": "chat-alice-42",
-         *       "namespace": "acme",
-         *       "userId": "alice",
-         *       "agentId": "support-bot",
-         *       "messages": [
-         *         {
-         *           "role": "user",
-         *           "content": "Hi, can you reorder my usual morning drink?",
-         *           "createdAt": "2026-11-21T08:58:02.000Z"
-         *         },
-         *         {
-         *           "role": "assistant",
-         *           "content": "Of course: one large green tea, as last time?",
-         *           "createdAt": "2026-11-21T08:58:04.000Z"
-         *         }
-         *       ],
-         *       "state": {
-         *         "cart": [
-         *           "green tea (large)"
-         *         ],
-         *         "step": "confirm"
-         *       },
-         *       "ttlSeconds": 1800,
-         *       "createdAt": "2026-11-21T08:58:02.000Z",
-         *       "updatedAt": "2026-11-21T08:58:04.000Z",
-         *       "expiresAt": "2026-11-21T09:28:04.000Z"
-         *     }
-         */
-        Session: {
-            /** @description The session id the client chose */
-            sessionId: string;
-            /** @description The namespace (tenant) that holds the record */
-            namespace: string;
-            /** @description The user the session belongs to */
-            userId?: string;
-            /** @description The agent in the conversation */
-            agentId?: string;
-            /** @description The messages in the window, oldest first; older ones have been promoted to episodes */
-            messages: components["schemas"]["Message"][];
-            /** @description Free-form JSON working state of the conversation; `{}` when none */
-            state: {
-                [key: string]: unknown;
-            };
-            /** @description A running summary of the conversation, when one was written */
-            summary?: string;
-            /** @description Idle time to live in seconds: every read or write moves `expiresAt` this far ahead */
-            ttlSeconds: number;
-            /** @description When the session was created (ISO 8601, UTC) */
-            createdAt: string;
-            /** @description When it was last written (ISO 8601, UTC) */
-            updatedAt: string;
-            /** @description When it expires unless read or written before; its messages then become episodes (ISO 8601, UTC) */
-            expiresAt: string;
-        };
-        /**
-         * @description One message of a session
-         * @example {
-         *       "role": "user",
-         *       "content": "Hi, can you reorder my usual morning drink?",
-         *       "createdAt": "2026-11-21T08:58:02.000Z"
-         *     }
-         */
-        Message: {
-            /**
-             * @description Who said it: user, assistant, system or tool
-             * @enum {string}
-             */
-            role: "user" | "assistant" | "system" | "tool";
-            /** @description The message text */
-            content: string;
-            /** @description The name of the speaker or tool, when given */
-            name?: string;
-            /** @description When it was said (ISO 8601, UTC) */
-            createdAt: string;
-            /** @description Free-form JSON object, when given */
-            metadata?: {
-                [key: string]: unknown;
-            };
-        };
-        /**
-         * @description Whether the record has a vector for semantic search
-         * @example {
-         *       "status": "ready",
-         *       "model": "minishlab/potion-base-8M",
-         *       "dimensions": 256
-         *     }
-         */
-        Embedding: {
-            /**
-             * @description `none`: written while no embedder was configured; `pending`: waiting for the embedder; `ready`: has a vector; `failed`: the embedding provider refused the text every time it was tried (see `error`). Keyword search finds the record whatever its status
-             * @enum {string}
-             */
-            status: "none" | "pending" | "ready" | "failed";
-            /** @description The model that made the vector (ready records) */
-            model?: string;
-            /** @description Length of the vector */
-            dimensions?: number;
-            /** @description The vector covers only the start of the text, which is longer than the model takes */
-            truncated?: boolean;
-            /** @description Why the provider refused the text (failed records only) */
-            error?: string;
-        };
-        /**
-         * @description How much each signal contributed to a hit, each raw; null where a signal did not take part
-         * @example {
-         *       "keyword": 4.21,
-         *       "vector": 0.63,
-         *       "recency": 0.97,
-         *       "neighbours": null
-         *     }
-         */
-        ScoreParts: {
-            /** @description Raw BM25 score of the keyword match, with the searched scope’s statistics (unbounded) */
-            keyword: number | null;
-            /** @description Raw cosine similarity to the query (-1 to 1) */
-            vector: number | null;
-            /** @description 1 for a record of this instant, halving every search.recencyHalfLifeDays (hybrid) */
-            recency: number | null;
-            /** @description What adjacent episodes of the same session and the session added to the fused score, before scaling (hybrid, episodes) */
-            neighbours: number | null;
-        };
-        /**
-         * @description What this server is and where to find the rest
-         * @example {
-         *       "name": "memOS",
-         *       "version": "0.1.0",
-         *       "storage": "sqlite",
-         *       "cache": "in-process",
-         *       "sessions": "sqlite",
-         *       "api": "/api/v1",
-         *       "openapi": "/openapi.json",
-         *       "docs": "/docs",
-         *       "health": "/health"
-         *     }
-         */
-        ServiceInfo: {
-            /**
-             * @description Always `memOS`
-             * @constant
-             */
-            name: "memOS";
-            /** @description The memOS version */
-            version: string;
-            /** @description sqlite or postgres */
-            storage: string;
-            /** @description How vectors are searched, when storage says so (e.g. pgvector) */
-            vectors?: string;
-            /** @description in-process or redis */
-            cache: string;
-            /** @description sqlite or redis */
-            sessions: string;
-            /** @description The base path of the API */
-            api: string;
-            /** @description Where this document is */
-            openapi: string;
-            /** @description Where the interactive docs are */
-            docs: string;
-            /** @description Where health is reported */
-            health: string;
-        };
-        /**
-         * @description Overall health
-         * @example {
-         *       "status": "degraded",
-         *       "version": "0.1.0",
-         *       "uptimeSeconds": 86400,
-         *       "reasons": [
-         *         "redis: connection refused; caches bypassed"
-         *       ]
-         *     }
-         */
-        Health: {
-            /**
-             * @description healthy, degraded (serving, with less) or unhealthy (503)
-             * @enum {string}
-             */
-            status: "healthy" | "degraded" | "unhealthy";
-            /** @description The memOS version */
-            version: string;
-            /** @description Seconds since the process started */
-            uptimeSeconds: number;
-            /** @description `component: detail` of each component that is not healthy (see /health/detailed); empty when healthy */
-            reasons: string[];
-        };
-        /**
-         * @description The process is up
-         * @example {
-         *       "status": "ok"
-         *     }
-         */
-        Liveness: {
-            /**
-             * @description Always `ok`
-             * @constant
-             */
-            status: "ok";
-        };
-        /**
-         * @description Whether memOS can serve
-         * @example {
-         *       "status": "ready",
-         *       "detail": "sqlite answers"
-         *     }
-         */
-        Readiness: {
-            /** @description ready or not_ready */
-            status: string;
-            /** @description What storage answered */
-            detail: string;
-        };
-        /**
-         * @description Health of each component
-         * @example {
-         *       "status": "healthy",
-         *       "backends": {
-         *         "storage": "sqlite",
-         *         "cache": "in-process",
-         *         "sessions": "sqlite"
-         *       },
-         *       "components": {
-         *         "storage": {
-         *           "status": "healthy",
-         *           "latencyMs": 0.08,
-         *           "detail": "sqlite answers"
-         *         },
-         *         "disk": {
-         *           "status": "healthy",
-         *           "latencyMs": 0.18,
-         *           "detail": "79431 MiB free in the data folder"
-         *         },
-         *         "embedder": {
-         *           "status": "healthy",
-         *           "latencyMs": 0,
-         *           "detail": "model2vec minishlab/potion-base-8M, 256 dimensions"
-         *         }
-         *       }
-         *     }
-         */
-        HealthDetailed: {
-            /**
-             * @description The worst status of any component
-             * @enum {string}
-             */
-            status: "healthy" | "degraded" | "unhealthy";
-            /** @description Which backend serves each tier */
-            backends: {
-                /** @description sqlite or postgres */
-                storage: string;
-                /** @description in-process or redis */
-                cache: string;
-                /** @description sqlite or redis */
-                sessions: string;
-            };
-            /** @description Each component by name: storage, disk, redis, embedder, model … */
-            components: {
-                [key: string]: {
-                    /**
-                     * @description healthy, degraded (serving, with less) or unhealthy
-                     * @enum {string}
-                     */
-                    status: "healthy" | "degraded" | "unhealthy";
-                    /** @description How long its check took, in ms */
-                    latencyMs: number;
-                    /** @description What the check found, in words */
-                    detail: string;
-                };
-            };
-            /** @description Standing warnings about the configuration or how the store serves, e.g. MEMOS_AUTH=off beyond loopback, or vector search without pgvector over a scope too large for it */
-            warnings?: string[];
-        };
-        /**
-         * @description The session after the write, with what the write did
-         * @example {
-         *       "sessionId": "chat-alice-42",
-         *       "namespace": "acme",
-         *       "userId": "alice",
-         *       "agentId": "support-bot",
-         *       "messages": [
-         *         {
-         *           "role": "user",
-         *           "content": "Hi, can you reorder my usual morning drink?",
-         *           "createdAt": "2026-11-21T08:58:02.000Z"
-         *         },
-         *         {
-         *           "role": "assistant",
-         *           "content": "Of course: one large green tea, as last time?",
-         *           "createdAt": "2026-11-21T08:58:04.000Z"
-         *         }
-         *       ],
-         *       "state": {
-         *         "cart": [
-         *           "green tea (large)"
-         *         ],
-         *         "step": "confirm"
-         *       },
-         *       "ttlSeconds": 1800,
-         *       "createdAt": "2026-11-21T08:58:02.000Z",
-         *       "updatedAt": "2026-11-21T08:58:04.000Z",
-         *       "expiresAt": "2026-11-21T09:28:04.000Z",
-         *       "created": true,
-         *       "promotedEpisodeIds": []
-         *     }
-         */
-        SessionWriteResult: {
-            /** @description The session id the client chose */
-            sessionId: string;
-            /** @description The namespace (tenant) that holds the record */
-            namespace: string;
-            /** @description The user the session belongs to */
-            userId?: string;
-            /** @description The agent in the conversation */
-            agentId?: string;
-            /** @description The messages in the window, oldest first; older ones have been promoted to episodes */
-            messages: components["schemas"]["Message"][];
-            /** @description Free-form JSON working state of the conversation; `{}` when none */
-            state: {
-                [key: string]: unknown;
-            };
-            /** @description A running summary of the conversation, when one was written */
-            summary?: string;
-            /** @description Idle time to live in seconds: every read or write moves `expiresAt` this far ahead */
-            ttlSeconds: number;
-            /** @description When the session was created (ISO 8601, UTC) */
-            createdAt: string;
-            /** @description When it was last written (ISO 8601, UTC) */
-            updatedAt: string;
-            /** @description When it expires unless read or written before; its messages then become episodes (ISO 8601, UTC) */
-            expiresAt: string;
-            /** @description Whether this write created the session */
-            created: boolean;
-            /** @description Episodes made by this write, oldest first: messages of an expired session, or those a PUT replaced, then messages that overflowed the window */
-            promotedEpisodeIds: string[];
-        };
-        /**
-         * @description The whole session
-         * @example {
-         *       "namespace": "acme",
-         *       "userId": "alice",
-         *       "agentId": "support-bot",
-         *       "messages": [
-         *         {
-         *           "role": "user",
-         *           "content": "Hi, can you reorder my usual morning drink?"
-         *         },
-         *         {
-         *           "role": "assistant",
-         *           "content": "Of course: one large green tea, as last time?"
-         *         }
-         *       ],
-         *       "state": {
-         *         "cart": [
-         *           "green tea (large)"
-         *         ],
-         *         "step": "confirm"
-         *       },
-         *       "ttlSeconds": 1800
-         *     }
-         */
-        SessionPut: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description The user the session belongs to */
-            userId?: string;
-            /** @description The agent in the conversation */
-            agentId?: string;
-            /** @description The messages, oldest first (at most 1000); default none */
-            messages?: {
-                /**
-                 * @description Who said it: user, assistant, system or tool
-                 * @enum {string}
-                 */
-                role: "user" | "assistant" | "system" | "tool";
-                /** @description The message text: not blank, at most 32768 bytes of UTF-8 */
-                content: string;
-                /** @description The name of the speaker or tool, as in chat APIs */
-                name?: string;
-                /** @description When it was said (ISO 8601 with a zone); default the time of the request */
-                createdAt?: unknown;
-                /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
-                metadata?: {
-                    [key: string]: unknown;
-                };
-            }[];
-            /** @description Free-form JSON working state: at most 65536 bytes and 8 levels deep; default {} */
-            state?: {
-                [key: string]: unknown;
-            };
-            /** @description A running summary of the conversation */
-            summary?: string;
-            /** @description Idle time to live in seconds, 1 to 2592000 (30 days): every read or write moves the expiry this far ahead; default 1800 for a new session */
-            ttlSeconds?: number;
-        };
-        /**
-         * @description Messages to append
-         * @example {
-         *       "namespace": "acme",
-         *       "userId": "alice",
-         *       "messages": [
-         *         {
-         *           "role": "user",
-         *           "content": "Yes please, but a small one today."
-         *         }
-         *       ]
-         *     }
-         */
-        SessionAppend: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description Owner of a session the append creates, or of a live one that has none; another than a live session’s is a 409 */
-            userId?: string;
-            /** @description As userId, for the agent */
-            agentId?: string;
-            /** @description Idle TTL of the session in seconds (1 to 2592000), whether the append creates it or finds it live; default sessions.ttlSeconds for a new one */
-            ttlSeconds?: number;
-            /** @description The messages to add, oldest first (1 to 1000) */
-            messages: {
-                /**
-                 * @description Who said it: user, assistant, system or tool
-                 * @enum {string}
-                 */
-                role: "user" | "assistant" | "system" | "tool";
-                /** @description The message text: not blank, at most 32768 bytes of UTF-8 */
-                content: string;
-                /** @description The name of the speaker or tool, as in chat APIs */
-                name?: string;
-                /** @description When it was said (ISO 8601 with a zone); default the time of the request */
-                createdAt?: unknown;
-                /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
-                metadata?: {
-                    [key: string]: unknown;
-                };
-            }[];
-        };
-        /**
-         * @description One episode to append
-         * @example {
-         *       "kind": "intervention",
-         *       "content": "Offered a decaf green tea when alice asked for an espresso at 5 pm",
-         *       "task": "Keep alice’s evening order caffeine-light",
-         *       "context": "alice said coffee after 4 pm keeps her awake",
-         *       "outcome": "task_completed",
-         *       "occurredAt": "2026-11-22T17:02:00Z"
-         *     }
-         */
-        EpisodeDraft: {
-            /** @description message, intervention, observation, tool_result, outcome, or a custom kind (1 to 64 of lower-case a-z 0-9 _ . : -, starting with a letter) */
-            kind: ("message" | "intervention" | "observation" | "tool_result" | "outcome") | string;
-            /** @description What happened, as text: not blank, at most 32768 bytes of UTF-8 */
-            content: string;
-            /** @description The user it concerns; default the request’s `userId` */
-            userId?: string;
-            /** @description The agent that acted or saw it; default the request’s `agentId` */
-            agentId?: string;
-            /** @description The session it happened in; default the request’s `sessionId` */
-            sessionId?: string;
-            /**
-             * @description Who said it, for a message: user, assistant, system or tool
-             * @enum {string}
-             */
-            role?: "user" | "assistant" | "system" | "tool";
-            /** @description When it happened (ISO 8601 with a zone); default the time of the request */
-            occurredAt?: unknown;
-            /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
-            metadata?: {
-                [key: string]: unknown;
-            };
-            /** @description What the agent set out to do: required for an intervention, only for kinds intervention and outcome */
-            task?: string;
-            /** @description The situation it acted in (interventions and outcomes only) */
-            context?: string;
-            /**
-             * @description How it ended: task_completed, task_failed, abandoned or unknown (interventions and outcomes only)
-             * @enum {string}
-             */
-            outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
-        };
-        /**
-         * @description Episodes to append, with defaults for their scope
-         * @example {
-         *       "namespace": "acme",
-         *       "userId": "alice",
-         *       "agentId": "support-bot",
-         *       "sessionId": "chat-alice-42",
-         *       "episodes": [
-         *         {
-         *           "kind": "intervention",
-         *           "content": "Offered a decaf green tea when alice asked for an espresso at 5 pm",
-         *           "task": "Keep alice’s evening order caffeine-light",
-         *           "context": "alice said coffee after 4 pm keeps her awake",
-         *           "outcome": "task_completed",
-         *           "occurredAt": "2026-11-22T17:02:00Z"
-         *         },
-         *         {
-         *           "kind": "observation",
-         *           "content": "alice ordered a small decaf green tea",
-         *           "occurredAt": "2026-11-22T17:03:10Z",
-         *           "metadata": {
-         *             "channel": "chat"
-         *           }
-         *         }
-         *       ]
-         *     }
-         */
-        EpisodeWrite: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description Default `userId` of the episodes that name none */
-            userId?: string;
-            /** @description Default `agentId` of the episodes that name none */
-            agentId?: string;
-            /** @description Default `sessionId` of the episodes that name none */
-            sessionId?: string;
-            /** @description The episodes, 1 to 1000 */
-            episodes: components["schemas"]["EpisodeDraft"][];
-        };
-        /**
-         * @description The ids of the new episodes, in input order
-         * @example {
-         *       "ids": [
-         *         "ep_01JQ9C4D6E8F0G2H4J6K8M0N2P",
-         *         "ep_01JQ9C4D6E8F0G2H4J6K8M0N2Q"
-         *       ],
-         *       "results": [
-         *         {
-         *           "id": "ep_01JQ9C4D6E8F0G2H4J6K8M0N2P",
-         *           "action": "created"
-         *         },
-         *         {
-         *           "id": "ep_01JQ9C4D6E8F0G2H4J6K8M0N2Q",
-         *           "action": "created"
-         *         }
-         *       ]
-         *     }
-         */
-        EpisodeWriteResult: {
-            /** @description The id of each item, in input order */
-            ids: string[];
-            /** @description What became of each item, in input order */
-            results: {
-                /** @description The record the item became, or merged into */
-                id: string;
-                /**
-                 * @description What the write did: created
-                 * @enum {string}
-                 */
-                action: "created";
-            }[];
-        };
-        /**
-         * @description A page of the timeline
-         * @example {
-         *       "items": [
-         *         {
-         *           "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
-         *           "namespace": "acme",
-         *           "userId": "alice",
-         *           "agentId": "support-bot",
-         *           "sessionId": "chat-alice-42",
-         *           "kind": "intervention",
-         *           "content": "Suggested green tea instead of coffee before alice’s evening meeting",
-         *           "occurredAt": "2026-11-20T17:45:00.000Z",
-         *           "createdAt": "2026-11-20T17:45:01.000Z",
-         *           "metadata": {
-         *             "channel": "chat"
-         *           },
-         *           "task": "Recommend a drink for alice’s 6 pm meeting",
-         *           "context": "alice said coffee after 4 pm keeps her awake",
-         *           "outcome": "task_completed",
-         *           "embedding": {
-         *             "status": "ready",
-         *             "model": "minishlab/potion-base-8M",
-         *             "dimensions": 256
-         *           }
-         *         }
-         *       ]
-         *     }
-         */
-        EpisodePage: {
-            /** @description The episodes of this page */
-            items: components["schemas"]["Episode"][];
-            /** @description Pass as `cursor` for the next page; absent on the last page */
-            nextCursor?: string;
-        };
-        /**
-         * @description One memory to write
-         * @example {
-         *       "content": "Prefers green tea over coffee",
-         *       "kind": "preference",
-         *       "importance": 0.8,
-         *       "sourceEpisodeIds": [
-         *         "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
-         *       ]
-         *     }
-         */
-        MemoryDraft: {
-            /** @description What is known, as one statement: not blank, at most 32768 bytes of UTF-8 */
-            content: string;
-            /**
-             * @description fact, preference, reflection, summary or procedure; default fact
-             * @enum {string}
-             */
-            kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
-            /** @description 0 to 1: how much it matters; default 0.5 */
-            importance?: number;
-            /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
-            metadata?: {
-                [key: string]: unknown;
-            };
-            /** @description When it stops being true (ISO 8601 with a zone): from then on every read hides it */
-            expiresAt?: unknown;
-            /** @description The episodes it was learned from (at most 256) */
-            sourceEpisodeIds?: string[];
-            /** @description The user it is about; default the request’s `userId` */
-            userId?: string;
-            /** @description The agent that learned it; default the request’s `agentId` */
-            agentId?: string;
-            /** @description The session it was learned in; default the request’s `sessionId` */
-            sessionId?: string;
-        };
-        /**
-         * @description Memories to write, with defaults for their scope
-         * @example {
-         *       "namespace": "acme",
-         *       "userId": "alice",
-         *       "agentId": "support-bot",
-         *       "memories": [
-         *         {
-         *           "content": "Prefers green tea over coffee",
-         *           "kind": "preference",
-         *           "importance": 0.8,
-         *           "sourceEpisodeIds": [
-         *             "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
-         *           ]
-         *         },
-         *         {
-         *           "content": "Is allergic to peanuts",
-         *           "kind": "fact",
-         *           "importance": 1,
-         *           "metadata": {
-         *             "source": "profile"
-         *           }
-         *         }
-         *       ]
-         *     }
-         */
-        MemoryWrite: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description Default `userId` of the memories that name none */
-            userId?: string;
-            /** @description Default `agentId` of the memories that name none */
-            agentId?: string;
-            /** @description Default `sessionId` of the memories that name none */
-            sessionId?: string;
-            /** @description The memories, 1 to 1000 */
-            memories: components["schemas"]["MemoryDraft"][];
-        };
-        /**
-         * @description What became of each memory, in input order
-         * @example {
-         *       "ids": [
-         *         "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *         "mem_01JQ9B7C2D4E6F8G0H2J4K6M8N"
-         *       ],
-         *       "results": [
-         *         {
-         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *           "action": "unchanged",
-         *           "version": 1
-         *         },
-         *         {
-         *           "id": "mem_01JQ9B7C2D4E6F8G0H2J4K6M8N",
-         *           "action": "created",
-         *           "version": 1
-         *         }
-         *       ]
-         *     }
-         */
-        MemoryWriteResult: {
-            /** @description The id of each item, in input order */
-            ids: string[];
-            /** @description What became of each item, in input order */
-            results: {
-                /** @description The record the item became, or merged into */
-                id: string;
-                /**
-                 * @description What the write did: created, merged, unchanged
-                 * @enum {string}
-                 */
-                action: "created" | "merged" | "unchanged";
-                /** @description The memory’s version after the write */
-                version: number;
-            }[];
-        };
-        /**
-         * @description A page of memories
-         * @example {
-         *       "items": [
-         *         {
-         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *           "namespace": "acme",
-         *           "userId": "alice",
-         *           "agentId": "support-bot",
-         *           "content": "Prefers green tea over coffee",
-         *           "kind": "preference",
-         *           "importance": 0.8,
-         *           "metadata": {
-         *             "source": "chat"
-         *           },
-         *           "sourceEpisodeIds": [
-         *             "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
-         *           ],
-         *           "version": 1,
-         *           "createdAt": "2026-11-20T17:46:12.000Z",
-         *           "updatedAt": "2026-11-20T17:46:12.000Z",
-         *           "embedding": {
-         *             "status": "ready",
-         *             "model": "minishlab/potion-base-8M",
-         *             "dimensions": 256
-         *           }
-         *         }
-         *       ]
-         *     }
-         */
-        MemoryPage: {
-            /** @description The memories of this page */
-            items: components["schemas"]["Memory"][];
-            /** @description Pass as `cursor` for the next page; absent on the last page */
-            nextCursor?: string;
-        };
-        /**
-         * @description The fields to change; at least one
-         * @example {
-         *       "namespace": "acme",
-         *       "content": "Prefers green tea over coffee, jasmine above all",
-         *       "importance": 0.9
-         *     }
-         */
-        MemoryPatch: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description New content: not blank, at most 32768 bytes of UTF-8 */
-            content?: string;
-            /**
-             * @description New kind
-             * @enum {string}
-             */
-            kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
-            /** @description New importance, 0 to 1 */
-            importance?: number;
-            /** @description Replaces the metadata (a JSON object; not merged) */
-            metadata?: {
-                [key: string]: unknown;
-            };
-            /** @description New expiry (ISO 8601 with a zone); null clears it */
-            expiresAt?: unknown | null;
-            /** @description Apply only if the memory is at this version, else 409 */
-            expectedVersion?: number;
-        };
-        /**
-         * @description The earlier versions of a memory
-         * @example {
-         *       "memoryId": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *       "currentVersion": 2,
-         *       "versions": [
-         *         {
-         *           "memoryId": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *           "version": 1,
-         *           "content": "Prefers green tea over coffee",
-         *           "kind": "preference",
-         *           "importance": 0.8,
-         *           "metadata": {
-         *             "source": "chat"
-         *           },
-         *           "sourceEpisodeIds": [
-         *             "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
-         *           ],
-         *           "validFrom": "2026-11-20T17:46:12.000Z",
-         *           "validTo": "2026-11-21T09:02:44.000Z",
-         *           "reason": "update"
-         *         }
-         *       ]
-         *     }
-         */
-        MemoryHistory: {
-            /** @description The memory */
-            memoryId: string;
-            /** @description Its version now */
-            currentVersion: number;
-            /** @description Its earlier versions, newest first */
-            versions: components["schemas"]["MemoryVersion"][];
-        };
-        /**
-         * @description One record found, with its score and the signals behind it
-         * @example {
-         *       "type": "memory",
-         *       "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *       "score": 1,
-         *       "parts": {
-         *         "keyword": 4.21,
-         *         "vector": 0.63,
-         *         "recency": 0.97,
-         *         "neighbours": null
-         *       },
-         *       "item": {
-         *         "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *         "namespace": "acme",
-         *         "userId": "alice",
-         *         "agentId": "support-bot",
-         *         "content": "Prefers green tea over coffee",
-         *         "kind": "preference",
-         *         "importance": 0.8,
-         *         "metadata": {
-         *           "source": "chat"
-         *         },
-         *         "sourceEpisodeIds": [
-         *           "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
-         *         ],
-         *         "version": 1,
-         *         "createdAt": "2026-11-20T17:46:12.000Z",
-         *         "updatedAt": "2026-11-20T17:46:12.000Z",
-         *         "embedding": {
-         *           "status": "ready",
-         *           "model": "minishlab/potion-base-8M",
-         *           "dimensions": 256
-         *         }
-         *       }
-         *     }
-         */
-        SearchHit: {
-            /**
-             * @description A memory
-             * @constant
-             */
-            type: "memory";
-            /** @description The id of the record found */
-            id: string;
-            /** @description 0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1 */
-            score: number;
-            parts: components["schemas"]["ScoreParts"];
-            item: components["schemas"]["Memory"];
-        } | {
-            /**
-             * @description An episode
-             * @constant
-             */
-            type: "episode";
-            /** @description The id of the record found */
-            id: string;
-            /** @description 0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1 */
-            score: number;
-            parts: components["schemas"]["ScoreParts"];
-            item: components["schemas"]["Episode"];
-        };
-        /**
-         * @description What to search for, where, and how
-         * @example {
-         *       "namespace": "acme",
-         *       "query": "what does alice drink",
-         *       "userId": "alice",
-         *       "types": [
-         *         "memories",
-         *         "episodes"
-         *       ],
-         *       "limit": 5,
-         *       "mode": "hybrid",
-         *       "filters": {
-         *         "kind": [
-         *           "preference",
-         *           "intervention"
-         *         ]
-         *       }
-         *     }
-         */
-        SearchRequest: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description What to recall, in words: not blank, at most 4096 characters */
-            query: string;
-            /** @description Only records of this user */
-            userId?: string;
-            /** @description Only records of this agent */
-            agentId?: string;
-            /** @description Only records of this session */
-            sessionId?: string;
-            /**
-             * @description Which tiers to search: memories, episodes, or both (the default)
-             * @default [
-             *       "memories",
-             *       "episodes"
-             *     ]
-             */
-            types: ("memories" | "episodes")[];
-            /**
-             * @description Most hits to answer, 1 to 100; default 10
-             * @default 10
-             */
-            limit: number;
-            /**
-             * @description hybrid (keyword and vector fused, the default), vector or keyword
-             * @default hybrid
-             * @enum {string}
-             */
-            mode: "hybrid" | "vector" | "keyword";
-            /** @description Leave out hits scoring below this (scores are 0..1: the cosine in vector mode, else a share of the best hit) */
-            minScore?: number;
-            /**
-             * @description Narrows the records searched: kind, time range and metadata; default none
-             * @default {}
-             */
-            filters: {
-                /** @description Only these kinds (memory kinds and episode kinds alike): one, or a list of 1 to 32 */
-                kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
-                /** @description Only records from this time on (episodes: occurredAt; memories: createdAt), ISO 8601 with a zone */
-                from?: unknown;
-                /** @description Only records before this time; later than `from` */
-                to?: unknown;
-                /** @description Only records whose metadata holds each of these keys with exactly this value (string, number or boolean); at most 16 */
-                metadata?: {
-                    [key: string]: string | number | boolean;
-                };
-            };
-        };
-        /**
-         * @description The hits of a search, best first
-         * @example {
-         *       "mode": "hybrid",
-         *       "requestedMode": "hybrid",
-         *       "hits": [
-         *         {
-         *           "type": "memory",
-         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *           "score": 1,
-         *           "parts": {
-         *             "keyword": 4.21,
-         *             "vector": 0.63,
-         *             "recency": 0.97,
-         *             "neighbours": null
-         *           },
-         *           "item": {
-         *             "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *             "namespace": "acme",
-         *             "userId": "alice",
-         *             "agentId": "support-bot",
-         *             "content": "Prefers green tea over coffee",
-         *             "kind": "preference",
-         *             "importance": 0.8,
-         *             "metadata": {
-         *               "source": "chat"
-         *             },
-         *             "sourceEpisodeIds": [
-         *               "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
-         *             ],
-         *             "version": 1,
-         *             "createdAt": "2026-11-20T17:46:12.000Z",
-         *             "updatedAt": "2026-11-20T17:46:12.000Z",
-         *             "embedding": {
-         *               "status": "ready",
-         *               "model": "minishlab/potion-base-8M",
-         *               "dimensions": 256
-         *             }
-         *           }
-         *         },
-         *         {
-         *           "type": "episode",
-         *           "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
-         *           "score": 0.72,
-         *           "parts": {
-         *             "keyword": 2.87,
-         *             "vector": 0.48,
-         *             "recency": 0.95,
-         *             "neighbours": 0
-         *           },
-         *           "item": {
-         *             "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
-         *             "namespace": "acme",
-         *             "userId": "alice",
-         *             "agentId": "support-bot",
-         *             "sessionId": "chat-alice-42",
-         *             "kind": "intervention",
-         *             "content": "Suggested green tea instead of coffee before alice’s evening meeting",
-         *             "occurredAt": "2026-11-20T17:45:00.000Z",
-         *             "createdAt": "2026-11-20T17:45:01.000Z",
-         *             "metadata": {
-         *               "channel": "chat"
-         *             },
-         *             "task": "Recommend a drink for alice’s 6 pm meeting",
-         *             "context": "alice said coffee after 4 pm keeps her awake",
-         *             "outcome": "task_completed",
-         *             "embedding": {
-         *               "status": "ready",
-         *               "model": "minishlab/potion-base-8M",
-         *               "dimensions": 256
-         *             }
-         *           }
-         *         }
-         *       ],
-         *       "notices": [],
-         *       "cached": false
-         *     }
-         */
-        SearchResponse: {
-            /**
-             * @description The mode that produced the hits: hybrid falls back to keyword while no embedder is ready (a notice says so)
-             * @enum {string}
-             */
-            mode: "hybrid" | "vector" | "keyword";
-            /**
-             * @description The mode the request asked for
-             * @enum {string}
-             */
-            requestedMode: "hybrid" | "vector" | "keyword";
-            /** @description The hits, best first, at most `limit` */
-            hits: components["schemas"]["SearchHit"][];
-            /** @description What the client should know about how the answer was made, e.g. a fallback to keyword search */
-            notices: string[];
-            /** @description Whether the answer came from the response cache */
-            cached: boolean;
-        };
-        /**
-         * @description Whose context to build, for what, and how large
-         * @example {
-         *       "namespace": "acme",
-         *       "sessionId": "chat-alice-42",
-         *       "userId": "alice",
-         *       "query": "what should alice drink this afternoon",
-         *       "tokenBudget": 1024,
-         *       "limit": 5,
-         *       "types": [
-         *         "memories",
-         *         "episodes"
-         *       ],
-         *       "filters": {}
-         *     }
-         */
-        ContextRequest: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description The session whose recent messages lead the bundle */
-            sessionId?: string;
-            /** @description Only memories and episodes of this user */
-            userId?: string;
-            /** @description Only memories and episodes of this agent */
-            agentId?: string;
-            /** @description What to recall (not blank, at most 4096 characters); default the session’s last user message */
-            query?: string;
-            /**
-             * @description Most tokens `text` may take, 32 to 131072; default 2000
-             * @default 2000
-             */
-            tokenBudget: number;
-            /**
-             * @description Most memories and most episodes to consider, 1 to 100; default 10
-             * @default 10
-             */
-            limit: number;
-            /**
-             * @description Which tiers to search: memories, episodes, or both (the default)
-             * @default [
-             *       "memories",
-             *       "episodes"
-             *     ]
-             */
-            types: ("memories" | "episodes")[];
-            /**
-             * @description Narrows the records searched: kind, time range and metadata; default none
-             * @default {}
-             */
-            filters: {
-                /** @description Only these kinds (memory kinds and episode kinds alike): one, or a list of 1 to 32 */
-                kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
-                /** @description Only records from this time on (episodes: occurredAt; memories: createdAt), ISO 8601 with a zone */
-                from?: unknown;
-                /** @description Only records before this time; later than `from` */
-                to?: unknown;
-                /** @description Only records whose metadata holds each of these keys with exactly this value (string, number or boolean); at most 16 */
-                metadata?: {
-                    [key: string]: string | number | boolean;
-                };
-            };
-        };
-        /**
-         * @description A prompt-ready bundle: recent messages, memories and episodes within a token budget
-         * @example {
-         *       "namespace": "acme",
-         *       "query": "what should alice drink this afternoon",
-         *       "querySource": "request",
-         *       "tokenBudget": 1024,
-         *       "tokens": 118,
-         *       "tokenizer": "o200k_base",
-         *       "session": {
-         *         "sessionId": "chat-alice-42",
-         *         "summary": null,
-         *         "messages": [
-         *           {
-         *             "role": "user",
-         *             "content": "Hi, can you reorder my usual morning drink?",
-         *             "createdAt": "2026-11-21T08:58:02.000Z"
-         *           },
-         *           {
-         *             "role": "assistant",
-         *             "content": "Of course: one large green tea, as last time?",
-         *             "createdAt": "2026-11-21T08:58:04.000Z"
-         *           }
-         *         ],
-         *         "omittedMessages": 0
-         *       },
-         *       "memories": [
-         *         {
-         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *           "score": 1,
-         *           "parts": {
-         *             "keyword": 4.21,
-         *             "vector": 0.63,
-         *             "recency": 0.97,
-         *             "neighbours": null
-         *           },
-         *           "item": {
-         *             "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
-         *             "namespace": "acme",
-         *             "userId": "alice",
-         *             "agentId": "support-bot",
-         *             "content": "Prefers green tea over coffee",
-         *             "kind": "preference",
-         *             "importance": 0.8,
-         *             "metadata": {
-         *               "source": "chat"
-         *             },
-         *             "sourceEpisodeIds": [
-         *               "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
-         *             ],
-         *             "version": 1,
-         *             "createdAt": "2026-11-20T17:46:12.000Z",
-         *             "updatedAt": "2026-11-20T17:46:12.000Z",
-         *             "embedding": {
-         *               "status": "ready",
-         *               "model": "minishlab/potion-base-8M",
-         *               "dimensions": 256
-         *             }
-         *           }
-         *         }
-         *       ],
-         *       "episodes": [
-         *         {
-         *           "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
-         *           "score": 1,
-         *           "parts": {
-         *             "keyword": 2.87,
-         *             "vector": 0.48,
-         *             "recency": 0.95,
-         *             "neighbours": 0
-         *           },
-         *           "item": {
-         *             "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
-         *             "namespace": "acme",
-         *             "userId": "alice",
-         *             "agentId": "support-bot",
-         *             "sessionId": "chat-alice-42",
-         *             "kind": "intervention",
-         *             "content": "Suggested green tea instead of coffee before alice’s evening meeting",
-         *             "occurredAt": "2026-11-20T17:45:00.000Z",
-         *             "createdAt": "2026-11-20T17:45:01.000Z",
-         *             "metadata": {
-         *               "channel": "chat"
-         *             },
-         *             "task": "Recommend a drink for alice’s 6 pm meeting",
-         *             "context": "alice said coffee after 4 pm keeps her awake",
-         *             "outcome": "task_completed",
-         *             "embedding": {
-         *               "status": "ready",
-         *               "model": "minishlab/potion-base-8M",
-         *               "dimensions": 256
-         *             }
-         *           }
-         *         }
-         *       ],
-         *       "text": "## Conversation\nuser: Hi, can you reorder my usual morning drink?\nassistant: Of course: one large green tea, as last time?\n## Memories\n- Prefers green tea over coffee\n## Episodes\n- 2026-11-20 intervention: Suggested green tea instead of coffee before alice’s evening meeting (task_completed)",
-         *       "notices": [],
-         *       "cached": false
-         *     }
-         */
-        ContextBundle: {
-            /** @description The namespace the bundle was built in */
-            namespace: string;
-            /** @description The query recall used: the request’s, else the session’s last user message; null when there was none */
-            query: string | null;
-            /**
-             * @description Where the query came from: request, last-user-message, or none (then memories and episodes are ranked by importance and recency)
-             * @enum {string}
-             */
-            querySource: "request" | "last-user-message" | "none";
-            /** @description The budget asked for, in tokens */
-            tokenBudget: number;
-            /** @description Tokens in `text`, never more than `tokenBudget` */
-            tokens: number;
-            /** @description The encoding tokens are counted with */
-            tokenizer: string;
-            /** @description The session named by `sessionId`, or null when none was named or it is not live */
-            session: {
-                /** @description The session */
-                sessionId: string;
-                /** @description Its summary, or null when it has none */
-                summary: string | null;
-                /** @description The newest messages that fit, oldest first */
-                messages: components["schemas"]["Message"][];
-                /** @description Older messages of the session left out for the budget */
-                omittedMessages: number;
-            } | null;
-            /** @description The most relevant memories that fit, best first */
-            memories: {
-                /** @description The id of the record */
-                id: string;
-                /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
-                score: number;
-                parts: components["schemas"]["ScoreParts"];
-                /** @description The record */
-                item: components["schemas"]["Memory"];
-            }[];
-            /** @description The most relevant episodes that fit, best first */
-            episodes: {
-                /** @description The id of the record */
-                id: string;
-                /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
-                score: number;
-                parts: components["schemas"]["ScoreParts"];
-                /** @description The record */
-                item: components["schemas"]["Episode"];
-            }[];
-            /** @description The prompt-ready rendering of the bundle */
-            text: string;
-            /** @description What the client should know about how the bundle was made, e.g. a fallback to keyword search */
-            notices: string[];
-            /** @description Whether the bundle came from the response cache */
-            cached: boolean;
-        };
-        /**
-         * @description Texts to embed, in the shape of OpenAI’s API
-         * @example {
-         *       "input": [
-         *         "Prefers green tea over coffee",
-         *         "Is allergic to peanuts"
-         *       ],
-         *       "model": "minishlab/potion-base-8M",
-         *       "encoding_format": "float"
-         *     }
-         */
-        EmbeddingRequest: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description The text to embed, or a list of 1 to 1000; each not blank, at most 32768 bytes of UTF-8 */
-            input: string | string[];
-            /** @description The model: must be the one memOS serves (`GET /v1/models`) */
-            model: string;
-            /**
-             * @description float (numbers, the default) or base64 (of little-endian float32 bytes)
-             * @default float
-             * @enum {string}
-             */
-            encoding_format: "float" | "base64";
-            /** @description Must equal the model’s vector length when given: memOS does not shorten vectors */
-            dimensions?: number;
-            /** @description Accepted for compatibility with OpenAI clients, and ignored */
-            user?: string;
-        };
-        /**
-         * @description Embeddings in the shape of OpenAI’s API
-         * @example {
-         *       "object": "list",
-         *       "data": [
-         *         {
-         *           "object": "embedding",
-         *           "index": 0,
-         *           "embedding": [
-         *             0.0132,
-         *             -0.0871,
-         *             0.1204,
-         *             0.0458,
-         *             -0.0217,
-         *             0.0935,
-         *             -0.1102,
-         *             0.0064
-         *           ]
-         *         },
-         *         {
-         *           "object": "embedding",
-         *           "index": 1,
-         *           "embedding": [
-         *             -0.0132,
-         *             0.0871,
-         *             -0.1204,
-         *             -0.0458,
-         *             0.0217,
-         *             -0.0935,
-         *             0.1102,
-         *             -0.0064
-         *           ]
-         *         }
-         *       ],
-         *       "model": "minishlab/potion-base-8M",
-         *       "usage": {
-         *         "prompt_tokens": 14,
-         *         "total_tokens": 14
-         *       }
-         *     }
-         */
-        EmbeddingResponse: {
-            /**
-             * @description Always `list`
-             * @constant
-             */
-            object: "list";
-            /** @description One vector per input, in input order */
-            data: {
-                /**
-                 * @description Always `embedding`
-                 * @constant
-                 */
-                object: "embedding";
-                /** @description The position of its input */
-                index: number;
-                /** @description The vector: numbers, or with `encoding_format: base64` the base64 of its little-endian float32 bytes */
-                embedding: number[] | string;
-            }[];
-            /** @description The model that made them */
-            model: string;
-            /** @description Token counts, estimated */
-            usage: {
-                /** @description Estimated tokens of the inputs */
-                prompt_tokens: number;
-                /** @description The same */
-                total_tokens: number;
-            };
-        };
-        /**
-         * @description One text to embed
-         * @example {
-         *       "namespace": "acme",
-         *       "text": "what does alice drink",
-         *       "purpose": "query"
-         *     }
-         */
-        EmbedRequest: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description The text: not blank, at most 32768 bytes of UTF-8 */
-            text: string;
-            /**
-             * @description What the text is for: `document` (to be stored and found) or `query` (to search with); models that tell them apart embed them differently. Default document
-             * @default document
-             * @enum {string}
-             */
-            purpose: "document" | "query";
-        };
-        /**
-         * @description The vector of one text
-         * @example {
-         *       "model": "minishlab/potion-base-8M",
-         *       "dimensions": 8,
-         *       "embedding": [
-         *         0.0132,
-         *         -0.0871,
-         *         0.1204,
-         *         0.0458,
-         *         -0.0217,
-         *         0.0935,
-         *         -0.1102,
-         *         0.0064
-         *       ],
-         *       "cached": false
-         *     }
-         */
-        EmbedResult: {
-            /** @description The model that made it */
-            model: string;
-            /** @description Length of the vector */
-            dimensions: number;
-            /** @description The vector */
-            embedding: number[];
-            /** @description Whether it came from the cache */
-            cached: boolean;
-        };
-        /**
-         * @description Texts to embed
-         * @example {
-         *       "namespace": "acme",
-         *       "texts": [
-         *         "Prefers green tea over coffee",
-         *         "Is allergic to peanuts"
-         *       ],
-         *       "purpose": "document"
-         *     }
-         */
-        EmbedBatchRequest: {
-            /**
-             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
-             * @example acme
-             */
-            namespace?: string;
-            /** @description The texts, 1 to 1000; each not blank, at most 32768 bytes of UTF-8 */
-            texts: string[];
-            /**
-             * @description What the text is for: `document` (to be stored and found) or `query` (to search with); models that tell them apart embed them differently. Default document
-             * @default document
-             * @enum {string}
-             */
-            purpose: "document" | "query";
-        };
-        /**
-         * @description The vectors of many texts
-         * @example {
-         *       "model": "minishlab/potion-base-8M",
-         *       "dimensions": 8,
-         *       "embeddings": [
-         *         [
-         *           0.0132,
-         *           -0.0871,
-         *           0.1204,
-         *           0.0458,
-         *           -0.0217,
-         *           0.0935,
-         *           -0.1102,
-         *           0.0064
-         *         ],
-         *         [
-         *           -0.0132,
-         *           0.0871,
-         *           -0.1204,
-         *           -0.0458,
-         *           0.0217,
-         *           -0.0935,
-         *           0.1102,
-         *           -0.0064
-         *         ]
-         *       ],
-         *       "cache": {
-         *         "hits": 1,
-         *         "misses": 1,
-         *         "coalesced": 0
-         *       }
-         *     }
-         */
-        EmbedBatchResult: {
-            /** @description The model that made them */
-            model: string;
-            /** @description Length of each vector */
-            dimensions: number;
-            /** @description One vector per text, in input order */
-            embeddings: number[][];
-            /** @description Counted over distinct texts */
-            cache: {
-                /** @description Texts found in the cache */
-                hits: number;
-                /** @description Texts sent to the provider */
-                misses: number;
-                /** @description Texts that joined an identical embedding already under way */
-                coalesced: number;
-            };
-        };
-        /**
-         * @description Statistics of the embedding cache, of one namespace or all
-         * @example {
-         *       "backend": "in-process",
-         *       "hits": 412,
-         *       "misses": 96,
-         *       "coalesced": 3,
-         *       "hitRate": 0.811,
-         *       "entries": 96,
-         *       "bytes": 104448,
-         *       "evictions": 0,
-         *       "latencyMs": {
-         *         "hit": {
-         *           "count": 412,
-         *           "p50": 0.18,
-         *           "p95": 0.41
-         *         },
-         *         "miss": {
-         *           "count": 96,
-         *           "p50": 0.62,
-         *           "p95": 2.1
-         *         }
-         *       },
-         *       "embedder": {
-         *         "state": "ready",
-         *         "detail": "model2vec minishlab/potion-base-8M, 256 dimensions",
-         *         "provider": "model2vec",
-         *         "model": "minishlab/potion-base-8M",
-         *         "dimensions": 256,
-         *         "circuit": "closed"
-         *       }
-         *     }
-         */
-        EmbeddingCacheStats: {
-            /** @description Where the cache lives: in-process or redis */
-            backend: string;
-            /** @description Texts found in the cache since start */
-            hits: number;
-            /** @description Texts that had to be embedded since start */
-            misses: number;
-            /** @description Texts that joined an identical embedding already under way */
-            coalesced: number;
-            /** @description hits / (hits + misses), 0 to 1 */
-            hitRate: number;
-            /** @description Vectors held */
-            entries: number;
-            /** @description Bytes they take */
-            bytes: number;
-            /** @description Entries dropped to make room since start */
-            evictions: number;
-            /** @description Lookup latency */
-            latencyMs: {
-                /** @description Of hits */
-                hit: {
-                    /** @description Lookups measured */
-                    count: number;
-                    /** @description Median, in ms */
-                    p50: number;
-                    /** @description 95th percentile, in ms */
-                    p95: number;
-                };
-                /** @description Of misses, the upstream call included */
-                miss: {
-                    /** @description Lookups measured */
-                    count: number;
-                    /** @description Median, in ms */
-                    p50: number;
-                    /** @description 95th percentile, in ms */
-                    p95: number;
-                };
-            };
-            /** @description The embedder behind the cache */
-            embedder: {
-                /**
-                 * @description Whether the embedder can embed now
-                 * @enum {string}
-                 */
-                state: "disabled" | "loading" | "ready" | "failed";
-                /** @description The model, or why it is not ready */
-                detail: string;
-                /** @description model2vec or openai */
-                provider?: string;
-                /** @description The model */
-                model?: string;
-                /** @description Length of its vectors */
-                dimensions?: number;
-                /**
-                 * @description The circuit breaker of a remote provider: open while it fails
-                 * @enum {string}
-                 */
-                circuit?: "closed" | "open" | "half_open";
-            };
-        };
-        /**
-         * @description Which namespace to clear; every one when none is named
-         * @default {}
-         * @example {
-         *       "namespace": "acme"
-         *     }
-         */
-        EmbeddingCacheClear: {
-            /**
-             * @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named
-             * @example acme
-             */
-            namespace?: string;
-        };
-        /**
-         * @description How many cached embeddings were removed
-         * @example {
-         *       "cleared": 96
-         *     }
-         */
-        EmbeddingCacheCleared: {
-            /** @description Vectors removed */
-            cleared: number;
-        };
-        /**
-         * @description An embedding model, in the shape of OpenAI’s API
-         * @example {
-         *       "id": "minishlab/potion-base-8M",
-         *       "object": "model",
-         *       "created": 1795339200,
-         *       "owned_by": "memos"
-         *     }
-         */
-        Model: {
-            /** @description The model id: send it as `model` to POST /v1/embeddings */
-            id: string;
-            /**
-             * @description Always `model`
-             * @constant
-             */
-            object: "model";
-            /** @description When memOS made it ready, in Unix seconds */
-            created: number;
-            /** @description Always `memos` */
-            owned_by: string;
-        };
-        /**
-         * @description The models served, in the shape of OpenAI’s API
-         * @example {
-         *       "object": "list",
-         *       "data": [
-         *         {
-         *           "id": "minishlab/potion-base-8M",
-         *           "object": "model",
-         *           "created": 1795339200,
-         *           "owned_by": "memos"
-         *         }
-         *       ]
-         *     }
-         */
-        ModelList: {
-            /**
-             * @description Always `list`
-             * @constant
-             */
-            object: "list";
-            /** @description The model served; none while no embedder is ready */
-            data: components["schemas"]["Model"][];
-        };
-        /**
-         * @description Progress of embedding: what has a vector of the current model, what is pending, what failed
-         * @example {
-         *       "running": true,
-         *       "embedded": 1200,
-         *       "progress": {
-         *         "model": "minishlab/potion-base-8M",
-         *         "dimensions": 256,
-         *         "ready": 1200,
-         *         "pending": 340,
-         *         "failed": 0,
-         *         "failures": [],
-         *         "total": 1540
-         *       },
-         *       "embedder": {
-         *         "state": "ready",
-         *         "detail": "model2vec minishlab/potion-base-8M, 256 dimensions"
-         *       }
-         *     }
-         */
-        ReindexStatus: {
-            /** @description Whether the backfill is running now */
-            running: boolean;
-            /** @description Vectors stored by the backfill since start */
-            embedded: number;
-            /** @description The last error the backfill met, if any */
-            lastError?: string;
-            /** @description Absent while no embedder is ready */
-            progress?: {
-                /** @description The model vectors are made with now */
-                model: string;
-                /** @description Length of its vectors */
-                dimensions: number;
-                /** @description Records with a vector of this model */
-                ready: number;
-                /** @description Records waiting for one: new, or embedded by another model */
-                pending: number;
-                /** @description Records whose text the provider refused every time: keyword search only, until retried */
-                failed: number;
-                /** @description Up to 5 failed records, oldest first */
-                failures?: {
-                    /**
-                     * @description Where the record lives
-                     * @enum {string}
-                     */
-                    tier: "memories" | "episodes";
-                    /** @description Its namespace */
-                    namespace: string;
-                    /** @description Its id */
-                    id: string;
-                    /** @description Times the provider refused the text */
-                    attempts: number;
-                    /** @description Why, as the provider said it (never the text) */
-                    error: string;
-                }[];
-                /** @description Every record that has text to embed */
-                total: number;
-            };
-            /** @description The embedder the backfill uses */
-            embedder: {
-                /** @description disabled, loading, ready or failed */
-                state: string;
-                /** @description The model, or why it is not ready */
-                detail: string;
-            };
-            /** @description Failed records made pending again by this request (`retryFailed`) */
-            retried?: number;
-        };
-        /**
-         * @description Optional: what to retry
-         * @example {
-         *       "retryFailed": true
-         *     }
-         */
-        ReindexRequest: {
-            /**
-             * @description Make every failed record pending again first; default false
-             * @default false
-             */
-            retryFailed: boolean;
-        } | null;
         /**
          * @description An API key, without its secret
          * @example {
@@ -5419,8 +950,11 @@ export interface components {
             namespaces: ("*" | string)[];
             /** @description The one user whose records the key reaches; every user's when absent */
             userId?: string;
-            /** @description When the key stops working (ISO 8601 with a zone); never when absent */
-            expiresAt?: unknown;
+            /**
+             * Format: date-time
+             * @description When the key stops working (ISO 8601 with a zone); never when absent
+             */
+            expiresAt?: string;
             /** @description Overrides the default limit (MEMOS_RATE_LIMIT_*) for this key */
             rateLimit?: {
                 /** @description Requests per second on average; 0 for no limit */
@@ -5658,6 +1192,817 @@ export interface components {
             };
         };
         /**
+         * @description A prompt-ready bundle: recent messages, memories and episodes within a token budget
+         * @example {
+         *       "namespace": "acme",
+         *       "query": "what should alice drink this afternoon",
+         *       "querySource": "request",
+         *       "tokenBudget": 1024,
+         *       "tokens": 118,
+         *       "tokenizer": "o200k_base",
+         *       "session": {
+         *         "sessionId": "chat-alice-42",
+         *         "summary": null,
+         *         "messages": [
+         *           {
+         *             "role": "user",
+         *             "content": "Hi, can you reorder my usual morning drink?",
+         *             "createdAt": "2026-11-21T08:58:02.000Z"
+         *           },
+         *           {
+         *             "role": "assistant",
+         *             "content": "Of course: one large green tea, as last time?",
+         *             "createdAt": "2026-11-21T08:58:04.000Z"
+         *           }
+         *         ],
+         *         "omittedMessages": 0
+         *       },
+         *       "memories": [
+         *         {
+         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *           "score": 1,
+         *           "parts": {
+         *             "keyword": 4.21,
+         *             "vector": 0.63,
+         *             "recency": 0.97,
+         *             "neighbours": null
+         *           },
+         *           "item": {
+         *             "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *             "namespace": "acme",
+         *             "userId": "alice",
+         *             "agentId": "support-bot",
+         *             "content": "Prefers green tea over coffee",
+         *             "kind": "preference",
+         *             "importance": 0.8,
+         *             "metadata": {
+         *               "source": "chat"
+         *             },
+         *             "sourceEpisodeIds": [
+         *               "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *             ],
+         *             "version": 1,
+         *             "createdAt": "2026-11-20T17:46:12.000Z",
+         *             "updatedAt": "2026-11-20T17:46:12.000Z",
+         *             "embedding": {
+         *               "status": "ready",
+         *               "model": "minishlab/potion-base-8M",
+         *               "dimensions": 256
+         *             }
+         *           }
+         *         }
+         *       ],
+         *       "episodes": [
+         *         {
+         *           "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
+         *           "score": 1,
+         *           "parts": {
+         *             "keyword": 2.87,
+         *             "vector": 0.48,
+         *             "recency": 0.95,
+         *             "neighbours": 0
+         *           },
+         *           "item": {
+         *             "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
+         *             "namespace": "acme",
+         *             "userId": "alice",
+         *             "agentId": "support-bot",
+         *             "sessionId": "chat-alice-42",
+         *             "kind": "intervention",
+         *             "content": "Suggested green tea instead of coffee before alice’s evening meeting",
+         *             "occurredAt": "2026-11-20T17:45:00.000Z",
+         *             "createdAt": "2026-11-20T17:45:01.000Z",
+         *             "metadata": {
+         *               "channel": "chat"
+         *             },
+         *             "task": "Recommend a drink for alice’s 6 pm meeting",
+         *             "context": "alice said coffee after 4 pm keeps her awake",
+         *             "outcome": "task_completed",
+         *             "embedding": {
+         *               "status": "ready",
+         *               "model": "minishlab/potion-base-8M",
+         *               "dimensions": 256
+         *             }
+         *           }
+         *         }
+         *       ],
+         *       "text": "## Conversation\nuser: Hi, can you reorder my usual morning drink?\nassistant: Of course: one large green tea, as last time?\n## Memories\n- Prefers green tea over coffee\n## Episodes\n- 2026-11-20 intervention: Suggested green tea instead of coffee before alice’s evening meeting (task_completed)",
+         *       "notices": [],
+         *       "cached": false
+         *     }
+         */
+        ContextBundle: {
+            /** @description The namespace the bundle was built in */
+            namespace: string;
+            /** @description The query recall used: the request’s, else the session’s last user message; null when there was none */
+            query: string | null;
+            /**
+             * @description Where the query came from: request, last-user-message, or none (then memories and episodes are ranked by importance and recency)
+             * @enum {string}
+             */
+            querySource: "request" | "last-user-message" | "none";
+            /** @description The budget asked for, in tokens */
+            tokenBudget: number;
+            /** @description Tokens in `text`, never more than `tokenBudget` */
+            tokens: number;
+            /** @description The encoding tokens are counted with */
+            tokenizer: string;
+            /** @description The session named by `sessionId`, or null when none was named or it is not live */
+            session: {
+                /** @description The session */
+                sessionId: string;
+                /** @description Its summary, or null when it has none */
+                summary: string | null;
+                /** @description The newest messages that fit, oldest first */
+                messages: components["schemas"]["Message"][];
+                /** @description Older messages of the session left out for the budget */
+                omittedMessages: number;
+            } | null;
+            /** @description The most relevant memories that fit, best first */
+            memories: {
+                /** @description The id of the record */
+                id: string;
+                /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
+                score: number;
+                parts: components["schemas"]["ScoreParts"];
+                /** @description The record */
+                item: components["schemas"]["Memory"];
+            }[];
+            /** @description The most relevant episodes that fit, best first */
+            episodes: {
+                /** @description The id of the record */
+                id: string;
+                /** @description 0 to 1: a share of the best hybrid hit of its kind (memories and episodes are searched apart); without a query, the mean of importance and recency */
+                score: number;
+                parts: components["schemas"]["ScoreParts"];
+                /** @description The record */
+                item: components["schemas"]["Episode"];
+            }[];
+            /** @description The prompt-ready rendering of the bundle */
+            text: string;
+            /** @description What the client should know about how the bundle was made, e.g. a fallback to keyword search */
+            notices: string[];
+            /** @description Whether the bundle came from the response cache */
+            cached: boolean;
+        };
+        /**
+         * @description Whose context to build, for what, and how large
+         * @example {
+         *       "namespace": "acme",
+         *       "sessionId": "chat-alice-42",
+         *       "userId": "alice",
+         *       "query": "what should alice drink this afternoon",
+         *       "tokenBudget": 1024,
+         *       "limit": 5,
+         *       "types": [
+         *         "memories",
+         *         "episodes"
+         *       ],
+         *       "filters": {}
+         *     }
+         */
+        ContextRequest: {
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
+            namespace?: string;
+            /** @description The session whose recent messages lead the bundle */
+            sessionId?: string;
+            /** @description Only memories and episodes of this user */
+            userId?: string;
+            /** @description Only memories and episodes of this agent */
+            agentId?: string;
+            /** @description What to recall (not blank, at most 4096 characters); default the session’s last user message */
+            query?: string;
+            /**
+             * @description Most tokens `text` may take, 32 to 131072; default 2000
+             * @default 2000
+             */
+            tokenBudget?: number;
+            /**
+             * @description Most memories and most episodes to consider, 1 to 100; default 10
+             * @default 10
+             */
+            limit?: number;
+            /**
+             * @description Which tiers to search: memories, episodes, or both (the default)
+             * @default [
+             *       "memories",
+             *       "episodes"
+             *     ]
+             */
+            types?: ("memories" | "episodes")[];
+            /** @description Narrows the records searched: kind, time range and metadata; default none */
+            filters?: {
+                /** @description Only these kinds (memory kinds and episode kinds alike): one, or a list of 1 to 32 */
+                kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
+                /**
+                 * Format: date-time
+                 * @description Only records from this time on (episodes: occurredAt; memories: createdAt), ISO 8601 with a zone
+                 */
+                from?: string;
+                /**
+                 * Format: date-time
+                 * @description Only records before this time; later than `from`
+                 */
+                to?: string;
+                /** @description Only records whose metadata holds each of these keys with exactly this value (string, number or boolean); at most 16 */
+                metadata?: {
+                    [key: string]: string | number | boolean;
+                };
+            };
+        };
+        /**
+         * @description Texts to embed
+         * @example {
+         *       "namespace": "acme",
+         *       "texts": [
+         *         "Prefers green tea over coffee",
+         *         "Is allergic to peanuts"
+         *       ],
+         *       "purpose": "document"
+         *     }
+         */
+        EmbedBatchRequest: {
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
+            namespace?: string;
+            /** @description The texts, 1 to 1000; each not blank, at most 32768 bytes of UTF-8 */
+            texts: string[];
+            /**
+             * @description What the text is for: `document` (to be stored and found) or `query` (to search with); models that tell them apart embed them differently. Default document
+             * @default document
+             * @enum {string}
+             */
+            purpose?: "document" | "query";
+        };
+        /**
+         * @description The vectors of many texts
+         * @example {
+         *       "model": "minishlab/potion-base-8M",
+         *       "dimensions": 8,
+         *       "embeddings": [
+         *         [
+         *           0.0132,
+         *           -0.0871,
+         *           0.1204,
+         *           0.0458,
+         *           -0.0217,
+         *           0.0935,
+         *           -0.1102,
+         *           0.0064
+         *         ],
+         *         [
+         *           -0.0132,
+         *           0.0871,
+         *           -0.1204,
+         *           -0.0458,
+         *           0.0217,
+         *           -0.0935,
+         *           0.1102,
+         *           -0.0064
+         *         ]
+         *       ],
+         *       "cache": {
+         *         "hits": 1,
+         *         "misses": 1,
+         *         "coalesced": 0
+         *       }
+         *     }
+         */
+        EmbedBatchResult: {
+            /** @description The model that made them */
+            model: string;
+            /** @description Length of each vector */
+            dimensions: number;
+            /** @description One vector per text, in input order */
+            embeddings: number[][];
+            /** @description Counted over distinct texts */
+            cache: {
+                /** @description Texts found in the cache */
+                hits: number;
+                /** @description Texts sent to the provider */
+                misses: number;
+                /** @description Texts that joined an identical embedding already under way */
+                coalesced: number;
+            };
+        };
+        /**
+         * @description One text to embed
+         * @example {
+         *       "namespace": "acme",
+         *       "text": "what does alice drink",
+         *       "purpose": "query"
+         *     }
+         */
+        EmbedRequest: {
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
+            namespace?: string;
+            /** @description The text: not blank, at most 32768 bytes of UTF-8 */
+            text: string;
+            /**
+             * @description What the text is for: `document` (to be stored and found) or `query` (to search with); models that tell them apart embed them differently. Default document
+             * @default document
+             * @enum {string}
+             */
+            purpose?: "document" | "query";
+        };
+        /**
+         * @description The vector of one text
+         * @example {
+         *       "model": "minishlab/potion-base-8M",
+         *       "dimensions": 8,
+         *       "embedding": [
+         *         0.0132,
+         *         -0.0871,
+         *         0.1204,
+         *         0.0458,
+         *         -0.0217,
+         *         0.0935,
+         *         -0.1102,
+         *         0.0064
+         *       ],
+         *       "cached": false
+         *     }
+         */
+        EmbedResult: {
+            /** @description The model that made it */
+            model: string;
+            /** @description Length of the vector */
+            dimensions: number;
+            /** @description The vector */
+            embedding: number[];
+            /** @description Whether it came from the cache */
+            cached: boolean;
+        };
+        /**
+         * @description Whether the record has a vector for semantic search
+         * @example {
+         *       "status": "ready",
+         *       "model": "minishlab/potion-base-8M",
+         *       "dimensions": 256
+         *     }
+         */
+        Embedding: {
+            /**
+             * @description `none`: written while no embedder was configured; `pending`: waiting for the embedder; `ready`: has a vector; `failed`: the embedding provider refused the text every time it was tried (see `error`). Keyword search finds the record whatever its status
+             * @enum {string}
+             */
+            status: "none" | "pending" | "ready" | "failed";
+            /** @description The model that made the vector (ready records) */
+            model?: string;
+            /** @description Length of the vector */
+            dimensions?: number;
+            /** @description The vector covers only the start of the text, which is longer than the model takes */
+            truncated?: boolean;
+            /** @description Why the provider refused the text (failed records only) */
+            error?: string;
+        };
+        /**
+         * @description Which namespace to clear; every one when none is named
+         * @default {}
+         * @example {
+         *       "namespace": "acme"
+         *     }
+         */
+        EmbeddingCacheClear: {
+            /**
+             * @description One namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); every namespace when none is named
+             * @example acme
+             */
+            namespace?: string;
+        };
+        /**
+         * @description How many cached embeddings were removed
+         * @example {
+         *       "cleared": 96
+         *     }
+         */
+        EmbeddingCacheCleared: {
+            /** @description Vectors removed */
+            cleared: number;
+        };
+        /**
+         * @description Statistics of the embedding cache, of one namespace or all
+         * @example {
+         *       "backend": "in-process",
+         *       "hits": 412,
+         *       "misses": 96,
+         *       "coalesced": 3,
+         *       "hitRate": 0.811,
+         *       "entries": 96,
+         *       "bytes": 104448,
+         *       "evictions": 0,
+         *       "latencyMs": {
+         *         "hit": {
+         *           "count": 412,
+         *           "p50": 0.18,
+         *           "p95": 0.41
+         *         },
+         *         "miss": {
+         *           "count": 96,
+         *           "p50": 0.62,
+         *           "p95": 2.1
+         *         }
+         *       },
+         *       "embedder": {
+         *         "state": "ready",
+         *         "detail": "model2vec minishlab/potion-base-8M, 256 dimensions",
+         *         "provider": "model2vec",
+         *         "model": "minishlab/potion-base-8M",
+         *         "dimensions": 256,
+         *         "circuit": "closed"
+         *       }
+         *     }
+         */
+        EmbeddingCacheStats: {
+            /** @description Where the cache lives: in-process or redis */
+            backend: string;
+            /** @description Texts found in the cache since start */
+            hits: number;
+            /** @description Texts that had to be embedded since start */
+            misses: number;
+            /** @description Texts that joined an identical embedding already under way */
+            coalesced: number;
+            /** @description hits / (hits + misses), 0 to 1 */
+            hitRate: number;
+            /** @description Vectors held */
+            entries: number;
+            /** @description Bytes they take */
+            bytes: number;
+            /** @description Entries dropped to make room since start */
+            evictions: number;
+            /** @description Lookup latency */
+            latencyMs: {
+                /** @description Of hits */
+                hit: {
+                    /** @description Lookups measured */
+                    count: number;
+                    /** @description Median, in ms */
+                    p50: number;
+                    /** @description 95th percentile, in ms */
+                    p95: number;
+                };
+                /** @description Of misses, the upstream call included */
+                miss: {
+                    /** @description Lookups measured */
+                    count: number;
+                    /** @description Median, in ms */
+                    p50: number;
+                    /** @description 95th percentile, in ms */
+                    p95: number;
+                };
+            };
+            /** @description The embedder behind the cache */
+            embedder: {
+                /**
+                 * @description Whether the embedder can embed now
+                 * @enum {string}
+                 */
+                state: "disabled" | "loading" | "ready" | "failed";
+                /** @description The model, or why it is not ready */
+                detail: string;
+                /** @description model2vec or openai */
+                provider?: string;
+                /** @description The model */
+                model?: string;
+                /** @description Length of its vectors */
+                dimensions?: number;
+                /**
+                 * @description The circuit breaker of a remote provider: open while it fails
+                 * @enum {string}
+                 */
+                circuit?: "closed" | "open" | "half_open";
+            };
+        };
+        /**
+         * @description Texts to embed, in the shape of OpenAI’s API
+         * @example {
+         *       "input": [
+         *         "Prefers green tea over coffee",
+         *         "Is allergic to peanuts"
+         *       ],
+         *       "model": "minishlab/potion-base-8M",
+         *       "encoding_format": "float"
+         *     }
+         */
+        EmbeddingRequest: {
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
+            namespace?: string;
+            /** @description The text to embed, or a list of 1 to 1000; each not blank, at most 32768 bytes of UTF-8 */
+            input: string | string[];
+            /** @description The model: must be the one memOS serves (`GET /v1/models`) */
+            model: string;
+            /**
+             * @description float (numbers, the default) or base64 (of little-endian float32 bytes)
+             * @default float
+             * @enum {string}
+             */
+            encoding_format?: "float" | "base64";
+            /** @description Must equal the model’s vector length when given: memOS does not shorten vectors */
+            dimensions?: number;
+            /** @description Accepted for compatibility with OpenAI clients, and ignored */
+            user?: string;
+        };
+        /**
+         * @description Embeddings in the shape of OpenAI’s API
+         * @example {
+         *       "object": "list",
+         *       "data": [
+         *         {
+         *           "object": "embedding",
+         *           "index": 0,
+         *           "embedding": [
+         *             0.0132,
+         *             -0.0871,
+         *             0.1204,
+         *             0.0458,
+         *             -0.0217,
+         *             0.0935,
+         *             -0.1102,
+         *             0.0064
+         *           ]
+         *         },
+         *         {
+         *           "object": "embedding",
+         *           "index": 1,
+         *           "embedding": [
+         *             -0.0132,
+         *             0.0871,
+         *             -0.1204,
+         *             -0.0458,
+         *             0.0217,
+         *             -0.0935,
+         *             0.1102,
+         *             -0.0064
+         *           ]
+         *         }
+         *       ],
+         *       "model": "minishlab/potion-base-8M",
+         *       "usage": {
+         *         "prompt_tokens": 14,
+         *         "total_tokens": 14
+         *       }
+         *     }
+         */
+        EmbeddingResponse: {
+            /**
+             * @description Always `list`
+             * @constant
+             */
+            object: "list";
+            /** @description One vector per input, in input order */
+            data: {
+                /**
+                 * @description Always `embedding`
+                 * @constant
+                 */
+                object: "embedding";
+                /** @description The position of its input */
+                index: number;
+                /** @description The vector: numbers, or with `encoding_format: base64` the base64 of its little-endian float32 bytes */
+                embedding: number[] | string;
+            }[];
+            /** @description The model that made them */
+            model: string;
+            /** @description Token counts, estimated */
+            usage: {
+                /** @description Estimated tokens of the inputs */
+                prompt_tokens: number;
+                /** @description The same */
+                total_tokens: number;
+            };
+        };
+        /**
+         * @description Episodic memory: something that happened, and when; append-only
+         * @example {
+         *       "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "sessionId": "chat-alice-42",
+         *       "kind": "intervention",
+         *       "content": "Suggested green tea instead of coffee before alice’s evening meeting",
+         *       "occurredAt": "2026-11-20T17:45:00.000Z",
+         *       "createdAt": "2026-11-20T17:45:01.000Z",
+         *       "metadata": {
+         *         "channel": "chat"
+         *       },
+         *       "task": "Recommend a drink for alice’s 6 pm meeting",
+         *       "context": "alice said coffee after 4 pm keeps her awake",
+         *       "outcome": "task_completed",
+         *       "embedding": {
+         *         "status": "ready",
+         *         "model": "minishlab/potion-base-8M",
+         *         "dimensions": 256
+         *       }
+         *     }
+         */
+        Episode: {
+            /** @description The episode id (`ep_…`, sorts by creation time) */
+            id: string;
+            /** @description The namespace (tenant) that holds the record */
+            namespace: string;
+            /** @description The user the record belongs to */
+            userId?: string;
+            /** @description The agent that wrote it */
+            agentId?: string;
+            /** @description The session it came from */
+            sessionId?: string;
+            /** @description One of message, intervention, observation, tool_result, outcome, or a custom kind */
+            kind: string;
+            /** @description What happened, as text */
+            content: string;
+            /**
+             * @description Who said it, for a message
+             * @enum {string}
+             */
+            role?: "user" | "assistant" | "system" | "tool";
+            /** @description When it happened (ISO 8601, UTC) */
+            occurredAt: string;
+            /** @description When memOS stored it (ISO 8601, UTC) */
+            createdAt: string;
+            /** @description Free-form JSON object given at write time; `{}` when none */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** @description What the agent set out to do (interventions and outcomes) */
+            task?: string;
+            /** @description The situation it acted in (interventions and outcomes) */
+            context?: string;
+            /**
+             * @description How it ended (interventions and outcomes)
+             * @enum {string}
+             */
+            outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
+            embedding: components["schemas"]["Embedding"];
+        };
+        /**
+         * @description One episode to append
+         * @example {
+         *       "kind": "intervention",
+         *       "content": "Offered a decaf green tea when alice asked for an espresso at 5 pm",
+         *       "task": "Keep alice’s evening order caffeine-light",
+         *       "context": "alice said coffee after 4 pm keeps her awake",
+         *       "outcome": "task_completed",
+         *       "occurredAt": "2026-11-22T17:02:00Z"
+         *     }
+         */
+        EpisodeDraft: {
+            /** @description message, intervention, observation, tool_result, outcome, or a custom kind (1 to 64 of lower-case a-z 0-9 _ . : -, starting with a letter) */
+            kind: ("message" | "intervention" | "observation" | "tool_result" | "outcome") | string;
+            /** @description What happened, as text: not blank, at most 32768 bytes of UTF-8 */
+            content: string;
+            /** @description The user it concerns; default the request’s `userId` */
+            userId?: string;
+            /** @description The agent that acted or saw it; default the request’s `agentId` */
+            agentId?: string;
+            /** @description The session it happened in; default the request’s `sessionId` */
+            sessionId?: string;
+            /**
+             * @description Who said it, for a message: user, assistant, system or tool
+             * @enum {string}
+             */
+            role?: "user" | "assistant" | "system" | "tool";
+            /**
+             * Format: date-time
+             * @description When it happened (ISO 8601 with a zone); default the time of the request
+             */
+            occurredAt?: string;
+            /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** @description What the agent set out to do: required for an intervention, only for kinds intervention and outcome */
+            task?: string;
+            /** @description The situation it acted in (interventions and outcomes only) */
+            context?: string;
+            /**
+             * @description How it ended: task_completed, task_failed, abandoned or unknown (interventions and outcomes only)
+             * @enum {string}
+             */
+            outcome?: "task_completed" | "task_failed" | "abandoned" | "unknown";
+        };
+        /**
+         * @description A page of the timeline
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
+         *           "namespace": "acme",
+         *           "userId": "alice",
+         *           "agentId": "support-bot",
+         *           "sessionId": "chat-alice-42",
+         *           "kind": "intervention",
+         *           "content": "Suggested green tea instead of coffee before alice’s evening meeting",
+         *           "occurredAt": "2026-11-20T17:45:00.000Z",
+         *           "createdAt": "2026-11-20T17:45:01.000Z",
+         *           "metadata": {
+         *             "channel": "chat"
+         *           },
+         *           "task": "Recommend a drink for alice’s 6 pm meeting",
+         *           "context": "alice said coffee after 4 pm keeps her awake",
+         *           "outcome": "task_completed",
+         *           "embedding": {
+         *             "status": "ready",
+         *             "model": "minishlab/potion-base-8M",
+         *             "dimensions": 256
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        EpisodePage: {
+            /** @description The episodes of this page */
+            items: components["schemas"]["Episode"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page */
+            nextCursor?: string;
+        };
+        /**
+         * @description Episodes to append, with defaults for their scope
+         * @example {
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "sessionId": "chat-alice-42",
+         *       "episodes": [
+         *         {
+         *           "kind": "intervention",
+         *           "content": "Offered a decaf green tea when alice asked for an espresso at 5 pm",
+         *           "task": "Keep alice’s evening order caffeine-light",
+         *           "context": "alice said coffee after 4 pm keeps her awake",
+         *           "outcome": "task_completed",
+         *           "occurredAt": "2026-11-22T17:02:00Z"
+         *         },
+         *         {
+         *           "kind": "observation",
+         *           "content": "alice ordered a small decaf green tea",
+         *           "occurredAt": "2026-11-22T17:03:10Z",
+         *           "metadata": {
+         *             "channel": "chat"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        EpisodeWrite: {
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
+            namespace?: string;
+            /** @description Default `userId` of the episodes that name none */
+            userId?: string;
+            /** @description Default `agentId` of the episodes that name none */
+            agentId?: string;
+            /** @description Default `sessionId` of the episodes that name none */
+            sessionId?: string;
+            /** @description The episodes, 1 to 1000 */
+            episodes: components["schemas"]["EpisodeDraft"][];
+        };
+        /**
+         * @description The ids of the new episodes, in input order
+         * @example {
+         *       "ids": [
+         *         "ep_01JQ9C4D6E8F0G2H4J6K8M0N2P",
+         *         "ep_01JQ9C4D6E8F0G2H4J6K8M0N2Q"
+         *       ],
+         *       "results": [
+         *         {
+         *           "id": "ep_01JQ9C4D6E8F0G2H4J6K8M0N2P",
+         *           "action": "created"
+         *         },
+         *         {
+         *           "id": "ep_01JQ9C4D6E8F0G2H4J6K8M0N2Q",
+         *           "action": "created"
+         *         }
+         *       ]
+         *     }
+         */
+        EpisodeWriteResult: {
+            /** @description The id of each item, in input order */
+            ids: string[];
+            /** @description What became of each item, in input order */
+            results: {
+                /** @description The record the item became, or merged into */
+                id: string;
+                /**
+                 * @description What the write did: created
+                 * @enum {string}
+                 */
+                action: "created";
+            }[];
+        };
+        /**
          * @description What an erasure removed, place by place, and what its verification found
          * @example {
          *       "receiptId": "era_01JQ9A2B3C4D5E6F7G8H9J0K1M",
@@ -5726,6 +2071,583 @@ export interface components {
             ok: boolean;
         };
         /**
+         * @description NDJSON in the memos-export format (docs/export-format.md): a header line, then session, episode and memory lines, then an end line with the counts
+         * @example {"type":"header","format":"memos-export","version":1,"memosVersion":"0.1.0","exportedAt":"2026-11-21T10:00:00.000Z","embedder":null,"filters":{"namespace":"acme","userId":"alice"},"withVectors":false}
+         *     {"type":"episode","id":"ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V","userId":"alice","agentId":"support-bot","sessionId":"chat-alice-42","kind":"intervention","content":"Suggested green tea instead of coffee before alice’s evening meeting","occurredAt":"2026-11-20T17:45:00.000Z","createdAt":"2026-11-20T17:45:01.000Z","metadata":{"channel":"chat"},"task":"Recommend a drink for alice’s 6 pm meeting","context":"alice said coffee after 4 pm keeps her awake","outcome":"task_completed"}
+         *     {"type":"memory","id":"mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C","userId":"alice","agentId":"support-bot","kind":"preference","content":"Prefers green tea over coffee","importance":0.8,"metadata":{"source":"chat"},"sourceEpisodeIds":["ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"],"version":1,"createdAt":"2026-11-20T17:46:12.000Z","updatedAt":"2026-11-20T17:46:12.000Z","history":[]}
+         *     {"type":"end","counts":{"sessions":0,"episodes":1,"memories":1}}
+         */
+        ExportStream: string;
+        /** @description One offending field of a request */
+        FieldIssue: {
+            /** @description The field, by its path in the request: `memories[0].content`, `limit`, `namespace`, `x-memos-namespace` */
+            field: string;
+            /** @description What is wrong with it, in words: `must not be empty`, `must be one of: fact, preference, …` */
+            message: string;
+            /**
+             * @description Where the field was sent
+             * @enum {string}
+             */
+            location?: "body" | "query" | "path" | "header";
+            /** @description On an import: the NDJSON line that holds the field, counted from 1 */
+            line?: number;
+        };
+        /**
+         * @description Overall health
+         * @example {
+         *       "status": "degraded",
+         *       "version": "0.1.0",
+         *       "uptimeSeconds": 86400,
+         *       "reasons": [
+         *         "redis: connection refused; caches bypassed"
+         *       ]
+         *     }
+         */
+        Health: {
+            /**
+             * @description healthy, degraded (serving, with less) or unhealthy (503)
+             * @enum {string}
+             */
+            status: "healthy" | "degraded" | "unhealthy";
+            /** @description The memOS version */
+            version: string;
+            /** @description Seconds since the process started */
+            uptimeSeconds: number;
+            /** @description `component: detail` of each component that is not healthy (see /health/detailed); empty when healthy */
+            reasons: string[];
+        };
+        /**
+         * @description Health of each component
+         * @example {
+         *       "status": "healthy",
+         *       "backends": {
+         *         "storage": "sqlite",
+         *         "cache": "in-process",
+         *         "sessions": "sqlite"
+         *       },
+         *       "components": {
+         *         "storage": {
+         *           "status": "healthy",
+         *           "latencyMs": 0.08,
+         *           "detail": "sqlite answers"
+         *         },
+         *         "disk": {
+         *           "status": "healthy",
+         *           "latencyMs": 0.18,
+         *           "detail": "79431 MiB free in the data folder"
+         *         },
+         *         "embedder": {
+         *           "status": "healthy",
+         *           "latencyMs": 0,
+         *           "detail": "model2vec minishlab/potion-base-8M, 256 dimensions"
+         *         }
+         *       }
+         *     }
+         */
+        HealthDetailed: {
+            /**
+             * @description The worst status of any component
+             * @enum {string}
+             */
+            status: "healthy" | "degraded" | "unhealthy";
+            /** @description Which backend serves each tier */
+            backends: {
+                /** @description sqlite or postgres */
+                storage: string;
+                /** @description in-process or redis */
+                cache: string;
+                /** @description sqlite or redis */
+                sessions: string;
+            };
+            /** @description Each component by name: storage, disk, redis, embedder, model … */
+            components: {
+                [key: string]: {
+                    /**
+                     * @description healthy, degraded (serving, with less) or unhealthy
+                     * @enum {string}
+                     */
+                    status: "healthy" | "degraded" | "unhealthy";
+                    /** @description How long its check took, in ms */
+                    latencyMs: number;
+                    /** @description What the check found, in words */
+                    detail: string;
+                };
+            };
+            /** @description Standing warnings about the configuration or how the store serves, e.g. MEMOS_AUTH=off beyond loopback, or vector search without pgvector over a scope too large for it */
+            warnings?: string[];
+        };
+        /**
+         * @description What an import did, per tier
+         * @example {
+         *       "lines": 4,
+         *       "sessions": {
+         *         "created": 0,
+         *         "unchanged": 0,
+         *         "expired": 0
+         *       },
+         *       "episodes": {
+         *         "created": 1,
+         *         "unchanged": 0
+         *       },
+         *       "memories": {
+         *         "created": 1,
+         *         "unchanged": 0
+         *       },
+         *       "vectors": {
+         *         "stored": 0,
+         *         "pending": 2
+         *       }
+         *     }
+         */
+        ImportResult: {
+            /** @description Lines read, the header and end line included */
+            lines: number;
+            /** @description Sessions */
+            sessions: {
+                /** @description Records added */
+                created: number;
+                /** @description Records whose id the namespace held already: left as stored */
+                unchanged: number;
+                /** @description Sessions whose expiresAt had passed: not restored */
+                expired: number;
+            };
+            /** @description Episodes */
+            episodes: {
+                /** @description Records added */
+                created: number;
+                /** @description Records whose id the namespace held already: left as stored */
+                unchanged: number;
+            };
+            /** @description Memories, with their history */
+            memories: {
+                /** @description Records added */
+                created: number;
+                /** @description Records whose id the namespace held already: left as stored */
+                unchanged: number;
+            };
+            /** @description What became of the records’ vectors */
+            vectors: {
+                /** @description Vectors taken from the file (of the model this server embeds with) */
+                stored: number;
+                /** @description Records left for the embedding backfill: no vector in the file, or one of another model */
+                pending: number;
+            };
+        };
+        /**
+         * @description The process is up
+         * @example {
+         *       "status": "ok"
+         *     }
+         */
+        Liveness: {
+            /**
+             * @description Always `ok`
+             * @constant
+             */
+            status: "ok";
+        };
+        /**
+         * @description Semantic memory: a fact, preference, reflection, summary or procedure, versioned
+         * @example {
+         *       "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "content": "Prefers green tea over coffee",
+         *       "kind": "preference",
+         *       "importance": 0.8,
+         *       "metadata": {
+         *         "source": "chat"
+         *       },
+         *       "sourceEpisodeIds": [
+         *         "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *       ],
+         *       "version": 1,
+         *       "createdAt": "2026-11-20T17:46:12.000Z",
+         *       "updatedAt": "2026-11-20T17:46:12.000Z",
+         *       "embedding": {
+         *         "status": "ready",
+         *         "model": "minishlab/potion-base-8M",
+         *         "dimensions": 256
+         *       }
+         *     }
+         */
+        Memory: {
+            /** @description The memory id (`mem_…`, sorts by creation time) */
+            id: string;
+            /** @description The namespace (tenant) that holds the record */
+            namespace: string;
+            /** @description The user the record belongs to */
+            userId?: string;
+            /** @description The agent that wrote it */
+            agentId?: string;
+            /** @description The session it came from */
+            sessionId?: string;
+            /** @description What is known, as one statement */
+            content: string;
+            /**
+             * @description fact, preference, reflection, summary or procedure
+             * @enum {string}
+             */
+            kind: "fact" | "preference" | "reflection" | "summary" | "procedure";
+            /** @description 0 to 1: how much it matters; context bundles weigh it */
+            importance: number;
+            /** @description Free-form JSON object given at write time; `{}` when none */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** @description When it stops being true and is hidden from every read (ISO 8601, UTC) */
+            expiresAt?: string;
+            /** @description The episodes it was learned from */
+            sourceEpisodeIds: string[];
+            /** @description Starts at 1; every update or merge that changes it adds one (earlier versions: its history) */
+            version: number;
+            /** @description When it was first written (ISO 8601, UTC) */
+            createdAt: string;
+            /** @description When it last changed (ISO 8601, UTC) */
+            updatedAt: string;
+            embedding: components["schemas"]["Embedding"];
+        };
+        /**
+         * @description One memory to write
+         * @example {
+         *       "content": "Prefers green tea over coffee",
+         *       "kind": "preference",
+         *       "importance": 0.8,
+         *       "sourceEpisodeIds": [
+         *         "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *       ]
+         *     }
+         */
+        MemoryDraft: {
+            /** @description What is known, as one statement: not blank, at most 32768 bytes of UTF-8 */
+            content: string;
+            /**
+             * @description fact, preference, reflection, summary or procedure; default fact
+             * @enum {string}
+             */
+            kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
+            /** @description 0 to 1: how much it matters; default 0.5 */
+            importance?: number;
+            /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description When it stops being true (ISO 8601 with a zone): from then on every read hides it
+             */
+            expiresAt?: string;
+            /** @description The episodes it was learned from (at most 256) */
+            sourceEpisodeIds?: string[];
+            /** @description The user it is about; default the request’s `userId` */
+            userId?: string;
+            /** @description The agent that learned it; default the request’s `agentId` */
+            agentId?: string;
+            /** @description The session it was learned in; default the request’s `sessionId` */
+            sessionId?: string;
+        };
+        /**
+         * @description The earlier versions of a memory
+         * @example {
+         *       "memoryId": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *       "currentVersion": 2,
+         *       "versions": [
+         *         {
+         *           "memoryId": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *           "version": 1,
+         *           "content": "Prefers green tea over coffee",
+         *           "kind": "preference",
+         *           "importance": 0.8,
+         *           "metadata": {
+         *             "source": "chat"
+         *           },
+         *           "sourceEpisodeIds": [
+         *             "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *           ],
+         *           "validFrom": "2026-11-20T17:46:12.000Z",
+         *           "validTo": "2026-11-21T09:02:44.000Z",
+         *           "reason": "update"
+         *         }
+         *       ]
+         *     }
+         */
+        MemoryHistory: {
+            /** @description The memory */
+            memoryId: string;
+            /** @description Its version now */
+            currentVersion: number;
+            /** @description Its earlier versions, newest first */
+            versions: components["schemas"]["MemoryVersion"][];
+        };
+        /**
+         * @description A page of memories
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *           "namespace": "acme",
+         *           "userId": "alice",
+         *           "agentId": "support-bot",
+         *           "content": "Prefers green tea over coffee",
+         *           "kind": "preference",
+         *           "importance": 0.8,
+         *           "metadata": {
+         *             "source": "chat"
+         *           },
+         *           "sourceEpisodeIds": [
+         *             "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *           ],
+         *           "version": 1,
+         *           "createdAt": "2026-11-20T17:46:12.000Z",
+         *           "updatedAt": "2026-11-20T17:46:12.000Z",
+         *           "embedding": {
+         *             "status": "ready",
+         *             "model": "minishlab/potion-base-8M",
+         *             "dimensions": 256
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        MemoryPage: {
+            /** @description The memories of this page */
+            items: components["schemas"]["Memory"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page */
+            nextCursor?: string;
+        };
+        /**
+         * @description The fields to change; at least one
+         * @example {
+         *       "namespace": "acme",
+         *       "content": "Prefers green tea over coffee, jasmine above all",
+         *       "importance": 0.9
+         *     }
+         */
+        MemoryPatch: {
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
+            namespace?: string;
+            /** @description New content: not blank, at most 32768 bytes of UTF-8 */
+            content?: string;
+            /**
+             * @description New kind
+             * @enum {string}
+             */
+            kind?: "fact" | "preference" | "reflection" | "summary" | "procedure";
+            /** @description New importance, 0 to 1 */
+            importance?: number;
+            /** @description Replaces the metadata (a JSON object; not merged) */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** @description New expiry (ISO 8601 with a zone); null clears it */
+            expiresAt?: string | null;
+            /** @description Apply only if the memory is at this version, else 409 */
+            expectedVersion?: number;
+        };
+        /**
+         * @description A memory as it was before an update or a merge replaced it
+         * @example {
+         *       "memoryId": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *       "version": 1,
+         *       "content": "Prefers green tea over coffee",
+         *       "kind": "preference",
+         *       "importance": 0.8,
+         *       "metadata": {
+         *         "source": "chat"
+         *       },
+         *       "sourceEpisodeIds": [
+         *         "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *       ],
+         *       "validFrom": "2026-11-20T17:46:12.000Z",
+         *       "validTo": "2026-11-21T09:02:44.000Z",
+         *       "reason": "update"
+         *     }
+         */
+        MemoryVersion: {
+            /** @description The memory this is a version of */
+            memoryId: string;
+            /** @description The version number it had */
+            version: number;
+            /** @description Its content then */
+            content: string;
+            /**
+             * @description Its kind then
+             * @enum {string}
+             */
+            kind: "fact" | "preference" | "reflection" | "summary" | "procedure";
+            /** @description Its importance then (0 to 1) */
+            importance: number;
+            /** @description Its metadata then */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** @description Its expiry then (ISO 8601, UTC) */
+            expiresAt?: string;
+            /** @description Its source episodes then */
+            sourceEpisodeIds: string[];
+            /** @description When this version became current (ISO 8601, UTC) */
+            validFrom: string;
+            /** @description When it was replaced (ISO 8601, UTC) */
+            validTo: string;
+            /**
+             * @description What replaced it: an update (PATCH), or a merge of a write that stated the same thing
+             * @enum {string}
+             */
+            reason: "update" | "merge";
+        };
+        /**
+         * @description Memories to write, with defaults for their scope
+         * @example {
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "memories": [
+         *         {
+         *           "content": "Prefers green tea over coffee",
+         *           "kind": "preference",
+         *           "importance": 0.8,
+         *           "sourceEpisodeIds": [
+         *             "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *           ]
+         *         },
+         *         {
+         *           "content": "Is allergic to peanuts",
+         *           "kind": "fact",
+         *           "importance": 1,
+         *           "metadata": {
+         *             "source": "profile"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        MemoryWrite: {
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
+            namespace?: string;
+            /** @description Default `userId` of the memories that name none */
+            userId?: string;
+            /** @description Default `agentId` of the memories that name none */
+            agentId?: string;
+            /** @description Default `sessionId` of the memories that name none */
+            sessionId?: string;
+            /** @description The memories, 1 to 1000 */
+            memories: components["schemas"]["MemoryDraft"][];
+        };
+        /**
+         * @description What became of each memory, in input order
+         * @example {
+         *       "ids": [
+         *         "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *         "mem_01JQ9B7C2D4E6F8G0H2J4K6M8N"
+         *       ],
+         *       "results": [
+         *         {
+         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *           "action": "unchanged",
+         *           "version": 1
+         *         },
+         *         {
+         *           "id": "mem_01JQ9B7C2D4E6F8G0H2J4K6M8N",
+         *           "action": "created",
+         *           "version": 1
+         *         }
+         *       ]
+         *     }
+         */
+        MemoryWriteResult: {
+            /** @description The id of each item, in input order */
+            ids: string[];
+            /** @description What became of each item, in input order */
+            results: {
+                /** @description The record the item became, or merged into */
+                id: string;
+                /**
+                 * @description What the write did: created, merged, unchanged
+                 * @enum {string}
+                 */
+                action: "created" | "merged" | "unchanged";
+                /** @description The memory’s version after the write */
+                version: number;
+            }[];
+        };
+        /**
+         * @description One message of a session
+         * @example {
+         *       "role": "user",
+         *       "content": "Hi, can you reorder my usual morning drink?",
+         *       "createdAt": "2026-11-21T08:58:02.000Z"
+         *     }
+         */
+        Message: {
+            /**
+             * @description Who said it: user, assistant, system or tool
+             * @enum {string}
+             */
+            role: "user" | "assistant" | "system" | "tool";
+            /** @description The message text */
+            content: string;
+            /** @description The name of the speaker or tool, when given */
+            name?: string;
+            /** @description When it was said (ISO 8601, UTC) */
+            createdAt: string;
+            /** @description Free-form JSON object, when given */
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @description An embedding model, in the shape of OpenAI’s API
+         * @example {
+         *       "id": "minishlab/potion-base-8M",
+         *       "object": "model",
+         *       "created": 1795339200,
+         *       "owned_by": "memos"
+         *     }
+         */
+        Model: {
+            /** @description The model id: send it as `model` to POST /v1/embeddings */
+            id: string;
+            /**
+             * @description Always `model`
+             * @constant
+             */
+            object: "model";
+            /** @description When memOS made it ready, in Unix seconds */
+            created: number;
+            /** @description Always `memos` */
+            owned_by: string;
+        };
+        /**
+         * @description The models served, in the shape of OpenAI’s API
+         * @example {
+         *       "object": "list",
+         *       "data": [
+         *         {
+         *           "id": "minishlab/potion-base-8M",
+         *           "object": "model",
+         *           "created": 1795339200,
+         *           "owned_by": "memos"
+         *         }
+         *       ]
+         *     }
+         */
+        ModelList: {
+            /**
+             * @description Always `list`
+             * @constant
+             */
+            object: "list";
+            /** @description The model served; none while no embedder is ready */
+            data: components["schemas"]["Model"][];
+        };
+        /**
          * @description Namespaces with their counts
          * @example {
          *       "namespaces": [
@@ -5753,6 +2675,704 @@ export interface components {
                 /** @description Distinct users of its episodes and memories */
                 users: number;
             }[];
+        };
+        /** @description An error, as RFC 9457 problem details */
+        Problem: {
+            /** @description A URI naming the kind of problem: `urn:memos:problem:<code without E_, lower case>`, e.g. `urn:memos:problem:not_found` */
+            type: string;
+            /** @description A short summary of the kind of problem, the same for every answer of one code: `Not found` */
+            title: string;
+            /** @description The HTTP status, as on the response */
+            status: number;
+            /** @description What went wrong with this request, in words safe to show: it names fields and ids, never secrets or memory text */
+            detail: string;
+            /**
+             * @description The memOS error code: branch on this
+             * @enum {string}
+             */
+            code: "E_VALIDATION" | "E_UNAUTHORIZED" | "E_FORBIDDEN" | "E_NOT_FOUND" | "E_METHOD_NOT_ALLOWED" | "E_CONFLICT" | "E_PAYLOAD_TOO_LARGE" | "E_UNSUPPORTED_MEDIA_TYPE" | "E_HOST_NOT_ALLOWED" | "E_RATE_LIMITED" | "E_UNAVAILABLE" | "E_STORAGE_UNAVAILABLE" | "E_EMBEDDING_PROVIDER" | "E_DIMENSION_MISMATCH" | "E_CONFIG" | "E_INTERNAL";
+            /** @description The path of the request, without its query */
+            instance: string;
+            /** @description The request id, also sent as the `X-Request-Id` header and written to the server log */
+            requestId: string;
+            /** @description The first offending field, when the problem is about one */
+            field?: string;
+            /** @description Every offending field, when the problem is about fields */
+            errors?: components["schemas"]["FieldIssue"][];
+            /** @description Only on the OpenAI-compatible routes (`/v1/…`): the same error in the shape OpenAI’s SDKs read */
+            error?: {
+                /** @description The same as `detail` */
+                message: string;
+                /**
+                 * @description `invalid_request_error` for 4xx, `server_error` for 5xx
+                 * @enum {string}
+                 */
+                type: "invalid_request_error" | "server_error";
+                /** @description The same as `field`, or null */
+                param: string | null;
+                /**
+                 * @description The same as `code`
+                 * @enum {string}
+                 */
+                code: "E_VALIDATION" | "E_UNAUTHORIZED" | "E_FORBIDDEN" | "E_NOT_FOUND" | "E_METHOD_NOT_ALLOWED" | "E_CONFLICT" | "E_PAYLOAD_TOO_LARGE" | "E_UNSUPPORTED_MEDIA_TYPE" | "E_HOST_NOT_ALLOWED" | "E_RATE_LIMITED" | "E_UNAVAILABLE" | "E_STORAGE_UNAVAILABLE" | "E_EMBEDDING_PROVIDER" | "E_DIMENSION_MISMATCH" | "E_CONFIG" | "E_INTERNAL";
+            };
+        };
+        /**
+         * @description Whether memOS can serve
+         * @example {
+         *       "status": "ready",
+         *       "detail": "sqlite answers"
+         *     }
+         */
+        Readiness: {
+            /** @description ready or not_ready */
+            status: string;
+            /** @description What storage answered */
+            detail: string;
+        };
+        /**
+         * @description Optional: what to retry
+         * @example {
+         *       "retryFailed": true
+         *     }
+         */
+        ReindexRequest: {
+            /**
+             * @description Make every failed record pending again first; default false
+             * @default false
+             */
+            retryFailed?: boolean;
+        } | null;
+        /**
+         * @description Progress of embedding: what has a vector of the current model, what is pending, what failed
+         * @example {
+         *       "running": true,
+         *       "embedded": 1200,
+         *       "progress": {
+         *         "model": "minishlab/potion-base-8M",
+         *         "dimensions": 256,
+         *         "ready": 1200,
+         *         "pending": 340,
+         *         "failed": 0,
+         *         "failures": [],
+         *         "total": 1540
+         *       },
+         *       "embedder": {
+         *         "state": "ready",
+         *         "detail": "model2vec minishlab/potion-base-8M, 256 dimensions"
+         *       }
+         *     }
+         */
+        ReindexStatus: {
+            /** @description Whether the backfill is running now */
+            running: boolean;
+            /** @description Vectors stored by the backfill since start */
+            embedded: number;
+            /** @description The last error the backfill met, if any */
+            lastError?: string;
+            /** @description Absent while no embedder is ready */
+            progress?: {
+                /** @description The model vectors are made with now */
+                model: string;
+                /** @description Length of its vectors */
+                dimensions: number;
+                /** @description Records with a vector of this model */
+                ready: number;
+                /** @description Records waiting for one: new, or embedded by another model */
+                pending: number;
+                /** @description Records whose text the provider refused every time: keyword search only, until retried */
+                failed: number;
+                /** @description Up to 5 failed records, oldest first */
+                failures?: {
+                    /**
+                     * @description Where the record lives
+                     * @enum {string}
+                     */
+                    tier: "memories" | "episodes";
+                    /** @description Its namespace */
+                    namespace: string;
+                    /** @description Its id */
+                    id: string;
+                    /** @description Times the provider refused the text */
+                    attempts: number;
+                    /** @description Why, as the provider said it (never the text) */
+                    error: string;
+                }[];
+                /** @description Every record that has text to embed */
+                total: number;
+            };
+            /** @description The embedder the backfill uses */
+            embedder: {
+                /** @description disabled, loading, ready or failed */
+                state: string;
+                /** @description The model, or why it is not ready */
+                detail: string;
+            };
+            /** @description Failed records made pending again by this request (`retryFailed`) */
+            retried?: number;
+        };
+        /**
+         * @description How much each signal contributed to a hit, each raw; null where a signal did not take part
+         * @example {
+         *       "keyword": 4.21,
+         *       "vector": 0.63,
+         *       "recency": 0.97,
+         *       "neighbours": null
+         *     }
+         */
+        ScoreParts: {
+            /** @description Raw BM25 score of the keyword match, with the searched scope’s statistics (unbounded) */
+            keyword: number | null;
+            /** @description Raw cosine similarity to the query (-1 to 1) */
+            vector: number | null;
+            /** @description 1 for a record of this instant, halving every search.recencyHalfLifeDays (hybrid) */
+            recency: number | null;
+            /** @description What adjacent episodes of the same session and the session added to the fused score, before scaling (hybrid, episodes) */
+            neighbours: number | null;
+        };
+        /**
+         * @description One record found, with its score and the signals behind it
+         * @example {
+         *       "type": "memory",
+         *       "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *       "score": 1,
+         *       "parts": {
+         *         "keyword": 4.21,
+         *         "vector": 0.63,
+         *         "recency": 0.97,
+         *         "neighbours": null
+         *       },
+         *       "item": {
+         *         "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *         "namespace": "acme",
+         *         "userId": "alice",
+         *         "agentId": "support-bot",
+         *         "content": "Prefers green tea over coffee",
+         *         "kind": "preference",
+         *         "importance": 0.8,
+         *         "metadata": {
+         *           "source": "chat"
+         *         },
+         *         "sourceEpisodeIds": [
+         *           "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *         ],
+         *         "version": 1,
+         *         "createdAt": "2026-11-20T17:46:12.000Z",
+         *         "updatedAt": "2026-11-20T17:46:12.000Z",
+         *         "embedding": {
+         *           "status": "ready",
+         *           "model": "minishlab/potion-base-8M",
+         *           "dimensions": 256
+         *         }
+         *       }
+         *     }
+         */
+        SearchHit: {
+            /**
+             * @description A memory
+             * @constant
+             */
+            type: "memory";
+            /** @description The id of the record found */
+            id: string;
+            /** @description 0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1 */
+            score: number;
+            parts: components["schemas"]["ScoreParts"];
+            item: components["schemas"]["Memory"];
+        } | {
+            /**
+             * @description An episode
+             * @constant
+             */
+            type: "episode";
+            /** @description The id of the record found */
+            id: string;
+            /** @description 0 to 1: in vector mode the cosine similarity (negatives as 0); in keyword and hybrid mode a share of this search’s best hit, which scores 1 */
+            score: number;
+            parts: components["schemas"]["ScoreParts"];
+            item: components["schemas"]["Episode"];
+        };
+        /**
+         * @description What to search for, where, and how
+         * @example {
+         *       "namespace": "acme",
+         *       "query": "what does alice drink",
+         *       "userId": "alice",
+         *       "types": [
+         *         "memories",
+         *         "episodes"
+         *       ],
+         *       "limit": 5,
+         *       "mode": "hybrid",
+         *       "filters": {
+         *         "kind": [
+         *           "preference",
+         *           "intervention"
+         *         ]
+         *       }
+         *     }
+         */
+        SearchRequest: {
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
+            namespace?: string;
+            /** @description What to recall, in words: not blank, at most 4096 characters */
+            query: string;
+            /** @description Only records of this user */
+            userId?: string;
+            /** @description Only records of this agent */
+            agentId?: string;
+            /** @description Only records of this session */
+            sessionId?: string;
+            /**
+             * @description Which tiers to search: memories, episodes, or both (the default)
+             * @default [
+             *       "memories",
+             *       "episodes"
+             *     ]
+             */
+            types?: ("memories" | "episodes")[];
+            /**
+             * @description Most hits to answer, 1 to 100; default 10
+             * @default 10
+             */
+            limit?: number;
+            /**
+             * @description hybrid (keyword and vector fused, the default), vector or keyword
+             * @default hybrid
+             * @enum {string}
+             */
+            mode?: "hybrid" | "vector" | "keyword";
+            /** @description Leave out hits scoring below this (scores are 0..1: the cosine in vector mode, else a share of the best hit) */
+            minScore?: number;
+            /** @description Narrows the records searched: kind, time range and metadata; default none */
+            filters?: {
+                /** @description Only these kinds (memory kinds and episode kinds alike): one, or a list of 1 to 32 */
+                kind?: (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string) | (("message" | "intervention" | "observation" | "tool_result" | "outcome") | string)[];
+                /**
+                 * Format: date-time
+                 * @description Only records from this time on (episodes: occurredAt; memories: createdAt), ISO 8601 with a zone
+                 */
+                from?: string;
+                /**
+                 * Format: date-time
+                 * @description Only records before this time; later than `from`
+                 */
+                to?: string;
+                /** @description Only records whose metadata holds each of these keys with exactly this value (string, number or boolean); at most 16 */
+                metadata?: {
+                    [key: string]: string | number | boolean;
+                };
+            };
+        };
+        /**
+         * @description The hits of a search, best first
+         * @example {
+         *       "mode": "hybrid",
+         *       "requestedMode": "hybrid",
+         *       "hits": [
+         *         {
+         *           "type": "memory",
+         *           "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *           "score": 1,
+         *           "parts": {
+         *             "keyword": 4.21,
+         *             "vector": 0.63,
+         *             "recency": 0.97,
+         *             "neighbours": null
+         *           },
+         *           "item": {
+         *             "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *             "namespace": "acme",
+         *             "userId": "alice",
+         *             "agentId": "support-bot",
+         *             "content": "Prefers green tea over coffee",
+         *             "kind": "preference",
+         *             "importance": 0.8,
+         *             "metadata": {
+         *               "source": "chat"
+         *             },
+         *             "sourceEpisodeIds": [
+         *               "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *             ],
+         *             "version": 1,
+         *             "createdAt": "2026-11-20T17:46:12.000Z",
+         *             "updatedAt": "2026-11-20T17:46:12.000Z",
+         *             "embedding": {
+         *               "status": "ready",
+         *               "model": "minishlab/potion-base-8M",
+         *               "dimensions": 256
+         *             }
+         *           }
+         *         },
+         *         {
+         *           "type": "episode",
+         *           "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
+         *           "score": 0.72,
+         *           "parts": {
+         *             "keyword": 2.87,
+         *             "vector": 0.48,
+         *             "recency": 0.95,
+         *             "neighbours": 0
+         *           },
+         *           "item": {
+         *             "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
+         *             "namespace": "acme",
+         *             "userId": "alice",
+         *             "agentId": "support-bot",
+         *             "sessionId": "chat-alice-42",
+         *             "kind": "intervention",
+         *             "content": "Suggested green tea instead of coffee before alice’s evening meeting",
+         *             "occurredAt": "2026-11-20T17:45:00.000Z",
+         *             "createdAt": "2026-11-20T17:45:01.000Z",
+         *             "metadata": {
+         *               "channel": "chat"
+         *             },
+         *             "task": "Recommend a drink for alice’s 6 pm meeting",
+         *             "context": "alice said coffee after 4 pm keeps her awake",
+         *             "outcome": "task_completed",
+         *             "embedding": {
+         *               "status": "ready",
+         *               "model": "minishlab/potion-base-8M",
+         *               "dimensions": 256
+         *             }
+         *           }
+         *         }
+         *       ],
+         *       "notices": [],
+         *       "cached": false
+         *     }
+         */
+        SearchResponse: {
+            /**
+             * @description The mode that produced the hits: hybrid falls back to keyword while no embedder is ready (a notice says so)
+             * @enum {string}
+             */
+            mode: "hybrid" | "vector" | "keyword";
+            /**
+             * @description The mode the request asked for
+             * @enum {string}
+             */
+            requestedMode: "hybrid" | "vector" | "keyword";
+            /** @description The hits, best first, at most `limit` */
+            hits: components["schemas"]["SearchHit"][];
+            /** @description What the client should know about how the answer was made, e.g. a fallback to keyword search */
+            notices: string[];
+            /** @description Whether the answer came from the response cache */
+            cached: boolean;
+        };
+        /**
+         * @description What this server is and where to find the rest
+         * @example {
+         *       "name": "memOS",
+         *       "version": "0.1.0",
+         *       "storage": "sqlite",
+         *       "cache": "in-process",
+         *       "sessions": "sqlite",
+         *       "api": "/api/v1",
+         *       "openapi": "/openapi.json",
+         *       "docs": "/docs",
+         *       "health": "/health"
+         *     }
+         */
+        ServiceInfo: {
+            /**
+             * @description Always `memOS`
+             * @constant
+             */
+            name: "memOS";
+            /** @description The memOS version */
+            version: string;
+            /** @description sqlite or postgres */
+            storage: string;
+            /** @description How vectors are searched, when storage says so (e.g. pgvector) */
+            vectors?: string;
+            /** @description in-process or redis */
+            cache: string;
+            /** @description sqlite or redis */
+            sessions: string;
+            /** @description The base path of the API */
+            api: string;
+            /** @description Where this document is */
+            openapi: string;
+            /** @description Where the interactive docs are */
+            docs: string;
+            /** @description Where health is reported */
+            health: string;
+        };
+        /**
+         * @description Short-term memory: a conversation with an idle time to live
+         * @example {
+         *       "sessionId": "chat-alice-42",
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "messages": [
+         *         {
+         *           "role": "user",
+         *           "content": "Hi, can you reorder my usual morning drink?",
+         *           "createdAt": "2026-11-21T08:58:02.000Z"
+         *         },
+         *         {
+         *           "role": "assistant",
+         *           "content": "Of course: one large green tea, as last time?",
+         *           "createdAt": "2026-11-21T08:58:04.000Z"
+         *         }
+         *       ],
+         *       "state": {
+         *         "cart": [
+         *           "green tea (large)"
+         *         ],
+         *         "step": "confirm"
+         *       },
+         *       "ttlSeconds": 1800,
+         *       "createdAt": "2026-11-21T08:58:02.000Z",
+         *       "updatedAt": "2026-11-21T08:58:04.000Z",
+         *       "expiresAt": "2026-11-21T09:28:04.000Z"
+         *     }
+         */
+        Session: {
+            /** @description The session id the client chose */
+            sessionId: string;
+            /** @description The namespace (tenant) that holds the record */
+            namespace: string;
+            /** @description The user the session belongs to */
+            userId?: string;
+            /** @description The agent in the conversation */
+            agentId?: string;
+            /** @description The messages in the window, oldest first; older ones have been promoted to episodes */
+            messages: components["schemas"]["Message"][];
+            /** @description Free-form JSON working state of the conversation; `{}` when none */
+            state: {
+                [key: string]: unknown;
+            };
+            /** @description A running summary of the conversation, when one was written */
+            summary?: string;
+            /** @description Idle time to live in seconds: every read or write moves `expiresAt` this far ahead */
+            ttlSeconds: number;
+            /** @description When the session was created (ISO 8601, UTC) */
+            createdAt: string;
+            /** @description When it was last written (ISO 8601, UTC) */
+            updatedAt: string;
+            /** @description When it expires unless read or written before; its messages then become episodes (ISO 8601, UTC) */
+            expiresAt: string;
+        };
+        /**
+         * @description Messages to append
+         * @example {
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "messages": [
+         *         {
+         *           "role": "user",
+         *           "content": "Yes please, but a small one today."
+         *         }
+         *       ]
+         *     }
+         */
+        SessionAppend: {
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
+            namespace?: string;
+            /** @description Owner of a session the append creates, or of a live one that has none; another than a live session’s is a 409 */
+            userId?: string;
+            /** @description As userId, for the agent */
+            agentId?: string;
+            /** @description Idle TTL of the session in seconds (1 to 2592000), whether the append creates it or finds it live; default sessions.ttlSeconds for a new one */
+            ttlSeconds?: number;
+            /** @description The messages to add, oldest first (1 to 1000) */
+            messages: {
+                /**
+                 * @description Who said it: user, assistant, system or tool
+                 * @enum {string}
+                 */
+                role: "user" | "assistant" | "system" | "tool";
+                /** @description The message text: not blank, at most 32768 bytes of UTF-8 */
+                content: string;
+                /** @description The name of the speaker or tool, as in chat APIs */
+                name?: string;
+                /**
+                 * Format: date-time
+                 * @description When it was said (ISO 8601 with a zone); default the time of the request
+                 */
+                createdAt?: string;
+                /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
+                metadata?: {
+                    [key: string]: unknown;
+                };
+            }[];
+        };
+        /**
+         * @description A page of live sessions, in summary
+         * @example {
+         *       "items": [
+         *         {
+         *           "sessionId": "chat-alice-42",
+         *           "userId": "alice",
+         *           "agentId": "support-bot",
+         *           "messages": 2,
+         *           "ttlSeconds": 1800,
+         *           "createdAt": "2026-11-21T08:58:02.000Z",
+         *           "updatedAt": "2026-11-21T08:58:04.000Z",
+         *           "expiresAt": "2026-11-21T09:28:04.000Z"
+         *         }
+         *       ]
+         *     }
+         */
+        SessionPage: {
+            /** @description The sessions of this page, by session id */
+            items: {
+                /** @description The session id */
+                sessionId: string;
+                /** @description Its user */
+                userId?: string;
+                /** @description Its agent */
+                agentId?: string;
+                /** @description Messages the session holds */
+                messages: number;
+                /** @description Its idle time to live, in seconds */
+                ttlSeconds: number;
+                /** @description When it was created (ISO 8601, UTC) */
+                createdAt: string;
+                /** @description When it was last written (ISO 8601, UTC) */
+                updatedAt: string;
+                /** @description When it expires unless read or written before (ISO 8601, UTC) */
+                expiresAt: string;
+            }[];
+            /** @description Pass as `cursor` for the next page; absent on the last page */
+            nextCursor?: string;
+        };
+        /**
+         * @description The whole session
+         * @example {
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "messages": [
+         *         {
+         *           "role": "user",
+         *           "content": "Hi, can you reorder my usual morning drink?"
+         *         },
+         *         {
+         *           "role": "assistant",
+         *           "content": "Of course: one large green tea, as last time?"
+         *         }
+         *       ],
+         *       "state": {
+         *         "cart": [
+         *           "green tea (large)"
+         *         ],
+         *         "step": "confirm"
+         *       },
+         *       "ttlSeconds": 1800
+         *     }
+         */
+        SessionPut: {
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
+            namespace?: string;
+            /** @description The user the session belongs to */
+            userId?: string;
+            /** @description The agent in the conversation */
+            agentId?: string;
+            /** @description The messages, oldest first (at most 1000); default none */
+            messages?: {
+                /**
+                 * @description Who said it: user, assistant, system or tool
+                 * @enum {string}
+                 */
+                role: "user" | "assistant" | "system" | "tool";
+                /** @description The message text: not blank, at most 32768 bytes of UTF-8 */
+                content: string;
+                /** @description The name of the speaker or tool, as in chat APIs */
+                name?: string;
+                /**
+                 * Format: date-time
+                 * @description When it was said (ISO 8601 with a zone); default the time of the request
+                 */
+                createdAt?: string;
+                /** @description Free-form JSON object: at most 16384 bytes and 8 levels deep */
+                metadata?: {
+                    [key: string]: unknown;
+                };
+            }[];
+            /** @description Free-form JSON working state: at most 65536 bytes and 8 levels deep; default {} */
+            state?: {
+                [key: string]: unknown;
+            };
+            /** @description A running summary of the conversation */
+            summary?: string;
+            /** @description Idle time to live in seconds, 1 to 2592000 (30 days): every read or write moves the expiry this far ahead; default 1800 for a new session */
+            ttlSeconds?: number;
+        };
+        /**
+         * @description The session after the write, with what the write did
+         * @example {
+         *       "sessionId": "chat-alice-42",
+         *       "namespace": "acme",
+         *       "userId": "alice",
+         *       "agentId": "support-bot",
+         *       "messages": [
+         *         {
+         *           "role": "user",
+         *           "content": "Hi, can you reorder my usual morning drink?",
+         *           "createdAt": "2026-11-21T08:58:02.000Z"
+         *         },
+         *         {
+         *           "role": "assistant",
+         *           "content": "Of course: one large green tea, as last time?",
+         *           "createdAt": "2026-11-21T08:58:04.000Z"
+         *         }
+         *       ],
+         *       "state": {
+         *         "cart": [
+         *           "green tea (large)"
+         *         ],
+         *         "step": "confirm"
+         *       },
+         *       "ttlSeconds": 1800,
+         *       "createdAt": "2026-11-21T08:58:02.000Z",
+         *       "updatedAt": "2026-11-21T08:58:04.000Z",
+         *       "expiresAt": "2026-11-21T09:28:04.000Z",
+         *       "created": true,
+         *       "promotedEpisodeIds": []
+         *     }
+         */
+        SessionWriteResult: {
+            /** @description The session id the client chose */
+            sessionId: string;
+            /** @description The namespace (tenant) that holds the record */
+            namespace: string;
+            /** @description The user the session belongs to */
+            userId?: string;
+            /** @description The agent in the conversation */
+            agentId?: string;
+            /** @description The messages in the window, oldest first; older ones have been promoted to episodes */
+            messages: components["schemas"]["Message"][];
+            /** @description Free-form JSON working state of the conversation; `{}` when none */
+            state: {
+                [key: string]: unknown;
+            };
+            /** @description A running summary of the conversation, when one was written */
+            summary?: string;
+            /** @description Idle time to live in seconds: every read or write moves `expiresAt` this far ahead */
+            ttlSeconds: number;
+            /** @description When the session was created (ISO 8601, UTC) */
+            createdAt: string;
+            /** @description When it was last written (ISO 8601, UTC) */
+            updatedAt: string;
+            /** @description When it expires unless read or written before; its messages then become episodes (ISO 8601, UTC) */
+            expiresAt: string;
+            /** @description Whether this write created the session */
+            created: boolean;
+            /** @description Episodes made by this write, oldest first: messages of an expired session, or those a PUT replaced, then messages that overflowed the window */
+            promotedEpisodeIds: string[];
         };
         /**
          * @description What a namespace, or one user in it, holds
@@ -5962,113 +3582,129 @@ export interface components {
             /** @description Pass as `cursor` for the next page; absent on the last page */
             nextCursor?: string;
         };
-        /**
-         * @description A page of live sessions, in summary
-         * @example {
-         *       "items": [
-         *         {
-         *           "sessionId": "chat-alice-42",
-         *           "userId": "alice",
-         *           "agentId": "support-bot",
-         *           "messages": 2,
-         *           "ttlSeconds": 1800,
-         *           "createdAt": "2026-11-21T08:58:02.000Z",
-         *           "updatedAt": "2026-11-21T08:58:04.000Z",
-         *           "expiresAt": "2026-11-21T09:28:04.000Z"
-         *         }
-         *       ]
-         *     }
-         */
-        SessionPage: {
-            /** @description The sessions of this page, by session id */
-            items: {
-                /** @description The session id */
-                sessionId: string;
-                /** @description Its user */
-                userId?: string;
-                /** @description Its agent */
-                agentId?: string;
-                /** @description Messages the session holds */
-                messages: number;
-                /** @description Its idle time to live, in seconds */
-                ttlSeconds: number;
-                /** @description When it was created (ISO 8601, UTC) */
-                createdAt: string;
-                /** @description When it was last written (ISO 8601, UTC) */
-                updatedAt: string;
-                /** @description When it expires unless read or written before (ISO 8601, UTC) */
-                expiresAt: string;
-            }[];
-            /** @description Pass as `cursor` for the next page; absent on the last page */
-            nextCursor?: string;
+    };
+    responses: {
+        /** @description The `Host` header names a host this server does not answer to (`MEMOS_ALLOWED_HOSTS`) */
+        HostNotAllowed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
         };
-        /**
-         * @description NDJSON in the memos-export format (docs/export-format.md): a header line, then session, episode and memory lines, then an end line with the counts
-         * @example {"type":"header","format":"memos-export","version":1,"memosVersion":"0.1.0","exportedAt":"2026-11-21T10:00:00.000Z","embedder":null,"filters":{"namespace":"acme","userId":"alice"},"withVectors":false}
-         *     {"type":"episode","id":"ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V","userId":"alice","agentId":"support-bot","sessionId":"chat-alice-42","kind":"intervention","content":"Suggested green tea instead of coffee before alice’s evening meeting","occurredAt":"2026-11-20T17:45:00.000Z","createdAt":"2026-11-20T17:45:01.000Z","metadata":{"channel":"chat"},"task":"Recommend a drink for alice’s 6 pm meeting","context":"alice said coffee after 4 pm keeps her awake","outcome":"task_completed"}
-         *     {"type":"memory","id":"mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C","userId":"alice","agentId":"support-bot","kind":"preference","content":"Prefers green tea over coffee","importance":0.8,"metadata":{"source":"chat"},"sourceEpisodeIds":["ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"],"version":1,"createdAt":"2026-11-20T17:46:12.000Z","updatedAt":"2026-11-20T17:46:12.000Z","history":[]}
-         *     {"type":"end","counts":{"sessions":0,"episodes":1,"memories":1}}
-         */
-        ExportStream: string;
-        /**
-         * @description What an import did, per tier
-         * @example {
-         *       "lines": 4,
-         *       "sessions": {
-         *         "created": 0,
-         *         "unchanged": 0,
-         *         "expired": 0
-         *       },
-         *       "episodes": {
-         *         "created": 1,
-         *         "unchanged": 0
-         *       },
-         *       "memories": {
-         *         "created": 1,
-         *         "unchanged": 0
-         *       },
-         *       "vectors": {
-         *         "stored": 0,
-         *         "pending": 2
-         *       }
-         *     }
-         */
-        ImportResult: {
-            /** @description Lines read, the header and end line included */
-            lines: number;
-            /** @description Sessions */
-            sessions: {
-                /** @description Records added */
-                created: number;
-                /** @description Records whose id the namespace held already: left as stored */
-                unchanged: number;
-                /** @description Sessions whose expiresAt had passed: not restored */
-                expired: number;
+        /** @description The `Host` header names a host this server does not answer to (`MEMOS_ALLOWED_HOSTS`) */
+        HostNotAllowedOpenAI: {
+            headers: {
+                [name: string]: unknown;
             };
-            /** @description Episodes */
-            episodes: {
-                /** @description Records added */
-                created: number;
-                /** @description Records whose id the namespace held already: left as stored */
-                unchanged: number;
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
             };
-            /** @description Memories, with their history */
-            memories: {
-                /** @description Records added */
-                created: number;
-                /** @description Records whose id the namespace held already: left as stored */
-                unchanged: number;
+        };
+        /** @description memOS failed to handle the request (a bug, or a misconfiguration such as an embedding dimension mismatch); the server log holds the cause under `requestId` */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
             };
-            /** @description What became of the records’ vectors */
-            vectors: {
-                /** @description Vectors taken from the file (of the model this server embeds with) */
-                stored: number;
-                /** @description Records left for the embedding backfill: no vector in the file, or one of another model */
-                pending: number;
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description memOS failed to handle the request (a bug, or a misconfiguration such as an embedding dimension mismatch); the server log holds the cause under `requestId` */
+        InternalErrorOpenAI: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is larger than this route accepts (sized for its largest valid request, at most `limits.bodyBytes`) */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The key (or, without one, the client address) is over its rate limit; `Retry-After` says when to retry */
+        RateLimited: {
+            headers: {
+                /** @description Seconds to wait before retrying */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The key (or, without one, the client address) is over its rate limit; `Retry-After` says when to retry */
+        RateLimitedOpenAI: {
+            headers: {
+                /** @description Seconds to wait before retrying */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No API key was sent, or the key is malformed, unknown, revoked or expired (`WWW-Authenticate` says which) */
+        Unauthorized: {
+            headers: {
+                /** @description `Bearer realm="memOS"`, with `error="invalid_token"` when a key was sent but is not valid */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No API key was sent, or the key is malformed, unknown, revoked or expired (`WWW-Authenticate` says which) */
+        UnauthorizedOpenAI: {
+            headers: {
+                /** @description `Bearer realm="memOS"`, with `error="invalid_token"` when a key was sent but is not valid */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Storage cannot be reached, or memOS is shutting down; retry later (`Retry-After` says when, if memOS knows) */
+        Unavailable: {
+            headers: {
+                /** @description Seconds to wait before retrying, when memOS knows (storage failing over, an embedder still loading) */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Storage cannot be reached, or memOS is shutting down; retry later (`Retry-After` says when, if memOS knows) */
+        UnavailableOpenAI: {
+            headers: {
+                /** @description Seconds to wait before retrying, when memOS knows (storage failing over, an embedder still loading) */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is not `application/json` */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
     };
-    responses: never;
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -6085,7 +3721,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6094,6 +3730,10 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceInfo"];
                 };
             };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getHealth: {
@@ -6105,7 +3745,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6114,6 +3754,19 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key does not reach every namespace (the route covers all of them), or is bound to a user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
             /** @description Default Response */
             503: {
                 headers: {
@@ -6134,7 +3787,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6143,6 +3796,9 @@ export interface operations {
                     "application/json": components["schemas"]["Liveness"];
                 };
             };
+            421: components["responses"]["HostNotAllowed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getReadiness: {
@@ -6154,7 +3810,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6163,6 +3819,8 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
+            421: components["responses"]["HostNotAllowed"];
+            500: components["responses"]["InternalError"];
             /** @description Default Response */
             503: {
                 headers: {
@@ -6183,7 +3841,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6192,6 +3850,19 @@ export interface operations {
                     "application/json": components["schemas"]["HealthDetailed"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key does not reach every namespace (the route covers all of them), or is bound to a user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
             /** @description Default Response */
             503: {
                 headers: {
@@ -6230,7 +3901,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6239,6 +3910,38 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
+            /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No live session with this id in the namespace (it never existed, expired, or is outside the key’s reach) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     putSession: {
@@ -6268,11 +3971,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SessionPutInput"];
+                "application/json": components["schemas"]["SessionPut"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6281,7 +3984,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionWriteResult"];
                 };
             };
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6290,6 +3993,40 @@ export interface operations {
                     "application/json": components["schemas"]["SessionWriteResult"];
                 };
             };
+            /** @description A path parameter, the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The live session belongs to another `userId` or `agentId`, the session changed under concurrent writes, or an erasure of its user or namespace is in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     deleteSession: {
@@ -6326,6 +4063,56 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No live session with this id in the namespace (it never existed, expired, or is outside the key’s reach) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body was sent, which this route does not take, and it is larger than 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body was sent, which this route does not take, and it is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     appendSessionMessages: {
@@ -6355,11 +4142,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SessionAppendInput"];
+                "application/json": components["schemas"]["SessionAppend"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6368,7 +4155,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionWriteResult"];
                 };
             };
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6377,6 +4164,40 @@ export interface operations {
                     "application/json": components["schemas"]["SessionWriteResult"];
                 };
             };
+            /** @description A path parameter, the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The live session belongs to another `userId` or `agentId`, the session changed under concurrent writes, or an erasure of its user or namespace is in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listEpisodes: {
@@ -6424,7 +4245,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6433,6 +4254,29 @@ export interface operations {
                     "application/json": components["schemas"]["EpisodePage"];
                 };
             };
+            /** @description The query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     writeEpisodes: {
@@ -6456,11 +4300,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["EpisodeWriteInput"];
+                "application/json": components["schemas"]["EpisodeWrite"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6469,6 +4313,40 @@ export interface operations {
                     "application/json": components["schemas"]["EpisodeWriteResult"];
                 };
             };
+            /** @description The query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An erasure of this user or namespace is in progress; retry once it has finished */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getEpisode: {
@@ -6498,7 +4376,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6507,6 +4385,38 @@ export interface operations {
                     "application/json": components["schemas"]["Episode"];
                 };
             };
+            /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No episode with this id in the namespace, or it is outside the key’s reach */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     deleteEpisode: {
@@ -6543,6 +4453,56 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No episode with this id in the namespace, or it is outside the key’s reach */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body was sent, which this route does not take, and it is larger than 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body was sent, which this route does not take, and it is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listMemories: {
@@ -6590,7 +4550,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6599,6 +4559,29 @@ export interface operations {
                     "application/json": components["schemas"]["MemoryPage"];
                 };
             };
+            /** @description The query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     writeMemories: {
@@ -6622,11 +4605,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MemoryWriteInput"];
+                "application/json": components["schemas"]["MemoryWrite"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6635,7 +4618,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemoryWriteResult"];
                 };
             };
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6644,6 +4627,40 @@ export interface operations {
                     "application/json": components["schemas"]["MemoryWriteResult"];
                 };
             };
+            /** @description The query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An erasure of this user or namespace is in progress; retry once it has finished */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getMemory: {
@@ -6673,7 +4690,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6682,6 +4699,38 @@ export interface operations {
                     "application/json": components["schemas"]["Memory"];
                 };
             };
+            /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No live memory with this id in the namespace, or it is outside the key’s reach */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     deleteMemory: {
@@ -6718,6 +4767,56 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No live memory with this id in the namespace, or it is outside the key’s reach */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body was sent, which this route does not take, and it is larger than 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body was sent, which this route does not take, and it is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     updateMemory: {
@@ -6747,11 +4846,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MemoryPatchInput"];
+                "application/json": components["schemas"]["MemoryPatch"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6760,6 +4859,49 @@ export interface operations {
                     "application/json": components["schemas"]["Memory"];
                 };
             };
+            /** @description A path parameter, the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No live memory with this id in the namespace, or it is outside the key’s reach */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The memory is no longer at `expectedVersion`, or an erasure of its user or namespace is in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getMemoryHistory: {
@@ -6789,7 +4931,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6798,6 +4940,38 @@ export interface operations {
                     "application/json": components["schemas"]["MemoryHistory"];
                 };
             };
+            /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No live memory with this id in the namespace, or it is outside the key’s reach */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     search: {
@@ -6821,11 +4995,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SearchRequestInput"];
+                "application/json": components["schemas"]["SearchRequest"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6834,6 +5008,31 @@ export interface operations {
                     "application/json": components["schemas"]["SearchResponse"];
                 };
             };
+            /** @description The query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getContext: {
@@ -6857,11 +5056,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ContextRequestInput"];
+                "application/json": components["schemas"]["ContextRequest"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6870,6 +5069,31 @@ export interface operations {
                     "application/json": components["schemas"]["ContextBundle"];
                 };
             };
+            /** @description The query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createEmbeddings: {
@@ -6893,17 +5117,77 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["EmbeddingRequestInput"];
+                "application/json": components["schemas"]["EmbeddingRequest"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EmbeddingResponse"];
+                };
+            };
+            /** @description The query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["UnauthorizedOpenAI"];
+            /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this route accepts (sized for its largest valid request, at most `limits.bodyBytes`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowedOpenAI"];
+            429: components["responses"]["RateLimitedOpenAI"];
+            500: components["responses"]["InternalErrorOpenAI"];
+            /** @description The embedding provider failed or did not answer in time */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Storage cannot be reached, no embedder is ready yet (`Retry-After` says when to retry), or memOS is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when memOS knows (storage failing over, an embedder still loading) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6929,17 +5213,61 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["EmbedRequestInput"];
+                "application/json": components["schemas"]["EmbedRequest"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EmbedResult"];
+                };
+            };
+            /** @description The query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            /** @description The embedding provider failed or did not answer in time */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Storage cannot be reached, no embedder is ready yet (`Retry-After` says when to retry), or memOS is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when memOS knows (storage failing over, an embedder still loading) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6965,17 +5293,61 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["EmbedBatchRequestInput"];
+                "application/json": components["schemas"]["EmbedBatchRequest"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EmbedBatchResult"];
+                };
+            };
+            /** @description The query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            /** @description The embedding provider failed or did not answer in time */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Storage cannot be reached, no embedder is ready yet (`Retry-After` says when to retry), or memOS is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when memOS knows (storage failing over, an embedder still loading) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7001,13 +5373,46 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EmbeddingCacheStats"];
+                };
+            };
+            /** @description The query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `admin`, or the key does not reach the namespace named (or, naming none, every namespace), or is bound to a user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            /** @description Storage cannot be reached, or memOS is shutting down; retry later (`Retry-After` says when, if memOS knows) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when memOS knows (storage failing over, an embedder still loading) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7033,17 +5438,52 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["EmbeddingCacheClearInput"];
+                "application/json": components["schemas"]["EmbeddingCacheClear"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EmbeddingCacheCleared"];
+                };
+            };
+            /** @description The query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `admin`, or the key does not reach the namespace named (or, naming none, every namespace), or is bound to a user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            /** @description Storage cannot be reached, or memOS is shutting down; retry later (`Retry-After` says when, if memOS knows) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when memOS knows (storage failing over, an embedder still loading) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7057,7 +5497,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7066,6 +5506,11 @@ export interface operations {
                     "application/json": components["schemas"]["ModelList"];
                 };
             };
+            401: components["responses"]["UnauthorizedOpenAI"];
+            421: components["responses"]["HostNotAllowedOpenAI"];
+            429: components["responses"]["RateLimitedOpenAI"];
+            500: components["responses"]["InternalErrorOpenAI"];
+            503: components["responses"]["UnavailableOpenAI"];
         };
     };
     getModel: {
@@ -7083,7 +5528,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7092,6 +5537,29 @@ export interface operations {
                     "application/json": components["schemas"]["Model"];
                 };
             };
+            /** @description A path parameter is invalid; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["UnauthorizedOpenAI"];
+            /** @description This server does not serve a model of this id; `GET /v1/models` lists the one it does */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowedOpenAI"];
+            429: components["responses"]["RateLimitedOpenAI"];
+            500: components["responses"]["InternalErrorOpenAI"];
+            503: components["responses"]["UnavailableOpenAI"];
         };
     };
     getReindex: {
@@ -7103,7 +5571,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7112,6 +5580,20 @@ export interface operations {
                     "application/json": components["schemas"]["ReindexStatus"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `admin`, or the key does not reach every namespace (the route covers all of them), or is bound to a user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     startReindex: {
@@ -7123,11 +5605,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReindexRequestInput"];
+                "application/json": components["schemas"]["ReindexRequest"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Accepted: the work goes on in the background */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -7136,6 +5618,31 @@ export interface operations {
                     "application/json": components["schemas"]["ReindexStatus"];
                 };
             };
+            /** @description The body is invalid; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `admin`, or the key does not reach every namespace (the route covers all of them), or is bound to a user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listKeys: {
@@ -7147,7 +5654,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7156,6 +5663,20 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyList"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `admin`, or the key does not reach every namespace (the route covers all of them), or is bound to a user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createKey: {
@@ -7167,11 +5688,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ApiKeyCreateInput"];
+                "application/json": components["schemas"]["ApiKeyCreate"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -7180,6 +5701,31 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyCreated"];
                 };
             };
+            /** @description The body is invalid; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `admin`, or the key does not reach every namespace (the route covers all of them), or is bound to a user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     revokeKey: {
@@ -7204,6 +5750,56 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A path parameter is invalid; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `admin`, or the key does not reach every namespace (the route covers all of them), or is bound to a user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No unrevoked key with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body was sent, which this route does not take, and it is larger than 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body was sent, which this route does not take, and it is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listAuditEntries: {
@@ -7236,7 +5832,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7245,6 +5841,29 @@ export interface operations {
                     "application/json": components["schemas"]["AuditPage"];
                 };
             };
+            /** @description The query is invalid; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `admin`, or the key does not reach every namespace (the route covers all of them), or is bound to a user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getCacheStats: {
@@ -7268,7 +5887,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7277,6 +5896,29 @@ export interface operations {
                     "application/json": components["schemas"]["CacheStats"];
                 };
             };
+            /** @description The query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `admin`, or the key does not reach the namespace named (or, naming none, every namespace), or is bound to a user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     clearCache: {
@@ -7305,7 +5947,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7314,6 +5956,47 @@ export interface operations {
                     "application/json": components["schemas"]["CacheCleared"];
                 };
             };
+            /** @description The query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `admin`, or the key does not reach the namespace named (or, naming none, every namespace), or is bound to a user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body was sent, which this route does not take, and it is larger than 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body was sent, which this route does not take, and it is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     eraseUser: {
@@ -7343,7 +6026,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7352,6 +6035,56 @@ export interface operations {
                     "application/json": components["schemas"]["ErasureReceipt"];
                 };
             };
+            /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An erasure of this user, or of its whole namespace, is already in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body was sent, which this route does not take, and it is larger than 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body was sent, which this route does not take, and it is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     eraseNamespace: {
@@ -7381,7 +6114,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7390,6 +6123,56 @@ export interface operations {
                     "application/json": components["schemas"]["ErasureReceipt"];
                 };
             };
+            /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An erasure in this namespace is already in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body was sent, which this route does not take, and it is larger than 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body was sent, which this route does not take, and it is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getErasureReceipt: {
@@ -7419,7 +6202,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7428,6 +6211,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErasureReceipt"];
                 };
             };
+            /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No erasure receipt with this id in the namespace, or it is outside the key’s reach */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listNamespaces: {
@@ -7439,7 +6254,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7448,6 +6263,20 @@ export interface operations {
                     "application/json": components["schemas"]["NamespaceList"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key is bound to a user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getStats: {
@@ -7476,7 +6305,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7485,6 +6314,29 @@ export interface operations {
                     "application/json": components["schemas"]["Stats"];
                 };
             };
+            /** @description The query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listUsers: {
@@ -7512,7 +6364,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7521,6 +6373,29 @@ export interface operations {
                     "application/json": components["schemas"]["UserList"];
                 };
             };
+            /** @description The query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listSessions: {
@@ -7553,7 +6428,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7562,6 +6437,29 @@ export interface operations {
                     "application/json": components["schemas"]["SessionPage"];
                 };
             };
+            /** @description The query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     exportNamespace: {
@@ -7605,6 +6503,29 @@ export interface operations {
                     "application/x-ndjson": components["schemas"]["ExportStream"];
                 };
             };
+            /** @description The query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     importRecords: {
@@ -7628,11 +6549,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/x-ndjson": components["schemas"]["ExportStreamInput"];
+                "application/x-ndjson": components["schemas"]["ExportStream"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7641,7 +6562,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImportResult"];
                 };
             };
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -7650,6 +6571,56 @@ export interface operations {
                     "application/json": components["schemas"]["ImportResult"];
                 };
             };
+            /** @description The query, a line of the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A record id of the file is held by a record of another namespace (SQLite keeps ids unique across namespaces); `errors[0].line` names the line */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this route accepts (sized for its largest valid request, at most `limits.bodyBytes`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getMetrics: {
@@ -7670,6 +6641,20 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key does not reach every namespace (the route covers all of them), or is bound to a user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }
