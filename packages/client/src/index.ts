@@ -35,7 +35,6 @@ export type {
   OperationKey,
   PathParams,
   Problem,
-  ProblemFields,
   Query,
   SearchHit,
   SearchRequest,

@@ -68,26 +68,8 @@ export type SessionPut = Body<'PUT /api/v1/sessions/{sessionId}'>;
 export type SessionAppend = Body<'POST /api/v1/sessions/{sessionId}/messages'>;
 export type SessionWriteResult = Ok<'PUT /api/v1/sessions/{sessionId}'>;
 
-/**
- * The problem+json body of a failed request. It reads the document's `Problem` component once the
- * server declares one; until then, the fields memOS sends (src/http/problem.ts).
- */
-export type Problem = Schemas extends { Problem: infer P } ? P : ProblemFields;
-
-/** The fields of memOS's problem+json answers, for servers whose document does not declare `Problem`. */
-export interface ProblemFields {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  code?: string;
-  instance?: string;
-  requestId?: string;
-  /** The field the problem is about, when it is about one. */
-  field?: string;
-  /** Each invalid field, for a 400. */
-  errors?: Array<{ field: string; message: string; location?: string; line?: number }>;
-}
+/** The problem+json body of a failed request (the document's `Problem` component). */
+export type Problem = Schemas['Problem'];
 
 /** One line of an export stream (docs/export-format.md): `header`, `session`, `episode`, `memory` or `end`. */
 export interface ExportLine {

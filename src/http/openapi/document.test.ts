@@ -13,7 +13,7 @@ const PUBLIC = new Set(Object.entries(ROUTE_ACCESS).flatMap(([route, access]) =>
 const AGREED = [
   'Memory', 'MemoryVersion', 'MemoryHistory', 'Episode', 'Session', 'Message', 'Embedding', 'ScoreParts', 'SearchHit', 'SearchResponse', 'ContextBundle',
   'Problem', 'FieldIssue', 'MemoryPage', 'EpisodePage', 'SearchRequest', 'ContextRequest', 'MemoryWrite', 'MemoryDraft', 'MemoryPatch', 'EpisodeWrite',
-  'EpisodeDraft', 'SessionPut', 'SessionAppend',
+  'EpisodeDraft', 'SessionPut', 'SessionAppend', 'SessionPage', 'EmbeddingRequest',
 ];
 
 let memos: TestMemos;

@@ -219,7 +219,8 @@ describe.skipIf(!haveModel)('the OpenAPI document', () => {
     for (const [name, schema] of Object.entries(document.components.schemas)) {
       for (const [node, pointer] of schemaNodes(schema, `#/components/schemas/${name}`)) for (const value of examplesOf(node)) check(value, pointer);
     }
-    for (const { method, path, operation } of operationsOf(document)) {
+    // Operations as dereferenced: a media type's named examples are `$ref`s to components.examples.
+    for (const { method, path, operation } of operationsOf(resolved)) {
       const base = `#/paths/${escape(path)}/${method}`;
       for (const [index, parameter] of (operation.parameters ?? []).entries()) {
         for (const value of ownExamples(parameter)) check(value, `${base}/parameters/${index}/schema`);
