@@ -3,7 +3,8 @@
 //
 //   npx tsx examples/mcp-client.ts [URL]
 //
-// URL defaults to $MCP_URL, else http://127.0.0.1:7420/mcp; the key comes from $MEMOS_API_KEY
+// URL defaults to $MCP_URL, else $MEMOS_URL/mcp (as examples/chat-with-memory.ts takes it), else
+// http://127.0.0.1:7420/mcp; the key comes from $MEMOS_API_KEY
 // (leave it unset for a memOS on loopback that has no keys yet).
 
 import { pathToFileURL } from 'node:url';
@@ -44,9 +45,9 @@ export async function main({ url = 'http://127.0.0.1:7420/mcp', key, print = (li
   }
 }
 
-// Run directly (not imported by a test): the URL from the command line or MCP_URL.
+// Run directly (not imported by a test): the URL from the command line, MCP_URL or MEMOS_URL.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main({ url: process.argv[2] ?? process.env.MCP_URL ?? 'http://127.0.0.1:7420/mcp', key: process.env.MEMOS_API_KEY || undefined }).catch((error: unknown) => {
+  main({ url: process.argv[2] ?? process.env.MCP_URL ?? `${process.env.MEMOS_URL ?? 'http://127.0.0.1:7420'}/mcp`, key: process.env.MEMOS_API_KEY || undefined }).catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   });

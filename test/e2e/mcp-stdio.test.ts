@@ -59,6 +59,17 @@ describe('memos mcp (stdio, embedded)', () => {
     expect(stderr()).not.toContain('window seats');
   });
 
+  it('stops cleanly when the client closes its stdin: its last words are JSON log lines, as all the others', async () => {
+    const { client, stderr } = await spawnMcp(['--data-dir', folder()]);
+    await client.listTools();
+    await client.close();
+    // The process flushes what it has to say on the way out.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const lines = stderr().split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.filter((line) => !line.startsWith('{'))).toEqual([]);
+  });
+
   it('pins the namespace and user given by --namespace and --user', async () => {
     const { client } = await spawnMcp(['--data-dir', folder(), '--namespace', 'pinned', '--user', 'ana']);
     const stored = structuredOf(await callTool(client, 'remember', { memories: [{ content: 'Ana likes tea' }] }));

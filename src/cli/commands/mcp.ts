@@ -125,7 +125,11 @@ function stopOnEnd(stop: () => Promise<void>): void {
   process.once('SIGTERM', () => void stop());
 }
 
+/**
+ * `fn` once, however often it is called. It starts on the next microtask: closing the transport
+ * calls back into the stop it is part of, which must then find it already running, not start it again.
+ */
 function onceOnly(fn: () => Promise<void>): () => Promise<void> {
   let running: Promise<void> | undefined;
-  return () => (running ??= fn());
+  return () => (running ??= Promise.resolve().then(fn));
 }
