@@ -121,7 +121,8 @@ describe('memos mcp beside a running server', () => {
 
   it('takes the key from MEMOS_API_KEY, and answers a bad key with an error rather than silence', async () => {
     const key = await createKey({ role: 'read', namespaces: ['attached'] });
-    const { client } = await spawnMcp(['--url', `${server.baseUrl}/mcp`], { MEMOS_API_KEY: key });
+    // The server's address, as the other commands take --url, stands for its /mcp.
+    const { client } = await spawnMcp(['--url', server.baseUrl], { MEMOS_API_KEY: key });
     expect(textOf(await callTool(client, 'remember', { memories: [{ content: 'no' }] }))).toBe("E_FORBIDDEN: this key's role is read; remember needs write");
 
     const transport = new StdioClientTransport({

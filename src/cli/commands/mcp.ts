@@ -25,7 +25,8 @@ a port). With --url it opens no data folder: it attaches to a running memOS's /m
   --namespace NS     every tool works in this namespace (MEMOS_MCP_NAMESPACE)
   --user ID          every tool acts for this user (MEMOS_MCP_USER_ID)
   --log-level LEVEL  fatal, error, warn, info, debug, trace or silent (MEMOS_LOG_LEVEL)
-  --url URL          a running memOS's MCP endpoint, e.g. http://127.0.0.1:7420/mcp
+  --url URL          a running memOS (http://127.0.0.1:7420, as other commands take it) or its
+                     MCP endpoint (http://127.0.0.1:7420/mcp)
   --key KEY          the API key for --url (else MEMOS_API_KEY); it pins namespace and user there
   -h, --help         show this help`;
 
@@ -89,6 +90,8 @@ async function attach(url: string, key: string | undefined): Promise<void> {
     throw new MemosError('E_CONFIG', `--url: '${url}' is not a URL; give the server's MCP endpoint, e.g. http://127.0.0.1:7420/mcp`);
   }
   if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') throw new MemosError('E_CONFIG', '--url: must be an http:// or https:// URL');
+  // The server's address, as the other commands take --url, means its MCP endpoint.
+  if (endpoint.pathname === '/' || endpoint.pathname === '') endpoint.pathname = '/mcp';
   const remote = new StreamableHTTPClientTransport(endpoint, { requestInit: { headers: key === undefined ? {} : { authorization: `Bearer ${key}` } } });
   const local = new StdioServerTransport();
   const say = (message: string) => process.stderr.write(`memos mcp: ${message}\n`);
