@@ -29,7 +29,7 @@ describe('the /docs page', () => {
     expect(page.body).toMatch(/<link rel="icon" type="image\/svg\+xml" href="[^"]*\/theme\/favicon\.svg"/);
     const css = await get('/docs/static/theme/memos.css');
     expect(css.statusCode).toBe(200);
-    expect(css.body).toContain('prefers-color-scheme: dark');
+    expect(css.body).toContain('html.dark-mode');
     const favicon = await get('/docs/static/theme/favicon.svg');
     expect(favicon.headers['content-type']).toBe('image/svg+xml');
     expect(favicon.body).toMatch(/^<svg /);

@@ -38,12 +38,12 @@ body { background: #f8fafc; }
 .swagger-ui .opblock .opblock-summary-operation-id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; color: #64748b; }
 .swagger-ui .btn.authorize { border-color: ${INDIGO}; color: ${INDIGO}; }
 .swagger-ui .btn.authorize svg { fill: ${INDIGO}; }
-@media (prefers-color-scheme: dark) {
-  html, body { background: #0b1020; color-scheme: dark; }
-  .swagger-ui .swagger-ui { filter: invert(90%) hue-rotate(180deg); }
-  .swagger-ui .swagger-ui img, .swagger-ui .swagger-ui video { filter: invert(100%) hue-rotate(180deg); }
-  .swagger-ui .topbar { background: #0b1020; border-bottom: 1px solid #1e293b; }
-}
+/* Swagger UI has its own dark mode (html.dark-mode, from prefers-color-scheme or its toggle): only memOS's colours change. */
+html.dark-mode, html.dark-mode body { background: #1c2022; }
+html.dark-mode .swagger-ui .info .title { color: #e4e6e6; }
+html.dark-mode .swagger-ui .info a, html.dark-mode .swagger-ui .info .link, html.dark-mode .swagger-ui .btn.authorize { color: #a5b4fc; border-color: #a5b4fc; }
+html.dark-mode .swagger-ui .btn.authorize svg { fill: #a5b4fc; }
+html.dark-mode .swagger-ui .scheme-container { border-bottom-color: #334155; }
 `;
 
 /** @fastify/swagger-ui's options for `/docs`. */
