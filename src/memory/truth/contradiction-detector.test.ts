@@ -117,6 +117,22 @@ describe('detectContradiction', () => {
     passes('Amara lives in Lagos.', 'Kemi lives in Accra.');
   });
 
+  it('gives the same answer whichever statement is the new one', () => {
+    const pairs: [string, string][] = [
+      ['Amara lives in Lagos.', 'Amara moved to Nairobi.'],
+      ['Nkechi speaks French.', "Nkechi doesn't speak French."],
+      ['Priya is 34 years old.', 'Priya is 35 years old.'],
+      ['Chen is a teacher.', 'Chen is a maths teacher at a secondary school.'],
+      ['The user likes green tea.', 'The user likes coffee too.'],
+    ];
+    for (const [x, y] of pairs) {
+      const [forward, backward] = [detectContradiction(x, y), detectContradiction(y, x)];
+      expect(backward.possibleConflict).toBe(forward.possibleConflict);
+      expect(backward.reason).toBe(forward.reason);
+      expect(backward.evidence).toEqual(forward.evidence && { existing: forward.evidence.incoming, incoming: forward.evidence.existing });
+    }
+  });
+
   it('answers no conflict for empty or wordless text', () => {
     passes('', 'Amara lives in Lagos.');
     passes('...', '!!!');

@@ -33,7 +33,7 @@ const SOFT = new Set(['the', 'a', 'an', 'really', 'actually', 'also', 'too', 'st
 const WEAK = new Set(['be', 'have', 'do', 'get', 'go', 'any', 'some', 'to', 'of', 'for', 'in', 'on', 'at', 'with', 'by', 'from', 'and', 'or', 'but', 'my', 'his', 'her', 'their', 'its', 'our', 'your', 'longer', 'more', 'up', 'not', 'no', 'never', "'s", 'can', 'will', 'would', 'as', 'that', 'this', 'since', 'than', 'very', 'much', 'many', 'every', 'each', 'about', 'around']);
 
 // Words that mark a wish or a plan rather than a fact ("wants to visit Japan"): never the positive side of a flip.
-const IRREALIS = new Set(['want', 'wish', 'plan', 'hop', 'would', 'will', 'might', 'may', 'next', 'someday', 'maybe', 'consider', 'think', 'could', 'should', 'if']).add(stem('hopes')).add(stem('planning')).add(stem('wants'));
+const IRREALIS = new Set(['wants', 'wishes', 'plans', 'hopes', 'would', 'will', 'might', 'may', 'next', 'someday', 'maybe', 'considering', 'thinking', 'could', 'should', 'if'].map(stem));
 
 // Negation words (their scope is the words after them) and verbs that end a state (stopped, quit,
 // gave up, left, sold, cancelled). Scope ends at a clause break.
@@ -49,8 +49,12 @@ const SCOPE_WORDS = 6;
 const ADDITIVE = new Set(['too', 'also', 'either', 'another', 'besides', 'additionally']);
 
 /**
- * Whether `incoming` may contradict `existing`, two statements about the same identity, and why.
- * Deterministic and pure; a pair takes microseconds. A restatement (core/same-statement.ts) is never a conflict.
+ * Whether `incoming` (a new memory's text) may contradict `existing` (a current memory of the same
+ * identity, already found close to it), and why. The rules are tried in order: negation flip,
+ * opposite state, different home/origin/employer, different number, different value in a one-valued
+ * slot; the first that fires gives the reason, with the differing words as evidence. Statements
+ * about different subjects ("Keiko" / "Keiko's son") and restatements (core/same-statement.ts) never
+ * conflict. Deterministic and pure; a pair takes tens of microseconds (npm run bench:truth).
  */
 export function detectContradiction(existing: string, incoming: string): ConflictVerdict {
   if (sameStatement(existing, incoming)) return NONE;
@@ -63,12 +67,14 @@ export function detectContradiction(existing: string, incoming: string): Conflic
 interface Statement {
   words: Word[];
   stems: Set<string>;
-  /** Words of the subject: the owner ("Mei", "user") and, after a possessive, the thing owned. */
+  /** The index of the first word after the subject: its owner ("Mei", "user") and, after a possessive, the thing owned. */
   subject: number;
   owner: string[];
   owned?: string;
   /** Indices of words inside a negation's scope. */
   negated: Set<number>;
+  /** Each stem stated outside any negation after the subject, with the index of its first such word. */
+  plain: Map<string, number>;
   irrealis: boolean;
   additive: boolean;
 }
@@ -89,7 +95,11 @@ function prepare(text: string): Statement {
     owned = words[at]?.stem;
     at++;
   }
-  return { words, stems, subject: Math.min(at, words.length), owner, owned, negated: negatedWords(words), irrealis: words.some((word) => IRREALIS.has(word.stem)), additive };
+  const subject = Math.min(at, words.length);
+  const negated = negatedWords(words);
+  const plain = new Map<string, number>();
+  for (let i = words.length - 1; i >= subject; i--) if (!negated.has(i)) plain.set(words[i]!.stem, i);
+  return { words, stems, subject, owner, owned, negated, plain, irrealis: words.some((word) => IRREALIS.has(word.stem)), additive };
 }
 
 // "can't stand" is a dislike, not a negated verb.
@@ -135,8 +145,8 @@ function negationFlip(a: Statement, b: Statement): ConflictVerdict | undefined {
     for (const i of neg.negated) {
       const word = neg.words[i]!;
       if (i < neg.subject || !content(word)) continue;
-      const plain = pos.words.findIndex((other, j) => j >= pos.subject && other.stem === word.stem && !pos.negated.has(j));
-      if (plain >= 0) return plain;
+      const plain = pos.plain.get(word.stem);
+      if (plain !== undefined) return plain;
     }
     return -1;
   };
@@ -190,7 +200,7 @@ function oppositeState(a: Statement, b: Statement): ConflictVerdict | undefined 
     if (ay && bx && !ax && !by) return opposite(a, b, ay, bx);
   }
   // Liking against disliking the same thing.
-  const feeling = (s: Statement, set: Set<string>) => s.words.findIndex((word) => set.has(word.stem) && !s.negated.has(s.words.indexOf(word)));
+  const feeling = (s: Statement, set: Set<string>) => s.words.findIndex((word, i) => set.has(word.stem) && !s.negated.has(i));
   for (const [pos, neg] of [[a, b], [b, a]] as const) {
     const [likes, dislikes] = [feeling(pos, LIKING), feeling(neg, DISLIKING)];
     if (likes < 0 || dislikes < 0 || feeling(pos, DISLIKING) >= 0 || feeling(neg, LIKING) >= 0) continue;
@@ -293,7 +303,7 @@ function differentNumber(a: Statement, b: Statement): ConflictVerdict | undefine
 const VALUE_CUES = new Set(['be', 'called', 'named', 'drives', 'supports', 'prefers', 'commutes'].map(stem));
 const PLACE_PREPOSITIONS = new Set(['at', 'in', 'from', 'on', 'by', 'to']);
 const NAME_PREPOSITIONS = new Set(['at', 'in', 'from', 'on']);
-const PREPOSITION_HOSTS = new Set(['be', 'lives', 'based', 'works', 'commutes', 'moved', 'married', 'engaged', 'office', 'leaves', 'is', 'studies', 'student'].map(stem));
+const PREPOSITION_HOSTS = new Set(['be', 'lives', 'based', 'works', 'commutes', 'moved', 'married', 'engaged', 'office', 'leaves', 'studies', 'student'].map(stem));
 
 function differentObject(a: Statement, b: Statement): ConflictVerdict | undefined {
   const [x, y] = [a.words, b.words];
@@ -308,7 +318,8 @@ function differentObject(a: Statement, b: Statement): ConflictVerdict | undefine
   // One side only adds detail ("a teacher" / "a maths teacher at a secondary school").
   if (diffA.every((word) => b.stems.has(word.stem)) || diffB.every((word) => a.stems.has(word.stem))) return undefined;
   // Differing parts that share a word qualify each other ("prefers email" / "prefers short emails"), unless they name different things.
-  const shared = diffA.some((word) => diffB.some((other) => other.stem === word.stem));
+  const stemsB = new Set(diffB.map((word) => word.stem));
+  const shared = diffA.some((word) => stemsB.has(word.stem));
   const namesDiffer = diffA.some((word) => word.name && !b.stems.has(word.stem)) && diffB.some((word) => word.name && !a.stems.has(word.stem));
   if (shared && !namesDiffer) return undefined;
   // The value must follow a slot cue: skip names that end the common part ("in Building C" / "in Building F").

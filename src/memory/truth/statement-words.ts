@@ -14,13 +14,13 @@ export interface Word {
   name: boolean;
   /** A number ("34", "two", "1,200", "4th", "6:30"). */
   number: boolean;
-  /** Followed by a comma or semicolon: a clause ends here. */
+  /** Followed by a comma, a semicolon or a sentence's end: a clause ends here. */
   clauseEnd: boolean;
 }
 
 // A word: letters, marks and digits joined by an inner apostrophe or, between digits, by . , : / -
 // (the same shape as core/same-statement.ts, so "10:15" and "1,234" stay one word).
-const WORD = /[\p{L}\p{M}\p{N}]+(?:(?:'|(?<=\p{N})[.,:/-](?=\p{N}))[\p{L}\p{M}\p{N}]+)*|[,;]/gu;
+const WORD = /[\p{L}\p{M}\p{N}]+(?:(?:'|(?<=\p{N})[.,:/-](?=\p{N}))[\p{L}\p{M}\p{N}]+)*|[,;.!?…]/gu;
 
 const NUMBER_WORDS: Record<string, string> = {
   zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
@@ -73,13 +73,13 @@ function sentenceStart(text: string, index: number): boolean {
   return at < 0 || /[.!?:;…]/u.test(text[at]!);
 }
 
-/** The words of `text`; a comma or semicolon becomes a clause break on the word before it. */
+/** The words of `text`; a comma, semicolon or sentence end becomes a clause break on the word before it. */
 export function statementWords(text: string): Word[] {
   const source = text.normalize('NFKC').replace(/[’‘ʼ]/gu, "'");
   const words: Word[] = [];
   for (const match of source.matchAll(WORD)) {
     const raw = match[0];
-    if (raw === ',' || raw === ';') {
+    if (/^[,;.!?…]$/u.test(raw)) {
       const last = words[words.length - 1];
       if (last) last.clauseEnd = true;
       continue;
