@@ -31,6 +31,12 @@ describe('detectContradiction', () => {
     flags('The meeting with the bank is at 3 pm.', 'The meeting with the bank was cancelled.', 'negation');
   });
 
+  it('ends a negation at the end of its clause or sentence', () => {
+    passes('Amara eats fish.', 'Amara quit her job. She eats fish on Fridays.');
+    passes('Amara eats fish.', 'The dinner was cancelled. Amara eats fish.');
+    flags('Amara eats fish.', 'Amara no longer eats fish. She eats tofu now.', 'negation');
+  });
+
   it('does not flag two negations of the same thing, nor a negation of something else', () => {
     passes('Tomás does not drink alcohol.', 'Tomás never drinks alcohol.');
     passes('Diego quit smoking in January.', 'Diego has not smoked since January.');

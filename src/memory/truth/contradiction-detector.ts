@@ -119,13 +119,13 @@ function negatedWords(words: readonly Word[]): Set<number> {
     const ending = !negator && (ENDING_VERBS.has(word.stem) || (ENDING_WITH_UP.has(word.stem) && words[i + 1]?.stem === 'up'));
     if (!negator && !ending) continue;
     let j = i + 1;
-    for (; j < words.length && j <= i + SCOPE_WORDS; j++) {
+    for (; !word.clauseEnd && j < words.length && j <= i + SCOPE_WORDS; j++) {
       if (CLAUSE_BREAKS.has(words[j]!.stem)) break;
       negated.add(j);
       if (words[j]!.clauseEnd) break;
     }
-    // "The meeting was cancelled": an ending verb with nothing after it ends the whole statement.
-    if (ending && j === i + 1) for (let k = 0; k < i; k++) negated.add(k);
+    // "The meeting was cancelled": an ending verb with nothing after it ends its whole clause.
+    if (ending && j === i + 1) for (let k = i - 1; k >= 0 && !words[k]!.clauseEnd; k--) negated.add(k);
   }
   return negated;
 }
