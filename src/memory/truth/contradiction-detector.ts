@@ -306,15 +306,16 @@ const NAME_PREPOSITIONS = new Set(['at', 'in', 'from', 'on']);
 const PREPOSITION_HOSTS = new Set(['be', 'lives', 'based', 'works', 'commutes', 'moved', 'married', 'engaged', 'office', 'leaves', 'studies', 'student'].map(stem));
 
 function differentObject(a: Statement, b: Statement): ConflictVerdict | undefined {
+  if (a.additive || b.additive) return undefined;
   const [x, y] = [a.words, b.words];
   let prefix = 0;
   while (prefix < x.length && prefix < y.length && x[prefix]!.stem === y[prefix]!.stem) prefix++;
   let suffix = 0;
   while (suffix < x.length - prefix && suffix < y.length - prefix && x[x.length - 1 - suffix]!.stem === y[y.length - 1 - suffix]!.stem) suffix++;
-  if (a.additive || b.additive) return undefined;
   const diffA = x.slice(prefix, x.length - suffix).filter(content);
   const diffB = y.slice(prefix, y.length - suffix).filter(content);
-  if (diffA.length === 0 || diffB.length === 0 || prefix <= Math.max(a.subject, b.subject) - 1) return undefined;
+  // Both sides replace something, after a common part that holds at least the subject.
+  if (diffA.length === 0 || diffB.length === 0 || prefix < Math.max(a.subject, b.subject)) return undefined;
   // One side only adds detail ("a teacher" / "a maths teacher at a secondary school").
   if (diffA.every((word) => b.stems.has(word.stem)) || diffB.every((word) => a.stems.has(word.stem))) return undefined;
   // Differing parts that share a word qualify each other ("prefers email" / "prefers short emails"), unless they name different things.
