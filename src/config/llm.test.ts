@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { logSink } from '../../test/support/log-sink.js';
 import { runMemos } from '../../test/support/memos-cli.js';
+import { createLogger } from '../observability/logger.js';
 import { loadConfig } from './load.js';
 import { knownEnvNames } from './unknown-env.js';
 
@@ -54,6 +56,17 @@ describe('LLM judge settings', () => {
     expect(failure({ MEMOS_LLM_URL: 'ftp://127.0.0.1/v1', MEMOS_LLM_MODEL: 'm' }).message).toBe('invalid configuration: MEMOS_LLM_URL: must be an http:// or https:// URL');
     const bad = failure({ MEMOS_LLM_URL: 'http://127.0.0.1:1234/v1', MEMOS_LLM_MODEL: 'm', MEMOS_LLM_API_KEY: 'sk-has a-SPACE-secret' });
     expect(bad.message).toBe('invalid configuration: MEMOS_LLM_API_KEY: must be printable ASCII without spaces');
+    const withPassword = failure({ MEMOS_LLM_URL: 'https://user:sk-in-url-SECRET@llm.example.com/v1', MEMOS_LLM_MODEL: 'm' }).message;
+    expect(withPassword).toBe('invalid configuration: MEMOS_LLM_URL: must hold no user, password, query or fragment: put a key in llm.apiKey (MEMOS_LLM_API_KEY)');
+    expect(failure({ MEMOS_LLM_URL: 'http://127.0.0.1:1234/v1?key=abc', MEMOS_LLM_MODEL: 'm' }).message).toContain('MEMOS_LLM_URL: must hold no user');
+  });
+
+  it('keep the key out of a log line that shows the settings', () => {
+    const sink = logSink();
+    const config = loadConfig({ env: { MEMOS_LLM_URL: 'http://127.0.0.1:1234/v1', MEMOS_LLM_MODEL: 'm', MEMOS_LLM_API_KEY: 'sk-log-SECRET-77' }, cwd: dir });
+    createLogger(config, sink.stream).info({ llm: config.llm }, 'settings');
+    expect(sink.lines[0]).toMatchObject({ llm: { url: 'http://127.0.0.1:1234/v1', model: 'm', apiKey: '[redacted]' } });
+    expect(sink.raw()).not.toContain('sk-log-SECRET-77');
   });
 
   it('stop memos serve with exit code 78 when one of URL and model is missing', { timeout: 60_000 }, async () => {

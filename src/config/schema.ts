@@ -271,6 +271,11 @@ export const configSchema = z.strictObject({
       maxCandidates: int(1, 50).default(8),
     })
     .superRefine((llm, context) => {
+      // Caught here rather than when the judge is built, so that a bad URL stops start-up; the
+      // message does not repeat the URL, which may hold a password.
+      if (llm.url !== undefined && /^[a-z]+:\/\/[^/]*@|[?#]/i.test(llm.url)) {
+        context.addIssue({ code: 'custom', path: ['url'], message: 'must hold no user, password, query or fragment: put a key in llm.apiKey (MEMOS_LLM_API_KEY)' });
+      }
       if (llm.url !== undefined && llm.model === undefined) {
         context.addIssue({ code: 'custom', path: ['model'], message: 'must be set too when llm.url (MEMOS_LLM_URL) is set: the LLM judge needs both a URL and a model, or neither' });
       }
