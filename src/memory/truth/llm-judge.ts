@@ -8,6 +8,7 @@
 
 import { z } from 'zod';
 import type { Config } from '../../config/schema.js';
+import { MemosError } from '../../core/errors.js';
 import { firstChars } from '../../core/text.js';
 import { createChatClient, type ChatClient, type ChatClientOptions } from '../../llm/chat-client.js';
 
@@ -119,7 +120,7 @@ function jsonSchemaFor(labels: string[]): Record<string, unknown> {
 }
 
 const positiveInt = (name: string, value: number) => {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`llm judge: ${name} must be a positive integer`);
+  if (!Number.isInteger(value) || value < 1) throw new MemosError('E_CONFIG', `llm judge: ${name} must be a positive integer, got ${value}`);
   return value;
 };
 
