@@ -253,6 +253,37 @@ export const configSchema = z.strictObject({
       z.strictObject({ provider: z.literal('none') }),
     ]),
   ).prefault({}),
+  /**
+   * The optional LLM judge (docs/llm-judge.md): an OpenAI-compatible chat model asked, in the
+   * background, whether a new memory duplicates, supersedes or contradicts similar ones. Off unless
+   * both `url` and `model` are set; one without the other is refused at start.
+   */
+  llm: z
+    .strictObject({
+      /** Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:1234/v1 (LM Studio) or http://127.0.0.1:11434/v1 (Ollama). */
+      url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+      model: z.string().min(1).optional(),
+      /** Sent as `Authorization: Bearer`. A secret: never logged. */
+      apiKey: z.string().min(1).max(4096).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
+      /** Per request, answer included; local models on a CPU can take tens of seconds. */
+      timeoutMs: int(100, 600_000).default(60_000),
+      /** Similar memories shown to the model per question; more are dropped, least similar first. */
+      maxCandidates: int(1, 50).default(8),
+    })
+    .superRefine((llm, context) => {
+      // Caught here rather than when the judge is built, so that a bad URL stops start-up; the
+      // message does not repeat the URL, which may hold a password.
+      if (llm.url !== undefined && /^[a-z]+:\/\/[^/]*@|[?#]/i.test(llm.url)) {
+        context.addIssue({ code: 'custom', path: ['url'], message: 'must hold no user, password, query or fragment: put a key in llm.apiKey (MEMOS_LLM_API_KEY)' });
+      }
+      if (llm.url !== undefined && llm.model === undefined) {
+        context.addIssue({ code: 'custom', path: ['model'], message: 'must be set too when llm.url (MEMOS_LLM_URL) is set: the LLM judge needs both a URL and a model, or neither' });
+      }
+      if (llm.model !== undefined && llm.url === undefined) {
+        context.addIssue({ code: 'custom', path: ['url'], message: 'must be set too when llm.model (MEMOS_LLM_MODEL) is set: the LLM judge needs both a URL and a model, or neither' });
+      }
+    })
+    .prefault({}),
   /** How records get their vectors. */
   indexing: z
     .strictObject({
@@ -484,6 +515,11 @@ export const ENV_SETTINGS = {
   MEMOS_RETENTION_BATCH: 'retention.batchSize',
   MEMOS_MCP_NAMESPACE: 'mcp.namespace',
   MEMOS_MCP_USER_ID: 'mcp.userId',
+  MEMOS_LLM_URL: 'llm.url',
+  MEMOS_LLM_MODEL: 'llm.model',
+  MEMOS_LLM_API_KEY: 'llm.apiKey',
+  MEMOS_LLM_TIMEOUT_MS: 'llm.timeoutMs',
+  MEMOS_LLM_MAX_CANDIDATES: 'llm.maxCandidates',
 } as const;
 
 /**

@@ -44,6 +44,12 @@ export interface MemosErrorDetails {
   failure?: 'timeout' | 'circuit_open';
   /** For upstream failures: the provider refused the input itself (HTTP 400, 413, 422), so other inputs may pass. */
   rejectedInput?: boolean;
+  /**
+   * For a chat model's answer that arrived but cannot be used: not JSON, JSON outside the asked
+   * schema, no choice, a refusal, or cut off at the token limit. Not retried: at temperature 0 the
+   * model would most likely answer the same.
+   */
+  unusableAnswer?: 'malformed' | 'off_schema' | 'empty' | 'refused' | 'truncated';
 }
 
 export class MemosError extends Error {
