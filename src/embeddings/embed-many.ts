@@ -6,21 +6,11 @@ import { firstChars } from '../core/text.js';
 import { isMemosError, MemosError } from '../core/errors.js';
 import type { Embedder, EmbeddingProvider, EmbedPurpose, EmbedRequest } from '../core/ports.js';
 import { createCircuitBreaker, type CallOutcome, type CircuitState } from './circuit-breaker.js';
-import { isRetryable, retryDelay, sleep as realSleep, type RetryPolicy, type Sleep } from './retry.js';
+import { breakerSettingsOf, isRetryable, retryDelay, retryPolicyOf, sleep as realSleep, type ResilienceOptions, type RetryPolicy } from './retry.js';
 import { withIdentityOf } from './embedder-identity.js';
 
-export interface ResilientEmbedderOptions {
-  /** Retries of one batch after its first attempt; 3 unless told. */
-  retries?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** A `Retry-After` beyond this (60 s unless told) fails the batch at once instead of waiting. */
-  maxRetryAfterMs?: number;
-  breaker?: { failureThreshold?: number; resetAfterMs?: number };
-  random?: () => number;
-  sleep?: Sleep;
-  now?: () => number;
-}
+/** Retries count per batch. */
+export type ResilientEmbedderOptions = ResilienceOptions;
 
 export interface EmbedderHealth {
   provider: string;
@@ -51,18 +41,8 @@ export type ResilientEmbedder = Embedder & { health(): EmbedderHealth };
 export function createResilientEmbedder(provider: EmbeddingProvider, options: ResilientEmbedderOptions = {}): ResilientEmbedder {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
-  const policy: RetryPolicy = {
-    retries: options.retries ?? 3,
-    baseDelayMs: options.baseDelayMs ?? 200,
-    maxDelayMs: options.maxDelayMs ?? 5_000,
-    maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
-    random: options.random ?? Math.random,
-  };
-  const breaker = createCircuitBreaker({
-    failureThreshold: options.breaker?.failureThreshold ?? 5,
-    resetAfterMs: options.breaker?.resetAfterMs ?? 30_000,
-    now,
-  });
+  const policy: RetryPolicy = retryPolicyOf(options);
+  const breaker = createCircuitBreaker({ ...breakerSettingsOf(options), now });
   let lastError: string | undefined;
   let lastSuccessAt: number | undefined;
 

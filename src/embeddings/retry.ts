@@ -14,6 +14,36 @@ export interface RetryPolicy {
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
+/** How a client of an upstream (an embedder, a chat model) retries and when its circuit opens; unset fields take the defaults below. */
+export interface ResilienceOptions {
+  /** Retries after the first attempt; 3 unless told. */
+  retries?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** A `Retry-After` beyond this (60 s unless told) fails the call at once instead of waiting. */
+  maxRetryAfterMs?: number;
+  breaker?: { failureThreshold?: number; resetAfterMs?: number };
+  random?: () => number;
+  sleep?: Sleep;
+  now?: () => number;
+}
+
+/** The retry policy of `options`, every upstream's defaults filled in. */
+export function retryPolicyOf(options: ResilienceOptions): RetryPolicy {
+  return {
+    retries: options.retries ?? 3,
+    baseDelayMs: options.baseDelayMs ?? 200,
+    maxDelayMs: options.maxDelayMs ?? 5_000,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+    random: options.random ?? Math.random,
+  };
+}
+
+/** The circuit breaker settings of `options`: open after 5 unavailable calls in a row, for 30 s, unless told. */
+export function breakerSettingsOf(options: ResilienceOptions): { failureThreshold: number; resetAfterMs: number } {
+  return { failureThreshold: options.breaker?.failureThreshold ?? 5, resetAfterMs: options.breaker?.resetAfterMs ?? 30_000 };
+}
+
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
 export const sleep: Sleep = (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined);
 

@@ -8,11 +8,12 @@ import { toIso } from '../core/clock.js';
 import { isMemosError, MemosError, type MemosErrorDetails } from '../core/errors.js';
 import { createCircuitBreaker, type CallOutcome, type CircuitState } from '../embeddings/circuit-breaker.js';
 import { parseRetryAfter, upstreamErrorCode } from '../embeddings/openai/wire.js';
-import { isRetryable, retryDelay, sleep as realSleep, type RetryPolicy, type Sleep } from '../embeddings/retry.js';
+import { breakerSettingsOf, isRetryable, retryDelay, retryPolicyOf, sleep as realSleep, type ResilienceOptions, type RetryPolicy } from '../embeddings/retry.js';
 import { loggedError } from '../observability/logger.js';
 import { chatCompletionResponseSchema, type ChatCompletionRequest, type ChatMessage } from './wire.js';
 
-export interface ChatClientOptions {
+/** Retries, backoff and the circuit breaker take the embedders' defaults (ResilienceOptions); retries count per request. */
+export interface ChatClientOptions extends ResilienceOptions {
   /** The API root, e.g. `http://127.0.0.1:1234/v1` (LM Studio) or `https://api.openai.com/v1`. */
   baseUrl: string;
   model: string;
@@ -20,16 +21,6 @@ export interface ChatClientOptions {
   apiKey?: string;
   /** Per attempt, answer included; 60 s unless told. */
   timeoutMs?: number;
-  /** Retries after the first attempt, for retryable failures only; 3 unless told (as the embedders). */
-  retries?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** A `Retry-After` beyond this (60 s unless told) fails the call at once instead of waiting. */
-  maxRetryAfterMs?: number;
-  breaker?: { failureThreshold?: number; resetAfterMs?: number };
-  random?: () => number;
-  sleep?: Sleep;
-  now?: () => number;
   fetch?: typeof fetch;
   /** Retries and circuit changes are logged here, by status and code only. */
   logger?: Logger;
@@ -107,18 +98,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const logger = options.logger;
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
-  const policy: RetryPolicy = {
-    retries: positiveInt('retries', options.retries ?? 3, 0),
-    baseDelayMs: options.baseDelayMs ?? 200,
-    maxDelayMs: options.maxDelayMs ?? 5_000,
-    maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
-    random: options.random ?? Math.random,
-  };
-  const breaker = createCircuitBreaker({
-    failureThreshold: options.breaker?.failureThreshold ?? 5,
-    resetAfterMs: options.breaker?.resetAfterMs ?? 30_000,
-    now,
-  });
+  const policy: RetryPolicy = { ...retryPolicyOf(options), retries: positiveInt('retries', options.retries ?? 3, 0) };
+  const breaker = createCircuitBreaker({ ...breakerSettingsOf(options), now });
   // A function, so that TypeScript does not narrow the state across a release().
   const isOpen = () => breaker.state === 'open';
   let lastError: string | undefined;
