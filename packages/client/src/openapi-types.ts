@@ -11,7 +11,7 @@ export interface paths {
         };
         /**
          * Service info
-         * @description Names the server, its version and backends, and where the API, this document, the docs and health are. Public: needs no key.
+         * @description Names the server, its version and backends, and where the API, this document, the docs, health and MCP are. Public: needs no key.
          *
          *     **Access:** public, no key needed.
          */
@@ -3074,7 +3074,8 @@ export interface components {
          *       "api": "/api/v1",
          *       "openapi": "/openapi.json",
          *       "docs": "/docs",
-         *       "health": "/health"
+         *       "health": "/health",
+         *       "mcp": "/mcp"
          *     }
          */
         ServiceInfo: {
@@ -3101,6 +3102,8 @@ export interface components {
             docs: string;
             /** @description Where health is reported */
             health: string;
+            /** @description Where MCP is served over streamable HTTP, with the same API keys (docs/mcp.md) */
+            mcp: string;
         };
         /**
          * @description Short-term memory: a conversation with an idle time to live

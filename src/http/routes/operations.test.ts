@@ -8,7 +8,7 @@ describe('service info, health and API description', () => {
   it('answers GET / with service info', async () => {
     memos = await startTestMemos();
     const info = await memos.json('GET', '/');
-    expect(info.body).toMatchObject({ name: 'memOS', ...testBackends, openapi: '/openapi.json', docs: '/docs' });
+    expect(info.body).toMatchObject({ name: 'memOS', ...testBackends, openapi: '/openapi.json', docs: '/docs', mcp: '/mcp' });
   });
 
   it('reports live, ready and detailed health', async () => {

@@ -64,11 +64,12 @@ const serviceInfo = z
     openapi: z.string().describe('Where this document is'),
     docs: z.string().describe('Where the interactive docs are'),
     health: z.string().describe('Where health is reported'),
+    mcp: z.string().describe('Where MCP is served over streamable HTTP, with the same API keys (docs/mcp.md)'),
   })
   .describe('What this server is and where to find the rest')
   .meta({
     examples: [
-      { name: 'memOS', version: VERSION, storage: 'sqlite', cache: 'in-process', sessions: 'sqlite', api: '/api/v1', openapi: '/openapi.json', docs: '/docs', health: '/health' },
+      { name: 'memOS', version: VERSION, storage: 'sqlite', cache: 'in-process', sessions: 'sqlite', api: '/api/v1', openapi: '/openapi.json', docs: '/docs', health: '/health', mcp: '/mcp' },
     ],
   });
 
@@ -81,7 +82,7 @@ export function operationRoutes(app: ZodApp, { health, schemas }: RouteContext):
       tags,
       operationId: 'getServiceInfo',
       summary: 'Service info',
-      description: 'Names the server, its version and backends, and where the API, this document, the docs and health are. Public: needs no key.',
+      description: 'Names the server, its version and backends, and where the API, this document, the docs, health and MCP are. Public: needs no key.',
       response: { 200: schemas.name('ServiceInfo', serviceInfo) },
     },
     handler: () => ({
@@ -95,6 +96,7 @@ export function operationRoutes(app: ZodApp, { health, schemas }: RouteContext):
       openapi: '/openapi.json',
       docs: '/docs',
       health: '/health',
+      mcp: '/mcp',
     }),
   });
 
