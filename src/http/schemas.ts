@@ -203,6 +203,7 @@ export const memoryRecord = z
     version: z.number().describe('Starts at 1; every update or merge that changes it adds one (earlier versions: its history)'),
     createdAt: time('When it was first written'),
     updatedAt: time('When it last changed'),
+    lastConfirmedAt: time('When the fact was last stated or confirmed: when it was written, written again (a merge or an unchanged duplicate), its content updated, or confirmed (`POST /api/v1/memories/{id}/confirm`). Past its kind’s review period (`truth.reviewDays`), search and context mark it `stale`'),
     embedding: embeddingRecord,
   })
   .describe('Semantic memory: a fact, preference, reflection, summary or procedure, versioned')

@@ -69,6 +69,7 @@ export const memory = {
   version: 1,
   createdAt: '2026-11-20T17:46:12.000Z',
   updatedAt: '2026-11-20T17:46:12.000Z',
+  lastConfirmedAt: '2026-11-20T17:46:12.000Z',
   embedding: embedded,
 };
 
@@ -78,6 +79,7 @@ export const memoryUpdated = {
   importance: 0.9,
   version: 2,
   updatedAt: '2026-11-21T09:02:44.000Z',
+  lastConfirmedAt: '2026-11-21T09:02:44.000Z',
 };
 
 export const memoryVersion = {

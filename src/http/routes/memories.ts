@@ -129,6 +129,26 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
     },
   });
 
+  app.post('/api/v1/memories/:id/confirm', {
+    config: NAMESPACED,
+    schema: {
+      tags,
+      operationId: 'confirmMemory',
+      summary: 'Confirm a memory: the fact still holds as of now',
+      description:
+        'Sets the memory’s `lastConfirmedAt` to now and changes nothing else: no new version, no history entry. A memory past its kind’s review period (`truth.reviewDays`) is marked `stale` in search hits and context bundles until it is confirmed or written again. ' +
+        'Takes no body (or an empty JSON object, or one naming only `namespace`). A memory that does not exist, has expired, or lies outside the key’s reach (another namespace or user) is a 404. Answers the memory. Needs the `write` role.',
+      params: memoryParams,
+      querystring: namespaceQuery,
+      body: schemas
+        .name('MemoryConfirm', z.strictObject({ namespace: fields.namespace }).describe('Nothing to send; at most the namespace').meta({ example: {} }))
+        // No body at all reaches validation as null.
+        .nullish(),
+      response: { 200: memoryRecord },
+    },
+    handler: (request) => services.memories.confirm(recordRef(request, request.params.id)),
+  });
+
   app.delete('/api/v1/memories/:id', {
     config: NAMESPACED,
     schema: {

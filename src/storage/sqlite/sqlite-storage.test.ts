@@ -205,7 +205,7 @@ describe('sqlite storage', () => {
       sourceEpisodeIds: ['ep_durable'],
       version: 1,
       createdAt: now,
-      updatedAt: now,
+      updatedAt: now, lastConfirmedAt: now,
       embedding: { status: 'none' as const },
     };
     await storage.memories.upsert([{ memory, contentKey: contentKey(memory.content) }]);
@@ -240,7 +240,7 @@ describe('sqlite storage', () => {
     const now = toIso(clock.now());
     const memory = {
       id: 'mem_cascade', namespace: 'ns1', content: 'first', kind: 'fact' as const, importance: 0.5, metadata: {},
-      sourceEpisodeIds: [], version: 1, createdAt: now, updatedAt: now, embedding: { status: 'none' as const },
+      sourceEpisodeIds: [], version: 1, createdAt: now, updatedAt: now, lastConfirmedAt: now, embedding: { status: 'none' as const },
     };
     await storage.memories.upsert([{ memory, contentKey: contentKey('first') }]);
     await storage.memories.update({ ref: { namespace: 'ns1', id: memory.id }, patch: { content: 'second' } });
