@@ -209,6 +209,11 @@ export const memoryRecord = z
   .describe('Semantic memory: a fact, preference, reflection, summary or procedure, versioned')
   .meta({ examples: [example.memory] });
 
+/** Whether a recalled memory is past its kind's review period (docs/truth.md "Freshness"). */
+export const staleHit = z
+  .boolean()
+  .describe('True when the memory’s kind has a review period (`truth.reviewDays`) and `lastConfirmedAt` is older than it: re-check the fact rather than assert it, then confirm it (`POST /api/v1/memories/{id}/confirm`) or correct it. Always false for kinds without a review period');
+
 /** How much each signal contributed to a recall hit, each raw (not scaled like `score`); null where a signal did not take part. */
 export const scorePartsRecord = z
   .object({

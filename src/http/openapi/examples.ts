@@ -101,7 +101,7 @@ export const searchResponse = {
   mode: 'hybrid',
   requestedMode: 'hybrid',
   hits: [
-    { type: 'memory', id: MEMORY_ID, score: 1, parts: scoreParts, item: memory },
+    { type: 'memory', id: MEMORY_ID, score: 1, parts: scoreParts, item: memory, stale: false },
     { type: 'episode', id: EPISODE_ID, score: 0.72, parts: { keyword: 2.87, vector: 0.48, recency: 0.95, neighbours: 0 }, item: episode },
   ],
   notices: [],
@@ -116,7 +116,7 @@ export const contextBundle = {
   tokens: 118,
   tokenizer: 'o200k_base',
   session: { sessionId: SESSION_ID, summary: null, messages: [...messages], omittedMessages: 0 },
-  memories: [{ id: MEMORY_ID, score: 1, parts: scoreParts, item: memory }],
+  memories: [{ id: MEMORY_ID, score: 1, parts: scoreParts, item: memory, stale: false }],
   episodes: [{ id: EPISODE_ID, score: 1, parts: { keyword: 2.87, vector: 0.48, recency: 0.95, neighbours: 0 }, item: episode }],
   text: [
     '## Conversation',

@@ -81,4 +81,58 @@ describe('freshness over HTTP', () => {
     expect(audit.status).toBe(200);
     expect(audit.body.items.map((entry: { recordIds?: string[]; outcome?: string }) => entry.recordIds ?? [])).toContainEqual([mine.id]);
   });
+
+  it('marks memories past their kind’s review period stale in search and context, and a cached answer never outlives the moment one goes stale', async () => {
+    const clock = manualClock();
+    memos = await startTestMemos({ MEMOS_ADMIN_KEY: ADMIN, MEMOS_REVIEW_DAYS: 'fact=30' }, clock);
+    const fact = await write('Aisha lives in Lagos');
+    await write('Aisha likes jollof rice from Lagos', 'alice', 'preference');
+    const search = () => call('POST', '/api/v1/search', ADMIN, { namespace: 'team', query: 'Aisha Lagos', mode: 'keyword' });
+    const flags = (body: { hits: Array<{ id: string; stale: boolean; item: { kind: string } }> }) => Object.fromEntries(body.hits.map((hit) => [hit.item.kind, hit.stale]));
+
+    clock.advance(30 * DAY - 1000);
+    const fresh = await search();
+    expect(flags(fresh.body)).toEqual({ fact: false, preference: false });
+    expect((await search()).body.cached).toBe(true);
+    // One second later the fact is 30 days old: the cached answer, which calls it fresh, is not served.
+    clock.advance(1000);
+    const due = await search();
+    expect(due.body.cached).toBe(false);
+    expect(flags(due.body)).toEqual({ fact: true, preference: false });
+    expect(due.body.hits.find((hit: { id: string }) => hit.id === fact.id).item.lastConfirmedAt).toBe('2026-01-01T00:00:00.000Z');
+
+    const context = await call('POST', '/api/v1/context', ADMIN, { namespace: 'team', query: 'Aisha Lagos' });
+    expect(context.status).toBe(200);
+    expect(context.body.memories.map((hit: { id: string; stale: boolean }) => [hit.id === fact.id, hit.stale])).toEqual(expect.arrayContaining([[true, true], [false, false]]));
+    expect(context.body.text).toContain('- (fact, last confirmed 2026-01-01: may be out of date) Aisha lives in Lagos');
+    expect(context.body.text).toContain('- (preference) Aisha likes jollof rice from Lagos');
+    // Without a query, memories are still marked.
+    const recent = await call('POST', '/api/v1/context', ADMIN, { namespace: 'team' });
+    expect(recent.body.memories.find((hit: { id: string }) => hit.id === fact.id).stale).toBe(true);
+
+    // Confirming makes it fresh again at once: the write moved the namespace's cache version.
+    expect((await call('POST', `/api/v1/memories/${fact.id}/confirm?namespace=team`)).status).toBe(200);
+    const confirmed = await search();
+    expect(confirmed.body.cached).toBe(false);
+    expect(flags(confirmed.body)).toEqual({ fact: false, preference: false });
+    expect((await call('POST', '/api/v1/context', ADMIN, { namespace: 'team', query: 'Aisha Lagos' })).body.text).not.toContain('may be out of date');
+
+    // Writing the same fact again confirms it too, even though nothing else changes.
+    clock.advance(31 * DAY);
+    expect(flags((await search()).body).fact).toBe(true);
+    expect(await write('Aisha lives in Lagos')).toEqual({ id: fact.id, action: 'unchanged', version: 1 });
+    const restated = await search();
+    expect(restated.body.cached).toBe(false);
+    expect(flags(restated.body).fact).toBe(false);
+  });
+
+  it('marks nothing stale without review periods, however old', async () => {
+    const clock = manualClock();
+    memos = await startTestMemos({ MEMOS_ADMIN_KEY: ADMIN }, clock);
+    await write('Aisha lives in Lagos');
+    clock.advance(3650 * DAY);
+    const found = await call('POST', '/api/v1/search', ADMIN, { namespace: 'team', query: 'Aisha Lagos', mode: 'keyword' });
+    expect(found.body.hits.map((hit: { stale: boolean }) => hit.stale)).toEqual([false]);
+    expect((await call('POST', '/api/v1/context', ADMIN, { namespace: 'team', query: 'Aisha' })).body.text).not.toContain('may be out of date');
+  });
 });

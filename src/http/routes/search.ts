@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SEARCH_MODES } from '../../memory/recall/search-service.js';
 import * as example from '../openapi/examples.js';
-import { agentIdField, episodeRecord, memoryRecord, scorePartsRecord, sessionIdField, userIdField } from '../schemas.js';
+import { agentIdField, episodeRecord, memoryRecord, scorePartsRecord, sessionIdField, staleHit, userIdField } from '../schemas.js';
 import { NAMESPACED, requestNamespace } from '../namespace.js';
 import { recallFilters, recallQuery, recallTypes, searchFilters } from './filters.js';
 import type { RouteContext, ZodApp } from './route-context.js';
@@ -12,7 +12,7 @@ const hitScore = z.number().describe('0 to 1: in vector mode the cosine similari
 const hitId = z.string().describe('The id of the record found');
 const searchHit = z
   .discriminatedUnion('type', [
-    z.object({ type: z.literal('memory').describe('A memory'), id: hitId, score: hitScore, parts, item: memoryRecord }),
+    z.object({ type: z.literal('memory').describe('A memory'), id: hitId, score: hitScore, parts, item: memoryRecord, stale: staleHit }),
     z.object({ type: z.literal('episode').describe('An episode'), id: hitId, score: hitScore, parts, item: episodeRecord }),
   ])
   .describe('One record found, with its score and the signals behind it')
