@@ -286,6 +286,28 @@ export interface paths {
         patch: operations["updateMemory"];
         trace?: never;
     };
+    "/api/v1/memories/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a memory: the fact still holds as of now
+         * @description Sets the memory’s `lastConfirmedAt` to now and changes nothing else: no new version, no history entry. A memory past its kind’s review period (`truth.reviewDays`) is marked `stale` in search hits and context bundles until it is confirmed or written again. Takes no body (or an empty JSON object, or one naming only `namespace`). A memory that does not exist, has expired, or lies outside the key’s reach (another namespace or user) is a 404. Answers the memory. Needs the `write` role.
+         *
+         *     **Access:** a key of role `write` or above, that reaches the namespace.
+         */
+        post: operations["confirmMemory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/memories/{id}/history": {
         parameters: {
             query?: never;
@@ -1244,12 +1266,14 @@ export interface components {
          *             "version": 1,
          *             "createdAt": "2026-11-20T17:46:12.000Z",
          *             "updatedAt": "2026-11-20T17:46:12.000Z",
+         *             "lastConfirmedAt": "2026-11-20T17:46:12.000Z",
          *             "embedding": {
          *               "status": "ready",
          *               "model": "minishlab/potion-base-8M",
          *               "dimensions": 256
          *             }
-         *           }
+         *           },
+         *           "stale": false
          *         }
          *       ],
          *       "episodes": [
@@ -1327,6 +1351,8 @@ export interface components {
                 parts: components["schemas"]["ScoreParts"];
                 /** @description The record */
                 item: components["schemas"]["Memory"];
+                /** @description True when the memory is past its kind’s review period (`truth.reviewDays`); its line in `text` then says when it was last confirmed and that it may be out of date */
+                stale: boolean;
             }[];
             /** @description The most relevant episodes that fit, best first */
             episodes: {
@@ -2265,6 +2291,7 @@ export interface components {
          *       "version": 1,
          *       "createdAt": "2026-11-20T17:46:12.000Z",
          *       "updatedAt": "2026-11-20T17:46:12.000Z",
+         *       "lastConfirmedAt": "2026-11-20T17:46:12.000Z",
          *       "embedding": {
          *         "status": "ready",
          *         "model": "minishlab/potion-base-8M",
@@ -2306,7 +2333,20 @@ export interface components {
             createdAt: string;
             /** @description When it last changed (ISO 8601, UTC) */
             updatedAt: string;
+            /** @description When the fact was last stated or confirmed: when it was written, written again (a merge or an unchanged duplicate), its content updated, or confirmed (`POST /api/v1/memories/{id}/confirm`). Past its kind’s review period (`truth.reviewDays`), search and context mark it `stale` (ISO 8601, UTC) */
+            lastConfirmedAt: string;
             embedding: components["schemas"]["Embedding"];
+        };
+        /**
+         * @description Nothing to send; at most the namespace
+         * @example {}
+         */
+        MemoryConfirm: {
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
+            namespace?: string;
         };
         /**
          * @description One memory to write
@@ -2401,6 +2441,7 @@ export interface components {
          *           "version": 1,
          *           "createdAt": "2026-11-20T17:46:12.000Z",
          *           "updatedAt": "2026-11-20T17:46:12.000Z",
+         *           "lastConfirmedAt": "2026-11-20T17:46:12.000Z",
          *           "embedding": {
          *             "status": "ready",
          *             "model": "minishlab/potion-base-8M",
@@ -2859,12 +2900,14 @@ export interface components {
          *         "version": 1,
          *         "createdAt": "2026-11-20T17:46:12.000Z",
          *         "updatedAt": "2026-11-20T17:46:12.000Z",
+         *         "lastConfirmedAt": "2026-11-20T17:46:12.000Z",
          *         "embedding": {
          *           "status": "ready",
          *           "model": "minishlab/potion-base-8M",
          *           "dimensions": 256
          *         }
-         *       }
+         *       },
+         *       "stale": false
          *     }
          */
         SearchHit: {
@@ -2879,6 +2922,8 @@ export interface components {
             score: number;
             parts: components["schemas"]["ScoreParts"];
             item: components["schemas"]["Memory"];
+            /** @description True when the memory’s kind has a review period (`truth.reviewDays`) and `lastConfirmedAt` is older than it: re-check the fact rather than assert it, then confirm it (`POST /api/v1/memories/{id}/confirm`) or correct it. Always false for kinds without a review period */
+            stale: boolean;
         } | {
             /**
              * @description An episode
@@ -3000,12 +3045,14 @@ export interface components {
          *             "version": 1,
          *             "createdAt": "2026-11-20T17:46:12.000Z",
          *             "updatedAt": "2026-11-20T17:46:12.000Z",
+         *             "lastConfirmedAt": "2026-11-20T17:46:12.000Z",
          *             "embedding": {
          *               "status": "ready",
          *               "model": "minishlab/potion-base-8M",
          *               "dimensions": 256
          *             }
-         *           }
+         *           },
+         *           "stale": false
          *         },
          *         {
          *           "type": "episode",
@@ -4904,6 +4951,82 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    confirmMemory: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path: {
+                /**
+                 * @description The memory id
+                 * @example mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemoryConfirm"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Memory"];
+                };
+            };
+            /** @description A path parameter, the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing with this id exists here, or it is outside the key’s reach */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getMemoryHistory: {
         parameters: {
             query?: {
@@ -5816,7 +5939,7 @@ export interface operations {
                  * @description Entries of this action only
                  * @example memories.update
                  */
-                action?: "audit.list" | "cache.clear" | "cache.stats" | "embeddings.batch" | "embeddings.create" | "episodes.append" | "episodes.delete" | "episodes.get" | "episodes.list" | "erasure.namespace" | "erasure.receipt" | "erasure.user" | "inspect.namespaces" | "inspect.sessions" | "inspect.stats" | "inspect.users" | "keys.create" | "keys.list" | "keys.revoke" | "memories.delete" | "memories.get" | "memories.history" | "memories.list" | "memories.update" | "memories.upsert" | "recall.context" | "recall.search" | "reindex.start" | "reindex.status" | "retention.sweep" | "sessions.append" | "sessions.delete" | "sessions.get" | "sessions.put" | "transfer.export" | "transfer.import";
+                action?: "audit.list" | "cache.clear" | "cache.stats" | "embeddings.batch" | "embeddings.create" | "episodes.append" | "episodes.delete" | "episodes.get" | "episodes.list" | "erasure.namespace" | "erasure.receipt" | "erasure.user" | "inspect.namespaces" | "inspect.sessions" | "inspect.stats" | "inspect.users" | "keys.create" | "keys.list" | "keys.revoke" | "memories.confirm" | "memories.delete" | "memories.get" | "memories.history" | "memories.list" | "memories.update" | "memories.upsert" | "recall.context" | "recall.search" | "reindex.start" | "reindex.status" | "retention.sweep" | "sessions.append" | "sessions.delete" | "sessions.get" | "sessions.put" | "transfer.export" | "transfer.import";
                 /** @description Entries at or after this time (ISO 8601 with a zone) */
                 from?: string;
                 /** @description Entries before this time; later than `from` */

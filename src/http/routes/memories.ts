@@ -140,11 +140,12 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
         'Takes no body (or an empty JSON object, or one naming only `namespace`). A memory that does not exist, has expired, or lies outside the key’s reach (another namespace or user) is a 404. Answers the memory. Needs the `write` role.',
       params: memoryParams,
       querystring: namespaceQuery,
-      body: schemas
-        .name('MemoryConfirm', z.strictObject({ namespace: fields.namespace }).describe('Nothing to send; at most the namespace').meta({ example: {} }))
-        // No body at all reaches validation as null.
-        .nullish(),
+      body: schemas.name('MemoryConfirm', z.strictObject({ namespace: fields.namespace }).describe('Nothing to send; at most the namespace').meta({ example: {} })),
       response: { 200: memoryRecord },
+    },
+    // A request without a body is as good as an empty object: there is nothing to send.
+    preValidation: async (request) => {
+      request.body ??= {};
     },
     handler: (request) => services.memories.confirm(recordRef(request, request.params.id)),
   });

@@ -7,6 +7,7 @@ import type { Episode } from '../../core/types.js';
 import { runAuditStoreContract } from '../audit-store.case.test.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
 import { runInspectStoreContract } from '../inspect-store.case.test.js';
+import { runSemanticFreshnessContract } from '../semantic-freshness.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
 import { runVectorStoreContract } from '../vector-store.case.test.js';
 import { PgEpisodeStore } from './episode-store.js';
@@ -51,6 +52,12 @@ const harness = async (open: () => Promise<TestDatabase>) => {
 describe.skipIf(!reachable)(`postgres (${serverVectors} vectors; skipped when ${reason})`, () => {
   runEpisodeStoreContract('postgres', { create: () => harness(() => realPostgres()) });
   runSemanticStoreContract('postgres', {
+    create: async () => {
+      const { db, clock, close } = await realPostgres();
+      return { store: new PgSemanticStore(db, clock), clock, close };
+    },
+  });
+  runSemanticFreshnessContract('postgres', {
     create: async () => {
       const { db, clock, close } = await realPostgres();
       return { store: new PgSemanticStore(db, clock), clock, close };

@@ -11,6 +11,7 @@ import type { Episode } from '../../core/types.js';
 import { runAuditStoreContract } from '../audit-store.case.test.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
 import { runInspectStoreContract } from '../inspect-store.case.test.js';
+import { runSemanticFreshnessContract } from '../semantic-freshness.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
 import { runVectorStoreContract, type VectorStoreHarness } from '../vector-store.case.test.js';
 import { runWorkingMemoryStoreContract } from '../working-memory-store.case.test.js';
@@ -42,6 +43,12 @@ runEpisodeStoreContract('sqlite', {
 });
 
 runSemanticStoreContract('sqlite', {
+  create: async () => {
+    const { storage, clock, close } = await open();
+    return { store: storage.memories, clock, close };
+  },
+});
+runSemanticFreshnessContract('sqlite', {
   create: async () => {
     const { storage, clock, close } = await open();
     return { store: storage.memories, clock, close };
