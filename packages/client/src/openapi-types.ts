@@ -241,7 +241,7 @@ export interface paths {
         put?: never;
         /**
          * Write memories: create each, or merge it into one that states the same thing
-         * @description Stores up to `limits.batchItems` memories in one transaction: all or none. A memory that states the same thing as a live one in the same scope (the same words up to fillers and word order, or a vector at or above `indexing.duplicateThreshold` in cosine) is merged into it instead of added: its version goes up and the earlier one goes to its history. Each result says `created`, `merged` or `unchanged`, in input order. Answers 201 when anything was created, else 200. Needs the `write` role.
+         * @description Stores up to `limits.batchItems` memories in one transaction: all or none. A memory that states the same thing as a live one in the same scope (the same words up to fillers and word order, or a vector at or above `indexing.duplicateThreshold` in cosine) is merged into it instead of added: its version goes up and the earlier one goes to its history. Each result says `created`, `merged` or `unchanged`, in input order. A `merged` or `unchanged` write states the fact again, so it confirms it: its `lastConfirmedAt` becomes now (an unchanged one gets no new version). Answers 201 when anything was created, else 200. Needs the `write` role.
          *
          *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
@@ -279,7 +279,7 @@ export interface paths {
         head?: never;
         /**
          * Update a memory; the previous version goes to its history
-         * @description Changes the fields the body names (at least one) and adds one to the version; the version before goes to the memory’s history (`GET /api/v1/memories/{id}/history`). With `expectedVersion`, the update applies only if the memory is still at that version, else 409: a safe read-modify-write. Needs the `write` role.
+         * @description Changes the fields the body names (at least one) and adds one to the version; the version before goes to the memory’s history (`GET /api/v1/memories/{id}/history`). With `expectedVersion`, the update applies only if the memory is still at that version, else 409: a safe read-modify-write. New `content` also confirms the fact (`lastConfirmedAt` becomes now). Needs the `write` role.
          *
          *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
@@ -341,7 +341,7 @@ export interface paths {
         put?: never;
         /**
          * Search memories and episodes by meaning and by keyword
-         * @description Finds the memories and episodes that answer `query`, best first. `hybrid` (the default) fuses keyword (BM25) and vector (cosine) evidence with recency; `keyword` and `vector` use one signal. Without a ready embedder, hybrid and vector fall back to keyword and a notice says so. Each hit carries a 0..1 `score` and its raw signal `parts`. Answers are cached until a write in their scope. Needs the `read` role; a user-bound key searches its user’s records only.
+         * @description Finds the memories and episodes that answer `query`, best first. `hybrid` (the default) fuses keyword (BM25) and vector (cosine) evidence with recency; `keyword` and `vector` use one signal. Without a ready embedder, hybrid and vector fall back to keyword and a notice says so. Each hit carries a 0..1 `score` and its raw signal `parts`; a memory hit says whether it is `stale` (past its kind’s review period, `truth.reviewDays`). Answers are cached until a write in their scope, or until a memory they show as fresh goes stale. Needs the `read` role; a user-bound key searches its user’s records only.
          *
          *     **Access:** a key of role `read` or above, that reaches the namespace.
          */

@@ -36,7 +36,7 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
       summary: 'Write memories: create each, or merge it into one that states the same thing',
       description:
         'Stores up to `limits.batchItems` memories in one transaction: all or none. A memory that states the same thing as a live one in the same scope (the same words up to fillers and word order, or a vector at or above `indexing.duplicateThreshold` in cosine) is merged into it instead of added: its version goes up and the earlier one goes to its history. ' +
-        'Each result says `created`, `merged` or `unchanged`, in input order. Answers 201 when anything was created, else 200. Needs the `write` role.',
+        'Each result says `created`, `merged` or `unchanged`, in input order. A `merged` or `unchanged` write states the fact again, so it confirms it: its `lastConfirmedAt` becomes now (an unchanged one gets no new version). Answers 201 when anything was created, else 200. Needs the `write` role.',
       body: schemas.name('MemoryWrite', z
         .strictObject({
           namespace: fields.namespace,
@@ -105,7 +105,7 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
       summary: 'Update a memory; the previous version goes to its history',
       description:
         'Changes the fields the body names (at least one) and adds one to the version; the version before goes to the memory’s history (`GET /api/v1/memories/{id}/history`). ' +
-        'With `expectedVersion`, the update applies only if the memory is still at that version, else 409: a safe read-modify-write. Needs the `write` role.',
+        'With `expectedVersion`, the update applies only if the memory is still at that version, else 409: a safe read-modify-write. New `content` also confirms the fact (`lastConfirmedAt` becomes now). Needs the `write` role.',
       params: memoryParams,
       querystring: namespaceQuery,
       body: schemas.name('MemoryPatch', z

@@ -40,7 +40,7 @@ export function searchRoutes(app: ZodApp, { services, config, fields, schemas }:
       summary: 'Search memories and episodes by meaning and by keyword',
       description:
         'Finds the memories and episodes that answer `query`, best first. `hybrid` (the default) fuses keyword (BM25) and vector (cosine) evidence with recency; `keyword` and `vector` use one signal. Without a ready embedder, hybrid and vector fall back to keyword and a notice says so. ' +
-        'Each hit carries a 0..1 `score` and its raw signal `parts`. Answers are cached until a write in their scope. Needs the `read` role; a user-bound key searches its user’s records only.',
+        'Each hit carries a 0..1 `score` and its raw signal `parts`; a memory hit says whether it is `stale` (past its kind’s review period, `truth.reviewDays`). Answers are cached until a write in their scope, or until a memory they show as fresh goes stale. Needs the `read` role; a user-bound key searches its user’s records only.',
       body: schemas.name('SearchRequest', z
         .strictObject({
           namespace: fields.namespace,
