@@ -32,6 +32,7 @@ export const AUDIT_ACTIONS: Readonly<Record<string, AuditAction>> = {
 
   'POST /api/v1/memories': change('memories.upsert'),
   'PATCH /api/v1/memories/:id': change('memories.update'),
+  'POST /api/v1/memories/:id/confirm': change('memories.confirm'),
   'DELETE /api/v1/memories/:id': change('memories.delete'),
   'GET /api/v1/memories': read('memories.list'),
   'GET /api/v1/memories/:id': read('memories.get'),

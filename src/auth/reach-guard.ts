@@ -49,6 +49,8 @@ export function guardReach<S extends GuardedStores>(stores: S): S {
       search: (query) => memories.search(query),
       get: async (ref) => within(ref, await memories.get(ref)),
       update: (command) => memories.update(command),
+      // The stores confirm only within `ref`'s user; what comes back is checked like a read.
+      confirm: async (ref) => within(ref, await memories.confirm(ref)),
     },
   };
 }

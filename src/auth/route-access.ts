@@ -36,6 +36,7 @@ const ROUTES: Record<string, Access> = {
   'GET /api/v1/memories': 'read',
   'GET /api/v1/memories/:id': 'read',
   'PATCH /api/v1/memories/:id': 'write',
+  'POST /api/v1/memories/:id/confirm': 'write',
   'DELETE /api/v1/memories/:id': 'write',
   'GET /api/v1/memories/:id/history': 'read',
   'POST /api/v1/search': 'read',

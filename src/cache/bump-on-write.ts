@@ -58,6 +58,8 @@ export function bumpOnWrite(storage: Storage, versions: ScopeVersions): Versione
       delete: (ref) => after(() => memories.delete(ref), [ref.namespace]),
       history: (ref) => memories.history(ref),
       search: (query) => memories.search(query),
+      // A confirmation changes what search and context answers say (`lastConfirmedAt`, `stale`).
+      confirm: (ref) => after(() => memories.confirm(ref), [ref.namespace]),
     },
     vectors: {
       search: <T extends Tier>(query: VectorQuery<T>) => vectors.search(query),

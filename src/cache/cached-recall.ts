@@ -1,20 +1,34 @@
 import type { WorkingMemoryStore } from '../core/ports.js';
 import { sessionKeyOf, type ContextBundle, type ContextInput, type ContextService } from '../memory/context/context-service.js';
 import type { SearchInput, SearchResult } from '../memory/recall/search-service.js';
+import { nextStaleAt, type ReviewDays } from '../memory/freshness/staleness.js';
 import { earliest, type ResponseCache } from './response-cache.js';
 
 /** Whether vector search should be working now; a keyword-only answer is then a passing failure, not cached. */
 type VectorsReady = () => boolean;
 
-/** Search through the response cache: the same `search(input)`, each answer saying whether it was cached. */
-export function createCachedSearch(search: { search(input: SearchInput): Promise<SearchResult> }, responses: ResponseCache, vectorsReady: VectorsReady) {
+/**
+ * Search through the response cache: the same `search(input)`, each answer saying whether it was
+ * cached. An answer is kept no longer than until a memory in it expires, or until a memory it
+ * calls fresh goes stale (its `stale` flag is never wrong in a cached answer); `freshness` gives
+ * the review periods and the clock.
+ */
+export function createCachedSearch(
+  search: { search(input: SearchInput): Promise<SearchResult> },
+  responses: ResponseCache,
+  vectorsReady: VectorsReady,
+  freshness: { reviewDays: ReviewDays; now: () => number } = { reviewDays: {}, now: Date.now },
+) {
   return {
     async search(input: SearchInput): Promise<SearchResult & { cached: boolean }> {
       const { value, cached } = await responses.through('search', input.namespace, input, async () => {
         const result = await search.search(input);
+        const memories = result.hits.flatMap((hit) => (hit.type === 'memory' ? [hit] : []));
+        const expiry = earliest(memories.map((hit) => hit.item.expiresAt));
+        const staleAt = nextStaleAt(memories.filter((hit) => !hit.stale).map((hit) => hit.item), freshness.now(), freshness.reviewDays);
         return {
           value: result,
-          expiresAt: earliest(result.hits.map((hit) => (hit.type === 'memory' ? hit.item.expiresAt : undefined))),
+          expiresAt: expiry === undefined ? staleAt : staleAt === undefined ? expiry : Math.min(expiry, staleAt),
           cacheable: result.mode === result.requestedMode || !vectorsReady(),
         };
       });

@@ -122,6 +122,30 @@ const retentionRules = z
     });
   });
 
+/**
+ * Review periods by memory kind (docs/truth.md "Freshness"): an object `{ "fact": 365 }` (config
+ * file) or its text `fact=365,preference=180` (MEMOS_REVIEW_DAYS). A kind left out never goes stale.
+ */
+const reviewDays = z
+  .preprocess((value, context) => {
+    if (typeof value !== 'string') return value;
+    const entries: Array<[string, unknown]> = [];
+    for (const part of value.split(',').map((piece) => piece.trim()).filter((piece) => piece !== '')) {
+      const match = /^([a-z]+)\s*=\s*(\S+)$/.exec(part);
+      if (!match) {
+        context.addIssue({ code: 'custom', message: 'must be kind=days pairs separated by commas, e.g. fact=365,preference=180' });
+        return z.NEVER;
+      }
+      entries.push([match[1]!, Number(match[2])]);
+    }
+    const kinds = entries.map(([kind]) => kind);
+    if (new Set(kinds).size !== kinds.length) {
+      context.addIssue({ code: 'custom', message: 'names a kind twice' });
+      return z.NEVER;
+    }
+    return Object.fromEntries(entries);
+  }, z.partialRecord(z.enum(MEMORY_KINDS, { error: `a memory kind must be one of ${MEMORY_KINDS.join(', ')}` }), z.number({ error: 'must be a number of days, above 0 and at most 36500' }).positive().max(36_500)));
+
 /** An admin key named by configuration: long enough not to be guessed, and sendable in a header. */
 export const adminKeySchema = z
   .string()
@@ -282,6 +306,16 @@ export const configSchema = z.strictObject({
       if (llm.model !== undefined && llm.url === undefined) {
         context.addIssue({ code: 'custom', path: ['url'], message: 'must be set too when llm.model (MEMOS_LLM_MODEL) is set: the LLM judge needs both a URL and a model, or neither' });
       }
+    })
+    .prefault({}),
+  /** Truth maintenance (docs/truth.md). */
+  truth: z
+    .strictObject({
+      /**
+       * Days after its last confirmation at which a memory of a kind is marked `stale` in search
+       * hits and context bundles; no entry for a kind (the default for every kind): never stale.
+       */
+      reviewDays: reviewDays.default({}),
     })
     .prefault({}),
   /** How records get their vectors. */
@@ -511,6 +545,7 @@ export const ENV_SETTINGS = {
   MEMOS_AUDIT_READS: 'audit.reads',
   MEMOS_AUDIT_RETENTION_DAYS: 'audit.retentionDays',
   MEMOS_RETENTION_RULES: 'retention.rules',
+  MEMOS_REVIEW_DAYS: 'truth.reviewDays',
   MEMOS_RETENTION_SWEEP_SECONDS: 'retention.sweepIntervalSeconds',
   MEMOS_RETENTION_BATCH: 'retention.batchSize',
   MEMOS_MCP_NAMESPACE: 'mcp.namespace',

@@ -109,7 +109,7 @@ describe('mergeMemory', () => {
     sourceEpisodeIds: ['ep_1'],
     version: 1,
     createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z', lastConfirmedAt: '2026-01-01T00:00:00.000Z',
     embedding: { status: 'none' },
   };
   const now = '2026-02-01T00:00:00.000Z';

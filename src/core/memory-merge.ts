@@ -6,7 +6,8 @@ import type { Memory, UpsertAction } from './types.js';
  * similarity, and stating the same thing) the incoming wording wins, as a restatement usually updates what it repeats, and
  * the old wording stays in history. Importance takes the higher value; metadata is merged with the
  * incoming keys winning; sources are united; the later or absent expiry wins; the incoming kind wins.
- * `unchanged` means the write would change nothing, so nothing is written.
+ * `unchanged` means the write would change nothing but the fact's confirmation: the caller then
+ * only raises `lastConfirmedAt` (a merge sets it to `now` here).
  */
 export function mergeMemory(
   existing: Memory,
@@ -27,7 +28,7 @@ export function mergeMemory(
   else merged.expiresAt = expiresAt;
 
   if (sameMemory(existing, merged)) return { action: 'unchanged', memory: existing };
-  return { action: 'merged', memory: { ...merged, version: existing.version + 1, updatedAt: now } };
+  return { action: 'merged', memory: { ...merged, version: existing.version + 1, updatedAt: now, lastConfirmedAt: now } };
 }
 
 function laterExpiry(a: string | undefined, b: string | undefined): string | undefined {

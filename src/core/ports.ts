@@ -192,7 +192,9 @@ export interface UpsertOutcome {
 export interface SemanticStore {
   /**
    * Insert or merge, all or none, in input order. A draft whose scope and `contentKey`
-   * match a live memory (or an earlier draft of the same batch) merges into it.
+   * match a live memory (or an earlier draft of the same batch) merges into it. A merge, and an
+   * `unchanged` outcome too, sets the memory's `lastConfirmedAt` to the write's time (the same fact
+   * was stated again); an unchanged one gets no new version and no history row.
    */
   upsert(drafts: MemoryDraft[]): Promise<UpsertOutcome[]>;
   /** A live memory; null when missing or expired. */
@@ -204,6 +206,11 @@ export interface SemanticStore {
   /** Earlier versions, newest first; null when the memory is missing or expired. */
   history(ref: RecordRef): Promise<MemoryVersion[] | null>;
   search(query: KeywordQuery): Promise<Scored<Memory>[]>;
+  /**
+   * Sets a live memory's `lastConfirmedAt` to now, changing nothing else (no new version, no
+   * history row); null when the memory is missing, expired or outside `ref`'s reach.
+   */
+  confirm(ref: RecordRef): Promise<Memory | null>;
 }
 
 // ── Vectors ────────────────────────────────────────────────────────────────

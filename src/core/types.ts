@@ -92,6 +92,12 @@ export interface Memory extends Scope {
   version: number;
   createdAt: string;
   updatedAt: string;
+  /**
+   * When the fact was last stated or confirmed: set on creation, and raised when the same fact is
+   * written again (a merge, or an unchanged duplicate), when an update changes its content, and by
+   * `POST /api/v1/memories/{id}/confirm`. Freshness (docs/truth.md) and recency in ranking use it.
+   */
+  lastConfirmedAt: string;
   embedding: EmbeddingInfo;
 }
 

@@ -203,10 +203,16 @@ export const memoryRecord = z
     version: z.number().describe('Starts at 1; every update or merge that changes it adds one (earlier versions: its history)'),
     createdAt: time('When it was first written'),
     updatedAt: time('When it last changed'),
+    lastConfirmedAt: time('When the fact was last stated or confirmed: when it was written, written again (a merge or an unchanged duplicate), its content updated, or confirmed (`POST /api/v1/memories/{id}/confirm`). Past its kind’s review period (`truth.reviewDays`), search and context mark it `stale`'),
     embedding: embeddingRecord,
   })
   .describe('Semantic memory: a fact, preference, reflection, summary or procedure, versioned')
   .meta({ examples: [example.memory] });
+
+/** Whether a recalled memory is past its kind's review period (docs/truth.md "Freshness"). */
+export const staleHit = z
+  .boolean()
+  .describe('True when the memory’s kind has a review period (`truth.reviewDays`) and `lastConfirmedAt` is older than it: re-check the fact rather than assert it, then confirm it (`POST /api/v1/memories/{id}/confirm`) or correct it. Always false for kinds without a review period');
 
 /** How much each signal contributed to a recall hit, each raw (not scaled like `score`); null where a signal did not take part. */
 export const scorePartsRecord = z

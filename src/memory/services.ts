@@ -75,6 +75,7 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
       weights: { fusion: config.search.fusion, keyword: config.search.keywordWeight, vector: config.search.vectorWeight, k: config.search.rrfK },
       neighbours: { weight: config.search.neighbourWeight, width: config.search.neighbourWidth, sessionWeight: config.search.sessionWeight },
       priors: { recencyWeight: config.search.recencyWeight, recencyHalfLifeDays: config.search.recencyHalfLifeDays, importanceWeight: config.search.importanceWeight },
+      reviewDays: config.truth.reviewDays,
       clock,
     }),
     inspect: createInspectService({
@@ -97,7 +98,7 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
   };
 
   // Answers depend on the embedder's state and model, and on the ranking settings (a shared cache may serve other instances).
-  const settings = JSON.stringify({ search: config.search, context: config.context });
+  const settings = JSON.stringify({ search: config.search, context: config.context, truth: config.truth });
   const fingerprint = () => {
     const { state, provider, model, dimensions } = embeddings.status();
     return [state, provider, model, dimensions, settings].join('|');
@@ -110,13 +111,14 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
     memories: storage.memories,
     tokenCounter: loadTokenCounter,
     recentMessageShare: config.context.recentMessageShare,
+    reviewDays: config.truth.reviewDays,
     clock,
   });
   /** Who changed what: entries the store did not write with their change, listing, retention. */
   const audit = createAuditLog({ store: storage.audit, jobs, clock, ids, logger, retentionDays: config.audit.retentionDays });
   return {
     ...base,
-    search: createCachedSearch(base.search, responses, vectorsReady),
+    search: createCachedSearch(base.search, responses, vectorsReady, { reviewDays: config.truth.reviewDays, now: () => clock.now() }),
     context: createCachedContext(context, responses, vectorsReady, stores.sessions, cacheErrorLog(logger, 'a context bundle from the cache could not refresh its session’s idle TTL; served all the same')),
     caches: createCacheAdmin({ cache, responses }),
     /** Verified erasure of a user or a namespace, answered with a receipt. */

@@ -45,6 +45,7 @@ export function runSemanticStoreContract(name: string, options: SemanticStoreCon
         content: `memory number ${counter}`,
         createdAt: now,
         updatedAt: now,
+        lastConfirmedAt: now,
         embedding: { status: 'none' },
         ...overrides,
       });
@@ -107,12 +108,14 @@ export function runSemanticStoreContract(name: string, options: SemanticStoreCon
         expect(await listIds({ namespace: 'ns1' })).toEqual([first.id]);
       });
 
-      it('reports unchanged and writes nothing when the duplicate adds nothing', async () => {
+      it('reports unchanged and writes nothing but the confirmation when the duplicate adds nothing', async () => {
         const first = await create({ content: 'Lives in Paris', metadata: { city: 'Paris' } });
         h.clock.advance(MINUTE);
         const [outcome] = await store.upsert([draft({ content: 'lives in paris', importance: 0.1, metadata: { city: 'Paris' } })]);
-        expect(outcome).toStrictEqual({ memory: first, action: 'unchanged' });
-        expect(await store.get(ref(first))).toStrictEqual(first);
+        // The same fact stated again: only lastConfirmedAt moves (semantic-freshness.case.test.ts).
+        const confirmed = { ...first, lastConfirmedAt: toIso(h.clock.now()) };
+        expect(outcome).toStrictEqual({ memory: confirmed, action: 'unchanged' });
+        expect(await store.get(ref(first))).toStrictEqual(confirmed);
         expect(await store.history(ref(first))).toEqual([]);
       });
 

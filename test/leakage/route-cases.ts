@@ -234,6 +234,8 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
       ];
     },
   },
+  // A confirmation changes only lastConfirmedAt, but answers the memory: it must reach no other tenant's.
+  'POST /api/v1/memories/{id}/confirm': { needs: 'write', scope: 'namespace', targets: 'tenants', fresh: 'memory', requests: changeById('POST', (ids) => `/api/v1/memories/${ids.memoryId}/confirm`, () => ({})) },
   'DELETE /api/v1/memories/{id}': { needs: 'write', scope: 'namespace', targets: 'tenants', fresh: 'memory', requests: changeById('DELETE', (ids) => `/api/v1/memories/${ids.memoryId}`) },
   'GET /api/v1/memories/{id}/history': { needs: 'read', scope: 'namespace', targets: 'tenants', requests: readById((ids) => `/api/v1/memories/${ids.memoryId}/history`) },
 

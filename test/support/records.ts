@@ -15,6 +15,7 @@ export function testMemory(overrides: Partial<Memory> & Pick<Memory, 'id'>): Mem
     version: 1,
     createdAt: EPOCH,
     updatedAt: EPOCH,
+    lastConfirmedAt: EPOCH,
     embedding: { status: 'pending' },
     ...overrides,
   };

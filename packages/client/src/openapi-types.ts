@@ -241,7 +241,7 @@ export interface paths {
         put?: never;
         /**
          * Write memories: create each, or merge it into one that states the same thing
-         * @description Stores up to `limits.batchItems` memories in one transaction: all or none. A memory that states the same thing as a live one in the same scope (the same words up to fillers and word order, or a vector at or above `indexing.duplicateThreshold` in cosine) is merged into it instead of added: its version goes up and the earlier one goes to its history. Each result says `created`, `merged` or `unchanged`, in input order. Answers 201 when anything was created, else 200. Needs the `write` role.
+         * @description Stores up to `limits.batchItems` memories in one transaction: all or none. A memory that states the same thing as a live one in the same scope (the same words up to fillers and word order, or a vector at or above `indexing.duplicateThreshold` in cosine) is merged into it instead of added: its version goes up and the earlier one goes to its history. Each result says `created`, `merged` or `unchanged`, in input order. A `merged` or `unchanged` write states the fact again, so it confirms it: its `lastConfirmedAt` becomes now (an unchanged one gets no new version). Answers 201 when anything was created, else 200. Needs the `write` role.
          *
          *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
@@ -279,11 +279,33 @@ export interface paths {
         head?: never;
         /**
          * Update a memory; the previous version goes to its history
-         * @description Changes the fields the body names (at least one) and adds one to the version; the version before goes to the memory’s history (`GET /api/v1/memories/{id}/history`). With `expectedVersion`, the update applies only if the memory is still at that version, else 409: a safe read-modify-write. Needs the `write` role.
+         * @description Changes the fields the body names (at least one) and adds one to the version; the version before goes to the memory’s history (`GET /api/v1/memories/{id}/history`). With `expectedVersion`, the update applies only if the memory is still at that version, else 409: a safe read-modify-write. New `content` also confirms the fact (`lastConfirmedAt` becomes now). Needs the `write` role.
          *
          *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
         patch: operations["updateMemory"];
+        trace?: never;
+    };
+    "/api/v1/memories/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a memory: the fact still holds as of now
+         * @description Sets the memory’s `lastConfirmedAt` to now and changes nothing else: no new version, no history entry. A memory past its kind’s review period (`truth.reviewDays`) is marked `stale` in search hits and context bundles until it is confirmed or written again. Takes no body (or an empty JSON object, or one naming only `namespace`). A memory that does not exist, has expired, or lies outside the key’s reach (another namespace or user) is a 404. Answers the memory. Needs the `write` role.
+         *
+         *     **Access:** a key of role `write` or above, that reaches the namespace.
+         */
+        post: operations["confirmMemory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/memories/{id}/history": {
@@ -319,7 +341,7 @@ export interface paths {
         put?: never;
         /**
          * Search memories and episodes by meaning and by keyword
-         * @description Finds the memories and episodes that answer `query`, best first. `hybrid` (the default) fuses keyword (BM25) and vector (cosine) evidence with recency; `keyword` and `vector` use one signal. Without a ready embedder, hybrid and vector fall back to keyword and a notice says so. Each hit carries a 0..1 `score` and its raw signal `parts`. Answers are cached until a write in their scope. Needs the `read` role; a user-bound key searches its user’s records only.
+         * @description Finds the memories and episodes that answer `query`, best first. `hybrid` (the default) fuses keyword (BM25) and vector (cosine) evidence with recency; `keyword` and `vector` use one signal. Without a ready embedder, hybrid and vector fall back to keyword and a notice says so. Each hit carries a 0..1 `score` and its raw signal `parts`; a memory hit says whether it is `stale` (past its kind’s review period, `truth.reviewDays`). Answers are cached until a write in their scope, or until a memory they show as fresh goes stale. Needs the `read` role; a user-bound key searches its user’s records only.
          *
          *     **Access:** a key of role `read` or above, that reaches the namespace.
          */
@@ -1244,12 +1266,14 @@ export interface components {
          *             "version": 1,
          *             "createdAt": "2026-11-20T17:46:12.000Z",
          *             "updatedAt": "2026-11-20T17:46:12.000Z",
+         *             "lastConfirmedAt": "2026-11-20T17:46:12.000Z",
          *             "embedding": {
          *               "status": "ready",
          *               "model": "minishlab/potion-base-8M",
          *               "dimensions": 256
          *             }
-         *           }
+         *           },
+         *           "stale": false
          *         }
          *       ],
          *       "episodes": [
@@ -1327,6 +1351,8 @@ export interface components {
                 parts: components["schemas"]["ScoreParts"];
                 /** @description The record */
                 item: components["schemas"]["Memory"];
+                /** @description True when the memory is past its kind’s review period (`truth.reviewDays`); its line in `text` then says when it was last confirmed and that it may be out of date */
+                stale: boolean;
             }[];
             /** @description The most relevant episodes that fit, best first */
             episodes: {
@@ -2265,6 +2291,7 @@ export interface components {
          *       "version": 1,
          *       "createdAt": "2026-11-20T17:46:12.000Z",
          *       "updatedAt": "2026-11-20T17:46:12.000Z",
+         *       "lastConfirmedAt": "2026-11-20T17:46:12.000Z",
          *       "embedding": {
          *         "status": "ready",
          *         "model": "minishlab/potion-base-8M",
@@ -2306,7 +2333,20 @@ export interface components {
             createdAt: string;
             /** @description When it last changed (ISO 8601, UTC) */
             updatedAt: string;
+            /** @description When the fact was last stated or confirmed: when it was written, written again (a merge or an unchanged duplicate), its content updated, or confirmed (`POST /api/v1/memories/{id}/confirm`). Past its kind’s review period (`truth.reviewDays`), search and context mark it `stale` (ISO 8601, UTC) */
+            lastConfirmedAt: string;
             embedding: components["schemas"]["Embedding"];
+        };
+        /**
+         * @description Nothing to send; at most the namespace
+         * @example {}
+         */
+        MemoryConfirm: {
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
+            namespace?: string;
         };
         /**
          * @description One memory to write
@@ -2401,6 +2441,7 @@ export interface components {
          *           "version": 1,
          *           "createdAt": "2026-11-20T17:46:12.000Z",
          *           "updatedAt": "2026-11-20T17:46:12.000Z",
+         *           "lastConfirmedAt": "2026-11-20T17:46:12.000Z",
          *           "embedding": {
          *             "status": "ready",
          *             "model": "minishlab/potion-base-8M",
@@ -2859,12 +2900,14 @@ export interface components {
          *         "version": 1,
          *         "createdAt": "2026-11-20T17:46:12.000Z",
          *         "updatedAt": "2026-11-20T17:46:12.000Z",
+         *         "lastConfirmedAt": "2026-11-20T17:46:12.000Z",
          *         "embedding": {
          *           "status": "ready",
          *           "model": "minishlab/potion-base-8M",
          *           "dimensions": 256
          *         }
-         *       }
+         *       },
+         *       "stale": false
          *     }
          */
         SearchHit: {
@@ -2879,6 +2922,8 @@ export interface components {
             score: number;
             parts: components["schemas"]["ScoreParts"];
             item: components["schemas"]["Memory"];
+            /** @description True when the memory’s kind has a review period (`truth.reviewDays`) and `lastConfirmedAt` is older than it: re-check the fact rather than assert it, then confirm it (`POST /api/v1/memories/{id}/confirm`) or correct it. Always false for kinds without a review period */
+            stale: boolean;
         } | {
             /**
              * @description An episode
@@ -3000,12 +3045,14 @@ export interface components {
          *             "version": 1,
          *             "createdAt": "2026-11-20T17:46:12.000Z",
          *             "updatedAt": "2026-11-20T17:46:12.000Z",
+         *             "lastConfirmedAt": "2026-11-20T17:46:12.000Z",
          *             "embedding": {
          *               "status": "ready",
          *               "model": "minishlab/potion-base-8M",
          *               "dimensions": 256
          *             }
-         *           }
+         *           },
+         *           "stale": false
          *         },
          *         {
          *           "type": "episode",
@@ -4907,6 +4954,82 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    confirmMemory: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path: {
+                /**
+                 * @description The memory id
+                 * @example mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemoryConfirm"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Memory"];
+                };
+            };
+            /** @description A path parameter, the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing with this id exists here, or it is outside the key’s reach */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getMemoryHistory: {
         parameters: {
             query?: {
@@ -5819,7 +5942,7 @@ export interface operations {
                  * @description Entries of this action only
                  * @example memories.update
                  */
-                action?: "audit.list" | "cache.clear" | "cache.stats" | "embeddings.batch" | "embeddings.create" | "episodes.append" | "episodes.delete" | "episodes.get" | "episodes.list" | "erasure.namespace" | "erasure.receipt" | "erasure.user" | "inspect.namespaces" | "inspect.sessions" | "inspect.stats" | "inspect.users" | "keys.create" | "keys.list" | "keys.revoke" | "memories.delete" | "memories.get" | "memories.history" | "memories.list" | "memories.update" | "memories.upsert" | "recall.context" | "recall.search" | "reindex.start" | "reindex.status" | "retention.sweep" | "sessions.append" | "sessions.delete" | "sessions.get" | "sessions.put" | "transfer.export" | "transfer.import";
+                action?: "audit.list" | "cache.clear" | "cache.stats" | "embeddings.batch" | "embeddings.create" | "episodes.append" | "episodes.delete" | "episodes.get" | "episodes.list" | "erasure.namespace" | "erasure.receipt" | "erasure.user" | "inspect.namespaces" | "inspect.sessions" | "inspect.stats" | "inspect.users" | "keys.create" | "keys.list" | "keys.revoke" | "memories.confirm" | "memories.delete" | "memories.get" | "memories.history" | "memories.list" | "memories.update" | "memories.upsert" | "recall.context" | "recall.search" | "reindex.start" | "reindex.status" | "retention.sweep" | "sessions.append" | "sessions.delete" | "sessions.get" | "sessions.put" | "transfer.export" | "transfer.import";
                 /** @description Entries at or after this time (ISO 8601 with a zone) */
                 from?: string;
                 /** @description Entries before this time; later than `from` */

@@ -36,6 +36,7 @@ export const ROUTES = {
   'GET /api/v1/memories': 'default',
   'GET /api/v1/memories/{id}': 'default',
   'PATCH /api/v1/memories/{id}': 'default',
+  'POST /api/v1/memories/{id}/confirm': 'default',
   'DELETE /api/v1/memories/{id}': 'default',
   'GET /api/v1/memories/{id}/history': 'default',
 

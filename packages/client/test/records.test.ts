@@ -65,6 +65,11 @@ describe.skipIf(!haveModel)('the client, on the record routes', () => {
     expect(history).toMatchObject({ memoryId: id, currentVersion: 2 });
     expect(history.versions.map((version) => [version.version, version.content])).toEqual([[1, 'Ana prefers green tea']]);
     expect((await client.memories.get(id)).kind).toBe('preference');
+    // Confirming moves only lastConfirmedAt: no new version; a missing id is E_NOT_FOUND.
+    const confirmed = await client.memories.confirm(id);
+    expect(confirmed).toMatchObject({ id, version: 2, content: 'Ana prefers jasmine tea' });
+    expect(Date.parse(confirmed.lastConfirmedAt)).toBeGreaterThanOrEqual(Date.parse(updated.lastConfirmedAt));
+    await expect(client.memories.confirm('mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C')).rejects.toMatchObject({ code: 'E_NOT_FOUND', status: 404 });
 
     const remembered = await client.remember('Ana lives in Lisbon', { userId: 'ana' });
     expect((await client.memories.get(remembered.ids[0]!)).content).toBe('Ana lives in Lisbon');

@@ -61,6 +61,7 @@ const ORDER = [
   'listMemories',
   'getMemory',
   'updateMemory',
+  'confirmMemory',
   'getMemoryHistory',
   'search',
   'getContext',

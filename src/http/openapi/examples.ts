@@ -69,6 +69,7 @@ export const memory = {
   version: 1,
   createdAt: '2026-11-20T17:46:12.000Z',
   updatedAt: '2026-11-20T17:46:12.000Z',
+  lastConfirmedAt: '2026-11-20T17:46:12.000Z',
   embedding: embedded,
 };
 
@@ -78,6 +79,7 @@ export const memoryUpdated = {
   importance: 0.9,
   version: 2,
   updatedAt: '2026-11-21T09:02:44.000Z',
+  lastConfirmedAt: '2026-11-21T09:02:44.000Z',
 };
 
 export const memoryVersion = {
@@ -99,7 +101,7 @@ export const searchResponse = {
   mode: 'hybrid',
   requestedMode: 'hybrid',
   hits: [
-    { type: 'memory', id: MEMORY_ID, score: 1, parts: scoreParts, item: memory },
+    { type: 'memory', id: MEMORY_ID, score: 1, parts: scoreParts, item: memory, stale: false },
     { type: 'episode', id: EPISODE_ID, score: 0.72, parts: { keyword: 2.87, vector: 0.48, recency: 0.95, neighbours: 0 }, item: episode },
   ],
   notices: [],
@@ -114,7 +116,7 @@ export const contextBundle = {
   tokens: 118,
   tokenizer: 'o200k_base',
   session: { sessionId: SESSION_ID, summary: null, messages: [...messages], omittedMessages: 0 },
-  memories: [{ id: MEMORY_ID, score: 1, parts: scoreParts, item: memory }],
+  memories: [{ id: MEMORY_ID, score: 1, parts: scoreParts, item: memory, stale: false }],
   episodes: [{ id: EPISODE_ID, score: 1, parts: { keyword: 2.87, vector: 0.48, recency: 0.95, neighbours: 0 }, item: episode }],
   text: [
     '## Conversation',

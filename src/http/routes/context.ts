@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { QUERY_SOURCES } from '../../memory/context/context-service.js';
 import * as example from '../openapi/examples.js';
-import { agentIdField, episodeRecord, memoryRecord, messageRecord, scorePartsRecord, sessionIdField, userIdField } from '../schemas.js';
+import { agentIdField, episodeRecord, memoryRecord, messageRecord, scorePartsRecord, sessionIdField, staleHit, userIdField } from '../schemas.js';
 import { NAMESPACED, requestNamespace } from '../namespace.js';
 import { reachUser } from '../reach.js';
 import { recallFilters, recallQuery, recallTypes, searchFilters } from './filters.js';
@@ -33,7 +33,9 @@ const contextResponse = z
       })
       .nullable()
       .describe('The session named by `sessionId`, or null when none was named or it is not live'),
-    memories: z.array(hit(memoryRecord)).describe('The most relevant memories that fit, best first'),
+    memories: z
+      .array(hit(memoryRecord).extend({ stale: staleHit.describe('True when the memory is past its kind’s review period (`truth.reviewDays`); its line in `text` then says when it was last confirmed and that it may be out of date') }))
+      .describe('The most relevant memories that fit, best first'),
     episodes: z.array(hit(episodeRecord)).describe('The most relevant episodes that fit, best first'),
     text: z.string().describe('The prompt-ready rendering of the bundle'),
     notices: z.array(z.string()).describe('What the client should know about how the bundle was made, e.g. a fallback to keyword search'),

@@ -36,7 +36,7 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
       summary: 'Write memories: create each, or merge it into one that states the same thing',
       description:
         'Stores up to `limits.batchItems` memories in one transaction: all or none. A memory that states the same thing as a live one in the same scope (the same words up to fillers and word order, or a vector at or above `indexing.duplicateThreshold` in cosine) is merged into it instead of added: its version goes up and the earlier one goes to its history. ' +
-        'Each result says `created`, `merged` or `unchanged`, in input order. Answers 201 when anything was created, else 200. Needs the `write` role.',
+        'Each result says `created`, `merged` or `unchanged`, in input order. A `merged` or `unchanged` write states the fact again, so it confirms it: its `lastConfirmedAt` becomes now (an unchanged one gets no new version). Answers 201 when anything was created, else 200. Needs the `write` role.',
       body: schemas.name('MemoryWrite', z
         .strictObject({
           namespace: fields.namespace,
@@ -105,7 +105,7 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
       summary: 'Update a memory; the previous version goes to its history',
       description:
         'Changes the fields the body names (at least one) and adds one to the version; the version before goes to the memory’s history (`GET /api/v1/memories/{id}/history`). ' +
-        'With `expectedVersion`, the update applies only if the memory is still at that version, else 409: a safe read-modify-write. Needs the `write` role.',
+        'With `expectedVersion`, the update applies only if the memory is still at that version, else 409: a safe read-modify-write. New `content` also confirms the fact (`lastConfirmedAt` becomes now). Needs the `write` role.',
       params: memoryParams,
       querystring: namespaceQuery,
       body: schemas.name('MemoryPatch', z
@@ -127,6 +127,27 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
       const { expectedVersion, namespace: _named, ...patch } = request.body;
       return services.memories.update(recordRef(request, request.params.id), patch, expectedVersion);
     },
+  });
+
+  app.post('/api/v1/memories/:id/confirm', {
+    config: NAMESPACED,
+    schema: {
+      tags,
+      operationId: 'confirmMemory',
+      summary: 'Confirm a memory: the fact still holds as of now',
+      description:
+        'Sets the memory’s `lastConfirmedAt` to now and changes nothing else: no new version, no history entry. A memory past its kind’s review period (`truth.reviewDays`) is marked `stale` in search hits and context bundles until it is confirmed or written again. ' +
+        'Takes no body (or an empty JSON object, or one naming only `namespace`). A memory that does not exist, has expired, or lies outside the key’s reach (another namespace or user) is a 404. Answers the memory. Needs the `write` role.',
+      params: memoryParams,
+      querystring: namespaceQuery,
+      body: schemas.name('MemoryConfirm', z.strictObject({ namespace: fields.namespace }).describe('Nothing to send; at most the namespace').meta({ example: {} })),
+      response: { 200: memoryRecord },
+    },
+    // A request without a body is as good as an empty object: there is nothing to send.
+    preValidation: async (request) => {
+      request.body ??= {};
+    },
+    handler: (request) => services.memories.confirm(recordRef(request, request.params.id)),
   });
 
   app.delete('/api/v1/memories/:id', {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SEARCH_MODES } from '../../memory/recall/search-service.js';
 import * as example from '../openapi/examples.js';
-import { agentIdField, episodeRecord, memoryRecord, scorePartsRecord, sessionIdField, userIdField } from '../schemas.js';
+import { agentIdField, episodeRecord, memoryRecord, scorePartsRecord, sessionIdField, staleHit, userIdField } from '../schemas.js';
 import { NAMESPACED, requestNamespace } from '../namespace.js';
 import { recallFilters, recallQuery, recallTypes, searchFilters } from './filters.js';
 import type { RouteContext, ZodApp } from './route-context.js';
@@ -12,7 +12,7 @@ const hitScore = z.number().describe('0 to 1: in vector mode the cosine similari
 const hitId = z.string().describe('The id of the record found');
 const searchHit = z
   .discriminatedUnion('type', [
-    z.object({ type: z.literal('memory').describe('A memory'), id: hitId, score: hitScore, parts, item: memoryRecord }),
+    z.object({ type: z.literal('memory').describe('A memory'), id: hitId, score: hitScore, parts, item: memoryRecord, stale: staleHit }),
     z.object({ type: z.literal('episode').describe('An episode'), id: hitId, score: hitScore, parts, item: episodeRecord }),
   ])
   .describe('One record found, with its score and the signals behind it')
@@ -40,7 +40,7 @@ export function searchRoutes(app: ZodApp, { services, config, fields, schemas }:
       summary: 'Search memories and episodes by meaning and by keyword',
       description:
         'Finds the memories and episodes that answer `query`, best first. `hybrid` (the default) fuses keyword (BM25) and vector (cosine) evidence with recency; `keyword` and `vector` use one signal. Without a ready embedder, hybrid and vector fall back to keyword and a notice says so. ' +
-        'Each hit carries a 0..1 `score` and its raw signal `parts`. Answers are cached until a write in their scope. Needs the `read` role; a user-bound key searches its user’s records only.',
+        'Each hit carries a 0..1 `score` and its raw signal `parts`; a memory hit says whether it is `stale` (past its kind’s review period, `truth.reviewDays`). Answers are cached until a write in their scope, or until a memory they show as fresh goes stale. Needs the `read` role; a user-bound key searches its user’s records only.',
       body: schemas.name('SearchRequest', z
         .strictObject({
           namespace: fields.namespace,

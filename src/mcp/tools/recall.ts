@@ -58,7 +58,7 @@ export function registerRecall(server: McpServer, caller: McpCaller): void {
             ? { type: 'memory' as const, id: hit.id, score: hit.score, memory: compactMemory(hit.item) }
             : { type: 'episode' as const, id: hit.id, score: hit.score, episode: compactEpisode(hit.item) },
         );
-        const lines = result.hits.map((hit) => (hit.type === 'memory' ? memoryLine(hit.item, hit.score) : episodeLine(hit.item, hit.score)));
+        const lines = result.hits.map((hit) => (hit.type === 'memory' ? memoryLine(hit.item, hit.score, hit.stale) : episodeLine(hit.item, hit.score)));
         const notices = result.notices.length === 0 ? '' : `\nNotes: ${result.notices.join(' ')}`;
         const text = hits.length === 0 ? `Nothing found (${result.mode} search).${notices}` : `${hits.length} found (${result.mode} search):\n${lines.join('\n')}${notices}`;
         return { text, structured: { namespace: scope.namespace, mode: result.mode, requestedMode: result.requestedMode, hits, notices: result.notices } };

@@ -83,10 +83,14 @@ export function compactEpisode(episode: Episode): z.infer<typeof episodeOut> {
   };
 }
 
-/** One line of text per record: what it says, what it is, and its id (to forget it, or cite it). */
-export function memoryLine(memory: Pick<Memory, 'id' | 'content' | 'kind' | 'importance'>, score?: number): string {
+/**
+ * One line of text per record: what it says, what it is, and its id (to forget it, or cite it). A
+ * `stale` memory (past its kind's review period, docs/truth.md) says when it was last confirmed.
+ */
+export function memoryLine(memory: Pick<Memory, 'id' | 'content' | 'kind' | 'importance' | 'lastConfirmedAt'>, score?: number, stale = false): string {
   const rank = score === undefined ? '' : ` score ${score.toFixed(2)}`;
-  return `- [memory ${memory.kind}, importance ${memory.importance}${rank}] ${memory.content} (id ${memory.id})`;
+  const due = stale ? `, last confirmed ${memory.lastConfirmedAt.slice(0, 10)}: may be out of date` : '';
+  return `- [memory ${memory.kind}, importance ${memory.importance}${rank}${due}] ${memory.content} (id ${memory.id})`;
 }
 
 export function episodeLine(episode: Pick<Episode, 'id' | 'content' | 'kind' | 'occurredAt'>, score?: number): string {

@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import type { SemanticStore, SessionKey, WorkingMemoryStore } from '../../core/ports.js';
 import type { Episode, Memory, Message, RecordFilter, Session } from '../../core/types.js';
 import type { QueryEmbedding, QueryText, SearchInput, SearchResult, SearchType } from '../recall/search-service.js';
+import { isStale, nextStaleAt, type ReviewDays } from '../freshness/staleness.js';
 import { packContext, type ContextHit } from './pack-context.js';
 import type { TokenCounter } from './token-counter.js';
 
@@ -38,7 +39,8 @@ export interface ContextBundle {
   tokens: number;
   tokenizer: string;
   session: { sessionId: string; summary: string | null; messages: Message[]; omittedMessages: number } | null;
-  memories: ContextHit<Memory>[];
+  /** Each says whether it is past its kind's review period (docs/truth.md "Freshness"). */
+  memories: Array<ContextHit<Memory> & { stale: boolean }>;
   episodes: ContextHit<Episode>[];
   text: string;
   notices: string[];
@@ -46,7 +48,10 @@ export interface ContextBundle {
 
 export interface AssembledContext {
   bundle: ContextBundle;
-  /** Milliseconds at which the first item in the bundle expires (the session, or a memory), if any does. */
+  /**
+   * Milliseconds at which the first item in the bundle expires (the session, or a memory), or a
+   * memory it shows as fresh goes stale, if any does: a cached bundle must not outlive either.
+   */
   expiresAt: number | undefined;
   /** Whether recall had to answer from keywords alone. */
   keywordOnly: boolean;
@@ -59,6 +64,8 @@ export interface ContextServiceOptions {
   memories: Pick<SemanticStore, 'list'>;
   tokenCounter: () => Promise<TokenCounter>;
   recentMessageShare: number;
+  /** Review periods by kind (truth.reviewDays): which memories the bundle marks stale. */
+  reviewDays?: ReviewDays;
   clock: Clock;
 }
 
@@ -66,7 +73,7 @@ export interface ContextServiceOptions {
 const MAX_QUERY_CHARS = 4096;
 /** Without a query, memories are ranked among this many times `limit` of the newest. */
 const RECENT_POOL = 4;
-/** Without a query, a memory's recency halves every week since it was last updated. */
+/** Without a query, a memory's recency halves every week since it was last confirmed (docs/truth.md "Freshness"). */
 const RECENCY_HALF_LIFE_MS = 7 * 24 * 3600 * 1000;
 
 interface Recalled {
@@ -81,7 +88,7 @@ interface Recalled {
  * to the query (or to the session's last user message), rendered as one text within a token budget.
  * Recall is scoped exactly as search is: by namespace, user, agent and filters.
  */
-export function createContextService({ search, sessions, memories, tokenCounter, recentMessageShare, clock }: ContextServiceOptions) {
+export function createContextService({ search, sessions, memories, tokenCounter, recentMessageShare, reviewDays = {}, clock }: ContextServiceOptions) {
   const scopeOf = (input: ContextInput): RecordFilter => ({
     namespace: input.namespace,
     ...defined({ userId: input.userId, agentId: input.agentId }),
@@ -122,8 +129,8 @@ export function createContextService({ search, sessions, memories, tokenCounter,
     const { items } = await memories.list({ filter: scopeOf(input), limit: input.limit * RECENT_POOL, order: 'desc' });
     const now = clock.now();
     const ranked = items.map((item): ContextHit<Memory> => {
-      const recency = 0.5 ** (Math.max(0, now - Date.parse(item.updatedAt)) / RECENCY_HALF_LIFE_MS);
-      return { id: item.id, score: (item.importance + recency) / 2, parts: { keyword: null, vector: null, recency, neighbours: null }, item };
+      const recency = 0.5 ** (Math.max(0, now - Date.parse(item.lastConfirmedAt)) / RECENCY_HALF_LIFE_MS);
+      return { id: item.id, score: (item.importance + recency) / 2, parts: { keyword: null, vector: null, recency, neighbours: null }, item, stale: isStale(item, now, reviewDays) };
     });
     return { ...none, memories: ranked.sort((a, b) => b.score - a.score).slice(0, input.limit) };
   };
@@ -172,6 +179,8 @@ export function createContextService({ search, sessions, memories, tokenCounter,
       if (left.memories + left.episodes > 0) notices.push(`${left.memories} memories and ${left.episodes} episodes did not fit in the token budget`);
 
       const expiries = [session?.expiresAt, ...packed.memories.map((hit) => hit.item.expiresAt)].flatMap((at) => (at === undefined ? [] : [Date.parse(at)]));
+      const staleAt = nextStaleAt(packed.memories.filter((hit) => hit.stale !== true).map((hit) => hit.item), clock.now(), reviewDays);
+      if (staleAt !== undefined) expiries.push(staleAt);
       return {
         bundle: {
           namespace: input.namespace,
@@ -184,7 +193,7 @@ export function createContextService({ search, sessions, memories, tokenCounter,
             session === null
               ? null
               : { sessionId: session.sessionId, summary: packed.summary, messages: packed.messages, omittedMessages: session.messages.length - packed.messages.length },
-          memories: packed.memories,
+          memories: packed.memories.map((hit) => ({ ...hit, stale: hit.stale === true })),
           episodes: packed.episodes,
           text: packed.text,
           notices: [...new Set([...recalled.notices, ...notices])],

@@ -9,6 +9,8 @@ export interface ContextHit<T> {
   score: number;
   parts: ScoreParts;
   item: T;
+  /** Memories only: past the kind's review period (docs/truth.md "Freshness"); its line says so. */
+  stale?: boolean;
 }
 
 export interface PackInput {
@@ -61,7 +63,9 @@ interface Piece {
 
 const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ').trim();
 
-export const memoryLine = (memory: Memory) => `- (${memory.kind}) ${oneLine(memory.content)}`;
+/** A memory's line; a stale one says when it was last confirmed, so that the reader re-checks it rather than asserting it. */
+export const memoryLine = (memory: Memory, stale = false) =>
+  stale ? `- (${memory.kind}, last confirmed ${memory.lastConfirmedAt.slice(0, 10)}: may be out of date) ${oneLine(memory.content)}` : `- (${memory.kind}) ${oneLine(memory.content)}`;
 
 export function episodeLine(episode: Episode): string {
   const labels = [episode.kind, ...(episode.outcome === undefined ? [] : [episode.outcome])].join(', ');
@@ -151,7 +155,7 @@ export function packContext(input: PackInput): PackedContext {
   while (older >= 0 && tryAdd(messageAt(older), Math.floor(budget * input.recentShare))) older -= 1;
 
   // Memories and episodes by score; on a tie, memories first.
-  const memoryPieces = input.memories.map((hit, rank) => piece('memories', rank, memoryLine(hit.item), hit.item.content));
+  const memoryPieces = input.memories.map((hit, rank) => piece('memories', rank, memoryLine(hit.item, hit.stale === true), hit.item.content));
   const episodePieces = input.episodes.map((hit, rank) => piece('episodes', rank, episodeLine(hit.item), hit.item.content));
   const scored = [
     ...memoryPieces.map((one, rank) => ({ one, score: input.memories[rank]!.score })),

@@ -63,6 +63,7 @@ export function createMemoryService({ store, clock, ids, embedding, duplicateThr
           version: 1,
           createdAt: now,
           updatedAt: now,
+          lastConfirmedAt: now,
           embedding: { status: 'pending' },
         },
       }));
@@ -111,6 +112,11 @@ export function createMemoryService({ store, clock, ids, embedding, duplicateThr
       // New wording needs a new vector; the store has marked the memory pending until it comes.
       if (patch.content !== undefined) await storeVectors(embedding, 'memories', [{ namespace: ref.namespace, id: ref.id, content: patch.content, vector: vectors?.[0] }]);
       return (await store.get(ref)) ?? updated;
+    },
+
+    /** Marks a live memory as confirmed now (still true): only `lastConfirmedAt` moves. */
+    async confirm(ref: RecordRef): Promise<Memory> {
+      return live(ref, await store.confirm(ref));
     },
 
     async delete(ref: RecordRef): Promise<void> {

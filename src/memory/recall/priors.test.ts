@@ -18,12 +18,13 @@ describe('recency', () => {
 
   it('is never above 1 for a record timestamped in the future', () => {
     expect(recency(testEpisode({ id: 'ep_1', occurredAt: daysAgo(-3) }), NOW, 30)).toBe(1);
-    expect(recency(testMemory({ id: 'mem_1', updatedAt: daysAgo(-365) }), NOW, 30)).toBe(1);
+    expect(recency(testMemory({ id: 'mem_1', updatedAt: daysAgo(-365), lastConfirmedAt: daysAgo(-365) }), NOW, 30)).toBe(1);
   });
 
-  it('ages an episode from when it occurred and a memory from its last update', () => {
+  it('ages an episode from when it occurred and a memory from when it was last confirmed', () => {
     const episode = testEpisode({ id: 'ep_1', occurredAt: daysAgo(30), createdAt: daysAgo(0) });
-    const memory = testMemory({ id: 'mem_1', createdAt: daysAgo(90), updatedAt: daysAgo(30) });
+    // Updated (importance, metadata) 10 days ago, last stated or confirmed 30 days ago.
+    const memory = testMemory({ id: 'mem_1', createdAt: daysAgo(90), updatedAt: daysAgo(10), lastConfirmedAt: daysAgo(30) });
     expect(recency(episode, NOW, 30)).toBeCloseTo(0.5, 12);
     expect(recency(memory, NOW, 30)).toBeCloseTo(0.5, 12);
   });

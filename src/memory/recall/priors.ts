@@ -11,9 +11,13 @@ export interface PriorOptions {
 
 const DAY_MS = 86_400_000;
 
-/** 1 for a record of this instant, 0.5 one half-life ago, towards 0 for old records. */
+/**
+ * 1 for a record of this instant, 0.5 one half-life ago, towards 0 for old records. An episode is
+ * as old as when it happened; a memory as when its fact was last stated or confirmed (a fact
+ * written again, or confirmed, counts as new; a change of importance or metadata alone does not).
+ */
 export function recency(record: Memory | Episode, now: number, halfLifeDays: number): number {
-  const at = Date.parse('occurredAt' in record ? record.occurredAt : record.updatedAt);
+  const at = Date.parse('occurredAt' in record ? record.occurredAt : record.lastConfirmedAt);
   const ageDays = Math.max(0, now - at) / DAY_MS;
   return 0.5 ** (ageDays / halfLifeDays);
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Embedder, MemoryStore } from '../../core/ports.js';
 import { keywordTerms } from '../../core/text.js';
 import type { Episode, Memory, MetadataValue, RecordFilter, Scored, Tier } from '../../core/types.js';
+import { isStale, type ReviewDays } from '../freshness/staleness.js';
 import { expandNeighbours, type NeighbourOptions } from './neighbour-expansion.js';
 import { priorFactor, recency, type PriorOptions } from './priors.js';
 import { fuse, type FusionWeights } from './rank-fusion.js';
@@ -38,9 +39,12 @@ export interface ScoreParts {
   neighbours: number | null;
 }
 
-/** `score` is 0..1 in every mode (see score-scale.ts): the cosine in vector mode, else a share of the search's best hit. */
+/**
+ * `score` is 0..1 in every mode (see score-scale.ts): the cosine in vector mode, else a share of the
+ * search's best hit. A memory hit is `stale` when it is past its kind's review period at the search's clock.
+ */
 export type SearchHit =
-  | { type: 'memory'; id: string; score: number; parts: ScoreParts; item: Memory }
+  | { type: 'memory'; id: string; score: number; parts: ScoreParts; item: Memory; stale: boolean }
   | { type: 'episode'; id: string; score: number; parts: ScoreParts; item: Episode };
 
 export interface SearchResult {
@@ -68,11 +72,12 @@ export interface SearchServiceOptions {
   weights: FusionWeights;
   neighbours: NeighbourOptions;
   priors: PriorOptions;
+  /** Review periods by kind (truth.reviewDays): which memory hits are `stale`. */
+  reviewDays?: ReviewDays;
   clock: Clock;
 }
 
 type Record_ = Memory | Episode;
-const TYPE_OF: Record<Tier, 'memory' | 'episode'> = { memories: 'memory', episodes: 'episode' };
 /**
  * In hybrid mode each signal is asked for more candidates than the answer holds, so that fusion has
  * room to reorder, and the best `limit` candidates (at least 10) lend their scores to their neighbours.
@@ -88,7 +93,11 @@ const neighbourAnchors = (limit: number) => Math.max(10, limit);
  * vectors (no embedder, loading, down) hybrid runs on keywords alone and every response says why;
  * records not embedded yet are still found by keywords.
  */
-export function createSearchService({ store, embedder, vectorUnavailable, weights, neighbours, priors, clock }: SearchServiceOptions) {
+export function createSearchService({ store, embedder, vectorUnavailable, weights, neighbours, priors, reviewDays = {}, clock }: SearchServiceOptions) {
+  // A memory hit says whether it is past its review period; an episode hit has no such flag.
+  const hitOf = (tier: Tier, id: string, score: number, parts: ScoreParts, item: Record_, now: number): SearchHit =>
+    tier === 'memories' ? { type: 'memory', id, score, parts, item: item as Memory, stale: isStale(item as Memory, now, reviewDays) } : { type: 'episode', id, score, parts, item: item as Episode };
+
   const keyword = async (tier: Tier, filter: RecordFilter, query: string, limit: number): Promise<Scored<Record_>[]> => {
     const request = { filter, terms: keywordTerms(query), limit };
     return tier === 'memories' ? store.memories.search(request) : store.episodes.search(request);
@@ -144,7 +153,7 @@ export function createSearchService({ store, embedder, vectorUnavailable, weight
         if (!fusing) {
           for (const [id, item] of items) {
             const parts: ScoreParts = { keyword: keywordScore.get(id) ?? null, vector: vectorScore.get(id) ?? null, recency: null, neighbours: null };
-            hits.push({ type: TYPE_OF[tier], id, score: (mode === 'vector' ? parts.vector : parts.keyword) ?? 0, parts, item } as SearchHit);
+            hits.push(hitOf(tier, id, (mode === 'vector' ? parts.vector : parts.keyword) ?? 0, parts, item, now));
           }
           continue;
         }
@@ -171,7 +180,7 @@ export function createSearchService({ store, embedder, vectorUnavailable, weight
             neighbours: tier === 'episodes' ? (gains.get(id) ?? 0) : null,
           };
           const score = (scores.get(id) ?? 0) * priorFactor(item, recencyValue, priors);
-          hits.push({ type: TYPE_OF[tier], id, score, parts, item } as SearchHit);
+          hits.push(hitOf(tier, id, score, parts, item, now));
         }
       }
       // Ranked by the raw scores, then scaled: rounding in the scaling can never reorder hits.

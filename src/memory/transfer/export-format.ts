@@ -117,6 +117,8 @@ export const memoryLine = z.strictObject({
   version: z.number().int().min(1),
   createdAt: time,
   updatedAt: time,
+  /** Absent in files written before freshness: the import then takes `updatedAt`. */
+  lastConfirmedAt: time.optional(),
   history: z.array(version).refine((versions) => versions.every((v, i) => i === 0 || v.version > versions[i - 1]!.version), 'versions must be in ascending order'),
   vector: vectorSchema.optional(),
 });
@@ -240,6 +242,7 @@ export function memoryToLine(memory: Memory, history: MemoryVersion[], vector?: 
     version: memory.version,
     createdAt: memory.createdAt,
     updatedAt: memory.updatedAt,
+    lastConfirmedAt: memory.lastConfirmedAt,
     history: history.map(versionToLine),
     ...opt('vector', vector === undefined ? undefined : encodeVector(vector)),
   };

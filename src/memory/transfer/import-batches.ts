@@ -224,6 +224,8 @@ function toMemory(namespace: string, record: MemoryLine): Memory {
     version: record.version,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
+    // A file from before freshness: the fact was last confirmed, as far as anyone knows, when last written.
+    lastConfirmedAt: record.lastConfirmedAt ?? record.updatedAt,
     embedding: { status: 'pending' },
   };
 }

@@ -1,6 +1,7 @@
 // Export and import on the test backend (SQLite, or PostgreSQL and Redis in the server project):
 // idempotent imports, per-line refusals with atomic batches, a cut file, and ids across namespaces.
 import { afterEach, describe, expect, it } from 'vitest';
+import { manualClock } from '../../core/clock.js';
 import { startTestMemos, testBackend, type TestMemos } from '../../../test/support/test-memos.js';
 
 const started: TestMemos[] = [];
@@ -36,6 +37,30 @@ async function plant(memos: TestMemos, namespace: string) {
 }
 
 describe('export and import', () => {
+  it('carries lastConfirmedAt, and imports a file written before it with updatedAt in its place', async () => {
+    const clock = manualClock();
+    const source = await startTestMemos({}, clock);
+    started.push(source);
+    const written = await source.json('POST', '/api/v1/memories', { namespace: 'src', userId: 'u1', memories: [{ content: 'Aisha lives in Lagos' }] });
+    clock.advance(86_400_000);
+    await source.json('POST', `/api/v1/memories/${written.body.ids[0]}/confirm?namespace=src`);
+    const exported = await exportOf(source, 'src');
+    const line = JSON.parse(exported.split('\n').find((text) => text.includes('Lagos'))!);
+    expect(line).toMatchObject({ updatedAt: '2026-01-01T00:00:00.000Z', lastConfirmedAt: '2026-01-02T00:00:00.000Z' });
+
+    const target = await start();
+    expect((await importInto(target, 'src', exported)).statusCode).toBe(201);
+    expect((await target.json('GET', `/api/v1/memories/${line.id}?namespace=src`)).body.lastConfirmedAt).toBe('2026-01-02T00:00:00.000Z');
+    expect(comparable(await exportOf(target, 'src'))).toBe(comparable(exported));
+
+    // A file from before freshness: no lastConfirmedAt on its memory lines.
+    const older = exported.replace(/,"lastConfirmedAt":"[^"]+"/g, '');
+    expect(older).not.toContain('lastConfirmedAt');
+    const legacy = await start();
+    expect((await importInto(legacy, 'src', older)).statusCode).toBe(201);
+    expect((await legacy.json('GET', `/api/v1/memories/${line.id}?namespace=src`)).body.lastConfirmedAt).toBe('2026-01-01T00:00:00.000Z');
+  });
+
   it('round-trips a namespace into another memOS, and importing the same file twice changes nothing', async () => {
     const source = await start();
     await plant(source, 'src');

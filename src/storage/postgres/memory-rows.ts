@@ -24,6 +24,7 @@ export interface MemoryRow extends ScopeColumns, EmbeddingColumns, VersionColumn
   version: number;
   created_at: Date;
   updated_at: Date;
+  last_confirmed_at: Date;
 }
 
 export interface HistoryRow extends VersionColumns {
@@ -36,8 +37,8 @@ export interface HistoryRow extends VersionColumns {
 
 const COLUMNS = [
   'namespace', 'id', 'user_id', 'agent_id', 'session_id', 'kind', 'content', 'content_key', 'importance', 'metadata',
-  'source_episode_ids', 'version', 'created_at', 'updated_at', 'expires_at', 'embedding_status', 'embedding_model',
-  'embedding_dim',
+  'source_episode_ids', 'version', 'created_at', 'updated_at', 'expires_at', 'last_confirmed_at', 'embedding_status',
+  'embedding_model', 'embedding_dim',
 ] as const satisfies readonly (keyof MemoryRow)[];
 
 /** Read with every row, never inserted: the embedding state the vector store keeps. */
@@ -55,7 +56,7 @@ const ARRAY_TYPES: Record<(typeof COLUMNS)[number], string> = {
   namespace: 'text[]', id: 'text[]', user_id: 'text[]', agent_id: 'text[]', session_id: 'text[]', kind: 'text[]',
   content: 'text[]', content_key: 'text[]', importance: 'float8[]', metadata: 'jsonb[]', source_episode_ids: 'jsonb[]',
   version: 'integer[]', created_at: 'timestamptz[]', updated_at: 'timestamptz[]', expires_at: 'timestamptz[]',
-  embedding_status: 'text[]', embedding_model: 'text[]', embedding_dim: 'integer[]',
+  last_confirmed_at: 'timestamptz[]', embedding_status: 'text[]', embedding_model: 'text[]', embedding_dim: 'integer[]',
 };
 
 /** Rows per INSERT: every column is one array parameter, so a chunk's size bounds the statement, not the parameter count. */
@@ -146,6 +147,7 @@ function insertValues(memory: Memory, contentKey: string): unknown[] {
     timeParam(memory.createdAt, 'createdAt'),
     timeParam(memory.updatedAt, 'updatedAt'),
     memory.expiresAt === undefined ? null : timeParam(memory.expiresAt, 'expiresAt'),
+    timeParam(memory.lastConfirmedAt, 'lastConfirmedAt'),
     ...embeddingValues(memory.embedding),
   ];
 }
@@ -168,11 +170,19 @@ export const ARCHIVE_AND_UPDATE = `
     DELETE FROM vectors WHERE $14::boolean AND memory_seq = (SELECT seq FROM memories WHERE namespace = $1 AND id = $2)
   )
   UPDATE memories SET kind = $5, content = $6, content_key = $7, importance = $8, metadata = $9,
-    source_episode_ids = $10, version = $11, updated_at = $12, expires_at = $13,
+    source_episode_ids = $10, version = $11, updated_at = $12, expires_at = $13, last_confirmed_at = $15,
     embedding_status = CASE WHEN $14::boolean THEN 'pending' ELSE embedding_status END,
     embedding_model = CASE WHEN $14::boolean THEN NULL ELSE embedding_model END,
     embedding_dim = CASE WHEN $14::boolean THEN NULL ELSE embedding_dim END
   WHERE namespace = $1 AND id = $2
+  RETURNING ${MEMORIES.columns}`;
+
+/**
+ * Raises a live memory's last_confirmed_at to $4 (never lowers it), changing nothing else: the same
+ * fact stated again, or confirmed. $1 namespace, $2 ids, $3 the user a key is bound to (NULL: any).
+ */
+export const CONFIRM = `UPDATE memories SET last_confirmed_at = greatest(last_confirmed_at, $4::timestamptz)
+  WHERE namespace = $1 AND id = ANY($2::text[]) AND ($3::text IS NULL OR user_id = $3) AND (expires_at IS NULL OR expires_at > $4::timestamptz)
   RETURNING ${MEMORIES.columns}`;
 
 /** Parameters of ARCHIVE_AND_UPDATE: `next` replaces the stored version, archived at `now`. */
@@ -193,6 +203,7 @@ export function archiveAndUpdateValues(
     timeParam(next.updatedAt, 'updatedAt'),
     next.expiresAt === undefined ? null : timeParam(next.expiresAt, 'expiresAt'),
     reworded,
+    timeParam(next.lastConfirmedAt, 'lastConfirmedAt'),
   ];
 }
 
@@ -228,6 +239,7 @@ export function rowToMemory(row: MemoryRow): Memory {
     version: row.version,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    lastConfirmedAt: row.last_confirmed_at.toISOString(),
     embedding: embeddingOfRow(row),
   };
 }

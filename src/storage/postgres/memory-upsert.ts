@@ -9,7 +9,7 @@ import { MemosError } from '../../core/errors.js';
 import { mergeMemory } from '../../core/memory-merge.js';
 import type { MemoryDraft, UpsertOutcome } from '../../core/ports.js';
 import type { Memory } from '../../core/types.js';
-import { ARCHIVE_AND_UPDATE, archiveAndUpdateValues, insertMemories, MEMORIES, memoryColumns, rowToMemory, type MemoryRow } from './memory-rows.js';
+import { ARCHIVE_AND_UPDATE, archiveAndUpdateValues, CONFIRM, insertMemories, MEMORIES, memoryColumns, rowToMemory, type MemoryRow } from './memory-rows.js';
 import type { SqlExecutor } from './sql-engine.js';
 
 // Unset scope ids must match unset ones: IS NOT DISTINCT FROM is SQLite's `IS`. Every live memory
@@ -105,7 +105,10 @@ export async function upsertMemories(tx: SqlExecutor, drafts: MemoryDraft[], now
     const rewording = target !== undefined && row.content_key !== draft.contentKey;
     const outcome = mergeMemory(existing, incoming, now, rewording ? 'incoming' : 'stored');
     if (outcome.action !== 'merged') {
-      outcomes[index] = { memory: existing, action: outcome.action };
+      // The same fact stated again: only its confirmation moves (no version, no history row).
+      const [confirmed] = Date.parse(existing.lastConfirmedAt) < nowMs ? await tx.query<MemoryRow>(CONFIRM, [row.namespace, [row.id], null, now]) : [];
+      if (confirmed) remember(fromRow(confirmed));
+      outcomes[index] = { memory: confirmed ? rowToMemory(confirmed) : existing, action: outcome.action };
       continue;
     }
     const key = rewording ? draft.contentKey : row.content_key;

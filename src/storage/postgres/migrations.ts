@@ -259,6 +259,13 @@ CREATE INDEX episodes_age ON episodes (occurred_at, namespace, kind);
 CREATE INDEX memories_age ON memories (updated_at, namespace, kind);
 CREATE INDEX memories_namespace_age ON memories (namespace, updated_at, kind);`;
 
+// Migration 16, freshness (docs/truth.md): when each fact was last stated or confirmed. A memory
+// from before it was last confirmed, as far as anyone knows, when it was last written.
+const LAST_CONFIRMED = `
+ALTER TABLE memories ADD COLUMN last_confirmed_at timestamptz;
+UPDATE memories SET last_confirmed_at = coalesce(updated_at, created_at);
+ALTER TABLE memories ALTER COLUMN last_confirmed_at SET NOT NULL;`;
+
 /**
  * Applied in order of version. Versions need not be contiguous: a missing one is applied whenever
  * it is added, even to a schema that already has later ones.
@@ -278,6 +285,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, name: 'band keys by scope', up: scopedBandKeysMigration },
   { version: 13, name: 'erasure fences and receipts', up: erasureMigration },
   { version: 15, name: 'retention', up: sql(RETENTION) },
+  { version: 16, name: 'last confirmed', up: sql(LAST_CONFIRMED) },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */

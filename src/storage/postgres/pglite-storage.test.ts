@@ -3,6 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runAuditStoreContract } from '../audit-store.case.test.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
+import { runSemanticFreshnessContract } from '../semantic-freshness.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
 import { runVectorStoreContract } from '../vector-store.case.test.js';
 import { PgEpisodeStore } from './episode-store.js';
@@ -56,6 +57,12 @@ describe('pglite with pgvector', () => {
   });
 
   runSemanticStoreContract('pglite', {
+    create: async () => {
+      const { db, clock, close } = await pgliteSchema(shared);
+      return { store: new PgSemanticStore(db, clock), clock, close };
+    },
+  });
+  runSemanticFreshnessContract('pglite', {
     create: async () => {
       const { db, clock, close } = await pgliteSchema(shared);
       return { store: new PgSemanticStore(db, clock), clock, close };

@@ -7,6 +7,7 @@ import type { Episode } from '../../core/types.js';
 import { runAuditStoreContract } from '../audit-store.case.test.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
 import { runInspectStoreContract } from '../inspect-store.case.test.js';
+import { runSemanticFreshnessContract } from '../semantic-freshness.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
 import { runVectorStoreContract } from '../vector-store.case.test.js';
 import { PgEpisodeStore } from './episode-store.js';
@@ -51,6 +52,12 @@ const harness = async (open: () => Promise<TestDatabase>) => {
 describe.skipIf(!reachable)(`postgres (${serverVectors} vectors; skipped when ${reason})`, () => {
   runEpisodeStoreContract('postgres', { create: () => harness(() => realPostgres()) });
   runSemanticStoreContract('postgres', {
+    create: async () => {
+      const { db, clock, close } = await realPostgres();
+      return { store: new PgSemanticStore(db, clock), clock, close };
+    },
+  });
+  runSemanticFreshnessContract('postgres', {
     create: async () => {
       const { db, clock, close } = await realPostgres();
       return { store: new PgSemanticStore(db, clock), clock, close };
@@ -234,7 +241,7 @@ const episode = (id: string, content: string): Episode => ({ ...BASE_EPISODE, id
 const memoryDraft = (id: string, content: string, importance: number): MemoryDraft => ({
   memory: {
     id, namespace: 'ns1', content, kind: 'fact', importance, metadata: {}, sourceEpisodeIds: [], version: 1,
-    createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', embedding: { status: 'none' },
+    createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', lastConfirmedAt: '2026-01-01T00:00:00.000Z', embedding: { status: 'none' },
   },
   contentKey: contentKey(content),
 });

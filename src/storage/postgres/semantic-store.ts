@@ -8,6 +8,7 @@ import type { KeywordQuery, ListQuery, Memory, MemoryVersion, Page, RecordFilter
 import {
   ARCHIVE_AND_UPDATE,
   archiveAndUpdateValues,
+  CONFIRM,
   MEMORIES,
   memoryColumns,
   rowToMemory,
@@ -118,6 +119,16 @@ export class PgSemanticStore implements SemanticStore {
     return rows.filter((row): row is HistoryRow => row.memory_id !== null).map(rowToVersion);
   }
 
+  async confirm(ref: RecordRef): Promise<Memory | null> {
+    // In a transaction even without row security, so that the request's audit entry commits with it.
+    const row = await this.#db.tenant(ref, 'memories.confirm', async (tx) => {
+      const [confirmed] = await tx.query<MemoryRow>(CONFIRM, [ref.namespace, [ref.id], ref.userId ?? null, this.#now()]);
+      if (confirmed) noteAuditRecords([confirmed.id]);
+      return confirmed;
+    });
+    return row ? rowToMemory(row) : null;
+  }
+
   async search(query: KeywordQuery): Promise<Scored<Memory>[]> {
     const statement = scopedBm25Sql(MEMORIES, query, memoryColumns('r'), live(this.#now()), { rowSecurity: this.#db.rowSecurity });
     if (!statement) return [];
@@ -136,8 +147,9 @@ export class PgSemanticStore implements SemanticStore {
     }
     const patched = applyPatch(current, command.patch);
     if (!patched) return current;
-    const next: Memory = { ...patched.memory, version: current.version + 1, updatedAt: now };
     const reworded = patched.contentKey !== undefined;
+    // New content is the fact stated afresh, by whoever sent it: that confirms it too.
+    const next: Memory = { ...patched.memory, version: current.version + 1, updatedAt: now, ...(reworded ? { lastConfirmedAt: now } : {}) };
     return this.#write(tx, archiveAndUpdateValues(next, patched.contentKey ?? row.content_key, now, 'update', reworded));
   }
 

@@ -21,6 +21,9 @@ import { MIGRATIONS } from './migrations.js';
 import { SqliteSemanticStore } from './semantic-store.js';
 import { VectorIndex } from './vector-index.js';
 
+/** The memories column today's store writes (migration 11): applied to the old schema too, so that the store can write to it. */
+const LAST_CONFIRMED = 11;
+
 const dir = mkdtempSync(join(tmpdir(), 'memos-keyword-stats-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
@@ -225,7 +228,7 @@ describe('keyword statistics per scope (SQLite)', () => {
 
   it('are backfilled by migration 6 for a data folder written before it', async () => {
     const path = join(dir, `before-${++files}.db`);
-    const old = new SqliteDatabase({ path, synchronous: 'normal', clock, migrations: MIGRATIONS.filter((m) => m.version <= 5) });
+    const old = new SqliteDatabase({ path, synchronous: 'normal', clock, migrations: MIGRATIONS.filter((m) => m.version <= 5 || m.version === LAST_CONFIRMED) });
     old.open();
     const episodes = texts(50, 9, 12).map((content, n) => episode(content, { userId: `u${n % 2}`, sessionId: n % 5 === 0 ? undefined : 's1' }));
     const memories = texts(30, 10, 12).map((content, n) => memory(`${content} ${n}`, { agentId: 'a1' }));

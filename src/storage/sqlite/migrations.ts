@@ -263,6 +263,15 @@ CREATE INDEX memories_namespace_age ON memories (namespace, updated_at, kind);
 `;
 
 /**
+ * Freshness (docs/truth.md): when each fact was last stated or confirmed. A memory from before
+ * this column was last confirmed, as far as anyone knows, when it was last written.
+ */
+const LAST_CONFIRMED = `
+ALTER TABLE memories ADD COLUMN last_confirmed_at INTEGER;
+UPDATE memories SET last_confirmed_at = coalesce(updated_at, created_at);
+`;
+
+/**
  * Applied in order of version; never edit a released migration, append a new one. Versions need
  * not be contiguous: a missing one is applied whenever it is added, even to a database that
  * already has later ones.
@@ -277,6 +286,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'vector_snapshots', sql: VECTOR_SNAPSHOTS },
   { version: 8, name: 'erasure', sql: ERASURE },
   { version: 10, name: 'retention', sql: RETENTION },
+  { version: 11, name: 'last_confirmed', sql: LAST_CONFIRMED },
 ];
 
 /**

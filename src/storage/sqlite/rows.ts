@@ -42,6 +42,8 @@ export interface MemoryRow extends EmbeddingColumns, ScopeColumns {
   created_at: number;
   updated_at: number;
   expires_at: number | null;
+  /** NULL only in a row written by code older than migration 11 between that migration and now: never, in practice. */
+  last_confirmed_at: number | null;
 }
 
 export interface HistoryRow {
@@ -86,7 +88,7 @@ export const episodeColumns = columnList([
 ]);
 export const memoryColumns = columnList([
   ...['seq', 'id', 'namespace', 'user_id', 'agent_id', 'session_id', 'kind', 'content', 'content_key', 'importance', 'metadata', 'source_episode_ids', 'version'],
-  ...['created_at', 'updated_at', 'expires_at'],
+  ...['created_at', 'updated_at', 'expires_at', 'last_confirmed_at'],
   ...RECORD_TAIL,
 ]);
 /** The SELECT list of a record table's reads (see episodeColumns). */
@@ -164,6 +166,7 @@ export function rowToMemory(row: MemoryRow): Memory {
     version: row.version,
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at),
+    lastConfirmedAt: toIso(row.last_confirmed_at ?? row.updated_at),
     embedding: embeddingOfRow(row),
   };
 }
@@ -183,6 +186,7 @@ export function memoryParams(memory: Memory, contentKey: string) {
     created_at: toMs(memory.createdAt, 'createdAt'),
     updated_at: toMs(memory.updatedAt, 'updatedAt'),
     expires_at: memory.expiresAt === undefined ? null : toMs(memory.expiresAt, 'expiresAt'),
+    last_confirmed_at: toMs(memory.lastConfirmedAt, 'lastConfirmedAt'),
     ...embeddingParams(memory.embedding),
   };
 }

@@ -25,22 +25,24 @@ const scopeParams = (scope: StoreScope) => scopeFilter(scope).params;
 const FIND_DUPLICATE = (namespace: string) => `SELECT ${memoryColumns()} FROM memories WHERE ${scopeFilter({ namespace }).sql} AND user_id IS ? AND agent_id IS ?
   AND session_id IS ? AND content_key = ? AND ${LIVE} ORDER BY created_at, id LIMIT 1`;
 const INSERT = `INSERT INTO memories (id, namespace, user_id, agent_id, session_id, kind, content, content_key,
-  importance, metadata, source_episode_ids, version, created_at, updated_at, expires_at,
+  importance, metadata, source_episode_ids, version, created_at, updated_at, expires_at, last_confirmed_at,
   embedding_status, embedding_model, embedding_dim)
   VALUES (@id, @namespace, @user_id, @agent_id, @session_id, @kind, @content, @content_key, @importance, @metadata,
-  @source_episode_ids, @version, @created_at, @updated_at, @expires_at, @embedding_status, @embedding_model, @embedding_dim)`;
+  @source_episode_ids, @version, @created_at, @updated_at, @expires_at, @last_confirmed_at, @embedding_status, @embedding_model, @embedding_dim)`;
 /** A new memory with the vector of its wording, known at write time: one row write instead of an insert and an update. */
 const INSERT_WITH_VECTOR = `INSERT INTO memories (id, namespace, user_id, agent_id, session_id, kind, content, content_key,
-  importance, metadata, source_episode_ids, version, created_at, updated_at, expires_at,
+  importance, metadata, source_episode_ids, version, created_at, updated_at, expires_at, last_confirmed_at,
   embedding_status, embedding_model, embedding_dim, embedding, embedding_truncated)
   VALUES (@id, @namespace, @user_id, @agent_id, @session_id, @kind, @content, @content_key, @importance, @metadata,
-  @source_episode_ids, @version, @created_at, @updated_at, @expires_at, 'ready', @embedding_model, @embedding_dim, @embedding, @embedding_truncated)`;
+  @source_episode_ids, @version, @created_at, @updated_at, @expires_at, @last_confirmed_at, 'ready', @embedding_model, @embedding_dim, @embedding, @embedding_truncated)`;
 // Scope, id and creation time never change; here the embedding columns change only through
 // RESET_EMBEDDING, when the wording changes (an update, or a near-duplicate merge). The scope's
 // parameters are positional, the new values named.
 const UPDATE = (scope: StoreScope) => `UPDATE memories SET kind = @kind, content = @content, content_key = @content_key,
   importance = @importance, metadata = @metadata, source_episode_ids = @source_episode_ids, version = @version,
-  updated_at = @updated_at, expires_at = @expires_at WHERE ${scopeFilter(scope).sql} AND id = @id`;
+  updated_at = @updated_at, expires_at = @expires_at, last_confirmed_at = @last_confirmed_at WHERE ${scopeFilter(scope).sql} AND id = @id`;
+/** A confirmation changes only when the fact was last confirmed: no version, no history row. */
+const CONFIRM = (scope: StoreScope) => byId('UPDATE memories SET last_confirmed_at = ?', scope);
 // New wording needs a new vector: the old one goes, and the memory waits to be embedded again.
 const RESET_EMBEDDING = (scope: StoreScope) =>
   byId(`UPDATE memories SET embedding = NULL, embedding_model = NULL, embedding_dim = NULL, embedding_status = 'pending'`, scope);
@@ -124,6 +126,16 @@ export class SqliteSemanticStore implements SemanticStore {
     });
   }
 
+  async confirm(ref: RecordRef): Promise<Memory | null> {
+    return this.#db.transaction('memories.confirm', () => {
+      const now = this.#clock.now();
+      const current = this.#getLive(ref, now);
+      if (!current) return null;
+      noteAuditRecords([current.id]);
+      return this.#confirm(current, now);
+    });
+  }
+
   async search(query: KeywordQuery): Promise<Scored<Memory>[]> {
     return this.#db.run('memories.search', () => {
       const hits = scopedBm25(this.#db, MEMORIES, query, live(this.#clock.now(), 't'));
@@ -144,7 +156,9 @@ export class SqliteSemanticStore implements SemanticStore {
     }
     const patched = applyPatch(current, command.patch);
     if (!patched) return { memory: current, reworded: false };
-    const next: Memory = { ...patched.memory, version: current.version + 1, updatedAt: toIso(now) };
+    // New content is the fact stated afresh, by whoever sent it: that confirms it too.
+    const confirmed = patched.contentKey === undefined ? {} : { lastConfirmedAt: toIso(now) };
+    const next: Memory = { ...patched.memory, version: current.version + 1, updatedAt: toIso(now), ...confirmed };
     this.#archive(current, now, 'update');
     const key = patched.contentKey ?? this.#contentKeyOf(current);
     this.#write(next, key);
@@ -182,7 +196,7 @@ export class SqliteSemanticStore implements SemanticStore {
     const existing = rowToMemory(row);
     const rewording = target !== undefined && row.content_key !== draft.contentKey;
     const outcome = mergeMemory(existing, incoming, toIso(now), rewording ? 'incoming' : 'stored');
-    if (outcome.action !== 'merged') return { memory: existing, action: outcome.action };
+    if (outcome.action !== 'merged') return { memory: this.#confirm(existing, now), action: outcome.action };
     this.#archive(existing, now, 'merge');
     this.#write(outcome.memory, rewording ? draft.contentKey : row.content_key);
     if (rewording) {
@@ -226,6 +240,14 @@ export class SqliteSemanticStore implements SemanticStore {
         now,
         reason,
       );
+  }
+
+  /** Raises `memory`'s lastConfirmedAt to `now` (never lowers it: a clock that stepped back confirms nothing). */
+  #confirm(memory: Memory, now: number): Memory {
+    if (toMs(memory.lastConfirmedAt, 'lastConfirmedAt') >= now) return memory;
+    const scope = { namespace: memory.namespace };
+    this.#db.statement(CONFIRM(scope)).run(now, ...scopeParams(scope), memory.id);
+    return { ...memory, lastConfirmedAt: toIso(now) };
   }
 
   #getLive(ref: RecordRef, now: number): Memory | null {

@@ -11,6 +11,7 @@ import type { Episode } from '../../core/types.js';
 import { runAuditStoreContract } from '../audit-store.case.test.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
 import { runInspectStoreContract } from '../inspect-store.case.test.js';
+import { runSemanticFreshnessContract } from '../semantic-freshness.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
 import { runVectorStoreContract, type VectorStoreHarness } from '../vector-store.case.test.js';
 import { runWorkingMemoryStoreContract } from '../working-memory-store.case.test.js';
@@ -42,6 +43,12 @@ runEpisodeStoreContract('sqlite', {
 });
 
 runSemanticStoreContract('sqlite', {
+  create: async () => {
+    const { storage, clock, close } = await open();
+    return { store: storage.memories, clock, close };
+  },
+});
+runSemanticFreshnessContract('sqlite', {
   create: async () => {
     const { storage, clock, close } = await open();
     return { store: storage.memories, clock, close };
@@ -205,7 +212,7 @@ describe('sqlite storage', () => {
       sourceEpisodeIds: ['ep_durable'],
       version: 1,
       createdAt: now,
-      updatedAt: now,
+      updatedAt: now, lastConfirmedAt: now,
       embedding: { status: 'none' as const },
     };
     await storage.memories.upsert([{ memory, contentKey: contentKey(memory.content) }]);
@@ -240,7 +247,7 @@ describe('sqlite storage', () => {
     const now = toIso(clock.now());
     const memory = {
       id: 'mem_cascade', namespace: 'ns1', content: 'first', kind: 'fact' as const, importance: 0.5, metadata: {},
-      sourceEpisodeIds: [], version: 1, createdAt: now, updatedAt: now, embedding: { status: 'none' as const },
+      sourceEpisodeIds: [], version: 1, createdAt: now, updatedAt: now, lastConfirmedAt: now, embedding: { status: 'none' as const },
     };
     await storage.memories.upsert([{ memory, contentKey: contentKey('first') }]);
     await storage.memories.update({ ref: { namespace: 'ns1', id: memory.id }, patch: { content: 'second' } });

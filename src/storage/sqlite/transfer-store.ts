@@ -17,10 +17,10 @@ import { episodeColumns, memoryColumns, memoryParams, rowToEpisode, rowToMemory,
 const LITTLE_ENDIAN = endianness() === 'LE';
 
 const INSERT_MEMORY = `INSERT INTO memories (id, namespace, user_id, agent_id, session_id, kind, content, content_key,
-  importance, metadata, source_episode_ids, version, created_at, updated_at, expires_at,
+  importance, metadata, source_episode_ids, version, created_at, updated_at, expires_at, last_confirmed_at,
   embedding_status, embedding_model, embedding_dim)
   VALUES (@id, @namespace, @user_id, @agent_id, @session_id, @kind, @content, @content_key, @importance, @metadata,
-  @source_episode_ids, @version, @created_at, @updated_at, @expires_at, @embedding_status, @embedding_model, @embedding_dim)`;
+  @source_episode_ids, @version, @created_at, @updated_at, @expires_at, @last_confirmed_at, @embedding_status, @embedding_model, @embedding_dim)`;
 const INSERT_VERSION = `INSERT INTO memory_history (memory_id, version, content, kind, importance, metadata, expires_at,
   source_episode_ids, valid_from, valid_to, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 

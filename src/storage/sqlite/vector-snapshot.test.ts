@@ -180,7 +180,7 @@ describe('the SQLite storage across restarts', () => {
   const now = toIso(clock.now());
   const memory = (i: number): Memory => ({
     id: `mem_${i}`, namespace: 'ns', userId: `u${i % 2}`, content: `memory ${i}`, kind: 'fact', importance: 0.5, metadata: {},
-    sourceEpisodeIds: [], version: 1, createdAt: now, updatedAt: now, embedding: { status: 'pending' },
+    sourceEpisodeIds: [], version: 1, createdAt: now, updatedAt: now, lastConfirmedAt: now, embedding: { status: 'pending' },
   });
   const open = async (path: string) => {
     const storage = createSqliteStorage({ path, clock, ids: ulidGenerator(clock), synchronous: 'normal', vectorTuning: TUNING });

@@ -100,6 +100,11 @@ export class MemoriesApi {
     return this.#http.json('PATCH /api/v1/memories/{id}', { path: { id }, json: patch }, options);
   }
 
+  /** Confirms that a memory still holds: its `lastConfirmedAt` becomes now, nothing else changes, and it is no longer `stale`. */
+  confirm(id: string, options?: CallOptions): Promise<Memory> {
+    return this.#http.json('POST /api/v1/memories/{id}/confirm', { path: { id }, json: {} }, options);
+  }
+
   async delete(id: string, options?: CallOptions): Promise<void> {
     await this.#http.send('DELETE /api/v1/memories/{id}', { path: { id } }, options);
   }
