@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redactUrl } from '../storage/index.js';
 import { describeSetting, loadConfig } from './load.js';
-import { redisSeeds } from './schema.js';
+import { redisSeeds } from './redis-settings.js';
 
 const folder = () => mkdtempSync(join(tmpdir(), 'memos-config-'));
 

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MemosError } from '../core/errors.js';
-import { configSchema, DRIVER_ENV_SETTINGS, ENV_SETTINGS, FLAG_SETTINGS, PROVIDER_ENV_SETTINGS, type Config } from './schema.js';
+import { configSchema, type Config } from './schema.js';
+import { DRIVER_ENV_SETTINGS, ENV_SETTINGS, FLAG_SETTINGS, PROVIDER_ENV_SETTINGS } from './setting-names.js';
 
 export const DEFAULT_CONFIG_FILE = 'memos.config.json';
 

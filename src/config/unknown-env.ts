@@ -1,5 +1,5 @@
 // MEMOS_* variables memOS does not read: a typo (MEMOS_PROT) would otherwise leave a default in force unseen.
-import { DRIVER_ENV_SETTINGS, ENV_SETTINGS, PROVIDER_ENV_SETTINGS } from './schema.js';
+import { DRIVER_ENV_SETTINGS, ENV_SETTINGS, PROVIDER_ENV_SETTINGS } from './setting-names.js';
 
 /** Prefixes of variables read by memOS's own tests and benchmarks, never by the server. */
 const TOOLING_ENV_PREFIXES = ['MEMOS_TEST_', 'MEMOS_FUZZ_', 'MEMOS_BENCH_'];

@@ -5,7 +5,8 @@ import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LOCAL_PRINCIPAL } from '../auth/access-hook.js';
 import type { Principal } from '../auth/principal.js';
-import { redisSeeds, type Config } from '../config/schema.js';
+import { redisSeeds } from '../config/redis-settings.js';
+import type { Config } from '../config/schema.js';
 import { MemosError } from '../core/errors.js';
 import { sharedCounters, type RateLimitLogger } from './rate-limit-store.js';
 

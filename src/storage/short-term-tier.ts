@@ -1,7 +1,8 @@
 import type { Clock } from '../core/clock.js';
 import type { IdGenerator } from '../core/ids.js';
 import type { Cache, Storage, WorkingMemoryStore } from '../core/ports.js';
-import { redisSeeds, type Config } from '../config/schema.js';
+import { redisSeeds } from '../config/redis-settings.js';
+import type { Config } from '../config/schema.js';
 import { redactUrl } from './redact-url.js';
 
 export { redactUrl };
