@@ -1,26 +1,16 @@
 // The LLM judge's settings: off by default, on only with both a URL and a model, one without the
 // other refused at start (exit 78) naming the missing setting, and the key never repeated.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { configFolder } from '../../test/support/config-folder.js';
 import { logSink } from '../../test/support/log-sink.js';
 import { runMemos } from '../../test/support/memos-cli.js';
 import { createLogger } from '../observability/logger.js';
 import { loadConfig } from './load.js';
 import { knownEnvNames } from './unknown-env.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'memos-llm-config-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const failure = (env: Record<string, string>) => {
-  try {
-    loadConfig({ env, cwd: dir });
-  } catch (error) {
-    return { code: (error as { code?: string }).code, message: (error as Error).message };
-  }
-  throw new Error('the config loaded');
-};
+const { dir, failure } = configFolder('memos-llm-config-');
 
 describe('LLM judge settings', () => {
   it('are off by default: no URL, no model, no key', () => {

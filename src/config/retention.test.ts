@@ -1,22 +1,12 @@
 // The retention settings: rules from the config file or as JSON in MEMOS_RETENTION_RULES (which
 // wins), safe defaults, and start-up refused with E_CONFIG naming the setting for a bad rule.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { configFolder } from '../../test/support/config-folder.js';
 import { loadConfig } from './load.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'memos-retention-config-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const failure = (env: Record<string, string>) => {
-  try {
-    loadConfig({ env, cwd: dir });
-  } catch (error) {
-    return { code: (error as { code?: string }).code, message: (error as Error).message };
-  }
-  throw new Error('the config loaded');
-};
+const { dir, failure } = configFolder('memos-retention-config-');
 
 describe('retention settings', () => {
   it('default to no rules (nothing removed for its age), an hourly sweep and batches of 200', () => {

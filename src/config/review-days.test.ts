@@ -1,22 +1,12 @@
 // The freshness settings: review periods by kind, from the config file or MEMOS_REVIEW_DAYS (which
 // wins), none by default, and start-up refused with E_CONFIG naming the setting for a bad value.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { configFolder } from '../../test/support/config-folder.js';
 import { loadConfig } from './load.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'memos-review-config-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const failure = (env: Record<string, string>) => {
-  try {
-    loadConfig({ env, cwd: dir });
-  } catch (error) {
-    return { code: (error as { code?: string }).code, message: (error as Error).message };
-  }
-  throw new Error('the config loaded');
-};
+const { dir, failure } = configFolder('memos-review-config-');
 
 describe('review periods (truth.reviewDays)', () => {
   it('are off by default: no kind goes stale', () => {
