@@ -60,6 +60,9 @@ export function bumpOnWrite(storage: Storage, versions: ScopeVersions): Versione
       search: (query) => memories.search(query),
       // A confirmation changes what search and context answers say (`lastConfirmedAt`, `stale`).
       confirm: (ref) => after(() => memories.confirm(ref), [ref.namespace]),
+      retract: (command) => after(() => memories.retract(command), [command.ref.namespace]),
+      supersede: (command) => after(() => memories.supersede(command), [command.ref.namespace]),
+      noteConflicts: (ref, marks) => after(() => memories.noteConflicts(ref, marks), [ref.namespace]),
     },
     vectors: {
       search: <T extends Tier>(query: VectorQuery<T>) => vectors.search(query),

@@ -1,8 +1,10 @@
 // The ports that services depend on and adapters implement. Each method takes one
 // query object and returns domain types; adapters never leak driver types.
 
+import type { SupersessionReason } from './validity.js';
 import type {
   ApiKey,
+  ConflictMark,
   AuditEntry,
   AuditFilter,
   CursorPosition,
@@ -13,6 +15,7 @@ import type {
   KeywordQuery,
   ListQuery,
   Memory,
+  MemoryIdentity,
   MemoryKind,
   MemoryVersion,
   Message,
@@ -20,7 +23,6 @@ import type {
   NeighbourQuery,
   Page,
   PendingEmbedding,
-  Scope,
   Scored,
   Session,
   StoredApiKey,
@@ -166,6 +168,12 @@ export interface MemoryDraft {
    * embedding `ready`); otherwise the service stores it through VectorStore.put afterwards.
    */
   vector?: { model: string; vector: Float32Array; truncated?: boolean };
+  /**
+   * Memories the draft replaces by request (`supersedes: [id]` in the write). Each must be a
+   * current memory of the draft's identity (namespace, userId, agentId), else the whole batch fails
+   * with E_VALIDATION naming `memories[<draft index>].supersedes[<j>]` (core/validity.ts).
+   */
+  supersedes?: string[];
 }
 
 export interface MemoryPatch {
@@ -188,18 +196,46 @@ export interface MemoryUpdate {
 export interface UpsertOutcome {
   memory: Memory;
   action: UpsertAction;
+  /** Memories this write superseded (a slot update, or `supersedes` named), as they now stand. */
+  superseded?: Memory[];
+}
+
+/** A retraction (POST /memories/{id}/retract): the fact is no longer, or never was, true. */
+export interface MemoryRetraction {
+  ref: RecordRef;
+  /** When it stopped being true (epoch ms); clamped to the memory's validFrom (an empty window: never true). */
+  validTo: number;
+  reason?: string;
+}
+
+/** A supersession decided after the write (the LLM judge): memory `ref` replaces the current memories `ids` of its identity. */
+export interface MemorySupersession {
+  ref: RecordRef;
+  ids: string[];
+  reason: SupersessionReason;
 }
 
 export interface SemanticStore {
   /**
-   * Insert or merge, all or none, in input order. A draft whose scope and `contentKey`
-   * match a live memory (or an earlier draft of the same batch) merges into it. A merge, and an
-   * `unchanged` outcome too, sets the memory's `lastConfirmedAt` to the write's time (the same fact
-   * was stated again); an unchanged one gets no new version and no history row.
+   * Insert or merge, all or none, in input order, in one transaction. For each draft:
+   * 1. Its target is `mergeInto` (see MemoryDraft) when that memory is still live, current and of
+   *    the draft's identity, else a live current memory of the same identity (namespace, userId,
+   *    agentId: never the session) and `contentKey`, earlier drafts of the batch included.
+   * 2. With a target, the draft merges into it (core/memory-merge.ts: sessions, sources and
+   *    conflicts united, the draft's key when it has one). A merge, and an `unchanged` outcome too,
+   *    sets the memory's `lastConfirmedAt` to the write's time (the same fact was stated again);
+   *    an unchanged one gets no new version and no history row.
+   * 3. Without one, the draft is inserted.
+   * 4. When the draft has a `key`, the slot's current memory of the identity (other than the
+   *    result) takes part in a slot update (core/validity.ts `takeSlot`), reason `key`.
+   * 5. Every id in `supersedes` is superseded by the result (`supersede`, reason `request`).
+   * Superseded memories are written with their new `validTo`, `supersededBy` and
+   * `supersessionReason` (no new version, no history row) and returned in `superseded`.
    */
   upsert(drafts: MemoryDraft[]): Promise<UpsertOutcome[]>;
-  /** A live memory; null when missing or expired. */
+  /** A live memory, current or not; null when missing or expired. */
   get(ref: RecordRef): Promise<Memory | null>;
+  /** Live memories by createdAt; `filter.validAt`, `filter.key`, `filter.conflicted` and a memory's sessions apply (RecordFilter). */
   list(query: ListQuery): Promise<Page<Memory>>;
   /** Keeps the previous version in history. null when missing or expired. */
   update(command: MemoryUpdate): Promise<Memory | null>;
@@ -212,13 +248,28 @@ export interface SemanticStore {
    * history row); null when the memory is missing, expired or outside `ref`'s reach.
    */
   confirm(ref: RecordRef): Promise<Memory | null>;
+  /**
+   * Ends a current memory's validity without a replacement (core/validity.ts `retract`); no new
+   * version, no history row. null when missing, expired or outside reach; E_CONFLICT (`notCurrent`)
+   * when it is superseded or retracted already.
+   */
+  retract(command: MemoryRetraction): Promise<Memory | null>;
+  /**
+   * Memory `ref` (current) supersedes each current memory `ids` of its identity, as a write's
+   * `supersedes` would. null when `ref` is missing, expired or outside reach; E_CONFLICT when `ref`
+   * is not current; ids that are missing, of another identity or no longer current are skipped.
+   */
+  supersede(command: MemorySupersession): Promise<Memory | null>;
+  /** Adds conflict marks to a live memory (united by memoryId); null when missing. No new version. */
+  noteConflicts(ref: RecordRef, marks: ConflictMark[]): Promise<Memory | null>;
 }
 
 // ── Vectors ────────────────────────────────────────────────────────────────
 
 /** A near-duplicate check of one draft against the stored memories (`VectorStore.nearestMemories`). */
 export interface NearestQuery {
-  scope: Scope;
+  /** The identity: namespace, userId and agentId, unset ones included; only current memories count. */
+  scope: MemoryIdentity;
   model: string;
   vector: Float32Array;
   threshold: number;
@@ -234,8 +285,8 @@ export interface VectorStore {
   /** Nearest records by cosine (higher is better), with every filter of `query.filter` applied. */
   search<T extends Tier>(query: VectorQuery<T>): Promise<Scored<TierRecord[T]>[]>;
   /**
-   * For each query, in order: up to `limit` live memories in exactly its scope (namespace and every
-   * id, unset ids included) whose cosine to `vector` reaches `threshold`, most similar first. One
+   * For each query, in order: up to `limit` live, current memories in exactly its identity (namespace
+   * and every id, unset ids included) whose cosine to `vector` reaches `threshold`, most similar first. One
    * call for a write batch's near-duplicate checks; each answer is the one the query would get alone.
    */
   nearestMemories(queries: NearestQuery[]): Promise<Scored<Memory>[][]>;

@@ -80,7 +80,31 @@ export interface Episode extends Scope {
 export const MEMORY_KINDS = ['fact', 'preference', 'reflection', 'summary', 'procedure'] as const;
 export type MemoryKind = (typeof MEMORY_KINDS)[number];
 
-export interface Memory extends Scope {
+/**
+ * What makes two memories the same memory: the identity (namespace, userId, agentId) and the
+ * statement. A session is where a memory was learned, not part of what it is: the same fact
+ * written in two sessions is one memory that lists both in `sourceSessionIds`.
+ */
+export interface MemoryIdentity {
+  namespace: string;
+  userId?: string;
+  agentId?: string;
+}
+
+/** A likely contradiction between a memory and another current one of its identity (docs/truth.md). */
+export interface ConflictMark {
+  /** The other memory. */
+  memoryId: string;
+  /** Why it was flagged, without memory text: e.g. `negation flip`, `different place`, or the judge's reason. */
+  reason: string;
+  /** Who flagged it: the word-level `detector` on write, or the LLM `judge` in the background. */
+  source: 'detector' | 'judge';
+  /** Cosine between the two memories' vectors, when known. */
+  similarity?: number;
+  at: string;
+}
+
+export interface Memory extends MemoryIdentity {
   id: string;
   content: string;
   kind: MemoryKind;
@@ -88,6 +112,8 @@ export interface Memory extends Scope {
   metadata: Metadata;
   expiresAt?: string;
   sourceEpisodeIds: string[];
+  /** The sessions the memory was learned or stated again in, oldest first (provenance, not identity). */
+  sourceSessionIds: string[];
   /** Starts at 1; every update or merge that changes the record adds one. */
   version: number;
   createdAt: string;
@@ -98,6 +124,23 @@ export interface Memory extends Scope {
    * `POST /api/v1/memories/{id}/confirm`. Freshness (docs/truth.md) and recency in ranking use it.
    */
   lastConfirmedAt: string;
+  /** A slot such as `home_city` or `diet`, free-form within the identity: a new memory with the same key supersedes the current one. */
+  key?: string;
+  /** When the fact became true: the write's time unless given (a fact learned late). */
+  validFrom: string;
+  /** When it stopped being true (superseded or retracted); absent while current. */
+  validTo?: string;
+  /** The memories this one replaced. */
+  supersedes: string[];
+  /** The memory that replaced this one. */
+  supersededBy?: string;
+  /** Why this memory was superseded: `key` (a slot update), `request` (named in `supersedes`), `duplicate`, or `judge: <reason>`. */
+  supersessionReason?: string;
+  /** Set when the fact was retracted: marked no longer (or never) true without a replacement. */
+  retractedAt?: string;
+  retractionReason?: string;
+  /** Likely contradictions with other memories of the identity, flagged on write or by the judge. */
+  conflicts: ConflictMark[];
   embedding: EmbeddingInfo;
 }
 
@@ -130,11 +173,21 @@ export interface RecordFilter {
   namespace: string;
   userId?: string;
   agentId?: string;
+  /** Episodes: of this session. Memories: learned in it (`sourceSessionIds` holds it). */
   sessionId?: string;
   kinds?: string[];
   from?: string;
   to?: string;
   metadata?: Record<string, MetadataValue>;
+  /**
+   * Memories only: those valid at this time (`validFrom <= validAt < validTo`); absent, every
+   * memory, superseded and retracted ones included. Services set it to now unless asked otherwise.
+   */
+  validAt?: string;
+  /** Memories only: those in this slot. */
+  key?: string;
+  /** Memories only: those carrying conflict marks. */
+  conflicted?: boolean;
 }
 
 /** A position in a time-ordered listing: strictly after (or before, descending) this record. */

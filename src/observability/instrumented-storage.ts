@@ -8,7 +8,7 @@ type Operations<P> = Record<keyof P, true>;
 
 const SESSION_OPERATIONS: Operations<WorkingMemoryStore> = { put: true, get: true, append: true, delete: true, sweepExpired: true, list: true, count: true };
 const EPISODE_OPERATIONS: Operations<EpisodeStore> = { append: true, get: true, list: true, delete: true, search: true, neighbours: true };
-const MEMORY_OPERATIONS: Operations<SemanticStore> = { upsert: true, get: true, list: true, update: true, delete: true, history: true, search: true, confirm: true };
+const MEMORY_OPERATIONS: Operations<SemanticStore> = { upsert: true, get: true, list: true, update: true, delete: true, history: true, search: true, confirm: true, retract: true, supersede: true, noteConflicts: true };
 const VECTOR_OPERATIONS: Operations<VectorStore> = { search: true, nearestMemories: true, put: true, pending: true, progress: true, fail: true, retryFailed: true };
 
 /** `db.system` as OpenTelemetry names the engines. */

@@ -17,7 +17,14 @@ export interface MemoryInput {
   sourceEpisodeIds?: string[];
   userId?: string;
   agentId?: string;
+  /** The session the memory was learned in: provenance (`sourceSessionIds`), not identity. */
   sessionId?: string;
+  /** A slot such as `home_city`: the memory supersedes the slot's current one. */
+  key?: string;
+  /** When the fact became true, when learned late; the write's time by default. */
+  validFrom?: string;
+  /** Memories this one replaces. */
+  supersedes?: string[];
 }
 
 export interface MemoryServiceOptions {
@@ -50,7 +57,7 @@ export function createMemoryService({ store, clock, ids, embedding, duplicateThr
           : [],
       );
       if (expired.length > 0) throw validationError(expired);
-      const drafts: MemoryDraft[] = inputs.map(({ kind, importance, metadata, sourceEpisodeIds, ...rest }) => ({
+      const drafts: MemoryDraft[] = inputs.map(({ kind, importance, metadata, sourceEpisodeIds, sessionId, validFrom, supersedes, ...rest }) => ({
         contentKey: contentKey(rest.content),
         memory: {
           ...rest,
@@ -60,12 +67,17 @@ export function createMemoryService({ store, clock, ids, embedding, duplicateThr
           importance: importance ?? DEFAULT_IMPORTANCE,
           metadata: metadata ?? {},
           sourceEpisodeIds: sourceEpisodeIds ?? [],
+          sourceSessionIds: sessionId === undefined ? [] : [sessionId],
           version: 1,
           createdAt: now,
           updatedAt: now,
           lastConfirmedAt: now,
+          validFrom: validFrom === undefined ? now : toIso(Date.parse(validFrom)),
+          supersedes: [],
+          conflicts: [],
           embedding: { status: 'pending' },
         },
+        ...(supersedes === undefined || supersedes.length === 0 ? {} : { supersedes }),
       }));
       const vectors = await embedForWrite(embedding, namespace, drafts.map((draft) => draft.memory.content));
       if (vectors !== undefined) {

@@ -1,6 +1,6 @@
 import type { MemoryDraft, NearestQuery, VectorStore } from '../../core/ports.js';
 import { sameStatement } from '../../core/same-statement.js';
-import type { Scope } from '../../core/types.js';
+import type { MemoryIdentity } from '../../core/types.js';
 import { contentKey } from '../../core/text.js';
 
 function toUnit(vector: Float32Array): Float32Array | undefined {
@@ -79,7 +79,7 @@ export class BatchCosines {
 export const NEAR_DUPLICATE_CANDIDATES = 5;
 
 /** Drafts in the same scope share this key: ids hold no NUL, and an unset id (`\u0001`) differs from every set one. */
-const scopeKey = ({ namespace, userId, agentId, sessionId }: Scope) => `${namespace}\0${userId ?? '\u0001'}\0${agentId ?? '\u0001'}\0${sessionId ?? '\u0001'}`;
+const scopeKey = ({ namespace, userId, agentId }: MemoryIdentity) => `${namespace}\0${userId ?? '\u0001'}\0${agentId ?? '\u0001'}`;
 
 /**
  * Marks each draft to merge into a memory in exactly its scope (`mergeInto`), stored or earlier in
@@ -118,8 +118,8 @@ export async function markNearDuplicates(
       earlierOf.set(index, j);
       continue;
     }
-    const { namespace, userId, agentId, sessionId } = draft.memory;
-    const scope: Scope = { namespace, ...(userId === undefined ? {} : { userId }), ...(agentId === undefined ? {} : { agentId }), ...(sessionId === undefined ? {} : { sessionId }) };
+    const { namespace, userId, agentId } = draft.memory;
+    const scope: MemoryIdentity = { namespace, ...(userId === undefined ? {} : { userId }), ...(agentId === undefined ? {} : { agentId }) };
     checked.push(index);
     queries.push({ scope, model, vector, threshold, limit: NEAR_DUPLICATE_CANDIDATES });
   }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runAuditStoreContract } from '../audit-store.case.test.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
 import { runSemanticFreshnessContract } from '../semantic-freshness.case.test.js';
+import { runSemanticTruthContract } from '../semantic-truth.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
 import { runVectorStoreContract } from '../vector-store.case.test.js';
 import { PgEpisodeStore } from './episode-store.js';
@@ -63,6 +64,12 @@ describe('pglite with pgvector', () => {
     },
   });
   runSemanticFreshnessContract('pglite', {
+    create: async () => {
+      const { db, clock, close } = await pgliteSchema(shared);
+      return { store: new PgSemanticStore(db, clock), clock, close };
+    },
+  });
+  runSemanticTruthContract('pglite', {
     create: async () => {
       const { db, clock, close } = await pgliteSchema(shared);
       return { store: new PgSemanticStore(db, clock), clock, close };

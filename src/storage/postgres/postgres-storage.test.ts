@@ -8,6 +8,7 @@ import { runAuditStoreContract } from '../audit-store.case.test.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
 import { runInspectStoreContract } from '../inspect-store.case.test.js';
 import { runSemanticFreshnessContract } from '../semantic-freshness.case.test.js';
+import { runSemanticTruthContract } from '../semantic-truth.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
 import { runVectorStoreContract } from '../vector-store.case.test.js';
 import { PgEpisodeStore } from './episode-store.js';
@@ -58,6 +59,12 @@ describe.skipIf(!reachable)(`postgres (${serverVectors} vectors; skipped when ${
     },
   });
   runSemanticFreshnessContract('postgres', {
+    create: async () => {
+      const { db, clock, close } = await realPostgres();
+      return { store: new PgSemanticStore(db, clock), clock, close };
+    },
+  });
+  runSemanticTruthContract('postgres', {
     create: async () => {
       const { db, clock, close } = await realPostgres();
       return { store: new PgSemanticStore(db, clock), clock, close };

@@ -12,6 +12,7 @@ import { runAuditStoreContract } from '../audit-store.case.test.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
 import { runInspectStoreContract } from '../inspect-store.case.test.js';
 import { runSemanticFreshnessContract } from '../semantic-freshness.case.test.js';
+import { runSemanticTruthContract } from '../semantic-truth.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
 import { runVectorStoreContract, type VectorStoreHarness } from '../vector-store.case.test.js';
 import { runWorkingMemoryStoreContract } from '../working-memory-store.case.test.js';
@@ -49,6 +50,12 @@ runSemanticStoreContract('sqlite', {
   },
 });
 runSemanticFreshnessContract('sqlite', {
+  create: async () => {
+    const { storage, clock, close } = await open();
+    return { store: storage.memories, clock, close };
+  },
+});
+runSemanticTruthContract('sqlite', {
   create: async () => {
     const { storage, clock, close } = await open();
     return { store: storage.memories, clock, close };
