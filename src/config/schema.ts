@@ -205,6 +205,12 @@ export const configSchema = z.strictObject({
        * hits and context bundles; no entry for a kind (the default for every kind): never stale.
        */
       reviewDays: reviewDays.default({}),
+      /**
+       * Cosine at or above which a current memory of the same identity is returned as `related` to
+       * a new memory, and checked by the contradiction detector (docs/truth.md). Model2Vec's
+       * potion-base-4M gives 0.5 or more to 102 of the 107 contradicting pairs of bench/truth.
+       */
+      relatedThreshold: z.coerce.number().min(0).max(1).default(0.5),
     })
     .prefault({}),
   /** How records get their vectors. */

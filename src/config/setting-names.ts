@@ -65,6 +65,7 @@ export const ENV_SETTINGS = {
   MEMOS_AUDIT_RETENTION_DAYS: 'audit.retentionDays',
   MEMOS_RETENTION_RULES: 'retention.rules',
   MEMOS_REVIEW_DAYS: 'truth.reviewDays',
+  MEMOS_RELATED_THRESHOLD: 'truth.relatedThreshold',
   MEMOS_RETENTION_SWEEP_SECONDS: 'retention.sweepIntervalSeconds',
   MEMOS_RETENTION_BATCH: 'retention.batchSize',
   MEMOS_MCP_NAMESPACE: 'mcp.namespace',

@@ -67,7 +67,15 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
     // Session writes of a user being erased are undone and refused (erasure/session-fence.ts).
     sessions: createSessionService({ store: fenceSessions(stores.sessions, storage.erasure, storage.sessionErasure), clock, defaults: config.sessions }),
     episodes: createEpisodeService({ store: stores.episodes, clock, ids, embedding }),
-    memories: createMemoryService({ store: stores.memories, clock, ids, embedding, duplicateThreshold: config.indexing.duplicateThreshold }),
+    memories: createMemoryService({
+      store: stores.memories,
+      episodes: stores.episodes,
+      clock,
+      ids,
+      embedding,
+      duplicateThreshold: config.indexing.duplicateThreshold,
+      relatedThreshold: config.truth.relatedThreshold,
+    }),
     search: createSearchService({
       store: storage,
       embedder: embeddings,

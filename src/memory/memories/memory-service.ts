@@ -1,9 +1,11 @@
 import { toIso, type Clock } from '../../core/clock.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type { IdGenerator } from '../../core/ids.js';
-import type { MemoryDraft, MemoryPatch, RecordRef, SemanticStore, UpsertOutcome } from '../../core/ports.js';
+import type { EpisodeStore, MemoryDraft, MemoryPatch, RecordRef, SemanticStore, UpsertOutcome } from '../../core/ports.js';
+import { validityFilter, type ValidityAsk } from '../truth/validity-filter.js';
 import { beyondChars, contentKey } from '../../core/text.js';
-import type { Memory, MemoryKind, MemoryVersion, Metadata } from '../../core/types.js';
+import type { ConflictMark, Episode, Memory, MemoryKind, MemoryVersion, Metadata, Scored } from '../../core/types.js';
+import { detectContradiction, type ConflictReason } from '../truth/contradiction-detector.js';
 import { embedForWrite, storeVectors, type WriteEmbedding } from '../embed-on-write.js';
 import { listPage, type ListInput, type ListOutput } from '../paging.js';
 import { markNearDuplicates } from './near-duplicates.js';
@@ -29,18 +31,58 @@ export interface MemoryInput {
 
 export interface MemoryServiceOptions {
   store: SemanticStore;
+  /** Where a memory's source episodes are read (`sources`). */
+  episodes: EpisodeStore;
   clock: Clock;
   ids: IdGenerator;
   embedding: WriteEmbedding;
   /** Cosine at or above which a new memory that states the same thing (`sameStatement`) merges into one in the same scope. */
   duplicateThreshold: number;
+  /** Cosine at or above which a current memory of the same identity is returned as `related` to a new one (docs/truth.md). */
+  relatedThreshold: number;
+  /** Told of every write once it has committed, after the answer is ready (the LLM judge queues from here); must not throw. */
+  onWritten?: (namespace: string, written: MemoryWriteOutcome[]) => void;
+}
+
+/** A memory's provenance (GET /memories/{id}/sources). */
+export interface MemorySources {
+  memoryId: string;
+  sessionIds: string[];
+  episodes: Episode[];
+  missingEpisodeIds: string[];
+}
+
+/** One likely contradiction: `memory` carries the mark, `conflictsWith` is the other current memory. */
+export interface MemoryConflict extends Omit<ConflictMark, 'memoryId'> {
+  memory: Memory;
+  conflictsWith: Memory;
+}
+
+/** A current memory close to a new one: what the write answer lists as `related`. */
+export interface RelatedMemory {
+  id: string;
+  /** Cosine between the two memories' vectors. */
+  similarity: number;
+  /** The word-level detector (truth/contradiction-detector.ts) found a likely contradiction. */
+  possibleConflict: boolean;
+  /** Why, when `possibleConflict`: e.g. `different-place`, `negation`. */
+  reason?: ConflictReason;
+}
+
+/** One memory's outcome of a write, with the related memories of a new one. */
+export interface MemoryWriteOutcome extends UpsertOutcome {
+  /**
+   * Current memories of the identity close to a new memory that neither merged nor took a slot:
+   * most similar first. Empty for merges, slot updates and writes without a vector.
+   */
+  related: RelatedMemory[];
 }
 
 export const DEFAULT_MEMORY_KIND: MemoryKind = 'fact';
 export const DEFAULT_IMPORTANCE = 0.5;
 
 /** Semantic memory: facts, preferences and reflections, merged on duplicates and versioned on update. */
-export function createMemoryService({ store, clock, ids, embedding, duplicateThreshold }: MemoryServiceOptions) {
+export function createMemoryService({ store, episodes, clock, ids, embedding, duplicateThreshold, relatedThreshold, onWritten }: MemoryServiceOptions) {
   const live = async <T>(ref: RecordRef, found: T | null): Promise<T> => {
     if (found === null) throw notFound('memory', ref.id);
     return found;
@@ -48,7 +90,7 @@ export function createMemoryService({ store, clock, ids, embedding, duplicateThr
 
   return {
     /** Creates or merges every memory, or none; results in input order. */
-    async upsert(namespace: string, inputs: MemoryInput[]): Promise<UpsertOutcome[]> {
+    async upsert(namespace: string, inputs: MemoryInput[]): Promise<MemoryWriteOutcome[]> {
       const nowMs = clock.now();
       const now = toIso(nowMs);
       const expired = inputs.flatMap((input, index) =>
@@ -80,8 +122,14 @@ export function createMemoryService({ store, clock, ids, embedding, duplicateThr
         ...(supersedes === undefined || supersedes.length === 0 ? {} : { supersedes }),
       }));
       const vectors = await embedForWrite(embedding, namespace, drafts.map((draft) => draft.memory.content));
+      let nearby: Array<Scored<Memory>[]> = drafts.map(() => []);
       if (vectors !== undefined) {
-        await markNearDuplicates(drafts, vectors, embedding.vectors, embedding.embedder.model, duplicateThreshold);
+        nearby = await markNearDuplicates(drafts, vectors, embedding.vectors, embedding.embedder.model, duplicateThreshold, relatedThreshold);
+        // Likely contradictions are marked on the new memory in its own write, so that the conflict
+        // list never misses one; marks against a memory the write then supersedes drop out of it.
+        drafts.forEach((draft, index) => {
+          draft.memory.conflicts = conflictMarks(draft, nearby[index]!, now);
+        });
         // Offered to the store, which may write a new memory's vector with its row.
         const { model, maxInputChars } = embedding.embedder;
         drafts.forEach((draft, index) => {
@@ -102,16 +150,58 @@ export function createMemoryService({ store, clock, ids, embedding, duplicateThr
             : [],
         ),
       );
-      return outcomes;
+      const written = outcomes.map((outcome, index) => ({ ...outcome, related: relatedOf(outcome, drafts[index]!, nearby[index]!) }));
+      onWritten?.(namespace, written);
+      return written;
     },
 
     async get(ref: RecordRef): Promise<Memory> {
       return live(ref, await store.get(ref));
     },
 
-    /** Live memories by createdAt, paged. */
-    list(input: ListInput): Promise<ListOutput<Memory>> {
-      return listPage((query) => store.list(query), input);
+    /** Live memories by createdAt, paged: the current ones unless `validity` asks for another time or every version. */
+    list(input: ListInput & { validity?: ValidityAsk }): Promise<ListOutput<Memory>> {
+      const { validity, ...rest } = input;
+      const filter = { ...rest.filter, ...validityFilter(validity, clock.now()) };
+      return listPage((query) => store.list(query), { ...rest, filter });
+    },
+
+    /**
+     * Marks a current memory as no longer true (`validTo`, default now), or never true (a `validTo`
+     * at or before its `validFrom`), without a replacement. It leaves recall; it stays readable.
+     */
+    async retract(ref: RecordRef, input: { reason?: string; validTo?: string }): Promise<Memory> {
+      const now = clock.now();
+      const validTo = input.validTo === undefined ? now : Date.parse(input.validTo);
+      if (validTo > now) throw validationError([{ field: 'validTo', message: 'must not be in the future: a retraction says the fact is no longer true' }]);
+      return live(ref, await store.retract({ ref, validTo, ...(input.reason === undefined ? {} : { reason: input.reason }) }));
+    },
+
+    /** The source episodes and sessions of a memory; episodes since deleted are listed by id in `missingEpisodeIds`. */
+    async sources(ref: RecordRef): Promise<MemorySources> {
+      const memory = await live(ref, await store.get(ref));
+      const found = await Promise.all(memory.sourceEpisodeIds.map((id) => episodes.get({ namespace: ref.namespace, id, ...(ref.userId === undefined ? {} : { userId: ref.userId }) })));
+      return {
+        memoryId: memory.id,
+        sessionIds: memory.sourceSessionIds,
+        episodes: found.filter((episode): episode is Episode => episode !== null),
+        missingEpisodeIds: memory.sourceEpisodeIds.filter((_, index) => found[index] === null),
+      };
+    },
+
+    /** Likely contradictions between current memories of a scope, for an agent or a person to settle by superseding or retracting. */
+    async conflicts(input: ListInput): Promise<ListOutput<MemoryConflict>> {
+      const page = await listPage((query) => store.list(query), { ...input, filter: { ...input.filter, conflicted: true, validAt: toIso(clock.now()) } });
+      const items: MemoryConflict[] = [];
+      for (const memory of page.items) {
+        for (const mark of memory.conflicts) {
+          const other = await store.get({ namespace: memory.namespace, id: mark.memoryId });
+          if (other === null || other.validTo !== undefined) continue;
+          const { memoryId: _, ...why } = mark;
+          items.push({ memory, conflictsWith: other, ...why });
+        }
+      }
+      return { items, ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
     },
 
     async update(ref: RecordRef, patch: Omit<MemoryPatch, 'contentKey'>, expectedVersion?: number): Promise<Memory> {
@@ -140,5 +230,31 @@ export function createMemoryService({ store, clock, ids, embedding, duplicateThr
     },
   };
 }
+
+/** Conflict marks for a draft: the nearby memories the detector flags, outside the draft's own slot (which a slot update settles). */
+function conflictMarks(draft: MemoryDraft, nearby: Scored<Memory>[], at: string): ConflictMark[] {
+  return nearby.flatMap(({ item, score }) => {
+    if (draft.mergeInto?.id === item.id || (draft.memory.key !== undefined && item.key === draft.memory.key)) return [];
+    const verdict = detectContradiction(item.content, draft.memory.content);
+    if (!verdict.possibleConflict) return [];
+    return [{ memoryId: item.id, reason: verdict.reason ?? 'possible conflict', source: 'detector' as const, similarity: round(score), at }];
+  });
+}
+
+/** The related memories of a write's outcome: for a new memory that took no slot, the nearby ones it did not supersede. */
+function relatedOf(outcome: UpsertOutcome, draft: MemoryDraft, nearby: Scored<Memory>[]): RelatedMemory[] {
+  if (outcome.action !== 'created' || outcome.memory.validTo !== undefined) return [];
+  if (outcome.superseded?.some((memory) => memory.supersessionReason === 'key')) return [];
+  const gone = new Set(outcome.superseded?.map((memory) => memory.id));
+  const marks = new Map(draft.memory.conflicts.map((mark) => [mark.memoryId, mark]));
+  return nearby
+    .filter(({ item }) => !gone.has(item.id))
+    .map(({ item, score }) => {
+      const mark = marks.get(item.id);
+      return { id: item.id, similarity: round(score), possibleConflict: mark !== undefined, ...(mark ? { reason: mark.reason as ConflictReason } : {}) };
+    });
+}
+
+const round = (cosine: number) => Math.round(cosine * 1000) / 1000;
 
 export type MemoryService = ReturnType<typeof createMemoryService>;

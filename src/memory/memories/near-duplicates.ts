@@ -1,6 +1,6 @@
 import type { MemoryDraft, NearestQuery, VectorStore } from '../../core/ports.js';
 import { sameStatement } from '../../core/same-statement.js';
-import type { MemoryIdentity } from '../../core/types.js';
+import type { Memory, MemoryIdentity, Scored } from '../../core/types.js';
 import { contentKey } from '../../core/text.js';
 
 function toUnit(vector: Float32Array): Float32Array | undefined {
@@ -88,6 +88,10 @@ const scopeKey = ({ namespace, userId, agentId }: MemoryIdentity) => `${namespac
  * another number, name, date or word) is left alone: when none of the earlier drafts and none of the
  * NEAR_DUPLICATE_CANDIDATES nearest stored memories states the same thing, the draft is not merged
  * by vector, and the store's exact-duplicate rule still applies.
+ *
+ * The same store call also finds each draft's related memories: the stored current memories of its
+ * identity within `relatedThreshold` cosine (at most NEAR_DUPLICATE_CANDIDATES, most similar first),
+ * returned per draft (empty for a draft merged into an earlier one of the batch, or without a vector).
  */
 export async function markNearDuplicates(
   drafts: MemoryDraft[],
@@ -95,7 +99,8 @@ export async function markNearDuplicates(
   store: VectorStore,
   model: string,
   threshold: number,
-): Promise<void> {
+  relatedThreshold: number = threshold,
+): Promise<Array<Scored<Memory>[]>> {
   // Unit copies once, so that comparing two drafts of the batch is one dot product.
   const units = vectors.map((vector) => (vector === undefined ? undefined : toUnit(vector)));
   const cosines = new BatchCosines(units);
@@ -121,7 +126,7 @@ export async function markNearDuplicates(
     const { namespace, userId, agentId } = draft.memory;
     const scope: MemoryIdentity = { namespace, ...(userId === undefined ? {} : { userId }), ...(agentId === undefined ? {} : { agentId }) };
     checked.push(index);
-    queries.push({ scope, model, vector, threshold, limit: NEAR_DUPLICATE_CANDIDATES });
+    queries.push({ scope, model, vector, threshold: Math.min(threshold, relatedThreshold), limit: NEAR_DUPLICATE_CANDIDATES });
   }
   // Then every stored check in one store call: none sees the batch, which is not written yet.
   const found = queries.length === 0 ? [] : await store.nearestMemories(queries);
@@ -135,7 +140,8 @@ export async function markNearDuplicates(
       draft.mergeInto = { id: earlier.mergeInto?.id ?? earlier.memory.id, contentKey: earlier.contentKey };
       continue;
     }
-    const same = stored.get(index)?.find(({ item }) => sameStatement(item.content, draft.memory.content));
+    const same = stored.get(index)?.find(({ item, score }) => score >= threshold && sameStatement(item.content, draft.memory.content));
     if (same !== undefined) draft.mergeInto = { id: same.item.id, contentKey: contentKey(same.item.content) };
   }
+  return drafts.map((_, index) => (stored.get(index) ?? []).filter(({ score }) => score >= relatedThreshold));
 }
