@@ -37,6 +37,9 @@ export const AUDIT_ACTIONS: Readonly<Record<string, AuditAction>> = {
   'GET /api/v1/memories': read('memories.list'),
   'GET /api/v1/memories/:id': read('memories.get'),
   'GET /api/v1/memories/:id/history': read('memories.history'),
+  'POST /api/v1/memories/:id/retract': change('memories.retract'),
+  'GET /api/v1/memories/:id/sources': read('memories.sources'),
+  'GET /api/v1/conflicts': read('memories.conflicts'),
 
   'POST /api/v1/search': read('recall.search'),
   'POST /api/v1/context': read('recall.context'),

@@ -51,6 +51,9 @@ export function guardReach<S extends GuardedStores>(stores: S): S {
       update: (command) => memories.update(command),
       // The stores confirm only within `ref`'s user; what comes back is checked like a read.
       confirm: async (ref) => within(ref, await memories.confirm(ref)),
+      retract: async (command) => within(command.ref, await memories.retract(command)),
+      supersede: async (command) => within(command.ref, await memories.supersede(command)),
+      noteConflicts: async (ref, marks) => within(ref, await memories.noteConflicts(ref, marks)),
     },
   };
 }

@@ -39,6 +39,9 @@ const ROUTES: Record<string, Access> = {
   'POST /api/v1/memories/:id/confirm': 'write',
   'DELETE /api/v1/memories/:id': 'write',
   'GET /api/v1/memories/:id/history': 'read',
+  'POST /api/v1/memories/:id/retract': 'write',
+  'GET /api/v1/memories/:id/sources': 'read',
+  'GET /api/v1/conflicts': 'read',
   'POST /api/v1/search': 'read',
   'POST /api/v1/context': 'read',
   // The gateway embeds text for the caller; it reads and changes no record.

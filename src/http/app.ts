@@ -33,6 +33,7 @@ import { episodeRoutes } from './routes/episodes.js';
 import { erasureRoutes } from './routes/erasure.js';
 import { inspectRoutes } from './routes/inspect.js';
 import { memoryRoutes } from './routes/memories.js';
+import { memoryTruthRoutes } from './routes/memory-truth.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { operationRoutes } from './routes/operations.js';
@@ -139,6 +140,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   sessionRoutes(app, context);
   episodeRoutes(app, context);
   memoryRoutes(app, context);
+  memoryTruthRoutes(app, context);
   searchRoutes(app, context);
   contextRoutes(app, context);
   embeddingRoutes(app, context);

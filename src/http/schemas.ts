@@ -190,10 +190,23 @@ export const episodeRecord = z
   .describe('Episodic memory: something that happened, and when; append-only')
   .meta({ examples: [example.episode] });
 
+export const conflictMarkRecord = z
+  .object({
+    memoryId: z.string().describe('The other memory'),
+    reason: z.string().describe('Why: `negation`, `opposite-state`, `different-place`, `different-object`, `different-number` (the word-level detector), or `judge: …`'),
+    source: z.enum(['detector', 'judge']).describe('Who flagged it: the detector when the memory was written, or the LLM judge afterwards'),
+    similarity: z.number().optional().describe('Cosine between the two memories’ vectors, when known'),
+    at: time('When it was flagged'),
+  })
+  .describe('A likely contradiction between two current memories')
+  .meta({ examples: [example.conflictMark] });
+
 export const memoryRecord = z
   .object({
     id: z.string().describe('The memory id (`mem_…`, sorts by creation time)'),
-    ...scopeRecord,
+    namespace: scopeRecord.namespace,
+    userId: scopeRecord.userId,
+    agentId: scopeRecord.agentId,
     content: z.string().describe('What is known, as one statement'),
     kind: z.enum(MEMORY_KINDS).describe('fact, preference, reflection, summary or procedure'),
     importance: z.number().describe('0 to 1: how much it matters; context bundles weigh it'),
@@ -204,6 +217,16 @@ export const memoryRecord = z
     createdAt: time('When it was first written'),
     updatedAt: time('When it last changed'),
     lastConfirmedAt: time('When the fact was last stated or confirmed: when it was written, written again (a merge or an unchanged duplicate), its content updated, or confirmed (`POST /api/v1/memories/{id}/confirm`). Past its kind’s review period (`truth.reviewDays`), search and context mark it `stale`'),
+    sourceSessionIds: z.array(z.string()).describe('The sessions it was learned or stated again in, oldest first: the same fact written in two sessions is one memory'),
+    key: z.string().optional().describe('Its slot, such as `home_city` or `diet`: a later memory with the same key (same namespace, user and agent) supersedes it'),
+    validFrom: time('When the fact became true: when it was written, unless the write said otherwise'),
+    validTo: time('When it stopped being true: set when it is superseded or retracted; absent while current').optional(),
+    supersedes: z.array(z.string()).describe('The memories it replaced'),
+    supersededBy: z.string().optional().describe('The memory that replaced it'),
+    supersessionReason: z.string().optional().describe('Why it was superseded: `key` (a slot update), `request` (named in a write’s `supersedes`), `duplicate`, or `judge: …` (the LLM judge’s reason)'),
+    retractedAt: time('When it was retracted (`POST /api/v1/memories/{id}/retract`)').optional(),
+    retractionReason: z.string().optional().describe('The reason given with the retraction'),
+    conflicts: z.array(conflictMarkRecord).describe('Likely contradictions with other memories of its user and agent, flagged when it was written or by the LLM judge (`GET /api/v1/conflicts` lists those still open)'),
     embedding: embeddingRecord,
   })
   .describe('Semantic memory: a fact, preference, reflection, summary or procedure, versioned')

@@ -70,7 +70,37 @@ export const memory = {
   createdAt: '2026-11-20T17:46:12.000Z',
   updatedAt: '2026-11-20T17:46:12.000Z',
   lastConfirmedAt: '2026-11-20T17:46:12.000Z',
+  sourceSessionIds: [SESSION_ID],
+  key: 'tea_or_coffee',
+  validFrom: '2026-11-20T17:46:12.000Z',
+  supersedes: [],
+  conflicts: [],
   embedding: embedded,
+};
+
+/** A likely contradiction the detector flagged. */
+export const conflictMark = {
+  memoryId: 'mem_01JQ9B7C2D4E6F8G0H2J4K6M8N',
+  reason: 'different-object',
+  source: 'detector',
+  similarity: 0.81,
+  at: '2026-11-20T17:46:12.000Z',
+};
+
+function withoutKey<T extends { key?: string }>({ key: _key, ...rest }: T): Omit<T, 'key'> {
+  return rest;
+}
+
+export const memoryRetraction = { namespace: NAMESPACE, reason: 'She corrected it: never allergic' };
+
+/** An open conflict: the later memory flagged against the earlier one. */
+export const conflict = {
+  memory: { ...withoutKey(memory), id: 'mem_01JQ9B7C2D4E6F8G0H2J4K6M8N', content: 'Prefers coffee over green tea', conflicts: [{ ...conflictMark, memoryId: MEMORY_ID }] },
+  conflictsWith: memory,
+  reason: conflictMark.reason,
+  source: conflictMark.source,
+  similarity: conflictMark.similarity,
+  at: conflictMark.at,
 };
 
 export const memoryUpdated = {
@@ -174,7 +204,7 @@ export const memoryWrite = {
   userId: USER_ID,
   agentId: AGENT_ID,
   memories: [
-    { content: 'Prefers green tea over coffee', kind: 'preference', importance: 0.8, sourceEpisodeIds: [EPISODE_ID] },
+    { content: 'Prefers green tea over coffee', kind: 'preference', importance: 0.8, key: 'tea_or_coffee', sourceEpisodeIds: [EPISODE_ID] },
     { content: 'Is allergic to peanuts', kind: 'fact', importance: 1, metadata: { source: 'profile' } },
   ],
 };

@@ -5,6 +5,7 @@ import { agentIdField, episodeRecord, memoryRecord, messageRecord, scorePartsRec
 import { NAMESPACED, requestNamespace } from '../namespace.js';
 import { reachUser } from '../reach.js';
 import { recallFilters, recallQuery, recallTypes, searchFilters } from './filters.js';
+import { validityAsk, validityFields } from './memory-fields.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
 /** Smallest and largest `tokenBudget` a request may ask for. */
@@ -53,7 +54,7 @@ export function contextRoutes(app: ZodApp, { services, config, fields, schemas }
       operationId: 'getContext',
       summary: 'A prompt-ready bundle of recent messages, memories and episodes within a token budget',
       description:
-        'Builds what an agent should know before its next turn: the newest messages of the session that fit, then the memories and episodes most relevant to `query` (else to the session’s last user message), rendered as `text` within `tokenBudget` tokens. ' +
+        'Builds what an agent should know before its next turn: the newest messages of the session that fit, then the memories and episodes most relevant to `query` (else to the session’s last user message), rendered as `text` within `tokenBudget` tokens. Only current memories take part unless `asOf` (what held then) or `includeSuperseded`. ' +
         'Bundles are cached until a write in their scope. Needs the `read` role; a user-bound key sees its user’s records only.',
       body: schemas.name('ContextRequest', z
         .strictObject({
@@ -78,14 +79,15 @@ export function contextRoutes(app: ZodApp, { services, config, fields, schemas }
             .describe(`Most memories and most episodes to consider, 1 to ${config.search.maxLimit}; default ${config.context.limit}`),
           types: recallTypes,
           filters: recallFilters,
+          ...validityFields,
         })
         .describe('Whose context to build, for what, and how large')
         .meta({ example: example.contextRequest })),
       response: { 200: schemas.name('ContextBundle', contextResponse) },
     },
     handler: (request) => {
-      const { filters, namespace: _named, ...body } = request.body;
-      return services.context.build({ ...body, namespace: requestNamespace(request), filters: searchFilters(filters), ...reachUser(request) });
+      const { filters, namespace: _named, asOf, includeSuperseded, ...body } = request.body;
+      return services.context.build({ ...body, namespace: requestNamespace(request), filters: searchFilters(filters), validity: validityAsk(asOf, includeSuperseded), ...reachUser(request) });
     },
   });
 }

@@ -4,7 +4,7 @@ import * as example from '../openapi/examples.js';
 import { agentIdField, batchWriteResult, idSchema, memoryParams, memoryRecord, memoryVersionRecord, namespaceQuery, sessionIdField, timestampSchema, userIdField } from '../schemas.js';
 import { NAMESPACED, requestNamespace } from '../namespace.js';
 import { recordRef } from '../reach.js';
-import { listInput, listingQuery } from './filters.js';
+import { listInput, memoryListingQuery, relatedRecord, slotKey, validityAsk, writeResult } from './memory-fields.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 
 const importance = z.number().min(0).max(1);
@@ -23,7 +23,10 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
       sourceEpisodeIds: z.array(idSchema).max(256).optional().describe('The episodes it was learned from (at most 256)'),
       userId: userIdField.describe('The user it is about; default the request’s `userId`'),
       agentId: agentIdField.describe('The agent that learned it; default the request’s `agentId`'),
-      sessionId: sessionIdField.describe('The session it was learned in; default the request’s `sessionId`'),
+      sessionId: sessionIdField.describe('The session it was learned in; default the request’s `sessionId`. Provenance, not identity: the same fact written in another session is the same memory, which then lists both in `sourceSessionIds`'),
+      key: slotKey.optional().describe('A slot such as `home_city` or `diet` (1 to 200 characters, no control characters): the memory supersedes the current memory with this key of the same user and agent'),
+      validFrom: timestampSchema.optional().describe('When the fact became true, for a fact learned late (ISO 8601 with a zone, not in the future); default now'),
+      supersedes: z.array(idSchema).max(32).optional().describe('Ids of current memories of the same user and agent that this one replaces (at most 32): each gets `validTo` and `supersededBy`'),
     })
     .describe('One memory to write')
     .meta({ example: example.memoryWrite.memories[0] }));
@@ -36,6 +39,7 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
       summary: 'Write memories: create each, or merge it into one that states the same thing',
       description:
         'Stores up to `limits.batchItems` memories in one transaction: all or none. A memory that states the same thing as a live one in the same scope (the same words up to fillers and word order, or a vector at or above `indexing.duplicateThreshold` in cosine) is merged into it instead of added: its version goes up and the earlier one goes to its history. ' +
+        'Identity is the namespace, `userId` and `agentId`: the session is where a memory was learned (`sourceSessionIds`), so the same fact written in two sessions is one memory. A memory with a `key` supersedes the current memory of that slot, and `supersedes` names memories to replace; a superseded memory gets `validTo` and `supersededBy` and stays readable. A new memory close to a current one comes back with it as `related`, flagged `possibleConflict` when the detector finds a likely contradiction (listed by `GET /api/v1/conflicts`). ' +
         'Each result says `created`, `merged` or `unchanged`, in input order. A `merged` or `unchanged` write states the fact again, so it confirms it: its `lastConfirmedAt` becomes now (an unchanged one gets no new version). Answers 201 when anything was created, else 200. Needs the `write` role.',
       body: schemas.name('MemoryWrite', z
         .strictObject({
@@ -58,7 +62,7 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
         requestNamespace(request),
         memories.map((item) => ({ ...defaults, ...item })),
       );
-      const results = outcomes.map(({ memory: stored, action }) => ({ id: stored.id, action, version: stored.version }));
+      const results = outcomes.map(writeResult);
       return reply.code(results.some((result) => result.action === 'created') ? 201 : 200).send({ ids: results.map((result) => result.id), results });
     },
   });
@@ -70,9 +74,9 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
       operationId: 'listMemories',
       summary: 'List live memories, newest first, filtered and paged',
       description:
-        'Lists the live memories of a namespace by `createdAt` (newest first unless `order=asc`), filtered by scope, kind, time and metadata. Expired memories are left out. ' +
+        'Lists the live memories of a namespace by `createdAt` (newest first unless `order=asc`), filtered by scope, kind, time, metadata and slot (`key`). Expired memories are left out; so are superseded and retracted ones, unless `includeSuperseded=true` (every version: with `key`, the slot’s timeline) or `asOf` (what held then). `sessionId` finds the memories learned in that session. ' +
         'A page holds at most `limit` items; pass its `nextCursor` as `cursor` for the next one (absent on the last page). Needs the `read` role.',
-      querystring: listingQuery(fields, kind, 'desc', config.list, 'preference', 'createdAt'),
+      querystring: memoryListingQuery(fields, kind, config.list),
       response: {
         200: schemas.name('MemoryPage', z
           .object({ items: z.array(memoryRecord).describe('The memories of this page'), nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last page') })
@@ -80,7 +84,12 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
           .meta({ examples: [{ items: [example.memory] }] })),
       },
     },
-    handler: (request) => services.memories.list(listInput(requestNamespace(request), request.query)),
+    handler: (request) => {
+      const { key, asOf, includeSuperseded, ...query } = request.query;
+      const input = listInput(requestNamespace(request), query);
+      if (key !== undefined) input.filter.key = key;
+      return services.memories.list({ ...input, validity: validityAsk(asOf, includeSuperseded) });
+    },
   });
 
   app.get('/api/v1/memories/:id', {
@@ -195,7 +204,11 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
   });
 }
 
-const upsertResults = batchWriteResult(['created', 'merged', 'unchanged'], { version: z.number().describe('The memory’s version after the write') })
+const upsertResults = batchWriteResult(['created', 'merged', 'unchanged'], {
+  version: z.number().describe('The memory’s version after the write'),
+  superseded: z.array(z.string()).optional().describe('Memories this write superseded: the slot’s previous memory, or those named in `supersedes`'),
+  related: z.array(relatedRecord).optional().describe('For a new memory that neither merged nor took a slot: current memories of the same user and agent close to it (cosine at or above `truth.relatedThreshold`), most similar first, each saying whether it likely contradicts the new one'),
+})
   .describe('What became of each memory, in input order')
   .meta({
     examples: [

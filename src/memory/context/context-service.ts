@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { SemanticStore, SessionKey, WorkingMemoryStore } from '../../core/ports.js';
 import type { Episode, Memory, Message, RecordFilter, Session } from '../../core/types.js';
+import { validityFilter, type ValidityAsk } from '../truth/validity-filter.js';
 import type { QueryEmbedding, QueryText, SearchInput, SearchResult, SearchType } from '../recall/search-service.js';
 import { isStale, nextStaleAt, type ReviewDays } from '../freshness/staleness.js';
 import { packContext, type ContextHit } from './pack-context.js';
@@ -23,6 +24,8 @@ export interface ContextInput {
   limit: number;
   types: SearchType[];
   filters: SearchInput['filters'];
+  /** Which memories by validity: the current ones unless asked otherwise (docs/truth.md). */
+  validity?: ValidityAsk;
 }
 
 /** The key of the session a context bundle reads, within the caller's reach. */
@@ -93,6 +96,7 @@ export function createContextService({ search, sessions, memories, tokenCounter,
     namespace: input.namespace,
     ...defined({ userId: input.userId, agentId: input.agentId }),
     ...defined(input.filters),
+    ...validityFilter(input.validity, clock.now()),
   });
 
   /** The session, unless it is missing, expired, or belongs to another user or agent than asked for. */
@@ -108,7 +112,7 @@ export function createContextService({ search, sessions, memories, tokenCounter,
     const results = await Promise.all(
       input.types.map((tier) =>
         search.search(
-          { ...defined({ userId: input.userId, agentId: input.agentId }), namespace: input.namespace, query, types: [tier], limit: input.limit, mode: 'hybrid', filters: input.filters },
+          { ...defined({ userId: input.userId, agentId: input.agentId }), namespace: input.namespace, query, types: [tier], limit: input.limit, mode: 'hybrid', filters: input.filters, ...(input.validity === undefined ? {} : { validity: input.validity }) },
           embedded,
         ),
       ),

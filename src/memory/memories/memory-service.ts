@@ -93,11 +93,12 @@ export function createMemoryService({ store, episodes, clock, ids, embedding, du
     async upsert(namespace: string, inputs: MemoryInput[]): Promise<MemoryWriteOutcome[]> {
       const nowMs = clock.now();
       const now = toIso(nowMs);
-      const expired = inputs.flatMap((input, index) =>
-        input.expiresAt !== undefined && Date.parse(input.expiresAt) <= nowMs
-          ? [{ field: `memories[${index}].expiresAt`, message: 'must be in the future' }]
-          : [],
-      );
+      const expired = inputs.flatMap((input, index) => [
+        ...(input.expiresAt !== undefined && Date.parse(input.expiresAt) <= nowMs ? [{ field: `memories[${index}].expiresAt`, message: 'must be in the future' }] : []),
+        ...(input.validFrom !== undefined && Date.parse(input.validFrom) > nowMs
+          ? [{ field: `memories[${index}].validFrom`, message: 'must not be in the future: it says since when a fact learned late has held' }]
+          : []),
+      ]);
       if (expired.length > 0) throw validationError(expired);
       const drafts: MemoryDraft[] = inputs.map(({ kind, importance, metadata, sourceEpisodeIds, sessionId, validFrom, supersedes, ...rest }) => ({
         contentKey: contentKey(rest.content),

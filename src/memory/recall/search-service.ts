@@ -7,6 +7,8 @@ import { expandNeighbours, type NeighbourOptions } from './neighbour-expansion.j
 import { priorFactor, recency, type PriorOptions } from './priors.js';
 import { fuse, type FusionWeights } from './rank-fusion.js';
 import { scaleScores } from './score-scale.js';
+import { attachSources, settleConflicts } from './truth-in-recall.js';
+import { validityFilter, type ValidityAsk } from '../truth/validity-filter.js';
 
 export const SEARCH_MODES = ['hybrid', 'vector', 'keyword'] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];
@@ -25,6 +27,20 @@ export interface SearchInput {
   /** Hits whose (scaled, 0..1) score is below this are left out. */
   minScore?: number;
   filters: { kinds?: string[]; from?: string; to?: string; metadata?: Record<string, MetadataValue> };
+  /** Which memories by validity: current by default, as of a time, or every version (docs/truth.md). */
+  validity?: ValidityAsk;
+  /** `sources`: each memory hit carries its source sessions and episodes. */
+  include?: SearchInclude[];
+}
+
+export const SEARCH_INCLUDES = ['sources'] as const;
+export type SearchInclude = (typeof SEARCH_INCLUDES)[number];
+
+/** A memory hit's provenance, when asked for (`include: ["sources"]`). */
+export interface HitSources {
+  sessionIds: string[];
+  /** The source episodes still stored (within the search's reach), in the memory's order. */
+  episodes: Episode[];
 }
 
 /** How much each signal contributed to a hit, each on its own raw scale; null where a signal did not take part. */
@@ -44,7 +60,7 @@ export interface ScoreParts {
  * search's best hit. A memory hit is `stale` when it is past its kind's review period at the search's clock.
  */
 export type SearchHit =
-  | { type: 'memory'; id: string; score: number; parts: ScoreParts; item: Memory; stale: boolean }
+  | { type: 'memory'; id: string; score: number; parts: ScoreParts; item: Memory; stale: boolean; conflictsWith?: string[]; sources?: HitSources }
   | { type: 'episode'; id: string; score: number; parts: ScoreParts; item: Episode };
 
 export interface SearchResult {
@@ -127,6 +143,7 @@ export function createSearchService({ store, embedder, vectorUnavailable, weight
         namespace: input.namespace,
         ...pick(input, ['userId', 'agentId', 'sessionId']),
         ...pick(input.filters, ['kinds', 'from', 'to', 'metadata']),
+        ...validityFilter(input.validity, clock.now()),
       };
       // Even a keyword search says when vectors are unavailable, so that callers always know.
       const { vector, notice } = input.mode === 'keyword' ? { notice: vectorUnavailable() } : (embedded ?? (await queryVector(input)));
@@ -185,8 +202,10 @@ export function createSearchService({ store, embedder, vectorUnavailable, weight
       }
       // Ranked by the raw scores, then scaled: rounding in the scaling can never reorder hits.
       hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+      settleConflicts(hits, fusing);
       scaleScores(hits, fusing ? 'hybrid' : mode);
       const ranked = hits.filter((hit) => input.minScore === undefined || hit.score >= input.minScore).slice(0, input.limit);
+      if (input.include?.includes('sources')) await attachSources(store.episodes, ranked, filter);
 
       return {
         mode,
