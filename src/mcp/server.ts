@@ -15,11 +15,13 @@ import { runTool, type McpCaller, type McpLogger } from './tool-runner.js';
 import { registerAppendSessionMessages } from './tools/append-session-messages.js';
 import { registerForget } from './tools/forget.js';
 import { registerGetContext } from './tools/get-context.js';
+import { registerListConflicts } from './tools/list-conflicts.js';
 import { registerListMemories } from './tools/list-memories.js';
 import { registerRecall } from './tools/recall.js';
 import { registerRecordEpisode } from './tools/record-episode.js';
 import { compactMemory } from './tools/records.js';
 import { registerRemember } from './tools/remember.js';
+import { registerRetractMemory } from './tools/retract-memory.js';
 
 export interface McpServerOptions {
   principal: Principal;
@@ -47,6 +49,8 @@ export function createMcpServer({ principal, config, services, logger, requestId
   registerAppendSessionMessages(server, caller, fields);
   registerForget(server, caller);
   registerListMemories(server, caller);
+  registerRetractMemory(server, caller);
+  registerListConflicts(server, caller);
   registerMemoryResource(server, caller);
   registerRememberPrompt(server);
   return server;

@@ -10,7 +10,7 @@ import { startTestMemos, type TestMemos } from '../support/test-memos.js';
 
 const SEED = Number(process.env.MEMOS_FUZZ_SEED ?? 20_261_206);
 const RUNS = Math.max(50, Math.floor(Number(process.env.MEMOS_FUZZ_RUNS ?? 2_000) / 5));
-const TOOLS = ['remember', 'recall', 'get_context', 'record_episode', 'append_session_messages', 'forget', 'list_memories', 'no_such_tool'];
+const TOOLS = ['remember', 'recall', 'get_context', 'record_episode', 'append_session_messages', 'forget', 'list_memories', 'retract_memory', 'list_conflicts', 'no_such_tool'];
 const HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
 let memos: TestMemos;

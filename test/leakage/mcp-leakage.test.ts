@@ -74,6 +74,11 @@ async function attemptsAt(tenant: Tenant): Promise<Attempt[]> {
     { tool: 'list_memories', args: { ...scope }, needs: 'read' },
     { tool: 'forget', args: { namespace: tenant.namespace, id: victim }, needs: 'write', changes: victim },
     { tool: 'forget', args: { id: victim }, needs: 'write', changes: victim },
+    { tool: 'retract_memory', args: { namespace: tenant.namespace, id: victim, reason: probe }, needs: 'write', changes: victim },
+    { tool: 'retract_memory', args: { id: victim }, needs: 'write', changes: victim },
+    { tool: 'list_conflicts', args: { ...scope }, needs: 'read' },
+    { tool: 'list_memories', args: { ...scope, includeSuperseded: true }, needs: 'read' },
+    { tool: 'remember', args: { ...scope, memories: [{ content: `A ${probe} replacement`, supersedes: [victim] }] }, needs: 'write', changes: victim },
     { tool: 'remember', args: { ...scope, memories: [{ content: `A ${probe} note`, metadata: { note: probe } }] }, needs: 'write' },
     { tool: 'record_episode', args: { ...scope, kind: 'observation', content: `Saw ${probe}` }, needs: 'write' },
     { tool: 'append_session_messages', args: { ...scope, sessionId: session, messages: [{ role: 'user', content: `Said ${probe}` }] }, needs: 'write' },
@@ -113,8 +118,9 @@ describe.skipIf(!haveModel)('leakage through MCP', () => {
           if (reachesRecords(actor, tenant.namespace, tenant.userId) && attempt.tool === 'recall' && named !== undefined && answer.text.includes(tenant.secret)) shown++;
           const victim = attempt.changes;
           if (victim !== undefined && !(reachesRecords(actor, tenant.namespace, tenant.userId) && roleAllows(actor, 'write'))) {
-            const still = await memos.services.memories.get({ namespace: tenant.namespace, id: victim }).then(() => true, () => false);
-            if (!still) failures.push(`${label}: forgot a memory beyond its reach`);
+            // Still there, and still current: neither forgotten, nor retracted or superseded.
+            const still = await memos.services.memories.get({ namespace: tenant.namespace, id: victim }).then((memory) => memory.validTo === undefined, () => false);
+            if (!still) failures.push(`${label}: forgot, retracted or superseded a memory beyond its reach`);
           }
         }
       }

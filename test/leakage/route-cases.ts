@@ -119,6 +119,8 @@ const listing = (tier: 'memories' | 'episodes') => (target: Target): LeakRequest
   return [
     { variant: 'names the user', method: 'GET', path, query: { limit: '500', ...user.fields }, namespace: t.namespace, user: user.user, shows: true },
     { variant: 'the namespace', method: 'GET', path, query: { limit: '500', ...(tier === 'episodes' ? { sessionId: SHARED_THREAD } : {}) }, namespace: t.namespace },
+    // Every version of every memory, superseded and retracted ones too.
+    ...(tier === 'memories' ? [{ variant: 'every version', method: 'GET' as const, path, query: { limit: '500', includeSuperseded: 'true' }, namespace: t.namespace }] : []),
   ];
 };
 
@@ -213,6 +215,8 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
         { variant: 'names the user per item', method: 'POST', path: '/api/v1/memories', body: { memories: [{ ...memoryDraft(target), ...user.fields }] }, namespace: t.namespace, user: user.user },
         // The same words as the target's memory, in the key's own scope: no merge into the target's.
         { variant: "repeats the target's memory", method: 'POST', path: '/api/v1/memories', body: { memories: [{ content: t.tenant.dupContent }] }, namespace: t.namespace, beyondReachOnly: true },
+        // Superseding needs the same identity: a key that does not reach the target's memory cannot end it.
+        { variant: "supersedes the target's memory", method: 'POST', path: '/api/v1/memories', body: { ...user.fields, memories: [{ ...memoryDraft(target), supersedes: [t.ids.memoryId] }] }, namespace: t.namespace, user: user.user, beyondReachOnly: true },
       ];
     },
   },
@@ -238,6 +242,28 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /api/v1/memories/{id}/confirm': { needs: 'write', scope: 'namespace', targets: 'tenants', fresh: 'memory', requests: changeById('POST', (ids) => `/api/v1/memories/${ids.memoryId}/confirm`, () => ({})) },
   'DELETE /api/v1/memories/{id}': { needs: 'write', scope: 'namespace', targets: 'tenants', fresh: 'memory', requests: changeById('DELETE', (ids) => `/api/v1/memories/${ids.memoryId}`) },
   'GET /api/v1/memories/{id}/history': { needs: 'read', scope: 'namespace', targets: 'tenants', requests: readById((ids) => `/api/v1/memories/${ids.memoryId}/history`) },
+  // A retraction takes the memory out of recall: it must reach no other tenant's memory.
+  'POST /api/v1/memories/{id}/retract': {
+    needs: 'write',
+    scope: 'namespace',
+    targets: 'tenants',
+    fresh: 'memory',
+    requests: changeById('POST', (ids) => `/api/v1/memories/${ids.memoryId}/retract`, (target) => ({ reason: attack(target) })),
+  },
+  'GET /api/v1/memories/{id}/sources': { needs: 'read', scope: 'namespace', targets: 'tenants', requests: readById((ids) => `/api/v1/memories/${ids.memoryId}/sources`) },
+  'GET /api/v1/conflicts': {
+    needs: 'read',
+    scope: 'namespace',
+    targets: 'tenants',
+    requests: (target) => {
+      const t = tenantOf(target);
+      const user = named(t);
+      return [
+        { variant: 'names the user', method: 'GET', path: '/api/v1/conflicts', query: { limit: '500', ...user.fields }, namespace: t.namespace, user: user.user },
+        { variant: 'the namespace', method: 'GET', path: '/api/v1/conflicts', query: { limit: '500' }, namespace: t.namespace },
+      ];
+    },
+  },
 
   // ── Recall ─────────────────────────────────────────────────────────────────
   'POST /api/v1/search': {

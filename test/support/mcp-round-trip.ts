@@ -4,7 +4,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { expect } from 'vitest';
 
-export const MCP_TOOLS = ['append_session_messages', 'forget', 'get_context', 'list_memories', 'recall', 'record_episode', 'remember'];
+export const MCP_TOOLS = ['append_session_messages', 'forget', 'get_context', 'list_conflicts', 'list_memories', 'recall', 'record_episode', 'remember', 'retract_memory'];
 
 /** Calls a tool and returns its result (text and structured content). */
 export async function callTool(client: Client, name: string, args: Record<string, unknown>): Promise<CallToolResult> {

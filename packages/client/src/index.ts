@@ -4,7 +4,7 @@ export { isMemosError, MemosError, type MemosErrorCode } from './errors.js';
 export type { AuditEntry, AuditQuery, CreatedKey, KeyRecord, KeyRequest, ReindexStatus } from './groups/admin.js';
 export type { ErasureReceipt, ExportQuery, ImportSummary, UserListQuery, UserSummary } from './groups/data.js';
 export type { CacheClearQuery, EmbedBatchRequest, EmbedRequest, OpenAiEmbeddingRequest } from './groups/embeddings.js';
-export type { EpisodeListQuery, MemoryListQuery, SessionListQuery, SessionSummary } from './groups/records.js';
+export type { ConflictListQuery, EpisodeListQuery, MemoryListQuery, SessionListQuery, SessionSummary } from './groups/records.js';
 export type { NdjsonSource } from './ndjson.js';
 export type { Page } from './paging.js';
 export type { RetryEvent, RetryOptions } from './retry.js';
@@ -12,6 +12,8 @@ export { ROUTES, type NamespaceRule, type RouteKey } from './routes.js';
 export type { CallOptions, MemosClientOptions } from './transport.js';
 export type {
   Body,
+  Conflict,
+  ConflictPage,
   ContextBundle,
   ContextRequest,
   Episode,
@@ -26,6 +28,8 @@ export type {
   MemoryHistory,
   MemoryPage,
   MemoryPatch,
+  MemoryRetraction,
+  MemorySources,
   MemoryVersion,
   MemoryWrite,
   MemoryWriteResult,

@@ -233,7 +233,7 @@ export interface paths {
         };
         /**
          * List live memories, newest first, filtered and paged
-         * @description Lists the live memories of a namespace by `createdAt` (newest first unless `order=asc`), filtered by scope, kind, time and metadata. Expired memories are left out. A page holds at most `limit` items; pass its `nextCursor` as `cursor` for the next one (absent on the last page). Needs the `read` role.
+         * @description Lists the live memories of a namespace by `createdAt` (newest first unless `order=asc`), filtered by scope, kind, time, metadata and slot (`key`). Expired memories are left out; so are superseded and retracted ones, unless `includeSuperseded=true` (every version: with `key`, the slot’s timeline) or `asOf` (what held then). `sessionId` finds the memories learned in that session. A page holds at most `limit` items; pass its `nextCursor` as `cursor` for the next one (absent on the last page). Needs the `read` role.
          *
          *     **Access:** a key of role `read` or above, that reaches the namespace.
          */
@@ -241,7 +241,7 @@ export interface paths {
         put?: never;
         /**
          * Write memories: create each, or merge it into one that states the same thing
-         * @description Stores up to `limits.batchItems` memories in one transaction: all or none. A memory that states the same thing as a live one in the same scope (the same words up to fillers and word order, or a vector at or above `indexing.duplicateThreshold` in cosine) is merged into it instead of added: its version goes up and the earlier one goes to its history. Each result says `created`, `merged` or `unchanged`, in input order. A `merged` or `unchanged` write states the fact again, so it confirms it: its `lastConfirmedAt` becomes now (an unchanged one gets no new version). Answers 201 when anything was created, else 200. Needs the `write` role.
+         * @description Stores up to `limits.batchItems` memories in one transaction: all or none. A memory that states the same thing as a live one in the same scope (the same words up to fillers and word order, or a vector at or above `indexing.duplicateThreshold` in cosine) is merged into it instead of added: its version goes up and the earlier one goes to its history. Identity is the namespace, `userId` and `agentId`: the session is where a memory was learned (`sourceSessionIds`), so the same fact written in two sessions is one memory. A memory with a `key` supersedes the current memory of that slot, and `supersedes` names memories to replace; a superseded memory gets `validTo` and `supersededBy` and stays readable. A new memory close to a current one comes back with it as `related`, flagged `possibleConflict` when the detector finds a likely contradiction (listed by `GET /api/v1/conflicts`). Each result says `created`, `merged` or `unchanged`, in input order. A `merged` or `unchanged` write states the fact again, so it confirms it: its `lastConfirmedAt` becomes now (an unchanged one gets no new version). Answers 201 when anything was created, else 200. Needs the `write` role.
          *
          *     **Access:** a key of role `write` or above, that reaches the namespace.
          */
@@ -330,6 +330,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/memories/{id}/retract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retract a memory: the fact no longer holds, or never did
+         * @description Ends a current memory’s validity without a replacement: `validTo` becomes now, or the time given (not in the future; at or before its `validFrom` it was never true). The memory leaves search and context, stays readable with its history (`GET /api/v1/memories/{id}`, `?includeSuperseded=true`, `asOf`), and the audit log records the retraction. A memory already superseded or retracted is a 409; one that does not exist, has expired, or lies outside the key’s reach is a 404. To replace a fact instead, write the new one with the same `key` or with `supersedes`. Answers the memory. Needs the `write` role.
+         *
+         *     **Access:** a key of role `write` or above, that reaches the namespace.
+         */
+        post: operations["retractMemory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/memories/{id}/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The episodes and sessions a memory came from
+         * @description Answers the memory’s source sessions (`sourceSessionIds`) and its source episodes (`sourceEpisodeIds`) that are still stored, in the memory’s order; the ids of those since deleted are in `missingEpisodeIds`. Works for superseded and retracted memories too. Needs the `read` role.
+         *
+         *     **Access:** a key of role `read` or above, that reaches the namespace.
+         */
+        get: operations["getMemorySources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Likely contradictions between current memories, to settle
+         * @description Lists pairs of current memories of the same user and agent flagged as likely contradicting: by the word-level detector when the later one was written (a negation flip; the same subject with another place, object or number), or by the LLM judge. `memory` is the one that carries the flag (usually the later), `conflictsWith` the other. Settle a pair by writing the fact that holds with `supersedes` (or the same `key`), or by retracting the false one (`POST /api/v1/memories/{id}/retract`); it then leaves this list. Paged by the flagged memory’s `createdAt`, oldest first. Needs the `read` role.
+         *
+         *     **Access:** a key of role `read` or above, that reaches the namespace.
+         */
+        get: operations["listConflicts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/search": {
         parameters: {
             query?: never;
@@ -341,7 +407,7 @@ export interface paths {
         put?: never;
         /**
          * Search memories and episodes by meaning and by keyword
-         * @description Finds the memories and episodes that answer `query`, best first. `hybrid` (the default) fuses keyword (BM25) and vector (cosine) evidence with recency; `keyword` and `vector` use one signal. Without a ready embedder, hybrid and vector fall back to keyword and a notice says so. Each hit carries a 0..1 `score` and its raw signal `parts`; a memory hit says whether it is `stale` (past its kind’s review period, `truth.reviewDays`). Answers are cached until a write in their scope, or until a memory they show as fresh goes stale. Needs the `read` role; a user-bound key searches its user’s records only.
+         * @description Finds the memories and episodes that answer `query`, best first. `hybrid` (the default) fuses keyword (BM25) and vector (cosine) evidence with recency; `keyword` and `vector` use one signal. Without a ready embedder, hybrid and vector fall back to keyword and a notice says so. Only current memories take part (not superseded or retracted) unless `asOf` (what held then) or `includeSuperseded`. Each hit carries a 0..1 `score` and its raw signal `parts`; a memory hit says whether it is `stale` (past its kind’s review period, `truth.reviewDays`). Answers are cached until a write in their scope, or until a memory they show as fresh goes stale. Needs the `read` role; a user-bound key searches its user’s records only.
          *
          *     **Access:** a key of role `read` or above, that reaches the namespace.
          */
@@ -363,7 +429,7 @@ export interface paths {
         put?: never;
         /**
          * A prompt-ready bundle of recent messages, memories and episodes within a token budget
-         * @description Builds what an agent should know before its next turn: the newest messages of the session that fit, then the memories and episodes most relevant to `query` (else to the session’s last user message), rendered as `text` within `tokenBudget` tokens. Bundles are cached until a write in their scope. Needs the `read` role; a user-bound key sees its user’s records only.
+         * @description Builds what an agent should know before its next turn: the newest messages of the session that fit, then the memories and episodes most relevant to `query` (else to the session’s last user message), rendered as `text` within `tokenBudget` tokens. Only current memories take part unless `asOf` (what held then) or `includeSuperseded`. Bundles are cached until a write in their scope. Needs the `read` role; a user-bound key sees its user’s records only.
          *
          *     **Access:** a key of role `read` or above, that reaches the namespace.
          */
@@ -1213,6 +1279,112 @@ export interface components {
                 };
             };
         };
+        /** @description Two current memories that likely contradict each other */
+        Conflict: {
+            /** @description The memory that carries the flag */
+            memory: components["schemas"]["Memory"];
+            /** @description The memory it likely contradicts */
+            conflictsWith: components["schemas"]["Memory"];
+            /** @description Why: `negation`, `opposite-state`, `different-place`, `different-object`, `different-number` (the word-level detector), or `judge: …` */
+            reason: string;
+            /**
+             * @description Who flagged it: the detector when the memory was written, or the LLM judge afterwards
+             * @enum {string}
+             */
+            source: "detector" | "judge";
+            /** @description Cosine between the two memories’ vectors, when known */
+            similarity?: number;
+            /** @description When it was flagged (ISO 8601, UTC) */
+            at: string;
+        };
+        /**
+         * @description A page of open conflicts
+         * @example {
+         *       "items": [
+         *         {
+         *           "memory": {
+         *             "id": "mem_01JQ9B7C2D4E6F8G0H2J4K6M8N",
+         *             "namespace": "acme",
+         *             "userId": "alice",
+         *             "agentId": "support-bot",
+         *             "content": "Prefers coffee over green tea",
+         *             "kind": "preference",
+         *             "importance": 0.8,
+         *             "metadata": {
+         *               "source": "chat"
+         *             },
+         *             "sourceEpisodeIds": [
+         *               "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *             ],
+         *             "version": 1,
+         *             "createdAt": "2026-11-20T17:46:12.000Z",
+         *             "updatedAt": "2026-11-20T17:46:12.000Z",
+         *             "lastConfirmedAt": "2026-11-20T17:46:12.000Z",
+         *             "sourceSessionIds": [
+         *               "chat-alice-42"
+         *             ],
+         *             "validFrom": "2026-11-20T17:46:12.000Z",
+         *             "supersedes": [],
+         *             "conflicts": [
+         *               {
+         *                 "memoryId": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *                 "reason": "different-object",
+         *                 "source": "detector",
+         *                 "similarity": 0.81,
+         *                 "at": "2026-11-20T17:46:12.000Z"
+         *               }
+         *             ],
+         *             "embedding": {
+         *               "status": "ready",
+         *               "model": "minishlab/potion-base-8M",
+         *               "dimensions": 256
+         *             }
+         *           },
+         *           "conflictsWith": {
+         *             "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *             "namespace": "acme",
+         *             "userId": "alice",
+         *             "agentId": "support-bot",
+         *             "content": "Prefers green tea over coffee",
+         *             "kind": "preference",
+         *             "importance": 0.8,
+         *             "metadata": {
+         *               "source": "chat"
+         *             },
+         *             "sourceEpisodeIds": [
+         *               "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
+         *             ],
+         *             "version": 1,
+         *             "createdAt": "2026-11-20T17:46:12.000Z",
+         *             "updatedAt": "2026-11-20T17:46:12.000Z",
+         *             "lastConfirmedAt": "2026-11-20T17:46:12.000Z",
+         *             "sourceSessionIds": [
+         *               "chat-alice-42"
+         *             ],
+         *             "key": "tea_or_coffee",
+         *             "validFrom": "2026-11-20T17:46:12.000Z",
+         *             "supersedes": [],
+         *             "conflicts": [],
+         *             "embedding": {
+         *               "status": "ready",
+         *               "model": "minishlab/potion-base-8M",
+         *               "dimensions": 256
+         *             }
+         *           },
+         *           "reason": "different-object",
+         *           "source": "detector",
+         *           "similarity": 0.81,
+         *           "at": "2026-11-20T17:46:12.000Z"
+         *         }
+         *       ]
+         *     }
+         */
+        ConflictPage: {
+            /** @description The open conflicts of this page */
+            items: components["schemas"]["Conflict"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page */
+            nextCursor?: string;
+        };
         /**
          * @description A prompt-ready bundle: recent messages, memories and episodes within a token budget
          * @example {
@@ -1267,6 +1439,13 @@ export interface components {
          *             "createdAt": "2026-11-20T17:46:12.000Z",
          *             "updatedAt": "2026-11-20T17:46:12.000Z",
          *             "lastConfirmedAt": "2026-11-20T17:46:12.000Z",
+         *             "sourceSessionIds": [
+         *               "chat-alice-42"
+         *             ],
+         *             "key": "tea_or_coffee",
+         *             "validFrom": "2026-11-20T17:46:12.000Z",
+         *             "supersedes": [],
+         *             "conflicts": [],
          *             "embedding": {
          *               "status": "ready",
          *               "model": "minishlab/potion-base-8M",
@@ -1438,6 +1617,16 @@ export interface components {
                     [key: string]: string | number | boolean;
                 };
             };
+            /**
+             * Format: date-time
+             * @description Answer with what held at this time (ISO 8601 with a zone): memories whose validity window holds it, superseded and retracted ones included
+             */
+            asOf?: string;
+            /**
+             * @description Also superseded and retracted memories (every version of a fact); not with `asOf`
+             * @default false
+             */
+            includeSuperseded?: boolean;
         };
         /**
          * @description Texts to embed
@@ -2292,6 +2481,13 @@ export interface components {
          *       "createdAt": "2026-11-20T17:46:12.000Z",
          *       "updatedAt": "2026-11-20T17:46:12.000Z",
          *       "lastConfirmedAt": "2026-11-20T17:46:12.000Z",
+         *       "sourceSessionIds": [
+         *         "chat-alice-42"
+         *       ],
+         *       "key": "tea_or_coffee",
+         *       "validFrom": "2026-11-20T17:46:12.000Z",
+         *       "supersedes": [],
+         *       "conflicts": [],
          *       "embedding": {
          *         "status": "ready",
          *         "model": "minishlab/potion-base-8M",
@@ -2308,8 +2504,6 @@ export interface components {
             userId?: string;
             /** @description The agent that wrote it */
             agentId?: string;
-            /** @description The session it came from */
-            sessionId?: string;
             /** @description What is known, as one statement */
             content: string;
             /**
@@ -2335,6 +2529,40 @@ export interface components {
             updatedAt: string;
             /** @description When the fact was last stated or confirmed: when it was written, written again (a merge or an unchanged duplicate), its content updated, or confirmed (`POST /api/v1/memories/{id}/confirm`). Past its kind’s review period (`truth.reviewDays`), search and context mark it `stale` (ISO 8601, UTC) */
             lastConfirmedAt: string;
+            /** @description The sessions it was learned or stated again in, oldest first: the same fact written in two sessions is one memory */
+            sourceSessionIds: string[];
+            /** @description Its slot, such as `home_city` or `diet`: a later memory with the same key (same namespace, user and agent) supersedes it */
+            key?: string;
+            /** @description When the fact became true: when it was written, unless the write said otherwise (ISO 8601, UTC) */
+            validFrom: string;
+            /** @description When it stopped being true: set when it is superseded or retracted; absent while current (ISO 8601, UTC) */
+            validTo?: string;
+            /** @description The memories it replaced */
+            supersedes: string[];
+            /** @description The memory that replaced it */
+            supersededBy?: string;
+            /** @description Why it was superseded: `key` (a slot update), `request` (named in a write’s `supersedes`), `duplicate`, or `judge: …` (the LLM judge’s reason) */
+            supersessionReason?: string;
+            /** @description When it was retracted (`POST /api/v1/memories/{id}/retract`) (ISO 8601, UTC) */
+            retractedAt?: string;
+            /** @description The reason given with the retraction */
+            retractionReason?: string;
+            /** @description Likely contradictions with other memories of its user and agent, flagged when it was written or by the LLM judge (`GET /api/v1/conflicts` lists those still open) */
+            conflicts: {
+                /** @description The other memory */
+                memoryId: string;
+                /** @description Why: `negation`, `opposite-state`, `different-place`, `different-object`, `different-number` (the word-level detector), or `judge: …` */
+                reason: string;
+                /**
+                 * @description Who flagged it: the detector when the memory was written, or the LLM judge afterwards
+                 * @enum {string}
+                 */
+                source: "detector" | "judge";
+                /** @description Cosine between the two memories’ vectors, when known */
+                similarity?: number;
+                /** @description When it was flagged (ISO 8601, UTC) */
+                at: string;
+            }[];
             embedding: components["schemas"]["Embedding"];
         };
         /**
@@ -2354,6 +2582,7 @@ export interface components {
          *       "content": "Prefers green tea over coffee",
          *       "kind": "preference",
          *       "importance": 0.8,
+         *       "key": "tea_or_coffee",
          *       "sourceEpisodeIds": [
          *         "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
          *       ]
@@ -2384,8 +2613,20 @@ export interface components {
             userId?: string;
             /** @description The agent that learned it; default the request’s `agentId` */
             agentId?: string;
-            /** @description The session it was learned in; default the request’s `sessionId` */
+            /** @description The session it was learned in; default the request’s `sessionId`. Provenance, not identity: the same fact written in another session is the same memory, which then lists both in `sourceSessionIds` */
             sessionId?: string;
+            /**
+             * @description A slot such as `home_city` or `diet` (1 to 200 characters, no control characters): the memory supersedes the current memory with this key of the same user and agent
+             * @example home_city
+             */
+            key?: string;
+            /**
+             * Format: date-time
+             * @description When the fact became true, for a fact learned late (ISO 8601 with a zone, not in the future); default now
+             */
+            validFrom?: string;
+            /** @description Ids of current memories of the same user and agent that this one replaces (at most 32): each gets `validTo` and `supersededBy` */
+            supersedes?: string[];
         };
         /**
          * @description The earlier versions of a memory
@@ -2442,6 +2683,13 @@ export interface components {
          *           "createdAt": "2026-11-20T17:46:12.000Z",
          *           "updatedAt": "2026-11-20T17:46:12.000Z",
          *           "lastConfirmedAt": "2026-11-20T17:46:12.000Z",
+         *           "sourceSessionIds": [
+         *             "chat-alice-42"
+         *           ],
+         *           "key": "tea_or_coffee",
+         *           "validFrom": "2026-11-20T17:46:12.000Z",
+         *           "supersedes": [],
+         *           "conflicts": [],
          *           "embedding": {
          *             "status": "ready",
          *             "model": "minishlab/potion-base-8M",
@@ -2488,6 +2736,71 @@ export interface components {
             expiresAt?: string | null;
             /** @description Apply only if the memory is at this version, else 409 */
             expectedVersion?: number;
+        };
+        /**
+         * @description Why and since when the fact no longer holds; both optional
+         * @example {
+         *       "namespace": "acme",
+         *       "reason": "She corrected it: never allergic"
+         *     }
+         */
+        MemoryRetraction: {
+            /**
+             * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+             * @example acme
+             */
+            namespace?: string;
+            /** @description Why, in a few words (at most 500 characters); kept on the memory as `retractionReason` */
+            reason?: string;
+            /**
+             * Format: date-time
+             * @description When the fact stopped holding (ISO 8601 with a zone), not in the future; default now
+             */
+            validTo?: string;
+        };
+        /**
+         * @description Where a memory came from
+         * @example {
+         *       "memoryId": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
+         *       "sessionIds": [
+         *         "chat-alice-42"
+         *       ],
+         *       "episodes": [
+         *         {
+         *           "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
+         *           "namespace": "acme",
+         *           "userId": "alice",
+         *           "agentId": "support-bot",
+         *           "sessionId": "chat-alice-42",
+         *           "kind": "intervention",
+         *           "content": "Suggested green tea instead of coffee before alice’s evening meeting",
+         *           "occurredAt": "2026-11-20T17:45:00.000Z",
+         *           "createdAt": "2026-11-20T17:45:01.000Z",
+         *           "metadata": {
+         *             "channel": "chat"
+         *           },
+         *           "task": "Recommend a drink for alice’s 6 pm meeting",
+         *           "context": "alice said coffee after 4 pm keeps her awake",
+         *           "outcome": "task_completed",
+         *           "embedding": {
+         *             "status": "ready",
+         *             "model": "minishlab/potion-base-8M",
+         *             "dimensions": 256
+         *           }
+         *         }
+         *       ],
+         *       "missingEpisodeIds": []
+         *     }
+         */
+        MemorySources: {
+            /** @description The memory */
+            memoryId: string;
+            /** @description The sessions it was learned or stated again in, oldest first */
+            sessionIds: string[];
+            /** @description Its source episodes still stored */
+            episodes: components["schemas"]["Episode"][];
+            /** @description Source episodes since deleted (or outside the key’s reach) */
+            missingEpisodeIds: string[];
         };
         /**
          * @description A memory as it was before an update or a merge replaced it
@@ -2551,6 +2864,7 @@ export interface components {
          *           "content": "Prefers green tea over coffee",
          *           "kind": "preference",
          *           "importance": 0.8,
+         *           "key": "tea_or_coffee",
          *           "sourceEpisodeIds": [
          *             "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V"
          *           ]
@@ -2616,6 +2930,19 @@ export interface components {
                 action: "created" | "merged" | "unchanged";
                 /** @description The memory’s version after the write */
                 version: number;
+                /** @description Memories this write superseded: the slot’s previous memory, or those named in `supersedes` */
+                superseded?: string[];
+                /** @description For a new memory that neither merged nor took a slot: current memories of the same user and agent close to it (cosine at or above `truth.relatedThreshold`), most similar first, each saying whether it likely contradicts the new one */
+                related?: {
+                    /** @description The related memory */
+                    id: string;
+                    /** @description Cosine between the two memories’ vectors */
+                    similarity: number;
+                    /** @description The detector found a likely contradiction (a negation flip; the same subject with another place, object or number): settle it with a write that supersedes, or a retraction */
+                    possibleConflict: boolean;
+                    /** @description Why, when `possibleConflict`: negation, opposite-state, different-place, different-object or different-number */
+                    reason?: string;
+                }[];
             }[];
         };
         /**
@@ -2901,6 +3228,13 @@ export interface components {
          *         "createdAt": "2026-11-20T17:46:12.000Z",
          *         "updatedAt": "2026-11-20T17:46:12.000Z",
          *         "lastConfirmedAt": "2026-11-20T17:46:12.000Z",
+         *         "sourceSessionIds": [
+         *           "chat-alice-42"
+         *         ],
+         *         "key": "tea_or_coffee",
+         *         "validFrom": "2026-11-20T17:46:12.000Z",
+         *         "supersedes": [],
+         *         "conflicts": [],
          *         "embedding": {
          *           "status": "ready",
          *           "model": "minishlab/potion-base-8M",
@@ -2924,6 +3258,15 @@ export interface components {
             item: components["schemas"]["Memory"];
             /** @description True when the memory’s kind has a review period (`truth.reviewDays`) and `lastConfirmedAt` is older than it: re-check the fact rather than assert it, then confirm it (`POST /api/v1/memories/{id}/confirm`) or correct it. Always false for kinds without a review period */
             stale: boolean;
+            /** @description Other memory hits it is flagged as likely contradicting (docs/truth.md): in hybrid mode the later-flagged one ranks first. Settle with a superseding write or a retraction */
+            conflictsWith?: string[];
+            /** @description With `include: ["sources"]`: its source sessions and episodes */
+            sources?: {
+                /** @description The sessions it was learned in */
+                sessionIds: string[];
+                /** @description Its source episodes still stored */
+                episodes: components["schemas"]["Episode"][];
+            };
         } | {
             /**
              * @description An episode
@@ -3011,6 +3354,18 @@ export interface components {
                     [key: string]: string | number | boolean;
                 };
             };
+            /**
+             * Format: date-time
+             * @description Answer with what held at this time (ISO 8601 with a zone): memories whose validity window holds it, superseded and retracted ones included
+             */
+            asOf?: string;
+            /**
+             * @description Also superseded and retracted memories (every version of a fact); not with `asOf`
+             * @default false
+             */
+            includeSuperseded?: boolean;
+            /** @description `["sources"]`: each memory hit carries its source sessions and episodes */
+            include?: "sources"[];
         };
         /**
          * @description The hits of a search, best first
@@ -3046,6 +3401,13 @@ export interface components {
          *             "createdAt": "2026-11-20T17:46:12.000Z",
          *             "updatedAt": "2026-11-20T17:46:12.000Z",
          *             "lastConfirmedAt": "2026-11-20T17:46:12.000Z",
+         *             "sourceSessionIds": [
+         *               "chat-alice-42"
+         *             ],
+         *             "key": "tea_or_coffee",
+         *             "validFrom": "2026-11-20T17:46:12.000Z",
+         *             "supersedes": [],
+         *             "conflicts": [],
          *             "embedding": {
          *               "status": "ready",
          *               "model": "minishlab/potion-base-8M",
@@ -4587,6 +4949,15 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page, as it was given (opaque); absent for the first page */
                 cursor?: string;
+                /**
+                 * @description Only memories of this slot; with `includeSuperseded=true`, its timeline
+                 * @example home_city
+                 */
+                key?: string;
+                /** @description Answer with what held at this time (ISO 8601 with a zone): memories whose validity window holds it, superseded and retracted ones included */
+                asOf?: string;
+                /** @description `true`: also superseded and retracted memories (every version of a fact); not with `asOf` */
+                includeSuperseded?: "true" | "false";
             };
             header?: {
                 /**
@@ -5087,6 +5458,218 @@ export interface operations {
             };
             /** @description No live memory with this id in the namespace, or it is outside the key’s reach */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    retractMemory: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path: {
+                /**
+                 * @description The memory id
+                 * @example mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemoryRetraction"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Memory"];
+                };
+            };
+            /** @description A path parameter, the query, the body or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key’s role is not `write` or `admin`, or the key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing with this id exists here, or it is outside the key’s reach */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMemorySources: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path: {
+                /**
+                 * @description The memory id
+                 * @example mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemorySources"];
+                };
+            };
+            /** @description A path parameter, the query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing with this id exists here, or it is outside the key’s reach */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listConflicts: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                namespace?: string;
+                /**
+                 * @description Only this user’s memories
+                 * @example alice
+                 */
+                userId?: string;
+                /** @description Only this agent’s memories */
+                agentId?: string;
+                /** @description Flagged memories per page, 1 to 500; default 50 */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, as it was given (opaque); absent for the first page */
+                cursor?: string;
+            };
+            header?: {
+                /**
+                 * @description The namespace, also accepted as `?namespace=` or the X-Memos-Namespace header (name it once, or the same in each); default `default`
+                 * @example acme
+                 */
+                "x-memos-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictPage"];
+                };
+            };
+            /** @description The query or the `X-Memos-Namespace` header is invalid, or the namespace is named differently in two places; `field` and `errors` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key does not reach the namespace (or, bound to a user, names another user) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5942,7 +6525,7 @@ export interface operations {
                  * @description Entries of this action only
                  * @example memories.update
                  */
-                action?: "audit.list" | "cache.clear" | "cache.stats" | "embeddings.batch" | "embeddings.create" | "episodes.append" | "episodes.delete" | "episodes.get" | "episodes.list" | "erasure.namespace" | "erasure.receipt" | "erasure.user" | "inspect.namespaces" | "inspect.sessions" | "inspect.stats" | "inspect.users" | "keys.create" | "keys.list" | "keys.revoke" | "memories.confirm" | "memories.delete" | "memories.get" | "memories.history" | "memories.list" | "memories.update" | "memories.upsert" | "recall.context" | "recall.search" | "reindex.start" | "reindex.status" | "retention.sweep" | "sessions.append" | "sessions.delete" | "sessions.get" | "sessions.put" | "transfer.export" | "transfer.import";
+                action?: "audit.list" | "cache.clear" | "cache.stats" | "embeddings.batch" | "embeddings.create" | "episodes.append" | "episodes.delete" | "episodes.get" | "episodes.list" | "erasure.namespace" | "erasure.receipt" | "erasure.user" | "inspect.namespaces" | "inspect.sessions" | "inspect.stats" | "inspect.users" | "keys.create" | "keys.list" | "keys.revoke" | "memories.confirm" | "memories.conflicts" | "memories.delete" | "memories.get" | "memories.history" | "memories.list" | "memories.retract" | "memories.sources" | "memories.update" | "memories.upsert" | "recall.context" | "recall.search" | "reindex.start" | "reindex.status" | "retention.sweep" | "sessions.append" | "sessions.delete" | "sessions.get" | "sessions.put" | "transfer.export" | "transfer.import";
                 /** @description Entries at or after this time (ISO 8601 with a zone) */
                 from?: string;
                 /** @description Entries before this time; later than `from` */

@@ -39,6 +39,9 @@ export const ROUTES = {
   'POST /api/v1/memories/{id}/confirm': 'default',
   'DELETE /api/v1/memories/{id}': 'default',
   'GET /api/v1/memories/{id}/history': 'default',
+  'POST /api/v1/memories/{id}/retract': 'default',
+  'GET /api/v1/memories/{id}/sources': 'default',
+  'GET /api/v1/conflicts': 'default',
 
   'POST /api/v1/search': 'default',
   'POST /api/v1/context': 'default',

@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { idSchema } from '../../http/schemas.js';
+import { validityAsk, validityFields } from '../../http/routes/memory-fields.js';
 import { recallFilters, recallQuery, recallTypes, searchFilters } from '../../http/routes/filters.js';
 import { QUERY_SOURCES } from '../../memory/context/context-service.js';
 import { runTool, type McpCaller } from '../tool-runner.js';
@@ -27,6 +28,7 @@ export function registerGetContext(server: McpServer, caller: McpCaller): void {
     limit: z.number().int().min(1).max(search.maxLimit).default(context.limit).describe('Candidates per tier'),
     types: recallTypes,
     filters: recallFilters,
+    ...validityFields,
   });
   const output = z.object({
     namespace: z.string(),
@@ -55,9 +57,10 @@ export function registerGetContext(server: McpServer, caller: McpCaller): void {
     },
     (args) =>
       runTool(caller, { name: 'get_context', role: 'read', action: { action: 'recall.context', kind: 'read' } }, args, async (scope) => {
-        const { filters, namespace: _named, userId: _user, ...rest } = args;
+        const { filters, namespace: _named, userId: _user, asOf, includeSuperseded, ...rest } = args;
         const bundle = await caller.services.context.build({
           ...rest,
+          validity: validityAsk(asOf, includeSuperseded),
           namespace: scope.namespace,
           ...(scope.userId === undefined ? {} : { userId: scope.userId }),
           ...(scope.reachUserId === undefined ? {} : { reachUserId: scope.reachUserId }),

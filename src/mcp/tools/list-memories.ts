@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MEMORY_KINDS } from '../../core/types.js';
 import { idSchema, timestampSchema } from '../../http/schemas.js';
 import { checkRange, listInput } from '../../http/routes/filters.js';
+import { slotKey, validityAsk, validityFields } from '../../http/routes/memory-fields.js';
 import { runTool, type McpCaller } from '../tool-runner.js';
 import { compactMemory, memoryLine, memoryOut, scopeArgs } from './records.js';
 
@@ -20,6 +21,8 @@ export function registerListMemories(server: McpServer, caller: McpCaller): void
       order: z.enum(['asc', 'desc']).default('desc').describe('desc (default): newest first'),
       limit: z.number().int().min(1).max(list.maxLimit).default(list.defaultLimit).describe(`Memories per page, 1 to ${list.maxLimit}`),
       cursor: z.string().max(512).optional().describe('nextCursor of the previous page'),
+      key: slotKey.optional().describe('Only memories of this slot (e.g. "home_city"); with includeSuperseded, its timeline'),
+      ...validityFields,
     })
     .superRefine(checkRange);
   const output = z.object({ namespace: z.string(), items: z.array(memoryOut), nextCursor: z.string().optional() });
@@ -28,15 +31,19 @@ export function registerListMemories(server: McpServer, caller: McpCaller): void
     'list_memories',
     {
       title: 'List memories',
-      description: 'List the stored long-term memories, newest first, a page at a time (pass nextCursor back as cursor for the next page). Filter by kind, time, agent or session.',
+      description:
+        'List the stored long-term memories, newest first, a page at a time (pass nextCursor back as cursor for the next page). Filter by kind, time, agent, session or slot (key). ' +
+        'Only facts that hold now are listed, unless asOf (what held then) or includeSuperseded (every version).',
       inputSchema: input,
       outputSchema: output,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     (args) =>
       runTool(caller, { name: 'list_memories', role: 'read', action: { action: 'memories.list', kind: 'read' } }, args, async (scope) => {
-        const { namespace: _named, userId: _user, ...query } = args;
-        const page = await caller.services.memories.list(listInput(scope.namespace, { ...query, ...(scope.userId === undefined ? {} : { userId: scope.userId }) }));
+        const { namespace: _named, userId: _user, key, asOf, includeSuperseded, ...query } = args;
+        const listing = listInput(scope.namespace, { ...query, ...(scope.userId === undefined ? {} : { userId: scope.userId }) });
+        if (key !== undefined) listing.filter.key = key;
+        const page = await caller.services.memories.list({ ...listing, validity: validityAsk(asOf, includeSuperseded) });
         const items = page.items.map(compactMemory);
         const more = page.nextCursor === undefined ? '' : `\nMore: call again with cursor "${page.nextCursor}".`;
         const text = items.length === 0 ? 'No memories.' : `${items.length} memories:\n${page.items.map((memory) => memoryLine(memory)).join('\n')}${more}`;

@@ -26,12 +26,19 @@ export const memoryOut = z.object({
   content: z.string(),
   kind: z.string(),
   importance: z.number(),
-  ...scopeOut,
+  userId: z.string().optional(),
+  agentId: z.string().optional(),
+  key: z.string().optional(),
   metadata: z.record(z.string(), z.unknown()),
   version: z.number(),
   createdAt: z.string(),
   updatedAt: z.string(),
   expiresAt: z.string().optional(),
+  validFrom: z.string(),
+  validTo: z.string().optional(),
+  supersededBy: z.string().optional(),
+  retracted: z.boolean().optional(),
+  conflictsWith: z.array(z.string()).optional(),
 });
 
 export const episodeOut = z.object({
@@ -60,11 +67,17 @@ export function compactMemory(memory: Memory): z.infer<typeof memoryOut> {
     kind: memory.kind,
     importance: memory.importance,
     ...scopeOf(memory),
+    ...(memory.key === undefined ? {} : { key: memory.key }),
     metadata: memory.metadata,
     version: memory.version,
     createdAt: memory.createdAt,
     updatedAt: memory.updatedAt,
     ...(memory.expiresAt === undefined ? {} : { expiresAt: memory.expiresAt }),
+    validFrom: memory.validFrom,
+    ...(memory.validTo === undefined ? {} : { validTo: memory.validTo }),
+    ...(memory.supersededBy === undefined ? {} : { supersededBy: memory.supersededBy }),
+    ...(memory.retractedAt === undefined ? {} : { retracted: true }),
+    ...(memory.conflicts.length === 0 ? {} : { conflictsWith: memory.conflicts.map((mark) => mark.memoryId) }),
   };
 }
 
@@ -85,12 +98,22 @@ export function compactEpisode(episode: Episode): z.infer<typeof episodeOut> {
 
 /**
  * One line of text per record: what it says, what it is, and its id (to forget it, or cite it). A
- * `stale` memory (past its kind's review period, docs/truth.md) says when it was last confirmed.
+ * `stale` memory (past its kind's review period, docs/truth.md) says when it was last confirmed; a
+ * memory no longer current says so; one flagged against others names them.
  */
-export function memoryLine(memory: Pick<Memory, 'id' | 'content' | 'kind' | 'importance' | 'lastConfirmedAt'>, score?: number, stale = false): string {
+export function memoryLine(
+  memory: Pick<Memory, 'id' | 'content' | 'kind' | 'importance' | 'lastConfirmedAt' | 'validTo' | 'supersededBy' | 'retractedAt' | 'key'>,
+  score?: number,
+  stale = false,
+  conflictsWith: string[] = [],
+): string {
   const rank = score === undefined ? '' : ` score ${score.toFixed(2)}`;
+  const slot = memory.key === undefined ? '' : `, key ${memory.key}`;
   const due = stale ? `, last confirmed ${memory.lastConfirmedAt.slice(0, 10)}: may be out of date` : '';
-  return `- [memory ${memory.kind}, importance ${memory.importance}${rank}${due}] ${memory.content} (id ${memory.id})`;
+  const ended =
+    memory.validTo === undefined ? '' : memory.supersededBy !== undefined ? `, superseded by ${memory.supersededBy} on ${memory.validTo.slice(0, 10)}` : `, retracted: not true from ${memory.validTo.slice(0, 10)}`;
+  const disputed = conflictsWith.length === 0 ? '' : `, may contradict ${conflictsWith.join(', ')}`;
+  return `- [memory ${memory.kind}${slot}, importance ${memory.importance}${rank}${due}${ended}${disputed}] ${memory.content} (id ${memory.id})`;
 }
 
 export function episodeLine(episode: Pick<Episode, 'id' | 'content' | 'kind' | 'occurredAt'>, score?: number): string {

@@ -1,12 +1,13 @@
 // The record routes: sessions (the short-term tier), episodes and memories.
 import { everyItem } from '../paging.js';
 import type { CallOptions, Transport } from '../transport.js';
-import type { Episode, EpisodePage, EpisodeWrite, EpisodeWriteResult, ItemOf, Memory, MemoryHistory, MemoryPage, MemoryPatch, MemoryWrite, MemoryWriteResult, Ok, Query, Session, SessionAppend, SessionPut, SessionWriteResult } from '../types.js';
+import type { Conflict, ConflictPage, Episode, EpisodePage, EpisodeWrite, EpisodeWriteResult, ItemOf, Memory, MemoryHistory, MemoryPage, MemoryPatch, MemoryRetraction, MemorySources, MemoryWrite, MemoryWriteResult, Ok, Query, Session, SessionAppend, SessionPut, SessionWriteResult } from '../types.js';
 
 export type SessionListQuery = Query<'GET /api/v1/sessions'>;
 export type SessionSummary = ItemOf<'GET /api/v1/sessions'>;
 export type EpisodeListQuery = Query<'GET /api/v1/episodes'>;
 export type MemoryListQuery = Query<'GET /api/v1/memories'>;
+export type ConflictListQuery = Query<'GET /api/v1/conflicts'>;
 
 export class SessionsApi {
   readonly #http: Transport;
@@ -109,9 +110,28 @@ export class MemoriesApi {
     await this.#http.send('DELETE /api/v1/memories/{id}', { path: { id } }, options);
   }
 
-  /** Every version of a memory, oldest first. */
+  /** The earlier versions of a memory, newest first. */
   history(id: string, options?: CallOptions): Promise<MemoryHistory> {
     return this.#http.json('GET /api/v1/memories/{id}/history', { path: { id } }, options);
+  }
+
+  /** Marks a fact as no longer (or never) true, without a replacement: it leaves recall and stays readable. */
+  retract(id: string, retraction: MemoryRetraction = {}, options?: CallOptions): Promise<Memory> {
+    return this.#http.json('POST /api/v1/memories/{id}/retract', { path: { id }, json: retraction }, options);
+  }
+
+  /** The sessions and episodes a memory came from. */
+  sources(id: string, options?: CallOptions): Promise<MemorySources> {
+    return this.#http.json('GET /api/v1/memories/{id}/sources', { path: { id } }, options);
+  }
+
+  /** Pairs of current memories flagged as likely contradicting each other, to settle with a superseding write or a retraction. */
+  conflicts(query: ConflictListQuery = {}, options?: CallOptions): Promise<ConflictPage> {
+    return this.#http.json('GET /api/v1/conflicts', { query }, options);
+  }
+
+  iterateConflicts(query: ConflictListQuery = {}, options?: CallOptions): AsyncGenerator<Conflict, void, undefined> {
+    return everyItem((page: ConflictListQuery, call?: CallOptions) => this.conflicts(page, call), query, options);
   }
 }
 
