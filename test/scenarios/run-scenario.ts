@@ -15,7 +15,7 @@ const DAY = 24 * HOUR;
 interface BundleItem {
   id: string;
   score: number;
-  item: { content: string };
+  item: { content: string; sourceSessionIds?: string[] };
 }
 
 /** The parts of a `POST /api/v1/context` answer the checks read. */
@@ -95,7 +95,13 @@ async function runStep(api: Api, clock: ManualClock, step: Step, ns: (suffix: st
       clock.advance((step.days ?? 0) * DAY + (step.hours ?? 0) * HOUR + (step.minutes ?? 0) * MINUTE);
       return undefined;
     case 'remember': {
-      const memories = step.memories.map(({ ref: _ref, ...memory }) => memory);
+      const unknown = step.memories.flatMap((memory) => (memory.supersedes ?? []).filter((ref) => !refs.has(ref)));
+      if (unknown.length > 0) return `no memory was written with ref ${unknown.join(', ')}`;
+      const memories = step.memories.map(({ ref: _ref, validFrom, supersedes, ...memory }) => ({
+        ...memory,
+        ...(validFrom === undefined ? {} : { validFrom: resolveWhen(validFrom, clock.now()) }),
+        ...(supersedes === undefined ? {} : { supersedes: supersedes.map((ref) => refs.get(ref)!) }),
+      }));
       const response = await api.json('POST', '/api/v1/memories', { namespace: ns(step.namespace), ...scope(step), memories });
       if (response.status !== 201 && response.status !== 200) return statusProblem(response, '200 or 201');
       step.memories.forEach((memory, index) => {
@@ -127,6 +133,15 @@ async function runStep(api: Api, clock: ManualClock, step: Step, ns: (suffix: st
       const response = await api.json('POST', '/api/v1/context', contextBody(step.ask, ns, clock.now()));
       return response.status === 200 ? undefined : statusProblem(response, '200');
     }
+    case 'retract':
+    case 'confirm': {
+      const id = refs.get(step.ref);
+      if (id === undefined) return `no memory was written with ref ${step.ref}`;
+      const body =
+        step.do === 'retract' ? { ...(step.reason === undefined ? {} : { reason: step.reason }), ...(step.at === undefined ? {} : { validTo: resolveWhen(step.at, clock.now()) }) } : {};
+      const response = await api.json('POST', `/api/v1/memories/${id}/${step.do}?namespace=${ns(step.namespace)}`, body);
+      return response.status === 200 ? undefined : statusProblem(response, '200');
+    }
   }
 }
 
@@ -134,7 +149,8 @@ function episodeBody({ at, ...episode }: EpisodeItem, now: number): object {
   return at === undefined ? episode : { ...episode, occurredAt: resolveWhen(at, now) };
 }
 
-function contextBody({ namespace, filters, ...ask }: ContextAsk, ns: (suffix: string | undefined) => string, now: number): object {
+function contextBody({ namespace, filters, asOf, ...rest0 }: ContextAsk, ns: (suffix: string | undefined) => string, now: number): object {
+  const ask = { ...rest0, ...(asOf === undefined ? {} : { asOf: resolveWhen(asOf, now) }) };
   if (filters === undefined) return { namespace: ns(namespace), ...ask };
   const { from, to, ...rest } = filters;
   return {
@@ -157,6 +173,14 @@ export function checkBundle(bundle: Bundle, expect: Scenario['expect']): string[
   for (const needed of expect.contains) if (!text.includes(squash(needed))) problems.push(`missing "${needed}"`);
   for (const banned of expect.excludes ?? []) if (text.includes(squash(banned))) problems.push(`holds excluded "${banned}"`);
 
+  if (expect.sessionsOf !== undefined) {
+    const { content, sessions } = expect.sessionsOf;
+    const holding = bundle.memories.filter((hit) => squash(hit.item.content).includes(squash(content)));
+    if (holding.length !== 1) problems.push(`sessionsOf: ${holding.length} memories hold "${content}", expected one`);
+    else if (JSON.stringify(holding[0]!.item.sourceSessionIds ?? []) !== JSON.stringify(sessions)) {
+      problems.push(`sessionsOf: "${content}" lists sessions ${JSON.stringify(holding[0]!.item.sourceSessionIds ?? [])}, expected ${JSON.stringify(sessions)}`);
+    }
+  }
   if (expect.order !== undefined) {
     const tier = expect.orderIn ?? 'memories';
     const ranks = expect.order.map((needle) => bundle[tier].findIndex((hit) => squash(hit.item.content).includes(squash(needle))));

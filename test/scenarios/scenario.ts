@@ -1,7 +1,7 @@
 // The shape of a scripted agent scenario: steps an agent takes through the HTTP API, one
 // context request, and what the returned bundle must (and must not) hold.
 
-export const CATEGORIES = ['preferences', 'interventions', 'updates', 'time-bounds', 'isolation', 'mixed'] as const;
+export const CATEGORIES = ['preferences', 'interventions', 'updates', 'time-bounds', 'isolation', 'mixed', 'truth'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /**
@@ -27,8 +27,14 @@ export interface MemoryItem {
   importance?: number;
   metadata?: Record<string, string | number | boolean>;
   userId?: string;
-  /** A name later steps use to PATCH this memory. */
+  /** A name later steps use to PATCH, retract or confirm this memory, or to supersede it. */
   ref?: string;
+  /** A slot: the memory supersedes the slot's current one (docs/truth.md). */
+  key?: string;
+  /** Since when the fact has held, for one learned late. */
+  validFrom?: When;
+  /** Refs of memories this one replaces. */
+  supersedes?: string[];
 }
 
 export interface EpisodeItem {
@@ -59,6 +65,9 @@ export interface ContextAsk {
   userId?: string;
   agentId?: string;
   query?: string;
+  /** What held at that moment, instead of what holds now. */
+  asOf?: When;
+  includeSuperseded?: boolean;
   tokenBudget?: number;
   limit?: number;
   types?: Array<'memories' | 'episodes'>;
@@ -80,6 +89,10 @@ export type Step =
   | { do: 'patch'; ref: string; namespace?: string; set: { content?: string; kind?: MemoryItem['kind']; importance?: number } }
   /** Ask for a context bundle without checking it (warms the response cache). */
   | { do: 'context'; ask: ContextAsk }
+  /** POST /memories/{id}/retract: the fact no longer holds (since `at`, default now). */
+  | { do: 'retract'; ref: string; namespace?: string; reason?: string; at?: When }
+  /** POST /memories/{id}/confirm. */
+  | { do: 'confirm'; ref: string; namespace?: string }
   | { do: 'wait'; days?: number; hours?: number; minutes?: number };
 
 export interface Expectation {
@@ -93,6 +106,8 @@ export interface Expectation {
    */
   order?: string[];
   orderIn?: 'memories' | 'episodes';
+  /** The memory holding this text lists exactly these sessions (provenance), and no other memory of the bundle holds it. */
+  sessionsOf?: { content: string; sessions: string[] };
 }
 
 export interface Scenario {

@@ -35,7 +35,12 @@ const contextResponse = z
       .nullable()
       .describe('The session named by `sessionId`, or null when none was named or it is not live'),
     memories: z
-      .array(hit(memoryRecord).extend({ stale: staleHit.describe('True when the memory is past its kind’s review period (`truth.reviewDays`); its line in `text` then says when it was last confirmed and that it may be out of date') }))
+      .array(
+        hit(memoryRecord).extend({
+          stale: staleHit.describe('True when the memory is past its kind’s review period (`truth.reviewDays`); its line in `text` then says when it was last confirmed and that it may be out of date'),
+          conflictsWith: z.array(z.string()).optional().describe('Other memories of the bundle it is flagged as likely contradicting; its line in `text` then says when it was stated'),
+        }),
+      )
       .describe('The most relevant memories that fit, best first'),
     episodes: z.array(hit(episodeRecord)).describe('The most relevant episodes that fit, best first'),
     text: z.string().describe('The prompt-ready rendering of the bundle'),

@@ -11,6 +11,8 @@ export interface ContextHit<T> {
   item: T;
   /** Memories only: past the kind's review period (docs/truth.md "Freshness"); its line says so. */
   stale?: boolean;
+  /** Memories only: other recalled memories it is flagged as likely contradicting; its line says so, with when it was stated. */
+  conflictsWith?: string[];
 }
 
 export interface PackInput {
@@ -63,9 +65,19 @@ interface Piece {
 
 const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ').trim();
 
-/** A memory's line; a stale one says when it was last confirmed, so that the reader re-checks it rather than asserting it. */
-export const memoryLine = (memory: Memory, stale = false) =>
-  stale ? `- (${memory.kind}, last confirmed ${memory.lastConfirmedAt.slice(0, 10)}: may be out of date) ${oneLine(memory.content)}` : `- (${memory.kind}) ${oneLine(memory.content)}`;
+/**
+ * A memory's line: its kind, then what the reader should weigh. A stale one says when it was last
+ * confirmed, so that the reader re-checks it rather than asserting it; one flagged against another
+ * line says when it was stated, so that the later statement can win; one no longer current (asked
+ * for with `asOf` or `includeSuperseded`) says since when.
+ */
+export function memoryLine(memory: Memory, stale = false, disputed = false): string {
+  const notes: string[] = [memory.kind];
+  if (stale) notes.push(`last confirmed ${memory.lastConfirmedAt.slice(0, 10)}: may be out of date`);
+  if (disputed) notes.push(`stated ${memory.validFrom.slice(0, 10)}; may contradict another line`);
+  if (memory.validTo !== undefined) notes.push(memory.supersededBy !== undefined ? `superseded ${memory.validTo.slice(0, 10)}` : `retracted: not true from ${memory.validTo.slice(0, 10)}`);
+  return `- (${notes.join(', ')}) ${oneLine(memory.content)}`;
+}
 
 export function episodeLine(episode: Episode): string {
   const labels = [episode.kind, ...(episode.outcome === undefined ? [] : [episode.outcome])].join(', ');
@@ -155,7 +167,7 @@ export function packContext(input: PackInput): PackedContext {
   while (older >= 0 && tryAdd(messageAt(older), Math.floor(budget * input.recentShare))) older -= 1;
 
   // Memories and episodes by score; on a tie, memories first.
-  const memoryPieces = input.memories.map((hit, rank) => piece('memories', rank, memoryLine(hit.item, hit.stale === true), hit.item.content));
+  const memoryPieces = input.memories.map((hit, rank) => piece('memories', rank, memoryLine(hit.item, hit.stale === true, (hit.conflictsWith?.length ?? 0) > 0), hit.item.content));
   const episodePieces = input.episodes.map((hit, rank) => piece('episodes', rank, episodeLine(hit.item), hit.item.content));
   const scored = [
     ...memoryPieces.map((one, rank) => ({ one, score: input.memories[rank]!.score })),

@@ -4,6 +4,7 @@ import { isolationScenarios } from './isolation.js';
 import { mixedScenarios } from './mixed.js';
 import { preferenceScenarios } from './preferences.js';
 import { timeBoundScenarios } from './time-bounds.js';
+import { truthScenarios } from './truth.js';
 import { updateScenarios } from './updates.js';
 
 /** Every scenario, grouped by category in the order the harness runs them. */
@@ -14,4 +15,5 @@ export const scenarios: Scenario[] = [
   ...timeBoundScenarios,
   ...isolationScenarios,
   ...mixedScenarios,
+  ...truthScenarios,
 ];
