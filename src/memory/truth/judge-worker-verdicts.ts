@@ -7,16 +7,18 @@ import type { Verdict } from './llm-judge.js';
 /** The longest model reason kept on a memory (a supersession reason or a conflict mark). */
 export const STORED_REASON_CHARS = 200;
 
+/** Text a model wrote, made safe to store: control characters (line breaks, escapes, bidi overrides) removed, spaces collapsed, at most `max` characters. */
+export function plainText(text: string, max: number): string {
+  const plain = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, ' ').replace(/\s+/g, ' ').trim();
+  return [...plain].slice(0, max).join('').trim();
+}
+
 /**
- * A model's reason as stored on a memory: control characters (line breaks, escapes, bidi
- * overrides) removed, spaces collapsed, at most STORED_REASON_CHARS characters; `unspecified`
- * when nothing is left. It is the model's text, so it is never logged.
+ * A model's reason as stored on a memory: plain text of at most STORED_REASON_CHARS characters;
+ * `unspecified` when nothing is left. It is the model's text, so it is never logged.
  */
 export function cleanReason(reason: string): string {
-  // eslint-disable-next-line no-control-regex -- removing control characters is the point
-  const plain = reason.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, ' ').replace(/\s+/g, ' ').trim();
-  const cut = [...plain].slice(0, STORED_REASON_CHARS).join('').trim();
-  return cut === '' ? 'unspecified' : cut;
+  return plainText(reason, STORED_REASON_CHARS) || 'unspecified';
 }
 
 /** One change a verdict asks for. */

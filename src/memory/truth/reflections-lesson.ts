@@ -5,12 +5,12 @@
 
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { RecordRef, SemanticStore } from '../../core/ports.js';
-import type { MemoryPatch } from '../../core/ports.js';
+import type { MemoryPatch, RecordRef, SemanticStore } from '../../core/ports.js';
 import type { Memory } from '../../core/types.js';
 import { isCurrent } from '../../core/validity.js';
 import type { ChatClient } from '../../llm/chat-client.js';
 import { createBackgroundQueue } from './judge-worker-queue.js';
+import { plainText } from './judge-worker-verdicts.js';
 import type { SystemAudit } from './judge-worker.js';
 import type { WrittenReflection } from './reflections-updater.js';
 
@@ -32,12 +32,8 @@ const LESSON_SCHEMA = {
   additionalProperties: false,
 };
 
-/** A lesson as stored: control characters removed, spaces collapsed, at most LESSON_CHARS characters; empty when nothing is left. */
-export function cleanLesson(text: string): string {
-  // eslint-disable-next-line no-control-regex -- removing control characters is the point
-  const plain = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, ' ').replace(/\s+/g, ' ').trim();
-  return [...plain].slice(0, LESSON_CHARS).join('').trim();
-}
+/** A lesson as stored: plain text (judge-worker-verdicts.ts) of at most LESSON_CHARS characters; empty when nothing is left. */
+export const cleanLesson = (text: string): string => plainText(text, LESSON_CHARS);
 
 export interface LessonWriterOptions {
   client: ChatClient;
