@@ -154,6 +154,8 @@ export async function createMemos(config: Config, options: CreateMemosOptions = 
       clearInterval(sweep);
       sweepFailures.flush();
       await app.close();
+      // The LLM judge's queue is dropped (nothing acknowledged is lost) before the audit log and the store close.
+      await services.truth.close();
       await services.retention.stop();
       // Entries of the last requests are written before the store closes.
       await services.audit.close();

@@ -75,7 +75,7 @@ export const AUDIT_ACTIONS: Readonly<Record<string, AuditAction>> = {
 };
 
 /** What memOS records of the work it does on its own, with `keyId` `system` (no request, no route). */
-export const SYSTEM_ACTIONS: readonly string[] = ['retention.sweep'];
+export const SYSTEM_ACTIONS: readonly string[] = ['retention.sweep', 'memories.judge', 'memories.lesson'];
 
 /** Routes never recorded, and why. */
 export const NOT_AUDITED: Readonly<Record<string, string>> = {

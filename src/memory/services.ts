@@ -26,6 +26,11 @@ import { createSearchService } from './recall/search-service.js';
 import { createRetentionSweep, type RetentionMetrics } from './retention/retention-sweep.js';
 import { createSessionService } from './sessions/session-service.js';
 import { createTransferService } from './transfer/transfer-service.js';
+import { createChatClient } from '../llm/chat-client.js';
+import { createJudgeWorker } from './truth/judge-worker.js';
+import { createLlmJudge } from './truth/llm-judge.js';
+import { createLessonWriter } from './truth/reflections-lesson.js';
+import { createReflectionUpdater } from './truth/reflections-updater.js';
 import { VERSION } from '../version.js';
 
 export interface ServiceDeps {
@@ -56,6 +61,35 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
   // Every write bumps its namespace's scope version; every reference a user-bound key makes stays within its user.
   const stores = guardReach(bumpOnWrite(storage, versions));
   const embedding = { embedder: embeddings, vectors: stores.vectors, timeoutMs: config.indexing.writeTimeoutMs, logger };
+  /** Who changed what: entries the store did not write with their change, listing, retention. */
+  const audit = createAuditLog({ store: storage.audit, jobs, clock, ids, logger, retentionDays: config.audit.retentionDays });
+  // The LLM judge and reflection lessons, only when a chat model is configured (docs/llm-judge.md):
+  // both in the background, after the write has been answered, sharing one client and so one circuit.
+  const { url: llmUrl, model: llmModel, apiKey: llmKey, timeoutMs: llmTimeoutMs, maxCandidates } = config.llm;
+  const chat =
+    llmUrl === undefined || llmModel === undefined
+      ? undefined
+      : createChatClient({ baseUrl: llmUrl, model: llmModel, timeoutMs: llmTimeoutMs, logger, ...(llmKey === undefined ? {} : { apiKey: llmKey }) });
+  const judge = chat && createJudgeWorker({ judge: createLlmJudge({ client: chat, maxCandidates }), store: stores.memories, clock, logger, audit });
+  const memories = createMemoryService({
+    store: stores.memories,
+    episodes: stores.episodes,
+    clock,
+    ids,
+    embedding,
+    duplicateThreshold: config.indexing.duplicateThreshold,
+    relatedThreshold: config.truth.relatedThreshold,
+    ...(judge === undefined ? {} : { onWritten: judge.enqueue }),
+  });
+  const lessons = chat && createLessonWriter({ client: chat, store: stores.memories, memories, logger, audit });
+  // Each task's reflection follows its outcome episodes (truth/reflections.ts), written as a lesson too when a chat model is configured.
+  const reflections = createReflectionUpdater({
+    store: stores.memories,
+    memories,
+    clock,
+    logger,
+    ...(lessons === undefined ? {} : { onReflected: lessons.enqueue }),
+  });
   const base = {
     keys: createKeyService({
       keys: storage.keys,
@@ -66,16 +100,8 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
     gateway: createGatewayService({ runtime: embeddings }),
     // Session writes of a user being erased are undone and refused (erasure/session-fence.ts).
     sessions: createSessionService({ store: fenceSessions(stores.sessions, storage.erasure, storage.sessionErasure), clock, defaults: config.sessions }),
-    episodes: createEpisodeService({ store: stores.episodes, clock, ids, embedding }),
-    memories: createMemoryService({
-      store: stores.memories,
-      episodes: stores.episodes,
-      clock,
-      ids,
-      embedding,
-      duplicateThreshold: config.indexing.duplicateThreshold,
-      relatedThreshold: config.truth.relatedThreshold,
-    }),
+    episodes: createEpisodeService({ store: stores.episodes, clock, ids, embedding, onAppended: reflections.onAppended }),
+    memories,
     search: createSearchService({
       store: storage,
       embedder: embeddings,
@@ -122,8 +148,6 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
     reviewDays: config.truth.reviewDays,
     clock,
   });
-  /** Who changed what: entries the store did not write with their change, listing, retention. */
-  const audit = createAuditLog({ store: storage.audit, jobs, clock, ids, logger, retentionDays: config.audit.retentionDays });
   return {
     ...base,
     search: createCachedSearch(base.search, responses, vectorsReady, { reviewDays: config.truth.reviewDays, now: () => clock.now() }),
@@ -169,6 +193,19 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
     /** Episodes that sessions promoted and delivered later, from an outbox: writes like any other, so their namespaces' cached answers go stale. */
     async promotionsDelivered(namespaces: string[]): Promise<void> {
       await Promise.all(namespaces.map((namespace) => versions.bump(namespace)));
+    },
+    /** The LLM judge and reflection lessons in the background: nothing to wait for when no chat model is configured. */
+    truth: {
+      /** Waits until every judgement and lesson queued so far is done (tests, and shutdown of a quiet server). */
+      async drain(): Promise<void> {
+        await judge?.drain();
+        await lessons?.drain();
+      },
+      /** Stops both queues: what is still queued is dropped (the memories stay as written), what runs is aborted. */
+      async close(): Promise<void> {
+        await Promise.all([judge?.close(), lessons?.close()]);
+      },
+      stats: () => judge?.stats(),
     },
     /** Stops background work: retries of failed scope-version bumps. */
     close(): void {

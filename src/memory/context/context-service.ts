@@ -5,6 +5,7 @@ import { validityFilter, type ValidityAsk } from '../truth/validity-filter.js';
 import type { QueryEmbedding, QueryText, SearchInput, SearchResult, SearchType } from '../recall/search-service.js';
 import { isStale, nextStaleAt, type ReviewDays } from '../freshness/staleness.js';
 import { packContext, type ContextHit } from './pack-context.js';
+import { reflectionsNamed, withReflections } from './task-reflections.js';
 import type { TokenCounter } from './token-counter.js';
 
 export const QUERY_SOURCES = ['request', 'last-user-message', 'none'] as const;
@@ -153,6 +154,17 @@ export function createContextService({ search, sessions, memories, tokenCounter,
     return { ...found, memories: [...found.memories, ...extra.map((hit) => ({ ...hit, score: hit.score * below }))] };
   };
 
+  /** The reflections of the tasks the query names, on top of the memories (task-reflections.ts). */
+  const withTaskReflections = async (input: ContextInput, query: string, found: Recalled): Promise<Recalled> => {
+    if (!input.types.includes('memories') || (input.filters.kinds !== undefined && !input.filters.kinds.includes('reflection'))) return found;
+    const { kinds: _, ...filters } = input.filters;
+    const scope = { namespace: input.namespace, ...defined({ userId: input.userId, agentId: input.agentId }), ...defined(filters) };
+    const named = await reflectionsNamed(memories, scope, query, clock);
+    const best = Math.max(0, ...found.episodes.map((hit) => hit.score));
+    const now = clock.now();
+    return { ...found, memories: withReflections(found.memories, best, named, (memory) => isStale(memory, now, reviewDays)) };
+  };
+
   return {
     async assemble(input: ContextInput): Promise<AssembledContext> {
       const notices: string[] = [];
@@ -162,7 +174,7 @@ export function createContextService({ search, sessions, memories, tokenCounter,
       const lastUserMessage = session?.messages.findLast((message) => message.role === 'user')?.content.slice(0, MAX_QUERY_CHARS);
       const query = input.query ?? lastUserMessage ?? null;
       const querySource: QuerySource = input.query !== undefined ? 'request' : lastUserMessage !== undefined ? 'last-user-message' : 'none';
-      const recalled = query === null ? await byRecencyAndImportance(input) : await topUp(input, await bySearch(input, query));
+      const recalled = query === null ? await byRecencyAndImportance(input) : await withTaskReflections(input, query, await topUp(input, await bySearch(input, query)));
       if (query === null) notices.push('no query and no user message in the session: memories are the newest and most important ones, and no episodes are recalled');
 
       const counter = await tokenCounter();

@@ -25,10 +25,16 @@ export interface EpisodeServiceOptions {
   clock: Clock;
   ids: IdGenerator;
   embedding: WriteEmbedding;
+  /**
+   * Told of the episodes once they are stored, before the answer (a task's reflection follows its
+   * outcomes from here: truth/reflections-updater.ts). A failure in it is its own to log: the
+   * episodes are stored, so the write still answers as such.
+   */
+  onAppended?: (namespace: string, episodes: Episode[]) => Promise<void>;
 }
 
 /** Episodic memory: append-only, timestamped events, listed as a timeline. */
-export function createEpisodeService({ store, clock, ids, embedding }: EpisodeServiceOptions) {
+export function createEpisodeService({ store, clock, ids, embedding, onAppended }: EpisodeServiceOptions) {
   return {
     /** Stores every episode or none; returns them in input order. */
     async append(namespace: string, inputs: EpisodeInput[]): Promise<Episode[]> {
@@ -51,6 +57,7 @@ export function createEpisodeService({ store, clock, ids, embedding }: EpisodeSe
         'episodes',
         episodes.map((episode, index) => ({ namespace, id: episode.id, content: episode.content, vector: vectors?.[index] })),
       );
+      await onAppended?.(namespace, episodes).catch(() => undefined);
       return episodes;
     },
 

@@ -3,8 +3,7 @@
 //
 // It is meant to run in the background, after a write has been answered, never on a write's
 // critical path: a model on a CPU takes seconds, and a model that is down must never fail or slow
-// a write. Nothing applies its verdicts yet; memory writes will call it once slots, validity
-// windows and supersession exist in the data model.
+// a write. The background worker (judge-worker.ts) asks it and applies its verdicts.
 
 import { z } from 'zod';
 import type { Config } from '../../config/schema.js';
