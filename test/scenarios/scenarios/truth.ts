@@ -360,4 +360,74 @@ export const truthScenarios: Scenario[] = [
     ask: { userId: 'nils', query: 'Where does Nils live?' },
     expect: { contains: ['Nils lives in Oslo'], excludes: ['Bergen'] },
   },
+  // ── Failed attempts steer the next one ─────────────────────────────────────
+  {
+    name: 'a task’s reflection counts its attempts when the next question names the task',
+    category: 'truth',
+    steps: [
+      {
+        do: 'record',
+        userId: 'mo',
+        episodes: [
+          { kind: 'intervention', content: 'Told Mo to power-cycle the router', task: 'reset router', outcome: 'task_failed', at: daysAgo(20) },
+          { kind: 'intervention', content: 'Walked Mo through a factory reset of the router', task: 'reset router', context: 'lights blinking orange', outcome: 'task_failed', at: daysAgo(12) },
+          { kind: 'intervention', content: 'Had Mo replace the router power adapter', task: 'reset router', outcome: 'task_completed', at: daysAgo(5) },
+        ],
+      },
+      ...noise({ userId: 'mo' }, { memories: 12, episodes: 6 }, 69),
+    ],
+    ask: { userId: 'mo', query: 'The wifi dropped again. Should I reset the router?' },
+    expect: { contains: ["Task 'reset router': 3 attempts, 1 completed, 2 failed"] },
+  },
+  {
+    name: 'the latest failure and its context steer the next attempt',
+    category: 'truth',
+    steps: [
+      {
+        do: 'record',
+        userId: 'liv',
+        episodes: [
+          { kind: 'intervention', content: 'Booked Liv an aisle seat on the 07:10 flight', task: 'book flight', context: 'Liv wanted to sleep by the window', outcome: 'task_failed', at: daysAgo(9) },
+        ],
+      },
+      ...noise({ userId: 'liv' }, { memories: 12, episodes: 6 }, 70),
+      { do: 'session', sessionId: 'liv-trip', userId: 'liv', messages: [user('Please book a flight to Rome for me next Friday')] },
+    ],
+    ask: { sessionId: 'liv-trip', userId: 'liv' },
+    expect: { contains: ["Latest failure: 'Booked Liv an aisle seat on the 07:10 flight' when 'Liv wanted to sleep by the window'"] },
+  },
+  {
+    name: 'what completed and what failed are both listed for a task',
+    category: 'truth',
+    steps: [
+      {
+        do: 'record',
+        userId: 'tom',
+        episodes: [
+          { kind: 'intervention', content: 'Sent Tom the invoice by post', task: 'send invoice', outcome: 'task_failed', at: daysAgo(30) },
+          { kind: 'intervention', content: 'Emailed Tom the invoice as a PDF', task: 'send invoice', outcome: 'task_completed', at: daysAgo(2) },
+        ],
+      },
+      ...noise({ userId: 'tom' }, { memories: 12, episodes: 6 }, 71),
+    ],
+    ask: { userId: 'tom', query: 'How do I send the invoice to Tom this month?' },
+    expect: { contains: ["'Sent Tom the invoice by post' (failed)", "'Emailed Tom the invoice as a PDF' (completed)"] },
+  },
+  {
+    name: 'one task’s reflection stays out of a question about another task',
+    category: 'truth',
+    steps: [
+      {
+        do: 'record',
+        userId: 'ana',
+        episodes: [
+          { kind: 'intervention', content: 'Ordered Ana a vegetarian pizza', task: 'order dinner', outcome: 'task_failed', at: daysAgo(4) },
+          { kind: 'intervention', content: 'Renewed Ana’s library books online', task: 'renew books', outcome: 'task_completed', at: daysAgo(3) },
+        ],
+      },
+      ...noise({ userId: 'ana' }, { memories: 12, episodes: 6 }, 72),
+    ],
+    ask: { userId: 'ana', query: 'Can you renew my library books again?' },
+    expect: { contains: ["Task 'renew books'"], excludes: ["Task 'order dinner'"] },
+  },
 ];
