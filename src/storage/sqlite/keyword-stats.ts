@@ -72,12 +72,16 @@ function journalAll(connection: Connection, table: string): void {
  */
 export function rebuildKeywordStats(connection: Connection, table: 'episodes' | 'memories'): void {
   const sql: Sql = { connection, statement: (text) => connection.prepare(text) };
-  connection.prepare('DELETE FROM keyword_journal WHERE tier = ?').run(table);
-  connection.prepare('DELETE FROM keyword_terms WHERE scope IN (SELECT id FROM keyword_scopes WHERE tier = ?)').run(table);
-  connection.prepare('DELETE FROM keyword_scopes WHERE tier = ?').run(table);
+  for (const statement of REBUILD_STATEMENTS) connection.prepare(statement).run(table);
   journalAll(connection, table);
   fold(sql);
 }
+/** What a rebuild drops first, a tier at a time (in every namespace: a migration's work). */
+export const REBUILD_STATEMENTS = [
+  'DELETE FROM keyword_journal WHERE tier = ?',
+  'DELETE FROM keyword_terms WHERE scope IN (SELECT id FROM keyword_scopes WHERE tier = ?)',
+  'DELETE FROM keyword_scopes WHERE tier = ?',
+];
 
 function fold(sql: Sql): void {
   ensureProbe(sql);

@@ -5,9 +5,13 @@
 // stored several times in one identity only because the sessions differed.
 
 import type { Connection } from './database.js';
-import { rebuildKeywordStats } from './keyword-stats.js';
+import { REBUILD_STATEMENTS, rebuildKeywordStats } from './keyword-stats.js';
 
-export const TRUTH_SCHEMA = `
+/**
+ * The columns and indexes alone: what today's memory writes need. Tests that build an older schema
+ * and write into it with today's store add these (as migration 12) before the earlier migrations.
+ */
+export const TRUTH_COLUMNS = `
 ALTER TABLE memories ADD COLUMN slot_key TEXT;
 ALTER TABLE memories ADD COLUMN valid_from INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE memories ADD COLUMN valid_to INTEGER;
@@ -18,11 +22,20 @@ ALTER TABLE memories ADD COLUMN source_session_ids TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE memories ADD COLUMN retracted_at INTEGER;
 ALTER TABLE memories ADD COLUMN retraction_reason TEXT;
 ALTER TABLE memories ADD COLUMN conflicts TEXT NOT NULL DEFAULT '[]';
-UPDATE memories SET valid_from = created_at;
-UPDATE memories SET source_session_ids = json_array(session_id), session_id = NULL WHERE session_id IS NOT NULL;
 CREATE INDEX memories_current_content ON memories (namespace, user_id, agent_id, content_key, created_at, id) WHERE valid_to IS NULL;
 CREATE INDEX memories_current_slot ON memories (namespace, user_id, agent_id, slot_key, created_at, id) WHERE valid_to IS NULL;
 CREATE INDEX memories_conflicted ON memories (namespace, created_at, id) WHERE conflicts != '[]';
+`;
+
+/**
+ * Migration 12's SQL: the columns, then every memory valid from its creation and learned in the
+ * session it was written in (the update of session_id journals each memory's keyword scope change,
+ * and the FTS triggers move its scope terms), and the vector snapshots of memories, whose rows
+ * carried sessions, dropped: their partitions load from the rows again.
+ */
+export const TRUTH_SCHEMA = `${TRUTH_COLUMNS}
+UPDATE memories SET valid_from = created_at;
+UPDATE memories SET source_session_ids = json_array(session_id), session_id = NULL WHERE session_id IS NOT NULL;
 DELETE FROM vector_snapshots WHERE json_extract(partition, '$[0]') = 'memories';
 `;
 
@@ -40,19 +53,19 @@ interface GroupRow {
 }
 
 // The members of every group of live, current memories that share an identity and a content key,
-// oldest first. Every memory is current here (the columns were just added).
-const DUPLICATES = `SELECT m.id, m.namespace, m.user_id, m.agent_id, m.content_key, m.importance, m.source_episode_ids,
-  m.source_session_ids, m.last_confirmed_at, m.updated_at
-  FROM memories m JOIN (
-    SELECT namespace, user_id, agent_id, content_key FROM memories
+// oldest first. Every memory is current here (the columns were just added). A window partition
+// groups unset ids together, as the identity wants.
+const DUPLICATES = `SELECT id, namespace, user_id, agent_id, content_key, importance, source_episode_ids, source_session_ids,
+  last_confirmed_at, updated_at FROM (
+    SELECT *, count(*) OVER (PARTITION BY namespace, user_id, agent_id, content_key) AS copies FROM memories
     WHERE valid_to IS NULL AND (expires_at IS NULL OR expires_at > ?)
-    GROUP BY namespace, user_id, agent_id, content_key HAVING count(*) > 1
-  ) g ON m.namespace = g.namespace AND m.user_id IS g.user_id AND m.agent_id IS g.agent_id AND m.content_key = g.content_key
-  WHERE m.valid_to IS NULL AND (m.expires_at IS NULL OR m.expires_at > ?)
-  ORDER BY m.namespace, m.user_id, m.agent_id, m.content_key, m.created_at, m.id`;
+  ) WHERE copies > 1 ORDER BY namespace, user_id, agent_id, content_key, created_at, id`;
 const KEEP = `UPDATE memories SET importance = ?, source_episode_ids = ?, source_session_ids = ?, last_confirmed_at = ?, supersedes = ?
   WHERE id = ?`;
 const RETIRE = `UPDATE memories SET valid_to = ?, superseded_by = ?, supersession_reason = 'duplicate' WHERE id = ?`;
+
+/** Every statement of the data migration: each works across every namespace by design, once, at open. */
+export const TRUTH_MIGRATION_STATEMENTS = [DUPLICATES, KEEP, RETIRE, ...REBUILD_STATEMENTS];
 
 const unite = (lists: string[][]) => [...new Set(lists.flat())];
 
@@ -66,7 +79,7 @@ const unite = (lists: string[][]) => [...new Set(lists.flat())];
  * (whose rows carried sessions) were dropped by the SQL, so their partitions load from the rows.
  */
 export function uniteDuplicates(connection: Connection, now: number): void {
-  const rows = connection.prepare(DUPLICATES).all(now, now) as GroupRow[];
+  const rows = connection.prepare(DUPLICATES).all(now) as GroupRow[];
   const groups = new Map<string, GroupRow[]>();
   for (const row of rows) {
     const key = JSON.stringify([row.namespace, row.user_id, row.agent_id, row.content_key]);
