@@ -36,11 +36,13 @@ export class MemorySupersession {
   /**
    * Steps 4 and 5 of an upsert (SemanticStore.upsert) for the draft at `index`, whose write gave
    * `result`: the slot update when the draft has a key, then the supersessions it names. Returns
-   * the result and the memories it superseded, as they now stand.
+   * the result, the memories it superseded, as they now stand, and the ids of every other memory
+   * written (a slot's current memory that a fact learned late was placed before).
    */
-  settle(draft: MemoryDraft, index: number, result: Memory, now: number): { memory: Memory; superseded: Memory[] } {
+  settle(draft: MemoryDraft, index: number, result: Memory, now: number): { memory: Memory; superseded: Memory[]; touched: string[] } {
     let memory = result;
     const superseded: Memory[] = [];
+    const touched: string[] = [];
     if (draft.memory.key !== undefined) {
       for (const holder of this.slotHolders(memory, draft.memory.key, now)) {
         // A fact learned late is placed before the slot's current memory, and is over: it takes no more.
@@ -49,6 +51,7 @@ export class MemorySupersession {
         this.write(current);
         this.write(incoming);
         memory = incoming;
+        touched.push(current.id);
         if (current.supersededBy === memory.id) superseded.push(current);
       }
     }
@@ -61,8 +64,9 @@ export class MemorySupersession {
       this.write(pair.newer);
       memory = pair.newer;
       superseded.push(pair.older);
+      touched.push(older.id);
     }
-    return { memory, superseded };
+    return { memory, superseded, touched };
   }
 
   /**

@@ -78,14 +78,16 @@ export class SqliteSemanticStore implements SemanticStore {
     const embedded: Array<{ memory: Memory; vector: NonNullable<MemoryDraft['vector']> }> = [];
     const outcomes = this.#db.transaction('memories.upsert', () => {
       const now = this.#clock.now();
-      const written = drafts.map((draft, index) => {
+      const changed: string[] = [];
+      const written = drafts.map((draft, index): UpsertOutcome => {
         const outcome = this.#upsertOne(draft, now, reworded, embedded);
         // Slots and the supersessions the draft names (memory-supersession.ts), in the same transaction.
-        const { memory, superseded } = this.#supersession.settle(draft, index, outcome.memory, now);
+        const { memory, superseded, touched } = this.#supersession.settle(draft, index, outcome.memory, now);
+        changed.push(outcome.memory.id, ...touched);
         if (memory === outcome.memory) return outcome;
         return { ...outcome, memory: this.#reread(memory), ...(superseded.length === 0 ? {} : { superseded: superseded.map((m) => this.#reread(m)) }) };
       });
-      noteAuditRecords([...new Set(written.flatMap((outcome) => [outcome.memory.id, ...(outcome.superseded ?? []).map((m) => m.id)]))]);
+      noteAuditRecords([...new Set(changed)]);
       return written;
     });
     // After the commit: a memory merged with new wording has no vector until it is embedded again,
