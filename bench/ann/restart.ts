@@ -34,7 +34,7 @@ if (mode === 'setup') {
     const at = toIso(Date.now());
     const draft = (i: number): MemoryDraft => ({
       contentKey: `m${i}`,
-      memory: { id: `m${i}`, ...SCOPE, kind: 'fact', content: `memory ${i}`, importance: 0.5, metadata: {}, sourceEpisodeIds: [], version: 1, createdAt: at, updatedAt: at, lastConfirmedAt: at, embedding: { status: 'pending' } },
+      memory: { id: `m${i}`, ...SCOPE, kind: 'fact', content: `memory ${i}`, importance: 0.5, metadata: {}, sourceEpisodeIds: [], version: 1, createdAt: at, updatedAt: at, lastConfirmedAt: at, sourceSessionIds: [], validFrom: at, supersedes: [], conflicts: [], embedding: { status: 'pending' } },
       vector: { model: data.model, vector: data.records[i]! },
     });
     for (let from = 0; from < SIZE; from += 500) {

@@ -33,7 +33,7 @@ export function scopedBm25(db: SqliteDatabase, spec: TableSpec, query: KeywordQu
   const terms = [...new Set(query.terms.filter((term) => term.trim() !== ''))];
   const match = matchExpression(terms);
   if (match === null || query.limit <= 0) return [];
-  const filter = compileFilter(query.filter, spec.timeColumn, 't');
+  const filter = compileFilter(query.filter, spec.table, 't');
   const where = [filter.sql, ...(extra ? [extra.sql] : [])].join(' AND ');
   const params = [...filter.params, ...(extra ? extra.params : [])];
   const fromMatches = `FROM ${spec.fts} JOIN ${spec.table} t ON t.seq = ${spec.fts}.rowid WHERE ${spec.fts} MATCH ? AND ${where}`;

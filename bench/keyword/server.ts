@@ -64,7 +64,7 @@ try {
     if (tier === 'episodes') await episodeStore.append(records);
     else {
       const at = records[0]!.createdAt;
-      await memoryStore.upsert(records.map((r) => ({ memory: { id: r.id.replace('ep', 'mem'), namespace: r.namespace, ...(r.userId === undefined ? {} : { userId: r.userId }), content: r.content, kind: 'fact', importance: 0.5, metadata: {}, sourceEpisodeIds: [], version: 1, createdAt: at, updatedAt: at, lastConfirmedAt: at, embedding: { status: 'none' } }, contentKey: contentKey(`${r.id} ${r.content}`) })));
+      await memoryStore.upsert(records.map((r) => ({ memory: { id: r.id.replace('ep', 'mem'), namespace: r.namespace, ...(r.userId === undefined ? {} : { userId: r.userId }), content: r.content, kind: 'fact', importance: 0.5, metadata: {}, sourceEpisodeIds: [], version: 1, createdAt: at, updatedAt: at, lastConfirmedAt: at, sourceSessionIds: [], validFrom: at, supersedes: [], conflicts: [], embedding: { status: 'none' } }, contentKey: contentKey(`${r.id} ${r.content}`) })));
     }
   };
   for (const tier of TIERS) {

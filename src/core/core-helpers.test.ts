@@ -110,6 +110,7 @@ describe('mergeMemory', () => {
     version: 1,
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z', lastConfirmedAt: '2026-01-01T00:00:00.000Z',
+    sourceSessionIds: [], validFrom: '2026-01-01T00:00:00.000Z', supersedes: [], conflicts: [],
     embedding: { status: 'none' },
   };
   const now = '2026-02-01T00:00:00.000Z';

@@ -135,11 +135,11 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
         expect(await memoryIds(v(1, 0), { namespace: 'ns3' })).toEqual([]);
       });
 
-      it('applies userId, agentId and sessionId, each and together', async () => {
+      it('applies userId, agentId and sessionId (a session the memory was learned in), each and together', async () => {
         const none = await embedded(v(1, 0));
         const u1 = await embedded(v(1, 0.1), { userId: 'u1' });
         const u1a1 = await embedded(v(1, 0.2), { userId: 'u1', agentId: 'a1' });
-        const s1 = await embedded(v(1, 0.3), { userId: 'u2', agentId: 'a1', sessionId: 's1' });
+        const s1 = await embedded(v(1, 0.3), { userId: 'u2', agentId: 'a1', sourceSessionIds: ['s0', 's1'] });
         expect(await memoryIds(v(1, 0))).toEqual([none.id, u1.id, u1a1.id, s1.id]);
         expect(await memoryIds(v(1, 0), { userId: 'u1' })).toEqual([u1.id, u1a1.id]);
         expect(await memoryIds(v(1, 0), { agentId: 'a1' })).toEqual([u1a1.id, s1.id]);
@@ -454,6 +454,21 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
         expect((await h.storage.vectors.nearestMemories([{ scope: { namespace: 'ns1' }, model: M2, vector: v(1, 0), threshold: 0, limit: 5 }]))[0]!).toEqual([]);
       });
 
+      it('counts only current memories of the identity, whatever sessions they were learned in', async () => {
+        const lagos = await embedded(v(1, 0), { userId: 'u1', key: 'home_city', sourceSessionIds: ['s1'] });
+        h.clock.advance(MINUTE);
+        const nairobi = await embedded(v(1, 0.2), { userId: 'u1', key: 'home_city', sourceSessionIds: ['s2'] });
+        const retracted = await embedded(v(1, 0.1), { userId: 'u1', sourceSessionIds: ['s2'] });
+        await h.storage.memories.retract({ ref: { namespace: 'ns1', id: retracted.id }, validTo: h.clock.now() });
+        expect((await h.storage.memories.get({ namespace: 'ns1', id: lagos.id }))?.supersededBy).toBe(nairobi.id);
+        expect(ids(await nearestAll({ userId: 'u1' }, v(1, 0), 0.5, 5))).toEqual([nairobi.id]);
+        // Search without validAt still finds every memory; with it, only what holds now.
+        expect(await memoryIds(v(1, 0), { userId: 'u1' })).toEqual([lagos.id, retracted.id, nairobi.id]);
+        expect(await memoryIds(v(1, 0), { userId: 'u1', validAt: now() })).toEqual([nairobi.id]);
+        expect(await memoryIds(v(1, 0), { sessionId: 's1' })).toEqual([lagos.id]);
+        expect(await memoryIds(v(1, 0), { key: 'home_city' })).toEqual([lagos.id, nairobi.id]);
+      });
+
       it('lists up to `limit` memories of exactly the scope that reach the threshold, most similar first', async () => {
         const best = await embedded(v(1, 0));
         const second = await embedded(v(1, 0.3));
@@ -470,7 +485,8 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
         const bare = [await embedded(v(1, 0)), await embedded(v(1, 0.3)), await embedded(v(1, 0.6))];
         const u1 = [await embedded(v(1, 0.1), { userId: 'u1' }), await embedded(v(0, 1), { userId: 'u1' })];
         const agent = await embedded(v(1, 0), { userId: 'u1', agentId: 'a1' });
-        const session = await embedded(v(1, 0), { userId: 'u1', sessionId: 's1' });
+        // A session is provenance: this memory is of u1's identity, like u1's others.
+        const session = await embedded(v(1, 0.05), { userId: 'u1', sourceSessionIds: ['s1'] });
         const other = await embedded(v(1, 0), { namespace: 'ns2' });
         await embedded(v(1, 0), { namespace: 'ns2', userId: 'u1' });
         const queries = [
@@ -480,7 +496,6 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
           { scope: { namespace: 'ns1', userId: 'u1' }, vector: v(1, 0), threshold: 0.5, limit: 5 },
           { scope: { namespace: 'ns1', userId: 'u1' }, vector: v(0.1, 1), threshold: 0.95, limit: 5 },
           { scope: { namespace: 'ns1', userId: 'u1', agentId: 'a1' }, vector: v(1, 0), threshold: 0.5, limit: 5 },
-          { scope: { namespace: 'ns1', userId: 'u1', sessionId: 's1' }, vector: v(1, 0), threshold: 0.5, limit: 5 },
           { scope: { namespace: 'ns1', userId: 'u2' }, vector: v(1, 0), threshold: 0.5, limit: 5 },
           { scope: { namespace: 'ns1', agentId: 'a1' }, vector: v(1, 0), threshold: 0.5, limit: 5 },
           { scope: { namespace: 'ns2' }, vector: v(1, 0), threshold: 0.5, limit: 5 },
@@ -492,10 +507,9 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
           [bare[0]!.id, bare[1]!.id, bare[2]!.id],
           [bare[0]!.id, bare[1]!.id],
           [bare[0]!.id, bare[1]!.id],
-          [u1[0]!.id],
+          [session.id, u1[0]!.id],
           [u1[1]!.id],
           [agent.id],
-          [session.id],
           [],
           [],
           [other.id],

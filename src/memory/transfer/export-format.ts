@@ -12,7 +12,16 @@ import type { StoredVector } from '../../core/ports.js';
 import { EPISODE_KINDS, INTERVENTION_OUTCOMES, MEMORY_KINDS, MESSAGE_ROLES, type Episode, type Memory, type MemoryVersion, type Session } from '../../core/types.js';
 
 export const FORMAT = 'memos-export';
-export const FORMAT_VERSION = 1;
+/**
+ * 2: memories carry truth maintenance (slot, validity window, supersession, retraction, conflict
+ * marks) and their sessions as `sourceSessionIds` instead of a `sessionId`. An import reads both
+ * versions (a version-1 memory's `sessionId` becomes its only source session, its `validFrom` its
+ * `createdAt`); a memOS that knows version 1 only refuses a version-2 file at its header, before
+ * writing anything, rather than at its first memory line after earlier batches.
+ */
+export const FORMAT_VERSION = 2;
+/** The versions an import reads. */
+const READ_VERSIONS = [1, 2] as const;
 const LITTLE_ENDIAN = endianness() === 'LE';
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -45,7 +54,7 @@ export const vectorSchema = z.strictObject({
 export const headerLine = z.strictObject({
   type: z.literal('header'),
   format: z.literal(FORMAT),
-  version: z.literal(FORMAT_VERSION),
+  version: z.union(READ_VERSIONS.map((v) => z.literal(v)) as [z.ZodLiteral<1>, z.ZodLiteral<2>]),
   memosVersion: z.string(),
   exportedAt: time,
   embedder: z.strictObject({ provider: z.string(), model: z.string(), dimensions: z.number().int().min(0) }).nullable(),
@@ -104,21 +113,47 @@ const version = z.strictObject({
   reason: z.enum(['update', 'merge']),
 });
 
+const conflictMark = z.strictObject({
+  memoryId: id,
+  reason: text.refine((value) => value.length <= 1000, 'must be at most 1000 characters'),
+  source: z.enum(['detector', 'judge']),
+  similarity: z.number().min(-1).max(1).optional(),
+  at: time,
+});
+/** A short free-form label (a slot, a reason): storable text of 1 to `max` characters. */
+const label = (max: number) => text.refine((value) => value.length >= 1 && value.length <= max, `must be 1 to ${max} characters`);
+
 export const memoryLine = z.strictObject({
   type: z.literal('memory'),
   id,
-  ...scope,
+  userId: id.optional(),
+  agentId: id.optional(),
+  /** Version 1 only: the session the memory was written in, imported as its only source session. */
+  sessionId: id.optional(),
   kind: z.enum(MEMORY_KINDS),
   content,
   importance: z.number().min(0).max(1),
   metadata: object,
   expiresAt: time.optional(),
   sourceEpisodeIds: z.array(id).max(256),
+  // Truth maintenance (version 2); absent in a version-1 file, each has the default noted.
+  /** Default: the version-1 `sessionId`, if any. */
+  sourceSessionIds: z.array(id).max(256).optional(),
   version: z.number().int().min(1),
   createdAt: time,
   updatedAt: time,
   /** Absent in files written before freshness: the import then takes `updatedAt`. */
   lastConfirmedAt: time.optional(),
+  key: label(128).optional(),
+  /** Default: `createdAt`. */
+  validFrom: time.optional(),
+  validTo: time.optional(),
+  supersedes: z.array(id).max(256).optional(),
+  supersededBy: id.optional(),
+  supersessionReason: label(1000).optional(),
+  retractedAt: time.optional(),
+  retractionReason: label(1000).optional(),
+  conflicts: z.array(conflictMark).max(256).optional(),
   history: z.array(version).refine((versions) => versions.every((v, i) => i === 0 || v.version > versions[i - 1]!.version), 'versions must be in ascending order'),
   vector: vectorSchema.optional(),
 });
@@ -232,17 +267,32 @@ export function memoryToLine(memory: Memory, history: MemoryVersion[], vector?: 
     id: memory.id,
     ...opt('userId', memory.userId),
     ...opt('agentId', memory.agentId),
-    ...opt('sessionId', memory.sessionId),
     kind: memory.kind,
     content: memory.content,
     importance: memory.importance,
     metadata: canonical(memory.metadata) as Record<string, unknown>,
     ...opt('expiresAt', memory.expiresAt),
     sourceEpisodeIds: memory.sourceEpisodeIds,
+    sourceSessionIds: memory.sourceSessionIds,
     version: memory.version,
     createdAt: memory.createdAt,
     updatedAt: memory.updatedAt,
     lastConfirmedAt: memory.lastConfirmedAt,
+    ...opt('key', memory.key),
+    validFrom: memory.validFrom,
+    ...opt('validTo', memory.validTo),
+    supersedes: memory.supersedes,
+    ...opt('supersededBy', memory.supersededBy),
+    ...opt('supersessionReason', memory.supersessionReason),
+    ...opt('retractedAt', memory.retractedAt),
+    ...opt('retractionReason', memory.retractionReason),
+    conflicts: memory.conflicts.map((mark) => ({
+      memoryId: mark.memoryId,
+      reason: mark.reason,
+      source: mark.source,
+      ...opt('similarity', mark.similarity),
+      at: mark.at,
+    })),
     history: history.map(versionToLine),
     ...opt('vector', vector === undefined ? undefined : encodeVector(vector)),
   };

@@ -8,6 +8,7 @@ import { isMemosError, MemosError } from '../../core/errors.js';
 import type { SessionRestore, TransferBatch, TransferStore } from '../../core/ports.js';
 import { contentKey } from '../../core/text.js';
 import type { Episode, Memory, Session, VectorWrite } from '../../core/types.js';
+import { unite } from '../../core/validity.js';
 import { decodeVector, headerLine, recordLine, type EpisodeLine, type LineCounts, type MemoryLine, type SessionLine } from './export-format.js';
 import { lineError, ndjsonLines } from './ndjson-lines.js';
 
@@ -214,7 +215,8 @@ function toMemory(namespace: string, record: MemoryLine): Memory {
   return {
     id: record.id,
     namespace,
-    ...scopeOf(record),
+    ...(record.userId === undefined ? {} : { userId: record.userId }),
+    ...(record.agentId === undefined ? {} : { agentId: record.agentId }),
     content: record.content,
     kind: record.kind,
     importance: record.importance,
@@ -226,6 +228,18 @@ function toMemory(namespace: string, record: MemoryLine): Memory {
     updatedAt: record.updatedAt,
     // A file from before freshness: the fact was last confirmed, as far as anyone knows, when last written.
     lastConfirmedAt: record.lastConfirmedAt ?? record.updatedAt,
+    // A version-1 file: the session a memory was written in is its source session, and the fact
+    // held from when it was written, as a database migrated from before truth maintenance has it.
+    sourceSessionIds: unite(record.sessionId === undefined ? [] : [record.sessionId], record.sourceSessionIds ?? []),
+    ...(record.key === undefined ? {} : { key: record.key }),
+    validFrom: record.validFrom ?? record.createdAt,
+    ...(record.validTo === undefined ? {} : { validTo: record.validTo }),
+    supersedes: record.supersedes ?? [],
+    ...(record.supersededBy === undefined ? {} : { supersededBy: record.supersededBy }),
+    ...(record.supersessionReason === undefined ? {} : { supersessionReason: record.supersessionReason }),
+    ...(record.retractedAt === undefined ? {} : { retractedAt: record.retractedAt }),
+    ...(record.retractionReason === undefined ? {} : { retractionReason: record.retractionReason }),
+    conflicts: (record.conflicts ?? []).map((mark) => ({ ...mark })),
     embedding: { status: 'pending' },
   };
 }

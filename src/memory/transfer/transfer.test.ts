@@ -61,6 +61,38 @@ describe('export and import', () => {
     expect((await legacy.json('GET', `/api/v1/memories/${line.id}?namespace=src`)).body.lastConfirmedAt).toBe('2026-01-01T00:00:00.000Z');
   });
 
+  it('carries every field of truth maintenance, and imports a version-1 line with its session as the source session', async () => {
+    const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
+    const memory = (id: string, fields: Record<string, unknown>) => ({
+      type: 'memory', id, userId: 'u1', kind: 'fact', content: `Memory ${id}`, importance: 0.5, metadata: {}, sourceEpisodeIds: [],
+      sourceSessionIds: ['s1', 's2'], version: 1, createdAt: at(1), updatedAt: at(1), lastConfirmedAt: at(1), ...fields, history: [],
+    });
+    // In the order export writes the keys.
+    const lagos = memory('mem-lagos', { key: 'home_city', validFrom: at(0), validTo: at(5), supersedes: [], supersededBy: 'mem-nairobi', supersessionReason: 'key', conflicts: [] });
+    const nairobi = memory('mem-nairobi', {
+      key: 'home_city', validFrom: at(5), supersedes: ['mem-lagos'],
+      conflicts: [{ memoryId: 'mem-nuts', reason: 'negation flip', source: 'detector', similarity: 0.8, at: at(5) }],
+    });
+    const nuts = memory('mem-nuts', { validFrom: at(1), validTo: at(3), supersedes: [], retractedAt: at(4), retractionReason: 'a mix-up', conflicts: [] });
+    const lines = [lagos, nairobi, nuts].map((line) => JSON.stringify(line));
+    const file = [header().replace('"version":1', '"version":2'), ...lines, JSON.stringify({ type: 'end', counts: { sessions: 0, episodes: 0, memories: 3 } })].join('\n') + '\n';
+    const memos = await start();
+    const imported = await importInto(memos, 'src', file);
+    expect(imported.statusCode, imported.body).toBe(201);
+    const exported = (await exportOf(memos, 'src')).trim().split('\n');
+    expect(JSON.parse(exported[0]!)).toMatchObject({ format: 'memos-export', version: 2 });
+    expect(exported.slice(1, 4)).toEqual(lines);
+
+    // A line written before truth maintenance: a sessionId, and none of the new fields.
+    const v1 = JSON.stringify({ type: 'memory', id: 'mem-old', userId: 'u1', sessionId: 's9', kind: 'fact', content: 'Old memory', importance: 0.5, metadata: {}, sourceEpisodeIds: [], version: 1, createdAt: at(2), updatedAt: at(2), history: [] });
+    const legacy = await importInto(memos, 'old', [header('old'), v1, JSON.stringify({ type: 'end', counts: { sessions: 0, episodes: 0, memories: 1 } })].join('\n') + '\n');
+    expect(legacy.statusCode, legacy.body).toBe(201);
+    const old = JSON.parse((await exportOf(memos, 'old')).trim().split('\n')[1]!);
+    expect(old).toMatchObject({ id: 'mem-old', sourceSessionIds: ['s9'], validFrom: at(2), lastConfirmedAt: at(2), supersedes: [], conflicts: [] });
+    expect(old).not.toHaveProperty('sessionId');
+    expect(old).not.toHaveProperty('validTo');
+  });
+
   it('round-trips a namespace into another memOS, and importing the same file twice changes nothing', async () => {
     const source = await start();
     await plant(source, 'src');

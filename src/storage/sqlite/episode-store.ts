@@ -24,8 +24,8 @@ const [BEFORE, AFTER, ANCHOR] = [0, 1, 2];
  * of its own (side ANCHOR), so that an anchor without neighbours is still answered.
  */
 function neighboursSql(filter: RecordFilter): string {
-  const anchors = compileFilter(filter, EPISODES.timeColumn, 't');
-  const near = compileFilter(filter, EPISODES.timeColumn, 'x');
+  const anchors = compileFilter(filter, 'episodes', 't');
+  const near = compileFilter(filter, 'episodes', 'x');
   const scope = scopeFilter(filter, 'e');
   const side = (code: number, compare: '<' | '>', order: 'ASC' | 'DESC') =>
     `SELECT ${code} AS side, a.id AS anchor, ${episodeColumns('e')} FROM a CROSS JOIN episodes e NOT INDEXED WHERE ${scope.sql} AND e.seq IN (
@@ -40,7 +40,7 @@ function neighboursSql(filter: RecordFilter): string {
 
 /** The parameters of `neighboursSql`, in its order. */
 function neighboursParams(filter: RecordFilter, ids: string[], width: number): SqlParam[] {
-  const { params } = compileFilter(filter, EPISODES.timeColumn);
+  const { params } = compileFilter(filter, 'episodes');
   const side = [...scopeFilter(filter).params, ...params, width];
   return [JSON.stringify([...new Set(ids)]), ...params, ...side, ...side];
 }

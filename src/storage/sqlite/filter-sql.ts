@@ -39,9 +39,17 @@ export function scopeFilter(scope: StoreScope, alias?: string): SqlFragment {
   return { sql: `${col('namespace')} = ? AND ${col('user_id')} = ?`, params: [scope.namespace, scope.userId] };
 }
 
-/** The scope filter for a filter's namespace and user, then its other conditions. `alias` qualifies columns when the query joins tables. */
-export function compileFilter(filter: RecordFilter, timeColumn: string, alias?: string): SqlFragment {
+const TIME_COLUMN = { episodes: 'occurred_at', memories: 'created_at' } as const;
+
+/**
+ * The scope filter for a filter's namespace and user, then its other conditions, for the records of
+ * `tier`. `alias` qualifies columns when the query joins tables. A memory's session is provenance:
+ * a memory filter's `sessionId` asks that `source_session_ids` hold it; `validAt`, `key` and
+ * `conflicted` apply to memories only (an episode filter never sets them).
+ */
+export function compileFilter(filter: RecordFilter, tier: 'episodes' | 'memories', alias?: string): SqlFragment {
   const col = (name: string) => (alias ? `${alias}.${name}` : name);
+  const timeColumn = TIME_COLUMN[tier];
   const scope = scopeFilter({ namespace: filter.namespace, userId: filter.userId }, alias);
   const clauses: string[] = [scope.sql];
   const params: SqlParam[] = [...scope.params];
@@ -51,7 +59,21 @@ export function compileFilter(filter: RecordFilter, timeColumn: string, alias?: 
     params.push(value);
   };
   equal('agent_id', filter.agentId);
-  equal('session_id', filter.sessionId);
+  if (tier === 'episodes') equal('session_id', filter.sessionId);
+  else {
+    if (filter.sessionId !== undefined) {
+      clauses.push(`EXISTS (SELECT 1 FROM json_each(${col('source_session_ids')}) WHERE value = ?)`);
+      params.push(filter.sessionId);
+    }
+    if (filter.validAt !== undefined) {
+      const at = toMs(filter.validAt, 'validAt');
+      clauses.push(`${col('valid_from')} <= ? AND (${col('valid_to')} IS NULL OR ${col('valid_to')} > ?)`);
+      params.push(at, at);
+    }
+    equal('slot_key', filter.key);
+    // The very term of the partial index memories_conflicted, so that the planner can use it.
+    if (filter.conflicted !== undefined) clauses.push(filter.conflicted ? `${col('conflicts')} != '[]'` : `${col('conflicts')} = '[]'`);
+  }
   // An empty kinds list means "no kind filter", the same as an absent one.
   if (filter.kinds && filter.kinds.length > 0) {
     clauses.push(`${col('kind')} IN (${filter.kinds.map(() => '?').join(', ')})`);
@@ -106,7 +128,7 @@ function cursorClause(after: CursorPosition, order: 'asc' | 'desc', timeColumn: 
 
 /** One page of a time-ordered listing; fetches limit + 1 rows to tell whether more follow. */
 export function listSql(spec: TableSpec, query: ListQuery, extra?: SqlFragment): SqlFragment {
-  const parts = [compileFilter(query.filter, spec.timeColumn)];
+  const parts = [compileFilter(query.filter, spec.table)];
   if (query.after) parts.push(cursorClause(query.after, query.order, spec.timeColumn));
   if (extra) parts.push(extra);
   const direction = query.order === 'desc' ? 'DESC' : 'ASC';

@@ -19,7 +19,7 @@ function setup() {
 function draft(id: string, content: string, at: string, vector?: Float32Array): MemoryDraft {
   return {
     contentKey: content.toLowerCase(),
-    memory: { id, namespace: 'ns1', kind: 'fact', content, importance: 0.5, metadata: {}, sourceEpisodeIds: [], version: 1, createdAt: at, updatedAt: at, lastConfirmedAt: at, embedding: { status: 'pending' } },
+    memory: { id, namespace: 'ns1', kind: 'fact', content, importance: 0.5, metadata: {}, sourceEpisodeIds: [], version: 1, createdAt: at, updatedAt: at, lastConfirmedAt: at, sourceSessionIds: [], validFrom: at, supersedes: [], conflicts: [], embedding: { status: 'pending' } },
     ...(vector === undefined ? {} : { vector: { model: MODEL, vector, truncated: content.length > 10 } }),
   };
 }

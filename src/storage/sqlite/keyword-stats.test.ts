@@ -18,6 +18,7 @@ import { SqliteEpisodeStore } from './episode-store.js';
 import { createSqliteStorage } from './index.js';
 import { backfillKeywordStats } from './keyword-stats.js';
 import { MIGRATIONS } from './migrations.js';
+import { TRUTH_COLUMNS } from './truth-schema.js';
 import { SqliteSemanticStore } from './semantic-store.js';
 import { VectorIndex } from './vector-index.js';
 
@@ -226,9 +227,12 @@ describe('keyword statistics per scope (SQLite)', () => {
     await storage.close();
   });
 
+  // Today's memory writes need migration 12's columns (without its data work, which needs migrations 6 and 7).
+  const TRUTH_COLUMNS_MIGRATION = { version: 12, name: 'truth', sql: TRUTH_COLUMNS };
+
   it('are backfilled by migration 6 for a data folder written before it', async () => {
     const path = join(dir, `before-${++files}.db`);
-    const old = new SqliteDatabase({ path, synchronous: 'normal', clock, migrations: MIGRATIONS.filter((m) => m.version <= 5 || m.version === LAST_CONFIRMED) });
+    const old = new SqliteDatabase({ path, synchronous: 'normal', clock, migrations: [...MIGRATIONS.filter((m) => m.version <= 5 || m.version === LAST_CONFIRMED), TRUTH_COLUMNS_MIGRATION] });
     old.open();
     const episodes = texts(50, 9, 12).map((content, n) => episode(content, { userId: `u${n % 2}`, sessionId: n % 5 === 0 ? undefined : 's1' }));
     const memories = texts(30, 10, 12).map((content, n) => memory(`${content} ${n}`, { agentId: 'a1' }));

@@ -56,11 +56,32 @@ export function foldKeywordJournal(db: SqliteDatabase): void {
 export function backfillKeywordStats(connection: Connection): void {
   const sql: Sql = { connection, statement: (text) => connection.prepare(text) };
   for (const table of ['episodes', 'memories']) {
-    connection.exec(`INSERT INTO keyword_journal (tier, scope_key, sign, namespace, user_id, agent_id, session_id, content)
-      SELECT '${table}', json_array(namespace, user_id, agent_id, session_id), 1, namespace, user_id, agent_id, session_id, content FROM ${table}`);
+    journalAll(connection, table);
     fold(sql);
   }
 }
+
+function journalAll(connection: Connection, table: string): void {
+  connection.exec(`INSERT INTO keyword_journal (tier, scope_key, sign, namespace, user_id, agent_id, session_id, content)
+    SELECT '${table}', json_array(namespace, user_id, agent_id, session_id), 1, namespace, user_id, agent_id, session_id, content FROM ${table}`);
+}
+
+/**
+ * A tier's statistics counted again from its records (a migration that changed the scopes they
+ * are counted by): whatever was journaled or counted for the tier is dropped first.
+ */
+export function rebuildKeywordStats(connection: Connection, table: 'episodes' | 'memories'): void {
+  const sql: Sql = { connection, statement: (text) => connection.prepare(text) };
+  for (const statement of REBUILD_STATEMENTS) connection.prepare(statement).run(table);
+  journalAll(connection, table);
+  fold(sql);
+}
+/** What a rebuild drops first, a tier at a time (in every namespace: a migration's work). */
+export const REBUILD_STATEMENTS = [
+  'DELETE FROM keyword_journal WHERE tier = ?',
+  'DELETE FROM keyword_terms WHERE scope IN (SELECT id FROM keyword_scopes WHERE tier = ?)',
+  'DELETE FROM keyword_scopes WHERE tier = ?',
+];
 
 function fold(sql: Sql): void {
   ensureProbe(sql);
@@ -94,10 +115,15 @@ export interface ScopeStatistics {
   frequency: Map<string, number>;
 }
 
-/** The statistics of the scope `filter` names (its namespace and the user, agent and session ids it sets), for `terms` (FTS5 tokens). */
+/**
+ * The statistics of the scope `filter` names (its namespace and the user, agent and session ids it
+ * sets), for `terms` (FTS5 tokens). Memories are counted without their sessions (a memory's session
+ * column is NULL; its sessions are provenance), so a memory filter's session narrows the results only.
+ */
 export function scopeStatistics(db: SqliteDatabase, tier: 'episodes' | 'memories', filter: RecordFilter, terms: string[]): ScopeStatistics {
   const { namespace, userId, agentId, sessionId } = filter;
-  const scope = compileFilter({ namespace, userId, agentId, sessionId }, 'namespace', 's');
+  // The episode tier's filter compiles the scope ids as equalities on the keyword_scopes columns.
+  const scope = compileFilter({ namespace, userId, agentId, sessionId: tier === 'episodes' ? sessionId : undefined }, 'episodes', 's');
   const totals = db
     .statement(`SELECT ifnull(sum(s.docs), 0) AS docs, ifnull(sum(s.tokens), 0) AS tokens FROM keyword_scopes s WHERE ${scope.sql} AND s.tier = ?`)
     .get(...scope.params, tier) as { docs: number; tokens: number };

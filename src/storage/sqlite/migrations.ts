@@ -1,14 +1,15 @@
 import type Database from 'better-sqlite3';
 import { KEYWORD_SCOPES } from './keyword-stats-schema.js';
 import { backfillKeywordStats } from './keyword-stats.js';
+import { TRUTH_SCHEMA, uniteDuplicates } from './truth-schema.js';
 import { ERASURE_FENCE_MESSAGE } from '../erasure-fence.js';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
-  /** Work that follows `sql` in the same transaction, for what SQL alone cannot do (a backfill). */
-  after?: (db: Database.Database) => void;
+  /** Work that follows `sql` in the same transaction, for what SQL alone cannot do (a backfill); `now` is the migration's time. */
+  after?: (db: Database.Database, now: number) => void;
 }
 
 // Times are INTEGER epoch milliseconds. Episodes and memories carry an explicit
@@ -287,6 +288,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'erasure', sql: ERASURE },
   { version: 10, name: 'retention', sql: RETENTION },
   { version: 11, name: 'last_confirmed', sql: LAST_CONFIRMED },
+  { version: 12, name: 'truth', sql: TRUTH_SCHEMA, after: uniteDuplicates },
 ];
 
 /**
@@ -313,7 +315,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
       .transaction(() => {
         if (isApplied.get(migration.version) !== undefined) return false;
         db.exec(migration.sql);
-        migration.after?.(db);
+        migration.after?.(db, now);
         record.run(migration.version, migration.name, now);
         return true;
       })

@@ -4,6 +4,7 @@
 import { parseTime, toIso } from '../../core/clock.js';
 import { embeddingOfRow, embeddingValues, optional, scopeOfRow, type EmbeddingColumns, type ScopeColumns } from '../row-fields.js';
 import type {
+  ConflictMark,
   EmbeddingInfo,
   Episode,
   InterventionOutcome,
@@ -44,6 +45,18 @@ export interface MemoryRow extends EmbeddingColumns, ScopeColumns {
   expires_at: number | null;
   /** NULL only in a row written by code older than migration 11 between that migration and now: never, in practice. */
   last_confirmed_at: number | null;
+  // Truth maintenance (migration 12). The session column of a memory is NULL from then on: its
+  // sessions are provenance, in `source_session_ids`. JSON lists are never NULL ('[]' when empty).
+  slot_key: string | null;
+  valid_from: number;
+  valid_to: number | null;
+  supersedes: string;
+  superseded_by: string | null;
+  supersession_reason: string | null;
+  source_session_ids: string;
+  retracted_at: number | null;
+  retraction_reason: string | null;
+  conflicts: string;
 }
 
 export interface HistoryRow {
@@ -81,6 +94,11 @@ export interface SessionRow {
  * reads the vector blob, which no record read needs. `alias` qualifies each column.
  */
 const columnList = (names: string[]) => (alias?: string) => names.map((name) => (alias ? `${alias}.${name}` : name)).join(', ');
+/** The columns of a memory's validity, supersession, provenance of sessions and conflict marks (migration 12). */
+const MEMORY_TRUTH_COLUMNS = [
+  'slot_key', 'valid_from', 'valid_to', 'supersedes', 'superseded_by', 'supersession_reason',
+  'source_session_ids', 'retracted_at', 'retraction_reason', 'conflicts',
+];
 const RECORD_TAIL = ['embedding_model', 'embedding_dim', 'embedding_status', 'embedding_attempts', 'embedding_error', 'embedding_truncated'];
 export const episodeColumns = columnList([
   ...['seq', 'id', 'namespace', 'user_id', 'agent_id', 'session_id', 'kind', 'role', 'content', 'occurred_at', 'created_at', 'metadata', 'task', 'context', 'outcome'],
@@ -89,6 +107,7 @@ export const episodeColumns = columnList([
 export const memoryColumns = columnList([
   ...['seq', 'id', 'namespace', 'user_id', 'agent_id', 'session_id', 'kind', 'content', 'content_key', 'importance', 'metadata', 'source_episode_ids', 'version'],
   ...['created_at', 'updated_at', 'expires_at', 'last_confirmed_at'],
+  ...MEMORY_TRUTH_COLUMNS,
   ...RECORD_TAIL,
 ]);
 /** The SELECT list of a record table's reads (see episodeColumns). */
@@ -153,42 +172,91 @@ export const INSERT_EPISODE = `INSERT INTO episodes (id, namespace, user_id, age
   VALUES (@id, @namespace, @user_id, @agent_id, @session_id, @kind, @role, @content, @occurred_at, @created_at,
   @metadata, @task, @context, @outcome, @embedding_status, @embedding_model, @embedding_dim)`;
 
+const optionalTime = <K extends string>(key: K, value: number | null) => optional(key, value === null ? null : toIso(value));
+
 export function rowToMemory(row: MemoryRow): Memory {
   return {
     id: row.id,
-    ...scopeOfRow(row),
+    namespace: row.namespace,
+    ...optional('userId', row.user_id),
+    ...optional('agentId', row.agent_id),
     content: row.content,
     kind: row.kind as MemoryKind,
     importance: row.importance,
     metadata: JSON.parse(row.metadata) as Metadata,
-    ...optional('expiresAt', row.expires_at === null ? null : toIso(row.expires_at)),
+    ...optionalTime('expiresAt', row.expires_at),
     sourceEpisodeIds: JSON.parse(row.source_episode_ids) as string[],
+    sourceSessionIds: JSON.parse(row.source_session_ids) as string[],
     version: row.version,
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at),
     lastConfirmedAt: toIso(row.last_confirmed_at ?? row.updated_at),
+    ...optional('key', row.slot_key),
+    validFrom: toIso(row.valid_from),
+    ...optionalTime('validTo', row.valid_to),
+    supersedes: JSON.parse(row.supersedes) as string[],
+    ...optional('supersededBy', row.superseded_by),
+    ...optional('supersessionReason', row.supersession_reason),
+    ...optionalTime('retractedAt', row.retracted_at),
+    ...optional('retractionReason', row.retraction_reason),
+    conflicts: JSON.parse(row.conflicts) as ConflictMark[],
     embedding: embeddingOfRow(row),
   };
 }
 
-/** Named parameters for the memory INSERT and UPDATE statements. */
+/** The validity and supersession columns of a memory, as named parameters (the writes of memory-supersession.ts). */
+export function validityParams(memory: Memory) {
+  return {
+    valid_from: toMs(memory.validFrom, 'validFrom'),
+    valid_to: memory.validTo === undefined ? null : toMs(memory.validTo, 'validTo'),
+    supersedes: JSON.stringify(memory.supersedes ?? []),
+    superseded_by: memory.supersededBy ?? null,
+    supersession_reason: memory.supersessionReason ?? null,
+    retracted_at: memory.retractedAt === undefined ? null : toMs(memory.retractedAt, 'retractedAt'),
+    retraction_reason: memory.retractionReason ?? null,
+  };
+}
+
+/** Named parameters for the memory INSERT and UPDATE statements. A memory's session column is always NULL (its sessions are `source_session_ids`). */
 export function memoryParams(memory: Memory, contentKey: string) {
   return {
     id: memory.id,
-    ...scopeParams(memory),
+    namespace: memory.namespace,
+    user_id: memory.userId ?? null,
+    agent_id: memory.agentId ?? null,
+    session_id: null,
     kind: memory.kind,
     content: memory.content,
     content_key: contentKey,
     importance: memory.importance,
     metadata: JSON.stringify(memory.metadata ?? {}),
     source_episode_ids: JSON.stringify(memory.sourceEpisodeIds ?? []),
+    source_session_ids: JSON.stringify(memory.sourceSessionIds ?? []),
     version: memory.version,
     created_at: toMs(memory.createdAt, 'createdAt'),
     updated_at: toMs(memory.updatedAt, 'updatedAt'),
     expires_at: memory.expiresAt === undefined ? null : toMs(memory.expiresAt, 'expiresAt'),
     last_confirmed_at: toMs(memory.lastConfirmedAt, 'lastConfirmedAt'),
+    slot_key: memory.key ?? null,
+    ...validityParams(memory),
+    conflicts: JSON.stringify(memory.conflicts ?? []),
     ...embeddingParams(memory.embedding),
   };
+}
+
+/** The columns every memory INSERT writes (with the embedding state), and their named parameters. */
+const MEMORY_INSERT_COLUMNS = [
+  'id', 'namespace', 'user_id', 'agent_id', 'session_id', 'kind', 'content', 'content_key', 'importance', 'metadata',
+  'source_episode_ids', 'source_session_ids', 'version', 'created_at', 'updated_at', 'expires_at', 'last_confirmed_at',
+  ...MEMORY_TRUTH_COLUMNS.filter((column) => column !== 'source_session_ids'),
+  'embedding_status', 'embedding_model', 'embedding_dim',
+];
+/** `INSERT INTO memories (...) VALUES (@...)` of memoryParams, and of `extra` columns set to the SQL values given. */
+export function insertMemorySql(extra: Record<string, string> = {}): string {
+  const columns = MEMORY_INSERT_COLUMNS.filter((column) => !(column in extra));
+  const names = [...columns, ...Object.keys(extra)];
+  const values = [...columns.map((column) => `@${column}`), ...Object.values(extra)];
+  return `INSERT INTO memories (${names.join(', ')}) VALUES (${values.join(', ')})`;
 }
 
 export function rowToVersion(row: HistoryRow): MemoryVersion {

@@ -30,11 +30,13 @@ import { ulidGenerator } from '../../core/ids.js';
 import { runEpisodeStoreContract } from '../episode-store.case.test.js';
 import { runInspectStoreContract } from '../inspect-store.case.test.js';
 import { runSemanticStoreContract } from '../semantic-store.case.test.js';
+import { runSemanticTruthContract } from '../semantic-truth.case.test.js';
 import { runVectorStoreContract, type VectorStoreHarness } from '../vector-store.case.test.js';
 import { runWorkingMemoryStoreContract } from '../working-memory-store.case.test.js';
 import { SqliteDatabase } from './database.js';
 import { createSqliteStorage } from './index.js';
 import { FOLD_STATEMENTS } from './keyword-stats.js';
+import { TRUTH_MIGRATION_STATEMENTS } from './truth-schema.js';
 
 // ── Recording ───────────────────────────────────────────────────────────────
 
@@ -123,6 +125,12 @@ const SYSTEM_STATEMENTS: Record<string, string> = {
     FOLD_STATEMENTS.filter((sql) => new RegExp(`\\b(${ALL_TABLE_NAMES.join('|')})\\b`).test(sql)).map((sql) => [
       normalised(sql),
       "the keyword statistics' fold, last in each write transaction (and the backfill of migration 6): it reads the journal of what the transaction wrote, in every namespace it wrote, and updates the statistics rows it names by id",
+    ]),
+  ),
+  ...Object.fromEntries(
+    TRUTH_MIGRATION_STATEMENTS.map((sql) => [
+      normalised(sql),
+      "migration 12's data work, once at open: the duplicates of one identity found and united in every namespace, and the memories' keyword statistics counted again without sessions",
     ]),
   ),
 };
@@ -250,6 +258,12 @@ runSemanticStoreContract('sqlite, recorded', {
     return { store: storage.memories, clock, close: () => storage.close() };
   },
 });
+runSemanticTruthContract('sqlite, recorded', {
+  create: async () => {
+    const { storage, clock } = await openStorage();
+    return { store: storage.memories, clock, close: () => storage.close() };
+  },
+});
 runWorkingMemoryStoreContract('sqlite, recorded', {
   create: async () => {
     const { storage, clock } = await openStorage();
@@ -340,7 +354,7 @@ describe('every SQLite store statement on tenant data passes through the scope f
     const seen = new Set([...recorded.values()].flatMap((operations) => [...operations]));
     const operations = [
       ...['append', 'get', 'list', 'delete', 'search', 'neighbours'].map((op) => `episodes.${op}`),
-      ...['upsert', 'get', 'list', 'update', 'delete', 'history', 'search'].map((op) => `memories.${op}`),
+      ...['upsert', 'get', 'list', 'update', 'delete', 'history', 'search', 'retract', 'supersede', 'noteConflicts'].map((op) => `memories.${op}`),
       ...['search', 'nearestMemories', 'put', 'pending', 'progress', 'fail', 'retryFailed'].map((op) => `vectors.${op}`),
       ...['put', 'get', 'touch', 'append', 'delete', 'sweep'].map((op) => `sessions.${op}`),
       'countRecords',

@@ -57,10 +57,14 @@ export function scopedBm25(db: SqliteDatabase, spec: TableSpec, query: KeywordQu
     const sql: Sql = { connection, statement: (text) => db.statement(text) };
     const tokens = tokenizeTerms(sql, texts);
     const words = [...new Set(tokens.filter((t) => t.length === 1).map((t) => t[0]!))];
-    const stats = scopeStatistics(db, spec.table, query.filter, words);
+    // The scope the statistics and the scope tokens know: a memory's session is provenance, not
+    // scope (its session column is NULL), so a memory filter's session is left to the filter below.
+    const { namespace, userId, agentId, sessionId } = query.filter;
+    const scope = { namespace, userId, agentId, sessionId: spec.table === 'episodes' ? sessionId : undefined };
+    const stats = scopeStatistics(db, spec.table, scope, words);
     if (stats.docs === 0) return [];
     // A scope that is the whole table needs no scope token: its terms' doclists are the scope's.
-    const inScope = wholeTable(db, spec, query.filter, stats.docs) ? '' : ` AND ${scopeMatch(query.filter)}`;
+    const inScope = wholeTable(db, spec, scope, stats.docs) ? '' : ` AND ${scopeMatch(scope)}`;
     const terms: Term[] = texts
       .map((text, n) => {
         const phrase = tokens[n]!;
@@ -85,7 +89,7 @@ export function scopedBm25(db: SqliteDatabase, spec: TableSpec, query: KeywordQu
     // The candidates are the first `count` of `ranked` that pass the filter (and `extra`): the
     // probe loads them in order, slice by slice, through the filter.
     const count = candidates(query.limit);
-    const filter = compileFilter(query.filter, spec.timeColumn, 't');
+    const filter = compileFilter(query.filter, spec.table, 't');
     const where = [filter.sql, ...(extra ? [extra.sql] : [])].join(' AND ');
     const params = [...filter.params, ...(extra ? extra.params : [])];
     const load = db.statement(`INSERT INTO temp.keyword_probe (rowid, content) SELECT t.seq, t.content FROM ${spec.table} t NOT INDEXED WHERE ${where} AND t.seq IN ${SEQS}`);

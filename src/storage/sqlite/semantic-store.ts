@@ -4,13 +4,15 @@ import { toIso } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
 import { mergeMemory } from '../../core/memory-merge.js';
 import { applyPatch } from '../../core/memory-patch.js';
-import type { MemoryDraft, MemoryUpdate, RecordRef, SemanticStore, UpsertOutcome } from '../../core/ports.js';
-import type { KeywordQuery, ListQuery, Memory, MemoryVersion, Page, Scored } from '../../core/types.js';
+import type { MemoryDraft, MemoryRetraction, MemorySupersession as SupersessionCommand, MemoryUpdate, RecordRef, SemanticStore, UpsertOutcome } from '../../core/ports.js';
+import type { ConflictMark, KeywordQuery, ListQuery, Memory, MemoryVersion, Page, Scored } from '../../core/types.js';
+import { notCurrent, retract, uniteConflicts } from '../../core/validity.js';
 import type { SqliteDatabase } from './database.js';
 import { toPage } from '../../core/cursor.js';
 import { listSql, scopeFilter, type SqlFragment, type StoreScope, type TableSpec } from './filter-sql.js';
 import { scopedBm25, scoredRows } from './scoped-bm25.js';
-import { memoryColumns, memoryParams, rowToMemory, rowToVersion, toMs, type HistoryRow, type MemoryRow } from './rows.js';
+import { MemorySupersession } from './memory-supersession.js';
+import { insertMemorySql, memoryColumns, memoryParams, rowToMemory, rowToVersion, toMs, type HistoryRow, type MemoryRow } from './rows.js';
 import { vectorBlob } from './vector-blob.js';
 import type { VectorIndex } from './vector-index.js';
 
@@ -22,25 +24,22 @@ function byId(head: string, scope: StoreScope, tail = ''): string {
   return `${head} WHERE ${scopeFilter(scope).sql} AND id = ?${tail}`;
 }
 const scopeParams = (scope: StoreScope) => scopeFilter(scope).params;
+/** The oldest live, current memory of an identity (never the session) with a content key (index memories_current_content). */
 const FIND_DUPLICATE = (namespace: string) => `SELECT ${memoryColumns()} FROM memories WHERE ${scopeFilter({ namespace }).sql} AND user_id IS ? AND agent_id IS ?
-  AND session_id IS ? AND content_key = ? AND ${LIVE} ORDER BY created_at, id LIMIT 1`;
-const INSERT = `INSERT INTO memories (id, namespace, user_id, agent_id, session_id, kind, content, content_key,
-  importance, metadata, source_episode_ids, version, created_at, updated_at, expires_at, last_confirmed_at,
-  embedding_status, embedding_model, embedding_dim)
-  VALUES (@id, @namespace, @user_id, @agent_id, @session_id, @kind, @content, @content_key, @importance, @metadata,
-  @source_episode_ids, @version, @created_at, @updated_at, @expires_at, @last_confirmed_at, @embedding_status, @embedding_model, @embedding_dim)`;
+  AND content_key = ? AND valid_to IS NULL AND ${LIVE} ORDER BY created_at, id LIMIT 1`;
+const INSERT = insertMemorySql();
 /** A new memory with the vector of its wording, known at write time: one row write instead of an insert and an update. */
-const INSERT_WITH_VECTOR = `INSERT INTO memories (id, namespace, user_id, agent_id, session_id, kind, content, content_key,
-  importance, metadata, source_episode_ids, version, created_at, updated_at, expires_at, last_confirmed_at,
-  embedding_status, embedding_model, embedding_dim, embedding, embedding_truncated)
-  VALUES (@id, @namespace, @user_id, @agent_id, @session_id, @kind, @content, @content_key, @importance, @metadata,
-  @source_episode_ids, @version, @created_at, @updated_at, @expires_at, @last_confirmed_at, 'ready', @embedding_model, @embedding_dim, @embedding, @embedding_truncated)`;
+const INSERT_WITH_VECTOR = insertMemorySql({ embedding_status: `'ready'`, embedding: '@embedding', embedding_truncated: '@embedding_truncated' });
 // Scope, id and creation time never change; here the embedding columns change only through
-// RESET_EMBEDDING, when the wording changes (an update, or a near-duplicate merge). The scope's
-// parameters are positional, the new values named.
+// RESET_EMBEDDING, when the wording changes (an update, or a near-duplicate merge), and the
+// validity columns only through memory-supersession.ts. The scope's parameters are positional,
+// the new values named.
 const UPDATE = (scope: StoreScope) => `UPDATE memories SET kind = @kind, content = @content, content_key = @content_key,
-  importance = @importance, metadata = @metadata, source_episode_ids = @source_episode_ids, version = @version,
-  updated_at = @updated_at, expires_at = @expires_at, last_confirmed_at = @last_confirmed_at WHERE ${scopeFilter(scope).sql} AND id = @id`;
+  importance = @importance, metadata = @metadata, source_episode_ids = @source_episode_ids, source_session_ids = @source_session_ids,
+  slot_key = @slot_key, conflicts = @conflicts, version = @version, updated_at = @updated_at, expires_at = @expires_at,
+  last_confirmed_at = @last_confirmed_at WHERE ${scopeFilter(scope).sql} AND id = @id`;
+/** Conflict marks change no version. */
+const NOTE_CONFLICTS = (scope: StoreScope) => byId('UPDATE memories SET conflicts = ?', scope);
 /** A confirmation changes only when the fact was last confirmed: no version, no history row. */
 const CONFIRM = (scope: StoreScope) => byId('UPDATE memories SET last_confirmed_at = ?', scope);
 // New wording needs a new vector: the old one goes, and the memory waits to be embedded again.
@@ -63,12 +62,14 @@ export class SqliteSemanticStore implements SemanticStore {
   readonly #db: SqliteDatabase;
   readonly #clock: Clock;
   readonly #vectors: VectorIndex;
+  readonly #supersession: MemorySupersession;
 
   /** `vectors` is the adapter's shared vector index, which content updates and deletes keep current. */
   constructor(db: SqliteDatabase, clock: Clock, vectors: VectorIndex) {
     this.#db = db;
     this.#clock = clock;
     this.#vectors = vectors;
+    this.#supersession = new MemorySupersession(db);
   }
 
   async upsert(drafts: MemoryDraft[]): Promise<UpsertOutcome[]> {
@@ -77,17 +78,25 @@ export class SqliteSemanticStore implements SemanticStore {
     const embedded: Array<{ memory: Memory; vector: NonNullable<MemoryDraft['vector']> }> = [];
     const outcomes = this.#db.transaction('memories.upsert', () => {
       const now = this.#clock.now();
-      const written = drafts.map((draft) => this.#upsertOne(draft, now, reworded, embedded));
-      noteAuditRecords(written.map((outcome) => outcome.memory.id));
+      const changed: string[] = [];
+      const written = drafts.map((draft, index): UpsertOutcome => {
+        const outcome = this.#upsertOne(draft, now, reworded, embedded);
+        // Slots and the supersessions the draft names (memory-supersession.ts), in the same transaction.
+        const { memory, superseded, touched } = this.#supersession.settle(draft, index, outcome.memory, now);
+        changed.push(outcome.memory.id, ...touched);
+        if (memory === outcome.memory) return outcome;
+        return { ...outcome, memory: this.#reread(memory), ...(superseded.length === 0 ? {} : { superseded: superseded.map((m) => this.#reread(m)) }) };
+      });
+      noteAuditRecords([...new Set(changed)]);
       return written;
     });
     // After the commit: a memory merged with new wording has no vector until it is embedded again,
     // and a memory created with its vector enters the index.
     for (const memory of reworded) this.#vectors.remove('memories', memory.namespace, memory.id);
     for (const { memory, vector } of embedded) {
-      const { namespace, userId, agentId, sessionId } = memory;
+      const { namespace, userId, agentId } = memory;
       const key = { tier: 'memories' as const, namespace, model: vector.model, dimensions: vector.vector.length };
-      this.#vectors.set(key, memory.id, { userId, agentId, sessionId }, vector.vector);
+      this.#vectors.set(key, memory.id, { userId, agentId }, vector.vector);
     }
     return outcomes;
   }
@@ -133,6 +142,42 @@ export class SqliteSemanticStore implements SemanticStore {
       if (!current) return null;
       noteAuditRecords([current.id]);
       return this.#confirm(current, now);
+    });
+  }
+
+  async retract(command: MemoryRetraction): Promise<Memory | null> {
+    return this.#db.transaction('memories.retract', () => {
+      const now = this.#clock.now();
+      const current = this.#getLive(command.ref, now);
+      if (!current) return null;
+      if (current.validTo !== undefined) throw notCurrent(current);
+      this.#supersession.write(retract(current, command.validTo, now, command.reason));
+      noteAuditRecords([current.id]);
+      return this.#reread(current);
+    });
+  }
+
+  async supersede(command: SupersessionCommand): Promise<Memory | null> {
+    return this.#db.transaction('memories.supersede', () => {
+      const now = this.#clock.now();
+      const newer = this.#getLive(command.ref, now);
+      if (!newer) return null;
+      if (newer.validTo !== undefined) throw notCurrent(newer);
+      const { memory, superseded } = this.#supersession.supersedeAll(newer, command.ids, command.reason, now);
+      noteAuditRecords([newer.id, ...superseded.map((m) => m.id)]);
+      return this.#reread(memory);
+    });
+  }
+
+  async noteConflicts(ref: RecordRef, marks: ConflictMark[]): Promise<Memory | null> {
+    return this.#db.transaction('memories.noteConflicts', () => {
+      const current = this.#getLive(ref, this.#clock.now());
+      if (!current) return null;
+      const conflicts = uniteConflicts(current.conflicts, marks);
+      const scope = { namespace: current.namespace };
+      this.#db.statement(NOTE_CONFLICTS(scope)).run(JSON.stringify(conflicts), ...scopeParams(scope), current.id);
+      noteAuditRecords([current.id]);
+      return this.#reread(current);
     });
   }
 
@@ -206,21 +251,23 @@ export class SqliteSemanticStore implements SemanticStore {
     return { memory: this.#reread(existing), action: 'merged' };
   }
 
-  /** The oldest live memory with the draft's scope and content key. */
+  /** The oldest live, current memory with the draft's identity and content key. */
   #duplicateOf(draft: MemoryDraft, now: number): MemoryRow | undefined {
-    const { namespace, userId, agentId, sessionId } = draft.memory;
+    const { namespace, userId, agentId } = draft.memory;
     return this.#db
       .statement(FIND_DUPLICATE(namespace))
-      .get(...scopeParams({ namespace }), userId ?? null, agentId ?? null, sessionId ?? null, draft.contentKey, now) as MemoryRow | undefined;
+      .get(...scopeParams({ namespace }), userId ?? null, agentId ?? null, draft.contentKey, now) as MemoryRow | undefined;
   }
 
-  /** The live memory `id` when it shares the namespace and every scope id (unset ones included) with `incoming`, and still has `contentKey`. */
+  /**
+   * The live memory `id` when it is current, shares the namespace, user and agent (unset ones
+   * included; never the session) with `incoming`, and still has `contentKey`.
+   */
   #mergeTarget(incoming: Memory, { id, contentKey }: { id: string; contentKey: string }, now: number): MemoryRow | undefined {
     const row = this.#liveRow({ namespace: incoming.namespace, id }, now);
-    if (!row || row.content_key !== contentKey) return undefined;
+    if (!row || row.content_key !== contentKey || row.valid_to !== null) return undefined;
     const same = (stored: string | null, wanted: string | undefined) => stored === (wanted ?? null);
-    const inScope = same(row.user_id, incoming.userId) && same(row.agent_id, incoming.agentId) && same(row.session_id, incoming.sessionId);
-    return inScope ? row : undefined;
+    return same(row.user_id, incoming.userId) && same(row.agent_id, incoming.agentId) ? row : undefined;
   }
 
   /** Keeps `memory` as it stood until `now` in memory_history. */

@@ -220,6 +220,7 @@ describe('sqlite storage', () => {
       version: 1,
       createdAt: now,
       updatedAt: now, lastConfirmedAt: now,
+      sourceSessionIds: [], validFrom: now, supersedes: [], conflicts: [],
       embedding: { status: 'none' as const },
     };
     await storage.memories.upsert([{ memory, contentKey: contentKey(memory.content) }]);
@@ -255,6 +256,7 @@ describe('sqlite storage', () => {
     const memory = {
       id: 'mem_cascade', namespace: 'ns1', content: 'first', kind: 'fact' as const, importance: 0.5, metadata: {},
       sourceEpisodeIds: [], version: 1, createdAt: now, updatedAt: now, lastConfirmedAt: now, embedding: { status: 'none' as const },
+      sourceSessionIds: [], validFrom: now, supersedes: [], conflicts: [],
     };
     await storage.memories.upsert([{ memory, contentKey: contentKey('first') }]);
     await storage.memories.update({ ref: { namespace: 'ns1', id: memory.id }, patch: { content: 'second' } });

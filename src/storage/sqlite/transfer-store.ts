@@ -12,15 +12,11 @@ import type { CursorPosition, Memory, MemoryVersion, Page } from '../../core/typ
 import type { SqliteDatabase } from './database.js';
 import { insertEpisodes } from './episode-store.js';
 import { scopeFilter, type SqlParam } from './filter-sql.js';
-import { episodeColumns, memoryColumns, memoryParams, rowToEpisode, rowToMemory, rowToVersion, toMs, type EpisodeRow, type HistoryRow, type MemoryRow } from './rows.js';
+import { episodeColumns, insertMemorySql, memoryColumns, memoryParams, rowToEpisode, rowToMemory, rowToVersion, toMs, type EpisodeRow, type HistoryRow, type MemoryRow } from './rows.js';
 
 const LITTLE_ENDIAN = endianness() === 'LE';
 
-const INSERT_MEMORY = `INSERT INTO memories (id, namespace, user_id, agent_id, session_id, kind, content, content_key,
-  importance, metadata, source_episode_ids, version, created_at, updated_at, expires_at, last_confirmed_at,
-  embedding_status, embedding_model, embedding_dim)
-  VALUES (@id, @namespace, @user_id, @agent_id, @session_id, @kind, @content, @content_key, @importance, @metadata,
-  @source_episode_ids, @version, @created_at, @updated_at, @expires_at, @last_confirmed_at, @embedding_status, @embedding_model, @embedding_dim)`;
+const INSERT_MEMORY = insertMemorySql();
 const INSERT_VERSION = `INSERT INTO memory_history (memory_id, version, content, kind, importance, metadata, expires_at,
   source_episode_ids, valid_from, valid_to, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 

@@ -187,6 +187,7 @@ describe('the index and the stores that write', () => {
     const memory = (id: string, content: string): Memory => ({
       id, namespace: 'ns1', content, kind: 'fact', importance: 0.5, metadata: {}, sourceEpisodeIds: [], version: 1,
       createdAt: now, updatedAt: now, lastConfirmedAt: now, embedding: { status: 'pending' },
+      sourceSessionIds: [], validFrom: now, supersedes: [], conflicts: [],
     });
     const indexed = () => index.get({ tier: 'memories', namespace: 'ns1', model: 'm', dimensions: 2 })?.size;
     return { db, path, index, memories, episodes, vectors, memory, indexed };

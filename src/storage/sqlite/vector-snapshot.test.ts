@@ -181,6 +181,7 @@ describe('the SQLite storage across restarts', () => {
   const memory = (i: number): Memory => ({
     id: `mem_${i}`, namespace: 'ns', userId: `u${i % 2}`, content: `memory ${i}`, kind: 'fact', importance: 0.5, metadata: {},
     sourceEpisodeIds: [], version: 1, createdAt: now, updatedAt: now, lastConfirmedAt: now, embedding: { status: 'pending' },
+    sourceSessionIds: [], validFrom: now, supersedes: [], conflicts: [],
   });
   const open = async (path: string) => {
     const storage = createSqliteStorage({ path, clock, ids: ulidGenerator(clock), synchronous: 'normal', vectorTuning: TUNING });

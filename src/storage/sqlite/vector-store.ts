@@ -66,10 +66,13 @@ const WIDEN = 4;
  * Candidates to read back first. A filter of scope ids alone is the index's own match, so only
  * expired memories and rows the index is behind on fail it: a few spare candidates are enough.
  * The ranking's order does not depend on how many are asked for (the graph searches as wide either
- * way), so the answer is the same; only fewer rows are looked up.
+ * way), so the answer is the same; only fewer rows are looked up. A memory's sessions, slot and
+ * conflict marks are checked by the SQL filter, as kinds are; `validAt` (nearly always now) passes
+ * nearly every memory, and the widening covers the few superseded ones.
  */
-function firstAsk(filter: RecordFilter, limit: number): number {
-  const scopeOnly = filter.kinds === undefined && filter.from === undefined && filter.to === undefined && filter.metadata === undefined;
+function firstAsk(tier: Tier, filter: RecordFilter, limit: number): number {
+  const memoryOnly = tier === 'memories' && (filter.sessionId !== undefined || filter.key !== undefined || filter.conflicted !== undefined);
+  const scopeOnly = !memoryOnly && filter.kinds === undefined && filter.from === undefined && filter.to === undefined && filter.metadata === undefined;
   return scopeOnly ? limit * 2 + 8 : limit * OVERSAMPLE + 32;
 }
 
@@ -89,13 +92,14 @@ export class SqliteVectorStore implements VectorStore {
     if (query.limit <= 0) return [];
     return this.#db.run('vectors.search', () => {
       const { filter, tier, limit } = query;
-      const match: ScopeMatch = { userId: filter.userId, agentId: filter.agentId, sessionId: filter.sessionId };
+      // A memory's sessions are not in the index (its session column is NULL): any, then the SQL filter.
+      const match: ScopeMatch = { userId: filter.userId, agentId: filter.agentId, sessionId: tier === 'memories' ? undefined : filter.sessionId };
       const ranking = this.#rank({ tier, namespace: filter.namespace, model: query.model, dimensions }, query.vector, match);
       const now = this.#clock.now();
       const admitted: Candidate[] = [];
       // An ANN ranking asked for more need not extend its first answer: candidates are checked once each.
       const checked = new Set<string>();
-      for (let k = firstAsk(filter, limit); ; k *= WIDEN) {
+      for (let k = firstAsk(tier, filter, limit); ; k *= WIDEN) {
         const candidates = ranking.top(k);
         const fresh = candidates.filter((c) => !checked.has(c.id));
         for (const c of fresh) checked.add(c.id);
@@ -152,9 +156,11 @@ export class SqliteVectorStore implements VectorStore {
   #nearest(query: NearestQuery, dimensions: number): Scored<Memory>[] {
     if (query.limit <= 0) return [];
     const { scope } = query;
-    const match: ScopeMatch = { userId: scope.userId ?? null, agentId: scope.agentId ?? null, sessionId: scope.sessionId ?? null };
+    // The identity: user and agent exactly, unset ones included; a memory's session is provenance.
+    const match: ScopeMatch = { userId: scope.userId ?? null, agentId: scope.agentId ?? null, sessionId: undefined };
     const partition = this.#partition({ tier: 'memories', namespace: scope.namespace, model: query.model, dimensions });
-    // Exact scope is the index's match; admitting adds liveness (expired memories stay indexed).
+    // Exact identity is the index's match; admitting adds liveness (expired memories stay indexed)
+    // and currency (superseded and retracted memories stay indexed too, and are never merged into).
     // The nearest few are asked for first; more only while expired ones take their places.
     const now = this.#clock.now();
     const admitted: Candidate[] = [];
@@ -163,7 +169,7 @@ export class SqliteVectorStore implements VectorStore {
       const reaching = partition.nearest(query.vector, match, query.threshold, k);
       const fresh = reaching.filter((c) => !checked.has(c.id));
       for (const c of fresh) checked.add(c.id);
-      admitted.push(...this.#admit('memories', { namespace: scope.namespace }, query.model, fresh, now));
+      admitted.push(...this.#admit('memories', { namespace: scope.namespace }, query.model, fresh, now, ' AND t.valid_to IS NULL'));
       if (admitted.length >= query.limit || reaching.length < k) break;
     }
     return this.#records('memories', { namespace: scope.namespace }, admitted.sort(byScore).slice(0, query.limit));
@@ -205,16 +211,16 @@ export class SqliteVectorStore implements VectorStore {
    * hold a vector of `model`, so that the index can never return a record it is behind on.
    * Only ids are read here: when the filter rejects most candidates, many are checked.
    */
-  #admit(tier: Tier, filter: RecordFilter, model: string, candidates: Candidate[], now: number): Candidate[] {
+  #admit(tier: Tier, filter: RecordFilter, model: string, candidates: Candidate[], now: number, current = ''): Candidate[] {
     if (candidates.length === 0) return [];
     const spec = TABLES[tier];
-    const where = compileFilter(filter, spec.timeColumn, 't');
+    const where = compileFilter(filter, tier, 't');
     const live = tier === 'memories' ? ' AND (t.expires_at IS NULL OR t.expires_at > ?)' : '';
     // CROSS JOIN keeps json_each as the outer loop: one id lookup per candidate, whatever the filter.
     const ids = this.#db
       .statement(
         `SELECT t.id FROM json_each(?) AS j CROSS JOIN ${spec.table} AS t ON t.id = j.value
-          WHERE t.embedding_status = 'ready' AND t.embedding_model = ? AND ${where.sql}${live}`,
+          WHERE t.embedding_status = 'ready' AND t.embedding_model = ? AND ${where.sql}${live}${current}`,
       )
       .pluck()
       .all(JSON.stringify(candidates.map((c) => c.id)), model, ...where.params, ...(live ? [now] : []));
