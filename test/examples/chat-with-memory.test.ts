@@ -40,7 +40,7 @@ describe.skipIf(!haveModel)('examples/chat-with-memory.ts', () => {
     const memos = new MemosClient({ baseUrl: server.baseUrl, apiKey: key });
     const memories = (await memos.memories.list({ userId: 'ana' })).items;
     expect(memories.map((memory) => memory.content).sort()).toEqual(["The user likes green tea", "The user's name is Ana"]);
-    expect(memories.every((memory) => memory.namespace === namespace && memory.sessionId === 'ana-chat')).toBe(true);
+    expect(memories.every((memory) => memory.namespace === namespace && memory.sourceSessionIds.includes('ana-chat'))).toBe(true);
     // Every turn is in the session.
     expect((await memos.sessions.get('ana-chat')).messages.filter((message) => message.role === 'user').map((message) => message.content)).toEqual(turns);
 

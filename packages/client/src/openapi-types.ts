@@ -1532,6 +1532,8 @@ export interface components {
                 item: components["schemas"]["Memory"];
                 /** @description True when the memory is past its kind’s review period (`truth.reviewDays`); its line in `text` then says when it was last confirmed and that it may be out of date */
                 stale: boolean;
+                /** @description Other memories of the bundle it is flagged as likely contradicting; its line in `text` then says when it was stated */
+                conflictsWith?: string[];
             }[];
             /** @description The most relevant episodes that fit, best first */
             episodes: {
@@ -6525,7 +6527,7 @@ export interface operations {
                  * @description Entries of this action only
                  * @example memories.update
                  */
-                action?: "audit.list" | "cache.clear" | "cache.stats" | "embeddings.batch" | "embeddings.create" | "episodes.append" | "episodes.delete" | "episodes.get" | "episodes.list" | "erasure.namespace" | "erasure.receipt" | "erasure.user" | "inspect.namespaces" | "inspect.sessions" | "inspect.stats" | "inspect.users" | "keys.create" | "keys.list" | "keys.revoke" | "memories.confirm" | "memories.conflicts" | "memories.delete" | "memories.get" | "memories.history" | "memories.list" | "memories.retract" | "memories.sources" | "memories.update" | "memories.upsert" | "recall.context" | "recall.search" | "reindex.start" | "reindex.status" | "retention.sweep" | "sessions.append" | "sessions.delete" | "sessions.get" | "sessions.put" | "transfer.export" | "transfer.import";
+                action?: "audit.list" | "cache.clear" | "cache.stats" | "embeddings.batch" | "embeddings.create" | "episodes.append" | "episodes.delete" | "episodes.get" | "episodes.list" | "erasure.namespace" | "erasure.receipt" | "erasure.user" | "inspect.namespaces" | "inspect.sessions" | "inspect.stats" | "inspect.users" | "keys.create" | "keys.list" | "keys.revoke" | "memories.confirm" | "memories.conflicts" | "memories.delete" | "memories.get" | "memories.history" | "memories.judge" | "memories.lesson" | "memories.list" | "memories.retract" | "memories.sources" | "memories.update" | "memories.upsert" | "recall.context" | "recall.search" | "reindex.start" | "reindex.status" | "retention.sweep" | "sessions.append" | "sessions.delete" | "sessions.get" | "sessions.put" | "transfer.export" | "transfer.import";
                 /** @description Entries at or after this time (ISO 8601 with a zone) */
                 from?: string;
                 /** @description Entries before this time; later than `from` */
