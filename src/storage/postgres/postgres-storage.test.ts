@@ -247,8 +247,9 @@ const episode = (id: string, content: string): Episode => ({ ...BASE_EPISODE, id
 
 const memoryDraft = (id: string, content: string, importance: number): MemoryDraft => ({
   memory: {
-    id, namespace: 'ns1', content, kind: 'fact', importance, metadata: {}, sourceEpisodeIds: [], version: 1,
-    createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', lastConfirmedAt: '2026-01-01T00:00:00.000Z', embedding: { status: 'none' },
+    id, namespace: 'ns1', content, kind: 'fact', importance, metadata: {}, sourceEpisodeIds: [], sourceSessionIds: [], version: 1,
+    createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', lastConfirmedAt: '2026-01-01T00:00:00.000Z',
+    validFrom: '2026-01-01T00:00:00.000Z', supersedes: [], conflicts: [], embedding: { status: 'none' },
   },
   contentKey: contentKey(content),
 });
