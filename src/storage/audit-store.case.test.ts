@@ -147,7 +147,7 @@ export function runAuditStoreContract(name: string, create: () => Promise<AuditS
         const memory = (id: string) => ({
           id, namespace: 'ns1', kind: 'fact' as const, content: 'Likes tea', importance: 0.5, metadata: {}, sourceEpisodeIds: [],
           createdAt: new Date(clock.now()).toISOString(), updatedAt: new Date(clock.now()).toISOString(), lastConfirmedAt: new Date(clock.now()).toISOString(), version: 1,
-          embedding: { status: 'none' as const },
+          sourceSessionIds: [], validFrom: new Date(clock.now()).toISOString(), supersedes: [], conflicts: [], embedding: { status: 'none' as const },
         });
         await memories.upsert([{ memory: memory('mem_first'), contentKey: 'likes tea' }]);
         const draft = new AuditDraft(base());

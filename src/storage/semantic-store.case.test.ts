@@ -138,7 +138,7 @@ export function runSemanticStoreContract(name: string, options: SemanticStoreCon
           { userId: 'u1' },
           { userId: 'u2' },
           { userId: 'u1', agentId: 'a1' },
-          { userId: 'u1', sessionId: 's1' },
+          { agentId: 'a1' },
           { namespace: 'ns2' },
         ];
         const outcomes = await store.upsert(scopes.map((scope) => draft({ content: 'Same words', ...scope })));
@@ -409,7 +409,7 @@ export function runSemanticStoreContract(name: string, options: SemanticStoreCon
         h.clock.advance(MINUTE);
         const b = await create({ userId: 'u1', agentId: 'a1', kind: 'preference', metadata: { pinned: 'true' } });
         h.clock.advance(MINUTE);
-        const c = await create({ userId: 'u2', sessionId: 's1', kind: 'procedure', metadata: { pinned: 1 } });
+        const c = await create({ userId: 'u2', sourceSessionIds: ['s1'], kind: 'procedure', metadata: { pinned: 1 } });
         await create({ namespace: 'ns2', userId: 'u1' });
         expect(await listIds({ namespace: 'ns1' })).toEqual([a.id, b.id, c.id]);
         expect(await listIds({ namespace: 'ns1', userId: 'u1' })).toEqual([a.id, b.id]);

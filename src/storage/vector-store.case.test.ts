@@ -139,7 +139,7 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
         const none = await embedded(v(1, 0));
         const u1 = await embedded(v(1, 0.1), { userId: 'u1' });
         const u1a1 = await embedded(v(1, 0.2), { userId: 'u1', agentId: 'a1' });
-        const s1 = await embedded(v(1, 0.3), { userId: 'u2', agentId: 'a1', sessionId: 's1' });
+        const s1 = await embedded(v(1, 0.3), { userId: 'u2', agentId: 'a1', sourceSessionIds: ['s1'] });
         expect(await memoryIds(v(1, 0))).toEqual([none.id, u1.id, u1a1.id, s1.id]);
         expect(await memoryIds(v(1, 0), { userId: 'u1' })).toEqual([u1.id, u1a1.id]);
         expect(await memoryIds(v(1, 0), { agentId: 'a1' })).toEqual([u1a1.id, s1.id]);
@@ -470,7 +470,7 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
         const bare = [await embedded(v(1, 0)), await embedded(v(1, 0.3)), await embedded(v(1, 0.6))];
         const u1 = [await embedded(v(1, 0.1), { userId: 'u1' }), await embedded(v(0, 1), { userId: 'u1' })];
         const agent = await embedded(v(1, 0), { userId: 'u1', agentId: 'a1' });
-        const session = await embedded(v(1, 0), { userId: 'u1', sessionId: 's1' });
+        const session = await embedded(v(1, 0), { userId: 'u1', agentId: 'a2', sourceSessionIds: ['s1'] });
         const other = await embedded(v(1, 0), { namespace: 'ns2' });
         await embedded(v(1, 0), { namespace: 'ns2', userId: 'u1' });
         const queries = [
@@ -480,7 +480,7 @@ export function runVectorStoreContract(name: string, create: () => Promise<Vecto
           { scope: { namespace: 'ns1', userId: 'u1' }, vector: v(1, 0), threshold: 0.5, limit: 5 },
           { scope: { namespace: 'ns1', userId: 'u1' }, vector: v(0.1, 1), threshold: 0.95, limit: 5 },
           { scope: { namespace: 'ns1', userId: 'u1', agentId: 'a1' }, vector: v(1, 0), threshold: 0.5, limit: 5 },
-          { scope: { namespace: 'ns1', userId: 'u1', sessionId: 's1' }, vector: v(1, 0), threshold: 0.5, limit: 5 },
+          { scope: { namespace: 'ns1', userId: 'u1', agentId: 'a2' }, vector: v(1, 0), threshold: 0.5, limit: 5 },
           { scope: { namespace: 'ns1', userId: 'u2' }, vector: v(1, 0), threshold: 0.5, limit: 5 },
           { scope: { namespace: 'ns1', agentId: 'a1' }, vector: v(1, 0), threshold: 0.5, limit: 5 },
           { scope: { namespace: 'ns2' }, vector: v(1, 0), threshold: 0.5, limit: 5 },
