@@ -112,13 +112,14 @@ export async function upsertMemories(tx: SqlExecutor, drafts: MemoryDraft[], now
     let memory = rowToMemory(result);
     const identity = identityOf(memory);
     const changed: Memory[] = [];
-    if (memory.key !== undefined) {
-      const holders = [...byId.values()].filter((k) => k.slotKey === memory.key && k.id !== memory.id && sameIdentity(k.identity, identity) && eligible(k) && k.row);
+    const slot = draft.memory.key;
+    if (slot !== undefined) {
+      const holders = [...byId.values()].filter((k) => k.slotKey === slot && k.id !== memory.id && sameIdentity(k.identity, identity) && eligible(k) && k.row);
       for (const holder of holders.sort(older)) {
         if (!isCurrent(memory)) break;
-        const slot = takeSlot(rowToMemory(holder.row!), memory);
-        changed.push(slot.current);
-        memory = slot.incoming;
+        const taken = takeSlot(rowToMemory(holder.row!), memory);
+        changed.push(taken.current);
+        memory = taken.incoming;
       }
     }
     for (const [j, id] of (draft.supersedes ?? []).entries()) {
