@@ -70,8 +70,8 @@ export class PgEpisodeStore implements EpisodeStore {
   async neighbours(query: NeighbourQuery): Promise<EpisodeNeighbours[]> {
     if (query.width <= 0 || query.ids.length === 0) return [];
     const params = new SqlParams();
-    const anchorFilter = compileFilter(query.filter, EPISODES.timeColumn, params);
-    const sideFilter = compileFilter(query.filter, EPISODES.timeColumn, params, 'e');
+    const anchorFilter = compileFilter(query.filter, EPISODES, params);
+    const sideFilter = compileFilter(query.filter, EPISODES, params, 'e');
     const [ids, width] = [params.add(query.ids), params.add(query.width)];
     const side = (name: 'before' | 'after') => {
       const [compare, order] = name === 'before' ? ['<', 'DESC'] : ['>', 'ASC'];

@@ -12,6 +12,8 @@
 // a writer folds a tuple's deltas into one row: it deletes the rows that no other transaction holds
 // (SKIP LOCKED, so it never waits either) and inserts their sum, which keeps the total unchanged.
 // The table is a tenant table (row-security.ts): the triggers run as the writer, within its scope.
+// A memory's session is provenance, not scope (migration 17): its `session_id` is NULL, so its
+// tuple is its identity (namespace, user, agent), and a session filter only narrows keyword results.
 
 /** A statement folds the deltas of the scope tuples it touched once in this many statements, on average. */
 const COMPACT_EVERY = 16;

@@ -1,11 +1,12 @@
 // Memory and memory-history rows and their mapping to and from the domain types. Times are
-// timestamptz in the database (Date in rows) and ISO strings outside; metadata is jsonb and the
-// source episode ids a text[], both read back as JavaScript values.
+// timestamptz in the database (Date in rows) and ISO strings outside; metadata and conflict marks
+// are jsonb, the source episode and session ids and the superseded ids text[], all read back as
+// JavaScript values. A memory's `session_id` stays NULL (migration 17): its sessions are provenance.
 
 import type { MemoryDraft } from '../../core/ports.js';
-import type { Memory, MemoryKind, MemoryVersion, Metadata } from '../../core/types.js';
+import type { ConflictMark, Memory, MemoryKind, MemoryVersion, Metadata } from '../../core/types.js';
 import { timeParam, type TableSpec } from './pg-filter-sql.js';
-import { embeddingOfRow, embeddingValues, optional, scopeOfRow, type EmbeddingColumns, type ScopeColumns } from '../row-fields.js';
+import { embeddingOfRow, embeddingValues, optional, type EmbeddingColumns } from '../row-fields.js';
 import type { SqlExecutor } from './sql-engine.js';
 import { scopedBandKeys, SKETCH_BITS, sketchParams } from './vector-sketch.js';
 
@@ -18,7 +19,24 @@ interface VersionColumns {
   expires_at: Date | null;
 }
 
-export interface MemoryRow extends ScopeColumns, EmbeddingColumns, VersionColumns {
+/** The validity window, slot, supersession, retraction and conflict marks of a memory (migration 17). */
+export interface ValidityColumns {
+  slot_key: string | null;
+  valid_from: Date;
+  valid_to: Date | null;
+  supersedes: string[];
+  superseded_by: string | null;
+  supersession_reason: string | null;
+  source_session_ids: string[];
+  retracted_at: Date | null;
+  retraction_reason: string | null;
+  conflicts: ConflictMark[];
+}
+
+export interface MemoryRow extends EmbeddingColumns, VersionColumns, ValidityColumns {
+  namespace: string;
+  user_id: string | null;
+  agent_id: string | null;
   id: string;
   content_key: string;
   version: number;
@@ -36,9 +54,10 @@ export interface HistoryRow extends VersionColumns {
 }
 
 const COLUMNS = [
-  'namespace', 'id', 'user_id', 'agent_id', 'session_id', 'kind', 'content', 'content_key', 'importance', 'metadata',
-  'source_episode_ids', 'version', 'created_at', 'updated_at', 'expires_at', 'last_confirmed_at', 'embedding_status',
-  'embedding_model', 'embedding_dim',
+  'namespace', 'id', 'user_id', 'agent_id', 'kind', 'content', 'content_key', 'importance', 'metadata',
+  'source_episode_ids', 'version', 'created_at', 'updated_at', 'expires_at', 'last_confirmed_at', 'slot_key', 'valid_from',
+  'valid_to', 'supersedes', 'superseded_by', 'supersession_reason', 'source_session_ids', 'retracted_at', 'retraction_reason',
+  'conflicts', 'embedding_status', 'embedding_model', 'embedding_dim',
 ] as const satisfies readonly (keyof MemoryRow)[];
 
 /** Read with every row, never inserted: the embedding state the vector store keeps. */
@@ -53,17 +72,24 @@ export const memoryColumns = (alias: string) => SELECTED.map((column) => `${alia
 
 /** The array type each column travels as in the batch insert; source ids go as one JSON array per row (SQL arrays cannot be ragged). */
 const ARRAY_TYPES: Record<(typeof COLUMNS)[number], string> = {
-  namespace: 'text[]', id: 'text[]', user_id: 'text[]', agent_id: 'text[]', session_id: 'text[]', kind: 'text[]',
+  namespace: 'text[]', id: 'text[]', user_id: 'text[]', agent_id: 'text[]', kind: 'text[]',
   content: 'text[]', content_key: 'text[]', importance: 'float8[]', metadata: 'jsonb[]', source_episode_ids: 'jsonb[]',
   version: 'integer[]', created_at: 'timestamptz[]', updated_at: 'timestamptz[]', expires_at: 'timestamptz[]',
-  last_confirmed_at: 'timestamptz[]', embedding_status: 'text[]', embedding_model: 'text[]', embedding_dim: 'integer[]',
+  last_confirmed_at: 'timestamptz[]', slot_key: 'text[]', valid_from: 'timestamptz[]', valid_to: 'timestamptz[]',
+  supersedes: 'jsonb[]', superseded_by: 'text[]', supersession_reason: 'text[]', source_session_ids: 'jsonb[]',
+  retracted_at: 'timestamptz[]', retraction_reason: 'text[]', conflicts: 'jsonb[]',
+  embedding_status: 'text[]', embedding_model: 'text[]', embedding_dim: 'integer[]',
 };
+
+/** Id lists travel as one JSON array per row (SQL arrays cannot be ragged) and are stored as text[]. */
+const ID_LISTS = new Set<string>(['source_episode_ids', 'supersedes', 'source_session_ids']);
+const insertedValue = (column: string) => (ID_LISTS.has(column) ? `ARRAY(SELECT jsonb_array_elements_text(${column}))` : column);
 
 /** Rows per INSERT: every column is one array parameter, so a chunk's size bounds the statement, not the parameter count. */
 const INSERT_CHUNK = 1_000;
 
 const INSERT = `INSERT INTO memories (${COLUMNS.join(', ')})
-  SELECT ${COLUMNS.map((column) => (column === 'source_episode_ids' ? 'ARRAY(SELECT jsonb_array_elements_text(source_episode_ids))' : column)).join(', ')}
+  SELECT ${COLUMNS.map(insertedValue).join(', ')}
   FROM unnest(${COLUMNS.map((column, n) => `$${n + 1}::${ARRAY_TYPES[column]}`).join(', ')}) AS r(${COLUMNS.join(', ')})
   RETURNING ${MEMORIES.columns}`;
 
@@ -79,11 +105,11 @@ const VECTOR_TYPES = ['boolean[]', 'text[]', 'text[]', 'text[]'];
 const INSERT_WITH_VECTORS = (() => {
   const all = [...COLUMNS, ...VECTOR_COLUMNS];
   const types = [...COLUMNS.map((column) => ARRAY_TYPES[column]), ...VECTOR_TYPES];
-  const bands = scopedBandKeys('r.raw_bands::integer[]', { namespace: 'm.namespace', userId: 'm.user_id', agentId: 'm.agent_id', sessionId: 'm.session_id', model: 'm.embedding_model', dims: 'm.embedding_dim' });
+  const bands = scopedBandKeys('r.raw_bands::integer[]', { namespace: 'm.namespace', userId: 'm.user_id', agentId: 'm.agent_id', sessionId: 'NULL::text', model: 'm.embedding_model', dims: 'm.embedding_dim' });
   return `WITH r AS MATERIALIZED (SELECT * FROM unnest(${all.map((column, n) => `$${n + 1}::${types[n]}`).join(', ')}) AS r(${all.join(', ')})),
   inserted AS (
     INSERT INTO memories (${COLUMNS.join(', ')}, embedding_truncated)
-    SELECT ${COLUMNS.map((column) => (column === 'source_episode_ids' ? 'ARRAY(SELECT jsonb_array_elements_text(source_episode_ids))' : column)).join(', ')}, coalesce(embedding_truncated, false)
+    SELECT ${COLUMNS.map(insertedValue).join(', ')}, coalesce(embedding_truncated, false)
     FROM r
     RETURNING seq, ${MEMORIES.columns}
   ),
@@ -141,13 +167,22 @@ function insertValues(memory: Memory, contentKey: string): unknown[] {
     memory.id,
     memory.userId ?? null,
     memory.agentId ?? null,
-    memory.sessionId ?? null,
     ...versionValues(memory, contentKey, 'json'),
     memory.version,
     timeParam(memory.createdAt, 'createdAt'),
     timeParam(memory.updatedAt, 'updatedAt'),
     memory.expiresAt === undefined ? null : timeParam(memory.expiresAt, 'expiresAt'),
     timeParam(memory.lastConfirmedAt, 'lastConfirmedAt'),
+    memory.key ?? null,
+    timeParam(memory.validFrom ?? memory.createdAt, 'validFrom'),
+    memory.validTo === undefined ? null : timeParam(memory.validTo, 'validTo'),
+    JSON.stringify(memory.supersedes ?? []),
+    memory.supersededBy ?? null,
+    memory.supersessionReason ?? null,
+    JSON.stringify(memory.sourceSessionIds ?? []),
+    memory.retractedAt === undefined ? null : timeParam(memory.retractedAt, 'retractedAt'),
+    memory.retractionReason ?? null,
+    JSON.stringify(memory.conflicts ?? []),
     ...embeddingValues(memory.embedding),
   ];
 }
@@ -157,7 +192,8 @@ function insertValues(memory: Memory, contentKey: string): unknown[] {
  * writes the new state over it, in one statement: both parts read the same snapshot, so the
  * history row holds exactly the version being replaced. When $14 is true the wording changed, so
  * the memory's vector (which describes the old wording) is deleted and the memory waits to be
- * embedded again.
+ * embedded again. A merge may change the slot ($16), the sessions ($17) and the conflict marks
+ * ($18) too; the validity window is the memory's own (validity-rows.ts writes it).
  */
 export const ARCHIVE_AND_UPDATE = `
   WITH archived AS (
@@ -171,6 +207,7 @@ export const ARCHIVE_AND_UPDATE = `
   )
   UPDATE memories SET kind = $5, content = $6, content_key = $7, importance = $8, metadata = $9,
     source_episode_ids = $10, version = $11, updated_at = $12, expires_at = $13, last_confirmed_at = $15,
+    slot_key = $16, source_session_ids = $17, conflicts = $18,
     embedding_status = CASE WHEN $14::boolean THEN 'pending' ELSE embedding_status END,
     embedding_model = CASE WHEN $14::boolean THEN NULL ELSE embedding_model END,
     embedding_dim = CASE WHEN $14::boolean THEN NULL ELSE embedding_dim END
@@ -204,6 +241,9 @@ export function archiveAndUpdateValues(
     next.expiresAt === undefined ? null : timeParam(next.expiresAt, 'expiresAt'),
     reworded,
     timeParam(next.lastConfirmedAt, 'lastConfirmedAt'),
+    next.key ?? null,
+    next.sourceSessionIds ?? [],
+    JSON.stringify(next.conflicts ?? []),
   ];
 }
 
@@ -234,13 +274,36 @@ function versionOfRow(row: VersionColumns) {
 export function rowToMemory(row: MemoryRow): Memory {
   return {
     id: row.id,
-    ...scopeOfRow(row),
+    namespace: row.namespace,
+    ...optional('userId', row.user_id),
+    ...optional('agentId', row.agent_id),
     ...versionOfRow(row),
+    sourceSessionIds: row.source_session_ids,
     version: row.version,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     lastConfirmedAt: row.last_confirmed_at.toISOString(),
+    ...optional('key', row.slot_key),
+    validFrom: row.valid_from.toISOString(),
+    ...optional('validTo', row.valid_to === null ? null : row.valid_to.toISOString()),
+    supersedes: row.supersedes,
+    ...optional('supersededBy', row.superseded_by),
+    ...optional('supersessionReason', row.supersession_reason),
+    ...optional('retractedAt', row.retracted_at === null ? null : row.retracted_at.toISOString()),
+    ...optional('retractionReason', row.retraction_reason),
+    conflicts: row.conflicts.map(conflictOf),
     embedding: embeddingOfRow(row),
+  };
+}
+
+/** A stored mark with its fields in the order the domain writes them (jsonb keeps its own key order). */
+function conflictOf(mark: ConflictMark): ConflictMark {
+  return {
+    memoryId: mark.memoryId,
+    reason: mark.reason,
+    source: mark.source,
+    ...(mark.similarity === undefined || mark.similarity === null ? {} : { similarity: mark.similarity }),
+    at: mark.at,
   };
 }
 

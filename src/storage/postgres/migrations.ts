@@ -9,6 +9,7 @@ import { protectTable, ROW_SECURITY_VERSION, rowSecurityMigration } from './row-
 import { scopedBandKeysMigration } from './scoped-band-keys-migration.js';
 import { unsignedVectorsIndex, vectorSketchMigration } from './vector-sketch-migration.js';
 import type { SqlExecutor } from './sql-engine.js';
+import { truthMigration } from './truth-schema.js';
 import { columnType, EXACT_COSINE, readDialect } from './vector-sql.js';
 
 export interface Migration {
@@ -286,6 +287,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, name: 'erasure fences and receipts', up: erasureMigration },
   { version: 15, name: 'retention', up: sql(RETENTION) },
   { version: 16, name: 'last confirmed', up: sql(LAST_CONFIRMED) },
+  { version: 17, name: 'truth maintenance', up: truthMigration },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */

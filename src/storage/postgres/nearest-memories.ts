@@ -67,19 +67,21 @@ function inputOf(params: SqlParams, queries: NearestQuery[], group: NearestGroup
     { name: 'i', type: 'integer[]', values: group.indexes },
     { name: 'user_id', type: 'text[]', values: picked.map((q) => q.scope.userId ?? null) },
     { name: 'agent_id', type: 'text[]', values: picked.map((q) => q.scope.agentId ?? null) },
-    { name: 'session_id', type: 'text[]', values: picked.map((q) => q.scope.sessionId ?? null) },
     ...extra.map(({ name, type, value }) => ({ name, type, values: group.indexes.map(value) })),
   ];
   return `unnest(${columns.map((c) => `${params.add(c.values)}::${c.type}`).join(', ')}) AS ${alias}(${columns.map((c) => c.name).join(', ')})`;
 }
 
-/** Exactly the query's scope (unset ids match only unset ones), live at `now`, over the record alias `t` and the input row `q`. */
+/**
+ * Exactly the query's identity (unset ids match only unset ones; never the session), current and
+ * live at `now`, over the record alias `t` and the input row `q`.
+ */
 function exactScope(params: SqlParams, namespace: string, now: string): string {
   return [
     `t.namespace = ${params.add(namespace)}`,
     't.user_id IS NOT DISTINCT FROM q.user_id',
     't.agent_id IS NOT DISTINCT FROM q.agent_id',
-    't.session_id IS NOT DISTINCT FROM q.session_id',
+    't.valid_to IS NULL',
     `(t.expires_at IS NULL OR t.expires_at > ${params.add(now)}::timestamptz)`,
   ].join(' AND ');
 }
@@ -125,7 +127,7 @@ export async function bandedNearest(db: PgDatabase, queries: NearestQuery[], gro
     namespace: `${params.add(group.namespace)}::text`,
     userId: 'u.user_id',
     agentId: 'u.agent_id',
-    sessionId: 'u.session_id',
+    sessionId: 'NULL::text',
     model: `${sqlLiteral(group.model)}::text`,
     dims: String(Math.trunc(group.dimensions)),
   });

@@ -30,16 +30,23 @@ export function timeParam(iso: string, field: string): string {
   return new Date(parseTime(iso, field)).toISOString();
 }
 
-/** `namespace = $1 AND ...` for a filter. `alias` qualifies columns when the query joins tables. */
-export function compileFilter(filter: RecordFilter, timeColumn: TableSpec['timeColumn'], params: SqlParams, alias?: string): string {
+/**
+ * `namespace = $1 AND ...` for a filter over a tier's table. `alias` qualifies columns when the
+ * query joins tables. A memory's sessions are its provenance: the session filter tests membership
+ * (through the GIN index of `source_session_ids`), and the validity, slot and conflict filters
+ * apply to memories alone (migration 17).
+ */
+export function compileFilter(filter: RecordFilter, spec: Pick<TableSpec, 'table' | 'timeColumn'>, params: SqlParams, alias?: string): string {
   const col = (name: string) => (alias ? `${alias}.${name}` : name);
+  const { timeColumn } = spec;
   const clauses = [`${col('namespace')} = ${params.add(filter.namespace)}`];
   const equal = (column: string, value: string | undefined) => {
     if (value !== undefined) clauses.push(`${col(column)} = ${params.add(value)}`);
   };
   equal('user_id', filter.userId);
   equal('agent_id', filter.agentId);
-  equal('session_id', filter.sessionId);
+  if (spec.table === 'memories') clauses.push(...memoryClauses(filter, params, col));
+  else equal('session_id', filter.sessionId);
   // An empty kinds list means "no kind filter", the same as an absent one.
   if (filter.kinds && filter.kinds.length > 0) clauses.push(`${col('kind')} = ANY(${params.add(filter.kinds)}::text[])`);
   if (filter.from !== undefined) clauses.push(`${col(timeColumn)} >= ${params.add(timeParam(filter.from, 'from'))}::timestamptz`);
@@ -48,6 +55,19 @@ export function compileFilter(filter: RecordFilter, timeColumn: TableSpec['timeC
     clauses.push(metadataEquals(col('metadata'), key, value, params));
   }
   return clauses.join(' AND ');
+}
+
+/** The memory-only conditions: learned in the session, valid at a time, in a slot, conflicted or not. */
+function memoryClauses(filter: RecordFilter, params: SqlParams, col: (name: string) => string): string[] {
+  const clauses: string[] = [];
+  if (filter.sessionId !== undefined) clauses.push(`${col('source_session_ids')} @> ARRAY[${params.add(filter.sessionId)}::text]`);
+  if (filter.validAt !== undefined) {
+    const at = params.add(timeParam(filter.validAt, 'validAt'));
+    clauses.push(`${col('valid_from')} <= ${at}::timestamptz AND (${col('valid_to')} IS NULL OR ${col('valid_to')} > ${at}::timestamptz)`);
+  }
+  if (filter.key !== undefined) clauses.push(`${col('slot_key')} = ${params.add(filter.key)}`);
+  if (filter.conflicted !== undefined) clauses.push(`${col('conflicts')} ${filter.conflicted ? '<>' : '='} '[]'::jsonb`);
+  return clauses;
 }
 
 /**
@@ -69,7 +89,7 @@ export type ExtraCondition = (params: SqlParams, alias?: string) => string;
 /** One page of a time-ordered listing; fetches limit + 1 rows to tell whether more follow. */
 export function listSql(spec: TableSpec, query: ListQuery, extra?: ExtraCondition): { sql: string; params: unknown[] } {
   const params = new SqlParams();
-  const where = [compileFilter(query.filter, spec.timeColumn, params), ...(extra ? [extra(params)] : [])];
+  const where = [compileFilter(query.filter, spec, params), ...(extra ? [extra(params)] : [])];
   const direction = query.order === 'desc' ? 'DESC' : 'ASC';
   if (query.after) {
     // A row-value comparison, which the (namespace, time, id) index answers.

@@ -166,6 +166,30 @@ describe.skipIf(!reachable)(`postgres (${serverVectors} vectors; skipped when ${
     await t.close();
   });
 
+  it('leaves one current memory in a slot written concurrently, the same fact of several sessions merged', async () => {
+    const t = await realPostgres();
+    const store = new PgSemanticStore(t.db, t.clock);
+    const slotted = (n: number) => {
+      const draft = memoryDraft(`mem_s${n}`, `Lives in city number ${n}`, 0.5);
+      return { ...draft, memory: { ...draft.memory, userId: 'u1', key: 'home_city', sourceSessionIds: [`s${n}`] } };
+    };
+    await Promise.all([1, 2, 3, 4, 5, 6].map((n) => store.upsert([slotted(n)])));
+    const current = await store.list({ filter: { namespace: 'ns1', key: 'home_city', validAt: '2026-01-01T00:00:00.000Z' }, limit: 10, order: 'asc' });
+    expect(current.items).toHaveLength(1);
+    const all = (await store.list({ filter: { namespace: 'ns1', key: 'home_city' }, limit: 10, order: 'asc' })).items;
+    expect(all).toHaveLength(6);
+    expect(all.filter((m) => m.supersededBy !== undefined)).toHaveLength(5);
+    const sessions = (n: number) => {
+      const draft = memoryDraft(`mem_v${n}`, 'Is vegetarian', 0.5);
+      return { ...draft, memory: { ...draft.memory, sourceSessionIds: [`s${n}`] } };
+    };
+    await Promise.all([1, 2, 3].map((n) => store.upsert([sessions(n)])));
+    const [merged, ...others] = (await store.list({ filter: { namespace: 'ns1', sessionId: 's2' }, limit: 10, order: 'asc' })).items.filter((m) => m.content === 'Is vegetarian');
+    expect(others).toEqual([]);
+    expect([...merged!.sourceSessionIds].sort()).toEqual(['s1', 's2', 's3']);
+    await t.close();
+  });
+
   it('rolls a failed batch back on the server and reports it as an internal error without the text', async () => {
     const t = await realPostgres();
     const store = new PgEpisodeStore(t.db);
@@ -247,8 +271,9 @@ const episode = (id: string, content: string): Episode => ({ ...BASE_EPISODE, id
 
 const memoryDraft = (id: string, content: string, importance: number): MemoryDraft => ({
   memory: {
-    id, namespace: 'ns1', content, kind: 'fact', importance, metadata: {}, sourceEpisodeIds: [], version: 1,
-    createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', lastConfirmedAt: '2026-01-01T00:00:00.000Z', embedding: { status: 'none' },
+    id, namespace: 'ns1', content, kind: 'fact', importance, metadata: {}, sourceEpisodeIds: [], sourceSessionIds: [], version: 1,
+    createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', lastConfirmedAt: '2026-01-01T00:00:00.000Z',
+    validFrom: '2026-01-01T00:00:00.000Z', supersedes: [], conflicts: [], embedding: { status: 'none' },
   },
   contentKey: contentKey(content),
 });

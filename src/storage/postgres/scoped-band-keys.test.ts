@@ -64,8 +64,8 @@ describe.runIf(exact)('band keys by exact scope (PostgreSQL without pgvector)', 
 
   it("upgrades migration 10's keys to the keys a put writes now, and drops episodes' keys", async () => {
     const schema = freshSchema();
-    // With the memories column today's store writes (migration 16), so that it can write to it.
-    const old = open(schema, MIGRATIONS.filter((m) => m.version <= 10 || m.version === 16));
+    // With the memories columns today's store writes (migrations 16 and 17), so that it can write to them.
+    const old = open(schema, MIGRATIONS.filter((m) => m.version <= 10 || m.version >= 16));
     try {
       await old.open();
       const clock = manualClock(Date.parse(T));

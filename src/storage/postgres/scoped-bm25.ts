@@ -1,9 +1,10 @@
 // BM25 in SQL with the statistics of the scope being searched (DESIGN §5), as embedded SQLite
 // counts them (sqlite/keyword-stats.ts): the scope is the namespace and whichever user, agent and
-// session ids the filter sets, and its record count N, average document length and each term's
+// (for episodes) session ids the filter sets, and its record count N, average document length and each term's
 // document frequency are all of that scope, over every stored record of it (expired memories
-// included until they are deleted). Kinds, time ranges, metadata and `extra` (live memories only)
-// narrow the results, never the statistics, so that a narrower filter ranks its records the same.
+// included until they are deleted). Kinds, time ranges, metadata, a memory's session (provenance,
+// not scope), validity, slot and conflict marks, and `extra` (live memories only) narrow the
+// results, never the statistics, so that a narrower filter ranks its records the same.
 // One namespace's ranking never moves with what other namespaces or users store (nor hints at their
 // vocabulary). Same formula and constants as FTS5's bm25(): k1 = 1.2, b = 0.75 and
 // IDF = ln((N − n + 0.5) / (n + 0.5)), floored at 1e-6 so that a term in more than half the scope
@@ -40,9 +41,10 @@ export function scopedBm25Sql(
   const params = new SqlParams();
   const termsParam = params.add(terms);
   const { namespace, userId, agentId, sessionId } = query.filter;
-  const scope = compileFilter({ namespace, userId, agentId, sessionId }, spec.timeColumn, params, 't');
-  const narrowed = narrows(query.filter) || extra !== undefined;
-  const passes = narrowed ? [compileFilter(query.filter, spec.timeColumn, params, 't'), ...(extra ? [extra(params, 't')] : [])].join(' AND ') : 'true';
+  const memories = spec.table === 'memories';
+  const scope = compileFilter({ namespace, userId, agentId, ...(memories ? {} : { sessionId }) }, spec, params, 't');
+  const narrowed = narrows(query.filter, memories) || extra !== undefined;
+  const passes = narrowed ? [compileFilter(query.filter, spec, params, 't'), ...(extra ? [extra(params, 't')] : [])].join(' AND ') : 'true';
   // The rows of the scope matching any term. Without row-level security, a condition on the table
   // itself: the planner intersects the GIN index with the scope's. Under it (where `@@` is applied
   // after the policy, so it could not use the index): for a user's scope, the user's rows through
@@ -96,7 +98,8 @@ export function scopedBm25Sql(
   return { sql, params: params.values };
 }
 
-/** Whether the filter narrows its scope further (kinds, a time range, metadata). */
-function narrows(filter: KeywordQuery['filter']): boolean {
-  return (filter.kinds?.length ?? 0) > 0 || filter.from !== undefined || filter.to !== undefined || Object.keys(filter.metadata ?? {}).length > 0;
+/** Whether the filter narrows its scope further (kinds, a time range, metadata; for memories, a session, validity, slot or conflict marks). */
+function narrows(filter: KeywordQuery['filter'], memories: boolean): boolean {
+  const memoryOnly = memories && (filter.sessionId !== undefined || filter.validAt !== undefined || filter.key !== undefined || filter.conflicted !== undefined);
+  return memoryOnly || (filter.kinds?.length ?? 0) > 0 || filter.from !== undefined || filter.to !== undefined || Object.keys(filter.metadata ?? {}).length > 0;
 }

@@ -3,8 +3,8 @@ import { toIso, type Clock } from '../../core/clock.js';
 import { toPage } from '../../core/cursor.js';
 import { MemosError } from '../../core/errors.js';
 import { applyPatch } from '../../core/memory-patch.js';
-import type { MemoryDraft, MemoryUpdate, RecordRef, SemanticStore, UpsertOutcome } from '../../core/ports.js';
-import type { KeywordQuery, ListQuery, Memory, MemoryVersion, Page, RecordFilter, Scored } from '../../core/types.js';
+import type { MemoryDraft, MemoryRetraction, MemorySupersession, MemoryUpdate, RecordRef, SemanticStore, UpsertOutcome } from '../../core/ports.js';
+import type { ConflictMark, KeywordQuery, ListQuery, Memory, MemoryVersion, Page, RecordFilter, Scored } from '../../core/types.js';
 import {
   ARCHIVE_AND_UPDATE,
   archiveAndUpdateValues,
@@ -18,6 +18,7 @@ import {
 } from './memory-rows.js';
 import type { PgDatabase } from './pg-database.js';
 import { listSql, type ExtraCondition } from './pg-filter-sql.js';
+import { noteMemoryConflicts, retractMemory, supersedeMemories } from './memory-supersession.js';
 import { upsertMemories } from './memory-upsert.js';
 import { readDialect } from './vector-sql.js';
 import { byNamespace, type TenantScope } from './row-security.js';
@@ -49,8 +50,9 @@ const live = (now: string): ExtraCondition => (params, alias) => {
  * Semantic memory in Postgres, with the SQLite store's semantics: every read ignores memories
  * whose expiresAt has passed (delete does not), writes keep the replaced version in
  * memory_history, and a batch of drafts is written all or none. Where SQLite serialises writers,
- * here an upsert locks each (scope, content key) it writes and each row it merges into, so that
- * concurrent exact duplicates still merge instead of each creating a memory.
+ * here an upsert locks each (identity, content key) and (identity, slot) it writes and each row it
+ * merges into or supersedes, so that concurrent exact duplicates still merge instead of each
+ * creating a memory, and concurrent writes of one slot leave one current memory.
  */
 export class PgSemanticStore implements SemanticStore {
   readonly #db: PgDatabase;
@@ -75,13 +77,13 @@ export class PgSemanticStore implements SemanticStore {
       ({ draft }) => draft.memory.namespace,
     );
     const outcomes = await this.#db.tenant({ namespace: groups[0]![0] }, 'memories.upsert', async (tx) => {
-      await tx.query(LOCK_KEYS, [drafts.map((draft) => this.#lockName(draft))]);
+      await tx.query(LOCK_KEYS, [drafts.flatMap((draft) => this.#lockNames(draft))]);
       const outcomes: UpsertOutcome[] = new Array(drafts.length);
       for (const [namespace, group] of groups) {
         await tx.enter({ namespace });
-        const written = await upsertMemories(tx, group.map(({ draft }) => draft), now, withVectors);
+        const written = await upsertMemories(tx, group.map(({ draft }) => draft), now, withVectors, group.map(({ index }) => index));
         group.forEach(({ index }, n) => (outcomes[index] = written[n]!));
-        noteAuditRecords(written.map((outcome) => outcome.memory.id));
+        noteAuditRecords(written.flatMap((outcome) => [outcome.memory.id, ...(outcome.superseded ?? []).map((memory) => memory.id)]));
       }
       return outcomes;
     });
@@ -129,6 +131,19 @@ export class PgSemanticStore implements SemanticStore {
     return row ? rowToMemory(row) : null;
   }
 
+  async retract(command: MemoryRetraction): Promise<Memory | null> {
+    // In a transaction even without row security, so that the request's audit entry commits with it.
+    return this.#db.tenant(command.ref, 'memories.retract', (tx) => retractMemory(tx, command, this.#now()));
+  }
+
+  async supersede(command: MemorySupersession): Promise<Memory | null> {
+    return this.#db.tenant(command.ref, 'memories.supersede', (tx) => supersedeMemories(tx, command, this.#now()));
+  }
+
+  async noteConflicts(ref: RecordRef, marks: ConflictMark[]): Promise<Memory | null> {
+    return this.#db.tenant(ref, 'memories.noteConflicts', (tx) => noteMemoryConflicts(tx, ref, marks, this.#now()));
+  }
+
   async search(query: KeywordQuery): Promise<Scored<Memory>[]> {
     const statement = scopedBm25Sql(MEMORIES, query, memoryColumns('r'), live(this.#now()), { rowSecurity: this.#db.rowSecurity });
     if (!statement) return [];
@@ -160,10 +175,15 @@ export class PgSemanticStore implements SemanticStore {
     return rowToMemory(row);
   }
 
-  /** What the exact-duplicate lock of a draft is named: the schema, the exact scope and the content key. */
-  #lockName(draft: MemoryDraft): string {
-    const { namespace, userId, agentId, sessionId } = draft.memory;
-    return JSON.stringify(['memos:memory', this.#db.schema, namespace, userId ?? null, agentId ?? null, sessionId ?? null, draft.contentKey]);
+  /**
+   * What the locks of a draft are named: the schema, the identity (never the session) and the
+   * content key, and the slot when it has one, so that two writes of one fact, or of one slot,
+   * take turns.
+   */
+  #lockNames(draft: MemoryDraft): string[] {
+    const { namespace, userId, agentId, key } = draft.memory;
+    const identity = ['memos:memory', this.#db.schema, namespace, userId ?? null, agentId ?? null];
+    return [JSON.stringify([...identity, draft.contentKey]), ...(key === undefined ? [] : [JSON.stringify([...identity, { slot: key }])])];
   }
 
   #now(): string {

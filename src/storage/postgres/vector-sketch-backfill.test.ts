@@ -80,8 +80,8 @@ describe.runIf(exact)('vectors stored without a sketch (exact path)', () => {
       engine: poolEngine({ connectionString: POSTGRES_URL, searchPath: searchPathFor(schema), max: 2 }),
       schema,
       clock,
-      // With the memories column today's store writes (migration 16), so that it can write to it.
-      migrations: MIGRATIONS.filter((migration) => migration.version < 10 || migration.version === 16),
+      // With the memories columns today's store writes (migrations 16 and 17), so that it can write to them.
+      migrations: MIGRATIONS.filter((migration) => migration.version < 10 || migration.version >= 16),
       analyzeAfterWrites: false,
     });
     await old.open();

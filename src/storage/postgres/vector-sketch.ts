@@ -12,7 +12,9 @@
 // Band keys are salted with the memory's exact scope (tier, namespace, user, agent, session, model,
 // dimensions; migration 12), in SQL on both sides (`scopedBandKeys`), so that a near-duplicate
 // check reads the band buckets of its own scope, whose size follows that scope and not the
-// namespace. Only memories carry band keys: nothing looks episodes up by band.
+// namespace. A memory's session is no part of its scope since migration 17, which salts every
+// memory's keys with the NULL session (truth-schema.ts). Only memories carry band keys: nothing
+// looks episodes up by band.
 //
 // Two vectors at angle θ differ in each bit with probability θ/π. At the default threshold
 // (cosine 0.95, θ ≈ 18.2°, p ≈ 0.10) a band of 16 bits agrees with probability 0.18, so 24 bands

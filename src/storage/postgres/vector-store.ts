@@ -49,7 +49,7 @@ const TIERS = {
 const putSql = (d: VectorDialect, tier: Tier) => {
   const bands =
     tier === 'memories'
-      ? `CASE WHEN bands IS NULL THEN NULL ELSE ${scopedBandKeys('bands::integer[]', { namespace: 'namespace', userId: 'user_id', agentId: 'agent_id', sessionId: 'session_id', model: 'model', dims: 'dims' })} END`
+      ? `CASE WHEN bands IS NULL THEN NULL ELSE ${scopedBandKeys('bands::integer[]', { namespace: 'namespace', userId: 'user_id', agentId: 'agent_id', sessionId: 'NULL::text', model: 'model', dims: 'dims' })} END`
       : 'NULL::integer[]';
   return `
   WITH input AS (
@@ -60,7 +60,7 @@ const putSql = (d: VectorDialect, tier: Tier) => {
     UPDATE ${TIERS[tier].table} r SET embedding_status = 'ready', embedding_model = i.model, embedding_dim = i.dims,
       embedding_truncated = i.truncated, embedding_attempts = 0, embedding_error = NULL
     FROM input i WHERE r.namespace = i.namespace AND r.id = i.id AND r.content = i.content
-    RETURNING r.seq, r.user_id, ${tier === 'memories' ? 'r.agent_id, r.session_id, ' : ''}r.namespace, i.model, i.dims, i.embedding, i.sketch, i.bands
+    RETURNING r.seq, r.user_id, ${tier === 'memories' ? 'r.agent_id, ' : ''}r.namespace, i.model, i.dims, i.embedding, i.sketch, i.bands
   )
   INSERT INTO vectors (tier, namespace, user_id, ${TIERS[tier].seq}, model, dims, embedding, sketch, bands)
   SELECT '${tier}', namespace, user_id, seq, model, dims, ${vectorValue(d, 'embedding')}, sketch::bit(${SKETCH_BITS}), ${bands} FROM target
@@ -150,7 +150,7 @@ export class PgVectorStore implements VectorStore {
     const { filter, tier } = query;
     const now = this.#now();
     const restrict: Restrict = (params) => {
-      const where = compileFilter(filter, TIERS[tier].timeColumn, params, 't');
+      const where = compileFilter(filter, TIERS[tier], params, 't');
       return tier === 'memories' ? `${where} AND ${live(params, now)}` : where;
     };
     const scope = { namespace: filter.namespace, userId: filter.userId };
@@ -179,13 +179,13 @@ export class PgVectorStore implements VectorStore {
   /** One near-duplicate check through `#rank`, for what a batch statement does not cover. */
   async #nearestOne(query: NearestQuery, now: string): Promise<Scored<Memory>[]> {
     const { scope } = query;
-    // Exactly the scope: unset ids match only unset ones.
+    // Exactly the identity (unset ids match only unset ones), current memories only.
     const restrict: Restrict = (params) =>
       [
         `t.namespace = ${params.add(scope.namespace)}`,
         `t.user_id IS NOT DISTINCT FROM ${params.add(scope.userId ?? null)}::text`,
         `t.agent_id IS NOT DISTINCT FROM ${params.add(scope.agentId ?? null)}::text`,
-        `t.session_id IS NOT DISTINCT FROM ${params.add(scope.sessionId ?? null)}::text`,
+        't.valid_to IS NULL',
         live(params, now),
       ].join(' AND ');
     // The tenant scope is the namespace, narrowed to the user when the scope names one (memories
