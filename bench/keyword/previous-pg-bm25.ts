@@ -34,7 +34,7 @@ export function scopedBm25Sql(
   if (terms.length === 0 || query.limit <= 0) return null;
   const params = new SqlParams();
   const termsParam = params.add(terms);
-  const where = [compileFilter(query.filter, spec.timeColumn, params, 't'), ...(extra ? [extra(params, 't')] : [])].join(' AND ');
+  const where = [compileFilter(query.filter, spec, params, 't'), ...(extra ? [extra(params, 't')] : [])].join(' AND ');
   // The rows matching any term, through the GIN index: a condition on the table itself, or under
   // row-level security (where `@@` could not use the index) the table's keyword-match function,
   // which returns the matching rows of the transaction's scope (row-security.ts).
