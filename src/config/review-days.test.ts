@@ -10,7 +10,7 @@ const { dir, failure } = configFolder('memos-review-config-');
 
 describe('review periods (truth.reviewDays)', () => {
   it('are off by default: no kind goes stale', () => {
-    expect(loadConfig({ env: {}, cwd: dir }).truth).toEqual({ reviewDays: {} });
+    expect(loadConfig({ env: {}, cwd: dir }).truth.reviewDays).toEqual({});
   });
 
   it('come from the config file as an object, and MEMOS_REVIEW_DAYS as kind=days pairs over it', () => {

@@ -64,10 +64,17 @@ export function unknownSuperseded(field: string, id: string): MemosError {
   return validationError([{ field, message: `names no current memory of the same namespace, user and agent: ${id}` }]);
 }
 
-/** Conflict marks united by the memory they name, the later mark winning. */
+/**
+ * Conflict marks united by the memory they name: the first mark of a pair stays (restating a fact
+ * that was flagged flags it again, and must not count as a change), except that the judge's mark
+ * replaces the detector's, as the better-informed one.
+ */
 export function uniteConflicts(a: readonly ConflictMark[], b: readonly ConflictMark[]): ConflictMark[] {
   const byMemory = new Map<string, ConflictMark>();
-  for (const mark of [...a, ...b]) byMemory.set(mark.memoryId, mark);
+  for (const mark of [...a, ...b]) {
+    const held = byMemory.get(mark.memoryId);
+    if (held === undefined || (held.source === 'detector' && mark.source === 'judge')) byMemory.set(mark.memoryId, mark);
+  }
   return [...byMemory.values()];
 }
 

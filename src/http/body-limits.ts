@@ -38,6 +38,7 @@ export function bodyLimits(limits: Config['limits']): Map<string, BodyLimit> {
     ['POST /api/v1/search', SMALL_BODY_BYTES, small],
     ['POST /api/v1/context', SMALL_BODY_BYTES, small],
     ['POST /api/v1/memories/:id/confirm', SMALL_BODY_BYTES, small],
+    ['POST /api/v1/memories/:id/retract', SMALL_BODY_BYTES, small],
     ['POST /api/v1/embeddings', Math.max(SMALL_BODY_BYTES, text + REQUEST_OVERHEAD), one],
     ['POST /api/v1/embeddings/batch', batch(text), full],
     ['POST /v1/embeddings', batch(text), full],

@@ -62,7 +62,7 @@ describe.runIf(process.env.MEMOS_REQUIRE_SERVICES === '1' && !pgReachable)('READ
   });
 });
 afterAll(async () => {
-  if (pgReachable) await dropSchema(pgSchema);
+  if (pgReachable) await Promise.all([dropSchema(pgSchema), dropSchema(`${pgSchema}_t`)]);
   if ('client' in redis) await removeKeys(redis.client, pgPrefix);
 });
 
@@ -109,6 +109,26 @@ describe('README walk-through', () => {
     expect(run.stdout).toMatch(/^128$/m);
     expect(run.stdout).toMatch(/"hits": 1,/); // "hello world" the second time
   }, 60_000);
+});
+
+describe.skipIf(!haveModel)('README: how memOS keeps facts true', () => {
+  it.for(modes)('runs the section as written, and prints what the README shows: $mode', { timeout: 60_000 }, async ({ mode, env, skip }, context) => {
+    if (skip) context.skip(skip);
+    const folder = join(dataDir, `truth-${mode.replace(/\W+/g, '-')}`);
+    server = await startServerProcess({ MEMOS_DATA_DIR: folder, MEMOS_EMBEDDER: 'model2vec', MEMOS_MODEL2VEC_PATH: MODEL_PATH, ...env, ...(env.MEMOS_DATABASE_SCHEMA ? { MEMOS_DATABASE_SCHEMA: `${env.MEMOS_DATABASE_SCHEMA}_t` } : {}) });
+    await waitFor(async () => ((await (await fetch(`${server!.baseUrl}/api/v1/embeddings/cache/stats`)).json()) as { embedder?: { state: string } }).embedder?.state === 'ready');
+    const script = sectionScript('How memOS keeps facts true');
+    const run = runScript(script, server.baseUrl);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.statuses).toHaveLength(countCurls(script));
+    expect(run.statuses.every((status) => status === 200 || status === 201)).toBe(true);
+    // The printed lines, ids and times aside, are the README's.
+    const shown = readFileSync(join(ROOT, 'README.md'), 'utf8').split('What it prints, ids and times shortened:')[1]!.split('```text\n')[1]!.split('```')[0]!.trim().split('\n');
+    const mask = (line: string) => line.replace(/mem_[0-9A-Za-z…]+/g, 'mem_').replace(/"20\d\d-[^"]+"/g, 'T');
+    const lines = run.stdout.trim().split('\n');
+    expect(lines.map(mask)).toEqual(shown.map(mask));
+    await server.stop();
+  });
 });
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {

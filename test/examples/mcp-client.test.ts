@@ -36,7 +36,7 @@ describe('examples/mcp-client.ts', () => {
   it('lists the tools, remembers, then recalls what it remembered, with a key', async () => {
     const { status, stdout, stderr } = await runExample([url], { MEMOS_API_KEY: key });
     expect(status, stderr).toBe(0);
-    expect(stdout).toMatch(/^memOS offers 7 tools: .*remember.*recall/m);
+    expect(stdout).toMatch(/^memOS offers 9 tools: .*remember.*recall/m);
     const [id] = /mem_[0-9A-Z]+/.exec(stdout.slice(stdout.indexOf('remember →'), stdout.indexOf('recall →'))) ?? [];
     expect(id).toBeDefined();
     expect(stdout).toContain(`${id}: created`);

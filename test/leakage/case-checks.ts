@@ -35,7 +35,7 @@ export function expectationOf(row: RouteCase, actor: Actor, request: LeakRequest
 
 /** The statuses an answer may have, with the problem code of a refusal. */
 function allowedStatuses(row: RouteCase, request: LeakRequest, expected: Expected): { statuses: number[]; codes: string[] } {
-  if (expected === 'allowed') return { statuses: [200, 201, 202, 204], codes: [] };
+  if (expected === 'allowed') return request.refusedBeyondReach === undefined ? { statuses: [200, 201, 202, 204], codes: [] } : { statuses: [request.refusedBeyondReach.status], codes: [request.refusedBeyondReach.code] };
   if (expected === 401) return { statuses: [401], codes: ['E_UNAUTHORIZED'] };
   if (expected === 403) return { statuses: [403], codes: ['E_FORBIDDEN'] };
   if (expected === 'missing') return { statuses: [404], codes: ['E_NOT_FOUND'] };

@@ -44,6 +44,8 @@ export interface LeakRequest {
   ndjson?: string;
   /** Sent only by keys that do not reach the target tenant (an attempt that would change the tenant's own records otherwise). */
   beyondReachOnly?: boolean;
+  /** How a key that may send it, but does not reach the record it names, is refused (in place of a 2xx): as a record that does not exist. */
+  refusedBeyondReach?: { status: number; code: string };
 }
 
 export interface RouteCase {
@@ -216,7 +218,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
         // The same words as the target's memory, in the key's own scope: no merge into the target's.
         { variant: "repeats the target's memory", method: 'POST', path: '/api/v1/memories', body: { memories: [{ content: t.tenant.dupContent }] }, namespace: t.namespace, beyondReachOnly: true },
         // Superseding needs the same identity: a key that does not reach the target's memory cannot end it.
-        { variant: "supersedes the target's memory", method: 'POST', path: '/api/v1/memories', body: { ...user.fields, memories: [{ ...memoryDraft(target), supersedes: [t.ids.memoryId] }] }, namespace: t.namespace, user: user.user, beyondReachOnly: true },
+        { variant: "supersedes the target's memory", method: 'POST', path: '/api/v1/memories', body: { ...user.fields, memories: [{ ...memoryDraft(target), supersedes: [t.ids.memoryId] }] }, namespace: t.namespace, user: user.user, beyondReachOnly: true, refusedBeyondReach: { status: 400, code: 'E_VALIDATION' } },
       ];
     },
   },

@@ -77,17 +77,6 @@ export async function plantTenants(send: Send, admin: string): Promise<Tenant[]>
     const searchWord = randomWord('find');
     const dupContent = `The standup of ${randomWord('team')} is at nine`;
     const scope = scopeOf(shape);
-    const memories = await must(send, admin, 'POST', '/api/v1/memories', {
-      ...scope,
-      memories: [
-        { content: `The ${searchWord} locker code is ${secret}`, metadata: { note: secret, tag: searchWord }, importance: 0.9 },
-        { content: `Prefers ${searchWord} tea, says ${secret}`, kind: 'preference', metadata: { note: `about ${secret}` } },
-        { content: dupContent },
-      ],
-    });
-    const memoryIds: string[] = memories.json.ids;
-    // An earlier version in the history, with the secret in it.
-    await must(send, admin, 'PATCH', `/api/v1/memories/${memoryIds[0]}?namespace=${shape.namespace}`, { content: `The ${searchWord} locker code is now ${secret} again` });
     const sessionId = `chat-${shape.userId ?? 'nobody'}`;
     const episodes = await must(send, admin, 'POST', '/api/v1/episodes', {
       ...scope,
@@ -97,6 +86,18 @@ export async function plantTenants(send: Send, admin: string): Promise<Tenant[]>
         { kind: 'message', role: 'assistant', content: `Replied ${secret}`, sessionId, occurredAt: minutes(30 + index), metadata: { tag: searchWord } },
       ],
     });
+    // The first memory was learned from the first episode: its sources show the episode.
+    const memories = await must(send, admin, 'POST', '/api/v1/memories', {
+      ...scope,
+      memories: [
+        { content: `The ${searchWord} locker code is ${secret}`, metadata: { note: secret, tag: searchWord }, importance: 0.9, sourceEpisodeIds: [episodes.json.ids[0]] },
+        { content: `Prefers ${searchWord} tea, says ${secret}`, kind: 'preference', metadata: { note: `about ${secret}` } },
+        { content: dupContent },
+      ],
+    });
+    const memoryIds: string[] = memories.json.ids;
+    // An earlier version in the history, with the secret in it.
+    await must(send, admin, 'PATCH', `/api/v1/memories/${memoryIds[0]}?namespace=${shape.namespace}`, { content: `The ${searchWord} locker code is now ${secret} again` });
     await must(send, admin, 'PUT', `/api/v1/sessions/${sessionId}`, {
       ...scope,
       messages: [

@@ -15,7 +15,8 @@ export const slotKey = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^(?!\s)[^\p{Cc}]*(?<!\s)$/u, 'must hold no control characters, nor start or end with white space')
+  .refine((value) => !/\p{Cc}/u.test(value), 'must hold no control characters')
+  .refine((value) => value.trim() === value, 'must not start or end with white space')
   .meta({ examples: ['home_city'] });
 
 /** `asOf` and `includeSuperseded`, shared by listings, search and context. */

@@ -100,19 +100,21 @@ describe('export and import', () => {
     const target = await start();
     const first = await importInto(target, 'src', exported);
     expect(first.statusCode, first.body).toBe(201);
-    expect(first.json()).toMatchObject({ sessions: { created: 1, unchanged: 0 }, episodes: { created: 2, unchanged: 0 }, memories: { created: 2, unchanged: 0 } });
+    // Two memories, and the reflection the intervention's outcome keeps in its task's slot.
+    expect(first.json()).toMatchObject({ sessions: { created: 1, unchanged: 0 }, episodes: { created: 2, unchanged: 0 }, memories: { created: 3, unchanged: 0 } });
     expect(comparable(await exportOf(target, 'src'))).toBe(comparable(exported));
     const history = await target.json('GET', `/api/v1/memories/${JSON.parse(exported.split('\n').find((line) => line.includes('jasmine'))!).id}/history?namespace=src`);
     expect(history.body).toMatchObject({ currentVersion: 2, versions: [{ version: 1, content: 'Prefers green tea 🍵' }] });
 
     const second = await importInto(target, 'src', exported);
     expect(second.statusCode, second.body).toBe(200);
-    expect(second.json()).toMatchObject({ sessions: { created: 0, unchanged: 1 }, episodes: { created: 0, unchanged: 2 }, memories: { created: 0, unchanged: 2 } });
+    expect(second.json()).toMatchObject({ sessions: { created: 0, unchanged: 1 }, episodes: { created: 0, unchanged: 2 }, memories: { created: 0, unchanged: 3 } });
     expect(comparable(await exportOf(target, 'src'))).toBe(comparable(exported));
     // One user's export holds only that user's records.
     const onlyU1 = (await exportOf(source, 'src', '&userId=u1')).trim().split('\n').map((line) => JSON.parse(line));
     expect(onlyU1.filter((line) => line.userId !== undefined).every((line) => line.userId === 'u1')).toBe(true);
-    expect(onlyU1.at(-1).counts).toEqual({ sessions: 1, episodes: 2, memories: 0 });
+    // u1's memory is the reflection its intervention's outcome keeps.
+    expect(onlyU1.at(-1).counts).toEqual({ sessions: 1, episodes: 2, memories: 1 });
   });
 
   it('reports a bad line by number; its batch is not written, earlier batches stay, and the corrected file completes it', async () => {

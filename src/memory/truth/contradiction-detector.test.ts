@@ -121,6 +121,13 @@ describe('detectContradiction', () => {
     passes("Keiko's son is allergic to eggs.", 'Keiko is not allergic to eggs.');
     passes("The user's daughter is called Amelia.", "The user's son is called Noah.");
     passes('Amara lives in Lagos.', 'Kemi lives in Accra.');
+    passes("Tunde's sister Aisha lives in Lagos.", 'Kemi moved to Nairobi.');
+  });
+
+  it('takes a name after the thing owned as the subject too ("Tunde\'s sister Aisha" is Aisha)', () => {
+    expect(detectContradiction("Tunde's sister Aisha lives in Lagos", 'Aisha moved to Nairobi in January for her new post')).toMatchObject({ possibleConflict: true, reason: 'different-place' });
+    expect(detectContradiction('Aisha lives in Lagos', "Tunde's sister Aisha moved to Nairobi")).toMatchObject({ possibleConflict: true, reason: 'different-place' });
+    passes("Tunde's sister Aisha lives in Lagos.", "Tunde's brother Femi moved to Nairobi.");
   });
 
   it('gives the same answer whichever statement is the new one', () => {

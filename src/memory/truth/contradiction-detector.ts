@@ -71,6 +71,8 @@ interface Statement {
   subject: number;
   owner: string[];
   owned?: string;
+  /** The name given to the thing owned ("Tunde's sister Aisha": Aisha), when one follows it. */
+  alias?: string[];
   /** Indices of words inside a negation's scope. */
   negated: Set<number>;
   /** Each stem stated outside any negation after the subject, with the index of its first such word. */
@@ -89,17 +91,22 @@ function prepare(text: string): Statement {
   while (at < words.length && words[at]!.name) at++;
   const owner = words.slice(0, at).map((word) => word.stem);
   let owned: string | undefined;
+  let alias: string[] | undefined;
   if (words[at]?.stem === "'s") {
     at++;
     while (at < words.length && words[at]!.number) at++;
     owned = words[at]?.stem;
     at++;
+    // A name right after the thing owned is who it is: "Tunde's sister Aisha" is about Aisha too.
+    const named = at;
+    while (at < words.length && words[at]!.name) at++;
+    if (at > named) alias = words.slice(named, at).map((word) => word.stem);
   }
   const subject = Math.min(at, words.length);
   const negated = negatedWords(words);
   const plain = new Map<string, number>();
   for (let i = words.length - 1; i >= subject; i--) if (!negated.has(i)) plain.set(words[i]!.stem, i);
-  return { words, stems, subject, owner, owned, negated, plain, irrealis: words.some((word) => IRREALIS.has(word.stem)), additive };
+  return { words, stems, subject, owner, owned, ...(alias === undefined ? {} : { alias }), negated, plain, irrealis: words.some((word) => IRREALIS.has(word.stem)), additive };
 }
 
 // "can't stand" is a dislike, not a negated verb.
@@ -132,7 +139,10 @@ function negatedWords(words: readonly Word[]): Set<number> {
 
 /** Same owner, and the same thing owned when either names one ("Keiko" is not "Keiko's son"). */
 function sameSubject(a: Statement, b: Statement): boolean {
-  return a.owner.join(' ') === b.owner.join(' ') && a.owned === b.owned;
+  if (a.owner.join(' ') === b.owner.join(' ') && a.owned === b.owned) return true;
+  // "Tunde's sister Aisha" and "Aisha": the second names the first's subject by its name.
+  const namedAs = (x: Statement, y: Statement) => x.alias !== undefined && y.owned === undefined && x.alias.join(' ') === y.owner.join(' ');
+  return namedAs(a, b) || namedAs(b, a);
 }
 
 const content = (word: Word) => !WEAK.has(word.stem) && !NEGATORS.has(word.stem);

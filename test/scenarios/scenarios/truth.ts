@@ -414,7 +414,7 @@ export const truthScenarios: Scenario[] = [
     expect: { contains: ["'Sent Tom the invoice by post' (failed)", "'Emailed Tom the invoice as a PDF' (completed)"] },
   },
   {
-    name: 'one task’s reflection stays out of a question about another task',
+    name: 'a question about one task brings its reflection above another task’s',
     category: 'truth',
     steps: [
       {
@@ -428,6 +428,6 @@ export const truthScenarios: Scenario[] = [
       ...noise({ userId: 'ana' }, { memories: 12, episodes: 6 }, 72),
     ],
     ask: { userId: 'ana', query: 'Can you renew my library books again?' },
-    expect: { contains: ["Task 'renew books'"], excludes: ["Task 'order dinner'"] },
+    expect: { contains: ["Task 'renew books'"], order: ["Task 'renew books'", "Task 'order dinner'"] },
   },
 ];
