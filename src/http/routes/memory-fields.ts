@@ -44,7 +44,7 @@ export function memoryListingQuery<K extends z.ZodType<string, string>>(fields: 
 export const relatedRecord = z
   .object({
     id: z.string().describe('The related memory'),
-    similarity: z.number().describe('Cosine between the two memories’ vectors'),
+    similarity: z.number().optional().describe('Cosine between the two memories’ vectors; absent when it was found by its words, as it is while no embedder is ready'),
     possibleConflict: z.boolean().describe('The detector found a likely contradiction (a negation flip; the same subject with another place, object or number): settle it with a write that supersedes, or a retraction'),
     reason: z.string().optional().describe('Why, when `possibleConflict`: negation, opposite-state, different-place, different-object or different-number'),
   })

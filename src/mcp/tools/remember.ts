@@ -40,7 +40,7 @@ export function registerRemember(server: McpServer, caller: McpCaller, fields: F
         action: z.enum(UPSERT_ACTIONS),
         version: z.number(),
         superseded: z.array(z.string()).optional(),
-        related: z.array(z.object({ id: z.string(), similarity: z.number(), possibleConflict: z.boolean(), reason: z.string().optional() })).optional(),
+        related: z.array(z.object({ id: z.string(), similarity: z.number().optional(), possibleConflict: z.boolean(), reason: z.string().optional() })).optional(),
       }),
     ),
   });

@@ -4,11 +4,12 @@ import type { IdGenerator } from '../../core/ids.js';
 import type { EpisodeStore, MemoryDraft, MemoryPatch, RecordRef, SemanticStore, UpsertOutcome } from '../../core/ports.js';
 import { validityFilter, type ValidityAsk } from '../truth/validity-filter.js';
 import { beyondChars, contentKey } from '../../core/text.js';
-import type { ConflictMark, Episode, Memory, MemoryKind, MemoryVersion, Metadata, Scored } from '../../core/types.js';
+import type { ConflictMark, Episode, Memory, MemoryKind, MemoryVersion, Metadata } from '../../core/types.js';
 import { detectContradiction, type ConflictReason } from '../truth/contradiction-detector.js';
 import { embedForWrite, storeVectors, type WriteEmbedding } from '../embed-on-write.js';
 import { listPage, type ListInput, type ListOutput } from '../paging.js';
 import { markNearDuplicates } from './near-duplicates.js';
+import { relatedByKeywords } from './related-by-keywords.js';
 
 export interface MemoryInput {
   content: string;
@@ -61,8 +62,8 @@ export interface MemoryConflict extends Omit<ConflictMark, 'memoryId'> {
 /** A current memory close to a new one: what the write answer lists as `related`. */
 export interface RelatedMemory {
   id: string;
-  /** Cosine between the two memories' vectors. */
-  similarity: number;
+  /** Cosine between the two memories' vectors; absent when found by words (no embedder was ready). */
+  similarity?: number;
   /** The word-level detector (truth/contradiction-detector.ts) found a likely contradiction. */
   possibleConflict: boolean;
   /** Why, when `possibleConflict`: e.g. `different-place`, `negation`. */
@@ -123,14 +124,20 @@ export function createMemoryService({ store, episodes, clock, ids, embedding, du
         ...(supersedes === undefined || supersedes.length === 0 ? {} : { supersedes }),
       }));
       const vectors = await embedForWrite(embedding, namespace, drafts.map((draft) => draft.memory.content));
-      let nearby: Array<Scored<Memory>[]> = drafts.map(() => []);
+      let nearby: Candidate[][];
       if (vectors !== undefined) {
-        nearby = await markNearDuplicates(drafts, vectors, embedding.vectors, embedding.embedder.model, duplicateThreshold, relatedThreshold);
-        // Likely contradictions are marked on the new memory in its own write, so that the conflict
-        // list never misses one; marks against a memory the write then supersedes drop out of it.
-        drafts.forEach((draft, index) => {
-          draft.memory.conflicts = conflictMarks(draft, nearby[index]!, now);
-        });
+        const near = await markNearDuplicates(drafts, vectors, embedding.vectors, embedding.embedder.model, duplicateThreshold, relatedThreshold);
+        nearby = near.map((hits) => hits.map(({ item, score }) => ({ item, similarity: score })));
+      } else {
+        // Keyword-only (no embedder ready): the candidates are found by words instead.
+        nearby = (await relatedByKeywords(drafts, store, now)).map((items) => items.map((item) => ({ item })));
+      }
+      // Likely contradictions are marked on the new memory in its own write, so that the conflict
+      // list never misses one; marks against a memory the write then supersedes drop out of it.
+      drafts.forEach((draft, index) => {
+        draft.memory.conflicts = conflictMarks(draft, nearby[index]!, now);
+      });
+      if (vectors !== undefined) {
         // Offered to the store, which may write a new memory's vector with its row.
         const { model, maxInputChars } = embedding.embedder;
         drafts.forEach((draft, index) => {
@@ -233,26 +240,37 @@ export function createMemoryService({ store, episodes, clock, ids, embedding, du
 }
 
 /** Conflict marks for a draft: the nearby memories the detector flags, outside the draft's own slot (which a slot update settles). */
-function conflictMarks(draft: MemoryDraft, nearby: Scored<Memory>[], at: string): ConflictMark[] {
-  return nearby.flatMap(({ item, score }) => {
+function conflictMarks(draft: MemoryDraft, nearby: Candidate[], at: string): ConflictMark[] {
+  return nearby.flatMap(({ item, similarity }) => {
     if (draft.mergeInto?.id === item.id || (draft.memory.key !== undefined && item.key === draft.memory.key)) return [];
     const verdict = detectContradiction(item.content, draft.memory.content);
     if (!verdict.possibleConflict) return [];
-    return [{ memoryId: item.id, reason: verdict.reason ?? 'possible conflict', source: 'detector' as const, similarity: round(score), at }];
+    return [{ memoryId: item.id, reason: verdict.reason ?? 'possible conflict', source: 'detector' as const, ...(similarity === undefined ? {} : { similarity: round(similarity) }), at }];
   });
 }
 
+/** A current memory near a draft: by vector (with its cosine), or by words when no vector was made. */
+interface Candidate {
+  item: Memory;
+  similarity?: number;
+}
+
 /** The related memories of a write's outcome: for a new memory that took no slot, the nearby ones it did not supersede. */
-function relatedOf(outcome: UpsertOutcome, draft: MemoryDraft, nearby: Scored<Memory>[]): RelatedMemory[] {
+function relatedOf(outcome: UpsertOutcome, draft: MemoryDraft, nearby: Candidate[]): RelatedMemory[] {
   if (outcome.action !== 'created' || outcome.memory.validTo !== undefined) return [];
   if (outcome.superseded?.some((memory) => memory.supersessionReason === 'key')) return [];
   const gone = new Set(outcome.superseded?.map((memory) => memory.id));
   const marks = new Map(draft.memory.conflicts.map((mark) => [mark.memoryId, mark]));
   return nearby
     .filter(({ item }) => !gone.has(item.id))
-    .map(({ item, score }) => {
+    .map(({ item, similarity }) => {
       const mark = marks.get(item.id);
-      return { id: item.id, similarity: round(score), possibleConflict: mark !== undefined, ...(mark ? { reason: mark.reason as ConflictReason } : {}) };
+      return {
+        id: item.id,
+        ...(similarity === undefined ? {} : { similarity: round(similarity) }),
+        possibleConflict: mark !== undefined,
+        ...(mark ? { reason: mark.reason as ConflictReason } : {}),
+      };
     });
 }
 

@@ -47,7 +47,7 @@ export interface JudgeWorkerStats {
 interface Question {
   namespace: string;
   memoryId: string;
-  candidates: Array<{ id: string; similarity: number }>;
+  candidates: Array<{ id: string; similarity?: number | undefined }>;
 }
 
 const sameIdentity = (a: Memory, b: Memory) => a.namespace === b.namespace && a.userId === b.userId && a.agentId === b.agentId;
@@ -118,7 +118,7 @@ export function createJudgeWorker({ judge, store, clock, logger, audit, maxQueue
     try {
       ({ verdicts } = await judge.judge({
         incoming: { text: incoming.content, kind: incoming.kind },
-        candidates: shown.map(({ memory, similarity }) => ({ id: memory.id, text: memory.content, kind: memory.kind, similarity })),
+        candidates: shown.map(({ memory, similarity }) => ({ id: memory.id, text: memory.content, kind: memory.kind, ...(similarity === undefined ? {} : { similarity }) })),
         signal,
       }));
     } catch (error) {
