@@ -58,3 +58,8 @@ export function firstChars(text: string, max: number): string {
 export function beyondChars(text: string, max: number | undefined): boolean {
   return max !== undefined && text.length > max && firstChars(text, max).length < text.length;
 }
+
+/** The least string above every string that starts with `prefix` (its last character raised by one): a prefix as a range. */
+export function nextPrefix(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}

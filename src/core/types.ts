@@ -186,6 +186,8 @@ export interface RecordFilter {
   validAt?: string;
   /** Memories only: those in this slot. */
   key?: string;
+  /** Memories only: those whose slot starts with this (`task:`: every task's reflection). */
+  keyPrefix?: string;
   /** Memories only: those carrying conflict marks. */
   conflicted?: boolean;
 }

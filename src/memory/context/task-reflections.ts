@@ -33,7 +33,7 @@ export function namesTask(query: string, task: string): boolean {
  */
 export async function reflectionsNamed(memories: Pick<SemanticStore, 'list'>, scope: RecordFilter, query: string, clock: Clock): Promise<Memory[]> {
   const { items } = await memories.list({
-    filter: { ...scope, kinds: ['reflection'], validAt: toIso(clock.now()) },
+    filter: { ...scope, kinds: ['reflection'], keyPrefix: TASK_SLOT, validAt: toIso(clock.now()) },
     limit: REFLECTIONS_READ,
     order: 'desc',
   });

@@ -5,7 +5,7 @@ import type { EpisodeStore, MemoryDraft, MemoryPatch, RecordRef, SemanticStore, 
 import { validityFilter, type ValidityAsk } from '../truth/validity-filter.js';
 import { beyondChars, contentKey } from '../../core/text.js';
 import type { ConflictMark, Episode, Memory, MemoryKind, MemoryVersion, Metadata } from '../../core/types.js';
-import { detectContradiction, type ConflictReason } from '../truth/contradiction-detector.js';
+import { contradictionChecker, type ConflictReason } from '../truth/contradiction-detector.js';
 import { embedForWrite, storeVectors, type WriteEmbedding } from '../embed-on-write.js';
 import { listPage, type ListInput, type ListOutput } from '../paging.js';
 import { markNearDuplicates } from './near-duplicates.js';
@@ -134,8 +134,9 @@ export function createMemoryService({ store, episodes, clock, ids, embedding, du
       }
       // Likely contradictions are marked on the new memory in its own write, so that the conflict
       // list never misses one; marks against a memory the write then supersedes drop out of it.
+      const check = contradictionChecker();
       drafts.forEach((draft, index) => {
-        draft.memory.conflicts = conflictMarks(draft, nearby[index]!, now);
+        draft.memory.conflicts = conflictMarks(draft, nearby[index]!, now, check);
       });
       if (vectors !== undefined) {
         // Offered to the store, which may write a new memory's vector with its row.
@@ -240,10 +241,10 @@ export function createMemoryService({ store, episodes, clock, ids, embedding, du
 }
 
 /** Conflict marks for a draft: the nearby memories the detector flags, outside the draft's own slot (which a slot update settles). */
-function conflictMarks(draft: MemoryDraft, nearby: Candidate[], at: string): ConflictMark[] {
+function conflictMarks(draft: MemoryDraft, nearby: Candidate[], at: string, check: ReturnType<typeof contradictionChecker>): ConflictMark[] {
   return nearby.flatMap(({ item, similarity }) => {
     if (draft.mergeInto?.id === item.id || (draft.memory.key !== undefined && item.key === draft.memory.key)) return [];
-    const verdict = detectContradiction(item.content, draft.memory.content);
+    const verdict = check(item.content, draft.memory.content);
     if (!verdict.possibleConflict) return [];
     return [{ memoryId: item.id, reason: verdict.reason ?? 'possible conflict', source: 'detector' as const, ...(similarity === undefined ? {} : { similarity: round(similarity) }), at }];
   });

@@ -57,9 +57,28 @@ const ADDITIVE = new Set(['too', 'also', 'either', 'another', 'besides', 'additi
  * conflict. Deterministic and pure; a pair takes tens of microseconds (npm run bench:truth).
  */
 export function detectContradiction(existing: string, incoming: string): ConflictVerdict {
+  return judgePair(existing, incoming, prepare);
+}
+
+/**
+ * `detectContradiction` for many pairs, each text read once: a write checks each new memory against
+ * a few stored ones, and a batch's memories meet the same stored ones again. The texts are held only
+ * as long as the returned function is (one write), never beyond it.
+ */
+export function contradictionChecker(): (existing: string, incoming: string) => ConflictVerdict {
+  const read = new Map<string, Statement>();
+  const prepared = (text: string) => {
+    let statement = read.get(text);
+    if (statement === undefined) read.set(text, (statement = prepare(text)));
+    return statement;
+  };
+  return (existing, incoming) => judgePair(existing, incoming, prepared);
+}
+
+function judgePair(existing: string, incoming: string, read: (text: string) => Statement): ConflictVerdict {
   if (sameStatement(existing, incoming)) return NONE;
-  const a = prepare(existing);
-  const b = prepare(incoming);
+  const a = read(existing);
+  const b = read(incoming);
   if (a.words.length === 0 || b.words.length === 0 || !sameSubject(a, b)) return NONE;
   return negationFlip(a, b) ?? oppositeState(a, b) ?? differentSlot(a, b) ?? differentNumber(a, b) ?? differentObject(a, b) ?? NONE;
 }

@@ -1,6 +1,7 @@
 // Compiles the storage-neutral RecordFilter and list queries into Postgres SQL. Only column names
 // chosen here are ever concatenated; every value is a numbered parameter collected in `SqlParams`.
 
+import { nextPrefix } from '../../core/text.js';
 import { parseTime } from '../../core/clock.js';
 import { MemosError } from '../../core/errors.js';
 import type { ListQuery, MetadataValue, RecordFilter } from '../../core/types.js';
@@ -66,6 +67,8 @@ function memoryClauses(filter: RecordFilter, params: SqlParams, col: (name: stri
     clauses.push(`${col('valid_from')} <= ${at}::timestamptz AND (${col('valid_to')} IS NULL OR ${col('valid_to')} > ${at}::timestamptz)`);
   }
   if (filter.key !== undefined) clauses.push(`${col('slot_key')} = ${params.add(filter.key)}`);
+  // A range on the text's bytes (COLLATE "C"), so that no locale's ordering can leave a key out.
+  if (filter.keyPrefix !== undefined) clauses.push(`${col('slot_key')} COLLATE "C" >= ${params.add(filter.keyPrefix)} AND ${col('slot_key')} COLLATE "C" < ${params.add(nextPrefix(filter.keyPrefix))}`);
   if (filter.conflicted !== undefined) clauses.push(`${col('conflicts')} ${filter.conflicted ? '<>' : '='} '[]'::jsonb`);
   return clauses;
 }

@@ -34,7 +34,9 @@ const INDEXES = `
 CREATE INDEX memories_current_content_key ON memories (namespace, content_key, user_id, agent_id) WHERE valid_to IS NULL;
 CREATE INDEX memories_current_slot ON memories (namespace, slot_key, user_id, agent_id) WHERE valid_to IS NULL AND slot_key IS NOT NULL;
 CREATE INDEX memories_sessions ON memories USING gin (source_session_ids);
-CREATE INDEX memories_conflicted ON memories (namespace, created_at, id) WHERE conflicts <> '[]'::jsonb;`;
+CREATE INDEX memories_conflicted ON memories (namespace, created_at, id) WHERE conflicts <> '[]'::jsonb;
+-- Listings of one kind (a context bundle looks for the task reflections of its scope on every call).
+CREATE INDEX memories_kind ON memories (namespace, kind, created_at, id);`;
 
 // Every memory valid since it was written; its session, if any, its first source session. No
 // trigger fires: none watches these columns (the search fields and keyword counts follow `content`).

@@ -122,17 +122,27 @@ export function scanRanking(table: RowTable, plan: Plan): Ranking {
 
 /** Up to `limit` rows in scope reaching `threshold`, best first, found by an exact scan that bounds each row before scoring it. */
 export function reachingRows(table: RowTable, plan: Plan, threshold: number, limit: number): Candidate[] {
+  if (limit <= 0) return [];
   const count = plan.rows?.length ?? table.size;
   const rowAt = plan.rows;
   const qTail = queryTail(plan.q, table.dimensions);
-  const found: { row: number; score: number }[] = [];
+  // The best `limit` so far, best first (ties in row order). Once it is full, a row must beat its
+  // worst to enter, so the bound rises as better rows turn up: with a low threshold (the related
+  // memories of a write, at 0.4) most rows are then skipped on the head bound alone.
+  const best: { row: number; score: number }[] = [];
+  let bound = threshold;
   for (let i = 0; i < count; i += 1) {
     const row = rowAt ? rowAt[i]! : i;
-    if (table.alive[row] === 0 || !mayReach(table, plan.q, qTail, row, threshold) || !inScope(table.fields, row, plan.codes)) continue;
+    if (table.alive[row] === 0 || !mayReach(table, plan.q, qTail, row, bound) || !inScope(table.fields, row, plan.codes)) continue;
     const score = dot(table.matrix, table.dimensions, plan.q, row);
-    if (score >= threshold) found.push({ row, score });
+    if (score < threshold || (best.length === limit && score <= best[limit - 1]!.score)) continue;
+    let at = best.length;
+    while (at > 0 && best[at - 1]!.score < score) at -= 1;
+    best.splice(at, 0, { row, score });
+    if (best.length > limit) best.pop();
+    if (best.length === limit) bound = Math.max(threshold, best[limit - 1]!.score);
   }
-  return bestOf(table, found, limit);
+  return best.map(({ row, score }) => ({ id: table.ids[row]!, score }));
 }
 
 /** The best `limit` of scored rows as candidates, ties in row order. */

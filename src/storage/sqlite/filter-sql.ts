@@ -4,6 +4,7 @@
 import { MemosError } from '../../core/errors.js';
 import type { CursorPosition, ListQuery, MetadataValue, RecordFilter } from '../../core/types.js';
 import { recordColumns, toMs } from './rows.js';
+import { nextPrefix } from '../../core/text.js';
 
 export type SqlParam = string | number | null;
 
@@ -71,6 +72,11 @@ export function compileFilter(filter: RecordFilter, tier: 'episodes' | 'memories
       params.push(at, at);
     }
     equal('slot_key', filter.key);
+    if (filter.keyPrefix !== undefined) {
+      // A range, which an index on the slot can answer: every key from the prefix up to the next prefix.
+      clauses.push(`${col('slot_key')} >= ? AND ${col('slot_key')} < ?`);
+      params.push(filter.keyPrefix, nextPrefix(filter.keyPrefix));
+    }
     // The very term of the partial index memories_conflicted, so that the planner can use it.
     if (filter.conflicted !== undefined) clauses.push(filter.conflicted ? `${col('conflicts')} != '[]'` : `${col('conflicts')} = '[]'`);
   }

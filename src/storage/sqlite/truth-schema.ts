@@ -25,6 +25,8 @@ ALTER TABLE memories ADD COLUMN conflicts TEXT NOT NULL DEFAULT '[]';
 CREATE INDEX memories_current_content ON memories (namespace, user_id, agent_id, content_key, created_at, id) WHERE valid_to IS NULL;
 CREATE INDEX memories_current_slot ON memories (namespace, user_id, agent_id, slot_key, created_at, id) WHERE valid_to IS NULL;
 CREATE INDEX memories_conflicted ON memories (namespace, created_at, id) WHERE conflicts != '[]';
+-- Listings of one kind (a context bundle looks for the task reflections of its scope on every call).
+CREATE INDEX memories_kind ON memories (namespace, kind, created_at, id);
 `;
 
 /**

@@ -162,17 +162,36 @@ export class SqliteVectorStore implements VectorStore {
     // Exact identity is the index's match; admitting adds liveness (expired memories stay indexed)
     // and currency (superseded and retracted memories stay indexed too, and are never merged into).
     // The nearest few are asked for first; more only while expired ones take their places.
+    // The rows are read as they are admitted (one statement per round, not two): a write batch
+    // makes one check per memory, and most find their few candidates in the first round.
     const now = this.#clock.now();
     const admitted: Candidate[] = [];
+    const rows = new Map<string, MemoryRow>();
     const checked = new Set<string>();
-    for (let k = query.limit * 2; ; k *= WIDEN) {
+    for (let k = query.limit + 2; ; k *= WIDEN) {
       const reaching = partition.nearest(query.vector, match, query.threshold, k);
       const fresh = reaching.filter((c) => !checked.has(c.id));
       for (const c of fresh) checked.add(c.id);
-      admitted.push(...this.#admit('memories', { namespace: scope.namespace }, query.model, fresh, now, ' AND t.valid_to IS NULL'));
+      for (const row of this.#currentRows(scope.namespace, query.model, fresh, now)) rows.set(row.id, row);
+      admitted.push(...fresh.filter((c) => rows.has(c.id)));
       if (admitted.length >= query.limit || reaching.length < k) break;
     }
-    return this.#records('memories', { namespace: scope.namespace }, admitted.sort(byScore).slice(0, query.limit));
+    return admitted
+      .sort(byScore)
+      .slice(0, query.limit)
+      .map((c) => ({ item: rowToMemory(rows.get(c.id)!), score: c.score }));
+  }
+
+  /** The rows of candidate memories of `namespace` that are live, current and hold a vector of `model`. */
+  #currentRows(namespace: string, model: string, candidates: Candidate[], now: number): MemoryRow[] {
+    if (candidates.length === 0) return [];
+    const where = scopeFilter({ namespace }, 't');
+    return this.#db
+      .statement(
+        `SELECT ${recordColumns('memories', 't')} FROM json_each(?) AS j CROSS JOIN memories AS t ON t.id = j.value
+          WHERE t.embedding_status = 'ready' AND t.embedding_model = ? AND ${where.sql} AND (t.expires_at IS NULL OR t.expires_at > ?) AND t.valid_to IS NULL`,
+      )
+      .all(JSON.stringify(candidates.map((c) => c.id)), model, ...where.params, now) as MemoryRow[];
   }
 
   /** Ranks the partition's rows, loading the partition from SQLite on its first use. */
@@ -211,7 +230,7 @@ export class SqliteVectorStore implements VectorStore {
    * hold a vector of `model`, so that the index can never return a record it is behind on.
    * Only ids are read here: when the filter rejects most candidates, many are checked.
    */
-  #admit(tier: Tier, filter: RecordFilter, model: string, candidates: Candidate[], now: number, current = ''): Candidate[] {
+  #admit(tier: Tier, filter: RecordFilter, model: string, candidates: Candidate[], now: number): Candidate[] {
     if (candidates.length === 0) return [];
     const spec = TABLES[tier];
     const where = compileFilter(filter, tier, 't');
@@ -220,7 +239,7 @@ export class SqliteVectorStore implements VectorStore {
     const ids = this.#db
       .statement(
         `SELECT t.id FROM json_each(?) AS j CROSS JOIN ${spec.table} AS t ON t.id = j.value
-          WHERE t.embedding_status = 'ready' AND t.embedding_model = ? AND ${where.sql}${live}${current}`,
+          WHERE t.embedding_status = 'ready' AND t.embedding_model = ? AND ${where.sql}${live}`,
       )
       .pluck()
       .all(JSON.stringify(candidates.map((c) => c.id)), model, ...where.params, ...(live ? [now] : []));
