@@ -2938,8 +2938,8 @@ export interface components {
                 related?: {
                     /** @description The related memory */
                     id: string;
-                    /** @description Cosine between the two memories’ vectors */
-                    similarity: number;
+                    /** @description Cosine between the two memories’ vectors; absent when it was found by its words, as it is while no embedder is ready */
+                    similarity?: number;
                     /** @description The detector found a likely contradiction (a negation flip; the same subject with another place, object or number): settle it with a write that supersedes, or a retraction */
                     possibleConflict: boolean;
                     /** @description Why, when `possibleConflict`: negation, opposite-state, different-place, different-object or different-number */
