@@ -217,7 +217,7 @@ export const configSchema = z.strictObject({
   /** How records get their vectors. */
   indexing: z
     .strictObject({
-      /** Cosine at or above which a new memory that states the same thing (core/same-statement.ts) merges into one in the same scope. */
+      /** Cosine at or above which a new memory that states the same thing (core/same-statement.ts) merges into a current one of the same namespace, user and agent. */
       duplicateThreshold: z.coerce.number().min(0).max(1).default(0.95),
       /** Longest a write waits for its embeddings before leaving them to the backfill. */
       writeTimeoutMs: int(1, 600_000).default(2000),

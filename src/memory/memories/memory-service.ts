@@ -37,7 +37,7 @@ export interface MemoryServiceOptions {
   clock: Clock;
   ids: IdGenerator;
   embedding: WriteEmbedding;
-  /** Cosine at or above which a new memory that states the same thing (`sameStatement`) merges into one in the same scope. */
+  /** Cosine at or above which a new memory that states the same thing (`sameStatement`) merges into a current one of the same identity. */
   duplicateThreshold: number;
   /** Cosine at or above which a current memory of the same identity is returned as `related` to a new one (docs/truth.md). */
   relatedThreshold: number;

@@ -78,11 +78,11 @@ export class BatchCosines {
  */
 export const NEAR_DUPLICATE_CANDIDATES = 5;
 
-/** Drafts in the same scope share this key: ids hold no NUL, and an unset id (`\u0001`) differs from every set one. */
+/** Drafts of the same identity (namespace, user, agent; never the session) share this key: ids hold no NUL, and an unset id (`\u0001`) differs from every set one. */
 const scopeKey = ({ namespace, userId, agentId }: MemoryIdentity) => `${namespace}\0${userId ?? '\u0001'}\0${agentId ?? '\u0001'}`;
 
 /**
- * Marks each draft to merge into a memory in exactly its scope (`mergeInto`), stored or earlier in
+ * Marks each draft to merge into a memory of exactly its identity (`mergeInto`), stored or earlier in
  * the same batch, when that memory is a near-duplicate (its vector within `threshold` cosine) and
  * states the same thing (`sameStatement`). A near-duplicate that says something else (a negation,
  * another number, name, date or word) is left alone: when none of the earlier drafts and none of the
