@@ -3,7 +3,8 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
 
 // The HTTP tests that run a second time in server mode (PostgreSQL and Redis, DESIGN §8).
 // The client's tests that reach a memOS run there too; those of its types, route table and packing need no storage.
-const SERVER_MODE_TESTS = ['src/http/**/*.test.ts', 'src/mcp/*.test.ts', 'src/auth/**/*.test.ts', 'src/cache/*.test.ts', 'src/memory/**/*.test.ts', 'test/scenarios/*.test.ts', 'test/e2e/durability.test.ts', 'test/fuzz/*.test.ts', 'test/leakage/*.test.ts', 'packages/client/test/{records,operations,errors}.test.ts', 'test/examples/*.test.ts'];
+// So do the framework adapters' tests: each adapter keeps its framework's records in memOS's tiers.
+const SERVER_MODE_TESTS = ['src/http/**/*.test.ts', 'src/mcp/*.test.ts', 'src/auth/**/*.test.ts', 'src/cache/*.test.ts', 'src/memory/**/*.test.ts', 'test/scenarios/*.test.ts', 'test/e2e/durability.test.ts', 'test/fuzz/*.test.ts', 'test/leakage/*.test.ts', 'packages/client/test/{records,operations,errors}.test.ts', 'packages/{ai-sdk,langgraph,mastra,openai-agents}/test/**/*.test.ts', 'test/examples/*.test.ts'];
 
 const POSTGRES = new URL(process.env.MEMOS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 const REDIS = new URL(process.env.MEMOS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
