@@ -12,6 +12,13 @@ export function holdsAt(memory: Pick<Memory, 'validFrom' | 'validTo'>, atMs: num
 /** Whether a memory is current: neither superseded nor retracted (its validTo unset). */
 export const isCurrent = (memory: Pick<Memory, 'validTo'>): boolean => memory.validTo === undefined;
 
+/**
+ * Whether a write for slot `incoming` may merge into a memory held in slot `stored`: not when both
+ * are set and differ, since each slot keeps its own memory however alike their texts are.
+ */
+export const slotsAgree = (stored: string | null | undefined, incoming: string | null | undefined): boolean =>
+  stored === null || stored === undefined || incoming === null || incoming === undefined || stored === incoming;
+
 /** Why a memory stopped being current, as stored in `supersessionReason`. */
 export type SupersessionReason = 'key' | 'request' | 'duplicate' | `judge: ${string}`;
 

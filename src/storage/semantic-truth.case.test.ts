@@ -145,6 +145,21 @@ export function runSemanticTruthContract(name: string, options: SemanticStoreCon
         expect(await get(keyed.memory.id)).toMatchObject({ supersededBy: plain.memory.id });
       });
 
+      it('keeps the same text in two slots as two memories, each in its own slot', async () => {
+        const first = await write('likes pizza', { key: 'food:a' });
+        const second = await write('likes pizza', { key: 'food:b' });
+        expect(second.action).toBe('created');
+        expect(second.memory.id).not.toBe(first.memory.id);
+        expect(await get(first.memory.id)).toMatchObject({ key: 'food:a', version: 1 });
+        expect(await listIds({ key: 'food:a', validAt: now() })).toEqual([first.memory.id]);
+        expect(await listIds({ key: 'food:b', validAt: now() })).toEqual([second.memory.id]);
+        // A write without a key still merges into the oldest, as before.
+        expect(await write('likes pizza')).toMatchObject({ memory: { id: first.memory.id, key: 'food:a' } });
+        // In one batch too.
+        const [a, b] = await store.upsert([draft('likes tea', { key: 'drink:a' }), draft('likes tea', { key: 'drink:b' })]);
+        expect([a!.action, b!.action, a!.memory.id === b!.memory.id]).toEqual(['created', 'created', false]);
+      });
+
       it('creates a new memory when a superseded fact becomes true again', async () => {
         const lagos = await write('Aisha lives in Lagos', { key: 'home_city' });
         h.clock.advance(DAY);

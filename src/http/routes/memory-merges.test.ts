@@ -87,6 +87,17 @@ describe('near-duplicate merges never change what a memory says (hash embedder)'
     ]);
     expect(sameBatch.body.results.map((r: { action: string }) => r.action)).toEqual(['created', 'merged']);
     expect(sameBatch.body.results[1].id).toBe(sameBatch.body.results[0].id);
+    // Never across two slots: each slot keeps its own memory, stored or in the same batch.
+    const slotA = await write(memos, [{ content: 'Dana owns a red kayak', userId: 'dana', key: 'boat:a' }]);
+    const slotB = await write(memos, [{ content: 'Dana owns red kayak.', userId: 'dana', key: 'boat:b' }]);
+    expect(slotB.body.results[0]).toMatchObject({ action: 'created' });
+    expect(slotB.body.results[0].id).not.toBe(slotA.body.results[0].id);
+    const slotBatch = await write(memos, [
+      { content: 'Eve owns a red kayak', userId: 'eve', key: 'boat:a' },
+      { content: 'Eve owns red kayak.', userId: 'eve', key: 'boat:b' },
+    ]);
+    expect(slotBatch.body.results.map((r: { action: string }) => r.action)).toEqual(['created', 'created']);
+    expect((await memos.json('GET', `/api/v1/memories?userId=dana&key=boat:a`)).body.items.map((m: { id: string }) => m.id)).toEqual([slotA.body.results[0].id]);
   });
 
   it('merges into the most similar memory that states the same thing, passing over nearer ones that say something else', async () => {

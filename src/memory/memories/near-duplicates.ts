@@ -1,5 +1,6 @@
 import type { MemoryDraft, NearestQuery, VectorStore } from '../../core/ports.js';
 import { sameStatement } from '../../core/same-statement.js';
+import { slotsAgree } from '../../core/validity.js';
 import type { Memory, MemoryIdentity, Scored } from '../../core/types.js';
 import { contentKey } from '../../core/text.js';
 
@@ -117,7 +118,7 @@ export async function markNearDuplicates(
     const key = scopeKey(draft.memory);
     const inScope = earlierInScope.get(key) ?? [];
     earlierInScope.set(key, inScope);
-    const j = cosines.firstNear(inScope, index, threshold, (other) => sameStatement(drafts[other]!.memory.content, draft.memory.content));
+    const j = cosines.firstNear(inScope, index, threshold, (other) => sameStatement(drafts[other]!.memory.content, draft.memory.content) && slotsAgree(drafts[other]!.memory.key, draft.memory.key));
     inScope.push(index);
     if (j !== undefined) {
       earlierOf.set(index, j);
@@ -140,7 +141,7 @@ export async function markNearDuplicates(
       draft.mergeInto = { id: earlier.mergeInto?.id ?? earlier.memory.id, contentKey: earlier.contentKey };
       continue;
     }
-    const same = stored.get(index)?.find(({ item, score }) => score >= threshold && sameStatement(item.content, draft.memory.content));
+    const same = stored.get(index)?.find(({ item, score }) => score >= threshold && slotsAgree(item.key, draft.memory.key) && sameStatement(item.content, draft.memory.content));
     if (same !== undefined) draft.mergeInto = { id: same.item.id, contentKey: contentKey(same.item.content) };
   }
   return drafts.map((_, index) => (stored.get(index) ?? []).filter(({ score }) => score >= relatedThreshold));

@@ -10,7 +10,7 @@ import { MemosError } from '../../core/errors.js';
 import { mergeMemory } from '../../core/memory-merge.js';
 import type { MemoryDraft, UpsertOutcome } from '../../core/ports.js';
 import type { Memory } from '../../core/types.js';
-import { isCurrent, supersede, takeSlot, unknownSuperseded } from '../../core/validity.js';
+import { isCurrent, slotsAgree, supersede, takeSlot, unknownSuperseded } from '../../core/validity.js';
 import { ARCHIVE_AND_UPDATE, archiveAndUpdateValues, CONFIRM, insertMemories, MEMORIES, memoryColumns, rowToMemory, type MemoryRow } from './memory-rows.js';
 import { writeValidity } from './memory-supersession.js';
 import type { SqlExecutor } from './sql-engine.js';
@@ -142,8 +142,9 @@ export async function upsertMemories(tx: SqlExecutor, drafts: MemoryDraft[], now
     const identity = identityOf(incoming);
     const settles = incoming.key !== undefined || (draft.supersedes?.length ?? 0) > 0;
     const wanted = draft.mergeInto === undefined ? undefined : byId.get(rowKey(incoming.namespace, draft.mergeInto.id));
-    const target = wanted && eligible(wanted) && sameIdentity(wanted.identity, identity) && wanted.contentKey === draft.mergeInto?.contentKey ? wanted : undefined;
-    const found = target ?? [...(byScopeKey.get(scopeKeyOf({ identity, contentKey: draft.contentKey })) ?? [])].filter(eligible).sort(older)[0];
+    const mergeable = (known: Known) => eligible(known) && slotsAgree(known.slotKey, incoming.key);
+    const target = wanted && mergeable(wanted) && sameIdentity(wanted.identity, identity) && wanted.contentKey === draft.mergeInto?.contentKey ? wanted : undefined;
+    const found = target ?? [...(byScopeKey.get(scopeKeyOf({ identity, contentKey: draft.contentKey })) ?? [])].filter(mergeable).sort(older)[0];
     if (!found) {
       pending.push({ index, draft });
       remember({

@@ -6,7 +6,7 @@ import { mergeMemory } from '../../core/memory-merge.js';
 import { applyPatch } from '../../core/memory-patch.js';
 import type { MemoryDraft, MemoryRetraction, MemorySupersession as SupersessionCommand, MemoryUpdate, RecordRef, SemanticStore, UpsertOutcome } from '../../core/ports.js';
 import type { ConflictMark, KeywordQuery, ListQuery, Memory, MemoryVersion, Page, Scored } from '../../core/types.js';
-import { notCurrent, retract, uniteConflicts } from '../../core/validity.js';
+import { notCurrent, retract, slotsAgree, uniteConflicts } from '../../core/validity.js';
 import type { SqliteDatabase } from './database.js';
 import { toPage } from '../../core/cursor.js';
 import { listSql, scopeFilter, type SqlFragment, type StoreScope, type TableSpec } from './filter-sql.js';
@@ -26,7 +26,7 @@ function byId(head: string, scope: StoreScope, tail = ''): string {
 const scopeParams = (scope: StoreScope) => scopeFilter(scope).params;
 /** The oldest live, current memory of an identity (never the session) with a content key (index memories_current_content). */
 const FIND_DUPLICATE = (namespace: string) => `SELECT ${memoryColumns()} FROM memories WHERE ${scopeFilter({ namespace }).sql} AND user_id IS ? AND agent_id IS ?
-  AND content_key = ? AND valid_to IS NULL AND ${LIVE} ORDER BY created_at, id LIMIT 1`;
+  AND content_key = ? AND (? IS NULL OR slot_key IS NULL OR slot_key = ?) AND valid_to IS NULL AND ${LIVE} ORDER BY created_at, id LIMIT 1`;
 const INSERT = insertMemorySql();
 /** A new memory with the vector of its wording, known at write time: one row write instead of an insert and an update. */
 const INSERT_WITH_VECTOR = insertMemorySql({ embedding_status: `'ready'`, embedding: '@embedding', embedding_truncated: '@embedding_truncated' });
@@ -256,7 +256,7 @@ export class SqliteSemanticStore implements SemanticStore {
     const { namespace, userId, agentId } = draft.memory;
     return this.#db
       .statement(FIND_DUPLICATE(namespace))
-      .get(...scopeParams({ namespace }), userId ?? null, agentId ?? null, draft.contentKey, now) as MemoryRow | undefined;
+      .get(...scopeParams({ namespace }), userId ?? null, agentId ?? null, draft.contentKey, draft.memory.key ?? null, draft.memory.key ?? null, now) as MemoryRow | undefined;
   }
 
   /**
@@ -265,7 +265,7 @@ export class SqliteSemanticStore implements SemanticStore {
    */
   #mergeTarget(incoming: Memory, { id, contentKey }: { id: string; contentKey: string }, now: number): MemoryRow | undefined {
     const row = this.#liveRow({ namespace: incoming.namespace, id }, now);
-    if (!row || row.content_key !== contentKey || row.valid_to !== null) return undefined;
+    if (!row || row.content_key !== contentKey || row.valid_to !== null || !slotsAgree(row.slot_key, incoming.key)) return undefined;
     const same = (stored: string | null, wanted: string | undefined) => stored === (wanted ?? null);
     return same(row.user_id, incoming.userId) && same(row.agent_id, incoming.agentId) ? row : undefined;
   }
