@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServerProcess } from '../support/server-process.js';
+import { memosCommand } from '../support/cli-entry.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'memos-cli-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const memos = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+  spawnSync(process.execPath, [...memosCommand(), ...args], {
     cwd: ROOT,
     env: { ...process.env, MEMOS_DATA_DIR: dataDir, ...env },
     encoding: 'utf8',

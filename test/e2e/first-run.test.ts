@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { memosCommand } from '../support/cli-entry.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Nothing listens on port 1: a model download fails at once, as on a machine without network. */
@@ -77,7 +78,7 @@ describe('first run', () => {
 
   it('with a MEMOS_MODEL2VEC_PATH that does not exist: start-up stops with exit code 78, naming it', () => {
     const missing = join(freshFolder(), 'no-such-model');
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--port', '0'], {
+    const run = spawnSync(process.execPath, [...memosCommand(), 'serve', '--port', '0'], {
       cwd: ROOT,
       env: { ...process.env, ...plain({ MEMOS_DATA_DIR: freshFolder(), MEMOS_MODEL2VEC_PATH: missing }) },
       encoding: 'utf8',

@@ -11,6 +11,7 @@ import { callTool, rememberRecallForget, structuredOf, textOf } from '../support
 import { runMemos } from '../support/memos-cli.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { haveModel, MODEL_PATH } from '../support/test-model.js';
+import { memosCommand } from '../support/cli-entry.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const EMBEDDER: Record<string, string> = haveModel ? { MEMOS_EMBEDDER: 'model2vec', MEMOS_MODEL2VEC_PATH: MODEL_PATH } : { MEMOS_EMBEDDER: 'none' };
@@ -27,7 +28,7 @@ const folder = () => {
 async function spawnMcp(args: string[], env: Record<string, string> = {}): Promise<{ client: Client; stderr: () => string }> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: ['--import', 'tsx', 'src/cli/index.ts', 'mcp', ...args],
+    args: [...memosCommand(), 'mcp', ...args],
     cwd: ROOT,
     env: { ...(process.env as Record<string, string>), MEMOS_ADMIN_KEY: '', MEMOS_API_KEY: '', MEMOS_LOG_LEVEL: 'info', ...EMBEDDER, ...env },
     stderr: 'pipe',
@@ -127,7 +128,7 @@ describe('memos mcp beside a running server', () => {
 
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: ['--import', 'tsx', 'src/cli/index.ts', 'mcp', '--url', `${server.baseUrl}/mcp`, '--key', 'memos_bad_key'],
+      args: [...memosCommand(), 'mcp', '--url', `${server.baseUrl}/mcp`, '--key', 'memos_bad_key'],
       cwd: ROOT,
       env: { ...(process.env as Record<string, string>), MEMOS_API_KEY: '' },
       stderr: 'pipe',

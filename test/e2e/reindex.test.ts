@@ -9,6 +9,7 @@ import { startFakeOpenAiServer } from '../../src/embeddings/fake/index.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { startTestMemos } from '../support/test-memos.js';
 import { haveModel, MODEL_PATH } from '../support/test-model.js';
+import { memosCommand } from '../support/cli-entry.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -40,7 +41,7 @@ describe('memos reindex', () => {
     const vectorBefore = await (await post('/api/v1/search', { query: 'what is the name of my pet', mode: 'vector' })).json();
     expect((vectorBefore as { hits: unknown[] }).hits).toEqual([]);
 
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'reindex', '--url', server.baseUrl, '--interval-ms', '100'], {
+    const run = spawnSync(process.execPath, [...memosCommand(), 'reindex', '--url', server.baseUrl, '--interval-ms', '100'], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 30_000,
@@ -55,7 +56,7 @@ describe('memos reindex', () => {
   }, 60_000);
 
   it('says clearly when no server answers', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'reindex', '--url', 'http://127.0.0.1:9'], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+    const run = spawnSync(process.execPath, [...memosCommand(), 'reindex', '--url', 'http://127.0.0.1:9'], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/no memOS answers at http:\/\/127\.0\.0\.1:9/);
   });
@@ -71,7 +72,7 @@ describe('memos reindex', () => {
       // Asynchronously: the server answering the command runs in this process.
       const run = (args: string[]) =>
         new Promise<{ status: number | null; stdout: string }>((resolve) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'reindex', '--url', url, '--interval-ms', '50', ...args], { cwd: ROOT });
+          const child = spawn(process.execPath, [...memosCommand(), 'reindex', '--url', url, '--interval-ms', '50', ...args], { cwd: ROOT });
           let stdout = '';
           child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
           child.on('close', (status) => resolve({ status, stdout }));

@@ -10,13 +10,14 @@ import { dropSchema, freshSchema, POSTGRES_URL, postgresReachable, servicesRequi
 import { connectTestRedis, removeKeys, TEST_REDIS_URL, testPrefix } from '../../src/storage/redis/test-redis.js';
 import { scratchSpace } from '../support/scratch-space.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { memosCommand } from '../support/cli-entry.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const { scratch, running, freshFolder } = scratchSpace('memos-start-up-');
 
 /** `memos serve` as a user runs it, on a free port unless the test says otherwise. */
 const serve = (env: Record<string, string>, args: string[] = ['--port', '0']) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve', ...args], {
+  spawnSync(process.execPath, [...memosCommand(), 'serve', ...args], {
     cwd: ROOT,
     env: { ...process.env, MEMOS_EMBEDDER: 'none', ...env },
     encoding: 'utf8',

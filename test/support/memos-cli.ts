@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { memosCommand } from './cli-entry.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -16,7 +17,7 @@ export interface CliResult {
  */
 export function runMemos(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+    const child = spawn(process.execPath, [...memosCommand(), ...args], {
       cwd: ROOT,
       env: { ...process.env, MEMOS_ADMIN_KEY: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { memosCommand } from './cli-entry.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -26,7 +27,7 @@ export async function startServerProcess(
   args: string[] = [],
   options: { nodeArgs?: string[]; launcher?: Launcher } = {},
 ): Promise<ServerProcess> {
-  const serve = [process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), 'src/cli/index.ts', 'serve', '--host', '127.0.0.1', '--port', '0', ...args]] as [string, string[]];
+  const serve = [process.execPath, [...memosCommand(options.nodeArgs), 'serve', '--host', '127.0.0.1', '--port', '0', ...args]] as [string, string[]];
   const [command, commandArgs] = options.launcher ? options.launcher(...serve) : serve;
   const child = spawn(command, commandArgs, {
     cwd: ROOT,
