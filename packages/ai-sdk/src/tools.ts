@@ -30,12 +30,12 @@ export type RememberResult = MemoryWriteResult['results'][number];
 export type ForgetResult = { id: string; action: 'retracted'; validTo: string | undefined } | { id: string; action: 'deleted' };
 
 /** The tools `memosTools` answers, by name, with the input the model gives each. */
-export interface MemosTools {
+export type MemosTools = {
   remember: Tool<{ content: string; kind?: MemoryKind | undefined; key?: string | undefined; importance?: number | undefined }, RememberResult>;
   recall: Tool<{ query: string; limit?: number | undefined; kinds?: MemoryKind[] | undefined }, { hits: RecallHit[] }>;
   getContext: Tool<{ query?: string | undefined; tokenBudget?: number | undefined }, { text: string; tokens: number }>;
   forget: Tool<{ id: string; reason?: string | undefined }, ForgetResult>;
-}
+};
 
 const MEMORY_KINDS = ['fact', 'preference', 'reflection', 'summary', 'procedure'] as const;
 type MemoryKind = (typeof MEMORY_KINDS)[number];

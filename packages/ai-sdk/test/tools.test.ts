@@ -1,9 +1,9 @@
 // memosTools in real AI SDK runs (generateText with the SDK's test model calling the tools) against
 // a real, listening memOS: what the tools answer the model, and what memOS holds afterwards.
-import type { MemosClient } from '@memos/client';
+import { MemosClient } from '@memos/client';
 import { generateText, isStepCount, type ToolSet } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveModel, startListeningMemos, unique, type ListeningMemos } from '../../client/test/listening-memos.js';
+import { ADMIN_KEY, haveModel, startListeningMemos, unique, type ListeningMemos } from '../../client/test/listening-memos.js';
 import { memosTools, type MemosScope } from '../src/index.js';
 import { promptsOf, scriptedModel } from './scripted-model.js';
 
@@ -15,9 +15,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** A client of its own namespace, so that tests share nothing. */
+/** A client (the built @memos/client, as the adapter's users have) of its own namespace, so that tests share nothing. */
 function freshClient(): MemosClient {
-  return server.client({ namespace: unique('ai-sdk-tools') });
+  return new MemosClient({ baseUrl: server.baseUrl, apiKey: ADMIN_KEY, namespace: unique('ai-sdk-tools') });
 }
 
 /** Runs one tool as a model would: a generateText whose model calls it, and answers what the tool answered. */
@@ -110,12 +110,20 @@ describe.skipIf(!haveModel)('memosTools', () => {
     expect(error).toMatchObject({ code: 'E_NOT_FOUND' });
     const memory = await client.memories.get(ids[0] as string);
     expect(memory.retractedAt).toBeUndefined();
-    // The tools' input has no way to name a user: an extra field is not passed on.
-    expect(Object.keys((tools.recall.inputSchema as { shape: object }).shape)).not.toContain('userId');
+  });
+
+  it('offers the model no input that names a user, agent, session or namespace', async () => {
+    const model = scriptedModel([{ text: 'Hello.' }]);
+    await generateText({ model, tools: memosTools({ client: freshClient(), scope: { userId: 'ana' } }), prompt: 'Hi' });
+    const offered = model.doGenerateCalls[0]?.tools ?? [];
+    expect(offered.map((tool) => tool.name).sort()).toEqual(['forget', 'getContext', 'recall', 'remember']);
+    const fields = offered.flatMap((tool) => ('inputSchema' in tool ? Object.keys((tool.inputSchema as { properties?: object }).properties ?? {}) : []));
+    expect(fields).toContain('content');
+    expect(fields.filter((field) => /user|agent|session|namespace/i.test(field))).toEqual([]);
   });
 
   it('refuses bad set-up with an E_VALIDATION error naming the field', () => {
-    const client = server.client();
+    const client = freshClient();
     expect(() => memosTools({ client, scope: {} as MemosScope })).toThrow(expect.objectContaining({ code: 'E_VALIDATION', message: expect.stringContaining('scope.userId is required') }));
     expect(() => memosTools({ client, scope: { userId: 'ana/../bo' } })).toThrow(/scope\.userId must be 1 to 128 letters/);
     expect(() => memosTools({ client, scope: { userId: 'ana', agentId: '' } })).toThrow(/scope\.agentId is required/);
