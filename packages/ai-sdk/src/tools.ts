@@ -64,6 +64,7 @@ export function memosTools(options: MemosToolsOptions): MemosTools {
       'Give a key (such as home_city or diet) when the fact has one current value: a later memory with the same key replaces it. ' +
       'The answer says whether it was created or merged into a memory that states the same, and lists related memories that may contradict it (possibleConflict).',
     inputSchema: z.object({
+      // memOS takes up to 32768 bytes of UTF-8; 8000 characters stay under it whatever the script.
       content: z.string().min(1).max(8000).describe('The fact, as one statement'),
       kind: z.enum(MEMORY_KINDS).optional().describe('fact (default), preference, reflection, summary or procedure'),
       key: z.string().min(1).max(200).optional().describe('The slot the fact fills, such as home_city, when it has one current value'),
