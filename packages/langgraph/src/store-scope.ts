@@ -7,9 +7,15 @@ import type { Item } from '@langchain/langgraph-checkpoint';
 /** A memory kind memOS takes. */
 export type MemoryKind = 'fact' | 'preference' | 'reflection' | 'summary' | 'procedure';
 
+/** The part of a `MemosClient` the store calls: any copy of `@memos/client` will do. */
+export interface MemosStoreClient {
+  memories: Pick<MemosClient['memories'], 'list' | 'iterate' | 'write' | 'retract' | 'delete'>;
+  search: MemosClient['search'];
+}
+
 export interface MemosStoreOptions {
-  /** The memOS client: its namespace (and key) is where every item lives. */
-  client: MemosClient;
+  /** The memOS client (a `MemosClient`): its namespace (and key) is where every item lives. */
+  client: MemosStoreClient;
   /** The memOS user of every item. Give this or `userIdFrom`. */
   userId?: string;
   /**
@@ -45,7 +51,7 @@ const KINDS: readonly MemoryKind[] = ['fact', 'preference', 'reflection', 'summa
 
 /** The checked options, with defaults. */
 export interface StoreScope {
-  client: MemosClient;
+  client: MemosStoreClient;
   agentId: string | undefined;
   fields: readonly string[];
   kind: MemoryKind;

@@ -1,7 +1,7 @@
 // MemosStore against a real memOS: LangGraph's BaseStore semantics (get, put, delete, search with
 // and without a query, listNamespaces), what memOS then holds, and InMemoryStore's answers for the
 // same operations where the two should agree.
-import { InMemoryStore, type BaseStore } from '@langchain/langgraph-checkpoint';
+import { InMemoryStore, type BaseStore, type GetOperation, type PutOperation, type SearchOperation } from '@langchain/langgraph-checkpoint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MemosClient } from '../../client/src/index.js';
 import { haveModel, startListeningMemos, unique, type ListeningMemos } from '../../client/test/listening-memos.js';
@@ -209,7 +209,7 @@ describe.skipIf(!haveModel)('MemosStore', () => {
       { namespace: ['s'], key: 'k', value: { v: 2 } },
       { namespace: ['s'], key: 'k', value: { v: 3 } },
       { namespacePrefix: ['s'], limit: 10, offset: 0 },
-    ]);
+    ] as [GetOperation, PutOperation, PutOperation, SearchOperation]);
     expect(got!.value).toEqual({ v: 1 });
     expect(listed.map((item) => item.value)).toEqual([{ v: 1 }]);
     expect((await store.get(['s'], 'k'))!.value).toEqual({ v: 3 });
