@@ -46,6 +46,17 @@ describe.skipIf(!haveModel)('MemosStore', () => {
     expect(memory!.metadata).toMatchObject({ lg_item: true, lg_ns: '["memories","ana"]', lg_ns_0: 'memories', lg_ns_1: 'ana', lg_depth: 2, lg_key: 'tea/habit: 1', 'lg_v.text': value.text, 'lg_v.emoji': value.emoji });
   });
 
+  it('gives a key too long for a memOS slot a hashed slot, and indexes the fields a put names', async () => {
+    const { store, memos } = fresh();
+    const long = 'k'.repeat(300);
+    await store.put(['docs'], long, { title: 'Quarterly report', body: 'numbers' }, ['title', 'missing']);
+    expect((await store.get(['docs'], long))!.value).toEqual({ title: 'Quarterly report', body: 'numbers' });
+    const [memory] = (await memos.memories.list({ userId: 'ana' })).items;
+    expect(memory!.key).toMatch(/^lg#[A-Za-z0-9_-]{43}$/);
+    expect(memory!.content).toMatch(/^Quarterly report\n\[[0-9a-z]{10}\]$/);
+    expect((await store.search(['docs'], { query: 'quarterly report' })).map((item) => item.key)).toEqual([long]);
+  });
+
   it('supersedes the item’s memory on a new value, keeping createdAt and the earlier value in memOS', async () => {
     const { store, memos } = fresh({ index: { fields: ['city'] } });
     await store.put(['profile'], 'home', { city: 'Ana lives in Lagos' });
