@@ -41,10 +41,13 @@ async function learn(state: GraphState, config: LangGraphRunnableConfig) {
   return {};
 }
 
-async function answer(state: GraphState, config: LangGraphRunnableConfig) {
-  const found = await config.store!.search(['memories', state.userId], { query: state.message, limit: 3 });
-  const recalled = found.map((item) => String(item.value.text));
-  return { recalled, reply: model === undefined ? standInReply(state.message, recalled) : await model(state.message, recalled) };
+/** The node that recalls from the store and replies, with `model` or the stand-in. */
+function answerWith(model: Model | undefined) {
+  return async (state: GraphState, config: LangGraphRunnableConfig) => {
+    const found = await config.store!.search(['memories', state.userId], { query: state.message, limit: 3 });
+    const recalled = found.map((item) => String(item.value.text));
+    return { recalled, reply: model === undefined ? standInReply(state.message, recalled) : await model(state.message, recalled) };
+  };
 }
 
 /** STAND-IN for a language model: answers a question with the most relevant memory, acknowledges anything else. */
@@ -69,21 +72,25 @@ function modelFromEnv(env: NodeJS.ProcessEnv): Model | undefined {
           { role: 'system', content: `You are a helpful assistant. What you remember about the user:\n${recalled.map((text) => `- ${text}`).join('\n') || '(nothing yet)'}` },
           { role: 'user', content: message },
         ],
+        // Structured output, so that the reply is one JSON field whatever the server adds around it.
+        response_format: { type: 'json_schema', json_schema: { name: 'reply', strict: true, schema: REPLY_SCHEMA } },
       }),
     });
     if (!response.ok) throw new Error(`the chat model answered ${response.status}`);
-    const body = (await response.json()) as { choices?: Array<{ message?: { content?: string } }> };
-    return body.choices?.[0]?.message?.content ?? '';
+    const body = (await response.json()) as { choices?: Array<{ message?: { content?: string | null } }> };
+    const content = body.choices?.[0]?.message?.content;
+    if (typeof content !== 'string') throw new Error('the chat model answered no content');
+    return (JSON.parse(content) as { reply: string }).reply;
   };
 }
 
-let model: Model | undefined;
+const REPLY_SCHEMA = { type: 'object', properties: { reply: { type: 'string' } }, required: ['reply'], additionalProperties: false };
 
 export async function main(args: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  model = modelFromEnv(env);
+  const model = modelFromEnv(env);
   const client = new MemosClient({ baseUrl: env.MEMOS_URL ?? 'http://127.0.0.1:7420', apiKey: env.MEMOS_API_KEY, namespace: env.MEMOS_NAMESPACE });
   const store = new MemosStore({ client, userIdFrom: userIdAt(1), index: { fields: ['text'] } });
-  const graph = new StateGraph(State).addNode('learn', learn).addNode('answer', answer).addEdge(START, 'learn').addEdge('learn', 'answer').addEdge('answer', END).compile({ store });
+  const graph = new StateGraph(State).addNode('learn', learn).addNode('answer', answerWith(model)).addEdge(START, 'learn').addEdge('learn', 'answer').addEdge('answer', END).compile({ store });
   const userId = env.GRAPH_USER ?? 'demo-user';
   console.log(`model: ${model === undefined ? 'stand-in (set OPENAI_BASE_URL and OPENAI_MODEL for a real one)' : `${env.OPENAI_MODEL} at ${env.OPENAI_BASE_URL}`}`);
   for (const message of args.length > 0 ? args : ['My name is Ana and I live in Lagos', 'I moved to Nairobi', 'Where do I live?']) {

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemosClient } from '../../packages/client/src/index.js';
-import { haveModel, startListeningMemos, unique, type ListeningMemos } from '../../packages/client/test/listening-memos.js';
+import { startChatCompletionsServer } from '../support/chat-completions-server.js';
+import { ADMIN_KEY, haveModel, startListeningMemos, unique, type ListeningMemos } from '../../packages/client/test/listening-memos.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,7 +22,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe.skipIf(!haveModel)('examples/langgraph-store.ts', () => {
+// The two runs are child processes that mostly load LangGraph: run side by side.
+describe.skipIf(!haveModel).concurrent('examples/langgraph-store.ts', () => {
   it('keeps the graph’s memories in memOS, replacing a moved home, and answers from them', async () => {
     for (const built of BUILT) expect(existsSync(built), `the example imports ${built}: build it first (npm run build -w @memos/client && npm run build -w @memos/langgraph)`).toBe(true);
     const namespace = unique('graph');
@@ -46,5 +48,21 @@ describe.skipIf(!haveModel)('examples/langgraph-store.ts', () => {
       ['The user lives in Lagos', 'key'],
       ['The user lives in Nairobi', undefined],
     ]);
+  }, 90_000);
+
+  it('asks a configured OpenAI-compatible model, with what the store recalled in its prompt', async () => {
+    const model = await startChatCompletionsServer({ respond: () => ({ reply: 'You live in Nairobi.' }) });
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, MEMOS_URL: server.baseUrl, MEMOS_API_KEY: ADMIN_KEY, MEMOS_NAMESPACE: unique('graph'), GRAPH_USER: 'bo', OPENAI_BASE_URL: model.baseUrl, OPENAI_MODEL: 'test-model' };
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/langgraph-store.ts', 'I live in Nairobi', 'Where do I live?'], { cwd: ROOT, env, timeout: 60_000 });
+      expect(stdout).toMatch(/^model: test-model at http:\/\/127\.0\.0\.1:\d+\/v1$/m);
+      expect(stdout).toContain('assistant: You live in Nairobi.');
+      expect(model.requests).toHaveLength(2);
+      expect(model.requests[1]!.messages.map((message) => message.role)).toEqual(['system', 'user']);
+      expect(model.requests[1]!.messages[0]!.content).toContain('- The user lives in Nairobi');
+      expect(model.requests[1]!.messages[1]!.content).toBe('Where do I live?');
+    } finally {
+      await model.close();
+    }
   }, 90_000);
 });

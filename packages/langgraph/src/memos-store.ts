@@ -141,7 +141,8 @@ export class MemosStore extends BaseStore {
 }
 
 function checkPut(op: PutOperation, index: number): void {
-  validateNamespace(op.namespace);
+  // As InMemoryStore: a batch may write under LangGraph's reserved root, which BaseStore.put refuses.
+  validateNamespace(op.namespace, { allowReservedRoot: true });
   if (typeof op.key !== 'string') throw new TypeError(`MemosStore: operations[${index}].key must be a string`);
   const { value } = op;
   if (value !== null && (typeof value !== 'object' || Array.isArray(value))) throw new TypeError(`MemosStore: operations[${index}].value must be an object, or null to delete`);
