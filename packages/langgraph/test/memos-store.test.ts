@@ -95,6 +95,14 @@ describe.skipIf(!haveModel)('MemosStore', () => {
     expect((await memos.memories.list({ userId: 'ana' })).items).toHaveLength(3);
   });
 
+  it('leaves memOS to flag two items that likely contradict each other', async () => {
+    const { store, memos } = fresh({ index: { fields: ['text'] } });
+    await store.put(['facts'], 'home-2023', { text: 'Amara lives in Lagos' });
+    await store.put(['facts'], 'home-2025', { text: 'Amara moved to Nairobi' });
+    const { items } = await memos.memories.conflicts({ userId: 'ana' });
+    expect(items.map((pair) => [pair.memory.metadata.lg_key, pair.conflictsWith.metadata.lg_key])).toEqual([['home-2025', 'home-2023']]);
+  });
+
   it('deletes by retracting: gone from get and search, readable in memOS, and a later put starts afresh', async () => {
     const { store, memos } = fresh();
     await store.put(['notes'], 'n1', { text: 'Ana is allergic to peanuts' });
