@@ -83,14 +83,14 @@ export class MemosStore extends BaseStore {
         return { op, userId, current: await currentMemory(scope, op.namespace, op.key, userId) };
       }),
     );
+    // Every new value is checked (and its memory built) before anything is deleted or written.
     const drafts: MemoryDraft[] = [];
+    const removals: Array<() => Promise<void>> = [];
     for (const { op, userId, current } of planned) {
-      if (op.value === null) {
-        if (current !== undefined) await this.#remove(current.id, userId, await slotKey(op.namespace, op.key));
-        continue;
-      }
-      drafts.push(await this.#draft(op, op.value, userId, current === undefined ? undefined : { metadata: current.metadata, createdAt: scope.own(current)?.createdAt }));
+      if (op.value !== null) drafts.push(await this.#draft(op, op.value, userId, current === undefined ? undefined : { metadata: current.metadata, createdAt: scope.own(current)?.createdAt }));
+      else if (current !== undefined) removals.push(async () => this.#remove(current.id, userId, await slotKey(op.namespace, op.key)));
     }
+    for (const remove of removals) await remove();
     for (let start = 0; start < drafts.length; start += WRITE_CHUNK) {
       await scope.client.memories.write({ memories: drafts.slice(start, start + WRITE_CHUNK) });
     }

@@ -241,6 +241,10 @@ describe.skipIf(!haveModel)('MemosStore', () => {
     await expect(store.put(['a.b'], 'k', { v: 1 })).rejects.toThrow(/cannot contain periods/);
     await expect(store.batch([{ namespace: ['a'], key: 'k', value: [1] as unknown as Record<string, unknown> }])).rejects.toThrow(/operations\[0\]\.value must be an object/);
     await expect(store.put(['a'], 'k', { text: 'x'.repeat(700) })).rejects.toThrow(/put\.value is too large/);
+    // A batch whose put is refused deletes nothing either.
+    await store.put(['a'], 'kept', { text: 'small' });
+    await expect(store.batch([{ namespace: ['a'], key: 'kept', value: null }, { namespace: ['a'], key: 'big', value: { text: 'x'.repeat(700) } }])).rejects.toThrow(/too large/);
+    expect((await store.get(['a'], 'kept'))!.value).toEqual({ text: 'small' });
     await expect(store.search(['a'], { limit: -1 })).rejects.toThrow(/search\.limit/);
     const unauthorised = new MemosStore({ client: server.client({ apiKey: 'not-a-key', namespace: unique('lg') }), userId: 'ana' });
     await expect(unauthorised.get(['a'], 'k')).rejects.toMatchObject({ name: 'MemosError', code: 'E_UNAUTHORIZED' });
