@@ -1,0 +1,147 @@
+// MemosSession under the Agents SDK's real runner: `run(agent, input, { session })` reads the
+// history from memOS before each model call and writes the turn back after it. memOS here keeps a
+// window of four messages, so a third turn pushes the first one out into episodes.
+import { Agent, run, setTracingDisabled, tool } from '@openai/agents';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { startListeningMemos, unique, type ListeningMemos } from '../../client/test/listening-memos.js';
+import type { MemosClient } from '@memos/client';
+import type { AgentInputItem } from '@openai/agents-core';
+import { decodeMessage, MemosSession } from '../src/index.js';
+import { callTool, say, ScriptedModel } from './scripted-model.js';
+
+setTracingDisabled(true);
+
+let memos: ListeningMemos;
+let client: MemosClient;
+const WINDOW = 4;
+
+beforeAll(async () => {
+  memos = await startListeningMemos({ MEMOS_SESSION_WINDOW: String(WINDOW) });
+  client = memos.client({ namespace: unique('oa-run') });
+});
+afterAll(() => memos?.close());
+
+/** What the runner handed `addItems`, per session id, across session objects: the items as the SDK made them. */
+const added = new Map<string, AgentInputItem[]>();
+class RecordingSession extends MemosSession {
+  override async addItems(items: AgentInputItem[]): Promise<void> {
+    added.set(await this.getSessionId(), [...(added.get(await this.getSessionId()) ?? []), ...structuredClone(items)]);
+    return super.addItems(items);
+  }
+}
+
+const sessionFor = (sessionId: string, userId = 'ana') => new RecordingSession({ client, sessionId, userId, agentId: 'concierge' });
+const given = (sessionId: string) => added.get(sessionId) ?? [];
+const agentWith = (model: ScriptedModel, tools: Agent['tools'] = []) => new Agent({ name: 'concierge', instructions: 'Answer briefly.', model, tools });
+const user = (content: string) => ({ type: 'message', role: 'user', content });
+
+describe('MemosSession with run()', () => {
+  it('gives the model the first turn, read back from memOS, on the second turn', async () => {
+    const sessionId = unique('chat');
+    const model = new ScriptedModel([() => [say('Hello Ana.')], () => [say('Your name is Ana.')]]);
+    const agent = agentWith(model);
+
+    const first = await run(agent, 'My name is Ana.', { session: sessionFor(sessionId) });
+    expect(first.finalOutput).toBe('Hello Ana.');
+    const second = await run(agent, 'What is my name?', { session: sessionFor(sessionId) });
+    expect(second.finalOutput).toBe('Your name is Ana.');
+
+    // The second call got the first turn's items exactly as the runner stored them, then the new input.
+    const [firstInput, firstAnswer, secondInput] = given(sessionId);
+    expect(firstInput).toEqual({ type: 'message', role: 'user', content: 'My name is Ana.' });
+    expect(firstAnswer).toMatchObject({ role: 'assistant', content: [{ type: 'output_text', text: 'Hello Ana.' }] });
+    expect(model.inputOf(0)).toEqual([firstInput]);
+    expect(model.inputOf(1)).toEqual([firstInput, firstAnswer, secondInput]);
+    expect(await sessionFor(sessionId).getItems()).toEqual(given(sessionId));
+
+    const stored = await client.sessions.get(sessionId);
+    expect(stored).toMatchObject({ userId: 'ana', agentId: 'concierge' });
+    expect(stored.messages.map(({ role, content }) => [role, content])).toEqual([
+      ['user', 'My name is Ana.'],
+      ['assistant', 'Hello Ana.'],
+      ['user', 'What is my name?'],
+      ['assistant', 'Your name is Ana.'],
+    ]);
+  });
+
+  it('continues the conversation from a fresh MemosSession with the same sessionId', async () => {
+    const sessionId = unique('resume');
+    await run(agentWith(new ScriptedModel([() => [say('Noted: green tea.')]])), 'I like green tea.', { session: sessionFor(sessionId) });
+
+    // Another process, say: a new model, agent and session object, only the id in common.
+    const later = new ScriptedModel([() => [say('Green tea.')]]);
+    const result = await run(agentWith(later), 'What do I like?', { session: sessionFor(sessionId) });
+    expect(result.finalOutput).toBe('Green tea.');
+    expect(later.inputOf(0)).toEqual([...given(sessionId).slice(0, 2), user('What do I like?')]);
+    expect(later.inputOf(0)[1]).toMatchObject({ role: 'assistant', content: [{ type: 'output_text', text: 'Noted: green tea.' }] });
+    expect(await sessionFor(sessionId).getItems()).toEqual(given(sessionId));
+  });
+
+  it('stores a function call and its result so that the next turn replays them exactly', async () => {
+    const sessionId = unique('tools');
+    const getWeather = tool({
+      name: 'get_weather',
+      description: 'The weather in a city',
+      parameters: z.object({ city: z.string() }),
+      execute: async ({ city }) => `Sunny in ${city}, 24 °C`,
+    });
+    const call = callTool('get_weather', { city: 'Lisbon' });
+    const model = new ScriptedModel([() => [call], () => [say('It is sunny in Lisbon.')], () => [say('You asked about Lisbon.')]]);
+    // Calls 0 and 1 are the first run (the call, then the answer after the tool ran), call 2 the second run.
+    const agent = agentWith(model, [getWeather]);
+
+    await run(agent, 'Weather in Lisbon?', { session: sessionFor(sessionId) });
+    await run(agent, 'Which city did I ask about?', { session: sessionFor(sessionId) });
+
+    // Third call: the whole first run (input, call, result, answer) as the SDK made it, then the new input.
+    // The second run got the first run's four items exactly as the runner stored them.
+    const replayed = model.inputOf(2);
+    expect(replayed).toEqual([...given(sessionId).slice(0, 4), user('Which city did I ask about?')]);
+    const { type, name, arguments: args } = call as { type: string; name: string; arguments: string };
+    expect(replayed[1]).toMatchObject({ type, name, arguments: args });
+    expect(replayed[2]).toMatchObject({ type: 'function_call_result', name: 'get_weather', output: { type: 'text', text: 'Sunny in Lisbon, 24 °C' } });
+
+    // memOS holds readable text for each item, and the tool's result as a tool message.
+    const { messages } = await client.sessions.get(sessionId);
+    expect(messages.slice(0, 2).map(({ role, content, name }) => ({ role, content, name }))).toEqual([
+      { role: 'tool', content: '[function_call_result get_weather] Sunny in Lisbon, 24 °C', name: 'get_weather' },
+      { role: 'assistant', content: 'It is sunny in Lisbon.', name: undefined },
+    ]);
+  });
+
+  it('promotes items beyond the window into episodes, and replays the window in order', async () => {
+    const sessionId = unique('long');
+    const turns = ['Lisbon trip in May', 'Book a window seat', 'Vegetarian meals', 'Anything else?'];
+    const answers = turns.map((_, index) => say(`answer ${index + 1}`));
+    const model = new ScriptedModel(answers.map((answer) => () => [answer]));
+    const agent = agentWith(model);
+    for (const input of turns) await run(agent, input, { session: sessionFor(sessionId) });
+
+    // Turn four saw the newest four items (turns two and three), then its input.
+    const stored = given(sessionId);
+    expect(stored).toHaveLength(8);
+    expect(model.inputOf(3)).toEqual([...stored.slice(2, 6), user(turns[3]!)]);
+    const window = await sessionFor(sessionId).getItems();
+    expect(window.map(textOf)).toEqual(['Vegetarian meals', 'answer 3', 'Anything else?', 'answer 4']);
+    expect((await sessionFor(sessionId).getItems(2)).map(textOf)).toEqual(['Anything else?', 'answer 4']);
+
+    // The first two turns are episodes of the session now, each still holding its whole item.
+    const { items: episodes } = await client.episodes.list({ sessionId, limit: 50 });
+    expect(episodes).toHaveLength(4);
+    const promoted = [...episodes].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.id.localeCompare(b.id));
+    expect(promoted.map((episode) => [episode.kind, episode.role, episode.userId, episode.agentId])).toEqual(Array(4).fill(['message', expect.any(String), 'ana', 'concierge']));
+    expect(promoted.map((episode) => textOf(decodeMessage(episode)))).toEqual(['Lisbon trip in May', 'answer 1', 'Book a window seat', 'answer 2']);
+    expect(promoted.map(decodeMessage)).toEqual(stored.slice(0, 4));
+
+    // And memOS's recall finds them.
+    const { hits } = await client.search({ query: 'Lisbon trip', userId: 'ana', sessionId, types: ['episodes'], mode: 'keyword' });
+    expect(hits[0]).toMatchObject({ type: 'episode', item: { content: 'Lisbon trip in May', sessionId } });
+  });
+});
+
+/** The text of a user message or an assistant's output text. */
+function textOf(item: unknown): string {
+  const content = (item as { content: string | Array<{ text?: string }> }).content;
+  return typeof content === 'string' ? content : content.map((part) => part.text ?? '').join('');
+}
