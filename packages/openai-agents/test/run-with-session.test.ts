@@ -4,8 +4,8 @@
 import { Agent, run, setTracingDisabled, tool } from '@openai/agents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startListeningMemos, unique, type ListeningMemos } from '../../client/test/listening-memos.js';
-import type { MemosClient } from '@memos/client';
+import { ADMIN_KEY, startListeningMemos, unique, type ListeningMemos } from '../../client/test/listening-memos.js';
+import { MemosClient } from '@memos/client';
 import type { AgentInputItem } from '@openai/agents-core';
 import { decodeMessage, MemosSession } from '../src/index.js';
 import { callTool, say, ScriptedModel } from './scripted-model.js';
@@ -18,7 +18,8 @@ const WINDOW = 4;
 
 beforeAll(async () => {
   memos = await startListeningMemos({ MEMOS_SESSION_WINDOW: String(WINDOW) });
-  client = memos.client({ namespace: unique('oa-run') });
+  // The package's own client (the built @memos/client), as a user of this package has it.
+  client = new MemosClient({ baseUrl: memos.baseUrl, apiKey: ADMIN_KEY, namespace: unique('oa-run') });
 });
 afterAll(() => memos?.close());
 
