@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ADMIN_KEY, startListeningMemos, unique, type ListeningMemos } from '../../client/test/listening-memos.js';
 import { MemosClient } from '@memos/client';
 import type { AgentInputItem } from '@openai/agents-core';
-import { decodeMessage, MemosSession } from '../src/index.js';
+import { decodeMessage, MemosSession, memosInstructions } from '../src/index.js';
 import { callTool, say, ScriptedModel } from './scripted-model.js';
 
 setTracingDisabled(true);
@@ -138,6 +138,25 @@ describe('MemosSession with run()', () => {
     // And memOS's recall finds them.
     const { hits } = await client.search({ query: 'Lisbon trip', userId: 'ana', sessionId, types: ['episodes'], mode: 'keyword' });
     expect(hits[0]).toMatchObject({ type: 'episode', item: { content: 'Lisbon trip in May', sessionId } });
+  });
+});
+
+describe('memosInstructions', () => {
+  it("gives the model the agent's instructions followed by what memOS recalls for the user", async () => {
+    const userId = unique('cora');
+    await client.remember('Cora drinks only green tea', { userId });
+    const model = new ScriptedModel([() => [say('Green tea, then.')]]);
+    const agent = new Agent({
+      name: 'concierge',
+      model,
+      instructions: memosInstructions({ client, userId, instructions: 'Answer briefly.', query: () => 'what does Cora drink' }),
+    });
+    await run(agent, 'Order me a drink.', { session: sessionFor(unique('prompt'), userId) });
+
+    const system = model.requests[0]?.systemInstructions ?? '';
+    expect(system.startsWith('Answer briefly.\n\n')).toBe(true);
+    expect(system).toContain('Cora drinks only green tea');
+    expect(() => memosInstructions({ client, userId: '' })).toThrow(/^userId: /);
   });
 });
 
