@@ -39,10 +39,26 @@ export function checkItems(items: unknown): asserts items is AgentInputItem[] {
     const { type, role } = item as Record<string, unknown>;
     if (type === undefined && role === undefined) throw invalid(`items[${index}]`, 'must have a type or a role');
     if (type !== undefined && typeof type !== 'string') throw invalid(`items[${index}].type`, 'must be a string');
-    try {
-      JSON.stringify(item);
-    } catch {
-      throw invalid(`items[${index}]`, 'must be JSON-serialisable (no cycles or BigInt)');
-    }
+    const where = notJson(item, `items[${index}]`, new Set());
+    if (where !== undefined) throw invalid(where, 'must be plain JSON (strings, finite numbers, booleans, null, arrays and plain objects; no cycles, binary data or class instances), since it is stored as JSON');
   });
+}
+
+/** The path of the first value in `value` that would not read back from JSON as it is, if any. */
+function notJson(value: unknown, path: string, ancestors: Set<object>): string | undefined {
+  if (value === null || value === undefined || typeof value === 'string' || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
+  if (typeof value !== 'object' || ancestors.has(value)) return path;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) return path;
+  ancestors.add(value);
+  try {
+    for (const [key, entry] of Object.entries(value)) {
+      const where = notJson(entry, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, ancestors);
+      if (where !== undefined) return where;
+    }
+    return undefined;
+  } finally {
+    ancestors.delete(value);
+  }
 }

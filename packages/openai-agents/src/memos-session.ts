@@ -52,12 +52,16 @@ export class MemosSession implements Session {
     return this.#sessionId;
   }
 
-  /** The items in memOS's window, oldest first; with `limit`, the newest `limit` of them. Older items are episodes now. */
+  /**
+   * The items in memOS's window, oldest first; with `limit`, the newest `limit` of them. Older
+   * items are episodes now. A tool result whose call is no longer in the window is left out too:
+   * models refuse an output without its call, and the result is in the episodes with the call.
+   */
   async getItems(limit?: number): Promise<AgentInputItem[]> {
     checkLimit(limit);
     if (limit === 0) return [];
     const messages = (await this.#read())?.messages ?? [];
-    return (limit === undefined ? messages : messages.slice(-limit)).map(decodeMessage);
+    return withoutOrphanResults((limit === undefined ? messages : messages.slice(-limit)).map(decodeMessage));
   }
 
   /** Appends the items in order; those that push older ones out of the window promote them to episodes. */
@@ -135,6 +139,17 @@ export class MemosSession implements Session {
       }
     }
   }
+}
+
+/** The items less the results (`*_result`, `*_output`) whose `callId` no call among them has. */
+function withoutOrphanResults(items: AgentInputItem[]): AgentInputItem[] {
+  const fields = (item: AgentInputItem) => item as { type?: unknown; callId?: unknown };
+  const isResult = (item: AgentInputItem) => {
+    const { type, callId } = fields(item);
+    return typeof type === 'string' && typeof callId === 'string' && (type.endsWith('_result') || type.endsWith('_output'));
+  };
+  const calls = new Set<unknown>(items.filter((item) => !isResult(item)).map((item) => fields(item).callId));
+  return items.filter((item) => !isResult(item) || calls.has(fields(item).callId));
 }
 
 /** A stored message as a put takes it back: its time and metadata kept, so that memOS sees it as unchanged. */

@@ -82,6 +82,18 @@ describe('MemosSession items', () => {
   });
 });
 
+describe('the window', () => {
+  it('leaves out a tool result whose call overflowed into the episodes', async () => {
+    const session = open();
+    const [call, result] = [ITEMS[3]!, ITEMS[4]!];
+    const items = [text('t0'), text('t1'), call, result, ...Array.from({ length: 7 }, (_, index) => text(`t${index + 4}`))];
+    await session.addItems(items); // eleven items, a window of eight: the call is an episode, its result is not
+    expect((await client.sessions.get(await session.getSessionId())).messages).toHaveLength(8);
+    expect(await session.getItems()).toEqual(items.slice(4));
+    expect(await session.getItems(3)).toEqual(items.slice(-3));
+  });
+});
+
 describe('popItem', () => {
   it('removes and answers the newest item, keeping the state, summary and TTL, and leaves no episode of it', async () => {
     const sessionId = unique('pop');
@@ -163,6 +175,8 @@ describe('scope and bad input', () => {
     await expect(session.addItems('hello' as never)).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/^items: /) });
     await expect(session.addItems([text('ok'), null as never])).rejects.toMatchObject({ message: expect.stringMatching(/^items\[1\]: /) });
     await expect(session.addItems([{} as never])).rejects.toMatchObject({ message: expect.stringMatching(/^items\[0\]: /) });
+    const binary = { type: 'message', role: 'user', content: [{ type: 'input_file', file: new Uint8Array([1, 2]) }] } as never;
+    await expect(session.addItems([text('ok'), binary])).rejects.toMatchObject({ message: expect.stringMatching(/^items\[1\]\.content\[0\]\.file: must be plain JSON/) });
     // Nothing of a refused batch was written.
     expect(await session.getItems()).toEqual([]);
     await session.addItems([]);
