@@ -48,7 +48,6 @@ class StandInModel implements Model {
       output: [{ type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text }] }],
     };
   }
-  // eslint-disable-next-line require-yield
   async *getStreamedResponse(): AsyncIterable<never> {
     throw new Error('the stand-in model does not stream');
   }

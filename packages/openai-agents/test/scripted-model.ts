@@ -19,7 +19,6 @@ export class ScriptedModel implements Model {
     return { usage: new Usage({ requests: 1, inputTokens: 10, outputTokens: 5, totalTokens: 15 }), output: turn(request), responseId: `resp_${this.requests.length}` };
   }
 
-  // eslint-disable-next-line require-yield
   async *getStreamedResponse(): AsyncIterable<StreamEvent> {
     throw new Error('the scripted model does not stream');
   }

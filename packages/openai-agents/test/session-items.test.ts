@@ -9,13 +9,14 @@ import { ITEM_TYPE_METADATA_KEY, MemosSession, type MemosSessionOptions } from '
 
 let memos: ListeningMemos;
 let client: MemosClient;
+const NAMESPACE = unique('oa-items');
 const CONTENT_BYTES = 4096;
 const METADATA_BYTES = 1024;
 
 beforeAll(async () => {
   memos = await startListeningMemos({ MEMOS_SESSION_WINDOW: '8', MEMOS_MAX_CONTENT_BYTES: String(CONTENT_BYTES), MEMOS_MAX_METADATA_BYTES: String(METADATA_BYTES) });
   // The package's own client (the built @memos/client), as a user of this package has it.
-  client = new MemosClient({ baseUrl: memos.baseUrl, apiKey: ADMIN_KEY, namespace: unique('oa-items') });
+  client = new MemosClient({ baseUrl: memos.baseUrl, apiKey: ADMIN_KEY, namespace: NAMESPACE });
 });
 afterAll(() => memos?.close());
 
@@ -124,6 +125,32 @@ describe('popItem', () => {
     expect(await session.getItems()).toEqual(items.slice(2, 9));
     const { items: episodes } = await client.episodes.list({ sessionId: await session.getSessionId() });
     expect(episodes.map((episode) => episode.content).sort()).toEqual(['note 0', 'note 1']);
+  });
+
+  it('moves, never loses, a message another writer appends while it pops', async () => {
+    const sessionId = unique('race');
+    // A client whose session put first lets another writer append: the read-then-write race, made certain.
+    let raced = false;
+    const racing = new MemosClient({
+      baseUrl: memos.baseUrl,
+      apiKey: ADMIN_KEY,
+      namespace: NAMESPACE,
+      fetch: async (input, init) => {
+        if (init?.method === 'PUT' && !raced) {
+          raced = true;
+          await client.sessions.appendMessages(sessionId, { userId: 'ana', messages: [{ role: 'user', content: 'sent meanwhile' }] });
+        }
+        return fetch(input, init);
+      },
+    });
+    const session = open(sessionId);
+    await session.addItems([text('first'), text('second')]);
+
+    expect(await new MemosSession({ client: racing, sessionId, userId: 'ana' }).popItem()).toEqual(text('second'));
+    expect(raced).toBe(true);
+    expect(await session.getItems()).toEqual([text('first')]);
+    // The put replaced the window, so memOS promoted the other writer's message; popItem deleted only its own.
+    expect((await client.episodes.list({ sessionId })).items.map((episode) => episode.content)).toEqual(['sent meanwhile']);
   });
 });
 
