@@ -1,13 +1,14 @@
 // MemosSession under the Agents SDK's real runner: `run(agent, input, { session })` reads the
 // history from memOS before each model call and writes the turn back after it. memOS here keeps a
 // window of four messages, so a third turn pushes the first one out into episodes.
-import { Agent, run, setTracingDisabled, tool } from '@openai/agents';
+import { Agent, OpenAIProvider, run, setTracingDisabled, tool } from '@openai/agents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ADMIN_KEY, startListeningMemos, unique, type ListeningMemos } from '../../client/test/listening-memos.js';
 import { MemosClient } from '@memos/client';
 import type { AgentInputItem } from '@openai/agents-core';
 import { decodeMessage, MemosSession, memosInstructions } from '../src/index.js';
+import { startChatCompletionsServer } from '../../../test/support/chat-completions-server.js';
 import { callTool, say, ScriptedModel } from './scripted-model.js';
 
 setTracingDisabled(true);
@@ -138,6 +139,37 @@ describe('MemosSession with run()', () => {
     // And memOS's recall finds them.
     const { hits } = await client.search({ query: 'Lisbon trip', userId: 'ana', sessionId, types: ['episodes'], mode: 'keyword' });
     expect(hits[0]).toMatchObject({ type: 'episode', item: { content: 'Lisbon trip in May', sessionId } });
+  });
+});
+
+describe("with the SDK's OpenAI provider", () => {
+  it('stores the items of a chat-completions turn so that a later run replays them', async () => {
+    // The local OpenAI-protocol stand-in answers with structured output, so the agent has an output type.
+    const llm = await startChatCompletionsServer({ respond: () => ({ reply: 'Hello Ana.' }) });
+    try {
+      const model = await new OpenAIProvider({ apiKey: 'stand-in', baseURL: llm.baseUrl, useResponses: false }).getModel('stand-in-model');
+      const sessionId = unique('provider');
+      const agent = new Agent({ name: 'concierge', instructions: 'Answer briefly.', model, outputType: z.object({ reply: z.string() }) });
+      const result = await run(agent, 'My name is Ana.', { session: sessionFor(sessionId) });
+      expect(result.finalOutput).toEqual({ reply: 'Hello Ana.' });
+      expect(llm.requests[0]?.messages).toEqual([
+        { role: 'system', content: 'Answer briefly.' },
+        { role: 'user', content: 'My name is Ana.' },
+      ]);
+
+      const { messages } = await client.sessions.get(sessionId);
+      expect(messages.map(({ role, content }) => [role, content])).toEqual([
+        ['user', 'My name is Ana.'],
+        ['assistant', '{"reply":"Hello Ana."}'],
+      ]);
+      // The provider's own item (ids, provider data and all) comes back exactly, to any model.
+      const later = new ScriptedModel([() => [say('Ana.')]]);
+      await run(agentWith(later), 'What is my name?', { session: sessionFor(sessionId) });
+      expect(later.inputOf(0)).toEqual([...given(sessionId).slice(0, 2), user('What is my name?')]);
+      expect(later.inputOf(0)[1]).toMatchObject({ role: 'assistant', content: [{ type: 'output_text', text: '{"reply":"Hello Ana."}' }] });
+    } finally {
+      await llm.close();
+    }
   });
 });
 
