@@ -103,9 +103,12 @@ export class MemosSession implements Session {
   /**
    * Deletes the memOS session: its window, state and summary, without promoting them. Episodes
    * that earlier overflow already made stay in the episodic tier (delete them by `sessionId` to
-   * erase the whole conversation). Clearing a session that is not live is not an error.
+   * erase the whole conversation). Clearing a session that is not live is not an error; another
+   * user's session is an `E_CONFLICT`.
    */
   async clearSession(): Promise<void> {
+    // Read first: memOS's delete does not ask whose session it is, and this scope must not reach another user's.
+    if ((await this.#read()) === undefined) return;
     try {
       await this.#client.sessions.delete(this.#sessionId);
     } catch (error) {

@@ -179,6 +179,7 @@ describe('scope and bad input', () => {
     await expect(intruder.getItems()).rejects.toMatchObject({ code: 'E_CONFLICT', message: expect.stringContaining('sessionId') });
     await expect(intruder.addItems([text('theirs')])).rejects.toMatchObject({ code: 'E_CONFLICT' });
     await expect(intruder.popItem()).rejects.toMatchObject({ code: 'E_CONFLICT' });
+    await expect(intruder.clearSession()).rejects.toMatchObject({ code: 'E_CONFLICT' });
     expect(await open(sessionId).getItems()).toEqual([text('mine')]);
   });
 
