@@ -1,14 +1,14 @@
 // MemosSession under the Agents SDK's real runner: `run(agent, input, { session })` reads the
 // history from memOS before each model call and writes the turn back after it. memOS here keeps a
-// window of four messages, so a third turn pushes the first one out into episodes.
+// window of four messages, so that a conversation soon pushes its oldest items out into episodes.
+import { MemosClient } from '@memos/client';
 import { Agent, OpenAIProvider, run, setTracingDisabled, tool } from '@openai/agents';
+import type { AgentInputItem } from '@openai/agents-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ADMIN_KEY, startListeningMemos, unique, type ListeningMemos } from '../../client/test/listening-memos.js';
-import { MemosClient } from '@memos/client';
-import type { AgentInputItem } from '@openai/agents-core';
-import { decodeMessage, MemosSession, memosInstructions } from '../src/index.js';
 import { startChatCompletionsServer } from '../../../test/support/chat-completions-server.js';
+import { ADMIN_KEY, startListeningMemos, unique, type ListeningMemos } from '../../client/test/listening-memos.js';
+import { decodeMessage, MemosSession, memosInstructions } from '../src/index.js';
 import { callTool, say, ScriptedModel } from './scripted-model.js';
 
 setTracingDisabled(true);

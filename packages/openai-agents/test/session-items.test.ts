@@ -211,6 +211,12 @@ describe('scope and bad input', () => {
     expect(await session.getItems()).toEqual([]);
   });
 
+  it('creates the session with its owner, agent and TTL', async () => {
+    const session = open(unique('ttl'), { agentId: 'barista', ttlSeconds: 120 });
+    await session.addItems([text('hello')]);
+    expect(await client.sessions.get(await session.getSessionId())).toMatchObject({ userId: 'ana', agentId: 'barista', ttlSeconds: 120 });
+  });
+
   it('sends long histories in batches', async () => {
     const session = open(unique('batches'), { batchSize: 2 });
     const items = Array.from({ length: 5 }, (_, index) => text(`step ${index}`));
