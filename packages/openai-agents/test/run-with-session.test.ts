@@ -80,6 +80,18 @@ describe('MemosSession with run()', () => {
     expect(await sessionFor(sessionId).getItems()).toEqual(given(sessionId));
   });
 
+  it('stores a streamed run the same way', async () => {
+    const sessionId = unique('stream');
+    const model = new ScriptedModel([() => [say('Hello Ana.')], () => [say('Ana.')]]);
+    const streamed = await run(agentWith(model), 'My name is Ana.', { session: sessionFor(sessionId), stream: true });
+    await streamed.completed;
+    expect(streamed.finalOutput).toBe('Hello Ana.');
+
+    await run(agentWith(model), 'What is my name?', { session: sessionFor(sessionId) });
+    expect(model.inputOf(1)).toEqual([...given(sessionId).slice(0, 2), user('What is my name?')]);
+    expect(given(sessionId)[1]).toMatchObject({ role: 'assistant', content: [{ type: 'output_text', text: 'Hello Ana.' }] });
+  });
+
   it('stores a function call and its result so that the next turn replays them exactly', async () => {
     const sessionId = unique('tools');
     const getWeather = tool({

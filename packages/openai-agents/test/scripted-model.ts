@@ -19,8 +19,11 @@ export class ScriptedModel implements Model {
     return { usage: new Usage({ requests: 1, inputTokens: 10, outputTokens: 5, totalTokens: 15 }), output: turn(request), responseId: `resp_${this.requests.length}` };
   }
 
-  async *getStreamedResponse(): AsyncIterable<StreamEvent> {
-    throw new Error('the scripted model does not stream');
+  /** A streamed turn: the whole answer in one `response_done` event, as a provider's stream ends. */
+  async *getStreamedResponse(request: ModelRequest): AsyncIterable<StreamEvent> {
+    const { output, responseId } = await this.getResponse(request);
+    const usage = { requests: 1, inputTokens: 10, outputTokens: 5, totalTokens: 15 };
+    yield { type: 'response_done', response: { id: responseId ?? 'resp', usage, output } } as StreamEvent;
   }
 
   /** The items the model was given on call `index` (the runner sends history plus the new input). */
