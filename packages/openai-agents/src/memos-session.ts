@@ -1,7 +1,7 @@
 // The Agents SDK's `Session` on memOS's short-term tier. memOS keeps the newest `sessions.window`
 // messages of a session and promotes older ones into episodes, so a long conversation's history
 // stays searchable while the model is replayed only the window.
-import { isMemosError, MemosError, type MemosClient, type Message, type Session as MemosSessionRecord } from '@memos/client';
+import { isMemosError, MemosError, type Episode, type MemosClient, type Message, type Session as MemosSessionRecord } from '@memos/client';
 import type { AgentInputItem, Session } from '@openai/agents-core';
 import { decodeMessage, encodeItem, ITEM_METADATA_KEY } from './item-codec.js';
 import { checkBatchSize, checkId, checkItems, checkLimit, checkTtl } from './checks.js';
@@ -81,8 +81,9 @@ export class MemosSession implements Session {
    * Removes the newest item and answers it (undefined when the window is empty). memOS has no
    * "remove the last message", so this reads the session and writes it back without that message
    * (state, summary and TTL kept). memOS promotes the message a put drops into an episode; that
-   * episode is deleted, so the item is gone from every tier, as the SDK means. Not atomic: a
-   * message another writer appends between the read and the write leaves the window for an episode.
+   * episode is deleted, so the item is gone from every tier, as the SDK means. Messages another
+   * writer appended between the read and the write are promoted by the put too: they are appended
+   * again (and their episodes deleted), so they end where they were, after the popped one.
    */
   async popItem(): Promise<AgentInputItem | undefined> {
     const session = await this.#read();
@@ -96,7 +97,9 @@ export class MemosSession implements Session {
       ...(session.summary === undefined ? {} : { summary: session.summary }),
       ttlSeconds: session.ttlSeconds,
     });
-    await this.#deletePromotedCopy(written.promotedEpisodeIds, last);
+    const displaced = await this.#deletePromotedCopy(written.promotedEpisodeIds, last);
+    // A put that created the session found it expired: what it promoted is the old session, not a concurrent append.
+    if (!written.created && displaced.length > 0) await this.#restore(displaced);
     return decodeMessage(last);
   }
 
@@ -132,15 +135,40 @@ export class MemosSession implements Session {
     return session;
   }
 
-  /** Deletes the one episode of `promoted` that is the popped message; others (a concurrent writer's) stay. */
-  async #deletePromotedCopy(promoted: string[], popped: Message): Promise<void> {
+  /** Deletes the one episode of `promoted` that is the popped message; answers the others, oldest first. */
+  async #deletePromotedCopy(promoted: string[], popped: Message): Promise<Episode[]> {
+    const others: Episode[] = [];
+    let found = false;
     for (const id of promoted) {
       const episode = await this.#client.episodes.get(id);
-      if (episode.role === popped.role && episode.content === popped.content && episode.metadata[ITEM_METADATA_KEY] === popped.metadata?.[ITEM_METADATA_KEY]) {
+      const isPopped = episode.role === popped.role && episode.content === popped.content && episode.metadata[ITEM_METADATA_KEY] === popped.metadata?.[ITEM_METADATA_KEY];
+      if (isPopped && !found) {
         await this.#client.episodes.delete(id);
-        return;
+        found = true;
+      } else {
+        others.push(episode);
       }
     }
+    return others;
+  }
+
+  /** Appends promoted messages back to the session, as they were, and deletes their episodes. */
+  async #restore(episodes: Episode[]): Promise<void> {
+    await this.#client.sessions.appendMessages(this.#sessionId, {
+      userId: this.#userId,
+      messages: episodes.map((episode) => {
+        // Promotion adds `name` and `promotedFrom` to the message's metadata; the rest is the message's own.
+        const { name, promotedFrom: _promotedFrom, ...metadata } = episode.metadata;
+        return {
+          role: episode.role ?? 'user',
+          content: episode.content,
+          createdAt: episode.occurredAt,
+          ...(typeof name === 'string' ? { name } : {}),
+          ...(Object.keys(metadata).length === 0 ? {} : { metadata }),
+        };
+      }),
+    });
+    for (const episode of episodes) await this.#client.episodes.delete(episode.id);
   }
 }
 
