@@ -26,7 +26,8 @@ function message(id: string, threadId: string, resourceId: string, role: 'user' 
 
 describe.skipIf(!haveModel)('MemosStore under Mastra Memory: threads and messages', () => {
   it('creates a thread, saves messages, recalls the last N, and keeps them in memOS as episodes of the thread session', async () => {
-    const memory = new Memory({ storage: new MemosStore({ client, agentId: 'support-bot' }), options: { lastMessages: 3 } });
+    const storage = new MemosStore({ client, agentId: 'support-bot' });
+    const memory = new Memory({ storage, options: { lastMessages: 3 } });
     const resourceId = unique('ana');
     const thread = await memory.createThread({ threadId: unique('t'), resourceId, title: 'Trip planning', metadata: { channel: 'web' } });
     expect(await memory.getThreadById({ threadId: thread.id })).toMatchObject({ id: thread.id, resourceId, title: 'Trip planning', metadata: { channel: 'web' } });
@@ -43,7 +44,7 @@ describe.skipIf(!haveModel)('MemosStore under Mastra Memory: threads and message
     expect(episodes.items[0]!.occurredAt).toBe(at(0).toISOString());
 
     // Paging, newest first, as Mastra's stores answer it.
-    const store = await memory.getMemoryStore();
+    const store = (await storage.getStore('memory'))!;
     const page = await store.listMessages({ threadId: thread.id, perPage: 2, page: 1, orderBy: { field: 'createdAt', direction: 'DESC' } });
     expect(page).toMatchObject({ total: 5, page: 1, perPage: 2, hasMore: true });
     expect(page.messages.map((m) => m.content.content)).toEqual([texts[2], texts[1]]);
@@ -73,8 +74,9 @@ describe.skipIf(!haveModel)('MemosStore under Mastra Memory: threads and message
     const id = `m-${first.id}`;
     await memory.saveMessages({ messages: [message(id, first.id, resourceId, 'assistant', 'Thinking', 1)] });
     await memory.saveMessages({ messages: [message(id, first.id, resourceId, 'assistant', 'The answer is 42', 1)] });
-    const store = await memory.getMemoryStore();
-    await store.updateMessages({ messages: [{ id, content: { metadata: { rating: 5 } } }] });
+    const store = (await storage.getStore('memory'))!;
+    const answer = 'The answer is 42';
+    await store.updateMessages({ messages: [{ id, content: { format: 2, parts: [{ type: 'text', text: answer }], content: answer, metadata: { rating: 5 } } }] });
     const [saved] = (await store.listMessages({ threadId: first.id })).messages;
     expect(saved).toMatchObject({ id, content: { content: 'The answer is 42', metadata: { rating: 5 } } });
     const held = await client.episodes.list({ sessionId: first.id, kind: ['message'] });
@@ -89,9 +91,10 @@ describe.skipIf(!haveModel)('MemosStore under Mastra Memory: threads and message
   });
 
   it('refuses ids memOS cannot hold and the methods it does not support, with clear errors', async () => {
-    const memory = new Memory({ storage: new MemosStore({ client }) });
+    const storage = new MemosStore({ client });
+    const memory = new Memory({ storage });
     await expect(memory.createThread({ threadId: 'has a space', resourceId: 'r1' })).rejects.toThrow(/thread\.id must be 1 to 128 characters/);
-    const store = await memory.getMemoryStore();
+    const store = (await storage.getStore('memory'))!;
     await expect(store.getObservationalMemory('t', 'r')).rejects.toThrow(/getObservationalMemory is not supported by memOS/);
   });
 });
