@@ -206,23 +206,29 @@ export class MemosMemoryStorage extends ObservationalMemoryUnsupported {
 
   // ── Helpers ───────────────────────────────────────────────────────────────
 
-  /** The messages `include` names, within `resourceId` when given (a message of another resource is left out). */
+  /**
+   * The messages `include` names, within `resourceId` when given (a message of another resource is
+   * left out). An entry that names its thread (semantic recall's do) is found by reading that
+   * thread; one that does not is looked up by id.
+   */
   async #included(include: StorageListMessagesInput['include'], resourceId: string | undefined): Promise<MastraDBMessage[]> {
     if (!include || include.length === 0) return [];
-    const targets = await this.#messages.find(include.map((item) => item.id));
     const threads = new Map<string, MastraDBMessage[]>();
-    const out: MastraDBMessage[] = [];
-    for (const item of include) {
-      const target = targets.get(item.id);
-      if (target === undefined) continue;
-      const threadId = target.metadata[META.threadId] as string;
-      if (resourceId !== undefined && target.metadata[META.resourceId] !== resourceId) continue;
+    const threadOf = async (threadId: string) => {
       let thread = threads.get(threadId);
       if (thread === undefined) {
         thread = await this.#messages.readMessages({ threadId, ...(resourceId === undefined ? {} : { resourceId }) });
         threads.set(threadId, thread);
       }
-      out.push(...contextWindow(thread, item.id, item.withPreviousMessages, item.withNextMessages));
+      return thread;
+    };
+    const unplaced = include.filter((item) => item.threadId === undefined);
+    const found = unplaced.length === 0 ? new Map() : await this.#messages.find(unplaced.map((item) => item.id));
+    const out: MastraDBMessage[] = [];
+    for (const item of include) {
+      const threadId = item.threadId ?? (found.get(item.id)?.metadata[META.threadId] as string | undefined);
+      if (threadId === undefined) continue;
+      out.push(...contextWindow(await threadOf(threadId), item.id, item.withPreviousMessages, item.withNextMessages));
     }
     return out;
   }

@@ -90,6 +90,25 @@ describe.skipIf(!haveModel)('MemosStore under Mastra Memory: threads and message
     expect((await memory.listThreads({ filter: { resourceId } })).threads.map((t) => t.id)).toEqual([first.id]);
   });
 
+  it('clones a thread with its messages, and moves a thread and its messages to another resource', async () => {
+    const storage = new MemosStore({ client });
+    const store = (await storage.getStore('memory'))!;
+    const memory = new Memory({ storage });
+    const owner = unique('cy');
+    const source = await memory.createThread({ threadId: unique('src'), resourceId: owner, title: 'Recipes' });
+    await memory.saveMessages({ messages: ['Bread needs time', 'Yes, and steam'].map((text, i) => message(`${source.id}-${i}`, source.id, owner, i ? 'assistant' : 'user', text, i)) });
+
+    const { thread: copy, clonedMessages } = await store.cloneThread({ sourceThreadId: source.id, newThreadId: unique('copy') });
+    expect(copy).toMatchObject({ resourceId: owner, title: 'Clone of Recipes', metadata: { clone: { sourceThreadId: source.id, lastMessageId: `${source.id}-1` } } });
+    expect(clonedMessages.map((m) => [m.threadId, m.content.content])).toEqual([[copy.id, 'Bread needs time'], [copy.id, 'Yes, and steam']]);
+
+    const heir = unique('dee');
+    await store.updateThreadResourceId({ threadId: source.id, resourceId: heir });
+    expect(await memory.getThreadById({ threadId: source.id })).toMatchObject({ resourceId: heir, title: 'Recipes' });
+    const moved = await client.episodes.list({ sessionId: source.id, kind: ['message'] });
+    expect(moved.items.map((e) => [e.userId, e.content])).toEqual([[heir, 'Bread needs time'], [heir, 'Yes, and steam']]);
+  });
+
   it('refuses ids memOS cannot hold and the methods it does not support, with clear errors', async () => {
     const storage = new MemosStore({ client });
     const memory = new Memory({ storage });
