@@ -15,6 +15,22 @@ export interface DateRange {
   end?: Date | undefined;
 }
 
+const MIN_TIME = Date.parse('0001-01-02T00:00:00Z');
+const MAX_TIME = Date.parse('9999-12-30T00:00:00Z');
+
+/**
+ * `from`/`to` of an episode listing that holds every message of `range` (occurredAt is the
+ * message's createdAt; `to` is exclusive, so one millisecond past the end). The range itself is
+ * applied exactly afterwards, with its own exclusivity; an empty or unstorable range is left to that.
+ */
+function timeWindow(range: DateRange | undefined): { from?: string; to?: string } {
+  const start = range?.start === undefined ? undefined : new Date(range.start).getTime();
+  const end = range?.end === undefined ? undefined : new Date(range.end).getTime() + 1;
+  if (start !== undefined && end !== undefined && start >= end) return {};
+  const inRange = (ms: number | undefined): ms is number => ms !== undefined && ms > MIN_TIME && ms < MAX_TIME; // NaN is out too
+  return { ...(inRange(start) ? { from: new Date(start).toISOString() } : {}), ...(inRange(end) ? { to: new Date(end).toISOString() } : {}) };
+}
+
 export class MessageLog {
   readonly #scope: MemosScope;
   /** Message id → the episode that last held it, as seen by this process: a hint, always checked. */
@@ -33,9 +49,7 @@ export class MessageLog {
         kind: [KIND.message],
         ...(threadId === undefined ? {} : { sessionId: memosId(threadId, 'threadId') }),
         ...(resourceId === undefined ? {} : { userId: memosId(resourceId, 'resourceId') }),
-        // A day of slack either side: the range is applied exactly afterwards, on Mastra's createdAt.
-        ...(range?.start === undefined ? {} : { from: new Date(range.start.getTime() - 86_400_000).toISOString() }),
-        ...(range?.end === undefined ? {} : { to: new Date(range.end.getTime() + 86_400_000).toISOString() }),
+        ...timeWindow(range),
       },
       'message',
     );

@@ -48,6 +48,8 @@ describe.skipIf(!haveModel)('MemosStore under Mastra Memory: threads and message
     const page = await store.listMessages({ threadId: thread.id, perPage: 2, page: 1, orderBy: { field: 'createdAt', direction: 'DESC' } });
     expect(page).toMatchObject({ total: 5, page: 1, perPage: 2, hasMore: true });
     expect(page.messages.map((m) => m.content.content)).toEqual([texts[2], texts[1]]);
+    const ranged = await store.listMessages({ threadId: thread.id, filter: { dateRange: { start: at(1), end: at(3), endExclusive: true } } });
+    expect(ranged.messages.map((m) => m.content.content)).toEqual([texts[1], texts[2]]);
     // include: a message with its neighbours, even when the page holds nothing.
     const around = await store.listMessages({ threadId: thread.id, perPage: 0, include: [{ id: `m1-${thread.id}`, withPreviousMessages: 1, withNextMessages: 1 }] });
     expect(around.messages.map((m) => m.id)).toEqual([`m0-${thread.id}`, `m1-${thread.id}`, `m2-${thread.id}`]);
