@@ -111,6 +111,20 @@ describe.skipIf(!haveModel)('MemosStore under Mastra Memory: threads and message
     expect(moved.items.map((e) => [e.userId, e.content])).toEqual([[heir, 'Bread needs time'], [heir, 'Yes, and steam']]);
   });
 
+  it('keeps two agents apart in one namespace', async () => {
+    const alpha = new Memory({ storage: new MemosStore({ client, agentId: 'alpha' }) });
+    const beta = new Memory({ storage: new MemosStore({ client, agentId: 'beta' }) });
+    const resourceId = unique('shared-user');
+    const thread = await alpha.createThread({ threadId: unique('t'), resourceId, title: 'Alpha only' });
+    await alpha.saveMessages({ messages: [message(`${thread.id}-0`, thread.id, resourceId, 'user', 'For alpha', 0)] });
+    expect(await beta.getThreadById({ threadId: thread.id })).toBeNull();
+    expect((await beta.listThreads({ filter: { resourceId } })).threads).toEqual([]);
+    const betaStore = (await new MemosStore({ client, agentId: 'beta' }).getStore('memory'))!;
+    expect((await betaStore.listMessages({ threadId: thread.id })).messages).toEqual([]);
+    expect((await betaStore.listMessagesById({ messageIds: [`${thread.id}-0`] })).messages).toEqual([]);
+    expect((await alpha.recall({ threadId: thread.id, resourceId })).messages.map((m) => m.content.content)).toEqual(['For alpha']);
+  });
+
   it('refuses ids memOS cannot hold and the methods it does not support, with clear errors', async () => {
     const storage = new MemosStore({ client });
     const memory = new Memory({ storage });
