@@ -41,7 +41,6 @@ async function sha256(text: string): Promise<Uint8Array> {
   return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', encoder.encode(text)));
 }
 
-const base36 = (bytes: Uint8Array, length: number) => [...bytes].map((byte) => byte.toString(36).padStart(2, '0')).join('').slice(0, length);
 
 /**
  * The memOS slot of an item: `lg:["ns0","ns1","key"]`, or, when that is longer than a slot may be
@@ -54,26 +53,15 @@ export async function slotKey(namespace: readonly string[], key: string): Promis
   return `lg#${btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
 }
 
-/**
- * A short word that differs between slots. memOS merges a write into a current memory of the same
- * user and agent that states the same words, whatever its slot, and the merge takes that memory's
- * slot (docs/truth.md); two items with the same indexed text would then become one. Ending every
- * item's text with its slot's tag keeps their words apart.
- */
-export async function slotTag(slot: string): Promise<string> {
-  return base36(await sha256(slot), 10);
-}
-
 export interface MemoryText {
   content: string;
   indexed: boolean;
 }
 
-/** The content of an item's memory: its indexed texts (or its path, when none) and its tag, within `maxBytes`. */
-export function memoryContent(namespace: readonly string[], key: string, texts: string[], tag: string, maxBytes: number): MemoryText {
-  const suffix = `\n[${tag}]`;
+/** The content of an item's memory: its indexed texts (or its path, when none), within `maxBytes`. */
+export function memoryContent(namespace: readonly string[], key: string, texts: string[], maxBytes: number): MemoryText {
   const body = texts.length > 0 ? texts.join('\n\n') : `LangGraph item ${namespace.join('/')} / ${key}`;
-  return { content: clip(body, maxBytes - byteLength(suffix)) + suffix, indexed: texts.length > 0 };
+  return { content: clip(body, maxBytes), indexed: texts.length > 0 };
 }
 
 /** `text` cut to at most `maxBytes` of UTF-8, at a character boundary (memOS embeds no more of a long text anyway). */

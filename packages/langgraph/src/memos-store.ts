@@ -12,7 +12,7 @@ import {
   type SearchOperation,
 } from '@langchain/langgraph-checkpoint';
 import { indexTexts } from './index-text.js';
-import { itemMetadata, memoryContent, slotKey, slotTag } from './item-mapping.js';
+import { itemMetadata, memoryContent, slotKey } from './item-mapping.js';
 import { currentMemory, getItem, listNamespaces, searchItems } from './store-reads.js';
 import { storeScope, type MemosStoreOptions, type StoreScope } from './store-scope.js';
 
@@ -100,7 +100,7 @@ export class MemosStore extends BaseStore {
     const scope = this.#scope;
     const slot = await slotKey(op.namespace, op.key);
     const fields = op.index === false ? [] : (op.index ?? scope.fields);
-    const { content, indexed } = memoryContent(op.namespace, op.key, indexTexts(value, fields), await slotTag(slot), scope.maxContentBytes);
+    const { content, indexed } = memoryContent(op.namespace, op.key, indexTexts(value, fields), scope.maxContentBytes);
     const metadata = itemMetadata({
       namespace: op.namespace,
       key: op.key,
