@@ -4637,6 +4637,8 @@ export interface operations {
                 from?: string;
                 /** @description Only records whose occurredAt is before this; later than `from` */
                 to?: string;
+                /** @description Only records whose metadata holds each key of this JSON object with exactly its value (string, number or boolean); at most 16, such as {"channel":"email"} */
+                metadata?: string;
                 /** @description By occurredAt: asc (oldest first) or desc (newest first); default asc */
                 order?: "asc" | "desc";
                 /**
@@ -4942,6 +4944,8 @@ export interface operations {
                 from?: string;
                 /** @description Only records whose createdAt is before this; later than `from` */
                 to?: string;
+                /** @description Only records whose metadata holds each key of this JSON object with exactly its value (string, number or boolean); at most 16, such as {"channel":"email"} */
+                metadata?: string;
                 /** @description By createdAt: asc (oldest first) or desc (newest first); default desc */
                 order?: "asc" | "desc";
                 /**

@@ -40,10 +40,13 @@ describe.skipIf(!haveModel)('the client, on the record routes', () => {
       userId: 'ana',
       episodes: [
         { kind: 'intervention', content: 'Restarted the nightly export', task: 'fix the export', outcome: 'task_completed' },
-        { kind: 'observation', content: 'The export ran in 4 minutes' },
+        { kind: 'observation', content: 'The export ran in 4 minutes', metadata: { job: 'export', minutes: 4 } },
       ],
     });
     expect(written.ids).toHaveLength(2);
+    // Metadata conditions go as an object; the number 4 is not the text "4".
+    expect((await client.episodes.list({ userId: 'ana', metadata: { job: 'export', minutes: 4 } })).items.map((item) => item.id)).toEqual([written.ids[1]]);
+    expect((await client.episodes.list({ userId: 'ana', metadata: { minutes: '4' } })).items).toEqual([]);
     const episode = await client.episodes.get(written.ids[0]!);
     expect(episode).toMatchObject({ id: written.ids[0], kind: 'intervention', task: 'fix the export', userId: 'ana' });
     const page = await client.episodes.list({ userId: 'ana', kind: ['observation'] });

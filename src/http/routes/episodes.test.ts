@@ -59,6 +59,30 @@ describe('episodes over HTTP', () => {
     expect(kinds.body.items.map((e: { content: string }) => e.content)).toEqual(['event 1', 'event 3', 'event 5']);
   });
 
+  it('lists the episodes whose metadata holds each condition of a JSON object, and names a bad one', async () => {
+    memos = await startTestMemos();
+    await memos.json('POST', '/api/v1/episodes', {
+      episodes: [
+        { kind: 'message', content: 'first', metadata: { thread: 't1', turn: 1, pinned: true }, occurredAt: at(1) },
+        { kind: 'message', content: 'second', metadata: { thread: 't1', turn: 2 }, occurredAt: at(2) },
+        { kind: 'message', content: 'other', metadata: { thread: 't2', turn: 1 }, occurredAt: at(3) },
+      ],
+    });
+    const listed = async (conditions: object) =>
+      (await memos.json('GET', `/api/v1/episodes?metadata=${encodeURIComponent(JSON.stringify(conditions))}`)).body.items.map((e: { content: string }) => e.content);
+    expect(await listed({ thread: 't1' })).toEqual(['first', 'second']);
+    // Typed values: the number 1 is not the string "1".
+    expect(await listed({ turn: 1 })).toEqual(['first', 'other']);
+    expect(await listed({ turn: '1' })).toEqual([]);
+    expect(await listed({ thread: 't1', pinned: true })).toEqual(['first']);
+
+    for (const bad of ['not json', '[1]', '{"thread":{"$ne":"t1"}}', JSON.stringify(Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, i])))]) {
+      const answer = await memos.json('GET', `/api/v1/episodes?metadata=${encodeURIComponent(bad)}`);
+      expect({ bad, status: answer.status, type: answer.headers['content-type'] }).toEqual({ bad, status: 400, type: 'application/problem+json; charset=utf-8' });
+      expect(JSON.stringify(answer.body)).toContain('metadata');
+    }
+  });
+
   it('deletes an episode, and keeps namespaces apart', async () => {
     memos = await startTestMemos();
     const posted = await memos.json('POST', '/api/v1/episodes', { namespace: 'ns-a', episodes: [{ kind: 'observation', content: 'only in a' }] });

@@ -37,6 +37,22 @@ export function checkRange(value: { from?: string | undefined; to?: string | und
 }
 
 /**
+ * `metadata` in a query string: a JSON object of conditions, checked as a recall request's
+ * `filters.metadata` is (query strings carry no types, and a condition's value may be a number or a boolean).
+ */
+const metadataQuery = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object, such as {"channel":"email"}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(metadataFilterSchema);
+
+/**
  * The query string of a time-ordered listing (`GET /episodes`, `GET /memories`), with `kind` of the
  * given schema and `limit` bounded by `list`; `kindExample` is the kind the document shows.
  */
@@ -50,6 +66,10 @@ export function listingQuery<K extends z.ZodType<string, string>>(fields: FieldS
       kind: listQuery(kind).optional().describe('Only these kinds: repeat the parameter or separate kinds with commas (1 to 32)').meta({ example: kindExample }),
       from: timestampSchema.optional().describe(`Only records whose ${time} is at or after this (ISO 8601 with a zone)`),
       to: timestampSchema.optional().describe(`Only records whose ${time} is before this; later than \`from\``),
+      metadata: metadataQuery
+        .optional()
+        .describe('Only records whose metadata holds each key of this JSON object with exactly its value (string, number or boolean); at most 16, such as {"channel":"email"}')
+        .meta({ example: '{"channel":"email"}' }),
       order: z.enum(['asc', 'desc']).default(defaultOrder).describe(`By ${time}: asc (oldest first) or desc (newest first); default ${defaultOrder}`),
       limit: limitQuery(list.maxLimit).default(list.defaultLimit).describe(`Items per page, 1 to ${list.maxLimit}; default ${list.defaultLimit}`).meta({ examples: [20] }),
       cursor: cursorQuery,

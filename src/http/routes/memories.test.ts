@@ -104,4 +104,19 @@ describe('memories over HTTP', () => {
     expect(rest.body.items.map((m: { content: string }) => m.content)).toEqual(['fact number 2']);
     expect(rest.body.nextCursor).toBeUndefined();
   });
+
+  it('lists by metadata, a JSON object of conditions, with the other filters', async () => {
+    memos = await startTestMemos();
+    const memories = [
+      { content: 'Ana drinks green tea', metadata: { source: 'chat', level: 1 } },
+      { content: 'Ana lives in Porto', metadata: { source: 'crm', level: 1 }, key: 'home_city' },
+      { content: 'Ana is vegetarian', metadata: { source: 'chat', level: 2 }, kind: 'preference' },
+    ];
+    await memos.json('POST', '/api/v1/memories', { memories });
+    const listed = async (query: string) => (await memos.json('GET', `/api/v1/memories?order=asc&${query}`)).body.items.map((m: { content: string }) => m.content);
+    expect(await listed(`metadata=${encodeURIComponent('{"source":"chat"}')}`)).toEqual(['Ana drinks green tea', 'Ana is vegetarian']);
+    expect(await listed(`metadata=${encodeURIComponent('{"source":"chat","level":1}')}`)).toEqual(['Ana drinks green tea']);
+    expect(await listed(`kind=preference&metadata=${encodeURIComponent('{"source":"chat"}')}`)).toEqual(['Ana is vegetarian']);
+    expect(await listed(`key=home_city&metadata=${encodeURIComponent('{"level":1}')}`)).toEqual(['Ana lives in Porto']);
+  });
 });

@@ -5,8 +5,10 @@ import type { Conflict, ConflictPage, Episode, EpisodePage, EpisodeWrite, Episod
 
 export type SessionListQuery = Query<'GET /api/v1/sessions'>;
 export type SessionSummary = ItemOf<'GET /api/v1/sessions'>;
-export type EpisodeListQuery = Query<'GET /api/v1/episodes'>;
-export type MemoryListQuery = Query<'GET /api/v1/memories'>;
+/** A listing's `metadata` conditions, given as an object: the client sends the JSON text the query string carries. */
+type MetadataConditions<Q> = Omit<Q, 'metadata'> & { metadata?: Record<string, string | number | boolean> | undefined };
+export type EpisodeListQuery = MetadataConditions<Query<'GET /api/v1/episodes'>>;
+export type MemoryListQuery = MetadataConditions<Query<'GET /api/v1/memories'>>;
 export type ConflictListQuery = Query<'GET /api/v1/conflicts'>;
 
 export class SessionsApi {
@@ -56,8 +58,9 @@ export class EpisodesApi {
     return this.#http.json('POST /api/v1/episodes', { json: episodes }, options);
   }
 
+  /** A page of the timeline; `metadata: { thread: 't1' }` keeps the episodes whose metadata holds each condition. */
   list(query: EpisodeListQuery = {}, options?: CallOptions): Promise<EpisodePage> {
-    return this.#http.json('GET /api/v1/episodes', { query }, options);
+    return this.#http.json('GET /api/v1/episodes', { query: metadataAsJson(query) }, options);
   }
 
   iterate(query: EpisodeListQuery = {}, options?: CallOptions): AsyncGenerator<Episode, void, undefined> {
@@ -84,8 +87,9 @@ export class MemoriesApi {
     return this.#http.json('POST /api/v1/memories', { json: memories }, options);
   }
 
+  /** A page of memories; `metadata: { source: 'crm' }` keeps the memories whose metadata holds each condition. */
   list(query: MemoryListQuery = {}, options?: CallOptions): Promise<MemoryPage> {
-    return this.#http.json('GET /api/v1/memories', { query }, options);
+    return this.#http.json('GET /api/v1/memories', { query: metadataAsJson(query) }, options);
   }
 
   iterate(query: MemoryListQuery = {}, options?: CallOptions): AsyncGenerator<Memory, void, undefined> {
@@ -135,3 +139,8 @@ export class MemoriesApi {
   }
 }
 
+/** The query with its metadata conditions as the JSON text memOS reads. */
+function metadataAsJson<Q extends { metadata?: Record<string, string | number | boolean> | undefined }>(query: Q): Omit<Q, 'metadata'> & { metadata?: string } {
+  const { metadata, ...rest } = query;
+  return metadata === undefined ? rest : { ...rest, metadata: JSON.stringify(metadata) };
+}
