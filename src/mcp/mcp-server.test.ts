@@ -100,6 +100,9 @@ describe('MCP over an in-memory transport', () => {
     const recalled = structuredOf(await callTool(client, 'recall', { query: 'spare key', mode: 'keyword' }));
     expect(recalled.hits.map((hit: { id: string }) => hit.id)).toEqual(mine.ids);
     expect(structuredOf(await callTool(client, 'list_memories', {})).items.map((item: { id: string }) => item.id)).toEqual(mine.ids);
+    const labelled = structuredOf(await callTool(client, 'remember', { memories: [{ content: 'Alice flies to Oslo in May', metadata: { topic: 'travel' } }] }));
+    expect(structuredOf(await callTool(client, 'list_memories', { metadata: { topic: 'travel' } })).items.map((item: { id: string }) => item.id)).toEqual(labelled.ids);
+    await memos.services.memories.delete({ namespace: 'people', id: labelled.ids[0] });
     const bundle = structuredOf(await callTool(client, 'get_context', { query: 'spare key' }));
     expect(bundle.text).not.toContain('Bob');
 

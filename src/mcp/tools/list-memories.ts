@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { MEMORY_KINDS } from '../../core/types.js';
-import { idSchema, timestampSchema } from '../../http/schemas.js';
+import { idSchema, metadataFilterSchema, timestampSchema } from '../../http/schemas.js';
 import { checkRange, listInput } from '../../http/routes/filters.js';
 import { slotKey, validityAsk, validityFields } from '../../http/routes/memory-fields.js';
 import { runTool, type McpCaller } from '../tool-runner.js';
@@ -18,6 +18,7 @@ export function registerListMemories(server: McpServer, caller: McpCaller): void
       kind: z.array(z.enum(MEMORY_KINDS)).min(1).max(32).optional().describe('Only these kinds'),
       from: timestampSchema.optional().describe('Created at or after (ISO 8601 with a zone)'),
       to: timestampSchema.optional().describe('Created before'),
+      metadata: metadataFilterSchema.optional().describe('Only memories whose metadata holds each of these keys with exactly this value (string, number or boolean); at most 16'),
       order: z.enum(['asc', 'desc']).default('desc').describe('desc (default): newest first'),
       limit: z.number().int().min(1).max(list.maxLimit).default(list.defaultLimit).describe(`Memories per page, 1 to ${list.maxLimit}`),
       cursor: z.string().max(512).optional().describe('nextCursor of the previous page'),
@@ -32,7 +33,7 @@ export function registerListMemories(server: McpServer, caller: McpCaller): void
     {
       title: 'List memories',
       description:
-        'List the stored long-term memories, newest first, a page at a time (pass nextCursor back as cursor for the next page). Filter by kind, time, agent, session or slot (key). ' +
+        'List the stored long-term memories, newest first, a page at a time (pass nextCursor back as cursor for the next page). Filter by kind, time, metadata, agent, session or slot (key). ' +
         'Only facts that hold now are listed, unless asOf (what held then) or includeSuperseded (every version).',
       inputSchema: input,
       outputSchema: output,
