@@ -1,9 +1,11 @@
 // The reading operations of a MemosStore batch: get (a slot lookup), search (memOS hybrid search
-// for a query, else a scan of the scope's memories) and listNamespaces (a scan).
+// for a query, else a listing of the scope's memories under the prefix) and listNamespaces (a
+// listing too). Listings carry the same metadata conditions as a search, so memOS reads only the
+// items under the prefix that pass the filter's equalities.
 import type { Memory } from '@memos/client';
 import type { GetOperation, Item, ListNamespacesOperation, MatchCondition, SearchItem, SearchOperation } from '@langchain/langgraph-checkpoint';
 import { matches, preFilter } from './filters.js';
-import { META, slotKey } from './item-mapping.js';
+import { levelKey, META, slotKey } from './item-mapping.js';
 import type { StoreScope } from './store-scope.js';
 
 /** memOS's default `search.maxLimit`: a query search ranks at most this many hits. */
@@ -66,7 +68,7 @@ export async function searchItems(scope: StoreScope, op: SearchOperation): Promi
   }
 
   const found: Item[] = [];
-  await scan(scope, scoped, (memory) => {
+  await scan(scope, { ...scoped, metadata: preFilter(scope.agentId, op).metadata }, (memory) => {
     const item = scope.own(memory);
     if (wanted(item)) found.push(item);
     return found.length < offset + limit;
@@ -75,10 +77,10 @@ export async function searchItems(scope: StoreScope, op: SearchOperation): Promi
 }
 
 /**
- * Reads the scope's current memories, newest first, page by page, until `visit` answers false or
- * `maxScan` memories were read: memOS lists by scope, slot and time, not by metadata.
+ * Reads the scope's current memories that hold `metadata`, newest first, page by page, until
+ * `visit` answers false or `maxScan` memories were read.
  */
-async function scan(scope: StoreScope, query: { userId?: string; agentId?: string }, visit: (memory: Memory) => boolean): Promise<void> {
+async function scan(scope: StoreScope, query: { userId?: string; agentId?: string; metadata: Record<string, string | number | boolean> }, visit: (memory: Memory) => boolean): Promise<void> {
   let read = 0;
   for await (const memory of scope.client.memories.iterate({ ...query, limit: Math.min(PAGE, scope.maxScan) })) {
     read += 1;
@@ -103,8 +105,13 @@ export async function listNamespaces(scope: StoreScope, op: ListNamespacesOperat
   const prefix = conditions.find((condition) => condition.matchType === 'prefix')?.path ?? [];
   const literal = prefix.slice(0, prefix.includes('*') ? prefix.indexOf('*') : prefix.length) as string[];
   const userId = scope.userOfPrefix(literal);
+  // Each literal level of the prefix (up to 14, beside the item marker and the agent) is a condition memOS applies.
+  const metadata: Record<string, string | number | boolean> = { [META.marker]: true, [META.agent]: scope.agentId ?? '' };
+  prefix.slice(0, 14).forEach((label, level) => {
+    if (label !== '*') metadata[levelKey(level)] = label;
+  });
   const seen = new Map<string, string[]>();
-  await scan(scope, { ...(userId === undefined ? {} : { userId }), ...(scope.agentId === undefined ? {} : { agentId: scope.agentId }) }, (memory) => {
+  await scan(scope, { ...(userId === undefined ? {} : { userId }), ...(scope.agentId === undefined ? {} : { agentId: scope.agentId }), metadata }, (memory) => {
     const item = scope.own(memory);
     if (item === undefined || !conditions.every((condition) => doesMatch(condition, item.namespace))) return true;
     const namespace = op.maxDepth === undefined ? item.namespace : item.namespace.slice(0, op.maxDepth);

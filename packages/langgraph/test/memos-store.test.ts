@@ -249,4 +249,14 @@ describe.skipIf(!haveModel)('MemosStore', () => {
     const unauthorised = new MemosStore({ client: server.client({ apiKey: 'not-a-key', namespace: unique('lg') }), userId: 'ana' });
     await expect(unauthorised.get(['a'], 'k')).rejects.toMatchObject({ name: 'MemosError', code: 'E_UNAUTHORIZED' });
   });
+
+  it('lists by prefix and filter in memOS, so that maxScan bounds the items read, not every memory of the scope', async () => {
+    const { store } = fresh({ maxScan: 3 });
+    await store.put(['wanted', 'x'], 'old', { text: 'written first', colour: 'red' });
+    for (let i = 0; i < 5; i += 1) await store.put(['other'], `k${i}`, { text: `other item ${i}`, colour: 'red' });
+    expect((await store.search(['wanted'])).map((item) => item.key)).toEqual(['old']);
+    expect((await store.search([], { filter: { colour: 'red' }, limit: 10 })).length).toBe(3);
+    expect((await store.search(['wanted'], { filter: { colour: 'red' } })).map((item) => item.key)).toEqual(['old']);
+    expect(await store.listNamespaces({ prefix: ['wanted'] })).toEqual([['wanted', 'x']]);
+  });
 });
