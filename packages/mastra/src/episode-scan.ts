@@ -2,8 +2,9 @@ import type { Episode, EpisodeListQuery } from '@memos/client';
 import { MAX_PAGES, META, PAGE, type MemosScope } from './memos-scope.js';
 
 /**
- * Every episode of a listing, page after page, that this store wrote (it carries `mastra.record`
- * and the store's agent). Bounded: more than MAX_PAGES pages is an error rather than an endless read.
+ * Every episode of a listing, page after page, that this store wrote as a `record` (memOS lists
+ * only those carrying that `mastra.record`, and the query's own metadata conditions; the store's
+ * agent is checked too). Bounded: more than MAX_PAGES pages is an error rather than an endless read.
  */
 export async function scanEpisodes(scope: MemosScope, query: EpisodeListQuery, record: string): Promise<Episode[]> {
   const out: Episode[] = [];
@@ -11,6 +12,7 @@ export async function scanEpisodes(scope: MemosScope, query: EpisodeListQuery, r
   for (let page = 0; page < MAX_PAGES; page++) {
     const listing = await scope.client.episodes.list({
       ...query,
+      metadata: { ...query.metadata, [META.record]: record },
       ...(scope.agentId === undefined ? {} : { agentId: scope.agentId }),
       limit: PAGE,
       ...(cursor === undefined ? {} : { cursor }),

@@ -71,14 +71,12 @@ export class MessageLog {
       const episode = await this.#get(hint);
       if (episode !== undefined && episode.metadata[META.id] === id && ownedBy(this.#scope, episode, 'message')) found.set(id, episode);
     }
-    const missing = ids.filter((id) => !found.has(id));
-    if (missing.length > 0) {
-      // A message this process has not seen: only a scan of the namespace's messages can find it.
-      const all = await this.read({});
-      for (const id of missing) {
-        const episode = all.get(id);
-        if (episode !== undefined) found.set(id, episode);
-      }
+    // A message this process has not seen: memOS lists the episodes that carry its id.
+    for (const id of ids.filter((wanted) => !found.has(wanted))) {
+      const episode = latestById(await scanEpisodes(this.#scope, { kind: [KIND.message], metadata: { [META.id]: id } }, 'message')).get(id);
+      if (episode === undefined) continue;
+      found.set(id, episode);
+      this.#remember(id, episode.id);
     }
     return found;
   }

@@ -84,6 +84,12 @@ describe.skipIf(!haveModel)('MemosStore under Mastra Memory: threads and message
     const held = await client.episodes.list({ sessionId: first.id, kind: ['message'] });
     expect(held.items.map((e) => e.content)).toEqual(['The answer is 42']);
 
+    // A store of another process (a restart) has seen none of it: it finds the message by its id in memOS.
+    const restarted = (await new MemosStore({ client }).getStore('memory'))!;
+    expect((await restarted.listMessagesById({ messageIds: [id, 'no-such-message'] })).messages.map((m) => m.id)).toEqual([id]);
+    await restarted.updateMessages({ messages: [{ id, content: { format: 2, parts: [{ type: 'text', text: 'The answer is 43' }], content: 'The answer is 43' } }] });
+    expect((await client.episodes.list({ sessionId: first.id, kind: ['message'] })).items.map((e) => e.content)).toEqual(['The answer is 43']);
+
     await memory.deleteMessages([id]);
     expect((await store.listMessages({ threadId: first.id })).messages).toEqual([]);
     await memory.deleteThread(second.id);
