@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { dropSchema, freshSchema, POSTGRES_URL, postgresReachable } from '../../src/storage/postgres/test-databases.js';
 import { connectTestRedis, failWhenRequired, keysUnder, removeKeys, TEST_REDIS_URL, testPrefix } from '../../src/storage/redis/test-redis.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
@@ -13,8 +13,12 @@ import { haveModel, MODEL_PATH } from '../support/test-model.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'memos-readme-'));
 let server: ServerProcess | undefined;
-afterAll(async () => {
+// Each test starts its own server: stop it after the test, passed or failed, so that none outlives the run.
+afterEach(async () => {
   await server?.stop();
+  server = undefined;
+});
+afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
