@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemosClient } from '../../packages/client/src/index.js';
 import { ADMIN_KEY, haveModel, startListeningMemos, unique, type ListeningMemos } from '../../packages/client/test/listening-memos.js';
+import { startChatCompletionsServer } from '../support/chat-completions-server.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -50,5 +51,28 @@ describe.skipIf(!haveModel)('examples/mastra-agent.ts', () => {
     ]);
     expect(messages.items.filter((episode) => episode.role === 'assistant')).toHaveLength(4);
     expect(stdout).toContain('[memOS] 8 messages of kari held as episodes');
+  }, 90_000);
+
+  it('runs with a real OpenAI-compatible model when MODEL_URL names one: the recalled message reaches its prompt', async () => {
+    // The local stand-in speaks OpenAI's chat completions; it answers from what the prompt holds.
+    const model = await startChatCompletionsServer({
+      plainText: true,
+      respond: ({ messages }) => (messages.some((message) => message.role === 'system' && message.content.includes('Ingrid keeps bees')) ? 'Your sister Ingrid keeps bees.' : 'Noted.'),
+    });
+    try {
+      const namespace = unique('mastra-model');
+      const { key } = await new MemosClient({ baseUrl: server.baseUrl, apiKey: ADMIN_KEY }).keys.create({ name: 'mastra example', role: 'write', namespaces: [namespace] });
+      const env: NodeJS.ProcessEnv = { ...process.env, MEMOS_URL: server.baseUrl, MEMOS_API_KEY: key, MASTRA_RESOURCE: 'liv', MODEL_URL: model.baseUrl, MODEL_NAME: 'local-model' };
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/mastra-agent.ts'], { cwd: ROOT, env, timeout: 60_000 });
+
+      expect(stdout).toContain(`[model] local-model at ${model.baseUrl}`);
+      expect(stdout.split('[thread] ')[2]).toContain('assistant: Your sister Ingrid keeps bees.');
+      expect(model.requests.length).toBeGreaterThanOrEqual(4);
+      expect(model.requests.every((request) => request.model === 'local-model')).toBe(true);
+      const answers = await new MemosClient({ baseUrl: server.baseUrl, apiKey: key }).episodes.list({ userId: 'liv', kind: ['message'], limit: 50 });
+      expect(answers.items.filter((episode) => episode.role === 'assistant').map((episode) => episode.content)).toContain('Your sister Ingrid keeps bees.');
+    } finally {
+      await model.close();
+    }
   }, 90_000);
 });

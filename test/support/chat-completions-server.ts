@@ -48,8 +48,14 @@ export interface ChatCompletionsServer {
 }
 
 export interface ChatCompletionsServerOptions {
-  /** The model's answer to a request, as a JSON value; it is sent as the message content, serialised. */
+  /** The model's answer to a request, as a JSON value; it is sent as the message content, serialised (a string as it is, with `plainText`). */
   respond: (request: ChatRequestIn) => unknown;
+  /**
+   * Also take chat requests without structured output, as an agent framework sends them: no
+   * `response_format` needed, message content as a string or as text parts (joined into
+   * `content` here), and a string answer sent as plain text.
+   */
+  plainText?: boolean;
   /** Answer 401 unless the request carries `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
 }
@@ -59,16 +65,31 @@ const send = (res: ServerResponse, status: number, body: string, headers: Record
 };
 const apiError = (message: string, type: string, code: string) => JSON.stringify({ error: { message, type, param: null, code } });
 
-/** Why a body is not a chat-completions request with structured output, as OpenAI would say it; undefined when it is one. */
-function requestProblem(body: Record<string, unknown>): string | undefined {
+/** The text of a message's content given as parts (`[{ type: 'text', text }]`), or undefined when it is not that. */
+function partsText(content: unknown): string | undefined {
+  if (!Array.isArray(content) || !content.every((part) => typeof part === 'object' && part !== null && typeof (part as { text?: unknown }).text === 'string')) return undefined;
+  return content.map((part) => (part as { text: string }).text).join('');
+}
+
+/**
+ * Why a body is not a chat-completions request with structured output (or, with `plainText`, any
+ * chat request), as OpenAI would say it; undefined when it is one. With `plainText`, content given
+ * as text parts is joined into a string in place.
+ */
+function requestProblem(body: Record<string, unknown>, plainText: boolean): string | undefined {
   if (typeof body.model !== 'string' || body.model === '') return "missing required parameter: 'model'";
   const messages = body.messages;
   if (!Array.isArray(messages) || messages.length === 0) return "missing required parameter: 'messages'";
   const roles = ['system', 'user', 'assistant', 'developer'];
+  for (const m of messages as Array<{ role?: unknown; content?: unknown }>) {
+    const text = plainText && typeof m === 'object' && m !== null ? partsText(m.content) : undefined;
+    if (text !== undefined) m.content = text;
+  }
   if (!messages.every((m) => typeof m === 'object' && m !== null && roles.includes((m as ChatMessageIn).role) && typeof (m as ChatMessageIn).content === 'string')) {
     return "invalid 'messages': each needs a role and string content";
   }
   const format = body.response_format as ChatRequestIn['responseFormat'] | undefined;
+  if (plainText && format === undefined) return undefined;
   if (format?.type !== 'json_schema') return "invalid 'response_format': expected type 'json_schema'";
   const spec = format.json_schema;
   if (typeof spec !== 'object' || spec === null || typeof spec.name !== 'string' || !/^[\w-]{1,64}$/.test(spec.name)) {
@@ -114,7 +135,7 @@ export async function startChatCompletionsServer(options: ChatCompletionsServerO
     if (fault?.kind === 'malformed-content') return send(res, 200, completion(request.model, { content: 'Sure! Here are the verdicts: {"verdicts": [' }));
     if (fault?.kind === 'truncated') return send(res, 200, completion(request.model, { content: '{"verdicts": [{"candidateId": "m1", "rel' }, 'length'));
     const value = fault?.kind === 'content' ? fault.value : options.respond(request);
-    send(res, 200, completion(request.model, { content: JSON.stringify(value) }));
+    send(res, 200, completion(request.model, { content: options.plainText === true && typeof value === 'string' ? value : JSON.stringify(value) }));
   };
 
   const server = createServer((req, res) => {
@@ -131,7 +152,7 @@ export async function startChatCompletionsServer(options: ChatCompletionsServerO
       } catch {
         return send(res, 400, apiError('We could not parse the JSON body of your request.', 'invalid_request_error', 'invalid_json'));
       }
-      const problem = requestProblem(body);
+      const problem = requestProblem(body, options.plainText === true);
       if (problem !== undefined) return send(res, 400, apiError(problem, 'invalid_request_error', 'invalid_request'));
       const request: ChatRequestIn = {
         model: body.model as string,

@@ -183,6 +183,35 @@ describe("with the SDK's OpenAI provider", () => {
       await llm.close();
     }
   });
+
+  it('runs two plain-text turns through the provider, the second given the first read back from memOS', async () => {
+    const llm = await startChatCompletionsServer({
+      plainText: true,
+      respond: ({ messages }) => (messages.some((message) => message.role === 'user' && message.content === 'My name is Ana.') && messages.length > 2 ? 'Your name is Ana.' : 'Hello Ana.'),
+    });
+    try {
+      const model = await new OpenAIProvider({ apiKey: 'stand-in', baseURL: llm.baseUrl, useResponses: false }).getModel('stand-in-model');
+      const sessionId = unique('provider-text');
+      const agent = new Agent({ name: 'concierge', instructions: 'Answer briefly.', model });
+      expect((await run(agent, 'My name is Ana.', { session: sessionFor(sessionId) })).finalOutput).toBe('Hello Ana.');
+      // A new session object, as a new process has it: the history comes from memOS.
+      expect((await run(agent, 'What is my name?', { session: sessionFor(sessionId) })).finalOutput).toBe('Your name is Ana.');
+      expect(llm.requests[1]?.messages).toEqual([
+        { role: 'system', content: 'Answer briefly.' },
+        { role: 'user', content: 'My name is Ana.' },
+        { role: 'assistant', content: 'Hello Ana.' },
+        { role: 'user', content: 'What is my name?' },
+      ]);
+      expect((await client.sessions.get(sessionId)).messages.map(({ role, content }) => [role, content])).toEqual([
+        ['user', 'My name is Ana.'],
+        ['assistant', 'Hello Ana.'],
+        ['user', 'What is my name?'],
+        ['assistant', 'Your name is Ana.'],
+      ]);
+    } finally {
+      await llm.close();
+    }
+  });
 });
 
 describe('memosInstructions', () => {
