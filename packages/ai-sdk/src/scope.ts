@@ -1,6 +1,6 @@
 // Whose memory the tools and the middleware work in, and the checks that run when they are made:
 // bad options fail at set-up, naming the field, rather than as a 400 in the middle of a model call.
-import { MemosError, type MemosClient } from '@memos/client';
+import { isMemosId, MemosError, type MemosClient } from '@memos/client';
 
 /**
  * Whose memory the adapter reads and writes. The namespace is not here: it is the client's
@@ -15,8 +15,6 @@ export interface MemosScope {
   sessionId?: string;
 }
 
-/** memOS's pattern for user, agent and session ids. */
-const ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 const ID_RULE = '1 to 128 letters, digits or . _ : @ -';
 
 /** A `MemosError` with code `E_VALIDATION` for bad adapter options, raised before any request. */
@@ -41,7 +39,7 @@ export function checkScope(where: string, client: MemosClient | undefined, scope
 function checkId(where: string, field: string, value: unknown, required: boolean): string | undefined {
   if (value === undefined && !required) return undefined;
   if (value === undefined || value === null || value === '') throw invalid(where, field, `is required (${ID_RULE})`);
-  if (typeof value !== 'string' || !ID.test(value)) throw invalid(where, field, `must be ${ID_RULE}`);
+  if (!isMemosId(value)) throw invalid(where, field, `must be ${ID_RULE}`);
   return value;
 }
 

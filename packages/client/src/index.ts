@@ -1,6 +1,7 @@
 // @memos/client: a typed client for the memOS HTTP API (packages/client/README.md).
 export { MemosClient, type RememberInput, type RememberScope, type StatsQuery } from './client.js';
 export { isMemosError, MemosError, type MemosErrorCode } from './errors.js';
+export { isMemosId, MEMOS_ID_PATTERN, MEMOS_ID_RULE } from './ids.js';
 export type { AuditEntry, AuditQuery, CreatedKey, KeyRecord, KeyRequest, ReindexStatus } from './groups/admin.js';
 export type { ErasureReceipt, ExportQuery, ImportSummary, UserListQuery, UserSummary } from './groups/data.js';
 export type { CacheClearQuery, EmbedBatchRequest, EmbedRequest, OpenAiEmbeddingRequest } from './groups/embeddings.js';

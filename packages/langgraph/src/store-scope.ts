@@ -1,6 +1,6 @@
 // The options of a MemosStore, checked once, and the scope questions every operation asks: which
 // memOS user a namespace tuple belongs to, and whether a memory belongs to this store's scope.
-import type { MemosClient, Memory } from '@memos/client';
+import { isMemosId, type MemosClient, type Memory } from '@memos/client';
 import { agentOf, itemOf } from './item-mapping.js';
 import type { Item } from '@langchain/langgraph-checkpoint';
 
@@ -46,7 +46,6 @@ export interface MemosStoreOptions {
   maxScan?: number;
 }
 
-const ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 const KINDS: readonly MemoryKind[] = ['fact', 'preference', 'reflection', 'summary', 'procedure'];
 
 /** The checked options, with defaults. */
@@ -77,9 +76,9 @@ export function storeScope(options: MemosStoreOptions): StoreScope {
   const { client, userId, userIdFrom, agentId, index, kind = 'fact', onDelete = 'retract' } = options;
   if (client === undefined || client === null || typeof client.search !== 'function') throw new TypeError('MemosStore: options.client must be a MemosClient');
   if ((userId === undefined) === (userIdFrom === undefined)) throw new TypeError('MemosStore: give options.userId (one memOS user for every item) or options.userIdFrom (the user of each namespace), not both');
-  if (userId !== undefined && !ID.test(userId)) throw new TypeError('MemosStore: options.userId must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -');
+  if (userId !== undefined && !isMemosId(userId)) throw new TypeError('MemosStore: options.userId must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -');
   if (userIdFrom !== undefined && typeof userIdFrom !== 'function') throw new TypeError('MemosStore: options.userIdFrom must be a function of the namespace tuple');
-  if (agentId !== undefined && !ID.test(agentId)) throw new TypeError('MemosStore: options.agentId must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -');
+  if (agentId !== undefined && !isMemosId(agentId)) throw new TypeError('MemosStore: options.agentId must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -');
   if (!KINDS.includes(kind)) throw new TypeError(`MemosStore: options.kind must be one of ${KINDS.join(', ')}`);
   if (onDelete !== 'retract' && onDelete !== 'erase') throw new TypeError('MemosStore: options.onDelete must be "retract" or "erase"');
   const fields = index === false ? [] : (index?.fields ?? ['$']);
@@ -87,7 +86,7 @@ export function storeScope(options: MemosStoreOptions): StoreScope {
 
   const checked = (namespace: readonly string[], found: string | undefined): string | undefined => {
     if (found === undefined) return undefined;
-    if (typeof found !== 'string' || !ID.test(found)) {
+    if (!isMemosId(found)) {
       throw new TypeError(`MemosStore: userIdFrom(${JSON.stringify(namespace)}) gave ${JSON.stringify(found)}, which is not a memOS user id (1 to 128 characters of A-Z a-z 0-9 . _ : @ -)`);
     }
     return found;

@@ -1,7 +1,4 @@
-import type { MemosClient } from '@memos/client';
-
-/** memOS ids (users, sessions, agents): 1 to 128 of A-Z a-z 0-9 . _ : @ - (memOS's ID_PATTERN). */
-const MEMOS_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+import { isMemosId, type MemosClient } from '@memos/client';
 
 /** Where the Mastra records of one store live in memOS. */
 export interface MemosScope {
@@ -16,7 +13,7 @@ export interface MemosScope {
 
 /** Throws a clear error unless `value` can be a memOS id; `field` names the Mastra field it came from. */
 export function memosId(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !MEMOS_ID.test(value)) {
+  if (!isMemosId(value)) {
     throw new TypeError(`${field} must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ - to be stored in memOS (got ${JSON.stringify(value)})`);
   }
   return value;

@@ -1,15 +1,13 @@
 // Bad input is refused here, before any call, with an E_VALIDATION naming the field, the way memOS
 // itself answers a 400: the SDK's runner would otherwise surface a server error mid-run.
-import { MemosError } from '@memos/client';
+import { isMemosId, MemosError } from '@memos/client';
 import type { AgentInputItem } from '@openai/agents-core';
 
-/** memOS's id pattern (sessions, users, agents). */
-const ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 const invalid = (field: string, reason: string) => new MemosError('E_VALIDATION', `${field}: ${reason}`);
 
 export function checkId(field: string, value: unknown): string {
-  if (typeof value !== 'string' || !ID_PATTERN.test(value)) throw invalid(field, 'must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -');
+  if (!isMemosId(value)) throw invalid(field, 'must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -');
   return value;
 }
 

@@ -3,7 +3,7 @@
 // rest of the item, with each text it lifted out replaced by a reference into `content`. The texts
 // are stored once, so an item's size is bounded by memOS's content limit, not its metadata limit.
 import type { AgentInputItem } from '@openai/agents-core';
-import type { Message } from '@memos/client';
+import { isMemosId, type Message } from '@memos/client';
 
 /** The metadata key that holds an item's encoding (a JSON string, so that its depth is one). */
 export const ITEM_METADATA_KEY = 'openaiAgentsItem';
@@ -22,8 +22,6 @@ export interface MessageDraft {
 
 /** Keys whose string values are prose or call arguments: they go to `content`. */
 const TEXT_KEYS = new Set(['text', 'refusal', 'arguments', 'output', 'content']);
-/** memOS's id pattern, which a message's `name` must match. */
-const NAME_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 type Path = Array<string | number>;
 /** The stored form: the item without its texts, where each text sits in `content`, and `content`'s length as written. */
@@ -55,7 +53,7 @@ export function encodeItem(item: AgentInputItem): MessageDraft {
   }
   const content = prefix + body;
   const encoding: Encoding = { v: 1, item: skeleton, texts, length: content.length };
-  const name = typeof record.name === 'string' && NAME_PATTERN.test(record.name) ? record.name : undefined;
+  const name = isMemosId(record.name) ? record.name : undefined;
   return {
     role: roleOf(record, type),
     content,
