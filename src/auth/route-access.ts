@@ -22,6 +22,8 @@ const ROUTES: Record<string, Access> = {
   'GET /health/detailed': 'read',
   'GET /metrics': 'read',
   'GET /v1/models': 'key',
+  // Who the key is: its own role and reach, nothing of any namespace.
+  'GET /api/v1/whoami': 'key',
   'GET /v1/models/*': 'key',
 
   'PUT /api/v1/sessions/:sessionId': 'write',
@@ -77,8 +79,8 @@ const ROUTES: Record<string, Access> = {
   'POST /mcp': 'key',
 };
 
-/** The interactive docs and their assets. */
-const PUBLIC_PREFIXES = ['/docs'];
+/** The interactive docs, the web UI, and their assets (the UI's calls to the API need a key like any other). */
+const PUBLIC_PREFIXES = ['/docs', '/ui'];
 
 /** What a route needs; undefined for a route the table does not name. HEAD routes follow their GET. */
 export function accessOf(method: string, url: string): Access | undefined {

@@ -41,11 +41,13 @@ import type { RouteContext } from './routes/route-context.js';
 import { searchRoutes } from './routes/search.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { transferRoutes } from './routes/transfer.js';
+import { callerRoutes } from './routes/caller.js';
 import { docsPageOptions } from './openapi/docs-page.js';
 import { documentOptions } from './openapi/document.js';
 import { createSchemaNames } from './openapi/schema-names.js';
 import { fieldSchemas, NAMED_RECORDS } from './schemas.js';
 import { installTextGuard } from './text-guard.js';
+import { uiRoutes } from './ui.js';
 
 export interface AppOptions {
   config: Config;
@@ -147,12 +149,14 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   modelRoutes(app, context);
   adminRoutes(app, context);
   keyRoutes(app, context);
+  callerRoutes(app, context);
   auditRoutes(app, context);
   cacheRoutes(app, context);
   erasureRoutes(app, context);
   inspectRoutes(app, context);
   transferRoutes(app, context);
   mcpRoutes(app, context);
+  uiRoutes(app);
   if (telemetry.metrics !== undefined) metricsRoutes(app, telemetry.metrics);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

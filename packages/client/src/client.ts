@@ -77,6 +77,11 @@ export class MemosClient {
     return this.#http.json('GET /', {}, options);
   }
 
+  /** Who this client's key is (`GET /api/v1/whoami`): its id, name, role, namespaces and user, and whether memOS requires a key now. */
+  whoami(options?: CallOptions): Promise<Ok<'GET /api/v1/whoami'>> {
+    return this.#http.json('GET /api/v1/whoami', {}, options);
+  }
+
   /** Prometheus metrics, as text. */
   metrics(options?: CallOptions): Promise<string> {
     return this.#http.text('GET /metrics', { accept: 'text/plain' }, options);

@@ -672,6 +672,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/whoami": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The role and reach of the key a request carries
+         * @description Answers who the request acts as: the key’s id, name, role, namespaces and user, never its secret. While keys are not required (loopback with no key, or MEMOS_AUTH=off) it answers `keysRequired: false` and the local admin. Needs any valid key; no key, where one is required, is a 401.
+         *
+         *     **Access:** any valid API key, whatever its role and namespaces.
+         */
+        get: operations["getCaller"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/audit": {
         parameters: {
             query?: never;
@@ -1278,6 +1300,36 @@ export interface components {
                     bypassed: number;
                 };
             };
+        };
+        /**
+         * @description Who the request acts as: the key’s role and reach, never its secret
+         * @example {
+         *       "keysRequired": true,
+         *       "keyId": "k7q2m9x4w1za",
+         *       "name": "support-bot for alice",
+         *       "role": "write",
+         *       "namespaces": [
+         *         "acme"
+         *       ],
+         *       "userId": "alice"
+         *     }
+         */
+        Caller: {
+            /** @description Whether memOS requires a key now; false while authentication is off (loopback with no key, or MEMOS_AUTH=off) */
+            keysRequired: boolean;
+            /** @description The key’s id (`memos_<keyId>_…`); `admin-key` for MEMOS_ADMIN_KEY; `local` while keys are not required */
+            keyId: string;
+            /** @description What the key is for, as its maker named it */
+            name?: string;
+            /**
+             * @description read, write or admin; admin while keys are not required
+             * @enum {string}
+             */
+            role: "read" | "write" | "admin";
+            /** @description The namespaces the key may touch; ["*"] for every one */
+            namespaces: string[];
+            /** @description The one user whose records the key reaches; every user’s when absent */
+            userId?: string;
         };
         /** @description Two current memories that likely contradict each other */
         Conflict: {
@@ -6511,6 +6563,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getCaller: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Caller"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
             421: components["responses"]["HostNotAllowed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];

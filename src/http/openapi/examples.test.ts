@@ -50,6 +50,7 @@ const ORDER = [
   'getLiveness',
   'getReadiness',
   'getMetrics',
+  'getCaller',
   'importRecords',
   'putSession',
   'getSession',

@@ -1,0 +1,50 @@
+// Signing in with a key, in a real Chromium: the page asks for a key where memOS requires one,
+// refuses a bad one, keeps a good one for the tab only, and shows the key's role.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ListeningMemos } from '../../packages/client/test/listening-memos.js';
+import { expectAccessible, launchBrowser, openPage, saveScreenshot, skipBrowser } from './browser.js';
+import { ADMIN_KEY, seed, startUiMemos, type Seeded } from './seed.js';
+
+describe.skipIf(skipBrowser)('web UI: sign-in', () => {
+  let memos: ListeningMemos;
+  let browser: Browser;
+  let seeded: Seeded;
+
+  beforeAll(async () => {
+    memos = await startUiMemos();
+    seeded = await seed(memos.client());
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await memos?.close();
+  });
+
+  it('asks for a key, refuses a wrong one, and signs in with a good one for this tab only', async () => {
+    const { page, context, problems } = await openPage(browser, memos.baseUrl);
+    await page.goto(`/ui/n/${seeded.namespace}`);
+    await expect.poll(() => page.getByRole('heading', { name: 'Sign in to memOS' }).isVisible()).toBe(true);
+    await expectAccessible(page, 'sign-in');
+    await saveScreenshot(page, 'sign-in');
+
+    await page.getByLabel('API key').fill('memos_aaaaaaaaaaaa_wrong');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('refused this key');
+
+    await page.getByLabel('API key').fill(ADMIN_KEY);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('.topbar .badge').textContent()).toBe('admin');
+    expect(await page.evaluate(() => (globalThis as unknown as { localStorage: { length: number } }).localStorage.length)).toBe(0);
+
+    // Another tab of the same browser profile starts signed out: the key lives in this tab's sessionStorage only.
+    const other = await context.newPage();
+    await other.goto(`/ui/n/${seeded.namespace}`);
+    await expect.poll(() => other.getByRole('heading', { name: 'Sign in to memOS' }).isVisible()).toBe(true);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Sign in to memOS' }).isVisible()).toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
