@@ -13,5 +13,9 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     reportCompressedSize: true,
   },
-  server: { proxy: { '/api': 'http://127.0.0.1:7420', '/health': 'http://127.0.0.1:7420', '/metrics': 'http://127.0.0.1:7420' } },
+  // `npm run dev -w @memos/web`: the UI with live reload, its API calls sent on to a memOS on 7420
+  // (with memOS's own Host, which its DNS-rebinding guard accepts).
+  server: {
+    proxy: Object.fromEntries(['/api', '/health', '/metrics'].map((prefix) => [prefix, { target: 'http://127.0.0.1:7420', changeOrigin: true }])),
+  },
 });
