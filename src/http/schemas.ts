@@ -228,6 +228,10 @@ export const memoryRecord = z
     retractionReason: z.string().optional().describe('The reason given with the retraction'),
     conflicts: z.array(conflictMarkRecord).describe('Likely contradictions with other memories of its user and agent, flagged when it was written or by the LLM judge (`GET /api/v1/conflicts` lists those still open)'),
     embedding: embeddingRecord,
+    stale: z
+      .boolean()
+      .optional()
+      .describe('On the reads and writes of one memory and on listings: true when its kind has a review period (`truth.reviewDays`) and `lastConfirmedAt` is older than it; re-check the fact, then confirm or correct it. Search hits and context bundles carry it beside the memory instead'),
   })
   .describe('Semantic memory: a fact, preference, reflection, summary or procedure, versioned')
   .meta({ examples: [example.memory] });

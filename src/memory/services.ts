@@ -1,4 +1,6 @@
 import type { Clock } from '../core/clock.js';
+import type { Memory } from '../core/types.js';
+import { isStale } from './freshness/staleness.js';
 import type { IdGenerator } from '../core/ids.js';
 import type { Cache, Jobs, SessionRestore, Storage } from '../core/ports.js';
 import type { Logger } from 'pino';
@@ -102,6 +104,8 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
     sessions: createSessionService({ store: fenceSessions(stores.sessions, storage.erasure, storage.sessionErasure), clock, defaults: config.sessions }),
     episodes: createEpisodeService({ store: stores.episodes, clock, ids, embedding, onAppended: reflections.onAppended }),
     memories,
+    /** Whether a memory is past its kind's review period now (truth.reviewDays): what reads of a memory report as `stale`. */
+    isStale: (memory: Pick<Memory, 'kind' | 'lastConfirmedAt'>) => isStale(memory, clock.now(), config.truth.reviewDays),
     search: createSearchService({
       store: storage,
       embedder: embeddings,

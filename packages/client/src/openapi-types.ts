@@ -2618,6 +2618,8 @@ export interface components {
                 at: string;
             }[];
             embedding: components["schemas"]["Embedding"];
+            /** @description On the reads and writes of one memory and on listings: true when its kind has a review period (`truth.reviewDays`) and `lastConfirmedAt` is older than it; re-check the fact, then confirm or correct it. Search hits and context bundles carry it beside the memory instead */
+            stale?: boolean;
         };
         /**
          * @description Nothing to send; at most the namespace

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Memory } from '../../core/types.js';
 import { MEMORY_KINDS } from '../../core/types.js';
 import * as example from '../openapi/examples.js';
 import { agentIdField, batchWriteResult, idSchema, memoryParams, memoryRecord, memoryVersionRecord, namespaceQuery, sessionIdField, timestampSchema, userIdField } from '../schemas.js';
@@ -13,6 +14,7 @@ const kind = z.enum(MEMORY_KINDS);
 /** Semantic memory: `/api/v1/memories`. */
 export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }: RouteContext): void {
   const tags = ['memories'];
+  const fresh = (memory: Memory) => ({ ...memory, stale: services.isStale(memory) });
   const memory = schemas.name('MemoryDraft', z
     .strictObject({
       content: fields.content.describe(`What is known, as one statement: not blank, at most ${config.limits.contentBytes} bytes of UTF-8`),
@@ -88,7 +90,7 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
       const { key, asOf, includeSuperseded, ...query } = request.query;
       const input = listInput(requestNamespace(request), query);
       if (key !== undefined) input.filter.key = key;
-      return services.memories.list({ ...input, validity: validityAsk(asOf, includeSuperseded) });
+      return services.memories.list({ ...input, validity: validityAsk(asOf, includeSuperseded) }).then((page) => ({ ...page, items: page.items.map(fresh) }));
     },
   });
 
@@ -103,7 +105,7 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
       querystring: namespaceQuery,
       response: { 200: memoryRecord },
     },
-    handler: (request) => services.memories.get(recordRef(request, request.params.id)),
+    handler: async (request) => fresh(await services.memories.get(recordRef(request, request.params.id))),
   });
 
   app.patch('/api/v1/memories/:id', {
@@ -132,9 +134,9 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
         .meta({ example: example.memoryPatch })),
       response: { 200: memoryRecord },
     },
-    handler: (request) => {
+    handler: async (request) => {
       const { expectedVersion, namespace: _named, ...patch } = request.body;
-      return services.memories.update(recordRef(request, request.params.id), patch, expectedVersion);
+      return fresh(await services.memories.update(recordRef(request, request.params.id), patch, expectedVersion));
     },
   });
 
@@ -156,7 +158,7 @@ export function memoryRoutes(app: ZodApp, { services, fields, config, schemas }:
     preValidation: async (request) => {
       request.body ??= {};
     },
-    handler: (request) => services.memories.confirm(recordRef(request, request.params.id)),
+    handler: async (request) => fresh(await services.memories.confirm(recordRef(request, request.params.id))),
   });
 
   app.delete('/api/v1/memories/:id', {

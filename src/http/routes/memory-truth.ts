@@ -34,9 +34,10 @@ export function memoryTruthRoutes(app: ZodApp, { services, fields, config, schem
     preValidation: async (request) => {
       request.body ??= {};
     },
-    handler: (request) => {
+    handler: async (request) => {
       const { namespace: _named, ...input } = request.body;
-      return services.memories.retract(recordRef(request, request.params.id), input);
+      const memory = await services.memories.retract(recordRef(request, request.params.id), input);
+      return { ...memory, stale: services.isStale(memory) };
     },
   });
 
