@@ -93,6 +93,21 @@ describe.skipIf(skipBrowser)('web UI: recall playground', () => {
     await context.close();
   });
 
+  it('recalls superseded memories when asked to, marked as such', async () => {
+    const { page, context, problems } = await openPage(browser, memos.baseUrl, { apiKey: ADMIN_KEY });
+    const recall = (extra: string) => page.goto(`/ui/n/${seeded.namespace}/recall?q=${encodeURIComponent('Ana works at')}&userId=${seeded.userId}&types=memories${extra}`);
+    const oldJob = page.locator(`.recall-hit[data-id="${seeded.oldJobMemoryId}"]`);
+    await recall('');
+    await expect.poll(() => page.locator(`.recall-hit[data-id="${seeded.jobMemoryId}"]`).count()).toBe(1);
+    expect(await oldJob.count()).toBe(0);
+    await recall('&includeSuperseded=true');
+    await expect.poll(() => oldJob.count()).toBe(1);
+    expect(await oldJob.locator('.badge', { hasText: 'superseded' }).count()).toBe(1);
+    expect(await page.getByLabel('Include superseded and retracted').isChecked()).toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('looks right in dark mode', async () => {
     const { page, context, problems } = await openPage(browser, memos.baseUrl, { apiKey: ADMIN_KEY, colorScheme: 'dark' });
     await page.goto(`/ui/n/${seeded.namespace}/recall?q=${encodeURIComponent('where does Ana live')}&userId=${seeded.userId}&limit=6&budget=400`);

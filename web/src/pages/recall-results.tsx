@@ -49,6 +49,11 @@ function HitCard(props: { namespace: string; hit: SearchHit; rank: number; scale
         </span>
         <Badge tone={hit.type === 'memory' ? 'accent' : 'neutral'}>{hit.type}</Badge>
         <Badge>{hit.item.kind}</Badge>
+        {hit.type === 'memory' && hit.item.validTo !== undefined && (
+          <Badge tone="warn" title="No longer current: recalled because superseded and retracted memories were asked for, or for a time in the past">
+            {hit.item.retractedAt !== undefined ? 'retracted' : 'superseded'}
+          </Badge>
+        )}
         {hit.type === 'memory' && hit.stale && (
           <Badge tone="warn" title="Past its kind's review period: re-check the fact, then confirm or correct it">
             stale
