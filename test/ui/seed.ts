@@ -1,6 +1,6 @@
 // What the browser tests browse: a namespace with two users, a live session, an episode timeline
 // over two weeks (messages, interventions with each outcome, an observation), and memories with
-// history (a PATCH), a superseded fact (the same key), a likely conflict and provenance.
+// history (a PATCH), a superseded fact (the same key), a flagged contradiction and provenance.
 import { startListeningMemos, unique, type ListeningMemos } from '../../packages/client/test/listening-memos.js';
 import type { MemosClient } from '../../packages/client/src/index.js';
 
@@ -62,10 +62,11 @@ export async function seed(client: MemosClient, namespace = unique('ui')): Promi
     memories: [
       { content: 'Ana has a sister named Rita', kind: 'fact', importance: 0.5, sourceEpisodeIds: [episodeIds[1]!] },
       { content: 'Ana responds well to short weekly check-ins about money', kind: 'reflection', importance: 0.4 },
-      { content: 'Ana owns a bike', kind: 'fact', importance: 0.3 },
-      { content: 'Ana does not own a bike', kind: 'fact', importance: 0.3 },
     ],
   });
+  // Two writes: the contradiction detector compares a new memory with those stored before its write.
+  await client.memories.write({ ...scope, userId, memories: [{ content: 'Ana owns a bike', kind: 'fact', importance: 0.3 }] });
+  await client.memories.write({ ...scope, userId, memories: [{ content: 'Ana does not own a bike', kind: 'fact', importance: 0.3 }] });
   await client.memories.write({ ...scope, userId: otherUserId, memories: [{ content: 'Ben keeps bees on the roof', kind: 'fact', importance: 0.5 }] });
 
   await client.sessions.put(

@@ -35,6 +35,8 @@ export function useRoute(): Route {
   useEffect(() => {
     const listener = () => setRoute(current());
     listeners.add(listener);
+    // A navigation made before this subscribed (a child's effect runs first) is picked up now.
+    listener();
     return () => void listeners.delete(listener);
   }, []);
   return route;

@@ -23,13 +23,6 @@ export function validityOf(memory: Memory, now = Date.now()): Validity {
   return { label: 'current', tone: 'good', why: `Holds since ${new Date(memory.validFrom).toUTCString()}` };
 }
 
-/**
- * memOS marks a memory `stale` in search hits and context bundles (past its kind's review period);
- * a listed memory carries the flag only where the server sends it, so it is read when present.
- */
-function staleOf(memory: Memory): boolean {
-  return (memory as Memory & { stale?: boolean }).stale === true;
-}
 
 export function ImportanceBar(props: { value: number }) {
   const percent = Math.round(Math.min(1, Math.max(0, props.value)) * 100);
@@ -221,7 +214,7 @@ export function MemoryTable(props: { namespace: string; memories: Memory[]; show
                 </Badge>
               </td>
               <td class="nowrap">
-                {staleOf(memory) ? (
+                {memory.stale === true ? (
                   <Badge tone="warn" title="Past its kind's review period: re-check it, then confirm or correct it">
                     stale
                   </Badge>

@@ -144,6 +144,14 @@ function MemoryFacts(props: { namespace: string; memory: Memory }) {
       <dt>Last confirmed</dt>
       <dd class="memory-confirmed">
         <Time at={memory.lastConfirmedAt} /> <span class="muted">(<Time at={memory.lastConfirmedAt} relative />)</span>
+        {memory.stale === true && (
+          <>
+            {' '}
+            <Badge tone="warn" title="Past its kind's review period (truth.reviewDays): re-check the fact, then confirm or correct it">
+              stale
+            </Badge>
+          </>
+        )}
       </dd>
       {memory.supersedes.length > 0 && (
         <>

@@ -14,10 +14,7 @@ export function NamespacePage(props: { namespace: string }) {
   const ns = props.namespace;
   useEffect(() => {
     if (caller.userId === undefined) return;
-    // After the shell's own effects: they subscribe to navigations after this child's effect runs,
-    // and a navigation made before that would leave the shell on this page.
-    const timer = setTimeout(() => navigate(path('n', ns, 'u', caller.userId!), true), 0);
-    return () => clearTimeout(timer);
+    navigate(path('n', ns, 'u', caller.userId), true);
   }, [caller.userId, ns]);
   if (caller.userId !== undefined) return <p class="muted">Opening user {caller.userId}…</p>;
   return (
