@@ -21,6 +21,8 @@ const ROUTES: Record<string, Access> = {
   'GET /health': 'read',
   'GET /health/detailed': 'read',
   'GET /metrics': 'read',
+  // Request counts and latency of the whole process, across every namespace, like /metrics.
+  'GET /metrics/recent': 'read',
   'GET /v1/models': 'key',
   // Who the key is: its own role and reach, nothing of any namespace.
   'GET /api/v1/whoami': 'key',

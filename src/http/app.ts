@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.js';
 import type { Services } from '../memory/services.js';
 import type { HealthService } from '../observability/health.js';
 import { collapseRepeatedLogs } from '../observability/repeated-logs.js';
+import { createRecentRequests } from '../observability/recent-requests.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import { VERSION } from '../version.js';
 import { installAuditLog } from './audit-hook.js';
@@ -36,6 +37,7 @@ import { memoryRoutes } from './routes/memories.js';
 import { memoryTruthRoutes } from './routes/memory-truth.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
+import { recentRequestRoutes } from './routes/recent-requests.js';
 import { operationRoutes } from './routes/operations.js';
 import type { RouteContext } from './routes/route-context.js';
 import { searchRoutes } from './routes/search.js';
@@ -108,7 +110,9 @@ export async function createHttpApp({ config, services, health, logger, telemetr
     void reply.header('x-request-id', request.id);
     done(null, payload);
   });
-  installRequestTelemetry(app, telemetry);
+  // Kept whether or not Prometheus metrics are on: the web UI's operations view charts it.
+  const recentRequests = createRecentRequests();
+  installRequestTelemetry(app, telemetry, recentRequests);
   // After the error and not-found handlers (its preflight route uses them), before the access
   // hook: CORS answers preflights, which browsers send without a key.
   await installCors(app, config.server);
@@ -158,6 +162,7 @@ export async function createHttpApp({ config, services, health, logger, telemetr
   mcpRoutes(app, context);
   uiRoutes(app);
   if (telemetry.metrics !== undefined) metricsRoutes(app, telemetry.metrics);
+  recentRequestRoutes(app, context, recentRequests);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   await app.ready();

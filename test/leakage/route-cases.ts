@@ -162,6 +162,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /health': { needs: 'read', scope: 'every', targets: 'none', requests: () => none({ method: 'GET', path: '/health' }) },
   'GET /health/detailed': { needs: 'read', scope: 'every', targets: 'none', requests: () => none({ method: 'GET', path: '/health/detailed' }) },
   'GET /metrics': { needs: 'read', scope: 'every', targets: 'none', requests: () => none({ method: 'GET', path: '/metrics' }) },
+  'GET /metrics/recent': { needs: 'read', scope: 'every', targets: 'none', requests: () => none({ method: 'GET', path: '/metrics/recent' }) },
   // The key's own role and reach: any key, and nothing of any namespace in the answer.
   'GET /api/v1/whoami': { needs: 'key', scope: 'every', targets: 'none', requests: () => none({ method: 'GET', path: '/api/v1/whoami' }) },
 

@@ -86,4 +86,9 @@ export class MemosClient {
   metrics(options?: CallOptions): Promise<string> {
     return this.#http.text('GET /metrics', { accept: 'text/plain' }, options);
   }
+
+  /** Request rate and latency of the server process over the last 15 minutes, in 10-second buckets, oldest first. */
+  recentRequests(options?: CallOptions): Promise<Ok<'GET /metrics/recent'>> {
+    return this.#http.json('GET /metrics/recent', {}, options);
+  }
 }

@@ -980,6 +980,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics/recent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Request rate and latency over the last 15 minutes
+         * @description Requests answered by this process in 10-second intervals over the last 15 minutes, oldest first, with 5xx and 4xx counts and p50/p95/max latency; intervals without traffic are zero buckets. Requests to `/metrics`, `/metrics/recent` and `/ui` are not counted: scrapes, and the web UI polling this route, would drown the traffic it is meant to show. Kept in a fixed ring in memory (bounded however much traffic comes), so it covers this process only, since it started, and answers whether or not Prometheus metrics are on (`metrics.enabled`). Needs the `read` role, with a key that reaches every namespace.
+         *
+         *     **Access:** a key of role `read` or above, reaching every namespace, and bound to no user.
+         */
+        get: operations["getRecentRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3153,6 +3175,59 @@ export interface components {
             status: string;
             /** @description What storage answered */
             detail: string;
+        };
+        /**
+         * @description Request rate and latency of this process over the last minutes
+         * @example {
+         *       "intervalSeconds": 10,
+         *       "windowSeconds": 900,
+         *       "since": "2026-03-14T09:00:00.000Z",
+         *       "buckets": [
+         *         {
+         *           "start": "2026-03-14T09:26:30.000Z",
+         *           "requests": 0,
+         *           "errors": 0,
+         *           "clientErrors": 0,
+         *           "p50Ms": 0,
+         *           "p95Ms": 0,
+         *           "maxMs": 0
+         *         },
+         *         {
+         *           "start": "2026-03-14T09:26:40.000Z",
+         *           "requests": 42,
+         *           "errors": 1,
+         *           "clientErrors": 3,
+         *           "p50Ms": 2,
+         *           "p95Ms": 15,
+         *           "maxMs": 12.4
+         *         }
+         *       ]
+         *     }
+         */
+        RecentRequests: {
+            /** @description Seconds each bucket covers */
+            intervalSeconds: number;
+            /** @description Seconds all the buckets cover together: the last 15 minutes */
+            windowSeconds: number;
+            /** @description When this process began recording (ISO 8601): buckets before it are zero for want of data, not of traffic */
+            since: string;
+            /** @description One bucket per interval, oldest first, the last being the interval under way; intervals without traffic are zero buckets */
+            buckets: {
+                /** @description When the interval began (ISO 8601); it lasts `intervalSeconds` */
+                start: string;
+                /** @description Requests answered in the interval, whatever their status */
+                requests: number;
+                /** @description Of those, answers with a 5xx status */
+                errors: number;
+                /** @description Of those, answers with a 4xx status (bad input, no key, not found …) */
+                clientErrors: number;
+                /** @description Median time to answer, in ms: the upper bound of the latency histogram bucket that holds it, at most `maxMs`; 0 without requests */
+                p50Ms: number;
+                /** @description 95th percentile time to answer, in ms, read the same way as `p50Ms`; 0 without requests */
+                p95Ms: number;
+                /** @description The slowest answer of the interval, in ms; 0 without requests */
+                maxMs: number;
+            }[];
         };
         /**
          * @description Optional: what to retry
@@ -7433,6 +7508,40 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The key does not reach every namespace (the route covers all of them), or is bound to a user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["HostNotAllowed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getRecentRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecentRequests"];
                 };
             };
             401: components["responses"]["Unauthorized"];

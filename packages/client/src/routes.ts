@@ -20,6 +20,7 @@ export const ROUTES = {
   'GET /health/ready': 'none',
   'GET /health/detailed': 'none',
   'GET /metrics': 'none',
+  'GET /metrics/recent': 'none',
   'GET /api/v1/whoami': 'none',
 
   'PUT /api/v1/sessions/{sessionId}': 'default',

@@ -50,6 +50,7 @@ const ORDER = [
   'getLiveness',
   'getReadiness',
   'getMetrics',
+  'getRecentRequests',
   'getCaller',
   'importRecords',
   'putSession',
