@@ -127,9 +127,10 @@ describe('the namespace of a request', () => {
       paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }>; requestBody?: { content: Record<string, { schema: { properties?: object } }> } }>>;
     };
     // Model discovery (`/v1/models`) is the same for every namespace; the other OpenAI-compatible route takes one.
-    // `/api/v1/namespaces` lists the namespaces themselves (those the key reaches), so it takes none.
+    // `/api/v1/namespaces` lists the namespaces themselves (those the key reaches), and `/api/v1/whoami`
+    // answers the key's own reach, so neither takes one.
     const namespaced = Object.entries(spec.paths).filter(
-      ([path]) => (path.startsWith('/api/v1/') && !path.startsWith('/api/v1/admin/') && path !== '/api/v1/namespaces') || path === '/v1/embeddings',
+      ([path]) => (path.startsWith('/api/v1/') && !path.startsWith('/api/v1/admin/') && path !== '/api/v1/namespaces' && path !== '/api/v1/whoami') || path === '/v1/embeddings',
     );
     expect(namespaced.length).toBeGreaterThan(15);
     for (const [path, operations] of namespaced) {
