@@ -4,7 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { SessionContext, useSession, type AppSession } from './app-context.js';
 import { describeError } from './data.js';
-import { Link, match, NamespaceContext, navigate, path, useRoute } from './router.js';
+import { Link, match, NamespaceContext, navigate, path, useRoute, withQuery } from './router.js';
 import { clientFor, may, storedKey, storeKey, whoAmI, type Caller } from './session.js';
 import { SignIn } from './pages/sign-in.js';
 import { Logo } from './ui/logo.js';
@@ -98,7 +98,8 @@ function Shell() {
   const { caller, signOut } = useSession();
   const route = useRoute();
   const found = VIEWS.map((view) => ({ view, params: match(view.pattern, route.path) })).find((candidate) => candidate.params !== undefined);
-  const namespace = found?.params?.ns ?? homeNamespace(caller);
+  // A view without a namespace in its path (operations) takes it from `?namespace=`.
+  const namespace = found?.params?.ns ?? (route.query.get('namespace') || homeNamespace(caller));
   useEffect(() => {
     if (route.path === '/' || route.path === '') navigate(path('n', homeNamespace(caller)), true);
   }, [route.path, caller]);
@@ -152,6 +153,7 @@ function NamespacePicker(props: { namespace: string }) {
   const route = useRoute();
   const go = (next: string) => {
     if (next === '' || next === props.namespace) return;
+    if (route.path === '/operations') return navigate(withQuery('/operations', { namespace: next }));
     const rest = route.path.match(/^\/n\/[^/]+\/(recall|memories|episodes|conflicts)$/);
     navigate(rest === null ? path('n', next) : `${path('n', next)}/${rest[1]}`);
   };

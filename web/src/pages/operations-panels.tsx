@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { useSession } from '../app-context.js';
 import { useLoad } from '../data.js';
 import { Bars, Donut, StackedBar } from '../ui/charts.js';
-import { Badge, ErrorNote, Field, Show } from '../ui/parts.js';
+import { Badge, ErrorNote, Show } from '../ui/parts.js';
 
 const TONE = { healthy: 'good', degraded: 'warn', unhealthy: 'bad' } as const;
 
@@ -211,26 +211,13 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-export function RecordsPanel(props: { tick: number; namespace: string; onNamespace(namespace: string): void }) {
+export function RecordsPanel(props: { tick: number; namespace: string }) {
   const { client } = useSession();
   const stats = useLoad((signal) => client.stats({}, { namespace: props.namespace, signal }), [props.tick, props.namespace]);
   return (
     <section class="card ops-panel" aria-labelledby="ops-records">
       <div class="ops-records-head">
         <h2 id="ops-records">Records in {props.namespace}</h2>
-        <form
-          class="ops-namespace"
-          onSubmit={(event) => {
-            event.preventDefault();
-            const next = String(new FormData(event.currentTarget).get('namespace') ?? '').trim();
-            if (next !== '') props.onNamespace(next);
-          }}
-        >
-          <Field label="Count namespace">
-            <input name="namespace" key={props.namespace} defaultValue={props.namespace} size={14} spellcheck={false} />
-          </Field>
-          <button type="submit">Count</button>
-        </form>
       </div>
       <Show loaded={stats} what="record counts">
         {(data) => {

@@ -7,7 +7,7 @@ import type { Ok } from '@memos/client';
 import { useEffect, useState } from 'preact/hooks';
 import { useSession } from '../app-context.js';
 import { useLoad } from '../data.js';
-import { navigate, useNamespace, useRoute, withQuery } from '../router.js';
+import { useNamespace } from '../router.js';
 import { may, reachesEverything } from '../session.js';
 import { LineChart } from '../ui/charts.js';
 import { Show } from '../ui/parts.js';
@@ -36,10 +36,8 @@ export function usePolling(ms: number): number {
 
 export function OperationsPage(_props: {}) {
   const { caller } = useSession();
-  // /operations has no namespace in its path: `?namespace=` picks the one whose records are counted (a permalink).
-  const route = useRoute();
-  const current = useNamespace();
-  const namespace = route.query.get('namespace') || (current ?? 'default');
+  // /operations has no namespace in its path: the top bar's picker sets `?namespace=` (a permalink), which the shell reads.
+  const namespace = useNamespace() ?? 'default';
   const tick = usePolling(POLL_MS);
   const processWide = reachesEverything(caller);
   const admin = processWide && may(caller, 'admin');
@@ -70,7 +68,7 @@ export function OperationsPage(_props: {}) {
       ) : (
         processWide && <p class="notice">The caches and the embedding backlog need an admin key.</p>
       )}
-      {counts && <RecordsPanel tick={tick} namespace={namespace} onNamespace={(next) => navigate(withQuery('/operations', { namespace: next }))} />}
+      {counts && <RecordsPanel tick={tick} namespace={namespace} />}
     </section>
   );
 }
