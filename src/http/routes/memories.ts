@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Memory } from '../../core/types.js';
-import { MEMORY_KINDS } from '../../core/types.js';
+import { MEMORY_KINDS, type Memory } from '../../core/types.js';
 import * as example from '../openapi/examples.js';
 import { agentIdField, batchWriteResult, idSchema, memoryParams, memoryRecord, memoryVersionRecord, namespaceQuery, sessionIdField, timestampSchema, userIdField } from '../schemas.js';
 import { NAMESPACED, requestNamespace } from '../namespace.js';

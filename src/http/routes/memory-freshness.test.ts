@@ -126,6 +126,27 @@ describe('freshness over HTTP', () => {
     expect(flags(restated.body).fact).toBe(false);
   });
 
+  it('says on every read of a memory whether it is stale: by id, listed, and after a PATCH, a confirm and a retraction', async () => {
+    const clock = manualClock();
+    memos = await startTestMemos({ MEMOS_ADMIN_KEY: ADMIN, MEMOS_REVIEW_DAYS: 'fact=30' }, clock);
+    const fact = await write('Aisha lives in Lagos');
+    const preference = await write('Aisha likes jollof rice', 'alice', 'preference');
+    const staleOf = async () => {
+      const listed = (await call('GET', '/api/v1/memories?namespace=team')).body.items as Array<{ id: string; stale: boolean }>;
+      const one = (await call('GET', `/api/v1/memories/${fact.id}?namespace=team`)).body.stale;
+      return { one, listed: Object.fromEntries(listed.map((memory) => [memory.id === fact.id ? 'fact' : 'preference', memory.stale])) };
+    };
+    expect(await staleOf()).toEqual({ one: false, listed: { fact: false, preference: false } });
+    clock.advance(31 * DAY);
+    // Only facts have a review period here: the preference never goes stale.
+    expect(await staleOf()).toEqual({ one: true, listed: { fact: true, preference: false } });
+    expect((await call('PATCH', `/api/v1/memories/${fact.id}`, ADMIN, { namespace: 'team', importance: 0.3 })).body.stale).toBe(true);
+    expect((await call('POST', `/api/v1/memories/${fact.id}/confirm?namespace=team`)).body.stale).toBe(false);
+    clock.advance(31 * DAY);
+    expect((await call('POST', `/api/v1/memories/${preference.id}/retract?namespace=team`)).body.stale).toBe(false);
+    expect((await call('POST', `/api/v1/memories/${fact.id}/retract?namespace=team`)).body.stale).toBe(true);
+  });
+
   it('marks nothing stale without review periods, however old', async () => {
     const clock = manualClock();
     memos = await startTestMemos({ MEMOS_ADMIN_KEY: ADMIN }, clock);
