@@ -85,6 +85,8 @@ export const NOT_AUDITED: Readonly<Record<string, string>> = {
   'GET /health/ready': 'probe',
   'GET /health/detailed': 'probe',
   'GET /metrics': 'scraped every few seconds; counts only',
+  'GET /metrics/recent': 'polled every few seconds by the web UI; counts only',
+  'GET /api/v1/whoami': "the key's own role and reach: names no record",
   'GET /v1/models': 'the embedding model served: names no record',
   'GET /v1/models/*': 'the embedding model served: names no record',
   'POST /mcp': 'each MCP tool call is recorded on its own (method MCP, route mcp/<tool>), with the action of the route it mirrors',

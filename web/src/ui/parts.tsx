@@ -156,3 +156,25 @@ export function Field(props: { label: string; children: ComponentChildren; hint?
     </label>
   );
 }
+
+/** A one-field form that opens a record by its id (a user, a session): `onOpen` gets the id, trimmed, never empty. */
+export function OpenById(props: { label: string; button: string; name: string; formLabel: string; primary?: boolean; class?: string; onOpen(id: string): void }) {
+  return (
+    <form
+      class={`filters ${props.class ?? ''}`}
+      aria-label={props.formLabel}
+      onSubmit={(event) => {
+        event.preventDefault();
+        const id = String(new FormData(event.currentTarget).get(props.name) ?? '').trim();
+        if (id !== '') props.onOpen(id);
+      }}
+    >
+      <Field label={props.label}>
+        <input name={props.name} size={24} spellcheck={false} autoComplete="off" />
+      </Field>
+      <button type="submit" class={props.primary === true ? 'primary' : ''}>
+        {props.button}
+      </button>
+    </form>
+  );
+}

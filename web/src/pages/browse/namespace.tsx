@@ -5,7 +5,7 @@ import { useSession } from '../../app-context.js';
 import { useLoad } from '../../data.js';
 import { Link, navigate, path, useRoute } from '../../router.js';
 import { may } from '../../session.js';
-import { Field, Pager, Show } from '../../ui/parts.js';
+import { OpenById, Pager, Show } from '../../ui/parts.js';
 import { limitFrom, routeWith } from './episodes.js';
 import './browse.css';
 
@@ -29,7 +29,7 @@ export function NamespacePage(props: { namespace: string }) {
         <Link href={path('n', ns, 'conflicts')}>Conflicts</Link>
         <Link href={path('n', ns, 'recall')}>Recall</Link>
       </nav>
-      <FindUser namespace={ns} />
+      <OpenById class="find-user" formLabel="Find a user" label="Find a user by id" name="userId" button="Open user" primary onOpen={(userId) => navigate(path('n', ns, 'u', userId))} />
       <h2>Users</h2>
       {may(caller, 'write') ? (
         <UserTable namespace={ns} />
@@ -37,27 +37,6 @@ export function NamespacePage(props: { namespace: string }) {
         <p class="notice">memOS lists a namespace's users to write keys only; this key may read. Type a user's id above to open them, or browse the namespace's memories and episode timeline.</p>
       )}
     </div>
-  );
-}
-
-function FindUser(props: { namespace: string }) {
-  return (
-    <form
-      class="filters find-user"
-      aria-label="Find a user"
-      onSubmit={(event) => {
-        event.preventDefault();
-        const userId = String(new FormData(event.currentTarget).get('userId') ?? '').trim();
-        if (userId !== '') navigate(path('n', props.namespace, 'u', userId));
-      }}
-    >
-      <Field label="Find a user by id">
-        <input name="userId" size={24} spellcheck={false} autoComplete="off" />
-      </Field>
-      <button type="submit" class="primary">
-        Open user
-      </button>
-    </form>
   );
 }
 

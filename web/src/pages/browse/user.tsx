@@ -4,7 +4,7 @@ import { useSession } from '../../app-context.js';
 import { useLoad } from '../../data.js';
 import { Link, navigate, path, useRoute, withQuery } from '../../router.js';
 import { may } from '../../session.js';
-import { Field, Pager, Show, Time } from '../../ui/parts.js';
+import { OpenById, Pager, Show, Time } from '../../ui/parts.js';
 import { UserAdmin } from '../curate/user-admin.js';
 import { EpisodeTimeline, routeWith } from './episodes.js';
 import { MemoryList } from './memories.js';
@@ -97,20 +97,7 @@ function UserSessions(props: { namespace: string; userId: string }) {
   return (
     <section aria-label="Live sessions">
       {may(caller, 'write') ? <SessionTable {...props} /> : <p class="notice">memOS lists live sessions to write keys only; this key may read a session by its id.</p>}
-      <form
-        class="filters"
-        aria-label="Open a session"
-        onSubmit={(event) => {
-          event.preventDefault();
-          const id = String(new FormData(event.currentTarget).get('sessionId') ?? '').trim();
-          if (id !== '') navigate(path('n', props.namespace, 'sessions', id));
-        }}
-      >
-        <Field label="Open a session by id">
-          <input name="sessionId" size={24} spellcheck={false} autoComplete="off" />
-        </Field>
-        <button type="submit">Open session</button>
-      </form>
+      <OpenById formLabel="Open a session" label="Open a session by id" name="sessionId" button="Open session" onOpen={(id) => navigate(path('n', props.namespace, 'sessions', id))} />
     </section>
   );
 }
