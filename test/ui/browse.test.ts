@@ -192,6 +192,17 @@ describe.skipIf(skipBrowser)('web UI: browse', () => {
     expect(problems).toEqual([]);
   });
 
+  it("browses from ana's memories to her home city, and its history: Lisbon struck out, Porto put in", async () => {
+    const { page, problems } = await open(ui('n', seeded.namespace, 'u', seeded.userId));
+    const row = page.locator('tr[data-memory]', { hasText: 'Ana lives in Porto' });
+    await row.getByRole('link', { name: /Ana lives in Porto/ }).click();
+    await expect.poll(() => pathOf(page)).toBe(ui('n', seeded.namespace, 'memories', seeded.cityMemoryId));
+    const history = page.locator('.memory-history');
+    await expect.poll(() => history.locator('del').allTextContents()).toContain('Lisbon');
+    expect((await history.locator('ins').allTextContents()).join(' ')).toContain('Porto');
+    expect(problems).toEqual([]);
+  });
+
   it('shows a read key the namespace with a clear word instead of the users list, and ana by her id', async () => {
     const { page, problems } = await open(ui('n', seeded.namespace), { apiKey: readKey });
     await page.getByRole('heading', { name: `Namespace ${seeded.namespace}` }).waitFor();
