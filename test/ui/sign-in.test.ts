@@ -2,7 +2,9 @@
 // refuses a bad one, keeps a good one for the tab only, and shows the key's role.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
 import type { ListeningMemos } from '../../packages/client/test/listening-memos.js';
+import { startTestMemos, type TestMemos } from '../support/test-memos.js';
 import { expectAccessible, launchBrowser, openPage, saveScreenshot, skipBrowser } from './browser.js';
 import { ADMIN_KEY, seed, startUiMemos, type Seeded } from './seed.js';
 
@@ -44,6 +46,36 @@ describe.skipIf(skipBrowser)('web UI: sign-in', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Sign in to memOS' }).isVisible()).toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe.skipIf(skipBrowser)('web UI: the loopback start with no key', () => {
+  let memos: TestMemos;
+  let browser: Browser;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    // MEMOS_AUTH=auto on loopback with no key made: memOS requires none, and neither does its UI.
+    memos = await startTestMemos({ MEMOS_AUTH: 'auto' });
+    await memos.app.listen({ host: '127.0.0.1', port: 0 });
+    baseUrl = `http://127.0.0.1:${(memos.app.server.address() as AddressInfo).port}`;
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await memos?.close();
+  });
+
+  it('opens with no sign-in, as the local admin, and offers no sign-out', async () => {
+    const { page, context, problems } = await openPage(browser, baseUrl);
+    await page.goto('/ui/');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/ui/n/default');
+    await expect.poll(() => page.locator('.topbar .who').textContent()).toContain('local, no key');
+    expect(await page.locator('.topbar .badge').textContent()).toBe('admin');
+    expect(await page.getByRole('heading', { name: 'Sign in to memOS' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
   });
