@@ -181,13 +181,15 @@ describe.skipIf(skipBrowser)('web UI: browse', () => {
     await expect.poll(() => queryOf(page).get('cursor')).not.toBeNull();
     expect(queryOf(page).get('limit')).toBe('3');
     await expect.poll(async () => (await rows.allTextContents()).join()).not.toBe(firstPage.join());
+    const secondPage = await rows.allTextContents();
     await page.getByRole('button', { name: 'First page' }).click();
     await expect.poll(() => queryOf(page).get('cursor')).toBeNull();
+    await expect.poll(async () => (await rows.allTextContents()).join()).not.toBe(secondPage.join());
 
-    // A click on the row (its importance cell, not the link) opens the memory's permalink.
-    const row = page.locator(`tr[data-memory]`).first();
-    const id = await row.getAttribute('data-memory');
-    await row.locator('.importance').click();
+    // A click on the row (its importance cell, not the link) opens the memory's permalink; the row
+    // is found by its id, so that a list drawn again meanwhile cannot put another row under the click.
+    const id = await rows.first().getAttribute('data-memory');
+    await page.locator(`tr[data-memory="${id}"]`).locator('.importance').click();
     await expect.poll(() => pathOf(page)).toBe(ui('n', seeded.namespace, 'memories', id!));
     expect(problems).toEqual([]);
   });
