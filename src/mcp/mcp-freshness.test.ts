@@ -1,4 +1,4 @@
-// Freshness through MCP: `recall` says when a memory is past its kind's review period, and
+// Freshness through MCP: `recall` and `list_memories` say when a memory is past its kind's review period, and
 // `remember` of a fact already stored confirms it (the same memory service as the HTTP API).
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -29,8 +29,15 @@ describe('freshness over MCP', () => {
     await client.connect(clientSide);
 
     const written = structuredOf(await callTool(client, 'remember', { memories: [{ content: 'Aisha lives in Lagos', kind: 'fact' }] }));
+    expect(structuredOf(await callTool(client, 'list_memories', {})).items[0].stale).toBe(false);
     clock.advance(31 * DAY);
-    expect(textOf(await callTool(client, 'recall', { query: 'Aisha Lagos', mode: 'keyword' }))).toContain('last confirmed 2026-01-01: may be out of date] Aisha lives in Lagos');
+    const recalled = await callTool(client, 'recall', { query: 'Aisha Lagos', mode: 'keyword' });
+    expect(textOf(recalled)).toContain('last confirmed 2026-01-01: may be out of date] Aisha lives in Lagos');
+    expect(structuredOf(recalled).hits[0].memory.stale).toBe(true);
+    // Listing says so too, as GET /api/v1/memories does.
+    const listed = await callTool(client, 'list_memories', {});
+    expect(structuredOf(listed).items[0].stale).toBe(true);
+    expect(textOf(listed)).toContain('may be out of date');
 
     const again = structuredOf(await callTool(client, 'remember', { memories: [{ content: 'Aisha lives in Lagos', kind: 'fact' }] }));
     expect(again.ids).toEqual(written.ids);

@@ -67,7 +67,7 @@ function registerMemoryResource(server: McpServer, caller: McpCaller): void {
       if (!ID_PATTERN.test(id)) throw new McpError(ErrorCode.InvalidParams, 'the memory id in the URI is not an id');
       const result = await runTool(caller, { name: 'memory-resource', role: 'read', action: { action: 'memories.get', kind: 'read' } }, {}, async (scope) => {
         const memory = await caller.services.memories.get({ namespace: scope.namespace, id, ...(scope.reachUserId === undefined ? {} : { userId: scope.reachUserId }) });
-        return { text: JSON.stringify(compactMemory(memory)), structured: {} };
+        return { text: JSON.stringify(compactMemory(memory, caller.services.isStale(memory))), structured: {} };
       }, [id]);
       const [first] = result.content;
       const text = first?.type === 'text' ? first.text : '';

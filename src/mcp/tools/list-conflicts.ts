@@ -32,8 +32,8 @@ export function registerListConflicts(server: McpServer, caller: McpCaller): voi
         const filter = { namespace: scope.namespace, ...(scope.userId === undefined ? {} : { userId: scope.userId }), ...(args.agentId === undefined ? {} : { agentId: args.agentId }) };
         const page = await caller.services.memories.conflicts({ filter, limit: args.limit, order: 'asc', ...(args.cursor === undefined ? {} : { cursor: args.cursor }) });
         const items = page.items.map((item) => ({
-          memory: compactMemory(item.memory),
-          conflictsWith: compactMemory(item.conflictsWith),
+          memory: compactMemory(item.memory, caller.services.isStale(item.memory)),
+          conflictsWith: compactMemory(item.conflictsWith, caller.services.isStale(item.conflictsWith)),
           reason: item.reason,
           source: item.source,
           ...(item.similarity === undefined ? {} : { similarity: item.similarity }),

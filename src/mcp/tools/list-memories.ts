@@ -45,9 +45,10 @@ export function registerListMemories(server: McpServer, caller: McpCaller): void
         const listing = listInput(scope.namespace, { ...query, ...(scope.userId === undefined ? {} : { userId: scope.userId }) });
         if (key !== undefined) listing.filter.key = key;
         const page = await caller.services.memories.list({ ...listing, validity: validityAsk(asOf, includeSuperseded) });
-        const items = page.items.map(compactMemory);
+        const stale = page.items.map((memory) => caller.services.isStale(memory));
+        const items = page.items.map((memory, index) => compactMemory(memory, stale[index]));
         const more = page.nextCursor === undefined ? '' : `\nMore: call again with cursor "${page.nextCursor}".`;
-        const text = items.length === 0 ? 'No memories.' : `${items.length} memories:\n${page.items.map((memory) => memoryLine(memory)).join('\n')}${more}`;
+        const text = items.length === 0 ? 'No memories.' : `${items.length} memories:\n${page.items.map((memory, index) => memoryLine(memory, undefined, stale[index])).join('\n')}${more}`;
         return { text, structured: { namespace: scope.namespace, items, ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) } };
       }),
   );

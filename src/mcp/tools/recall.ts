@@ -59,7 +59,7 @@ export function registerRecall(server: McpServer, caller: McpCaller): void {
         });
         const hits = result.hits.map((hit) =>
           hit.type === 'memory'
-            ? { type: 'memory' as const, id: hit.id, score: hit.score, memory: { ...compactMemory(hit.item), ...(hit.conflictsWith === undefined ? {} : { conflictsWith: hit.conflictsWith }) } }
+            ? { type: 'memory' as const, id: hit.id, score: hit.score, memory: { ...compactMemory(hit.item, hit.stale), ...(hit.conflictsWith === undefined ? {} : { conflictsWith: hit.conflictsWith }) } }
             : { type: 'episode' as const, id: hit.id, score: hit.score, episode: compactEpisode(hit.item) },
         );
         const lines = result.hits.map((hit) => (hit.type === 'memory' ? memoryLine(hit.item, hit.score, hit.stale, hit.conflictsWith) : episodeLine(hit.item, hit.score)));

@@ -39,6 +39,7 @@ export const memoryOut = z.object({
   supersededBy: z.string().optional(),
   retracted: z.boolean().optional(),
   conflictsWith: z.array(z.string()).optional(),
+  stale: z.boolean().optional(),
 });
 
 export const episodeOut = z.object({
@@ -60,8 +61,10 @@ const scopeOf = (record: { userId?: string; agentId?: string; sessionId?: string
   ...(record.sessionId === undefined ? {} : { sessionId: record.sessionId }),
 });
 
-export function compactMemory(memory: Memory): z.infer<typeof memoryOut> {
+/** A memory as the tools answer it; `stale` (past its kind's review period) when the caller knows it, as the HTTP reads do. */
+export function compactMemory(memory: Memory, stale?: boolean): z.infer<typeof memoryOut> {
   return {
+    ...(stale === undefined ? {} : { stale }),
     id: memory.id,
     content: memory.content,
     kind: memory.kind,

@@ -33,7 +33,7 @@ export function registerRetractMemory(server: McpServer, caller: McpCaller): voi
         async (scope) => {
           const ref = { namespace: scope.namespace, id: args.id, ...(scope.reachUserId === undefined ? {} : { userId: scope.reachUserId }) };
           const memory = await caller.services.memories.retract(ref, { ...(args.reason === undefined ? {} : { reason: args.reason }), ...(args.validTo === undefined ? {} : { validTo: args.validTo }) });
-          return { text: `Retracted:\n${memoryLine(memory)}`, structured: { namespace: scope.namespace, memory: compactMemory(memory) } };
+          return { text: `Retracted:\n${memoryLine(memory)}`, structured: { namespace: scope.namespace, memory: compactMemory(memory, caller.services.isStale(memory)) } };
         },
         [args.id],
       ),
