@@ -27,12 +27,14 @@ if ! listing=$(pg_restore --list "$dump" 2>&1); then
   echo "$dump is not a pg_dump custom-format file: $listing" >&2
   exit 1
 fi
-dumped=$(printf '%s\n' "$listing" | awk '$4 == "SCHEMA" && $5 == "-" { print $6; exit }')
+# Here-strings, not pipes: under pipefail, grep -q or awk stopping at their first match could fail the
+# pipe (printf then meets a closed pipe) and call a good dump bad.
+dumped=$(awk '$4 == "SCHEMA" && $5 == "-" { print $6; exit }' <<<"$listing")
 if [[ "$dumped" != "$schema" ]]; then
   echo "$dump holds the schema '${dumped:-none}', not '$schema': set MEMOS_DATABASE_SCHEMA=$dumped" >&2
   exit 1
 fi
-if ! printf '%s\n' "$listing" | grep -q " TABLE $schema schema_migrations "; then
+if ! grep -q " TABLE $schema schema_migrations " <<<"$listing"; then
   echo "$dump is not a memOS dump (no $schema.schema_migrations)" >&2
   exit 1
 fi
