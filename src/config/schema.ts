@@ -280,6 +280,15 @@ export const configSchema = z.strictObject({
       recencyWeight: z.coerce.number().min(0).max(10).default(0.5),
       recencyHalfLifeDays: z.coerce.number().positive().max(36_500).default(30),
       importanceWeight: z.coerce.number().min(0).max(1.9).default(0.1),
+      /**
+       * Time priors (hybrid): a record that happened within a time the query names ("in May 2023",
+       * "last week") has its score multiplied by 1 + timeWeight, halving every timeHalfLifeDays
+       * outside it; for a "when" question naming no time, a record whose text speaks of a time gains
+       * × (1 + whenWeight). 0 turns each off.
+       */
+      timeWeight: z.coerce.number().min(0).max(10).default(0),
+      timeHalfLifeDays: z.coerce.number().positive().max(36_500).default(7),
+      whenWeight: z.coerce.number().min(0).max(10).default(0),
     })
     .prefault({}),
   /** The prompt-ready bundle of `POST /api/v1/context`. */

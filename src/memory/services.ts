@@ -113,6 +113,7 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
       weights: { fusion: config.search.fusion, keyword: config.search.keywordWeight, vector: config.search.vectorWeight, k: config.search.rrfK },
       neighbours: { weight: config.search.neighbourWeight, width: config.search.neighbourWidth, sessionWeight: config.search.sessionWeight },
       priors: { recencyWeight: config.search.recencyWeight, recencyHalfLifeDays: config.search.recencyHalfLifeDays, importanceWeight: config.search.importanceWeight },
+      time: { timeWeight: config.search.timeWeight, timeHalfLifeDays: config.search.timeHalfLifeDays, whenWeight: config.search.whenWeight },
       reviewDays: config.truth.reviewDays,
       clock,
     }),

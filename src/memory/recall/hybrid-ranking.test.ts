@@ -157,3 +157,25 @@ describe('hybrid ranking: priors', () => {
     expect(hybrid[1]?.parts.recency).toBeCloseTo(0.25, 6);
   });
 });
+
+describe('hybrid ranking: time priors', () => {
+  const hikes = async (m: TestMemos) => {
+    const episodes = [
+      { content: 'Alice went hiking with her brother', occurredAt: '2023-05-03T18:00:00.000Z', sessionId: 's1' },
+      { content: 'Alice went hiking with her sister', occurredAt: '2023-09-10T18:00:00.000Z', sessionId: 's2' },
+    ];
+    for (const { sessionId, ...episode } of episodes) await m.json('POST', '/api/v1/episodes', { userId: 'alice', sessionId, episodes: [{ kind: 'message', ...episode }] });
+  };
+
+  it('lifts the episode that happened in the month the query names, only when the time weight is set', async () => {
+    const query = { query: 'Who did Alice go hiking with in May 2023?' };
+    const off = await start();
+    await hikes(off);
+    expect((await search(off, query)).map((hit) => hit.item.content)[0]).toBe('Alice went hiking with her sister');
+    await off.close();
+
+    const on = await start({ MEMOS_SEARCH_TIME_WEIGHT: '2' });
+    await hikes(on);
+    expect((await search(on, query)).map((hit) => hit.item.content)).toEqual(['Alice went hiking with her brother', 'Alice went hiking with her sister']);
+  });
+});

@@ -7,6 +7,7 @@ import { expandNeighbours, type NeighbourOptions } from './neighbour-expansion.j
 import { priorFactor, recency, type PriorOptions } from './priors.js';
 import { fuse, type FusionWeights } from './rank-fusion.js';
 import { scaleScores } from './score-scale.js';
+import { timePrior, type TimePriorOptions } from './time-priors.js';
 import { attachSources, settleConflicts } from './truth-in-recall.js';
 import { validityFilter, type ValidityAsk } from '../truth/validity-filter.js';
 
@@ -88,6 +89,8 @@ export interface SearchServiceOptions {
   weights: FusionWeights;
   neighbours: NeighbourOptions;
   priors: PriorOptions;
+  /** Time priors (time-priors.ts); absent or zero weights leave them out. */
+  time?: TimePriorOptions;
   /** Review periods by kind (truth.reviewDays): which memory hits are `stale`. */
   reviewDays?: ReviewDays;
   clock: Clock;
@@ -109,7 +112,7 @@ const neighbourAnchors = (limit: number) => Math.max(10, limit);
  * vectors (no embedder, loading, down) hybrid runs on keywords alone and every response says why;
  * records not embedded yet are still found by keywords.
  */
-export function createSearchService({ store, embedder, vectorUnavailable, weights, neighbours, priors, reviewDays = {}, clock }: SearchServiceOptions) {
+export function createSearchService({ store, embedder, vectorUnavailable, weights, neighbours, priors, time, reviewDays = {}, clock }: SearchServiceOptions) {
   // A memory hit says whether it is past its review period; an episode hit has no such flag.
   const hitOf = (tier: Tier, id: string, score: number, parts: ScoreParts, item: Record_, now: number): SearchHit =>
     tier === 'memories' ? { type: 'memory', id, score, parts, item: item as Memory, stale: isStale(item as Memory, now, reviewDays) } : { type: 'episode', id, score, parts, item: item as Episode };
@@ -188,6 +191,7 @@ export function createSearchService({ store, embedder, vectorUnavailable, weight
           for (const [id, episode] of expansion.added) items.set(id, episode);
           ({ scores, gains } = expansion);
         }
+        const timeFactor = time === undefined ? undefined : timePrior(input.query, items.values(), now, time);
         for (const [id, item] of items) {
           const recencyValue = recency(item, now, priors.recencyHalfLifeDays);
           const parts: ScoreParts = {
@@ -196,7 +200,7 @@ export function createSearchService({ store, embedder, vectorUnavailable, weight
             recency: recencyValue,
             neighbours: tier === 'episodes' ? (gains.get(id) ?? 0) : null,
           };
-          const score = (scores.get(id) ?? 0) * priorFactor(item, recencyValue, priors);
+          const score = (scores.get(id) ?? 0) * priorFactor(item, recencyValue, priors) * (timeFactor?.(item) ?? 1);
           hits.push(hitOf(tier, id, score, parts, item, now));
         }
       }
