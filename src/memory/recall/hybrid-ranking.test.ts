@@ -167,14 +167,14 @@ describe('hybrid ranking: time priors', () => {
     for (const { sessionId, ...episode } of episodes) await m.json('POST', '/api/v1/episodes', { userId: 'alice', sessionId, episodes: [{ kind: 'message', ...episode }] });
   };
 
-  it('lifts the episode that happened in the month the query names, only when the time weight is set', async () => {
+  it('lifts the episode that happened in the month the query names (by default), and not with the time weight at 0', async () => {
     const query = { query: 'Who did Alice go hiking with in May 2023?' };
-    const off = await start();
+    const off = await start({ MEMOS_SEARCH_TIME_WEIGHT: '0' });
     await hikes(off);
     expect((await search(off, query)).map((hit) => hit.item.content)[0]).toBe('Alice went hiking with her sister');
     await off.close();
 
-    const on = await start({ MEMOS_SEARCH_TIME_WEIGHT: '2' });
+    const on = await start();
     await hikes(on);
     expect((await search(on, query)).map((hit) => hit.item.content)).toEqual(['Alice went hiking with her brother', 'Alice went hiking with her sister']);
   });
