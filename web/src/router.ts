@@ -92,3 +92,16 @@ export const NamespaceContext = createContext<string | undefined>(undefined);
 export function useNamespace(): string | undefined {
   return useContext(NamespaceContext);
 }
+
+/** The current path with the query changed: `undefined` removes a parameter. Filters that change send the list back to its first page. */
+export function routeWith(route: Route, changes: Record<string, string | undefined>): string {
+  const query: Record<string, string | undefined> = Object.fromEntries(route.query.entries());
+  if (!('cursor' in changes)) delete query.cursor;
+  return withQuery(route.path, { ...query, ...changes });
+}
+
+/** A number from the query, within bounds; `fallback` when absent or not a number. */
+export function limitFrom(query: URLSearchParams, fallback = 50): number {
+  const value = Number(query.get('limit'));
+  return Number.isInteger(value) && value >= 1 && value <= 500 ? value : fallback;
+}

@@ -4,27 +4,15 @@
 import type { Episode } from '@memos/client';
 import { useSession } from '../../app-context.js';
 import { useLoad } from '../../data.js';
-import { Link, navigate, path, useRoute, withQuery, type Route } from '../../router.js';
-import { Badge, Field, Pager, Show, Time } from '../../ui/parts.js';
+import { limitFrom, Link, navigate, path, routeWith, useRoute, type Route } from '../../router.js';
+import { Badge, Pager, Show, Time } from '../../ui/parts.js';
 import { OUTCOMES, Timeline, windowOf, type TimeWindow } from '../../ui/timeline.js';
+import { FilterForm, TextFilter } from './filter-form.js';
 import './browse.css';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const KINDS = ['message', 'intervention', 'observation', 'tool_result', 'outcome'];
-
-/** The current path with the query changed: `undefined` removes a parameter. Filters that change send the list back to its first page. */
-export function routeWith(route: Route, changes: Record<string, string | undefined>): string {
-  const query: Record<string, string | undefined> = Object.fromEntries(route.query.entries());
-  if (!('cursor' in changes)) delete query.cursor;
-  return withQuery(route.path, { ...query, ...changes });
-}
-
-/** A number from the query, within bounds; `fallback` when absent or not a number. */
-export function limitFrom(query: URLSearchParams, fallback = 50): number {
-  const value = Number(query.get('limit'));
-  return Number.isInteger(value) && value >= 1 && value <= 500 ? value : fallback;
-}
 
 /** An ISO time from the query, as milliseconds; undefined when absent or unreadable. */
 function timeFrom(query: URLSearchParams, name: string): number | undefined {
@@ -124,40 +112,16 @@ export function EpisodeTimeline(props: { namespace: string; fixed?: { userId?: s
 function EpisodeFilters(props: { route: Route; fixedUser: boolean }) {
   const q = props.route.query;
   return (
-    <form
-      class="filters"
-      key={q.toString()}
-      aria-label="Filter episodes"
-      onSubmit={(event) => {
-        event.preventDefault();
-        const form = new FormData(event.currentTarget);
-        const value = (name: string) => String(form.get(name) ?? '').trim() || undefined;
-        navigate(routeWith(props.route, { ...(props.fixedUser ? {} : { userId: value('userId') }), agentId: value('agentId'), sessionId: value('sessionId'), kind: value('kind') }));
-      }}
-    >
-      {!props.fixedUser && (
-        <Field label="User">
-          <input name="userId" defaultValue={q.get('userId') ?? ''} size={10} spellcheck={false} />
-        </Field>
-      )}
-      <Field label="Agent">
-        <input name="agentId" defaultValue={q.get('agentId') ?? ''} size={10} spellcheck={false} />
-      </Field>
-      <Field label="Session">
-        <input name="sessionId" defaultValue={q.get('sessionId') ?? ''} size={10} spellcheck={false} />
-      </Field>
-      <Field label="Kind" hint="Comma-separated for several">
-        <input name="kind" list="episode-kinds" defaultValue={q.get('kind') ?? ''} size={14} spellcheck={false} />
-      </Field>
+    <FilterForm route={props.route} label="Filter episodes" fixedUser={props.fixedUser}>
+      <TextFilter query={q} name="agentId" label="Agent" />
+      <TextFilter query={q} name="sessionId" label="Session" />
+      <TextFilter query={q} name="kind" label="Kind" hint="Comma-separated for several" list="episode-kinds" size={14} />
       <datalist id="episode-kinds">
         {KINDS.map((kind) => (
           <option value={kind} key={kind} />
         ))}
       </datalist>
-      <button type="submit" class="primary">
-        Apply
-      </button>
-    </form>
+    </FilterForm>
   );
 }
 

@@ -4,9 +4,9 @@
 import type { Memory } from '@memos/client';
 import { useSession } from '../../app-context.js';
 import { useLoad } from '../../data.js';
-import { Link, navigate, path, useRoute, type Route } from '../../router.js';
+import { limitFrom, Link, navigate, path, routeWith, useRoute, type Route } from '../../router.js';
 import { Badge, Field, Pager, relativeTime, Show, Time } from '../../ui/parts.js';
-import { limitFrom, routeWith } from './episodes.js';
+import { FilterForm, TextFilter } from './filter-form.js';
 import './browse.css';
 
 const KINDS = ['fact', 'preference', 'reflection', 'summary', 'procedure'] as const;
@@ -97,35 +97,8 @@ function parseMetadata(raw: string | undefined): Record<string, string | number 
 function MemoryFilters(props: { route: Route; fixedUser: boolean }) {
   const q = props.route.query;
   return (
-    <form
-      class="filters"
-      key={q.toString()}
-      aria-label="Filter memories"
-      onSubmit={(event) => {
-        event.preventDefault();
-        const form = new FormData(event.currentTarget);
-        const value = (name: string) => String(form.get(name) ?? '').trim() || undefined;
-        navigate(
-          routeWith(props.route, {
-            ...(props.fixedUser ? {} : { userId: value('userId') }),
-            agentId: value('agentId'),
-            kind: value('kind'),
-            key: value('key'),
-            asOf: value('asOf'),
-            includeSuperseded: form.get('includeSuperseded') === 'on' ? 'true' : undefined,
-            metadata: value('metadata'),
-          }),
-        );
-      }}
-    >
-      {!props.fixedUser && (
-        <Field label="User">
-          <input name="userId" defaultValue={q.get('userId') ?? ''} size={10} spellcheck={false} />
-        </Field>
-      )}
-      <Field label="Agent">
-        <input name="agentId" defaultValue={q.get('agentId') ?? ''} size={10} spellcheck={false} />
-      </Field>
+    <FilterForm route={props.route} label="Filter memories" fixedUser={props.fixedUser}>
+      <TextFilter query={q} name="agentId" label="Agent" />
       <Field label="Kind">
         <select name="kind">
           <option value="">any kind</option>
@@ -136,23 +109,14 @@ function MemoryFilters(props: { route: Route; fixedUser: boolean }) {
           ))}
         </select>
       </Field>
-      <Field label="Key">
-        <input name="key" defaultValue={q.get('key') ?? ''} size={10} spellcheck={false} />
-      </Field>
-      <Field label="As of" hint="ISO time: what held then">
-        <input name="asOf" defaultValue={q.get('asOf') ?? ''} size={18} placeholder="2026-11-01T00:00Z" spellcheck={false} />
-      </Field>
-      <Field label="Metadata" hint='JSON, e.g. {"source":"crm"}'>
-        <input name="metadata" defaultValue={q.get('metadata') ?? ''} size={16} spellcheck={false} />
-      </Field>
+      <TextFilter query={q} name="key" label="Key" />
+      <TextFilter query={q} name="asOf" label="As of" hint="ISO time: what held then" size={18} placeholder="2026-11-01T00:00Z" />
+      <TextFilter query={q} name="metadata" label="Metadata" hint='JSON, e.g. {"source":"crm"}' size={16} />
       <label class="check">
         <input type="checkbox" name="includeSuperseded" defaultChecked={q.get('includeSuperseded') === 'true'} />
         Superseded and retracted too
       </label>
-      <button type="submit" class="primary">
-        Apply
-      </button>
-    </form>
+    </FilterForm>
   );
 }
 

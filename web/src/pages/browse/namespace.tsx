@@ -3,10 +3,9 @@
 import { useEffect } from 'preact/hooks';
 import { useSession } from '../../app-context.js';
 import { useLoad } from '../../data.js';
-import { Link, navigate, path, useRoute } from '../../router.js';
+import { limitFrom, Link, navigate, path, routeWith, useRoute } from '../../router.js';
 import { may } from '../../session.js';
 import { OpenById, Pager, Show } from '../../ui/parts.js';
-import { limitFrom, routeWith } from './episodes.js';
 import './browse.css';
 
 export function NamespacePage(props: { namespace: string }) {

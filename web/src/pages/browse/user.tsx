@@ -2,11 +2,11 @@
 // memories. Each tab is a link (`?tab=`), so every view of a user is a permalink.
 import { useSession } from '../../app-context.js';
 import { useLoad } from '../../data.js';
-import { Link, navigate, path, useRoute, withQuery } from '../../router.js';
+import { Link, navigate, path, routeWith, useRoute, withQuery } from '../../router.js';
 import { may } from '../../session.js';
 import { OpenById, Pager, Show, Time } from '../../ui/parts.js';
 import { UserAdmin } from '../curate/user-admin.js';
-import { EpisodeTimeline, routeWith } from './episodes.js';
+import { EpisodeTimeline } from './episodes.js';
 import { MemoryList } from './memories.js';
 import './browse.css';
 

@@ -3,6 +3,7 @@
 // (still true), or delete it for good. What does not apply to the memory as it stands is disabled,
 // with the reason beside it. A read key sees none of this.
 import type { Memory } from '@memos/client';
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { useSession } from '../../app-context.js';
 import { navigate, path } from '../../router.js';
@@ -128,14 +129,7 @@ function EditPanel(props: { memory: Memory; busy: boolean; onCancel(): void; onS
     ...(Number(importance) !== props.memory.importance ? { importance: Number(importance) } : {}),
   };
   return (
-    <form
-      class="card curate-panel"
-      aria-label="Edit the memory"
-      onSubmit={(event) => {
-        event.preventDefault();
-        props.onSave(changed);
-      }}
-    >
+    <PanelForm label="Edit the memory" submit="Save changes" disabled={props.busy || Object.keys(changed).length === 0} onSubmit={() => props.onSave(changed)} onCancel={props.onCancel}>
       <p class="muted">The version before goes to the history; new content also counts as confirming the fact.</p>
       <Field label="Content">
         <textarea value={content} onInput={(event) => setContent(event.currentTarget.value)} required />
@@ -146,15 +140,7 @@ function EditPanel(props: { memory: Memory; busy: boolean; onCancel(): void; onS
           <input type="number" min={0} max={1} step={0.05} value={importance} onInput={(event) => setImportance(event.currentTarget.value)} />
         </Field>
       </div>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={props.busy || Object.keys(changed).length === 0}>
-          Save changes
-        </button>
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </PanelForm>
   );
 }
 
@@ -162,13 +148,12 @@ function SupersedePanel(props: { memory: Memory; busy: boolean; onCancel(): void
   const [content, setContent] = useState('');
   const [kind, setKind] = useState<Kind>(props.memory.kind);
   return (
-    <form
-      class="card curate-panel"
-      aria-label="Supersede the memory"
-      onSubmit={(event) => {
-        event.preventDefault();
-        props.onSave({ content: content.trim(), kind, importance: props.memory.importance });
-      }}
+    <PanelForm
+      label="Supersede the memory"
+      submit="Write and supersede"
+      disabled={props.busy || content.trim() === ''}
+      onSubmit={() => props.onSave({ content: content.trim(), kind, importance: props.memory.importance })}
+      onCancel={props.onCancel}
     >
       <p class="muted">
         Write the fact that holds now: it replaces this one{props.memory.key !== undefined && <> and takes its key <code>{props.memory.key}</code></>}, which stays readable with its validity closed.
@@ -177,36 +162,37 @@ function SupersedePanel(props: { memory: Memory; busy: boolean; onCancel(): void
         <textarea value={content} onInput={(event) => setContent(event.currentTarget.value)} required />
       </Field>
       <KindField value={kind} onChange={setKind} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={props.busy || content.trim() === ''}>
-          Write and supersede
-        </button>
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </PanelForm>
   );
 }
 
 function RetractPanel(props: { busy: boolean; onCancel(): void; onSave(reason: string): void }) {
   const [reason, setReason] = useState('');
   return (
-    <form
-      class="card curate-panel"
-      aria-label="Retract the memory"
-      onSubmit={(event) => {
-        event.preventDefault();
-        props.onSave(reason.trim());
-      }}
-    >
+    <PanelForm label="Retract the memory" submit="Retract now" danger disabled={props.busy} onSubmit={() => props.onSave(reason.trim())} onCancel={props.onCancel}>
       <p class="muted">The fact is no longer (or never was) true, with nothing to replace it: it leaves recall and stays readable here.</p>
       <Field label="Reason (optional)">
         <input value={reason} maxLength={500} onInput={(event) => setReason(event.currentTarget.value)} />
       </Field>
+    </PanelForm>
+  );
+}
+
+/** The form of one curation panel: its fields, then the action and Cancel. */
+function PanelForm(props: { label: string; submit: string; danger?: boolean; disabled: boolean; onSubmit(): void; onCancel(): void; children: ComponentChildren }) {
+  return (
+    <form
+      class="card curate-panel"
+      aria-label={props.label}
+      onSubmit={(event) => {
+        event.preventDefault();
+        props.onSubmit();
+      }}
+    >
+      {props.children}
       <div class="actions">
-        <button type="submit" class="danger" disabled={props.busy}>
-          Retract now
+        <button type="submit" class={props.danger === true ? 'danger' : 'primary'} disabled={props.disabled}>
+          {props.submit}
         </button>
         <button type="button" onClick={props.onCancel}>
           Cancel
