@@ -3198,7 +3198,7 @@ export interface components {
          *           "errors": 1,
          *           "clientErrors": 3,
          *           "p50Ms": 2,
-         *           "p95Ms": 15,
+         *           "p95Ms": 12.4,
          *           "maxMs": 12.4
          *         }
          *       ]
