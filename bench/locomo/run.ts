@@ -11,6 +11,9 @@
 // conversation), so that near-duplicate merges apply: a turn counts as found when a hit shows its
 // text (up to case, spacing and a final full stop), so a turn whose memory took another turn's
 // wording in a merge is lost. The number of merges is printed.
+//
+// LOCOMO_ANSWERS=1 also writes every question's retrieved turns to the results file, for reading
+// which questions a change wins or loses (by category, never to tune on single questions).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -24,7 +27,8 @@ import { buildBm25 } from './bm25-baseline.js';
 import { CATEGORY_NAMES, datasetPath, loadConversations, type Conversation } from './dataset.js';
 import { KS, scoreByCategory, type Answer, type Scores } from './score.js';
 
-const DEPTH = 20;
+/** Hits asked per question: 20 scores every k; LOCOMO_DEPTH (up to 100) asks more, to see what a reranker could reach. */
+const DEPTH = Number(process.env.LOCOMO_DEPTH ?? 20);
 const ALL_MODES = ['hybrid', 'keyword', 'vector'] as const;
 type Mode = (typeof ALL_MODES)[number];
 const MODES = (process.env.LOCOMO_MODES?.split(',') ?? ALL_MODES) as Mode[];
@@ -89,7 +93,7 @@ async function embedded(baseUrl: string): Promise<{ ready: number; embeddedLate:
 async function askAll(baseUrl: string, conversation: Conversation, turnsOf: TurnsOf, mode: Mode, system: System): Promise<void> {
   for (const question of conversation.questions) {
     const start = performance.now();
-    const result = await post<{ mode: string; hits: { id: string; item: { content: string } }[]; notices: string[] }>(`${baseUrl}/api/v1/search`, {
+    const result = await post<{ mode: string; hits: { id: string; score: number; item: { content: string } }[]; notices: string[] }>(`${baseUrl}/api/v1/search`, {
       namespace: `locomo-${conversation.id}`,
       query: question.question,
       types: [TIER],
@@ -98,7 +102,7 @@ async function askAll(baseUrl: string, conversation: Conversation, turnsOf: Turn
     });
     system.latencyMs.push(performance.now() - start);
     if (result.mode !== mode) throw new Error(`asked for ${mode} search, got ${result.mode}: ${result.notices.join('; ')}`);
-    system.answers.push({ category: question.category, evidence: question.evidence, retrieved: result.hits.map(turnsOf) });
+    system.answers.push({ question: question.question, category: question.category, evidence: question.evidence, retrieved: result.hits.map(turnsOf), scores: result.hits.map((hit) => hit.score) });
   }
 }
 
@@ -110,7 +114,7 @@ function baseline(conversations: Conversation[]): System {
       const start = performance.now();
       const retrieved = index.search(question.question, DEPTH);
       system.latencyMs.push(performance.now() - start);
-      system.answers.push({ category: question.category, evidence: question.evidence, retrieved });
+      system.answers.push({ question: question.question, category: question.category, evidence: question.evidence, retrieved });
     }
   }
   return system;
@@ -183,7 +187,13 @@ async function main(): Promise<void> {
   }
   systems.push(await phase('BM25 baseline', async () => baseline(conversations)));
 
-  const results = systems.map((system) => ({ name: system.name, scores: scoreByCategory(system.answers), latency: summarize(system.latencyMs) }));
+  const answers = process.env.LOCOMO_ANSWERS === '1';
+  const results = systems.map((system) => ({
+    name: system.name,
+    scores: scoreByCategory(system.answers),
+    latency: summarize(system.latencyMs),
+    ...(answers ? { answers: system.answers } : {}),
+  }));
   console.log(`\n${fmt(conversations.length)} conversations, ${fmt(turns)} turns, ${fmt(questions)} scored questions; recall and hit in %, search latency per question over HTTP (the baseline in process)`);
   report(results);
 

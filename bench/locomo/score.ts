@@ -6,10 +6,14 @@ export const KS = [1, 5, 10, 20] as const;
 export type K = (typeof KS)[number];
 
 export interface Answer {
+  /** The question asked (kept for reading answers, not used in scoring). */
+  question?: string;
   category: number;
   evidence: string[];
   /** Retrieved turn ids, best first; a hit that holds the text of several turns lists them all. */
   retrieved: ReadonlyArray<string | readonly string[]>;
+  /** The hits' scores, where the system gives them (kept for reading answers, not used in scoring). */
+  scores?: number[];
 }
 
 export interface Scores {

@@ -271,11 +271,11 @@ export const configSchema = z.strictObject({
       /** The RRF constant (fusion `rrf` only): larger flattens the advantage of the top ranks. */
       rrfK: z.coerce.number().min(0).max(10_000).default(60),
       /** Share of an adjacent episode's score (same session) that a hit gains; 0 turns neighbour expansion off. */
-      neighbourWeight: z.coerce.number().min(0).max(10).default(0.3),
+      neighbourWeight: z.coerce.number().min(0).max(10).default(0.25),
       /** How many episodes on each side count as neighbours; each step further counts 2/3 as much. */
       neighbourWidth: int(0, 5).default(2),
       /** Share of the best score in an episode's session that every candidate of that session gains. */
-      sessionWeight: z.coerce.number().min(0).max(10).default(0.1),
+      sessionWeight: z.coerce.number().min(0).max(10).default(0.2),
       /** Gentle priors: a score is multiplied by (1 + recencyWeight × 0.5^(age / half-life)) and (1 + importanceWeight × (importance − 0.5)). */
       recencyWeight: z.coerce.number().min(0).max(10).default(0.5),
       recencyHalfLifeDays: z.coerce.number().positive().max(36_500).default(30),
@@ -289,6 +289,14 @@ export const configSchema = z.strictObject({
       timeWeight: z.coerce.number().min(0).max(10).default(2),
       timeHalfLifeDays: z.coerce.number().positive().max(36_500).default(7),
       whenWeight: z.coerce.number().min(0).max(10).default(0.4),
+      /**
+       * Speaker priors (hybrid): a record said by the person a query asks about (a speaker it names:
+       * a message's `name`, or a transcript line's "Name: ") has its score multiplied by
+       * 1 + speakerWeight; a record that only asks (ends in "?") by 1 − questionDiscount. 0 turns
+       * each off. The defaults sit on a plateau of bench:locomo (README, Retrieval quality).
+       */
+      speakerWeight: z.coerce.number().min(0).max(10).default(1.5),
+      questionDiscount: z.coerce.number().min(0).max(0.9).default(0.2),
     })
     .prefault({}),
   /** The prompt-ready bundle of `POST /api/v1/context`. */

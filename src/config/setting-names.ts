@@ -47,6 +47,8 @@ export const ENV_SETTINGS = {
   MEMOS_SEARCH_TIME_WEIGHT: 'search.timeWeight',
   MEMOS_SEARCH_TIME_HALF_LIFE_DAYS: 'search.timeHalfLifeDays',
   MEMOS_SEARCH_WHEN_WEIGHT: 'search.whenWeight',
+  MEMOS_SEARCH_SPEAKER_WEIGHT: 'search.speakerWeight',
+  MEMOS_SEARCH_QUESTION_DISCOUNT: 'search.questionDiscount',
   MEMOS_DUPLICATE_THRESHOLD: 'indexing.duplicateThreshold',
   MEMOS_EMBED_WRITE_TIMEOUT_MS: 'indexing.writeTimeoutMs',
   MEMOS_AUTO_BACKFILL: 'indexing.autoBackfill',

@@ -114,6 +114,7 @@ export function createServices({ storage, cache, embeddings, jobs, clock, ids, c
       neighbours: { weight: config.search.neighbourWeight, width: config.search.neighbourWidth, sessionWeight: config.search.sessionWeight },
       priors: { recencyWeight: config.search.recencyWeight, recencyHalfLifeDays: config.search.recencyHalfLifeDays, importanceWeight: config.search.importanceWeight },
       time: { timeWeight: config.search.timeWeight, timeHalfLifeDays: config.search.timeHalfLifeDays, whenWeight: config.search.whenWeight },
+      speakers: { speakerWeight: config.search.speakerWeight, questionDiscount: config.search.questionDiscount },
       reviewDays: config.truth.reviewDays,
       clock,
     }),

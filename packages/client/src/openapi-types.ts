@@ -1493,7 +1493,9 @@ export interface components {
          *             "keyword": 4.21,
          *             "vector": 0.63,
          *             "recency": 0.97,
-         *             "neighbours": null
+         *             "neighbours": null,
+         *             "time": null,
+         *             "speaker": null
          *           },
          *           "item": {
          *             "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
@@ -1537,7 +1539,9 @@ export interface components {
          *             "keyword": 2.87,
          *             "vector": 0.48,
          *             "recency": 0.95,
-         *             "neighbours": 0
+         *             "neighbours": 0,
+         *             "time": null,
+         *             "speaker": null
          *           },
          *           "item": {
          *             "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",
@@ -3316,7 +3320,9 @@ export interface components {
          *       "keyword": 4.21,
          *       "vector": 0.63,
          *       "recency": 0.97,
-         *       "neighbours": null
+         *       "neighbours": null,
+         *       "time": null,
+         *       "speaker": null
          *     }
          */
         ScoreParts: {
@@ -3328,6 +3334,10 @@ export interface components {
             recency: number | null;
             /** @description What adjacent episodes of the same session and the session added to the fused score, before scaling (hybrid, episodes) */
             neighbours: number | null;
+            /** @description What the time priors multiplied the score by: above 1 near a time the query names, or for a record that speaks of a time when the query asks "when" (hybrid; null when the query names no time) */
+            time: number | null;
+            /** @description What the speaker priors multiplied the score by: above 1 for a record said by the person the query asks about, below 1 for a record that only asks (hybrid; null when neither applies) */
+            speaker: number | null;
         };
         /**
          * @description One record found, with its score and the signals behind it
@@ -3339,7 +3349,9 @@ export interface components {
          *         "keyword": 4.21,
          *         "vector": 0.63,
          *         "recency": 0.97,
-         *         "neighbours": null
+         *         "neighbours": null,
+         *         "time": null,
+         *         "speaker": null
          *       },
          *       "item": {
          *         "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
@@ -3512,7 +3524,9 @@ export interface components {
          *             "keyword": 4.21,
          *             "vector": 0.63,
          *             "recency": 0.97,
-         *             "neighbours": null
+         *             "neighbours": null,
+         *             "time": null,
+         *             "speaker": null
          *           },
          *           "item": {
          *             "id": "mem_01JQ8Z6V4K2N7R5T9W3X1Y0B8C",
@@ -3555,7 +3569,9 @@ export interface components {
          *             "keyword": 2.87,
          *             "vector": 0.48,
          *             "recency": 0.95,
-         *             "neighbours": 0
+         *             "neighbours": 0,
+         *             "time": null,
+         *             "speaker": null
          *           },
          *           "item": {
          *             "id": "ep_01JQ8Z5M2D4F6H8K0N2P4R6T8V",

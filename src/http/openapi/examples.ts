@@ -125,14 +125,14 @@ export const memoryVersion = {
   reason: 'update',
 };
 
-export const scoreParts = { keyword: 4.21, vector: 0.63, recency: 0.97, neighbours: null };
+export const scoreParts = { keyword: 4.21, vector: 0.63, recency: 0.97, neighbours: null, time: null, speaker: null };
 
 export const searchResponse = {
   mode: 'hybrid',
   requestedMode: 'hybrid',
   hits: [
     { type: 'memory', id: MEMORY_ID, score: 1, parts: scoreParts, item: memory, stale: false },
-    { type: 'episode', id: EPISODE_ID, score: 0.72, parts: { keyword: 2.87, vector: 0.48, recency: 0.95, neighbours: 0 }, item: episode },
+    { type: 'episode', id: EPISODE_ID, score: 0.72, parts: { keyword: 2.87, vector: 0.48, recency: 0.95, neighbours: 0, time: null, speaker: null }, item: episode },
   ],
   notices: [],
   cached: false,
@@ -147,7 +147,7 @@ export const contextBundle = {
   tokenizer: 'o200k_base',
   session: { sessionId: SESSION_ID, summary: null, messages: [...messages], omittedMessages: 0 },
   memories: [{ id: MEMORY_ID, score: 1, parts: scoreParts, item: memory, stale: false }],
-  episodes: [{ id: EPISODE_ID, score: 1, parts: { keyword: 2.87, vector: 0.48, recency: 0.95, neighbours: 0 }, item: episode }],
+  episodes: [{ id: EPISODE_ID, score: 1, parts: { keyword: 2.87, vector: 0.48, recency: 0.95, neighbours: 0, time: null, speaker: null }, item: episode }],
   text: [
     '## Conversation',
     'user: Hi, can you reorder my usual morning drink?',

@@ -135,7 +135,7 @@ export function createContextService({ search, sessions, memories, tokenCounter,
     const now = clock.now();
     const ranked = items.map((item): ContextHit<Memory> => {
       const recency = 0.5 ** (Math.max(0, now - Date.parse(item.lastConfirmedAt)) / RECENCY_HALF_LIFE_MS);
-      return { id: item.id, score: (item.importance + recency) / 2, parts: { keyword: null, vector: null, recency, neighbours: null }, item, stale: isStale(item, now, reviewDays) };
+      return { id: item.id, score: (item.importance + recency) / 2, parts: { keyword: null, vector: null, recency, neighbours: null, time: null, speaker: null }, item, stale: isStale(item, now, reviewDays) };
     });
     return { ...none, memories: ranked.sort((a, b) => b.score - a.score).slice(0, input.limit) };
   };

@@ -20,13 +20,13 @@ const messages: Message[] = Array.from({ length: 30 }, (_, index) => ({ role: in
 const memoryHit = (index: number): ContextHit<Memory> => ({
   id: `mem_${index}`,
   score: 1 / (index + 1),
-  parts: { keyword: 1, vector: null, recency: null, neighbours: null },
+  parts: { keyword: 1, vector: null, recency: null, neighbours: null, time: null, speaker: null },
   item: testMemory({ id: `mem_${index}`, content: `fact: ${sample(index + 1)}` }),
 });
 const episodeHit = (index: number): ContextHit<Episode> => ({
   id: `ep_${index}`,
   score: 1 / (index + 1.5),
-  parts: { keyword: 1, vector: null, recency: null, neighbours: null },
+  parts: { keyword: 1, vector: null, recency: null, neighbours: null, time: null, speaker: null },
   item: testEpisode({ id: `ep_${index}`, content: `event: ${sample(index + 2)}`, occurredAt: at(index) }),
 });
 
@@ -88,13 +88,13 @@ describe('packContext', () => {
 const memory = (id: string, content: string, score: number): ContextHit<Memory> => ({
   id,
   score,
-  parts: { keyword: 1, vector: null, recency: null, neighbours: null },
+  parts: { keyword: 1, vector: null, recency: null, neighbours: null, time: null, speaker: null },
   item: testMemory({ id, content }),
 });
 const episode = (id: string, content: string, score: number): ContextHit<Episode> => ({
   id,
   score,
-  parts: { keyword: 1, vector: null, recency: null, neighbours: null },
+  parts: { keyword: 1, vector: null, recency: null, neighbours: null, time: null, speaker: null },
   item: testEpisode({ id, content, occurredAt: at(1) }),
 });
 const say = (content: string, minute: number, role: Message['role'] = 'user'): Message => ({ role, content, createdAt: at(minute) });

@@ -17,7 +17,7 @@ describe('a query names a task', () => {
 });
 
 const memory = (id: string): Memory => ({ id, content: id, kind: 'reflection' }) as Memory;
-const hit = (id: string, score: number): ContextHit<Memory> => ({ id, score, parts: { keyword: 1, vector: null, recency: null, neighbours: null }, item: memory(id) });
+const hit = (id: string, score: number): ContextHit<Memory> => ({ id, score, parts: { keyword: 1, vector: null, recency: null, neighbours: null, time: null, speaker: null }, item: memory(id) });
 
 describe('task reflections in a bundle', () => {
   it('go on top, at the best score, and one recall found moves up rather than appearing twice', () => {

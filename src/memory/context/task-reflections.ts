@@ -60,7 +60,7 @@ export function withReflections(found: ContextHit<Memory>[], best: number, refle
   const lifted = reflections.map((memory): ContextHit<Memory> => {
     const recalled = found.find((hit) => hit.id === memory.id);
     return recalled === undefined
-      ? { id: memory.id, score: top, parts: { keyword: null, vector: null, recency: null, neighbours: null }, item: memory, stale: stale(memory) }
+      ? { id: memory.id, score: top, parts: { keyword: null, vector: null, recency: null, neighbours: null, time: null, speaker: null }, item: memory, stale: stale(memory) }
       : { ...recalled, score: top };
   });
   return [...lifted, ...found.filter((hit) => !ids.has(hit.id))];

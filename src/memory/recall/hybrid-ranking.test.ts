@@ -25,7 +25,7 @@ interface Hit {
   type: string;
   id: string;
   score: number;
-  parts: { keyword: number | null; vector: number | null; recency: number | null; neighbours: number | null };
+  parts: { keyword: number | null; vector: number | null; recency: number | null; neighbours: number | null; time: number | null; speaker: number | null };
   item: { content: string };
 }
 
@@ -177,5 +177,37 @@ describe('hybrid ranking: time priors', () => {
     const on = await start();
     await hikes(on);
     expect((await search(on, query)).map((hit) => hit.item.content)).toEqual(['Alice went hiking with her brother', 'Alice went hiking with her sister']);
+  });
+});
+
+describe('hybrid ranking: speaker priors', () => {
+  /** Two people in a conversation: John speaks of Tim's reading more than Tim himself does. */
+  const talk = async (m: TestMemos) => {
+    const turns = [
+      { content: 'John: Tim read the book Dune, the book he read twice', sessionId: 's1' },
+      { content: 'Tim: I read Dune, a fine book', sessionId: 's2' },
+      { content: 'John: Did Tim read the book Dune?', sessionId: 's3' },
+    ];
+    for (const { sessionId, ...turn } of turns) await m.json('POST', '/api/v1/episodes', { userId: 'alice', sessionId, episodes: [{ kind: 'message', ...turn }] });
+  };
+  const query = { query: 'Which book did Tim read?' };
+
+  it('puts what the person asked about said first (by default), reports the factor, and lowers a turn that only asks', async () => {
+    const off = await start({ MEMOS_SEARCH_SPEAKER_WEIGHT: '0', MEMOS_SEARCH_QUESTION_DISCOUNT: '0' });
+    await talk(off);
+    const plain = await search(off, query);
+    expect(plain[0]!.item.content).toMatch(/^John: Tim read/);
+    expect(plain.every((hit) => hit.parts.speaker === null)).toBe(true);
+    await off.close();
+
+    const on = await start();
+    await talk(on);
+    const hits = await search(on, query);
+    expect(hits.map((hit) => hit.item.content)).toEqual(['Tim: I read Dune, a fine book', 'John: Tim read the book Dune, the book he read twice', 'John: Did Tim read the book Dune?']);
+    expect(hits.map((hit) => hit.parts.speaker)).toEqual([2.5, 1, 0.8]);
+    // Keyword mode ranks by BM25 alone: no priors, no factors.
+    const keyword = await search(on, { ...query, mode: 'keyword' });
+    expect(keyword[0]!.item.content).toMatch(/^John: Tim read/);
+    expect(keyword.every((hit) => hit.parts.speaker === null && hit.parts.time === null)).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import { expandNeighbours, type NeighbourOptions } from './neighbour-expansion.j
 import { priorFactor, recency, type PriorOptions } from './priors.js';
 import { fuse, type FusionWeights } from './rank-fusion.js';
 import { scaleScores } from './score-scale.js';
+import { speakerPrior, type SpeakerPriorOptions } from './speaker-priors.js';
 import { timePrior, type TimePriorOptions } from './time-priors.js';
 import { attachSources, settleConflicts } from './truth-in-recall.js';
 import { validityFilter, type ValidityAsk } from '../truth/validity-filter.js';
@@ -54,6 +55,10 @@ export interface ScoreParts {
   recency: number | null;
   /** What adjacent episodes of the same session and the session's best hit added to the fused score, before scaling (hybrid mode, episodes). */
   neighbours: number | null;
+  /** What the time priors multiplied the score by (hybrid mode, when the query names a time or asks "when"). */
+  time: number | null;
+  /** What the speaker and question priors multiplied the score by (hybrid mode, when the query names a speaker, or a record only asks). */
+  speaker: number | null;
 }
 
 /**
@@ -91,6 +96,8 @@ export interface SearchServiceOptions {
   priors: PriorOptions;
   /** Time priors (time-priors.ts); absent or zero weights leave them out. */
   time?: TimePriorOptions;
+  /** Speaker and question priors (speaker-priors.ts); absent or zero weights leave them out. */
+  speakers?: SpeakerPriorOptions;
   /** Review periods by kind (truth.reviewDays): which memory hits are `stale`. */
   reviewDays?: ReviewDays;
   clock: Clock;
@@ -107,12 +114,13 @@ const neighbourAnchors = (limit: number) => Math.max(10, limit);
 /**
  * Recall across tiers. `keyword` and `vector` rank by one signal; `hybrid` fuses both
  * (rank-fusion.ts), lets episodes borrow from their session neighbours (neighbour-expansion.ts),
- * then applies recency and importance priors (priors.ts). Every hit's `score` is then scaled to
- * 0..1 (score-scale.ts) without changing the order, and `parts` keep each signal's raw value. Without
- * vectors (no embedder, loading, down) hybrid runs on keywords alone and every response says why;
- * records not embedded yet are still found by keywords.
+ * then applies recency and importance priors (priors.ts), time priors (time-priors.ts) and speaker
+ * priors (speaker-priors.ts). Every hit's `score` is then scaled to 0..1 (score-scale.ts) without
+ * changing the order, and `parts` keep each signal's raw value. Without vectors (no embedder,
+ * loading, down) hybrid runs on keywords alone and every response says why; records not embedded
+ * yet are still found by keywords.
  */
-export function createSearchService({ store, embedder, vectorUnavailable, weights, neighbours, priors, time, reviewDays = {}, clock }: SearchServiceOptions) {
+export function createSearchService({ store, embedder, vectorUnavailable, weights, neighbours, priors, time, speakers, reviewDays = {}, clock }: SearchServiceOptions) {
   // A memory hit says whether it is past its review period; an episode hit has no such flag.
   const hitOf = (tier: Tier, id: string, score: number, parts: ScoreParts, item: Record_, now: number): SearchHit =>
     tier === 'memories' ? { type: 'memory', id, score, parts, item: item as Memory, stale: isStale(item as Memory, now, reviewDays) } : { type: 'episode', id, score, parts, item: item as Episode };
@@ -172,7 +180,7 @@ export function createSearchService({ store, embedder, vectorUnavailable, weight
         const items = new Map<string, Record_>([...byKeyword, ...byVector].map(({ item }) => [item.id, item]));
         if (!fusing) {
           for (const [id, item] of items) {
-            const parts: ScoreParts = { keyword: keywordScore.get(id) ?? null, vector: vectorScore.get(id) ?? null, recency: null, neighbours: null };
+            const parts: ScoreParts = { keyword: keywordScore.get(id) ?? null, vector: vectorScore.get(id) ?? null, recency: null, neighbours: null, time: null, speaker: null };
             hits.push(hitOf(tier, id, (mode === 'vector' ? parts.vector : parts.keyword) ?? 0, parts, item, now));
           }
           continue;
@@ -192,15 +200,20 @@ export function createSearchService({ store, embedder, vectorUnavailable, weight
           ({ scores, gains } = expansion);
         }
         const timeFactor = time === undefined ? undefined : timePrior(input.query, items.values(), now, time);
+        const speakerFactor = speakers === undefined ? undefined : speakerPrior(input.query, items.values(), speakers);
         for (const [id, item] of items) {
           const recencyValue = recency(item, now, priors.recencyHalfLifeDays);
+          const timeValue = timeFactor?.(item) ?? null;
+          const speakerValue = speakerFactor?.(item) ?? null;
           const parts: ScoreParts = {
             keyword: keywordScore.get(id) ?? null,
             vector: vectorScore.get(id) ?? null,
             recency: recencyValue,
             neighbours: tier === 'episodes' ? (gains.get(id) ?? 0) : null,
+            time: timeValue,
+            speaker: speakerValue,
           };
-          const score = (scores.get(id) ?? 0) * priorFactor(item, recencyValue, priors) * (timeFactor?.(item) ?? 1);
+          const score = (scores.get(id) ?? 0) * priorFactor(item, recencyValue, priors) * (timeValue ?? 1) * (speakerValue ?? 1);
           hits.push(hitOf(tier, id, score, parts, item, now));
         }
       }
