@@ -13,14 +13,12 @@ import { fmt, heading, table } from '../stats.js';
 
 type Settings = Record<string, string>;
 
-/** The recall settings before this work: no time, speaker or question priors, and the old neighbour weights. */
+/** The recall settings before this work: no time, speaker or question priors. */
 const BEFORE: Settings = {
   MEMOS_SEARCH_TIME_WEIGHT: '0',
   MEMOS_SEARCH_WHEN_WEIGHT: '0',
   MEMOS_SEARCH_SPEAKER_WEIGHT: '0',
   MEMOS_SEARCH_QUESTION_DISCOUNT: '0',
-  MEMOS_SEARCH_NEIGHBOUR_WEIGHT: '0.3',
-  MEMOS_SEARCH_SESSION_WEIGHT: '0.1',
 };
 
 /** Each addition, as the settings that turn it on at its default. */
@@ -28,21 +26,16 @@ const ADDITIONS: Array<{ name: string; settings: Settings; off: Settings }> = [
   { name: 'time priors (timeWeight 2, whenWeight 0.4)', settings: { MEMOS_SEARCH_TIME_WEIGHT: '2', MEMOS_SEARCH_WHEN_WEIGHT: '0.4' }, off: { MEMOS_SEARCH_TIME_WEIGHT: '0', MEMOS_SEARCH_WHEN_WEIGHT: '0' } },
   { name: 'speaker prior (speakerWeight 1.5)', settings: { MEMOS_SEARCH_SPEAKER_WEIGHT: '1.5' }, off: { MEMOS_SEARCH_SPEAKER_WEIGHT: '0' } },
   { name: 'question discount (questionDiscount 0.2)', settings: { MEMOS_SEARCH_QUESTION_DISCOUNT: '0.2' }, off: { MEMOS_SEARCH_QUESTION_DISCOUNT: '0' } },
-  {
-    name: 'neighbours 0.25, session 0.2 (were 0.3, 0.1)',
-    settings: { MEMOS_SEARCH_NEIGHBOUR_WEIGHT: '0.25', MEMOS_SEARCH_SESSION_WEIGHT: '0.2' },
-    off: { MEMOS_SEARCH_NEIGHBOUR_WEIGHT: '0.3', MEMOS_SEARCH_SESSION_WEIGHT: '0.1' },
-  },
 ];
 
-/** Each new default's neighbours, one setting at a time. */
+/** Each default's neighbours, one setting at a time (the neighbour weights were chosen before the priors). */
 const PLATEAU: Array<[string, string[]]> = [
   ['MEMOS_SEARCH_TIME_WEIGHT', ['1', '4']],
   ['MEMOS_SEARCH_WHEN_WEIGHT', ['0.2', '0.8']],
   ['MEMOS_SEARCH_SPEAKER_WEIGHT', ['1', '2']],
   ['MEMOS_SEARCH_QUESTION_DISCOUNT', ['0.1', '0.3']],
-  ['MEMOS_SEARCH_NEIGHBOUR_WEIGHT', ['0.2', '0.3']],
-  ['MEMOS_SEARCH_SESSION_WEIGHT', ['0.1', '0.3']],
+  ['MEMOS_SEARCH_NEIGHBOUR_WEIGHT', ['0.2', '0.4']],
+  ['MEMOS_SEARCH_SESSION_WEIGHT', ['0', '0.2']],
 ];
 
 interface Line {

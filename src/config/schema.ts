@@ -271,11 +271,11 @@ export const configSchema = z.strictObject({
       /** The RRF constant (fusion `rrf` only): larger flattens the advantage of the top ranks. */
       rrfK: z.coerce.number().min(0).max(10_000).default(60),
       /** Share of an adjacent episode's score (same session) that a hit gains; 0 turns neighbour expansion off. */
-      neighbourWeight: z.coerce.number().min(0).max(10).default(0.25),
+      neighbourWeight: z.coerce.number().min(0).max(10).default(0.3),
       /** How many episodes on each side count as neighbours; each step further counts 2/3 as much. */
       neighbourWidth: int(0, 5).default(2),
       /** Share of the best score in an episode's session that every candidate of that session gains. */
-      sessionWeight: z.coerce.number().min(0).max(10).default(0.2),
+      sessionWeight: z.coerce.number().min(0).max(10).default(0.1),
       /** Gentle priors: a score is multiplied by (1 + recencyWeight × 0.5^(age / half-life)) and (1 + importanceWeight × (importance − 0.5)). */
       recencyWeight: z.coerce.number().min(0).max(10).default(0.5),
       recencyHalfLifeDays: z.coerce.number().positive().max(36_500).default(30),

@@ -249,7 +249,7 @@ export const scorePartsRecord = z
   recency: z.number().nullable().describe('1 for a record of this instant, halving every search.recencyHalfLifeDays (hybrid)'),
   neighbours: z.number().nullable().describe('What adjacent episodes of the same session and the session added to the fused score, before scaling (hybrid, episodes)'),
   time: z.number().nullable().describe('What the time priors multiplied the score by: above 1 near a time the query names, or for a record that speaks of a time when the query asks "when" (hybrid; null when the query names no time)'),
-  speaker: z.number().nullable().describe('What the speaker priors multiplied the score by: above 1 for a record said by the person the query asks about, below 1 for a record that only asks (hybrid; null when neither applies)'),
+  speaker: z.number().nullable().describe('What the speaker priors multiplied the score by: below 1 for a record said by someone other than the person the query names and asks about, and for a record that only asks (ends in "?"); 1 otherwise (hybrid; null when neither applies)'),
   })
   .describe('How much each signal contributed to a hit, each raw; null where a signal did not take part')
   .meta({ examples: [example.scoreParts] });

@@ -3336,7 +3336,7 @@ export interface components {
             neighbours: number | null;
             /** @description What the time priors multiplied the score by: above 1 near a time the query names, or for a record that speaks of a time when the query asks "when" (hybrid; null when the query names no time) */
             time: number | null;
-            /** @description What the speaker priors multiplied the score by: above 1 for a record said by the person the query asks about, below 1 for a record that only asks (hybrid; null when neither applies) */
+            /** @description What the speaker priors multiplied the score by: below 1 for a record said by someone other than the person the query names and asks about, and for a record that only asks (ends in "?"); 1 otherwise (hybrid; null when neither applies) */
             speaker: number | null;
         };
         /**

@@ -204,7 +204,8 @@ describe('hybrid ranking: speaker priors', () => {
     await talk(on);
     const hits = await search(on, query);
     expect(hits.map((hit) => hit.item.content)).toEqual(['Tim: I read Dune, a fine book', 'John: Tim read the book Dune, the book he read twice', 'John: Did Tim read the book Dune?']);
-    expect(hits.map((hit) => hit.parts.speaker)).toEqual([2.5, 1, 0.8]);
+    const factors = hits.map((hit) => hit.parts.speaker!);
+    [1, 0.4, 0.32].forEach((factor, index) => expect(factors[index]).toBeCloseTo(factor, 12));
     // Keyword mode ranks by BM25 alone: no priors, no factors.
     const keyword = await search(on, { ...query, mode: 'keyword' });
     expect(keyword[0]!.item.content).toMatch(/^John: Tim read/);

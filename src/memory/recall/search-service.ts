@@ -57,7 +57,7 @@ export interface ScoreParts {
   neighbours: number | null;
   /** What the time priors multiplied the score by (hybrid mode, when the query names a time or asks "when"). */
   time: number | null;
-  /** What the speaker and question priors multiplied the score by (hybrid mode, when the query names a speaker, or a record only asks). */
+  /** What the speaker and question priors multiplied the score by: below 1 for what someone other than the person asked about said, or for a record that only asks (hybrid mode). */
   speaker: number | null;
 }
 

@@ -55,16 +55,18 @@ describe('asksAbout', () => {
 describe('speakerPrior', () => {
   const options: SpeakerPriorOptions = { speakerWeight: 1, questionDiscount: 0.2 };
 
-  it('lifts what the person asked about said, and lowers a record that only asks', () => {
+  it('lowers what others said than the person asked about, and a record that only asks; leaves records with no speaker', () => {
     const factor = speakerPrior('What has Tim read lately?', conversation, options)!;
-    expect(factor(tim)).toBe(2);
-    expect(factor(john)).toBeCloseTo(0.8, 12);
-    expect(factor(ana)).toBe(1);
+    expect(factor(tim)).toBe(1);
+    expect(factor(ana)).toBe(0.5);
+    expect(factor(john)).toBeCloseTo(0.4, 12);
+    expect(factor(testMemory({ id: 'mem_2', content: 'Tim reads fantasy novels.' }))).toBe(1);
   });
 
-  it('lifts everyone asked about together', () => {
+  it('counts in full everyone asked about together', () => {
     const factor = speakerPrior('What do Tim and Ana both read?', conversation, options)!;
-    expect([tim, ana, john].map(factor)).toEqual([2, 2, 0.8]);
+    expect([tim, ana].map(factor)).toEqual([1, 1]);
+    expect(factor(john)).toBeCloseTo(0.4, 12);
   });
 
   it('lowers records that only ask even when the query names nobody, and does nothing when both are off', () => {

@@ -1,16 +1,18 @@
 // Who said it, and whether it only asked: gentle priors for hybrid search over conversation records.
 // - A question about a person ("What books has Tim read?") is answered by what that person said far
 //   more often than by what was said to them, yet BM25 barely counts a name found in half the turns.
-//   When a question names two people, the first one named outside a possessive is the one it asks
-//   about ("What did Jon say about Gina's store?"); people asked about together ("What do Jon and
-//   Gina both like?") are all lifted, which in a conversation of two lifts nobody.
+//   So what someone else said counts for less. When a question names two people, the first one named
+//   outside a possessive is the one it asks about ("What did Jon say about Gina's store?"); people
+//   asked about together ("What do Jon and Gina both like?") all count in full. The prior lowers
+//   rather than lifts, so that a record with no speaker (a memory, most often) is never pushed below
+//   a turn merely for being said by the right person.
 // - A turn that only asks ("Did you see that band?") shares the query's words but holds none of the
 //   answer, which the turn after it gives (and that turn gains from it by neighbour expansion).
 
 import type { Episode, Memory } from '../../core/types.js';
 
 export interface SpeakerPriorOptions {
-  /** A record said by the person a query asks about has its score multiplied by 1 + speakerWeight; 0 turns it off. */
+  /** A record said by someone other than the person a query asks about has its score divided by 1 + speakerWeight; 0 turns it off. */
   speakerWeight: number;
   /** A record that only asks (its text ends in a question mark) has its score multiplied by 1 − questionDiscount; 0 turns it off. */
   questionDiscount: number;
@@ -77,9 +79,10 @@ export function asksAbout(query: string, candidates: Iterable<Record_>): string[
 export function speakerPrior(query: string, candidates: Iterable<Record_>, options: SpeakerPriorOptions): ((record: Record_) => number) | undefined {
   const subjects = new Set(options.speakerWeight > 0 ? asksAbout(query, candidates) : []);
   if (subjects.size === 0 && options.questionDiscount <= 0) return undefined;
+  const other = 1 / (1 + options.speakerWeight);
   return (record) => {
     const speaker = subjects.size > 0 ? speakerOf(record) : undefined;
-    const said = speaker !== undefined && subjects.has(speaker) ? 1 + options.speakerWeight : 1;
+    const said = speaker !== undefined && !subjects.has(speaker) ? other : 1;
     return options.questionDiscount > 0 && onlyAsks(record) ? said * (1 - options.questionDiscount) : said;
   };
 }

@@ -20,7 +20,7 @@ const ABOUT: Record<PartName, string> = {
   recency: '1 for a record of this instant, halving every recency half-life',
   neighbours: 'what adjacent episodes of the session added (bar: share of the largest in this answer)',
   time: 'what the time priors multiplied the score by, above 1 near a time the query names (bar: share of the largest in this answer)',
-  speaker: 'what the speaker priors multiplied the score by, above 1 for what the person asked about said, below 1 for a question (bar: share of the largest in this answer)',
+  speaker: 'what the speaker priors multiplied the score by, below 1 for what others said than the person the query asks about, and for a question (bar: share of the largest in this answer)',
 };
 
 /** The largest of each relative part among `parts`: the scale of their bars. */
