@@ -290,10 +290,11 @@ export const configSchema = z.strictObject({
       timeHalfLifeDays: z.coerce.number().positive().max(36_500).default(7),
       whenWeight: z.coerce.number().min(0).max(10).default(0.4),
       /**
-       * Speaker priors (hybrid): a record said by the person a query asks about (a speaker it names:
-       * a message's `name`, or a transcript line's "Name: ") has its score multiplied by
-       * 1 + speakerWeight; a record that only asks (ends in "?") by 1 − questionDiscount. 0 turns
-       * each off. The defaults sit on a plateau of bench:locomo (README, Retrieval quality).
+       * Speaker priors (hybrid): when a query names a speaker (an episode's message `name`, or a
+       * transcript line's "Name: "), a record said by anyone other than the person it asks about
+       * has its score divided by 1 + speakerWeight; a record that only asks (ends in "?") is
+       * multiplied by 1 − questionDiscount. 0 turns each off. The defaults sit on a plateau of
+       * bench:locomo (README, Retrieval quality).
        */
       speakerWeight: z.coerce.number().min(0).max(10).default(1.5),
       questionDiscount: z.coerce.number().min(0).max(0.9).default(0.2),

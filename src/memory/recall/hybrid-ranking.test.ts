@@ -211,4 +211,19 @@ describe('hybrid ranking: speaker priors', () => {
     expect(keyword[0]!.item.content).toMatch(/^John: Tim read/);
     expect(keyword.every((hit) => hit.parts.speaker === null && hit.parts.time === null)).toBe(true);
   });
+  it('knows the speaker of a session message promoted to an episode by its name', async () => {
+    const m = await start({ MEMOS_SESSION_WINDOW: '1' });
+    const messages = [
+      { role: 'user', name: 'John', content: 'Tim read the book Dune, the book he read twice' },
+      { role: 'user', name: 'Tim', content: 'I read Dune, a fine book' },
+      { role: 'assistant', content: 'Noted.' },
+    ];
+    const put = await m.json('PUT', '/api/v1/sessions/book-club', { userId: 'alice', messages });
+    expect(put.body.promotedEpisodeIds).toHaveLength(2);
+    const hits = await search(m, query);
+    expect(hits.map((hit) => [hit.item.content, hit.parts.speaker])).toEqual([
+      ['I read Dune, a fine book', 1],
+      ['Tim read the book Dune, the book he read twice', 0.4],
+    ]);
+  });
 });

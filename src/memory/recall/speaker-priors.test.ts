@@ -14,6 +14,7 @@ describe('speakerOf and onlyAsks', () => {
     expect(speakerOf(turn('ep_4', 'Dr. Ana Lima: the results are in.'))).toBe('Dr. Ana Lima');
     expect(speakerOf(turn('ep_5', 'hello there', { name: 'Ben' }))).toBe('Ben');
     expect(speakerOf(turn('ep_6', 'Note: the meeting moved.'))).toBe('Note');
+    expect(speakerOf(testMemory({ id: 'mem_3', content: 'Prefers tea', metadata: { name: 'Ben' } }))).toBeUndefined();
   });
 
   it('finds no speaker in plain text, a lower-case opening or a long sentence before a colon', () => {

@@ -24,11 +24,12 @@ type Record_ = Memory | Episode;
 const SPEAKER_PREFIX = /^(\p{Lu}[\p{L}\p{M}'’.-]*(?: \p{Lu}[\p{L}\p{M}'’.-]*){0,3}):\s/u;
 
 /**
- * Who said a record: the `name` of the message it was promoted from (or written with), else the
- * name a transcript line opens with. Undefined when neither tells.
+ * Who said a record: for an episode, the `name` of the message it was promoted from (kept in its
+ * metadata); else the name a transcript line opens with. Undefined when neither tells. A memory's
+ * metadata `name` is the writer's own and says nothing of a speaker.
  */
 export function speakerOf(record: Record_): string | undefined {
-  const name = record.metadata.name;
+  const name = 'occurredAt' in record ? record.metadata.name : undefined;
   if (typeof name === 'string' && name.trim() !== '') return name.trim();
   return SPEAKER_PREFIX.exec(record.content)?.[1];
 }
