@@ -1,52 +1,42 @@
 // Browsing memOS in a real Chromium: namespaces → users → a user's memories, episode timeline and
 // live session; the timeline's zoom and outcomes; filters, paging and permalinks; and what a read
 // key sees where memOS lists only to write keys.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ListeningMemos } from '../../packages/client/test/listening-memos.js';
-import { expectAccessible, launchBrowser, openPage, saveScreenshot, skipBrowser, type PageOptions, type UiPage } from './browser.js';
-import { ADMIN_KEY, seed, startUiMemos, type Seeded } from './seed.js';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectAccessible, openPage, saveScreenshot, skipBrowser, type PageOptions, type UiPage } from './browser.js';
+import { ADMIN_KEY, useSeededUi } from './seed.js';
 
 describe.skipIf(skipBrowser)('web UI: browse', () => {
-  let memos: ListeningMemos;
-  let browser: Browser;
-  let seeded: Seeded;
   let readKey: string;
   const tabs: UiPage[] = [];
 
-  beforeAll(async () => {
-    memos = await startUiMemos();
-    const admin = memos.client({ apiKey: ADMIN_KEY });
-    seeded = await seed(admin);
-    readKey = (await admin.keys.create({ role: 'read', namespaces: [seeded.namespace], name: 'ui-reader' })).key;
-    browser = await launchBrowser();
-  }, 60_000);
+  const ui = useSeededUi(async ({ memos, seeded }) => {
+    readKey = (await memos.client().keys.create({ role: 'read', namespaces: [seeded.namespace], name: 'ui-reader' })).key;
+  });
   afterAll(async () => {
     for (const tab of tabs) await tab.context.close();
-    await browser?.close();
-    await memos?.close();
   });
 
   async function open(to: string, options: PageOptions = {}): Promise<UiPage> {
-    const tab = await openPage(browser, memos.baseUrl, { apiKey: ADMIN_KEY, ...options });
+    const tab = await openPage(ui.browser, ui.memos.baseUrl, { apiKey: ADMIN_KEY, ...options });
     tabs.push(tab);
     await tab.page.goto(to);
     return tab;
   }
-  const ui = (...parts: string[]) => `/ui/${parts.map(encodeURIComponent).join('/')}`;
+  const uiPath = (...parts: string[]) => `/ui/${parts.map(encodeURIComponent).join('/')}`;
   const pathOf = (page: Page) => new URL(page.url()).pathname;
   const queryOf = (page: Page) => new URL(page.url()).searchParams;
   const episodeRows = (page: Page) => page.locator('table.episode-list tbody tr').count();
 
   it('goes from the namespaces to the users, to ana and her memories and episode timeline, and zooms it', async () => {
-    const { page, problems } = await open(ui('n'));
+    const { page, problems } = await open(uiPath('n'));
     await page.getByRole('heading', { name: 'Namespaces' }).waitFor();
-    await page.getByRole('link', { name: seeded.namespace, exact: true }).waitFor();
+    await page.getByRole('link', { name: ui.seeded.namespace, exact: true }).waitFor();
     await expectAccessible(page, 'namespaces');
     await saveScreenshot(page, 'namespaces');
 
-    await page.getByRole('link', { name: seeded.namespace, exact: true }).click();
-    await page.getByRole('heading', { name: `Namespace ${seeded.namespace}` }).waitFor();
+    await page.getByRole('link', { name: ui.seeded.namespace, exact: true }).click();
+    await page.getByRole('heading', { name: `Namespace ${ui.seeded.namespace}` }).waitFor();
     const users = page.locator('table.user-table tbody tr');
     await expect.poll(() => users.count()).toBe(2);
     expect(await users.first().textContent()).toContain('ana');
@@ -55,7 +45,7 @@ describe.skipIf(skipBrowser)('web UI: browse', () => {
 
     await page.getByRole('link', { name: 'ana', exact: true }).click();
     await page.getByRole('heading', { name: 'User ana' }).waitFor();
-    expect(pathOf(page)).toBe(ui('n', seeded.namespace, 'u', 'ana'));
+    expect(pathOf(page)).toBe(uiPath('n', ui.seeded.namespace, 'u', 'ana'));
     expect(await page.getByRole('link', { name: 'Memories' }).getAttribute('aria-current')).toBe('page');
     await page.getByRole('link', { name: 'Ana prefers green tea in the morning' }).waitFor();
     // Current memories only: the bakery job was superseded by the harbour office (the same key).
@@ -74,7 +64,7 @@ describe.skipIf(skipBrowser)('web UI: browse', () => {
     expect(summary).toContain('1 completed');
     expect(await episodeRows(page)).toBe(8);
     // The failed intervention says so in words, not only in red.
-    const failedRow = page.locator(`tr[data-episode="${seeded.failedInterventionId}"]`);
+    const failedRow = page.locator(`tr[data-episode="${ui.seeded.failedInterventionId}"]`);
     expect(await failedRow.locator('.badge.bad').textContent()).toContain('failed');
     expect(await page.locator('.tl-legend').textContent()).toContain('intervention failed');
     await expectAccessible(page, 'user, episodes tab');
@@ -103,7 +93,7 @@ describe.skipIf(skipBrowser)('web UI: browse', () => {
   });
 
   it("draws the namespace's timeline, and a click on the failed intervention's dot opens it with every field", async () => {
-    const { page, problems } = await open(ui('n', seeded.namespace, 'episodes'));
+    const { page, problems } = await open(uiPath('n', ui.seeded.namespace, 'episodes'));
     await page.getByRole('img', { name: /Episode timeline of 9 episodes/ }).waitFor();
     await expectAccessible(page, 'episodes timeline');
     await saveScreenshot(page, 'episodes-timeline');
@@ -112,16 +102,16 @@ describe.skipIf(skipBrowser)('web UI: browse', () => {
     await expect.poll(() => queryOf(page).get('to')).not.toBeNull();
     await page.getByRole('img', { name: /Episode timeline of 9 episodes/ }).waitFor();
 
-    await page.locator(`svg .tl-dot[data-episode="${seeded.failedInterventionId}"]`).click();
-    await expect.poll(() => pathOf(page)).toBe(ui('n', seeded.namespace, 'episodes', seeded.failedInterventionId));
+    await page.locator(`svg .tl-dot[data-episode="${ui.seeded.failedInterventionId}"]`).click();
+    await expect.poll(() => pathOf(page)).toBe(uiPath('n', ui.seeded.namespace, 'episodes', ui.seeded.failedInterventionId));
     const card = page.locator('.episode-card');
     await card.waitFor();
     const text = (await card.textContent()) ?? '';
-    for (const field of ['Booked a dentist appointment for Tuesday.', 'intervention', 'task_failed', 'failed', 'scheduling', 'calendar full that week', 'ana', seeded.namespace, seeded.failedInterventionId]) expect(text).toContain(field);
+    for (const field of ['Booked a dentist appointment for Tuesday.', 'intervention', 'task_failed', 'failed', 'scheduling', 'calendar full that week', 'ana', ui.seeded.namespace, ui.seeded.failedInterventionId]) expect(text).toContain(field);
     expect(problems).toEqual([]);
 
     // By its permalink, in a fresh tab: a message episode with its session and metadata.
-    const direct = await open(ui('n', seeded.namespace, 'episodes', seeded.episodeIds[0]!));
+    const direct = await open(uiPath('n', ui.seeded.namespace, 'episodes', ui.seeded.episodeIds[0]!));
     const directCard = direct.page.locator('.episode-card');
     await directCard.waitFor();
     const directText = (await directCard.textContent()) ?? '';
@@ -134,9 +124,9 @@ describe.skipIf(skipBrowser)('web UI: browse', () => {
   });
 
   it("opens ana's live session from her sessions tab, with its messages and state", async () => {
-    const { page, problems } = await open(`${ui('n', seeded.namespace, 'u', 'ana')}?tab=sessions`);
-    await page.getByRole('link', { name: seeded.sessionId }).click();
-    await expect.poll(() => pathOf(page)).toBe(ui('n', seeded.namespace, 'sessions', seeded.sessionId));
+    const { page, problems } = await open(`${uiPath('n', ui.seeded.namespace, 'u', 'ana')}?tab=sessions`);
+    await page.getByRole('link', { name: ui.seeded.sessionId }).click();
+    await expect.poll(() => pathOf(page)).toBe(uiPath('n', ui.seeded.namespace, 'sessions', ui.seeded.sessionId));
     const messages = page.locator('ol.messages li');
     await expect.poll(() => messages.count()).toBe(3);
     expect(await messages.first().textContent()).toContain('Can you plan a weekend trip for me and Rita?');
@@ -152,7 +142,7 @@ describe.skipIf(skipBrowser)('web UI: browse', () => {
   });
 
   it('filters memories by kind, pages a short list, and opens a memory from its row', async () => {
-    const { page, problems } = await open(ui('n', seeded.namespace, 'memories'));
+    const { page, problems } = await open(uiPath('n', ui.seeded.namespace, 'memories'));
     const rows = page.locator('table.memory-table tbody tr');
     // The seeded memories, and the reflections memOS draws from the interventions' outcomes.
     await page.getByRole('link', { name: 'Ben keeps bees on the roof' }).waitFor();
@@ -169,12 +159,12 @@ describe.skipIf(skipBrowser)('web UI: browse', () => {
     await saveScreenshot(page, 'memories');
 
     // Superseded versions on request: the bakery job, marked as such.
-    await page.goto(`${ui('n', seeded.namespace, 'memories')}?userId=ana&key=job&includeSuperseded=true`);
+    await page.goto(`${uiPath('n', ui.seeded.namespace, 'memories')}?userId=ana&key=job&includeSuperseded=true`);
     await expect.poll(() => rows.count()).toBe(2);
-    expect(await page.locator(`tr[data-memory="${seeded.oldJobMemoryId}"]`).textContent()).toContain('superseded');
-    expect(await page.locator(`tr[data-memory="${seeded.jobMemoryId}"]`).textContent()).toContain('current');
+    expect(await page.locator(`tr[data-memory="${ui.seeded.oldJobMemoryId}"]`).textContent()).toContain('superseded');
+    expect(await page.locator(`tr[data-memory="${ui.seeded.jobMemoryId}"]`).textContent()).toContain('current');
 
-    await page.goto(`${ui('n', seeded.namespace, 'memories')}?limit=3`);
+    await page.goto(`${uiPath('n', ui.seeded.namespace, 'memories')}?limit=3`);
     await expect.poll(() => rows.count()).toBe(3);
     const firstPage = await rows.allTextContents();
     await page.getByRole('button', { name: 'Next page' }).click();
@@ -190,15 +180,15 @@ describe.skipIf(skipBrowser)('web UI: browse', () => {
     // is found by its id, so that a list drawn again meanwhile cannot put another row under the click.
     const id = await rows.first().getAttribute('data-memory');
     await page.locator(`tr[data-memory="${id}"]`).locator('.importance').click();
-    await expect.poll(() => pathOf(page)).toBe(ui('n', seeded.namespace, 'memories', id!));
+    await expect.poll(() => pathOf(page)).toBe(uiPath('n', ui.seeded.namespace, 'memories', id!));
     expect(problems).toEqual([]);
   });
 
   it("browses from ana's memories to her home city, and its history: Lisbon struck out, Porto put in", async () => {
-    const { page, problems } = await open(ui('n', seeded.namespace, 'u', seeded.userId));
+    const { page, problems } = await open(uiPath('n', ui.seeded.namespace, 'u', ui.seeded.userId));
     const row = page.locator('tr[data-memory]', { hasText: 'Ana lives in Porto' });
     await row.getByRole('link', { name: /Ana lives in Porto/ }).click();
-    await expect.poll(() => pathOf(page)).toBe(ui('n', seeded.namespace, 'memories', seeded.cityMemoryId));
+    await expect.poll(() => pathOf(page)).toBe(uiPath('n', ui.seeded.namespace, 'memories', ui.seeded.cityMemoryId));
     const history = page.locator('.memory-history');
     await expect.poll(() => history.locator('del').allTextContents()).toContain('Lisbon');
     expect((await history.locator('ins').allTextContents()).join(' ')).toContain('Porto');
@@ -206,8 +196,8 @@ describe.skipIf(skipBrowser)('web UI: browse', () => {
   });
 
   it('shows a read key the namespace with a clear word instead of the users list, and ana by her id', async () => {
-    const { page, problems } = await open(ui('n', seeded.namespace), { apiKey: readKey });
-    await page.getByRole('heading', { name: `Namespace ${seeded.namespace}` }).waitFor();
+    const { page, problems } = await open(uiPath('n', ui.seeded.namespace), { apiKey: readKey });
+    await page.getByRole('heading', { name: `Namespace ${ui.seeded.namespace}` }).waitFor();
     expect(await page.locator('.notice').textContent()).toContain('write keys only');
     expect(await page.getByRole('alert').count()).toBe(0);
     expect(await page.locator('table.user-table').count()).toBe(0);
@@ -224,24 +214,24 @@ describe.skipIf(skipBrowser)('web UI: browse', () => {
     expect(await page.getByRole('alert').count()).toBe(0);
 
     await page.getByRole('link', { name: 'Browse' }).click();
-    await page.goto(ui('n'));
-    await page.getByRole('link', { name: seeded.namespace, exact: true }).waitFor();
+    await page.goto(uiPath('n'));
+    await page.getByRole('link', { name: ui.seeded.namespace, exact: true }).waitFor();
     expect(await page.locator('.notice').textContent()).toContain('need a write key');
     expect(problems).toEqual([]);
   });
 
   it("takes a key bound to ana straight from the namespace to her page", async () => {
-    const admin = memos.client({ apiKey: ADMIN_KEY });
-    const { key } = await admin.keys.create({ role: 'read', namespaces: [seeded.namespace], userId: 'ana', name: 'ui-ana' });
-    const { page, problems } = await open(ui('n', seeded.namespace), { apiKey: key });
+    const admin = ui.memos.client({ apiKey: ADMIN_KEY });
+    const { key } = await admin.keys.create({ role: 'read', namespaces: [ui.seeded.namespace], userId: 'ana', name: 'ui-ana' });
+    const { page, problems } = await open(uiPath('n', ui.seeded.namespace), { apiKey: key });
     await page.getByRole('heading', { name: 'User ana' }).waitFor();
-    expect(pathOf(page)).toBe(ui('n', seeded.namespace, 'u', 'ana'));
+    expect(pathOf(page)).toBe(uiPath('n', ui.seeded.namespace, 'u', 'ana'));
     await page.getByRole('link', { name: 'Ana prefers green tea in the morning' }).waitFor();
     expect(problems).toEqual([]);
   });
 
   it('draws the timeline in dark mode', async () => {
-    const { page, problems } = await open(`${ui('n', seeded.namespace, 'u', 'ana')}?tab=episodes`, { colorScheme: 'dark' });
+    const { page, problems } = await open(`${uiPath('n', ui.seeded.namespace, 'u', 'ana')}?tab=episodes`, { colorScheme: 'dark' });
     await page.getByRole('img', { name: /Episode timeline of 8 episodes/ }).waitFor();
     await expectAccessible(page, 'user episodes, dark');
     await saveScreenshot(page, 'user-episodes-dark');

@@ -1,11 +1,10 @@
 // The operations view in a real Chromium against a real memOS: health per component, the
 // embedding backlog, cache hit rates, request rate and latency, and record counts, each as memOS
 // reports them; and a key that may see none of it is told so plainly.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ListeningMemos } from '../../packages/client/test/listening-memos.js';
-import { expectAccessible, launchBrowser, openPage, saveScreenshot, skipBrowser } from './browser.js';
-import { ADMIN_KEY, seed, startUiMemos, type Seeded } from './seed.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectAccessible, openPage, saveScreenshot, skipBrowser } from './browser.js';
+import { ADMIN_KEY, useSeededUi } from './seed.js';
 
 const MISSES = 25;
 
@@ -13,13 +12,7 @@ const MISSES = 25;
 const chartLabel = (page: Page, prefix: string) => page.locator(`svg[role="img"][aria-label^="${prefix}"]`).first().getAttribute('aria-label');
 
 describe.skipIf(skipBrowser)('web UI: operations', () => {
-  let memos: ListeningMemos;
-  let browser: Browser;
-  let seeded: Seeded;
-
-  beforeAll(async () => {
-    memos = await startUiMemos();
-    seeded = await seed(memos.client());
+  const ui = useSeededUi(async ({ memos, seeded }) => {
     // Requests the chart must count: each a 404 for a memory that is not there.
     for (let i = 0; i < MISSES; i++) {
       const response = await fetch(`${memos.baseUrl}/api/v1/memories/mem_missing${i}?namespace=${seeded.namespace}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
@@ -29,17 +22,12 @@ describe.skipIf(skipBrowser)('web UI: operations', () => {
     const client = memos.client({ namespace: seeded.namespace });
     await client.search({ query: 'where does Ana live' });
     await client.search({ query: 'where does Ana live' });
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await memos?.close();
   });
 
   it('shows health, backlog, cache hit rates, requests and record counts to an admin', async () => {
-    const admin = memos.client();
-    const { page, context, problems } = await openPage(browser, memos.baseUrl, { apiKey: ADMIN_KEY });
-    await page.goto(`/ui/operations?namespace=${seeded.namespace}`);
+    const admin = ui.memos.client();
+    const { page, context, problems } = await openPage(ui.browser, ui.memos.baseUrl, { apiKey: ADMIN_KEY });
+    await page.goto(`/ui/operations?namespace=${ui.seeded.namespace}`);
     await expect.poll(() => page.getByRole('heading', { name: 'Operations', level: 1 }).isVisible()).toBe(true);
 
     // Health: every component memOS reports, with its status and detail.
@@ -81,7 +69,7 @@ describe.skipIf(skipBrowser)('web UI: operations', () => {
     expect(await chartLabel(page, 'Latency over the last 15 minutes')).toMatch(/p50 [\d.]+ ms and p95 [\d.]+ ms/);
 
     // Record counts of the namespace, per tier and per kind.
-    const stats = await admin.stats({}, { namespace: seeded.namespace });
+    const stats = await admin.stats({}, { namespace: ui.seeded.namespace });
     const tiers = (await chartLabel(page, 'Records per tier'))!;
     expect(tiers).toContain(`${stats.sessions.live} live sessions, ${stats.episodes.count} episodes, ${stats.memories.count} memories`);
     expect(await chartLabel(page, 'Memories by kind')).toContain(`${stats.memories.byKind.fact} fact`);
@@ -100,8 +88,8 @@ describe.skipIf(skipBrowser)('web UI: operations', () => {
   });
 
   it('looks right in dark mode', async () => {
-    const { page, context, problems } = await openPage(browser, memos.baseUrl, { apiKey: ADMIN_KEY, colorScheme: 'dark' });
-    await page.goto(`/ui/operations?namespace=${seeded.namespace}`);
+    const { page, context, problems } = await openPage(ui.browser, ui.memos.baseUrl, { apiKey: ADMIN_KEY, colorScheme: 'dark' });
+    await page.goto(`/ui/operations?namespace=${ui.seeded.namespace}`);
     await expect.poll(() => page.locator('svg[aria-label^="Records per tier"]').count()).toBe(1);
     await expect.poll(() => page.locator('svg[aria-label^="Embedding cache hit rate"]').count()).toBe(1);
     await expect.poll(() => page.locator('svg[aria-label^="Embedding backlog"]').count()).toBe(1);
@@ -112,8 +100,8 @@ describe.skipIf(skipBrowser)('web UI: operations', () => {
   });
 
   it('tells a read key of one namespace plainly that it may see none of it', async () => {
-    const { key } = await memos.client().keys.create({ role: 'read', namespaces: [seeded.namespace] });
-    const { page, context, problems } = await openPage(browser, memos.baseUrl, { apiKey: key });
+    const { key } = await ui.memos.client().keys.create({ role: 'read', namespaces: [ui.seeded.namespace] });
+    const { page, context, problems } = await openPage(ui.browser, ui.memos.baseUrl, { apiKey: key });
     await page.goto('/ui/operations');
     await expect.poll(() => page.getByText('This key may see none of the operations view').isVisible()).toBe(true);
     for (const heading of ['Embedding backlog', 'Cache hit rates', 'Health']) expect(await page.getByRole('heading', { name: heading }).count()).toBe(0);

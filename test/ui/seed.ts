@@ -1,8 +1,11 @@
 // What the browser tests browse: a namespace with two users, a live session, an episode timeline
 // over two weeks (messages, interventions with each outcome, an observation), and memories with
 // history (a PATCH), a superseded fact (the same key), a flagged contradiction and provenance.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startListeningMemos, unique, type ListeningMemos } from '../../packages/client/test/listening-memos.js';
 import type { MemosClient } from '../../packages/client/src/index.js';
+import { launchBrowser } from './browser.js';
 
 export { ADMIN_KEY } from '../../packages/client/test/listening-memos.js';
 
@@ -102,4 +105,31 @@ export async function seed(client: MemosClient, namespace = unique('ui')): Promi
 /** memOS with keys required (the admin key), the Model2Vec embedder, serving the built UI. */
 export async function startUiMemos(): Promise<ListeningMemos> {
   return startListeningMemos();
+}
+
+/** What a block of browser tests works on: a memOS with the seed, and a Chromium. */
+export interface SeededUi {
+  memos: ListeningMemos;
+  seeded: Seeded;
+  browser: Browser;
+}
+
+/**
+ * Starts memOS, seeds it and launches Chromium before the tests of the calling `describe`, and
+ * closes both after them. `prepare` runs between the seed and the browser, for what a block adds
+ * (keys, more records, requests to count). The object returned is filled in when a test runs.
+ */
+export function useSeededUi(prepare?: (ui: Omit<SeededUi, 'browser'>) => Promise<void>): SeededUi {
+  const ui = {} as SeededUi;
+  beforeAll(async () => {
+    ui.memos = await startUiMemos();
+    ui.seeded = await seed(ui.memos.client());
+    await prepare?.(ui);
+    ui.browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await ui.browser?.close();
+    await ui.memos?.close();
+  });
+  return ui;
 }

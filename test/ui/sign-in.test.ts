@@ -3,29 +3,16 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
-import type { ListeningMemos } from '../../packages/client/test/listening-memos.js';
 import { startTestMemos, type TestMemos } from '../support/test-memos.js';
 import { expectAccessible, launchBrowser, openPage, saveScreenshot, skipBrowser } from './browser.js';
-import { ADMIN_KEY, seed, startUiMemos, type Seeded } from './seed.js';
+import { ADMIN_KEY, useSeededUi } from './seed.js';
 
 describe.skipIf(skipBrowser)('web UI: sign-in', () => {
-  let memos: ListeningMemos;
-  let browser: Browser;
-  let seeded: Seeded;
-
-  beforeAll(async () => {
-    memos = await startUiMemos();
-    seeded = await seed(memos.client());
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await memos?.close();
-  });
+  const ui = useSeededUi();
 
   it('asks for a key, refuses a wrong one, and signs in with a good one for this tab only', async () => {
-    const { page, context, problems } = await openPage(browser, memos.baseUrl);
-    await page.goto(`/ui/n/${seeded.namespace}`);
+    const { page, context, problems } = await openPage(ui.browser, ui.memos.baseUrl);
+    await page.goto(`/ui/n/${ui.seeded.namespace}`);
     await expect.poll(() => page.getByRole('heading', { name: 'Sign in to memOS' }).isVisible()).toBe(true);
     await expectAccessible(page, 'sign-in');
     await saveScreenshot(page, 'sign-in');
@@ -41,7 +28,7 @@ describe.skipIf(skipBrowser)('web UI: sign-in', () => {
 
     // Another tab of the same browser profile starts signed out: the key lives in this tab's sessionStorage only.
     const other = await context.newPage();
-    await other.goto(`/ui/n/${seeded.namespace}`);
+    await other.goto(`/ui/n/${ui.seeded.namespace}`);
     await expect.poll(() => other.getByRole('heading', { name: 'Sign in to memOS' }).isVisible()).toBe(true);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
